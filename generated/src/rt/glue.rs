@@ -1,0 +1,104 @@
+//! Small helpers the generated readers and writers call, so that the generated code stays a
+//! plain description of each type. Not part of the stable API.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use super::{Attr, Element, Error, SimpleValue, ToXml, XmlReader, XmlWriter};
+
+/// Namespace constraint of an `xs:any` wildcard.
+#[derive(Debug, Clone, Copy)]
+pub enum AnyNs {
+    /// `##any`
+    Any,
+    /// `##other`: a namespace other than this target namespace (never unqualified).
+    Other(&'static str),
+    /// An explicit list; `None` stands for unqualified (`##local`).
+    List(&'static [Option<&'static str>]),
+}
+
+/// Whether the element `c` is allowed by the wildcard `any`.
+pub fn any_matches(r: &XmlReader<'_>, c: &Element<'_>, any: &AnyNs) -> bool {
+    let ns = r.ns_str(c.ns);
+    match any {
+        AnyNs::Any => true,
+        AnyNs::Other(target) => !ns.is_empty() && ns != *target,
+        AnyNs::List(list) => list.iter().any(|allowed| allowed.unwrap_or("") == ns),
+    }
+}
+
+/// Parses an attribute value, naming the attribute and its position on failure.
+pub fn parse_attr<'a, T: SimpleValue>(r: &XmlReader<'a>, attr: &Attr<'a>) -> Result<T, Error> {
+    T::parse_xml(&attr.value).map_err(|reason| {
+        r.invalid_value(attr.offset, &format!("attribute {}", attr.local), &attr.value, &reason)
+    })
+}
+
+/// Reads an element whose type is simple: no attributes, text only.
+pub fn read_simple<'a, T: SimpleValue>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<T, Error> {
+    if let Some(attr) = r.attributes(el)?.first() {
+        return Err(r.unexpected_attribute(el, attr));
+    }
+    read_text_value(r, el)
+}
+
+/// Reads the text content of `el` as a simple value (attributes are the caller's business).
+pub fn read_text_value<'a, T: SimpleValue>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<T, Error> {
+    let text: Cow<'a, str> = r.read_text(el)?;
+    T::parse_xml(&text).map_err(|reason| {
+        r.invalid_value(el.offset, &format!("element {}", el.local), &text, &reason)
+    })
+}
+
+/// Writes `<local>value</local>` for a simple-typed element.
+pub fn write_simple<W: Write, T: SimpleValue>(w: &mut XmlWriter<W>, ns: &str, local: &str, value: &T) -> io::Result<()> {
+    w.start_element(ns, local)?;
+    w.text(&value.to_xml())?;
+    w.end_element()
+}
+
+/// An enumeration with an `ext-value` member whose real value travels in an `ext-*` attribute.
+pub trait ExtEnum: Sized {
+    /// The extension value when this is the `ext-value` member.
+    fn ext(&self) -> Option<&str>;
+    fn from_ext(value: String) -> Self;
+}
+
+/// Joins `foo` and `ext-foo` (RFC 7970 §5.1.1) into one value.
+pub fn pair_ext<'a, T: ExtEnum>(
+    r: &XmlReader<'a>,
+    el: &Element<'a>,
+    value: Option<T>,
+    ext: Option<String>,
+    name: &str,
+) -> Result<Option<T>, Error> {
+    match (value, ext) {
+        (Some(v), Some(e)) if v.ext().is_some() => Ok(Some(T::from_ext(e))),
+        (v, None) => Ok(v),
+        (_, Some(_)) => Err(r.error(
+            super::ErrorKind::UnexpectedAttribute,
+            el.offset,
+            format!("attribute ext-{name} is only allowed when {name}=\"ext-value\" (RFC 7970 §5.1.1)"),
+        )),
+    }
+}
+
+/// Writes `foo` and, for an extension value, `ext-foo`.
+pub fn write_ext_attr<W: Write, T: ExtEnum + SimpleValue>(
+    w: &mut XmlWriter<W>,
+    name: &str,
+    ext_name: &str,
+    value: &T,
+) -> io::Result<()> {
+    w.attribute("", name, &value.to_xml())?;
+    match value.ext() {
+        Some(ext) if !ext.is_empty() => w.attribute("", ext_name, ext),
+        _ => Ok(()),
+    }
+}
+
+impl<T: ToXml> ToXml for Box<T> {
+    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+        (**self).to_xml(w, ns, local)
+    }
+}

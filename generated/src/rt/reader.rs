@@ -1,0 +1,1297 @@
+//! A pull reader over a borrowed input, built on `quick_xml::NsReader`, with the calls the
+//! generated `FromXml` implementations make: [`XmlReader::next_child`], [`XmlReader::attributes`],
+//! [`XmlReader::read_text`], [`XmlReader::read_any`] and the error constructors.
+//!
+//! Everything borrows from the input where it can: element names, attribute values without
+//! references and text without references or CDATA sections come back as `&'a str` /
+//! `Cow::Borrowed`. Positions (line, column, element path) of an error are computed only when
+//! the error is built, by scanning the input again up to the error's byte offset.
+
+use std::borrow::Cow;
+
+use quick_xml::events::attributes::AttrError;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{QName, ResolveResult};
+use quick_xml::NsReader;
+
+use super::any::{AnyAttribute, AnyElement, Mixed, MixedNode};
+use super::error::{Error, ErrorKind};
+use super::values::SimpleValue;
+
+/// Interned namespace: 0 is "no namespace", other values index the reader's namespace table.
+pub type NsId = u32;
+
+/// The namespace bound to the `xml:` prefix.
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The XML Schema instance namespace (`xsi:`).
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Default limit of element nesting (see [`XmlReader::set_max_depth`]).
+pub const DEFAULT_MAX_DEPTH: u32 = 256;
+
+/// `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` found on the root element.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct XsiAttributes {
+    /// `xsi:schemaLocation` (after attribute-value normalisation).
+    pub schema_location: Option<String>,
+    /// `xsi:noNamespaceSchemaLocation`.
+    pub no_namespace_schema_location: Option<String>,
+}
+
+impl XsiAttributes {
+    /// True when neither attribute is present.
+    pub fn is_empty(&self) -> bool {
+        self.schema_location.is_none() && self.no_namespace_schema_location.is_none()
+    }
+}
+
+/// A start tag that has been read.
+///
+/// Call [`XmlReader::attributes`] (or [`XmlReader::read_any`]) before reading the element's
+/// content: prefixed attribute names are resolved against the namespace scope of the reader,
+/// which moves on as content is read.
+#[derive(Debug, Clone)]
+pub struct Element<'a> {
+    /// Namespace of the element (see [`XmlReader::ns_str`]).
+    pub ns: NsId,
+    /// Local name.
+    pub local: &'a str,
+    /// Prefix as written in the input (`None` when unprefixed).
+    pub prefix: Option<&'a str>,
+    /// The raw start tag.
+    pub start: BytesStart<'a>,
+    /// Byte offset of the `<` of the start tag.
+    pub offset: usize,
+    /// True for `<a/>`: there is no content and no end tag to read.
+    pub empty: bool,
+    /// Nesting depth: 1 for the root.
+    depth: u32,
+}
+
+impl<'a> Element<'a> {
+    /// Nesting depth of the element (1 for the root element).
+    pub fn depth(&self) -> u32 {
+        self.depth
+    }
+}
+
+/// An attribute of an element, namespace-resolved and with its value normalised and unescaped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attr<'a> {
+    /// Namespace (0 for unprefixed attributes).
+    pub ns: NsId,
+    /// Local name.
+    pub local: &'a str,
+    /// Prefix as written.
+    pub prefix: Option<&'a str>,
+    /// Value after attribute-value normalisation and reference expansion.
+    pub value: Cow<'a, str>,
+    /// Byte offset of the attribute name.
+    pub offset: usize,
+}
+
+struct NsEntry {
+    /// The namespace name as quick-xml reports it (raw attribute bytes).
+    raw: Box<[u8]>,
+    /// The namespace URI with references expanded.
+    uri: Box<str>,
+}
+
+/// The pull reader. See the module documentation.
+pub struct XmlReader<'a> {
+    reader: NsReader<&'a [u8]>,
+    input: &'a [u8],
+    /// The input as text (only the valid prefix when `bad_input` is set).
+    text: &'a str,
+    /// Offset and description of the first byte that makes the input unusable.
+    bad_input: Option<(usize, &'static str)>,
+    ns: Vec<NsEntry>,
+    xsi: XsiAttributes,
+    /// Number of start tags read whose end tag has not been read.
+    depth: u32,
+    max_depth: u32,
+    root_read: bool,
+    /// Offset of the last start, empty or end tag read.
+    last_offset: usize,
+    /// Offset where the last event read starts.
+    event_start: usize,
+    /// Offset of the element whose namespace scope is the innermost one of the resolver (the
+    /// last start tag read, as long as no other tag has been read since).
+    scope_of: Option<usize>,
+}
+
+enum Reference {
+    Str(&'static str),
+    Char(char),
+}
+
+impl Reference {
+    fn push_to(&self, s: &mut String) {
+        match self {
+            Reference::Str(v) => s.push_str(v),
+            Reference::Char(c) => s.push(*c),
+        }
+    }
+}
+
+/// Resolves the name of a reference (`amp`, `#38`, `#x26`); only predefined entities exist.
+fn resolve_reference(name: &str) -> Result<Reference, String> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix('x') {
+            if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(format!("invalid character reference &{name};"));
+            }
+            u32::from_str_radix(hex, 16).ok()
+        } else {
+            if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("invalid character reference &{name};"));
+            }
+            num.parse::<u32>().ok()
+        };
+        return match code.and_then(char::from_u32) {
+            Some(c) if is_xml_char(c) => Ok(Reference::Char(c)),
+            _ => Err(format!("character reference &{name}; is not an XML character")),
+        };
+    }
+    Ok(Reference::Str(match name {
+        "lt" => "<",
+        "gt" => ">",
+        "amp" => "&",
+        "apos" => "'",
+        "quot" => "\"",
+        _ => return Err(format!("undefined entity &{name};")),
+    }))
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+#[inline]
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+#[inline]
+fn all_ws(s: &str) -> bool {
+    s.bytes().all(is_ws)
+}
+
+/// XML 1.0 end-of-line handling: CR LF and lone CR become LF.
+fn normalize_eol(s: &str) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn split_qname(qname: &str) -> (Option<&str>, &str) {
+    match qname.find(':') {
+        Some(i) => (Some(&qname[..i]), &qname[i + 1..]),
+        None => (None, qname),
+    }
+}
+
+fn clark(ns: &str, local: &str) -> String {
+    if ns.is_empty() {
+        local.to_string()
+    } else {
+        format!("{{{ns}}}{local}")
+    }
+}
+
+fn snippet(s: &str) -> String {
+    const MAX: usize = 60;
+    let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    if t.chars().count() <= MAX {
+        t.to_string()
+    } else {
+        let mut out: String = t.chars().take(MAX).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+    if piece.is_empty() {
+        return;
+    }
+    match acc {
+        None => *acc = Some(piece),
+        Some(c) => c.to_mut().push_str(&piece),
+    }
+}
+
+/// Finds the first byte that is not allowed anywhere in an XML 1.0 document (control characters
+/// other than tab, LF, CR, and U+FFFE / U+FFFF).
+fn find_forbidden(bytes: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x20 {
+            if !matches!(b, b'\t' | b'\n' | b'\r') {
+                return Some(i);
+            }
+        } else if b == 0xEF
+            && bytes.get(i + 1) == Some(&0xBF)
+            && matches!(bytes.get(i + 2), Some(0xBE) | Some(0xBF))
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+impl<'a> XmlReader<'a> {
+    /// A reader over `input`, which must be UTF-8 (checked by [`XmlReader::root`]).
+    pub fn new(input: &'a [u8]) -> Self {
+        let (text, bad_input) = match std::str::from_utf8(input) {
+            Ok(s) => (s, None),
+            Err(e) => {
+                let valid = std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or("");
+                (valid, Some((e.valid_up_to(), "invalid UTF-8")))
+            }
+        };
+        let bad_input = bad_input.or_else(|| {
+            find_forbidden(text.as_bytes()).map(|p| (p, "character not allowed in XML"))
+        });
+        let mut reader = NsReader::from_reader(input);
+        {
+            let cfg = reader.config_mut();
+            cfg.trim_text(false);
+            cfg.expand_empty_elements = false;
+            cfg.check_end_names = true;
+            cfg.check_comments = true;
+            cfg.allow_unmatched_ends = false;
+            cfg.allow_dangling_amp = false;
+        }
+        XmlReader {
+            reader,
+            input,
+            text,
+            bad_input,
+            ns: vec![NsEntry {
+                raw: Box::default(),
+                uri: Box::default(),
+            }],
+            xsi: XsiAttributes::default(),
+            depth: 0,
+            max_depth: DEFAULT_MAX_DEPTH,
+            root_read: false,
+            last_offset: 0,
+            event_start: 0,
+            scope_of: None,
+        }
+    }
+
+    /// Limits element nesting (default [`DEFAULT_MAX_DEPTH`]); deeper input is a syntax error.
+    pub fn set_max_depth(&mut self, max_depth: u32) {
+        self.max_depth = max_depth.max(1);
+    }
+
+    /// Number of elements currently open (start tag read, end tag not yet read).
+    pub fn depth(&self) -> u32 {
+        self.depth
+    }
+
+    /// Byte offset just after the last event read.
+    pub fn position(&self) -> usize {
+        self.reader.buffer_position() as usize
+    }
+
+    /// The input.
+    pub fn input(&self) -> &'a [u8] {
+        self.input
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Low-level helpers
+
+    /// Offset of `bytes` inside the input, when it is a sub-slice of it.
+    #[inline]
+    fn offset_in_input(&self, bytes: &[u8]) -> Option<usize> {
+        let base = self.input.as_ptr() as usize;
+        let p = bytes.as_ptr() as usize;
+        if p >= base && p + bytes.len() <= base + self.input.len() {
+            Some(p - base)
+        } else {
+            None
+        }
+    }
+
+    /// `bytes` (a sub-slice of the input) as `&'a str`.
+    #[inline]
+    fn input_str(&self, bytes: &[u8]) -> Result<&'a str, Error> {
+        let text = self.text;
+        match self.offset_in_input(bytes) {
+            Some(start) => match text.get(start..start + bytes.len()) {
+                Some(s) => Ok(s),
+                None => Err(self.error(ErrorKind::Syntax, start, "invalid UTF-8")),
+            },
+            None => Err(self.error(
+                ErrorKind::Syntax,
+                self.position(),
+                "internal error: event does not borrow from the input",
+            )),
+        }
+    }
+
+    fn map_xml_error(&self, err: quick_xml::Error) -> Error {
+        let offset = match &err {
+            quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_) => {
+                self.reader.error_position() as usize
+            }
+            _ => self.reader.buffer_position() as usize,
+        };
+        let message = match &err {
+            quick_xml::Error::Syntax(quick_xml::errors::SyntaxError::UnclosedTag) => {
+                "unexpected end of input inside a tag".to_string()
+            }
+            _ => err.to_string(),
+        };
+        self.error(ErrorKind::Syntax, offset, message)
+    }
+
+    fn attr_error(&self, el: &Element<'a>, err: AttrError) -> Error {
+        let rel = match err {
+            AttrError::ExpectedEq(p)
+            | AttrError::ExpectedValue(p)
+            | AttrError::UnquotedValue(p)
+            | AttrError::ExpectedQuote(p, _)
+            | AttrError::Duplicated(p, _) => p,
+        };
+        let message = match err {
+            AttrError::Duplicated(..) => "duplicate attribute".to_string(),
+            other => format!("malformed attribute: {other}"),
+        };
+        self.error(ErrorKind::Syntax, el.offset + 1 + rel, message)
+    }
+
+    fn intern(table: &mut Vec<NsEntry>, raw: &[u8]) -> Result<NsId, String> {
+        if let Some(i) = table.iter().position(|e| &*e.raw == raw) {
+            return Ok(i as NsId);
+        }
+        let s = std::str::from_utf8(raw).map_err(|_| "namespace name is not UTF-8".to_string())?;
+        let uri = if s.contains('&') {
+            expand_references(s)?
+        } else {
+            s.to_string()
+        };
+        table.push(NsEntry {
+            raw: raw.into(),
+            uri: uri.into_boxed_str(),
+        });
+        Ok((table.len() - 1) as NsId)
+    }
+
+    /// Reads one event, keeping the depth and offsets up to date. Refuses DOCTYPE and
+    /// end of input inside an element.
+    fn read(&mut self) -> Result<Event<'a>, Error> {
+        self.event_start = self.reader.buffer_position() as usize;
+        let ev = match self.reader.read_event() {
+            Ok(ev) => ev,
+            Err(e) => return Err(self.map_xml_error(e)),
+        };
+        match &ev {
+            Event::Start(e) => {
+                let off = self.offset_in_input(e.name().as_ref()).map_or(0, |o| o - 1);
+                self.last_offset = off;
+                self.scope_of = Some(off);
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        off,
+                        format!("elements nested deeper than {}", self.max_depth),
+                    ));
+                }
+            }
+            Event::Empty(e) => {
+                let off = self.offset_in_input(e.name().as_ref()).map_or(0, |o| o - 1);
+                self.last_offset = off;
+                self.scope_of = Some(off);
+            }
+            Event::End(e) => {
+                let off = self
+                    .offset_in_input(e.name().as_ref())
+                    .map_or(0, |o| o.saturating_sub(2));
+                self.last_offset = off;
+                self.scope_of = None;
+                self.depth = self.depth.saturating_sub(1);
+            }
+            Event::DocType(_) => {
+                return Err(self.error(
+                    ErrorKind::Doctype,
+                    self.event_start,
+                    "DOCTYPE declarations are not accepted",
+                ));
+            }
+            Event::Eof if self.depth > 0 => {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    self.input.len(),
+                    "unexpected end of input: element not closed",
+                ));
+            }
+            _ => {}
+        }
+        Ok(ev)
+    }
+
+    fn make_element(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Element<'a>, Error> {
+        let qname = self.input_str(start.name().as_ref())?;
+        let offset = self.offset_in_input(qname.as_bytes()).map_or(0, |o| o - 1);
+        let (prefix, local) = split_qname(qname);
+        let ns = match self.reader.resolver().resolve_element(QName(qname.as_bytes())).0 {
+            ResolveResult::Bound(n) => Self::intern(&mut self.ns, n.as_ref()),
+            ResolveResult::Unbound => Ok(0),
+            ResolveResult::Unknown(_) => Err(format!(
+                "namespace prefix '{}' is not declared",
+                prefix.unwrap_or("")
+            )),
+        };
+        let ns = ns.map_err(|m| self.error(ErrorKind::Syntax, offset, m))?;
+        let depth = if empty { self.depth + 1 } else { self.depth };
+        Ok(Element {
+            ns,
+            local,
+            prefix,
+            start,
+            offset,
+            empty,
+            depth,
+        })
+    }
+
+    /// Text of a Text event as `&'a str`, end-of-lines normalised.
+    fn text_piece(&self, raw: &[u8]) -> Result<Cow<'a, str>, Error> {
+        let s = self.input_str(raw)?;
+        Ok(normalize_eol(s))
+    }
+
+    fn reference(&self, raw: &[u8]) -> Result<Reference, Error> {
+        let name = self.input_str(raw)?;
+        resolve_reference(name).map_err(|m| {
+            let off = self.offset_in_input(raw).map_or(0, |o| o.saturating_sub(1));
+            self.error(ErrorKind::Syntax, off, m)
+        })
+    }
+
+    /// Attribute-value normalisation (XML 1.0 §3.3.3 for CDATA attributes) and reference expansion.
+    fn attr_value(&self, raw: &'a str) -> Result<Cow<'a, str>, Error> {
+        if !raw
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r'))
+        {
+            return Ok(Cow::Borrowed(raw));
+        }
+        let base = self.offset_in_input(raw.as_bytes()).unwrap_or(0);
+        let bytes = raw.as_bytes();
+        let mut out = String::with_capacity(raw.len());
+        let mut run = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\t' | b'\n' => {
+                    out.push_str(&raw[run..i]);
+                    out.push(' ');
+                    i += 1;
+                    run = i;
+                }
+                b'\r' => {
+                    out.push_str(&raw[run..i]);
+                    out.push(' ');
+                    i += 1;
+                    if bytes.get(i) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    run = i;
+                }
+                b'<' => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        base + i,
+                        "'<' is not allowed in an attribute value",
+                    ));
+                }
+                b'&' => {
+                    out.push_str(&raw[run..i]);
+                    let end = match raw[i..].find(';') {
+                        Some(e) => i + e,
+                        None => {
+                            return Err(self.error(
+                                ErrorKind::Syntax,
+                                base + i,
+                                "unterminated reference in attribute value",
+                            ))
+                        }
+                    };
+                    resolve_reference(&raw[i + 1..end])
+                        .map_err(|m| self.error(ErrorKind::Syntax, base + i, m))?
+                        .push_to(&mut out);
+                    i = end + 1;
+                    run = i;
+                }
+                _ => i += 1,
+            }
+        }
+        out.push_str(&raw[run..]);
+        Ok(Cow::Owned(out))
+    }
+
+    /// Resolves the namespace of a prefixed attribute name.
+    fn attr_ns(&mut self, el: &Element<'a>, prefix: &str, key: &str, offset: usize) -> Result<NsId, Error> {
+        if prefix != "xml" && self.scope_of != Some(el.offset) {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                offset,
+                format!(
+                    "internal error: attributes of <{}> must be read before its content",
+                    el.local
+                ),
+            ));
+        }
+        let res = match self.reader.resolver().resolve_attribute(QName(key.as_bytes())).0 {
+            ResolveResult::Bound(n) => Self::intern(&mut self.ns, n.as_ref()),
+            ResolveResult::Unbound => Ok(0),
+            ResolveResult::Unknown(_) => Err(format!("namespace prefix '{prefix}' is not declared")),
+        };
+        res.map_err(|m| self.error(ErrorKind::Syntax, offset, m))
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Document level
+
+    /// Skips the XML declaration, comments, processing instructions and whitespace; refuses a
+    /// DOCTYPE ([`ErrorKind::Doctype`]); returns the root start element.
+    pub fn root(&mut self) -> Result<Element<'a>, Error> {
+        if let Some((offset, what)) = self.bad_input {
+            return Err(self.error(ErrorKind::Syntax, offset, what));
+        }
+        if self.root_read {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                self.position(),
+                "internal error: root() called twice",
+            ));
+        }
+        let mut first = true;
+        loop {
+            let ev = self.read()?;
+            match ev {
+                Event::Decl(d) => {
+                    if !first {
+                        return Err(self.error(
+                            ErrorKind::Syntax,
+                            self.event_start,
+                            "the XML declaration is only allowed at the very start",
+                        ));
+                    }
+                    if let Some(Ok(enc)) = d.encoding() {
+                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
+                        if !matches!(enc.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
+                            return Err(self.error(
+                                ErrorKind::Syntax,
+                                0,
+                                format!("unsupported encoding '{enc}': only UTF-8 is supported"),
+                            ));
+                        }
+                    }
+                }
+                Event::Text(t) => {
+                    let s = self.input_str(&t)?;
+                    if !all_ws(s) {
+                        let off = self.offset_in_input(t.as_ref()).unwrap_or(0)
+                            + s.bytes().position(|b| !is_ws(b)).unwrap_or(0);
+                        return Err(self.error(
+                            ErrorKind::Syntax,
+                            off,
+                            "text is not allowed before the root element",
+                        ));
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Start(e) => return self.root_element(e, false),
+                Event::Empty(e) => return self.root_element(e, true),
+                Event::Eof => {
+                    let msg = if all_ws(self.text) {
+                        "empty document"
+                    } else {
+                        "no root element"
+                    };
+                    return Err(self.error(ErrorKind::Syntax, self.input.len(), msg));
+                }
+                Event::CData(_) | Event::GeneralRef(_) | Event::End(_) | Event::DocType(_) => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.event_start,
+                        "content is not allowed before the root element",
+                    ));
+                }
+            }
+            first = false;
+        }
+    }
+
+    fn root_element(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Element<'a>, Error> {
+        self.root_read = true;
+        let el = self.make_element(start, empty)?;
+        // Pick up xsi:schemaLocation / xsi:noNamespaceSchemaLocation.
+        for a in el.start.attributes() {
+            let a = a.map_err(|e| self.attr_error(&el, e))?;
+            let key = self.input_str(a.key.as_ref())?;
+            let (Some(prefix), local) = split_qname(key) else {
+                continue;
+            };
+            if prefix == "xmlns" || !matches!(local, "schemaLocation" | "noNamespaceSchemaLocation") {
+                continue;
+            }
+            let off = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
+            let ns = self.attr_ns(&el, prefix, key, off)?;
+            if self.ns_str(ns) != XSI_NS {
+                continue;
+            }
+            let raw = self.input_str(&a.value)?;
+            let value = self.attr_value(raw)?.into_owned();
+            if local == "schemaLocation" {
+                self.xsi.schema_location = Some(value);
+            } else {
+                self.xsi.no_namespace_schema_location = Some(value);
+            }
+        }
+        Ok(el)
+    }
+
+    /// After the root element has been read completely (its end tag consumed): only whitespace,
+    /// comments and processing instructions may follow.
+    pub fn finish(&mut self) -> Result<(), Error> {
+        debug_assert_eq!(self.depth, 0, "finish() called before the root element was read");
+        while self.depth > 0 {
+            self.read()?;
+        }
+        loop {
+            match self.read()? {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) => {
+                    let s = self.input_str(&t)?;
+                    if !all_ws(s) {
+                        let off = self.offset_in_input(t.as_ref()).unwrap_or(0)
+                            + s.bytes().position(|b| !is_ws(b)).unwrap_or(0);
+                        return Err(self.error(
+                            ErrorKind::Syntax,
+                            off,
+                            "text is not allowed after the root element",
+                        ));
+                    }
+                }
+                Event::Start(_) | Event::Empty(_) => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.last_offset,
+                        "only one root element is allowed",
+                    ));
+                }
+                Event::Decl(_) => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.event_start,
+                        "the XML declaration is only allowed at the very start",
+                    ));
+                }
+                _ => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.event_start,
+                        "content is not allowed after the root element",
+                    ));
+                }
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Namespaces and names
+
+    /// The namespace URI of `id` ("" for 0).
+    pub fn ns_str(&self, id: NsId) -> &str {
+        self.ns.get(id as usize).map_or("", |e| &e.uri)
+    }
+
+    /// The id of a namespace URI seen so far (lookup only).
+    pub fn ns_id(&self, uri: &str) -> Option<NsId> {
+        if uri.is_empty() {
+            return Some(0);
+        }
+        self.ns.iter().position(|e| &*e.uri == uri).map(|i| i as NsId)
+    }
+
+    /// True when `el` is `{ns}local` (ns "" = no namespace).
+    #[inline]
+    pub fn is(&self, el: &Element<'a>, ns: &str, local: &str) -> bool {
+        el.local == local && self.ns_str(el.ns) == ns
+    }
+
+    /// The xsi attributes found on the root element.
+    pub fn xsi_attributes(&self) -> &XsiAttributes {
+        &self.xsi
+    }
+
+    /// All attributes of `el`, namespace-resolved, values normalised and unescaped.
+    ///
+    /// Namespace declarations are not returned. `xsi:schemaLocation` and
+    /// `xsi:noNamespaceSchemaLocation` on the root element are skipped (see
+    /// [`XmlReader::xsi_attributes`]); any other attribute in the XSI namespace is an
+    /// [`ErrorKind::UnexpectedAttribute`] error.
+    ///
+    /// Must be called before the element's content is read.
+    pub fn attributes(&mut self, el: &Element<'a>) -> Result<Vec<Attr<'a>>, Error> {
+        let mut out: Vec<Attr<'a>> = Vec::new();
+        for a in el.start.attributes() {
+            let a = a.map_err(|e| self.attr_error(el, e))?;
+            let key = self.input_str(a.key.as_ref())?;
+            let offset = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
+            let (prefix, local) = split_qname(key);
+            let ns = match prefix {
+                None if key == "xmlns" => continue,
+                None => 0,
+                Some("xmlns") => continue,
+                Some(p) => self.attr_ns(el, p, key, offset)?,
+            };
+            if ns != 0 {
+                if self.ns_str(ns) == XSI_NS {
+                    if el.depth == 1 && matches!(local, "schemaLocation" | "noNamespaceSchemaLocation") {
+                        continue;
+                    }
+                    return Err(self.error(
+                        ErrorKind::UnexpectedAttribute,
+                        offset,
+                        format!("xsi:{local} is not supported here"),
+                    ));
+                }
+                if out.iter().any(|o| o.ns == ns && o.local == local) {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        offset,
+                        format!("duplicate attribute {}", clark(self.ns_str(ns), local)),
+                    ));
+                }
+            }
+            let raw = self.input_str(&a.value)?;
+            let value = self.attr_value(raw)?;
+            out.push(Attr {
+                ns,
+                local,
+                prefix,
+                value,
+                offset,
+            });
+        }
+        Ok(out)
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Content
+
+    /// Skips events until the reader is back at `depth` (lenient recovery).
+    fn skip_to_depth(&mut self, depth: u32) -> Result<(), Error> {
+        while self.depth > depth {
+            self.read()?;
+        }
+        Ok(())
+    }
+
+    /// The next child element of `parent`, or `None` once the parent's end tag has been read.
+    ///
+    /// Comments, processing instructions and whitespace are skipped; other text is an
+    /// [`ErrorKind::UnexpectedText`] error.
+    pub fn next_child(&mut self, parent: &Element<'a>) -> Result<Option<Element<'a>>, Error> {
+        if parent.empty || self.depth < parent.depth {
+            return Ok(None);
+        }
+        if self.depth > parent.depth {
+            debug_assert!(false, "next_child: the previous child of <{}> was not read to its end", parent.local);
+            self.skip_to_depth(parent.depth)?;
+        }
+        loop {
+            match self.read()? {
+                Event::Start(e) => return self.make_element(e, false).map(Some),
+                Event::Empty(e) => return self.make_element(e, true).map(Some),
+                Event::End(_) => return Ok(None),
+                Event::Text(t) => {
+                    let s = self.input_str(&t)?;
+                    if !all_ws(s) {
+                        let off = self.offset_in_input(t.as_ref()).unwrap_or(0)
+                            + s.bytes().position(|b| !is_ws(b)).unwrap_or(0);
+                        return Err(self.unexpected_text(parent, off, s));
+                    }
+                }
+                Event::CData(c) => {
+                    let s = self.input_str(&c)?;
+                    if !all_ws(s) {
+                        return Err(self.unexpected_text(parent, self.event_start, s));
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let is_space = matches!(self.reference(&r)?, Reference::Char(' ' | '\t' | '\n' | '\r'));
+                    if !is_space {
+                        let off = self.offset_in_input(r.as_ref()).map_or(0, |o| o.saturating_sub(1));
+                        let s = self.input_str(&r)?;
+                        return Err(self.unexpected_text(parent, off, &format!("&{s};")));
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.event_start,
+                        "the XML declaration is only allowed at the very start",
+                    ))
+                }
+                Event::DocType(_) | Event::Eof => {
+                    // `read` reports these.
+                    return Err(self.error(ErrorKind::Syntax, self.position(), "unexpected end of input"));
+                }
+            }
+        }
+    }
+
+    fn unexpected_text(&self, parent: &Element<'a>, offset: usize, text: &str) -> Error {
+        self.error(
+            ErrorKind::UnexpectedText,
+            offset,
+            format!("unexpected text \"{}\" in element-only content of {}", snippet(text), parent.local),
+        )
+    }
+
+    /// The text content of a simple-content element, up to and including its end tag:
+    /// references expanded, CDATA sections merged, comments and processing instructions skipped.
+    /// A child element is an [`ErrorKind::UnexpectedElement`] error. Borrows from the input
+    /// when the content is a single run of text without references.
+    pub fn read_text(&mut self, el: &Element<'a>) -> Result<Cow<'a, str>, Error> {
+        if el.empty || self.depth < el.depth {
+            return Ok(Cow::Borrowed(""));
+        }
+        if self.depth > el.depth {
+            debug_assert!(false, "read_text: content of <{}> already partly read", el.local);
+            self.skip_to_depth(el.depth)?;
+        }
+        let mut acc: Option<Cow<'a, str>> = None;
+        loop {
+            match self.read()? {
+                Event::Text(t) => {
+                    let piece = self.text_piece(&t)?;
+                    append(&mut acc, piece);
+                }
+                Event::CData(c) => {
+                    let piece = self.text_piece(&c)?;
+                    append(&mut acc, piece);
+                }
+                Event::GeneralRef(r) => {
+                    let mut s = acc.take().map(Cow::into_owned).unwrap_or_default();
+                    self.reference(&r)?.push_to(&mut s);
+                    acc = Some(Cow::Owned(s));
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::End(_) => return Ok(acc.unwrap_or(Cow::Borrowed(""))),
+                Event::Start(e) | Event::Empty(e) => {
+                    let child = self.make_element(e, true)?;
+                    let ns = self.ns_str(child.ns);
+                    return Err(self.error(
+                        ErrorKind::UnexpectedElement,
+                        child.offset,
+                        format!(
+                            "unexpected element {} in the text-only content of {}",
+                            clark(ns, child.local),
+                            el.local
+                        ),
+                    ));
+                }
+                Event::Decl(_) | Event::DocType(_) | Event::Eof => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.event_start,
+                        "unexpected markup in text content",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The text content of `el` parsed as a simple value (error: [`ErrorKind::InvalidValue`]
+    /// naming the element).
+    pub fn read_value<T: SimpleValue>(&mut self, el: &Element<'a>) -> Result<T, Error> {
+        let text = self.read_text(el)?;
+        T::parse_xml(&text).map_err(|reason| {
+            self.invalid_value(el.offset, &format!("element {}", el.local), &text, &reason)
+        })
+    }
+
+    /// The value of `attr` parsed as a simple value (error: [`ErrorKind::InvalidValue`]).
+    pub fn parse_attr<T: SimpleValue>(&self, attr: &Attr<'a>) -> Result<T, Error> {
+        T::parse_xml(&attr.value).map_err(|reason| {
+            self.invalid_value(attr.offset, &format!("attribute {}", attr.local), &attr.value, &reason)
+        })
+    }
+
+    /// The mixed content of `el` (text, comments, elements), up to and including its end tag.
+    /// Processing instructions are dropped.
+    pub fn read_mixed(&mut self, el: &Element<'a>) -> Result<Mixed, Error> {
+        if el.empty || self.depth < el.depth {
+            return Ok(Mixed::default());
+        }
+        if self.depth > el.depth {
+            debug_assert!(false, "read_mixed: content of <{}> already partly read", el.local);
+            self.skip_to_depth(el.depth)?;
+        }
+        self.read_mixed_content()
+    }
+
+    fn read_mixed_content(&mut self) -> Result<Mixed, Error> {
+        let mut nodes = Vec::new();
+        let mut text = String::new();
+        loop {
+            match self.read()? {
+                Event::Text(t) => text.push_str(&self.text_piece(&t)?),
+                Event::CData(c) => text.push_str(&self.text_piece(&c)?),
+                Event::GeneralRef(r) => self.reference(&r)?.push_to(&mut text),
+                Event::Comment(c) => {
+                    if !text.is_empty() {
+                        nodes.push(MixedNode::Text(std::mem::take(&mut text)));
+                    }
+                    nodes.push(MixedNode::Comment(self.text_piece(&c)?.into_owned()));
+                }
+                Event::PI(_) => {}
+                Event::Start(e) => {
+                    if !text.is_empty() {
+                        nodes.push(MixedNode::Text(std::mem::take(&mut text)));
+                    }
+                    let child = self.make_element(e, false)?;
+                    nodes.push(MixedNode::Element(self.read_any(&child)?));
+                }
+                Event::Empty(e) => {
+                    if !text.is_empty() {
+                        nodes.push(MixedNode::Text(std::mem::take(&mut text)));
+                    }
+                    let child = self.make_element(e, true)?;
+                    nodes.push(MixedNode::Element(self.read_any(&child)?));
+                }
+                Event::End(_) => {
+                    if !text.is_empty() {
+                        nodes.push(MixedNode::Text(text));
+                    }
+                    return Ok(Mixed(nodes));
+                }
+                Event::Decl(_) | Event::DocType(_) | Event::Eof => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.event_start,
+                        "unexpected markup in element content",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The whole element `el` (its start tag already read) as a lossless [`AnyElement`]: its
+    /// attributes (xsi ones included), its own namespace declarations, its prefix, and its content.
+    pub fn read_any(&mut self, el: &Element<'a>) -> Result<AnyElement, Error> {
+        let mut namespace_decls = Vec::new();
+        let mut attributes = Vec::new();
+        for a in el.start.attributes() {
+            let a = a.map_err(|e| self.attr_error(el, e))?;
+            let key = self.input_str(a.key.as_ref())?;
+            let offset = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
+            let raw = self.input_str(&a.value)?;
+            let (prefix, local) = split_qname(key);
+            if key == "xmlns" || prefix == Some("xmlns") {
+                // Namespace names are kept as quick-xml resolves them: references expanded,
+                // whitespace not normalised.
+                let uri = if raw.contains('&') {
+                    expand_references(raw).map_err(|m| self.error(ErrorKind::Syntax, offset, m))?
+                } else {
+                    raw.to_string()
+                };
+                let p = if key == "xmlns" { None } else { Some(local.to_string()) };
+                namespace_decls.push((p, uri));
+                continue;
+            }
+            let ns = match prefix {
+                None => 0,
+                Some(p) => self.attr_ns(el, p, key, offset)?,
+            };
+            let value = self.attr_value(raw)?.into_owned();
+            attributes.push(AnyAttribute {
+                ns: (ns != 0).then(|| self.ns_str(ns).to_string()),
+                prefix: prefix.map(str::to_string),
+                local: local.to_string(),
+                value,
+            });
+        }
+        let children = if el.empty || self.depth < el.depth {
+            Mixed::default()
+        } else {
+            if self.depth > el.depth {
+                debug_assert!(false, "read_any: content of <{}> already partly read", el.local);
+                self.skip_to_depth(el.depth)?;
+            }
+            self.read_mixed_content()?
+        };
+        Ok(AnyElement {
+            ns: (el.ns != 0).then(|| self.ns_str(el.ns).to_string()),
+            prefix: el.prefix.map(str::to_string),
+            local: el.local.to_string(),
+            namespace_decls,
+            attributes,
+            children,
+        })
+    }
+
+    /// Skips the rest of `el`, up to and including its end tag (still checking well-formedness).
+    pub fn skip(&mut self, el: &Element<'a>) -> Result<(), Error> {
+        if el.empty {
+            return Ok(());
+        }
+        self.skip_to_depth(el.depth - 1)
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Errors
+
+    /// An error at byte `offset` of the input; line, column and element path are computed now.
+    pub fn error(&self, kind: ErrorKind, offset: usize, message: impl Into<String>) -> Error {
+        self.error_with_path(kind, offset, offset, message.into())
+    }
+
+    /// An error whose line:column is at `offset` and whose path is that of the element starting
+    /// at (or containing) `path_offset`.
+    fn error_with_path(&self, kind: ErrorKind, offset: usize, path_offset: usize, message: String) -> Error {
+        let (line, column) = line_column(self.input, offset);
+        let path = element_path(self.input, path_offset);
+        Error {
+            kind,
+            message,
+            path,
+            line,
+            column,
+        }
+    }
+
+    /// `el` is not allowed here.
+    pub fn unexpected_element(&self, el: &Element<'a>) -> Error {
+        let ns = self.ns_str(el.ns);
+        self.error(
+            ErrorKind::UnexpectedElement,
+            el.offset,
+            format!("unexpected element {}", clark(ns, el.local)),
+        )
+    }
+
+    /// A required child `{ns}local` of `parent` is missing. The position is the current one
+    /// (the parent's end tag, or the element found instead); the path is the parent's.
+    pub fn missing_element(&self, parent: &Element<'a>, ns: &str, local: &str) -> Error {
+        let _ = ns;
+        let offset = if parent.empty { parent.offset } else { self.last_offset.max(parent.offset) };
+        self.error_with_path(
+            ErrorKind::MissingElement,
+            offset,
+            parent.offset,
+            format!("missing required element {local}"),
+        )
+    }
+
+    /// `attr` is not allowed on `el`.
+    pub fn unexpected_attribute(&self, el: &Element<'a>, attr: &Attr<'a>) -> Error {
+        let name = match attr.prefix {
+            Some(p) => format!("{p}:{}", attr.local),
+            None => attr.local.to_string(),
+        };
+        let ns = self.ns_str(attr.ns);
+        let extra = if ns.is_empty() || attr.prefix == Some("xml") {
+            String::new()
+        } else {
+            format!(" (namespace {ns})")
+        };
+        self.error_with_path(
+            ErrorKind::UnexpectedAttribute,
+            attr.offset,
+            el.offset,
+            format!("unexpected attribute {name}{extra} on {}", el.local),
+        )
+    }
+
+    /// The required attribute `name` is missing on `el`.
+    pub fn missing_attribute(&self, el: &Element<'a>, name: &str) -> Error {
+        self.error(
+            ErrorKind::MissingAttribute,
+            el.offset,
+            format!("missing required attribute {name} on {}", el.local),
+        )
+    }
+
+    /// A simple value does not parse: `what` names it (e.g. "attribute purpose"), `reason` says why.
+    pub fn invalid_value(&self, offset: usize, what: &str, value: &str, reason: &str) -> Error {
+        let shown = if value.chars().count() > 80 {
+            let mut s: String = value.chars().take(80).collect();
+            s.push('…');
+            s
+        } else {
+            value.to_string()
+        };
+        self.error(
+            ErrorKind::InvalidValue,
+            offset,
+            format!("invalid value {shown:?} for {what}: {reason}"),
+        )
+    }
+}
+
+/// Expands references in a string (attribute-like value without normalisation).
+fn expand_references(s: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..]
+            .find(';')
+            .ok_or_else(|| "unterminated reference".to_string())?
+            + i;
+        resolve_reference(&rest[i + 1..end])?.push_to(&mut out);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// 1-based line and column (in characters) of byte `offset`.
+pub(crate) fn line_column(input: &[u8], offset: usize) -> (u64, u64) {
+    let offset = offset.min(input.len());
+    let mut line = 1u64;
+    let mut line_start = 0usize;
+    let bytes = &input[..offset];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+            }
+            b'\r' if input.get(i + 1) != Some(&b'\n') => {
+                line += 1;
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if line_start == 0 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        line_start = 3;
+    }
+    let column = bytes[line_start.min(offset)..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count() as u64
+        + 1;
+    (line, column)
+}
+
+/// The element path of the element that starts at or contains byte `offset`, computed by
+/// scanning the input from its start.
+pub(crate) fn element_path(input: &[u8], offset: usize) -> String {
+    struct Frame<'i> {
+        name: &'i [u8],
+        index: u32,
+        children: Vec<(&'i [u8], u32)>,
+    }
+    fn local(name: &[u8]) -> &[u8] {
+        match name.iter().position(|&b| b == b':') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        }
+    }
+    fn child_index<'i>(stack: &mut [Frame<'i>], name: &'i [u8]) -> u32 {
+        match stack.last_mut() {
+            Some(parent) => {
+                if let Some(entry) = parent.children.iter_mut().find(|(n, _)| *n == name) {
+                    entry.1 += 1;
+                    entry.1
+                } else {
+                    parent.children.push((name, 1));
+                    1
+                }
+            }
+            None => 1,
+        }
+    }
+    let base = input.as_ptr() as usize;
+    let pos_of = |s: &[u8]| (s.as_ptr() as usize).wrapping_sub(base);
+    let mut reader = quick_xml::Reader::from_reader(input);
+    reader.config_mut().check_end_names = false;
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    loop {
+        let ev = match reader.read_event() {
+            Ok(ev) => ev,
+            Err(_) => break,
+        };
+        let end = reader.buffer_position() as usize;
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let is_empty = matches!(ev, Event::Empty(_));
+                let qn = e.name();
+                let start = pos_of(qn.as_ref()).wrapping_sub(1);
+                if start > offset {
+                    break;
+                }
+                let name_start = start + 1;
+                let name = &input[name_start..name_start + qn.as_ref().len()];
+                let name = local(name);
+                let index = child_index(&mut stack, name);
+                if !is_empty || end > offset {
+                    stack.push(Frame {
+                        name,
+                        index,
+                        children: Vec::new(),
+                    });
+                }
+            }
+            Event::End(_) => {
+                if end > offset {
+                    break;
+                }
+                stack.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        if end > offset {
+            break;
+        }
+    }
+    let mut path = String::new();
+    for (i, f) in stack.iter().enumerate() {
+        path.push('/');
+        path.push_str(&String::from_utf8_lossy(f.name));
+        if i > 0 {
+            path.push('[');
+            path.push_str(&f.index.to_string());
+            path.push(']');
+        }
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    path
+}

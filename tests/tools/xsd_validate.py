@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Independent XSD validator driver for the iodef-rs test suite.
+
+Validates XML files against the local validation driver schema
+``<shared>/schemas/local/all-iodef.xsd`` (IODEF 1.0/2.0 plus every extension),
+loaded once, fully offline.  Prints one JSON object per validated file:
+
+    {"file": "<path as given>", "valid": true|false, "error": "<first error>"|null}
+
+Usage:
+    xsd_validate.py [--schema XSD] [--xmllint] [--list FILE] [FILE ...]
+
+Options:
+    --schema XSD   schema to use (default: $IODEF_SHARED_DIR/schemas/local/all-iodef.xsd,
+                   or ../shared/schemas/local/all-iodef.xsd relative to the workspace root)
+    --xmllint      validate with `xmllint --nonet --noout --schema XSD FILE` instead of
+                   the Python `xmlschema` package
+    --list FILE    read further file paths from FILE, one per line (blank lines ignored)
+
+Exit status: 0 when validation ran (the verdicts are data, not failures),
+2 on usage or setup errors (missing schema, xmlschema not installed, no xmllint).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+USAGE = "usage: xsd_validate.py [--schema XSD] [--xmllint] [--list FILE] [FILE ...]"
+
+
+def die(msg):
+    print(f"xsd_validate.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def default_schema():
+    shared = os.environ.get("IODEF_SHARED_DIR")
+    if not shared:
+        # tests/tools/xsd_validate.py -> workspace root is two levels up.
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        shared = os.path.join(os.path.dirname(root), "shared")
+    return os.path.join(shared, "schemas", "local", "all-iodef.xsd")
+
+
+def parse_args(argv):
+    schema = None
+    use_xmllint = False
+    files = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            print(__doc__)
+            sys.exit(0)
+        elif arg == "--xmllint":
+            use_xmllint = True
+        elif arg in ("--schema", "--list"):
+            if i + 1 >= len(argv):
+                die(f"{arg} needs an argument\n{USAGE}")
+            value = argv[i + 1]
+            i += 1
+            if arg == "--schema":
+                schema = value
+            else:
+                try:
+                    with open(value, encoding="utf-8") as fh:
+                        files.extend(line.rstrip("\r\n") for line in fh if line.strip())
+                except OSError as exc:
+                    die(f"cannot read list file {value}: {exc}")
+        elif arg == "--":
+            files.extend(argv[i + 1 :])
+            break
+        elif arg.startswith("-") and arg != "-":
+            die(f"unknown option {arg}\n{USAGE}")
+        else:
+            files.append(arg)
+        i += 1
+    return schema or default_schema(), use_xmllint, files
+
+
+def one_line(text):
+    return " ".join(str(text).split())
+
+
+def emit(path, valid, error):
+    print(json.dumps({"file": path, "valid": valid, "error": error}), flush=True)
+
+
+def run_xmlschema(schema_path, files):
+    try:
+        import xmlschema
+    except ImportError:
+        die("the Python package 'xmlschema' is not installed (pip install xmlschema)")
+    schema_dir = os.path.dirname(os.path.abspath(schema_path))
+    try:
+        # allow='sandbox': only files under the schema's folder may be loaded (offline).
+        schema = xmlschema.XMLSchema(schema_path, allow="sandbox", base_url=schema_dir)
+    except Exception as exc:  # noqa: BLE001 - any load failure is a setup error
+        die(f"cannot load schema {schema_path}: {one_line(exc)}")
+    for path in files:
+        try:
+            # allow='local' + defuse='always': only local files; no fetching of anything the
+            # document names (DTDs, entities, xsi:schemaLocation hints).
+            resource = xmlschema.XMLResource(path, allow="local", defuse="always")
+            error = None
+            for err in schema.iter_errors(resource, use_location_hints=False):
+                reason = err.reason or err.message
+                error = one_line(f"{reason} at {err.path}" if err.path else reason)
+                break
+            emit(path, error is None, error)
+        except Exception as exc:  # noqa: BLE001 - unparsable input is an "invalid" verdict
+            emit(path, False, one_line(f"{type(exc).__name__}: {exc}"))
+
+
+def run_xmllint(schema_path, files):
+    exe = shutil.which("xmllint")
+    if exe is None:
+        die("xmllint not found (apt-get install libxml2-utils)")
+    for path in files:
+        proc = subprocess.run(
+            [exe, "--nonet", "--noout", "--schema", schema_path, path],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+        )
+        # xmllint: 0 = valid, 3/4 = schema invalid/parse error, 1 = parse error, 5 = schema
+        # could not be compiled (a setup error).
+        if proc.returncode == 5:
+            die(f"xmllint cannot compile schema {schema_path}: {one_line(proc.stderr)}")
+        if proc.returncode == 0:
+            emit(path, True, None)
+        else:
+            lines = [
+                line
+                for line in proc.stderr.splitlines()
+                if line.strip() and not line.strip().endswith("fails to validate")
+            ]
+            emit(path, False, one_line(lines[0]) if lines else f"xmllint exit {proc.returncode}")
+
+
+def main(argv):
+    schema_path, use_xmllint, files = parse_args(argv)
+    if not os.path.isfile(schema_path):
+        die(f"schema not found: {schema_path}")
+    if use_xmllint:
+        run_xmllint(schema_path, files)
+    else:
+        run_xmlschema(schema_path, files)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
