@@ -59,7 +59,10 @@ impl Catalog {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
-        Self::from_toml(&text).map_err(|message| Error::Catalog { path: path.to_owned(), message })
+        Self::from_toml(&text).map_err(|message| Error::Catalog {
+            path: path.to_owned(),
+            message,
+        })
     }
 
     pub fn from_toml(text: &str) -> std::result::Result<Self, String> {
@@ -84,17 +87,33 @@ impl Catalog {
 }
 
 impl CatalogEntry {
-    /// Reads the file from `dir`, checks its pin and applies the recorded fixes.
-    pub fn load(&self, dir: &Path) -> Result<LoadedSchema> {
-        let path = dir.join(&self.file);
-        let bytes = std::fs::read(&path).map_err(|_| Error::SchemaMissing {
+    /// Reads the file from the first of `dirs` that has it, checks its pin and applies the
+    /// recorded fixes.
+    pub fn load(&self, dirs: &[PathBuf]) -> Result<LoadedSchema> {
+        let Some(path) = dirs
+            .iter()
+            .map(|d| d.join(&self.file))
+            .find(|p| p.is_file())
+        else {
+            let searched: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            return Err(Error::SchemaMissing {
+                path: PathBuf::from(&self.file),
+                searched: searched.join(", "),
+                namespace: self.namespace.clone(),
+                expected: self.sha256.clone(),
+            });
+        };
+        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
             path: path.clone(),
-            namespace: self.namespace.clone(),
-            expected: self.sha256.clone(),
+            source,
         })?;
         let found = hex(&Sha256::digest(&bytes));
         if !found.eq_ignore_ascii_case(&self.sha256) {
-            return Err(Error::SchemaChanged { path, expected: self.sha256.clone(), found });
+            return Err(Error::SchemaChanged {
+                path,
+                expected: self.sha256.clone(),
+                found,
+            });
         }
         let mut text = String::from_utf8(bytes).map_err(|e| Error::Parse {
             file: self.file.clone(),
@@ -113,7 +132,11 @@ impl CatalogEntry {
             }
             text = text.replace(fix.find.as_str(), &fix.replace);
         }
-        Ok(LoadedSchema { entry: self.clone(), path, text })
+        Ok(LoadedSchema {
+            entry: self.clone(),
+            path,
+            text,
+        })
     }
 }
 

@@ -10,12 +10,29 @@ pub enum Error {
     Catalog { path: PathBuf, message: String },
     #[error("schema directory not found; searched: {searched}. Pass --schema-dir or set IODEF_SCHEMA_DIR")]
     SchemaDirNotFound { searched: String },
-    #[error("schema file {path} for namespace {namespace} is missing (expected sha256 {expected})")]
-    SchemaMissing { path: PathBuf, namespace: String, expected: String },
-    #[error("schema file {path} does not match its pin: expected sha256 {expected}, found {found}")]
-    SchemaChanged { path: PathBuf, expected: String, found: String },
+    #[error("schema file {path} for namespace {namespace} is missing (expected sha256 {expected}; searched {searched})")]
+    SchemaMissing {
+        path: PathBuf,
+        searched: String,
+        namespace: String,
+        expected: String,
+    },
+    #[error(
+        "schema file {path} does not match its pin: expected sha256 {expected}, found {found}"
+    )]
+    SchemaChanged {
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
     #[error("{file}: recorded fix no longer applies ({reason}): expected {expected} occurrence(s) of {find:?}, found {found}")]
-    FixDoesNotApply { file: String, reason: String, find: String, expected: usize, found: usize },
+    FixDoesNotApply {
+        file: String,
+        reason: String,
+        find: String,
+        expected: usize,
+        found: usize,
+    },
     #[error("{file}: namespace {namespace} is imported but not in the catalog")]
     UnknownNamespace { file: String, namespace: String },
     #[error("{file}: cannot parse schema: {message}")]
@@ -23,11 +40,18 @@ pub enum Error {
     #[error("cannot interpret schemas: {message}")]
     Interpret { message: String },
     #[error("{file}: {component}: unsupported construct: {what}")]
-    Unsupported { file: String, component: String, what: String },
+    Unsupported {
+        file: String,
+        component: String,
+        what: String,
+    },
     #[error("generated code for module {module} does not parse (generator bug): {message}")]
     Render { module: String, message: String },
     #[error("I/O error on {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

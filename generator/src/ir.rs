@@ -108,7 +108,10 @@ pub struct Occurs {
 }
 
 impl Occurs {
-    pub const ONE: Occurs = Occurs { min: 1, max: Some(1) };
+    pub const ONE: Occurs = Occurs {
+        min: 1,
+        max: Some(1),
+    };
     pub fn is_vec(self) -> bool {
         self.max != Some(1)
     }
@@ -127,10 +130,17 @@ pub struct Field {
 
 #[derive(Debug, Clone)]
 pub enum Term {
-    Element { ns: String, name: String, ty: TypeRef },
+    Element {
+        ns: String,
+        name: String,
+        ty: TypeRef,
+    },
     Any(AnyNs),
     /// A choice enum; `first` lists the elements that can start it.
-    Choice { ty: TypeRef, first: First },
+    Choice {
+        ty: TypeRef,
+        first: First,
+    },
 }
 
 /// Namespace constraint of an `xs:any` wildcard.
@@ -166,19 +176,35 @@ pub struct ChoiceVariant {
 
 #[derive(Debug, Clone)]
 pub enum VariantKind {
-    Element { ns: String, name: String, ty: TypeRef },
-    Any(AnyNs),
+    /// An element alternative; `occurs.max > 1` makes the variant hold a `Vec`.
+    Element {
+        ns: String,
+        name: String,
+        ty: TypeRef,
+        occurs: Occurs,
+    },
+    Any {
+        ns: AnyNs,
+        occurs: Occurs,
+    },
     /// A sequence alternative, generated as a struct (no attributes, `Content::Elements`).
-    Sequence { ty: TypeRef, first: First },
+    Sequence {
+        ty: TypeRef,
+        first: First,
+    },
 }
 
 impl VariantKind {
     pub fn first(&self) -> First {
         match self {
-            VariantKind::Element { ns, name, .. } => {
-                First { elements: vec![(ns.clone(), name.clone())], any: vec![] }
-            }
-            VariantKind::Any(a) => First { elements: vec![], any: vec![a.clone()] },
+            VariantKind::Element { ns, name, .. } => First {
+                elements: vec![(ns.clone(), name.clone())],
+                any: vec![],
+            },
+            VariantKind::Any { ns, .. } => First {
+                elements: vec![],
+                any: vec![ns.clone()],
+            },
             VariantKind::Sequence { first, .. } => first.clone(),
         }
     }
@@ -198,7 +224,11 @@ pub struct EnumDef {
 pub enum TypeRef {
     Builtin(Builtin),
     /// A generated item: module and Rust name.
-    Named { module: String, name: String, kind: NamedKind },
+    Named {
+        module: String,
+        name: String,
+        kind: NamedKind,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -288,7 +318,13 @@ impl<'a> Builder<'a> {
         for (id, uri) in &loaded.namespaces {
             if let Some(entry) = catalog.entry(uri) {
                 if loaded.files.contains_key(uri) {
-                    modules.insert(*id, ModuleInfo { name: entry.module.clone(), namespace: uri.clone() });
+                    modules.insert(
+                        *id,
+                        ModuleInfo {
+                            name: entry.module.clone(),
+                            namespace: uri.clone(),
+                        },
+                    );
                 }
             }
         }
@@ -344,7 +380,11 @@ impl<'a> Builder<'a> {
         }
         // Element-derived names win over type-derived ones; then alphabetical: deterministic.
         candidates.sort_by_key(|(ident, _)| {
-            (ident.ns, ident.type_ != IdentType::ElementType, ident.name.as_str().to_owned())
+            (
+                ident.ns,
+                ident.type_ != IdentType::ElementType,
+                ident.name.as_str().to_owned(),
+            )
         });
         for (ident, kind) in candidates {
             let module = self.modules[&ident.ns].name.clone();
@@ -352,8 +392,11 @@ impl<'a> Builder<'a> {
             let name = self.take_name(&module, &base, "Type");
             self.names.insert(ident.clone(), (name, kind));
         }
-        let named: Vec<(TypeIdent, String, NamedKind)> =
-            self.names.iter().map(|(i, (n, k))| (i.clone(), n.clone(), *k)).collect();
+        let named: Vec<(TypeIdent, String, NamedKind)> = self
+            .names
+            .iter()
+            .map(|(i, (n, k))| (i.clone(), n.clone(), *k))
+            .collect();
         for (ident, name, kind) in named {
             let module = self.modules[&ident.ns].name.clone();
             let item = match kind {
@@ -378,7 +421,10 @@ impl<'a> Builder<'a> {
             self.elements
                 .entry(module)
                 .or_default()
-                .push(GlobalElement { xml_name: ident.name.as_str().to_owned(), ty });
+                .push(GlobalElement {
+                    xml_name: ident.name.as_str().to_owned(),
+                    ty,
+                });
         }
         Ok(())
     }
@@ -405,10 +451,16 @@ impl<'a> Builder<'a> {
         for _ in 0..64 {
             if let Some((name, kind)) = self.names.get(&ident) {
                 let module = self.modules[&ident.ns].name.clone();
-                return Ok(TypeRef::Named { module, name: name.clone(), kind: *kind });
+                return Ok(TypeRef::Named {
+                    module,
+                    name: name.clone(),
+                    kind: *kind,
+                });
             }
             let Some(ty) = types.items.get(&ident) else {
-                return Err(self.unsupported(start, format!("reference to unknown type {}", ident.name)));
+                return Err(
+                    self.unsupported(start, format!("reference to unknown type {}", ident.name))
+                );
             };
             match &ty.variant {
                 MetaTypeVariant::Reference(r) => {
@@ -476,7 +528,12 @@ impl<'a> Builder<'a> {
         if values.is_empty() && !ext {
             return Err(self.unsupported(ident, "enumeration without values"));
         }
-        Ok(EnumDef { name: name.to_owned(), origin: self.origin(ident), values, ext })
+        Ok(EnumDef {
+            name: name.to_owned(),
+            origin: self.origin(ident),
+            values,
+            ext,
+        })
     }
 
     fn origin(&self, ident: &TypeIdent) -> String {
@@ -488,7 +545,12 @@ impl<'a> Builder<'a> {
         format!("{kind} {{{}}}{}", self.ns_uri(ident.ns), ident.name)
     }
 
-    fn build_struct(&mut self, ident: &TypeIdent, name: &str, cm: &ComplexMeta) -> Result<StructDef> {
+    fn build_struct(
+        &mut self,
+        ident: &TypeIdent,
+        name: &str,
+        cm: &ComplexMeta,
+    ) -> Result<StructDef> {
         let attributes = self.attributes(ident, cm)?;
         let types = &self.loaded.types;
         let content = match &cm.content {
@@ -499,13 +561,19 @@ impl<'a> Builder<'a> {
                     .get(content)
                     .ok_or_else(|| self.unsupported(ident, "content type not found"))?;
                 match &ty.variant {
-                    MetaTypeVariant::Sequence(g) | MetaTypeVariant::Choice(g) | MetaTypeVariant::All(g) => {
+                    MetaTypeVariant::Sequence(g)
+                    | MetaTypeVariant::Choice(g)
+                    | MetaTypeVariant::All(g) => {
                         if matches!(ty.variant, MetaTypeVariant::All(_)) {
                             return Err(self.unsupported(ident, "xs:all content"));
                         }
                         let has_children = !g.elements.is_empty();
                         if cm.is_mixed || g.is_mixed {
-                            if has_children { Content::Mixed } else { Content::Simple(TypeRef::Builtin(Builtin::String)) }
+                            if has_children {
+                                Content::Mixed
+                            } else {
+                                Content::Simple(TypeRef::Builtin(Builtin::String))
+                            }
                         } else if !has_children {
                             Content::Empty
                         } else {
@@ -523,8 +591,19 @@ impl<'a> Builder<'a> {
                 }
             }
         };
-        let doc = self.loaded.types.items[ident].documentation.iter().take(1).cloned().collect();
-        Ok(StructDef { name: name.to_owned(), origin: self.origin(ident), doc, attributes, content })
+        let doc = self.loaded.types.items[ident]
+            .documentation
+            .iter()
+            .take(1)
+            .cloned()
+            .collect();
+        Ok(StructDef {
+            name: name.to_owned(),
+            origin: self.origin(ident),
+            doc,
+            attributes,
+            content,
+        })
     }
 
     fn attributes(&self, ident: &TypeIdent, cm: &ComplexMeta) -> Result<Vec<AttrField>> {
@@ -574,7 +653,14 @@ impl<'a> Builder<'a> {
     }
 
     fn is_ext_enum(&self, ty: &TypeRef) -> bool {
-        let TypeRef::Named { kind: NamedKind::Enum, module, name } = ty else { return false };
+        let TypeRef::Named {
+            kind: NamedKind::Enum,
+            module,
+            name,
+        } = ty
+        else {
+            return false;
+        };
         self.names.iter().any(|(ident, (n, _))| {
             n == name
                 && self.modules[&ident.ns].name == *module
@@ -612,7 +698,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Element wire name and type of an element particle.
-    fn element_term(&self, owner: &TypeIdent, el: &ElementMeta, ty: &TypeIdent) -> Result<(String, String, TypeRef)> {
+    fn element_term(
+        &self,
+        owner: &TypeIdent,
+        el: &ElementMeta,
+        ty: &TypeIdent,
+    ) -> Result<(String, String, TypeRef)> {
         let ns = if el.form == FormChoiceType::Qualified || ty.type_ == IdentType::Element {
             self.ns_uri(el.ident.ns)
         } else {
@@ -622,21 +713,48 @@ impl<'a> Builder<'a> {
         Ok((ns, el.ident.name.as_str().to_owned(), self.resolve(ty)?))
     }
 
-    fn sequence_fields(&mut self, owner: &TypeIdent, module: &str, parent: &str, g: &GroupMeta) -> Result<Vec<Field>> {
+    fn sequence_fields(
+        &mut self,
+        owner: &TypeIdent,
+        module: &str,
+        parent: &str,
+        g: &GroupMeta,
+    ) -> Result<Vec<Field>> {
         let mut fields = Vec::new();
         for el in g.elements.iter() {
             let occurs = Self::occurs(el);
             match &el.variant {
                 ElementMetaVariant::Text => {}
                 ElementMetaVariant::Any { meta } => {
-                    fields.push(Field { name: "any".into(), occurs, term: Term::Any(self.any_ns(owner, meta)), boxed: false });
+                    fields.push(Field {
+                        name: "any".into(),
+                        occurs,
+                        term: Term::Any(self.any_ns(owner, meta)),
+                        boxed: false,
+                    });
                 }
-                ElementMetaVariant::Type { type_, mode: ElementMode::Element } => {
+                ElementMetaVariant::Type {
+                    type_,
+                    mode: ElementMode::Element,
+                } => {
                     let (ns, name, ty) = self.element_term(owner, el, type_)?;
-                    fields.push(Field { name: field_name(&name), occurs, term: Term::Element { ns, name, ty }, boxed: false });
+                    fields.push(Field {
+                        name: field_name(&name),
+                        occurs,
+                        term: Term::Element { ns, name, ty },
+                        boxed: false,
+                    });
                 }
-                ElementMetaVariant::Type { type_, mode: ElementMode::Group } => {
-                    let group = self.loaded.types.items.get(type_).ok_or_else(|| self.unsupported(owner, "group not found"))?;
+                ElementMetaVariant::Type {
+                    type_,
+                    mode: ElementMode::Group,
+                } => {
+                    let group = self
+                        .loaded
+                        .types
+                        .items
+                        .get(type_)
+                        .ok_or_else(|| self.unsupported(owner, "group not found"))?;
                     match &group.variant {
                         MetaTypeVariant::Sequence(inner) if occurs == Occurs::ONE => {
                             fields.extend(self.sequence_fields(owner, module, parent, inner)?);
@@ -646,9 +764,17 @@ impl<'a> Builder<'a> {
                         }
                         MetaTypeVariant::Sequence(inner) => {
                             // A repeated or optional inner sequence: a choice of one sequence.
-                            let single = GroupMeta { is_mixed: false, elements: inner.elements.clone() };
+                            let single = GroupMeta {
+                                is_mixed: false,
+                                elements: inner.elements.clone(),
+                            };
                             let wrapper = self.seq_as_choice(owner, module, parent, &single)?;
-                            fields.push(Field { name: "sequence".into(), occurs, term: wrapper, boxed: false });
+                            fields.push(Field {
+                                name: "sequence".into(),
+                                occurs,
+                                term: wrapper,
+                                boxed: false,
+                            });
                         }
                         _ => return Err(self.unsupported(owner, "xs:all group")),
                     }
@@ -664,27 +790,57 @@ impl<'a> Builder<'a> {
         Ok(fields)
     }
 
-    fn seq_as_choice(&mut self, owner: &TypeIdent, module: &str, parent: &str, g: &GroupMeta) -> Result<Term> {
+    fn seq_as_choice(
+        &mut self,
+        owner: &TypeIdent,
+        module: &str,
+        parent: &str,
+        g: &GroupMeta,
+    ) -> Result<Term> {
         let seq_name = self.take_name(module, &format!("{parent}Sequence"), "");
         let fields = self.sequence_fields(owner, module, &seq_name, g)?;
         let first = first_of_fields(&fields, &self.items_choices(module));
-        let seq_ty = TypeRef::Named { module: module.into(), name: seq_name.clone(), kind: NamedKind::Struct };
+        let seq_ty = TypeRef::Named {
+            module: module.into(),
+            name: seq_name.clone(),
+            kind: NamedKind::Struct,
+        };
         let origin = format!("sequence in {}", self.origin(owner));
-        self.items.entry(module.into()).or_default().push(Item::Struct(StructDef {
-            name: seq_name,
-            origin,
-            doc: vec![],
-            attributes: vec![],
-            content: Content::Elements(fields),
-        }));
+        self.items
+            .entry(module.into())
+            .or_default()
+            .push(Item::Struct(StructDef {
+                name: seq_name,
+                origin,
+                doc: vec![],
+                attributes: vec![],
+                content: Content::Elements(fields),
+            }));
         let choice_name = self.take_name(module, &format!("{parent}Choice"), "");
         let origin = format!("repeated sequence in {}", self.origin(owner));
-        self.items.entry(module.into()).or_default().push(Item::Choice(ChoiceDef {
-            name: choice_name.clone(),
-            origin,
-            variants: vec![ChoiceVariant { name: "Sequence".into(), kind: VariantKind::Sequence { ty: seq_ty, first: first.clone() }, boxed: false }],
-        }));
-        Ok(Term::Choice { ty: TypeRef::Named { module: module.into(), name: choice_name, kind: NamedKind::Choice }, first })
+        self.items
+            .entry(module.into())
+            .or_default()
+            .push(Item::Choice(ChoiceDef {
+                name: choice_name.clone(),
+                origin,
+                variants: vec![ChoiceVariant {
+                    name: "Sequence".into(),
+                    kind: VariantKind::Sequence {
+                        ty: seq_ty,
+                        first: first.clone(),
+                    },
+                    boxed: false,
+                }],
+            }));
+        Ok(Term::Choice {
+            ty: TypeRef::Named {
+                module: module.into(),
+                name: choice_name,
+                kind: NamedKind::Choice,
+            },
+            first,
+        })
     }
 
     fn items_choices(&self, module: &str) -> BTreeMap<String, First> {
@@ -703,7 +859,14 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn choice_field(&mut self, owner: &TypeIdent, module: &str, parent: &str, g: &GroupMeta, occurs: Occurs) -> Result<Field> {
+    fn choice_field(
+        &mut self,
+        owner: &TypeIdent,
+        module: &str,
+        parent: &str,
+        g: &GroupMeta,
+        occurs: Occurs,
+    ) -> Result<Field> {
         let choice_name = self.take_name(module, &format!("{parent}Choice"), "");
         let mut variants = Vec::new();
         let mut used = BTreeSet::new();
@@ -711,44 +874,78 @@ impl<'a> Builder<'a> {
             let el_occurs = Self::occurs(el);
             let kind = match &el.variant {
                 ElementMetaVariant::Text => continue,
-                ElementMetaVariant::Any { meta } if el_occurs == Occurs::ONE => VariantKind::Any(self.any_ns(owner, meta)),
-                ElementMetaVariant::Type { type_, mode: ElementMode::Element } if el_occurs == Occurs::ONE => {
+                ElementMetaVariant::Any { meta } => VariantKind::Any {
+                    ns: self.any_ns(owner, meta),
+                    occurs: el_occurs,
+                },
+                ElementMetaVariant::Type {
+                    type_,
+                    mode: ElementMode::Element,
+                } => {
                     let (ns, name, ty) = self.element_term(owner, el, type_)?;
-                    VariantKind::Element { ns, name, ty }
+                    VariantKind::Element {
+                        ns,
+                        name,
+                        ty,
+                        occurs: el_occurs,
+                    }
                 }
                 _ => {
                     // A group alternative, or an alternative with its own cardinality: a sequence struct.
-                    let seq_name = self.take_name(module, &format!("{choice_name}{}", variants.len() + 1), "");
-                    let single = GroupMeta { is_mixed: false, elements: xsd_parser::models::meta::ElementsMeta(vec![el.clone()]) };
-                    let fields = match &el.variant {
-                        ElementMetaVariant::Type { type_, mode: ElementMode::Group } if el_occurs == Occurs::ONE => {
-                            let group = self.loaded.types.items.get(type_).ok_or_else(|| self.unsupported(owner, "group not found"))?;
-                            match &group.variant {
-                                MetaTypeVariant::Sequence(inner) => self.sequence_fields(owner, module, &seq_name, inner)?,
-                                _ => self.sequence_fields(owner, module, &seq_name, &single)?,
-                            }
-                        }
-                        _ => self.sequence_fields(owner, module, &seq_name, &single)?,
+                    let seq_name =
+                        self.take_name(module, &format!("{choice_name}{}", variants.len() + 1), "");
+                    let single = GroupMeta {
+                        is_mixed: false,
+                        elements: xsd_parser::models::meta::ElementsMeta(vec![el.clone()]),
                     };
+                    let fields =
+                        match &el.variant {
+                            ElementMetaVariant::Type {
+                                type_,
+                                mode: ElementMode::Group,
+                            } if el_occurs == Occurs::ONE => {
+                                let group =
+                                    self.loaded.types.items.get(type_).ok_or_else(|| {
+                                        self.unsupported(owner, "group not found")
+                                    })?;
+                                match &group.variant {
+                                    MetaTypeVariant::Sequence(inner) => {
+                                        self.sequence_fields(owner, module, &seq_name, inner)?
+                                    }
+                                    _ => self.sequence_fields(owner, module, &seq_name, &single)?,
+                                }
+                            }
+                            _ => self.sequence_fields(owner, module, &seq_name, &single)?,
+                        };
                     let first = first_of_fields(&fields, &self.items_choices(module));
                     let origin = format!("choice alternative in {}", self.origin(owner));
-                    self.items.entry(module.into()).or_default().push(Item::Struct(StructDef {
-                        name: seq_name.clone(),
-                        origin,
-                        doc: vec![],
-                        attributes: vec![],
-                        content: Content::Elements(fields),
-                    }));
-                    VariantKind::Sequence { ty: TypeRef::Named { module: module.into(), name: seq_name, kind: NamedKind::Struct }, first }
+                    self.items
+                        .entry(module.into())
+                        .or_default()
+                        .push(Item::Struct(StructDef {
+                            name: seq_name.clone(),
+                            origin,
+                            doc: vec![],
+                            attributes: vec![],
+                            content: Content::Elements(fields),
+                        }));
+                    VariantKind::Sequence {
+                        ty: TypeRef::Named {
+                            module: module.into(),
+                            name: seq_name,
+                            kind: NamedKind::Struct,
+                        },
+                        first,
+                    }
                 }
             };
             let base = match &kind {
                 VariantKind::Element { name, .. } => type_name(name),
-                VariantKind::Any(_) => "Any".into(),
-                VariantKind::Sequence { first, .. } => first
-                    .elements
-                    .first()
-                    .map_or_else(|| "Sequence".into(), |(_, n)| format!("{}Sequence", type_name(n))),
+                VariantKind::Any { .. } => "Any".into(),
+                VariantKind::Sequence { first, .. } => first.elements.first().map_or_else(
+                    || "Sequence".into(),
+                    |(_, n)| format!("{}Sequence", type_name(n)),
+                ),
             };
             let mut name = base.clone();
             let mut n = 2;
@@ -756,7 +953,11 @@ impl<'a> Builder<'a> {
                 name = format!("{base}{n}");
                 n += 1;
             }
-            variants.push(ChoiceVariant { name, kind, boxed: false });
+            variants.push(ChoiceVariant {
+                name,
+                kind,
+                boxed: false,
+            });
         }
         let mut first = First::default();
         for v in &variants {
@@ -764,16 +965,38 @@ impl<'a> Builder<'a> {
             first.elements.extend(f.elements);
             first.any.extend(f.any);
         }
+        // An alternative that may be empty makes the whole choice optional.
+        let emptiable = variants.iter().any(|v| match &v.kind {
+            VariantKind::Element { occurs, .. } | VariantKind::Any { occurs, .. } => {
+                occurs.min == 0
+            }
+            VariantKind::Sequence { .. } => false,
+        });
         let origin = format!("choice in {}", self.origin(owner));
-        self.items.entry(module.into()).or_default().push(Item::Choice(ChoiceDef {
-            name: choice_name.clone(),
-            origin,
-            variants,
-        }));
+        self.items
+            .entry(module.into())
+            .or_default()
+            .push(Item::Choice(ChoiceDef {
+                name: choice_name.clone(),
+                origin,
+                variants,
+            }));
+        let occurs = if emptiable {
+            Occurs { min: 0, ..occurs }
+        } else {
+            occurs
+        };
         Ok(Field {
             name: "choice".into(),
             occurs,
-            term: Term::Choice { ty: TypeRef::Named { module: module.into(), name: choice_name, kind: NamedKind::Choice }, first },
+            term: Term::Choice {
+                ty: TypeRef::Named {
+                    module: module.into(),
+                    name: choice_name,
+                    kind: NamedKind::Choice,
+                },
+                first,
+            },
             boxed: false,
         })
     }
@@ -783,7 +1006,10 @@ impl<'a> Builder<'a> {
         let mut infos: Vec<&ModuleInfo> = self.modules.values().collect();
         infos.sort_by(|a, b| a.name.cmp(&b.name));
         for info in infos {
-            let entry = self.catalog.entry(&info.namespace).expect("module from catalog");
+            let entry = self
+                .catalog
+                .entry(&info.namespace)
+                .expect("module from catalog");
             let mut items = self.items.get(&info.name).cloned().unwrap_or_default();
             items.sort_by(|a, b| a.name().cmp(b.name()));
             let mut elements = self.elements.get(&info.name).cloned().unwrap_or_default();
@@ -857,8 +1083,9 @@ fn box_recursion(model: &mut Model) {
                 Item::Choice(c) => {
                     for v in &mut c.variants {
                         let ty = match &v.kind {
-                            VariantKind::Element { ty, .. } | VariantKind::Sequence { ty, .. } => Some(ty),
-                            VariantKind::Any(_) => None,
+                            VariantKind::Element { ty, occurs, .. } if !occurs.is_vec() => Some(ty),
+                            VariantKind::Sequence { ty, .. } => Some(ty),
+                            _ => None,
                         };
                         if let Some(TypeRef::Named { module, name, .. }) = ty {
                             v.boxed = same(&from, &key(module, name));
@@ -892,8 +1119,9 @@ fn by_value_refs(item: &Item) -> Vec<TypeRef> {
             .variants
             .iter()
             .filter_map(|v| match &v.kind {
-                VariantKind::Element { ty, .. } | VariantKind::Sequence { ty, .. } => Some(ty.clone()),
-                VariantKind::Any(_) => None,
+                VariantKind::Element { ty, occurs, .. } if !occurs.is_vec() => Some(ty.clone()),
+                VariantKind::Sequence { ty, .. } => Some(ty.clone()),
+                _ => None,
             })
             .collect(),
         Item::Enum(_) => vec![],

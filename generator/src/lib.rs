@@ -17,7 +17,7 @@ pub mod naming;
 pub mod output;
 pub mod render;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use crate::catalog::Catalog;
 pub use crate::error::{Error, Result};
@@ -31,7 +31,7 @@ pub const SCHEMA_DIR_ENV: &str = "IODEF_SCHEMA_DIR";
 #[derive(Debug, Clone)]
 pub struct Builder {
     catalog_path: PathBuf,
-    schema_dir: Option<PathBuf>,
+    schema_dirs: Vec<PathBuf>,
     roots: Option<Vec<String>>,
     render: RenderOptions,
 }
@@ -39,12 +39,18 @@ pub struct Builder {
 impl Builder {
     /// Uses the catalog at `path` (e.g. `schemas/catalog.toml`).
     pub fn from_catalog(path: impl Into<PathBuf>) -> Self {
-        Builder { catalog_path: path.into(), schema_dir: None, roots: None, render: RenderOptions::default() }
+        Builder {
+            catalog_path: path.into(),
+            schema_dirs: Vec::new(),
+            roots: None,
+            render: RenderOptions::default(),
+        }
     }
 
-    /// Reads the XSD files from `dir` instead of the default search.
+    /// Adds a directory to search for XSD files (searched in the order added, before the default
+    /// search). Without any, `$IODEF_SCHEMA_DIR` (a path list) or the default search is used.
     pub fn schema_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.schema_dir = Some(dir.into());
+        self.schema_dirs.push(dir.into());
         self
     }
 
@@ -60,26 +66,44 @@ impl Builder {
         self
     }
 
-    /// The schema directory: the explicit option, then `$IODEF_SCHEMA_DIR`, then the first of
+    /// The schema search path: the catalog's own directory (extension XSDs next to their catalog),
+    /// then the explicit directories or else `$IODEF_SCHEMA_DIR` (a path list), or else the first of
     /// `<catalog dir>/../../shared/schemas` and `./../shared/schemas` that exists.
-    pub fn resolve_schema_dir(&self) -> Result<PathBuf> {
-        if let Some(dir) = &self.schema_dir {
-            return Ok(dir.clone());
+    pub fn resolve_schema_dirs(&self) -> Result<Vec<PathBuf>> {
+        let catalog_dir = match self.catalog_path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let mut dirs = vec![catalog_dir.clone()];
+        if !self.schema_dirs.is_empty() {
+            dirs.extend(self.schema_dirs.iter().cloned());
+            return Ok(dirs);
         }
-        if let Some(dir) = std::env::var_os(SCHEMA_DIR_ENV) {
-            return Ok(PathBuf::from(dir));
+        if let Some(list) = std::env::var_os(SCHEMA_DIR_ENV) {
+            dirs.extend(std::env::split_paths(&list));
+            return Ok(dirs);
         }
-        let catalog_dir = self.catalog_path.parent().unwrap_or(Path::new("."));
-        let repo = if catalog_dir.as_os_str().is_empty() { Path::new(".").join("..") } else { catalog_dir.join("..") };
-        let candidates = [repo.join("..").join("shared").join("schemas"), PathBuf::from("../shared/schemas")];
-        for c in &candidates {
-            if c.is_dir() {
-                return Ok(c.clone());
+        let candidates = [
+            catalog_dir
+                .join("..")
+                .join("..")
+                .join("shared")
+                .join("schemas"),
+            PathBuf::from("../shared/schemas"),
+        ];
+        match candidates.iter().find(|c| c.is_dir()) {
+            Some(found) => {
+                dirs.push(found.clone());
+                Ok(dirs)
             }
+            None => Err(Error::SchemaDirNotFound {
+                searched: candidates
+                    .iter()
+                    .map(|c| c.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
         }
-        Err(Error::SchemaDirNotFound {
-            searched: candidates.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(", "),
-        })
     }
 
     /// Loads, interprets and renders. Pure apart from reading the catalog and schema files.
@@ -96,8 +120,8 @@ impl Builder {
                 });
             }
         }
-        let dir = self.resolve_schema_dir()?;
-        let loaded = loader::load(&catalog, &dir)?;
+        let dirs = self.resolve_schema_dirs()?;
+        let loaded = loader::load(&catalog, &dirs)?;
         let model = ir::build(&loaded, &catalog)?;
         let files = render::render(&model, &self.render)?;
         let schema_files = loaded.files.values().map(|s| s.path.clone()).collect();

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use xsd_parser::models::meta::CustomMeta;
@@ -19,12 +19,51 @@ use crate::error::{Error, Result};
 /// XSD built-in types we map ourselves (see `ir::Builtin`), registered as custom types so the
 /// interpreter keeps their XSD names instead of collapsing them to Rust primitives.
 pub const XS_BUILTINS: &[&str] = &[
-    "anySimpleType", "string", "normalizedString", "token", "language", "Name", "NCName",
-    "NMTOKEN", "NMTOKENS", "ID", "IDREF", "IDREFS", "ENTITY", "ENTITIES", "QName", "NOTATION",
-    "anyURI", "boolean", "decimal", "integer", "nonPositiveInteger", "negativeInteger", "long",
-    "int", "short", "byte", "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-    "unsignedByte", "positiveInteger", "float", "double", "duration", "dateTime", "time", "date",
-    "gYearMonth", "gYear", "gMonthDay", "gDay", "gMonth", "hexBinary", "base64Binary",
+    "anySimpleType",
+    "string",
+    "normalizedString",
+    "token",
+    "language",
+    "Name",
+    "NCName",
+    "NMTOKEN",
+    "NMTOKENS",
+    "ID",
+    "IDREF",
+    "IDREFS",
+    "ENTITY",
+    "ENTITIES",
+    "QName",
+    "NOTATION",
+    "anyURI",
+    "boolean",
+    "decimal",
+    "integer",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "long",
+    "int",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+    "positiveInteger",
+    "float",
+    "double",
+    "duration",
+    "dateTime",
+    "time",
+    "date",
+    "gYearMonth",
+    "gYear",
+    "gMonthDay",
+    "gDay",
+    "gMonth",
+    "hexBinary",
+    "base64Binary",
 ];
 
 /// The interpreted schema set plus what is needed to map it back to namespaces and files.
@@ -39,7 +78,7 @@ pub struct Loaded {
 #[derive(Debug)]
 struct CatalogResolver {
     catalog: Catalog,
-    dir: PathBuf,
+    dirs: Vec<PathBuf>,
     loaded: Rc<RefCell<BTreeMap<String, LoadedSchema>>>,
 }
 
@@ -48,18 +87,24 @@ impl Resolver for CatalogResolver {
     type Error = Error;
 
     fn resolve(&mut self, req: &ResolveRequest) -> ResolveResult<Self> {
-        let current = req.current_location.as_ref().map_or_else(String::new, |u| u.to_string());
+        let current = req
+            .current_location
+            .as_ref()
+            .map_or_else(String::new, |u| u.to_string());
         let Some(ns) = req.requested_ns.as_ref().map(ns_string) else {
             return Err(Error::Parse {
                 file: current,
                 message: format!("include/import without namespace is not supported ({req})"),
             });
         };
-        let entry = self.catalog.entry(&ns).ok_or_else(|| Error::UnknownNamespace {
-            file: current.clone(),
-            namespace: ns.clone(),
-        })?;
-        let schema = entry.load(&self.dir)?;
+        let entry = self
+            .catalog
+            .entry(&ns)
+            .ok_or_else(|| Error::UnknownNamespace {
+                file: current.clone(),
+                namespace: ns.clone(),
+            })?;
+        let schema = entry.load(&self.dirs)?;
         let bytes = schema.text.clone().into_bytes();
         let url = schema_url(&entry.file);
         self.loaded.borrow_mut().insert(ns, schema);
@@ -77,10 +122,16 @@ fn ns_string(ns: &Namespace) -> String {
 }
 
 /// Parses and interprets the catalog's root namespaces (sorted, so input order does not matter).
-pub fn load(catalog: &Catalog, dir: &Path) -> Result<Loaded> {
+pub fn load(catalog: &Catalog, dirs: &[PathBuf]) -> Result<Loaded> {
     let loaded = Rc::new(RefCell::new(BTreeMap::new()));
-    let resolver = CatalogResolver { catalog: catalog.clone(), dir: dir.to_owned(), loaded: loaded.clone() };
-    let mut parser = Parser::new().with_resolver(resolver).with_default_namespaces();
+    let resolver = CatalogResolver {
+        catalog: catalog.clone(),
+        dirs: dirs.to_vec(),
+        loaded: loaded.clone(),
+    };
+    let mut parser = Parser::new()
+        .with_resolver(resolver)
+        .with_default_namespaces();
     let mut roots = catalog.roots.clone();
     roots.sort();
     roots.dedup();
@@ -92,12 +143,15 @@ pub fn load(catalog: &Catalog, dir: &Path) -> Result<Loaded> {
         if loaded.borrow().contains_key(root) {
             continue;
         }
-        let schema = entry.load(dir)?;
+        let schema = entry.load(dirs)?;
         let text = schema.text.clone();
         loaded.borrow_mut().insert(root.clone(), schema);
         parser = parser
             .add_named_schema_from_str(entry.module.clone(), &text)
-            .map_err(|e| Error::Parse { file: entry.file.clone(), message: e.to_string() })?;
+            .map_err(|e| Error::Parse {
+                file: entry.file.clone(),
+                message: e.to_string(),
+            })?;
     }
     let schemas = parser.finish();
     let types = interpret(&schemas)?;
@@ -106,18 +160,29 @@ pub fn load(catalog: &Catalog, dir: &Path) -> Result<Loaded> {
         .filter_map(|(id, info)| info.namespace.as_ref().map(|ns| (*id, ns_string(ns))))
         .collect();
     let files = loaded.borrow().clone();
-    Ok(Loaded { types, namespaces, files })
+    Ok(Loaded {
+        types,
+        namespaces,
+        files,
+    })
 }
 
 fn interpret(schemas: &Schemas) -> Result<MetaTypes> {
-    let err = |e: xsd_parser::InterpreterError| Error::Interpret { message: e.to_string() };
+    let err = |e: xsd_parser::InterpreterError| Error::Interpret {
+        message: e.to_string(),
+    };
     let xs = schemas
         .resolve_namespace(&Some(Namespace::XS))
-        .ok_or_else(|| Error::Interpret { message: "XML Schema namespace unknown".into() })?;
+        .ok_or_else(|| Error::Interpret {
+            message: "XML Schema namespace unknown".into(),
+        })?;
     let mut interpreter = Interpreter::new(schemas).with_xs_any_type().map_err(err)?;
     for name in XS_BUILTINS {
         interpreter = interpreter
-            .with_type(TypeIdent::type_(name).with_ns(xs), CustomMeta::new(format!("xs:{name}")))
+            .with_type(
+                TypeIdent::type_(name).with_ns(xs),
+                CustomMeta::new(format!("xs:{name}")),
+            )
             .map_err(err)?;
     }
     interpreter.finish().map(|(types, _)| types).map_err(err)

@@ -2,8 +2,8 @@
 
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
     "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
@@ -76,7 +76,11 @@ pub fn variant_name(xml: &str) -> String {
 
 /// snake_case; Rust keywords get a trailing underscore: `type` -> `type_`.
 pub fn field_name(xml: &str) -> String {
-    let mut out = words(xml).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
+    let mut out = words(xml)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'f');
     }
@@ -89,7 +93,9 @@ pub fn field_name(xml: &str) -> String {
 /// Module names from the catalog are used as given but must be valid identifiers.
 pub fn is_identifier(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !KEYWORDS.contains(&name)
 }
 

@@ -31,17 +31,28 @@ pub struct WriteReport {
 
 impl Output {
     pub(crate) fn new(files: Vec<RenderedFile>, mut schema_files: Vec<PathBuf>) -> Self {
-        let mut files: Vec<GeneratedFile> =
-            files.into_iter().map(|f| GeneratedFile { path: f.path, contents: f.text }).collect();
+        let mut files: Vec<GeneratedFile> = files
+            .into_iter()
+            .map(|f| GeneratedFile {
+                path: f.path,
+                contents: f.text,
+            })
+            .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         schema_files.sort();
-        Output { files, schema_files }
+        Output {
+            files,
+            schema_files,
+        }
     }
 
     /// Writes every file whose contents differ; removes stale generated `.rs` files.
     pub fn write_to(&self, dir: impl AsRef<Path>) -> Result<WriteReport> {
         let dir = dir.as_ref();
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
         let mut report = WriteReport::default();
         for f in &self.files {
             let path = dir.join(&f.path);
@@ -49,7 +60,10 @@ impl Output {
                 report.unchanged.push(f.path.clone());
                 continue;
             }
-            std::fs::write(&path, &f.contents).map_err(|source| Error::Io { path: path.clone(), source })?;
+            std::fs::write(&path, &f.contents).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
             report.written.push(f.path.clone());
         }
         for stale in self.stale_files(dir)? {
@@ -79,10 +93,15 @@ impl Output {
 
     /// Generated-looking `.rs` files in `dir` that this output does not contain.
     fn stale_files(&self, dir: &Path) -> Result<Vec<String>> {
-        let Ok(entries) = std::fs::read_dir(dir) else { return Ok(vec![]) };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(vec![]);
+        };
         let mut stale = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+            let entry = entry.map_err(|source| Error::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if !name.ends_with(".rs") || self.files.iter().any(|f| f.path == name) {
                 continue;

@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use iodef_codegen::Builder;
 
 #[derive(Parser)]
-#[command(name = "iodef-codegen", version, about = "Generate Rust bindings from the IODEF XML Schemas")]
+#[command(
+    name = "iodef-codegen",
+    version,
+    about = "Generate Rust bindings from the IODEF XML Schemas"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -47,7 +51,10 @@ fn repo_root() -> PathBuf {
 }
 
 fn builder(c: &Common, root: &Path) -> Builder {
-    let catalog = c.catalog.clone().unwrap_or_else(|| root.join("schemas").join("catalog.toml"));
+    let catalog = c
+        .catalog
+        .clone()
+        .unwrap_or_else(|| root.join("schemas").join("catalog.toml"));
     let mut b = Builder::from_catalog(catalog);
     if let Some(dir) = &c.schema_dir {
         b = b.schema_dir(dir);
@@ -62,7 +69,10 @@ fn main() -> ExitCode {
         Command::Generate(c) => (c, false),
         Command::Check(c) => (c, true),
     };
-    let out = common.out.clone().unwrap_or_else(|| root.join("generated").join("src").join("bindings"));
+    let out = common
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("generated").join("src").join("bindings"));
     let output = match builder(common, &root).generate() {
         Ok(o) => o,
         Err(e) => {
@@ -73,12 +83,19 @@ fn main() -> ExitCode {
     if check {
         match output.check_against(&out) {
             Ok(None) => {
-                eprintln!("iodef-codegen: {} is current ({} files)", out.display(), output.files.len());
+                eprintln!(
+                    "iodef-codegen: {} is current ({} files)",
+                    out.display(),
+                    output.files.len()
+                );
                 ExitCode::SUCCESS
             }
             Ok(Some(diff)) => {
                 print!("{diff}");
-                eprintln!("iodef-codegen: {} is stale; run `iodef-codegen generate`", out.display());
+                eprintln!(
+                    "iodef-codegen: {} is stale; run `iodef-codegen generate`",
+                    out.display()
+                );
                 ExitCode::from(1)
             }
             Err(e) => {

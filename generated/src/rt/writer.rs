@@ -1,0 +1,458 @@
+//! A namespace-aware XML writer with deterministic prefix choice and no added whitespace.
+
+use std::io::{self, Write};
+
+use super::reader::{XML_NS, XSI_NS};
+use super::reader::XsiAttributes;
+
+/// One namespace binding in scope: `prefix` "" is the default namespace (uri "" = undeclared).
+#[derive(Debug)]
+struct Binding {
+    prefix: String,
+    uri: String,
+}
+
+#[derive(Debug)]
+struct Frame {
+    /// Start of this element's qualified name in `XmlWriter::names`.
+    name_start: usize,
+    /// `XmlWriter::bindings.len()` before this element's declarations.
+    bindings_start: usize,
+}
+
+/// The XML writer used by the generated `ToXml` implementations.
+///
+/// Writes go straight to `W`: wrap files and sockets in a `BufWriter` (as
+/// [`Document::write_to`](super::Document::write_to) does).
+pub struct XmlWriter<W: Write> {
+    out: W,
+    prefixes: &'static [(&'static str, &'static str)],
+    bindings: Vec<Binding>,
+    stack: Vec<Frame>,
+    /// Qualified names of the open elements, concatenated.
+    names: String,
+    /// A start tag is open (its `>` not yet written).
+    open_tag: bool,
+    root_started: bool,
+    root_xsi: Option<XsiAttributes>,
+}
+
+fn invalid(msg: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, msg.into())
+}
+
+/// Writes `s` escaped. In attribute values (`attr`) `"`, tab, LF and CR are written as character
+/// references; in text only CR is. Control characters that XML cannot represent are an error.
+fn write_escaped<W: Write>(out: &mut W, s: &str, attr: bool) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' if attr => b"&quot;",
+            b'\t' if attr => b"&#9;",
+            b'\n' if attr => b"&#10;",
+            b'\r' => b"&#13;",
+            b'\t' | b'\n' => continue,
+            0..=0x1F => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("character U+{b:04X} cannot be written in XML 1.0"),
+                ))
+            }
+            0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "characters U+FFFE and U+FFFF cannot be written in XML",
+                ))
+            }
+            _ => continue,
+        };
+        out.write_all(&bytes[run..i])?;
+        out.write_all(rep)?;
+        run = i + 1;
+    }
+    out.write_all(&bytes[run..])
+}
+
+/// Namespace-declaration values: only `&`, `<` and `"` are escaped, whitespace is written
+/// literally so that the namespace name comes back exactly as it was read (quick-xml does not
+/// normalise namespace names).
+fn write_ns_value<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'"' => b"&quot;",
+            _ => continue,
+        };
+        out.write_all(&bytes[run..i])?;
+        out.write_all(rep)?;
+        run = i + 1;
+    }
+    out.write_all(&bytes[run..])
+}
+
+fn reserved_prefix(p: &str) -> bool {
+    p.len() >= 3 && p[..3].eq_ignore_ascii_case("xml")
+}
+
+impl<W: Write> XmlWriter<W> {
+    /// A writer to `out`; `prefixes` gives the preferred prefix per namespace URI, used when a
+    /// namespace has to be declared with a prefix.
+    pub fn new(out: W, prefixes: &'static [(&'static str, &'static str)]) -> Self {
+        XmlWriter {
+            out,
+            prefixes,
+            bindings: Vec::new(),
+            stack: Vec::new(),
+            names: String::new(),
+            open_tag: false,
+            root_started: false,
+            root_xsi: None,
+        }
+    }
+
+    /// `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` to write on the root element
+    /// (right after its namespace declaration).
+    pub fn set_root_xsi(&mut self, xsi: &XsiAttributes) {
+        self.root_xsi = if xsi.is_empty() { None } else { Some(xsi.clone()) };
+    }
+
+    /// `<?xml version="1.0" encoding="UTF-8"?>` and a newline.
+    pub fn declaration(&mut self) -> io::Result<()> {
+        self.out
+            .write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+    }
+
+    /// Number of open elements.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// The namespace bound to `prefix` in scope ("" prefix = default namespace; None = unbound).
+    fn lookup(&self, prefix: &str) -> Option<&str> {
+        if prefix == "xml" {
+            return Some(XML_NS);
+        }
+        self.bindings
+            .iter()
+            .rev()
+            .find(|b| b.prefix == prefix)
+            .map(|b| b.uri.as_str())
+            .filter(|u| !u.is_empty() || prefix.is_empty())
+    }
+
+    fn default_ns(&self) -> &str {
+        self.lookup("").unwrap_or("")
+    }
+
+    /// Index of the innermost binding of a non-empty prefix to `ns` that is still in effect.
+    fn prefix_for(&self, ns: &str) -> Option<usize> {
+        self.bindings
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(i, b)| {
+                !b.prefix.is_empty()
+                    && b.uri == ns
+                    && !self.bindings[i + 1..].iter().any(|later| later.prefix == b.prefix)
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// Index of the binding in effect for `prefix`, if it binds `ns`.
+    fn binding_of(&self, prefix: &str, ns: &str) -> Option<usize> {
+        self.bindings
+            .iter()
+            .rposition(|b| b.prefix == prefix)
+            .filter(|&i| self.bindings[i].uri == ns)
+    }
+
+    /// A prefix to declare for `ns`: the hint, the preferred one, or ns1, ns2, ...
+    fn new_prefix(&self, ns: &str, hint: Option<&str>) -> String {
+        let usable = |p: &str| !p.is_empty() && !reserved_prefix(p) && self.lookup(p).is_none();
+        if let Some(h) = hint {
+            if usable(h) {
+                return h.to_string();
+            }
+        }
+        for (uri, p) in self.prefixes {
+            if *uri == ns && usable(p) {
+                return (*p).to_string();
+            }
+        }
+        let mut n = 1u32;
+        loop {
+            let p = format!("ns{n}");
+            if usable(&p) {
+                return p;
+            }
+            n += 1;
+        }
+    }
+
+    /// Binds `prefix` to `uri` on the element whose bindings start at `start` (replacing a
+    /// binding of the same prefix made on that element). Returns the binding's index.
+    fn bind(&mut self, start: usize, prefix: &str, uri: &str) -> usize {
+        if let Some(i) = self.bindings[start..].iter().position(|b| b.prefix == prefix) {
+            self.bindings[start + i].uri = uri.to_string();
+            return start + i;
+        }
+        self.bindings.push(Binding {
+            prefix: prefix.to_string(),
+            uri: uri.to_string(),
+        });
+        self.bindings.len() - 1
+    }
+
+    fn close_open_tag(&mut self) -> io::Result<()> {
+        if self.open_tag {
+            self.open_tag = false;
+            self.out.write_all(b">")?;
+        }
+        Ok(())
+    }
+
+    /// Opens a start tag for `{ns}local` (ns "" = no namespace). See
+    /// [`XmlWriter::start_element_with_prefix`].
+    pub fn start_element(&mut self, ns: &str, local: &str) -> io::Result<()> {
+        self.start_element_full(ns, local, None, &[])
+    }
+
+    /// Opens a start tag for `{ns}local`, choosing its prefix: the hint if it is bound to `ns`;
+    /// unprefixed if `ns` is the default namespace; a prefix bound to `ns`; otherwise a new
+    /// declaration — the default namespace on the root element, else a prefix (the hint if free,
+    /// the preferred one, or ns1, ns2, ...). `ns` "" under a default namespace declares `xmlns=""`.
+    pub fn start_element_with_prefix(
+        &mut self,
+        ns: &str,
+        local: &str,
+        prefix_hint: Option<&str>,
+    ) -> io::Result<()> {
+        self.start_element_full(ns, local, prefix_hint, &[])
+    }
+
+    /// Like [`XmlWriter::start_element_with_prefix`], first declaring `decls` (prefix `None` =
+    /// default namespace) on this element unless the same binding is already in scope.
+    pub fn start_element_full<P: AsRef<str>, U: AsRef<str>>(
+        &mut self,
+        ns: &str,
+        local: &str,
+        prefix_hint: Option<&str>,
+        decls: &[(Option<P>, U)],
+    ) -> io::Result<()> {
+        if self.root_started && self.stack.is_empty() {
+            return Err(invalid("a second root element cannot be written"));
+        }
+        self.close_open_tag()?;
+        let bindings_start = self.bindings.len();
+        for (p, uri) in decls {
+            let p = p.as_ref().map_or("", |p| p.as_ref());
+            let uri = uri.as_ref();
+            if p == "xml" || p == "xmlns" || (!p.is_empty() && uri.is_empty()) {
+                continue;
+            }
+            let same = match self.bindings.iter().rposition(|b| b.prefix == p) {
+                Some(i) => self.bindings[i].uri == uri,
+                None => uri.is_empty(),
+            };
+            if !same {
+                self.bind(bindings_start, p, uri);
+            }
+        }
+        let own_default = self.bindings[bindings_start..].iter().any(|b| b.prefix.is_empty());
+        // Choose the prefix: None = unprefixed, Some(i) = prefix of binding i.
+        let prefix: Option<usize> = if ns.is_empty() {
+            if !self.default_ns().is_empty() {
+                self.bind(bindings_start, "", "");
+            }
+            None
+        } else if let Some(i) = prefix_hint
+            .filter(|h| !h.is_empty())
+            .and_then(|h| self.binding_of(h, ns))
+        {
+            Some(i)
+        } else if self.default_ns() == ns {
+            None
+        } else if let Some(i) = self.prefix_for(ns) {
+            Some(i)
+        } else if !self.root_started && !own_default {
+            self.bind(bindings_start, "", ns);
+            None
+        } else {
+            let p = self.new_prefix(ns, prefix_hint);
+            Some(self.bind(bindings_start, &p, ns))
+        };
+        let name_start = self.names.len();
+        if let Some(i) = prefix {
+            self.names.push_str(&self.bindings[i].prefix);
+            self.names.push(':');
+        }
+        self.names.push_str(local);
+        self.out.write_all(b"<")?;
+        self.out.write_all(self.names[name_start..].as_bytes())?;
+        for b in &self.bindings[bindings_start..] {
+            if b.prefix.is_empty() {
+                self.out.write_all(b" xmlns=\"")?;
+            } else {
+                self.out.write_all(b" xmlns:")?;
+                self.out.write_all(b.prefix.as_bytes())?;
+                self.out.write_all(b"=\"")?;
+            }
+            write_ns_value(&mut self.out, &b.uri)?;
+            self.out.write_all(b"\"")?;
+        }
+        self.stack.push(Frame {
+            name_start,
+            bindings_start,
+        });
+        self.open_tag = true;
+        if !self.root_started {
+            self.root_started = true;
+            if let Some(xsi) = self.root_xsi.take() {
+                if let Some(v) = &xsi.schema_location {
+                    self.attribute_with_prefix(XSI_NS, "schemaLocation", Some("xsi"), v)?;
+                }
+                if let Some(v) = &xsi.no_namespace_schema_location {
+                    self.attribute_with_prefix(XSI_NS, "noNamespaceSchemaLocation", Some("xsi"), v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds an attribute to the open start tag (see [`XmlWriter::attribute_with_prefix`]).
+    pub fn attribute(&mut self, ns: &str, local: &str, value: &str) -> io::Result<()> {
+        self.attribute_with_prefix(ns, local, None, value)
+    }
+
+    /// Adds an attribute to the open start tag. `ns` "" = unqualified; the XML namespace uses
+    /// `xml:`; other namespaces use a prefix bound to them, declaring one if needed (the hint
+    /// if free, the preferred one, or ns1, ns2, ...).
+    pub fn attribute_with_prefix(
+        &mut self,
+        ns: &str,
+        local: &str,
+        prefix_hint: Option<&str>,
+        value: &str,
+    ) -> io::Result<()> {
+        if !self.open_tag {
+            return Err(invalid(format!(
+                "attribute {local} written outside a start tag"
+            )));
+        }
+        self.out.write_all(b" ")?;
+        if ns.is_empty() {
+        } else if ns == XML_NS {
+            self.out.write_all(b"xml:")?;
+        } else {
+            let idx = match prefix_hint
+                .filter(|h| !h.is_empty())
+                .and_then(|h| self.binding_of(h, ns))
+                .or_else(|| self.prefix_for(ns))
+            {
+                Some(i) => i,
+                None => {
+                    let p = self.new_prefix(ns, prefix_hint);
+                    self.out.write_all(b"xmlns:")?;
+                    self.out.write_all(p.as_bytes())?;
+                    self.out.write_all(b"=\"")?;
+                    write_ns_value(&mut self.out, ns)?;
+                    self.out.write_all(b"\" ")?;
+                    self.bindings.push(Binding {
+                        prefix: p,
+                        uri: ns.to_string(),
+                    });
+                    self.bindings.len() - 1
+                }
+            };
+            self.out.write_all(self.bindings[idx].prefix.as_bytes())?;
+            self.out.write_all(b":")?;
+        }
+        self.out.write_all(local.as_bytes())?;
+        self.out.write_all(b"=\"")?;
+        write_escaped(&mut self.out, value, true)?;
+        self.out.write_all(b"\"")
+    }
+
+    /// Text content, escaped (`&`, `<`, `>`, and CR as `&#13;`). Closes an open start tag.
+    /// Empty text writes nothing.
+    pub fn text(&mut self, text: &str) -> io::Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        if self.stack.is_empty() {
+            return Err(invalid("text outside the root element"));
+        }
+        self.close_open_tag()?;
+        write_escaped(&mut self.out, text, false)
+    }
+
+    /// A comment `<!--text-->`; `text` must not contain `--` nor end with `-`.
+    pub fn comment(&mut self, text: &str) -> io::Result<()> {
+        if text.contains("--") || text.ends_with('-') {
+            return Err(invalid("a comment cannot contain \"--\" or end with \"-\""));
+        }
+        self.close_open_tag()?;
+        self.out.write_all(b"<!--")?;
+        write_escaped_comment(&mut self.out, text)?;
+        self.out.write_all(b"-->")
+    }
+
+    /// Closes the innermost open element (`/>` if nothing was written inside it).
+    pub fn end_element(&mut self) -> io::Result<()> {
+        let frame = self
+            .stack
+            .pop()
+            .ok_or_else(|| invalid("end_element without an open element"))?;
+        if self.open_tag {
+            self.open_tag = false;
+            self.out.write_all(b"/>")?;
+        } else {
+            self.out.write_all(b"</")?;
+            self.out.write_all(self.names[frame.name_start..].as_bytes())?;
+            self.out.write_all(b">")?;
+        }
+        self.names.truncate(frame.name_start);
+        self.bindings.truncate(frame.bindings_start);
+        Ok(())
+    }
+
+    /// `<{ns}local>text</{ns}local>` (or `<local/>` for empty text).
+    pub fn simple_element(&mut self, ns: &str, local: &str, text: &str) -> io::Result<()> {
+        self.start_element(ns, local)?;
+        self.text(text)?;
+        self.end_element()
+    }
+
+    /// Flushes the underlying writer.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    /// The underlying writer (not flushed).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+/// Comment text is written as is, except for characters XML cannot represent.
+fn write_escaped_comment<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let bad = (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)));
+        if bad {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "comment contains a character that cannot be written in XML",
+            ));
+        }
+    }
+    out.write_all(bytes)
+}
