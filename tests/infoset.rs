@@ -166,9 +166,14 @@ fn push_text(el: &mut Element, text: &str) {
 }
 
 /// Drops whitespace-only text nodes from an element that has element children
-/// (indentation in element-only content carries no information).
+/// (indentation in element-only content carries no information), and a
+/// whitespace-only sole text child: without the schema, `<Node>\n  </Node>`
+/// (empty element-only content) cannot be told from a blank string, and a
+/// typed writer rightly writes the former as `<Node/>`. The XSD validators
+/// still check every output, so a dropped required string value is caught.
 fn finish(mut el: Element) -> Element {
-    if el.children.iter().any(|c| matches!(c, Node::Element(_))) {
+    let only_whitespace = matches!(el.children.as_slice(), [Node::Text(t)] if is_xml_whitespace(t));
+    if only_whitespace || el.children.iter().any(|c| matches!(c, Node::Element(_))) {
         el.children
             .retain(|c| !matches!(c, Node::Text(t) if is_xml_whitespace(t)));
     }

@@ -1,11 +1,6 @@
 //! Test support for iodef-rs: an XML infoset comparator, the shared corpus
 //! manifest, a driver for the independent XSD validators, and thin wrappers
 //! around the IODEF 2.0 runtime API used by the corpus round-trip tests.
-//!
-//! The wrappers that name `iodef::bindings::iodef2::IodefDocument` are gated
-//! behind the cargo feature `bindings` (off by default until the generated
-//! bindings land); without it [`codec::BINDINGS`] is false and the round-trip
-//! harness registers its trials as ignored.
 
 #![forbid(unsafe_code)]
 
@@ -16,9 +11,6 @@ pub mod validator;
 /// Parse/write through the IODEF 2.0 runtime, with errors flattened to plain
 /// data so that callers need no `cfg`.
 pub mod codec {
-    /// Whether this build includes the generated IODEF 2.0 bindings.
-    pub const BINDINGS: bool = cfg!(feature = "bindings");
-
     /// A parse failure (or a panic, which the design forbids: `panicked` is set).
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Failure {
@@ -69,7 +61,6 @@ pub mod codec {
         std::panic::catch_unwind(|| imp::roundtrip(input)).unwrap_or_else(|p| Err(panic_failure(p)))
     }
 
-    #[cfg(feature = "bindings")]
     mod imp {
         use super::Failure;
 
@@ -87,23 +78,6 @@ pub mod codec {
                     panicked: false,
                 }),
             }
-        }
-    }
-
-    #[cfg(not(feature = "bindings"))]
-    mod imp {
-        use super::Failure;
-
-        pub(super) fn roundtrip(_input: &[u8]) -> Result<String, Failure> {
-            let message = "iodef-tests was built without the `bindings` feature".to_string();
-            Err(Failure {
-                display: message.clone(),
-                message,
-                path: String::new(),
-                line: 0,
-                column: 0,
-                panicked: false,
-            })
         }
     }
 }

@@ -53,13 +53,9 @@ enum Format {
 enum Failure {
     /// The input is not a valid IODEF document: `iodef::Error`'s Display
     /// (`LINE:COL: PATH: message`).
-    #[cfg_attr(not(feature = "bindings"), allow(dead_code))]
     Invalid(String),
     /// Writing the output failed.
     Io(io::Error),
-    /// This build cannot do the conversion.
-    #[cfg_attr(feature = "bindings", allow(dead_code))]
-    Unsupported(String),
 }
 
 fn main() -> ExitCode {
@@ -107,10 +103,6 @@ fn convert(to: Format, file: &str) -> ExitCode {
             eprintln!("iodef: cannot write to standard output: {e}");
             ExitCode::from(EXIT_USAGE)
         }
-        Err(Failure::Unsupported(msg)) => {
-            eprintln!("iodef: {msg}");
-            ExitCode::from(EXIT_USAGE)
-        }
     }
 }
 
@@ -131,20 +123,11 @@ fn read_input(file: &str) -> Result<(String, Vec<u8>), String> {
 }
 
 /// Parses `input` as an IODEF 2.0 document and writes it as XML.
-#[cfg(feature = "bindings")]
 fn to_xml(input: &[u8], out: &mut impl Write) -> Result<(), Failure> {
     use iodef::bindings::iodef2::IodefDocument;
     let doc = iodef::Document::<IodefDocument>::from_slice(input)
         .map_err(|e| Failure::Invalid(e.to_string()))?;
     doc.write_to(out).map_err(Failure::Io)
-}
-
-/// Placeholder until the generated bindings land (feature `bindings`).
-#[cfg(not(feature = "bindings"))]
-fn to_xml(_input: &[u8], _out: &mut impl Write) -> Result<(), Failure> {
-    Err(Failure::Unsupported(
-        "this build has no IODEF 2.0 bindings (build with --features bindings)".to_string(),
-    ))
 }
 
 #[cfg(test)]

@@ -110,7 +110,6 @@ fn directory_is_an_io_error() {
     );
 }
 
-#[cfg(feature = "bindings")]
 mod with_bindings {
     use super::*;
     use iodef_tests::{corpus, infoset};
@@ -224,18 +223,4 @@ mod with_bindings {
             failures.join("\n")
         );
     }
-}
-
-#[cfg(not(feature = "bindings"))]
-#[test]
-fn without_bindings_convert_is_unsupported() {
-    let file = corpus_file("rfc7970/rfc7970-7.1-minimal.xml");
-    let out = run(&["convert", "--to", "xml", file.to_str().unwrap()]);
-    assert_eq!(code(&out), 2, "stderr: {}", stderr(&out));
-    assert!(
-        stderr(&out).contains("bindings"),
-        "stderr: {}",
-        stderr(&out)
-    );
-    let _ = run_with_stdin(&["convert", "--to", "xml", "-"], b"<x/>");
 }

@@ -578,7 +578,34 @@ impl<'a> Builder<'a> {
                             Content::Empty
                         } else {
                             let module = self.modules[&ident.ns].name.clone();
-                            let group = if let MetaTypeVariant::Choice(_) = ty.variant {
+                            let repeated = Occurs {
+                                min: cm.min_occurs,
+                                max: match cm.max_occurs {
+                                    MaxOccurs::Unbounded => None,
+                                    MaxOccurs::Bounded(n) => Some(n),
+                                },
+                            };
+                            let group = if repeated != Occurs::ONE {
+                                // `<xs:sequence maxOccurs="unbounded">` as the whole content.
+                                let inner = GroupMeta {
+                                    is_mixed: false,
+                                    elements: g.elements.clone(),
+                                };
+                                let term = if let MetaTypeVariant::Choice(_) = ty.variant {
+                                    let f =
+                                        self.choice_field(ident, &module, name, &inner, repeated)?;
+                                    vec![f]
+                                } else {
+                                    let term = self.seq_as_choice(ident, &module, name, &inner)?;
+                                    vec![Field {
+                                        name: "sequence".into(),
+                                        occurs: repeated,
+                                        term,
+                                        boxed: false,
+                                    }]
+                                };
+                                term
+                            } else if let MetaTypeVariant::Choice(_) = ty.variant {
                                 // A choice as the whole content: one field holding the choice.
                                 vec![self.choice_field(ident, &module, name, g, Occurs::ONE)?]
                             } else {

@@ -356,7 +356,7 @@ impl Ctx {
             };
             arms.push(quote!(#xml if #guard => #f = ::std::option::Option::Some(#rt::glue::parse_attr(r, &attr)?),));
             if let Some(ext) = &a.ext {
-                let ext_local = format_ident!("{}_ext", a.field);
+                let ext_local = format_ident!("ext_{}", a.field);
                 let ext_xml = lit(ext);
                 decls.push(quote!(let mut #ext_local: ::std::option::Option<::std::string::String> = ::std::option::Option::None;));
                 arms.push(quote!(#ext_xml if attr.ns == 0 => #ext_local = ::std::option::Option::Some(attr.value.into_owned()),));
@@ -366,14 +366,12 @@ impl Ctx {
                 finals.push(quote!(let #f = match #f { ::std::option::Option::Some(v) => v, ::std::option::Option::None => return ::std::result::Result::Err(r.missing_attribute(el, #xml)) };));
             }
         }
-        let attrs_var = if arms.is_empty() {
-            quote!(attr)
-        } else {
-            quote!(attr)
-        };
+        if arms.is_empty() {
+            return quote!(#rt::glue::no_attributes(r, el)?;);
+        }
         quote! {
             #(#decls)*
-            for #attrs_var in r.attributes(el)? {
+            for attr in r.attributes(el)? {
                 match attr.local {
                     #(#arms)*
                     _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
@@ -414,7 +412,9 @@ impl Ctx {
             if o.is_vec() {
                 let limit = match o.max { Some(max) => quote!(#f.len() < #max &&), None => quote!() };
                 let min = o.min;
-                let check = if min > 0 {
+                let check = if min == 1 {
+                    quote!(if #f.is_empty() { return ::std::result::Result::Err(#missing); })
+                } else if min > 1 {
                     quote!(if #f.len() < #min { return ::std::result::Result::Err(#missing); })
                 } else {
                     quote!()
@@ -434,6 +434,13 @@ impl Ctx {
                     let #f = match cur.take() {
                         ::std::option::Option::Some(c) if #matches => { let v = #read; #advance ::std::option::Option::Some(v) }
                         other => { cur = other; ::std::option::Option::None }
+                    };
+                }
+            } else if advance.is_empty() {
+                quote! {
+                    let #f = match cur.take() {
+                        ::std::option::Option::Some(c) if #matches => #read,
+                        _ => return ::std::result::Result::Err(#missing),
                     };
                 }
             } else {
@@ -546,7 +553,8 @@ impl Ctx {
                 let body = write_one(quote!(v));
                 quote!(if let ::std::option::Option::Some(v) = &self.#f { #body })
             } else {
-                write_one(quote!(&self.#f))
+                let body = write_one(quote!(v));
+                quote!({ let v = &self.#f; #body })
             }
         });
         quote!(#(#stmts)*)
@@ -796,11 +804,16 @@ impl Ctx {
                             quote!(#rt::glue::any_matches(r, c, &#a))
                         }))
                         .collect();
-                    let test = quote!((#(#tests)||*));
+                    let test = if tests.len() == 1 {
+                        quote!(#(#tests)*)
+                    } else {
+                        quote!((#(#tests)||*))
+                    };
                     starts.push(test.clone());
                     let read = wrap_read(quote!(#tn::read_seq(r, el, cur)?));
                     reads.push(quote! {
-                        if { let c = &c; #test } {
+                        let hit = { let c = &c; #test };
+                        if hit {
                             *cur = ::std::option::Option::Some(c);
                             return ::std::result::Result::Ok(Self::#vn(#read));
                         }

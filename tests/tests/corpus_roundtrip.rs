@@ -195,7 +195,7 @@ fn main() {
     );
 
     let mut trials = Vec::new();
-    if codec::BINDINGS && !args.list {
+    if !args.list {
         // Only do the (comparatively) expensive preparation when some valid trial will run.
         let wanted = |name: &str| {
             args.filter.as_deref().is_none_or(|f| {
@@ -216,25 +216,12 @@ fn main() {
         }
     } else {
         for e in &valid {
-            trials.push(
-                Trial::test(e.path.clone(), || Ok(()))
-                    .with_kind("valid")
-                    .with_ignored_flag(!codec::BINDINGS),
-            );
+            trials.push(Trial::test(e.path.clone(), || Ok(())).with_kind("valid"));
         }
     }
     for e in invalid {
         let name = e.path.clone();
-        trials.push(
-            Trial::test(name, move || check_invalid(&e))
-                .with_kind("invalid")
-                .with_ignored_flag(!codec::BINDINGS),
-        );
-    }
-    if !codec::BINDINGS {
-        eprintln!(
-            "note: iodef-tests built without the `bindings` feature; corpus trials are ignored"
-        );
+        trials.push(Trial::test(name, move || check_invalid(&e)).with_kind("invalid"));
     }
     libtest_mimic::run(&args, trials).exit();
 }

@@ -135,7 +135,12 @@ impl AnyElement {
             &self.namespace_decls,
         )?;
         for a in &self.attributes {
-            w.attribute_with_prefix(a.ns.as_deref().unwrap_or(""), &a.local, a.prefix.as_deref(), &a.value)?;
+            w.attribute_with_prefix(
+                a.ns.as_deref().unwrap_or(""),
+                &a.local,
+                a.prefix.as_deref(),
+                &a.value,
+            )?;
         }
         self.children.write(w)?;
         w.end_element()

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// What kind of problem an [`Error`] reports.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Malformed XML (quick-xml error), truncated input, mismatched tags, invalid UTF-8, empty input,
@@ -49,7 +49,7 @@ impl fmt::Display for ErrorKind {
 /// its 1-based index among same-named siblings: `/IODEF-Document/Incident[2]/Assessment[1]/Impact[1]`.
 /// `line` and `column` are 1-based; the column counts characters. Both are 0 for errors that have
 /// no position in the input (I/O errors).
-#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 #[error("{line}:{column}: {path}: {message}")]
 pub struct Error {
     /// The kind of problem.

@@ -30,20 +30,37 @@ pub fn any_matches(r: &XmlReader<'_>, c: &Element<'_>, any: &AnyNs) -> bool {
 /// Parses an attribute value, naming the attribute and its position on failure.
 pub fn parse_attr<'a, T: SimpleValue>(r: &XmlReader<'a>, attr: &Attr<'a>) -> Result<T, Error> {
     T::parse_xml(&attr.value).map_err(|reason| {
-        r.invalid_value(attr.offset, &format!("attribute {}", attr.local), &attr.value, &reason)
+        r.invalid_value(
+            attr.offset,
+            &format!("attribute {}", attr.local),
+            &attr.value,
+            &reason,
+        )
     })
 }
 
-/// Reads an element whose type is simple: no attributes, text only.
-pub fn read_simple<'a, T: SimpleValue>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<T, Error> {
-    if let Some(attr) = r.attributes(el)?.first() {
-        return Err(r.unexpected_attribute(el, attr));
+/// Fails on the first attribute of an element whose type declares none.
+pub fn no_attributes<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<(), Error> {
+    match r.attributes(el)?.first() {
+        Some(attr) => Err(r.unexpected_attribute(el, attr)),
+        None => Ok(()),
     }
+}
+
+/// Reads an element whose type is simple: no attributes, text only.
+pub fn read_simple<'a, T: SimpleValue>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+) -> Result<T, Error> {
+    no_attributes(r, el)?;
     read_text_value(r, el)
 }
 
 /// Reads the text content of `el` as a simple value (attributes are the caller's business).
-pub fn read_text_value<'a, T: SimpleValue>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<T, Error> {
+pub fn read_text_value<'a, T: SimpleValue>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+) -> Result<T, Error> {
     let text: Cow<'a, str> = r.read_text(el)?;
     T::parse_xml(&text).map_err(|reason| {
         r.invalid_value(el.offset, &format!("element {}", el.local), &text, &reason)
@@ -51,7 +68,12 @@ pub fn read_text_value<'a, T: SimpleValue>(r: &mut XmlReader<'a>, el: &Element<'
 }
 
 /// Writes `<local>value</local>` for a simple-typed element.
-pub fn write_simple<W: Write, T: SimpleValue>(w: &mut XmlWriter<W>, ns: &str, local: &str, value: &T) -> io::Result<()> {
+pub fn write_simple<W: Write, T: SimpleValue>(
+    w: &mut XmlWriter<W>,
+    ns: &str,
+    local: &str,
+    value: &T,
+) -> io::Result<()> {
     w.start_element(ns, local)?;
     w.text(&value.to_xml())?;
     w.end_element()
@@ -78,7 +100,9 @@ pub fn pair_ext<'a, T: ExtEnum>(
         (_, Some(_)) => Err(r.error(
             super::ErrorKind::UnexpectedAttribute,
             el.offset,
-            format!("attribute ext-{name} is only allowed when {name}=\"ext-value\" (RFC 7970 §5.1.1)"),
+            format!(
+                "attribute ext-{name} is only allowed when {name}=\"ext-value\" (RFC 7970 §5.1.1)"
+            ),
         )),
     }
 }

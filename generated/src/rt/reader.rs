@@ -27,7 +27,7 @@ pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 /// Default limit of element nesting (see [`XmlReader::set_max_depth`]).
-pub const DEFAULT_MAX_DEPTH: u32 = 256;
+pub const DEFAULT_MAX_DEPTH: u32 = 128;
 
 /// `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` found on the root element.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -150,7 +150,9 @@ fn resolve_reference(name: &str) -> Result<Reference, String> {
         };
         return match code.and_then(char::from_u32) {
             Some(c) if is_xml_char(c) => Ok(Reference::Char(c)),
-            _ => Err(format!("character reference &{name}; is not an XML character")),
+            _ => Err(format!(
+                "character reference &{name}; is not an XML character"
+            )),
         };
     }
     Ok(Reference::Str(match name {
@@ -237,20 +239,30 @@ fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
 /// Finds the first byte that is not allowed anywhere in an XML 1.0 document (control characters
 /// other than tab, LF, CR, and U+FFFE / U+FFFF).
 fn find_forbidden(bytes: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x20 {
-            if !matches!(b, b'\t' | b'\n' | b'\r') {
-                return Some(i);
+    // Chunks are screened with a branch-free test the compiler vectorises; only chunks with a
+    // suspicious byte are looked at closely.
+    const CHUNK: usize = 64;
+    let mut base = 0;
+    for chunk in bytes.chunks(CHUNK) {
+        let suspicious = chunk.iter().fold(false, |acc, &b| {
+            acc | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF)
+        });
+        if suspicious {
+            for i in base..base + chunk.len() {
+                let b = bytes[i];
+                if b < 0x20 {
+                    if !matches!(b, b'\t' | b'\n' | b'\r') {
+                        return Some(i);
+                    }
+                } else if b == 0xEF
+                    && bytes.get(i + 1) == Some(&0xBF)
+                    && matches!(bytes.get(i + 2), Some(0xBE) | Some(0xBF))
+                {
+                    return Some(i);
+                }
             }
-        } else if b == 0xEF
-            && bytes.get(i + 1) == Some(&0xBF)
-            && matches!(bytes.get(i + 2), Some(0xBE) | Some(0xBF))
-        {
-            return Some(i);
         }
-        i += 1;
+        base += chunk.len();
     }
     None
 }
@@ -354,7 +366,7 @@ impl<'a> XmlReader<'a> {
             quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_) => {
                 self.reader.error_position() as usize
             }
-            _ => self.reader.buffer_position() as usize,
+            _ => self.event_start,
         };
         let message = match &err {
             quick_xml::Error::Syntax(quick_xml::errors::SyntaxError::UnclosedTag) => {
@@ -455,7 +467,12 @@ impl<'a> XmlReader<'a> {
         let qname = self.input_str(start.name().as_ref())?;
         let offset = self.offset_in_input(qname.as_bytes()).map_or(0, |o| o - 1);
         let (prefix, local) = split_qname(qname);
-        let ns = match self.reader.resolver().resolve_element(QName(qname.as_bytes())).0 {
+        let ns = match self
+            .reader
+            .resolver()
+            .resolve_element(QName(qname.as_bytes()))
+            .0
+        {
             ResolveResult::Bound(n) => Self::intern(&mut self.ns, n.as_ref()),
             ResolveResult::Unbound => Ok(0),
             ResolveResult::Unknown(_) => Err(format!(
@@ -553,7 +570,13 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Resolves the namespace of a prefixed attribute name.
-    fn attr_ns(&mut self, el: &Element<'a>, prefix: &str, key: &str, offset: usize) -> Result<NsId, Error> {
+    fn attr_ns(
+        &mut self,
+        el: &Element<'a>,
+        prefix: &str,
+        key: &str,
+        offset: usize,
+    ) -> Result<NsId, Error> {
         if prefix != "xml" && self.scope_of != Some(el.offset) {
             return Err(self.error(
                 ErrorKind::Syntax,
@@ -564,10 +587,17 @@ impl<'a> XmlReader<'a> {
                 ),
             ));
         }
-        let res = match self.reader.resolver().resolve_attribute(QName(key.as_bytes())).0 {
+        let res = match self
+            .reader
+            .resolver()
+            .resolve_attribute(QName(key.as_bytes()))
+            .0
+        {
             ResolveResult::Bound(n) => Self::intern(&mut self.ns, n.as_ref()),
             ResolveResult::Unbound => Ok(0),
-            ResolveResult::Unknown(_) => Err(format!("namespace prefix '{prefix}' is not declared")),
+            ResolveResult::Unknown(_) => {
+                Err(format!("namespace prefix '{prefix}' is not declared"))
+            }
         };
         res.map_err(|m| self.error(ErrorKind::Syntax, offset, m))
     }
@@ -656,7 +686,8 @@ impl<'a> XmlReader<'a> {
             let (Some(prefix), local) = split_qname(key) else {
                 continue;
             };
-            if prefix == "xmlns" || !matches!(local, "schemaLocation" | "noNamespaceSchemaLocation") {
+            if prefix == "xmlns" || !matches!(local, "schemaLocation" | "noNamespaceSchemaLocation")
+            {
                 continue;
             }
             let off = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
@@ -678,7 +709,10 @@ impl<'a> XmlReader<'a> {
     /// After the root element has been read completely (its end tag consumed): only whitespace,
     /// comments and processing instructions may follow.
     pub fn finish(&mut self) -> Result<(), Error> {
-        debug_assert_eq!(self.depth, 0, "finish() called before the root element was read");
+        debug_assert_eq!(
+            self.depth, 0,
+            "finish() called before the root element was read"
+        );
         while self.depth > 0 {
             self.read()?;
         }
@@ -736,7 +770,10 @@ impl<'a> XmlReader<'a> {
         if uri.is_empty() {
             return Some(0);
         }
-        self.ns.iter().position(|e| &*e.uri == uri).map(|i| i as NsId)
+        self.ns
+            .iter()
+            .position(|e| &*e.uri == uri)
+            .map(|i| i as NsId)
     }
 
     /// True when `el` is `{ns}local` (ns "" = no namespace).
@@ -773,7 +810,9 @@ impl<'a> XmlReader<'a> {
             };
             if ns != 0 {
                 if self.ns_str(ns) == XSI_NS {
-                    if el.depth == 1 && matches!(local, "schemaLocation" | "noNamespaceSchemaLocation") {
+                    if el.depth == 1
+                        && matches!(local, "schemaLocation" | "noNamespaceSchemaLocation")
+                    {
                         continue;
                     }
                     return Err(self.error(
@@ -823,7 +862,11 @@ impl<'a> XmlReader<'a> {
             return Ok(None);
         }
         if self.depth > parent.depth {
-            debug_assert!(false, "next_child: the previous child of <{}> was not read to its end", parent.local);
+            debug_assert!(
+                false,
+                "next_child: the previous child of <{}> was not read to its end",
+                parent.local
+            );
             self.skip_to_depth(parent.depth)?;
         }
         loop {
@@ -846,9 +889,14 @@ impl<'a> XmlReader<'a> {
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let is_space = matches!(self.reference(&r)?, Reference::Char(' ' | '\t' | '\n' | '\r'));
+                    let is_space = matches!(
+                        self.reference(&r)?,
+                        Reference::Char(' ' | '\t' | '\n' | '\r')
+                    );
                     if !is_space {
-                        let off = self.offset_in_input(r.as_ref()).map_or(0, |o| o.saturating_sub(1));
+                        let off = self
+                            .offset_in_input(r.as_ref())
+                            .map_or(0, |o| o.saturating_sub(1));
                         let s = self.input_str(&r)?;
                         return Err(self.unexpected_text(parent, off, &format!("&{s};")));
                     }
@@ -863,7 +911,11 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::DocType(_) | Event::Eof => {
                     // `read` reports these.
-                    return Err(self.error(ErrorKind::Syntax, self.position(), "unexpected end of input"));
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.position(),
+                        "unexpected end of input",
+                    ));
                 }
             }
         }
@@ -873,7 +925,11 @@ impl<'a> XmlReader<'a> {
         self.error(
             ErrorKind::UnexpectedText,
             offset,
-            format!("unexpected text \"{}\" in element-only content of {}", snippet(text), parent.local),
+            format!(
+                "unexpected text \"{}\" in element-only content of {}",
+                snippet(text),
+                parent.local
+            ),
         )
     }
 
@@ -886,7 +942,11 @@ impl<'a> XmlReader<'a> {
             return Ok(Cow::Borrowed(""));
         }
         if self.depth > el.depth {
-            debug_assert!(false, "read_text: content of <{}> already partly read", el.local);
+            debug_assert!(
+                false,
+                "read_text: content of <{}> already partly read",
+                el.local
+            );
             self.skip_to_depth(el.depth)?;
         }
         let mut acc: Option<Cow<'a, str>> = None;
@@ -943,7 +1003,12 @@ impl<'a> XmlReader<'a> {
     /// The value of `attr` parsed as a simple value (error: [`ErrorKind::InvalidValue`]).
     pub fn parse_attr<T: SimpleValue>(&self, attr: &Attr<'a>) -> Result<T, Error> {
         T::parse_xml(&attr.value).map_err(|reason| {
-            self.invalid_value(attr.offset, &format!("attribute {}", attr.local), &attr.value, &reason)
+            self.invalid_value(
+                attr.offset,
+                &format!("attribute {}", attr.local),
+                &attr.value,
+                &reason,
+            )
         })
     }
 
@@ -954,46 +1019,64 @@ impl<'a> XmlReader<'a> {
             return Ok(Mixed::default());
         }
         if self.depth > el.depth {
-            debug_assert!(false, "read_mixed: content of <{}> already partly read", el.local);
+            debug_assert!(
+                false,
+                "read_mixed: content of <{}> already partly read",
+                el.local
+            );
             self.skip_to_depth(el.depth)?;
         }
         self.read_mixed_content()
     }
 
     fn read_mixed_content(&mut self) -> Result<Mixed, Error> {
-        let mut nodes = Vec::new();
-        let mut text = String::new();
+        let holder = AnyElement::new(None, "");
+        Ok(self.read_content_into(holder)?.children)
+    }
+
+    /// Reads content up to the end tag of the current element into `top` (iteratively: foreign
+    /// XML nests as deep as the depth limit allows without using the call stack).
+    fn read_content_into(&mut self, top: AnyElement) -> Result<AnyElement, Error> {
+        fn flush(el: &mut AnyElement, text: &mut String) {
+            if !text.is_empty() {
+                el.children.0.push(MixedNode::Text(std::mem::take(text)));
+            }
+        }
+        let mut stack: Vec<(AnyElement, String)> = vec![(top, String::new())];
         loop {
-            match self.read()? {
+            let ev = self.read()?;
+            let (cur, text) = stack.last_mut().expect("stack is never empty here");
+            match ev {
                 Event::Text(t) => text.push_str(&self.text_piece(&t)?),
                 Event::CData(c) => text.push_str(&self.text_piece(&c)?),
-                Event::GeneralRef(r) => self.reference(&r)?.push_to(&mut text),
+                Event::GeneralRef(r) => self.reference(&r)?.push_to(text),
                 Event::Comment(c) => {
-                    if !text.is_empty() {
-                        nodes.push(MixedNode::Text(std::mem::take(&mut text)));
-                    }
-                    nodes.push(MixedNode::Comment(self.text_piece(&c)?.into_owned()));
+                    flush(cur, text);
+                    cur.children
+                        .0
+                        .push(MixedNode::Comment(self.text_piece(&c)?.into_owned()));
                 }
                 Event::PI(_) => {}
                 Event::Start(e) => {
-                    if !text.is_empty() {
-                        nodes.push(MixedNode::Text(std::mem::take(&mut text)));
-                    }
+                    flush(cur, text);
                     let child = self.make_element(e, false)?;
-                    nodes.push(MixedNode::Element(self.read_any(&child)?));
+                    let any = self.any_start(&child)?;
+                    stack.push((any, String::new()));
                 }
                 Event::Empty(e) => {
-                    if !text.is_empty() {
-                        nodes.push(MixedNode::Text(std::mem::take(&mut text)));
-                    }
+                    flush(cur, text);
                     let child = self.make_element(e, true)?;
-                    nodes.push(MixedNode::Element(self.read_any(&child)?));
+                    let any = self.any_start(&child)?;
+                    let (cur, _) = stack.last_mut().expect("stack is never empty here");
+                    cur.children.0.push(MixedNode::Element(any));
                 }
                 Event::End(_) => {
-                    if !text.is_empty() {
-                        nodes.push(MixedNode::Text(text));
+                    let (mut done, mut text) = stack.pop().expect("stack is never empty here");
+                    flush(&mut done, &mut text);
+                    match stack.last_mut() {
+                        None => return Ok(done),
+                        Some((parent, _)) => parent.children.0.push(MixedNode::Element(done)),
                     }
-                    return Ok(Mixed(nodes));
                 }
                 Event::Decl(_) | Event::DocType(_) | Event::Eof => {
                     return Err(self.error(
@@ -1009,6 +1092,23 @@ impl<'a> XmlReader<'a> {
     /// The whole element `el` (its start tag already read) as a lossless [`AnyElement`]: its
     /// attributes (xsi ones included), its own namespace declarations, its prefix, and its content.
     pub fn read_any(&mut self, el: &Element<'a>) -> Result<AnyElement, Error> {
+        let any = self.any_start(el)?;
+        if el.empty || self.depth < el.depth {
+            return Ok(any);
+        }
+        if self.depth > el.depth {
+            debug_assert!(
+                false,
+                "read_any: content of <{}> already partly read",
+                el.local
+            );
+            self.skip_to_depth(el.depth)?;
+        }
+        self.read_content_into(any)
+    }
+
+    /// An [`AnyElement`] for the start tag `el`, without content.
+    fn any_start(&mut self, el: &Element<'a>) -> Result<AnyElement, Error> {
         let mut namespace_decls = Vec::new();
         let mut attributes = Vec::new();
         for a in el.start.attributes() {
@@ -1025,7 +1125,11 @@ impl<'a> XmlReader<'a> {
                 } else {
                     raw.to_string()
                 };
-                let p = if key == "xmlns" { None } else { Some(local.to_string()) };
+                let p = if key == "xmlns" {
+                    None
+                } else {
+                    Some(local.to_string())
+                };
                 namespace_decls.push((p, uri));
                 continue;
             }
@@ -1033,6 +1137,17 @@ impl<'a> XmlReader<'a> {
                 None => 0,
                 Some(p) => self.attr_ns(el, p, key, offset)?,
             };
+            if ns != 0
+                && attributes.iter().any(|o: &AnyAttribute| {
+                    o.local == local && o.ns.as_deref() == Some(self.ns_str(ns))
+                })
+            {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    offset,
+                    format!("duplicate attribute {}", clark(self.ns_str(ns), local)),
+                ));
+            }
             let value = self.attr_value(raw)?.into_owned();
             attributes.push(AnyAttribute {
                 ns: (ns != 0).then(|| self.ns_str(ns).to_string()),
@@ -1041,22 +1156,13 @@ impl<'a> XmlReader<'a> {
                 value,
             });
         }
-        let children = if el.empty || self.depth < el.depth {
-            Mixed::default()
-        } else {
-            if self.depth > el.depth {
-                debug_assert!(false, "read_any: content of <{}> already partly read", el.local);
-                self.skip_to_depth(el.depth)?;
-            }
-            self.read_mixed_content()?
-        };
         Ok(AnyElement {
             ns: (el.ns != 0).then(|| self.ns_str(el.ns).to_string()),
             prefix: el.prefix.map(str::to_string),
             local: el.local.to_string(),
             namespace_decls,
             attributes,
-            children,
+            children: Mixed::default(),
         })
     }
 
@@ -1078,7 +1184,13 @@ impl<'a> XmlReader<'a> {
 
     /// An error whose line:column is at `offset` and whose path is that of the element starting
     /// at (or containing) `path_offset`.
-    fn error_with_path(&self, kind: ErrorKind, offset: usize, path_offset: usize, message: String) -> Error {
+    fn error_with_path(
+        &self,
+        kind: ErrorKind,
+        offset: usize,
+        path_offset: usize,
+        message: String,
+    ) -> Error {
         let (line, column) = line_column(self.input, offset);
         let path = element_path(self.input, path_offset);
         Error {
@@ -1104,7 +1216,11 @@ impl<'a> XmlReader<'a> {
     /// (the parent's end tag, or the element found instead); the path is the parent's.
     pub fn missing_element(&self, parent: &Element<'a>, ns: &str, local: &str) -> Error {
         let _ = ns;
-        let offset = if parent.empty { parent.offset } else { self.last_offset.max(parent.offset) };
+        let offset = if parent.empty {
+            parent.offset
+        } else {
+            self.last_offset.max(parent.offset)
+        };
         self.error_with_path(
             ErrorKind::MissingElement,
             offset,
@@ -1241,11 +1357,7 @@ pub(crate) fn element_path(input: &[u8], offset: usize) -> String {
     let mut reader = quick_xml::Reader::from_reader(input);
     reader.config_mut().check_end_names = false;
     let mut stack: Vec<Frame<'_>> = Vec::new();
-    loop {
-        let ev = match reader.read_event() {
-            Ok(ev) => ev,
-            Err(_) => break,
-        };
+    while let Ok(ev) = reader.read_event() {
         let end = reader.buffer_position() as usize;
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {

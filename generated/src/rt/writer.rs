@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::reader::{XML_NS, XSI_NS};
 use super::reader::XsiAttributes;
+use super::reader::{XML_NS, XSI_NS};
 
 /// One namespace binding in scope: `prefix` "" is the default namespace (uri "" = undeclared).
 #[derive(Debug)]
@@ -62,7 +62,9 @@ fn write_escaped<W: Write>(out: &mut W, s: &str, attr: bool) -> io::Result<()> {
                     format!("character U+{b:04X} cannot be written in XML 1.0"),
                 ))
             }
-            0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => {
+            0xEF if bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     "characters U+FFFE and U+FFFF cannot be written in XML",
@@ -120,7 +122,11 @@ impl<W: Write> XmlWriter<W> {
     /// `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` to write on the root element
     /// (right after its namespace declaration).
     pub fn set_root_xsi(&mut self, xsi: &XsiAttributes) {
-        self.root_xsi = if xsi.is_empty() { None } else { Some(xsi.clone()) };
+        self.root_xsi = if xsi.is_empty() {
+            None
+        } else {
+            Some(xsi.clone())
+        };
     }
 
     /// `<?xml version="1.0" encoding="UTF-8"?>` and a newline.
@@ -160,7 +166,9 @@ impl<W: Write> XmlWriter<W> {
             .find(|(i, b)| {
                 !b.prefix.is_empty()
                     && b.uri == ns
-                    && !self.bindings[i + 1..].iter().any(|later| later.prefix == b.prefix)
+                    && !self.bindings[i + 1..]
+                        .iter()
+                        .any(|later| later.prefix == b.prefix)
             })
             .map(|(i, _)| i)
     }
@@ -199,7 +207,10 @@ impl<W: Write> XmlWriter<W> {
     /// Binds `prefix` to `uri` on the element whose bindings start at `start` (replacing a
     /// binding of the same prefix made on that element). Returns the binding's index.
     fn bind(&mut self, start: usize, prefix: &str, uri: &str) -> usize {
-        if let Some(i) = self.bindings[start..].iter().position(|b| b.prefix == prefix) {
+        if let Some(i) = self.bindings[start..]
+            .iter()
+            .position(|b| b.prefix == prefix)
+        {
             self.bindings[start + i].uri = uri.to_string();
             return start + i;
         }
@@ -221,7 +232,7 @@ impl<W: Write> XmlWriter<W> {
     /// Opens a start tag for `{ns}local` (ns "" = no namespace). See
     /// [`XmlWriter::start_element_with_prefix`].
     pub fn start_element(&mut self, ns: &str, local: &str) -> io::Result<()> {
-        self.start_element_full(ns, local, None, &[])
+        self.start_element_full::<&str, &str>(ns, local, None, &[])
     }
 
     /// Opens a start tag for `{ns}local`, choosing its prefix: the hint if it is bound to `ns`;
@@ -234,7 +245,7 @@ impl<W: Write> XmlWriter<W> {
         local: &str,
         prefix_hint: Option<&str>,
     ) -> io::Result<()> {
-        self.start_element_full(ns, local, prefix_hint, &[])
+        self.start_element_full::<&str, &str>(ns, local, prefix_hint, &[])
     }
 
     /// Like [`XmlWriter::start_element_with_prefix`], first declaring `decls` (prefix `None` =
@@ -265,7 +276,9 @@ impl<W: Write> XmlWriter<W> {
                 self.bind(bindings_start, p, uri);
             }
         }
-        let own_default = self.bindings[bindings_start..].iter().any(|b| b.prefix.is_empty());
+        let own_default = self.bindings[bindings_start..]
+            .iter()
+            .any(|b| b.prefix.is_empty());
         // Choose the prefix: None = unprefixed, Some(i) = prefix of binding i.
         let prefix: Option<usize> = if ns.is_empty() {
             if !self.default_ns().is_empty() {
@@ -295,7 +308,7 @@ impl<W: Write> XmlWriter<W> {
         }
         self.names.push_str(local);
         self.out.write_all(b"<")?;
-        self.out.write_all(self.names[name_start..].as_bytes())?;
+        self.out.write_all(&self.names.as_bytes()[name_start..])?;
         for b in &self.bindings[bindings_start..] {
             if b.prefix.is_empty() {
                 self.out.write_all(b" xmlns=\"")?;
@@ -319,7 +332,12 @@ impl<W: Write> XmlWriter<W> {
                     self.attribute_with_prefix(XSI_NS, "schemaLocation", Some("xsi"), v)?;
                 }
                 if let Some(v) = &xsi.no_namespace_schema_location {
-                    self.attribute_with_prefix(XSI_NS, "noNamespaceSchemaLocation", Some("xsi"), v)?;
+                    self.attribute_with_prefix(
+                        XSI_NS,
+                        "noNamespaceSchemaLocation",
+                        Some("xsi"),
+                        v,
+                    )?;
                 }
             }
         }
@@ -415,7 +433,8 @@ impl<W: Write> XmlWriter<W> {
             self.out.write_all(b"/>")?;
         } else {
             self.out.write_all(b"</")?;
-            self.out.write_all(self.names[frame.name_start..].as_bytes())?;
+            self.out
+                .write_all(&self.names.as_bytes()[frame.name_start..])?;
             self.out.write_all(b">")?;
         }
         self.names.truncate(frame.name_start);
@@ -446,7 +465,9 @@ fn write_escaped_comment<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         let bad = (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-            || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)));
+            || (b == 0xEF
+                && bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)));
         if bad {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,

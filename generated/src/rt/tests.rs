@@ -1,0 +1,1177 @@
+//! Tests of the runtime with a small hand-written model, implemented the way generated code
+//! uses the runtime.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use super::*;
+
+const NS: &str = "urn:ietf:params:xml:ns:iodef-2.0";
+const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+const PREFIXES: &[(&str, &str)] = &[(NS, "iodef"), (DS, "ds")];
+
+// ------------------------------------------------------------------------------------------------
+// A small model: IODEF-Document > Incident+ > (IncidentID, GenerationTime, Contact*, AdditionalData*)
+
+#[derive(Debug, Clone, PartialEq)]
+struct IodefDocument {
+    version: String,
+    lang: Option<String>,
+    incidents: Vec<Incident>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Incident {
+    purpose: String,
+    lang: Option<String>,
+    incident_id: IncidentId,
+    generation_time: DateTime,
+    contacts: Vec<String>,
+    additional_data: Vec<ExtensionData>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct IncidentId {
+    name: String,
+    value: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ExtensionData {
+    dtype: String,
+    content: Mixed,
+}
+
+const PURPOSES: &[&str] = &[
+    "traceback",
+    "mitigation",
+    "reporting",
+    "watch",
+    "other",
+    "ext-value",
+];
+
+impl<'a> FromXml<'a> for IodefDocument {
+    fn from_xml(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, Error> {
+        let mut version = None;
+        let mut lang = None;
+        for a in r.attributes(el)? {
+            match (r.ns_str(a.ns), a.local) {
+                ("", "version") => version = Some(a.value.into_owned()),
+                (XML_NS, "lang") => lang = Some(a.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &a)),
+            }
+        }
+        let version = version.ok_or_else(|| r.missing_attribute(el, "version"))?;
+        let mut incidents = Vec::new();
+        while let Some(child) = r.next_child(el)? {
+            if r.is(&child, NS, "Incident") {
+                incidents.push(Incident::from_xml(r, &child)?);
+            } else {
+                return Err(r.unexpected_element(&child));
+            }
+        }
+        if incidents.is_empty() {
+            return Err(r.missing_element(el, NS, "Incident"));
+        }
+        Ok(IodefDocument {
+            version,
+            lang,
+            incidents,
+        })
+    }
+}
+
+impl ToXml for IodefDocument {
+    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+        w.start_element(ns, local)?;
+        w.attribute("", "version", &self.version)?;
+        if let Some(l) = &self.lang {
+            w.attribute(XML_NS, "lang", l)?;
+        }
+        for i in &self.incidents {
+            i.to_xml(w, NS, "Incident")?;
+        }
+        w.end_element()
+    }
+}
+
+impl RootElement for IodefDocument {
+    const NAMESPACE: &'static str = NS;
+    const NAME: &'static str = "IODEF-Document";
+    const PREFIXES: &'static [(&'static str, &'static str)] = PREFIXES;
+}
+
+impl<'a> FromXml<'a> for Incident {
+    fn from_xml(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, Error> {
+        let mut purpose = None;
+        let mut lang = None;
+        for a in r.attributes(el)? {
+            match (r.ns_str(a.ns), a.local) {
+                ("", "purpose") => {
+                    let v = collapse_ws(&a.value);
+                    if !PURPOSES.contains(&&*v) {
+                        return Err(r.invalid_value(
+                            a.offset,
+                            "attribute purpose",
+                            &a.value,
+                            "not a known purpose",
+                        ));
+                    }
+                    purpose = Some(v.into_owned());
+                }
+                (XML_NS, "lang") => lang = Some(a.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &a)),
+            }
+        }
+        let purpose = purpose.ok_or_else(|| r.missing_attribute(el, "purpose"))?;
+        // Sequence: IncidentID, GenerationTime, Contact*, AdditionalData*
+        let mut state = 0;
+        let mut incident_id = None;
+        let mut generation_time = None;
+        let mut contacts = Vec::new();
+        let mut additional_data = Vec::new();
+        while let Some(child) = r.next_child(el)? {
+            if state == 0 && r.is(&child, NS, "IncidentID") {
+                incident_id = Some(IncidentId::from_xml(r, &child)?);
+                state = 1;
+            } else if state == 1 && r.is(&child, NS, "GenerationTime") {
+                generation_time = Some(r.read_value::<DateTime>(&child)?);
+                state = 2;
+            } else if state >= 1 && incident_id.is_some() && generation_time.is_none() {
+                return Err(r.missing_element(el, NS, "GenerationTime"));
+            } else if state == 0 {
+                return Err(r.missing_element(el, NS, "IncidentID"));
+            } else if state <= 3 && r.is(&child, NS, "Contact") {
+                if let Some(a) = r.attributes(&child)?.first() {
+                    return Err(r.unexpected_attribute(&child, a));
+                }
+                contacts.push(r.read_text(&child)?.into_owned());
+                state = 3;
+            } else if r.is(&child, NS, "AdditionalData") {
+                additional_data.push(ExtensionData::from_xml(r, &child)?);
+                state = 4;
+            } else {
+                return Err(r.unexpected_element(&child));
+            }
+        }
+        let incident_id = incident_id.ok_or_else(|| r.missing_element(el, NS, "IncidentID"))?;
+        let generation_time =
+            generation_time.ok_or_else(|| r.missing_element(el, NS, "GenerationTime"))?;
+        Ok(Incident {
+            purpose,
+            lang,
+            incident_id,
+            generation_time,
+            contacts,
+            additional_data,
+        })
+    }
+}
+
+impl ToXml for Incident {
+    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+        w.start_element(ns, local)?;
+        w.attribute("", "purpose", &self.purpose)?;
+        if let Some(l) = &self.lang {
+            w.attribute(XML_NS, "lang", l)?;
+        }
+        self.incident_id.to_xml(w, NS, "IncidentID")?;
+        w.simple_element(NS, "GenerationTime", &self.generation_time.to_xml())?;
+        for c in &self.contacts {
+            w.simple_element(NS, "Contact", c)?;
+        }
+        for a in &self.additional_data {
+            a.to_xml(w, NS, "AdditionalData")?;
+        }
+        w.end_element()
+    }
+}
+
+impl<'a> FromXml<'a> for IncidentId {
+    fn from_xml(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, Error> {
+        let mut name = None;
+        for a in r.attributes(el)? {
+            match (a.ns, a.local) {
+                (0, "name") => name = Some(a.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &a)),
+            }
+        }
+        let name = name.ok_or_else(|| r.missing_attribute(el, "name"))?;
+        let value = r.read_text(el)?.into_owned();
+        Ok(IncidentId { name, value })
+    }
+}
+
+impl ToXml for IncidentId {
+    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+        w.start_element(ns, local)?;
+        w.attribute("", "name", &self.name)?;
+        w.text(&self.value)?;
+        w.end_element()
+    }
+}
+
+impl<'a> FromXml<'a> for ExtensionData {
+    fn from_xml(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, Error> {
+        let mut dtype = None;
+        for a in r.attributes(el)? {
+            match (a.ns, a.local) {
+                (0, "dtype") => dtype = Some(a.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &a)),
+            }
+        }
+        let dtype = dtype.ok_or_else(|| r.missing_attribute(el, "dtype"))?;
+        let content = Mixed::from_xml(r, el)?;
+        Ok(ExtensionData { dtype, content })
+    }
+}
+
+impl ToXml for ExtensionData {
+    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+        w.start_element(ns, local)?;
+        w.attribute("", "dtype", &self.dtype)?;
+        self.content.write(w)?;
+        w.end_element()
+    }
+}
+
+type Doc = Document<IodefDocument>;
+
+fn parse(s: &str) -> Result<Doc, Error> {
+    Doc::from_str(s)
+}
+
+fn parse_err(s: &str) -> Error {
+    match parse(s) {
+        Ok(d) => panic!("expected an error, parsed {d:?}"),
+        Err(e) => e,
+    }
+}
+
+const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- a comment before the root -->
+<IODEF-Document version="2.00" xml:lang="en"
+    xmlns="urn:ietf:params:xml:ns:iodef-2.0"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:schemaLocation="urn:ietf:params:xml:ns:iodef-2.0
+      https://www.iana.org/assignments/xml-registry/schema/iodef-2.0.xsd">
+  <Incident purpose="reporting">
+    <IncidentID name="csirt.example.com">492382</IncidentID>
+    <GenerationTime>
+      2015-07-18T09:00:00-05:00
+    </GenerationTime>
+    <Contact>Tom &amp; Jerry <![CDATA[<cats>]]>&#x21;</Contact>
+    <Contact>  keeps   spaces  </Contact>
+    <AdditionalData dtype="xml">text before <ex:Report xmlns:ex="urn:example:ext" xmlns:q="urn:example:qnames" ex:kind="q:value" plain="a&#10;b &lt; c">
+        <ex:Item>1</ex:Item><!-- inner comment --><Free xmlns="urn:example:default"><Nested attr="x"/></Free>
+        <NoNs xmlns="">no namespace</NoNs>
+        <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignatureValue>AAEC</ds:SignatureValue></ds:Signature>
+      </ex:Report> and after</AdditionalData>
+  </Incident>
+  <Incident purpose="mitigation" xml:lang="de">
+    <IncidentID name="csirt.example.com">2</IncidentID>
+    <GenerationTime>2016-02-29T23:59:59.125Z</GenerationTime>
+  </Incident>
+</IODEF-Document>
+"#;
+
+// ------------------------------------------------------------------------------------------------
+// Round trips
+
+#[test]
+fn parses_sample() {
+    let doc = parse(SAMPLE).unwrap();
+    assert_eq!(
+        doc.xsi.schema_location.as_deref(),
+        Some("urn:ietf:params:xml:ns:iodef-2.0       https://www.iana.org/assignments/xml-registry/schema/iodef-2.0.xsd")
+    );
+    let root = &doc.root;
+    assert_eq!(root.version, "2.00");
+    assert_eq!(root.lang.as_deref(), Some("en"));
+    assert_eq!(root.incidents.len(), 2);
+    let i1 = &root.incidents[0];
+    assert_eq!(i1.purpose, "reporting");
+    assert_eq!(i1.incident_id.value, "492382");
+    assert_eq!(i1.generation_time.as_str(), "2015-07-18T09:00:00-05:00");
+    assert_eq!(i1.generation_time.timezone(), Some(-300));
+    assert_eq!(
+        i1.contacts,
+        vec![
+            "Tom & Jerry <cats>!".to_string(),
+            "  keeps   spaces  ".to_string()
+        ]
+    );
+    let ad = &i1.additional_data[0];
+    assert_eq!(ad.dtype, "xml");
+    let nodes = &ad.content.0;
+    assert_eq!(nodes.len(), 3);
+    assert_eq!(nodes[0], MixedNode::Text("text before ".into()));
+    assert_eq!(nodes[2], MixedNode::Text(" and after".into()));
+    let MixedNode::Element(report) = &nodes[1] else {
+        panic!("expected an element")
+    };
+    assert_eq!(report.ns.as_deref(), Some("urn:example:ext"));
+    assert_eq!(report.prefix.as_deref(), Some("ex"));
+    assert_eq!(report.local, "Report");
+    assert_eq!(
+        report.namespace_decls,
+        vec![
+            (Some("ex".to_string()), "urn:example:ext".to_string()),
+            (Some("q".to_string()), "urn:example:qnames".to_string())
+        ]
+    );
+    assert_eq!(
+        report.attribute(Some("urn:example:ext"), "kind"),
+        Some("q:value")
+    );
+    assert_eq!(report.attribute(None, "plain"), Some("a\nb < c"));
+    let free = report
+        .children
+        .elements()
+        .find(|e| e.local == "Free")
+        .unwrap();
+    assert_eq!(free.ns.as_deref(), Some("urn:example:default"));
+    let nested = free.children.elements().next().unwrap();
+    assert_eq!(nested.ns.as_deref(), Some("urn:example:default"));
+    let nons = report
+        .children
+        .elements()
+        .find(|e| e.local == "NoNs")
+        .unwrap();
+    assert_eq!(nons.ns, None);
+    assert_eq!(nons.children.text_content(), "no namespace");
+    assert!(report
+        .children
+        .0
+        .iter()
+        .any(|n| *n == MixedNode::Comment(" inner comment ".into())));
+    let i2 = &root.incidents[1];
+    assert_eq!(i2.lang.as_deref(), Some("de"));
+    assert_eq!(i2.generation_time.nanosecond(), 125_000_000);
+}
+
+const SAMPLE_WRITTEN: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+    "\n",
+    r#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:ietf:params:xml:ns:iodef-2.0       https://www.iana.org/assignments/xml-registry/schema/iodef-2.0.xsd" version="2.00" xml:lang="en">"#,
+    r#"<Incident purpose="reporting"><IncidentID name="csirt.example.com">492382</IncidentID>"#,
+    r#"<GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>"#,
+    r#"<Contact>Tom &amp; Jerry &lt;cats&gt;!</Contact><Contact>  keeps   spaces  </Contact>"#,
+    r#"<AdditionalData dtype="xml">text before <ex:Report xmlns:ex="urn:example:ext" xmlns:q="urn:example:qnames" ex:kind="q:value" plain="a&#10;b &lt; c">"#,
+    "\n        ",
+    r#"<ex:Item>1</ex:Item><!-- inner comment --><Free xmlns="urn:example:default"><Nested attr="x"/></Free>"#,
+    "\n        ",
+    r#"<NoNs xmlns="">no namespace</NoNs>"#,
+    "\n        ",
+    r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignatureValue>AAEC</ds:SignatureValue></ds:Signature>"#,
+    "\n      ",
+    r#"</ex:Report> and after</AdditionalData></Incident>"#,
+    r#"<Incident purpose="mitigation" xml:lang="de"><IncidentID name="csirt.example.com">2</IncidentID>"#,
+    r#"<GenerationTime>2016-02-29T23:59:59.125Z</GenerationTime></Incident></IODEF-Document>"#,
+);
+
+#[test]
+fn round_trip_is_exact_and_stable() {
+    let doc = parse(SAMPLE).unwrap();
+    let out = doc.to_xml_string();
+    assert_eq!(out, SAMPLE_WRITTEN);
+    let again = parse(&out).unwrap();
+    assert_eq!(again, doc);
+    assert_eq!(again.to_xml_string(), out);
+    let mut buf = Vec::new();
+    again.write_to(&mut buf).unwrap();
+    assert_eq!(String::from_utf8(buf).unwrap(), out);
+}
+
+#[test]
+fn from_reader_and_from_slice() {
+    let doc = Doc::from_reader(io::Cursor::new(SAMPLE.as_bytes())).unwrap();
+    assert_eq!(SAMPLE.parse::<Doc>().unwrap(), doc);
+    assert_eq!(doc, Doc::from_slice(SAMPLE.as_bytes()).unwrap());
+    struct Failing;
+    impl io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("disk on fire"))
+        }
+    }
+    let err = Doc::from_reader(io::BufReader::new(Failing)).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Io);
+    assert!(err.message.contains("disk on fire"));
+}
+
+#[test]
+fn prefixed_input_and_bom() {
+    let input = "\u{FEFF}<iodef:IODEF-Document xmlns:iodef=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\">\r\n\
+        <iodef:Incident purpose=\"watch\"><iodef:IncidentID name=\"a\">line1\r\nline2\rline3</iodef:IncidentID>\
+        <iodef:GenerationTime>2016-02-29T00:00:00</iodef:GenerationTime></iodef:Incident></iodef:IODEF-Document>";
+    let doc = parse(input).unwrap();
+    assert_eq!(
+        doc.root.incidents[0].incident_id.value,
+        "line1\nline2\nline3"
+    );
+    let out = doc.to_xml_string();
+    assert!(out.starts_with(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><Incident"
+    ));
+}
+
+#[test]
+fn document_new_writes_root_namespace_as_default() {
+    let doc = Doc::new(IodefDocument {
+        version: "2.00".into(),
+        lang: None,
+        incidents: vec![Incident {
+            purpose: "other".into(),
+            lang: Some("en".into()),
+            incident_id: IncidentId {
+                name: "n".into(),
+                value: "1".into(),
+            },
+            generation_time: DateTime::new(2020, 1, 2, 3, 4, 5, 0, Some(0)).unwrap(),
+            contacts: vec![],
+            additional_data: vec![ExtensionData {
+                dtype: "string".into(),
+                content: Mixed::text("x < y"),
+            }],
+        }],
+    });
+    assert_eq!(
+        doc.to_xml_string(),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\">\
+         <Incident purpose=\"other\" xml:lang=\"en\"><IncidentID name=\"n\">1</IncidentID>\
+         <GenerationTime>2020-01-02T03:04:05Z</GenerationTime>\
+         <AdditionalData dtype=\"string\">x &lt; y</AdditionalData></Incident></IODEF-Document>"
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Errors: kinds, paths, positions
+
+const TWO_INCIDENTS_BAD_SECOND: &str =
+    "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">
+  <Incident purpose=\"reporting\">
+    <IncidentID name=\"x\">1</IncidentID>
+    <GenerationTime>2016-02-29T00:00:00Z</GenerationTime>
+  </Incident>
+  <Incident purpose=\"reporting\">
+    <IncidentID name=\"x\">2</IncidentID>
+    <GenerationTime>2015-02-29T00:00:00Z</GenerationTime>
+  </Incident>
+</IODEF-Document>";
+
+#[test]
+fn invalid_value_on_second_incident_has_path_and_position() {
+    let err = parse_err(TWO_INCIDENTS_BAD_SECOND);
+    assert_eq!(err.kind, ErrorKind::InvalidValue);
+    assert_eq!(err.path, "/IODEF-Document/Incident[2]/GenerationTime[1]");
+    assert_eq!((err.line, err.column), (8, 5));
+    assert!(
+        err.message.contains("2015-02-29T00:00:00Z"),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains("day 29 out of range for 2015-02"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "8:5: /IODEF-Document/Incident[2]/GenerationTime[1]: {}",
+            err.message
+        )
+    );
+}
+
+#[test]
+fn unexpected_attribute_and_missing_attribute() {
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">
+<Incident purpose=\"reporting\"><IncidentID name=\"x\">1</IncidentID><GenerationTime>2016-02-29T00:00:00Z</GenerationTime></Incident>
+<Incident purpose=\"reporting\" bogus=\"1\"/></IODEF-Document>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::UnexpectedAttribute);
+    assert_eq!(err.path, "/IODEF-Document/Incident[2]");
+    assert_eq!((err.line, err.column), (3, 31));
+    assert!(err.message.contains("bogus"));
+
+    let err = parse_err("<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\"/>");
+    assert_eq!(err.kind, ErrorKind::MissingAttribute);
+    assert_eq!(err.path, "/IODEF-Document");
+    assert_eq!((err.line, err.column), (1, 1));
+
+    let err = parse_err(
+        "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">\n  <Incident purpose=\"nonsense\"/></IODEF-Document>",
+    );
+    assert_eq!(err.kind, ErrorKind::InvalidValue);
+    assert_eq!(err.path, "/IODEF-Document/Incident[1]");
+    assert_eq!((err.line, err.column), (2, 13));
+}
+
+#[test]
+fn missing_and_unexpected_elements() {
+    // Missing GenerationTime: reported at the end tag of the Incident, path of the Incident.
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">
+  <Incident purpose=\"reporting\">
+    <IncidentID name=\"x\">1</IncidentID>
+  </Incident>
+</IODEF-Document>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::MissingElement);
+    assert_eq!(err.path, "/IODEF-Document/Incident[1]");
+    assert_eq!((err.line, err.column), (4, 3));
+    assert_eq!(err.message, "missing required element GenerationTime");
+
+    // Missing GenerationTime with another element in its place: reported there.
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">
+  <Incident purpose=\"reporting\">
+    <IncidentID name=\"x\">1</IncidentID>
+    <Contact>c</Contact>
+  </Incident>
+</IODEF-Document>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::MissingElement);
+    assert_eq!(err.path, "/IODEF-Document/Incident[1]");
+    assert_eq!((err.line, err.column), (4, 5));
+
+    // No Incident at all in an empty root.
+    let err = parse_err("<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\"></IODEF-Document>");
+    assert_eq!(err.kind, ErrorKind::MissingElement);
+    assert_eq!(err.path, "/IODEF-Document");
+
+    // Wrong namespace.
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">
+  <Incident xmlns=\"urn:other\" purpose=\"reporting\"/>
+</IODEF-Document>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::UnexpectedElement);
+    assert_eq!(err.message, "unexpected element {urn:other}Incident");
+    assert_eq!(err.path, "/IODEF-Document/Incident[1]");
+    assert_eq!((err.line, err.column), (2, 3));
+
+    // Element inside text-only content.
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\"><Incident purpose=\"watch\"><IncidentID name=\"x\">1<b/></IncidentID></Incident></IODEF-Document>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::UnexpectedElement);
+    assert_eq!(err.path, "/IODEF-Document/Incident[1]/IncidentID[1]/b[1]");
+}
+
+#[test]
+fn wrong_root() {
+    let err = parse_err("<IODEF-Document version=\"2.00\"/>");
+    assert_eq!(err.kind, ErrorKind::UnexpectedElement);
+    assert!(err
+        .message
+        .contains("expected {urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"));
+    assert!(err
+        .message
+        .contains("unexpected root element IODEF-Document"));
+    assert_eq!(err.path, "/IODEF-Document");
+}
+
+#[test]
+fn unexpected_text_in_element_only_content() {
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">\n  stray\n</IODEF-Document>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::UnexpectedText);
+    assert_eq!((err.line, err.column), (2, 3));
+    assert_eq!(err.path, "/IODEF-Document");
+    // Whitespace character references are whitespace.
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">&#10;<!--c--><?pi x?>\
+        <Incident purpose=\"watch\"><IncidentID name=\"x\">1</IncidentID><GenerationTime>2016-02-29T00:00:00Z</GenerationTime></Incident></IODEF-Document>";
+    parse(input).unwrap();
+}
+
+#[test]
+fn xsi_attributes() {
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" \
+        xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Foo\"/>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::UnexpectedAttribute);
+    assert_eq!(err.message, "xsi:type is not supported here");
+
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" \
+        xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><Incident purpose=\"watch\" xsi:schemaLocation=\"a b\"/></IODEF-Document>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::UnexpectedAttribute);
+    assert_eq!(err.message, "xsi:schemaLocation is not supported here");
+
+    let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" \
+        xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" i:noNamespaceSchemaLocation=\"x.xsd\">\
+        <Incident purpose=\"watch\"><IncidentID name=\"x\">1</IncidentID><GenerationTime>2016-02-29T00:00:00Z</GenerationTime></Incident></IODEF-Document>";
+    let doc = parse(input).unwrap();
+    assert_eq!(
+        doc.xsi.no_namespace_schema_location.as_deref(),
+        Some("x.xsd")
+    );
+    assert!(doc
+        .to_xml_string()
+        .contains(" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:noNamespaceSchemaLocation=\"x.xsd\" version"));
+}
+
+#[test]
+fn doctype_is_refused() {
+    let input = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">]>\n<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">&lol;</IODEF-Document>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::Doctype);
+    assert_eq!((err.line, err.column), (2, 1));
+}
+
+const MINIMAL: &str =
+    "<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\">\
+    <Incident purpose=\"watch\"><IncidentID name=\"x\">1</IncidentID>\
+    <GenerationTime>2016-02-29T00:00:00Z</GenerationTime></Incident></IODEF-Document>";
+
+#[test]
+fn malformed_input_is_an_error_not_a_panic() {
+    let cases: &[(&[u8], ErrorKind)] = &[
+        (b"", ErrorKind::Syntax),
+        (b"   \n ", ErrorKind::Syntax),
+        (b"<!-- only a comment -->", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><Incident purpose=\"watch\">", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><Incident purpose=\"watch\"", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><Incident purpose=\"watch\"></Incidnt></IODEF-Document>", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.\xff00\"/>", ErrorKind::Syntax),
+        (b"text<IODEF-Document/>", ErrorKind::Syntax),
+        (b"<p:IODEF-Document version=\"2.00\"/>", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\" version=\"3\"/>", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=2.00/>", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"a<b\"/>", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"&bogus;\"/>", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\">&#0;</IODEF-Document>", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\">\x01</IODEF-Document>", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><!-- a -- b --></IODEF-Document>", ErrorKind::Syntax),
+        (b" <?xml version=\"1.0\"?><IODEF-Document/>", ErrorKind::Syntax),
+        (b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><IODEF-Document/>", ErrorKind::Syntax),
+        (b"\xff\xfe<\x00a\x00/\x00>\x00", ErrorKind::Syntax),
+        (b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" xmlns:a=\"urn:x\" xmlns:b=\"urn:x\" a:z=\"1\" b:z=\"2\" version=\"2.00\"/>", ErrorKind::Syntax),
+        (b"</IODEF-Document>", ErrorKind::Syntax),
+        (b"<![CDATA[x]]><IODEF-Document/>", ErrorKind::Syntax),
+    ];
+    let min = format!("{MINIMAL}<again/>");
+    let min2 = format!("{MINIMAL}\n text");
+    let min3 = format!("{MINIMAL}<!DOCTYPE x>");
+    let more: [(&[u8], ErrorKind); 3] = [
+        (min.as_bytes(), ErrorKind::Syntax),
+        (min2.as_bytes(), ErrorKind::Syntax),
+        (min3.as_bytes(), ErrorKind::Doctype),
+    ];
+    parse(MINIMAL).unwrap();
+    for (input, kind) in cases.iter().chain(more.iter()) {
+        let err = match Doc::from_slice(input) {
+            Ok(_) => panic!("parsed {:?}", String::from_utf8_lossy(input)),
+            Err(e) => e,
+        };
+        assert_eq!(
+            &err.kind,
+            kind,
+            "{:?}: {err}",
+            String::from_utf8_lossy(input)
+        );
+        assert!(err.line >= 1 && err.column >= 1, "{err:?}");
+        assert!(!err.message.is_empty());
+    }
+}
+
+#[test]
+fn invalid_utf8_position() {
+    let input = b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">\n  <Incident purpose=\"\xc3\xa9\xff\"/>";
+    let err = Doc::from_slice(input).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    assert_eq!(err.message, "invalid UTF-8");
+    assert_eq!((err.line, err.column), (2, 23));
+    assert_eq!(err.path, "/IODEF-Document/Incident[1]");
+}
+
+#[test]
+fn truncated_reports_end_of_input() {
+    let input = "<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\">\n<Incident purpose=\"watch\">\n<IncidentID name=\"x\">1</IncidentID>";
+    let err = parse_err(input);
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    assert_eq!((err.line, err.column), (3, 36));
+    assert_eq!(err.path, "/IODEF-Document/Incident[1]");
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    let mut input = String::from("<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><Incident purpose=\"watch\"><IncidentID name=\"x\">1</IncidentID><GenerationTime>2016-02-29T00:00:00Z</GenerationTime><AdditionalData dtype=\"xml\">");
+    for _ in 0..100_000 {
+        input.push_str("<a>");
+    }
+    let err = parse_err(&input);
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    assert!(err.message.contains("nested deeper"), "{}", err.message);
+}
+
+#[test]
+fn error_path_counts_same_named_siblings_only() {
+    let input = "<r><a/><b/><a><x/><x><y/></x></a></r>";
+    let off = input.find("<y/>").unwrap();
+    assert_eq!(
+        reader::element_path(input.as_bytes(), off),
+        "/r/a[2]/x[2]/y[1]"
+    );
+    let off = input.find("</a></r>").unwrap();
+    assert_eq!(reader::element_path(input.as_bytes(), off), "/r/a[2]");
+    let off = input.find("</r>").unwrap();
+    assert_eq!(reader::element_path(input.as_bytes(), off), "/r");
+    assert_eq!(reader::element_path(input.as_bytes(), 0), "/r");
+    assert_eq!(reader::line_column("ab\ncé\r\nx".as_bytes(), 8), (3, 1));
+    assert_eq!(reader::line_column("ab\ncéd".as_bytes(), 6), (2, 3));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Reader details
+
+#[test]
+fn read_text_borrows_when_possible() {
+    let input =
+        b"<r><a>plain</a><b>x &amp; y</b><c/><d><!--c-->t<![CDATA[u]]></d><e>l1\r\nl2</e></r>";
+    let mut r = XmlReader::new(input);
+    let root = r.root().unwrap();
+    let a = r.next_child(&root).unwrap().unwrap();
+    assert!(matches!(r.read_text(&a).unwrap(), Cow::Borrowed("plain")));
+    let b = r.next_child(&root).unwrap().unwrap();
+    assert_eq!(r.read_text(&b).unwrap(), "x & y");
+    let c = r.next_child(&root).unwrap().unwrap();
+    assert!(c.empty);
+    assert!(matches!(r.read_text(&c).unwrap(), Cow::Borrowed("")));
+    let d = r.next_child(&root).unwrap().unwrap();
+    assert_eq!(r.read_text(&d).unwrap(), "tu");
+    let e = r.next_child(&root).unwrap().unwrap();
+    assert_eq!(r.read_text(&e).unwrap(), "l1\nl2");
+    assert!(r.next_child(&root).unwrap().is_none());
+    assert!(r.next_child(&root).unwrap().is_none());
+    r.finish().unwrap();
+}
+
+#[test]
+fn attributes_are_resolved_and_normalised() {
+    let input = "<r xmlns:p=\"urn:p\" xmlns=\"urn:d\" a=\"1&#9;2\n3\" p:b=\"&quot;x&quot;\" xml:lang=\"en\"/>";
+    let mut r = XmlReader::new(input.as_bytes());
+    let root = r.root().unwrap();
+    assert_eq!(r.ns_str(root.ns), "urn:d");
+    assert_eq!(r.ns_id("urn:d"), Some(root.ns));
+    assert_eq!(r.ns_id("urn:nope"), None);
+    let attrs = r.attributes(&root).unwrap();
+    assert_eq!(attrs.len(), 3);
+    assert_eq!(
+        (attrs[0].ns, attrs[0].local, &*attrs[0].value),
+        (0, "a", "1\t2 3")
+    );
+    assert_eq!(r.ns_str(attrs[1].ns), "urn:p");
+    assert_eq!(
+        (attrs[1].prefix, attrs[1].local, &*attrs[1].value),
+        (Some("p"), "b", "\"x\"")
+    );
+    assert_eq!(r.ns_str(attrs[2].ns), XML_NS);
+    assert_eq!(input[attrs[1].offset..].find("p:b"), Some(0));
+    assert!(r.next_child(&root).unwrap().is_none());
+    r.finish().unwrap();
+}
+
+#[test]
+fn skip_and_lenient_recovery() {
+    let input = b"<r><a><b>t</b><c/></a><d>x</d></r>";
+    let mut r = XmlReader::new(input);
+    let root = r.root().unwrap();
+    let a = r.next_child(&root).unwrap().unwrap();
+    r.skip(&a).unwrap();
+    let d = r.next_child(&root).unwrap().unwrap();
+    assert_eq!(d.local, "d");
+    assert_eq!(r.read_text(&d).unwrap(), "x");
+    assert!(r.next_child(&root).unwrap().is_none());
+    r.finish().unwrap();
+}
+
+#[test]
+fn read_any_on_root_keeps_everything() {
+    let input = "<x:root xmlns:x=\"urn:x\" xmlns=\"urn:d\" x:a=\"1\" b=\"2\"><child>t</child><!--c--><x:e/></x:root>";
+    let mut r = XmlReader::new(input.as_bytes());
+    let root = r.root().unwrap();
+    let any = r.read_any(&root).unwrap();
+    r.finish().unwrap();
+    let mut w = XmlWriter::new(Vec::new(), &[]);
+    any.write(&mut w).unwrap();
+    let out = String::from_utf8(w.into_inner()).unwrap();
+    assert_eq!(out, input);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Writer
+
+fn written(f: impl FnOnce(&mut XmlWriter<Vec<u8>>) -> io::Result<()>) -> String {
+    let mut w = XmlWriter::new(Vec::new(), PREFIXES);
+    f(&mut w).unwrap();
+    assert_eq!(w.depth(), 0);
+    String::from_utf8(w.into_inner()).unwrap()
+}
+
+#[test]
+fn writer_no_namespace_under_default_namespace() {
+    let out = written(|w| {
+        w.start_element(NS, "a")?;
+        w.start_element("", "b")?;
+        w.start_element("", "c")?;
+        w.end_element()?;
+        w.end_element()?;
+        w.start_element(NS, "d")?;
+        w.end_element()?;
+        w.end_element()
+    });
+    assert_eq!(
+        out,
+        "<a xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\"><b xmlns=\"\"><c/></b><d/></a>"
+    );
+}
+
+#[test]
+fn writer_foreign_default_namespace_under_iodef_default() {
+    let mut foreign = AnyElement::new(Some("urn:foreign"), "F");
+    foreign.namespace_decls.push((None, "urn:foreign".into()));
+    let mut inner = AnyElement::new(Some("urn:foreign"), "G");
+    inner.children = Mixed::text("t");
+    foreign.children.0.push(MixedNode::Element(inner));
+    let out = written(|w| {
+        w.start_element(NS, "AdditionalData")?;
+        foreign.write(w)?;
+        w.start_element(NS, "After")?;
+        w.end_element()?;
+        w.end_element()
+    });
+    assert_eq!(
+        out,
+        "<AdditionalData xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\"><F xmlns=\"urn:foreign\"><G>t</G></F><After/></AdditionalData>"
+    );
+}
+
+#[test]
+fn writer_attribute_in_foreign_namespace_gets_a_prefix() {
+    let out = written(|w| {
+        w.start_element(NS, "a")?;
+        w.attribute("urn:attr", "x", "1")?;
+        w.attribute("urn:attr", "y", "2")?;
+        w.attribute(DS, "z", "3")?;
+        w.attribute_with_prefix("urn:other", "h", Some("ds"), "4")?;
+        w.attribute_with_prefix("urn:hinted", "k", Some("hk"), "5")?;
+        w.attribute(NS, "n", "6")?;
+        w.start_element(NS, "b")?;
+        w.attribute("urn:attr", "x", "7")?;
+        w.end_element()?;
+        w.end_element()
+    });
+    assert_eq!(
+        out,
+        "<a xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" xmlns:ns1=\"urn:attr\" ns1:x=\"1\" ns1:y=\"2\" \
+         xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" ds:z=\"3\" xmlns:ns2=\"urn:other\" ns2:h=\"4\" \
+         xmlns:hk=\"urn:hinted\" hk:k=\"5\" xmlns:iodef=\"urn:ietf:params:xml:ns:iodef-2.0\" iodef:n=\"6\">\
+         <b ns1:x=\"7\"/></a>"
+    );
+}
+
+#[test]
+fn writer_element_prefixes() {
+    let out = written(|w| {
+        w.start_element(NS, "a")?;
+        w.start_element(DS, "Signature")?;
+        w.start_element(DS, "SignedInfo")?;
+        w.end_element()?;
+        w.end_element()?;
+        w.start_element_with_prefix("urn:z", "z", Some("zz"))?;
+        w.start_element_with_prefix("urn:y", "y", Some("zz"))?;
+        w.end_element()?;
+        w.end_element()?;
+        w.start_element("urn:q", "q")?;
+        w.end_element()?;
+        w.end_element()
+    });
+    assert_eq!(
+        out,
+        "<a xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\">\
+         <ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo/></ds:Signature>\
+         <zz:z xmlns:zz=\"urn:z\"><ns1:y xmlns:ns1=\"urn:y\"/></zz:z><ns1:q xmlns:ns1=\"urn:q\"/></a>"
+    );
+}
+
+#[test]
+fn writer_redeclares_prefix_bound_differently() {
+    // An AnyElement re-uses prefix "p" for another namespace than its ancestor's "p".
+    let mut inner = AnyElement::new(Some("urn:two"), "i");
+    inner.prefix = Some("p".into());
+    inner
+        .namespace_decls
+        .push((Some("p".into()), "urn:two".into()));
+    let mut outer = AnyElement::new(Some("urn:one"), "o");
+    outer.prefix = Some("p".into());
+    outer
+        .namespace_decls
+        .push((Some("p".into()), "urn:one".into()));
+    outer.children.0.push(MixedNode::Element(inner));
+    let out = written(|w| {
+        w.start_element(NS, "r")?;
+        outer.write(w)?;
+        w.end_element()
+    });
+    assert_eq!(
+        out,
+        "<r xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\"><p:o xmlns:p=\"urn:one\"><p:i xmlns:p=\"urn:two\"/></p:o></r>"
+    );
+}
+
+#[test]
+fn writer_escaping() {
+    let out = written(|w| {
+        w.start_element("", "a")?;
+        w.attribute("", "v", "<&>\"'\t\n\r")?;
+        w.text("<&>\"'\t\n\r]]>")?;
+        w.comment(" c ")?;
+        w.end_element()
+    });
+    assert_eq!(
+        out,
+        "<a v=\"&lt;&amp;&gt;&quot;'&#9;&#10;&#13;\">&lt;&amp;&gt;\"'\t\n&#13;]]&gt;<!-- c --></a>"
+    );
+    let mut w = XmlWriter::new(Vec::new(), &[]);
+    w.start_element("", "a").unwrap();
+    assert!(w.text("\u{1}").is_err());
+    assert!(w.comment("a--b").is_err());
+    let mut w = XmlWriter::new(Vec::new(), &[]);
+    assert!(w.attribute("", "a", "b").is_err());
+    assert!(w.end_element().is_err());
+}
+
+#[test]
+fn parsed_escapes_survive_round_trip() {
+    let input = "<r a=\"&#9;x&#10;y&#13;\">a&#13;b\r\nc</r>";
+    let mut r = XmlReader::new(input.as_bytes());
+    let root = r.root().unwrap();
+    let any = r.read_any(&root).unwrap();
+    assert_eq!(any.attribute(None, "a"), Some("\tx\ny\r"));
+    assert_eq!(any.children.text_content(), "a\rb\nc");
+    let mut w = XmlWriter::new(Vec::new(), &[]);
+    any.write(&mut w).unwrap();
+    let out = String::from_utf8(w.into_inner()).unwrap();
+    let mut r2 = XmlReader::new(out.as_bytes());
+    let root2 = r2.root().unwrap();
+    assert_eq!(r2.read_any(&root2).unwrap(), any);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Values
+
+#[test]
+fn decimal_values() {
+    let d = |s: &str| Decimal::parse_xml(s).unwrap();
+    assert_eq!(d("1.50"), d("1.5"));
+    assert_eq!(d("1.5"), d("+01.5"));
+    assert_eq!(d("-0"), d("0.000"));
+    assert_eq!(d(".5"), d("0.5"));
+    assert_eq!(d("5."), d("5"));
+    assert_ne!(d("1.5"), d("-1.5"));
+    assert_ne!(d("15"), d("1.5"));
+    assert!(d("-2") < d("-1.5"));
+    assert!(d("10") > d("9.99"));
+    assert!(d("0.5") > d("0.49"));
+    assert_eq!(d("  +01.50\n").to_string(), "+01.50");
+    assert_eq!(d("+01.50").as_str(), "+01.50");
+    assert_eq!(d("+01.50").canonical(), "1.5");
+    assert_eq!(d("-000").canonical(), "0");
+    assert_eq!(d("1.50").to_xml(), "1.50");
+    assert_eq!(d("-12").to_i64(), Some(-12));
+    assert_eq!("2.25".parse::<Decimal>().unwrap().to_f64(), 2.25);
+    for bad in ["", ".", "1.2.3", "1e5", "+", "- 1", "1 2", "NaN", "0x10"] {
+        assert!(Decimal::parse_xml(bad).is_err(), "{bad:?}");
+    }
+}
+
+#[test]
+fn datetime_values() {
+    let p = DateTime::parse_xml;
+    assert!(p("2016-02-29T00:00:00Z").is_ok());
+    assert!(p("2000-02-29T00:00:00Z").is_ok());
+    let e = p("2015-02-29T00:00:00Z").unwrap_err();
+    assert!(e.contains("day 29 out of range"), "{e}");
+    assert!(p("1900-02-29T00:00:00").is_err());
+    assert!(p("2015-04-31T00:00:00").is_err());
+    assert!(p("2015-13-01T00:00:00").is_err());
+    assert!(p("2015-00-01T00:00:00").is_err());
+    assert!(p("2015-01-01T24:00:00").is_ok());
+    assert!(p("2015-01-01T24:00:00.000").is_ok());
+    assert!(p("2015-01-01T24:00:01").is_err());
+    assert!(p("2015-01-01T24:01:00").is_err());
+    assert!(p("2015-01-01T23:60:00").is_err());
+    assert!(p("2015-01-01T23:59:60").is_err());
+    assert!(p("2015-01-01T23:59:59+14:00").is_ok());
+    assert!(p("2015-01-01T23:59:59+14:01").is_err());
+    assert!(p("2015-01-01T23:59:59+15:00").is_err());
+    assert!(p("2015-01-01T23:59:59+0100").is_err());
+    assert!(p("2015-01-01").is_err());
+    assert!(p("15-01-01T00:00:00").is_err());
+    assert!(p("02015-01-01T00:00:00").is_err());
+    assert!(p("2015-01-01T00:00:00.").is_err());
+    assert!(p("2015-01-01T00:00:00Zjunk").is_err());
+    assert!(p("2015-01-01 T00:00:00").is_err());
+
+    let big = p("-12345-06-07T08:09:10.123456789012-03:30").unwrap();
+    assert_eq!(big.year(), -12345);
+    assert_eq!(
+        (
+            big.month(),
+            big.day(),
+            big.hour(),
+            big.minute(),
+            big.second()
+        ),
+        (6, 7, 8, 9, 10)
+    );
+    assert_eq!(big.fraction(), "123456789012");
+    assert_eq!(big.nanosecond(), 123_456_789);
+    assert_eq!(big.timezone(), Some(-210));
+
+    let t = p("\n   2015-07-18T09:00:00.5-05:00\n  ").unwrap();
+    assert_eq!(t.as_str(), "2015-07-18T09:00:00.5-05:00");
+    assert_eq!(t.to_xml(), "2015-07-18T09:00:00.5-05:00");
+    assert_eq!(t.to_string(), "2015-07-18T09:00:00.5-05:00");
+    assert!(t.same_instant(&p("2015-07-18T14:00:00.50Z").unwrap()));
+    assert!(!t.same_instant(&p("2015-07-18T14:00:00.51Z").unwrap()));
+    assert_ne!(t, p("2015-07-18T14:00:00.50Z").unwrap());
+    assert!(p("2016-01-01T00:00:00Z")
+        .unwrap()
+        .same_instant(&p("2016-01-01T00:00:00+00:00").unwrap()));
+    assert!(p("2015-12-31T24:00:00Z")
+        .unwrap()
+        .same_instant(&p("2016-01-01T00:00:00Z").unwrap()));
+    assert!(!p("2016-01-01T00:00:00")
+        .unwrap()
+        .same_instant(&p("2016-01-01T00:00:00Z").unwrap()));
+    assert!(p("2016-01-01T00:00:00")
+        .unwrap()
+        .same_instant(&p("2016-01-01T00:00:00.0").unwrap()));
+    assert_eq!(p("1970-01-01T00:00:00Z").unwrap().unix_seconds(), 0);
+    assert_eq!(
+        p("2000-03-01T00:00:00Z").unwrap().unix_seconds(),
+        951_868_800
+    );
+
+    let built = DateTime::new(2016, 2, 29, 12, 0, 0, 250_000_000, Some(-90)).unwrap();
+    assert_eq!(built.as_str(), "2016-02-29T12:00:00.25-01:30");
+    assert!(DateTime::new(2015, 2, 29, 12, 0, 0, 0, None).is_err());
+    assert_eq!(
+        "2016-02-29T12:00:00Z".parse::<DateTime>().unwrap().day(),
+        29
+    );
+}
+
+#[test]
+fn integer_values() {
+    assert_eq!(i64::parse_xml(" +42\n"), Ok(42));
+    assert_eq!(i64::parse_xml("-0042"), Ok(-42));
+    assert_eq!(u64::parse_xml("-0"), Ok(0));
+    assert_eq!(
+        i64::parse_xml("9223372036854775808"),
+        Err("integer out of range for i64".to_string())
+    );
+    assert_eq!(
+        u64::parse_xml("-1"),
+        Err("integer out of range for u64".to_string())
+    );
+    assert_eq!(
+        u8::parse_xml("256"),
+        Err("integer out of range for u8".to_string())
+    );
+    for bad in ["", "+", "1 2", "1.0", "0x1", "++1", "٣"] {
+        assert!(i64::parse_xml(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(42i64.to_xml(), "42");
+    assert_eq!(u64::MAX.to_xml(), "18446744073709551615");
+}
+
+#[test]
+fn float_values() {
+    assert_eq!(f64::parse_xml(" 1.5e3 "), Ok(1500.0));
+    assert_eq!(f64::parse_xml("INF"), Ok(f64::INFINITY));
+    assert_eq!(f64::parse_xml("-INF"), Ok(f64::NEG_INFINITY));
+    assert!(f64::parse_xml("NaN").unwrap().is_nan());
+    assert_eq!(f64::parse_xml(".5"), Ok(0.5));
+    assert_eq!(f64::parse_xml("5."), Ok(5.0));
+    assert_eq!(f64::parse_xml("-1E-2"), Ok(-0.01));
+    for bad in [
+        "inf", "Infinity", "nan", "", "1e", "e5", ".", "1,5", "0x1p3",
+    ] {
+        assert!(f64::parse_xml(bad).is_err(), "{bad:?}");
+    }
+    for v in [
+        0.1,
+        1.0,
+        -0.0,
+        1e300,
+        1.5e-300,
+        123456789.125,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+    ] {
+        let s = v.to_xml();
+        assert_eq!(f64::parse_xml(&s), Ok(v), "{s}");
+    }
+    for v in [0.1f32, 3.4e38, 1e-40] {
+        assert_eq!(f32::parse_xml(&v.to_xml()), Ok(v));
+    }
+    assert_eq!(f64::INFINITY.to_xml(), "INF");
+    assert_eq!(f64::NEG_INFINITY.to_xml(), "-INF");
+    assert_eq!(f32::NAN.to_xml(), "NaN");
+}
+
+#[test]
+fn bool_and_string_values() {
+    assert_eq!(bool::parse_xml(" true"), Ok(true));
+    assert_eq!(bool::parse_xml("1"), Ok(true));
+    assert_eq!(bool::parse_xml("0\n"), Ok(false));
+    assert!(bool::parse_xml("TRUE").is_err());
+    assert_eq!(true.to_xml(), "true");
+    assert_eq!(String::parse_xml("  a  b \n"), Ok("  a  b \n".to_string()));
+    assert_eq!(collapse_ws("  a \t\n b  "), "a b");
+    assert!(matches!(collapse_ws(" a b "), Cow::Borrowed("a b")));
+    assert_eq!(replace_ws("a\tb\nc"), "a b c");
+}
+
+#[test]
+fn binary_values() {
+    let h = HexBinary::parse_xml(" 0aFf10\n").unwrap();
+    assert_eq!(h.0, vec![0x0a, 0xff, 0x10]);
+    assert_eq!(h.to_xml(), "0AFF10");
+    assert!(HexBinary::parse_xml("abc").is_err());
+    assert!(HexBinary::parse_xml("zz").is_err());
+    assert_eq!(HexBinary::parse_xml("").unwrap().0, Vec::<u8>::new());
+
+    let text = "\n  SGVsbG8s\n  IHdvcmxk\r\n  IQ==\n";
+    let b = Base64Binary::parse_xml(text).unwrap();
+    assert_eq!(b.0, b"Hello, world!");
+    assert_eq!(b.to_xml(), "SGVsbG8sIHdvcmxkIQ==");
+    assert_eq!(Base64Binary::parse_xml("SGVsbG8sIHdvcmxkIQ==").unwrap(), b);
+    assert!(Base64Binary::parse_xml("SGVsbG8").is_err());
+    assert!(Base64Binary::parse_xml("SGV*bG8=").is_err());
+    assert_eq!(Base64Binary::parse_xml("").unwrap().0, Vec::<u8>::new());
+}
+
+#[test]
+fn read_value_and_parse_attr_report_invalid_values() {
+    let input = "<r n=\"x1\"><v>12a</v></r>";
+    let mut r = XmlReader::new(input.as_bytes());
+    let root = r.root().unwrap();
+    let attrs = r.attributes(&root).unwrap();
+    let err = r.parse_attr::<i64>(&attrs[0]).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidValue);
+    assert_eq!(
+        err.message,
+        "invalid value \"x1\" for attribute n: not a valid integer"
+    );
+    assert_eq!((err.line, err.column), (1, 4));
+    let v = r.next_child(&root).unwrap().unwrap();
+    let err = r.read_value::<u32>(&v).unwrap_err();
+    assert_eq!(err.path, "/r/v[1]");
+    assert_eq!(
+        err.message,
+        "invalid value \"12a\" for element v: not a valid integer"
+    );
+}
