@@ -67,8 +67,9 @@ impl Builder {
     }
 
     /// The schema search path: the catalog's own directory (extension XSDs next to their catalog),
-    /// then the explicit directories or else `$IODEF_SCHEMA_DIR` (a path list), or else the first of
-    /// `<catalog dir>/../../shared/schemas` and `./../shared/schemas` that exists.
+    /// then the explicit directories, or else `$IODEF_SCHEMA_DIR` (a path list), or else the first
+    /// `shared/schemas` folder found in an ancestor of the catalog's directory or of the current
+    /// directory (for this repository: `../shared/schemas`).
     pub fn resolve_schema_dirs(&self) -> Result<Vec<PathBuf>> {
         let catalog_dir = match self.catalog_path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -83,27 +84,26 @@ impl Builder {
             dirs.extend(std::env::split_paths(&list));
             return Ok(dirs);
         }
-        let candidates = [
-            catalog_dir
-                .join("..")
-                .join("..")
-                .join("shared")
-                .join("schemas"),
-            PathBuf::from("../shared/schemas"),
+        // Default: a `shared/schemas` folder beside the repository (or any ancestor), looked up
+        // from the catalog's directory, then from the current directory.
+        let mut searched = Vec::new();
+        let starts = [
+            catalog_dir.canonicalize().ok(),
+            std::env::current_dir().ok(),
         ];
-        match candidates.iter().find(|c| c.is_dir()) {
-            Some(found) => {
-                dirs.push(found.clone());
-                Ok(dirs)
+        for start in starts.iter().flatten() {
+            for ancestor in start.ancestors() {
+                let candidate = ancestor.join("shared").join("schemas");
+                if candidate.is_dir() {
+                    dirs.push(candidate);
+                    return Ok(dirs);
+                }
+                searched.push(candidate.display().to_string());
             }
-            None => Err(Error::SchemaDirNotFound {
-                searched: candidates
-                    .iter()
-                    .map(|c| c.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }),
         }
+        Err(Error::SchemaDirNotFound {
+            searched: searched.join(", "),
+        })
     }
 
     /// Loads, interprets and renders. Pure apart from reading the catalog and schema files.

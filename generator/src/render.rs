@@ -804,11 +804,7 @@ impl Ctx {
                             quote!(#rt::glue::any_matches(r, c, &#a))
                         }))
                         .collect();
-                    let test = if tests.len() == 1 {
-                        quote!(#(#tests)*)
-                    } else {
-                        quote!((#(#tests)||*))
-                    };
+                    let test = quote!(#(#tests)||*);
                     starts.push(test.clone());
                     let read = wrap_read(quote!(#tn::read_seq(r, el, cur)?));
                     reads.push(quote! {

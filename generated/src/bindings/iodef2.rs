@@ -8546,10 +8546,10 @@ pub enum IndicatorExpressionChoice {
 impl IndicatorExpressionChoice {
     #[doc(hidden)]
     pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
-        (r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
+        r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference"))
+            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -8560,10 +8560,10 @@ impl IndicatorExpressionChoice {
     ) -> ::std::result::Result<Self, crate::rt::Error> {
         let hit = {
             let c = &c;
-            (r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
+            r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
                 || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
                 || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
-                || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference"))
+                || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference")
         };
         if hit {
             *cur = ::std::option::Option::Some(c);

@@ -2801,7 +2801,7 @@ pub enum X509DataTypeChoice {
 impl X509DataTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
-        (r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
+        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate")
@@ -2810,7 +2810,7 @@ impl X509DataTypeChoice {
                 r,
                 c,
                 &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-            ))
+            )
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -2821,7 +2821,7 @@ impl X509DataTypeChoice {
     ) -> ::std::result::Result<Self, crate::rt::Error> {
         let hit = {
             let c = &c;
-            (r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
+            r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
                 || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI")
                 || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName")
                 || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate")
@@ -2830,7 +2830,7 @@ impl X509DataTypeChoice {
                     r,
                     c,
                     &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-                ))
+                )
         };
         if hit {
             *cur = ::std::option::Option::Some(c);
