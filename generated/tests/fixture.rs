@@ -25,7 +25,10 @@ fn fixture_document_round_trips_with_typed_values() {
     let doc = Document::<ReportRoot>::from_str(DOC).expect("parse");
     let root = &doc.root;
     assert_eq!(root.type_, "probe");
-    assert_eq!(root.severity, Some(SeverityType::Ext("catastrophic".into())));
+    assert_eq!(
+        root.severity,
+        Some(SeverityType::Ext("catastrophic".into()))
+    );
     assert_eq!(root.observable_id.as_deref(), Some("r1"));
     assert_eq!(root.lang.as_deref(), Some("en"));
     // recursion: Node > Node > Node

@@ -591,10 +591,8 @@ impl<'a> Builder<'a> {
                                     is_mixed: false,
                                     elements: g.elements.clone(),
                                 };
-                                let term = if let MetaTypeVariant::Choice(_) = ty.variant {
-                                    let f =
-                                        self.choice_field(ident, &module, name, &inner, repeated)?;
-                                    vec![f]
+                                if let MetaTypeVariant::Choice(_) = ty.variant {
+                                    vec![self.choice_field(ident, &module, name, &inner, repeated)?]
                                 } else {
                                     let term = self.seq_as_choice(ident, &module, name, &inner)?;
                                     vec![Field {
@@ -603,8 +601,7 @@ impl<'a> Builder<'a> {
                                         term,
                                         boxed: false,
                                     }]
-                                };
-                                term
+                                }
                             } else if let MetaTypeVariant::Choice(_) = ty.variant {
                                 // A choice as the whole content: one field holding the choice.
                                 vec![self.choice_field(ident, &module, name, g, Occurs::ONE)?]
@@ -1092,7 +1089,7 @@ fn box_recursion(model: &mut Model) {
         }
     }
     let sccs = strongly_connected(&edges);
-    let same = |a: &str, b: &str| sccs.get(a).is_some() && sccs.get(a) == sccs.get(b);
+    let same = |a: &str, b: &str| sccs.contains_key(a) && sccs.get(a) == sccs.get(b);
     for m in &mut model.modules {
         let module = m.name.clone();
         for item in &mut m.items {
