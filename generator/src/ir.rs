@@ -96,6 +96,8 @@ pub struct AttrField {
     pub ty: TypeRef,
     pub required: bool,
     pub default: Option<String>,
+    /// `fixed="..."`: any value present must equal it; constructors set it.
+    pub fixed: Option<String>,
     /// The paired `ext-*` attribute whose value an `Ext(String)` variant carries.
     pub ext: Option<String>,
 }
@@ -634,6 +636,9 @@ impl<'a> Builder<'a> {
         let target = self.ns_uri(ident.ns);
         let mut out: Vec<AttrField> = Vec::new();
         for a in cm.attributes.iter() {
+            // A restriction restates or prohibits its base's attributes: the last word wins.
+            let same = |f: &AttrField| f.xml_name == a.ident.name.as_str();
+            out.retain(|f| !same(f));
             if a.use_ == Use::Prohibited {
                 continue;
             }
@@ -642,9 +647,7 @@ impl<'a> Builder<'a> {
             };
             let attr_ns = self.ns_uri(a.ident.ns);
             // Global attributes (`ref=`) and qualified ones carry their namespace on the wire.
-            let qualified = ty.type_ == IdentType::Attribute
-                || a.form == FormChoiceType::Qualified
-                || (attr_ns != target && !attr_ns.is_empty());
+            let qualified = ty.type_ == IdentType::Attribute || a.form == FormChoiceType::Qualified;
             let xml_name = a.ident.name.as_str().to_owned();
             out.push(AttrField {
                 field: field_name(&xml_name),
@@ -653,6 +656,15 @@ impl<'a> Builder<'a> {
                 ty: self.resolve(ty)?,
                 required: a.use_ == Use::Required,
                 default: a.default.clone(),
+                fixed: self
+                    .loaded
+                    .fixed
+                    .get(&(
+                        target.clone(),
+                        ident.name.as_str().to_owned(),
+                        a.ident.name.as_str().to_owned(),
+                    ))
+                    .cloned(),
                 ext: None,
             });
         }

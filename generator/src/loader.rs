@@ -73,6 +73,9 @@ pub struct Loaded {
     pub namespaces: BTreeMap<NamespaceId, String>,
     /// Every schema file actually read, keyed by namespace.
     pub files: BTreeMap<String, LoadedSchema>,
+    /// `fixed` values of attributes, which xsd-parser's interpreter does not keep:
+    /// (namespace, named owner element or type, attribute name) -> value.
+    pub fixed: BTreeMap<(String, String, String), String>,
 }
 
 #[derive(Debug)]
@@ -160,10 +163,17 @@ pub fn load(catalog: &Catalog, dirs: &[PathBuf]) -> Result<Loaded> {
         .filter_map(|(id, info)| info.namespace.as_ref().map(|ns| (*id, ns_string(ns))))
         .collect();
     let files = loaded.borrow().clone();
+    let mut fixed = BTreeMap::new();
+    for (ns, schema) in &files {
+        for ((owner, attr), value) in fixed_attributes(&schema.text) {
+            fixed.insert((ns.clone(), owner, attr), value);
+        }
+    }
     Ok(Loaded {
         types,
         namespaces,
         files,
+        fixed,
     })
 }
 
@@ -186,4 +196,47 @@ fn interpret(schemas: &Schemas) -> Result<MetaTypes> {
             .map_err(err)?;
     }
     interpreter.finish().map(|(types, _)| types).map_err(err)
+}
+
+/// Scans schema text for `<xs:attribute name=".." fixed="..">`, keyed by the nearest enclosing
+/// named `element` or `complexType` (the name xsd-parser gives that component).
+fn fixed_attributes(text: &str) -> Vec<((String, String), String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut owners: Vec<Option<String>> = Vec::new();
+    let mut out = Vec::new();
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &[u8]| {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == name)
+            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+    };
+    loop {
+        let (e, empty) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(_)) => {
+                owners.pop();
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
+        };
+        let local = e.local_name();
+        let local = local.as_ref();
+        if local == b"attribute" {
+            if let (Some(name), Some(value)) = (attr(&e, b"name"), attr(&e, b"fixed")) {
+                if let Some(owner) = owners.iter().rev().flatten().next() {
+                    out.push(((owner.clone(), name), value));
+                }
+            }
+        }
+        if !empty {
+            let owner = (local == b"element" || local == b"complexType")
+                .then(|| attr(&e, b"name"))
+                .flatten();
+            owners.push(owner);
+        }
+    }
+    out
 }

@@ -230,7 +230,11 @@ impl Ctx {
                 params.push(quote!(#f: #ty));
                 inits.push(quote!(#f));
             } else {
-                inits.push(quote!(#f: ::std::option::Option::None));
+                match &a.fixed {
+                    // A fixed attribute is set, so that built documents carry it.
+                    Some(fixed) => inits.push(quote!(#f: #rt::SimpleValue::parse_xml(#fixed).ok())),
+                    None => inits.push(quote!(#f: ::std::option::Option::None)),
+                }
             }
         }
         match &s.content {
@@ -299,7 +303,10 @@ impl Ctx {
     }
 
     fn default_accessor(&self, module: &Module, a: &AttrField) -> Option<TokenStream> {
-        let default = a.default.as_ref()?;
+        if a.required {
+            return None;
+        }
+        let default = a.fixed.as_ref().or(a.default.as_ref())?;
         let f = format_ident!("{}", a.field);
         let doc = format!(
             " `{}`, or its schema default `{default}` when absent.",
@@ -361,6 +368,9 @@ impl Ctx {
                 decls.push(quote!(let mut #ext_local: ::std::option::Option<::std::string::String> = ::std::option::Option::None;));
                 arms.push(quote!(#ext_xml if attr.ns == 0 => #ext_local = ::std::option::Option::Some(attr.value.into_owned()),));
                 finals.push(quote!(let #f = #rt::glue::pair_ext(r, el, #f, #ext_local, #xml)?;));
+            }
+            if let Some(fixed) = &a.fixed {
+                finals.push(quote!(#rt::glue::check_fixed(r, el, #xml, #f.as_ref(), #fixed)?;));
             }
             if a.required {
                 finals.push(quote!(let #f = match #f { ::std::option::Option::Some(v) => v, ::std::option::Option::None => return ::std::result::Result::Err(r.missing_attribute(el, #xml)) };));

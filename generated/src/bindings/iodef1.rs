@@ -3565,11 +3565,15 @@ impl IodefDocument {
         incident: ::std::vec::Vec<Incident>,
     ) -> Self {
         Self {
-            version: ::std::option::Option::None,
+            version: crate::rt::SimpleValue::parse_xml("1.00").ok(),
             lang,
             formatid: ::std::option::Option::None,
             incident,
         }
+    }
+    /// `version`, or its schema default `1.00` when absent.
+    pub fn version(&self) -> &str {
+        self.version.as_deref().unwrap_or("1.00")
     }
 }
 impl<'a> crate::rt::FromXml<'a> for IodefDocument {
@@ -3600,6 +3604,7 @@ impl<'a> crate::rt::FromXml<'a> for IodefDocument {
                 _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
             }
         }
+        crate::rt::glue::check_fixed(r, el, "version", version.as_ref(), "1.00")?;
         let lang = match lang {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {

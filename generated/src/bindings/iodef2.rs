@@ -9090,7 +9090,7 @@ impl IodefDocument {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(incident: ::std::vec::Vec<Incident>) -> Self {
         Self {
-            version: ::std::option::Option::None,
+            version: crate::rt::SimpleValue::parse_xml("2.00").ok(),
             lang: ::std::option::Option::None,
             format_id: ::std::option::Option::None,
             private_enum_name: ::std::option::Option::None,
@@ -9098,6 +9098,10 @@ impl IodefDocument {
             incident,
             additional_data: ::std::default::Default::default(),
         }
+    }
+    /// `version`, or its schema default `2.00` when absent.
+    pub fn version(&self) -> &str {
+        self.version.as_deref().unwrap_or("2.00")
     }
 }
 impl<'a> crate::rt::FromXml<'a> for IodefDocument {
@@ -9140,6 +9144,7 @@ impl<'a> crate::rt::FromXml<'a> for IodefDocument {
                 _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
             }
         }
+        crate::rt::glue::check_fixed(r, el, "version", version.as_ref(), "2.00")?;
         let mut cur = r.next_child(el)?;
         let mut incident = ::std::vec::Vec::new();
         loop {

@@ -927,32 +927,17 @@ pub struct Xmldata {
     pub formatid: ::std::option::Option<::std::string::String>,
     /// Attribute `restriction`.
     pub restriction: ::std::option::Option<super::iodef1::RestrictionType>,
-    /// Attribute `dtype` (with `ext-dtype` carried by its `Ext` variant).
-    pub dtype_: super::iodef1::DtypeType,
-    /// Attribute `meaning`.
-    pub meaning_: ::std::option::Option<::std::string::String>,
-    /// Attribute `formatid`.
-    pub formatid_: ::std::option::Option<::std::string::String>,
-    /// Attribute `restriction`.
-    pub restriction_: ::std::option::Option<super::iodef1::RestrictionType>,
     /// 0 or more elements of other schemas (lossless).
     pub any: ::std::vec::Vec<crate::rt::AnyElement>,
 }
 impl Xmldata {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        dtype: super::iodef1::DtypeType,
-        dtype_: super::iodef1::DtypeType,
-    ) -> Self {
+    pub fn new(dtype: super::iodef1::DtypeType) -> Self {
         Self {
             dtype,
             meaning: ::std::option::Option::None,
             formatid: ::std::option::Option::None,
             restriction: ::std::option::Option::None,
-            dtype_,
-            meaning_: ::std::option::Option::None,
-            formatid_: ::std::option::Option::None,
-            restriction_: ::std::option::Option::None,
             any: ::std::default::Default::default(),
         }
     }
@@ -966,68 +951,33 @@ impl<'a> crate::rt::FromXml<'a> for Xmldata {
         let mut meaning = ::std::option::Option::None;
         let mut formatid = ::std::option::Option::None;
         let mut restriction = ::std::option::Option::None;
-        let mut dtype_ = ::std::option::Option::None;
-        let mut ext_dtype_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut meaning_ = ::std::option::Option::None;
-        let mut formatid_ = ::std::option::Option::None;
-        let mut restriction_ = ::std::option::Option::None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "dtype" if r.ns_str(attr.ns) == "urn:ietf:params:xml:ns:iodef-1.0" => {
+                "dtype" if attr.ns == 0 => {
                     dtype = ::std::option::Option::Some(
                         crate::rt::glue::parse_attr(r, &attr)?,
                     );
                 }
-                "meaning" if r.ns_str(attr.ns) == "urn:ietf:params:xml:ns:iodef-1.0" => {
+                "meaning" if attr.ns == 0 => {
                     meaning = ::std::option::Option::Some(
                         crate::rt::glue::parse_attr(r, &attr)?,
                     );
                 }
-                "formatid" if r.ns_str(attr.ns) == "urn:ietf:params:xml:ns:iodef-1.0" => {
+                "formatid" if attr.ns == 0 => {
                     formatid = ::std::option::Option::Some(
                         crate::rt::glue::parse_attr(r, &attr)?,
                     );
                 }
-                "restriction" if r.ns_str(attr.ns)
-                    == "urn:ietf:params:xml:ns:iodef-1.0" => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "dtype" if attr.ns == 0 => {
-                    dtype_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-dtype" if attr.ns == 0 => {
-                    ext_dtype_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                "meaning" if attr.ns == 0 => {
-                    meaning_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "formatid" if attr.ns == 0 => {
-                    formatid_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
                 "restriction" if attr.ns == 0 => {
-                    restriction_ = ::std::option::Option::Some(
+                    restriction = ::std::option::Option::Some(
                         crate::rt::glue::parse_attr(r, &attr)?,
                     );
                 }
                 _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
             }
         }
+        crate::rt::glue::check_fixed(r, el, "dtype", dtype.as_ref(), "xml")?;
         let dtype = match dtype {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "dtype"));
-            }
-        };
-        let dtype_ = crate::rt::glue::pair_ext(r, el, dtype_, ext_dtype_, "dtype")?;
-        let dtype_ = match dtype_ {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(r.missing_attribute(el, "dtype"));
@@ -1061,10 +1011,6 @@ impl<'a> crate::rt::FromXml<'a> for Xmldata {
             meaning,
             formatid,
             restriction,
-            dtype_,
-            meaning_,
-            formatid_,
-            restriction_,
             any,
         })
     }
@@ -1077,40 +1023,14 @@ impl crate::rt::ToXml for Xmldata {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute(
-            "urn:ietf:params:xml:ns:iodef-1.0",
-            "dtype",
-            &crate::rt::SimpleValue::to_xml(&self.dtype),
-        )?;
+        w.attribute("", "dtype", &crate::rt::SimpleValue::to_xml(&self.dtype))?;
         if let ::std::option::Option::Some(v) = &self.meaning {
-            w.attribute(
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "meaning",
-                &crate::rt::SimpleValue::to_xml(v),
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.formatid {
-            w.attribute(
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "formatid",
-                &crate::rt::SimpleValue::to_xml(v),
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute(
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "restriction",
-                &crate::rt::SimpleValue::to_xml(v),
-            )?;
-        }
-        crate::rt::glue::write_ext_attr(w, "dtype", "ext-dtype", &self.dtype_)?;
-        if let ::std::option::Option::Some(v) = &self.meaning_ {
             w.attribute("", "meaning", &crate::rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.formatid_ {
+        if let ::std::option::Option::Some(v) = &self.formatid {
             w.attribute("", "formatid", &crate::rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction_ {
+        if let ::std::option::Option::Some(v) = &self.restriction {
             w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.any {

@@ -79,6 +79,25 @@ pub fn write_simple<W: Write, T: SimpleValue>(
     w.end_element()
 }
 
+/// An attribute declared `fixed="..."` must carry exactly that value when present.
+pub fn check_fixed<'a, T: SimpleValue>(
+    r: &XmlReader<'a>,
+    el: &Element<'a>,
+    name: &str,
+    value: Option<&T>,
+    fixed: &str,
+) -> Result<(), Error> {
+    match value {
+        Some(v) if v.to_xml() != fixed => Err(r.invalid_value(
+            el.offset,
+            &format!("attribute {name}"),
+            &v.to_xml(),
+            &format!("the schema fixes it to {fixed:?}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// An enumeration with an `ext-value` member whose real value travels in an `ext-*` attribute.
 pub trait ExtEnum: Sized {
     /// The extension value when this is the `ext-value` member.
