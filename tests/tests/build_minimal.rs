@@ -10,7 +10,9 @@ use iodef_tests::{corpus, infoset};
 
 fn minimal() -> Document<IodefDocument> {
     let mut contact = Contact::new(ContactRoleType::Creator, ContactTypeType::Organization);
-    contact.email.push(Email::new("contact@csirt.example.com".into()));
+    contact
+        .email
+        .push(Email::new("contact@csirt.example.com".into()));
     let mut incident = Incident::new(
         IncidentPurposeType::Reporting,
         IncidentIdType::new("csirt.example.com".into(), "492382".into()),
@@ -26,7 +28,11 @@ fn minimal() -> Document<IodefDocument> {
 #[test]
 fn constructors_build_the_rfc7970_minimal_example() {
     let mut doc = minimal();
-    assert_eq!(doc.root.version.as_deref(), Some("2.00"), "constructor sets the fixed version");
+    assert_eq!(
+        doc.root.version.as_deref(),
+        Some("2.00"),
+        "constructor sets the fixed version"
+    );
     let rfc = std::fs::read(corpus::shared_dir().join("corpus/rfc7970/rfc7970-7.1-minimal.xml"))
         .expect("read the RFC example from ../shared");
     // The RFC example also carries an xsi:schemaLocation; keep it for a like-for-like comparison.
@@ -38,8 +44,11 @@ fn constructors_build_the_rfc7970_minimal_example() {
 
 #[test]
 fn a_wrong_fixed_version_is_refused_with_its_position() {
-    let xml = minimal().to_xml_string().replace("version=\"2.00\"", "version=\"1.00\"");
-    let err = Document::<IodefDocument>::from_str(&xml).expect_err("version 1.00 in a 2.0 document");
+    let xml = minimal()
+        .to_xml_string()
+        .replace("version=\"2.00\"", "version=\"1.00\"");
+    let err =
+        Document::<IodefDocument>::from_str(&xml).expect_err("version 1.00 in a 2.0 document");
     assert_eq!(err.kind, ErrorKind::InvalidValue, "{err}");
     assert_eq!(err.path, "/IODEF-Document", "{err}");
     assert!(err.message.contains("2.00"), "{err}");
