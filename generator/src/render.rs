@@ -50,7 +50,13 @@ pub fn render(model: &Model, options: &RenderOptions) -> Result<Vec<RenderedFile
         module: "bindings".into(),
         message: format!("invalid runtime path {}", options.runtime_path),
     })?;
-    let ctx = Ctx { rt, enums };
+    // Generated code names the runtime `rt` (imported once per module): short and readable, and
+    // no schema type can clash with it (types are PascalCase).
+    let ctx = Ctx {
+        rt: quote!(rt),
+        runtime_path: rt,
+        enums,
+    };
     let mut files = vec![render_root(model)?];
     for module in &model.modules {
         let tokens = ctx.module(module);
@@ -60,18 +66,63 @@ pub fn render(model: &Model, options: &RenderOptions) -> Result<Vec<RenderedFile
         );
         files.push(RenderedFile {
             path: format!("{}.rs", module.name),
-            text: header + &format(&module.name, tokens)?,
+            text: header
+                + &format(
+                    &module.name,
+                    &module.items.iter().map(Item::name).collect::<Vec<_>>(),
+                    tokens,
+                )?,
         });
     }
     Ok(files)
 }
 
-fn format(module: &str, tokens: TokenStream) -> Result<String> {
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Render {
+/// Parses our tokens (a failure is our bug, reported with the module) and pretty-prints them.
+/// Renderers spell std paths in full (`::std::option::Option`) so that a schema type named
+/// `Option` cannot capture them; where the module defines no such name, they are shortened to
+/// the prelude names for readability.
+fn format(module: &str, item_names: &[&str], tokens: TokenStream) -> Result<String> {
+    let mut file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Render {
         module: module.to_owned(),
         message: e.to_string(),
     })?;
+    if !item_names.iter().any(|n| PRELUDE_NAMES.contains(n)) {
+        syn::visit_mut::VisitMut::visit_file_mut(&mut PreludePaths, &mut file);
+    }
     Ok(prettyplease::unparse(&file))
+}
+
+/// Names the shortened paths rely on; a module defining any of them keeps full paths.
+const PRELUDE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "Vec", "String", "Box", "Result", "Ok", "Err", "Default",
+];
+
+/// `::std::option::Option::Some` -> `Some`, `::std::vec::Vec` -> `Vec`, `::std::vec!` -> `vec!`.
+struct PreludePaths;
+
+impl syn::visit_mut::VisitMut for PreludePaths {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        syn::visit_mut::visit_path_mut(self, path);
+        if path.leading_colon.is_none() || path.segments.first().is_none_or(|s| s.ident != "std") {
+            return;
+        }
+        let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let drop = match names.as_slice() {
+            ["std", "option", "Option", "Some" | "None"]
+            | ["std", "result", "Result", "Ok" | "Err"] => 3,
+            ["std", "option", "Option", ..]
+            | ["std", "vec", "Vec", ..]
+            | ["std", "string", "String", ..]
+            | ["std", "boxed", "Box", ..]
+            | ["std", "result", "Result", ..]
+            | ["std", "default", "Default", ..] => 2,
+            ["std", "vec" | "format"] => 1,
+            _ => return,
+        };
+        path.leading_colon = None;
+        path.segments = path.segments.iter().skip(drop).cloned().collect();
+    }
 }
 
 fn render_root(model: &Model) -> Result<RenderedFile> {
@@ -96,12 +147,13 @@ fn render_root(model: &Model) -> Result<RenderedFile> {
     );
     Ok(RenderedFile {
         path: "mod.rs".into(),
-        text: header + &format("bindings", tokens)?,
+        text: header + &format("bindings", &[], tokens)?,
     })
 }
 
 struct Ctx {
     rt: TokenStream,
+    runtime_path: TokenStream,
     enums: BTreeMap<(String, String), EnumDef>,
 }
 
@@ -111,7 +163,12 @@ fn lit(s: &str) -> Literal {
 
 impl Ctx {
     fn module(&self, module: &Module) -> TokenStream {
-        let rt = &self.rt;
+        let runtime_path = &self.runtime_path;
+        let runtime_use = if runtime_path.to_string().ends_with("rt") {
+            quote!(use #runtime_path;)
+        } else {
+            quote!(use #runtime_path as rt;)
+        };
         let ns = &module.namespace;
         let items = module.items.iter().map(|item| match item {
             Item::Struct(s) => self.struct_item(module, s),
@@ -120,8 +177,7 @@ impl Ctx {
         });
         let roots = self.roots(module);
         quote! {
-            #[allow(unused_imports)]
-            use #rt::{FromXml as _, SimpleValue as _, ToXml as _};
+            #runtime_use
             /// The namespace URI of this module.
             pub const NAMESPACE: &str = #ns;
             #(#items)*

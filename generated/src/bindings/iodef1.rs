@@ -5,8 +5,7 @@
     clippy::too_many_arguments
 )]
 
-#[allow(unused_imports)]
-use crate::rt::{FromXml as _, SimpleValue as _, ToXml as _};
+use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-1.0";
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}action-type.
@@ -43,7 +42,7 @@ pub enum ActionType {
     /// `other`
     Other,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl ActionType {
     /// The value as written in XML.
@@ -68,30 +67,28 @@ impl ActionType {
         }
     }
 }
-impl crate::rt::SimpleValue for ActionType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ActionType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "nothing" => ::std::result::Result::Ok(Self::Nothing),
-            "contact-source-site" => ::std::result::Result::Ok(Self::ContactSourceSite),
-            "contact-target-site" => ::std::result::Result::Ok(Self::ContactTargetSite),
-            "contact-sender" => ::std::result::Result::Ok(Self::ContactSender),
-            "investigate" => ::std::result::Result::Ok(Self::Investigate),
-            "block-host" => ::std::result::Result::Ok(Self::BlockHost),
-            "block-network" => ::std::result::Result::Ok(Self::BlockNetwork),
-            "block-port" => ::std::result::Result::Ok(Self::BlockPort),
-            "rate-limit-host" => ::std::result::Result::Ok(Self::RateLimitHost),
-            "rate-limit-network" => ::std::result::Result::Ok(Self::RateLimitNetwork),
-            "rate-limit-port" => ::std::result::Result::Ok(Self::RateLimitPort),
-            "remediate-other" => ::std::result::Result::Ok(Self::RemediateOther),
-            "status-triage" => ::std::result::Result::Ok(Self::StatusTriage),
-            "status-new-info" => ::std::result::Result::Ok(Self::StatusNewInfo),
-            "other" => ::std::result::Result::Ok(Self::Other),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "nothing" => Ok(Self::Nothing),
+            "contact-source-site" => Ok(Self::ContactSourceSite),
+            "contact-target-site" => Ok(Self::ContactTargetSite),
+            "contact-sender" => Ok(Self::ContactSender),
+            "investigate" => Ok(Self::Investigate),
+            "block-host" => Ok(Self::BlockHost),
+            "block-network" => Ok(Self::BlockNetwork),
+            "block-port" => Ok(Self::BlockPort),
+            "rate-limit-host" => Ok(Self::RateLimitHost),
+            "rate-limit-network" => Ok(Self::RateLimitNetwork),
+            "rate-limit-port" => Ok(Self::RateLimitPort),
+            "remediate-other" => Ok(Self::RemediateOther),
+            "status-triage" => Ok(Self::StatusTriage),
+            "status-new-info" => Ok(Self::StatusNewInfo),
+            "other" => Ok(Self::Other),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "nothing, contact-source-site, contact-target-site, contact-sender, investigate, block-host, block-network, block-port, rate-limit-host, rate-limit-network, rate-limit-port, remediate-other, status-triage, status-new-info, other, ext-value"
                     ),
@@ -103,14 +100,14 @@ impl crate::rt::SimpleValue for ActionType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for ActionType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for ActionType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -118,21 +115,21 @@ impl crate::rt::glue::ExtEnum for ActionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
-    pub category: ::std::option::Option<AddressCategory>,
+    pub category: Option<AddressCategory>,
     /// Attribute `vlan-name`.
-    pub vlan_name: ::std::option::Option<::std::string::String>,
+    pub vlan_name: Option<String>,
     /// Attribute `vlan-num`.
-    pub vlan_num: ::std::option::Option<i64>,
+    pub vlan_num: Option<i64>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
+    pub fn new(value: String) -> Self {
         Self {
-            category: ::std::option::Option::None,
-            vlan_name: ::std::option::Option::None,
-            vlan_num: ::std::option::Option::None,
+            category: None,
+            vlan_name: None,
+            vlan_num: None,
             value,
         }
     }
@@ -141,47 +138,35 @@ impl Address {
         self.category.clone().unwrap_or(AddressCategory::Ipv4Addr)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Address {
+impl<'a> rt::FromXml<'a> for Address {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut category = ::std::option::Option::None;
-        let mut ext_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut vlan_name = ::std::option::Option::None;
-        let mut vlan_num = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
+        let mut vlan_name = None;
+        let mut vlan_num = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "category" if attr.ns == 0 => {
-                    category = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-category" if attr.ns == 0 => {
-                    ext_category = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_category = Some(attr.value.into_owned());
                 }
                 "vlan-name" if attr.ns == 0 => {
-                    vlan_name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    vlan_name = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "vlan-num" if attr.ns == 0 => {
-                    vlan_num = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    vlan_num = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = crate::rt::glue::pair_ext(
-            r,
-            el,
-            category,
-            ext_category,
-            "category",
-        )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             category,
             vlan_name,
             vlan_num,
@@ -189,24 +174,24 @@ impl<'a> crate::rt::FromXml<'a> for Address {
         })
     }
 }
-impl crate::rt::ToXml for Address {
+impl rt::ToXml for Address {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.category {
-            crate::rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
+        if let Some(v) = &self.category {
+            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.vlan_name {
-            w.attribute("", "vlan-name", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.vlan_name {
+            w.attribute("", "vlan-name", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.vlan_num {
-            w.attribute("", "vlan-num", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.vlan_num {
+            w.attribute("", "vlan-num", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -234,7 +219,7 @@ pub enum AddressCategory {
     /// `ipv6-net-mask`
     Ipv6NetMask,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl AddressCategory {
     /// The value as written in XML.
@@ -254,25 +239,23 @@ impl AddressCategory {
         }
     }
 }
-impl crate::rt::SimpleValue for AddressCategory {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for AddressCategory {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "asn" => ::std::result::Result::Ok(Self::Asn),
-            "atm" => ::std::result::Result::Ok(Self::Atm),
-            "e-mail" => ::std::result::Result::Ok(Self::EMail),
-            "mac" => ::std::result::Result::Ok(Self::Mac),
-            "ipv4-addr" => ::std::result::Result::Ok(Self::Ipv4Addr),
-            "ipv4-net" => ::std::result::Result::Ok(Self::Ipv4Net),
-            "ipv4-net-mask" => ::std::result::Result::Ok(Self::Ipv4NetMask),
-            "ipv6-addr" => ::std::result::Result::Ok(Self::Ipv6Addr),
-            "ipv6-net" => ::std::result::Result::Ok(Self::Ipv6Net),
-            "ipv6-net-mask" => ::std::result::Result::Ok(Self::Ipv6NetMask),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "asn" => Ok(Self::Asn),
+            "atm" => Ok(Self::Atm),
+            "e-mail" => Ok(Self::EMail),
+            "mac" => Ok(Self::Mac),
+            "ipv4-addr" => Ok(Self::Ipv4Addr),
+            "ipv4-net" => Ok(Self::Ipv4Net),
+            "ipv4-net-mask" => Ok(Self::Ipv4NetMask),
+            "ipv6-addr" => Ok(Self::Ipv6Addr),
+            "ipv6-net" => Ok(Self::Ipv6Net),
+            "ipv6-net-mask" => Ok(Self::Ipv6NetMask),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "asn, atm, e-mail, mac, ipv4-addr, ipv4-net, ipv4-net-mask, ipv6-addr, ipv6-net, ipv6-net-mask, ext-value"
                     ),
@@ -284,14 +267,14 @@ impl crate::rt::SimpleValue for AddressCategory {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for AddressCategory {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for AddressCategory {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -299,43 +282,41 @@ impl crate::rt::glue::ExtEnum for AddressCategory {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeId {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more `IncidentID`.
-    pub incident_id: ::std::vec::Vec<IncidentIdType>,
+    pub incident_id: Vec<IncidentIdType>,
 }
 impl AlternativeId {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(incident_id: ::std::vec::Vec<IncidentIdType>) -> Self {
+    pub fn new(incident_id: Vec<IncidentIdType>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             incident_id,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for AlternativeId {
+impl<'a> rt::FromXml<'a> for AlternativeId {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut incident_id = ::std::vec::Vec::new();
+        let mut incident_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
-                    incident_id.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    incident_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -345,35 +326,30 @@ impl<'a> crate::rt::FromXml<'a> for AlternativeId {
             }
         }
         if incident_id.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
             );
         }
         incident_id.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, incident_id })
+        Ok(Self { restriction, incident_id })
     }
 }
-impl crate::rt::ToXml for AlternativeId {
+impl rt::ToXml for AlternativeId {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.incident_id {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "IncidentID",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
         }
         w.end_element()
     }
@@ -382,58 +358,54 @@ impl crate::rt::ToXml for AlternativeId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
     /// Attribute `occurrence`.
-    pub occurrence: ::std::option::Option<AssessmentOccurrence>,
+    pub occurrence: Option<AssessmentOccurrence>,
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more choice of `Impact` | `TimeImpact` | `MonetaryImpact`.
-    pub choice: ::std::vec::Vec<AssessmentChoice>,
+    pub choice: Vec<AssessmentChoice>,
     /// 0 or more `Counter`.
-    pub counter: ::std::vec::Vec<Counter>,
+    pub counter: Vec<Counter>,
     /// Optional `Confidence`.
-    pub confidence: ::std::option::Option<Confidence>,
+    pub confidence: Option<Confidence>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Assessment {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(choice: ::std::vec::Vec<AssessmentChoice>) -> Self {
+    pub fn new(choice: Vec<AssessmentChoice>) -> Self {
         Self {
-            occurrence: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
+            occurrence: None,
+            restriction: None,
             choice,
-            counter: ::std::default::Default::default(),
-            confidence: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            counter: Default::default(),
+            confidence: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Assessment {
+impl<'a> rt::FromXml<'a> for Assessment {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut occurrence = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut occurrence = None;
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "occurrence" if attr.ns == 0 => {
-                    occurrence = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    occurrence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut choice = ::std::vec::Vec::new();
+        let mut choice = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(c) if AssessmentChoice::starts(r, &c) => {
+                Some(c) if AssessmentChoice::starts(r, &c) => {
                     choice.push(AssessmentChoice::read(r, el, c, &mut cur)?);
                 }
                 other => {
@@ -443,18 +415,16 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
             }
         }
         if choice.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Impact"),
             );
         }
         choice.shrink_to_fit();
-        let mut counter = ::std::vec::Vec::new();
+        let mut counter = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
-                    counter.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -465,25 +435,23 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
         }
         counter.shrink_to_fit();
         let confidence = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Confidence") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Confidence") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -493,10 +461,10 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             occurrence,
             restriction,
             choice,
@@ -506,41 +474,31 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
         })
     }
 }
-impl crate::rt::ToXml for Assessment {
+impl rt::ToXml for Assessment {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.occurrence {
-            w.attribute("", "occurrence", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.occurrence {
+            w.attribute("", "occurrence", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.choice {
             v.write(w)?;
         }
         for v in &self.counter {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Counter",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
         }
-        if let ::std::option::Option::Some(v) = &self.confidence {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Confidence",
-            )?;
+        if let Some(v) = &self.confidence {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Confidence")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -554,81 +512,70 @@ impl crate::rt::ToXml for Assessment {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssessmentChoice {
     /// Element `Impact`.
-    Impact(::std::boxed::Box<Impact>),
+    Impact(Box<Impact>),
     /// Element `TimeImpact`.
-    TimeImpact(::std::boxed::Box<TimeImpact>),
+    TimeImpact(Box<TimeImpact>),
     /// Element `MonetaryImpact`.
-    MonetaryImpact(::std::boxed::Box<MonetaryImpact>),
+    MonetaryImpact(Box<MonetaryImpact>),
 }
 impl AssessmentChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Impact")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "TimeImpact")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "MonetaryImpact")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Impact") {
-            let v = Self::Impact(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Impact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "TimeImpact") {
-            let v = Self::TimeImpact(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::TimeImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "MonetaryImpact") {
-            let v = Self::MonetaryImpact(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::MonetaryImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Impact(v) => {
-                crate::rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-1.0",
-                    "Impact",
-                )?;
-                ::std::result::Result::Ok(())
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Impact")?;
+                Ok(())
             }
             Self::TimeImpact(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-1.0",
                     "TimeImpact",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::MonetaryImpact(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-1.0",
                     "MonetaryImpact",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -650,16 +597,12 @@ impl AssessmentOccurrence {
         }
     }
 }
-impl crate::rt::SimpleValue for AssessmentOccurrence {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for AssessmentOccurrence {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "actual" => ::std::result::Result::Ok(Self::Actual),
-            "potential" => ::std::result::Result::Ok(Self::Potential),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "actual, potential"),
-                )
-            }
+            "actual" => Ok(Self::Actual),
+            "potential" => Ok(Self::Potential),
+            other => Err(format!("{other:?} is not one of: {}", "actual, potential")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -678,43 +621,39 @@ impl Confidence {
         Self { rating }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Confidence {
+impl<'a> rt::FromXml<'a> for Confidence {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut rating = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut rating = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "rating" if attr.ns == 0 => {
-                    rating = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    rating = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let rating = match rating {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "rating"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "rating")),
         };
-        if let ::std::option::Option::Some(c) = r.next_child(el)? {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = r.next_child(el)? {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { rating })
+        Ok(Self { rating })
     }
 }
-impl crate::rt::ToXml for Confidence {
+impl rt::ToXml for Confidence {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "rating", &crate::rt::SimpleValue::to_xml(&self.rating))?;
+        w.attribute("", "rating", &rt::SimpleValue::to_xml(&self.rating))?;
         w.end_element()
     }
 }
@@ -744,17 +683,17 @@ impl ConfidenceRating {
         }
     }
 }
-impl crate::rt::SimpleValue for ConfidenceRating {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ConfidenceRating {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "low" => ::std::result::Result::Ok(Self::Low),
-            "medium" => ::std::result::Result::Ok(Self::Medium),
-            "high" => ::std::result::Result::Ok(Self::High),
-            "numeric" => ::std::result::Result::Ok(Self::Numeric),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            "numeric" => Ok(Self::Numeric),
+            "unknown" => Ok(Self::Unknown),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "low, medium, high, numeric, unknown"
                     ),
@@ -774,27 +713,27 @@ pub struct Contact {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: ContactType,
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Optional `ContactName`.
-    pub contact_name: ::std::option::Option<MlStringType>,
+    pub contact_name: Option<MlStringType>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `RegistryHandle`.
-    pub registry_handle: ::std::vec::Vec<RegistryHandle>,
+    pub registry_handle: Vec<RegistryHandle>,
     /// Optional `PostalAddress`.
-    pub postal_address: ::std::option::Option<PostalAddress>,
+    pub postal_address: Option<PostalAddress>,
     /// 0 or more `Email`.
-    pub email: ::std::vec::Vec<ContactMeansType>,
+    pub email: Vec<ContactMeansType>,
     /// 0 or more `Telephone`.
-    pub telephone: ::std::vec::Vec<ContactMeansType>,
+    pub telephone: Vec<ContactMeansType>,
     /// Optional `Fax`.
-    pub fax: ::std::option::Option<ContactMeansType>,
+    pub fax: Option<ContactMeansType>,
     /// Optional `Timezone`.
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// 0 or more `Contact`.
-    pub contact: ::std::vec::Vec<Contact>,
+    pub contact: Vec<Contact>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Contact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -802,91 +741,71 @@ impl Contact {
         Self {
             role,
             type_,
-            restriction: ::std::option::Option::None,
-            contact_name: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            registry_handle: ::std::default::Default::default(),
-            postal_address: ::std::default::Default::default(),
-            email: ::std::default::Default::default(),
-            telephone: ::std::default::Default::default(),
-            fax: ::std::default::Default::default(),
-            timezone: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            restriction: None,
+            contact_name: Default::default(),
+            description: Default::default(),
+            registry_handle: Default::default(),
+            postal_address: Default::default(),
+            email: Default::default(),
+            telephone: Default::default(),
+            fax: Default::default(),
+            timezone: Default::default(),
+            contact: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Contact {
+impl<'a> rt::FromXml<'a> for Contact {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut role = ::std::option::Option::None;
-        let mut ext_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut role = None;
+        let mut ext_role: Option<String> = None;
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "role" if attr.ns == 0 => {
-                    role = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-role" if attr.ns == 0 => {
-                    ext_role = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
+                "role" if attr.ns == 0 => role = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-role" if attr.ns == 0 => ext_role = Some(attr.value.into_owned()),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let role = crate::rt::glue::pair_ext(r, el, role, ext_role, "role")?;
+        let role = rt::glue::pair_ext(r, el, role, ext_role, "role")?;
         let role = match role {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "role"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "role")),
         };
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let type_ = match type_ {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "type"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
         };
         let mut cur = r.next_child(el)?;
         let contact_name = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -896,13 +815,13 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         description.shrink_to_fit();
-        let mut registry_handle = ::std::vec::Vec::new();
+        let mut registry_handle = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RegistryHandle") => {
-                    registry_handle.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    registry_handle.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -913,25 +832,21 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
         }
         registry_handle.shrink_to_fit();
         let postal_address = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "PostalAddress") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "PostalAddress") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut email = ::std::vec::Vec::new();
+        let mut email = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Email") => {
-                    email.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Email") => {
+                    email.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -941,13 +856,11 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         email.shrink_to_fit();
-        let mut telephone = ::std::vec::Vec::new();
+        let mut telephone = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Telephone") => {
-                    telephone.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Telephone") => {
+                    telephone.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -958,38 +871,32 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
         }
         telephone.shrink_to_fit();
         let fax = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Fax") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Fax") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let timezone = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Timezone") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Timezone") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut contact = ::std::vec::Vec::new();
+        let mut contact = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
-                    contact.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -999,13 +906,13 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         contact.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1015,10 +922,10 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             role,
             type_,
             restriction,
@@ -1035,45 +942,35 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
         })
     }
 }
-impl crate::rt::ToXml for Contact {
+impl rt::ToXml for Contact {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "role", "ext-role", &self.role)?;
-        crate::rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        rt::glue::write_ext_attr(w, "role", "ext-role", &self.role)?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.contact_name {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "ContactName",
-            )?;
+        if let Some(v) = &self.contact_name {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
         for v in &self.registry_handle {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "RegistryHandle",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.postal_address {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.postal_address {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -1081,21 +978,16 @@ impl crate::rt::ToXml for Contact {
             )?;
         }
         for v in &self.email {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Email")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Email")?;
         }
         for v in &self.telephone {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Telephone",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Telephone")?;
         }
-        if let ::std::option::Option::Some(v) = &self.fax {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Fax")?;
+        if let Some(v) = &self.fax {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Fax")?;
         }
-        if let ::std::option::Option::Some(v) = &self.timezone {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.timezone {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "Timezone",
@@ -1103,15 +995,10 @@ impl crate::rt::ToXml for Contact {
             )?;
         }
         for v in &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Contact",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -1125,51 +1012,46 @@ impl crate::rt::ToXml for Contact {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactMeansType {
     /// Attribute `meaning`.
-    pub meaning: ::std::option::Option<::std::string::String>,
+    pub meaning: Option<String>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl ContactMeansType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
-        Self {
-            meaning: ::std::option::Option::None,
-            value,
-        }
+    pub fn new(value: String) -> Self {
+        Self { meaning: None, value }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ContactMeansType {
+impl<'a> rt::FromXml<'a> for ContactMeansType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut meaning = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut meaning = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "meaning" if attr.ns == 0 => {
-                    meaning = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { meaning, value })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { meaning, value })
     }
 }
-impl crate::rt::ToXml for ContactMeansType {
+impl rt::ToXml for ContactMeansType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.meaning {
-            w.attribute("", "meaning", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -1187,7 +1069,7 @@ pub enum ContactRole {
     /// `cc`
     Cc,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl ContactRole {
     /// The value as written in XML.
@@ -1202,20 +1084,18 @@ impl ContactRole {
         }
     }
 }
-impl crate::rt::SimpleValue for ContactRole {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ContactRole {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "creator" => ::std::result::Result::Ok(Self::Creator),
-            "admin" => ::std::result::Result::Ok(Self::Admin),
-            "tech" => ::std::result::Result::Ok(Self::Tech),
-            "irt" => ::std::result::Result::Ok(Self::Irt),
-            "cc" => ::std::result::Result::Ok(Self::Cc),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "creator" => Ok(Self::Creator),
+            "admin" => Ok(Self::Admin),
+            "tech" => Ok(Self::Tech),
+            "irt" => Ok(Self::Irt),
+            "cc" => Ok(Self::Cc),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "creator, admin, tech, irt, cc, ext-value"
                     ),
@@ -1227,14 +1107,14 @@ impl crate::rt::SimpleValue for ContactRole {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for ContactRole {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for ContactRole {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -1246,7 +1126,7 @@ pub enum ContactType {
     /// `organization`
     Organization,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl ContactType {
     /// The value as written in XML.
@@ -1258,17 +1138,15 @@ impl ContactType {
         }
     }
 }
-impl crate::rt::SimpleValue for ContactType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ContactType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "person" => ::std::result::Result::Ok(Self::Person),
-            "organization" => ::std::result::Result::Ok(Self::Organization),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "person" => Ok(Self::Person),
+            "organization" => Ok(Self::Organization),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}", "person, organization, ext-value"
                     ),
                 )
@@ -1279,14 +1157,14 @@ impl crate::rt::SimpleValue for ContactType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for ContactType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for ContactType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -1296,9 +1174,9 @@ pub struct Counter {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: CounterType,
     /// Attribute `meaning`.
-    pub meaning: ::std::option::Option<::std::string::String>,
+    pub meaning: Option<String>,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
-    pub duration: ::std::option::Option<DurationType>,
+    pub duration: Option<DurationType>,
     /// Text content.
     pub value: f64,
 }
@@ -1307,64 +1185,46 @@ impl Counter {
     pub fn new(type_: CounterType, value: f64) -> Self {
         Self {
             type_,
-            meaning: ::std::option::Option::None,
-            duration: ::std::option::Option::None,
+            meaning: None,
+            duration: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Counter {
+impl<'a> rt::FromXml<'a> for Counter {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut meaning = ::std::option::Option::None;
-        let mut duration = ::std::option::Option::None;
-        let mut ext_duration: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut meaning = None;
+        let mut duration = None;
+        let mut ext_duration: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
                 "meaning" if attr.ns == 0 => {
-                    meaning = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "duration" if attr.ns == 0 => {
-                    duration = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    duration = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-duration" if attr.ns == 0 => {
-                    ext_duration = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_duration = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let type_ = match type_ {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "type"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
         };
-        let duration = crate::rt::glue::pair_ext(
-            r,
-            el,
-            duration,
-            ext_duration,
-            "duration",
-        )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             type_,
             meaning,
             duration,
@@ -1372,22 +1232,22 @@ impl<'a> crate::rt::FromXml<'a> for Counter {
         })
     }
 }
-impl crate::rt::ToXml for Counter {
+impl rt::ToXml for Counter {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let ::std::option::Option::Some(v) = &self.meaning {
-            w.attribute("", "meaning", &crate::rt::SimpleValue::to_xml(v))?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.duration {
-            crate::rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        if let Some(v) = &self.duration {
+            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -1415,7 +1275,7 @@ pub enum CounterType {
     /// `organization`
     Organization,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl CounterType {
     /// The value as written in XML.
@@ -1435,25 +1295,23 @@ impl CounterType {
         }
     }
 }
-impl crate::rt::SimpleValue for CounterType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for CounterType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "byte" => ::std::result::Result::Ok(Self::Byte),
-            "packet" => ::std::result::Result::Ok(Self::Packet),
-            "flow" => ::std::result::Result::Ok(Self::Flow),
-            "session" => ::std::result::Result::Ok(Self::Session),
-            "event" => ::std::result::Result::Ok(Self::Event),
-            "alert" => ::std::result::Result::Ok(Self::Alert),
-            "message" => ::std::result::Result::Ok(Self::Message),
-            "host" => ::std::result::Result::Ok(Self::Host),
-            "site" => ::std::result::Result::Ok(Self::Site),
-            "organization" => ::std::result::Result::Ok(Self::Organization),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "byte" => Ok(Self::Byte),
+            "packet" => Ok(Self::Packet),
+            "flow" => Ok(Self::Flow),
+            "session" => Ok(Self::Session),
+            "event" => Ok(Self::Event),
+            "alert" => Ok(Self::Alert),
+            "message" => Ok(Self::Message),
+            "host" => Ok(Self::Host),
+            "site" => Ok(Self::Site),
+            "organization" => Ok(Self::Organization),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "byte, packet, flow, session, event, alert, message, host, site, organization, ext-value"
                     ),
@@ -1465,14 +1323,14 @@ impl crate::rt::SimpleValue for CounterType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for CounterType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for CounterType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -1518,7 +1376,7 @@ pub enum DtypeType {
     /// `xml`
     Xml,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl DtypeType {
     /// The value as written in XML.
@@ -1547,34 +1405,32 @@ impl DtypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for DtypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for DtypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "boolean" => ::std::result::Result::Ok(Self::Boolean),
-            "byte" => ::std::result::Result::Ok(Self::Byte),
-            "character" => ::std::result::Result::Ok(Self::Character),
-            "date-time" => ::std::result::Result::Ok(Self::DateTime),
-            "integer" => ::std::result::Result::Ok(Self::Integer),
-            "ntpstamp" => ::std::result::Result::Ok(Self::Ntpstamp),
-            "portlist" => ::std::result::Result::Ok(Self::Portlist),
-            "real" => ::std::result::Result::Ok(Self::Real),
-            "string" => ::std::result::Result::Ok(Self::String),
-            "file" => ::std::result::Result::Ok(Self::File),
-            "path" => ::std::result::Result::Ok(Self::Path),
-            "frame" => ::std::result::Result::Ok(Self::Frame),
-            "packet" => ::std::result::Result::Ok(Self::Packet),
-            "ipv4-packet" => ::std::result::Result::Ok(Self::Ipv4Packet),
-            "ipv6-packet" => ::std::result::Result::Ok(Self::Ipv6Packet),
-            "url" => ::std::result::Result::Ok(Self::Url),
-            "csv" => ::std::result::Result::Ok(Self::Csv),
-            "winreg" => ::std::result::Result::Ok(Self::Winreg),
-            "xml" => ::std::result::Result::Ok(Self::Xml),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "boolean" => Ok(Self::Boolean),
+            "byte" => Ok(Self::Byte),
+            "character" => Ok(Self::Character),
+            "date-time" => Ok(Self::DateTime),
+            "integer" => Ok(Self::Integer),
+            "ntpstamp" => Ok(Self::Ntpstamp),
+            "portlist" => Ok(Self::Portlist),
+            "real" => Ok(Self::Real),
+            "string" => Ok(Self::String),
+            "file" => Ok(Self::File),
+            "path" => Ok(Self::Path),
+            "frame" => Ok(Self::Frame),
+            "packet" => Ok(Self::Packet),
+            "ipv4-packet" => Ok(Self::Ipv4Packet),
+            "ipv6-packet" => Ok(Self::Ipv6Packet),
+            "url" => Ok(Self::Url),
+            "csv" => Ok(Self::Csv),
+            "winreg" => Ok(Self::Winreg),
+            "xml" => Ok(Self::Xml),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "boolean, byte, character, date-time, integer, ntpstamp, portlist, real, string, file, path, frame, packet, ipv4-packet, ipv6-packet, url, csv, winreg, xml, ext-value"
                     ),
@@ -1586,14 +1442,14 @@ impl crate::rt::SimpleValue for DtypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for DtypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for DtypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -1615,7 +1471,7 @@ pub enum DurationType {
     /// `year`
     Year,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl DurationType {
     /// The value as written in XML.
@@ -1632,22 +1488,20 @@ impl DurationType {
         }
     }
 }
-impl crate::rt::SimpleValue for DurationType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for DurationType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "second" => ::std::result::Result::Ok(Self::Second),
-            "minute" => ::std::result::Result::Ok(Self::Minute),
-            "hour" => ::std::result::Result::Ok(Self::Hour),
-            "day" => ::std::result::Result::Ok(Self::Day),
-            "month" => ::std::result::Result::Ok(Self::Month),
-            "quarter" => ::std::result::Result::Ok(Self::Quarter),
-            "year" => ::std::result::Result::Ok(Self::Year),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "second" => Ok(Self::Second),
+            "minute" => Ok(Self::Minute),
+            "hour" => Ok(Self::Hour),
+            "day" => Ok(Self::Day),
+            "month" => Ok(Self::Month),
+            "quarter" => Ok(Self::Quarter),
+            "year" => Ok(Self::Year),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "second, minute, hour, day, month, quarter, year, ext-value"
                     ),
@@ -1659,14 +1513,14 @@ impl crate::rt::SimpleValue for DurationType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for DurationType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for DurationType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -1674,49 +1528,49 @@ impl crate::rt::glue::ExtEnum for DurationType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventData {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// Optional `DetectTime`.
-    pub detect_time: ::std::option::Option<crate::rt::DateTime>,
+    pub detect_time: Option<rt::DateTime>,
     /// Optional `StartTime`.
-    pub start_time: ::std::option::Option<crate::rt::DateTime>,
+    pub start_time: Option<rt::DateTime>,
     /// Optional `EndTime`.
-    pub end_time: ::std::option::Option<crate::rt::DateTime>,
+    pub end_time: Option<rt::DateTime>,
     /// 0 or more `Contact`.
-    pub contact: ::std::vec::Vec<Contact>,
+    pub contact: Vec<Contact>,
     /// Optional `Assessment`.
-    pub assessment: ::std::option::Option<Assessment>,
+    pub assessment: Option<Assessment>,
     /// 0 or more `Method`.
-    pub method: ::std::vec::Vec<Method>,
+    pub method: Vec<Method>,
     /// 0 or more `Flow`.
-    pub flow: ::std::vec::Vec<Flow>,
+    pub flow: Vec<Flow>,
     /// 0 or more `Expectation`.
-    pub expectation: ::std::vec::Vec<Expectation>,
+    pub expectation: Vec<Expectation>,
     /// Optional `Record`.
-    pub record: ::std::option::Option<Record>,
+    pub record: Option<Record>,
     /// 0 or more `EventData`.
-    pub event_data: ::std::vec::Vec<EventData>,
+    pub event_data: Vec<EventData>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl EventData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            description: ::std::default::Default::default(),
-            detect_time: ::std::default::Default::default(),
-            start_time: ::std::default::Default::default(),
-            end_time: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
-            assessment: ::std::default::Default::default(),
-            method: ::std::default::Default::default(),
-            flow: ::std::default::Default::default(),
-            expectation: ::std::default::Default::default(),
-            record: ::std::default::Default::default(),
-            event_data: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            restriction: None,
+            description: Default::default(),
+            detect_time: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            contact: Default::default(),
+            assessment: Default::default(),
+            method: Default::default(),
+            flow: Default::default(),
+            expectation: Default::default(),
+            record: Default::default(),
+            event_data: Default::default(),
+            additional_data: Default::default(),
         }
     }
     /// `restriction`, or its schema default `default` when absent.
@@ -1724,35 +1578,33 @@ impl EventData {
         self.restriction.clone().unwrap_or(RestrictionType::Default)
     }
 }
-impl ::std::default::Default for EventData {
+impl Default for EventData {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for EventData {
+impl<'a> rt::FromXml<'a> for EventData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1763,51 +1615,43 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
         }
         description.shrink_to_fit();
         let detect_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DetectTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DetectTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let start_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let end_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut contact = ::std::vec::Vec::new();
+        let mut contact = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
-                    contact.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1818,25 +1662,21 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
         }
         contact.shrink_to_fit();
         let assessment = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut method = ::std::vec::Vec::new();
+        let mut method = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Method") => {
-                    method.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Method") => {
+                    method.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1846,13 +1686,11 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         method.shrink_to_fit();
-        let mut flow = ::std::vec::Vec::new();
+        let mut flow = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Flow") => {
-                    flow.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Flow") => {
+                    flow.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1862,13 +1700,13 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         flow.shrink_to_fit();
-        let mut expectation = ::std::vec::Vec::new();
+        let mut expectation = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Expectation") => {
-                    expectation.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    expectation.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1879,25 +1717,21 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
         }
         expectation.shrink_to_fit();
         let record = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Record") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Record") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut event_data = ::std::vec::Vec::new();
+        let mut event_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EventData") => {
-                    event_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EventData") => {
+                    event_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1907,13 +1741,13 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         event_data.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1923,10 +1757,10 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             description,
             detect_time,
@@ -1943,102 +1777,62 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
         })
     }
 }
-impl crate::rt::ToXml for EventData {
+impl rt::ToXml for EventData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
-        if let ::std::option::Option::Some(v) = &self.detect_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.detect_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "DetectTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.start_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "StartTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.end_time {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "EndTime",
-                v,
-            )?;
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
         }
         for v in &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Contact",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
         }
-        if let ::std::option::Option::Some(v) = &self.assessment {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Assessment",
-            )?;
+        if let Some(v) = &self.assessment {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment")?;
         }
         for v in &self.method {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Method",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Method")?;
         }
         for v in &self.flow {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Flow")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Flow")?;
         }
         for v in &self.expectation {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Expectation",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Expectation")?;
         }
-        if let ::std::option::Option::Some(v) = &self.record {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Record",
-            )?;
+        if let Some(v) = &self.record {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Record")?;
         }
         for v in &self.event_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "EventData",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "EventData")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -2052,31 +1846,31 @@ impl crate::rt::ToXml for EventData {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `severity`.
-    pub severity: ::std::option::Option<SeverityType>,
+    pub severity: Option<SeverityType>,
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
-    pub action: ::std::option::Option<ActionType>,
+    pub action: Option<ActionType>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// Optional `StartTime`.
-    pub start_time: ::std::option::Option<crate::rt::DateTime>,
+    pub start_time: Option<rt::DateTime>,
     /// Optional `EndTime`.
-    pub end_time: ::std::option::Option<crate::rt::DateTime>,
+    pub end_time: Option<rt::DateTime>,
     /// Optional `Contact`.
-    pub contact: ::std::option::Option<Contact>,
+    pub contact: Option<Contact>,
 }
 impl Expectation {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            severity: ::std::option::Option::None,
-            action: ::std::option::Option::None,
-            description: ::std::default::Default::default(),
-            start_time: ::std::default::Default::default(),
-            end_time: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
+            restriction: None,
+            severity: None,
+            action: None,
+            description: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            contact: Default::default(),
         }
     }
     /// `restriction`, or its schema default `default` when absent.
@@ -2088,52 +1882,46 @@ impl Expectation {
         self.action.clone().unwrap_or(ActionType::Other)
     }
 }
-impl ::std::default::Default for Expectation {
+impl Default for Expectation {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Expectation {
+impl<'a> rt::FromXml<'a> for Expectation {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut severity = ::std::option::Option::None;
-        let mut action = ::std::option::Option::None;
-        let mut ext_action: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut severity = None;
+        let mut action = None;
+        let mut ext_action: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "action" if attr.ns == 0 => {
-                    action = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    action = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-action" if attr.ns == 0 => {
-                    ext_action = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_action = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let action = crate::rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
         let mut cur = r.next_child(el)?;
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2144,48 +1932,42 @@ impl<'a> crate::rt::FromXml<'a> for Expectation {
         }
         description.shrink_to_fit();
         let start_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let end_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let contact = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             severity,
             action,
@@ -2196,54 +1978,39 @@ impl<'a> crate::rt::FromXml<'a> for Expectation {
         })
     }
 }
-impl crate::rt::ToXml for Expectation {
+impl rt::ToXml for Expectation {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.severity {
-            w.attribute("", "severity", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.action {
-            crate::rt::glue::write_ext_attr(w, "action", "ext-action", v)?;
+        if let Some(v) = &self.action {
+            rt::glue::write_ext_attr(w, "action", "ext-action", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
-        if let ::std::option::Option::Some(v) = &self.start_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "StartTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.end_time {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "EndTime",
-                v,
-            )?;
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Contact",
-            )?;
+        if let Some(v) = &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
         }
         w.end_element()
     }
@@ -2254,73 +2021,59 @@ pub struct ExtensionType {
     /// Attribute `dtype` (with `ext-dtype` carried by its `Ext` variant).
     pub dtype: DtypeType,
     /// Attribute `meaning`.
-    pub meaning: ::std::option::Option<::std::string::String>,
+    pub meaning: Option<String>,
     /// Attribute `formatid`.
-    pub formatid: ::std::option::Option<::std::string::String>,
+    pub formatid: Option<String>,
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl ExtensionType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(dtype: DtypeType) -> Self {
         Self {
             dtype,
-            meaning: ::std::option::Option::None,
-            formatid: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
-            content: ::std::default::Default::default(),
+            meaning: None,
+            formatid: None,
+            restriction: None,
+            content: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ExtensionType {
+impl<'a> rt::FromXml<'a> for ExtensionType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut dtype = ::std::option::Option::None;
-        let mut ext_dtype: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut meaning = ::std::option::Option::None;
-        let mut formatid = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut dtype = None;
+        let mut ext_dtype: Option<String> = None;
+        let mut meaning = None;
+        let mut formatid = None;
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "dtype" if attr.ns == 0 => {
-                    dtype = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-dtype" if attr.ns == 0 => {
-                    ext_dtype = ::std::option::Option::Some(attr.value.into_owned());
-                }
+                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-dtype" if attr.ns == 0 => ext_dtype = Some(attr.value.into_owned()),
                 "meaning" if attr.ns == 0 => {
-                    meaning = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "formatid" if attr.ns == 0 => {
-                    formatid = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let dtype = crate::rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
+        let dtype = rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
         let dtype = match dtype {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "dtype"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "dtype")),
         };
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             dtype,
             meaning,
             formatid,
@@ -2329,23 +2082,23 @@ impl<'a> crate::rt::FromXml<'a> for ExtensionType {
         })
     }
 }
-impl crate::rt::ToXml for ExtensionType {
+impl rt::ToXml for ExtensionType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "dtype", "ext-dtype", &self.dtype)?;
-        if let ::std::option::Option::Some(v) = &self.meaning {
-            w.attribute("", "meaning", &crate::rt::SimpleValue::to_xml(v))?;
+        rt::glue::write_ext_attr(w, "dtype", "ext-dtype", &self.dtype)?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.formatid {
-            w.attribute("", "formatid", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.formatid {
+            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         self.content.write(w)?;
         w.end_element()
@@ -2355,28 +2108,26 @@ impl crate::rt::ToXml for ExtensionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
     /// 1 or more `System`.
-    pub system: ::std::vec::Vec<System>,
+    pub system: Vec<System>,
 }
 impl Flow {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(system: ::std::vec::Vec<System>) -> Self {
+    pub fn new(system: Vec<System>) -> Self {
         Self { system }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Flow {
+impl<'a> rt::FromXml<'a> for Flow {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut system = ::std::vec::Vec::new();
+        let mut system = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "System") => {
-                    system.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "System") => {
+                    system.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2386,32 +2137,27 @@ impl<'a> crate::rt::FromXml<'a> for Flow {
             }
         }
         if system.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "System"),
             );
         }
         system.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { system })
+        Ok(Self { system })
     }
 }
-impl crate::rt::ToXml for Flow {
+impl rt::ToXml for Flow {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         for v in &self.system {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "System",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
         }
         w.end_element()
     }
@@ -2420,15 +2166,15 @@ impl crate::rt::ToXml for Flow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more `HistoryItem`.
-    pub history_item: ::std::vec::Vec<HistoryItem>,
+    pub history_item: Vec<HistoryItem>,
 }
 impl History {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(history_item: ::std::vec::Vec<HistoryItem>) -> Self {
+    pub fn new(history_item: Vec<HistoryItem>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             history_item,
         }
     }
@@ -2437,30 +2183,28 @@ impl History {
         self.restriction.clone().unwrap_or(RestrictionType::Default)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for History {
+impl<'a> rt::FromXml<'a> for History {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut history_item = ::std::vec::Vec::new();
+        let mut history_item = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem") => {
-                    history_item.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    history_item.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2470,35 +2214,30 @@ impl<'a> crate::rt::FromXml<'a> for History {
             }
         }
         if history_item.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem"),
             );
         }
         history_item.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, history_item })
+        Ok(Self { restriction, history_item })
     }
 }
-impl crate::rt::ToXml for History {
+impl rt::ToXml for History {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.history_item {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "HistoryItem",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem")?;
         }
         w.end_element()
     }
@@ -2507,115 +2246,103 @@ impl crate::rt::ToXml for History {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryItem {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
     pub action: ActionType,
     /// Required `DateTime`.
-    pub date_time: crate::rt::DateTime,
+    pub date_time: rt::DateTime,
     /// Optional `IncidentID`.
-    pub incident_id: ::std::option::Option<IncidentIdType>,
+    pub incident_id: Option<IncidentIdType>,
     /// Optional `Contact`.
-    pub contact: ::std::option::Option<Contact>,
+    pub contact: Option<Contact>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl HistoryItem {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(action: ActionType, date_time: crate::rt::DateTime) -> Self {
+    pub fn new(action: ActionType, date_time: rt::DateTime) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             action,
             date_time,
-            incident_id: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            incident_id: Default::default(),
+            contact: Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for HistoryItem {
+impl<'a> rt::FromXml<'a> for HistoryItem {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut action = ::std::option::Option::None;
-        let mut ext_action: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut action = None;
+        let mut ext_action: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "action" if attr.ns == 0 => {
-                    action = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    action = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-action" if attr.ns == 0 => {
-                    ext_action = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_action = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let action = crate::rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
         let action = match action {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "action"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "action")),
         };
         let mut cur = r.next_child(el)?;
         let date_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
                 );
             }
         };
         let incident_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let contact = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2625,13 +2352,13 @@ impl<'a> crate::rt::FromXml<'a> for HistoryItem {
             }
         }
         description.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2641,10 +2368,10 @@ impl<'a> crate::rt::FromXml<'a> for HistoryItem {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             action,
             date_time,
@@ -2655,53 +2382,38 @@ impl<'a> crate::rt::FromXml<'a> for HistoryItem {
         })
     }
 }
-impl crate::rt::ToXml for HistoryItem {
+impl rt::ToXml for HistoryItem {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
-        crate::rt::glue::write_ext_attr(w, "action", "ext-action", &self.action)?;
+        rt::glue::write_ext_attr(w, "action", "ext-action", &self.action)?;
         {
             let v = &self.date_time;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "DateTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.incident_id {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "IncidentID",
-            )?;
+        if let Some(v) = &self.incident_id {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
         }
-        if let ::std::option::Option::Some(v) = &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Contact",
-            )?;
+        if let Some(v) = &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -2715,24 +2427,24 @@ impl crate::rt::ToXml for HistoryItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Impact {
     /// Attribute `lang`.
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// Attribute `severity`.
-    pub severity: ::std::option::Option<SeverityType>,
+    pub severity: Option<SeverityType>,
     /// Attribute `completion`.
-    pub completion: ::std::option::Option<ImpactCompletion>,
+    pub completion: Option<ImpactCompletion>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: ::std::option::Option<ImpactType>,
+    pub type_: Option<ImpactType>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl Impact {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
+    pub fn new(value: String) -> Self {
         Self {
-            lang: ::std::option::Option::None,
-            severity: ::std::option::Option::None,
-            completion: ::std::option::Option::None,
-            type_: ::std::option::Option::None,
+            lang: None,
+            severity: None,
+            completion: None,
+            type_: None,
             value,
         }
     }
@@ -2741,47 +2453,33 @@ impl Impact {
         self.type_.clone().unwrap_or(ImpactType::Unknown)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Impact {
+impl<'a> rt::FromXml<'a> for Impact {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut lang = ::std::option::Option::None;
-        let mut severity = ::std::option::Option::None;
-        let mut completion = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut lang = None;
+        let mut severity = None;
+        let mut completion = None;
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "completion" if attr.ns == 0 => {
-                    completion = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    completion = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             lang,
             severity,
             completion,
@@ -2790,27 +2488,27 @@ impl<'a> crate::rt::FromXml<'a> for Impact {
         })
     }
 }
-impl crate::rt::ToXml for Impact {
+impl rt::ToXml for Impact {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.lang {
-            w.attribute("", "lang", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.severity {
-            w.attribute("", "severity", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.completion {
-            w.attribute("", "completion", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.completion {
+            w.attribute("", "completion", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            crate::rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        if let Some(v) = &self.type_ {
+            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -2831,16 +2529,12 @@ impl ImpactCompletion {
         }
     }
 }
-impl crate::rt::SimpleValue for ImpactCompletion {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ImpactCompletion {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "failed" => ::std::result::Result::Ok(Self::Failed),
-            "succeeded" => ::std::result::Result::Ok(Self::Succeeded),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "failed, succeeded"),
-                )
-            }
+            "failed" => Ok(Self::Failed),
+            "succeeded" => Ok(Self::Succeeded),
+            other => Err(format!("{other:?} is not one of: {}", "failed, succeeded")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -2873,7 +2567,7 @@ pub enum ImpactType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl ImpactType {
     /// The value as written in XML.
@@ -2894,26 +2588,24 @@ impl ImpactType {
         }
     }
 }
-impl crate::rt::SimpleValue for ImpactType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ImpactType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "admin" => ::std::result::Result::Ok(Self::Admin),
-            "dos" => ::std::result::Result::Ok(Self::Dos),
-            "extortion" => ::std::result::Result::Ok(Self::Extortion),
-            "file" => ::std::result::Result::Ok(Self::File),
-            "info-leak" => ::std::result::Result::Ok(Self::InfoLeak),
-            "misconfiguration" => ::std::result::Result::Ok(Self::Misconfiguration),
-            "recon" => ::std::result::Result::Ok(Self::Recon),
-            "policy" => ::std::result::Result::Ok(Self::Policy),
-            "social-engineering" => ::std::result::Result::Ok(Self::SocialEngineering),
-            "user" => ::std::result::Result::Ok(Self::User),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "admin" => Ok(Self::Admin),
+            "dos" => Ok(Self::Dos),
+            "extortion" => Ok(Self::Extortion),
+            "file" => Ok(Self::File),
+            "info-leak" => Ok(Self::InfoLeak),
+            "misconfiguration" => Ok(Self::Misconfiguration),
+            "recon" => Ok(Self::Recon),
+            "policy" => Ok(Self::Policy),
+            "social-engineering" => Ok(Self::SocialEngineering),
+            "user" => Ok(Self::User),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "admin, dos, extortion, file, info-leak, misconfiguration, recon, policy, social-engineering, user, unknown, ext-value"
                     ),
@@ -2925,14 +2617,14 @@ impl crate::rt::SimpleValue for ImpactType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for ImpactType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for ImpactType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -2942,65 +2634,65 @@ pub struct Incident {
     /// Attribute `purpose` (with `ext-purpose` carried by its `Ext` variant).
     pub purpose: IncidentPurpose,
     /// Attribute `lang`.
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Required `IncidentID`.
     pub incident_id: IncidentIdType,
     /// Optional `AlternativeID`.
-    pub alternative_id: ::std::option::Option<AlternativeId>,
+    pub alternative_id: Option<AlternativeId>,
     /// Optional `RelatedActivity`.
-    pub related_activity: ::std::option::Option<RelatedActivity>,
+    pub related_activity: Option<RelatedActivity>,
     /// Optional `DetectTime`.
-    pub detect_time: ::std::option::Option<crate::rt::DateTime>,
+    pub detect_time: Option<rt::DateTime>,
     /// Optional `StartTime`.
-    pub start_time: ::std::option::Option<crate::rt::DateTime>,
+    pub start_time: Option<rt::DateTime>,
     /// Optional `EndTime`.
-    pub end_time: ::std::option::Option<crate::rt::DateTime>,
+    pub end_time: Option<rt::DateTime>,
     /// Required `ReportTime`.
-    pub report_time: crate::rt::DateTime,
+    pub report_time: rt::DateTime,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 1 or more `Assessment`.
-    pub assessment: ::std::vec::Vec<Assessment>,
+    pub assessment: Vec<Assessment>,
     /// 0 or more `Method`.
-    pub method: ::std::vec::Vec<Method>,
+    pub method: Vec<Method>,
     /// 1 or more `Contact`.
-    pub contact: ::std::vec::Vec<Contact>,
+    pub contact: Vec<Contact>,
     /// 0 or more `EventData`.
-    pub event_data: ::std::vec::Vec<EventData>,
+    pub event_data: Vec<EventData>,
     /// Optional `History`.
-    pub history: ::std::option::Option<History>,
+    pub history: Option<History>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Incident {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(
         purpose: IncidentPurpose,
         incident_id: IncidentIdType,
-        report_time: crate::rt::DateTime,
-        assessment: ::std::vec::Vec<Assessment>,
-        contact: ::std::vec::Vec<Contact>,
+        report_time: rt::DateTime,
+        assessment: Vec<Assessment>,
+        contact: Vec<Contact>,
     ) -> Self {
         Self {
             purpose,
-            lang: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
+            lang: None,
+            restriction: None,
             incident_id,
-            alternative_id: ::std::default::Default::default(),
-            related_activity: ::std::default::Default::default(),
-            detect_time: ::std::default::Default::default(),
-            start_time: ::std::default::Default::default(),
-            end_time: ::std::default::Default::default(),
+            alternative_id: Default::default(),
+            related_activity: Default::default(),
+            detect_time: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
             report_time,
-            description: ::std::default::Default::default(),
+            description: Default::default(),
             assessment,
-            method: ::std::default::Default::default(),
+            method: Default::default(),
             contact,
-            event_data: ::std::default::Default::default(),
-            history: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            event_data: Default::default(),
+            history: Default::default(),
+            additional_data: Default::default(),
         }
     }
     /// `restriction`, or its schema default `private` when absent.
@@ -3008,56 +2700,44 @@ impl Incident {
         self.restriction.clone().unwrap_or(RestrictionType::Private)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Incident {
+impl<'a> rt::FromXml<'a> for Incident {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut purpose = ::std::option::Option::None;
-        let mut ext_purpose: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut lang = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut purpose = None;
+        let mut ext_purpose: Option<String> = None;
+        let mut lang = None;
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "purpose" if attr.ns == 0 => {
-                    purpose = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    purpose = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-purpose" if attr.ns == 0 => {
-                    ext_purpose = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_purpose = Some(attr.value.into_owned());
                 }
-                "lang" if attr.ns == 0 => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let purpose = crate::rt::glue::pair_ext(r, el, purpose, ext_purpose, "purpose")?;
+        let purpose = rt::glue::pair_ext(r, el, purpose, ext_purpose, "purpose")?;
         let purpose = match purpose {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "purpose"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "purpose")),
         };
         let mut cur = r.next_child(el)?;
         let incident_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -3068,80 +2748,70 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         };
         let alternative_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AlternativeID") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AlternativeID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let related_activity = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RelatedActivity") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let detect_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DetectTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DetectTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let start_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let end_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let report_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReportTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReportTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -3151,13 +2821,13 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
                 );
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3167,13 +2837,13 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         description.shrink_to_fit();
-        let mut assessment = ::std::vec::Vec::new();
+        let mut assessment = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment") => {
-                    assessment.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    assessment.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3183,18 +2853,16 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         if assessment.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
             );
         }
         assessment.shrink_to_fit();
-        let mut method = ::std::vec::Vec::new();
+        let mut method = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Method") => {
-                    method.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Method") => {
+                    method.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3204,13 +2872,11 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         method.shrink_to_fit();
-        let mut contact = ::std::vec::Vec::new();
+        let mut contact = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
-                    contact.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3220,18 +2886,16 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         if contact.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
             );
         }
         contact.shrink_to_fit();
-        let mut event_data = ::std::vec::Vec::new();
+        let mut event_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EventData") => {
-                    event_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EventData") => {
+                    event_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3242,25 +2906,23 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
         }
         event_data.shrink_to_fit();
         let history = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "History") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "History") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3270,10 +2932,10 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             purpose,
             lang,
             restriction,
@@ -3294,73 +2956,63 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
         })
     }
 }
-impl crate::rt::ToXml for Incident {
+impl rt::ToXml for Incident {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "purpose", "ext-purpose", &self.purpose)?;
-        if let ::std::option::Option::Some(v) = &self.lang {
-            w.attribute("", "lang", &crate::rt::SimpleValue::to_xml(v))?;
+        rt::glue::write_ext_attr(w, "purpose", "ext-purpose", &self.purpose)?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.incident_id;
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "IncidentID",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
         }
-        if let ::std::option::Option::Some(v) = &self.alternative_id {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.alternative_id {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "AlternativeID",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.related_activity {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.related_activity {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "RelatedActivity",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.detect_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.detect_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "DetectTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.start_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "StartTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.end_time {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "EndTime",
-                v,
-            )?;
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
         }
         {
             let v = &self.report_time;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "ReportTime",
@@ -3368,55 +3020,25 @@ impl crate::rt::ToXml for Incident {
             )?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
         for v in &self.assessment {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Assessment",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment")?;
         }
         for v in &self.method {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Method",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Method")?;
         }
         for v in &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Contact",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
         }
         for v in &self.event_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "EventData",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "EventData")?;
         }
-        if let ::std::option::Option::Some(v) = &self.history {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "History",
-            )?;
+        if let Some(v) = &self.history {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "History")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -3430,21 +3052,21 @@ impl crate::rt::ToXml for Incident {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentIdType {
     /// Attribute `name`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Attribute `instance`.
-    pub instance: ::std::option::Option<::std::string::String>,
+    pub instance: Option<String>,
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl IncidentIdType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
+    pub fn new(name: String, value: String) -> Self {
         Self {
             name,
-            instance: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
+            instance: None,
+            restriction: None,
             value,
         }
     }
@@ -3453,42 +3075,32 @@ impl IncidentIdType {
         self.restriction.clone().unwrap_or(RestrictionType::Public)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IncidentIdType {
+impl<'a> rt::FromXml<'a> for IncidentIdType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut instance = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut name = None;
+        let mut instance = None;
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "name" if attr.ns == 0 => {
-                    name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
                 "instance" if attr.ns == 0 => {
-                    instance = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    instance = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let name = match name {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "name"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "name")),
         };
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             name,
             instance,
             restriction,
@@ -3496,22 +3108,22 @@ impl<'a> crate::rt::FromXml<'a> for IncidentIdType {
         })
     }
 }
-impl crate::rt::ToXml for IncidentIdType {
+impl rt::ToXml for IncidentIdType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "name", &crate::rt::SimpleValue::to_xml(&self.name))?;
-        if let ::std::option::Option::Some(v) = &self.instance {
-            w.attribute("", "instance", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
+        if let Some(v) = &self.instance {
+            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -3527,7 +3139,7 @@ pub enum IncidentPurpose {
     /// `other`
     Other,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl IncidentPurpose {
     /// The value as written in XML.
@@ -3541,19 +3153,17 @@ impl IncidentPurpose {
         }
     }
 }
-impl crate::rt::SimpleValue for IncidentPurpose {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for IncidentPurpose {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "traceback" => ::std::result::Result::Ok(Self::Traceback),
-            "mitigation" => ::std::result::Result::Ok(Self::Mitigation),
-            "reporting" => ::std::result::Result::Ok(Self::Reporting),
-            "other" => ::std::result::Result::Ok(Self::Other),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "traceback" => Ok(Self::Traceback),
+            "mitigation" => Ok(Self::Mitigation),
+            "reporting" => Ok(Self::Reporting),
+            "other" => Ok(Self::Other),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "traceback, mitigation, reporting, other, ext-value"
                     ),
@@ -3565,14 +3175,14 @@ impl crate::rt::SimpleValue for IncidentPurpose {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for IncidentPurpose {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for IncidentPurpose {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -3580,24 +3190,21 @@ impl crate::rt::glue::ExtEnum for IncidentPurpose {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IodefDocument {
     /// Attribute `version`.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// Attribute `lang`.
-    pub lang: ::std::string::String,
+    pub lang: String,
     /// Attribute `formatid`.
-    pub formatid: ::std::option::Option<::std::string::String>,
+    pub formatid: Option<String>,
     /// 1 or more `Incident`.
-    pub incident: ::std::vec::Vec<Incident>,
+    pub incident: Vec<Incident>,
 }
 impl IodefDocument {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        lang: ::std::string::String,
-        incident: ::std::vec::Vec<Incident>,
-    ) -> Self {
+    pub fn new(lang: String, incident: Vec<Incident>) -> Self {
         Self {
-            version: crate::rt::SimpleValue::parse_xml("1.00").ok(),
+            version: rt::SimpleValue::parse_xml("1.00").ok(),
             lang,
-            formatid: ::std::option::Option::None,
+            formatid: None,
             incident,
         }
     }
@@ -3606,49 +3213,37 @@ impl IodefDocument {
         self.version.as_deref().unwrap_or("1.00")
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IodefDocument {
+impl<'a> rt::FromXml<'a> for IodefDocument {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut version = ::std::option::Option::None;
-        let mut lang = ::std::option::Option::None;
-        let mut formatid = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut version = None;
+        let mut lang = None;
+        let mut formatid = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "version" if attr.ns == 0 => {
-                    version = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                "lang" if attr.ns == 0 => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
                 "formatid" if attr.ns == 0 => {
-                    formatid = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        crate::rt::glue::check_fixed(r, el, "version", version.as_ref(), "1.00")?;
+        rt::glue::check_fixed(r, el, "version", version.as_ref(), "1.00")?;
         let lang = match lang {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "lang"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "lang")),
         };
         let mut cur = r.next_child(el)?;
-        let mut incident = ::std::vec::Vec::new();
+        let mut incident = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Incident") => {
-                    incident.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Incident") => {
+                    incident.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3658,15 +3253,15 @@ impl<'a> crate::rt::FromXml<'a> for IodefDocument {
             }
         }
         if incident.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Incident"),
             );
         }
         incident.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             version,
             lang,
             formatid,
@@ -3674,28 +3269,23 @@ impl<'a> crate::rt::FromXml<'a> for IodefDocument {
         })
     }
 }
-impl crate::rt::ToXml for IodefDocument {
+impl rt::ToXml for IodefDocument {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.version {
-            w.attribute("", "version", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.version {
+            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
         }
-        w.attribute("", "lang", &crate::rt::SimpleValue::to_xml(&self.lang))?;
-        if let ::std::option::Option::Some(v) = &self.formatid {
-            w.attribute("", "formatid", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "lang", &rt::SimpleValue::to_xml(&self.lang))?;
+        if let Some(v) = &self.formatid {
+            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.incident {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Incident",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Incident")?;
         }
         w.end_element()
     }
@@ -3704,43 +3294,41 @@ impl crate::rt::ToXml for IodefDocument {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Method {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more choice of `Reference` | `Description`.
-    pub choice: ::std::vec::Vec<MethodChoice>,
+    pub choice: Vec<MethodChoice>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Method {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(choice: ::std::vec::Vec<MethodChoice>) -> Self {
+    pub fn new(choice: Vec<MethodChoice>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             choice,
-            additional_data: ::std::default::Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Method {
+impl<'a> rt::FromXml<'a> for Method {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut choice = ::std::vec::Vec::new();
+        let mut choice = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(c) if MethodChoice::starts(r, &c) => {
+                Some(c) if MethodChoice::starts(r, &c) => {
                     choice.push(MethodChoice::read(r, el, c, &mut cur)?);
                 }
                 other => {
@@ -3750,18 +3338,18 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             }
         }
         if choice.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
             );
         }
         choice.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3771,32 +3359,32 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             choice,
             additional_data,
         })
     }
 }
-impl crate::rt::ToXml for Method {
+impl rt::ToXml for Method {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.choice {
             v.write(w)?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -3810,62 +3398,58 @@ impl crate::rt::ToXml for Method {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MethodChoice {
     /// Element `Reference`.
-    Reference(::std::boxed::Box<Reference>),
+    Reference(Box<Reference>),
     /// Element `Description`.
-    Description(::std::boxed::Box<MlStringType>),
+    Description(Box<MlStringType>),
 }
 impl MethodChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Description")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let v = Self::Reference(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Reference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") {
-            let v = Self::Description(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Description(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Reference(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-1.0",
                     "Reference",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Description(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-1.0",
                     "Description",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -3874,51 +3458,44 @@ impl MethodChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MlStringType {
     /// Attribute `lang`.
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
-        Self {
-            lang: ::std::option::Option::None,
-            value,
-        }
+    pub fn new(value: String) -> Self {
+        Self { lang: None, value }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for MlStringType {
+impl<'a> rt::FromXml<'a> for MlStringType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut lang = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut lang = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { lang, value })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { lang, value })
     }
 }
-impl crate::rt::ToXml for MlStringType {
+impl rt::ToXml for MlStringType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.lang {
-            w.attribute("", "lang", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -3926,9 +3503,9 @@ impl crate::rt::ToXml for MlStringType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonetaryImpact {
     /// Attribute `severity`.
-    pub severity: ::std::option::Option<SeverityType>,
+    pub severity: Option<SeverityType>,
     /// Attribute `currency`.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// Text content.
     pub value: f32,
 }
@@ -3936,53 +3513,49 @@ impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: f32) -> Self {
         Self {
-            severity: ::std::option::Option::None,
-            currency: ::std::option::Option::None,
+            severity: None,
+            currency: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for MonetaryImpact {
+impl<'a> rt::FromXml<'a> for MonetaryImpact {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut severity = ::std::option::Option::None;
-        let mut currency = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut severity = None;
+        let mut currency = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "currency" if attr.ns == 0 => {
-                    currency = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    currency = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { severity, currency, value })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { severity, currency, value })
     }
 }
-impl crate::rt::ToXml for MonetaryImpact {
+impl rt::ToXml for MonetaryImpact {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.severity {
-            w.attribute("", "severity", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.currency {
-            w.attribute("", "currency", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.currency {
+            w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -3990,44 +3563,44 @@ impl crate::rt::ToXml for MonetaryImpact {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// 0 or more choice of `NodeName` | `Address`.
-    pub choice: ::std::vec::Vec<NodeChoice>,
+    pub choice: Vec<NodeChoice>,
     /// Optional `Location`.
-    pub location: ::std::option::Option<MlStringType>,
+    pub location: Option<MlStringType>,
     /// Optional `DateTime`.
-    pub date_time: ::std::option::Option<crate::rt::DateTime>,
+    pub date_time: Option<rt::DateTime>,
     /// 0 or more `NodeRole`.
-    pub node_role: ::std::vec::Vec<NodeRole>,
+    pub node_role: Vec<NodeRole>,
     /// 0 or more `Counter`.
-    pub counter: ::std::vec::Vec<Counter>,
+    pub counter: Vec<Counter>,
 }
 impl Node {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            choice: ::std::default::Default::default(),
-            location: ::std::default::Default::default(),
-            date_time: ::std::default::Default::default(),
-            node_role: ::std::default::Default::default(),
-            counter: ::std::default::Default::default(),
+            choice: Default::default(),
+            location: Default::default(),
+            date_time: Default::default(),
+            node_role: Default::default(),
+            counter: Default::default(),
         }
     }
 }
-impl ::std::default::Default for Node {
+impl Default for Node {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Node {
+impl<'a> rt::FromXml<'a> for Node {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut choice = ::std::vec::Vec::new();
+        let mut choice = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(c) if NodeChoice::starts(r, &c) => {
+                Some(c) if NodeChoice::starts(r, &c) => {
                     choice.push(NodeChoice::read(r, el, c, &mut cur)?);
                 }
                 other => {
@@ -4038,38 +3611,32 @@ impl<'a> crate::rt::FromXml<'a> for Node {
         }
         choice.shrink_to_fit();
         let location = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Location") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Location") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let date_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut node_role = ::std::vec::Vec::new();
+        let mut node_role = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeRole") => {
-                    node_role.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeRole") => {
+                    node_role.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4079,13 +3646,11 @@ impl<'a> crate::rt::FromXml<'a> for Node {
             }
         }
         node_role.shrink_to_fit();
-        let mut counter = ::std::vec::Vec::new();
+        let mut counter = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
-                    counter.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4095,10 +3660,10 @@ impl<'a> crate::rt::FromXml<'a> for Node {
             }
         }
         counter.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             choice,
             location,
             date_time,
@@ -4107,10 +3672,10 @@ impl<'a> crate::rt::FromXml<'a> for Node {
         })
     }
 }
-impl crate::rt::ToXml for Node {
+impl rt::ToXml for Node {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -4118,16 +3683,11 @@ impl crate::rt::ToXml for Node {
         for v in &self.choice {
             v.write(w)?;
         }
-        if let ::std::option::Option::Some(v) = &self.location {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Location",
-            )?;
+        if let Some(v) = &self.location {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Location")?;
         }
-        if let ::std::option::Option::Some(v) = &self.date_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.date_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "DateTime",
@@ -4135,20 +3695,10 @@ impl crate::rt::ToXml for Node {
             )?;
         }
         for v in &self.node_role {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "NodeRole",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "NodeRole")?;
         }
         for v in &self.counter {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Counter",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
         }
         w.end_element()
     }
@@ -4157,39 +3707,37 @@ impl crate::rt::ToXml for Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeChoice {
     /// Element `NodeName`.
-    NodeName(::std::boxed::Box<MlStringType>),
+    NodeName(Box<MlStringType>),
     /// Consecutive `Address` elements.
-    Address(::std::vec::Vec<Address>),
+    Address(Vec<Address>),
 }
 impl NodeChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Address")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName") {
-            let v = Self::NodeName(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::NodeName(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Address") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Address") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -4199,35 +3747,30 @@ impl NodeChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::Address(items));
+            return Ok(Self::Address(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::NodeName(v) => {
-                crate::rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-1.0",
-                    "NodeName",
-                )?;
-                ::std::result::Result::Ok(())
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName")?;
+                Ok(())
             }
             Self::Address(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-1.0",
                         "Address",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -4236,78 +3779,64 @@ impl NodeChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeRole {
     /// Attribute `lang`.
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
     pub category: NodeRoleCategory,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl NodeRole {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(category: NodeRoleCategory, value: ::std::string::String) -> Self {
+    pub fn new(category: NodeRoleCategory, value: String) -> Self {
         Self {
-            lang: ::std::option::Option::None,
+            lang: None,
             category,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for NodeRole {
+impl<'a> rt::FromXml<'a> for NodeRole {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut lang = ::std::option::Option::None;
-        let mut category = ::std::option::Option::None;
-        let mut ext_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut lang = None;
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
                 "category" if attr.ns == 0 => {
-                    category = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-category" if attr.ns == 0 => {
-                    ext_category = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_category = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = crate::rt::glue::pair_ext(
-            r,
-            el,
-            category,
-            ext_category,
-            "category",
-        )?;
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
         let category = match category {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "category"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "category")),
         };
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { lang, category, value })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { lang, category, value })
     }
 }
-impl crate::rt::ToXml for NodeRole {
+impl rt::ToXml for NodeRole {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.lang {
-            w.attribute("", "lang", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
-        crate::rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -4353,7 +3882,7 @@ pub enum NodeRoleCategory {
     /// `log`
     Log,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl NodeRoleCategory {
     /// The value as written in XML.
@@ -4382,34 +3911,32 @@ impl NodeRoleCategory {
         }
     }
 }
-impl crate::rt::SimpleValue for NodeRoleCategory {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for NodeRoleCategory {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "client" => ::std::result::Result::Ok(Self::Client),
-            "server-internal" => ::std::result::Result::Ok(Self::ServerInternal),
-            "server-public" => ::std::result::Result::Ok(Self::ServerPublic),
-            "www" => ::std::result::Result::Ok(Self::Www),
-            "mail" => ::std::result::Result::Ok(Self::Mail),
-            "messaging" => ::std::result::Result::Ok(Self::Messaging),
-            "streaming" => ::std::result::Result::Ok(Self::Streaming),
-            "voice" => ::std::result::Result::Ok(Self::Voice),
-            "file" => ::std::result::Result::Ok(Self::File),
-            "ftp" => ::std::result::Result::Ok(Self::Ftp),
-            "p2p" => ::std::result::Result::Ok(Self::P2p),
-            "name" => ::std::result::Result::Ok(Self::Name),
-            "directory" => ::std::result::Result::Ok(Self::Directory),
-            "credential" => ::std::result::Result::Ok(Self::Credential),
-            "print" => ::std::result::Result::Ok(Self::Print),
-            "application" => ::std::result::Result::Ok(Self::Application),
-            "database" => ::std::result::Result::Ok(Self::Database),
-            "infra" => ::std::result::Result::Ok(Self::Infra),
-            "log" => ::std::result::Result::Ok(Self::Log),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "client" => Ok(Self::Client),
+            "server-internal" => Ok(Self::ServerInternal),
+            "server-public" => Ok(Self::ServerPublic),
+            "www" => Ok(Self::Www),
+            "mail" => Ok(Self::Mail),
+            "messaging" => Ok(Self::Messaging),
+            "streaming" => Ok(Self::Streaming),
+            "voice" => Ok(Self::Voice),
+            "file" => Ok(Self::File),
+            "ftp" => Ok(Self::Ftp),
+            "p2p" => Ok(Self::P2p),
+            "name" => Ok(Self::Name),
+            "directory" => Ok(Self::Directory),
+            "credential" => Ok(Self::Credential),
+            "print" => Ok(Self::Print),
+            "application" => Ok(Self::Application),
+            "database" => Ok(Self::Database),
+            "infra" => Ok(Self::Infra),
+            "log" => Ok(Self::Log),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "client, server-internal, server-public, www, mail, messaging, streaming, voice, file, ftp, p2p, name, directory, credential, print, application, database, infra, log, ext-value"
                     ),
@@ -4421,14 +3948,14 @@ impl crate::rt::SimpleValue for NodeRoleCategory {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for NodeRoleCategory {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for NodeRoleCategory {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -4436,63 +3963,57 @@ impl crate::rt::glue::ExtEnum for NodeRoleCategory {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress {
     /// Attribute `lang`.
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// Attribute `meaning`.
-    pub meaning: ::std::option::Option<::std::string::String>,
+    pub meaning: Option<String>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl PostalAddress {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
+    pub fn new(value: String) -> Self {
         Self {
-            lang: ::std::option::Option::None,
-            meaning: ::std::option::Option::None,
+            lang: None,
+            meaning: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for PostalAddress {
+impl<'a> rt::FromXml<'a> for PostalAddress {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut lang = ::std::option::Option::None;
-        let mut meaning = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut lang = None;
+        let mut meaning = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
                 "meaning" if attr.ns == 0 => {
-                    meaning = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { lang, meaning, value })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { lang, meaning, value })
     }
 }
-impl crate::rt::ToXml for PostalAddress {
+impl rt::ToXml for PostalAddress {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.lang {
-            w.attribute("", "lang", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.meaning {
-            w.attribute("", "meaning", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -4500,43 +4021,41 @@ impl crate::rt::ToXml for PostalAddress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more `RecordData`.
-    pub record_data: ::std::vec::Vec<RecordData>,
+    pub record_data: Vec<RecordData>,
 }
 impl Record {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(record_data: ::std::vec::Vec<RecordData>) -> Self {
+    pub fn new(record_data: Vec<RecordData>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             record_data,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Record {
+impl<'a> rt::FromXml<'a> for Record {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut record_data = ::std::vec::Vec::new();
+        let mut record_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData") => {
-                    record_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    record_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4546,35 +4065,30 @@ impl<'a> crate::rt::FromXml<'a> for Record {
             }
         }
         if record_data.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData"),
             );
         }
         record_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, record_data })
+        Ok(Self { restriction, record_data })
     }
 }
-impl crate::rt::ToXml for Record {
+impl rt::ToXml for Record {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.record_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "RecordData",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData")?;
         }
         w.end_element()
     }
@@ -4583,71 +4097,67 @@ impl crate::rt::ToXml for Record {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordData {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Optional `DateTime`.
-    pub date_time: ::std::option::Option<crate::rt::DateTime>,
+    pub date_time: Option<rt::DateTime>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// Optional `Application`.
-    pub application: ::std::option::Option<SoftwareType>,
+    pub application: Option<SoftwareType>,
     /// 0 or more `RecordPattern`.
-    pub record_pattern: ::std::vec::Vec<RecordPattern>,
+    pub record_pattern: Vec<RecordPattern>,
     /// 1 or more `RecordItem`.
-    pub record_item: ::std::vec::Vec<ExtensionType>,
+    pub record_item: Vec<ExtensionType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl RecordData {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(record_item: ::std::vec::Vec<ExtensionType>) -> Self {
+    pub fn new(record_item: Vec<ExtensionType>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            date_time: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            application: ::std::default::Default::default(),
-            record_pattern: ::std::default::Default::default(),
+            restriction: None,
+            date_time: Default::default(),
+            description: Default::default(),
+            application: Default::default(),
+            record_pattern: Default::default(),
             record_item,
-            additional_data: ::std::default::Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RecordData {
+impl<'a> rt::FromXml<'a> for RecordData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let date_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4658,25 +4168,23 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
         }
         description.shrink_to_fit();
         let application = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Application") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut record_pattern = ::std::vec::Vec::new();
+        let mut record_pattern = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordPattern") => {
-                    record_pattern.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    record_pattern.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4686,13 +4194,13 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         record_pattern.shrink_to_fit();
-        let mut record_item = ::std::vec::Vec::new();
+        let mut record_item = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem") => {
-                    record_item.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    record_item.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4702,18 +4210,18 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         if record_item.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem"),
             );
         }
         record_item.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4723,10 +4231,10 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             date_time,
             description,
@@ -4737,19 +4245,19 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
         })
     }
 }
-impl crate::rt::ToXml for RecordData {
+impl rt::ToXml for RecordData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.date_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.date_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "DateTime",
@@ -4757,23 +4265,13 @@ impl crate::rt::ToXml for RecordData {
             )?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
-        if let ::std::option::Option::Some(v) = &self.application {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Application",
-            )?;
+        if let Some(v) = &self.application {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Application")?;
         }
         for v in &self.record_pattern {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -4781,15 +4279,10 @@ impl crate::rt::ToXml for RecordData {
             )?;
         }
         for v in &self.record_item {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "RecordItem",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -4805,22 +4298,22 @@ pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: RecordPatternType,
     /// Attribute `offset`.
-    pub offset: ::std::option::Option<i64>,
+    pub offset: Option<i64>,
     /// Attribute `offsetunit` (with `ext-offsetunit` carried by its `Ext` variant).
-    pub offsetunit: ::std::option::Option<RecordPatternOffsetunit>,
+    pub offsetunit: Option<RecordPatternOffsetunit>,
     /// Attribute `instance`.
-    pub instance: ::std::option::Option<i64>,
+    pub instance: Option<i64>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(type_: RecordPatternType, value: ::std::string::String) -> Self {
+    pub fn new(type_: RecordPatternType, value: String) -> Self {
         Self {
             type_,
-            offset: ::std::option::Option::None,
-            offsetunit: ::std::option::Option::None,
-            instance: ::std::option::Option::None,
+            offset: None,
+            offsetunit: None,
+            instance: None,
             value,
         }
     }
@@ -4829,64 +4322,50 @@ impl RecordPattern {
         self.offsetunit.clone().unwrap_or(RecordPatternOffsetunit::Line)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RecordPattern {
+impl<'a> rt::FromXml<'a> for RecordPattern {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut offset = ::std::option::Option::None;
-        let mut offsetunit = ::std::option::Option::None;
-        let mut ext_offsetunit: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut instance = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut offset = None;
+        let mut offsetunit = None;
+        let mut ext_offsetunit: Option<String> = None;
+        let mut instance = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
                 "offset" if attr.ns == 0 => {
-                    offset = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    offset = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "offsetunit" if attr.ns == 0 => {
-                    offsetunit = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    offsetunit = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-offsetunit" if attr.ns == 0 => {
-                    ext_offsetunit = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_offsetunit = Some(attr.value.into_owned());
                 }
                 "instance" if attr.ns == 0 => {
-                    instance = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    instance = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let type_ = match type_ {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "type"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
         };
-        let offsetunit = crate::rt::glue::pair_ext(
+        let offsetunit = rt::glue::pair_ext(
             r,
             el,
             offsetunit,
             ext_offsetunit,
             "offsetunit",
         )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             type_,
             offset,
             offsetunit,
@@ -4895,25 +4374,25 @@ impl<'a> crate::rt::FromXml<'a> for RecordPattern {
         })
     }
 }
-impl crate::rt::ToXml for RecordPattern {
+impl rt::ToXml for RecordPattern {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let ::std::option::Option::Some(v) = &self.offset {
-            w.attribute("", "offset", &crate::rt::SimpleValue::to_xml(v))?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        if let Some(v) = &self.offset {
+            w.attribute("", "offset", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.offsetunit {
-            crate::rt::glue::write_ext_attr(w, "offsetunit", "ext-offsetunit", v)?;
+        if let Some(v) = &self.offsetunit {
+            rt::glue::write_ext_attr(w, "offsetunit", "ext-offsetunit", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.instance {
-            w.attribute("", "instance", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.instance {
+            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -4925,7 +4404,7 @@ pub enum RecordPatternOffsetunit {
     /// `byte`
     Byte,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl RecordPatternOffsetunit {
     /// The value as written in XML.
@@ -4937,35 +4416,27 @@ impl RecordPatternOffsetunit {
         }
     }
 }
-impl crate::rt::SimpleValue for RecordPatternOffsetunit {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for RecordPatternOffsetunit {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "line" => ::std::result::Result::Ok(Self::Line),
-            "byte" => ::std::result::Result::Ok(Self::Byte),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
-                        "{other:?} is not one of: {}", "line, byte, ext-value"
-                    ),
-                )
-            }
+            "line" => Ok(Self::Line),
+            "byte" => Ok(Self::Byte),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => Err(format!("{other:?} is not one of: {}", "line, byte, ext-value")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for RecordPatternOffsetunit {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for RecordPatternOffsetunit {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -4979,7 +4450,7 @@ pub enum RecordPatternType {
     /// `xpath`
     Xpath,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl RecordPatternType {
     /// The value as written in XML.
@@ -4992,18 +4463,16 @@ impl RecordPatternType {
         }
     }
 }
-impl crate::rt::SimpleValue for RecordPatternType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for RecordPatternType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "regex" => ::std::result::Result::Ok(Self::Regex),
-            "binary" => ::std::result::Result::Ok(Self::Binary),
-            "xpath" => ::std::result::Result::Ok(Self::Xpath),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "regex" => Ok(Self::Regex),
+            "binary" => Ok(Self::Binary),
+            "xpath" => Ok(Self::Xpath),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}", "regex, binary, xpath, ext-value"
                     ),
                 )
@@ -5014,14 +4483,14 @@ impl crate::rt::SimpleValue for RecordPatternType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for RecordPatternType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for RecordPatternType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -5031,37 +4500,35 @@ pub struct Reference {
     /// Required `ReferenceName`.
     pub reference_name: MlStringType,
     /// 0 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl Reference {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(reference_name: MlStringType) -> Self {
         Self {
             reference_name,
-            url: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
+            url: Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Reference {
+impl<'a> rt::FromXml<'a> for Reference {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let reference_name = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReferenceName") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReferenceName") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -5071,13 +4538,11 @@ impl<'a> crate::rt::FromXml<'a> for Reference {
                 );
             }
         };
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5087,13 +4552,13 @@ impl<'a> crate::rt::FromXml<'a> for Reference {
             }
         }
         url.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5103,27 +4568,27 @@ impl<'a> crate::rt::FromXml<'a> for Reference {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             reference_name,
             url,
             description,
         })
     }
 }
-impl crate::rt::ToXml for Reference {
+impl rt::ToXml for Reference {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.reference_name;
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -5131,20 +4596,10 @@ impl crate::rt::ToXml for Reference {
             )?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "URL", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
         w.end_element()
     }
@@ -5153,62 +4608,51 @@ impl crate::rt::ToXml for Reference {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegistryHandle {
     /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
-    pub registry: ::std::option::Option<RegistryHandleRegistry>,
+    pub registry: Option<RegistryHandleRegistry>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
-        Self {
-            registry: ::std::option::Option::None,
-            value,
-        }
+    pub fn new(value: String) -> Self {
+        Self { registry: None, value }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RegistryHandle {
+impl<'a> rt::FromXml<'a> for RegistryHandle {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut registry = ::std::option::Option::None;
-        let mut ext_registry: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut registry = None;
+        let mut ext_registry: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "registry" if attr.ns == 0 => {
-                    registry = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    registry = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-registry" if attr.ns == 0 => {
-                    ext_registry = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_registry = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let registry = crate::rt::glue::pair_ext(
-            r,
-            el,
-            registry,
-            ext_registry,
-            "registry",
-        )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { registry, value })
+        let registry = rt::glue::pair_ext(r, el, registry, ext_registry, "registry")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { registry, value })
     }
 }
-impl crate::rt::ToXml for RegistryHandle {
+impl rt::ToXml for RegistryHandle {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.registry {
-            crate::rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
+        if let Some(v) = &self.registry {
+            rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -5230,7 +4674,7 @@ pub enum RegistryHandleRegistry {
     /// `local`
     Local,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl RegistryHandleRegistry {
     /// The value as written in XML.
@@ -5247,22 +4691,20 @@ impl RegistryHandleRegistry {
         }
     }
 }
-impl crate::rt::SimpleValue for RegistryHandleRegistry {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for RegistryHandleRegistry {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "internic" => ::std::result::Result::Ok(Self::Internic),
-            "apnic" => ::std::result::Result::Ok(Self::Apnic),
-            "arin" => ::std::result::Result::Ok(Self::Arin),
-            "lacnic" => ::std::result::Result::Ok(Self::Lacnic),
-            "ripe" => ::std::result::Result::Ok(Self::Ripe),
-            "afrinic" => ::std::result::Result::Ok(Self::Afrinic),
-            "local" => ::std::result::Result::Ok(Self::Local),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "internic" => Ok(Self::Internic),
+            "apnic" => Ok(Self::Apnic),
+            "arin" => Ok(Self::Arin),
+            "lacnic" => Ok(Self::Lacnic),
+            "ripe" => Ok(Self::Ripe),
+            "afrinic" => Ok(Self::Afrinic),
+            "local" => Ok(Self::Local),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "internic, apnic, arin, lacnic, ripe, afrinic, local, ext-value"
                     ),
@@ -5274,14 +4716,14 @@ impl crate::rt::SimpleValue for RegistryHandleRegistry {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for RegistryHandleRegistry {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for RegistryHandleRegistry {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -5289,42 +4731,37 @@ impl crate::rt::glue::ExtEnum for RegistryHandleRegistry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelatedActivity {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Required choice of `IncidentID` | `URL`.
     pub choice: RelatedActivityChoice,
 }
 impl RelatedActivity {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: RelatedActivityChoice) -> Self {
-        Self {
-            restriction: ::std::option::Option::None,
-            choice,
-        }
+        Self { restriction: None, choice }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
+impl<'a> rt::FromXml<'a> for RelatedActivity {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if RelatedActivityChoice::starts(r, &c) => {
+            Some(c) if RelatedActivityChoice::starts(r, &c) => {
                 RelatedActivityChoice::read(r, el, c, &mut cur)?
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -5334,22 +4771,22 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, choice })
+        Ok(Self { restriction, choice })
     }
 }
-impl crate::rt::ToXml for RelatedActivity {
+impl rt::ToXml for RelatedActivity {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.choice;
@@ -5362,32 +4799,32 @@ impl crate::rt::ToXml for RelatedActivity {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RelatedActivityChoice {
     /// Consecutive `IncidentID` elements.
-    IncidentId(::std::vec::Vec<IncidentIdType>),
+    IncidentId(Vec<IncidentIdType>),
     /// Consecutive `URL` elements.
-    Url(::std::vec::Vec<::std::string::String>),
+    Url(Vec<String>),
 }
 impl RelatedActivityChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "URL")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -5397,17 +4834,15 @@ impl RelatedActivityChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::IncidentId(items));
+            return Ok(Self::IncidentId(items));
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") {
-            let mut items = ::std::vec![crate ::rt::glue::read_simple(r, & c) ?];
+            let mut items = vec![rt::glue::read_simple(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
-                        items.push(crate::rt::glue::read_simple(r, &n)?);
+                    Some(n) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+                        items.push(rt::glue::read_simple(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -5417,37 +4852,37 @@ impl RelatedActivityChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::Url(items));
+            return Ok(Self::Url(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::IncidentId(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-1.0",
                         "IncidentID",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Url(items) => {
                 for v in items {
-                    crate::rt::glue::write_simple(
+                    rt::glue::write_simple(
                         w,
                         "urn:ietf:params:xml:ns:iodef-1.0",
                         "URL",
                         v,
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -5475,16 +4910,16 @@ impl RestrictionType {
         }
     }
 }
-impl crate::rt::SimpleValue for RestrictionType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for RestrictionType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "default" => ::std::result::Result::Ok(Self::Default),
-            "public" => ::std::result::Result::Ok(Self::Public),
-            "need-to-know" => ::std::result::Result::Ok(Self::NeedToKnow),
-            "private" => ::std::result::Result::Ok(Self::Private),
+            "default" => Ok(Self::Default),
+            "public" => Ok(Self::Public),
+            "need-to-know" => Ok(Self::NeedToKnow),
+            "private" => Ok(Self::Private),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "default, public, need-to-know, private"
                     ),
@@ -5502,118 +4937,106 @@ pub struct Service {
     /// Attribute `ip_protocol`.
     pub ip_protocol: i64,
     /// Optional choice of `Port` | `Portlist`.
-    pub choice: ::std::option::Option<ServiceChoice>,
+    pub choice: Option<ServiceChoice>,
     /// Optional `ProtoType`.
-    pub proto_type: ::std::option::Option<i64>,
+    pub proto_type: Option<i64>,
     /// Optional `ProtoCode`.
-    pub proto_code: ::std::option::Option<i64>,
+    pub proto_code: Option<i64>,
     /// Optional `ProtoField`.
-    pub proto_field: ::std::option::Option<i64>,
+    pub proto_field: Option<i64>,
     /// Optional `Application`.
-    pub application: ::std::option::Option<SoftwareType>,
+    pub application: Option<SoftwareType>,
 }
 impl Service {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(ip_protocol: i64) -> Self {
         Self {
             ip_protocol,
-            choice: ::std::default::Default::default(),
-            proto_type: ::std::default::Default::default(),
-            proto_code: ::std::default::Default::default(),
-            proto_field: ::std::default::Default::default(),
-            application: ::std::default::Default::default(),
+            choice: Default::default(),
+            proto_type: Default::default(),
+            proto_code: Default::default(),
+            proto_field: Default::default(),
+            application: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Service {
+impl<'a> rt::FromXml<'a> for Service {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut ip_protocol = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut ip_protocol = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "ip_protocol" if attr.ns == 0 => {
-                    ip_protocol = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ip_protocol = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let ip_protocol = match ip_protocol {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "ip_protocol"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "ip_protocol")),
         };
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if ServiceChoice::starts(r, &c) => {
+            Some(c) if ServiceChoice::starts(r, &c) => {
                 let v = ServiceChoice::read(r, el, c, &mut cur)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let proto_type = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoType") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoType") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let proto_code = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoCode") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoCode") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let proto_field = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoField") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoField") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let application = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Application") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ip_protocol,
             choice,
             proto_type,
@@ -5623,53 +5046,44 @@ impl<'a> crate::rt::FromXml<'a> for Service {
         })
     }
 }
-impl crate::rt::ToXml for Service {
+impl rt::ToXml for Service {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute(
-            "",
-            "ip_protocol",
-            &crate::rt::SimpleValue::to_xml(&self.ip_protocol),
-        )?;
-        if let ::std::option::Option::Some(v) = &self.choice {
+        w.attribute("", "ip_protocol", &rt::SimpleValue::to_xml(&self.ip_protocol))?;
+        if let Some(v) = &self.choice {
             v.write(w)?;
         }
-        if let ::std::option::Option::Some(v) = &self.proto_type {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.proto_type {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "ProtoType",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.proto_code {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.proto_code {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "ProtoCode",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.proto_field {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.proto_field {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
                 "ProtoField",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.application {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Application",
-            )?;
+        if let Some(v) = &self.application {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Application")?;
         }
         w.end_element()
     }
@@ -5680,56 +5094,56 @@ pub enum ServiceChoice {
     /// Element `Port`.
     Port(i64),
     /// Element `Portlist`.
-    Portlist(::std::string::String),
+    Portlist(String),
 }
 impl ServiceChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Port")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Portlist")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Port") {
-            let v = Self::Port(crate::rt::glue::read_simple(r, &c)?);
+            let v = Self::Port(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Portlist") {
-            let v = Self::Portlist(crate::rt::glue::read_simple(r, &c)?);
+            let v = Self::Portlist(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Port(v) => {
-                crate::rt::glue::write_simple(
+                rt::glue::write_simple(
                     w,
                     "urn:ietf:params:xml:ns:iodef-1.0",
                     "Port",
                     v,
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Portlist(v) => {
-                crate::rt::glue::write_simple(
+                rt::glue::write_simple(
                     w,
                     "urn:ietf:params:xml:ns:iodef-1.0",
                     "Portlist",
                     v,
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -5754,17 +5168,13 @@ impl SeverityType {
         }
     }
 }
-impl crate::rt::SimpleValue for SeverityType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SeverityType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "low" => ::std::result::Result::Ok(Self::Low),
-            "medium" => ::std::result::Result::Ok(Self::Medium),
-            "high" => ::std::result::Result::Ok(Self::High),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "low, medium, high"),
-                )
-            }
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            other => Err(format!("{other:?} is not one of: {}", "low, medium, high")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -5775,34 +5185,34 @@ impl crate::rt::SimpleValue for SeverityType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareType {
     /// Attribute `swid`.
-    pub swid: ::std::option::Option<::std::string::String>,
+    pub swid: Option<String>,
     /// Attribute `configid`.
-    pub configid: ::std::option::Option<::std::string::String>,
+    pub configid: Option<String>,
     /// Attribute `vendor`.
-    pub vendor: ::std::option::Option<::std::string::String>,
+    pub vendor: Option<String>,
     /// Attribute `family`.
-    pub family: ::std::option::Option<::std::string::String>,
+    pub family: Option<String>,
     /// Attribute `name`.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Attribute `version`.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// Attribute `patch`.
-    pub patch: ::std::option::Option<::std::string::String>,
+    pub patch: Option<String>,
     /// Optional `URL`.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
 }
 impl SoftwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            swid: ::std::option::Option::None,
-            configid: ::std::option::Option::None,
-            vendor: ::std::option::Option::None,
-            family: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            version: ::std::option::Option::None,
-            patch: ::std::option::Option::None,
-            url: ::std::default::Default::default(),
+            swid: None,
+            configid: None,
+            vendor: None,
+            family: None,
+            name: None,
+            version: None,
+            patch: None,
+            url: Default::default(),
         }
     }
     /// `swid`, or its schema default `0` when absent.
@@ -5814,81 +5224,59 @@ impl SoftwareType {
         self.configid.as_deref().unwrap_or("0")
     }
 }
-impl ::std::default::Default for SoftwareType {
+impl Default for SoftwareType {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SoftwareType {
+impl<'a> rt::FromXml<'a> for SoftwareType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut swid = ::std::option::Option::None;
-        let mut configid = ::std::option::Option::None;
-        let mut vendor = ::std::option::Option::None;
-        let mut family = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut version = ::std::option::Option::None;
-        let mut patch = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut swid = None;
+        let mut configid = None;
+        let mut vendor = None;
+        let mut family = None;
+        let mut name = None;
+        let mut version = None;
+        let mut patch = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "swid" if attr.ns == 0 => {
-                    swid = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "swid" if attr.ns == 0 => swid = Some(rt::glue::parse_attr(r, &attr)?),
                 "configid" if attr.ns == 0 => {
-                    configid = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    configid = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "vendor" if attr.ns == 0 => {
-                    vendor = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    vendor = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "family" if attr.ns == 0 => {
-                    family = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    family = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                "name" if attr.ns == 0 => {
-                    name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
                 "version" if attr.ns == 0 => {
-                    version = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                "patch" if attr.ns == 0 => {
-                    patch = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "patch" if attr.ns == 0 => patch = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let url = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             swid,
             configid,
             vendor,
@@ -5900,42 +5288,37 @@ impl<'a> crate::rt::FromXml<'a> for SoftwareType {
         })
     }
 }
-impl crate::rt::ToXml for SoftwareType {
+impl rt::ToXml for SoftwareType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.swid {
-            w.attribute("", "swid", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.swid {
+            w.attribute("", "swid", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.configid {
-            w.attribute("", "configid", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.configid {
+            w.attribute("", "configid", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.vendor {
-            w.attribute("", "vendor", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.vendor {
+            w.attribute("", "vendor", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.family {
-            w.attribute("", "family", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.family {
+            w.attribute("", "family", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.name {
-            w.attribute("", "name", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.name {
+            w.attribute("", "name", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.version {
-            w.attribute("", "version", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.version {
+            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.patch {
-            w.attribute("", "patch", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.patch {
+            w.attribute("", "patch", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "URL",
-                v,
-            )?;
+        if let Some(v) = &self.url {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "URL", v)?;
         }
         w.end_element()
     }
@@ -5944,40 +5327,40 @@ impl crate::rt::ToXml for SoftwareType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct System {
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `interface`.
-    pub interface: ::std::option::Option<::std::string::String>,
+    pub interface: Option<String>,
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
-    pub category: ::std::option::Option<SystemCategory>,
+    pub category: Option<SystemCategory>,
     /// Attribute `spoofed`.
-    pub spoofed: ::std::option::Option<SystemSpoofed>,
+    pub spoofed: Option<SystemSpoofed>,
     /// Required `Node`.
     pub node: Node,
     /// 0 or more `Service`.
-    pub service: ::std::vec::Vec<Service>,
+    pub service: Vec<Service>,
     /// 0 or more `OperatingSystem`.
-    pub operating_system: ::std::vec::Vec<SoftwareType>,
+    pub operating_system: Vec<SoftwareType>,
     /// 0 or more `Counter`.
-    pub counter: ::std::vec::Vec<Counter>,
+    pub counter: Vec<Counter>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl System {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(node: Node) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            interface: ::std::option::Option::None,
-            category: ::std::option::Option::None,
-            spoofed: ::std::option::Option::None,
+            restriction: None,
+            interface: None,
+            category: None,
+            spoofed: None,
             node,
-            service: ::std::default::Default::default(),
-            operating_system: ::std::default::Default::default(),
-            counter: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            service: Default::default(),
+            operating_system: Default::default(),
+            counter: Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
         }
     }
     /// `spoofed`, or its schema default `unknown` when absent.
@@ -5985,73 +5368,55 @@ impl System {
         self.spoofed.clone().unwrap_or(SystemSpoofed::Unknown)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for System {
+impl<'a> rt::FromXml<'a> for System {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut interface = ::std::option::Option::None;
-        let mut category = ::std::option::Option::None;
-        let mut ext_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut spoofed = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut interface = None;
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
+        let mut spoofed = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "interface" if attr.ns == 0 => {
-                    interface = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    interface = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "category" if attr.ns == 0 => {
-                    category = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-category" if attr.ns == 0 => {
-                    ext_category = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_category = Some(attr.value.into_owned());
                 }
                 "spoofed" if attr.ns == 0 => {
-                    spoofed = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    spoofed = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = crate::rt::glue::pair_ext(
-            r,
-            el,
-            category,
-            ext_category,
-            "category",
-        )?;
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
         let mut cur = r.next_child(el)?;
         let node = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Node"),
                 );
             }
         };
-        let mut service = ::std::vec::Vec::new();
+        let mut service = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Service") => {
-                    service.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Service") => {
+                    service.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6061,13 +5426,13 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         service.shrink_to_fit();
-        let mut operating_system = ::std::vec::Vec::new();
+        let mut operating_system = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "OperatingSystem") => {
-                    operating_system.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    operating_system.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6077,13 +5442,11 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         operating_system.shrink_to_fit();
-        let mut counter = ::std::vec::Vec::new();
+        let mut counter = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
-                    counter.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6093,13 +5456,13 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         counter.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6109,13 +5472,13 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         description.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6125,10 +5488,10 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             interface,
             category,
@@ -6142,40 +5505,35 @@ impl<'a> crate::rt::FromXml<'a> for System {
         })
     }
 }
-impl crate::rt::ToXml for System {
+impl rt::ToXml for System {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.interface {
-            w.attribute("", "interface", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.interface {
+            w.attribute("", "interface", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.category {
-            crate::rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
+        if let Some(v) = &self.category {
+            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.spoofed {
-            w.attribute("", "spoofed", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.spoofed {
+            w.attribute("", "spoofed", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.node;
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
         }
         for v in &self.service {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Service",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Service")?;
         }
         for v in &self.operating_system {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -6183,23 +5541,13 @@ impl crate::rt::ToXml for System {
             )?;
         }
         for v in &self.counter {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Counter",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-1.0",
@@ -6223,7 +5571,7 @@ pub enum SystemCategory {
     /// `infrastructure`
     Infrastructure,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl SystemCategory {
     /// The value as written in XML.
@@ -6238,20 +5586,18 @@ impl SystemCategory {
         }
     }
 }
-impl crate::rt::SimpleValue for SystemCategory {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SystemCategory {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "source" => ::std::result::Result::Ok(Self::Source),
-            "target" => ::std::result::Result::Ok(Self::Target),
-            "intermediate" => ::std::result::Result::Ok(Self::Intermediate),
-            "sensor" => ::std::result::Result::Ok(Self::Sensor),
-            "infrastructure" => ::std::result::Result::Ok(Self::Infrastructure),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "source" => Ok(Self::Source),
+            "target" => Ok(Self::Target),
+            "intermediate" => Ok(Self::Intermediate),
+            "sensor" => Ok(Self::Sensor),
+            "infrastructure" => Ok(Self::Infrastructure),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "source, target, intermediate, sensor, infrastructure, ext-value"
                     ),
@@ -6263,14 +5609,14 @@ impl crate::rt::SimpleValue for SystemCategory {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for SystemCategory {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for SystemCategory {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -6294,17 +5640,13 @@ impl SystemSpoofed {
         }
     }
 }
-impl crate::rt::SimpleValue for SystemSpoofed {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SystemSpoofed {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "yes" => ::std::result::Result::Ok(Self::Yes),
-            "no" => ::std::result::Result::Ok(Self::No),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "unknown, yes, no"),
-                )
-            }
+            "unknown" => Ok(Self::Unknown),
+            "yes" => Ok(Self::Yes),
+            "no" => Ok(Self::No),
+            other => Err(format!("{other:?} is not one of: {}", "unknown, yes, no")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -6315,11 +5657,11 @@ impl crate::rt::SimpleValue for SystemSpoofed {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeImpact {
     /// Attribute `severity`.
-    pub severity: ::std::option::Option<SeverityType>,
+    pub severity: Option<SeverityType>,
     /// Attribute `metric` (with `ext-metric` carried by its `Ext` variant).
     pub metric: TimeImpactMetric,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
-    pub duration: ::std::option::Option<DurationType>,
+    pub duration: Option<DurationType>,
     /// Text content.
     pub value: f32,
 }
@@ -6327,65 +5669,51 @@ impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(metric: TimeImpactMetric, value: f32) -> Self {
         Self {
-            severity: ::std::option::Option::None,
+            severity: None,
             metric,
-            duration: ::std::option::Option::None,
+            duration: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for TimeImpact {
+impl<'a> rt::FromXml<'a> for TimeImpact {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut severity = ::std::option::Option::None;
-        let mut metric = ::std::option::Option::None;
-        let mut ext_metric: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut duration = ::std::option::Option::None;
-        let mut ext_duration: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut severity = None;
+        let mut metric = None;
+        let mut ext_metric: Option<String> = None;
+        let mut duration = None;
+        let mut ext_duration: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "metric" if attr.ns == 0 => {
-                    metric = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    metric = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-metric" if attr.ns == 0 => {
-                    ext_metric = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_metric = Some(attr.value.into_owned());
                 }
                 "duration" if attr.ns == 0 => {
-                    duration = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    duration = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-duration" if attr.ns == 0 => {
-                    ext_duration = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_duration = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let metric = crate::rt::glue::pair_ext(r, el, metric, ext_metric, "metric")?;
+        let metric = rt::glue::pair_ext(r, el, metric, ext_metric, "metric")?;
         let metric = match metric {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "metric"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "metric")),
         };
-        let duration = crate::rt::glue::pair_ext(
-            r,
-            el,
-            duration,
-            ext_duration,
-            "duration",
-        )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             severity,
             metric,
             duration,
@@ -6393,22 +5721,22 @@ impl<'a> crate::rt::FromXml<'a> for TimeImpact {
         })
     }
 }
-impl crate::rt::ToXml for TimeImpact {
+impl rt::ToXml for TimeImpact {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.severity {
-            w.attribute("", "severity", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
         }
-        crate::rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
-        if let ::std::option::Option::Some(v) = &self.duration {
-            crate::rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
+        if let Some(v) = &self.duration {
+            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -6422,7 +5750,7 @@ pub enum TimeImpactMetric {
     /// `downtime`
     Downtime,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl TimeImpactMetric {
     /// The value as written in XML.
@@ -6435,18 +5763,16 @@ impl TimeImpactMetric {
         }
     }
 }
-impl crate::rt::SimpleValue for TimeImpactMetric {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for TimeImpactMetric {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "labor" => ::std::result::Result::Ok(Self::Labor),
-            "elapsed" => ::std::result::Result::Ok(Self::Elapsed),
-            "downtime" => ::std::result::Result::Ok(Self::Downtime),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "labor" => Ok(Self::Labor),
+            "elapsed" => Ok(Self::Elapsed),
+            "downtime" => Ok(Self::Downtime),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "labor, elapsed, downtime, ext-value"
                     ),
@@ -6458,158 +5784,158 @@ impl crate::rt::SimpleValue for TimeImpactMetric {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for TimeImpactMetric {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for TimeImpactMetric {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
-impl crate::rt::RootElement for Address {
+impl rt::RootElement for Address {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Address";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for AlternativeId {
+impl rt::RootElement for AlternativeId {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "AlternativeID";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Assessment {
+impl rt::RootElement for Assessment {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Assessment";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Confidence {
+impl rt::RootElement for Confidence {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Confidence";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Contact {
+impl rt::RootElement for Contact {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Contact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Counter {
+impl rt::RootElement for Counter {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Counter";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for EventData {
+impl rt::RootElement for EventData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "EventData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Expectation {
+impl rt::RootElement for Expectation {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Expectation";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Flow {
+impl rt::RootElement for Flow {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Flow";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for History {
+impl rt::RootElement for History {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "History";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for HistoryItem {
+impl rt::RootElement for HistoryItem {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "HistoryItem";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for IodefDocument {
+impl rt::RootElement for IodefDocument {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IODEF-Document";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Impact {
+impl rt::RootElement for Impact {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Impact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Incident {
+impl rt::RootElement for Incident {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Incident";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for IncidentIdType {
+impl rt::RootElement for IncidentIdType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IncidentID";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Method {
+impl rt::RootElement for Method {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Method";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for MonetaryImpact {
+impl rt::RootElement for MonetaryImpact {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "MonetaryImpact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Node {
+impl rt::RootElement for Node {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Node";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for NodeRole {
+impl rt::RootElement for NodeRole {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "NodeRole";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for PostalAddress {
+impl rt::RootElement for PostalAddress {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "PostalAddress";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Record {
+impl rt::RootElement for Record {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Record";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RecordData {
+impl rt::RootElement for RecordData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RecordData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RecordPattern {
+impl rt::RootElement for RecordPattern {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RecordPattern";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Reference {
+impl rt::RootElement for Reference {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Reference";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RegistryHandle {
+impl rt::RootElement for RegistryHandle {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RegistryHandle";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RelatedActivity {
+impl rt::RootElement for RelatedActivity {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RelatedActivity";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Service {
+impl rt::RootElement for Service {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Service";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for System {
+impl rt::RootElement for System {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "System";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for TimeImpact {
+impl rt::RootElement for TimeImpact {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "TimeImpact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;

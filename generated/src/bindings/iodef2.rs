@@ -5,8 +5,7 @@
     clippy::too_many_arguments
 )]
 
-#[allow(unused_imports)]
-use crate::rt::{FromXml as _, SimpleValue as _, ToXml as _};
+use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-2.0";
 /// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}action-type.
@@ -57,7 +56,7 @@ pub enum ActionType {
     /// `other`
     Other,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl ActionType {
     /// The value as written in XML.
@@ -89,37 +88,35 @@ impl ActionType {
         }
     }
 }
-impl crate::rt::SimpleValue for ActionType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ActionType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "nothing" => ::std::result::Result::Ok(Self::Nothing),
-            "contact-source-site" => ::std::result::Result::Ok(Self::ContactSourceSite),
-            "contact-target-site" => ::std::result::Result::Ok(Self::ContactTargetSite),
-            "contact-sender" => ::std::result::Result::Ok(Self::ContactSender),
-            "investigate" => ::std::result::Result::Ok(Self::Investigate),
-            "block-host" => ::std::result::Result::Ok(Self::BlockHost),
-            "block-network" => ::std::result::Result::Ok(Self::BlockNetwork),
-            "block-port" => ::std::result::Result::Ok(Self::BlockPort),
-            "rate-limit-host" => ::std::result::Result::Ok(Self::RateLimitHost),
-            "rate-limit-network" => ::std::result::Result::Ok(Self::RateLimitNetwork),
-            "rate-limit-port" => ::std::result::Result::Ok(Self::RateLimitPort),
-            "redirect-traffic" => ::std::result::Result::Ok(Self::RedirectTraffic),
-            "honeypot" => ::std::result::Result::Ok(Self::Honeypot),
-            "upgrade-software" => ::std::result::Result::Ok(Self::UpgradeSoftware),
-            "rebuild-asset" => ::std::result::Result::Ok(Self::RebuildAsset),
-            "harden-asset" => ::std::result::Result::Ok(Self::HardenAsset),
-            "remediate-other" => ::std::result::Result::Ok(Self::RemediateOther),
-            "status-triage" => ::std::result::Result::Ok(Self::StatusTriage),
-            "status-new-info" => ::std::result::Result::Ok(Self::StatusNewInfo),
-            "watch-and-report" => ::std::result::Result::Ok(Self::WatchAndReport),
-            "defined-coa" => ::std::result::Result::Ok(Self::DefinedCoa),
-            "other" => ::std::result::Result::Ok(Self::Other),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "nothing" => Ok(Self::Nothing),
+            "contact-source-site" => Ok(Self::ContactSourceSite),
+            "contact-target-site" => Ok(Self::ContactTargetSite),
+            "contact-sender" => Ok(Self::ContactSender),
+            "investigate" => Ok(Self::Investigate),
+            "block-host" => Ok(Self::BlockHost),
+            "block-network" => Ok(Self::BlockNetwork),
+            "block-port" => Ok(Self::BlockPort),
+            "rate-limit-host" => Ok(Self::RateLimitHost),
+            "rate-limit-network" => Ok(Self::RateLimitNetwork),
+            "rate-limit-port" => Ok(Self::RateLimitPort),
+            "redirect-traffic" => Ok(Self::RedirectTraffic),
+            "honeypot" => Ok(Self::Honeypot),
+            "upgrade-software" => Ok(Self::UpgradeSoftware),
+            "rebuild-asset" => Ok(Self::RebuildAsset),
+            "harden-asset" => Ok(Self::HardenAsset),
+            "remediate-other" => Ok(Self::RemediateOther),
+            "status-triage" => Ok(Self::StatusTriage),
+            "status-new-info" => Ok(Self::StatusNewInfo),
+            "watch-and-report" => Ok(Self::WatchAndReport),
+            "defined-coa" => Ok(Self::DefinedCoa),
+            "other" => Ok(Self::Other),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "nothing, contact-source-site, contact-target-site, contact-sender, investigate, block-host, block-network, block-port, rate-limit-host, rate-limit-network, rate-limit-port, redirect-traffic, honeypot, upgrade-software, rebuild-asset, harden-asset, remediate-other, status-triage, status-new-info, watch-and-report, defined-coa, other, ext-value"
                     ),
@@ -131,14 +128,14 @@ impl crate::rt::SimpleValue for ActionType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for ActionType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for ActionType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -146,24 +143,24 @@ impl crate::rt::glue::ExtEnum for ActionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
-    pub category: ::std::option::Option<AddressCategoryType>,
+    pub category: Option<AddressCategoryType>,
     /// Attribute `vlan-name`.
-    pub vlan_name: ::std::option::Option<::std::string::String>,
+    pub vlan_name: Option<String>,
     /// Attribute `vlan-num`.
-    pub vlan_num: ::std::option::Option<i64>,
+    pub vlan_num: Option<i64>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
+    pub fn new(value: String) -> Self {
         Self {
-            category: ::std::option::Option::None,
-            vlan_name: ::std::option::Option::None,
-            vlan_num: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            category: None,
+            vlan_name: None,
+            vlan_num: None,
+            observable_id: None,
             value,
         }
     }
@@ -172,53 +169,39 @@ impl Address {
         self.category.clone().unwrap_or(AddressCategoryType::Ipv6Addr)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Address {
+impl<'a> rt::FromXml<'a> for Address {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut category = ::std::option::Option::None;
-        let mut ext_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut vlan_name = ::std::option::Option::None;
-        let mut vlan_num = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
+        let mut vlan_name = None;
+        let mut vlan_num = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "category" if attr.ns == 0 => {
-                    category = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-category" if attr.ns == 0 => {
-                    ext_category = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_category = Some(attr.value.into_owned());
                 }
                 "vlan-name" if attr.ns == 0 => {
-                    vlan_name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    vlan_name = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "vlan-num" if attr.ns == 0 => {
-                    vlan_num = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    vlan_num = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = crate::rt::glue::pair_ext(
-            r,
-            el,
-            category,
-            ext_category,
-            "category",
-        )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             category,
             vlan_name,
             vlan_num,
@@ -227,27 +210,27 @@ impl<'a> crate::rt::FromXml<'a> for Address {
         })
     }
 }
-impl crate::rt::ToXml for Address {
+impl rt::ToXml for Address {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.category {
-            crate::rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
+        if let Some(v) = &self.category {
+            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.vlan_name {
-            w.attribute("", "vlan-name", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.vlan_name {
+            w.attribute("", "vlan-name", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.vlan_num {
-            w.attribute("", "vlan-num", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.vlan_num {
+            w.attribute("", "vlan-num", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -279,7 +262,7 @@ pub enum AddressCategoryType {
     /// `site-uri`
     SiteUri,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl AddressCategoryType {
     /// The value as written in XML.
@@ -301,27 +284,25 @@ impl AddressCategoryType {
         }
     }
 }
-impl crate::rt::SimpleValue for AddressCategoryType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for AddressCategoryType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "asn" => ::std::result::Result::Ok(Self::Asn),
-            "atm" => ::std::result::Result::Ok(Self::Atm),
-            "e-mail" => ::std::result::Result::Ok(Self::EMail),
-            "mac" => ::std::result::Result::Ok(Self::Mac),
-            "ipv4-addr" => ::std::result::Result::Ok(Self::Ipv4Addr),
-            "ipv4-net" => ::std::result::Result::Ok(Self::Ipv4Net),
-            "ipv4-net-masked" => ::std::result::Result::Ok(Self::Ipv4NetMasked),
-            "ipv4-net-mask" => ::std::result::Result::Ok(Self::Ipv4NetMask),
-            "ipv6-addr" => ::std::result::Result::Ok(Self::Ipv6Addr),
-            "ipv6-net" => ::std::result::Result::Ok(Self::Ipv6Net),
-            "ipv6-net-masked" => ::std::result::Result::Ok(Self::Ipv6NetMasked),
-            "site-uri" => ::std::result::Result::Ok(Self::SiteUri),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "asn" => Ok(Self::Asn),
+            "atm" => Ok(Self::Atm),
+            "e-mail" => Ok(Self::EMail),
+            "mac" => Ok(Self::Mac),
+            "ipv4-addr" => Ok(Self::Ipv4Addr),
+            "ipv4-net" => Ok(Self::Ipv4Net),
+            "ipv4-net-masked" => Ok(Self::Ipv4NetMasked),
+            "ipv4-net-mask" => Ok(Self::Ipv4NetMask),
+            "ipv6-addr" => Ok(Self::Ipv6Addr),
+            "ipv6-net" => Ok(Self::Ipv6Net),
+            "ipv6-net-masked" => Ok(Self::Ipv6NetMasked),
+            "site-uri" => Ok(Self::SiteUri),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "asn, atm, e-mail, mac, ipv4-addr, ipv4-net, ipv4-net-masked, ipv4-net-mask, ipv6-addr, ipv6-net, ipv6-net-masked, site-uri, ext-value"
                     ),
@@ -333,14 +314,14 @@ impl crate::rt::SimpleValue for AddressCategoryType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for AddressCategoryType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for AddressCategoryType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -348,42 +329,38 @@ impl crate::rt::glue::ExtEnum for AddressCategoryType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeId {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more `IncidentID`.
-    pub incident_id: ::std::vec::Vec<IncidentIdType>,
+    pub incident_id: Vec<IncidentIdType>,
 }
 impl AlternativeId {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(incident_id: ::std::vec::Vec<IncidentIdType>) -> Self {
+    pub fn new(incident_id: Vec<IncidentIdType>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             incident_id,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for AlternativeId {
+impl<'a> rt::FromXml<'a> for AlternativeId {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -391,13 +368,13 @@ impl<'a> crate::rt::FromXml<'a> for AlternativeId {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut incident_id = ::std::vec::Vec::new();
+        let mut incident_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
-                    incident_id.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    incident_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -407,35 +384,30 @@ impl<'a> crate::rt::FromXml<'a> for AlternativeId {
             }
         }
         if incident_id.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID"),
             );
         }
         incident_id.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, incident_id })
+        Ok(Self { restriction, incident_id })
     }
 }
-impl crate::rt::ToXml for AlternativeId {
+impl rt::ToXml for AlternativeId {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.incident_id {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IncidentID",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
         w.end_element()
     }
@@ -444,42 +416,38 @@ impl crate::rt::ToXml for AlternativeId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeIndicatorId {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more `IndicatorID`.
-    pub indicator_id: ::std::vec::Vec<IndicatorId>,
+    pub indicator_id: Vec<IndicatorId>,
 }
 impl AlternativeIndicatorId {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(indicator_id: ::std::vec::Vec<IndicatorId>) -> Self {
+    pub fn new(indicator_id: Vec<IndicatorId>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             indicator_id,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for AlternativeIndicatorId {
+impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -487,13 +455,13 @@ impl<'a> crate::rt::FromXml<'a> for AlternativeIndicatorId {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut indicator_id = ::std::vec::Vec::new();
+        let mut indicator_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
-                    indicator_id.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    indicator_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -503,35 +471,30 @@ impl<'a> crate::rt::FromXml<'a> for AlternativeIndicatorId {
             }
         }
         if indicator_id.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID"),
             );
         }
         indicator_id.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, indicator_id })
+        Ok(Self { restriction, indicator_id })
     }
 }
-impl crate::rt::ToXml for AlternativeIndicatorId {
+impl rt::ToXml for AlternativeIndicatorId {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.indicator_id {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IndicatorID",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
         }
         w.end_element()
     }
@@ -540,25 +503,25 @@ impl crate::rt::ToXml for AlternativeIndicatorId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationHeader {
     /// 1 or more `ApplicationHeaderField`.
-    pub application_header_field: ::std::vec::Vec<ExtensionType>,
+    pub application_header_field: Vec<ExtensionType>,
 }
 impl ApplicationHeader {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(application_header_field: ::std::vec::Vec<ExtensionType>) -> Self {
+    pub fn new(application_header_field: Vec<ExtensionType>) -> Self {
         Self { application_header_field }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ApplicationHeader {
+impl<'a> rt::FromXml<'a> for ApplicationHeader {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut application_header_field = ::std::vec::Vec::new();
+        let mut application_header_field = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(
@@ -566,7 +529,7 @@ impl<'a> crate::rt::FromXml<'a> for ApplicationHeader {
                         "urn:ietf:params:xml:ns:iodef-2.0",
                         "ApplicationHeaderField",
                     ) => {
-                    application_header_field.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    application_header_field.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -576,7 +539,7 @@ impl<'a> crate::rt::FromXml<'a> for ApplicationHeader {
             }
         }
         if application_header_field.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r
                     .missing_element(
                         el,
@@ -586,22 +549,22 @@ impl<'a> crate::rt::FromXml<'a> for ApplicationHeader {
             );
         }
         application_header_field.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { application_header_field })
+        Ok(Self { application_header_field })
     }
 }
-impl crate::rt::ToXml for ApplicationHeader {
+impl rt::ToXml for ApplicationHeader {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         for v in &self.application_header_field {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -615,78 +578,70 @@ impl crate::rt::ToXml for ApplicationHeader {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
     /// Attribute `occurrence`.
-    pub occurrence: ::std::option::Option<AssessmentOccurrence>,
+    pub occurrence: Option<AssessmentOccurrence>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// 0 or more `IncidentCategory`.
-    pub incident_category: ::std::vec::Vec<MlStringType>,
+    pub incident_category: Vec<MlStringType>,
     /// 1 or more choice of `SystemImpact` | `BusinessImpact` | `TimeImpact` | `MonetaryImpact` | `IntendedImpact`.
-    pub choice: ::std::vec::Vec<AssessmentChoice>,
+    pub choice: Vec<AssessmentChoice>,
     /// 0 or more `Counter`.
-    pub counter: ::std::vec::Vec<Counter>,
+    pub counter: Vec<Counter>,
     /// 0 or more `MitigatingFactor`.
-    pub mitigating_factor: ::std::vec::Vec<MlStringType>,
+    pub mitigating_factor: Vec<MlStringType>,
     /// 0 or more `Cause`.
-    pub cause: ::std::vec::Vec<MlStringType>,
+    pub cause: Vec<MlStringType>,
     /// Optional `Confidence`.
-    pub confidence: ::std::option::Option<Confidence>,
+    pub confidence: Option<Confidence>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Assessment {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(choice: ::std::vec::Vec<AssessmentChoice>) -> Self {
+    pub fn new(choice: Vec<AssessmentChoice>) -> Self {
         Self {
-            occurrence: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
-            incident_category: ::std::default::Default::default(),
+            occurrence: None,
+            restriction: None,
+            observable_id: None,
+            incident_category: Default::default(),
             choice,
-            counter: ::std::default::Default::default(),
-            mitigating_factor: ::std::default::Default::default(),
-            cause: ::std::default::Default::default(),
-            confidence: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            counter: Default::default(),
+            mitigating_factor: Default::default(),
+            cause: Default::default(),
+            confidence: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Assessment {
+impl<'a> rt::FromXml<'a> for Assessment {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut occurrence = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut occurrence = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "occurrence" if attr.ns == 0 => {
-                    occurrence = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    occurrence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -694,14 +649,14 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut incident_category = ::std::vec::Vec::new();
+        let mut incident_category = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentCategory") => {
-                    incident_category.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    incident_category.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -711,10 +666,10 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
             }
         }
         incident_category.shrink_to_fit();
-        let mut choice = ::std::vec::Vec::new();
+        let mut choice = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(c) if AssessmentChoice::starts(r, &c) => {
+                Some(c) if AssessmentChoice::starts(r, &c) => {
                     choice.push(AssessmentChoice::read(r, el, c, &mut cur)?);
                 }
                 other => {
@@ -724,18 +679,16 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
             }
         }
         if choice.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "SystemImpact"),
             );
         }
         choice.shrink_to_fit();
-        let mut counter = ::std::vec::Vec::new();
+        let mut counter = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
-                    counter.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -745,14 +698,14 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
             }
         }
         counter.shrink_to_fit();
-        let mut mitigating_factor = ::std::vec::Vec::new();
+        let mut mitigating_factor = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "MitigatingFactor") => {
-                    mitigating_factor.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    mitigating_factor.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -762,13 +715,11 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
             }
         }
         mitigating_factor.shrink_to_fit();
-        let mut cause = ::std::vec::Vec::new();
+        let mut cause = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Cause") => {
-                    cause.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Cause") => {
+                    cause.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -779,25 +730,23 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
         }
         cause.shrink_to_fit();
         let confidence = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -807,10 +756,10 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             occurrence,
             restriction,
             observable_id,
@@ -824,25 +773,25 @@ impl<'a> crate::rt::FromXml<'a> for Assessment {
         })
     }
 }
-impl crate::rt::ToXml for Assessment {
+impl rt::ToXml for Assessment {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.occurrence {
-            w.attribute("", "occurrence", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.occurrence {
+            w.attribute("", "occurrence", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.incident_category {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -853,15 +802,10 @@ impl crate::rt::ToXml for Assessment {
             v.write(w)?;
         }
         for v in &self.counter {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Counter",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Counter")?;
         }
         for v in &self.mitigating_factor {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -869,18 +813,13 @@ impl crate::rt::ToXml for Assessment {
             )?;
         }
         for v in &self.cause {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Cause")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Cause")?;
         }
-        if let ::std::option::Option::Some(v) = &self.confidence {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Confidence",
-            )?;
+        if let Some(v) = &self.confidence {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -894,19 +833,19 @@ impl crate::rt::ToXml for Assessment {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssessmentChoice {
     /// Element `SystemImpact`.
-    SystemImpact(::std::boxed::Box<SystemImpact>),
+    SystemImpact(Box<SystemImpact>),
     /// Element `BusinessImpact`.
-    BusinessImpact(::std::boxed::Box<BusinessImpactType>),
+    BusinessImpact(Box<BusinessImpactType>),
     /// Element `TimeImpact`.
-    TimeImpact(::std::boxed::Box<TimeImpact>),
+    TimeImpact(Box<TimeImpact>),
     /// Element `MonetaryImpact`.
-    MonetaryImpact(::std::boxed::Box<MonetaryImpact>),
+    MonetaryImpact(Box<MonetaryImpact>),
     /// Element `IntendedImpact`.
-    IntendedImpact(::std::boxed::Box<BusinessImpactType>),
+    IntendedImpact(Box<BusinessImpactType>),
 }
 impl AssessmentChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "SystemImpact")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpact")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "TimeImpact")
@@ -915,98 +854,88 @@ impl AssessmentChoice {
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SystemImpact") {
-            let v = Self::SystemImpact(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::SystemImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpact") {
-            let v = Self::BusinessImpact(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::BusinessImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "TimeImpact") {
-            let v = Self::TimeImpact(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::TimeImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "MonetaryImpact") {
-            let v = Self::MonetaryImpact(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::MonetaryImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IntendedImpact") {
-            let v = Self::IntendedImpact(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::IntendedImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::SystemImpact(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "SystemImpact",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::BusinessImpact(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "BusinessImpact",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::TimeImpact(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "TimeImpact",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::MonetaryImpact(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "MonetaryImpact",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::IntendedImpact(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "IntendedImpact",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -1028,16 +957,12 @@ impl AssessmentOccurrence {
         }
     }
 }
-impl crate::rt::SimpleValue for AssessmentOccurrence {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for AssessmentOccurrence {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "actual" => ::std::result::Result::Ok(Self::Actual),
-            "potential" => ::std::result::Result::Ok(Self::Potential),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "actual, potential"),
-                )
-            }
+            "actual" => Ok(Self::Actual),
+            "potential" => Ok(Self::Potential),
+            other => Err(format!("{other:?} is not one of: {}", "actual, potential")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -1048,39 +973,39 @@ impl crate::rt::SimpleValue for AssessmentOccurrence {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttackPhase {
     /// 0 or more `AttackPhaseID`.
-    pub attack_phase_id: ::std::vec::Vec<::std::string::String>,
+    pub attack_phase_id: Vec<String>,
     /// 1 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl AttackPhase {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(url: ::std::vec::Vec<::std::string::String>) -> Self {
+    pub fn new(url: Vec<String>) -> Self {
         Self {
-            attack_phase_id: ::std::default::Default::default(),
+            attack_phase_id: Default::default(),
             url,
-            description: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for AttackPhase {
+impl<'a> rt::FromXml<'a> for AttackPhase {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut attack_phase_id = ::std::vec::Vec::new();
+        let mut attack_phase_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AttackPhaseID") => {
-                    attack_phase_id.push(crate::rt::glue::read_simple(r, &c)?);
+                    attack_phase_id.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1090,13 +1015,11 @@ impl<'a> crate::rt::FromXml<'a> for AttackPhase {
             }
         }
         attack_phase_id.shrink_to_fit();
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1106,18 +1029,16 @@ impl<'a> crate::rt::FromXml<'a> for AttackPhase {
             }
         }
         if url.is_empty() {
-            return ::std::result::Result::Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-            );
+            return Err(r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "URL"));
         }
         url.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1127,13 +1048,13 @@ impl<'a> crate::rt::FromXml<'a> for AttackPhase {
             }
         }
         description.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1143,10 +1064,10 @@ impl<'a> crate::rt::FromXml<'a> for AttackPhase {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             attack_phase_id,
             url,
             description,
@@ -1154,16 +1075,16 @@ impl<'a> crate::rt::FromXml<'a> for AttackPhase {
         })
     }
 }
-impl crate::rt::ToXml for AttackPhase {
+impl rt::ToXml for AttackPhase {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         for v in &self.attack_phase_id {
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "AttackPhaseID",
@@ -1171,23 +1092,13 @@ impl crate::rt::ToXml for AttackPhase {
             )?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -1203,74 +1114,66 @@ pub struct BulkObservable {
     /// Attribute `type`.
     pub type_: BulkobservableTypeType,
     /// Attribute `ext-type`.
-    pub ext_type: ::std::option::Option<::std::string::String>,
+    pub ext_type: Option<String>,
     /// Optional `BulkObservableFormat`.
-    pub bulk_observable_format: ::std::option::Option<BulkObservableFormat>,
+    pub bulk_observable_format: Option<BulkObservableFormat>,
     /// Required `BulkObservableList`.
-    pub bulk_observable_list: crate::rt::AnyElement,
+    pub bulk_observable_list: rt::AnyElement,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl BulkObservable {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(
         type_: BulkobservableTypeType,
-        bulk_observable_list: crate::rt::AnyElement,
+        bulk_observable_list: rt::AnyElement,
     ) -> Self {
         Self {
             type_,
-            ext_type: ::std::option::Option::None,
-            bulk_observable_format: ::std::default::Default::default(),
+            ext_type: None,
+            bulk_observable_format: Default::default(),
             bulk_observable_list,
-            additional_data: ::std::default::Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for BulkObservable {
+impl<'a> rt::FromXml<'a> for BulkObservable {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => {
-                    ext_type = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ext_type = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let type_ = match type_ {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "type"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
         };
         let mut cur = r.next_child(el)?;
         let bulk_observable_format = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r
                 .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "BulkObservableFormat") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let bulk_observable_list = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "BulkObservableList") => {
                 let v = r.read_any(&c)?;
@@ -1278,7 +1181,7 @@ impl<'a> crate::rt::FromXml<'a> for BulkObservable {
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1288,13 +1191,13 @@ impl<'a> crate::rt::FromXml<'a> for BulkObservable {
                 );
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1304,10 +1207,10 @@ impl<'a> crate::rt::FromXml<'a> for BulkObservable {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             type_,
             ext_type,
             bulk_observable_format,
@@ -1316,20 +1219,20 @@ impl<'a> crate::rt::FromXml<'a> for BulkObservable {
         })
     }
 }
-impl crate::rt::ToXml for BulkObservable {
+impl rt::ToXml for BulkObservable {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "type", &crate::rt::SimpleValue::to_xml(&self.type_))?;
-        if let ::std::option::Option::Some(v) = &self.ext_type {
-            w.attribute("", "ext-type", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "type", &rt::SimpleValue::to_xml(&self.type_))?;
+        if let Some(v) = &self.ext_type {
+            w.attribute("", "ext-type", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.bulk_observable_format {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.bulk_observable_format {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -1341,7 +1244,7 @@ impl crate::rt::ToXml for BulkObservable {
             v.write(w)?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -1355,51 +1258,49 @@ impl crate::rt::ToXml for BulkObservable {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkObservableFormat {
     /// Optional `Hash`.
-    pub hash: ::std::option::Option<Hash>,
+    pub hash: Option<Hash>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl BulkObservableFormat {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            hash: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            hash: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl ::std::default::Default for BulkObservableFormat {
+impl Default for BulkObservableFormat {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for BulkObservableFormat {
+impl<'a> rt::FromXml<'a> for BulkObservableFormat {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let hash = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Hash") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Hash") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1409,25 +1310,25 @@ impl<'a> crate::rt::FromXml<'a> for BulkObservableFormat {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { hash, additional_data })
+        Ok(Self { hash, additional_data })
     }
 }
-impl crate::rt::ToXml for BulkObservableFormat {
+impl rt::ToXml for BulkObservableFormat {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.hash {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Hash")?;
+        if let Some(v) = &self.hash {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Hash")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -1529,43 +1430,39 @@ impl BulkobservableTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for BulkobservableTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for BulkobservableTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "asn" => ::std::result::Result::Ok(Self::Asn),
-            "atm" => ::std::result::Result::Ok(Self::Atm),
-            "e-mail" => ::std::result::Result::Ok(Self::EMail),
-            "ipv4-addr" => ::std::result::Result::Ok(Self::Ipv4Addr),
-            "ipv4-net" => ::std::result::Result::Ok(Self::Ipv4Net),
-            "ipv4-net-mask" => ::std::result::Result::Ok(Self::Ipv4NetMask),
-            "ipv6-addr" => ::std::result::Result::Ok(Self::Ipv6Addr),
-            "ipv6-net" => ::std::result::Result::Ok(Self::Ipv6Net),
-            "ipv6-net-mask" => ::std::result::Result::Ok(Self::Ipv6NetMask),
-            "mac" => ::std::result::Result::Ok(Self::Mac),
-            "site-uri" => ::std::result::Result::Ok(Self::SiteUri),
-            "domain-name" => ::std::result::Result::Ok(Self::DomainName),
-            "domain-to-ipv4" => ::std::result::Result::Ok(Self::DomainToIpv4),
-            "domain-to-ipv6" => ::std::result::Result::Ok(Self::DomainToIpv6),
-            "domain-to-ipv4-timestamp" => {
-                ::std::result::Result::Ok(Self::DomainToIpv4Timestamp)
-            }
-            "domain-to-ipv6-timestamp" => {
-                ::std::result::Result::Ok(Self::DomainToIpv6Timestamp)
-            }
-            "ipv4-port" => ::std::result::Result::Ok(Self::Ipv4Port),
-            "ipv6-port" => ::std::result::Result::Ok(Self::Ipv6Port),
-            "windows-reg-key" => ::std::result::Result::Ok(Self::WindowsRegKey),
-            "file-hash" => ::std::result::Result::Ok(Self::FileHash),
-            "email-x-mailer" => ::std::result::Result::Ok(Self::EmailXMailer),
-            "email-subject" => ::std::result::Result::Ok(Self::EmailSubject),
-            "http-user-agent" => ::std::result::Result::Ok(Self::HttpUserAgent),
-            "http-request-uri" => ::std::result::Result::Ok(Self::HttpRequestUri),
-            "mutex" => ::std::result::Result::Ok(Self::Mutex),
-            "file-path" => ::std::result::Result::Ok(Self::FilePath),
-            "user-name" => ::std::result::Result::Ok(Self::UserName),
+            "asn" => Ok(Self::Asn),
+            "atm" => Ok(Self::Atm),
+            "e-mail" => Ok(Self::EMail),
+            "ipv4-addr" => Ok(Self::Ipv4Addr),
+            "ipv4-net" => Ok(Self::Ipv4Net),
+            "ipv4-net-mask" => Ok(Self::Ipv4NetMask),
+            "ipv6-addr" => Ok(Self::Ipv6Addr),
+            "ipv6-net" => Ok(Self::Ipv6Net),
+            "ipv6-net-mask" => Ok(Self::Ipv6NetMask),
+            "mac" => Ok(Self::Mac),
+            "site-uri" => Ok(Self::SiteUri),
+            "domain-name" => Ok(Self::DomainName),
+            "domain-to-ipv4" => Ok(Self::DomainToIpv4),
+            "domain-to-ipv6" => Ok(Self::DomainToIpv6),
+            "domain-to-ipv4-timestamp" => Ok(Self::DomainToIpv4Timestamp),
+            "domain-to-ipv6-timestamp" => Ok(Self::DomainToIpv6Timestamp),
+            "ipv4-port" => Ok(Self::Ipv4Port),
+            "ipv6-port" => Ok(Self::Ipv6Port),
+            "windows-reg-key" => Ok(Self::WindowsRegKey),
+            "file-hash" => Ok(Self::FileHash),
+            "email-x-mailer" => Ok(Self::EmailXMailer),
+            "email-subject" => Ok(Self::EmailSubject),
+            "http-user-agent" => Ok(Self::HttpUserAgent),
+            "http-request-uri" => Ok(Self::HttpRequestUri),
+            "mutex" => Ok(Self::Mutex),
+            "file-path" => Ok(Self::FilePath),
+            "user-name" => Ok(Self::UserName),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "asn, atm, e-mail, ipv4-addr, ipv4-net, ipv4-net-mask, ipv6-addr, ipv6-net, ipv6-net-mask, mac, site-uri, domain-name, domain-to-ipv4, domain-to-ipv6, domain-to-ipv4-timestamp, domain-to-ipv6-timestamp, ipv4-port, ipv6-port, windows-reg-key, file-hash, email-x-mailer, email-subject, http-user-agent, http-request-uri, mutex, file-path, user-name"
                     ),
@@ -1581,19 +1478,19 @@ impl crate::rt::SimpleValue for BulkobservableTypeType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BusinessImpactType {
     /// Attribute `severity` (with `ext-severity` carried by its `Ext` variant).
-    pub severity: ::std::option::Option<BusinessimpactSeverityType>,
+    pub severity: Option<BusinessimpactSeverityType>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: ::std::option::Option<BusinessimpactTypeType>,
+    pub type_: Option<BusinessimpactTypeType>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl BusinessImpactType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            severity: ::std::option::Option::None,
-            type_: ::std::option::Option::None,
-            description: ::std::default::Default::default(),
+            severity: None,
+            type_: None,
+            description: Default::default(),
         }
     }
     /// `type`, or its schema default `unknown` when absent.
@@ -1601,57 +1498,43 @@ impl BusinessImpactType {
         self.type_.clone().unwrap_or(BusinessimpactTypeType::Unknown)
     }
 }
-impl ::std::default::Default for BusinessImpactType {
+impl Default for BusinessImpactType {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for BusinessImpactType {
+impl<'a> rt::FromXml<'a> for BusinessImpactType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut severity = ::std::option::Option::None;
-        let mut ext_severity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut severity = None;
+        let mut ext_severity: Option<String> = None;
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-severity" if attr.ns == 0 => {
-                    ext_severity = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_severity = Some(attr.value.into_owned());
                 }
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let severity = crate::rt::glue::pair_ext(
-            r,
-            el,
-            severity,
-            ext_severity,
-            "severity",
-        )?;
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let severity = rt::glue::pair_ext(r, el, severity, ext_severity, "severity")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let mut cur = r.next_child(el)?;
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1661,37 +1544,32 @@ impl<'a> crate::rt::FromXml<'a> for BusinessImpactType {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             severity,
             type_,
             description,
         })
     }
 }
-impl crate::rt::ToXml for BusinessImpactType {
+impl rt::ToXml for BusinessImpactType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.severity {
-            crate::rt::glue::write_ext_attr(w, "severity", "ext-severity", v)?;
+        if let Some(v) = &self.severity {
+            rt::glue::write_ext_attr(w, "severity", "ext-severity", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            crate::rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        if let Some(v) = &self.type_ {
+            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -1710,7 +1588,7 @@ pub enum BusinessimpactSeverityType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl BusinessimpactSeverityType {
     /// The value as written in XML.
@@ -1725,20 +1603,18 @@ impl BusinessimpactSeverityType {
         }
     }
 }
-impl crate::rt::SimpleValue for BusinessimpactSeverityType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for BusinessimpactSeverityType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "none" => ::std::result::Result::Ok(Self::None),
-            "low" => ::std::result::Result::Ok(Self::Low),
-            "medium" => ::std::result::Result::Ok(Self::Medium),
-            "high" => ::std::result::Result::Ok(Self::High),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "none" => Ok(Self::None),
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "none, low, medium, high, unknown, ext-value"
                     ),
@@ -1750,14 +1626,14 @@ impl crate::rt::SimpleValue for BusinessimpactSeverityType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for BusinessimpactSeverityType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for BusinessimpactSeverityType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -1791,7 +1667,7 @@ pub enum BusinessimpactTypeType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl BusinessimpactTypeType {
     /// The value as written in XML.
@@ -1814,28 +1690,26 @@ impl BusinessimpactTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for BusinessimpactTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for BusinessimpactTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "breach-proprietary" => ::std::result::Result::Ok(Self::BreachProprietary),
-            "breach-privacy" => ::std::result::Result::Ok(Self::BreachPrivacy),
-            "breach-credential" => ::std::result::Result::Ok(Self::BreachCredential),
-            "loss-of-integrity" => ::std::result::Result::Ok(Self::LossOfIntegrity),
-            "loss-of-service" => ::std::result::Result::Ok(Self::LossOfService),
-            "theft-financial" => ::std::result::Result::Ok(Self::TheftFinancial),
-            "theft-service" => ::std::result::Result::Ok(Self::TheftService),
-            "degraded-reputation" => ::std::result::Result::Ok(Self::DegradedReputation),
-            "asset-damage" => ::std::result::Result::Ok(Self::AssetDamage),
-            "asset-manipulation" => ::std::result::Result::Ok(Self::AssetManipulation),
-            "legal" => ::std::result::Result::Ok(Self::Legal),
-            "extortion" => ::std::result::Result::Ok(Self::Extortion),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "breach-proprietary" => Ok(Self::BreachProprietary),
+            "breach-privacy" => Ok(Self::BreachPrivacy),
+            "breach-credential" => Ok(Self::BreachCredential),
+            "loss-of-integrity" => Ok(Self::LossOfIntegrity),
+            "loss-of-service" => Ok(Self::LossOfService),
+            "theft-financial" => Ok(Self::TheftFinancial),
+            "theft-service" => Ok(Self::TheftService),
+            "degraded-reputation" => Ok(Self::DegradedReputation),
+            "asset-damage" => Ok(Self::AssetDamage),
+            "asset-manipulation" => Ok(Self::AssetManipulation),
+            "legal" => Ok(Self::Legal),
+            "extortion" => Ok(Self::Extortion),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "breach-proprietary, breach-privacy, breach-credential, loss-of-integrity, loss-of-service, theft-financial, theft-service, degraded-reputation, asset-damage, asset-manipulation, legal, extortion, unknown, ext-value"
                     ),
@@ -1847,14 +1721,14 @@ impl crate::rt::SimpleValue for BusinessimpactTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for BusinessimpactTypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for BusinessimpactTypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -1862,56 +1736,52 @@ impl crate::rt::glue::ExtEnum for BusinessimpactTypeType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Campaign {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 0 or more `CampaignID`.
-    pub campaign_id: ::std::vec::Vec<::std::string::String>,
+    pub campaign_id: Vec<String>,
     /// 0 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Campaign {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            campaign_id: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            restriction: None,
+            campaign_id: Default::default(),
+            url: Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl ::std::default::Default for Campaign {
+impl Default for Campaign {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Campaign {
+impl<'a> rt::FromXml<'a> for Campaign {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -1919,13 +1789,13 @@ impl<'a> crate::rt::FromXml<'a> for Campaign {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut campaign_id = ::std::vec::Vec::new();
+        let mut campaign_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "CampaignID") => {
-                    campaign_id.push(crate::rt::glue::read_simple(r, &c)?);
+                    campaign_id.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1935,13 +1805,11 @@ impl<'a> crate::rt::FromXml<'a> for Campaign {
             }
         }
         campaign_id.shrink_to_fit();
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1951,13 +1819,13 @@ impl<'a> crate::rt::FromXml<'a> for Campaign {
             }
         }
         url.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1967,13 +1835,13 @@ impl<'a> crate::rt::FromXml<'a> for Campaign {
             }
         }
         description.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1983,10 +1851,10 @@ impl<'a> crate::rt::FromXml<'a> for Campaign {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             campaign_id,
             url,
@@ -1995,19 +1863,19 @@ impl<'a> crate::rt::FromXml<'a> for Campaign {
         })
     }
 }
-impl crate::rt::ToXml for Campaign {
+impl rt::ToXml for Campaign {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.campaign_id {
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "CampaignID",
@@ -2015,23 +1883,13 @@ impl crate::rt::ToXml for Campaign {
             )?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -2045,49 +1903,45 @@ impl crate::rt::ToXml for Campaign {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Required `X509Data`.
     pub x509_data: super::xmldsig::X509DataType,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl Certificate {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(x509_data: super::xmldsig::X509DataType) -> Self {
         Self {
-            observable_id: ::std::option::Option::None,
+            observable_id: None,
             x509_data,
-            description: ::std::default::Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Certificate {
+impl<'a> rt::FromXml<'a> for Certificate {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let x509_data = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Data") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Data") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2097,13 +1951,13 @@ impl<'a> crate::rt::FromXml<'a> for Certificate {
                 );
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2113,43 +1967,33 @@ impl<'a> crate::rt::FromXml<'a> for Certificate {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             observable_id,
             x509_data,
             description,
         })
     }
 }
-impl crate::rt::ToXml for Certificate {
+impl rt::ToXml for Certificate {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.x509_data;
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "X509Data",
-            )?;
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "X509Data")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -2158,51 +2002,45 @@ impl crate::rt::ToXml for Certificate {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CertificateData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// 1 or more `Certificate`.
-    pub certificate: ::std::vec::Vec<Certificate>,
+    pub certificate: Vec<Certificate>,
 }
 impl CertificateData {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(certificate: ::std::vec::Vec<Certificate>) -> Self {
+    pub fn new(certificate: Vec<Certificate>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            restriction: None,
+            observable_id: None,
             certificate,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for CertificateData {
+impl<'a> rt::FromXml<'a> for CertificateData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -2210,13 +2048,13 @@ impl<'a> crate::rt::FromXml<'a> for CertificateData {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut certificate = ::std::vec::Vec::new();
+        let mut certificate = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate") => {
-                    certificate.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    certificate.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2226,42 +2064,37 @@ impl<'a> crate::rt::FromXml<'a> for CertificateData {
             }
         }
         if certificate.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate"),
             );
         }
         certificate.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             observable_id,
             certificate,
         })
     }
 }
-impl crate::rt::ToXml for CertificateData {
+impl rt::ToXml for CertificateData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.certificate {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Certificate",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate")?;
         }
         w.end_element()
     }
@@ -2278,48 +2111,44 @@ impl Confidence {
         Self { rating }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Confidence {
+impl<'a> rt::FromXml<'a> for Confidence {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut rating = ::std::option::Option::None;
-        let mut ext_rating: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut rating = None;
+        let mut ext_rating: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "rating" if attr.ns == 0 => {
-                    rating = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    rating = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-rating" if attr.ns == 0 => {
-                    ext_rating = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_rating = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let rating = crate::rt::glue::pair_ext(r, el, rating, ext_rating, "rating")?;
+        let rating = rt::glue::pair_ext(r, el, rating, ext_rating, "rating")?;
         let rating = match rating {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "rating"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "rating")),
         };
-        if let ::std::option::Option::Some(c) = r.next_child(el)? {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = r.next_child(el)? {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { rating })
+        Ok(Self { rating })
     }
 }
-impl crate::rt::ToXml for Confidence {
+impl rt::ToXml for Confidence {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "rating", "ext-rating", &self.rating)?;
+        rt::glue::write_ext_attr(w, "rating", "ext-rating", &self.rating)?;
         w.end_element()
     }
 }
@@ -2337,7 +2166,7 @@ pub enum ConfidenceRatingType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl ConfidenceRatingType {
     /// The value as written in XML.
@@ -2352,20 +2181,18 @@ impl ConfidenceRatingType {
         }
     }
 }
-impl crate::rt::SimpleValue for ConfidenceRatingType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ConfidenceRatingType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "low" => ::std::result::Result::Ok(Self::Low),
-            "medium" => ::std::result::Result::Ok(Self::Medium),
-            "high" => ::std::result::Result::Ok(Self::High),
-            "numeric" => ::std::result::Result::Ok(Self::Numeric),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            "numeric" => Ok(Self::Numeric),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "low, medium, high, numeric, unknown, ext-value"
                     ),
@@ -2377,14 +2204,14 @@ impl crate::rt::SimpleValue for ConfidenceRatingType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for ConfidenceRatingType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for ConfidenceRatingType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -2396,27 +2223,27 @@ pub struct Contact {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: ContactTypeType,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 0 or more `ContactName`.
-    pub contact_name: ::std::vec::Vec<MlStringType>,
+    pub contact_name: Vec<MlStringType>,
     /// 0 or more `ContactTitle`.
-    pub contact_title: ::std::vec::Vec<MlStringType>,
+    pub contact_title: Vec<MlStringType>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `RegistryHandle`.
-    pub registry_handle: ::std::vec::Vec<RegistryHandle>,
+    pub registry_handle: Vec<RegistryHandle>,
     /// 0 or more `PostalAddress`.
-    pub postal_address: ::std::vec::Vec<PostalAddress>,
+    pub postal_address: Vec<PostalAddress>,
     /// 0 or more `Email`.
-    pub email: ::std::vec::Vec<Email>,
+    pub email: Vec<Email>,
     /// 0 or more `Telephone`.
-    pub telephone: ::std::vec::Vec<Telephone>,
+    pub telephone: Vec<Telephone>,
     /// Optional `Timezone`.
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// 0 or more `Contact`.
-    pub contact: ::std::vec::Vec<Contact>,
+    pub contact: Vec<Contact>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Contact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2424,77 +2251,57 @@ impl Contact {
         Self {
             role,
             type_,
-            restriction: ::std::option::Option::None,
-            contact_name: ::std::default::Default::default(),
-            contact_title: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            registry_handle: ::std::default::Default::default(),
-            postal_address: ::std::default::Default::default(),
-            email: ::std::default::Default::default(),
-            telephone: ::std::default::Default::default(),
-            timezone: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            restriction: None,
+            contact_name: Default::default(),
+            contact_title: Default::default(),
+            description: Default::default(),
+            registry_handle: Default::default(),
+            postal_address: Default::default(),
+            email: Default::default(),
+            telephone: Default::default(),
+            timezone: Default::default(),
+            contact: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Contact {
+impl<'a> rt::FromXml<'a> for Contact {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut role = ::std::option::Option::None;
-        let mut ext_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut role = None;
+        let mut ext_role: Option<String> = None;
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "role" if attr.ns == 0 => {
-                    role = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-role" if attr.ns == 0 => {
-                    ext_role = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
+                "role" if attr.ns == 0 => role = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-role" if attr.ns == 0 => ext_role = Some(attr.value.into_owned()),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let role = crate::rt::glue::pair_ext(r, el, role, ext_role, "role")?;
+        let role = rt::glue::pair_ext(r, el, role, ext_role, "role")?;
         let role = match role {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "role"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "role")),
         };
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let type_ = match type_ {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "type"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
         };
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -2502,13 +2309,13 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut contact_name = ::std::vec::Vec::new();
+        let mut contact_name = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ContactName") => {
-                    contact_name.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    contact_name.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2518,13 +2325,13 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         contact_name.shrink_to_fit();
-        let mut contact_title = ::std::vec::Vec::new();
+        let mut contact_title = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ContactTitle") => {
-                    contact_title.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    contact_title.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2534,13 +2341,13 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         contact_title.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2550,13 +2357,13 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         description.shrink_to_fit();
-        let mut registry_handle = ::std::vec::Vec::new();
+        let mut registry_handle = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle") => {
-                    registry_handle.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    registry_handle.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2566,13 +2373,13 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         registry_handle.shrink_to_fit();
-        let mut postal_address = ::std::vec::Vec::new();
+        let mut postal_address = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress") => {
-                    postal_address.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    postal_address.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2582,13 +2389,11 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         postal_address.shrink_to_fit();
-        let mut email = ::std::vec::Vec::new();
+        let mut email = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Email") => {
-                    email.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Email") => {
+                    email.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2598,13 +2403,11 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         email.shrink_to_fit();
-        let mut telephone = ::std::vec::Vec::new();
+        let mut telephone = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Telephone") => {
-                    telephone.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Telephone") => {
+                    telephone.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2615,25 +2418,21 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
         }
         telephone.shrink_to_fit();
         let timezone = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Timezone") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Timezone") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut contact = ::std::vec::Vec::new();
+        let mut contact = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
-                    contact.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2643,13 +2442,13 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         contact.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2659,10 +2458,10 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             role,
             type_,
             restriction,
@@ -2679,45 +2478,30 @@ impl<'a> crate::rt::FromXml<'a> for Contact {
         })
     }
 }
-impl crate::rt::ToXml for Contact {
+impl rt::ToXml for Contact {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "role", "ext-role", &self.role)?;
-        crate::rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        rt::glue::write_ext_attr(w, "role", "ext-role", &self.role)?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.contact_name {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ContactName",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ContactName")?;
         }
         for v in &self.contact_title {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ContactTitle",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ContactTitle")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.registry_handle {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -2725,7 +2509,7 @@ impl crate::rt::ToXml for Contact {
             )?;
         }
         for v in &self.postal_address {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -2733,18 +2517,13 @@ impl crate::rt::ToXml for Contact {
             )?;
         }
         for v in &self.email {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Email")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Email")?;
         }
         for v in &self.telephone {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Telephone",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Telephone")?;
         }
-        if let ::std::option::Option::Some(v) = &self.timezone {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.timezone {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "Timezone",
@@ -2752,15 +2531,10 @@ impl crate::rt::ToXml for Contact {
             )?;
         }
         for v in &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Contact",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -2808,7 +2582,7 @@ pub enum ContactRoleType {
     /// `victim-notified`
     VictimNotified,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl ContactRoleType {
     /// The value as written in XML.
@@ -2835,32 +2609,30 @@ impl ContactRoleType {
         }
     }
 }
-impl crate::rt::SimpleValue for ContactRoleType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ContactRoleType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "creator" => ::std::result::Result::Ok(Self::Creator),
-            "reporter" => ::std::result::Result::Ok(Self::Reporter),
-            "admin" => ::std::result::Result::Ok(Self::Admin),
-            "tech" => ::std::result::Result::Ok(Self::Tech),
-            "provider" => ::std::result::Result::Ok(Self::Provider),
-            "user" => ::std::result::Result::Ok(Self::User),
-            "billing" => ::std::result::Result::Ok(Self::Billing),
-            "legal" => ::std::result::Result::Ok(Self::Legal),
-            "abuse" => ::std::result::Result::Ok(Self::Abuse),
-            "irt" => ::std::result::Result::Ok(Self::Irt),
-            "cc" => ::std::result::Result::Ok(Self::Cc),
-            "cc-irt" => ::std::result::Result::Ok(Self::CcIrt),
-            "leo" => ::std::result::Result::Ok(Self::Leo),
-            "vendor" => ::std::result::Result::Ok(Self::Vendor),
-            "vendor-services" => ::std::result::Result::Ok(Self::VendorServices),
-            "victim" => ::std::result::Result::Ok(Self::Victim),
-            "victim-notified" => ::std::result::Result::Ok(Self::VictimNotified),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "creator" => Ok(Self::Creator),
+            "reporter" => Ok(Self::Reporter),
+            "admin" => Ok(Self::Admin),
+            "tech" => Ok(Self::Tech),
+            "provider" => Ok(Self::Provider),
+            "user" => Ok(Self::User),
+            "billing" => Ok(Self::Billing),
+            "legal" => Ok(Self::Legal),
+            "abuse" => Ok(Self::Abuse),
+            "irt" => Ok(Self::Irt),
+            "cc" => Ok(Self::Cc),
+            "cc-irt" => Ok(Self::CcIrt),
+            "leo" => Ok(Self::Leo),
+            "vendor" => Ok(Self::Vendor),
+            "vendor-services" => Ok(Self::VendorServices),
+            "victim" => Ok(Self::Victim),
+            "victim-notified" => Ok(Self::VictimNotified),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "creator, reporter, admin, tech, provider, user, billing, legal, abuse, irt, cc, cc-irt, leo, vendor, vendor-services, victim, victim-notified, ext-value"
                     ),
@@ -2872,14 +2644,14 @@ impl crate::rt::SimpleValue for ContactRoleType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for ContactRoleType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for ContactRoleType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -2891,7 +2663,7 @@ pub enum ContactTypeType {
     /// `organization`
     Organization,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl ContactTypeType {
     /// The value as written in XML.
@@ -2903,17 +2675,15 @@ impl ContactTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for ContactTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for ContactTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "person" => ::std::result::Result::Ok(Self::Person),
-            "organization" => ::std::result::Result::Ok(Self::Organization),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "person" => Ok(Self::Person),
+            "organization" => Ok(Self::Organization),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}", "person, organization, ext-value"
                     ),
                 )
@@ -2924,14 +2694,14 @@ impl crate::rt::SimpleValue for ContactTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for ContactTypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for ContactTypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -2943,9 +2713,9 @@ pub struct Counter {
     /// Attribute `unit` (with `ext-unit` carried by its `Ext` variant).
     pub unit: CounterUnitType,
     /// Attribute `meaning`.
-    pub meaning: ::std::option::Option<::std::string::String>,
+    pub meaning: Option<String>,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
-    pub duration: ::std::option::Option<DurationType>,
+    pub duration: Option<DurationType>,
     /// Text content.
     pub value: f32,
 }
@@ -2955,81 +2725,55 @@ impl Counter {
         Self {
             type_,
             unit,
-            meaning: ::std::option::Option::None,
-            duration: ::std::option::Option::None,
+            meaning: None,
+            duration: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Counter {
+impl<'a> rt::FromXml<'a> for Counter {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut unit = ::std::option::Option::None;
-        let mut ext_unit: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut meaning = ::std::option::Option::None;
-        let mut duration = ::std::option::Option::None;
-        let mut ext_duration: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut unit = None;
+        let mut ext_unit: Option<String> = None;
+        let mut meaning = None;
+        let mut duration = None;
+        let mut ext_duration: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                "unit" if attr.ns == 0 => {
-                    unit = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-unit" if attr.ns == 0 => {
-                    ext_unit = ::std::option::Option::Some(attr.value.into_owned());
-                }
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                "unit" if attr.ns == 0 => unit = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-unit" if attr.ns == 0 => ext_unit = Some(attr.value.into_owned()),
                 "meaning" if attr.ns == 0 => {
-                    meaning = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "duration" if attr.ns == 0 => {
-                    duration = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    duration = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-duration" if attr.ns == 0 => {
-                    ext_duration = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_duration = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let type_ = match type_ {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "type"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
         };
-        let unit = crate::rt::glue::pair_ext(r, el, unit, ext_unit, "unit")?;
+        let unit = rt::glue::pair_ext(r, el, unit, ext_unit, "unit")?;
         let unit = match unit {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "unit"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "unit")),
         };
-        let duration = crate::rt::glue::pair_ext(
-            r,
-            el,
-            duration,
-            ext_duration,
-            "duration",
-        )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             type_,
             unit,
             meaning,
@@ -3038,23 +2782,23 @@ impl<'a> crate::rt::FromXml<'a> for Counter {
         })
     }
 }
-impl crate::rt::ToXml for Counter {
+impl rt::ToXml for Counter {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        crate::rt::glue::write_ext_attr(w, "unit", "ext-unit", &self.unit)?;
-        if let ::std::option::Option::Some(v) = &self.meaning {
-            w.attribute("", "meaning", &crate::rt::SimpleValue::to_xml(v))?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        rt::glue::write_ext_attr(w, "unit", "ext-unit", &self.unit)?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.duration {
-            crate::rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        if let Some(v) = &self.duration {
+            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -3068,7 +2812,7 @@ pub enum CounterTypeType {
     /// `average`
     Average,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl CounterTypeType {
     /// The value as written in XML.
@@ -3081,18 +2825,16 @@ impl CounterTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for CounterTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for CounterTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "counter" => ::std::result::Result::Ok(Self::Counter),
-            "rate" => ::std::result::Result::Ok(Self::Rate),
-            "average" => ::std::result::Result::Ok(Self::Average),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "counter" => Ok(Self::Counter),
+            "rate" => Ok(Self::Rate),
+            "average" => Ok(Self::Average),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "counter, rate, average, ext-value"
                     ),
@@ -3104,14 +2846,14 @@ impl crate::rt::SimpleValue for CounterTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for CounterTypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for CounterTypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -3141,7 +2883,7 @@ pub enum CounterUnitType {
     /// `organization`
     Organization,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl CounterUnitType {
     /// The value as written in XML.
@@ -3162,26 +2904,24 @@ impl CounterUnitType {
         }
     }
 }
-impl crate::rt::SimpleValue for CounterUnitType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for CounterUnitType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "byte" => ::std::result::Result::Ok(Self::Byte),
-            "mbit" => ::std::result::Result::Ok(Self::Mbit),
-            "packet" => ::std::result::Result::Ok(Self::Packet),
-            "flow" => ::std::result::Result::Ok(Self::Flow),
-            "session" => ::std::result::Result::Ok(Self::Session),
-            "event" => ::std::result::Result::Ok(Self::Event),
-            "alert" => ::std::result::Result::Ok(Self::Alert),
-            "message" => ::std::result::Result::Ok(Self::Message),
-            "host" => ::std::result::Result::Ok(Self::Host),
-            "site" => ::std::result::Result::Ok(Self::Site),
-            "organization" => ::std::result::Result::Ok(Self::Organization),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "byte" => Ok(Self::Byte),
+            "mbit" => Ok(Self::Mbit),
+            "packet" => Ok(Self::Packet),
+            "flow" => Ok(Self::Flow),
+            "session" => Ok(Self::Session),
+            "event" => Ok(Self::Event),
+            "alert" => Ok(Self::Alert),
+            "message" => Ok(Self::Message),
+            "host" => Ok(Self::Host),
+            "site" => Ok(Self::Site),
+            "organization" => Ok(Self::Organization),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "byte, mbit, packet, flow, session, event, alert, message, host, site, organization, ext-value"
                     ),
@@ -3193,14 +2933,14 @@ impl crate::rt::SimpleValue for CounterUnitType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for CounterUnitType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for CounterUnitType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -3208,57 +2948,51 @@ impl crate::rt::glue::ExtEnum for CounterUnitType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectionPattern {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Required `Application`.
     pub application: SoftwareType,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `DetectionConfiguration`.
-    pub detection_configuration: ::std::vec::Vec<::std::string::String>,
+    pub detection_configuration: Vec<String>,
 }
 impl DetectionPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(application: SoftwareType) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            restriction: None,
+            observable_id: None,
             application,
-            description: ::std::default::Default::default(),
-            detection_configuration: ::std::default::Default::default(),
+            description: Default::default(),
+            detection_configuration: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for DetectionPattern {
+impl<'a> rt::FromXml<'a> for DetectionPattern {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -3267,15 +3001,13 @@ impl<'a> crate::rt::FromXml<'a> for DetectionPattern {
         )?;
         let mut cur = r.next_child(el)?;
         let application = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -3285,13 +3017,13 @@ impl<'a> crate::rt::FromXml<'a> for DetectionPattern {
                 );
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3301,10 +3033,10 @@ impl<'a> crate::rt::FromXml<'a> for DetectionPattern {
             }
         }
         description.shrink_to_fit();
-        let mut detection_configuration = ::std::vec::Vec::new();
+        let mut detection_configuration = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(
@@ -3312,7 +3044,7 @@ impl<'a> crate::rt::FromXml<'a> for DetectionPattern {
                         "urn:ietf:params:xml:ns:iodef-2.0",
                         "DetectionConfiguration",
                     ) => {
-                    detection_configuration.push(crate::rt::glue::read_simple(r, &c)?);
+                    detection_configuration.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3322,10 +3054,10 @@ impl<'a> crate::rt::FromXml<'a> for DetectionPattern {
             }
         }
         detection_configuration.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             observable_id,
             application,
@@ -3334,39 +3066,29 @@ impl<'a> crate::rt::FromXml<'a> for DetectionPattern {
         })
     }
 }
-impl crate::rt::ToXml for DetectionPattern {
+impl rt::ToXml for DetectionPattern {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.application;
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Application",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.detection_configuration {
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "DetectionConfiguration",
@@ -3380,25 +3102,25 @@ impl crate::rt::ToXml for DetectionPattern {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discovery {
     /// Attribute `source` (with `ext-source` carried by its `Ext` variant).
-    pub source: ::std::option::Option<DiscoverySourceType>,
+    pub source: Option<DiscoverySourceType>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `Contact`.
-    pub contact: ::std::vec::Vec<Contact>,
+    pub contact: Vec<Contact>,
     /// 0 or more `DetectionPattern`.
-    pub detection_pattern: ::std::vec::Vec<DetectionPattern>,
+    pub detection_pattern: Vec<DetectionPattern>,
 }
 impl Discovery {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            source: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
-            description: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
-            detection_pattern: ::std::default::Default::default(),
+            source: None,
+            restriction: None,
+            description: Default::default(),
+            contact: Default::default(),
+            detection_pattern: Default::default(),
         }
     }
     /// `source`, or its schema default `unknown` when absent.
@@ -3406,45 +3128,39 @@ impl Discovery {
         self.source.clone().unwrap_or(DiscoverySourceType::Unknown)
     }
 }
-impl ::std::default::Default for Discovery {
+impl Default for Discovery {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Discovery {
+impl<'a> rt::FromXml<'a> for Discovery {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut source = ::std::option::Option::None;
-        let mut ext_source: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut source = None;
+        let mut ext_source: Option<String> = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "source" if attr.ns == 0 => {
-                    source = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    source = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-source" if attr.ns == 0 => {
-                    ext_source = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_source = Some(attr.value.into_owned());
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let source = crate::rt::glue::pair_ext(r, el, source, ext_source, "source")?;
-        let restriction = crate::rt::glue::pair_ext(
+        let source = rt::glue::pair_ext(r, el, source, ext_source, "source")?;
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -3452,13 +3168,13 @@ impl<'a> crate::rt::FromXml<'a> for Discovery {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3468,13 +3184,11 @@ impl<'a> crate::rt::FromXml<'a> for Discovery {
             }
         }
         description.shrink_to_fit();
-        let mut contact = ::std::vec::Vec::new();
+        let mut contact = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
-                    contact.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3484,14 +3198,14 @@ impl<'a> crate::rt::FromXml<'a> for Discovery {
             }
         }
         contact.shrink_to_fit();
-        let mut detection_pattern = ::std::vec::Vec::new();
+        let mut detection_pattern = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern") => {
-                    detection_pattern.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    detection_pattern.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3501,10 +3215,10 @@ impl<'a> crate::rt::FromXml<'a> for Discovery {
             }
         }
         detection_pattern.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             source,
             restriction,
             description,
@@ -3513,38 +3227,28 @@ impl<'a> crate::rt::FromXml<'a> for Discovery {
         })
     }
 }
-impl crate::rt::ToXml for Discovery {
+impl rt::ToXml for Discovery {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.source {
-            crate::rt::glue::write_ext_attr(w, "source", "ext-source", v)?;
+        if let Some(v) = &self.source {
+            rt::glue::write_ext_attr(w, "source", "ext-source", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Contact",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
         }
         for v in &self.detection_pattern {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -3596,7 +3300,7 @@ pub enum DiscoverySourceType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl DiscoverySourceType {
     /// The value as written in XML.
@@ -3625,40 +3329,32 @@ impl DiscoverySourceType {
         }
     }
 }
-impl crate::rt::SimpleValue for DiscoverySourceType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for DiscoverySourceType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "nidps" => ::std::result::Result::Ok(Self::Nidps),
-            "hips" => ::std::result::Result::Ok(Self::Hips),
-            "siem" => ::std::result::Result::Ok(Self::Siem),
-            "av" => ::std::result::Result::Ok(Self::Av),
-            "third-party-monitoring" => {
-                ::std::result::Result::Ok(Self::ThirdPartyMonitoring)
-            }
-            "incident" => ::std::result::Result::Ok(Self::Incident),
-            "os-log" => ::std::result::Result::Ok(Self::OsLog),
-            "application-log" => ::std::result::Result::Ok(Self::ApplicationLog),
-            "device-log" => ::std::result::Result::Ok(Self::DeviceLog),
-            "network-flow" => ::std::result::Result::Ok(Self::NetworkFlow),
-            "passive-dns" => ::std::result::Result::Ok(Self::PassiveDns),
-            "investigation" => ::std::result::Result::Ok(Self::Investigation),
-            "audit" => ::std::result::Result::Ok(Self::Audit),
-            "internal-notification" => {
-                ::std::result::Result::Ok(Self::InternalNotification)
-            }
-            "external-notification" => {
-                ::std::result::Result::Ok(Self::ExternalNotification)
-            }
-            "leo" => ::std::result::Result::Ok(Self::Leo),
-            "partner" => ::std::result::Result::Ok(Self::Partner),
-            "actor" => ::std::result::Result::Ok(Self::Actor),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "nidps" => Ok(Self::Nidps),
+            "hips" => Ok(Self::Hips),
+            "siem" => Ok(Self::Siem),
+            "av" => Ok(Self::Av),
+            "third-party-monitoring" => Ok(Self::ThirdPartyMonitoring),
+            "incident" => Ok(Self::Incident),
+            "os-log" => Ok(Self::OsLog),
+            "application-log" => Ok(Self::ApplicationLog),
+            "device-log" => Ok(Self::DeviceLog),
+            "network-flow" => Ok(Self::NetworkFlow),
+            "passive-dns" => Ok(Self::PassiveDns),
+            "investigation" => Ok(Self::Investigation),
+            "audit" => Ok(Self::Audit),
+            "internal-notification" => Ok(Self::InternalNotification),
+            "external-notification" => Ok(Self::ExternalNotification),
+            "leo" => Ok(Self::Leo),
+            "partner" => Ok(Self::Partner),
+            "actor" => Ok(Self::Actor),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "nidps, hips, siem, av, third-party-monitoring, incident, os-log, application-log, device-log, network-flow, passive-dns, investigation, audit, internal-notification, external-notification, leo, partner, actor, unknown, ext-value"
                     ),
@@ -3670,14 +3366,14 @@ impl crate::rt::SimpleValue for DiscoverySourceType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for DiscoverySourceType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for DiscoverySourceType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -3693,19 +3389,19 @@ impl DomainContacts {
         Self { choice }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for DomainContacts {
+impl<'a> rt::FromXml<'a> for DomainContacts {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if DomainContactsChoice::starts(r, &c) => {
+            Some(c) if DomainContactsChoice::starts(r, &c) => {
                 DomainContactsChoice::read(r, el, c, &mut cur)?
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -3715,16 +3411,16 @@ impl<'a> crate::rt::FromXml<'a> for DomainContacts {
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { choice })
+        Ok(Self { choice })
     }
 }
-impl crate::rt::ToXml for DomainContacts {
+impl rt::ToXml for DomainContacts {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -3740,37 +3436,37 @@ impl crate::rt::ToXml for DomainContacts {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DomainContactsChoice {
     /// Element `SameDomainContact`.
-    SameDomainContact(::std::string::String),
+    SameDomainContact(String),
     /// Consecutive `Contact` elements.
-    Contact(::std::vec::Vec<Contact>),
+    Contact(Vec<Contact>),
 }
 impl DomainContactsChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "SameDomainContact")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SameDomainContact") {
-            let v = Self::SameDomainContact(crate::rt::glue::read_simple(r, &c)?);
+            let v = Self::SameDomainContact(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -3780,35 +3476,35 @@ impl DomainContactsChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::Contact(items));
+            return Ok(Self::Contact(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::SameDomainContact(v) => {
-                crate::rt::glue::write_simple(
+                rt::glue::write_simple(
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "SameDomainContact",
                     v,
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Contact(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-2.0",
                         "Contact",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -3817,91 +3513,81 @@ impl DomainContactsChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainData {
     /// Attribute `system-status` (with `ext-system-status` carried by its `Ext` variant).
-    pub system_status: ::std::option::Option<DomaindataSystemStatusType>,
+    pub system_status: Option<DomaindataSystemStatusType>,
     /// Attribute `domain-status` (with `ext-domain-status` carried by its `Ext` variant).
-    pub domain_status: ::std::option::Option<DomaindataDomainStatusType>,
+    pub domain_status: Option<DomaindataDomainStatusType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Required `Name`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Optional `DateDomainWasChecked`.
-    pub date_domain_was_checked: ::std::option::Option<crate::rt::DateTime>,
+    pub date_domain_was_checked: Option<rt::DateTime>,
     /// Optional `RegistrationDate`.
-    pub registration_date: ::std::option::Option<crate::rt::DateTime>,
+    pub registration_date: Option<rt::DateTime>,
     /// Optional `ExpirationDate`.
-    pub expiration_date: ::std::option::Option<crate::rt::DateTime>,
+    pub expiration_date: Option<rt::DateTime>,
     /// 0 or more `RelatedDNS`.
-    pub related_dns: ::std::vec::Vec<ExtensionType>,
+    pub related_dns: Vec<ExtensionType>,
     /// 0 or more `Nameservers`.
-    pub nameservers: ::std::vec::Vec<Nameservers>,
+    pub nameservers: Vec<Nameservers>,
     /// Optional `DomainContacts`.
-    pub domain_contacts: ::std::option::Option<DomainContacts>,
+    pub domain_contacts: Option<DomainContacts>,
 }
 impl DomainData {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
-            system_status: ::std::option::Option::None,
-            domain_status: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            system_status: None,
+            domain_status: None,
+            observable_id: None,
             name,
-            date_domain_was_checked: ::std::default::Default::default(),
-            registration_date: ::std::default::Default::default(),
-            expiration_date: ::std::default::Default::default(),
-            related_dns: ::std::default::Default::default(),
-            nameservers: ::std::default::Default::default(),
-            domain_contacts: ::std::default::Default::default(),
+            date_domain_was_checked: Default::default(),
+            registration_date: Default::default(),
+            expiration_date: Default::default(),
+            related_dns: Default::default(),
+            nameservers: Default::default(),
+            domain_contacts: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for DomainData {
+impl<'a> rt::FromXml<'a> for DomainData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut system_status = ::std::option::Option::None;
-        let mut ext_system_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut domain_status = ::std::option::Option::None;
-        let mut ext_domain_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut system_status = None;
+        let mut ext_system_status: Option<String> = None;
+        let mut domain_status = None;
+        let mut ext_domain_status: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "system-status" if attr.ns == 0 => {
-                    system_status = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    system_status = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-system-status" if attr.ns == 0 => {
-                    ext_system_status = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_system_status = Some(attr.value.into_owned());
                 }
                 "domain-status" if attr.ns == 0 => {
-                    domain_status = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    domain_status = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-domain-status" if attr.ns == 0 => {
-                    ext_domain_status = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_domain_status = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let system_status = crate::rt::glue::pair_ext(
+        let system_status = rt::glue::pair_ext(
             r,
             el,
             system_status,
             ext_system_status,
             "system-status",
         )?;
-        let domain_status = crate::rt::glue::pair_ext(
+        let domain_status = rt::glue::pair_ext(
             r,
             el,
             domain_status,
@@ -3910,66 +3596,64 @@ impl<'a> crate::rt::FromXml<'a> for DomainData {
         )?;
         let mut cur = r.next_child(el)?;
         let name = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Name") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Name") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Name"),
                 );
             }
         };
         let date_domain_was_checked = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r
                 .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateDomainWasChecked") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let registration_date = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RegistrationDate") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let expiration_date = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ExpirationDate") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut related_dns = ::std::vec::Vec::new();
+        let mut related_dns = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RelatedDNS") => {
-                    related_dns.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    related_dns.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3979,13 +3663,13 @@ impl<'a> crate::rt::FromXml<'a> for DomainData {
             }
         }
         related_dns.shrink_to_fit();
-        let mut nameservers = ::std::vec::Vec::new();
+        let mut nameservers = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Nameservers") => {
-                    nameservers.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    nameservers.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -3996,22 +3680,22 @@ impl<'a> crate::rt::FromXml<'a> for DomainData {
         }
         nameservers.shrink_to_fit();
         let domain_contacts = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainContacts") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             system_status,
             domain_status,
             observable_id,
@@ -4025,50 +3709,45 @@ impl<'a> crate::rt::FromXml<'a> for DomainData {
         })
     }
 }
-impl crate::rt::ToXml for DomainData {
+impl rt::ToXml for DomainData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.system_status {
-            crate::rt::glue::write_ext_attr(w, "system-status", "ext-system-status", v)?;
+        if let Some(v) = &self.system_status {
+            rt::glue::write_ext_attr(w, "system-status", "ext-system-status", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.domain_status {
-            crate::rt::glue::write_ext_attr(w, "domain-status", "ext-domain-status", v)?;
+        if let Some(v) = &self.domain_status {
+            rt::glue::write_ext_attr(w, "domain-status", "ext-domain-status", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.name;
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Name",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Name", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.date_domain_was_checked {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.date_domain_was_checked {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "DateDomainWasChecked",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.registration_date {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.registration_date {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "RegistrationDate",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.expiration_date {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.expiration_date {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "ExpirationDate",
@@ -4076,23 +3755,13 @@ impl crate::rt::ToXml for DomainData {
             )?;
         }
         for v in &self.related_dns {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RelatedDNS",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RelatedDNS")?;
         }
         for v in &self.nameservers {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Nameservers",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Nameservers")?;
         }
-        if let ::std::option::Option::Some(v) = &self.domain_contacts {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.domain_contacts {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -4126,7 +3795,7 @@ pub enum DomaindataDomainStatusType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl DomaindataDomainStatusType {
     /// The value as written in XML.
@@ -4146,25 +3815,23 @@ impl DomaindataDomainStatusType {
         }
     }
 }
-impl crate::rt::SimpleValue for DomaindataDomainStatusType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for DomaindataDomainStatusType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "reservedDelegation" => ::std::result::Result::Ok(Self::ReservedDelegation),
-            "assignedAndActive" => ::std::result::Result::Ok(Self::AssignedAndActive),
-            "assignedAndInactive" => ::std::result::Result::Ok(Self::AssignedAndInactive),
-            "assignedAndOnHold" => ::std::result::Result::Ok(Self::AssignedAndOnHold),
-            "revoked" => ::std::result::Result::Ok(Self::Revoked),
-            "transferPending" => ::std::result::Result::Ok(Self::TransferPending),
-            "registryLock" => ::std::result::Result::Ok(Self::RegistryLock),
-            "registrarLock" => ::std::result::Result::Ok(Self::RegistrarLock),
-            "other" => ::std::result::Result::Ok(Self::Other),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "reservedDelegation" => Ok(Self::ReservedDelegation),
+            "assignedAndActive" => Ok(Self::AssignedAndActive),
+            "assignedAndInactive" => Ok(Self::AssignedAndInactive),
+            "assignedAndOnHold" => Ok(Self::AssignedAndOnHold),
+            "revoked" => Ok(Self::Revoked),
+            "transferPending" => Ok(Self::TransferPending),
+            "registryLock" => Ok(Self::RegistryLock),
+            "registrarLock" => Ok(Self::RegistrarLock),
+            "other" => Ok(Self::Other),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "reservedDelegation, assignedAndActive, assignedAndInactive, assignedAndOnHold, revoked, transferPending, registryLock, registrarLock, other, unknown, ext-value"
                     ),
@@ -4176,14 +3843,14 @@ impl crate::rt::SimpleValue for DomaindataDomainStatusType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for DomaindataDomainStatusType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for DomaindataDomainStatusType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -4201,7 +3868,7 @@ pub enum DomaindataSystemStatusType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl DomaindataSystemStatusType {
     /// The value as written in XML.
@@ -4216,20 +3883,18 @@ impl DomaindataSystemStatusType {
         }
     }
 }
-impl crate::rt::SimpleValue for DomaindataSystemStatusType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for DomaindataSystemStatusType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "spoofed" => ::std::result::Result::Ok(Self::Spoofed),
-            "fraudulent" => ::std::result::Result::Ok(Self::Fraudulent),
-            "innocent-hacked" => ::std::result::Result::Ok(Self::InnocentHacked),
-            "innocent-hijacked" => ::std::result::Result::Ok(Self::InnocentHijacked),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "spoofed" => Ok(Self::Spoofed),
+            "fraudulent" => Ok(Self::Fraudulent),
+            "innocent-hacked" => Ok(Self::InnocentHacked),
+            "innocent-hijacked" => Ok(Self::InnocentHijacked),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "spoofed, fraudulent, innocent-hacked, innocent-hijacked, unknown, ext-value"
                     ),
@@ -4241,14 +3906,14 @@ impl crate::rt::SimpleValue for DomaindataSystemStatusType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for DomaindataSystemStatusType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for DomaindataSystemStatusType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -4296,7 +3961,7 @@ pub enum DtypeType {
     /// `xml`
     Xml,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl DtypeType {
     /// The value as written in XML.
@@ -4326,35 +3991,33 @@ impl DtypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for DtypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for DtypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "boolean" => ::std::result::Result::Ok(Self::Boolean),
-            "byte" => ::std::result::Result::Ok(Self::Byte),
-            "bytes" => ::std::result::Result::Ok(Self::Bytes),
-            "character" => ::std::result::Result::Ok(Self::Character),
-            "date-time" => ::std::result::Result::Ok(Self::DateTime),
-            "integer" => ::std::result::Result::Ok(Self::Integer),
-            "ntpstamp" => ::std::result::Result::Ok(Self::Ntpstamp),
-            "portlist" => ::std::result::Result::Ok(Self::Portlist),
-            "real" => ::std::result::Result::Ok(Self::Real),
-            "string" => ::std::result::Result::Ok(Self::String),
-            "file" => ::std::result::Result::Ok(Self::File),
-            "path" => ::std::result::Result::Ok(Self::Path),
-            "frame" => ::std::result::Result::Ok(Self::Frame),
-            "packet" => ::std::result::Result::Ok(Self::Packet),
-            "ipv4-packet" => ::std::result::Result::Ok(Self::Ipv4Packet),
-            "ipv6-packet" => ::std::result::Result::Ok(Self::Ipv6Packet),
-            "url" => ::std::result::Result::Ok(Self::Url),
-            "csv" => ::std::result::Result::Ok(Self::Csv),
-            "winreg" => ::std::result::Result::Ok(Self::Winreg),
-            "xml" => ::std::result::Result::Ok(Self::Xml),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "boolean" => Ok(Self::Boolean),
+            "byte" => Ok(Self::Byte),
+            "bytes" => Ok(Self::Bytes),
+            "character" => Ok(Self::Character),
+            "date-time" => Ok(Self::DateTime),
+            "integer" => Ok(Self::Integer),
+            "ntpstamp" => Ok(Self::Ntpstamp),
+            "portlist" => Ok(Self::Portlist),
+            "real" => Ok(Self::Real),
+            "string" => Ok(Self::String),
+            "file" => Ok(Self::File),
+            "path" => Ok(Self::Path),
+            "frame" => Ok(Self::Frame),
+            "packet" => Ok(Self::Packet),
+            "ipv4-packet" => Ok(Self::Ipv4Packet),
+            "ipv6-packet" => Ok(Self::Ipv6Packet),
+            "url" => Ok(Self::Url),
+            "csv" => Ok(Self::Csv),
+            "winreg" => Ok(Self::Winreg),
+            "xml" => Ok(Self::Xml),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "boolean, byte, bytes, character, date-time, integer, ntpstamp, portlist, real, string, file, path, frame, packet, ipv4-packet, ipv6-packet, url, csv, winreg, xml, ext-value"
                     ),
@@ -4366,14 +4029,14 @@ impl crate::rt::SimpleValue for DtypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for DtypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for DtypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -4395,7 +4058,7 @@ pub enum DurationType {
     /// `year`
     Year,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl DurationType {
     /// The value as written in XML.
@@ -4412,22 +4075,20 @@ impl DurationType {
         }
     }
 }
-impl crate::rt::SimpleValue for DurationType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for DurationType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "second" => ::std::result::Result::Ok(Self::Second),
-            "minute" => ::std::result::Result::Ok(Self::Minute),
-            "hour" => ::std::result::Result::Ok(Self::Hour),
-            "day" => ::std::result::Result::Ok(Self::Day),
-            "month" => ::std::result::Result::Ok(Self::Month),
-            "quarter" => ::std::result::Result::Ok(Self::Quarter),
-            "year" => ::std::result::Result::Ok(Self::Year),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "second" => Ok(Self::Second),
+            "minute" => Ok(Self::Minute),
+            "hour" => Ok(Self::Hour),
+            "day" => Ok(Self::Day),
+            "month" => Ok(Self::Month),
+            "quarter" => Ok(Self::Quarter),
+            "year" => Ok(Self::Year),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "second, minute, hour, day, month, quarter, year, ext-value"
                     ),
@@ -4439,14 +4100,14 @@ impl crate::rt::SimpleValue for DurationType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for DurationType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for DurationType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -4454,65 +4115,57 @@ impl crate::rt::glue::ExtEnum for DurationType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Email {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: ::std::option::Option<EmailTypeType>,
+    pub type_: Option<EmailTypeType>,
     /// Required `EmailTo`.
-    pub email_to: ::std::string::String,
+    pub email_to: String,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl Email {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(email_to: ::std::string::String) -> Self {
+    pub fn new(email_to: String) -> Self {
         Self {
-            type_: ::std::option::Option::None,
+            type_: None,
             email_to,
-            description: ::std::default::Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Email {
+impl<'a> rt::FromXml<'a> for Email {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let mut cur = r.next_child(el)?;
         let email_to = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo"),
                 );
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4522,43 +4175,33 @@ impl<'a> crate::rt::FromXml<'a> for Email {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             type_,
             email_to,
             description,
         })
     }
 }
-impl crate::rt::ToXml for Email {
+impl rt::ToXml for Email {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            crate::rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        if let Some(v) = &self.type_ {
+            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
         }
         {
             let v = &self.email_to;
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailTo",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -4567,75 +4210,71 @@ impl crate::rt::ToXml for Email {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailData {
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// 0 or more `EmailTo`.
-    pub email_to: ::std::vec::Vec<::std::string::String>,
+    pub email_to: Vec<String>,
     /// Optional `EmailFrom`.
-    pub email_from: ::std::option::Option<::std::string::String>,
+    pub email_from: Option<String>,
     /// Optional `EmailSubject`.
-    pub email_subject: ::std::option::Option<::std::string::String>,
+    pub email_subject: Option<String>,
     /// Optional `EmailX-Mailer`.
-    pub email_x_mailer: ::std::option::Option<::std::string::String>,
+    pub email_x_mailer: Option<String>,
     /// 0 or more `EmailHeaderField`.
-    pub email_header_field: ::std::vec::Vec<ExtensionType>,
+    pub email_header_field: Vec<ExtensionType>,
     /// Optional `EmailHeaders`.
-    pub email_headers: ::std::option::Option<::std::string::String>,
+    pub email_headers: Option<String>,
     /// Optional `EmailBody`.
-    pub email_body: ::std::option::Option<::std::string::String>,
+    pub email_body: Option<String>,
     /// Optional `EmailMessage`.
-    pub email_message: ::std::option::Option<::std::string::String>,
+    pub email_message: Option<String>,
     /// 0 or more `HashData`.
-    pub hash_data: ::std::vec::Vec<HashData>,
+    pub hash_data: Vec<HashData>,
     /// 0 or more `SignatureData`.
-    pub signature_data: ::std::vec::Vec<SignatureData>,
+    pub signature_data: Vec<SignatureData>,
 }
 impl EmailData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            observable_id: ::std::option::Option::None,
-            email_to: ::std::default::Default::default(),
-            email_from: ::std::default::Default::default(),
-            email_subject: ::std::default::Default::default(),
-            email_x_mailer: ::std::default::Default::default(),
-            email_header_field: ::std::default::Default::default(),
-            email_headers: ::std::default::Default::default(),
-            email_body: ::std::default::Default::default(),
-            email_message: ::std::default::Default::default(),
-            hash_data: ::std::default::Default::default(),
-            signature_data: ::std::default::Default::default(),
+            observable_id: None,
+            email_to: Default::default(),
+            email_from: Default::default(),
+            email_subject: Default::default(),
+            email_x_mailer: Default::default(),
+            email_header_field: Default::default(),
+            email_headers: Default::default(),
+            email_body: Default::default(),
+            email_message: Default::default(),
+            hash_data: Default::default(),
+            signature_data: Default::default(),
         }
     }
 }
-impl ::std::default::Default for EmailData {
+impl Default for EmailData {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for EmailData {
+impl<'a> rt::FromXml<'a> for EmailData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut email_to = ::std::vec::Vec::new();
+        let mut email_to = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
-                    email_to.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
+                    email_to.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4646,52 +4285,46 @@ impl<'a> crate::rt::FromXml<'a> for EmailData {
         }
         email_to.shrink_to_fit();
         let email_from = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailFrom") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailFrom") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let email_subject = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailSubject") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailSubject") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let email_x_mailer = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailX-Mailer") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailX-Mailer") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut email_header_field = ::std::vec::Vec::new();
+        let mut email_header_field = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaderField") => {
-                    email_header_field.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    email_header_field.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4702,51 +4335,43 @@ impl<'a> crate::rt::FromXml<'a> for EmailData {
         }
         email_header_field.shrink_to_fit();
         let email_headers = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaders") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaders") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let email_body = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailBody") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailBody") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let email_message = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailMessage") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailMessage") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut hash_data = ::std::vec::Vec::new();
+        let mut hash_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashData") => {
-                    hash_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashData") => {
+                    hash_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4756,13 +4381,13 @@ impl<'a> crate::rt::FromXml<'a> for EmailData {
             }
         }
         hash_data.shrink_to_fit();
-        let mut signature_data = ::std::vec::Vec::new();
+        let mut signature_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SignatureData") => {
-                    signature_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    signature_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -4772,10 +4397,10 @@ impl<'a> crate::rt::FromXml<'a> for EmailData {
             }
         }
         signature_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             observable_id,
             email_to,
             email_from,
@@ -4790,43 +4415,38 @@ impl<'a> crate::rt::FromXml<'a> for EmailData {
         })
     }
 }
-impl crate::rt::ToXml for EmailData {
+impl rt::ToXml for EmailData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.email_to {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailTo",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.email_from {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.email_from {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "EmailFrom",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.email_subject {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.email_subject {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "EmailSubject",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.email_x_mailer {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.email_x_mailer {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "EmailX-Mailer",
@@ -4834,31 +4454,31 @@ impl crate::rt::ToXml for EmailData {
             )?;
         }
         for v in &self.email_header_field {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "EmailHeaderField",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.email_headers {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.email_headers {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "EmailHeaders",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.email_body {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.email_body {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "EmailBody",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.email_message {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.email_message {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "EmailMessage",
@@ -4866,15 +4486,10 @@ impl crate::rt::ToXml for EmailData {
             )?;
         }
         for v in &self.hash_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "HashData",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HashData")?;
         }
         for v in &self.signature_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -4892,7 +4507,7 @@ pub enum EmailTypeType {
     /// `hotline`
     Hotline,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl EmailTypeType {
     /// The value as written in XML.
@@ -4904,20 +4519,14 @@ impl EmailTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for EmailTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for EmailTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "direct" => ::std::result::Result::Ok(Self::Direct),
-            "hotline" => ::std::result::Result::Ok(Self::Hotline),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "direct" => Ok(Self::Direct),
+            "hotline" => Ok(Self::Hotline),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
-                        "{other:?} is not one of: {}", "direct, hotline, ext-value"
-                    ),
-                )
+                Err(format!("{other:?} is not one of: {}", "direct, hotline, ext-value"))
             }
         }
     }
@@ -4925,14 +4534,14 @@ impl crate::rt::SimpleValue for EmailTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for EmailTypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for EmailTypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -4940,98 +4549,92 @@ impl crate::rt::glue::ExtEnum for EmailTypeType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// Optional `DetectTime`.
-    pub detect_time: ::std::option::Option<crate::rt::DateTime>,
+    pub detect_time: Option<rt::DateTime>,
     /// Optional `StartTime`.
-    pub start_time: ::std::option::Option<crate::rt::DateTime>,
+    pub start_time: Option<rt::DateTime>,
     /// Optional `EndTime`.
-    pub end_time: ::std::option::Option<crate::rt::DateTime>,
+    pub end_time: Option<rt::DateTime>,
     /// Optional `RecoveryTime`.
-    pub recovery_time: ::std::option::Option<crate::rt::DateTime>,
+    pub recovery_time: Option<rt::DateTime>,
     /// Optional `ReportTime`.
-    pub report_time: ::std::option::Option<crate::rt::DateTime>,
+    pub report_time: Option<rt::DateTime>,
     /// 0 or more `Contact`.
-    pub contact: ::std::vec::Vec<Contact>,
+    pub contact: Vec<Contact>,
     /// 0 or more `Discovery`.
-    pub discovery: ::std::vec::Vec<Discovery>,
+    pub discovery: Vec<Discovery>,
     /// Optional `Assessment`.
-    pub assessment: ::std::option::Option<Assessment>,
+    pub assessment: Option<Assessment>,
     /// 0 or more `Method`.
-    pub method: ::std::vec::Vec<Method>,
+    pub method: Vec<Method>,
     /// 0 or more `Flow`.
-    pub flow: ::std::vec::Vec<Flow>,
+    pub flow: Vec<Flow>,
     /// 0 or more `Expectation`.
-    pub expectation: ::std::vec::Vec<Expectation>,
+    pub expectation: Vec<Expectation>,
     /// Optional `Record`.
-    pub record: ::std::option::Option<Record>,
+    pub record: Option<Record>,
     /// 0 or more `EventData`.
-    pub event_data: ::std::vec::Vec<EventData>,
+    pub event_data: Vec<EventData>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl EventData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
-            description: ::std::default::Default::default(),
-            detect_time: ::std::default::Default::default(),
-            start_time: ::std::default::Default::default(),
-            end_time: ::std::default::Default::default(),
-            recovery_time: ::std::default::Default::default(),
-            report_time: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
-            discovery: ::std::default::Default::default(),
-            assessment: ::std::default::Default::default(),
-            method: ::std::default::Default::default(),
-            flow: ::std::default::Default::default(),
-            expectation: ::std::default::Default::default(),
-            record: ::std::default::Default::default(),
-            event_data: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            restriction: None,
+            observable_id: None,
+            description: Default::default(),
+            detect_time: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            recovery_time: Default::default(),
+            report_time: Default::default(),
+            contact: Default::default(),
+            discovery: Default::default(),
+            assessment: Default::default(),
+            method: Default::default(),
+            flow: Default::default(),
+            expectation: Default::default(),
+            record: Default::default(),
+            event_data: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl ::std::default::Default for EventData {
+impl Default for EventData {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for EventData {
+impl<'a> rt::FromXml<'a> for EventData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -5039,13 +4642,13 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5056,77 +4659,65 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
         }
         description.shrink_to_fit();
         let detect_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let start_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let end_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let recovery_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let report_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ReportTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ReportTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut contact = ::std::vec::Vec::new();
+        let mut contact = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
-                    contact.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5136,13 +4727,11 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         contact.shrink_to_fit();
-        let mut discovery = ::std::vec::Vec::new();
+        let mut discovery = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery") => {
-                    discovery.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery") => {
+                    discovery.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5153,25 +4742,21 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
         }
         discovery.shrink_to_fit();
         let assessment = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut method = ::std::vec::Vec::new();
+        let mut method = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Method") => {
-                    method.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Method") => {
+                    method.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5181,13 +4766,11 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         method.shrink_to_fit();
-        let mut flow = ::std::vec::Vec::new();
+        let mut flow = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Flow") => {
-                    flow.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Flow") => {
+                    flow.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5197,13 +4780,13 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         flow.shrink_to_fit();
-        let mut expectation = ::std::vec::Vec::new();
+        let mut expectation = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Expectation") => {
-                    expectation.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    expectation.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5214,25 +4797,21 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
         }
         expectation.shrink_to_fit();
         let record = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Record") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Record") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut event_data = ::std::vec::Vec::new();
+        let mut event_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData") => {
-                    event_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData") => {
+                    event_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5242,13 +4821,13 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         event_data.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5258,10 +4837,10 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             observable_id,
             description,
@@ -5282,62 +4861,52 @@ impl<'a> crate::rt::FromXml<'a> for EventData {
         })
     }
 }
-impl crate::rt::ToXml for EventData {
+impl rt::ToXml for EventData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
-        if let ::std::option::Option::Some(v) = &self.detect_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.detect_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "DetectTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.start_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "StartTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.end_time {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EndTime",
-                v,
-            )?;
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.recovery_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.recovery_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "RecoveryTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.report_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.report_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "ReportTime",
@@ -5345,66 +4914,31 @@ impl crate::rt::ToXml for EventData {
             )?;
         }
         for v in &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Contact",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
         }
         for v in &self.discovery {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Discovery",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery")?;
         }
-        if let ::std::option::Option::Some(v) = &self.assessment {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Assessment",
-            )?;
+        if let Some(v) = &self.assessment {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment")?;
         }
         for v in &self.method {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Method",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Method")?;
         }
         for v in &self.flow {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Flow")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Flow")?;
         }
         for v in &self.expectation {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Expectation",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Expectation")?;
         }
-        if let ::std::option::Option::Some(v) = &self.record {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Record",
-            )?;
+        if let Some(v) = &self.record {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Record")?;
         }
         for v in &self.event_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EventData",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "EventData")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -5418,37 +4952,37 @@ impl crate::rt::ToXml for EventData {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
-    pub action: ::std::option::Option<ActionType>,
+    pub action: Option<ActionType>,
     /// Attribute `severity`.
-    pub severity: ::std::option::Option<SeverityType>,
+    pub severity: Option<SeverityType>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `DefinedCOA`.
-    pub defined_coa: ::std::vec::Vec<::std::string::String>,
+    pub defined_coa: Vec<String>,
     /// Optional `StartTime`.
-    pub start_time: ::std::option::Option<crate::rt::DateTime>,
+    pub start_time: Option<rt::DateTime>,
     /// Optional `EndTime`.
-    pub end_time: ::std::option::Option<crate::rt::DateTime>,
+    pub end_time: Option<rt::DateTime>,
     /// Optional `Contact`.
-    pub contact: ::std::option::Option<Contact>,
+    pub contact: Option<Contact>,
 }
 impl Expectation {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            action: ::std::option::Option::None,
-            severity: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
-            description: ::std::default::Default::default(),
-            defined_coa: ::std::default::Default::default(),
-            start_time: ::std::default::Default::default(),
-            end_time: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
+            action: None,
+            severity: None,
+            restriction: None,
+            observable_id: None,
+            description: Default::default(),
+            defined_coa: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            contact: Default::default(),
         }
     }
     /// `action`, or its schema default `other` when absent.
@@ -5456,57 +4990,47 @@ impl Expectation {
         self.action.clone().unwrap_or(ActionType::Other)
     }
 }
-impl ::std::default::Default for Expectation {
+impl Default for Expectation {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Expectation {
+impl<'a> rt::FromXml<'a> for Expectation {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut action = ::std::option::Option::None;
-        let mut ext_action: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut severity = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut action = None;
+        let mut ext_action: Option<String> = None;
+        let mut severity = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "action" if attr.ns == 0 => {
-                    action = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    action = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-action" if attr.ns == 0 => {
-                    ext_action = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_action = Some(attr.value.into_owned());
                 }
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let action = crate::rt::glue::pair_ext(r, el, action, ext_action, "action")?;
-        let restriction = crate::rt::glue::pair_ext(
+        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -5514,13 +5038,13 @@ impl<'a> crate::rt::FromXml<'a> for Expectation {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5530,13 +5054,13 @@ impl<'a> crate::rt::FromXml<'a> for Expectation {
             }
         }
         description.shrink_to_fit();
-        let mut defined_coa = ::std::vec::Vec::new();
+        let mut defined_coa = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DefinedCOA") => {
-                    defined_coa.push(crate::rt::glue::read_simple(r, &c)?);
+                    defined_coa.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5547,48 +5071,42 @@ impl<'a> crate::rt::FromXml<'a> for Expectation {
         }
         defined_coa.shrink_to_fit();
         let start_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let end_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let contact = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             action,
             severity,
             restriction,
@@ -5601,65 +5119,50 @@ impl<'a> crate::rt::FromXml<'a> for Expectation {
         })
     }
 }
-impl crate::rt::ToXml for Expectation {
+impl rt::ToXml for Expectation {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.action {
-            crate::rt::glue::write_ext_attr(w, "action", "ext-action", v)?;
+        if let Some(v) = &self.action {
+            rt::glue::write_ext_attr(w, "action", "ext-action", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.severity {
-            w.attribute("", "severity", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.defined_coa {
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "DefinedCOA",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.start_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "StartTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.end_time {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EndTime",
-                v,
-            )?;
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Contact",
-            )?;
+        if let Some(v) = &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
         }
         w.end_element()
     }
@@ -5668,98 +5171,76 @@ impl crate::rt::ToXml for Expectation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtensionType {
     /// Attribute `name`.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Attribute `dtype` (with `ext-dtype` carried by its `Ext` variant).
     pub dtype: DtypeType,
     /// Attribute `meaning`.
-    pub meaning: ::std::option::Option<::std::string::String>,
+    pub meaning: Option<String>,
     /// Attribute `formatid`.
-    pub formatid: ::std::option::Option<::std::string::String>,
+    pub formatid: Option<String>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl ExtensionType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(dtype: DtypeType) -> Self {
         Self {
-            name: ::std::option::Option::None,
+            name: None,
             dtype,
-            meaning: ::std::option::Option::None,
-            formatid: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
-            content: ::std::default::Default::default(),
+            meaning: None,
+            formatid: None,
+            restriction: None,
+            observable_id: None,
+            content: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ExtensionType {
+impl<'a> rt::FromXml<'a> for ExtensionType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut dtype = ::std::option::Option::None;
-        let mut ext_dtype: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut meaning = ::std::option::Option::None;
-        let mut formatid = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut name = None;
+        let mut dtype = None;
+        let mut ext_dtype: Option<String> = None;
+        let mut meaning = None;
+        let mut formatid = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "name" if attr.ns == 0 => {
-                    name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "dtype" if attr.ns == 0 => {
-                    dtype = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-dtype" if attr.ns == 0 => {
-                    ext_dtype = ::std::option::Option::Some(attr.value.into_owned());
-                }
+                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
+                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-dtype" if attr.ns == 0 => ext_dtype = Some(attr.value.into_owned()),
                 "meaning" if attr.ns == 0 => {
-                    meaning = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "formatid" if attr.ns == 0 => {
-                    formatid = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let dtype = crate::rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
+        let dtype = rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
         let dtype = match dtype {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "dtype"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "dtype")),
         };
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -5767,7 +5248,7 @@ impl<'a> crate::rt::FromXml<'a> for ExtensionType {
             "restriction",
         )?;
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name,
             dtype,
             meaning,
@@ -5778,29 +5259,29 @@ impl<'a> crate::rt::FromXml<'a> for ExtensionType {
         })
     }
 }
-impl crate::rt::ToXml for ExtensionType {
+impl rt::ToXml for ExtensionType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.name {
-            w.attribute("", "name", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.name {
+            w.attribute("", "name", &rt::SimpleValue::to_xml(v))?;
         }
-        crate::rt::glue::write_ext_attr(w, "dtype", "ext-dtype", &self.dtype)?;
-        if let ::std::option::Option::Some(v) = &self.meaning {
-            w.attribute("", "meaning", &crate::rt::SimpleValue::to_xml(v))?;
+        rt::glue::write_ext_attr(w, "dtype", "ext-dtype", &self.dtype)?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.formatid {
-            w.attribute("", "formatid", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.formatid {
+            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         self.content.write(w)?;
         w.end_element()
@@ -5810,108 +5291,98 @@ impl crate::rt::ToXml for ExtensionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct File {
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Optional `FileName`.
-    pub file_name: ::std::option::Option<::std::string::String>,
+    pub file_name: Option<String>,
     /// Optional `FileSize`.
-    pub file_size: ::std::option::Option<i64>,
+    pub file_size: Option<i64>,
     /// Optional `FileType`.
-    pub file_type: ::std::option::Option<::std::string::String>,
+    pub file_type: Option<String>,
     /// 0 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// Optional `HashData`.
-    pub hash_data: ::std::option::Option<HashData>,
+    pub hash_data: Option<HashData>,
     /// Optional `SignatureData`.
-    pub signature_data: ::std::option::Option<SignatureData>,
+    pub signature_data: Option<SignatureData>,
     /// Optional `AssociatedSoftware`.
-    pub associated_software: ::std::option::Option<SoftwareType>,
+    pub associated_software: Option<SoftwareType>,
     /// 0 or more `FileProperties`.
-    pub file_properties: ::std::vec::Vec<ExtensionType>,
+    pub file_properties: Vec<ExtensionType>,
 }
 impl File {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            observable_id: ::std::option::Option::None,
-            file_name: ::std::default::Default::default(),
-            file_size: ::std::default::Default::default(),
-            file_type: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-            hash_data: ::std::default::Default::default(),
-            signature_data: ::std::default::Default::default(),
-            associated_software: ::std::default::Default::default(),
-            file_properties: ::std::default::Default::default(),
+            observable_id: None,
+            file_name: Default::default(),
+            file_size: Default::default(),
+            file_type: Default::default(),
+            url: Default::default(),
+            hash_data: Default::default(),
+            signature_data: Default::default(),
+            associated_software: Default::default(),
+            file_properties: Default::default(),
         }
     }
 }
-impl ::std::default::Default for File {
+impl Default for File {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for File {
+impl<'a> rt::FromXml<'a> for File {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let file_name = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileName") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileName") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let file_size = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileSize") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileSize") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let file_type = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileType") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileType") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5922,51 +5393,47 @@ impl<'a> crate::rt::FromXml<'a> for File {
         }
         url.shrink_to_fit();
         let hash_data = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashData") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashData") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let signature_data = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SignatureData") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SignatureData") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let associated_software = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AssociatedSoftware") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut file_properties = ::std::vec::Vec::new();
+        let mut file_properties = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileProperties") => {
-                    file_properties.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    file_properties.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -5976,10 +5443,10 @@ impl<'a> crate::rt::FromXml<'a> for File {
             }
         }
         file_properties.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             observable_id,
             file_name,
             file_size,
@@ -5992,35 +5459,35 @@ impl<'a> crate::rt::FromXml<'a> for File {
         })
     }
 }
-impl crate::rt::ToXml for File {
+impl rt::ToXml for File {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.file_name {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.file_name {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "FileName",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.file_size {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.file_size {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "FileSize",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.file_type {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.file_type {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "FileType",
@@ -6028,31 +5495,21 @@ impl crate::rt::ToXml for File {
             )?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.hash_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "HashData",
-            )?;
+        if let Some(v) = &self.hash_data {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HashData")?;
         }
-        if let ::std::option::Option::Some(v) = &self.signature_data {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.signature_data {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "SignatureData",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.associated_software {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.associated_software {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -6060,7 +5517,7 @@ impl crate::rt::ToXml for File {
             )?;
         }
         for v in &self.file_properties {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -6074,51 +5531,45 @@ impl crate::rt::ToXml for File {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// 1 or more `File`.
-    pub file: ::std::vec::Vec<File>,
+    pub file: Vec<File>,
 }
 impl FileData {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(file: ::std::vec::Vec<File>) -> Self {
+    pub fn new(file: Vec<File>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            restriction: None,
+            observable_id: None,
             file,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for FileData {
+impl<'a> rt::FromXml<'a> for FileData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -6126,13 +5577,11 @@ impl<'a> crate::rt::FromXml<'a> for FileData {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut file = ::std::vec::Vec::new();
+        let mut file = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "File") => {
-                    file.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "File") => {
+                    file.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6142,37 +5591,37 @@ impl<'a> crate::rt::FromXml<'a> for FileData {
             }
         }
         if file.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "File"),
             );
         }
         file.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             observable_id,
             file,
         })
     }
 }
-impl crate::rt::ToXml for FileData {
+impl rt::ToXml for FileData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.file {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "File")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "File")?;
         }
         w.end_element()
     }
@@ -6181,28 +5630,26 @@ impl crate::rt::ToXml for FileData {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
     /// 1 or more `System`.
-    pub system: ::std::vec::Vec<System>,
+    pub system: Vec<System>,
 }
 impl Flow {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(system: ::std::vec::Vec<System>) -> Self {
+    pub fn new(system: Vec<System>) -> Self {
         Self { system }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Flow {
+impl<'a> rt::FromXml<'a> for Flow {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut system = ::std::vec::Vec::new();
+        let mut system = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "System") => {
-                    system.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "System") => {
+                    system.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6212,32 +5659,27 @@ impl<'a> crate::rt::FromXml<'a> for Flow {
             }
         }
         if system.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "System"),
             );
         }
         system.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { system })
+        Ok(Self { system })
     }
 }
-impl crate::rt::ToXml for Flow {
+impl rt::ToXml for Flow {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         for v in &self.system {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "System",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "System")?;
         }
         w.end_element()
     }
@@ -6246,36 +5688,36 @@ impl crate::rt::ToXml for Flow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuzzyHash {
     /// 1 or more `FuzzyHashValue`.
-    pub fuzzy_hash_value: ::std::vec::Vec<ExtensionType>,
+    pub fuzzy_hash_value: Vec<ExtensionType>,
     /// Optional `Application`.
-    pub application: ::std::option::Option<SoftwareType>,
+    pub application: Option<SoftwareType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl FuzzyHash {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(fuzzy_hash_value: ::std::vec::Vec<ExtensionType>) -> Self {
+    pub fn new(fuzzy_hash_value: Vec<ExtensionType>) -> Self {
         Self {
             fuzzy_hash_value,
-            application: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            application: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for FuzzyHash {
+impl<'a> rt::FromXml<'a> for FuzzyHash {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut fuzzy_hash_value = ::std::vec::Vec::new();
+        let mut fuzzy_hash_value = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHashValue") => {
-                    fuzzy_hash_value.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    fuzzy_hash_value.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6285,7 +5727,7 @@ impl<'a> crate::rt::FromXml<'a> for FuzzyHash {
             }
         }
         if fuzzy_hash_value.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r
                     .missing_element(
                         el,
@@ -6296,25 +5738,23 @@ impl<'a> crate::rt::FromXml<'a> for FuzzyHash {
         }
         fuzzy_hash_value.shrink_to_fit();
         let application = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6324,42 +5764,37 @@ impl<'a> crate::rt::FromXml<'a> for FuzzyHash {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             fuzzy_hash_value,
             application,
             additional_data,
         })
     }
 }
-impl crate::rt::ToXml for FuzzyHash {
+impl rt::ToXml for FuzzyHash {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         for v in &self.fuzzy_hash_value {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "FuzzyHashValue",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.application {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Application",
-            )?;
+        if let Some(v) = &self.application {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -6375,45 +5810,43 @@ pub struct Hash {
     /// Required `DigestMethod`.
     pub digest_method: super::xmldsig::DigestMethodType,
     /// Required `DigestValue`.
-    pub digest_value: crate::rt::Base64Binary,
+    pub digest_value: rt::Base64Binary,
     /// Optional `CanonicalizationMethod`.
-    pub canonicalization_method: ::std::option::Option<
-        super::xmldsig::CanonicalizationMethodType,
-    >,
+    pub canonicalization_method: Option<super::xmldsig::CanonicalizationMethodType>,
     /// Optional `Application`.
-    pub application: ::std::option::Option<SoftwareType>,
+    pub application: Option<SoftwareType>,
 }
 impl Hash {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(
         digest_method: super::xmldsig::DigestMethodType,
-        digest_value: crate::rt::Base64Binary,
+        digest_value: rt::Base64Binary,
     ) -> Self {
         Self {
             digest_method,
             digest_value,
-            canonicalization_method: ::std::default::Default::default(),
-            application: ::std::default::Default::default(),
+            canonicalization_method: Default::default(),
+            application: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Hash {
+impl<'a> rt::FromXml<'a> for Hash {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let digest_method = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestMethod") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -6424,15 +5857,13 @@ impl<'a> crate::rt::FromXml<'a> for Hash {
             }
         };
         let digest_value = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestValue") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestValue") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -6443,7 +5874,7 @@ impl<'a> crate::rt::FromXml<'a> for Hash {
             }
         };
         let canonicalization_method = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r
                 .is(
@@ -6451,32 +5882,30 @@ impl<'a> crate::rt::FromXml<'a> for Hash {
                     "http://www.w3.org/2000/09/xmldsig#",
                     "CanonicalizationMethod",
                 ) => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let application = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             digest_method,
             digest_value,
             canonicalization_method,
@@ -6484,17 +5913,17 @@ impl<'a> crate::rt::FromXml<'a> for Hash {
         })
     }
 }
-impl crate::rt::ToXml for Hash {
+impl rt::ToXml for Hash {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.digest_method;
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
@@ -6503,28 +5932,23 @@ impl crate::rt::ToXml for Hash {
         }
         {
             let v = &self.digest_value;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "DigestValue",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.canonicalization_method {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.canonicalization_method {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "CanonicalizationMethod",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.application {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Application",
-            )?;
+        if let Some(v) = &self.application {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
         }
         w.end_element()
     }
@@ -6535,71 +5959,59 @@ pub struct HashData {
     /// Attribute `scope` (with `ext-scope` carried by its `Ext` variant).
     pub scope: HashdataScopeType,
     /// Optional `HashTargetID`.
-    pub hash_target_id: ::std::option::Option<::std::string::String>,
+    pub hash_target_id: Option<String>,
     /// 0 or more `Hash`.
-    pub hash: ::std::vec::Vec<Hash>,
+    pub hash: Vec<Hash>,
     /// 0 or more `FuzzyHash`.
-    pub fuzzy_hash: ::std::vec::Vec<FuzzyHash>,
+    pub fuzzy_hash: Vec<FuzzyHash>,
 }
 impl HashData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(scope: HashdataScopeType) -> Self {
         Self {
             scope,
-            hash_target_id: ::std::default::Default::default(),
-            hash: ::std::default::Default::default(),
-            fuzzy_hash: ::std::default::Default::default(),
+            hash_target_id: Default::default(),
+            hash: Default::default(),
+            fuzzy_hash: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for HashData {
+impl<'a> rt::FromXml<'a> for HashData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut scope = ::std::option::Option::None;
-        let mut ext_scope: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut scope = None;
+        let mut ext_scope: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "scope" if attr.ns == 0 => {
-                    scope = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-scope" if attr.ns == 0 => {
-                    ext_scope = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "scope" if attr.ns == 0 => scope = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-scope" if attr.ns == 0 => ext_scope = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let scope = crate::rt::glue::pair_ext(r, el, scope, ext_scope, "scope")?;
+        let scope = rt::glue::pair_ext(r, el, scope, ext_scope, "scope")?;
         let scope = match scope {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "scope"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "scope")),
         };
         let mut cur = r.next_child(el)?;
         let hash_target_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashTargetID") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashTargetID") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut hash = ::std::vec::Vec::new();
+        let mut hash = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Hash") => {
-                    hash.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Hash") => {
+                    hash.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6609,13 +6021,11 @@ impl<'a> crate::rt::FromXml<'a> for HashData {
             }
         }
         hash.shrink_to_fit();
-        let mut fuzzy_hash = ::std::vec::Vec::new();
+        let mut fuzzy_hash = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHash") => {
-                    fuzzy_hash.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHash") => {
+                    fuzzy_hash.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6625,10 +6035,10 @@ impl<'a> crate::rt::FromXml<'a> for HashData {
             }
         }
         fuzzy_hash.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             scope,
             hash_target_id,
             hash,
@@ -6636,17 +6046,17 @@ impl<'a> crate::rt::FromXml<'a> for HashData {
         })
     }
 }
-impl crate::rt::ToXml for HashData {
+impl rt::ToXml for HashData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "scope", "ext-scope", &self.scope)?;
-        if let ::std::option::Option::Some(v) = &self.hash_target_id {
-            crate::rt::glue::write_simple(
+        rt::glue::write_ext_attr(w, "scope", "ext-scope", &self.scope)?;
+        if let Some(v) = &self.hash_target_id {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "HashTargetID",
@@ -6654,15 +6064,10 @@ impl crate::rt::ToXml for HashData {
             )?;
         }
         for v in &self.hash {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Hash")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Hash")?;
         }
         for v in &self.fuzzy_hash {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "FuzzyHash",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHash")?;
         }
         w.end_element()
     }
@@ -6687,7 +6092,7 @@ pub enum HashdataScopeType {
     /// `email-body-hash`
     EmailBodyHash,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl HashdataScopeType {
     /// The value as written in XML.
@@ -6705,23 +6110,21 @@ impl HashdataScopeType {
         }
     }
 }
-impl crate::rt::SimpleValue for HashdataScopeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for HashdataScopeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "file-contents" => ::std::result::Result::Ok(Self::FileContents),
-            "file-pe-section" => ::std::result::Result::Ok(Self::FilePeSection),
-            "file-pe-iat" => ::std::result::Result::Ok(Self::FilePeIat),
-            "file-pe-resource" => ::std::result::Result::Ok(Self::FilePeResource),
-            "file-pdf-object" => ::std::result::Result::Ok(Self::FilePdfObject),
-            "email-hash" => ::std::result::Result::Ok(Self::EmailHash),
-            "email-headers-hash" => ::std::result::Result::Ok(Self::EmailHeadersHash),
-            "email-body-hash" => ::std::result::Result::Ok(Self::EmailBodyHash),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "file-contents" => Ok(Self::FileContents),
+            "file-pe-section" => Ok(Self::FilePeSection),
+            "file-pe-iat" => Ok(Self::FilePeIat),
+            "file-pe-resource" => Ok(Self::FilePeResource),
+            "file-pdf-object" => Ok(Self::FilePdfObject),
+            "email-hash" => Ok(Self::EmailHash),
+            "email-headers-hash" => Ok(Self::EmailHeadersHash),
+            "email-body-hash" => Ok(Self::EmailBodyHash),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "file-contents, file-pe-section, file-pe-iat, file-pe-resource, file-pdf-object, email-hash, email-headers-hash, email-body-hash, ext-value"
                     ),
@@ -6733,14 +6136,14 @@ impl crate::rt::SimpleValue for HashdataScopeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for HashdataScopeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for HashdataScopeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -6748,42 +6151,38 @@ impl crate::rt::glue::ExtEnum for HashdataScopeType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more `HistoryItem`.
-    pub history_item: ::std::vec::Vec<HistoryItem>,
+    pub history_item: Vec<HistoryItem>,
 }
 impl History {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(history_item: ::std::vec::Vec<HistoryItem>) -> Self {
+    pub fn new(history_item: Vec<HistoryItem>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             history_item,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for History {
+impl<'a> rt::FromXml<'a> for History {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -6791,13 +6190,13 @@ impl<'a> crate::rt::FromXml<'a> for History {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut history_item = ::std::vec::Vec::new();
+        let mut history_item = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem") => {
-                    history_item.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    history_item.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6807,35 +6206,30 @@ impl<'a> crate::rt::FromXml<'a> for History {
             }
         }
         if history_item.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem"),
             );
         }
         history_item.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, history_item })
+        Ok(Self { restriction, history_item })
     }
 }
-impl crate::rt::ToXml for History {
+impl rt::ToXml for History {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.history_item {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "HistoryItem",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem")?;
         }
         w.end_element()
     }
@@ -6846,84 +6240,74 @@ pub struct HistoryItem {
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
     pub action: ActionType,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Required `DateTime`.
-    pub date_time: crate::rt::DateTime,
+    pub date_time: rt::DateTime,
     /// Optional `IncidentID`.
-    pub incident_id: ::std::option::Option<IncidentIdType>,
+    pub incident_id: Option<IncidentIdType>,
     /// Optional `Contact`.
-    pub contact: ::std::option::Option<Contact>,
+    pub contact: Option<Contact>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `DefinedCOA`.
-    pub defined_coa: ::std::vec::Vec<::std::string::String>,
+    pub defined_coa: Vec<String>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl HistoryItem {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(action: ActionType, date_time: crate::rt::DateTime) -> Self {
+    pub fn new(action: ActionType, date_time: rt::DateTime) -> Self {
         Self {
             action,
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            restriction: None,
+            observable_id: None,
             date_time,
-            incident_id: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            defined_coa: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            incident_id: Default::default(),
+            contact: Default::default(),
+            description: Default::default(),
+            defined_coa: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for HistoryItem {
+impl<'a> rt::FromXml<'a> for HistoryItem {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut action = ::std::option::Option::None;
-        let mut ext_action: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut action = None;
+        let mut ext_action: Option<String> = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "action" if attr.ns == 0 => {
-                    action = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    action = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-action" if attr.ns == 0 => {
-                    ext_action = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_action = Some(attr.value.into_owned());
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let action = crate::rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
         let action = match action {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "action"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "action")),
         };
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -6932,52 +6316,46 @@ impl<'a> crate::rt::FromXml<'a> for HistoryItem {
         )?;
         let mut cur = r.next_child(el)?;
         let date_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime"),
                 );
             }
         };
         let incident_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let contact = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -6987,13 +6365,13 @@ impl<'a> crate::rt::FromXml<'a> for HistoryItem {
             }
         }
         description.shrink_to_fit();
-        let mut defined_coa = ::std::vec::Vec::new();
+        let mut defined_coa = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DefinedCOA") => {
-                    defined_coa.push(crate::rt::glue::read_simple(r, &c)?);
+                    defined_coa.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7003,13 +6381,13 @@ impl<'a> crate::rt::FromXml<'a> for HistoryItem {
             }
         }
         defined_coa.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7019,10 +6397,10 @@ impl<'a> crate::rt::FromXml<'a> for HistoryItem {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             action,
             restriction,
             observable_id,
@@ -7035,56 +6413,41 @@ impl<'a> crate::rt::FromXml<'a> for HistoryItem {
         })
     }
 }
-impl crate::rt::ToXml for HistoryItem {
+impl rt::ToXml for HistoryItem {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "action", "ext-action", &self.action)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        rt::glue::write_ext_attr(w, "action", "ext-action", &self.action)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.date_time;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "DateTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.incident_id {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IncidentID",
-            )?;
+        if let Some(v) = &self.incident_id {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
-        if let ::std::option::Option::Some(v) = &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Contact",
-            )?;
+        if let Some(v) = &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.defined_coa {
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "DefinedCOA",
@@ -7092,7 +6455,7 @@ impl crate::rt::ToXml for HistoryItem {
             )?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -7108,82 +6471,82 @@ pub struct Incident {
     /// Attribute `purpose` (with `ext-purpose` carried by its `Ext` variant).
     pub purpose: IncidentPurposeType,
     /// Attribute `status` (with `ext-status` carried by its `Ext` variant).
-    pub status: ::std::option::Option<IncidentStatusType>,
+    pub status: Option<IncidentStatusType>,
     /// Attribute `xml:lang`.
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Required `IncidentID`.
     pub incident_id: IncidentIdType,
     /// Optional `AlternativeID`.
-    pub alternative_id: ::std::option::Option<AlternativeId>,
+    pub alternative_id: Option<AlternativeId>,
     /// 0 or more `RelatedActivity`.
-    pub related_activity: ::std::vec::Vec<RelatedActivity>,
+    pub related_activity: Vec<RelatedActivity>,
     /// Optional `DetectTime`.
-    pub detect_time: ::std::option::Option<crate::rt::DateTime>,
+    pub detect_time: Option<rt::DateTime>,
     /// Optional `StartTime`.
-    pub start_time: ::std::option::Option<crate::rt::DateTime>,
+    pub start_time: Option<rt::DateTime>,
     /// Optional `EndTime`.
-    pub end_time: ::std::option::Option<crate::rt::DateTime>,
+    pub end_time: Option<rt::DateTime>,
     /// Optional `RecoveryTime`.
-    pub recovery_time: ::std::option::Option<crate::rt::DateTime>,
+    pub recovery_time: Option<rt::DateTime>,
     /// Optional `ReportTime`.
-    pub report_time: ::std::option::Option<crate::rt::DateTime>,
+    pub report_time: Option<rt::DateTime>,
     /// Required `GenerationTime`.
-    pub generation_time: crate::rt::DateTime,
+    pub generation_time: rt::DateTime,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `Discovery`.
-    pub discovery: ::std::vec::Vec<Discovery>,
+    pub discovery: Vec<Discovery>,
     /// 0 or more `Assessment`.
-    pub assessment: ::std::vec::Vec<Assessment>,
+    pub assessment: Vec<Assessment>,
     /// 0 or more `Method`.
-    pub method: ::std::vec::Vec<Method>,
+    pub method: Vec<Method>,
     /// 1 or more `Contact`.
-    pub contact: ::std::vec::Vec<Contact>,
+    pub contact: Vec<Contact>,
     /// 0 or more `EventData`.
-    pub event_data: ::std::vec::Vec<EventData>,
+    pub event_data: Vec<EventData>,
     /// Optional `IndicatorData`.
-    pub indicator_data: ::std::option::Option<IndicatorData>,
+    pub indicator_data: Option<IndicatorData>,
     /// Optional `History`.
-    pub history: ::std::option::Option<History>,
+    pub history: Option<History>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Incident {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(
         purpose: IncidentPurposeType,
         incident_id: IncidentIdType,
-        generation_time: crate::rt::DateTime,
-        contact: ::std::vec::Vec<Contact>,
+        generation_time: rt::DateTime,
+        contact: Vec<Contact>,
     ) -> Self {
         Self {
             purpose,
-            status: ::std::option::Option::None,
-            lang: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            status: None,
+            lang: None,
+            restriction: None,
+            observable_id: None,
             incident_id,
-            alternative_id: ::std::default::Default::default(),
-            related_activity: ::std::default::Default::default(),
-            detect_time: ::std::default::Default::default(),
-            start_time: ::std::default::Default::default(),
-            end_time: ::std::default::Default::default(),
-            recovery_time: ::std::default::Default::default(),
-            report_time: ::std::default::Default::default(),
+            alternative_id: Default::default(),
+            related_activity: Default::default(),
+            detect_time: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            recovery_time: Default::default(),
+            report_time: Default::default(),
             generation_time,
-            description: ::std::default::Default::default(),
-            discovery: ::std::default::Default::default(),
-            assessment: ::std::default::Default::default(),
-            method: ::std::default::Default::default(),
+            description: Default::default(),
+            discovery: Default::default(),
+            assessment: Default::default(),
+            method: Default::default(),
             contact,
-            event_data: ::std::default::Default::default(),
-            indicator_data: ::std::default::Default::default(),
-            history: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            event_data: Default::default(),
+            indicator_data: Default::default(),
+            history: Default::default(),
+            additional_data: Default::default(),
         }
     }
     /// `restriction`, or its schema default `private` when absent.
@@ -7191,69 +6554,55 @@ impl Incident {
         self.restriction.clone().unwrap_or(RestrictionType::Private)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Incident {
+impl<'a> rt::FromXml<'a> for Incident {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut purpose = ::std::option::Option::None;
-        let mut ext_purpose: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut ext_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut lang = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut purpose = None;
+        let mut ext_purpose: Option<String> = None;
+        let mut status = None;
+        let mut ext_status: Option<String> = None;
+        let mut lang = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "purpose" if attr.ns == 0 => {
-                    purpose = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    purpose = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-purpose" if attr.ns == 0 => {
-                    ext_purpose = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_purpose = Some(attr.value.into_owned());
                 }
                 "status" if attr.ns == 0 => {
-                    status = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    status = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-status" if attr.ns == 0 => {
-                    ext_status = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_status = Some(attr.value.into_owned());
                 }
                 "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    lang = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let purpose = crate::rt::glue::pair_ext(r, el, purpose, ext_purpose, "purpose")?;
+        let purpose = rt::glue::pair_ext(r, el, purpose, ext_purpose, "purpose")?;
         let purpose = match purpose {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "purpose"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "purpose")),
         };
-        let status = crate::rt::glue::pair_ext(r, el, status, ext_status, "status")?;
-        let restriction = crate::rt::glue::pair_ext(
+        let status = rt::glue::pair_ext(r, el, status, ext_status, "status")?;
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -7262,15 +6611,13 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
         )?;
         let mut cur = r.next_child(el)?;
         let incident_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -7281,25 +6628,23 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         };
         let alternative_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AlternativeID") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AlternativeID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut related_activity = ::std::vec::Vec::new();
+        let mut related_activity = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RelatedActivity") => {
-                    related_activity.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    related_activity.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7310,80 +6655,70 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
         }
         related_activity.shrink_to_fit();
         let detect_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let start_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let end_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let recovery_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let report_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ReportTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ReportTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let generation_time = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "GenerationTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -7393,13 +6728,13 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
                 );
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7409,13 +6744,11 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         description.shrink_to_fit();
-        let mut discovery = ::std::vec::Vec::new();
+        let mut discovery = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery") => {
-                    discovery.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery") => {
+                    discovery.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7425,13 +6758,13 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         discovery.shrink_to_fit();
-        let mut assessment = ::std::vec::Vec::new();
+        let mut assessment = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment") => {
-                    assessment.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    assessment.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7441,13 +6774,11 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         assessment.shrink_to_fit();
-        let mut method = ::std::vec::Vec::new();
+        let mut method = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Method") => {
-                    method.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Method") => {
+                    method.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7457,13 +6788,11 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         method.shrink_to_fit();
-        let mut contact = ::std::vec::Vec::new();
+        let mut contact = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
-                    contact.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7473,18 +6802,16 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         if contact.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
             );
         }
         contact.shrink_to_fit();
-        let mut event_data = ::std::vec::Vec::new();
+        let mut event_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData") => {
-                    event_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData") => {
+                    event_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7495,38 +6822,34 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
         }
         event_data.shrink_to_fit();
         let indicator_data = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorData") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorData") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let history = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "History") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "History") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -7536,10 +6859,10 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             purpose,
             status,
             lang,
@@ -7566,42 +6889,37 @@ impl<'a> crate::rt::FromXml<'a> for Incident {
         })
     }
 }
-impl crate::rt::ToXml for Incident {
+impl rt::ToXml for Incident {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "purpose", "ext-purpose", &self.purpose)?;
-        if let ::std::option::Option::Some(v) = &self.status {
-            crate::rt::glue::write_ext_attr(w, "status", "ext-status", v)?;
+        rt::glue::write_ext_attr(w, "purpose", "ext-purpose", &self.purpose)?;
+        if let Some(v) = &self.status {
+            rt::glue::write_ext_attr(w, "status", "ext-status", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.lang {
+        if let Some(v) = &self.lang {
             w.attribute(
                 "http://www.w3.org/XML/1998/namespace",
                 "lang",
-                &crate::rt::SimpleValue::to_xml(v),
+                &rt::SimpleValue::to_xml(v),
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.incident_id;
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IncidentID",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
-        if let ::std::option::Option::Some(v) = &self.alternative_id {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.alternative_id {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -7609,47 +6927,42 @@ impl crate::rt::ToXml for Incident {
             )?;
         }
         for v in &self.related_activity {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "RelatedActivity",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.detect_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.detect_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "DetectTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.start_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "StartTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.end_time {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EndTime",
-                v,
-            )?;
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.recovery_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.recovery_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "RecoveryTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.report_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.report_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "ReportTime",
@@ -7658,7 +6971,7 @@ impl crate::rt::ToXml for Incident {
         }
         {
             let v = &self.generation_time;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "GenerationTime",
@@ -7666,71 +6979,36 @@ impl crate::rt::ToXml for Incident {
             )?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.discovery {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Discovery",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery")?;
         }
         for v in &self.assessment {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Assessment",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment")?;
         }
         for v in &self.method {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Method",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Method")?;
         }
         for v in &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Contact",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
         }
         for v in &self.event_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EventData",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "EventData")?;
         }
-        if let ::std::option::Option::Some(v) = &self.indicator_data {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.indicator_data {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "IndicatorData",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.history {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "History",
-            )?;
+        if let Some(v) = &self.history {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "History")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -7744,74 +7022,62 @@ impl crate::rt::ToXml for Incident {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentIdType {
     /// Attribute `name`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Attribute `instance`.
-    pub instance: ::std::option::Option<::std::string::String>,
+    pub instance: Option<String>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl IncidentIdType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
+    pub fn new(name: String, value: String) -> Self {
         Self {
             name,
-            instance: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
+            instance: None,
+            restriction: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IncidentIdType {
+impl<'a> rt::FromXml<'a> for IncidentIdType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut instance = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut name = None;
+        let mut instance = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "name" if attr.ns == 0 => {
-                    name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
                 "instance" if attr.ns == 0 => {
-                    instance = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    instance = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let name = match name {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "name"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "name")),
         };
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
             ext_restriction,
             "restriction",
         )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             name,
             instance,
             restriction,
@@ -7819,22 +7085,22 @@ impl<'a> crate::rt::FromXml<'a> for IncidentIdType {
         })
     }
 }
-impl crate::rt::ToXml for IncidentIdType {
+impl rt::ToXml for IncidentIdType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "name", &crate::rt::SimpleValue::to_xml(&self.name))?;
-        if let ::std::option::Option::Some(v) = &self.instance {
-            w.attribute("", "instance", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
+        if let Some(v) = &self.instance {
+            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -7852,7 +7118,7 @@ pub enum IncidentPurposeType {
     /// `other`
     Other,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl IncidentPurposeType {
     /// The value as written in XML.
@@ -7867,20 +7133,18 @@ impl IncidentPurposeType {
         }
     }
 }
-impl crate::rt::SimpleValue for IncidentPurposeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for IncidentPurposeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "traceback" => ::std::result::Result::Ok(Self::Traceback),
-            "mitigation" => ::std::result::Result::Ok(Self::Mitigation),
-            "reporting" => ::std::result::Result::Ok(Self::Reporting),
-            "watch" => ::std::result::Result::Ok(Self::Watch),
-            "other" => ::std::result::Result::Ok(Self::Other),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "traceback" => Ok(Self::Traceback),
+            "mitigation" => Ok(Self::Mitigation),
+            "reporting" => Ok(Self::Reporting),
+            "watch" => Ok(Self::Watch),
+            "other" => Ok(Self::Other),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "traceback, mitigation, reporting, watch, other, ext-value"
                     ),
@@ -7892,14 +7156,14 @@ impl crate::rt::SimpleValue for IncidentPurposeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for IncidentPurposeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for IncidentPurposeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -7917,7 +7181,7 @@ pub enum IncidentStatusType {
     /// `future`
     Future,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl IncidentStatusType {
     /// The value as written in XML.
@@ -7932,20 +7196,18 @@ impl IncidentStatusType {
         }
     }
 }
-impl crate::rt::SimpleValue for IncidentStatusType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for IncidentStatusType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "new" => ::std::result::Result::Ok(Self::New),
-            "in-progress" => ::std::result::Result::Ok(Self::InProgress),
-            "forwarded" => ::std::result::Result::Ok(Self::Forwarded),
-            "resolved" => ::std::result::Result::Ok(Self::Resolved),
-            "future" => ::std::result::Result::Ok(Self::Future),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "new" => Ok(Self::New),
+            "in-progress" => Ok(Self::InProgress),
+            "forwarded" => Ok(Self::Forwarded),
+            "resolved" => Ok(Self::Resolved),
+            "future" => Ok(Self::Future),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "new, in-progress, forwarded, resolved, future, ext-value"
                     ),
@@ -7957,14 +7219,14 @@ impl crate::rt::SimpleValue for IncidentStatusType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for IncidentStatusType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for IncidentStatusType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -7972,75 +7234,71 @@ impl crate::rt::glue::ExtEnum for IncidentStatusType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Required `IndicatorID`.
     pub indicator_id: IndicatorId,
     /// 0 or more `AlternativeIndicatorID`.
-    pub alternative_indicator_id: ::std::vec::Vec<AlternativeIndicatorId>,
+    pub alternative_indicator_id: Vec<AlternativeIndicatorId>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// Optional `StartTime`.
-    pub start_time: ::std::option::Option<crate::rt::DateTime>,
+    pub start_time: Option<rt::DateTime>,
     /// Optional `EndTime`.
-    pub end_time: ::std::option::Option<crate::rt::DateTime>,
+    pub end_time: Option<rt::DateTime>,
     /// Optional `Confidence`.
-    pub confidence: ::std::option::Option<Confidence>,
+    pub confidence: Option<Confidence>,
     /// 0 or more `Contact`.
-    pub contact: ::std::vec::Vec<Contact>,
+    pub contact: Vec<Contact>,
     /// Required choice of `Observable` | `ObservableReference` | `IndicatorExpression` | `IndicatorReference`.
     pub choice: IndicatorChoice,
     /// 0 or more `NodeRole`.
-    pub node_role: ::std::vec::Vec<NodeRole>,
+    pub node_role: Vec<NodeRole>,
     /// 0 or more `AttackPhase`.
-    pub attack_phase: ::std::vec::Vec<AttackPhase>,
+    pub attack_phase: Vec<AttackPhase>,
     /// 0 or more `Reference`.
-    pub reference: ::std::vec::Vec<Reference>,
+    pub reference: Vec<Reference>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Indicator {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(indicator_id: IndicatorId, choice: IndicatorChoice) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             indicator_id,
-            alternative_indicator_id: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            start_time: ::std::default::Default::default(),
-            end_time: ::std::default::Default::default(),
-            confidence: ::std::default::Default::default(),
-            contact: ::std::default::Default::default(),
+            alternative_indicator_id: Default::default(),
+            description: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            confidence: Default::default(),
+            contact: Default::default(),
             choice,
-            node_role: ::std::default::Default::default(),
-            attack_phase: ::std::default::Default::default(),
-            reference: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            node_role: Default::default(),
+            attack_phase: Default::default(),
+            reference: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Indicator {
+impl<'a> rt::FromXml<'a> for Indicator {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -8049,15 +7307,13 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
         )?;
         let mut cur = r.next_child(el)?;
         let indicator_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -8067,10 +7323,10 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
                 );
             }
         };
-        let mut alternative_indicator_id = ::std::vec::Vec::new();
+        let mut alternative_indicator_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(
@@ -8078,7 +7334,7 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
                         "urn:ietf:params:xml:ns:iodef-2.0",
                         "AlternativeIndicatorID",
                     ) => {
-                    alternative_indicator_id.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    alternative_indicator_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8088,13 +7344,13 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
             }
         }
         alternative_indicator_id.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8105,51 +7361,43 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
         }
         description.shrink_to_fit();
         let start_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let end_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let confidence = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut contact = ::std::vec::Vec::new();
+        let mut contact = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
-                    contact.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8160,11 +7408,11 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
         }
         contact.shrink_to_fit();
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if IndicatorChoice::starts(r, &c) => {
+            Some(c) if IndicatorChoice::starts(r, &c) => {
                 IndicatorChoice::read(r, el, c, &mut cur)?
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -8174,13 +7422,11 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
                 );
             }
         };
-        let mut node_role = ::std::vec::Vec::new();
+        let mut node_role = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole") => {
-                    node_role.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole") => {
+                    node_role.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8190,13 +7436,13 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
             }
         }
         node_role.shrink_to_fit();
-        let mut attack_phase = ::std::vec::Vec::new();
+        let mut attack_phase = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AttackPhase") => {
-                    attack_phase.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    attack_phase.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8206,13 +7452,11 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
             }
         }
         attack_phase.shrink_to_fit();
-        let mut reference = ::std::vec::Vec::new();
+        let mut reference = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference") => {
-                    reference.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference") => {
+                    reference.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8222,13 +7466,13 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
             }
         }
         reference.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8238,10 +7482,10 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             indicator_id,
             alternative_indicator_id,
@@ -8258,28 +7502,23 @@ impl<'a> crate::rt::FromXml<'a> for Indicator {
         })
     }
 }
-impl crate::rt::ToXml for Indicator {
+impl rt::ToXml for Indicator {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         {
             let v = &self.indicator_id;
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IndicatorID",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
         }
         for v in &self.alternative_indicator_id {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -8287,75 +7526,40 @@ impl crate::rt::ToXml for Indicator {
             )?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
-        if let ::std::option::Option::Some(v) = &self.start_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "StartTime",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.end_time {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EndTime",
-                v,
-            )?;
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.confidence {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Confidence",
-            )?;
+        if let Some(v) = &self.confidence {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
         }
         for v in &self.contact {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Contact",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
         }
         {
             let v = &self.choice;
             v.write(w)?;
         }
         for v in &self.node_role {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "NodeRole",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole")?;
         }
         for v in &self.attack_phase {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AttackPhase",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "AttackPhase")?;
         }
         for v in &self.reference {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Reference",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Reference")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -8369,17 +7573,17 @@ impl crate::rt::ToXml for Indicator {
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorChoice {
     /// Element `Observable`.
-    Observable(::std::boxed::Box<Observable>),
+    Observable(Box<Observable>),
     /// Element `ObservableReference`.
-    ObservableReference(::std::boxed::Box<ObservableReference>),
+    ObservableReference(Box<ObservableReference>),
     /// Element `IndicatorExpression`.
-    IndicatorExpression(::std::boxed::Box<IndicatorExpression>),
+    IndicatorExpression(Box<IndicatorExpression>),
     /// Element `IndicatorReference`.
-    IndicatorReference(::std::boxed::Box<IndicatorReference>),
+    IndicatorReference(Box<IndicatorReference>),
 }
 impl IndicatorChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
@@ -8387,82 +7591,74 @@ impl IndicatorChoice {
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable") {
-            let v = Self::Observable(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Observable(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference") {
-            let v = Self::ObservableReference(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::ObservableReference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression") {
-            let v = Self::IndicatorExpression(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::IndicatorExpression(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference") {
-            let v = Self::IndicatorReference(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::IndicatorReference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Observable(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "Observable",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::ObservableReference(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "ObservableReference",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::IndicatorExpression(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "IndicatorExpression",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::IndicatorReference(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "IndicatorReference",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -8471,28 +7667,26 @@ impl IndicatorChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorData {
     /// 1 or more `Indicator`.
-    pub indicator: ::std::vec::Vec<Indicator>,
+    pub indicator: Vec<Indicator>,
 }
 impl IndicatorData {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(indicator: ::std::vec::Vec<Indicator>) -> Self {
+    pub fn new(indicator: Vec<Indicator>) -> Self {
         Self { indicator }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IndicatorData {
+impl<'a> rt::FromXml<'a> for IndicatorData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut indicator = ::std::vec::Vec::new();
+        let mut indicator = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator") => {
-                    indicator.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator") => {
+                    indicator.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8502,32 +7696,27 @@ impl<'a> crate::rt::FromXml<'a> for IndicatorData {
             }
         }
         if indicator.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator"),
             );
         }
         indicator.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { indicator })
+        Ok(Self { indicator })
     }
 }
-impl crate::rt::ToXml for IndicatorData {
+impl rt::ToXml for IndicatorData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         for v in &self.indicator {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Indicator",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator")?;
         }
         w.end_element()
     }
@@ -8536,18 +7725,18 @@ impl crate::rt::ToXml for IndicatorData {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorExpression {
     /// Attribute `operator`.
-    pub operator: ::std::option::Option<IndicatorexpressionOperatorType>,
+    pub operator: Option<IndicatorexpressionOperatorType>,
     /// Attribute `ext-operator`.
-    pub ext_operator: ::std::option::Option<::std::string::String>,
+    pub ext_operator: Option<String>,
     /// 1 or more choice of `IndicatorExpression` | `Observable` | `ObservableReference` | `IndicatorReference`.
-    pub sequence: ::std::vec::Vec<IndicatorExpressionChoice>,
+    pub sequence: Vec<IndicatorExpressionChoice>,
 }
 impl IndicatorExpression {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(sequence: ::std::vec::Vec<IndicatorExpressionChoice>) -> Self {
+    pub fn new(sequence: Vec<IndicatorExpressionChoice>) -> Self {
         Self {
-            operator: ::std::option::Option::None,
-            ext_operator: ::std::option::Option::None,
+            operator: None,
+            ext_operator: None,
             sequence,
         }
     }
@@ -8556,35 +7745,29 @@ impl IndicatorExpression {
         self.operator.clone().unwrap_or(IndicatorexpressionOperatorType::And)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IndicatorExpression {
+impl<'a> rt::FromXml<'a> for IndicatorExpression {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut operator = ::std::option::Option::None;
-        let mut ext_operator = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut operator = None;
+        let mut ext_operator = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "operator" if attr.ns == 0 => {
-                    operator = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    operator = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-operator" if attr.ns == 0 => {
-                    ext_operator = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ext_operator = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut sequence = ::std::vec::Vec::new();
+        let mut sequence = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if IndicatorExpressionChoice::starts(r, &c) => {
+                Some(c) if IndicatorExpressionChoice::starts(r, &c) => {
                     sequence.push(IndicatorExpressionChoice::read(r, el, c, &mut cur)?);
                 }
                 other => {
@@ -8594,7 +7777,7 @@ impl<'a> crate::rt::FromXml<'a> for IndicatorExpression {
             }
         }
         if sequence.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r
                     .missing_element(
                         el,
@@ -8604,29 +7787,29 @@ impl<'a> crate::rt::FromXml<'a> for IndicatorExpression {
             );
         }
         sequence.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             operator,
             ext_operator,
             sequence,
         })
     }
 }
-impl crate::rt::ToXml for IndicatorExpression {
+impl rt::ToXml for IndicatorExpression {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.operator {
-            w.attribute("", "operator", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.operator {
+            w.attribute("", "operator", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.ext_operator {
-            w.attribute("", "ext-operator", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.ext_operator {
+            w.attribute("", "ext-operator", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.sequence {
             v.write(w)?;
@@ -8638,11 +7821,11 @@ impl crate::rt::ToXml for IndicatorExpression {
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorExpressionChoice {
     /// A sequence of elements.
-    Sequence(::std::boxed::Box<IndicatorExpressionSequence>),
+    Sequence(Box<IndicatorExpressionSequence>),
 }
 impl IndicatorExpressionChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
@@ -8650,11 +7833,11 @@ impl IndicatorExpressionChoice {
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
             r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
@@ -8663,21 +7846,19 @@ impl IndicatorExpressionChoice {
                 || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference")
         };
         if hit {
-            *cur = ::std::option::Option::Some(c);
-            return ::std::result::Result::Ok(
+            *cur = Some(c);
+            return Ok(
                 Self::Sequence(
-                    ::std::boxed::Box::new(
-                        IndicatorExpressionSequence::read_seq(r, el, cur)?,
-                    ),
+                    Box::new(IndicatorExpressionSequence::read_seq(r, el, cur)?),
                 ),
             );
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Sequence(v) => v.write_seq(w),
@@ -8690,34 +7871,32 @@ pub struct IndicatorExpressionSequence {
     /// Required choice of `IndicatorExpression` | `Observable` | `ObservableReference` | `IndicatorReference`.
     pub choice: IndicatorExpressionSequenceChoice,
     /// Optional `Confidence`.
-    pub confidence: ::std::option::Option<Confidence>,
+    pub confidence: Option<Confidence>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl IndicatorExpressionSequence {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: IndicatorExpressionSequenceChoice) -> Self {
         Self {
             choice,
-            confidence: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            confidence: Default::default(),
+            additional_data: Default::default(),
         }
     }
     #[doc(hidden)]
     pub fn read_seq<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        cursor: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        cursor: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let choice = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
+            Some(c) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
                 IndicatorExpressionSequenceChoice::read(r, el, c, &mut cur)?
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -8728,25 +7907,23 @@ impl IndicatorExpressionSequence {
             }
         };
         let confidence = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8757,7 +7934,7 @@ impl IndicatorExpressionSequence {
         }
         additional_data.shrink_to_fit();
         *cursor = cur;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             choice,
             confidence,
             additional_data,
@@ -8766,46 +7943,39 @@ impl IndicatorExpressionSequence {
     #[doc(hidden)]
     pub fn write_seq<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         {
             let v = &self.choice;
             v.write(w)?;
         }
-        if let ::std::option::Option::Some(v) = &self.confidence {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Confidence",
-            )?;
+        if let Some(v) = &self.confidence {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "AdditionalData",
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IndicatorExpressionSequence {
+impl<'a> rt::FromXml<'a> for IndicatorExpressionSequence {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
+            Some(c) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
                 IndicatorExpressionSequenceChoice::read(r, el, c, &mut cur)?
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -8816,25 +7986,23 @@ impl<'a> crate::rt::FromXml<'a> for IndicatorExpressionSequence {
             }
         };
         let confidence = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -8844,20 +8012,20 @@ impl<'a> crate::rt::FromXml<'a> for IndicatorExpressionSequence {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             choice,
             confidence,
             additional_data,
         })
     }
 }
-impl crate::rt::ToXml for IndicatorExpressionSequence {
+impl rt::ToXml for IndicatorExpressionSequence {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -8866,16 +8034,11 @@ impl crate::rt::ToXml for IndicatorExpressionSequence {
             let v = &self.choice;
             v.write(w)?;
         }
-        if let ::std::option::Option::Some(v) = &self.confidence {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Confidence",
-            )?;
+        if let Some(v) = &self.confidence {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -8889,17 +8052,17 @@ impl crate::rt::ToXml for IndicatorExpressionSequence {
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorExpressionSequenceChoice {
     /// Element `IndicatorExpression`.
-    IndicatorExpression(::std::boxed::Box<IndicatorExpression>),
+    IndicatorExpression(Box<IndicatorExpression>),
     /// Element `Observable`.
-    Observable(::std::boxed::Box<Observable>),
+    Observable(Box<Observable>),
     /// Element `ObservableReference`.
-    ObservableReference(::std::boxed::Box<ObservableReference>),
+    ObservableReference(Box<ObservableReference>),
     /// Element `IndicatorReference`.
-    IndicatorReference(::std::boxed::Box<IndicatorReference>),
+    IndicatorReference(Box<IndicatorReference>),
 }
 impl IndicatorExpressionSequenceChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
@@ -8907,82 +8070,74 @@ impl IndicatorExpressionSequenceChoice {
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression") {
-            let v = Self::IndicatorExpression(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::IndicatorExpression(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable") {
-            let v = Self::Observable(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Observable(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference") {
-            let v = Self::ObservableReference(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::ObservableReference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference") {
-            let v = Self::IndicatorReference(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::IndicatorReference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::IndicatorExpression(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "IndicatorExpression",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Observable(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "Observable",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::ObservableReference(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "ObservableReference",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::IndicatorReference(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "IndicatorReference",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -8991,71 +8146,57 @@ impl IndicatorExpressionSequenceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorId {
     /// Attribute `name`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Attribute `version`.
-    pub version: ::std::string::String,
+    pub version: String,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl IndicatorId {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        name: ::std::string::String,
-        version: ::std::string::String,
-        value: ::std::string::String,
-    ) -> Self {
+    pub fn new(name: String, version: String, value: String) -> Self {
         Self { name, version, value }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IndicatorId {
+impl<'a> rt::FromXml<'a> for IndicatorId {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut version = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut name = None;
+        let mut version = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "name" if attr.ns == 0 => {
-                    name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
                 "version" if attr.ns == 0 => {
-                    version = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let name = match name {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "name"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "name")),
         };
         let version = match version {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "version"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "version")),
         };
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { name, version, value })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { name, version, value })
     }
 }
-impl crate::rt::ToXml for IndicatorId {
+impl rt::ToXml for IndicatorId {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "name", &crate::rt::SimpleValue::to_xml(&self.name))?;
-        w.attribute("", "version", &crate::rt::SimpleValue::to_xml(&self.version))?;
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
+        w.attribute("", "version", &rt::SimpleValue::to_xml(&self.version))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -9063,77 +8204,71 @@ impl crate::rt::ToXml for IndicatorId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorReference {
     /// Attribute `uid-ref`.
-    pub uid_ref: ::std::option::Option<::std::string::String>,
+    pub uid_ref: Option<String>,
     /// Attribute `euid-ref`.
-    pub euid_ref: ::std::option::Option<::std::string::String>,
+    pub euid_ref: Option<String>,
     /// Attribute `version`.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
 }
 impl IndicatorReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            uid_ref: ::std::option::Option::None,
-            euid_ref: ::std::option::Option::None,
-            version: ::std::option::Option::None,
+            uid_ref: None,
+            euid_ref: None,
+            version: None,
         }
     }
 }
-impl ::std::default::Default for IndicatorReference {
+impl Default for IndicatorReference {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IndicatorReference {
+impl<'a> rt::FromXml<'a> for IndicatorReference {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut uid_ref = ::std::option::Option::None;
-        let mut euid_ref = ::std::option::Option::None;
-        let mut version = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut uid_ref = None;
+        let mut euid_ref = None;
+        let mut version = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "uid-ref" if attr.ns == 0 => {
-                    uid_ref = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    uid_ref = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "euid-ref" if attr.ns == 0 => {
-                    euid_ref = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    euid_ref = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "version" if attr.ns == 0 => {
-                    version = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        if let ::std::option::Option::Some(c) = r.next_child(el)? {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = r.next_child(el)? {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { uid_ref, euid_ref, version })
+        Ok(Self { uid_ref, euid_ref, version })
     }
 }
-impl crate::rt::ToXml for IndicatorReference {
+impl rt::ToXml for IndicatorReference {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.uid_ref {
-            w.attribute("", "uid-ref", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.uid_ref {
+            w.attribute("", "uid-ref", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.euid_ref {
-            w.attribute("", "euid-ref", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.euid_ref {
+            w.attribute("", "euid-ref", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.version {
-            w.attribute("", "version", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.version {
+            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
         }
         w.end_element()
     }
@@ -9161,18 +8296,14 @@ impl IndicatorexpressionOperatorType {
         }
     }
 }
-impl crate::rt::SimpleValue for IndicatorexpressionOperatorType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for IndicatorexpressionOperatorType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "not" => ::std::result::Result::Ok(Self::Not),
-            "and" => ::std::result::Result::Ok(Self::And),
-            "or" => ::std::result::Result::Ok(Self::Or),
-            "xor" => ::std::result::Result::Ok(Self::Xor),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "not, and, or, xor"),
-                )
-            }
+            "not" => Ok(Self::Not),
+            "and" => Ok(Self::And),
+            "or" => Ok(Self::Or),
+            "xor" => Ok(Self::Xor),
+            other => Err(format!("{other:?} is not one of: {}", "not, and, or, xor")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -9183,31 +8314,31 @@ impl crate::rt::SimpleValue for IndicatorexpressionOperatorType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IodefDocument {
     /// Attribute `version`.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// Attribute `xml:lang`.
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// Attribute `format-id`.
-    pub format_id: ::std::option::Option<::std::string::String>,
+    pub format_id: Option<String>,
     /// Attribute `private-enum-name`.
-    pub private_enum_name: ::std::option::Option<::std::string::String>,
+    pub private_enum_name: Option<String>,
     /// Attribute `private-enum-id`.
-    pub private_enum_id: ::std::option::Option<::std::string::String>,
+    pub private_enum_id: Option<String>,
     /// 1 or more `Incident`.
-    pub incident: ::std::vec::Vec<Incident>,
+    pub incident: Vec<Incident>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl IodefDocument {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(incident: ::std::vec::Vec<Incident>) -> Self {
+    pub fn new(incident: Vec<Incident>) -> Self {
         Self {
-            version: crate::rt::SimpleValue::parse_xml("2.00").ok(),
-            lang: ::std::option::Option::None,
-            format_id: ::std::option::Option::None,
-            private_enum_name: ::std::option::Option::None,
-            private_enum_id: ::std::option::Option::None,
+            version: rt::SimpleValue::parse_xml("2.00").ok(),
+            lang: None,
+            format_id: None,
+            private_enum_name: None,
+            private_enum_id: None,
             incident,
-            additional_data: ::std::default::Default::default(),
+            additional_data: Default::default(),
         }
     }
     /// `version`, or its schema default `2.00` when absent.
@@ -9215,55 +8346,43 @@ impl IodefDocument {
         self.version.as_deref().unwrap_or("2.00")
     }
 }
-impl<'a> crate::rt::FromXml<'a> for IodefDocument {
+impl<'a> rt::FromXml<'a> for IodefDocument {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut version = ::std::option::Option::None;
-        let mut lang = ::std::option::Option::None;
-        let mut format_id = ::std::option::Option::None;
-        let mut private_enum_name = ::std::option::Option::None;
-        let mut private_enum_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut version = None;
+        let mut lang = None;
+        let mut format_id = None;
+        let mut private_enum_name = None;
+        let mut private_enum_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "version" if attr.ns == 0 => {
-                    version = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    lang = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "format-id" if attr.ns == 0 => {
-                    format_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    format_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "private-enum-name" if attr.ns == 0 => {
-                    private_enum_name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    private_enum_name = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "private-enum-id" if attr.ns == 0 => {
-                    private_enum_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    private_enum_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        crate::rt::glue::check_fixed(r, el, "version", version.as_ref(), "2.00")?;
+        rt::glue::check_fixed(r, el, "version", version.as_ref(), "2.00")?;
         let mut cur = r.next_child(el)?;
-        let mut incident = ::std::vec::Vec::new();
+        let mut incident = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Incident") => {
-                    incident.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Incident") => {
+                    incident.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9273,18 +8392,18 @@ impl<'a> crate::rt::FromXml<'a> for IodefDocument {
             }
         }
         if incident.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Incident"),
             );
         }
         incident.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9294,10 +8413,10 @@ impl<'a> crate::rt::FromXml<'a> for IodefDocument {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             version,
             lang,
             format_id,
@@ -9308,43 +8427,38 @@ impl<'a> crate::rt::FromXml<'a> for IodefDocument {
         })
     }
 }
-impl crate::rt::ToXml for IodefDocument {
+impl rt::ToXml for IodefDocument {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.version {
-            w.attribute("", "version", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.version {
+            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.lang {
+        if let Some(v) = &self.lang {
             w.attribute(
                 "http://www.w3.org/XML/1998/namespace",
                 "lang",
-                &crate::rt::SimpleValue::to_xml(v),
+                &rt::SimpleValue::to_xml(v),
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.format_id {
-            w.attribute("", "format-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.format_id {
+            w.attribute("", "format-id", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.private_enum_name {
-            w.attribute("", "private-enum-name", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.private_enum_name {
+            w.attribute("", "private-enum-name", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.private_enum_id {
-            w.attribute("", "private-enum-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.private_enum_id {
+            w.attribute("", "private-enum-id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.incident {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Incident",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Incident")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -9358,54 +8472,48 @@ impl crate::rt::ToXml for IodefDocument {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     /// Attribute `registryaction` (with `ext-registryaction` carried by its `Ext` variant).
-    pub registryaction: ::std::option::Option<KeyRegistryactionType>,
+    pub registryaction: Option<KeyRegistryactionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Required `KeyName`.
-    pub key_name: ::std::string::String,
+    pub key_name: String,
     /// Optional `Value`.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl Key {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(key_name: ::std::string::String) -> Self {
+    pub fn new(key_name: String) -> Self {
         Self {
-            registryaction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            registryaction: None,
+            observable_id: None,
             key_name,
-            value: ::std::default::Default::default(),
+            value: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Key {
+impl<'a> rt::FromXml<'a> for Key {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut registryaction = ::std::option::Option::None;
-        let mut ext_registryaction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut registryaction = None;
+        let mut ext_registryaction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "registryaction" if attr.ns == 0 => {
-                    registryaction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    registryaction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-registryaction" if attr.ns == 0 => {
-                    ext_registryaction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_registryaction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let registryaction = crate::rt::glue::pair_ext(
+        let registryaction = rt::glue::pair_ext(
             r,
             el,
             registryaction,
@@ -9414,36 +8522,32 @@ impl<'a> crate::rt::FromXml<'a> for Key {
         )?;
         let mut cur = r.next_child(el)?;
         let key_name = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName"),
                 );
             }
         };
         let value = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Value") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Value") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             registryaction,
             observable_id,
             key_name,
@@ -9451,41 +8555,26 @@ impl<'a> crate::rt::FromXml<'a> for Key {
         })
     }
 }
-impl crate::rt::ToXml for Key {
+impl rt::ToXml for Key {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.registryaction {
-            crate::rt::glue::write_ext_attr(
-                w,
-                "registryaction",
-                "ext-registryaction",
-                v,
-            )?;
+        if let Some(v) = &self.registryaction {
+            rt::glue::write_ext_attr(w, "registryaction", "ext-registryaction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.key_name;
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "KeyName",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.value {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Value",
-                v,
-            )?;
+        if let Some(v) = &self.value {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Value", v)?;
         }
         w.end_element()
     }
@@ -9506,7 +8595,7 @@ pub enum KeyRegistryactionType {
     /// `modify-value`
     ModifyValue,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl KeyRegistryactionType {
     /// The value as written in XML.
@@ -9522,21 +8611,19 @@ impl KeyRegistryactionType {
         }
     }
 }
-impl crate::rt::SimpleValue for KeyRegistryactionType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for KeyRegistryactionType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "add-key" => ::std::result::Result::Ok(Self::AddKey),
-            "add-value" => ::std::result::Result::Ok(Self::AddValue),
-            "delete-key" => ::std::result::Result::Ok(Self::DeleteKey),
-            "delete-value" => ::std::result::Result::Ok(Self::DeleteValue),
-            "modify-key" => ::std::result::Result::Ok(Self::ModifyKey),
-            "modify-value" => ::std::result::Result::Ok(Self::ModifyValue),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "add-key" => Ok(Self::AddKey),
+            "add-value" => Ok(Self::AddValue),
+            "delete-key" => Ok(Self::DeleteKey),
+            "delete-value" => Ok(Self::DeleteValue),
+            "modify-key" => Ok(Self::ModifyKey),
+            "modify-value" => Ok(Self::ModifyValue),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "add-key, add-value, delete-key, delete-value, modify-key, modify-value, ext-value"
                     ),
@@ -9548,14 +8635,14 @@ impl crate::rt::SimpleValue for KeyRegistryactionType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for KeyRegistryactionType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for KeyRegistryactionType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -9563,62 +8650,58 @@ impl crate::rt::glue::ExtEnum for KeyRegistryactionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Method {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 0 or more `Reference`.
-    pub reference: ::std::vec::Vec<Reference>,
+    pub reference: Vec<Reference>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `AttackPattern`.
-    pub attack_pattern: ::std::vec::Vec<super::sci::AttackPattern>,
+    pub attack_pattern: Vec<super::sci::AttackPattern>,
     /// 0 or more `Vulnerability`.
-    pub vulnerability: ::std::vec::Vec<super::sci::Vulnerability>,
+    pub vulnerability: Vec<super::sci::Vulnerability>,
     /// 0 or more `Weakness`.
-    pub weakness: ::std::vec::Vec<super::sci::Weakness>,
+    pub weakness: Vec<super::sci::Weakness>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl Method {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            reference: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            attack_pattern: ::std::default::Default::default(),
-            vulnerability: ::std::default::Default::default(),
-            weakness: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            restriction: None,
+            reference: Default::default(),
+            description: Default::default(),
+            attack_pattern: Default::default(),
+            vulnerability: Default::default(),
+            weakness: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl ::std::default::Default for Method {
+impl Default for Method {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Method {
+impl<'a> rt::FromXml<'a> for Method {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -9626,13 +8709,11 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut reference = ::std::vec::Vec::new();
+        let mut reference = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference") => {
-                    reference.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference") => {
+                    reference.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9642,13 +8723,13 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             }
         }
         reference.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9658,14 +8739,14 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             }
         }
         description.shrink_to_fit();
-        let mut attack_pattern = ::std::vec::Vec::new();
+        let mut attack_pattern = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "AttackPattern") => {
-                    attack_pattern.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    attack_pattern.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9675,14 +8756,14 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             }
         }
         attack_pattern.shrink_to_fit();
-        let mut vulnerability = ::std::vec::Vec::new();
+        let mut vulnerability = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Vulnerability") => {
-                    vulnerability.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    vulnerability.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9692,13 +8773,13 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             }
         }
         vulnerability.shrink_to_fit();
-        let mut weakness = ::std::vec::Vec::new();
+        let mut weakness = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Weakness") => {
-                    weakness.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    weakness.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9708,13 +8789,13 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             }
         }
         weakness.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9724,10 +8805,10 @@ impl<'a> crate::rt::FromXml<'a> for Method {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             reference,
             description,
@@ -9738,35 +8819,25 @@ impl<'a> crate::rt::FromXml<'a> for Method {
         })
     }
 }
-impl crate::rt::ToXml for Method {
+impl rt::ToXml for Method {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.reference {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Reference",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Reference")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.attack_pattern {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-sci-1.0",
@@ -9774,7 +8845,7 @@ impl crate::rt::ToXml for Method {
             )?;
         }
         for v in &self.vulnerability {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-sci-1.0",
@@ -9782,15 +8853,10 @@ impl crate::rt::ToXml for Method {
             )?;
         }
         for v in &self.weakness {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                "Weakness",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Weakness")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -9804,71 +8870,67 @@ impl crate::rt::ToXml for Method {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MlStringType {
     /// Attribute `translation-id`.
-    pub translation_id: ::std::option::Option<::std::string::String>,
+    pub translation_id: Option<String>,
     /// Attribute `xml:lang`.
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
+    pub fn new(value: String) -> Self {
         Self {
-            translation_id: ::std::option::Option::None,
-            lang: ::std::option::Option::None,
+            translation_id: None,
+            lang: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for MlStringType {
+impl<'a> rt::FromXml<'a> for MlStringType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut translation_id = ::std::option::Option::None;
-        let mut lang = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut translation_id = None;
+        let mut lang = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "translation-id" if attr.ns == 0 => {
-                    translation_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    translation_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    lang = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             translation_id,
             lang,
             value,
         })
     }
 }
-impl crate::rt::ToXml for MlStringType {
+impl rt::ToXml for MlStringType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.translation_id {
-            w.attribute("", "translation-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.translation_id {
+            w.attribute("", "translation-id", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.lang {
+        if let Some(v) = &self.lang {
             w.attribute(
                 "http://www.w3.org/XML/1998/namespace",
                 "lang",
-                &crate::rt::SimpleValue::to_xml(v),
+                &rt::SimpleValue::to_xml(v),
             )?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -9876,9 +8938,9 @@ impl crate::rt::ToXml for MlStringType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonetaryImpact {
     /// Attribute `severity`.
-    pub severity: ::std::option::Option<SeverityType>,
+    pub severity: Option<SeverityType>,
     /// Attribute `currency`.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// Text content.
     pub value: f32,
 }
@@ -9886,53 +8948,49 @@ impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: f32) -> Self {
         Self {
-            severity: ::std::option::Option::None,
-            currency: ::std::option::Option::None,
+            severity: None,
+            currency: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for MonetaryImpact {
+impl<'a> rt::FromXml<'a> for MonetaryImpact {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut severity = ::std::option::Option::None;
-        let mut currency = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut severity = None;
+        let mut currency = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "currency" if attr.ns == 0 => {
-                    currency = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    currency = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { severity, currency, value })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { severity, currency, value })
     }
 }
-impl crate::rt::ToXml for MonetaryImpact {
+impl rt::ToXml for MonetaryImpact {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.severity {
-            w.attribute("", "severity", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.currency {
-            w.attribute("", "currency", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.currency {
+            w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -9940,47 +8998,40 @@ impl crate::rt::ToXml for MonetaryImpact {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nameservers {
     /// Required `Server`.
-    pub server: ::std::string::String,
+    pub server: String,
     /// 1 or more `Address`.
-    pub address: ::std::vec::Vec<Address>,
+    pub address: Vec<Address>,
 }
 impl Nameservers {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        server: ::std::string::String,
-        address: ::std::vec::Vec<Address>,
-    ) -> Self {
+    pub fn new(server: String, address: Vec<Address>) -> Self {
         Self { server, address }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Nameservers {
+impl<'a> rt::FromXml<'a> for Nameservers {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let server = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Server") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Server") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Server"),
                 );
             }
         };
-        let mut address = ::std::vec::Vec::new();
+        let mut address = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Address") => {
-                    address.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Address") => {
+                    address.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -9990,41 +9041,31 @@ impl<'a> crate::rt::FromXml<'a> for Nameservers {
             }
         }
         if address.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Address"),
             );
         }
         address.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { server, address })
+        Ok(Self { server, address })
     }
 }
-impl crate::rt::ToXml for Nameservers {
+impl rt::ToXml for Nameservers {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.server;
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Server",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Server", v)?;
         }
         for v in &self.address {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Address",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Address")?;
         }
         w.end_element()
     }
@@ -10033,41 +9074,41 @@ impl crate::rt::ToXml for Nameservers {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// 0 or more choice of `DomainData` | `Address`.
-    pub choice: ::std::vec::Vec<NodeChoice>,
+    pub choice: Vec<NodeChoice>,
     /// Optional `PostalAddress`.
-    pub postal_address: ::std::option::Option<PostalAddress>,
+    pub postal_address: Option<PostalAddress>,
     /// 0 or more `Location`.
-    pub location: ::std::vec::Vec<MlStringType>,
+    pub location: Vec<MlStringType>,
     /// 0 or more `Counter`.
-    pub counter: ::std::vec::Vec<Counter>,
+    pub counter: Vec<Counter>,
 }
 impl Node {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            choice: ::std::default::Default::default(),
-            postal_address: ::std::default::Default::default(),
-            location: ::std::default::Default::default(),
-            counter: ::std::default::Default::default(),
+            choice: Default::default(),
+            postal_address: Default::default(),
+            location: Default::default(),
+            counter: Default::default(),
         }
     }
 }
-impl ::std::default::Default for Node {
+impl Default for Node {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Node {
+impl<'a> rt::FromXml<'a> for Node {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut choice = ::std::vec::Vec::new();
+        let mut choice = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(c) if NodeChoice::starts(r, &c) => {
+                Some(c) if NodeChoice::starts(r, &c) => {
                     choice.push(NodeChoice::read(r, el, c, &mut cur)?);
                 }
                 other => {
@@ -10078,25 +9119,21 @@ impl<'a> crate::rt::FromXml<'a> for Node {
         }
         choice.shrink_to_fit();
         let postal_address = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut location = ::std::vec::Vec::new();
+        let mut location = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Location") => {
-                    location.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Location") => {
+                    location.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -10106,13 +9143,11 @@ impl<'a> crate::rt::FromXml<'a> for Node {
             }
         }
         location.shrink_to_fit();
-        let mut counter = ::std::vec::Vec::new();
+        let mut counter = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
-                    counter.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -10122,10 +9157,10 @@ impl<'a> crate::rt::FromXml<'a> for Node {
             }
         }
         counter.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             choice,
             postal_address,
             location,
@@ -10133,10 +9168,10 @@ impl<'a> crate::rt::FromXml<'a> for Node {
         })
     }
 }
-impl crate::rt::ToXml for Node {
+impl rt::ToXml for Node {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -10144,8 +9179,8 @@ impl crate::rt::ToXml for Node {
         for v in &self.choice {
             v.write(w)?;
         }
-        if let ::std::option::Option::Some(v) = &self.postal_address {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.postal_address {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -10153,20 +9188,10 @@ impl crate::rt::ToXml for Node {
             )?;
         }
         for v in &self.location {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Location",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Location")?;
         }
         for v in &self.counter {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Counter",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Counter")?;
         }
         w.end_element()
     }
@@ -10175,32 +9200,32 @@ impl crate::rt::ToXml for Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeChoice {
     /// Consecutive `DomainData` elements.
-    DomainData(::std::vec::Vec<DomainData>),
+    DomainData(Vec<DomainData>),
     /// Consecutive `Address` elements.
-    Address(::std::vec::Vec<Address>),
+    Address(Vec<Address>),
 }
 impl NodeChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Address")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -10210,17 +9235,17 @@ impl NodeChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::DomainData(items));
+            return Ok(Self::DomainData(items));
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Address") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-2.0", "Address") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -10230,37 +9255,37 @@ impl NodeChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::Address(items));
+            return Ok(Self::Address(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::DomainData(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-2.0",
                         "DomainData",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Address(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-2.0",
                         "Address",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -10271,58 +9296,48 @@ pub struct NodeRole {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
     pub category: NoderoleCategoryType,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl NodeRole {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(category: NoderoleCategoryType) -> Self {
         Self {
             category,
-            description: ::std::default::Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for NodeRole {
+impl<'a> rt::FromXml<'a> for NodeRole {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut category = ::std::option::Option::None;
-        let mut ext_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "category" if attr.ns == 0 => {
-                    category = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-category" if attr.ns == 0 => {
-                    ext_category = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_category = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = crate::rt::glue::pair_ext(
-            r,
-            el,
-            category,
-            ext_category,
-            "category",
-        )?;
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
         let category = match category {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "category"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "category")),
         };
         let mut cur = r.next_child(el)?;
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -10332,28 +9347,23 @@ impl<'a> crate::rt::FromXml<'a> for NodeRole {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { category, description })
+        Ok(Self { category, description })
     }
 }
-impl crate::rt::ToXml for NodeRole {
+impl rt::ToXml for NodeRole {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
+        rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -10468,7 +9478,7 @@ pub enum NoderoleCategoryType {
     /// `fraudulent-site`
     FraudulentSite,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl NoderoleCategoryType {
     /// The value as written in XML.
@@ -10531,70 +9541,66 @@ impl NoderoleCategoryType {
         }
     }
 }
-impl crate::rt::SimpleValue for NoderoleCategoryType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for NoderoleCategoryType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "client" => ::std::result::Result::Ok(Self::Client),
-            "client-enterprise" => ::std::result::Result::Ok(Self::ClientEnterprise),
-            "client-partner" => ::std::result::Result::Ok(Self::ClientPartner),
-            "client-remote" => ::std::result::Result::Ok(Self::ClientRemote),
-            "client-kiosk" => ::std::result::Result::Ok(Self::ClientKiosk),
-            "client-mobile" => ::std::result::Result::Ok(Self::ClientMobile),
-            "server-internal" => ::std::result::Result::Ok(Self::ServerInternal),
-            "server-public" => ::std::result::Result::Ok(Self::ServerPublic),
-            "www" => ::std::result::Result::Ok(Self::Www),
-            "mail" => ::std::result::Result::Ok(Self::Mail),
-            "webmail" => ::std::result::Result::Ok(Self::Webmail),
-            "messaging" => ::std::result::Result::Ok(Self::Messaging),
-            "streaming" => ::std::result::Result::Ok(Self::Streaming),
-            "voice" => ::std::result::Result::Ok(Self::Voice),
-            "file" => ::std::result::Result::Ok(Self::File),
-            "ftp" => ::std::result::Result::Ok(Self::Ftp),
-            "p2p" => ::std::result::Result::Ok(Self::P2p),
-            "name" => ::std::result::Result::Ok(Self::Name),
-            "directory" => ::std::result::Result::Ok(Self::Directory),
-            "credential" => ::std::result::Result::Ok(Self::Credential),
-            "print" => ::std::result::Result::Ok(Self::Print),
-            "application" => ::std::result::Result::Ok(Self::Application),
-            "database" => ::std::result::Result::Ok(Self::Database),
-            "backup" => ::std::result::Result::Ok(Self::Backup),
-            "dhcp" => ::std::result::Result::Ok(Self::Dhcp),
-            "assessment" => ::std::result::Result::Ok(Self::Assessment),
-            "source-control" => ::std::result::Result::Ok(Self::SourceControl),
-            "config-management" => ::std::result::Result::Ok(Self::ConfigManagement),
-            "monitoring" => ::std::result::Result::Ok(Self::Monitoring),
-            "infra" => ::std::result::Result::Ok(Self::Infra),
-            "infra-firewall" => ::std::result::Result::Ok(Self::InfraFirewall),
-            "infra-router" => ::std::result::Result::Ok(Self::InfraRouter),
-            "infra-switch" => ::std::result::Result::Ok(Self::InfraSwitch),
-            "camera" => ::std::result::Result::Ok(Self::Camera),
-            "proxy" => ::std::result::Result::Ok(Self::Proxy),
-            "remote-access" => ::std::result::Result::Ok(Self::RemoteAccess),
-            "log" => ::std::result::Result::Ok(Self::Log),
-            "virtualization" => ::std::result::Result::Ok(Self::Virtualization),
-            "pos" => ::std::result::Result::Ok(Self::Pos),
-            "scada" => ::std::result::Result::Ok(Self::Scada),
-            "scada-supervisory" => ::std::result::Result::Ok(Self::ScadaSupervisory),
-            "sinkhole" => ::std::result::Result::Ok(Self::Sinkhole),
-            "honeypot" => ::std::result::Result::Ok(Self::Honeypot),
-            "anonymization" => ::std::result::Result::Ok(Self::Anonymization),
-            "c2-server" => ::std::result::Result::Ok(Self::C2Server),
-            "malware-distribution" => {
-                ::std::result::Result::Ok(Self::MalwareDistribution)
-            }
-            "drop-server" => ::std::result::Result::Ok(Self::DropServer),
-            "hop-point" => ::std::result::Result::Ok(Self::HopPoint),
-            "reflector" => ::std::result::Result::Ok(Self::Reflector),
-            "phishing-site" => ::std::result::Result::Ok(Self::PhishingSite),
-            "spear-phishing-site" => ::std::result::Result::Ok(Self::SpearPhishingSite),
-            "recruiting-site" => ::std::result::Result::Ok(Self::RecruitingSite),
-            "fraudulent-site" => ::std::result::Result::Ok(Self::FraudulentSite),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "client" => Ok(Self::Client),
+            "client-enterprise" => Ok(Self::ClientEnterprise),
+            "client-partner" => Ok(Self::ClientPartner),
+            "client-remote" => Ok(Self::ClientRemote),
+            "client-kiosk" => Ok(Self::ClientKiosk),
+            "client-mobile" => Ok(Self::ClientMobile),
+            "server-internal" => Ok(Self::ServerInternal),
+            "server-public" => Ok(Self::ServerPublic),
+            "www" => Ok(Self::Www),
+            "mail" => Ok(Self::Mail),
+            "webmail" => Ok(Self::Webmail),
+            "messaging" => Ok(Self::Messaging),
+            "streaming" => Ok(Self::Streaming),
+            "voice" => Ok(Self::Voice),
+            "file" => Ok(Self::File),
+            "ftp" => Ok(Self::Ftp),
+            "p2p" => Ok(Self::P2p),
+            "name" => Ok(Self::Name),
+            "directory" => Ok(Self::Directory),
+            "credential" => Ok(Self::Credential),
+            "print" => Ok(Self::Print),
+            "application" => Ok(Self::Application),
+            "database" => Ok(Self::Database),
+            "backup" => Ok(Self::Backup),
+            "dhcp" => Ok(Self::Dhcp),
+            "assessment" => Ok(Self::Assessment),
+            "source-control" => Ok(Self::SourceControl),
+            "config-management" => Ok(Self::ConfigManagement),
+            "monitoring" => Ok(Self::Monitoring),
+            "infra" => Ok(Self::Infra),
+            "infra-firewall" => Ok(Self::InfraFirewall),
+            "infra-router" => Ok(Self::InfraRouter),
+            "infra-switch" => Ok(Self::InfraSwitch),
+            "camera" => Ok(Self::Camera),
+            "proxy" => Ok(Self::Proxy),
+            "remote-access" => Ok(Self::RemoteAccess),
+            "log" => Ok(Self::Log),
+            "virtualization" => Ok(Self::Virtualization),
+            "pos" => Ok(Self::Pos),
+            "scada" => Ok(Self::Scada),
+            "scada-supervisory" => Ok(Self::ScadaSupervisory),
+            "sinkhole" => Ok(Self::Sinkhole),
+            "honeypot" => Ok(Self::Honeypot),
+            "anonymization" => Ok(Self::Anonymization),
+            "c2-server" => Ok(Self::C2Server),
+            "malware-distribution" => Ok(Self::MalwareDistribution),
+            "drop-server" => Ok(Self::DropServer),
+            "hop-point" => Ok(Self::HopPoint),
+            "reflector" => Ok(Self::Reflector),
+            "phishing-site" => Ok(Self::PhishingSite),
+            "spear-phishing-site" => Ok(Self::SpearPhishingSite),
+            "recruiting-site" => Ok(Self::RecruitingSite),
+            "fraudulent-site" => Ok(Self::FraudulentSite),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "client, client-enterprise, client-partner, client-remote, client-kiosk, client-mobile, server-internal, server-public, www, mail, webmail, messaging, streaming, voice, file, ftp, p2p, name, directory, credential, print, application, database, backup, dhcp, assessment, source-control, config-management, monitoring, infra, infra-firewall, infra-router, infra-switch, camera, proxy, remote-access, log, virtualization, pos, scada, scada-supervisory, sinkhole, honeypot, anonymization, c2-server, malware-distribution, drop-server, hop-point, reflector, phishing-site, spear-phishing-site, recruiting-site, fraudulent-site, ext-value"
                     ),
@@ -10606,14 +9612,14 @@ impl crate::rt::SimpleValue for NoderoleCategoryType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for NoderoleCategoryType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for NoderoleCategoryType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -10621,47 +9627,43 @@ impl crate::rt::glue::ExtEnum for NoderoleCategoryType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observable {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Optional choice of `System` | `Address` | `DomainData` | `Service` | `EmailData` | `WindowsRegistryKeysModified` | `FileData` | `CertificateData` | `RegistryHandle` | `RecordData` | `EventData` | `Incident` | `Expectation` | `Reference` | `Assessment` | `DetectionPattern` | `HistoryItem` | `BulkObservable` | `AdditionalData`.
-    pub choice: ::std::option::Option<ObservableChoice>,
+    pub choice: Option<ObservableChoice>,
 }
 impl Observable {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            choice: ::std::default::Default::default(),
+            restriction: None,
+            choice: Default::default(),
         }
     }
 }
-impl ::std::default::Default for Observable {
+impl Default for Observable {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Observable {
+impl<'a> rt::FromXml<'a> for Observable {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -10670,33 +9672,33 @@ impl<'a> crate::rt::FromXml<'a> for Observable {
         )?;
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if ObservableChoice::starts(r, &c) => {
+            Some(c) if ObservableChoice::starts(r, &c) => {
                 let v = ObservableChoice::read(r, el, c, &mut cur)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, choice })
+        Ok(Self { restriction, choice })
     }
 }
-impl crate::rt::ToXml for Observable {
+impl rt::ToXml for Observable {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.choice {
+        if let Some(v) = &self.choice {
             v.write(w)?;
         }
         w.end_element()
@@ -10706,47 +9708,47 @@ impl crate::rt::ToXml for Observable {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObservableChoice {
     /// Element `System`.
-    System(::std::boxed::Box<System>),
+    System(Box<System>),
     /// Element `Address`.
-    Address(::std::boxed::Box<Address>),
+    Address(Box<Address>),
     /// Element `DomainData`.
-    DomainData(::std::boxed::Box<DomainData>),
+    DomainData(Box<DomainData>),
     /// Element `Service`.
-    Service(::std::boxed::Box<Service>),
+    Service(Box<Service>),
     /// Element `EmailData`.
-    EmailData(::std::boxed::Box<EmailData>),
+    EmailData(Box<EmailData>),
     /// Element `WindowsRegistryKeysModified`.
-    WindowsRegistryKeysModified(::std::boxed::Box<WindowsRegistryKeysModified>),
+    WindowsRegistryKeysModified(Box<WindowsRegistryKeysModified>),
     /// Element `FileData`.
-    FileData(::std::boxed::Box<FileData>),
+    FileData(Box<FileData>),
     /// Element `CertificateData`.
-    CertificateData(::std::boxed::Box<CertificateData>),
+    CertificateData(Box<CertificateData>),
     /// Element `RegistryHandle`.
-    RegistryHandle(::std::boxed::Box<RegistryHandle>),
+    RegistryHandle(Box<RegistryHandle>),
     /// Element `RecordData`.
-    RecordData(::std::boxed::Box<RecordData>),
+    RecordData(Box<RecordData>),
     /// Element `EventData`.
-    EventData(::std::boxed::Box<EventData>),
+    EventData(Box<EventData>),
     /// Element `Incident`.
-    Incident(::std::boxed::Box<Incident>),
+    Incident(Box<Incident>),
     /// Element `Expectation`.
-    Expectation(::std::boxed::Box<Expectation>),
+    Expectation(Box<Expectation>),
     /// Element `Reference`.
-    Reference(::std::boxed::Box<Reference>),
+    Reference(Box<Reference>),
     /// Element `Assessment`.
-    Assessment(::std::boxed::Box<Assessment>),
+    Assessment(Box<Assessment>),
     /// Element `DetectionPattern`.
-    DetectionPattern(::std::boxed::Box<DetectionPattern>),
+    DetectionPattern(Box<DetectionPattern>),
     /// Element `HistoryItem`.
-    HistoryItem(::std::boxed::Box<HistoryItem>),
+    HistoryItem(Box<HistoryItem>),
     /// Element `BulkObservable`.
-    BulkObservable(::std::boxed::Box<BulkObservable>),
+    BulkObservable(Box<BulkObservable>),
     /// Consecutive `AdditionalData` elements.
-    AdditionalData(::std::vec::Vec<ExtensionType>),
+    AdditionalData(Vec<ExtensionType>),
 }
 impl ObservableChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "System")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Address")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData")
@@ -10769,143 +9771,109 @@ impl ObservableChoice {
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "System") {
-            let v = Self::System(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::System(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Address") {
-            let v = Self::Address(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Address(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData") {
-            let v = Self::DomainData(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::DomainData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Service") {
-            let v = Self::Service(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Service(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailData") {
-            let v = Self::EmailData(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::EmailData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "WindowsRegistryKeysModified") {
             let v = Self::WindowsRegistryKeysModified(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
+                Box::new(rt::FromXml::from_xml(r, &c)?),
             );
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileData") {
-            let v = Self::FileData(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::FileData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "CertificateData") {
-            let v = Self::CertificateData(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::CertificateData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle") {
-            let v = Self::RegistryHandle(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::RegistryHandle(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData") {
-            let v = Self::RecordData(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::RecordData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData") {
-            let v = Self::EventData(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::EventData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Incident") {
-            let v = Self::Incident(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Incident(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Expectation") {
-            let v = Self::Expectation(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Expectation(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference") {
-            let v = Self::Reference(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Reference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment") {
-            let v = Self::Assessment(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::Assessment(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern") {
-            let v = Self::DetectionPattern(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::DetectionPattern(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem") {
-            let v = Self::HistoryItem(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::HistoryItem(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "BulkObservable") {
-            let v = Self::BulkObservable(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::BulkObservable(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r
                         .is(
@@ -10913,7 +9881,7 @@ impl ObservableChoice {
                             "urn:ietf:params:xml:ns:iodef-2.0",
                             "AdditionalData",
                         ) => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -10923,188 +9891,163 @@ impl ObservableChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::AdditionalData(items));
+            return Ok(Self::AdditionalData(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::System(v) => {
-                crate::rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "System",
-                )?;
-                ::std::result::Result::Ok(())
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "System")?;
+                Ok(())
             }
             Self::Address(v) => {
-                crate::rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "Address",
-                )?;
-                ::std::result::Result::Ok(())
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Address")?;
+                Ok(())
             }
             Self::DomainData(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "DomainData",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Service(v) => {
-                crate::rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "Service",
-                )?;
-                ::std::result::Result::Ok(())
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Service")?;
+                Ok(())
             }
             Self::EmailData(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "EmailData",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::WindowsRegistryKeysModified(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "WindowsRegistryKeysModified",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::FileData(v) => {
-                crate::rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "FileData",
-                )?;
-                ::std::result::Result::Ok(())
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "FileData")?;
+                Ok(())
             }
             Self::CertificateData(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "CertificateData",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::RegistryHandle(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "RegistryHandle",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::RecordData(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "RecordData",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::EventData(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "EventData",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Incident(v) => {
-                crate::rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "Incident",
-                )?;
-                ::std::result::Result::Ok(())
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Incident")?;
+                Ok(())
             }
             Self::Expectation(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "Expectation",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Reference(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "Reference",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Assessment(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "Assessment",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::DetectionPattern(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "DetectionPattern",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::HistoryItem(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "HistoryItem",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::BulkObservable(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "urn:ietf:params:xml:ns:iodef-2.0",
                     "BulkObservable",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::AdditionalData(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-2.0",
                         "AdditionalData",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -11113,51 +10056,47 @@ impl ObservableChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObservableReference {
     /// Attribute `uid-ref`.
-    pub uid_ref: ::std::string::String,
+    pub uid_ref: String,
 }
 impl ObservableReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(uid_ref: ::std::string::String) -> Self {
+    pub fn new(uid_ref: String) -> Self {
         Self { uid_ref }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ObservableReference {
+impl<'a> rt::FromXml<'a> for ObservableReference {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut uid_ref = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut uid_ref = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "uid-ref" if attr.ns == 0 => {
-                    uid_ref = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    uid_ref = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let uid_ref = match uid_ref {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "uid-ref"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "uid-ref")),
         };
-        if let ::std::option::Option::Some(c) = r.next_child(el)? {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = r.next_child(el)? {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { uid_ref })
+        Ok(Self { uid_ref })
     }
 }
-impl crate::rt::ToXml for ObservableReference {
+impl rt::ToXml for ObservableReference {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "uid-ref", &crate::rt::SimpleValue::to_xml(&self.uid_ref))?;
+        w.attribute("", "uid-ref", &rt::SimpleValue::to_xml(&self.uid_ref))?;
         w.end_element()
     }
 }
@@ -11165,65 +10104,57 @@ impl crate::rt::ToXml for ObservableReference {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: ::std::option::Option<PostaladdressTypeType>,
+    pub type_: Option<PostaladdressTypeType>,
     /// Required `PAddress`.
     pub p_address: MlStringType,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl PostalAddress {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(p_address: MlStringType) -> Self {
         Self {
-            type_: ::std::option::Option::None,
+            type_: None,
             p_address,
-            description: ::std::default::Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for PostalAddress {
+impl<'a> rt::FromXml<'a> for PostalAddress {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let mut cur = r.next_child(el)?;
         let p_address = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress"),
                 );
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11233,43 +10164,33 @@ impl<'a> crate::rt::FromXml<'a> for PostalAddress {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             type_,
             p_address,
             description,
         })
     }
 }
-impl crate::rt::ToXml for PostalAddress {
+impl rt::ToXml for PostalAddress {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            crate::rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        if let Some(v) = &self.type_ {
+            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
         }
         {
             let v = &self.p_address;
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "PAddress",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -11282,7 +10203,7 @@ pub enum PostaladdressTypeType {
     /// `mailing`
     Mailing,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl PostaladdressTypeType {
     /// The value as written in XML.
@@ -11294,20 +10215,14 @@ impl PostaladdressTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for PostaladdressTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for PostaladdressTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "street" => ::std::result::Result::Ok(Self::Street),
-            "mailing" => ::std::result::Result::Ok(Self::Mailing),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "street" => Ok(Self::Street),
+            "mailing" => Ok(Self::Mailing),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
-                        "{other:?} is not one of: {}", "street, mailing, ext-value"
-                    ),
-                )
+                Err(format!("{other:?} is not one of: {}", "street, mailing, ext-value"))
             }
         }
     }
@@ -11315,14 +10230,14 @@ impl crate::rt::SimpleValue for PostaladdressTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for PostaladdressTypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for PostaladdressTypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -11330,42 +10245,38 @@ impl crate::rt::glue::ExtEnum for PostaladdressTypeType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 1 or more `RecordData`.
-    pub record_data: ::std::vec::Vec<RecordData>,
+    pub record_data: Vec<RecordData>,
 }
 impl Record {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(record_data: ::std::vec::Vec<RecordData>) -> Self {
+    pub fn new(record_data: Vec<RecordData>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
+            restriction: None,
             record_data,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Record {
+impl<'a> rt::FromXml<'a> for Record {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -11373,13 +10284,13 @@ impl<'a> crate::rt::FromXml<'a> for Record {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut record_data = ::std::vec::Vec::new();
+        let mut record_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData") => {
-                    record_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    record_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11389,35 +10300,30 @@ impl<'a> crate::rt::FromXml<'a> for Record {
             }
         }
         if record_data.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData"),
             );
         }
         record_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { restriction, record_data })
+        Ok(Self { restriction, record_data })
     }
 }
-impl crate::rt::ToXml for Record {
+impl rt::ToXml for Record {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.record_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RecordData",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData")?;
         }
         w.end_element()
     }
@@ -11426,83 +10332,77 @@ impl crate::rt::ToXml for Record {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Optional `DateTime`.
-    pub date_time: ::std::option::Option<crate::rt::DateTime>,
+    pub date_time: Option<rt::DateTime>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// Optional `Application`.
-    pub application: ::std::option::Option<SoftwareType>,
+    pub application: Option<SoftwareType>,
     /// 0 or more `RecordPattern`.
-    pub record_pattern: ::std::vec::Vec<RecordPattern>,
+    pub record_pattern: Vec<RecordPattern>,
     /// 0 or more `RecordItem`.
-    pub record_item: ::std::vec::Vec<ExtensionType>,
+    pub record_item: Vec<ExtensionType>,
     /// 0 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `FileData`.
-    pub file_data: ::std::vec::Vec<FileData>,
+    pub file_data: Vec<FileData>,
     /// 0 or more `WindowsRegistryKeysModified`.
-    pub windows_registry_keys_modified: ::std::vec::Vec<WindowsRegistryKeysModified>,
+    pub windows_registry_keys_modified: Vec<WindowsRegistryKeysModified>,
     /// 0 or more `CertificateData`.
-    pub certificate_data: ::std::vec::Vec<CertificateData>,
+    pub certificate_data: Vec<CertificateData>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl RecordData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
-            date_time: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            application: ::std::default::Default::default(),
-            record_pattern: ::std::default::Default::default(),
-            record_item: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-            file_data: ::std::default::Default::default(),
-            windows_registry_keys_modified: ::std::default::Default::default(),
-            certificate_data: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            restriction: None,
+            observable_id: None,
+            date_time: Default::default(),
+            description: Default::default(),
+            application: Default::default(),
+            record_pattern: Default::default(),
+            record_item: Default::default(),
+            url: Default::default(),
+            file_data: Default::default(),
+            windows_registry_keys_modified: Default::default(),
+            certificate_data: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl ::std::default::Default for RecordData {
+impl Default for RecordData {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RecordData {
+impl<'a> rt::FromXml<'a> for RecordData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -11511,25 +10411,23 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
         )?;
         let mut cur = r.next_child(el)?;
         let date_time = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11540,25 +10438,23 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
         }
         description.shrink_to_fit();
         let application = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut record_pattern = ::std::vec::Vec::new();
+        let mut record_pattern = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordPattern") => {
-                    record_pattern.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    record_pattern.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11568,13 +10464,13 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         record_pattern.shrink_to_fit();
-        let mut record_item = ::std::vec::Vec::new();
+        let mut record_item = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordItem") => {
-                    record_item.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    record_item.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11584,13 +10480,11 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         record_item.shrink_to_fit();
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11600,13 +10494,11 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         url.shrink_to_fit();
-        let mut file_data = ::std::vec::Vec::new();
+        let mut file_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileData") => {
-                    file_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileData") => {
+                    file_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11616,10 +10508,10 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         file_data.shrink_to_fit();
-        let mut windows_registry_keys_modified = ::std::vec::Vec::new();
+        let mut windows_registry_keys_modified = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(
@@ -11627,8 +10519,7 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
                         "urn:ietf:params:xml:ns:iodef-2.0",
                         "WindowsRegistryKeysModified",
                     ) => {
-                    windows_registry_keys_modified
-                        .push(crate::rt::FromXml::from_xml(r, &c)?);
+                    windows_registry_keys_modified.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11638,13 +10529,13 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         windows_registry_keys_modified.shrink_to_fit();
-        let mut certificate_data = ::std::vec::Vec::new();
+        let mut certificate_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "CertificateData") => {
-                    certificate_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    certificate_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11654,13 +10545,13 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         certificate_data.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -11670,10 +10561,10 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             observable_id,
             date_time,
@@ -11689,22 +10580,22 @@ impl<'a> crate::rt::FromXml<'a> for RecordData {
         })
     }
 }
-impl crate::rt::ToXml for RecordData {
+impl rt::ToXml for RecordData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.date_time {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.date_time {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "DateTime",
@@ -11712,23 +10603,13 @@ impl crate::rt::ToXml for RecordData {
             )?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
-        if let ::std::option::Option::Some(v) = &self.application {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Application",
-            )?;
+        if let Some(v) = &self.application {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
         }
         for v in &self.record_pattern {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -11736,31 +10617,16 @@ impl crate::rt::ToXml for RecordData {
             )?;
         }
         for v in &self.record_item {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RecordItem",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RecordItem")?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
         for v in &self.file_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "FileData",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "FileData")?;
         }
         for v in &self.windows_registry_keys_modified {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -11768,7 +10634,7 @@ impl crate::rt::ToXml for RecordData {
             )?;
         }
         for v in &self.certificate_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -11776,7 +10642,7 @@ impl crate::rt::ToXml for RecordData {
             )?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -11792,22 +10658,22 @@ pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: RecordpatternTypeType,
     /// Attribute `offset`.
-    pub offset: ::std::option::Option<i64>,
+    pub offset: Option<i64>,
     /// Attribute `offsetunit` (with `ext-offsetunit` carried by its `Ext` variant).
-    pub offsetunit: ::std::option::Option<RecordpatternOffsetunitType>,
+    pub offsetunit: Option<RecordpatternOffsetunitType>,
     /// Attribute `instance`.
-    pub instance: ::std::option::Option<i64>,
+    pub instance: Option<i64>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(type_: RecordpatternTypeType, value: ::std::string::String) -> Self {
+    pub fn new(type_: RecordpatternTypeType, value: String) -> Self {
         Self {
             type_,
-            offset: ::std::option::Option::None,
-            offsetunit: ::std::option::Option::None,
-            instance: ::std::option::Option::None,
+            offset: None,
+            offsetunit: None,
+            instance: None,
             value,
         }
     }
@@ -11816,64 +10682,50 @@ impl RecordPattern {
         self.offsetunit.clone().unwrap_or(RecordpatternOffsetunitType::Line)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RecordPattern {
+impl<'a> rt::FromXml<'a> for RecordPattern {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut offset = ::std::option::Option::None;
-        let mut offsetunit = ::std::option::Option::None;
-        let mut ext_offsetunit: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut instance = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut offset = None;
+        let mut offsetunit = None;
+        let mut ext_offsetunit: Option<String> = None;
+        let mut instance = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
                 "offset" if attr.ns == 0 => {
-                    offset = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    offset = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "offsetunit" if attr.ns == 0 => {
-                    offsetunit = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    offsetunit = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-offsetunit" if attr.ns == 0 => {
-                    ext_offsetunit = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_offsetunit = Some(attr.value.into_owned());
                 }
                 "instance" if attr.ns == 0 => {
-                    instance = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    instance = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let type_ = match type_ {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "type"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
         };
-        let offsetunit = crate::rt::glue::pair_ext(
+        let offsetunit = rt::glue::pair_ext(
             r,
             el,
             offsetunit,
             ext_offsetunit,
             "offsetunit",
         )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             type_,
             offset,
             offsetunit,
@@ -11882,25 +10734,25 @@ impl<'a> crate::rt::FromXml<'a> for RecordPattern {
         })
     }
 }
-impl crate::rt::ToXml for RecordPattern {
+impl rt::ToXml for RecordPattern {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let ::std::option::Option::Some(v) = &self.offset {
-            w.attribute("", "offset", &crate::rt::SimpleValue::to_xml(v))?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        if let Some(v) = &self.offset {
+            w.attribute("", "offset", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.offsetunit {
-            crate::rt::glue::write_ext_attr(w, "offsetunit", "ext-offsetunit", v)?;
+        if let Some(v) = &self.offsetunit {
+            rt::glue::write_ext_attr(w, "offsetunit", "ext-offsetunit", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.instance {
-            w.attribute("", "instance", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.instance {
+            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -11912,7 +10764,7 @@ pub enum RecordpatternOffsetunitType {
     /// `byte`
     Byte,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl RecordpatternOffsetunitType {
     /// The value as written in XML.
@@ -11924,35 +10776,27 @@ impl RecordpatternOffsetunitType {
         }
     }
 }
-impl crate::rt::SimpleValue for RecordpatternOffsetunitType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for RecordpatternOffsetunitType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "line" => ::std::result::Result::Ok(Self::Line),
-            "byte" => ::std::result::Result::Ok(Self::Byte),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
-                        "{other:?} is not one of: {}", "line, byte, ext-value"
-                    ),
-                )
-            }
+            "line" => Ok(Self::Line),
+            "byte" => Ok(Self::Byte),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => Err(format!("{other:?} is not one of: {}", "line, byte, ext-value")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for RecordpatternOffsetunitType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for RecordpatternOffsetunitType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -11966,7 +10810,7 @@ pub enum RecordpatternTypeType {
     /// `xpath`
     Xpath,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl RecordpatternTypeType {
     /// The value as written in XML.
@@ -11979,18 +10823,16 @@ impl RecordpatternTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for RecordpatternTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for RecordpatternTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "regex" => ::std::result::Result::Ok(Self::Regex),
-            "binary" => ::std::result::Result::Ok(Self::Binary),
-            "xpath" => ::std::result::Result::Ok(Self::Xpath),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "regex" => Ok(Self::Regex),
+            "binary" => Ok(Self::Binary),
+            "xpath" => Ok(Self::Xpath),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}", "regex, binary, xpath, ext-value"
                     ),
                 )
@@ -12001,14 +10843,14 @@ impl crate::rt::SimpleValue for RecordpatternTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for RecordpatternTypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for RecordpatternTypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -12016,67 +10858,63 @@ impl crate::rt::glue::ExtEnum for RecordpatternTypeType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Optional `ReferenceName`.
-    pub reference_name: ::std::option::Option<super::iodef_enum::ReferenceName>,
+    pub reference_name: Option<super::iodef_enum::ReferenceName>,
     /// 0 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl Reference {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            observable_id: ::std::option::Option::None,
-            reference_name: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
+            observable_id: None,
+            reference_name: Default::default(),
+            url: Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl ::std::default::Default for Reference {
+impl Default for Reference {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Reference {
+impl<'a> rt::FromXml<'a> for Reference {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let reference_name = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ReferenceName") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12086,13 +10924,13 @@ impl<'a> crate::rt::FromXml<'a> for Reference {
             }
         }
         url.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12102,10 +10940,10 @@ impl<'a> crate::rt::FromXml<'a> for Reference {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             observable_id,
             reference_name,
             url,
@@ -12113,19 +10951,19 @@ impl<'a> crate::rt::FromXml<'a> for Reference {
         })
     }
 }
-impl crate::rt::ToXml for Reference {
+impl rt::ToXml for Reference {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.reference_name {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.reference_name {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-enum-1.0",
@@ -12133,20 +10971,10 @@ impl crate::rt::ToXml for Reference {
             )?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -12155,62 +10983,51 @@ impl crate::rt::ToXml for Reference {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegistryHandle {
     /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
-    pub registry: ::std::option::Option<RegistryhandleRegistryType>,
+    pub registry: Option<RegistryhandleRegistryType>,
     /// Text content.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: ::std::string::String) -> Self {
-        Self {
-            registry: ::std::option::Option::None,
-            value,
-        }
+    pub fn new(value: String) -> Self {
+        Self { registry: None, value }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RegistryHandle {
+impl<'a> rt::FromXml<'a> for RegistryHandle {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut registry = ::std::option::Option::None;
-        let mut ext_registry: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut registry = None;
+        let mut ext_registry: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "registry" if attr.ns == 0 => {
-                    registry = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    registry = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-registry" if attr.ns == 0 => {
-                    ext_registry = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_registry = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let registry = crate::rt::glue::pair_ext(
-            r,
-            el,
-            registry,
-            ext_registry,
-            "registry",
-        )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { registry, value })
+        let registry = rt::glue::pair_ext(r, el, registry, ext_registry, "registry")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { registry, value })
     }
 }
-impl crate::rt::ToXml for RegistryHandle {
+impl rt::ToXml for RegistryHandle {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.registry {
-            crate::rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
+        if let Some(v) = &self.registry {
+            rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -12232,7 +11049,7 @@ pub enum RegistryhandleRegistryType {
     /// `local`
     Local,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl RegistryhandleRegistryType {
     /// The value as written in XML.
@@ -12249,22 +11066,20 @@ impl RegistryhandleRegistryType {
         }
     }
 }
-impl crate::rt::SimpleValue for RegistryhandleRegistryType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for RegistryhandleRegistryType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "internic" => ::std::result::Result::Ok(Self::Internic),
-            "apnic" => ::std::result::Result::Ok(Self::Apnic),
-            "arin" => ::std::result::Result::Ok(Self::Arin),
-            "lacnic" => ::std::result::Result::Ok(Self::Lacnic),
-            "ripe" => ::std::result::Result::Ok(Self::Ripe),
-            "afrinic" => ::std::result::Result::Ok(Self::Afrinic),
-            "local" => ::std::result::Result::Ok(Self::Local),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "internic" => Ok(Self::Internic),
+            "apnic" => Ok(Self::Apnic),
+            "arin" => Ok(Self::Arin),
+            "lacnic" => Ok(Self::Lacnic),
+            "ripe" => Ok(Self::Ripe),
+            "afrinic" => Ok(Self::Afrinic),
+            "local" => Ok(Self::Local),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "internic, apnic, arin, lacnic, ripe, afrinic, local, ext-value"
                     ),
@@ -12276,14 +11091,14 @@ impl crate::rt::SimpleValue for RegistryhandleRegistryType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for RegistryhandleRegistryType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for RegistryhandleRegistryType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -12291,68 +11106,64 @@ impl crate::rt::glue::ExtEnum for RegistryhandleRegistryType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelatedActivity {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 0 or more `IncidentID`.
-    pub incident_id: ::std::vec::Vec<IncidentIdType>,
+    pub incident_id: Vec<IncidentIdType>,
     /// 0 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `ThreatActor`.
-    pub threat_actor: ::std::vec::Vec<ThreatActor>,
+    pub threat_actor: Vec<ThreatActor>,
     /// 0 or more `Campaign`.
-    pub campaign: ::std::vec::Vec<Campaign>,
+    pub campaign: Vec<Campaign>,
     /// 0 or more `IndicatorID`.
-    pub indicator_id: ::std::vec::Vec<IndicatorId>,
+    pub indicator_id: Vec<IndicatorId>,
     /// Optional `Confidence`.
-    pub confidence: ::std::option::Option<Confidence>,
+    pub confidence: Option<Confidence>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl RelatedActivity {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            incident_id: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-            threat_actor: ::std::default::Default::default(),
-            campaign: ::std::default::Default::default(),
-            indicator_id: ::std::default::Default::default(),
-            confidence: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            restriction: None,
+            incident_id: Default::default(),
+            url: Default::default(),
+            threat_actor: Default::default(),
+            campaign: Default::default(),
+            indicator_id: Default::default(),
+            confidence: Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl ::std::default::Default for RelatedActivity {
+impl Default for RelatedActivity {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
+impl<'a> rt::FromXml<'a> for RelatedActivity {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -12360,13 +11171,13 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut incident_id = ::std::vec::Vec::new();
+        let mut incident_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
-                    incident_id.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    incident_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12376,13 +11187,11 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
             }
         }
         incident_id.shrink_to_fit();
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12392,13 +11201,13 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
             }
         }
         url.shrink_to_fit();
-        let mut threat_actor = ::std::vec::Vec::new();
+        let mut threat_actor = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ThreatActor") => {
-                    threat_actor.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    threat_actor.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12408,13 +11217,11 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
             }
         }
         threat_actor.shrink_to_fit();
-        let mut campaign = ::std::vec::Vec::new();
+        let mut campaign = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Campaign") => {
-                    campaign.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Campaign") => {
+                    campaign.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12424,13 +11231,13 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
             }
         }
         campaign.shrink_to_fit();
-        let mut indicator_id = ::std::vec::Vec::new();
+        let mut indicator_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
-                    indicator_id.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    indicator_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12441,25 +11248,23 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
         }
         indicator_id.shrink_to_fit();
         let confidence = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12469,13 +11274,13 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
             }
         }
         description.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -12485,10 +11290,10 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             incident_id,
             url,
@@ -12501,75 +11306,40 @@ impl<'a> crate::rt::FromXml<'a> for RelatedActivity {
         })
     }
 }
-impl crate::rt::ToXml for RelatedActivity {
+impl rt::ToXml for RelatedActivity {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.incident_id {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IncidentID",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
         for v in &self.threat_actor {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ThreatActor",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ThreatActor")?;
         }
         for v in &self.campaign {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Campaign",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Campaign")?;
         }
         for v in &self.indicator_id {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IndicatorID",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
         }
-        if let ::std::option::Option::Some(v) = &self.confidence {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Confidence",
-            )?;
+        if let Some(v) = &self.confidence {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -12601,7 +11371,7 @@ pub enum RestrictionType {
     /// `red`
     Red,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl RestrictionType {
     /// The value as written in XML.
@@ -12620,24 +11390,22 @@ impl RestrictionType {
         }
     }
 }
-impl crate::rt::SimpleValue for RestrictionType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for RestrictionType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "default" => ::std::result::Result::Ok(Self::Default),
-            "public" => ::std::result::Result::Ok(Self::Public),
-            "partner" => ::std::result::Result::Ok(Self::Partner),
-            "need-to-know" => ::std::result::Result::Ok(Self::NeedToKnow),
-            "private" => ::std::result::Result::Ok(Self::Private),
-            "white" => ::std::result::Result::Ok(Self::White),
-            "green" => ::std::result::Result::Ok(Self::Green),
-            "amber" => ::std::result::Result::Ok(Self::Amber),
-            "red" => ::std::result::Result::Ok(Self::Red),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "default" => Ok(Self::Default),
+            "public" => Ok(Self::Public),
+            "partner" => Ok(Self::Partner),
+            "need-to-know" => Ok(Self::NeedToKnow),
+            "private" => Ok(Self::Private),
+            "white" => Ok(Self::White),
+            "green" => Ok(Self::Green),
+            "amber" => Ok(Self::Amber),
+            "red" => Ok(Self::Red),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "default, public, partner, need-to-know, private, white, green, amber, red, ext-value"
                     ),
@@ -12649,14 +11417,14 @@ impl crate::rt::SimpleValue for RestrictionType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for RestrictionType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for RestrictionType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -12664,195 +11432,175 @@ impl crate::rt::glue::ExtEnum for RestrictionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// Attribute `ip-protocol`.
-    pub ip_protocol: ::std::option::Option<i64>,
+    pub ip_protocol: Option<i64>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Optional `ServiceName`.
-    pub service_name: ::std::option::Option<ServiceName>,
+    pub service_name: Option<ServiceName>,
     /// Optional `Port`.
-    pub port: ::std::option::Option<i64>,
+    pub port: Option<i64>,
     /// Optional `Portlist`.
-    pub portlist: ::std::option::Option<::std::string::String>,
+    pub portlist: Option<String>,
     /// Optional `ProtoType`.
-    pub proto_type: ::std::option::Option<i64>,
+    pub proto_type: Option<i64>,
     /// Optional `ProtoCode`.
-    pub proto_code: ::std::option::Option<i64>,
+    pub proto_code: Option<i64>,
     /// Optional `ProtoField`.
-    pub proto_field: ::std::option::Option<i64>,
+    pub proto_field: Option<i64>,
     /// Optional `ApplicationHeader`.
-    pub application_header: ::std::option::Option<ApplicationHeader>,
+    pub application_header: Option<ApplicationHeader>,
     /// Optional `EmailData`.
-    pub email_data: ::std::option::Option<EmailData>,
+    pub email_data: Option<EmailData>,
     /// Optional `Application`.
-    pub application: ::std::option::Option<SoftwareType>,
+    pub application: Option<SoftwareType>,
 }
 impl Service {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            ip_protocol: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
-            service_name: ::std::default::Default::default(),
-            port: ::std::default::Default::default(),
-            portlist: ::std::default::Default::default(),
-            proto_type: ::std::default::Default::default(),
-            proto_code: ::std::default::Default::default(),
-            proto_field: ::std::default::Default::default(),
-            application_header: ::std::default::Default::default(),
-            email_data: ::std::default::Default::default(),
-            application: ::std::default::Default::default(),
+            ip_protocol: None,
+            observable_id: None,
+            service_name: Default::default(),
+            port: Default::default(),
+            portlist: Default::default(),
+            proto_type: Default::default(),
+            proto_code: Default::default(),
+            proto_field: Default::default(),
+            application_header: Default::default(),
+            email_data: Default::default(),
+            application: Default::default(),
         }
     }
 }
-impl ::std::default::Default for Service {
+impl Default for Service {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Service {
+impl<'a> rt::FromXml<'a> for Service {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut ip_protocol = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut ip_protocol = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "ip-protocol" if attr.ns == 0 => {
-                    ip_protocol = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ip_protocol = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let service_name = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let port = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Port") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Port") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let portlist = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Portlist") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Portlist") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let proto_type = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoType") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoType") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let proto_code = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoCode") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoCode") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let proto_field = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoField") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoField") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let application_header = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ApplicationHeader") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let email_data = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailData") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailData") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let application = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ip_protocol,
             observable_id,
             service_name,
@@ -12867,91 +11615,71 @@ impl<'a> crate::rt::FromXml<'a> for Service {
         })
     }
 }
-impl crate::rt::ToXml for Service {
+impl rt::ToXml for Service {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.ip_protocol {
-            w.attribute("", "ip-protocol", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.ip_protocol {
+            w.attribute("", "ip-protocol", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.service_name {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ServiceName",
-            )?;
+        if let Some(v) = &self.service_name {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName")?;
         }
-        if let ::std::option::Option::Some(v) = &self.port {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Port",
-                v,
-            )?;
+        if let Some(v) = &self.port {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Port", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.portlist {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.portlist {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "Portlist",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.proto_type {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.proto_type {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "ProtoType",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.proto_code {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.proto_code {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "ProtoCode",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.proto_field {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.proto_field {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "ProtoField",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.application_header {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.application_header {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "ApplicationHeader",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.email_data {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailData",
-            )?;
+        if let Some(v) = &self.email_data {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailData")?;
         }
-        if let ::std::option::Option::Some(v) = &self.application {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Application",
-            )?;
+        if let Some(v) = &self.application {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
         }
         w.end_element()
     }
@@ -12960,54 +11688,50 @@ impl crate::rt::ToXml for Service {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceName {
     /// Optional `IANAService`.
-    pub iana_service: ::std::option::Option<::std::string::String>,
+    pub iana_service: Option<String>,
     /// 0 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl ServiceName {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            iana_service: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
+            iana_service: Default::default(),
+            url: Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl ::std::default::Default for ServiceName {
+impl Default for ServiceName {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ServiceName {
+impl<'a> rt::FromXml<'a> for ServiceName {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let iana_service = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IANAService") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IANAService") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13017,13 +11741,13 @@ impl<'a> crate::rt::FromXml<'a> for ServiceName {
             }
         }
         url.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13033,26 +11757,26 @@ impl<'a> crate::rt::FromXml<'a> for ServiceName {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             iana_service,
             url,
             description,
         })
     }
 }
-impl crate::rt::ToXml for ServiceName {
+impl rt::ToXml for ServiceName {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.iana_service {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.iana_service {
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "IANAService",
@@ -13060,20 +11784,10 @@ impl crate::rt::ToXml for ServiceName {
             )?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -13098,17 +11812,13 @@ impl SeverityType {
         }
     }
 }
-impl crate::rt::SimpleValue for SeverityType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SeverityType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "low" => ::std::result::Result::Ok(Self::Low),
-            "medium" => ::std::result::Result::Ok(Self::Medium),
-            "high" => ::std::result::Result::Ok(Self::High),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "low, medium, high"),
-                )
-            }
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            other => Err(format!("{other:?} is not one of: {}", "low, medium, high")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -13119,28 +11829,28 @@ impl crate::rt::SimpleValue for SeverityType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureData {
     /// 1 or more `Signature`.
-    pub signature: ::std::vec::Vec<super::xmldsig::SignatureType>,
+    pub signature: Vec<super::xmldsig::SignatureType>,
 }
 impl SignatureData {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(signature: ::std::vec::Vec<super::xmldsig::SignatureType>) -> Self {
+    pub fn new(signature: Vec<super::xmldsig::SignatureType>) -> Self {
         Self { signature }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SignatureData {
+impl<'a> rt::FromXml<'a> for SignatureData {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut signature = ::std::vec::Vec::new();
+        let mut signature = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Signature") => {
-                    signature.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    signature.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13150,32 +11860,27 @@ impl<'a> crate::rt::FromXml<'a> for SignatureData {
             }
         }
         if signature.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Signature"),
             );
         }
         signature.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { signature })
+        Ok(Self { signature })
     }
 }
-impl crate::rt::ToXml for SignatureData {
+impl rt::ToXml for SignatureData {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         for v in &self.signature {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Signature",
-            )?;
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Signature")?;
         }
         w.end_element()
     }
@@ -13186,51 +11891,43 @@ pub struct SoftwareReference {
     /// Attribute `spec-name` (with `ext-spec-name` carried by its `Ext` variant).
     pub spec_name: SoftwarereferenceSpecNameType,
     /// Attribute `dtype` (with `ext-dtype` carried by its `Ext` variant).
-    pub dtype: ::std::option::Option<SoftwarereferenceDtypeType>,
+    pub dtype: Option<SoftwarereferenceDtypeType>,
     /// 0 or more elements of other schemas (lossless).
-    pub any: ::std::vec::Vec<crate::rt::AnyElement>,
+    pub any: Vec<rt::AnyElement>,
 }
 impl SoftwareReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(spec_name: SoftwarereferenceSpecNameType) -> Self {
         Self {
             spec_name,
-            dtype: ::std::option::Option::None,
-            any: ::std::default::Default::default(),
+            dtype: None,
+            any: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SoftwareReference {
+impl<'a> rt::FromXml<'a> for SoftwareReference {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut spec_name = ::std::option::Option::None;
-        let mut ext_spec_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut dtype = ::std::option::Option::None;
-        let mut ext_dtype: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut spec_name = None;
+        let mut ext_spec_name: Option<String> = None;
+        let mut dtype = None;
+        let mut ext_dtype: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "spec-name" if attr.ns == 0 => {
-                    spec_name = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    spec_name = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-spec-name" if attr.ns == 0 => {
-                    ext_spec_name = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_spec_name = Some(attr.value.into_owned());
                 }
-                "dtype" if attr.ns == 0 => {
-                    dtype = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-dtype" if attr.ns == 0 => {
-                    ext_dtype = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-dtype" if attr.ns == 0 => ext_dtype = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let spec_name = crate::rt::glue::pair_ext(
+        let spec_name = rt::glue::pair_ext(
             r,
             el,
             spec_name,
@@ -13238,23 +11935,15 @@ impl<'a> crate::rt::FromXml<'a> for SoftwareReference {
             "spec-name",
         )?;
         let spec_name = match spec_name {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "spec-name"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "spec-name")),
         };
-        let dtype = crate::rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
+        let dtype = rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
         let mut cur = r.next_child(el)?;
-        let mut any = ::std::vec::Vec::new();
+        let mut any = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if crate::rt::glue::any_matches(
-                    r,
-                    &c,
-                    &crate::rt::glue::AnyNs::Any,
-                ) => {
+                Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13265,28 +11954,23 @@ impl<'a> crate::rt::FromXml<'a> for SoftwareReference {
             }
         }
         any.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { spec_name, dtype, any })
+        Ok(Self { spec_name, dtype, any })
     }
 }
-impl crate::rt::ToXml for SoftwareReference {
+impl rt::ToXml for SoftwareReference {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        crate::rt::glue::write_ext_attr(
-            w,
-            "spec-name",
-            "ext-spec-name",
-            &self.spec_name,
-        )?;
-        if let ::std::option::Option::Some(v) = &self.dtype {
-            crate::rt::glue::write_ext_attr(w, "dtype", "ext-dtype", v)?;
+        rt::glue::write_ext_attr(w, "spec-name", "ext-spec-name", &self.spec_name)?;
+        if let Some(v) = &self.dtype {
+            rt::glue::write_ext_attr(w, "dtype", "ext-dtype", v)?;
         }
         for v in &self.any {
             v.write(w)?;
@@ -13298,54 +11982,52 @@ impl crate::rt::ToXml for SoftwareReference {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareType {
     /// Optional `SoftwareReference`.
-    pub software_reference: ::std::option::Option<SoftwareReference>,
+    pub software_reference: Option<SoftwareReference>,
     /// 0 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl SoftwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            software_reference: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
+            software_reference: Default::default(),
+            url: Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl ::std::default::Default for SoftwareType {
+impl Default for SoftwareType {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SoftwareType {
+impl<'a> rt::FromXml<'a> for SoftwareType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let software_reference = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SoftwareReference") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13355,13 +12037,13 @@ impl<'a> crate::rt::FromXml<'a> for SoftwareType {
             }
         }
         url.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13371,26 +12053,26 @@ impl<'a> crate::rt::FromXml<'a> for SoftwareType {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             software_reference,
             url,
             description,
         })
     }
 }
-impl crate::rt::ToXml for SoftwareType {
+impl rt::ToXml for SoftwareType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.software_reference {
-            crate::rt::ToXml::to_xml(
+        if let Some(v) = &self.software_reference {
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -13398,20 +12080,10 @@ impl crate::rt::ToXml for SoftwareType {
             )?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -13430,7 +12102,7 @@ pub enum SoftwarereferenceDtypeType {
     /// `xml`
     Xml,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl SoftwarereferenceDtypeType {
     /// The value as written in XML.
@@ -13445,20 +12117,18 @@ impl SoftwarereferenceDtypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for SoftwarereferenceDtypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SoftwarereferenceDtypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "bytes" => ::std::result::Result::Ok(Self::Bytes),
-            "integer" => ::std::result::Result::Ok(Self::Integer),
-            "real" => ::std::result::Result::Ok(Self::Real),
-            "string" => ::std::result::Result::Ok(Self::String),
-            "xml" => ::std::result::Result::Ok(Self::Xml),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "bytes" => Ok(Self::Bytes),
+            "integer" => Ok(Self::Integer),
+            "real" => Ok(Self::Real),
+            "string" => Ok(Self::String),
+            "xml" => Ok(Self::Xml),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "bytes, integer, real, string, xml, ext-value"
                     ),
@@ -13470,14 +12140,14 @@ impl crate::rt::SimpleValue for SoftwarereferenceDtypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for SoftwarereferenceDtypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for SoftwarereferenceDtypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -13491,7 +12161,7 @@ pub enum SoftwarereferenceSpecNameType {
     /// `swid`
     Swid,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl SoftwarereferenceSpecNameType {
     /// The value as written in XML.
@@ -13504,18 +12174,16 @@ impl SoftwarereferenceSpecNameType {
         }
     }
 }
-impl crate::rt::SimpleValue for SoftwarereferenceSpecNameType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SoftwarereferenceSpecNameType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "custom" => ::std::result::Result::Ok(Self::Custom),
-            "cpe" => ::std::result::Result::Ok(Self::Cpe),
-            "swid" => ::std::result::Result::Ok(Self::Swid),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "custom" => Ok(Self::Custom),
+            "cpe" => Ok(Self::Cpe),
+            "swid" => Ok(Self::Swid),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}", "custom, cpe, swid, ext-value"
                     ),
                 )
@@ -13526,14 +12194,14 @@ impl crate::rt::SimpleValue for SoftwarereferenceSpecNameType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for SoftwarereferenceSpecNameType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for SoftwarereferenceSpecNameType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -13541,55 +12209,55 @@ impl crate::rt::glue::ExtEnum for SoftwarereferenceSpecNameType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct System {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
-    pub category: ::std::option::Option<SystemCategoryType>,
+    pub category: Option<SystemCategoryType>,
     /// Attribute `interface`.
-    pub interface: ::std::option::Option<::std::string::String>,
+    pub interface: Option<String>,
     /// Attribute `spoofed`.
-    pub spoofed: ::std::option::Option<YesNoUnknownType>,
+    pub spoofed: Option<YesNoUnknownType>,
     /// Attribute `virtual`.
-    pub virtual_: ::std::option::Option<YesNoUnknownType>,
+    pub virtual_: Option<YesNoUnknownType>,
     /// Attribute `ownership` (with `ext-ownership` carried by its `Ext` variant).
-    pub ownership: ::std::option::Option<SystemOwnershipType>,
+    pub ownership: Option<SystemOwnershipType>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// Required `Node`.
     pub node: Node,
     /// 0 or more `NodeRole`.
-    pub node_role: ::std::vec::Vec<NodeRole>,
+    pub node_role: Vec<NodeRole>,
     /// 0 or more `Service`.
-    pub service: ::std::vec::Vec<Service>,
+    pub service: Vec<Service>,
     /// 0 or more `OperatingSystem`.
-    pub operating_system: ::std::vec::Vec<SoftwareType>,
+    pub operating_system: Vec<SoftwareType>,
     /// 0 or more `Counter`.
-    pub counter: ::std::vec::Vec<Counter>,
+    pub counter: Vec<Counter>,
     /// 0 or more `AssetID`.
-    pub asset_id: ::std::vec::Vec<::std::string::String>,
+    pub asset_id: Vec<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl System {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(node: Node) -> Self {
         Self {
-            category: ::std::option::Option::None,
-            interface: ::std::option::Option::None,
-            spoofed: ::std::option::Option::None,
-            virtual_: ::std::option::Option::None,
-            ownership: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
-            observable_id: ::std::option::Option::None,
+            category: None,
+            interface: None,
+            spoofed: None,
+            virtual_: None,
+            ownership: None,
+            restriction: None,
+            observable_id: None,
             node,
-            node_role: ::std::default::Default::default(),
-            service: ::std::default::Default::default(),
-            operating_system: ::std::default::Default::default(),
-            counter: ::std::default::Default::default(),
-            asset_id: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            node_role: Default::default(),
+            service: Default::default(),
+            operating_system: Default::default(),
+            counter: Default::default(),
+            asset_id: Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
         }
     }
     /// `spoofed`, or its schema default `unknown` when absent.
@@ -13601,87 +12269,65 @@ impl System {
         self.virtual_.clone().unwrap_or(YesNoUnknownType::Unknown)
     }
 }
-impl<'a> crate::rt::FromXml<'a> for System {
+impl<'a> rt::FromXml<'a> for System {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut category = ::std::option::Option::None;
-        let mut ext_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut interface = ::std::option::Option::None;
-        let mut spoofed = ::std::option::Option::None;
-        let mut virtual_ = ::std::option::Option::None;
-        let mut ownership = ::std::option::Option::None;
-        let mut ext_ownership: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
+        let mut interface = None;
+        let mut spoofed = None;
+        let mut virtual_ = None;
+        let mut ownership = None;
+        let mut ext_ownership: Option<String> = None;
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "category" if attr.ns == 0 => {
-                    category = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-category" if attr.ns == 0 => {
-                    ext_category = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_category = Some(attr.value.into_owned());
                 }
                 "interface" if attr.ns == 0 => {
-                    interface = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    interface = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "spoofed" if attr.ns == 0 => {
-                    spoofed = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    spoofed = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "virtual" if attr.ns == 0 => {
-                    virtual_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    virtual_ = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ownership" if attr.ns == 0 => {
-                    ownership = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ownership = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-ownership" if attr.ns == 0 => {
-                    ext_ownership = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_ownership = Some(attr.value.into_owned());
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = crate::rt::glue::pair_ext(
-            r,
-            el,
-            category,
-            ext_category,
-            "category",
-        )?;
-        let ownership = crate::rt::glue::pair_ext(
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let ownership = rt::glue::pair_ext(
             r,
             el,
             ownership,
             ext_ownership,
             "ownership",
         )?;
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -13690,26 +12336,22 @@ impl<'a> crate::rt::FromXml<'a> for System {
         )?;
         let mut cur = r.next_child(el)?;
         let node = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Node") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Node") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Node"),
                 );
             }
         };
-        let mut node_role = ::std::vec::Vec::new();
+        let mut node_role = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole") => {
-                    node_role.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole") => {
+                    node_role.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13719,13 +12361,11 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         node_role.shrink_to_fit();
-        let mut service = ::std::vec::Vec::new();
+        let mut service = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Service") => {
-                    service.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Service") => {
+                    service.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13735,13 +12375,13 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         service.shrink_to_fit();
-        let mut operating_system = ::std::vec::Vec::new();
+        let mut operating_system = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "OperatingSystem") => {
-                    operating_system.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    operating_system.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13751,13 +12391,11 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         operating_system.shrink_to_fit();
-        let mut counter = ::std::vec::Vec::new();
+        let mut counter = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
-                    counter.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13767,13 +12405,11 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         counter.shrink_to_fit();
-        let mut asset_id = ::std::vec::Vec::new();
+        let mut asset_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AssetID") => {
-                    asset_id.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AssetID") => {
+                    asset_id.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13783,13 +12419,13 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         asset_id.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13799,13 +12435,13 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         description.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -13815,10 +12451,10 @@ impl<'a> crate::rt::FromXml<'a> for System {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             category,
             interface,
             spoofed,
@@ -13837,57 +12473,47 @@ impl<'a> crate::rt::FromXml<'a> for System {
         })
     }
 }
-impl crate::rt::ToXml for System {
+impl rt::ToXml for System {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.category {
-            crate::rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
+        if let Some(v) = &self.category {
+            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.interface {
-            w.attribute("", "interface", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.interface {
+            w.attribute("", "interface", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.spoofed {
-            w.attribute("", "spoofed", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.spoofed {
+            w.attribute("", "spoofed", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.virtual_ {
-            w.attribute("", "virtual", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.virtual_ {
+            w.attribute("", "virtual", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.ownership {
-            crate::rt::glue::write_ext_attr(w, "ownership", "ext-ownership", v)?;
+        if let Some(v) = &self.ownership {
+            rt::glue::write_ext_attr(w, "ownership", "ext-ownership", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.node;
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Node")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Node")?;
         }
         for v in &self.node_role {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "NodeRole",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole")?;
         }
         for v in &self.service {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Service",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Service")?;
         }
         for v in &self.operating_system {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -13895,31 +12521,16 @@ impl crate::rt::ToXml for System {
             )?;
         }
         for v in &self.counter {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Counter",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Counter")?;
         }
         for v in &self.asset_id {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AssetID",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "AssetID", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -13943,7 +12554,7 @@ pub enum SystemCategoryType {
     /// `infrastructure`
     Infrastructure,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl SystemCategoryType {
     /// The value as written in XML.
@@ -13958,20 +12569,18 @@ impl SystemCategoryType {
         }
     }
 }
-impl crate::rt::SimpleValue for SystemCategoryType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SystemCategoryType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "source" => ::std::result::Result::Ok(Self::Source),
-            "target" => ::std::result::Result::Ok(Self::Target),
-            "intermediate" => ::std::result::Result::Ok(Self::Intermediate),
-            "sensor" => ::std::result::Result::Ok(Self::Sensor),
-            "infrastructure" => ::std::result::Result::Ok(Self::Infrastructure),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "source" => Ok(Self::Source),
+            "target" => Ok(Self::Target),
+            "intermediate" => Ok(Self::Intermediate),
+            "sensor" => Ok(Self::Sensor),
+            "infrastructure" => Ok(Self::Infrastructure),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "source, target, intermediate, sensor, infrastructure, ext-value"
                     ),
@@ -13983,14 +12592,14 @@ impl crate::rt::SimpleValue for SystemCategoryType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for SystemCategoryType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for SystemCategoryType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -13998,22 +12607,22 @@ impl crate::rt::glue::ExtEnum for SystemCategoryType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SystemImpact {
     /// Attribute `severity`.
-    pub severity: ::std::option::Option<SeverityType>,
+    pub severity: Option<SeverityType>,
     /// Attribute `completion`.
-    pub completion: ::std::option::Option<SystemimpactCompletionType>,
+    pub completion: Option<SystemimpactCompletionType>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: ::std::option::Option<SystemimpactTypeType>,
+    pub type_: Option<SystemimpactTypeType>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl SystemImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            severity: ::std::option::Option::None,
-            completion: ::std::option::Option::None,
-            type_: ::std::option::Option::None,
-            description: ::std::default::Default::default(),
+            severity: None,
+            completion: None,
+            type_: None,
+            description: Default::default(),
         }
     }
     /// `type`, or its schema default `unknown` when absent.
@@ -14021,52 +12630,42 @@ impl SystemImpact {
         self.type_.clone().unwrap_or(SystemimpactTypeType::Unknown)
     }
 }
-impl ::std::default::Default for SystemImpact {
+impl Default for SystemImpact {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SystemImpact {
+impl<'a> rt::FromXml<'a> for SystemImpact {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut severity = ::std::option::Option::None;
-        let mut completion = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut severity = None;
+        let mut completion = None;
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "completion" if attr.ns == 0 => {
-                    completion = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    completion = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let mut cur = r.next_child(el)?;
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -14076,10 +12675,10 @@ impl<'a> crate::rt::FromXml<'a> for SystemImpact {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             severity,
             completion,
             type_,
@@ -14087,30 +12686,25 @@ impl<'a> crate::rt::FromXml<'a> for SystemImpact {
         })
     }
 }
-impl crate::rt::ToXml for SystemImpact {
+impl rt::ToXml for SystemImpact {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.severity {
-            w.attribute("", "severity", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.completion {
-            w.attribute("", "completion", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.completion {
+            w.attribute("", "completion", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            crate::rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        if let Some(v) = &self.type_ {
+            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -14131,7 +12725,7 @@ pub enum SystemOwnershipType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl SystemOwnershipType {
     /// The value as written in XML.
@@ -14147,21 +12741,19 @@ impl SystemOwnershipType {
         }
     }
 }
-impl crate::rt::SimpleValue for SystemOwnershipType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SystemOwnershipType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "organization" => ::std::result::Result::Ok(Self::Organization),
-            "personal" => ::std::result::Result::Ok(Self::Personal),
-            "partner" => ::std::result::Result::Ok(Self::Partner),
-            "customer" => ::std::result::Result::Ok(Self::Customer),
-            "no-relationship" => ::std::result::Result::Ok(Self::NoRelationship),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "organization" => Ok(Self::Organization),
+            "personal" => Ok(Self::Personal),
+            "partner" => Ok(Self::Partner),
+            "customer" => Ok(Self::Customer),
+            "no-relationship" => Ok(Self::NoRelationship),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "organization, personal, partner, customer, no-relationship, unknown, ext-value"
                     ),
@@ -14173,14 +12765,14 @@ impl crate::rt::SimpleValue for SystemOwnershipType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for SystemOwnershipType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for SystemOwnershipType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -14201,16 +12793,12 @@ impl SystemimpactCompletionType {
         }
     }
 }
-impl crate::rt::SimpleValue for SystemimpactCompletionType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SystemimpactCompletionType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "failed" => ::std::result::Result::Ok(Self::Failed),
-            "succeeded" => ::std::result::Result::Ok(Self::Succeeded),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "failed, succeeded"),
-                )
-            }
+            "failed" => Ok(Self::Failed),
+            "succeeded" => Ok(Self::Succeeded),
+            other => Err(format!("{other:?} is not one of: {}", "failed, succeeded")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -14267,7 +12855,7 @@ pub enum SystemimpactTypeType {
     /// `unknown`
     Unknown,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl SystemimpactTypeType {
     /// The value as written in XML.
@@ -14300,46 +12888,36 @@ impl SystemimpactTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for SystemimpactTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for SystemimpactTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "takeover-account" => ::std::result::Result::Ok(Self::TakeoverAccount),
-            "takeover-service" => ::std::result::Result::Ok(Self::TakeoverService),
-            "takeover-system" => ::std::result::Result::Ok(Self::TakeoverSystem),
-            "cps-manipulation" => ::std::result::Result::Ok(Self::CpsManipulation),
-            "cps-damage" => ::std::result::Result::Ok(Self::CpsDamage),
-            "availability-data" => ::std::result::Result::Ok(Self::AvailabilityData),
-            "availability-account" => {
-                ::std::result::Result::Ok(Self::AvailabilityAccount)
-            }
-            "availability-service" => {
-                ::std::result::Result::Ok(Self::AvailabilityService)
-            }
-            "availability-system" => ::std::result::Result::Ok(Self::AvailabilitySystem),
-            "damaged-system" => ::std::result::Result::Ok(Self::DamagedSystem),
-            "damaged-data" => ::std::result::Result::Ok(Self::DamagedData),
-            "breach-proprietary" => ::std::result::Result::Ok(Self::BreachProprietary),
-            "breach-privacy" => ::std::result::Result::Ok(Self::BreachPrivacy),
-            "breach-credential" => ::std::result::Result::Ok(Self::BreachCredential),
-            "breach-configuration" => {
-                ::std::result::Result::Ok(Self::BreachConfiguration)
-            }
-            "integrity-data" => ::std::result::Result::Ok(Self::IntegrityData),
-            "integrity-configuration" => {
-                ::std::result::Result::Ok(Self::IntegrityConfiguration)
-            }
-            "integrity-hardware" => ::std::result::Result::Ok(Self::IntegrityHardware),
-            "traffic-redirection" => ::std::result::Result::Ok(Self::TrafficRedirection),
-            "monitoring-traffic" => ::std::result::Result::Ok(Self::MonitoringTraffic),
-            "monitoring-host" => ::std::result::Result::Ok(Self::MonitoringHost),
-            "policy" => ::std::result::Result::Ok(Self::Policy),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "takeover-account" => Ok(Self::TakeoverAccount),
+            "takeover-service" => Ok(Self::TakeoverService),
+            "takeover-system" => Ok(Self::TakeoverSystem),
+            "cps-manipulation" => Ok(Self::CpsManipulation),
+            "cps-damage" => Ok(Self::CpsDamage),
+            "availability-data" => Ok(Self::AvailabilityData),
+            "availability-account" => Ok(Self::AvailabilityAccount),
+            "availability-service" => Ok(Self::AvailabilityService),
+            "availability-system" => Ok(Self::AvailabilitySystem),
+            "damaged-system" => Ok(Self::DamagedSystem),
+            "damaged-data" => Ok(Self::DamagedData),
+            "breach-proprietary" => Ok(Self::BreachProprietary),
+            "breach-privacy" => Ok(Self::BreachPrivacy),
+            "breach-credential" => Ok(Self::BreachCredential),
+            "breach-configuration" => Ok(Self::BreachConfiguration),
+            "integrity-data" => Ok(Self::IntegrityData),
+            "integrity-configuration" => Ok(Self::IntegrityConfiguration),
+            "integrity-hardware" => Ok(Self::IntegrityHardware),
+            "traffic-redirection" => Ok(Self::TrafficRedirection),
+            "monitoring-traffic" => Ok(Self::MonitoringTraffic),
+            "monitoring-host" => Ok(Self::MonitoringHost),
+            "policy" => Ok(Self::Policy),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "takeover-account, takeover-service, takeover-system, cps-manipulation, cps-damage, availability-data, availability-account, availability-service, availability-system, damaged-system, damaged-data, breach-proprietary, breach-privacy, breach-credential, breach-configuration, integrity-data, integrity-configuration, integrity-hardware, traffic-redirection, monitoring-traffic, monitoring-host, policy, unknown, ext-value"
                     ),
@@ -14351,14 +12929,14 @@ impl crate::rt::SimpleValue for SystemimpactTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for SystemimpactTypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for SystemimpactTypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -14366,54 +12944,48 @@ impl crate::rt::glue::ExtEnum for SystemimpactTypeType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Telephone {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: ::std::option::Option<TelephoneTypeType>,
+    pub type_: Option<TelephoneTypeType>,
     /// Required `TelephoneNumber`.
-    pub telephone_number: ::std::string::String,
+    pub telephone_number: String,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
 }
 impl Telephone {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(telephone_number: ::std::string::String) -> Self {
+    pub fn new(telephone_number: String) -> Self {
         Self {
-            type_: ::std::option::Option::None,
+            type_: None,
             telephone_number,
-            description: ::std::default::Default::default(),
+            description: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Telephone {
+impl<'a> rt::FromXml<'a> for Telephone {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut type_ = ::std::option::Option::None;
-        let mut ext_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "ext-type" if attr.ns == 0 => {
-                    ext_type_ = ::std::option::Option::Some(attr.value.into_owned());
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = crate::rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
         let mut cur = r.next_child(el)?;
         let telephone_number = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "TelephoneNumber") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -14423,13 +12995,13 @@ impl<'a> crate::rt::FromXml<'a> for Telephone {
                 );
             }
         };
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -14439,30 +13011,30 @@ impl<'a> crate::rt::FromXml<'a> for Telephone {
             }
         }
         description.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             type_,
             telephone_number,
             description,
         })
     }
 }
-impl crate::rt::ToXml for Telephone {
+impl rt::ToXml for Telephone {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            crate::rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        if let Some(v) = &self.type_ {
+            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
         }
         {
             let v = &self.telephone_number;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "TelephoneNumber",
@@ -14470,12 +13042,7 @@ impl crate::rt::ToXml for Telephone {
             )?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         w.end_element()
     }
@@ -14492,7 +13059,7 @@ pub enum TelephoneTypeType {
     /// `hotline`
     Hotline,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl TelephoneTypeType {
     /// The value as written in XML.
@@ -14506,19 +13073,17 @@ impl TelephoneTypeType {
         }
     }
 }
-impl crate::rt::SimpleValue for TelephoneTypeType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for TelephoneTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "wired" => ::std::result::Result::Ok(Self::Wired),
-            "mobile" => ::std::result::Result::Ok(Self::Mobile),
-            "fax" => ::std::result::Result::Ok(Self::Fax),
-            "hotline" => ::std::result::Result::Ok(Self::Hotline),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "wired" => Ok(Self::Wired),
+            "mobile" => Ok(Self::Mobile),
+            "fax" => Ok(Self::Fax),
+            "hotline" => Ok(Self::Hotline),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "wired, mobile, fax, hotline, ext-value"
                     ),
@@ -14530,14 +13095,14 @@ impl crate::rt::SimpleValue for TelephoneTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for TelephoneTypeType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for TelephoneTypeType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -14545,51 +13110,47 @@ impl crate::rt::glue::ExtEnum for TelephoneTypeType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreatActor {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
-    pub restriction: ::std::option::Option<RestrictionType>,
+    pub restriction: Option<RestrictionType>,
     /// 0 or more `ThreatActorID`.
-    pub threat_actor_id: ::std::vec::Vec<::std::string::String>,
+    pub threat_actor_id: Vec<String>,
     /// 1 or more `URL`.
-    pub url: ::std::vec::Vec<::std::string::String>,
+    pub url: Vec<String>,
     /// 0 or more `Description`.
-    pub description: ::std::vec::Vec<MlStringType>,
+    pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
-    pub additional_data: ::std::vec::Vec<ExtensionType>,
+    pub additional_data: Vec<ExtensionType>,
 }
 impl ThreatActor {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(url: ::std::vec::Vec<::std::string::String>) -> Self {
+    pub fn new(url: Vec<String>) -> Self {
         Self {
-            restriction: ::std::option::Option::None,
-            threat_actor_id: ::std::default::Default::default(),
+            restriction: None,
+            threat_actor_id: Default::default(),
             url,
-            description: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ThreatActor {
+impl<'a> rt::FromXml<'a> for ThreatActor {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut restriction = ::std::option::Option::None;
-        let mut ext_restriction: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut ext_restriction: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = ::std::option::Option::Some(
-                        attr.value.into_owned(),
-                    );
+                    ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let restriction = crate::rt::glue::pair_ext(
+        let restriction = rt::glue::pair_ext(
             r,
             el,
             restriction,
@@ -14597,13 +13158,13 @@ impl<'a> crate::rt::FromXml<'a> for ThreatActor {
             "restriction",
         )?;
         let mut cur = r.next_child(el)?;
-        let mut threat_actor_id = ::std::vec::Vec::new();
+        let mut threat_actor_id = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ThreatActorID") => {
-                    threat_actor_id.push(crate::rt::glue::read_simple(r, &c)?);
+                    threat_actor_id.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -14613,13 +13174,11 @@ impl<'a> crate::rt::FromXml<'a> for ThreatActor {
             }
         }
         threat_actor_id.shrink_to_fit();
-        let mut url = ::std::vec::Vec::new();
+        let mut url = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
-                    url.push(crate::rt::glue::read_simple(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -14629,18 +13188,16 @@ impl<'a> crate::rt::FromXml<'a> for ThreatActor {
             }
         }
         if url.is_empty() {
-            return ::std::result::Result::Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-            );
+            return Err(r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "URL"));
         }
         url.shrink_to_fit();
-        let mut description = ::std::vec::Vec::new();
+        let mut description = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
-                    description.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -14650,13 +13207,13 @@ impl<'a> crate::rt::FromXml<'a> for ThreatActor {
             }
         }
         description.shrink_to_fit();
-        let mut additional_data = ::std::vec::Vec::new();
+        let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
-                    additional_data.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -14666,10 +13223,10 @@ impl<'a> crate::rt::FromXml<'a> for ThreatActor {
             }
         }
         additional_data.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             restriction,
             threat_actor_id,
             url,
@@ -14678,19 +13235,19 @@ impl<'a> crate::rt::FromXml<'a> for ThreatActor {
         })
     }
 }
-impl crate::rt::ToXml for ThreatActor {
+impl rt::ToXml for ThreatActor {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            crate::rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        if let Some(v) = &self.restriction {
+            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
         for v in &self.threat_actor_id {
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
                 "ThreatActorID",
@@ -14698,23 +13255,13 @@ impl crate::rt::ToXml for ThreatActor {
             )?;
         }
         for v in &self.url {
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
         }
         for v in &self.description {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Description",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
         for v in &self.additional_data {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "urn:ietf:params:xml:ns:iodef-2.0",
@@ -14728,11 +13275,11 @@ impl crate::rt::ToXml for ThreatActor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeImpact {
     /// Attribute `severity`.
-    pub severity: ::std::option::Option<SeverityType>,
+    pub severity: Option<SeverityType>,
     /// Attribute `metric` (with `ext-metric` carried by its `Ext` variant).
     pub metric: TimeimpactMetricType,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
-    pub duration: ::std::option::Option<DurationType>,
+    pub duration: Option<DurationType>,
     /// Text content.
     pub value: f32,
 }
@@ -14740,65 +13287,51 @@ impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(metric: TimeimpactMetricType, value: f32) -> Self {
         Self {
-            severity: ::std::option::Option::None,
+            severity: None,
             metric,
-            duration: ::std::option::Option::None,
+            duration: None,
             value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for TimeImpact {
+impl<'a> rt::FromXml<'a> for TimeImpact {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut severity = ::std::option::Option::None;
-        let mut metric = ::std::option::Option::None;
-        let mut ext_metric: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut duration = ::std::option::Option::None;
-        let mut ext_duration: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut severity = None;
+        let mut metric = None;
+        let mut ext_metric: Option<String> = None;
+        let mut duration = None;
+        let mut ext_duration: Option<String> = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
-                    severity = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "metric" if attr.ns == 0 => {
-                    metric = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    metric = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-metric" if attr.ns == 0 => {
-                    ext_metric = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_metric = Some(attr.value.into_owned());
                 }
                 "duration" if attr.ns == 0 => {
-                    duration = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    duration = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-duration" if attr.ns == 0 => {
-                    ext_duration = ::std::option::Option::Some(attr.value.into_owned());
+                    ext_duration = Some(attr.value.into_owned());
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let metric = crate::rt::glue::pair_ext(r, el, metric, ext_metric, "metric")?;
+        let metric = rt::glue::pair_ext(r, el, metric, ext_metric, "metric")?;
         let metric = match metric {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "metric"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "metric")),
         };
-        let duration = crate::rt::glue::pair_ext(
-            r,
-            el,
-            duration,
-            ext_duration,
-            "duration",
-        )?;
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self {
+        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
             severity,
             metric,
             duration,
@@ -14806,22 +13339,22 @@ impl<'a> crate::rt::FromXml<'a> for TimeImpact {
         })
     }
 }
-impl crate::rt::ToXml for TimeImpact {
+impl rt::ToXml for TimeImpact {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.severity {
-            w.attribute("", "severity", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
         }
-        crate::rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
-        if let ::std::option::Option::Some(v) = &self.duration {
-            crate::rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
+        if let Some(v) = &self.duration {
+            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -14835,7 +13368,7 @@ pub enum TimeimpactMetricType {
     /// `downtime`
     Downtime,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
-    Ext(::std::string::String),
+    Ext(String),
 }
 impl TimeimpactMetricType {
     /// The value as written in XML.
@@ -14848,18 +13381,16 @@ impl TimeimpactMetricType {
         }
     }
 }
-impl crate::rt::SimpleValue for TimeimpactMetricType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for TimeimpactMetricType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "labor" => ::std::result::Result::Ok(Self::Labor),
-            "elapsed" => ::std::result::Result::Ok(Self::Elapsed),
-            "downtime" => ::std::result::Result::Ok(Self::Downtime),
-            "ext-value" => {
-                ::std::result::Result::Ok(Self::Ext(::std::string::String::new()))
-            }
+            "labor" => Ok(Self::Labor),
+            "elapsed" => Ok(Self::Elapsed),
+            "downtime" => Ok(Self::Downtime),
+            "ext-value" => Ok(Self::Ext(String::new())),
             other => {
-                ::std::result::Result::Err(
-                    ::std::format!(
+                Err(
+                    format!(
                         "{other:?} is not one of: {}",
                         "labor, elapsed, downtime, ext-value"
                     ),
@@ -14871,14 +13402,14 @@ impl crate::rt::SimpleValue for TimeimpactMetricType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::glue::ExtEnum for TimeimpactMetricType {
-    fn ext(&self) -> ::std::option::Option<&str> {
+impl rt::glue::ExtEnum for TimeimpactMetricType {
+    fn ext(&self) -> Option<&str> {
         match self {
-            Self::Ext(s) => ::std::option::Option::Some(s),
-            _ => ::std::option::Option::None,
+            Self::Ext(s) => Some(s),
+            _ => None,
         }
     }
-    fn from_ext(value: ::std::string::String) -> Self {
+    fn from_ext(value: String) -> Self {
         Self::Ext(value)
     }
 }
@@ -14886,43 +13417,36 @@ impl crate::rt::glue::ExtEnum for TimeimpactMetricType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WindowsRegistryKeysModified {
     /// Attribute `observable-id`.
-    pub observable_id: ::std::option::Option<::std::string::String>,
+    pub observable_id: Option<String>,
     /// 1 or more `Key`.
-    pub key: ::std::vec::Vec<Key>,
+    pub key: Vec<Key>,
 }
 impl WindowsRegistryKeysModified {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(key: ::std::vec::Vec<Key>) -> Self {
-        Self {
-            observable_id: ::std::option::Option::None,
-            key,
-        }
+    pub fn new(key: Vec<Key>) -> Self {
+        Self { observable_id: None, key }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for WindowsRegistryKeysModified {
+impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut observable_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut observable_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut key = ::std::vec::Vec::new();
+        let mut key = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Key") => {
-                    key.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Key") => {
+                    key.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -14932,30 +13456,28 @@ impl<'a> crate::rt::FromXml<'a> for WindowsRegistryKeysModified {
             }
         }
         if key.is_empty() {
-            return ::std::result::Result::Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Key"),
-            );
+            return Err(r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Key"));
         }
         key.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { observable_id, key })
+        Ok(Self { observable_id, key })
     }
 }
-impl crate::rt::ToXml for WindowsRegistryKeysModified {
+impl rt::ToXml for WindowsRegistryKeysModified {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.observable_id {
+            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.key {
-            crate::rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Key")?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Key")?;
         }
         w.end_element()
     }
@@ -14980,334 +13502,330 @@ impl YesNoUnknownType {
         }
     }
 }
-impl crate::rt::SimpleValue for YesNoUnknownType {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for YesNoUnknownType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "yes" => ::std::result::Result::Ok(Self::Yes),
-            "no" => ::std::result::Result::Ok(Self::No),
-            "unknown" => ::std::result::Result::Ok(Self::Unknown),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "yes, no, unknown"),
-                )
-            }
+            "yes" => Ok(Self::Yes),
+            "no" => Ok(Self::No),
+            "unknown" => Ok(Self::Unknown),
+            other => Err(format!("{other:?} is not one of: {}", "yes, no, unknown")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl crate::rt::RootElement for Address {
+impl rt::RootElement for Address {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Address";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for AlternativeId {
+impl rt::RootElement for AlternativeId {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "AlternativeID";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for AlternativeIndicatorId {
+impl rt::RootElement for AlternativeIndicatorId {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "AlternativeIndicatorID";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for ApplicationHeader {
+impl rt::RootElement for ApplicationHeader {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "ApplicationHeader";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Assessment {
+impl rt::RootElement for Assessment {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Assessment";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for AttackPhase {
+impl rt::RootElement for AttackPhase {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "AttackPhase";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for BulkObservable {
+impl rt::RootElement for BulkObservable {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "BulkObservable";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for BulkObservableFormat {
+impl rt::RootElement for BulkObservableFormat {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "BulkObservableFormat";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Campaign {
+impl rt::RootElement for Campaign {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Campaign";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Certificate {
+impl rt::RootElement for Certificate {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Certificate";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for CertificateData {
+impl rt::RootElement for CertificateData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "CertificateData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Confidence {
+impl rt::RootElement for Confidence {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Confidence";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Contact {
+impl rt::RootElement for Contact {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Contact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Counter {
+impl rt::RootElement for Counter {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Counter";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for DetectionPattern {
+impl rt::RootElement for DetectionPattern {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "DetectionPattern";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Discovery {
+impl rt::RootElement for Discovery {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Discovery";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for DomainContacts {
+impl rt::RootElement for DomainContacts {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "DomainContacts";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for DomainData {
+impl rt::RootElement for DomainData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "DomainData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Email {
+impl rt::RootElement for Email {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Email";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for EmailData {
+impl rt::RootElement for EmailData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "EmailData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for EventData {
+impl rt::RootElement for EventData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "EventData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Expectation {
+impl rt::RootElement for Expectation {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Expectation";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for File {
+impl rt::RootElement for File {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "File";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for FileData {
+impl rt::RootElement for FileData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "FileData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Flow {
+impl rt::RootElement for Flow {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Flow";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for FuzzyHash {
+impl rt::RootElement for FuzzyHash {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "FuzzyHash";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Hash {
+impl rt::RootElement for Hash {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Hash";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for HashData {
+impl rt::RootElement for HashData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "HashData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for History {
+impl rt::RootElement for History {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "History";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for HistoryItem {
+impl rt::RootElement for HistoryItem {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "HistoryItem";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for IodefDocument {
+impl rt::RootElement for IodefDocument {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IODEF-Document";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Incident {
+impl rt::RootElement for Incident {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Incident";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for IncidentIdType {
+impl rt::RootElement for IncidentIdType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IncidentID";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Indicator {
+impl rt::RootElement for Indicator {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Indicator";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for IndicatorData {
+impl rt::RootElement for IndicatorData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IndicatorData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for IndicatorExpression {
+impl rt::RootElement for IndicatorExpression {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IndicatorExpression";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for IndicatorId {
+impl rt::RootElement for IndicatorId {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IndicatorID";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for IndicatorReference {
+impl rt::RootElement for IndicatorReference {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IndicatorReference";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Key {
+impl rt::RootElement for Key {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Key";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Method {
+impl rt::RootElement for Method {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Method";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for MonetaryImpact {
+impl rt::RootElement for MonetaryImpact {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "MonetaryImpact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Nameservers {
+impl rt::RootElement for Nameservers {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Nameservers";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Node {
+impl rt::RootElement for Node {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Node";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for NodeRole {
+impl rt::RootElement for NodeRole {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "NodeRole";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Observable {
+impl rt::RootElement for Observable {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Observable";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for ObservableReference {
+impl rt::RootElement for ObservableReference {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "ObservableReference";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for PostalAddress {
+impl rt::RootElement for PostalAddress {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "PostalAddress";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Record {
+impl rt::RootElement for Record {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Record";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RecordData {
+impl rt::RootElement for RecordData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RecordData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RecordPattern {
+impl rt::RootElement for RecordPattern {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RecordPattern";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Reference {
+impl rt::RootElement for Reference {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Reference";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RegistryHandle {
+impl rt::RootElement for RegistryHandle {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RegistryHandle";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RelatedActivity {
+impl rt::RootElement for RelatedActivity {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RelatedActivity";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Service {
+impl rt::RootElement for Service {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Service";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for ServiceName {
+impl rt::RootElement for ServiceName {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "ServiceName";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SignatureData {
+impl rt::RootElement for SignatureData {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SignatureData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SoftwareReference {
+impl rt::RootElement for SoftwareReference {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SoftwareReference";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for System {
+impl rt::RootElement for System {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "System";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SystemImpact {
+impl rt::RootElement for SystemImpact {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SystemImpact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Telephone {
+impl rt::RootElement for Telephone {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Telephone";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for ThreatActor {
+impl rt::RootElement for ThreatActor {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "ThreatActor";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for TimeImpact {
+impl rt::RootElement for TimeImpact {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "TimeImpact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for WindowsRegistryKeysModified {
+impl rt::RootElement for WindowsRegistryKeysModified {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "WindowsRegistryKeysModified";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;

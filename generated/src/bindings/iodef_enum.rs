@@ -5,8 +5,7 @@
     clippy::too_many_arguments
 )]
 
-#[allow(unused_imports)]
-use crate::rt::{FromXml as _, SimpleValue as _, ToXml as _};
+use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-enum-1.0";
 /// XSD: element {urn:ietf:params:xml:ns:iodef-enum-1.0}ReferenceName.
@@ -15,79 +14,68 @@ pub struct ReferenceName {
     /// Attribute `specIndex`.
     pub spec_index: i64,
     /// Required `ID`.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 impl ReferenceName {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_index: i64, id: ::std::string::String) -> Self {
+    pub fn new(spec_index: i64, id: String) -> Self {
         Self { spec_index, id }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ReferenceName {
+impl<'a> rt::FromXml<'a> for ReferenceName {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut spec_index = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut spec_index = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "specIndex" if attr.ns == 0 => {
-                    spec_index = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    spec_index = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let spec_index = match spec_index {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "specIndex"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "specIndex")),
         };
         let mut cur = r.next_child(el)?;
         let id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID"),
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { spec_index, id })
+        Ok(Self { spec_index, id })
     }
 }
-impl crate::rt::ToXml for ReferenceName {
+impl rt::ToXml for ReferenceName {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "specIndex", &crate::rt::SimpleValue::to_xml(&self.spec_index))?;
+        w.attribute("", "specIndex", &rt::SimpleValue::to_xml(&self.spec_index))?;
         {
             let v = &self.id;
-            crate::rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-enum-1.0",
-                "ID",
-                v,
-            )?;
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID", v)?;
         }
         w.end_element()
     }
 }
-impl crate::rt::RootElement for ReferenceName {
+impl rt::RootElement for ReferenceName {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "ReferenceName";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;

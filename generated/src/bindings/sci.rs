@@ -5,88 +5,79 @@
     clippy::too_many_arguments
 )]
 
-#[allow(unused_imports)]
-use crate::rt::{FromXml as _, SimpleValue as _, ToXml as _};
+use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-sci-1.0";
 /// XSD: element {urn:ietf:params:xml:ns:iodef-sci-1.0}AttackPattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttackPattern {
     /// Attribute `SpecID`.
-    pub spec_id: ::std::string::String,
+    pub spec_id: String,
     /// Attribute `ext-SpecID`.
-    pub ext_spec_id: ::std::option::Option<::std::string::String>,
+    pub ext_spec_id: Option<String>,
     /// Attribute `ContentID`.
-    pub content_id: ::std::option::Option<::std::string::String>,
+    pub content_id: Option<String>,
     /// Optional choice of `RawData` | `Reference`.
-    pub choice: ::std::option::Option<AttackPatternChoice>,
+    pub choice: Option<AttackPatternChoice>,
     /// 0 or more `Platform`.
-    pub platform: ::std::vec::Vec<BasicStructure>,
+    pub platform: Vec<BasicStructure>,
 }
 impl AttackPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_id: ::std::string::String) -> Self {
+    pub fn new(spec_id: String) -> Self {
         Self {
             spec_id,
-            ext_spec_id: ::std::option::Option::None,
-            content_id: ::std::option::Option::None,
-            choice: ::std::default::Default::default(),
-            platform: ::std::default::Default::default(),
+            ext_spec_id: None,
+            content_id: None,
+            choice: Default::default(),
+            platform: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for AttackPattern {
+impl<'a> rt::FromXml<'a> for AttackPattern {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut spec_id = ::std::option::Option::None;
-        let mut ext_spec_id = ::std::option::Option::None;
-        let mut content_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut spec_id = None;
+        let mut ext_spec_id = None;
+        let mut content_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "SpecID" if attr.ns == 0 => {
-                    spec_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    spec_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-SpecID" if attr.ns == 0 => {
-                    ext_spec_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ext_spec_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ContentID" if attr.ns == 0 => {
-                    content_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    content_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let spec_id = match spec_id {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "SpecID"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "SpecID")),
         };
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if AttackPatternChoice::starts(r, &c) => {
+            Some(c) if AttackPatternChoice::starts(r, &c) => {
                 let v = AttackPatternChoice::read(r, el, c, &mut cur)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut platform = ::std::vec::Vec::new();
+        let mut platform = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform") => {
-                    platform.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    platform.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -96,10 +87,10 @@ impl<'a> crate::rt::FromXml<'a> for AttackPattern {
             }
         }
         platform.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             spec_id,
             ext_spec_id,
             content_id,
@@ -108,31 +99,26 @@ impl<'a> crate::rt::FromXml<'a> for AttackPattern {
         })
     }
 }
-impl crate::rt::ToXml for AttackPattern {
+impl rt::ToXml for AttackPattern {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "SpecID", &crate::rt::SimpleValue::to_xml(&self.spec_id))?;
-        if let ::std::option::Option::Some(v) = &self.ext_spec_id {
-            w.attribute("", "ext-SpecID", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "SpecID", &rt::SimpleValue::to_xml(&self.spec_id))?;
+        if let Some(v) = &self.ext_spec_id {
+            w.attribute("", "ext-SpecID", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.content_id {
-            w.attribute("", "ContentID", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.content_id {
+            w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.choice {
+        if let Some(v) = &self.choice {
             v.write(w)?;
         }
         for v in &self.platform {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                "Platform",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform")?;
         }
         w.end_element()
     }
@@ -141,32 +127,32 @@ impl crate::rt::ToXml for AttackPattern {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttackPatternChoice {
     /// Consecutive `RawData` elements.
-    RawData(::std::vec::Vec<Xmldata>),
+    RawData(Vec<Xmldata>),
     /// Consecutive `Reference` elements.
-    Reference(::std::vec::Vec<super::iodef1::Reference>),
+    Reference(Vec<super::iodef1::Reference>),
 }
 impl AttackPatternChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -176,17 +162,17 @@ impl AttackPatternChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::RawData(items));
+            return Ok(Self::RawData(items));
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -196,37 +182,37 @@ impl AttackPatternChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::Reference(items));
+            return Ok(Self::Reference(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::RawData(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-sci-1.0",
                         "RawData",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Reference(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-1.0",
                         "Reference",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -235,74 +221,66 @@ impl AttackPatternChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicStructure {
     /// Attribute `SpecID`.
-    pub spec_id: ::std::string::String,
+    pub spec_id: String,
     /// Attribute `ext-SpecID`.
-    pub ext_spec_id: ::std::option::Option<::std::string::String>,
+    pub ext_spec_id: Option<String>,
     /// Attribute `ContentID`.
-    pub content_id: ::std::option::Option<::std::string::String>,
+    pub content_id: Option<String>,
     /// Optional choice of `RawData` | `Reference`.
-    pub choice: ::std::option::Option<BasicStructureChoice>,
+    pub choice: Option<BasicStructureChoice>,
 }
 impl BasicStructure {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_id: ::std::string::String) -> Self {
+    pub fn new(spec_id: String) -> Self {
         Self {
             spec_id,
-            ext_spec_id: ::std::option::Option::None,
-            content_id: ::std::option::Option::None,
-            choice: ::std::default::Default::default(),
+            ext_spec_id: None,
+            content_id: None,
+            choice: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for BasicStructure {
+impl<'a> rt::FromXml<'a> for BasicStructure {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut spec_id = ::std::option::Option::None;
-        let mut ext_spec_id = ::std::option::Option::None;
-        let mut content_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut spec_id = None;
+        let mut ext_spec_id = None;
+        let mut content_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "SpecID" if attr.ns == 0 => {
-                    spec_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    spec_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-SpecID" if attr.ns == 0 => {
-                    ext_spec_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ext_spec_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ContentID" if attr.ns == 0 => {
-                    content_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    content_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let spec_id = match spec_id {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "SpecID"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "SpecID")),
         };
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if BasicStructureChoice::starts(r, &c) => {
+            Some(c) if BasicStructureChoice::starts(r, &c) => {
                 let v = BasicStructureChoice::read(r, el, c, &mut cur)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             spec_id,
             ext_spec_id,
             content_id,
@@ -310,22 +288,22 @@ impl<'a> crate::rt::FromXml<'a> for BasicStructure {
         })
     }
 }
-impl crate::rt::ToXml for BasicStructure {
+impl rt::ToXml for BasicStructure {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "SpecID", &crate::rt::SimpleValue::to_xml(&self.spec_id))?;
-        if let ::std::option::Option::Some(v) = &self.ext_spec_id {
-            w.attribute("", "ext-SpecID", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "SpecID", &rt::SimpleValue::to_xml(&self.spec_id))?;
+        if let Some(v) = &self.ext_spec_id {
+            w.attribute("", "ext-SpecID", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.content_id {
-            w.attribute("", "ContentID", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.content_id {
+            w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.choice {
+        if let Some(v) = &self.choice {
             v.write(w)?;
         }
         w.end_element()
@@ -335,32 +313,32 @@ impl crate::rt::ToXml for BasicStructure {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BasicStructureChoice {
     /// Consecutive `RawData` elements.
-    RawData(::std::vec::Vec<Xmldata>),
+    RawData(Vec<Xmldata>),
     /// Consecutive `Reference` elements.
-    Reference(::std::vec::Vec<super::iodef1::Reference>),
+    Reference(Vec<super::iodef1::Reference>),
 }
 impl BasicStructureChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -370,17 +348,17 @@ impl BasicStructureChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::RawData(items));
+            return Ok(Self::RawData(items));
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -390,37 +368,37 @@ impl BasicStructureChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::Reference(items));
+            return Ok(Self::Reference(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::RawData(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-sci-1.0",
                         "RawData",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Reference(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-1.0",
                         "Reference",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -429,83 +407,75 @@ impl BasicStructureChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vulnerability {
     /// Attribute `SpecID`.
-    pub spec_id: ::std::string::String,
+    pub spec_id: String,
     /// Attribute `ext-SpecID`.
-    pub ext_spec_id: ::std::option::Option<::std::string::String>,
+    pub ext_spec_id: Option<String>,
     /// Attribute `ContentID`.
-    pub content_id: ::std::option::Option<::std::string::String>,
+    pub content_id: Option<String>,
     /// Optional choice of `RawData` | `Reference`.
-    pub choice: ::std::option::Option<VulnerabilityChoice>,
+    pub choice: Option<VulnerabilityChoice>,
     /// 0 or more `Platform`.
-    pub platform: ::std::vec::Vec<BasicStructure>,
+    pub platform: Vec<BasicStructure>,
     /// 0 or more `Scoring`.
-    pub scoring: ::std::vec::Vec<BasicStructure>,
+    pub scoring: Vec<BasicStructure>,
 }
 impl Vulnerability {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_id: ::std::string::String) -> Self {
+    pub fn new(spec_id: String) -> Self {
         Self {
             spec_id,
-            ext_spec_id: ::std::option::Option::None,
-            content_id: ::std::option::Option::None,
-            choice: ::std::default::Default::default(),
-            platform: ::std::default::Default::default(),
-            scoring: ::std::default::Default::default(),
+            ext_spec_id: None,
+            content_id: None,
+            choice: Default::default(),
+            platform: Default::default(),
+            scoring: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Vulnerability {
+impl<'a> rt::FromXml<'a> for Vulnerability {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut spec_id = ::std::option::Option::None;
-        let mut ext_spec_id = ::std::option::Option::None;
-        let mut content_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut spec_id = None;
+        let mut ext_spec_id = None;
+        let mut content_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "SpecID" if attr.ns == 0 => {
-                    spec_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    spec_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-SpecID" if attr.ns == 0 => {
-                    ext_spec_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ext_spec_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ContentID" if attr.ns == 0 => {
-                    content_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    content_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let spec_id = match spec_id {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "SpecID"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "SpecID")),
         };
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if VulnerabilityChoice::starts(r, &c) => {
+            Some(c) if VulnerabilityChoice::starts(r, &c) => {
                 let v = VulnerabilityChoice::read(r, el, c, &mut cur)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut platform = ::std::vec::Vec::new();
+        let mut platform = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform") => {
-                    platform.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    platform.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -515,13 +485,13 @@ impl<'a> crate::rt::FromXml<'a> for Vulnerability {
             }
         }
         platform.shrink_to_fit();
-        let mut scoring = ::std::vec::Vec::new();
+        let mut scoring = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring") => {
-                    scoring.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    scoring.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -531,10 +501,10 @@ impl<'a> crate::rt::FromXml<'a> for Vulnerability {
             }
         }
         scoring.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             spec_id,
             ext_spec_id,
             content_id,
@@ -544,39 +514,29 @@ impl<'a> crate::rt::FromXml<'a> for Vulnerability {
         })
     }
 }
-impl crate::rt::ToXml for Vulnerability {
+impl rt::ToXml for Vulnerability {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "SpecID", &crate::rt::SimpleValue::to_xml(&self.spec_id))?;
-        if let ::std::option::Option::Some(v) = &self.ext_spec_id {
-            w.attribute("", "ext-SpecID", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "SpecID", &rt::SimpleValue::to_xml(&self.spec_id))?;
+        if let Some(v) = &self.ext_spec_id {
+            w.attribute("", "ext-SpecID", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.content_id {
-            w.attribute("", "ContentID", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.content_id {
+            w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.choice {
+        if let Some(v) = &self.choice {
             v.write(w)?;
         }
         for v in &self.platform {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                "Platform",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform")?;
         }
         for v in &self.scoring {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                "Scoring",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring")?;
         }
         w.end_element()
     }
@@ -585,32 +545,32 @@ impl crate::rt::ToXml for Vulnerability {
 #[derive(Debug, Clone, PartialEq)]
 pub enum VulnerabilityChoice {
     /// Consecutive `RawData` elements.
-    RawData(::std::vec::Vec<Xmldata>),
+    RawData(Vec<Xmldata>),
     /// Consecutive `Reference` elements.
-    Reference(::std::vec::Vec<super::iodef1::Reference>),
+    Reference(Vec<super::iodef1::Reference>),
 }
 impl VulnerabilityChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -620,17 +580,17 @@ impl VulnerabilityChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::RawData(items));
+            return Ok(Self::RawData(items));
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -640,37 +600,37 @@ impl VulnerabilityChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::Reference(items));
+            return Ok(Self::Reference(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::RawData(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-sci-1.0",
                         "RawData",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Reference(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-1.0",
                         "Reference",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -679,83 +639,75 @@ impl VulnerabilityChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weakness {
     /// Attribute `SpecID`.
-    pub spec_id: ::std::string::String,
+    pub spec_id: String,
     /// Attribute `ext-SpecID`.
-    pub ext_spec_id: ::std::option::Option<::std::string::String>,
+    pub ext_spec_id: Option<String>,
     /// Attribute `ContentID`.
-    pub content_id: ::std::option::Option<::std::string::String>,
+    pub content_id: Option<String>,
     /// Optional choice of `RawData` | `Reference`.
-    pub choice: ::std::option::Option<WeaknessChoice>,
+    pub choice: Option<WeaknessChoice>,
     /// 0 or more `Platform`.
-    pub platform: ::std::vec::Vec<BasicStructure>,
+    pub platform: Vec<BasicStructure>,
     /// 0 or more `Scoring`.
-    pub scoring: ::std::vec::Vec<BasicStructure>,
+    pub scoring: Vec<BasicStructure>,
 }
 impl Weakness {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_id: ::std::string::String) -> Self {
+    pub fn new(spec_id: String) -> Self {
         Self {
             spec_id,
-            ext_spec_id: ::std::option::Option::None,
-            content_id: ::std::option::Option::None,
-            choice: ::std::default::Default::default(),
-            platform: ::std::default::Default::default(),
-            scoring: ::std::default::Default::default(),
+            ext_spec_id: None,
+            content_id: None,
+            choice: Default::default(),
+            platform: Default::default(),
+            scoring: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Weakness {
+impl<'a> rt::FromXml<'a> for Weakness {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut spec_id = ::std::option::Option::None;
-        let mut ext_spec_id = ::std::option::Option::None;
-        let mut content_id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut spec_id = None;
+        let mut ext_spec_id = None;
+        let mut content_id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "SpecID" if attr.ns == 0 => {
-                    spec_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    spec_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ext-SpecID" if attr.ns == 0 => {
-                    ext_spec_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    ext_spec_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "ContentID" if attr.ns == 0 => {
-                    content_id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    content_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let spec_id = match spec_id {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "SpecID"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "SpecID")),
         };
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if WeaknessChoice::starts(r, &c) => {
+            Some(c) if WeaknessChoice::starts(r, &c) => {
                 let v = WeaknessChoice::read(r, el, c, &mut cur)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut platform = ::std::vec::Vec::new();
+        let mut platform = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform") => {
-                    platform.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    platform.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -765,13 +717,13 @@ impl<'a> crate::rt::FromXml<'a> for Weakness {
             }
         }
         platform.shrink_to_fit();
-        let mut scoring = ::std::vec::Vec::new();
+        let mut scoring = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring") => {
-                    scoring.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    scoring.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -781,10 +733,10 @@ impl<'a> crate::rt::FromXml<'a> for Weakness {
             }
         }
         scoring.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             spec_id,
             ext_spec_id,
             content_id,
@@ -794,39 +746,29 @@ impl<'a> crate::rt::FromXml<'a> for Weakness {
         })
     }
 }
-impl crate::rt::ToXml for Weakness {
+impl rt::ToXml for Weakness {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "SpecID", &crate::rt::SimpleValue::to_xml(&self.spec_id))?;
-        if let ::std::option::Option::Some(v) = &self.ext_spec_id {
-            w.attribute("", "ext-SpecID", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "SpecID", &rt::SimpleValue::to_xml(&self.spec_id))?;
+        if let Some(v) = &self.ext_spec_id {
+            w.attribute("", "ext-SpecID", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.content_id {
-            w.attribute("", "ContentID", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.content_id {
+            w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.choice {
+        if let Some(v) = &self.choice {
             v.write(w)?;
         }
         for v in &self.platform {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                "Platform",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform")?;
         }
         for v in &self.scoring {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                "Scoring",
-            )?;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring")?;
         }
         w.end_element()
     }
@@ -835,32 +777,32 @@ impl crate::rt::ToXml for Weakness {
 #[derive(Debug, Clone, PartialEq)]
 pub enum WeaknessChoice {
     /// Consecutive `RawData` elements.
-    RawData(::std::vec::Vec<Xmldata>),
+    RawData(Vec<Xmldata>),
     /// Consecutive `Reference` elements.
-    Reference(::std::vec::Vec<super::iodef1::Reference>),
+    Reference(Vec<super::iodef1::Reference>),
 }
 impl WeaknessChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -870,17 +812,17 @@ impl WeaknessChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::RawData(items));
+            return Ok(Self::RawData(items));
         }
         if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let mut items = ::std::vec![crate ::rt::FromXml::from_xml(r, & c) ?];
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    ::std::option::Option::Some(
+                    Some(
                         n,
                     ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") => {
-                        items.push(crate::rt::FromXml::from_xml(r, &n)?);
+                        items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
                     other => {
@@ -890,37 +832,37 @@ impl WeaknessChoice {
                 }
             }
             items.shrink_to_fit();
-            return ::std::result::Result::Ok(Self::Reference(items));
+            return Ok(Self::Reference(items));
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::RawData(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-sci-1.0",
                         "RawData",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Reference(items) => {
                 for v in items {
-                    crate::rt::ToXml::to_xml(
+                    rt::ToXml::to_xml(
                         v,
                         w,
                         "urn:ietf:params:xml:ns:iodef-1.0",
                         "Reference",
                     )?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -931,78 +873,60 @@ pub struct Xmldata {
     /// Attribute `dtype`.
     pub dtype: super::iodef1::DtypeType,
     /// Attribute `meaning`.
-    pub meaning: ::std::option::Option<::std::string::String>,
+    pub meaning: Option<String>,
     /// Attribute `formatid`.
-    pub formatid: ::std::option::Option<::std::string::String>,
+    pub formatid: Option<String>,
     /// Attribute `restriction`.
-    pub restriction: ::std::option::Option<super::iodef1::RestrictionType>,
+    pub restriction: Option<super::iodef1::RestrictionType>,
     /// 0 or more elements of other schemas (lossless).
-    pub any: ::std::vec::Vec<crate::rt::AnyElement>,
+    pub any: Vec<rt::AnyElement>,
 }
 impl Xmldata {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(dtype: super::iodef1::DtypeType) -> Self {
         Self {
             dtype,
-            meaning: ::std::option::Option::None,
-            formatid: ::std::option::Option::None,
-            restriction: ::std::option::Option::None,
-            any: ::std::default::Default::default(),
+            meaning: None,
+            formatid: None,
+            restriction: None,
+            any: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for Xmldata {
+impl<'a> rt::FromXml<'a> for Xmldata {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut dtype = ::std::option::Option::None;
-        let mut meaning = ::std::option::Option::None;
-        let mut formatid = ::std::option::Option::None;
-        let mut restriction = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut dtype = None;
+        let mut meaning = None;
+        let mut formatid = None;
+        let mut restriction = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "dtype" if attr.ns == 0 => {
-                    dtype = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
                 "meaning" if attr.ns == 0 => {
-                    meaning = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "formatid" if attr.ns == 0 => {
-                    formatid = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "restriction" if attr.ns == 0 => {
-                    restriction = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        crate::rt::glue::check_fixed(r, el, "dtype", dtype.as_ref(), "xml")?;
+        rt::glue::check_fixed(r, el, "dtype", dtype.as_ref(), "xml")?;
         let dtype = match dtype {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "dtype"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "dtype")),
         };
         let mut cur = r.next_child(el)?;
-        let mut any = ::std::vec::Vec::new();
+        let mut any = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if crate::rt::glue::any_matches(
-                    r,
-                    &c,
-                    &crate::rt::glue::AnyNs::Any,
-                ) => {
+                Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1013,10 +937,10 @@ impl<'a> crate::rt::FromXml<'a> for Xmldata {
             }
         }
         any.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             dtype,
             meaning,
             formatid,
@@ -1025,23 +949,23 @@ impl<'a> crate::rt::FromXml<'a> for Xmldata {
         })
     }
 }
-impl crate::rt::ToXml for Xmldata {
+impl rt::ToXml for Xmldata {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "dtype", &crate::rt::SimpleValue::to_xml(&self.dtype))?;
-        if let ::std::option::Option::Some(v) = &self.meaning {
-            w.attribute("", "meaning", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "dtype", &rt::SimpleValue::to_xml(&self.dtype))?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.formatid {
-            w.attribute("", "formatid", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.formatid {
+            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.restriction {
-            w.attribute("", "restriction", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.any {
             v.write(w)?;
@@ -1049,17 +973,17 @@ impl crate::rt::ToXml for Xmldata {
         w.end_element()
     }
 }
-impl crate::rt::RootElement for AttackPattern {
+impl rt::RootElement for AttackPattern {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "AttackPattern";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Vulnerability {
+impl rt::RootElement for Vulnerability {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Vulnerability";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for Weakness {
+impl rt::RootElement for Weakness {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Weakness";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;

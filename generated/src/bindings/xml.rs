@@ -5,8 +5,7 @@
     clippy::too_many_arguments
 )]
 
-#[allow(unused_imports)]
-use crate::rt::{FromXml as _, SimpleValue as _, ToXml as _};
+use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 /// XSD: type {http://www.w3.org/XML/1998/namespace}Lang1.
@@ -23,15 +22,11 @@ impl Lang1 {
         }
     }
 }
-impl crate::rt::SimpleValue for Lang1 {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for Lang1 {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "" => ::std::result::Result::Ok(Self::V),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", ""),
-                )
-            }
+            "" => Ok(Self::V),
+            other => Err(format!("{other:?} is not one of: {}", "")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
@@ -55,16 +50,12 @@ impl Space {
         }
     }
 }
-impl crate::rt::SimpleValue for Space {
-    fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+impl rt::SimpleValue for Space {
+    fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "default" => ::std::result::Result::Ok(Self::Default),
-            "preserve" => ::std::result::Result::Ok(Self::Preserve),
-            other => {
-                ::std::result::Result::Err(
-                    ::std::format!("{other:?} is not one of: {}", "default, preserve"),
-                )
-            }
+            "default" => Ok(Self::Default),
+            "preserve" => Ok(Self::Preserve),
+            other => Err(format!("{other:?} is not one of: {}", "default, preserve")),
         }
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {

@@ -5,62 +5,57 @@
     clippy::too_many_arguments
 )]
 
-#[allow(unused_imports)]
-use crate::rt::{FromXml as _, SimpleValue as _, ToXml as _};
+use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "http://www.w3.org/2000/09/xmldsig#";
 /// XSD: type {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethodType.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CanonicalizationMethodType {
     /// Attribute `Algorithm`.
-    pub algorithm: ::std::string::String,
+    pub algorithm: String,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl CanonicalizationMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(algorithm: ::std::string::String) -> Self {
+    pub fn new(algorithm: String) -> Self {
         Self {
             algorithm,
-            content: ::std::default::Default::default(),
+            content: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for CanonicalizationMethodType {
+impl<'a> rt::FromXml<'a> for CanonicalizationMethodType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut algorithm = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut algorithm = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "Algorithm" if attr.ns == 0 => {
-                    algorithm = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    algorithm = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let algorithm = match algorithm {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "Algorithm"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "Algorithm")),
         };
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self { algorithm, content })
+        Ok(Self { algorithm, content })
     }
 }
-impl crate::rt::ToXml for CanonicalizationMethodType {
+impl rt::ToXml for CanonicalizationMethodType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "Algorithm", &crate::rt::SimpleValue::to_xml(&self.algorithm))?;
+        w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -69,54 +64,50 @@ impl crate::rt::ToXml for CanonicalizationMethodType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DigestMethodType {
     /// Attribute `Algorithm`.
-    pub algorithm: ::std::string::String,
+    pub algorithm: String,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl DigestMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(algorithm: ::std::string::String) -> Self {
+    pub fn new(algorithm: String) -> Self {
         Self {
             algorithm,
-            content: ::std::default::Default::default(),
+            content: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for DigestMethodType {
+impl<'a> rt::FromXml<'a> for DigestMethodType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut algorithm = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut algorithm = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "Algorithm" if attr.ns == 0 => {
-                    algorithm = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    algorithm = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let algorithm = match algorithm {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "Algorithm"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "Algorithm")),
         };
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self { algorithm, content })
+        Ok(Self { algorithm, content })
     }
 }
-impl crate::rt::ToXml for DigestMethodType {
+impl rt::ToXml for DigestMethodType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "Algorithm", &crate::rt::SimpleValue::to_xml(&self.algorithm))?;
+        w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -125,99 +116,93 @@ impl crate::rt::ToXml for DigestMethodType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DsaKeyValueType {
     /// Optional choice of `P`.
-    pub sequence: ::std::option::Option<DsaKeyValueTypeChoice>,
+    pub sequence: Option<DsaKeyValueTypeChoice>,
     /// Optional `G`.
-    pub g: ::std::option::Option<crate::rt::Base64Binary>,
+    pub g: Option<rt::Base64Binary>,
     /// Required `Y`.
-    pub y: crate::rt::Base64Binary,
+    pub y: rt::Base64Binary,
     /// Optional `J`.
-    pub j: ::std::option::Option<crate::rt::Base64Binary>,
+    pub j: Option<rt::Base64Binary>,
     /// Optional choice of `Seed`.
-    pub sequence_: ::std::option::Option<DsaKeyValueTypeChoice2>,
+    pub sequence_: Option<DsaKeyValueTypeChoice2>,
 }
 impl DsaKeyValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(y: crate::rt::Base64Binary) -> Self {
+    pub fn new(y: rt::Base64Binary) -> Self {
         Self {
-            sequence: ::std::default::Default::default(),
-            g: ::std::default::Default::default(),
+            sequence: Default::default(),
+            g: Default::default(),
             y,
-            j: ::std::default::Default::default(),
-            sequence_: ::std::default::Default::default(),
+            j: Default::default(),
+            sequence_: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for DsaKeyValueType {
+impl<'a> rt::FromXml<'a> for DsaKeyValueType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let sequence = match cur.take() {
-            ::std::option::Option::Some(c) if DsaKeyValueTypeChoice::starts(r, &c) => {
+            Some(c) if DsaKeyValueTypeChoice::starts(r, &c) => {
                 let v = DsaKeyValueTypeChoice::read(r, el, c, &mut cur)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let g = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "G") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "G") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let y = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Y") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Y") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Y"),
                 );
             }
         };
         let j = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "J") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "J") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let sequence_ = match cur.take() {
-            ::std::option::Option::Some(c) if DsaKeyValueTypeChoice2::starts(r, &c) => {
+            Some(c) if DsaKeyValueTypeChoice2::starts(r, &c) => {
                 let v = DsaKeyValueTypeChoice2::read(r, el, c, &mut cur)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             sequence,
             g,
             y,
@@ -226,43 +211,28 @@ impl<'a> crate::rt::FromXml<'a> for DsaKeyValueType {
         })
     }
 }
-impl crate::rt::ToXml for DsaKeyValueType {
+impl rt::ToXml for DsaKeyValueType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.sequence {
+        if let Some(v) = &self.sequence {
             v.write(w)?;
         }
-        if let ::std::option::Option::Some(v) = &self.g {
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "G",
-                v,
-            )?;
+        if let Some(v) = &self.g {
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "G", v)?;
         }
         {
             let v = &self.y;
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Y",
-                v,
-            )?;
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Y", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.j {
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "J",
-                v,
-            )?;
+        if let Some(v) = &self.j {
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "J", v)?;
         }
-        if let ::std::option::Option::Some(v) = &self.sequence_ {
+        if let Some(v) = &self.sequence_ {
             v.write(w)?;
         }
         w.end_element()
@@ -272,40 +242,36 @@ impl crate::rt::ToXml for DsaKeyValueType {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DsaKeyValueTypeChoice {
     /// A sequence of elements.
-    Sequence(::std::boxed::Box<DsaKeyValueTypeSequence>),
+    Sequence(Box<DsaKeyValueTypeSequence>),
 }
 impl DsaKeyValueTypeChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "http://www.w3.org/2000/09/xmldsig#", "P")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
             r.is(c, "http://www.w3.org/2000/09/xmldsig#", "P")
         };
         if hit {
-            *cur = ::std::option::Option::Some(c);
-            return ::std::result::Result::Ok(
-                Self::Sequence(
-                    ::std::boxed::Box::new(
-                        DsaKeyValueTypeSequence::read_seq(r, el, cur)?,
-                    ),
-                ),
+            *cur = Some(c);
+            return Ok(
+                Self::Sequence(Box::new(DsaKeyValueTypeSequence::read_seq(r, el, cur)?)),
             );
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Sequence(v) => v.write_seq(w),
@@ -316,40 +282,36 @@ impl DsaKeyValueTypeChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DsaKeyValueTypeChoice2 {
     /// A sequence of elements.
-    Sequence(::std::boxed::Box<DsaKeyValueTypeSequence2>),
+    Sequence(Box<DsaKeyValueTypeSequence2>),
 }
 impl DsaKeyValueTypeChoice2 {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "http://www.w3.org/2000/09/xmldsig#", "Seed")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
             r.is(c, "http://www.w3.org/2000/09/xmldsig#", "Seed")
         };
         if hit {
-            *cur = ::std::option::Option::Some(c);
-            return ::std::result::Result::Ok(
-                Self::Sequence(
-                    ::std::boxed::Box::new(
-                        DsaKeyValueTypeSequence2::read_seq(r, el, cur)?,
-                    ),
-                ),
+            *cur = Some(c);
+            return Ok(
+                Self::Sequence(Box::new(DsaKeyValueTypeSequence2::read_seq(r, el, cur)?)),
             );
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Sequence(v) => v.write_seq(w),
@@ -360,145 +322,117 @@ impl DsaKeyValueTypeChoice2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DsaKeyValueTypeSequence {
     /// Required `P`.
-    pub p: crate::rt::Base64Binary,
+    pub p: rt::Base64Binary,
     /// Required `Q`.
-    pub q: crate::rt::Base64Binary,
+    pub q: rt::Base64Binary,
 }
 impl DsaKeyValueTypeSequence {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(p: crate::rt::Base64Binary, q: crate::rt::Base64Binary) -> Self {
+    pub fn new(p: rt::Base64Binary, q: rt::Base64Binary) -> Self {
         Self { p, q }
     }
     #[doc(hidden)]
     pub fn read_seq<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        cursor: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        cursor: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let p = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "P") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "P") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "P"),
                 );
             }
         };
         let q = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Q") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Q") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Q"),
                 );
             }
         };
         *cursor = cur;
-        ::std::result::Result::Ok(Self { p, q })
+        Ok(Self { p, q })
     }
     #[doc(hidden)]
     pub fn write_seq<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         {
             let v = &self.p;
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "P",
-                v,
-            )?;
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "P", v)?;
         }
         {
             let v = &self.q;
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Q",
-                v,
-            )?;
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Q", v)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl<'a> crate::rt::FromXml<'a> for DsaKeyValueTypeSequence {
+impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let p = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "P") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "P") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "P"),
                 );
             }
         };
         let q = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Q") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Q") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Q"),
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { p, q })
+        Ok(Self { p, q })
     }
 }
-impl crate::rt::ToXml for DsaKeyValueTypeSequence {
+impl rt::ToXml for DsaKeyValueTypeSequence {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.p;
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "P",
-                v,
-            )?;
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "P", v)?;
         }
         {
             let v = &self.q;
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Q",
-                v,
-            )?;
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Q", v)?;
         }
         w.end_element()
     }
@@ -507,49 +441,42 @@ impl crate::rt::ToXml for DsaKeyValueTypeSequence {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DsaKeyValueTypeSequence2 {
     /// Required `Seed`.
-    pub seed: crate::rt::Base64Binary,
+    pub seed: rt::Base64Binary,
     /// Required `PgenCounter`.
-    pub pgen_counter: crate::rt::Base64Binary,
+    pub pgen_counter: rt::Base64Binary,
 }
 impl DsaKeyValueTypeSequence2 {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        seed: crate::rt::Base64Binary,
-        pgen_counter: crate::rt::Base64Binary,
-    ) -> Self {
+    pub fn new(seed: rt::Base64Binary, pgen_counter: rt::Base64Binary) -> Self {
         Self { seed, pgen_counter }
     }
     #[doc(hidden)]
     pub fn read_seq<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        cursor: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        cursor: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let seed = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Seed") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Seed") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Seed"),
                 );
             }
         };
         let pgen_counter = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PgenCounter") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PgenCounter") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -560,65 +487,56 @@ impl DsaKeyValueTypeSequence2 {
             }
         };
         *cursor = cur;
-        ::std::result::Result::Ok(Self { seed, pgen_counter })
+        Ok(Self { seed, pgen_counter })
     }
     #[doc(hidden)]
     pub fn write_seq<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         {
             let v = &self.seed;
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Seed",
-                v,
-            )?;
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Seed", v)?;
         }
         {
             let v = &self.pgen_counter;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "PgenCounter",
                 v,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl<'a> crate::rt::FromXml<'a> for DsaKeyValueTypeSequence2 {
+impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence2 {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let seed = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Seed") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Seed") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Seed"),
                 );
             }
         };
         let pgen_counter = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PgenCounter") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PgenCounter") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -628,32 +546,27 @@ impl<'a> crate::rt::FromXml<'a> for DsaKeyValueTypeSequence2 {
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { seed, pgen_counter })
+        Ok(Self { seed, pgen_counter })
     }
 }
-impl crate::rt::ToXml for DsaKeyValueTypeSequence2 {
+impl rt::ToXml for DsaKeyValueTypeSequence2 {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.seed;
-            crate::rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Seed",
-                v,
-            )?;
+            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Seed", v)?;
         }
         {
             let v = &self.pgen_counter;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "PgenCounter",
@@ -667,54 +580,50 @@ impl crate::rt::ToXml for DsaKeyValueTypeSequence2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyInfoType {
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl KeyInfoType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            id: ::std::option::Option::None,
-            content: ::std::default::Default::default(),
+            id: None,
+            content: Default::default(),
         }
     }
 }
-impl ::std::default::Default for KeyInfoType {
+impl Default for KeyInfoType {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for KeyInfoType {
+impl<'a> rt::FromXml<'a> for KeyInfoType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self { id, content })
+        Ok(Self { id, content })
     }
 }
-impl crate::rt::ToXml for KeyInfoType {
+impl rt::ToXml for KeyInfoType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
         self.content.write(w)?;
         w.end_element()
@@ -724,35 +633,35 @@ impl crate::rt::ToXml for KeyInfoType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyValueType {
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl KeyValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            content: ::std::default::Default::default(),
+            content: Default::default(),
         }
     }
 }
-impl ::std::default::Default for KeyValueType {
+impl Default for KeyValueType {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for KeyValueType {
+impl<'a> rt::FromXml<'a> for KeyValueType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self { content })
+        Ok(Self { content })
     }
 }
-impl crate::rt::ToXml for KeyValueType {
+impl rt::ToXml for KeyValueType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -765,43 +674,36 @@ impl crate::rt::ToXml for KeyValueType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManifestType {
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// 1 or more `Reference`.
-    pub reference: ::std::vec::Vec<ReferenceType>,
+    pub reference: Vec<ReferenceType>,
 }
 impl ManifestType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(reference: ::std::vec::Vec<ReferenceType>) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            reference,
-        }
+    pub fn new(reference: Vec<ReferenceType>) -> Self {
+        Self { id: None, reference }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ManifestType {
+impl<'a> rt::FromXml<'a> for ManifestType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut reference = ::std::vec::Vec::new();
+        let mut reference = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Reference") => {
-                    reference.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    reference.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -811,35 +713,30 @@ impl<'a> crate::rt::FromXml<'a> for ManifestType {
             }
         }
         if reference.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Reference"),
             );
         }
         reference.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { id, reference })
+        Ok(Self { id, reference })
     }
 }
-impl crate::rt::ToXml for ManifestType {
+impl rt::ToXml for ManifestType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.reference {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Reference",
-            )?;
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Reference")?;
         }
         w.end_element()
     }
@@ -848,60 +745,52 @@ impl crate::rt::ToXml for ManifestType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectType {
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Attribute `MimeType`.
-    pub mime_type: ::std::option::Option<::std::string::String>,
+    pub mime_type: Option<String>,
     /// Attribute `Encoding`.
-    pub encoding: ::std::option::Option<::std::string::String>,
+    pub encoding: Option<String>,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl ObjectType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            id: ::std::option::Option::None,
-            mime_type: ::std::option::Option::None,
-            encoding: ::std::option::Option::None,
-            content: ::std::default::Default::default(),
+            id: None,
+            mime_type: None,
+            encoding: None,
+            content: Default::default(),
         }
     }
 }
-impl ::std::default::Default for ObjectType {
+impl Default for ObjectType {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ObjectType {
+impl<'a> rt::FromXml<'a> for ObjectType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut mime_type = ::std::option::Option::None;
-        let mut encoding = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut id = None;
+        let mut mime_type = None;
+        let mut encoding = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
                 "MimeType" if attr.ns == 0 => {
-                    mime_type = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    mime_type = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "Encoding" if attr.ns == 0 => {
-                    encoding = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    encoding = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id,
             mime_type,
             encoding,
@@ -909,22 +798,22 @@ impl<'a> crate::rt::FromXml<'a> for ObjectType {
         })
     }
 }
-impl crate::rt::ToXml for ObjectType {
+impl rt::ToXml for ObjectType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.mime_type {
-            w.attribute("", "MimeType", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.mime_type {
+            w.attribute("", "MimeType", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.encoding {
-            w.attribute("", "Encoding", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.encoding {
+            w.attribute("", "Encoding", &rt::SimpleValue::to_xml(v))?;
         }
         self.content.write(w)?;
         w.end_element()
@@ -942,19 +831,19 @@ impl PgpDataType {
         Self { choice }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for PgpDataType {
+impl<'a> rt::FromXml<'a> for PgpDataType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(c) if PgpDataTypeChoice::starts(r, &c) => {
+            Some(c) if PgpDataTypeChoice::starts(r, &c) => {
                 PgpDataTypeChoice::read(r, el, c, &mut cur)?
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -964,16 +853,16 @@ impl<'a> crate::rt::FromXml<'a> for PgpDataType {
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { choice })
+        Ok(Self { choice })
     }
 }
-impl crate::rt::ToXml for PgpDataType {
+impl rt::ToXml for PgpDataType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -989,32 +878,32 @@ impl crate::rt::ToXml for PgpDataType {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PgpDataTypeChoice {
     /// A sequence of elements.
-    PgpKeyIdSequence(::std::boxed::Box<PgpDataTypeChoice1>),
+    PgpKeyIdSequence(Box<PgpDataTypeChoice1>),
     /// A sequence of elements.
-    PgpKeyPacketSequence(::std::boxed::Box<PgpDataTypeChoice2>),
+    PgpKeyPacketSequence(Box<PgpDataTypeChoice2>),
 }
 impl PgpDataTypeChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
             r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID")
         };
         if hit {
-            *cur = ::std::option::Option::Some(c);
-            return ::std::result::Result::Ok(
+            *cur = Some(c);
+            return Ok(
                 Self::PgpKeyIdSequence(
-                    ::std::boxed::Box::new(PgpDataTypeChoice1::read_seq(r, el, cur)?),
+                    Box::new(PgpDataTypeChoice1::read_seq(r, el, cur)?),
                 ),
             );
         }
@@ -1023,19 +912,19 @@ impl PgpDataTypeChoice {
             r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket")
         };
         if hit {
-            *cur = ::std::option::Option::Some(c);
-            return ::std::result::Result::Ok(
+            *cur = Some(c);
+            return Ok(
                 Self::PgpKeyPacketSequence(
-                    ::std::boxed::Box::new(PgpDataTypeChoice2::read_seq(r, el, cur)?),
+                    Box::new(PgpDataTypeChoice2::read_seq(r, el, cur)?),
                 ),
             );
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::PgpKeyIdSequence(v) => v.write_seq(w),
@@ -1047,38 +936,36 @@ impl PgpDataTypeChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PgpDataTypeChoice1 {
     /// Required `PGPKeyID`.
-    pub pgp_key_id: crate::rt::Base64Binary,
+    pub pgp_key_id: rt::Base64Binary,
     /// Optional `PGPKeyPacket`.
-    pub pgp_key_packet: ::std::option::Option<crate::rt::Base64Binary>,
+    pub pgp_key_packet: Option<rt::Base64Binary>,
     /// 0 or more elements of other schemas (lossless).
-    pub any: ::std::vec::Vec<crate::rt::AnyElement>,
+    pub any: Vec<rt::AnyElement>,
 }
 impl PgpDataTypeChoice1 {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(pgp_key_id: crate::rt::Base64Binary) -> Self {
+    pub fn new(pgp_key_id: rt::Base64Binary) -> Self {
         Self {
             pgp_key_id,
-            pgp_key_packet: ::std::default::Default::default(),
-            any: ::std::default::Default::default(),
+            pgp_key_packet: Default::default(),
+            any: Default::default(),
         }
     }
     #[doc(hidden)]
     pub fn read_seq<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        cursor: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        cursor: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let pgp_key_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1089,27 +976,27 @@ impl PgpDataTypeChoice1 {
             }
         };
         let pgp_key_packet = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut any = ::std::vec::Vec::new();
+        let mut any = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
-                ) if crate::rt::glue::any_matches(
+                ) if rt::glue::any_matches(
                     r,
                     &c,
-                    &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
                 ) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
@@ -1122,7 +1009,7 @@ impl PgpDataTypeChoice1 {
         }
         any.shrink_to_fit();
         *cursor = cur;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             pgp_key_id,
             pgp_key_packet,
             any,
@@ -1131,19 +1018,19 @@ impl PgpDataTypeChoice1 {
     #[doc(hidden)]
     pub fn write_seq<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         {
             let v = &self.pgp_key_id;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "PGPKeyID",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.pgp_key_packet {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.pgp_key_packet {
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "PGPKeyPacket",
@@ -1153,26 +1040,24 @@ impl PgpDataTypeChoice1 {
         for v in &self.any {
             v.write(w)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl<'a> crate::rt::FromXml<'a> for PgpDataTypeChoice1 {
+impl<'a> rt::FromXml<'a> for PgpDataTypeChoice1 {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let pgp_key_id = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1183,27 +1068,27 @@ impl<'a> crate::rt::FromXml<'a> for PgpDataTypeChoice1 {
             }
         };
         let pgp_key_packet = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut any = ::std::vec::Vec::new();
+        let mut any = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
-                ) if crate::rt::glue::any_matches(
+                ) if rt::glue::any_matches(
                     r,
                     &c,
-                    &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
                 ) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
@@ -1215,35 +1100,35 @@ impl<'a> crate::rt::FromXml<'a> for PgpDataTypeChoice1 {
             }
         }
         any.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             pgp_key_id,
             pgp_key_packet,
             any,
         })
     }
 }
-impl crate::rt::ToXml for PgpDataTypeChoice1 {
+impl rt::ToXml for PgpDataTypeChoice1 {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.pgp_key_id;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "PGPKeyID",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.pgp_key_packet {
-            crate::rt::glue::write_simple(
+        if let Some(v) = &self.pgp_key_packet {
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "PGPKeyPacket",
@@ -1260,35 +1145,35 @@ impl crate::rt::ToXml for PgpDataTypeChoice1 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PgpDataTypeChoice2 {
     /// Required `PGPKeyPacket`.
-    pub pgp_key_packet: crate::rt::Base64Binary,
+    pub pgp_key_packet: rt::Base64Binary,
     /// 0 or more elements of other schemas (lossless).
-    pub any: ::std::vec::Vec<crate::rt::AnyElement>,
+    pub any: Vec<rt::AnyElement>,
 }
 impl PgpDataTypeChoice2 {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(pgp_key_packet: crate::rt::Base64Binary) -> Self {
+    pub fn new(pgp_key_packet: rt::Base64Binary) -> Self {
         Self {
             pgp_key_packet,
-            any: ::std::default::Default::default(),
+            any: Default::default(),
         }
     }
     #[doc(hidden)]
     pub fn read_seq<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        cursor: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        cursor: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let pgp_key_packet = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1298,15 +1183,15 @@ impl PgpDataTypeChoice2 {
                 );
             }
         };
-        let mut any = ::std::vec::Vec::new();
+        let mut any = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
-                ) if crate::rt::glue::any_matches(
+                ) if rt::glue::any_matches(
                     r,
                     &c,
-                    &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
                 ) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
@@ -1319,16 +1204,16 @@ impl PgpDataTypeChoice2 {
         }
         any.shrink_to_fit();
         *cursor = cur;
-        ::std::result::Result::Ok(Self { pgp_key_packet, any })
+        Ok(Self { pgp_key_packet, any })
     }
     #[doc(hidden)]
     pub fn write_seq<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         {
             let v = &self.pgp_key_packet;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "PGPKeyPacket",
@@ -1338,26 +1223,26 @@ impl PgpDataTypeChoice2 {
         for v in &self.any {
             v.write(w)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl<'a> crate::rt::FromXml<'a> for PgpDataTypeChoice2 {
+impl<'a> rt::FromXml<'a> for PgpDataTypeChoice2 {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let pgp_key_packet = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1367,15 +1252,15 @@ impl<'a> crate::rt::FromXml<'a> for PgpDataTypeChoice2 {
                 );
             }
         };
-        let mut any = ::std::vec::Vec::new();
+        let mut any = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
-                ) if crate::rt::glue::any_matches(
+                ) if rt::glue::any_matches(
                     r,
                     &c,
-                    &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
                 ) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
@@ -1387,23 +1272,23 @@ impl<'a> crate::rt::FromXml<'a> for PgpDataTypeChoice2 {
             }
         }
         any.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { pgp_key_packet, any })
+        Ok(Self { pgp_key_packet, any })
     }
 }
-impl crate::rt::ToXml for PgpDataTypeChoice2 {
+impl rt::ToXml for PgpDataTypeChoice2 {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.pgp_key_packet;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "PGPKeyPacket",
@@ -1420,86 +1305,69 @@ impl crate::rt::ToXml for PgpDataTypeChoice2 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceType {
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Attribute `URI`.
-    pub uri: ::std::option::Option<::std::string::String>,
+    pub uri: Option<String>,
     /// Attribute `Type`.
-    pub type_: ::std::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// Optional `Transforms`.
-    pub transforms: ::std::option::Option<TransformsType>,
+    pub transforms: Option<TransformsType>,
     /// Required `DigestMethod`.
     pub digest_method: DigestMethodType,
     /// Required `DigestValue`.
-    pub digest_value: crate::rt::Base64Binary,
+    pub digest_value: rt::Base64Binary,
 }
 impl ReferenceType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        digest_method: DigestMethodType,
-        digest_value: crate::rt::Base64Binary,
-    ) -> Self {
+    pub fn new(digest_method: DigestMethodType, digest_value: rt::Base64Binary) -> Self {
         Self {
-            id: ::std::option::Option::None,
-            uri: ::std::option::Option::None,
-            type_: ::std::option::Option::None,
-            transforms: ::std::default::Default::default(),
+            id: None,
+            uri: None,
+            type_: None,
+            transforms: Default::default(),
             digest_method,
             digest_value,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for ReferenceType {
+impl<'a> rt::FromXml<'a> for ReferenceType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut uri = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut id = None;
+        let mut uri = None;
+        let mut type_ = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "URI" if attr.ns == 0 => {
-                    uri = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "Type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "URI" if attr.ns == 0 => uri = Some(rt::glue::parse_attr(r, &attr)?),
+                "Type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let transforms = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         let digest_method = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestMethod") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1510,15 +1378,13 @@ impl<'a> crate::rt::FromXml<'a> for ReferenceType {
             }
         };
         let digest_value = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestValue") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestValue") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1528,10 +1394,10 @@ impl<'a> crate::rt::FromXml<'a> for ReferenceType {
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id,
             uri,
             type_,
@@ -1541,34 +1407,29 @@ impl<'a> crate::rt::FromXml<'a> for ReferenceType {
         })
     }
 }
-impl crate::rt::ToXml for ReferenceType {
+impl rt::ToXml for ReferenceType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.uri {
-            w.attribute("", "URI", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.uri {
+            w.attribute("", "URI", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            w.attribute("", "Type", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.type_ {
+            w.attribute("", "Type", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.transforms {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Transforms",
-            )?;
+        if let Some(v) = &self.transforms {
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transforms")?;
         }
         {
             let v = &self.digest_method;
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
@@ -1577,7 +1438,7 @@ impl crate::rt::ToXml for ReferenceType {
         }
         {
             let v = &self.digest_value;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "DigestValue",
@@ -1591,90 +1452,75 @@ impl crate::rt::ToXml for ReferenceType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrievalMethodType {
     /// Attribute `URI`.
-    pub uri: ::std::option::Option<::std::string::String>,
+    pub uri: Option<String>,
     /// Attribute `Type`.
-    pub type_: ::std::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// Optional `Transforms`.
-    pub transforms: ::std::option::Option<TransformsType>,
+    pub transforms: Option<TransformsType>,
 }
 impl RetrievalMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
-            uri: ::std::option::Option::None,
-            type_: ::std::option::Option::None,
-            transforms: ::std::default::Default::default(),
+            uri: None,
+            type_: None,
+            transforms: Default::default(),
         }
     }
 }
-impl ::std::default::Default for RetrievalMethodType {
+impl Default for RetrievalMethodType {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RetrievalMethodType {
+impl<'a> rt::FromXml<'a> for RetrievalMethodType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut uri = ::std::option::Option::None;
-        let mut type_ = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut uri = None;
+        let mut type_ = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "URI" if attr.ns == 0 => {
-                    uri = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                "Type" if attr.ns == 0 => {
-                    type_ = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "URI" if attr.ns == 0 => uri = Some(rt::glue::parse_attr(r, &attr)?),
+                "Type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let transforms = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { uri, type_, transforms })
+        Ok(Self { uri, type_, transforms })
     }
 }
-impl crate::rt::ToXml for RetrievalMethodType {
+impl rt::ToXml for RetrievalMethodType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.uri {
-            w.attribute("", "URI", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.uri {
+            w.attribute("", "URI", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            w.attribute("", "Type", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.type_ {
+            w.attribute("", "Type", &rt::SimpleValue::to_xml(v))?;
         }
-        if let ::std::option::Option::Some(v) = &self.transforms {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Transforms",
-            )?;
+        if let Some(v) = &self.transforms {
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transforms")?;
         }
         w.end_element()
     }
@@ -1683,36 +1529,31 @@ impl crate::rt::ToXml for RetrievalMethodType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RsaKeyValueType {
     /// Required `Modulus`.
-    pub modulus: crate::rt::Base64Binary,
+    pub modulus: rt::Base64Binary,
     /// Required `Exponent`.
-    pub exponent: crate::rt::Base64Binary,
+    pub exponent: rt::Base64Binary,
 }
 impl RsaKeyValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        modulus: crate::rt::Base64Binary,
-        exponent: crate::rt::Base64Binary,
-    ) -> Self {
+    pub fn new(modulus: rt::Base64Binary, exponent: rt::Base64Binary) -> Self {
         Self { modulus, exponent }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for RsaKeyValueType {
+impl<'a> rt::FromXml<'a> for RsaKeyValueType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let modulus = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Modulus") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Modulus") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1723,15 +1564,13 @@ impl<'a> crate::rt::FromXml<'a> for RsaKeyValueType {
             }
         };
         let exponent = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Exponent") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Exponent") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -1741,23 +1580,23 @@ impl<'a> crate::rt::FromXml<'a> for RsaKeyValueType {
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { modulus, exponent })
+        Ok(Self { modulus, exponent })
     }
 }
-impl crate::rt::ToXml for RsaKeyValueType {
+impl rt::ToXml for RsaKeyValueType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.modulus;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "Modulus",
@@ -1766,7 +1605,7 @@ impl crate::rt::ToXml for RsaKeyValueType {
         }
         {
             let v = &self.exponent;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "Exponent",
@@ -1780,54 +1619,50 @@ impl crate::rt::ToXml for RsaKeyValueType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureMethodType {
     /// Attribute `Algorithm`.
-    pub algorithm: ::std::string::String,
+    pub algorithm: String,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl SignatureMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(algorithm: ::std::string::String) -> Self {
+    pub fn new(algorithm: String) -> Self {
         Self {
             algorithm,
-            content: ::std::default::Default::default(),
+            content: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SignatureMethodType {
+impl<'a> rt::FromXml<'a> for SignatureMethodType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut algorithm = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut algorithm = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "Algorithm" if attr.ns == 0 => {
-                    algorithm = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    algorithm = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let algorithm = match algorithm {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "Algorithm"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "Algorithm")),
         };
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self { algorithm, content })
+        Ok(Self { algorithm, content })
     }
 }
-impl crate::rt::ToXml for SignatureMethodType {
+impl rt::ToXml for SignatureMethodType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "Algorithm", &crate::rt::SimpleValue::to_xml(&self.algorithm))?;
+        w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -1836,40 +1671,36 @@ impl crate::rt::ToXml for SignatureMethodType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignaturePropertiesType {
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// 1 or more `SignatureProperty`.
-    pub signature_property: ::std::vec::Vec<SignaturePropertyType>,
+    pub signature_property: Vec<SignaturePropertyType>,
 }
 impl SignaturePropertiesType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(signature_property: ::std::vec::Vec<SignaturePropertyType>) -> Self {
+    pub fn new(signature_property: Vec<SignaturePropertyType>) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             signature_property,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SignaturePropertiesType {
+impl<'a> rt::FromXml<'a> for SignaturePropertiesType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
-        let mut signature_property = ::std::vec::Vec::new();
+        let mut signature_property = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r
                     .is(
@@ -1877,7 +1708,7 @@ impl<'a> crate::rt::FromXml<'a> for SignaturePropertiesType {
                         "http://www.w3.org/2000/09/xmldsig#",
                         "SignatureProperty",
                     ) => {
-                    signature_property.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    signature_property.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -1887,7 +1718,7 @@ impl<'a> crate::rt::FromXml<'a> for SignaturePropertiesType {
             }
         }
         if signature_property.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r
                     .missing_element(
                         el,
@@ -1897,25 +1728,25 @@ impl<'a> crate::rt::FromXml<'a> for SignaturePropertiesType {
             );
         }
         signature_property.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { id, signature_property })
+        Ok(Self { id, signature_property })
     }
 }
-impl crate::rt::ToXml for SignaturePropertiesType {
+impl rt::ToXml for SignaturePropertiesType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
         for v in &self.signature_property {
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
@@ -1929,65 +1760,57 @@ impl crate::rt::ToXml for SignaturePropertiesType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignaturePropertyType {
     /// Attribute `Target`.
-    pub target: ::std::string::String,
+    pub target: String,
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl SignaturePropertyType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(target: ::std::string::String) -> Self {
+    pub fn new(target: String) -> Self {
         Self {
             target,
-            id: ::std::option::Option::None,
-            content: ::std::default::Default::default(),
+            id: None,
+            content: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SignaturePropertyType {
+impl<'a> rt::FromXml<'a> for SignaturePropertyType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut target = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut target = None;
+        let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "Target" if attr.ns == 0 => {
-                    target = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    target = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let target = match target {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "Target"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "Target")),
         };
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self { target, id, content })
+        Ok(Self { target, id, content })
     }
 }
-impl crate::rt::ToXml for SignaturePropertyType {
+impl rt::ToXml for SignaturePropertyType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "Target", &crate::rt::SimpleValue::to_xml(&self.target))?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        w.attribute("", "Target", &rt::SimpleValue::to_xml(&self.target))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
         self.content.write(w)?;
         w.end_element()
@@ -1997,15 +1820,15 @@ impl crate::rt::ToXml for SignaturePropertyType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureType {
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Required `SignedInfo`.
     pub signed_info: SignedInfoType,
     /// Required `SignatureValue`.
     pub signature_value: SignatureValueType,
     /// Optional `KeyInfo`.
-    pub key_info: ::std::option::Option<KeyInfoType>,
+    pub key_info: Option<KeyInfoType>,
     /// 0 or more `Object`.
-    pub object: ::std::vec::Vec<ObjectType>,
+    pub object: Vec<ObjectType>,
 }
 impl SignatureType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2014,41 +1837,35 @@ impl SignatureType {
         signature_value: SignatureValueType,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             signed_info,
             signature_value,
-            key_info: ::std::default::Default::default(),
-            object: ::std::default::Default::default(),
+            key_info: Default::default(),
+            object: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SignatureType {
+impl<'a> rt::FromXml<'a> for SignatureType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let signed_info = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignedInfo") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignedInfo") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2059,15 +1876,15 @@ impl<'a> crate::rt::FromXml<'a> for SignatureType {
             }
         };
         let signature_value = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignatureValue") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2078,25 +1895,21 @@ impl<'a> crate::rt::FromXml<'a> for SignatureType {
             }
         };
         let key_info = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "KeyInfo") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "KeyInfo") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        let mut object = ::std::vec::Vec::new();
+        let mut object = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
-                    c,
-                ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Object") => {
-                    object.push(crate::rt::FromXml::from_xml(r, &c)?);
+                Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Object") => {
+                    object.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2106,10 +1919,10 @@ impl<'a> crate::rt::FromXml<'a> for SignatureType {
             }
         }
         object.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id,
             signed_info,
             signature_value,
@@ -2118,50 +1931,35 @@ impl<'a> crate::rt::FromXml<'a> for SignatureType {
         })
     }
 }
-impl crate::rt::ToXml for SignatureType {
+impl rt::ToXml for SignatureType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.signed_info;
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SignedInfo",
-            )?;
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "SignedInfo")?;
         }
         {
             let v = &self.signature_value;
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "SignatureValue",
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.key_info {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "KeyInfo",
-            )?;
+        if let Some(v) = &self.key_info {
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "KeyInfo")?;
         }
         for v in &self.object {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Object",
-            )?;
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Object")?;
         }
         w.end_element()
     }
@@ -2170,51 +1968,44 @@ impl crate::rt::ToXml for SignatureType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureValueType {
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Text content.
-    pub value: crate::rt::Base64Binary,
+    pub value: rt::Base64Binary,
 }
 impl SignatureValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: crate::rt::Base64Binary) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            value,
-        }
+    pub fn new(value: rt::Base64Binary) -> Self {
+        Self { id: None, value }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SignatureValueType {
+impl<'a> rt::FromXml<'a> for SignatureValueType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let value = crate::rt::glue::read_text_value(r, el)?;
-        ::std::result::Result::Ok(Self { id, value })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { id, value })
     }
 }
-impl crate::rt::ToXml for SignatureValueType {
+impl rt::ToXml for SignatureValueType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
-        w.text(&crate::rt::SimpleValue::to_xml(&self.value))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
@@ -2222,48 +2013,44 @@ impl crate::rt::ToXml for SignatureValueType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignedInfoType {
     /// Attribute `Id`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Required `CanonicalizationMethod`.
     pub canonicalization_method: CanonicalizationMethodType,
     /// Required `SignatureMethod`.
     pub signature_method: SignatureMethodType,
     /// 1 or more `Reference`.
-    pub reference: ::std::vec::Vec<ReferenceType>,
+    pub reference: Vec<ReferenceType>,
 }
 impl SignedInfoType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(
         canonicalization_method: CanonicalizationMethodType,
         signature_method: SignatureMethodType,
-        reference: ::std::vec::Vec<ReferenceType>,
+        reference: Vec<ReferenceType>,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             canonicalization_method,
             signature_method,
             reference,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SignedInfoType {
+impl<'a> rt::FromXml<'a> for SignedInfoType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut id = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
-                }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let mut cur = r.next_child(el)?;
         let canonicalization_method = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r
                 .is(
@@ -2271,12 +2058,12 @@ impl<'a> crate::rt::FromXml<'a> for SignedInfoType {
                     "http://www.w3.org/2000/09/xmldsig#",
                     "CanonicalizationMethod",
                 ) => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2287,15 +2074,15 @@ impl<'a> crate::rt::FromXml<'a> for SignedInfoType {
             }
         };
         let signature_method = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignatureMethod") => {
-                let v = crate::rt::FromXml::from_xml(r, &c)?;
+                let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2305,13 +2092,13 @@ impl<'a> crate::rt::FromXml<'a> for SignedInfoType {
                 );
             }
         };
-        let mut reference = ::std::vec::Vec::new();
+        let mut reference = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Reference") => {
-                    reference.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    reference.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2321,15 +2108,15 @@ impl<'a> crate::rt::FromXml<'a> for SignedInfoType {
             }
         }
         if reference.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Reference"),
             );
         }
         reference.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id,
             canonicalization_method,
             signature_method,
@@ -2337,20 +2124,20 @@ impl<'a> crate::rt::FromXml<'a> for SignedInfoType {
         })
     }
 }
-impl crate::rt::ToXml for SignedInfoType {
+impl rt::ToXml for SignedInfoType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.attribute("", "Id", &crate::rt::SimpleValue::to_xml(v))?;
+        if let Some(v) = &self.id {
+            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
         {
             let v = &self.canonicalization_method;
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
@@ -2359,7 +2146,7 @@ impl crate::rt::ToXml for SignedInfoType {
         }
         {
             let v = &self.signature_method;
-            crate::rt::ToXml::to_xml(
+            rt::ToXml::to_xml(
                 v,
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
@@ -2367,12 +2154,7 @@ impl crate::rt::ToXml for SignedInfoType {
             )?;
         }
         for v in &self.reference {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Reference",
-            )?;
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Reference")?;
         }
         w.end_element()
     }
@@ -2381,25 +2163,25 @@ impl crate::rt::ToXml for SignedInfoType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpkiDataType {
     /// 1 or more choice of `SPKISexp`.
-    pub sequence: ::std::vec::Vec<SpkiDataTypeChoice>,
+    pub sequence: Vec<SpkiDataTypeChoice>,
 }
 impl SpkiDataType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(sequence: ::std::vec::Vec<SpkiDataTypeChoice>) -> Self {
+    pub fn new(sequence: Vec<SpkiDataTypeChoice>) -> Self {
         Self { sequence }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SpkiDataType {
+impl<'a> rt::FromXml<'a> for SpkiDataType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut sequence = ::std::vec::Vec::new();
+        let mut sequence = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(c) if SpkiDataTypeChoice::starts(r, &c) => {
+                Some(c) if SpkiDataTypeChoice::starts(r, &c) => {
                     sequence.push(SpkiDataTypeChoice::read(r, el, c, &mut cur)?);
                 }
                 other => {
@@ -2409,21 +2191,21 @@ impl<'a> crate::rt::FromXml<'a> for SpkiDataType {
             }
         }
         if sequence.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp"),
             );
         }
         sequence.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { sequence })
+        Ok(Self { sequence })
     }
 }
-impl crate::rt::ToXml for SpkiDataType {
+impl rt::ToXml for SpkiDataType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -2438,38 +2220,36 @@ impl crate::rt::ToXml for SpkiDataType {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SpkiDataTypeChoice {
     /// A sequence of elements.
-    Sequence(::std::boxed::Box<SpkiDataTypeSequence>),
+    Sequence(Box<SpkiDataTypeSequence>),
 }
 impl SpkiDataTypeChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp")
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
             r.is(c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp")
         };
         if hit {
-            *cur = ::std::option::Option::Some(c);
-            return ::std::result::Result::Ok(
-                Self::Sequence(
-                    ::std::boxed::Box::new(SpkiDataTypeSequence::read_seq(r, el, cur)?),
-                ),
+            *cur = Some(c);
+            return Ok(
+                Self::Sequence(Box::new(SpkiDataTypeSequence::read_seq(r, el, cur)?)),
             );
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Sequence(v) => v.write_seq(w),
@@ -2480,35 +2260,33 @@ impl SpkiDataTypeChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpkiDataTypeSequence {
     /// Required `SPKISexp`.
-    pub spki_sexp: crate::rt::Base64Binary,
+    pub spki_sexp: rt::Base64Binary,
     /// Optional elements of other schemas (lossless).
-    pub any: ::std::option::Option<crate::rt::AnyElement>,
+    pub any: Option<rt::AnyElement>,
 }
 impl SpkiDataTypeSequence {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spki_sexp: crate::rt::Base64Binary) -> Self {
+    pub fn new(spki_sexp: rt::Base64Binary) -> Self {
         Self {
             spki_sexp,
-            any: ::std::default::Default::default(),
+            any: Default::default(),
         }
     }
     #[doc(hidden)]
     pub fn read_seq<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        cursor: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        cursor: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let spki_sexp = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2519,62 +2297,60 @@ impl SpkiDataTypeSequence {
             }
         };
         let any = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
-            ) if crate::rt::glue::any_matches(
+            ) if rt::glue::any_matches(
                 r,
                 &c,
-                &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
             ) => {
                 let v = r.read_any(&c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
         *cursor = cur;
-        ::std::result::Result::Ok(Self { spki_sexp, any })
+        Ok(Self { spki_sexp, any })
     }
     #[doc(hidden)]
     pub fn write_seq<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         {
             let v = &self.spki_sexp;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "SPKISexp",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.any {
+        if let Some(v) = &self.any {
             v.write(w)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl<'a> crate::rt::FromXml<'a> for SpkiDataTypeSequence {
+impl<'a> rt::FromXml<'a> for SpkiDataTypeSequence {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let spki_sexp = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp") => {
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2585,46 +2361,46 @@ impl<'a> crate::rt::FromXml<'a> for SpkiDataTypeSequence {
             }
         };
         let any = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
-            ) if crate::rt::glue::any_matches(
+            ) if rt::glue::any_matches(
                 r,
                 &c,
-                &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
             ) => {
                 let v = r.read_any(&c)?;
                 cur = r.next_child(el)?;
-                ::std::option::Option::Some(v)
+                Some(v)
             }
             other => {
                 cur = other;
-                ::std::option::Option::None
+                None
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { spki_sexp, any })
+        Ok(Self { spki_sexp, any })
     }
 }
-impl crate::rt::ToXml for SpkiDataTypeSequence {
+impl rt::ToXml for SpkiDataTypeSequence {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.spki_sexp;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "SPKISexp",
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.any {
+        if let Some(v) = &self.any {
             v.write(w)?;
         }
         w.end_element()
@@ -2634,54 +2410,50 @@ impl crate::rt::ToXml for SpkiDataTypeSequence {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransformType {
     /// Attribute `Algorithm`.
-    pub algorithm: ::std::string::String,
+    pub algorithm: String,
     /// Mixed content: text and any XML, in document order.
-    pub content: crate::rt::Mixed,
+    pub content: rt::Mixed,
 }
 impl TransformType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(algorithm: ::std::string::String) -> Self {
+    pub fn new(algorithm: String) -> Self {
         Self {
             algorithm,
-            content: ::std::default::Default::default(),
+            content: Default::default(),
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for TransformType {
+impl<'a> rt::FromXml<'a> for TransformType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        let mut algorithm = ::std::option::Option::None;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut algorithm = None;
         for attr in r.attributes(el)? {
             match attr.local {
                 "Algorithm" if attr.ns == 0 => {
-                    algorithm = ::std::option::Option::Some(
-                        crate::rt::glue::parse_attr(r, &attr)?,
-                    );
+                    algorithm = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return ::std::result::Result::Err(r.unexpected_attribute(el, &attr)),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
         let algorithm = match algorithm {
-            ::std::option::Option::Some(v) => v,
-            ::std::option::Option::None => {
-                return ::std::result::Result::Err(r.missing_attribute(el, "Algorithm"));
-            }
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "Algorithm")),
         };
         let content = r.read_mixed(el)?;
-        ::std::result::Result::Ok(Self { algorithm, content })
+        Ok(Self { algorithm, content })
     }
 }
-impl crate::rt::ToXml for TransformType {
+impl rt::ToXml for TransformType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
-        w.attribute("", "Algorithm", &crate::rt::SimpleValue::to_xml(&self.algorithm))?;
+        w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -2690,28 +2462,28 @@ impl crate::rt::ToXml for TransformType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransformsType {
     /// 1 or more `Transform`.
-    pub transform: ::std::vec::Vec<TransformType>,
+    pub transform: Vec<TransformType>,
 }
 impl TransformsType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(transform: ::std::vec::Vec<TransformType>) -> Self {
+    pub fn new(transform: Vec<TransformType>) -> Self {
         Self { transform }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for TransformsType {
+impl<'a> rt::FromXml<'a> for TransformsType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut transform = ::std::vec::Vec::new();
+        let mut transform = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(
+                Some(
                     c,
                 ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transform") => {
-                    transform.push(crate::rt::FromXml::from_xml(r, &c)?);
+                    transform.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
                 other => {
@@ -2721,32 +2493,27 @@ impl<'a> crate::rt::FromXml<'a> for TransformsType {
             }
         }
         if transform.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Transform"),
             );
         }
         transform.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { transform })
+        Ok(Self { transform })
     }
 }
-impl crate::rt::ToXml for TransformsType {
+impl rt::ToXml for TransformsType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         for v in &self.transform {
-            crate::rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Transform",
-            )?;
+            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transform")?;
         }
         w.end_element()
     }
@@ -2755,25 +2522,25 @@ impl crate::rt::ToXml for TransformsType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct X509DataType {
     /// 1 or more choice of `X509IssuerSerial` | `X509SKI` | `X509SubjectName` | `X509Certificate` | `X509CRL`.
-    pub sequence: ::std::vec::Vec<X509DataTypeChoice>,
+    pub sequence: Vec<X509DataTypeChoice>,
 }
 impl X509DataType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(sequence: ::std::vec::Vec<X509DataTypeChoice>) -> Self {
+    pub fn new(sequence: Vec<X509DataTypeChoice>) -> Self {
         Self { sequence }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for X509DataType {
+impl<'a> rt::FromXml<'a> for X509DataType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
-        let mut sequence = ::std::vec::Vec::new();
+        let mut sequence = Vec::new();
         loop {
             match cur.take() {
-                ::std::option::Option::Some(c) if X509DataTypeChoice::starts(r, &c) => {
+                Some(c) if X509DataTypeChoice::starts(r, &c) => {
                     sequence.push(X509DataTypeChoice::read(r, el, c, &mut cur)?);
                 }
                 other => {
@@ -2783,7 +2550,7 @@ impl<'a> crate::rt::FromXml<'a> for X509DataType {
             }
         }
         if sequence.is_empty() {
-            return ::std::result::Result::Err(
+            return Err(
                 r
                     .missing_element(
                         el,
@@ -2793,16 +2560,16 @@ impl<'a> crate::rt::FromXml<'a> for X509DataType {
             );
         }
         sequence.shrink_to_fit();
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { sequence })
+        Ok(Self { sequence })
     }
 }
-impl crate::rt::ToXml for X509DataType {
+impl rt::ToXml for X509DataType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -2817,29 +2584,29 @@ impl crate::rt::ToXml for X509DataType {
 #[derive(Debug, Clone, PartialEq)]
 pub enum X509DataTypeChoice {
     /// A sequence of elements.
-    Sequence(::std::boxed::Box<X509DataTypeSequence>),
+    Sequence(Box<X509DataTypeSequence>),
 }
 impl X509DataTypeChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509CRL")
-            || crate::rt::glue::any_matches(
+            || rt::glue::any_matches(
                 r,
                 c,
-                &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
             )
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
             r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
@@ -2847,26 +2614,24 @@ impl X509DataTypeChoice {
                 || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName")
                 || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate")
                 || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509CRL")
-                || crate::rt::glue::any_matches(
+                || rt::glue::any_matches(
                     r,
                     c,
-                    &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
                 )
         };
         if hit {
-            *cur = ::std::option::Option::Some(c);
-            return ::std::result::Result::Ok(
-                Self::Sequence(
-                    ::std::boxed::Box::new(X509DataTypeSequence::read_seq(r, el, cur)?),
-                ),
+            *cur = Some(c);
+            return Ok(
+                Self::Sequence(Box::new(X509DataTypeSequence::read_seq(r, el, cur)?)),
             );
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::Sequence(v) => v.write_seq(w),
@@ -2886,19 +2651,17 @@ impl X509DataTypeSequence {
     }
     #[doc(hidden)]
     pub fn read_seq<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        cursor: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        cursor: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let choice = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if X509DataTypeSequenceChoice::starts(r, &c) => {
+            Some(c) if X509DataTypeSequenceChoice::starts(r, &c) => {
                 X509DataTypeSequenceChoice::read(r, el, c, &mut cur)?
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2909,35 +2672,33 @@ impl X509DataTypeSequence {
             }
         };
         *cursor = cur;
-        ::std::result::Result::Ok(Self { choice })
+        Ok(Self { choice })
     }
     #[doc(hidden)]
     pub fn write_seq<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         {
             let v = &self.choice;
             v.write(w)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl<'a> crate::rt::FromXml<'a> for X509DataTypeSequence {
+impl<'a> rt::FromXml<'a> for X509DataTypeSequence {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
-            ::std::option::Option::Some(
-                c,
-            ) if X509DataTypeSequenceChoice::starts(r, &c) => {
+            Some(c) if X509DataTypeSequenceChoice::starts(r, &c) => {
                 X509DataTypeSequenceChoice::read(r, el, c, &mut cur)?
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -2947,16 +2708,16 @@ impl<'a> crate::rt::FromXml<'a> for X509DataTypeSequence {
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self { choice })
+        Ok(Self { choice })
     }
 }
-impl crate::rt::ToXml for X509DataTypeSequence {
+impl rt::ToXml for X509DataTypeSequence {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
@@ -2972,127 +2733,125 @@ impl crate::rt::ToXml for X509DataTypeSequence {
 #[derive(Debug, Clone, PartialEq)]
 pub enum X509DataTypeSequenceChoice {
     /// Element `X509IssuerSerial`.
-    X509IssuerSerial(::std::boxed::Box<X509IssuerSerialType>),
+    X509IssuerSerial(Box<X509IssuerSerialType>),
     /// Element `X509SKI`.
-    X509Ski(crate::rt::Base64Binary),
+    X509Ski(rt::Base64Binary),
     /// Element `X509SubjectName`.
-    X509SubjectName(::std::string::String),
+    X509SubjectName(String),
     /// Element `X509Certificate`.
-    X509Certificate(crate::rt::Base64Binary),
+    X509Certificate(rt::Base64Binary),
     /// Element `X509CRL`.
-    X509Crl(crate::rt::Base64Binary),
+    X509Crl(rt::Base64Binary),
     /// Any element allowed by the wildcard.
-    Any(crate::rt::AnyElement),
+    Any(rt::AnyElement),
 }
 impl X509DataTypeSequenceChoice {
     #[doc(hidden)]
-    pub fn starts(r: &crate::rt::XmlReader<'_>, c: &crate::rt::Element<'_>) -> bool {
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
         r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate")
             || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509CRL")
-            || crate::rt::glue::any_matches(
+            || rt::glue::any_matches(
                 r,
                 c,
-                &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
             )
     }
     #[doc(hidden)]
     pub fn read<'a>(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-        c: crate::rt::Element<'a>,
-        cur: &mut ::std::option::Option<crate::rt::Element<'a>>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
         if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial") {
-            let v = Self::X509IssuerSerial(
-                ::std::boxed::Box::new(crate::rt::FromXml::from_xml(r, &c)?),
-            );
+            let v = Self::X509IssuerSerial(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI") {
-            let v = Self::X509Ski(crate::rt::glue::read_simple(r, &c)?);
+            let v = Self::X509Ski(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName") {
-            let v = Self::X509SubjectName(crate::rt::glue::read_simple(r, &c)?);
+            let v = Self::X509SubjectName(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate") {
-            let v = Self::X509Certificate(crate::rt::glue::read_simple(r, &c)?);
+            let v = Self::X509Certificate(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
         if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509CRL") {
-            let v = Self::X509Crl(crate::rt::glue::read_simple(r, &c)?);
+            let v = Self::X509Crl(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
-        if crate::rt::glue::any_matches(
+        if rt::glue::any_matches(
             r,
             &c,
-            &crate::rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
         ) {
             let v = Self::Any(r.read_any(&c)?);
             *cur = r.next_child(el)?;
-            return ::std::result::Result::Ok(v);
+            return Ok(v);
         }
-        ::std::result::Result::Err(r.unexpected_element(&c))
+        Err(r.unexpected_element(&c))
     }
     #[doc(hidden)]
     pub fn write<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
     ) -> ::std::io::Result<()> {
         match self {
             Self::X509IssuerSerial(v) => {
-                crate::rt::ToXml::to_xml(
+                rt::ToXml::to_xml(
                     v,
                     w,
                     "http://www.w3.org/2000/09/xmldsig#",
                     "X509IssuerSerial",
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::X509Ski(v) => {
-                crate::rt::glue::write_simple(
+                rt::glue::write_simple(
                     w,
                     "http://www.w3.org/2000/09/xmldsig#",
                     "X509SKI",
                     v,
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::X509SubjectName(v) => {
-                crate::rt::glue::write_simple(
+                rt::glue::write_simple(
                     w,
                     "http://www.w3.org/2000/09/xmldsig#",
                     "X509SubjectName",
                     v,
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::X509Certificate(v) => {
-                crate::rt::glue::write_simple(
+                rt::glue::write_simple(
                     w,
                     "http://www.w3.org/2000/09/xmldsig#",
                     "X509Certificate",
                     v,
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::X509Crl(v) => {
-                crate::rt::glue::write_simple(
+                rt::glue::write_simple(
                     w,
                     "http://www.w3.org/2000/09/xmldsig#",
                     "X509CRL",
                     v,
                 )?;
-                ::std::result::Result::Ok(())
+                Ok(())
             }
             Self::Any(v) => v.write(w),
         }
@@ -3102,39 +2861,36 @@ impl X509DataTypeSequenceChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct X509IssuerSerialType {
     /// Required `X509IssuerName`.
-    pub x509_issuer_name: ::std::string::String,
+    pub x509_issuer_name: String,
     /// Required `X509SerialNumber`.
     pub x509_serial_number: i64,
 }
 impl X509IssuerSerialType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        x509_issuer_name: ::std::string::String,
-        x509_serial_number: i64,
-    ) -> Self {
+    pub fn new(x509_issuer_name: String, x509_serial_number: i64) -> Self {
         Self {
             x509_issuer_name,
             x509_serial_number,
         }
     }
 }
-impl<'a> crate::rt::FromXml<'a> for X509IssuerSerialType {
+impl<'a> rt::FromXml<'a> for X509IssuerSerialType {
     fn from_xml(
-        r: &mut crate::rt::XmlReader<'a>,
-        el: &crate::rt::Element<'a>,
-    ) -> ::std::result::Result<Self, crate::rt::Error> {
-        crate::rt::glue::no_attributes(r, el)?;
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
         let mut cur = r.next_child(el)?;
         let x509_issuer_name = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerName") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -3145,15 +2901,15 @@ impl<'a> crate::rt::FromXml<'a> for X509IssuerSerialType {
             }
         };
         let x509_serial_number = match cur.take() {
-            ::std::option::Option::Some(
+            Some(
                 c,
             ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509SerialNumber") => {
-                let v = crate::rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
             _ => {
-                return ::std::result::Result::Err(
+                return Err(
                     r
                         .missing_element(
                             el,
@@ -3163,26 +2919,26 @@ impl<'a> crate::rt::FromXml<'a> for X509IssuerSerialType {
                 );
             }
         };
-        if let ::std::option::Option::Some(c) = cur {
-            return ::std::result::Result::Err(r.unexpected_element(&c));
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             x509_issuer_name,
             x509_serial_number,
         })
     }
 }
-impl crate::rt::ToXml for X509IssuerSerialType {
+impl rt::ToXml for X509IssuerSerialType {
     fn to_xml<W: ::std::io::Write>(
         &self,
-        w: &mut crate::rt::XmlWriter<W>,
+        w: &mut rt::XmlWriter<W>,
         ns: &str,
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         {
             let v = &self.x509_issuer_name;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "X509IssuerName",
@@ -3191,7 +2947,7 @@ impl crate::rt::ToXml for X509IssuerSerialType {
         }
         {
             let v = &self.x509_serial_number;
-            crate::rt::glue::write_simple(
+            rt::glue::write_simple(
                 w,
                 "http://www.w3.org/2000/09/xmldsig#",
                 "X509SerialNumber",
@@ -3201,107 +2957,107 @@ impl crate::rt::ToXml for X509IssuerSerialType {
         w.end_element()
     }
 }
-impl crate::rt::RootElement for CanonicalizationMethodType {
+impl rt::RootElement for CanonicalizationMethodType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "CanonicalizationMethod";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for DsaKeyValueType {
+impl rt::RootElement for DsaKeyValueType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "DSAKeyValue";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for DigestMethodType {
+impl rt::RootElement for DigestMethodType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "DigestMethod";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for KeyInfoType {
+impl rt::RootElement for KeyInfoType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "KeyInfo";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for KeyValueType {
+impl rt::RootElement for KeyValueType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "KeyValue";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for ManifestType {
+impl rt::RootElement for ManifestType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Manifest";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for ObjectType {
+impl rt::RootElement for ObjectType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Object";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for PgpDataType {
+impl rt::RootElement for PgpDataType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "PGPData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RsaKeyValueType {
+impl rt::RootElement for RsaKeyValueType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RSAKeyValue";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for ReferenceType {
+impl rt::RootElement for ReferenceType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Reference";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for RetrievalMethodType {
+impl rt::RootElement for RetrievalMethodType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RetrievalMethod";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SpkiDataType {
+impl rt::RootElement for SpkiDataType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SPKIData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SignatureType {
+impl rt::RootElement for SignatureType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Signature";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SignatureMethodType {
+impl rt::RootElement for SignatureMethodType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SignatureMethod";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SignaturePropertiesType {
+impl rt::RootElement for SignaturePropertiesType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SignatureProperties";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SignaturePropertyType {
+impl rt::RootElement for SignaturePropertyType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SignatureProperty";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SignatureValueType {
+impl rt::RootElement for SignatureValueType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SignatureValue";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for SignedInfoType {
+impl rt::RootElement for SignedInfoType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "SignedInfo";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for TransformType {
+impl rt::RootElement for TransformType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Transform";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for TransformsType {
+impl rt::RootElement for TransformsType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Transforms";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
-impl crate::rt::RootElement for X509DataType {
+impl rt::RootElement for X509DataType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "X509Data";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
