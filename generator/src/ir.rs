@@ -196,6 +196,19 @@ pub enum VariantKind {
     },
 }
 
+impl ChoiceDef {
+    /// What can start any of the alternatives.
+    pub fn first(&self) -> First {
+        let mut first = First::default();
+        for v in &self.variants {
+            let f = v.kind.first();
+            first.elements.extend(f.elements);
+            first.any.extend(f.any);
+        }
+        first
+    }
+}
+
 impl VariantKind {
     pub fn first(&self) -> First {
         match self {
@@ -413,11 +426,10 @@ impl<'a> Builder<'a> {
             self.items.entry(module).or_default().push(item);
         }
         // Global elements: every one can be read and written on its own.
-        for (ident, ty) in &types.items {
+        for ident in types.items.keys() {
             if ident.type_ != IdentType::Element || !self.modules.contains_key(&ident.ns) {
                 continue;
             }
-            let _ = ty;
             let module = self.modules[&ident.ns].name.clone();
             let ty = self.resolve(ident)?;
             self.elements
@@ -429,6 +441,10 @@ impl<'a> Builder<'a> {
                 });
         }
         Ok(())
+    }
+
+    fn push_item(&mut self, module: &str, item: Item) {
+        self.items.entry(module.to_owned()).or_default().push(item);
     }
 
     fn take_name(&mut self, module: &str, base: &str, suffix: &str) -> String {
@@ -734,18 +750,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Element wire name and type of an element particle.
-    fn element_term(
-        &self,
-        owner: &TypeIdent,
-        el: &ElementMeta,
-        ty: &TypeIdent,
-    ) -> Result<(String, String, TypeRef)> {
+    fn element_term(&self, el: &ElementMeta, ty: &TypeIdent) -> Result<(String, String, TypeRef)> {
         let ns = if el.form == FormChoiceType::Qualified || ty.type_ == IdentType::Element {
             self.ns_uri(el.ident.ns)
         } else {
             String::new()
         };
-        let _ = owner;
         Ok((ns, el.ident.name.as_str().to_owned(), self.resolve(ty)?))
     }
 
@@ -773,7 +783,7 @@ impl<'a> Builder<'a> {
                     type_,
                     mode: ElementMode::Element,
                 } => {
-                    let (ns, name, ty) = self.element_term(owner, el, type_)?;
+                    let (ns, name, ty) = self.element_term(el, type_)?;
                     fields.push(Field {
                         name: field_name(&name),
                         occurs,
@@ -835,29 +845,28 @@ impl<'a> Builder<'a> {
     ) -> Result<Term> {
         let seq_name = self.take_name(module, &format!("{parent}Sequence"), "");
         let fields = self.sequence_fields(owner, module, &seq_name, g)?;
-        let first = first_of_fields(&fields, &self.items_choices(module));
+        let first = first_of_fields(&fields);
         let seq_ty = TypeRef::Named {
             module: module.into(),
             name: seq_name.clone(),
             kind: NamedKind::Struct,
         };
         let origin = format!("sequence in {}", self.origin(owner));
-        self.items
-            .entry(module.into())
-            .or_default()
-            .push(Item::Struct(StructDef {
+        self.push_item(
+            module,
+            Item::Struct(StructDef {
                 name: seq_name,
                 origin,
                 doc: vec![],
                 attributes: vec![],
                 content: Content::Elements(fields),
-            }));
+            }),
+        );
         let choice_name = self.take_name(module, &format!("{parent}Choice"), "");
         let origin = format!("repeated sequence in {}", self.origin(owner));
-        self.items
-            .entry(module.into())
-            .or_default()
-            .push(Item::Choice(ChoiceDef {
+        self.push_item(
+            module,
+            Item::Choice(ChoiceDef {
                 name: choice_name.clone(),
                 origin,
                 variants: vec![ChoiceVariant {
@@ -868,7 +877,8 @@ impl<'a> Builder<'a> {
                     },
                     boxed: false,
                 }],
-            }));
+            }),
+        );
         Ok(Term::Choice {
             ty: TypeRef::Named {
                 module: module.into(),
@@ -877,22 +887,6 @@ impl<'a> Builder<'a> {
             },
             first,
         })
-    }
-
-    fn items_choices(&self, module: &str) -> BTreeMap<String, First> {
-        let mut out = BTreeMap::new();
-        for item in self.items.get(module).into_iter().flatten() {
-            if let Item::Choice(c) = item {
-                let mut first = First::default();
-                for v in &c.variants {
-                    let f = v.kind.first();
-                    first.elements.extend(f.elements);
-                    first.any.extend(f.any);
-                }
-                out.insert(c.name.clone(), first);
-            }
-        }
-        out
     }
 
     fn choice_field(
@@ -918,7 +912,7 @@ impl<'a> Builder<'a> {
                     type_,
                     mode: ElementMode::Element,
                 } => {
-                    let (ns, name, ty) = self.element_term(owner, el, type_)?;
+                    let (ns, name, ty) = self.element_term(el, type_)?;
                     VariantKind::Element {
                         ns,
                         name,
@@ -953,18 +947,18 @@ impl<'a> Builder<'a> {
                             }
                             _ => self.sequence_fields(owner, module, &seq_name, &single)?,
                         };
-                    let first = first_of_fields(&fields, &self.items_choices(module));
+                    let first = first_of_fields(&fields);
                     let origin = format!("choice alternative in {}", self.origin(owner));
-                    self.items
-                        .entry(module.into())
-                        .or_default()
-                        .push(Item::Struct(StructDef {
+                    self.push_item(
+                        module,
+                        Item::Struct(StructDef {
                             name: seq_name.clone(),
                             origin,
                             doc: vec![],
                             attributes: vec![],
                             content: Content::Elements(fields),
-                        }));
+                        }),
+                    );
                     VariantKind::Sequence {
                         ty: TypeRef::Named {
                             module: module.into(),
@@ -995,12 +989,6 @@ impl<'a> Builder<'a> {
                 boxed: false,
             });
         }
-        let mut first = First::default();
-        for v in &variants {
-            let f = v.kind.first();
-            first.elements.extend(f.elements);
-            first.any.extend(f.any);
-        }
         // An alternative that may be empty makes the whole choice optional.
         let emptiable = variants.iter().any(|v| match &v.kind {
             VariantKind::Element { occurs, .. } | VariantKind::Any { occurs, .. } => {
@@ -1008,15 +996,13 @@ impl<'a> Builder<'a> {
             }
             VariantKind::Sequence { .. } => false,
         });
-        let origin = format!("choice in {}", self.origin(owner));
-        self.items
-            .entry(module.into())
-            .or_default()
-            .push(Item::Choice(ChoiceDef {
-                name: choice_name.clone(),
-                origin,
-                variants,
-            }));
+        let choice = ChoiceDef {
+            name: choice_name.clone(),
+            origin: format!("choice in {}", self.origin(owner)),
+            variants,
+        };
+        let first = choice.first();
+        self.push_item(module, Item::Choice(choice));
         let occurs = if emptiable {
             Occurs { min: 0, ..occurs }
         } else {
@@ -1065,7 +1051,7 @@ impl<'a> Builder<'a> {
 }
 
 /// What can start a list of fields (stops at the first required field).
-fn first_of_fields(fields: &[Field], choices: &BTreeMap<String, First>) -> First {
+fn first_of_fields(fields: &[Field]) -> First {
     let mut first = First::default();
     for f in fields {
         match &f.term {
@@ -1080,7 +1066,6 @@ fn first_of_fields(fields: &[Field], choices: &BTreeMap<String, First>) -> First
             break;
         }
     }
-    let _ = choices;
     first
 }
 

@@ -4,6 +4,21 @@ mod common;
 
 use iodef_codegen::{Builder, Error};
 
+/// `builder` reading the XSD files from where the repository's catalog finds them (for catalogs
+/// written to a temporary directory).
+fn with_real_schemas(mut builder: Builder) -> Builder {
+    for dir in real_schema_dirs() {
+        builder = builder.schema_dir(dir);
+    }
+    builder
+}
+
+fn real_schema_dirs() -> Vec<std::path::PathBuf> {
+    Builder::from_catalog(common::catalog())
+        .resolve_schema_dirs()
+        .unwrap()
+}
+
 #[test]
 fn checked_in_bindings_are_fresh() {
     let output = Builder::from_catalog(common::catalog())
@@ -32,13 +47,7 @@ fn output_is_deterministic_across_runs_and_catalog_order() {
     let shuffled = format!("{head}[[schema]]{}", entries.join("[[schema]]"));
     let dir = common::temp_dir("shuffled-catalog");
     std::fs::write(dir.join("catalog.toml"), &shuffled).unwrap();
-    let schema_dirs = Builder::from_catalog(common::catalog())
-        .resolve_schema_dirs()
-        .unwrap();
-    let mut builder = Builder::from_catalog(dir.join("catalog.toml"));
-    for d in schema_dirs {
-        builder = builder.schema_dir(d);
-    }
+    let builder = with_real_schemas(Builder::from_catalog(dir.join("catalog.toml")));
     let third = builder.generate().expect("generate from shuffled catalog");
     assert_eq!(first.files, third.files, "catalog order changes the output");
 }
@@ -168,10 +177,7 @@ fn missing_schema_names_the_file_and_pin() {
 #[test]
 fn changed_schema_is_refused_with_both_pins() {
     let dir = common::temp_dir("changed-schema-dir");
-    let real = Builder::from_catalog(common::catalog())
-        .resolve_schema_dirs()
-        .unwrap();
-    let source = real
+    let source = real_schema_dirs()
         .iter()
         .map(|d| d.join("iodef-2.0.xsd"))
         .find(|p| p.is_file())
@@ -198,13 +204,7 @@ fn a_fix_that_no_longer_applies_is_an_error() {
         .unwrap()
         .replace("count = 3", "count = 4");
     std::fs::write(dir.join("catalog.toml"), text).unwrap();
-    let schema_dirs = Builder::from_catalog(common::catalog())
-        .resolve_schema_dirs()
-        .unwrap();
-    let mut builder = Builder::from_catalog(dir.join("catalog.toml"));
-    for d in schema_dirs {
-        builder = builder.schema_dir(d);
-    }
+    let builder = with_real_schemas(Builder::from_catalog(dir.join("catalog.toml")));
     let msg = builder.generate().unwrap_err().to_string();
     assert!(
         msg.contains("iodef-sci-1.0.xsd") && msg.contains("expected 4"),

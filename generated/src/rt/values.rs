@@ -348,19 +348,6 @@ impl PartialOrd for Decimal {
     }
 }
 
-impl fmt::Display for Decimal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.lexical)
-    }
-}
-
-impl FromStr for Decimal {
-    type Err = ParseValueError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Decimal::parse(s).map_err(ParseValueError)
-    }
-}
-
 impl From<i64> for Decimal {
     fn from(v: i64) -> Self {
         Decimal {
@@ -690,19 +677,6 @@ impl Hash for DateTime {
     }
 }
 
-impl fmt::Display for DateTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.lexical)
-    }
-}
-
-impl FromStr for DateTime {
-    type Err = ParseValueError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        DateTime::parse(s).map_err(ParseValueError)
-    }
-}
-
 impl SimpleValue for DateTime {
     fn parse_xml(text: &str) -> Result<Self, String> {
         DateTime::parse(text)
@@ -750,19 +724,6 @@ impl HexBinary {
     }
 }
 
-impl fmt::Display for HexBinary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_xml())
-    }
-}
-
-impl FromStr for HexBinary {
-    type Err = ParseValueError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        HexBinary::parse(s).map_err(ParseValueError)
-    }
-}
-
 impl SimpleValue for HexBinary {
     fn parse_xml(text: &str) -> Result<Self, String> {
         HexBinary::parse(text)
@@ -800,19 +761,6 @@ impl Base64Binary {
     }
 }
 
-impl fmt::Display for Base64Binary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_xml())
-    }
-}
-
-impl FromStr for Base64Binary {
-    type Err = ParseValueError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Base64Binary::parse(s).map_err(ParseValueError)
-    }
-}
-
 impl SimpleValue for Base64Binary {
     fn parse_xml(text: &str) -> Result<Self, String> {
         Base64Binary::parse(text)
@@ -821,3 +769,24 @@ impl SimpleValue for Base64Binary {
         Cow::Owned(base64::engine::general_purpose::STANDARD.encode(&self.0))
     }
 }
+
+/// `Display` writes the XML lexical form and `FromStr` parses it, for the value types whose
+/// `SimpleValue` impl does both.
+macro_rules! text_traits {
+    ($($ty:ident),*) => {$(
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.to_xml())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = ParseValueError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::parse(s).map_err(ParseValueError)
+            }
+        }
+    )*};
+}
+
+text_traits!(Decimal, DateTime, HexBinary, Base64Binary);
