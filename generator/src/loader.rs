@@ -108,7 +108,7 @@ impl Resolver for CatalogResolver {
                 namespace: ns.clone(),
             })?;
         let schema = entry.load(&self.dirs)?;
-        let bytes = schema.text.clone().into_bytes();
+        let bytes = locate_imports(&schema.text).into_bytes();
         let url = schema_url(&entry.file);
         self.loaded.borrow_mut().insert(ns, schema);
         Ok(Some((Some(entry.module.clone()), url, Cursor::new(bytes))))
@@ -147,7 +147,7 @@ pub fn load(catalog: &Catalog, dirs: &[PathBuf]) -> Result<Loaded> {
             continue;
         }
         let schema = entry.load(dirs)?;
-        let text = schema.text.clone();
+        let text = locate_imports(&schema.text);
         loaded.borrow_mut().insert(root.clone(), schema);
         parser = parser
             .add_named_schema_from_str(entry.module.clone(), &text)
@@ -186,7 +186,12 @@ fn interpret(schemas: &Schemas) -> Result<MetaTypes> {
         .ok_or_else(|| Error::Interpret {
             message: "XML Schema namespace unknown".into(),
         })?;
-    let mut interpreter = Interpreter::new(schemas).with_xs_any_type().map_err(err)?;
+    // Built-ins: xsd-parser types an attribute without `type` as its built-in `String`.
+    let mut interpreter = Interpreter::new(schemas)
+        .with_buildin_types()
+        .map_err(err)?
+        .with_xs_any_type()
+        .map_err(err)?;
     for name in XS_BUILTINS {
         interpreter = interpreter
             .with_type(
@@ -236,6 +241,41 @@ fn fixed_attributes(text: &str) -> Vec<((String, String), String)> {
                 .then(|| attr(&e, b"name"))
                 .flatten();
             owners.push(owner);
+        }
+    }
+    out
+}
+
+/// Gives every `xs:import` without `schemaLocation` a placeholder location, so that xsd-parser
+/// asks the catalog resolver for it (it skips such imports otherwise). The location's value is
+/// never used: imports resolve by namespace.
+fn locate_imports(text: &str) -> String {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut inserts = Vec::new();
+    loop {
+        let (e, closing) = match reader.read_event() {
+            Ok(Event::Empty(e)) => (e, 2),
+            Ok(Event::Start(e)) => (e, 1),
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
+        };
+        let is_import = e.local_name().as_ref() == b"import";
+        let located = e
+            .attributes()
+            .flatten()
+            .any(|a| a.key.local_name().as_ref() == b"schemaLocation");
+        if is_import && !located {
+            let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+            if let Some(at) = end.checked_sub(closing) {
+                inserts.push(at);
+            }
+        }
+    }
+    let mut out = text.to_owned();
+    for at in inserts.into_iter().rev() {
+        if out.is_char_boundary(at) {
+            out.insert_str(at, " schemaLocation=\"catalog:namespace\"");
         }
     }
     out

@@ -164,7 +164,9 @@ fn lit(s: &str) -> Literal {
 impl Ctx {
     fn module(&self, module: &Module) -> TokenStream {
         let runtime_path = &self.runtime_path;
-        let runtime_use = if runtime_path.to_string().ends_with("rt") {
+        let runtime_use = if module.items.is_empty() {
+            quote!()
+        } else if runtime_path.to_string().ends_with("rt") {
             quote!(use #runtime_path;)
         } else {
             quote!(use #runtime_path as rt;)

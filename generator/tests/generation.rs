@@ -82,9 +82,15 @@ fn every_file_has_the_generated_header_and_no_machine_specifics() {
             "iodef2.rs",
             "iodef_enum.rs",
             "mod.rs",
+            "phish.rs",
+            "rid1.rs",
+            "rid2.rs",
             "sci.rs",
+            "thraud.rs",
             "xml.rs",
-            "xmldsig.rs"
+            "xmldsig.rs",
+            "xmpp_incident.rs",
+            "xmpp_jid.rs",
         ]
     );
     // Every schema read is reported, imports included (for rerun-if-changed).

@@ -111,6 +111,109 @@ impl rt::glue::ExtEnum for ActionType {
         Self::Ext(value)
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}action-type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ActionTypeType {
+    /// `nothing`
+    Nothing,
+    /// `contact-source-site`
+    ContactSourceSite,
+    /// `contact-target-site`
+    ContactTargetSite,
+    /// `contact-sender`
+    ContactSender,
+    /// `investigate`
+    Investigate,
+    /// `block-host`
+    BlockHost,
+    /// `block-network`
+    BlockNetwork,
+    /// `block-port`
+    BlockPort,
+    /// `rate-limit-host`
+    RateLimitHost,
+    /// `rate-limit-network`
+    RateLimitNetwork,
+    /// `rate-limit-port`
+    RateLimitPort,
+    /// `remediate-other`
+    RemediateOther,
+    /// `status-triage`
+    StatusTriage,
+    /// `status-new-info`
+    StatusNewInfo,
+    /// `other`
+    Other,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl ActionTypeType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Nothing => "nothing",
+            Self::ContactSourceSite => "contact-source-site",
+            Self::ContactTargetSite => "contact-target-site",
+            Self::ContactSender => "contact-sender",
+            Self::Investigate => "investigate",
+            Self::BlockHost => "block-host",
+            Self::BlockNetwork => "block-network",
+            Self::BlockPort => "block-port",
+            Self::RateLimitHost => "rate-limit-host",
+            Self::RateLimitNetwork => "rate-limit-network",
+            Self::RateLimitPort => "rate-limit-port",
+            Self::RemediateOther => "remediate-other",
+            Self::StatusTriage => "status-triage",
+            Self::StatusNewInfo => "status-new-info",
+            Self::Other => "other",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for ActionTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "nothing" => Ok(Self::Nothing),
+            "contact-source-site" => Ok(Self::ContactSourceSite),
+            "contact-target-site" => Ok(Self::ContactTargetSite),
+            "contact-sender" => Ok(Self::ContactSender),
+            "investigate" => Ok(Self::Investigate),
+            "block-host" => Ok(Self::BlockHost),
+            "block-network" => Ok(Self::BlockNetwork),
+            "block-port" => Ok(Self::BlockPort),
+            "rate-limit-host" => Ok(Self::RateLimitHost),
+            "rate-limit-network" => Ok(Self::RateLimitNetwork),
+            "rate-limit-port" => Ok(Self::RateLimitPort),
+            "remediate-other" => Ok(Self::RemediateOther),
+            "status-triage" => Ok(Self::StatusTriage),
+            "status-new-info" => Ok(Self::StatusNewInfo),
+            "other" => Ok(Self::Other),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "nothing, contact-source-site, contact-target-site, contact-sender, investigate, block-host, block-network, block-port, rate-limit-host, rate-limit-network, rate-limit-port, remediate-other, status-triage, status-new-info, other, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for ActionTypeType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Address {
@@ -278,6 +381,173 @@ impl rt::glue::ExtEnum for AddressCategory {
         Self::Ext(value)
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}AddressCategory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AddressCategoryType {
+    /// `asn`
+    Asn,
+    /// `atm`
+    Atm,
+    /// `e-mail`
+    EMail,
+    /// `mac`
+    Mac,
+    /// `ipv4-addr`
+    Ipv4Addr,
+    /// `ipv4-net`
+    Ipv4Net,
+    /// `ipv4-net-mask`
+    Ipv4NetMask,
+    /// `ipv6-addr`
+    Ipv6Addr,
+    /// `ipv6-net`
+    Ipv6Net,
+    /// `ipv6-net-mask`
+    Ipv6NetMask,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl AddressCategoryType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Asn => "asn",
+            Self::Atm => "atm",
+            Self::EMail => "e-mail",
+            Self::Mac => "mac",
+            Self::Ipv4Addr => "ipv4-addr",
+            Self::Ipv4Net => "ipv4-net",
+            Self::Ipv4NetMask => "ipv4-net-mask",
+            Self::Ipv6Addr => "ipv6-addr",
+            Self::Ipv6Net => "ipv6-net",
+            Self::Ipv6NetMask => "ipv6-net-mask",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for AddressCategoryType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "asn" => Ok(Self::Asn),
+            "atm" => Ok(Self::Atm),
+            "e-mail" => Ok(Self::EMail),
+            "mac" => Ok(Self::Mac),
+            "ipv4-addr" => Ok(Self::Ipv4Addr),
+            "ipv4-net" => Ok(Self::Ipv4Net),
+            "ipv4-net-mask" => Ok(Self::Ipv4NetMask),
+            "ipv6-addr" => Ok(Self::Ipv6Addr),
+            "ipv6-net" => Ok(Self::Ipv6Net),
+            "ipv6-net-mask" => Ok(Self::Ipv6NetMask),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "asn, atm, e-mail, mac, ipv4-addr, ipv4-net, ipv4-net-mask, ipv6-addr, ipv6-net, ipv6-net-mask, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for AddressCategoryType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressType {
+    /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
+    pub category: Option<AddressCategoryType>,
+    /// Attribute `vlan-name`.
+    pub vlan_name: Option<String>,
+    /// Attribute `vlan-num`.
+    pub vlan_num: Option<i64>,
+    /// Text content.
+    pub value: String,
+}
+impl AddressType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(value: String) -> Self {
+        Self {
+            category: None,
+            vlan_name: None,
+            vlan_num: None,
+            value,
+        }
+    }
+    /// `category`, or its schema default `ipv4-addr` when absent.
+    pub fn category(&self) -> AddressCategoryType {
+        self.category.clone().unwrap_or(AddressCategoryType::Ipv4Addr)
+    }
+}
+impl<'a> rt::FromXml<'a> for AddressType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
+        let mut vlan_name = None;
+        let mut vlan_num = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "category" if attr.ns == 0 => {
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-category" if attr.ns == 0 => {
+                    ext_category = Some(attr.value.into_owned());
+                }
+                "vlan-name" if attr.ns == 0 => {
+                    vlan_name = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "vlan-num" if attr.ns == 0 => {
+                    vlan_num = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
+            category,
+            vlan_name,
+            vlan_num,
+            value,
+        })
+    }
+}
+impl rt::ToXml for AddressType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.category {
+            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
+        }
+        if let Some(v) = &self.vlan_name {
+            w.attribute("", "vlan-name", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.vlan_num {
+            w.attribute("", "vlan-num", &rt::SimpleValue::to_xml(v))?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}AlternativeID.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeId {
@@ -338,6 +608,82 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
     }
 }
 impl rt::ToXml for AlternativeId {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for v in &self.incident_id {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}AlternativeID.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlternativeIdType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// 1 or more `IncidentID`.
+    pub incident_id: Vec<IncidentIdTypeType>,
+}
+impl AlternativeIdType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(incident_id: Vec<IncidentIdTypeType>) -> Self {
+        Self {
+            restriction: None,
+            incident_id,
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for AlternativeIdType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let mut incident_id = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+                    incident_id.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if incident_id.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
+            );
+        }
+        incident_id.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self { restriction, incident_id })
+    }
+}
+impl rt::ToXml for AlternativeIdType {
     fn to_xml<W: ::std::io::Write>(
         &self,
         w: &mut rt::XmlWriter<W>,
@@ -609,6 +955,261 @@ impl rt::SimpleValue for AssessmentOccurrence {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}AssessmentOccurrence.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssessmentOccurrenceType {
+    /// `actual`
+    Actual,
+    /// `potential`
+    Potential,
+}
+impl AssessmentOccurrenceType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Actual => "actual",
+            Self::Potential => "potential",
+        }
+    }
+}
+impl rt::SimpleValue for AssessmentOccurrenceType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "actual" => Ok(Self::Actual),
+            "potential" => Ok(Self::Potential),
+            other => Err(format!("{other:?} is not one of: {}", "actual, potential")),
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentType {
+    /// Attribute `occurrence`.
+    pub occurrence: Option<AssessmentOccurrenceType>,
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// 1 or more choice of `Impact` | `TimeImpact` | `MonetaryImpact`.
+    pub choice: Vec<AssessmentTypeChoice>,
+    /// 0 or more `Counter`.
+    pub counter: Vec<CounterType>,
+    /// Optional `Confidence`.
+    pub confidence: Option<ConfidenceType>,
+    /// 0 or more `AdditionalData`.
+    pub additional_data: Vec<ExtensionTypeType>,
+}
+impl AssessmentType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(choice: Vec<AssessmentTypeChoice>) -> Self {
+        Self {
+            occurrence: None,
+            restriction: None,
+            choice,
+            counter: Default::default(),
+            confidence: Default::default(),
+            additional_data: Default::default(),
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for AssessmentType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut occurrence = None;
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "occurrence" if attr.ns == 0 => {
+                    occurrence = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let mut choice = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if AssessmentTypeChoice::starts(r, &c) => {
+                    choice.push(AssessmentTypeChoice::read(r, el, c, &mut cur)?);
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if choice.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Impact"),
+            );
+        }
+        choice.shrink_to_fit();
+        let mut counter = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        counter.shrink_to_fit();
+        let confidence = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Confidence") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut additional_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        additional_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            occurrence,
+            restriction,
+            choice,
+            counter,
+            confidence,
+            additional_data,
+        })
+    }
+}
+impl rt::ToXml for AssessmentType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.occurrence {
+            w.attribute("", "occurrence", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for v in &self.choice {
+            v.write(w)?;
+        }
+        for v in &self.counter {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
+        }
+        if let Some(v) = &self.confidence {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Confidence")?;
+        }
+        for v in &self.additional_data {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AdditionalData",
+            )?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}Assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssessmentTypeChoice {
+    /// Element `Impact`.
+    Impact(Box<ImpactType>),
+    /// Element `TimeImpact`.
+    TimeImpact(Box<TimeImpactType>),
+    /// Element `MonetaryImpact`.
+    MonetaryImpact(Box<MonetaryImpactType>),
+}
+impl AssessmentTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Impact")
+            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "TimeImpact")
+            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "MonetaryImpact")
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Impact") {
+            let v = Self::Impact(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "TimeImpact") {
+            let v = Self::TimeImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "MonetaryImpact") {
+            let v = Self::MonetaryImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+    ) -> ::std::io::Result<()> {
+        match self {
+            Self::Impact(v) => {
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Impact")?;
+                Ok(())
+            }
+            Self::TimeImpact(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "TimeImpact",
+                )?;
+                Ok(())
+            }
+            Self::MonetaryImpact(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "MonetaryImpact",
+                )?;
+                Ok(())
+            }
+        }
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Confidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confidence {
@@ -705,13 +1306,109 @@ impl rt::SimpleValue for ConfidenceRating {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ConfidenceRating.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ConfidenceRatingType {
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `numeric`
+    Numeric,
+    /// `unknown`
+    Unknown,
+}
+impl ConfidenceRatingType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Numeric => "numeric",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+impl rt::SimpleValue for ConfidenceRatingType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            "numeric" => Ok(Self::Numeric),
+            "unknown" => Ok(Self::Unknown),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "low, medium, high, numeric, unknown"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfidenceType {
+    /// Attribute `rating`.
+    pub rating: ConfidenceRatingType,
+}
+impl ConfidenceType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(rating: ConfidenceRatingType) -> Self {
+        Self { rating }
+    }
+}
+impl<'a> rt::FromXml<'a> for ConfidenceType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut rating = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "rating" if attr.ns == 0 => {
+                    rating = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let rating = match rating {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "rating")),
+        };
+        if let Some(c) = r.next_child(el)? {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self { rating })
+    }
+}
+impl rt::ToXml for ConfidenceType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        w.attribute("", "rating", &rt::SimpleValue::to_xml(&self.rating))?;
+        w.end_element()
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Contact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     /// Attribute `role` (with `ext-role` carried by its `Ext` variant).
     pub role: ContactRole,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: ContactType,
+    pub type_: ContactTypeType,
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
     /// Optional `ContactName`.
@@ -737,7 +1434,7 @@ pub struct Contact {
 }
 impl Contact {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(role: ContactRole, type_: ContactType) -> Self {
+    pub fn new(role: ContactRole, type_: ContactTypeType) -> Self {
         Self {
             role,
             type_,
@@ -1055,6 +1752,53 @@ impl rt::ToXml for ContactMeansType {
         w.end_element()
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ContactMeansType.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactMeansTypeType {
+    /// Attribute `meaning`.
+    pub meaning: Option<String>,
+    /// Text content.
+    pub value: String,
+}
+impl ContactMeansTypeType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(value: String) -> Self {
+        Self { meaning: None, value }
+    }
+}
+impl<'a> rt::FromXml<'a> for ContactMeansTypeType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut meaning = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "meaning" if attr.ns == 0 => {
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { meaning, value })
+    }
+}
+impl rt::ToXml for ContactMeansTypeType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ContactRole.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactRole {
@@ -1118,9 +1862,375 @@ impl rt::glue::ExtEnum for ContactRole {
         Self::Ext(value)
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ContactRole.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContactRoleType {
+    /// `creator`
+    Creator,
+    /// `admin`
+    Admin,
+    /// `tech`
+    Tech,
+    /// `irt`
+    Irt,
+    /// `cc`
+    Cc,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl ContactRoleType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Creator => "creator",
+            Self::Admin => "admin",
+            Self::Tech => "tech",
+            Self::Irt => "irt",
+            Self::Cc => "cc",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for ContactRoleType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "creator" => Ok(Self::Creator),
+            "admin" => Ok(Self::Admin),
+            "tech" => Ok(Self::Tech),
+            "irt" => Ok(Self::Irt),
+            "cc" => Ok(Self::Cc),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "creator, admin, tech, irt, cc, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for ContactRoleType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactType {
+    /// Attribute `role` (with `ext-role` carried by its `Ext` variant).
+    pub role: ContactRoleType,
+    /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
+    pub type_: ContactTypeType2,
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Optional `ContactName`.
+    pub contact_name: Option<MlStringTypeType>,
+    /// 0 or more `Description`.
+    pub description: Vec<MlStringTypeType>,
+    /// 0 or more `RegistryHandle`.
+    pub registry_handle: Vec<RegistryHandleType>,
+    /// Optional `PostalAddress`.
+    pub postal_address: Option<PostalAddressType>,
+    /// 0 or more `Email`.
+    pub email: Vec<ContactMeansTypeType>,
+    /// 0 or more `Telephone`.
+    pub telephone: Vec<ContactMeansTypeType>,
+    /// Optional `Fax`.
+    pub fax: Option<ContactMeansTypeType>,
+    /// Optional `Timezone`.
+    pub timezone: Option<String>,
+    /// 0 or more `Contact`.
+    pub contact: Vec<ContactType>,
+    /// 0 or more `AdditionalData`.
+    pub additional_data: Vec<ExtensionTypeType>,
+}
+impl ContactType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(role: ContactRoleType, type_: ContactTypeType2) -> Self {
+        Self {
+            role,
+            type_,
+            restriction: None,
+            contact_name: Default::default(),
+            description: Default::default(),
+            registry_handle: Default::default(),
+            postal_address: Default::default(),
+            email: Default::default(),
+            telephone: Default::default(),
+            fax: Default::default(),
+            timezone: Default::default(),
+            contact: Default::default(),
+            additional_data: Default::default(),
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for ContactType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut role = None;
+        let mut ext_role: Option<String> = None;
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "role" if attr.ns == 0 => role = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-role" if attr.ns == 0 => ext_role = Some(attr.value.into_owned()),
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let role = rt::glue::pair_ext(r, el, role, ext_role, "role")?;
+        let role = match role {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "role")),
+        };
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = match type_ {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
+        };
+        let mut cur = r.next_child(el)?;
+        let contact_name = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut description = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                    description.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        description.shrink_to_fit();
+        let mut registry_handle = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RegistryHandle") => {
+                    registry_handle.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        registry_handle.shrink_to_fit();
+        let postal_address = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "PostalAddress") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut email = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Email") => {
+                    email.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        email.shrink_to_fit();
+        let mut telephone = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Telephone") => {
+                    telephone.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        telephone.shrink_to_fit();
+        let fax = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Fax") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let timezone = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Timezone") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut contact = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        contact.shrink_to_fit();
+        let mut additional_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        additional_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            role,
+            type_,
+            restriction,
+            contact_name,
+            description,
+            registry_handle,
+            postal_address,
+            email,
+            telephone,
+            fax,
+            timezone,
+            contact,
+            additional_data,
+        })
+    }
+}
+impl rt::ToXml for ContactType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        rt::glue::write_ext_attr(w, "role", "ext-role", &self.role)?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.contact_name {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName")?;
+        }
+        for v in &self.description {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+        }
+        for v in &self.registry_handle {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "RegistryHandle",
+            )?;
+        }
+        if let Some(v) = &self.postal_address {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "PostalAddress",
+            )?;
+        }
+        for v in &self.email {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Email")?;
+        }
+        for v in &self.telephone {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Telephone")?;
+        }
+        if let Some(v) = &self.fax {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Fax")?;
+        }
+        if let Some(v) = &self.timezone {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "Timezone",
+                v,
+            )?;
+        }
+        for v in &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+        }
+        for v in &self.additional_data {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AdditionalData",
+            )?;
+        }
+        w.end_element()
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ContactType.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactType {
+pub enum ContactTypeType {
     /// `person`
     Person,
     /// `organization`
@@ -1128,7 +2238,7 @@ pub enum ContactType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ContactType {
+impl ContactTypeType {
     /// The value as written in XML.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -1138,7 +2248,7 @@ impl ContactType {
         }
     }
 }
-impl rt::SimpleValue for ContactType {
+impl rt::SimpleValue for ContactTypeType {
     fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             "person" => Ok(Self::Person),
@@ -1157,7 +2267,57 @@ impl rt::SimpleValue for ContactType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl rt::glue::ExtEnum for ContactType {
+impl rt::glue::ExtEnum for ContactTypeType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ContactType.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContactTypeType2 {
+    /// `person`
+    Person,
+    /// `organization`
+    Organization,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl ContactTypeType2 {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Organization => "organization",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for ContactTypeType2 {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "person" => Ok(Self::Person),
+            "organization" => Ok(Self::Organization),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}", "person, organization, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for ContactTypeType2 {
     fn ext(&self) -> Option<&str> {
         match self {
             Self::Ext(s) => Some(s),
@@ -1172,7 +2332,7 @@ impl rt::glue::ExtEnum for ContactType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counter {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: CounterType,
+    pub type_: CounterTypeType,
     /// Attribute `meaning`.
     pub meaning: Option<String>,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
@@ -1182,7 +2342,7 @@ pub struct Counter {
 }
 impl Counter {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(type_: CounterType, value: f64) -> Self {
+    pub fn new(type_: CounterTypeType, value: f64) -> Self {
         Self {
             type_,
             meaning: None,
@@ -1251,9 +2411,92 @@ impl rt::ToXml for Counter {
         w.end_element()
     }
 }
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Counter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CounterType {
+    /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
+    pub type_: CounterTypeType2,
+    /// Attribute `meaning`.
+    pub meaning: Option<String>,
+    /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
+    pub duration: Option<DurationTypeType>,
+    /// Text content.
+    pub value: f64,
+}
+impl CounterType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(type_: CounterTypeType2, value: f64) -> Self {
+        Self {
+            type_,
+            meaning: None,
+            duration: None,
+            value,
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for CounterType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut meaning = None;
+        let mut duration = None;
+        let mut ext_duration: Option<String> = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                "meaning" if attr.ns == 0 => {
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "duration" if attr.ns == 0 => {
+                    duration = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-duration" if attr.ns == 0 => {
+                    ext_duration = Some(attr.value.into_owned());
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = match type_ {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
+        };
+        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
+            type_,
+            meaning,
+            duration,
+            value,
+        })
+    }
+}
+impl rt::ToXml for CounterType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.duration {
+            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}CounterType.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CounterType {
+pub enum CounterTypeType {
     /// `byte`
     Byte,
     /// `packet`
@@ -1277,7 +2520,7 @@ pub enum CounterType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl CounterType {
+impl CounterTypeType {
     /// The value as written in XML.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -1295,7 +2538,7 @@ impl CounterType {
         }
     }
 }
-impl rt::SimpleValue for CounterType {
+impl rt::SimpleValue for CounterTypeType {
     fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             "byte" => Ok(Self::Byte),
@@ -1323,7 +2566,90 @@ impl rt::SimpleValue for CounterType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl rt::glue::ExtEnum for CounterType {
+impl rt::glue::ExtEnum for CounterTypeType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}CounterType.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CounterTypeType2 {
+    /// `byte`
+    Byte,
+    /// `packet`
+    Packet,
+    /// `flow`
+    Flow,
+    /// `session`
+    Session,
+    /// `event`
+    Event,
+    /// `alert`
+    Alert,
+    /// `message`
+    Message,
+    /// `host`
+    Host,
+    /// `site`
+    Site,
+    /// `organization`
+    Organization,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl CounterTypeType2 {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Byte => "byte",
+            Self::Packet => "packet",
+            Self::Flow => "flow",
+            Self::Session => "session",
+            Self::Event => "event",
+            Self::Alert => "alert",
+            Self::Message => "message",
+            Self::Host => "host",
+            Self::Site => "site",
+            Self::Organization => "organization",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for CounterTypeType2 {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "byte" => Ok(Self::Byte),
+            "packet" => Ok(Self::Packet),
+            "flow" => Ok(Self::Flow),
+            "session" => Ok(Self::Session),
+            "event" => Ok(Self::Event),
+            "alert" => Ok(Self::Alert),
+            "message" => Ok(Self::Message),
+            "host" => Ok(Self::Host),
+            "site" => Ok(Self::Site),
+            "organization" => Ok(Self::Organization),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "byte, packet, flow, session, event, alert, message, host, site, organization, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for CounterTypeType2 {
     fn ext(&self) -> Option<&str> {
         match self {
             Self::Ext(s) => Some(s),
@@ -1453,6 +2779,125 @@ impl rt::glue::ExtEnum for DtypeType {
         Self::Ext(value)
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}dtype-type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DtypeTypeType {
+    /// `boolean`
+    Boolean,
+    /// `byte`
+    Byte,
+    /// `character`
+    Character,
+    /// `date-time`
+    DateTime,
+    /// `integer`
+    Integer,
+    /// `ntpstamp`
+    Ntpstamp,
+    /// `portlist`
+    Portlist,
+    /// `real`
+    Real,
+    /// `string`
+    String,
+    /// `file`
+    File,
+    /// `path`
+    Path,
+    /// `frame`
+    Frame,
+    /// `packet`
+    Packet,
+    /// `ipv4-packet`
+    Ipv4Packet,
+    /// `ipv6-packet`
+    Ipv6Packet,
+    /// `url`
+    Url,
+    /// `csv`
+    Csv,
+    /// `winreg`
+    Winreg,
+    /// `xml`
+    Xml,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl DtypeTypeType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Boolean => "boolean",
+            Self::Byte => "byte",
+            Self::Character => "character",
+            Self::DateTime => "date-time",
+            Self::Integer => "integer",
+            Self::Ntpstamp => "ntpstamp",
+            Self::Portlist => "portlist",
+            Self::Real => "real",
+            Self::String => "string",
+            Self::File => "file",
+            Self::Path => "path",
+            Self::Frame => "frame",
+            Self::Packet => "packet",
+            Self::Ipv4Packet => "ipv4-packet",
+            Self::Ipv6Packet => "ipv6-packet",
+            Self::Url => "url",
+            Self::Csv => "csv",
+            Self::Winreg => "winreg",
+            Self::Xml => "xml",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for DtypeTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "boolean" => Ok(Self::Boolean),
+            "byte" => Ok(Self::Byte),
+            "character" => Ok(Self::Character),
+            "date-time" => Ok(Self::DateTime),
+            "integer" => Ok(Self::Integer),
+            "ntpstamp" => Ok(Self::Ntpstamp),
+            "portlist" => Ok(Self::Portlist),
+            "real" => Ok(Self::Real),
+            "string" => Ok(Self::String),
+            "file" => Ok(Self::File),
+            "path" => Ok(Self::Path),
+            "frame" => Ok(Self::Frame),
+            "packet" => Ok(Self::Packet),
+            "ipv4-packet" => Ok(Self::Ipv4Packet),
+            "ipv6-packet" => Ok(Self::Ipv6Packet),
+            "url" => Ok(Self::Url),
+            "csv" => Ok(Self::Csv),
+            "winreg" => Ok(Self::Winreg),
+            "xml" => Ok(Self::Xml),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "boolean, byte, character, date-time, integer, ntpstamp, portlist, real, string, file, path, frame, packet, ipv4-packet, ipv6-packet, url, csv, winreg, xml, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for DtypeTypeType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}duration-type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DurationType {
@@ -1514,6 +2959,77 @@ impl rt::SimpleValue for DurationType {
     }
 }
 impl rt::glue::ExtEnum for DurationType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}duration-type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DurationTypeType {
+    /// `second`
+    Second,
+    /// `minute`
+    Minute,
+    /// `hour`
+    Hour,
+    /// `day`
+    Day,
+    /// `month`
+    Month,
+    /// `quarter`
+    Quarter,
+    /// `year`
+    Year,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl DurationTypeType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Second => "second",
+            Self::Minute => "minute",
+            Self::Hour => "hour",
+            Self::Day => "day",
+            Self::Month => "month",
+            Self::Quarter => "quarter",
+            Self::Year => "year",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for DurationTypeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "second" => Ok(Self::Second),
+            "minute" => Ok(Self::Minute),
+            "hour" => Ok(Self::Hour),
+            "day" => Ok(Self::Day),
+            "month" => Ok(Self::Month),
+            "quarter" => Ok(Self::Quarter),
+            "year" => Ok(Self::Year),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "second, minute, hour, day, month, quarter, year, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for DurationTypeType {
     fn ext(&self) -> Option<&str> {
         match self {
             Self::Ext(s) => Some(s),
@@ -1842,6 +3358,324 @@ impl rt::ToXml for EventData {
         w.end_element()
     }
 }
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}EventData.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventDataType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// 0 or more `Description`.
+    pub description: Vec<MlStringTypeType>,
+    /// Optional `DetectTime`.
+    pub detect_time: Option<rt::DateTime>,
+    /// Optional `StartTime`.
+    pub start_time: Option<rt::DateTime>,
+    /// Optional `EndTime`.
+    pub end_time: Option<rt::DateTime>,
+    /// 0 or more `Contact`.
+    pub contact: Vec<ContactType>,
+    /// Optional `Assessment`.
+    pub assessment: Option<AssessmentType>,
+    /// 0 or more `Method`.
+    pub method: Vec<MethodType>,
+    /// 0 or more `Flow`.
+    pub flow: Vec<FlowType>,
+    /// 0 or more `Expectation`.
+    pub expectation: Vec<ExpectationType>,
+    /// Optional `Record`.
+    pub record: Option<RecordType>,
+    /// 0 or more `EventData`.
+    pub event_data: Vec<EventDataType>,
+    /// 0 or more `AdditionalData`.
+    pub additional_data: Vec<ExtensionTypeType>,
+}
+impl EventDataType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new() -> Self {
+        Self {
+            restriction: None,
+            description: Default::default(),
+            detect_time: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            contact: Default::default(),
+            assessment: Default::default(),
+            method: Default::default(),
+            flow: Default::default(),
+            expectation: Default::default(),
+            record: Default::default(),
+            event_data: Default::default(),
+            additional_data: Default::default(),
+        }
+    }
+    /// `restriction`, or its schema default `default` when absent.
+    pub fn restriction(&self) -> RestrictionTypeType {
+        self.restriction.clone().unwrap_or(RestrictionTypeType::Default)
+    }
+}
+impl Default for EventDataType {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl<'a> rt::FromXml<'a> for EventDataType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let mut description = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                    description.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        description.shrink_to_fit();
+        let detect_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DetectTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let start_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let end_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut contact = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        contact.shrink_to_fit();
+        let assessment = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut method = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Method") => {
+                    method.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        method.shrink_to_fit();
+        let mut flow = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Flow") => {
+                    flow.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        flow.shrink_to_fit();
+        let mut expectation = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Expectation") => {
+                    expectation.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        expectation.shrink_to_fit();
+        let record = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Record") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut event_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EventData") => {
+                    event_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        event_data.shrink_to_fit();
+        let mut additional_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        additional_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            restriction,
+            description,
+            detect_time,
+            start_time,
+            end_time,
+            contact,
+            assessment,
+            method,
+            flow,
+            expectation,
+            record,
+            event_data,
+            additional_data,
+        })
+    }
+}
+impl rt::ToXml for EventDataType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for v in &self.description {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+        }
+        if let Some(v) = &self.detect_time {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "DetectTime",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "StartTime",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
+        }
+        for v in &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+        }
+        if let Some(v) = &self.assessment {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment")?;
+        }
+        for v in &self.method {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Method")?;
+        }
+        for v in &self.flow {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Flow")?;
+        }
+        for v in &self.expectation {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Expectation")?;
+        }
+        if let Some(v) = &self.record {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Record")?;
+        }
+        for v in &self.event_data {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "EventData")?;
+        }
+        for v in &self.additional_data {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AdditionalData",
+            )?;
+        }
+        w.end_element()
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Expectation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
@@ -2015,6 +3849,179 @@ impl rt::ToXml for Expectation {
         w.end_element()
     }
 }
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Expectation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectationType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Attribute `severity`.
+    pub severity: Option<SeverityTypeType>,
+    /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
+    pub action: Option<ActionTypeType>,
+    /// 0 or more `Description`.
+    pub description: Vec<MlStringTypeType>,
+    /// Optional `StartTime`.
+    pub start_time: Option<rt::DateTime>,
+    /// Optional `EndTime`.
+    pub end_time: Option<rt::DateTime>,
+    /// Optional `Contact`.
+    pub contact: Option<ContactType>,
+}
+impl ExpectationType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new() -> Self {
+        Self {
+            restriction: None,
+            severity: None,
+            action: None,
+            description: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            contact: Default::default(),
+        }
+    }
+    /// `restriction`, or its schema default `default` when absent.
+    pub fn restriction(&self) -> RestrictionTypeType {
+        self.restriction.clone().unwrap_or(RestrictionTypeType::Default)
+    }
+    /// `action`, or its schema default `other` when absent.
+    pub fn action(&self) -> ActionTypeType {
+        self.action.clone().unwrap_or(ActionTypeType::Other)
+    }
+}
+impl Default for ExpectationType {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl<'a> rt::FromXml<'a> for ExpectationType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut severity = None;
+        let mut action = None;
+        let mut ext_action: Option<String> = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "severity" if attr.ns == 0 => {
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "action" if attr.ns == 0 => {
+                    action = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-action" if attr.ns == 0 => {
+                    ext_action = Some(attr.value.into_owned());
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let mut cur = r.next_child(el)?;
+        let mut description = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                    description.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        description.shrink_to_fit();
+        let start_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let end_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let contact = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            restriction,
+            severity,
+            action,
+            description,
+            start_time,
+            end_time,
+            contact,
+        })
+    }
+}
+impl rt::ToXml for ExpectationType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.action {
+            rt::glue::write_ext_attr(w, "action", "ext-action", v)?;
+        }
+        for v in &self.description {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+        }
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "StartTime",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
+        }
+        if let Some(v) = &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+        }
+        w.end_element()
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ExtensionType.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtensionType {
@@ -2104,6 +4111,95 @@ impl rt::ToXml for ExtensionType {
         w.end_element()
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ExtensionType.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtensionTypeType {
+    /// Attribute `dtype` (with `ext-dtype` carried by its `Ext` variant).
+    pub dtype: DtypeTypeType,
+    /// Attribute `meaning`.
+    pub meaning: Option<String>,
+    /// Attribute `formatid`.
+    pub formatid: Option<String>,
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Mixed content: text and any XML, in document order.
+    pub content: rt::Mixed,
+}
+impl ExtensionTypeType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(dtype: DtypeTypeType) -> Self {
+        Self {
+            dtype,
+            meaning: None,
+            formatid: None,
+            restriction: None,
+            content: Default::default(),
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for ExtensionTypeType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut dtype = None;
+        let mut ext_dtype: Option<String> = None;
+        let mut meaning = None;
+        let mut formatid = None;
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-dtype" if attr.ns == 0 => ext_dtype = Some(attr.value.into_owned()),
+                "meaning" if attr.ns == 0 => {
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "formatid" if attr.ns == 0 => {
+                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let dtype = rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
+        let dtype = match dtype {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "dtype")),
+        };
+        let content = r.read_mixed(el)?;
+        Ok(Self {
+            dtype,
+            meaning,
+            formatid,
+            restriction,
+            content,
+        })
+    }
+}
+impl rt::ToXml for ExtensionTypeType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        rt::glue::write_ext_attr(w, "dtype", "ext-dtype", &self.dtype)?;
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.formatid {
+            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        self.content.write(w)?;
+        w.end_element()
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
@@ -2149,6 +4245,64 @@ impl<'a> rt::FromXml<'a> for Flow {
     }
 }
 impl rt::ToXml for Flow {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        for v in &self.system {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowType {
+    /// 1 or more `System`.
+    pub system: Vec<SystemType>,
+}
+impl FlowType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(system: Vec<SystemType>) -> Self {
+        Self { system }
+    }
+}
+impl<'a> rt::FromXml<'a> for FlowType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
+        let mut cur = r.next_child(el)?;
+        let mut system = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "System") => {
+                    system.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if system.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "System"),
+            );
+        }
+        system.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self { system })
+    }
+}
+impl rt::ToXml for FlowType {
     fn to_xml<W: ::std::io::Write>(
         &self,
         w: &mut rt::XmlWriter<W>,
@@ -2423,6 +4577,267 @@ impl rt::ToXml for HistoryItem {
         w.end_element()
     }
 }
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}HistoryItem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryItemType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
+    pub action: ActionTypeType,
+    /// Required `DateTime`.
+    pub date_time: rt::DateTime,
+    /// Optional `IncidentID`.
+    pub incident_id: Option<IncidentIdTypeType>,
+    /// Optional `Contact`.
+    pub contact: Option<ContactType>,
+    /// 0 or more `Description`.
+    pub description: Vec<MlStringTypeType>,
+    /// 0 or more `AdditionalData`.
+    pub additional_data: Vec<ExtensionTypeType>,
+}
+impl HistoryItemType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(action: ActionTypeType, date_time: rt::DateTime) -> Self {
+        Self {
+            restriction: None,
+            action,
+            date_time,
+            incident_id: Default::default(),
+            contact: Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for HistoryItemType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut action = None;
+        let mut ext_action: Option<String> = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "action" if attr.ns == 0 => {
+                    action = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-action" if attr.ns == 0 => {
+                    ext_action = Some(attr.value.into_owned());
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let action = match action {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "action")),
+        };
+        let mut cur = r.next_child(el)?;
+        let date_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                v
+            }
+            _ => {
+                return Err(
+                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
+                );
+            }
+        };
+        let incident_id = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let contact = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut description = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                    description.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        description.shrink_to_fit();
+        let mut additional_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        additional_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            restriction,
+            action,
+            date_time,
+            incident_id,
+            contact,
+            description,
+            additional_data,
+        })
+    }
+}
+impl rt::ToXml for HistoryItemType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        rt::glue::write_ext_attr(w, "action", "ext-action", &self.action)?;
+        {
+            let v = &self.date_time;
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "DateTime",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.incident_id {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
+        }
+        if let Some(v) = &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+        }
+        for v in &self.description {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+        }
+        for v in &self.additional_data {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AdditionalData",
+            )?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}History.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// 1 or more `HistoryItem`.
+    pub history_item: Vec<HistoryItemType>,
+}
+impl HistoryType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(history_item: Vec<HistoryItemType>) -> Self {
+        Self {
+            restriction: None,
+            history_item,
+        }
+    }
+    /// `restriction`, or its schema default `default` when absent.
+    pub fn restriction(&self) -> RestrictionTypeType {
+        self.restriction.clone().unwrap_or(RestrictionTypeType::Default)
+    }
+}
+impl<'a> rt::FromXml<'a> for HistoryType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let mut history_item = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem") => {
+                    history_item.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if history_item.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem"),
+            );
+        }
+        history_item.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self { restriction, history_item })
+    }
+}
+impl rt::ToXml for HistoryType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for v in &self.history_item {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem")?;
+        }
+        w.end_element()
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Impact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Impact {
@@ -2433,7 +4848,7 @@ pub struct Impact {
     /// Attribute `completion`.
     pub completion: Option<ImpactCompletion>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: Option<ImpactType>,
+    pub type_: Option<ImpactTypeType>,
     /// Text content.
     pub value: String,
 }
@@ -2449,8 +4864,8 @@ impl Impact {
         }
     }
     /// `type`, or its schema default `unknown` when absent.
-    pub fn type_(&self) -> ImpactType {
-        self.type_.clone().unwrap_or(ImpactType::Unknown)
+    pub fn type_(&self) -> ImpactTypeType {
+        self.type_.clone().unwrap_or(ImpactTypeType::Unknown)
     }
 }
 impl<'a> rt::FromXml<'a> for Impact {
@@ -2541,9 +4956,127 @@ impl rt::SimpleValue for ImpactCompletion {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ImpactCompletion.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImpactCompletionType {
+    /// `failed`
+    Failed,
+    /// `succeeded`
+    Succeeded,
+}
+impl ImpactCompletionType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Failed => "failed",
+            Self::Succeeded => "succeeded",
+        }
+    }
+}
+impl rt::SimpleValue for ImpactCompletionType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "failed" => Ok(Self::Failed),
+            "succeeded" => Ok(Self::Succeeded),
+            other => Err(format!("{other:?} is not one of: {}", "failed, succeeded")),
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Impact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactType {
+    /// Attribute `lang`.
+    pub lang: Option<String>,
+    /// Attribute `severity`.
+    pub severity: Option<SeverityTypeType>,
+    /// Attribute `completion`.
+    pub completion: Option<ImpactCompletionType>,
+    /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
+    pub type_: Option<ImpactTypeType2>,
+    /// Text content.
+    pub value: String,
+}
+impl ImpactType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(value: String) -> Self {
+        Self {
+            lang: None,
+            severity: None,
+            completion: None,
+            type_: None,
+            value,
+        }
+    }
+    /// `type`, or its schema default `unknown` when absent.
+    pub fn type_(&self) -> ImpactTypeType2 {
+        self.type_.clone().unwrap_or(ImpactTypeType2::Unknown)
+    }
+}
+impl<'a> rt::FromXml<'a> for ImpactType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut lang = None;
+        let mut severity = None;
+        let mut completion = None;
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "severity" if attr.ns == 0 => {
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "completion" if attr.ns == 0 => {
+                    completion = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
+            lang,
+            severity,
+            completion,
+            type_,
+            value,
+        })
+    }
+}
+impl rt::ToXml for ImpactType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.completion {
+            w.attribute("", "completion", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.type_ {
+            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ImpactType.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImpactType {
+pub enum ImpactTypeType {
     /// `admin`
     Admin,
     /// `dos`
@@ -2569,7 +5102,7 @@ pub enum ImpactType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ImpactType {
+impl ImpactTypeType {
     /// The value as written in XML.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -2588,7 +5121,7 @@ impl ImpactType {
         }
     }
 }
-impl rt::SimpleValue for ImpactType {
+impl rt::SimpleValue for ImpactTypeType {
     fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             "admin" => Ok(Self::Admin),
@@ -2617,7 +5150,94 @@ impl rt::SimpleValue for ImpactType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl rt::glue::ExtEnum for ImpactType {
+impl rt::glue::ExtEnum for ImpactTypeType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ImpactType.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImpactTypeType2 {
+    /// `admin`
+    Admin,
+    /// `dos`
+    Dos,
+    /// `extortion`
+    Extortion,
+    /// `file`
+    File,
+    /// `info-leak`
+    InfoLeak,
+    /// `misconfiguration`
+    Misconfiguration,
+    /// `recon`
+    Recon,
+    /// `policy`
+    Policy,
+    /// `social-engineering`
+    SocialEngineering,
+    /// `user`
+    User,
+    /// `unknown`
+    Unknown,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl ImpactTypeType2 {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Dos => "dos",
+            Self::Extortion => "extortion",
+            Self::File => "file",
+            Self::InfoLeak => "info-leak",
+            Self::Misconfiguration => "misconfiguration",
+            Self::Recon => "recon",
+            Self::Policy => "policy",
+            Self::SocialEngineering => "social-engineering",
+            Self::User => "user",
+            Self::Unknown => "unknown",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for ImpactTypeType2 {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "admin" => Ok(Self::Admin),
+            "dos" => Ok(Self::Dos),
+            "extortion" => Ok(Self::Extortion),
+            "file" => Ok(Self::File),
+            "info-leak" => Ok(Self::InfoLeak),
+            "misconfiguration" => Ok(Self::Misconfiguration),
+            "recon" => Ok(Self::Recon),
+            "policy" => Ok(Self::Policy),
+            "social-engineering" => Ok(Self::SocialEngineering),
+            "user" => Ok(Self::User),
+            "unknown" => Ok(Self::Unknown),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "admin, dos, extortion, file, info-leak, misconfiguration, recon, policy, social-engineering, user, unknown, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for ImpactTypeType2 {
     fn ext(&self) -> Option<&str> {
         match self {
             Self::Ext(s) => Some(s),
@@ -3127,6 +5747,85 @@ impl rt::ToXml for IncidentIdType {
         w.end_element()
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}IncidentIDType.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentIdTypeType {
+    /// Attribute `name`.
+    pub name: String,
+    /// Attribute `instance`.
+    pub instance: Option<String>,
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Text content.
+    pub value: String,
+}
+impl IncidentIdTypeType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(name: String, value: String) -> Self {
+        Self {
+            name,
+            instance: None,
+            restriction: None,
+            value,
+        }
+    }
+    /// `restriction`, or its schema default `public` when absent.
+    pub fn restriction(&self) -> RestrictionTypeType {
+        self.restriction.clone().unwrap_or(RestrictionTypeType::Public)
+    }
+}
+impl<'a> rt::FromXml<'a> for IncidentIdTypeType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut name = None;
+        let mut instance = None;
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
+                "instance" if attr.ns == 0 => {
+                    instance = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let name = match name {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "name")),
+        };
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
+            name,
+            instance,
+            restriction,
+            value,
+        })
+    }
+}
+impl rt::ToXml for IncidentIdTypeType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
+        if let Some(v) = &self.instance {
+            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}IncidentPurpose.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncidentPurpose {
@@ -3184,6 +5883,485 @@ impl rt::glue::ExtEnum for IncidentPurpose {
     }
     fn from_ext(value: String) -> Self {
         Self::Ext(value)
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}IncidentPurpose.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IncidentPurposeType {
+    /// `traceback`
+    Traceback,
+    /// `mitigation`
+    Mitigation,
+    /// `reporting`
+    Reporting,
+    /// `other`
+    Other,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl IncidentPurposeType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Traceback => "traceback",
+            Self::Mitigation => "mitigation",
+            Self::Reporting => "reporting",
+            Self::Other => "other",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for IncidentPurposeType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "traceback" => Ok(Self::Traceback),
+            "mitigation" => Ok(Self::Mitigation),
+            "reporting" => Ok(Self::Reporting),
+            "other" => Ok(Self::Other),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "traceback, mitigation, reporting, other, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for IncidentPurposeType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentType {
+    /// Attribute `purpose` (with `ext-purpose` carried by its `Ext` variant).
+    pub purpose: IncidentPurposeType,
+    /// Attribute `lang`.
+    pub lang: Option<String>,
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Required `IncidentID`.
+    pub incident_id: IncidentIdTypeType,
+    /// Optional `AlternativeID`.
+    pub alternative_id: Option<AlternativeIdType>,
+    /// Optional `RelatedActivity`.
+    pub related_activity: Option<RelatedActivityType>,
+    /// Optional `DetectTime`.
+    pub detect_time: Option<rt::DateTime>,
+    /// Optional `StartTime`.
+    pub start_time: Option<rt::DateTime>,
+    /// Optional `EndTime`.
+    pub end_time: Option<rt::DateTime>,
+    /// Required `ReportTime`.
+    pub report_time: rt::DateTime,
+    /// 0 or more `Description`.
+    pub description: Vec<MlStringTypeType>,
+    /// 1 or more `Assessment`.
+    pub assessment: Vec<AssessmentType>,
+    /// 0 or more `Method`.
+    pub method: Vec<MethodType>,
+    /// 1 or more `Contact`.
+    pub contact: Vec<ContactType>,
+    /// 0 or more `EventData`.
+    pub event_data: Vec<EventDataType>,
+    /// Optional `History`.
+    pub history: Option<HistoryType>,
+    /// 0 or more `AdditionalData`.
+    pub additional_data: Vec<ExtensionTypeType>,
+}
+impl IncidentType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(
+        purpose: IncidentPurposeType,
+        incident_id: IncidentIdTypeType,
+        report_time: rt::DateTime,
+        assessment: Vec<AssessmentType>,
+        contact: Vec<ContactType>,
+    ) -> Self {
+        Self {
+            purpose,
+            lang: None,
+            restriction: None,
+            incident_id,
+            alternative_id: Default::default(),
+            related_activity: Default::default(),
+            detect_time: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            report_time,
+            description: Default::default(),
+            assessment,
+            method: Default::default(),
+            contact,
+            event_data: Default::default(),
+            history: Default::default(),
+            additional_data: Default::default(),
+        }
+    }
+    /// `restriction`, or its schema default `private` when absent.
+    pub fn restriction(&self) -> RestrictionTypeType {
+        self.restriction.clone().unwrap_or(RestrictionTypeType::Private)
+    }
+}
+impl<'a> rt::FromXml<'a> for IncidentType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut purpose = None;
+        let mut ext_purpose: Option<String> = None;
+        let mut lang = None;
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "purpose" if attr.ns == 0 => {
+                    purpose = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-purpose" if attr.ns == 0 => {
+                    ext_purpose = Some(attr.value.into_owned());
+                }
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let purpose = rt::glue::pair_ext(r, el, purpose, ext_purpose, "purpose")?;
+        let purpose = match purpose {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "purpose")),
+        };
+        let mut cur = r.next_child(el)?;
+        let incident_id = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                v
+            }
+            _ => {
+                return Err(
+                    r
+                        .missing_element(
+                            el,
+                            "urn:ietf:params:xml:ns:iodef-1.0",
+                            "IncidentID",
+                        ),
+                );
+            }
+        };
+        let alternative_id = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AlternativeID") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let related_activity = match cur.take() {
+            Some(
+                c,
+            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RelatedActivity") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let detect_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DetectTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let start_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let end_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let report_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReportTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                v
+            }
+            _ => {
+                return Err(
+                    r
+                        .missing_element(
+                            el,
+                            "urn:ietf:params:xml:ns:iodef-1.0",
+                            "ReportTime",
+                        ),
+                );
+            }
+        };
+        let mut description = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                    description.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        description.shrink_to_fit();
+        let mut assessment = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment") => {
+                    assessment.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if assessment.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
+            );
+        }
+        assessment.shrink_to_fit();
+        let mut method = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Method") => {
+                    method.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        method.shrink_to_fit();
+        let mut contact = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                    contact.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if contact.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
+            );
+        }
+        contact.shrink_to_fit();
+        let mut event_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EventData") => {
+                    event_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        event_data.shrink_to_fit();
+        let history = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "History") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut additional_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        additional_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            purpose,
+            lang,
+            restriction,
+            incident_id,
+            alternative_id,
+            related_activity,
+            detect_time,
+            start_time,
+            end_time,
+            report_time,
+            description,
+            assessment,
+            method,
+            contact,
+            event_data,
+            history,
+            additional_data,
+        })
+    }
+}
+impl rt::ToXml for IncidentType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        rt::glue::write_ext_attr(w, "purpose", "ext-purpose", &self.purpose)?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        {
+            let v = &self.incident_id;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
+        }
+        if let Some(v) = &self.alternative_id {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AlternativeID",
+            )?;
+        }
+        if let Some(v) = &self.related_activity {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "RelatedActivity",
+            )?;
+        }
+        if let Some(v) = &self.detect_time {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "DetectTime",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.start_time {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "StartTime",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.end_time {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
+        }
+        {
+            let v = &self.report_time;
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "ReportTime",
+                v,
+            )?;
+        }
+        for v in &self.description {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+        }
+        for v in &self.assessment {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment")?;
+        }
+        for v in &self.method {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Method")?;
+        }
+        for v in &self.contact {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+        }
+        for v in &self.event_data {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "EventData")?;
+        }
+        if let Some(v) = &self.history {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "History")?;
+        }
+        for v in &self.additional_data {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AdditionalData",
+            )?;
+        }
+        w.end_element()
     }
 }
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}IODEF-Document.
@@ -3270,6 +6448,110 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
     }
 }
 impl rt::ToXml for IodefDocument {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.version {
+            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
+        }
+        w.attribute("", "lang", &rt::SimpleValue::to_xml(&self.lang))?;
+        if let Some(v) = &self.formatid {
+            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
+        }
+        for v in &self.incident {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Incident")?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}IODEF-Document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IodefDocumentType {
+    /// Attribute `version`.
+    pub version: Option<String>,
+    /// Attribute `lang`.
+    pub lang: String,
+    /// Attribute `formatid`.
+    pub formatid: Option<String>,
+    /// 1 or more `Incident`.
+    pub incident: Vec<IncidentType>,
+}
+impl IodefDocumentType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(lang: String, incident: Vec<IncidentType>) -> Self {
+        Self {
+            version: rt::SimpleValue::parse_xml("1.00").ok(),
+            lang,
+            formatid: None,
+            incident,
+        }
+    }
+    /// `version`, or its schema default `1.00` when absent.
+    pub fn version(&self) -> &str {
+        self.version.as_deref().unwrap_or("1.00")
+    }
+}
+impl<'a> rt::FromXml<'a> for IodefDocumentType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut version = None;
+        let mut lang = None;
+        let mut formatid = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "version" if attr.ns == 0 => {
+                    version = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "formatid" if attr.ns == 0 => {
+                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        rt::glue::check_fixed(r, el, "version", version.as_ref(), "1.00")?;
+        let lang = match lang {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "lang")),
+        };
+        let mut cur = r.next_child(el)?;
+        let mut incident = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Incident") => {
+                    incident.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if incident.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Incident"),
+            );
+        }
+        incident.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            version,
+            lang,
+            formatid,
+            incident,
+        })
+    }
+}
+impl rt::ToXml for IodefDocumentType {
     fn to_xml<W: ::std::io::Write>(
         &self,
         w: &mut rt::XmlWriter<W>,
@@ -3454,6 +6736,170 @@ impl MethodChoice {
         }
     }
 }
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// 1 or more choice of `Reference` | `Description`.
+    pub choice: Vec<MethodTypeChoice>,
+    /// 0 or more `AdditionalData`.
+    pub additional_data: Vec<ExtensionTypeType>,
+}
+impl MethodType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(choice: Vec<MethodTypeChoice>) -> Self {
+        Self {
+            restriction: None,
+            choice,
+            additional_data: Default::default(),
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for MethodType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let mut choice = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if MethodTypeChoice::starts(r, &c) => {
+                    choice.push(MethodTypeChoice::read(r, el, c, &mut cur)?);
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if choice.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
+            );
+        }
+        choice.shrink_to_fit();
+        let mut additional_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        additional_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            restriction,
+            choice,
+            additional_data,
+        })
+    }
+}
+impl rt::ToXml for MethodType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for v in &self.choice {
+            v.write(w)?;
+        }
+        for v in &self.additional_data {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AdditionalData",
+            )?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}Method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MethodTypeChoice {
+    /// Element `Reference`.
+    Reference(Box<ReferenceType>),
+    /// Element `Description`.
+    Description(Box<MlStringTypeType>),
+}
+impl MethodTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
+            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Description")
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
+            let v = Self::Reference(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") {
+            let v = Self::Description(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+    ) -> ::std::io::Result<()> {
+        match self {
+            Self::Reference(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Reference",
+                )?;
+                Ok(())
+            }
+            Self::Description(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Description",
+                )?;
+                Ok(())
+            }
+        }
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}MLStringType.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MlStringType {
@@ -3485,6 +6931,51 @@ impl<'a> rt::FromXml<'a> for MlStringType {
     }
 }
 impl rt::ToXml for MlStringType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}MLStringType.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MlStringTypeType {
+    /// Attribute `lang`.
+    pub lang: Option<String>,
+    /// Text content.
+    pub value: String,
+}
+impl MlStringTypeType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(value: String) -> Self {
+        Self { lang: None, value }
+    }
+}
+impl<'a> rt::FromXml<'a> for MlStringTypeType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut lang = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { lang, value })
+    }
+}
+impl rt::ToXml for MlStringTypeType {
     fn to_xml<W: ::std::io::Write>(
         &self,
         w: &mut rt::XmlWriter<W>,
@@ -3542,6 +7033,66 @@ impl<'a> rt::FromXml<'a> for MonetaryImpact {
     }
 }
 impl rt::ToXml for MonetaryImpact {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.currency {
+            w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}MonetaryImpact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonetaryImpactType {
+    /// Attribute `severity`.
+    pub severity: Option<SeverityTypeType>,
+    /// Attribute `currency`.
+    pub currency: Option<String>,
+    /// Text content.
+    pub value: f32,
+}
+impl MonetaryImpactType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(value: f32) -> Self {
+        Self {
+            severity: None,
+            currency: None,
+            value,
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for MonetaryImpactType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut severity = None;
+        let mut currency = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "severity" if attr.ns == 0 => {
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "currency" if attr.ns == 0 => {
+                    currency = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { severity, currency, value })
+    }
+}
+impl rt::ToXml for MonetaryImpactType {
     fn to_xml<W: ::std::io::Write>(
         &self,
         w: &mut rt::XmlWriter<W>,
@@ -3959,6 +7510,406 @@ impl rt::glue::ExtEnum for NodeRoleCategory {
         Self::Ext(value)
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}NodeRoleCategory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NodeRoleCategoryType {
+    /// `client`
+    Client,
+    /// `server-internal`
+    ServerInternal,
+    /// `server-public`
+    ServerPublic,
+    /// `www`
+    Www,
+    /// `mail`
+    Mail,
+    /// `messaging`
+    Messaging,
+    /// `streaming`
+    Streaming,
+    /// `voice`
+    Voice,
+    /// `file`
+    File,
+    /// `ftp`
+    Ftp,
+    /// `p2p`
+    P2p,
+    /// `name`
+    Name,
+    /// `directory`
+    Directory,
+    /// `credential`
+    Credential,
+    /// `print`
+    Print,
+    /// `application`
+    Application,
+    /// `database`
+    Database,
+    /// `infra`
+    Infra,
+    /// `log`
+    Log,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl NodeRoleCategoryType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::ServerInternal => "server-internal",
+            Self::ServerPublic => "server-public",
+            Self::Www => "www",
+            Self::Mail => "mail",
+            Self::Messaging => "messaging",
+            Self::Streaming => "streaming",
+            Self::Voice => "voice",
+            Self::File => "file",
+            Self::Ftp => "ftp",
+            Self::P2p => "p2p",
+            Self::Name => "name",
+            Self::Directory => "directory",
+            Self::Credential => "credential",
+            Self::Print => "print",
+            Self::Application => "application",
+            Self::Database => "database",
+            Self::Infra => "infra",
+            Self::Log => "log",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for NodeRoleCategoryType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "client" => Ok(Self::Client),
+            "server-internal" => Ok(Self::ServerInternal),
+            "server-public" => Ok(Self::ServerPublic),
+            "www" => Ok(Self::Www),
+            "mail" => Ok(Self::Mail),
+            "messaging" => Ok(Self::Messaging),
+            "streaming" => Ok(Self::Streaming),
+            "voice" => Ok(Self::Voice),
+            "file" => Ok(Self::File),
+            "ftp" => Ok(Self::Ftp),
+            "p2p" => Ok(Self::P2p),
+            "name" => Ok(Self::Name),
+            "directory" => Ok(Self::Directory),
+            "credential" => Ok(Self::Credential),
+            "print" => Ok(Self::Print),
+            "application" => Ok(Self::Application),
+            "database" => Ok(Self::Database),
+            "infra" => Ok(Self::Infra),
+            "log" => Ok(Self::Log),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "client, server-internal, server-public, www, mail, messaging, streaming, voice, file, ftp, p2p, name, directory, credential, print, application, database, infra, log, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for NodeRoleCategoryType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}NodeRole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRoleType {
+    /// Attribute `lang`.
+    pub lang: Option<String>,
+    /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
+    pub category: NodeRoleCategoryType,
+    /// Text content.
+    pub value: String,
+}
+impl NodeRoleType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(category: NodeRoleCategoryType, value: String) -> Self {
+        Self {
+            lang: None,
+            category,
+            value,
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for NodeRoleType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut lang = None;
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "category" if attr.ns == 0 => {
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-category" if attr.ns == 0 => {
+                    ext_category = Some(attr.value.into_owned());
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let category = match category {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "category")),
+        };
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { lang, category, value })
+    }
+}
+impl rt::ToXml for NodeRoleType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
+        }
+        rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeType {
+    /// 0 or more choice of `NodeName` | `Address`.
+    pub choice: Vec<NodeTypeChoice>,
+    /// Optional `Location`.
+    pub location: Option<MlStringTypeType>,
+    /// Optional `DateTime`.
+    pub date_time: Option<rt::DateTime>,
+    /// 0 or more `NodeRole`.
+    pub node_role: Vec<NodeRoleType>,
+    /// 0 or more `Counter`.
+    pub counter: Vec<CounterType>,
+}
+impl NodeType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new() -> Self {
+        Self {
+            choice: Default::default(),
+            location: Default::default(),
+            date_time: Default::default(),
+            node_role: Default::default(),
+            counter: Default::default(),
+        }
+    }
+}
+impl Default for NodeType {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl<'a> rt::FromXml<'a> for NodeType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
+        let mut cur = r.next_child(el)?;
+        let mut choice = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if NodeTypeChoice::starts(r, &c) => {
+                    choice.push(NodeTypeChoice::read(r, el, c, &mut cur)?);
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        choice.shrink_to_fit();
+        let location = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Location") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let date_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut node_role = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeRole") => {
+                    node_role.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        node_role.shrink_to_fit();
+        let mut counter = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        counter.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            choice,
+            location,
+            date_time,
+            node_role,
+            counter,
+        })
+    }
+}
+impl rt::ToXml for NodeType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        for v in &self.choice {
+            v.write(w)?;
+        }
+        if let Some(v) = &self.location {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Location")?;
+        }
+        if let Some(v) = &self.date_time {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "DateTime",
+                v,
+            )?;
+        }
+        for v in &self.node_role {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "NodeRole")?;
+        }
+        for v in &self.counter {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}Node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeTypeChoice {
+    /// Element `NodeName`.
+    NodeName(Box<MlStringTypeType>),
+    /// Consecutive `Address` elements.
+    Address(Vec<AddressType>),
+}
+impl NodeTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName")
+            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Address")
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName") {
+            let v = Self::NodeName(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Address") {
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
+            *cur = r.next_child(el)?;
+            loop {
+                match cur.take() {
+                    Some(
+                        n,
+                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Address") => {
+                        items.push(rt::FromXml::from_xml(r, &n)?);
+                        *cur = r.next_child(el)?;
+                    }
+                    other => {
+                        *cur = other;
+                        break;
+                    }
+                }
+            }
+            items.shrink_to_fit();
+            return Ok(Self::Address(items));
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+    ) -> ::std::io::Result<()> {
+        match self {
+            Self::NodeName(v) => {
+                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName")?;
+                Ok(())
+            }
+            Self::Address(items) => {
+                for v in items {
+                    rt::ToXml::to_xml(
+                        v,
+                        w,
+                        "urn:ietf:params:xml:ns:iodef-1.0",
+                        "Address",
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}PostalAddress.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress {
@@ -4000,6 +7951,64 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
     }
 }
 impl rt::ToXml for PostalAddress {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.lang {
+            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.meaning {
+            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}PostalAddress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostalAddressType {
+    /// Attribute `lang`.
+    pub lang: Option<String>,
+    /// Attribute `meaning`.
+    pub meaning: Option<String>,
+    /// Text content.
+    pub value: String,
+}
+impl PostalAddressType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(value: String) -> Self {
+        Self {
+            lang: None,
+            meaning: None,
+            value,
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for PostalAddressType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut lang = None;
+        let mut meaning = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "meaning" if attr.ns == 0 => {
+                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { lang, meaning, value })
+    }
+}
+impl rt::ToXml for PostalAddressType {
     fn to_xml<W: ::std::io::Write>(
         &self,
         w: &mut rt::XmlWriter<W>,
@@ -4292,11 +8301,210 @@ impl rt::ToXml for RecordData {
         w.end_element()
     }
 }
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RecordData.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordDataType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Optional `DateTime`.
+    pub date_time: Option<rt::DateTime>,
+    /// 0 or more `Description`.
+    pub description: Vec<MlStringTypeType>,
+    /// Optional `Application`.
+    pub application: Option<SoftwareTypeType>,
+    /// 0 or more `RecordPattern`.
+    pub record_pattern: Vec<RecordPatternType>,
+    /// 1 or more `RecordItem`.
+    pub record_item: Vec<ExtensionTypeType>,
+    /// 0 or more `AdditionalData`.
+    pub additional_data: Vec<ExtensionTypeType>,
+}
+impl RecordDataType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(record_item: Vec<ExtensionTypeType>) -> Self {
+        Self {
+            restriction: None,
+            date_time: Default::default(),
+            description: Default::default(),
+            application: Default::default(),
+            record_pattern: Default::default(),
+            record_item,
+            additional_data: Default::default(),
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for RecordDataType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let date_time = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut description = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                    description.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        description.shrink_to_fit();
+        let application = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let mut record_pattern = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordPattern") => {
+                    record_pattern.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        record_pattern.shrink_to_fit();
+        let mut record_item = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem") => {
+                    record_item.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if record_item.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem"),
+            );
+        }
+        record_item.shrink_to_fit();
+        let mut additional_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        additional_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            restriction,
+            date_time,
+            description,
+            application,
+            record_pattern,
+            record_item,
+            additional_data,
+        })
+    }
+}
+impl rt::ToXml for RecordDataType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.date_time {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "DateTime",
+                v,
+            )?;
+        }
+        for v in &self.description {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+        }
+        if let Some(v) = &self.application {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Application")?;
+        }
+        for v in &self.record_pattern {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "RecordPattern",
+            )?;
+        }
+        for v in &self.record_item {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem")?;
+        }
+        for v in &self.additional_data {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AdditionalData",
+            )?;
+        }
+        w.end_element()
+    }
+}
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RecordPattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: RecordPatternType,
+    pub type_: RecordPatternTypeType,
     /// Attribute `offset`.
     pub offset: Option<i64>,
     /// Attribute `offsetunit` (with `ext-offsetunit` carried by its `Ext` variant).
@@ -4308,7 +8516,7 @@ pub struct RecordPattern {
 }
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(type_: RecordPatternType, value: String) -> Self {
+    pub fn new(type_: RecordPatternTypeType, value: String) -> Self {
         Self {
             type_,
             offset: None,
@@ -4440,9 +8648,157 @@ impl rt::glue::ExtEnum for RecordPatternOffsetunit {
         Self::Ext(value)
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}RecordPatternOffsetunit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecordPatternOffsetunitType {
+    /// `line`
+    Line,
+    /// `byte`
+    Byte,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl RecordPatternOffsetunitType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Line => "line",
+            Self::Byte => "byte",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for RecordPatternOffsetunitType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "line" => Ok(Self::Line),
+            "byte" => Ok(Self::Byte),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => Err(format!("{other:?} is not one of: {}", "line, byte, ext-value")),
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for RecordPatternOffsetunitType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RecordPattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordPatternType {
+    /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
+    pub type_: RecordPatternTypeType2,
+    /// Attribute `offset`.
+    pub offset: Option<i64>,
+    /// Attribute `offsetunit` (with `ext-offsetunit` carried by its `Ext` variant).
+    pub offsetunit: Option<RecordPatternOffsetunitType>,
+    /// Attribute `instance`.
+    pub instance: Option<i64>,
+    /// Text content.
+    pub value: String,
+}
+impl RecordPatternType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(type_: RecordPatternTypeType2, value: String) -> Self {
+        Self {
+            type_,
+            offset: None,
+            offsetunit: None,
+            instance: None,
+            value,
+        }
+    }
+    /// `offsetunit`, or its schema default `line` when absent.
+    pub fn offsetunit(&self) -> RecordPatternOffsetunitType {
+        self.offsetunit.clone().unwrap_or(RecordPatternOffsetunitType::Line)
+    }
+}
+impl<'a> rt::FromXml<'a> for RecordPatternType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut type_ = None;
+        let mut ext_type_: Option<String> = None;
+        let mut offset = None;
+        let mut offsetunit = None;
+        let mut ext_offsetunit: Option<String> = None;
+        let mut instance = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
+                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
+                "offset" if attr.ns == 0 => {
+                    offset = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "offsetunit" if attr.ns == 0 => {
+                    offsetunit = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-offsetunit" if attr.ns == 0 => {
+                    ext_offsetunit = Some(attr.value.into_owned());
+                }
+                "instance" if attr.ns == 0 => {
+                    instance = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = match type_ {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "type")),
+        };
+        let offsetunit = rt::glue::pair_ext(
+            r,
+            el,
+            offsetunit,
+            ext_offsetunit,
+            "offsetunit",
+        )?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
+            type_,
+            offset,
+            offsetunit,
+            instance,
+            value,
+        })
+    }
+}
+impl rt::ToXml for RecordPatternType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        if let Some(v) = &self.offset {
+            w.attribute("", "offset", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.offsetunit {
+            rt::glue::write_ext_attr(w, "offsetunit", "ext-offsetunit", v)?;
+        }
+        if let Some(v) = &self.instance {
+            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}RecordPatternType.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordPatternType {
+pub enum RecordPatternTypeType {
     /// `regex`
     Regex,
     /// `binary`
@@ -4452,7 +8808,7 @@ pub enum RecordPatternType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RecordPatternType {
+impl RecordPatternTypeType {
     /// The value as written in XML.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -4463,7 +8819,7 @@ impl RecordPatternType {
         }
     }
 }
-impl rt::SimpleValue for RecordPatternType {
+impl rt::SimpleValue for RecordPatternTypeType {
     fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             "regex" => Ok(Self::Regex),
@@ -4483,7 +8839,7 @@ impl rt::SimpleValue for RecordPatternType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-impl rt::glue::ExtEnum for RecordPatternType {
+impl rt::glue::ExtEnum for RecordPatternTypeType {
     fn ext(&self) -> Option<&str> {
         match self {
             Self::Ext(s) => Some(s),
@@ -4492,6 +8848,136 @@ impl rt::glue::ExtEnum for RecordPatternType {
     }
     fn from_ext(value: String) -> Self {
         Self::Ext(value)
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}RecordPatternType.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecordPatternTypeType2 {
+    /// `regex`
+    Regex,
+    /// `binary`
+    Binary,
+    /// `xpath`
+    Xpath,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl RecordPatternTypeType2 {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Regex => "regex",
+            Self::Binary => "binary",
+            Self::Xpath => "xpath",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for RecordPatternTypeType2 {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "regex" => Ok(Self::Regex),
+            "binary" => Ok(Self::Binary),
+            "xpath" => Ok(Self::Xpath),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}", "regex, binary, xpath, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for RecordPatternTypeType2 {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// 1 or more `RecordData`.
+    pub record_data: Vec<RecordDataType>,
+}
+impl RecordType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(record_data: Vec<RecordDataType>) -> Self {
+        Self {
+            restriction: None,
+            record_data,
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for RecordType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let mut record_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData") => {
+                    record_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        if record_data.is_empty() {
+            return Err(
+                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData"),
+            );
+        }
+        record_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self { restriction, record_data })
+    }
+}
+impl rt::ToXml for RecordType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for v in &self.record_data {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData")?;
+        }
+        w.end_element()
     }
 }
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Reference.
@@ -4579,6 +9065,116 @@ impl<'a> rt::FromXml<'a> for Reference {
     }
 }
 impl rt::ToXml for Reference {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        {
+            let v = &self.reference_name;
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "ReferenceName",
+            )?;
+        }
+        for v in &self.url {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "URL", v)?;
+        }
+        for v in &self.description {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferenceType {
+    /// Required `ReferenceName`.
+    pub reference_name: MlStringTypeType,
+    /// 0 or more `URL`.
+    pub url: Vec<String>,
+    /// 0 or more `Description`.
+    pub description: Vec<MlStringTypeType>,
+}
+impl ReferenceType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(reference_name: MlStringTypeType) -> Self {
+        Self {
+            reference_name,
+            url: Default::default(),
+            description: Default::default(),
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for ReferenceType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
+        let mut cur = r.next_child(el)?;
+        let reference_name = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReferenceName") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                v
+            }
+            _ => {
+                return Err(
+                    r
+                        .missing_element(
+                            el,
+                            "urn:ietf:params:xml:ns:iodef-1.0",
+                            "ReferenceName",
+                        ),
+                );
+            }
+        };
+        let mut url = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+                    url.push(rt::glue::read_simple(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        url.shrink_to_fit();
+        let mut description = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                    description.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        description.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            reference_name,
+            url,
+            description,
+        })
+    }
+}
+impl rt::ToXml for ReferenceType {
     fn to_xml<W: ::std::io::Write>(
         &self,
         w: &mut rt::XmlWriter<W>,
@@ -4725,6 +9321,129 @@ impl rt::glue::ExtEnum for RegistryHandleRegistry {
     }
     fn from_ext(value: String) -> Self {
         Self::Ext(value)
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}RegistryHandleRegistry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RegistryHandleRegistryType {
+    /// `internic`
+    Internic,
+    /// `apnic`
+    Apnic,
+    /// `arin`
+    Arin,
+    /// `lacnic`
+    Lacnic,
+    /// `ripe`
+    Ripe,
+    /// `afrinic`
+    Afrinic,
+    /// `local`
+    Local,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl RegistryHandleRegistryType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Internic => "internic",
+            Self::Apnic => "apnic",
+            Self::Arin => "arin",
+            Self::Lacnic => "lacnic",
+            Self::Ripe => "ripe",
+            Self::Afrinic => "afrinic",
+            Self::Local => "local",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for RegistryHandleRegistryType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "internic" => Ok(Self::Internic),
+            "apnic" => Ok(Self::Apnic),
+            "arin" => Ok(Self::Arin),
+            "lacnic" => Ok(Self::Lacnic),
+            "ripe" => Ok(Self::Ripe),
+            "afrinic" => Ok(Self::Afrinic),
+            "local" => Ok(Self::Local),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "internic, apnic, arin, lacnic, ripe, afrinic, local, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for RegistryHandleRegistryType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RegistryHandle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistryHandleType {
+    /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
+    pub registry: Option<RegistryHandleRegistryType>,
+    /// Text content.
+    pub value: String,
+}
+impl RegistryHandleType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(value: String) -> Self {
+        Self { registry: None, value }
+    }
+}
+impl<'a> rt::FromXml<'a> for RegistryHandleType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut registry = None;
+        let mut ext_registry: Option<String> = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "registry" if attr.ns == 0 => {
+                    registry = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-registry" if attr.ns == 0 => {
+                    ext_registry = Some(attr.value.into_owned());
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let registry = rt::glue::pair_ext(r, el, registry, ext_registry, "registry")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { registry, value })
+    }
+}
+impl rt::ToXml for RegistryHandleType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.registry {
+            rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
     }
 }
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity.
@@ -4887,6 +9606,166 @@ impl RelatedActivityChoice {
         }
     }
 }
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelatedActivityType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Required choice of `IncidentID` | `URL`.
+    pub choice: RelatedActivityTypeChoice,
+}
+impl RelatedActivityType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(choice: RelatedActivityTypeChoice) -> Self {
+        Self { restriction: None, choice }
+    }
+}
+impl<'a> rt::FromXml<'a> for RelatedActivityType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let choice = match cur.take() {
+            Some(c) if RelatedActivityTypeChoice::starts(r, &c) => {
+                RelatedActivityTypeChoice::read(r, el, c, &mut cur)?
+            }
+            _ => {
+                return Err(
+                    r
+                        .missing_element(
+                            el,
+                            "urn:ietf:params:xml:ns:iodef-1.0",
+                            "IncidentID",
+                        ),
+                );
+            }
+        };
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self { restriction, choice })
+    }
+}
+impl rt::ToXml for RelatedActivityType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        {
+            let v = &self.choice;
+            v.write(w)?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RelatedActivityTypeChoice {
+    /// Consecutive `IncidentID` elements.
+    IncidentId(Vec<IncidentIdTypeType>),
+    /// Consecutive `URL` elements.
+    Url(Vec<String>),
+}
+impl RelatedActivityTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")
+            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "URL")
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") {
+            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
+            *cur = r.next_child(el)?;
+            loop {
+                match cur.take() {
+                    Some(
+                        n,
+                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+                        items.push(rt::FromXml::from_xml(r, &n)?);
+                        *cur = r.next_child(el)?;
+                    }
+                    other => {
+                        *cur = other;
+                        break;
+                    }
+                }
+            }
+            items.shrink_to_fit();
+            return Ok(Self::IncidentId(items));
+        }
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") {
+            let mut items = vec![rt::glue::read_simple(r, & c) ?];
+            *cur = r.next_child(el)?;
+            loop {
+                match cur.take() {
+                    Some(n) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+                        items.push(rt::glue::read_simple(r, &n)?);
+                        *cur = r.next_child(el)?;
+                    }
+                    other => {
+                        *cur = other;
+                        break;
+                    }
+                }
+            }
+            items.shrink_to_fit();
+            return Ok(Self::Url(items));
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+    ) -> ::std::io::Result<()> {
+        match self {
+            Self::IncidentId(items) => {
+                for v in items {
+                    rt::ToXml::to_xml(
+                        v,
+                        w,
+                        "urn:ietf:params:xml:ns:iodef-1.0",
+                        "IncidentID",
+                    )?;
+                }
+                Ok(())
+            }
+            Self::Url(items) => {
+                for v in items {
+                    rt::glue::write_simple(
+                        w,
+                        "urn:ietf:params:xml:ns:iodef-1.0",
+                        "URL",
+                        v,
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}restriction-type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RestrictionType {
@@ -4911,6 +9790,50 @@ impl RestrictionType {
     }
 }
 impl rt::SimpleValue for RestrictionType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "default" => Ok(Self::Default),
+            "public" => Ok(Self::Public),
+            "need-to-know" => Ok(Self::NeedToKnow),
+            "private" => Ok(Self::Private),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "default, public, need-to-know, private"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}restriction-type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RestrictionTypeType {
+    /// `default`
+    Default,
+    /// `public`
+    Public,
+    /// `need-to-know`
+    NeedToKnow,
+    /// `private`
+    Private,
+}
+impl RestrictionTypeType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Default => "default",
+            Self::Public => "public",
+            Self::NeedToKnow => "need-to-know",
+            Self::Private => "private",
+        }
+    }
+}
+impl rt::SimpleValue for RestrictionTypeType {
     fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             "default" => Ok(Self::Default),
@@ -5148,6 +10071,223 @@ impl ServiceChoice {
         }
     }
 }
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceType {
+    /// Attribute `ip_protocol`.
+    pub ip_protocol: i64,
+    /// Optional choice of `Port` | `Portlist`.
+    pub choice: Option<ServiceTypeChoice>,
+    /// Optional `ProtoType`.
+    pub proto_type: Option<i64>,
+    /// Optional `ProtoCode`.
+    pub proto_code: Option<i64>,
+    /// Optional `ProtoField`.
+    pub proto_field: Option<i64>,
+    /// Optional `Application`.
+    pub application: Option<SoftwareTypeType>,
+}
+impl ServiceType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(ip_protocol: i64) -> Self {
+        Self {
+            ip_protocol,
+            choice: Default::default(),
+            proto_type: Default::default(),
+            proto_code: Default::default(),
+            proto_field: Default::default(),
+            application: Default::default(),
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for ServiceType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut ip_protocol = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "ip_protocol" if attr.ns == 0 => {
+                    ip_protocol = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let ip_protocol = match ip_protocol {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "ip_protocol")),
+        };
+        let mut cur = r.next_child(el)?;
+        let choice = match cur.take() {
+            Some(c) if ServiceTypeChoice::starts(r, &c) => {
+                let v = ServiceTypeChoice::read(r, el, c, &mut cur)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let proto_type = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoType") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let proto_code = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoCode") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let proto_field = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoField") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        let application = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Application") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            ip_protocol,
+            choice,
+            proto_type,
+            proto_code,
+            proto_field,
+            application,
+        })
+    }
+}
+impl rt::ToXml for ServiceType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        w.attribute("", "ip_protocol", &rt::SimpleValue::to_xml(&self.ip_protocol))?;
+        if let Some(v) = &self.choice {
+            v.write(w)?;
+        }
+        if let Some(v) = &self.proto_type {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "ProtoType",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.proto_code {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "ProtoCode",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.proto_field {
+            rt::glue::write_simple(
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "ProtoField",
+                v,
+            )?;
+        }
+        if let Some(v) = &self.application {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Application")?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}Service.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServiceTypeChoice {
+    /// Element `Port`.
+    Port(i64),
+    /// Element `Portlist`.
+    Portlist(String),
+}
+impl ServiceTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Port")
+            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Portlist")
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Port") {
+            let v = Self::Port(rt::glue::read_simple(r, &c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Portlist") {
+            let v = Self::Portlist(rt::glue::read_simple(r, &c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+    ) -> ::std::io::Result<()> {
+        match self {
+            Self::Port(v) => {
+                rt::glue::write_simple(
+                    w,
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Port",
+                    v,
+                )?;
+                Ok(())
+            }
+            Self::Portlist(v) => {
+                rt::glue::write_simple(
+                    w,
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Portlist",
+                    v,
+                )?;
+                Ok(())
+            }
+        }
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}severity-type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SeverityType {
@@ -5169,6 +10309,39 @@ impl SeverityType {
     }
 }
 impl rt::SimpleValue for SeverityType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            other => Err(format!("{other:?} is not one of: {}", "low, medium, high")),
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}severity-type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SeverityTypeType {
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+}
+impl SeverityTypeType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+impl rt::SimpleValue for SeverityTypeType {
     fn parse_xml(text: &str) -> Result<Self, String> {
         match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             "low" => Ok(Self::Low),
@@ -5289,6 +10462,148 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
     }
 }
 impl rt::ToXml for SoftwareType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.swid {
+            w.attribute("", "swid", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.configid {
+            w.attribute("", "configid", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.vendor {
+            w.attribute("", "vendor", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.family {
+            w.attribute("", "family", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.name {
+            w.attribute("", "name", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.version {
+            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.patch {
+            w.attribute("", "patch", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.url {
+            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "URL", v)?;
+        }
+        w.end_element()
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}SoftwareType.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SoftwareTypeType {
+    /// Attribute `swid`.
+    pub swid: Option<String>,
+    /// Attribute `configid`.
+    pub configid: Option<String>,
+    /// Attribute `vendor`.
+    pub vendor: Option<String>,
+    /// Attribute `family`.
+    pub family: Option<String>,
+    /// Attribute `name`.
+    pub name: Option<String>,
+    /// Attribute `version`.
+    pub version: Option<String>,
+    /// Attribute `patch`.
+    pub patch: Option<String>,
+    /// Optional `URL`.
+    pub url: Option<String>,
+}
+impl SoftwareTypeType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new() -> Self {
+        Self {
+            swid: None,
+            configid: None,
+            vendor: None,
+            family: None,
+            name: None,
+            version: None,
+            patch: None,
+            url: Default::default(),
+        }
+    }
+    /// `swid`, or its schema default `0` when absent.
+    pub fn swid(&self) -> &str {
+        self.swid.as_deref().unwrap_or("0")
+    }
+    /// `configid`, or its schema default `0` when absent.
+    pub fn configid(&self) -> &str {
+        self.configid.as_deref().unwrap_or("0")
+    }
+}
+impl Default for SoftwareTypeType {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl<'a> rt::FromXml<'a> for SoftwareTypeType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut swid = None;
+        let mut configid = None;
+        let mut vendor = None;
+        let mut family = None;
+        let mut name = None;
+        let mut version = None;
+        let mut patch = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "swid" if attr.ns == 0 => swid = Some(rt::glue::parse_attr(r, &attr)?),
+                "configid" if attr.ns == 0 => {
+                    configid = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "vendor" if attr.ns == 0 => {
+                    vendor = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "family" if attr.ns == 0 => {
+                    family = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
+                "version" if attr.ns == 0 => {
+                    version = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "patch" if attr.ns == 0 => patch = Some(rt::glue::parse_attr(r, &attr)?),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let mut cur = r.next_child(el)?;
+        let url = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+                let v = rt::glue::read_simple(r, &c)?;
+                cur = r.next_child(el)?;
+                Some(v)
+            }
+            other => {
+                cur = other;
+                None
+            }
+        };
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            swid,
+            configid,
+            vendor,
+            family,
+            name,
+            version,
+            patch,
+            url,
+        })
+    }
+}
+impl rt::ToXml for SoftwareTypeType {
     fn to_xml<W: ::std::io::Write>(
         &self,
         w: &mut rt::XmlWriter<W>,
@@ -5620,6 +10935,69 @@ impl rt::glue::ExtEnum for SystemCategory {
         Self::Ext(value)
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}SystemCategory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SystemCategoryType {
+    /// `source`
+    Source,
+    /// `target`
+    Target,
+    /// `intermediate`
+    Intermediate,
+    /// `sensor`
+    Sensor,
+    /// `infrastructure`
+    Infrastructure,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl SystemCategoryType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Source => "source",
+            Self::Target => "target",
+            Self::Intermediate => "intermediate",
+            Self::Sensor => "sensor",
+            Self::Infrastructure => "infrastructure",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for SystemCategoryType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "source" => Ok(Self::Source),
+            "target" => Ok(Self::Target),
+            "intermediate" => Ok(Self::Intermediate),
+            "sensor" => Ok(Self::Sensor),
+            "infrastructure" => Ok(Self::Infrastructure),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "source, target, intermediate, sensor, infrastructure, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for SystemCategoryType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
 /// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}SystemSpoofed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemSpoofed {
@@ -5651,6 +11029,273 @@ impl rt::SimpleValue for SystemSpoofed {
     }
     fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}SystemSpoofed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SystemSpoofedType {
+    /// `unknown`
+    Unknown,
+    /// `yes`
+    Yes,
+    /// `no`
+    No,
+}
+impl SystemSpoofedType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Yes => "yes",
+            Self::No => "no",
+        }
+    }
+}
+impl rt::SimpleValue for SystemSpoofedType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "unknown" => Ok(Self::Unknown),
+            "yes" => Ok(Self::Yes),
+            "no" => Ok(Self::No),
+            other => Err(format!("{other:?} is not one of: {}", "unknown, yes, no")),
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}System.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SystemType {
+    /// Attribute `restriction`.
+    pub restriction: Option<RestrictionTypeType>,
+    /// Attribute `interface`.
+    pub interface: Option<String>,
+    /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
+    pub category: Option<SystemCategoryType>,
+    /// Attribute `spoofed`.
+    pub spoofed: Option<SystemSpoofedType>,
+    /// Required `Node`.
+    pub node: NodeType,
+    /// 0 or more `Service`.
+    pub service: Vec<ServiceType>,
+    /// 0 or more `OperatingSystem`.
+    pub operating_system: Vec<SoftwareTypeType>,
+    /// 0 or more `Counter`.
+    pub counter: Vec<CounterType>,
+    /// 0 or more `Description`.
+    pub description: Vec<MlStringTypeType>,
+    /// 0 or more `AdditionalData`.
+    pub additional_data: Vec<ExtensionTypeType>,
+}
+impl SystemType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(node: NodeType) -> Self {
+        Self {
+            restriction: None,
+            interface: None,
+            category: None,
+            spoofed: None,
+            node,
+            service: Default::default(),
+            operating_system: Default::default(),
+            counter: Default::default(),
+            description: Default::default(),
+            additional_data: Default::default(),
+        }
+    }
+    /// `spoofed`, or its schema default `unknown` when absent.
+    pub fn spoofed(&self) -> SystemSpoofedType {
+        self.spoofed.clone().unwrap_or(SystemSpoofedType::Unknown)
+    }
+}
+impl<'a> rt::FromXml<'a> for SystemType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut restriction = None;
+        let mut interface = None;
+        let mut category = None;
+        let mut ext_category: Option<String> = None;
+        let mut spoofed = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "restriction" if attr.ns == 0 => {
+                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "interface" if attr.ns == 0 => {
+                    interface = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "category" if attr.ns == 0 => {
+                    category = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-category" if attr.ns == 0 => {
+                    ext_category = Some(attr.value.into_owned());
+                }
+                "spoofed" if attr.ns == 0 => {
+                    spoofed = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let mut cur = r.next_child(el)?;
+        let node = match cur.take() {
+            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
+                let v = rt::FromXml::from_xml(r, &c)?;
+                cur = r.next_child(el)?;
+                v
+            }
+            _ => {
+                return Err(
+                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Node"),
+                );
+            }
+        };
+        let mut service = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Service") => {
+                    service.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        service.shrink_to_fit();
+        let mut operating_system = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "OperatingSystem") => {
+                    operating_system.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        operating_system.shrink_to_fit();
+        let mut counter = Vec::new();
+        loop {
+            match cur.take() {
+                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                    counter.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        counter.shrink_to_fit();
+        let mut description = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                    description.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        description.shrink_to_fit();
+        let mut additional_data = Vec::new();
+        loop {
+            match cur.take() {
+                Some(
+                    c,
+                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
+                    cur = r.next_child(el)?;
+                }
+                other => {
+                    cur = other;
+                    break;
+                }
+            }
+        }
+        additional_data.shrink_to_fit();
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self {
+            restriction,
+            interface,
+            category,
+            spoofed,
+            node,
+            service,
+            operating_system,
+            counter,
+            description,
+            additional_data,
+        })
+    }
+}
+impl rt::ToXml for SystemType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.restriction {
+            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.interface {
+            w.attribute("", "interface", &rt::SimpleValue::to_xml(v))?;
+        }
+        if let Some(v) = &self.category {
+            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
+        }
+        if let Some(v) = &self.spoofed {
+            w.attribute("", "spoofed", &rt::SimpleValue::to_xml(v))?;
+        }
+        {
+            let v = &self.node;
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
+        }
+        for v in &self.service {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Service")?;
+        }
+        for v in &self.operating_system {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "OperatingSystem",
+            )?;
+        }
+        for v in &self.counter {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
+        }
+        for v in &self.description {
+            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+        }
+        for v in &self.additional_data {
+            rt::ToXml::to_xml(
+                v,
+                w,
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "AdditionalData",
+            )?;
+        }
+        w.end_element()
     }
 }
 /// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}TimeImpact.
@@ -5795,7 +11440,154 @@ impl rt::glue::ExtEnum for TimeImpactMetric {
         Self::Ext(value)
     }
 }
+/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}TimeImpactMetric.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TimeImpactMetricType {
+    /// `labor`
+    Labor,
+    /// `elapsed`
+    Elapsed,
+    /// `downtime`
+    Downtime,
+    /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
+    Ext(String),
+}
+impl TimeImpactMetricType {
+    /// The value as written in XML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Labor => "labor",
+            Self::Elapsed => "elapsed",
+            Self::Downtime => "downtime",
+            Self::Ext(_) => "ext-value",
+        }
+    }
+}
+impl rt::SimpleValue for TimeImpactMetricType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            "labor" => Ok(Self::Labor),
+            "elapsed" => Ok(Self::Elapsed),
+            "downtime" => Ok(Self::Downtime),
+            "ext-value" => Ok(Self::Ext(String::new())),
+            other => {
+                Err(
+                    format!(
+                        "{other:?} is not one of: {}",
+                        "labor, elapsed, downtime, ext-value"
+                    ),
+                )
+            }
+        }
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl rt::glue::ExtEnum for TimeImpactMetricType {
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Self::Ext(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn from_ext(value: String) -> Self {
+        Self::Ext(value)
+    }
+}
+/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}TimeImpact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeImpactType {
+    /// Attribute `severity`.
+    pub severity: Option<SeverityTypeType>,
+    /// Attribute `metric` (with `ext-metric` carried by its `Ext` variant).
+    pub metric: TimeImpactMetricType,
+    /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
+    pub duration: Option<DurationTypeType>,
+    /// Text content.
+    pub value: f32,
+}
+impl TimeImpactType {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(metric: TimeImpactMetricType, value: f32) -> Self {
+        Self {
+            severity: None,
+            metric,
+            duration: None,
+            value,
+        }
+    }
+}
+impl<'a> rt::FromXml<'a> for TimeImpactType {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        let mut severity = None;
+        let mut metric = None;
+        let mut ext_metric: Option<String> = None;
+        let mut duration = None;
+        let mut ext_duration: Option<String> = None;
+        for attr in r.attributes(el)? {
+            match attr.local {
+                "severity" if attr.ns == 0 => {
+                    severity = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "metric" if attr.ns == 0 => {
+                    metric = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-metric" if attr.ns == 0 => {
+                    ext_metric = Some(attr.value.into_owned());
+                }
+                "duration" if attr.ns == 0 => {
+                    duration = Some(rt::glue::parse_attr(r, &attr)?);
+                }
+                "ext-duration" if attr.ns == 0 => {
+                    ext_duration = Some(attr.value.into_owned());
+                }
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let metric = rt::glue::pair_ext(r, el, metric, ext_metric, "metric")?;
+        let metric = match metric {
+            Some(v) => v,
+            None => return Err(r.missing_attribute(el, "metric")),
+        };
+        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self {
+            severity,
+            metric,
+            duration,
+            value,
+        })
+    }
+}
+impl rt::ToXml for TimeImpactType {
+    fn to_xml<W: ::std::io::Write>(
+        &self,
+        w: &mut rt::XmlWriter<W>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        if let Some(v) = &self.severity {
+            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
+        }
+        rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
+        if let Some(v) = &self.duration {
+            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        }
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
+        w.end_element()
+    }
+}
 impl rt::RootElement for Address {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Address";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for AddressType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Address";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5805,7 +11597,17 @@ impl rt::RootElement for AlternativeId {
     const NAME: &'static str = "AlternativeID";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for AlternativeIdType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "AlternativeID";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for Assessment {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Assessment";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for AssessmentType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Assessment";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5815,7 +11617,17 @@ impl rt::RootElement for Confidence {
     const NAME: &'static str = "Confidence";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for ConfidenceType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Confidence";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for Contact {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Contact";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for ContactType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Contact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5825,7 +11637,17 @@ impl rt::RootElement for Counter {
     const NAME: &'static str = "Counter";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for CounterType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Counter";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for EventData {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "EventData";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for EventDataType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "EventData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5835,7 +11657,17 @@ impl rt::RootElement for Expectation {
     const NAME: &'static str = "Expectation";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for ExpectationType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Expectation";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for Flow {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Flow";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for FlowType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Flow";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5845,7 +11677,17 @@ impl rt::RootElement for History {
     const NAME: &'static str = "History";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for HistoryType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "History";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for HistoryItem {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "HistoryItem";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for HistoryItemType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "HistoryItem";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5855,7 +11697,17 @@ impl rt::RootElement for IodefDocument {
     const NAME: &'static str = "IODEF-Document";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for IodefDocumentType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "IODEF-Document";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for Impact {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Impact";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for ImpactType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Impact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5865,7 +11717,17 @@ impl rt::RootElement for Incident {
     const NAME: &'static str = "Incident";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for IncidentType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Incident";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for IncidentIdType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "IncidentID";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for IncidentIdTypeType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IncidentID";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5875,7 +11737,17 @@ impl rt::RootElement for Method {
     const NAME: &'static str = "Method";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for MethodType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Method";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for MonetaryImpact {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "MonetaryImpact";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for MonetaryImpactType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "MonetaryImpact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5885,7 +11757,17 @@ impl rt::RootElement for Node {
     const NAME: &'static str = "Node";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for NodeType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Node";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for NodeRole {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "NodeRole";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for NodeRoleType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "NodeRole";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5895,7 +11777,17 @@ impl rt::RootElement for PostalAddress {
     const NAME: &'static str = "PostalAddress";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for PostalAddressType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "PostalAddress";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for Record {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Record";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for RecordType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Record";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5905,7 +11797,17 @@ impl rt::RootElement for RecordData {
     const NAME: &'static str = "RecordData";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for RecordDataType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "RecordData";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for RecordPattern {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "RecordPattern";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for RecordPatternType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RecordPattern";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5915,7 +11817,17 @@ impl rt::RootElement for Reference {
     const NAME: &'static str = "Reference";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for ReferenceType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Reference";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for RegistryHandle {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "RegistryHandle";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for RegistryHandleType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "RegistryHandle";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5925,7 +11837,17 @@ impl rt::RootElement for RelatedActivity {
     const NAME: &'static str = "RelatedActivity";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for RelatedActivityType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "RelatedActivity";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for Service {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "Service";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for ServiceType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Service";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
@@ -5935,7 +11857,17 @@ impl rt::RootElement for System {
     const NAME: &'static str = "System";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
 }
+impl rt::RootElement for SystemType {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "System";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
 impl rt::RootElement for TimeImpact {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const NAME: &'static str = "TimeImpact";
+    const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
+}
+impl rt::RootElement for TimeImpactType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "TimeImpact";
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;

@@ -129,7 +129,7 @@ pub enum AttackPatternChoice {
     /// Consecutive `RawData` elements.
     RawData(Vec<Xmldata>),
     /// Consecutive `Reference` elements.
-    Reference(Vec<super::iodef1::Reference>),
+    Reference(Vec<super::iodef1::ReferenceType>),
 }
 impl AttackPatternChoice {
     #[doc(hidden)]
@@ -315,7 +315,7 @@ pub enum BasicStructureChoice {
     /// Consecutive `RawData` elements.
     RawData(Vec<Xmldata>),
     /// Consecutive `Reference` elements.
-    Reference(Vec<super::iodef1::Reference>),
+    Reference(Vec<super::iodef1::ReferenceType>),
 }
 impl BasicStructureChoice {
     #[doc(hidden)]
@@ -547,7 +547,7 @@ pub enum VulnerabilityChoice {
     /// Consecutive `RawData` elements.
     RawData(Vec<Xmldata>),
     /// Consecutive `Reference` elements.
-    Reference(Vec<super::iodef1::Reference>),
+    Reference(Vec<super::iodef1::ReferenceType>),
 }
 impl VulnerabilityChoice {
     #[doc(hidden)]
@@ -779,7 +779,7 @@ pub enum WeaknessChoice {
     /// Consecutive `RawData` elements.
     RawData(Vec<Xmldata>),
     /// Consecutive `Reference` elements.
-    Reference(Vec<super::iodef1::Reference>),
+    Reference(Vec<super::iodef1::ReferenceType>),
 }
 impl WeaknessChoice {
     #[doc(hidden)]
@@ -871,19 +871,19 @@ impl WeaknessChoice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Xmldata {
     /// Attribute `dtype`.
-    pub dtype: super::iodef1::DtypeType,
+    pub dtype: super::iodef1::DtypeTypeType,
     /// Attribute `meaning`.
     pub meaning: Option<String>,
     /// Attribute `formatid`.
     pub formatid: Option<String>,
     /// Attribute `restriction`.
-    pub restriction: Option<super::iodef1::RestrictionType>,
+    pub restriction: Option<super::iodef1::RestrictionTypeType>,
     /// 0 or more elements of other schemas (lossless).
     pub any: Vec<rt::AnyElement>,
 }
 impl Xmldata {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(dtype: super::iodef1::DtypeType) -> Self {
+    pub fn new(dtype: super::iodef1::DtypeTypeType) -> Self {
         Self {
             dtype,
             meaning: None,
