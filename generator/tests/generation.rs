@@ -169,6 +169,7 @@ fn fixture_shapes_are_modelled() {
 fn missing_schema_names_the_file_and_pin() {
     let empty = common::temp_dir("empty-schema-dir");
     let err = Builder::from_catalog(common::catalog())
+        .roots(["urn:ietf:params:xml:ns:iodef-2.0"])
         .schema_dir(&empty)
         .generate()
         .unwrap_err();
@@ -192,6 +193,7 @@ fn changed_schema_is_refused_with_both_pins() {
     text.push_str("\n<!-- edited -->\n");
     std::fs::write(dir.join("iodef-2.0.xsd"), text).unwrap();
     let err = Builder::from_catalog(common::catalog())
+        .roots(["urn:ietf:params:xml:ns:iodef-2.0"])
         .schema_dir(&dir)
         .generate()
         .unwrap_err();
