@@ -1,6 +1,6 @@
 //! Test support for iodef-rs: an XML infoset comparator, the shared corpus
 //! manifest, a driver for the independent XSD validators, and thin wrappers
-//! around the IODEF 2.0 runtime API used by the corpus round-trip tests.
+//! around the runtime API used by the corpus round-trip tests.
 
 #![forbid(unsafe_code)]
 
@@ -8,8 +8,8 @@ pub mod corpus;
 pub mod infoset;
 pub mod validator;
 
-/// Parse/write through the IODEF 2.0 runtime, with errors flattened to plain
-/// data so that callers need no `cfg`.
+/// Parse/write through the runtime, with errors flattened to plain data and
+/// panics caught.
 pub mod codec {
     /// A parse failure (or a panic, which the design forbids: `panicked` is set).
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,30 +54,60 @@ pub mod codec {
         }
     }
 
+    impl From<&iodef::Error> for Failure {
+        fn from(e: &iodef::Error) -> Self {
+            Failure {
+                display: e.to_string(),
+                message: e.message.clone(),
+                path: e.path.clone(),
+                line: e.line,
+                column: e.column,
+                panicked: false,
+            }
+        }
+    }
+
+    /// A document read with `Document<iodef::bindings::Root>` and written back.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Written {
+        /// The output XML.
+        pub xml: String,
+        /// Namespace URI of the root element that was read.
+        pub namespace: &'static str,
+        /// Local name of the root element that was read.
+        pub local_name: &'static str,
+    }
+
+    fn catching<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|p| Err(panic_failure(p)))
+    }
+
+    /// Parses `input` as a document whose root is any global element of the
+    /// generated namespaces (`Document<iodef::bindings::Root>`: IODEF 2.0 and
+    /// 1.0, RID, phishing, thraud, XEP-0268, ...) and writes it back to XML.
+    /// Panics in the runtime are caught and reported as a [`Failure`] with
+    /// `panicked` set.
+    pub fn roundtrip(input: &[u8]) -> Result<Written, Failure> {
+        catching(|| {
+            let doc = iodef::Document::<iodef::bindings::Root>::from_slice(input)
+                .map_err(|e| Failure::from(&e))?;
+            Ok(Written {
+                xml: doc.to_xml_string(),
+                namespace: doc.root.namespace(),
+                local_name: doc.root.local_name(),
+            })
+        })
+    }
+
     /// Parses `input` as an IODEF 2.0 document and writes it back to XML
     /// (`Document<IodefDocument>::from_slice` then `to_xml_string`). Panics in
     /// the runtime are caught and reported as a [`Failure`] with `panicked` set.
     pub fn iodef2_roundtrip(input: &[u8]) -> Result<String, Failure> {
-        std::panic::catch_unwind(|| imp::roundtrip(input)).unwrap_or_else(|p| Err(panic_failure(p)))
-    }
-
-    mod imp {
-        use super::Failure;
-
-        type Iodef2 = iodef::Document<iodef::bindings::iodef2::IodefDocument>;
-
-        pub(super) fn roundtrip(input: &[u8]) -> Result<String, Failure> {
-            match Iodef2::from_slice(input) {
-                Ok(doc) => Ok(doc.to_xml_string()),
-                Err(e) => Err(Failure {
-                    display: e.to_string(),
-                    message: e.message.clone(),
-                    path: e.path.clone(),
-                    line: e.line,
-                    column: e.column,
-                    panicked: false,
-                }),
-            }
-        }
+        catching(|| {
+            iodef::Document::<iodef::bindings::iodef2::IodefDocument>::from_slice(input)
+                .map(|doc| doc.to_xml_string())
+                .map_err(|e| Failure::from(&e))
+        })
     }
 }

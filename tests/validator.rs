@@ -1,6 +1,7 @@
 //! Driver for the independent XSD validators (`tests/tools/xsd_validate.py`):
 //! Python `xmlschema` (default) or `xmllint`, both against the local, offline
-//! `<shared>/schemas/local/all-iodef.xsd`.
+//! `<shared>/schemas/local/all-iodef.xsd` ([`validate`]), or `xmlschema` against
+//! another schema such as an extension XSD ([`validate_against`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -112,14 +113,50 @@ pub fn parse_output(stdout: &str) -> Result<BTreeMap<PathBuf, Verdict>, String> 
     Ok(out)
 }
 
-/// Validates a batch of files in one run of the script. The map is keyed by the
-/// paths exactly as given; every given file has an entry on success.
+/// Validates a batch of files in one run of the script, against
+/// `<shared>/schemas/local/all-iodef.xsd`. The map is keyed by the paths
+/// exactly as given; every given file has an entry on success.
 pub fn validate(files: &[PathBuf], engine: Engine) -> Result<BTreeMap<PathBuf, Verdict>, String> {
+    run(files, &schema(), &[], engine)
+}
+
+/// Validates a batch of files with Python `xmlschema` against `schema` (e.g. an
+/// extension XSD), loading each namespace of `locations` from the given local
+/// file wherever the schemas import it (`--location NS=XSD`), e.g.
+/// `("urn:ietf:params:xml:ns:iodef-2.0", local_schema("iodef-2.0.xsd"))`.
+pub fn validate_against(
+    files: &[PathBuf],
+    schema: &Path,
+    locations: &[(&str, PathBuf)],
+) -> Result<BTreeMap<PathBuf, Verdict>, String> {
+    run(files, schema, locations, Engine::XmlSchema)
+}
+
+/// `<shared>/schemas/local/NAME`: the compilable copies whose imports resolve
+/// to sibling files.
+pub fn local_schema(name: &str) -> PathBuf {
+    crate::corpus::shared_dir()
+        .join("schemas")
+        .join("local")
+        .join(name)
+}
+
+fn run(
+    files: &[PathBuf],
+    schema: &Path,
+    locations: &[(&str, PathBuf)],
+    engine: Engine,
+) -> Result<BTreeMap<PathBuf, Verdict>, String> {
     if files.is_empty() {
         return Ok(BTreeMap::new());
     }
     let mut cmd = Command::new(python());
-    cmd.arg(script()).arg("--schema").arg(schema());
+    cmd.arg(script()).arg("--schema").arg(schema);
+    for (namespace, file) in locations {
+        let mut pair = std::ffi::OsString::from(format!("{namespace}="));
+        pair.push(file);
+        cmd.arg("--location").arg(pair);
+    }
     if engine == Engine::Xmllint {
         cmd.arg("--xmllint");
     }

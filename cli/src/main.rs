@@ -4,6 +4,10 @@
 //! iodef convert --to xml FILE     # FILE may be `-` for standard input
 //! ```
 //!
+//! The input may have any root element of the generated namespaces: an IODEF 2.0
+//! or 1.0 `IODEF-Document`, a RID 1.0/2.0 message, a phishing or thraud report,
+//! an XEP-0268 payload, ... (`iodef::Document<iodef::bindings::Root>`).
+//!
 //! Exit status: 0 on success; 1 when the input cannot be read as IODEF (the
 //! message is `iodef: FILE:LINE:COL: PATH: message`); 2 for usage errors and
 //! I/O errors.
@@ -32,7 +36,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Parse an IODEF 2.0 document, validating it, and write it in another format.
+    /// Parse a document (IODEF 2.0 or 1.0, RID, phishing, XEP-0268, ... any root element of
+    /// the IODEF schemas), validating it, and write it in another format.
     Convert {
         /// Output format.
         #[arg(long, value_enum, value_name = "FORMAT")]
@@ -45,7 +50,7 @@ enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// IODEF 2.0 XML (RFC 7970).
+    /// XML, with the same root element and namespace as the input.
     Xml,
 }
 
@@ -122,10 +127,10 @@ fn read_input(file: &str) -> Result<(String, Vec<u8>), String> {
     }
 }
 
-/// Parses `input` as an IODEF 2.0 document and writes it as XML.
+/// Parses `input` as a document whose root is any global element of the generated namespaces
+/// and writes it as XML.
 fn to_xml(input: &[u8], out: &mut impl Write) -> Result<(), Failure> {
-    use iodef::bindings::iodef2::IodefDocument;
-    let doc = iodef::Document::<IodefDocument>::from_slice(input)
+    let doc = iodef::Document::<iodef::bindings::Root>::from_slice(input)
         .map_err(|e| Failure::Invalid(e.to_string()))?;
     doc.write_to(out).map_err(Failure::Io)
 }

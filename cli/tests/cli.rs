@@ -1,8 +1,8 @@
 //! Runs the real `iodef` binary: exit codes, messages, and a round trip of every
-//! schema-valid IODEF 2.0 corpus document through `iodef convert --to xml`.
-//!
-//! Tests that need a working parser are gated behind the `bindings` feature
-//! (off until the generated bindings land).
+//! corpus document (every IODEF version and root element) through
+//! `iodef convert --to xml`: schema-valid ones are written back as the same
+//! infoset, byte for byte what the library writes; schema-invalid ones exit 1
+//! with `FILE:LINE:COL: PATH: message`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -112,7 +112,7 @@ fn directory_is_an_io_error() {
 
 mod with_bindings {
     use super::*;
-    use iodef_tests::{corpus, infoset};
+    use iodef_tests::{codec, corpus, infoset};
 
     const VALID: &str = "rfc7970/rfc7970-7.1-minimal.xml";
     const INVALID: &str = "rfc7970/rfc7970-7.2-campaign-indicators.xml";
@@ -134,28 +134,39 @@ mod with_bindings {
         infoset::compare_xml(&input, &out.stdout).unwrap();
     }
 
-    /// `iodef: FILE:LINE:COL: PATH: message`
+    /// `iodef: FILE:LINE:COL: PATH: message` with PATH under `/IODEF-Document`.
     fn assert_error_message(err: &str, name: &str) {
+        if let Err(e) = check_error_message(err, name, "IODEF-Document") {
+            panic!("{e}");
+        }
+    }
+
+    /// `iodef: FILE:LINE:COL: PATH: message` with PATH starting at `/ROOT`.
+    fn check_error_message(err: &str, name: &str, root: &str) -> Result<(), String> {
         let rest = err
             .strip_prefix("iodef: ")
             .and_then(|r| r.strip_prefix(name))
             .and_then(|r| r.strip_prefix(':'))
-            .unwrap_or_else(|| panic!("stderr does not start with `iodef: {name}:`: {err}"));
+            .ok_or_else(|| format!("stderr does not start with `iodef: {name}:`: {err}"))?;
         let mut parts = rest.splitn(4, ':');
         let line = parts.next().unwrap_or_default();
         let col = parts.next().unwrap_or_default();
         let path = parts.next().unwrap_or_default().trim();
         let message = parts.next().unwrap_or_default().trim();
-        assert!(
-            line.parse::<u64>().is_ok_and(|n| n > 0),
-            "no line number: {err}"
-        );
-        assert!(col.parse::<u64>().is_ok(), "no column number: {err}");
-        assert!(
-            path.starts_with("/IODEF-Document"),
-            "no element path: {err}"
-        );
-        assert!(!message.is_empty(), "no message: {err}");
+        if !line.parse::<u64>().is_ok_and(|n| n > 0) {
+            return Err(format!("no line number: {err}"));
+        }
+        if !col.parse::<u64>().is_ok_and(|n| n > 0) {
+            return Err(format!("no column number: {err}"));
+        }
+        let root_path = format!("/{root}");
+        if !(path == root_path || path.starts_with(&format!("{root_path}/"))) {
+            return Err(format!("no element path under {root_path}: {err}"));
+        }
+        if message.is_empty() {
+            return Err(format!("no message: {err}"));
+        }
+        Ok(())
     }
 
     #[test]
@@ -194,10 +205,19 @@ mod with_bindings {
         }
     }
 
+    /// The root element's local name, as the infoset parser sees it.
+    fn root_name(input: &[u8]) -> String {
+        infoset::parse(input).map_or_else(|_| "?".into(), |root| root.name)
+    }
+
+    /// Every xmlschema-valid document, every version and root: exit 0, nothing on stderr, the
+    /// same infoset as the input, and exactly the bytes the library writes.
     #[test]
-    fn every_valid_iodef2_corpus_document_round_trips() {
+    fn every_valid_corpus_document_round_trips() {
         let mut failures = Vec::new();
-        let valid = corpus::iodef2_valid();
+        let mut per_group: std::collections::BTreeMap<(String, String), usize> =
+            Default::default();
+        let valid = corpus::valid();
         assert!(!valid.is_empty());
         for entry in &valid {
             let out = run(&["convert", "--to", "xml", entry.file.to_str().unwrap()]);
@@ -210,10 +230,25 @@ mod with_bindings {
                 ));
                 continue;
             }
+            if !out.stderr.is_empty() {
+                failures.push(format!("{}: stderr: {}", entry.path, stderr(&out)));
+            }
             let input = std::fs::read(&entry.file).unwrap();
             if let Err(e) = infoset::compare_xml(&input, &out.stdout) {
                 failures.push(format!("{}: {e}", entry.path));
+                continue;
             }
+            match codec::roundtrip(&input) {
+                Ok(written) if written.xml.as_bytes() == out.stdout => {}
+                Ok(_) => failures.push(format!(
+                    "{}: the binary's output differs from Document::to_xml_string",
+                    entry.path
+                )),
+                Err(f) => failures.push(format!("{}: the library refuses it: {f}", entry.path)),
+            }
+            *per_group
+                .entry((entry.version.clone(), root_name(&input)))
+                .or_default() += 1;
         }
         assert!(
             failures.is_empty(),
@@ -221,6 +256,95 @@ mod with_bindings {
             failures.len(),
             valid.len(),
             failures.join("\n")
+        );
+        // Every version and several root elements are covered, not just IODEF 2.0.
+        for (version, root) in [
+            ("2.0", "IODEF-Document"),
+            ("1.0", "IODEF-Document"),
+            ("1.0", "RID"),
+        ] {
+            assert!(
+                per_group.contains_key(&(version.to_string(), root.to_string())),
+                "no valid {version} {root} document converted: {per_group:?}"
+            );
+        }
+    }
+
+    /// Every xmlschema-invalid document (except the listed expected exceptions), every version
+    /// and root: exit 1, no output, `FILE:LINE:COL: PATH: message` with PATH under the root.
+    #[test]
+    fn every_invalid_corpus_document_exits_1_with_location() {
+        let mut failures = Vec::new();
+        let invalid = corpus::invalid();
+        assert!(invalid.iter().any(|e| e.version == "1.0"));
+        assert!(invalid.iter().any(|e| e.version == "2.0"));
+        for entry in &invalid {
+            let name = entry.file.to_str().unwrap();
+            let out = run(&["convert", "--to", "xml", name]);
+            if let Some(reason) = corpus::expected_accepted(&entry.path) {
+                // Listed as accepted today (see corpus::EXPECTED_ACCEPTED).
+                if code(&out) != 0 {
+                    failures.push(format!(
+                        "{}: listed in EXPECTED_ACCEPTED ({reason}) but exit {}: {}",
+                        entry.path,
+                        code(&out),
+                        stderr(&out).trim()
+                    ));
+                }
+                continue;
+            }
+            if code(&out) != 1 {
+                failures.push(format!(
+                    "{}: exit {} (expected 1): {}",
+                    entry.path,
+                    code(&out),
+                    stderr(&out).trim()
+                ));
+                continue;
+            }
+            if !out.stdout.is_empty() {
+                failures.push(format!("{}: output for an invalid document", entry.path));
+            }
+            let root = root_name(&std::fs::read(&entry.file).unwrap());
+            if let Err(e) = check_error_message(stderr(&out).trim_end(), name, &root) {
+                failures.push(format!("{}: {e}", entry.path));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {} documents failed:\n{}",
+            failures.len(),
+            invalid.len(),
+            failures.join("\n")
+        );
+    }
+
+    /// An IODEF 1.0 document and a RID message through standard input.
+    #[test]
+    fn other_roots_convert_from_stdin() {
+        for rel in [
+            "rfc5070/rfc5070-7.1-worm.xml",
+            "rfc6545/rfc6545-7.1.2-acknowledgement.xml",
+        ] {
+            let input = std::fs::read(corpus_file(rel)).unwrap();
+            let out = run_with_stdin(&["convert", "--to", "xml", "-"], &input);
+            assert_eq!(code(&out), 0, "{rel}: stderr: {}", stderr(&out));
+            infoset::compare_xml(&input, &out.stdout).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        }
+    }
+
+    /// A root element outside the generated namespaces is refused like any invalid input.
+    #[test]
+    fn foreign_root_exits_1() {
+        let input = br#"<?xml version="1.0"?>
+<Envelope xmlns="urn:example:not-iodef"><Body/></Envelope>"#;
+        let out = run_with_stdin(&["convert", "--to", "xml", "-"], input);
+        assert_eq!(code(&out), 1, "stderr: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("iodef: <stdin>:") && err.contains("Envelope"),
+            "stderr: {err}"
         );
     }
 }

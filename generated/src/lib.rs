@@ -6,7 +6,13 @@
 //! - [`Document::to_xml_string`] and [`Document::write_to`] write; the output is the same
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent.
-//! - [`bindings`] holds one module per namespace; [`v2`] is IODEF 2.0.
+//! - [`bindings`] holds one module per namespace; [`v2`] is IODEF 2.0. [`read`] accepts any
+//!   root (IODEF-Document 1.0 or 2.0, RID 1.0/2.0 messages, XEP-0268 carriers, and every other
+//!   global element) and returns a [`bindings::Root`].
+//! - Elements of the generated namespaces inside extension content (`AdditionalData`, RID
+//!   `XMLDocument`, ...) are read as typed values ([`MixedNode::Typed`]); other foreign XML
+//!   stays raw ([`AnyElement`]). Extension crates add their namespaces with
+//!   [`rt::register`]; [`include_bindings!`] includes bindings generated from a `build.rs`.
 //!
 //! ```
 //! use iodef::v2::{Contact, ContactRoleType, ContactTypeType, Email, Incident, IncidentIdType,
@@ -47,7 +53,51 @@ pub mod bindings;
 /// IODEF 2.0 (RFC 7970), `urn:ietf:params:xml:ns:iodef-2.0`.
 pub use bindings::iodef2 as v2;
 
+/// Reads a document whatever its root: the root element is matched by namespace and local name
+/// against every generated namespace (`IODEF-Document` 1.0 or 2.0, RID, XEP-0268, ...).
+///
+/// ```
+/// let doc = iodef::read(br#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-1.0" version="1.00" lang="en">
+///   <Incident purpose="reporting"><IncidentID name="csirt.example.com">1</IncidentID>
+///   <ReportTime>2006-08-01T00:00:00Z</ReportTime>
+///   <Assessment><Impact type="recon"/></Assessment>
+///   <Contact role="creator" type="organization"><ContactName>CSIRT</ContactName></Contact>
+///   </Incident></IODEF-Document>"#)?;
+/// assert_eq!(doc.root.namespace(), "urn:ietf:params:xml:ns:iodef-1.0");
+/// assert!(matches!(doc.root, iodef::bindings::Root::Iodef1(_)));
+/// # Ok::<(), iodef::Error>(())
+/// ```
+pub fn read(input: &[u8]) -> Result<Document<bindings::Root>, Error> {
+    Document::from_slice(input)
+}
+
 pub use rt::{
     AnyAttribute, AnyElement, Base64Binary, DateTime, Decimal, Document, Error, ErrorKind,
-    HexBinary, Mixed, MixedNode, XsiAttributes,
+    HexBinary, Mixed, MixedNode, ReadRoot, TypedElement, XsiAttributes,
 };
+
+/// Includes bindings generated at build time: the file that `iodef_codegen::build` writes into
+/// `OUT_DIR` from a `build.rs` (`iodef_bindings.rs` unless another name was given).
+///
+/// Use it where the generated modules should live, typically at the crate root of an extension
+/// crate whose `build.rs` runs the generator on its XSDs:
+///
+/// ```ignore
+/// // src/lib.rs
+/// iodef::include_bindings!();
+/// // or, for a file written under another name:
+/// iodef::include_bindings!("my_bindings.rs");
+/// ```
+///
+/// The included file uses the runtime as `::iodef::rt` and has a
+/// `register(&mut iodef::rt::Registry)` function; pass it to [`rt::register`] once, before
+/// parsing, so that the extension's elements are decoded inside `AdditionalData` and the like.
+#[macro_export]
+macro_rules! include_bindings {
+    () => {
+        include!(concat!(env!("OUT_DIR"), "/iodef_bindings.rs"));
+    };
+    ($name:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $name));
+    };
+}

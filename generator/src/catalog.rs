@@ -53,7 +53,24 @@ pub struct LoadedSchema {
     pub text: String,
 }
 
+/// The `iodef` crate's own catalog, built in so that extension catalogs need not repeat it.
+const IODEF_CATALOG: &str = include_str!("../../schemas/catalog.toml");
+
 impl Catalog {
+    /// The catalog of the namespaces the `iodef` crate ships.
+    pub fn iodef() -> Catalog {
+        Catalog::from_toml(IODEF_CATALOG).expect("the built-in catalog is valid (tested)")
+    }
+
+    /// Adds `base`'s entries for namespaces this catalog does not list (imports only: roots stay).
+    pub fn extend_from(&mut self, base: &Catalog) {
+        for entry in &base.schemas {
+            if self.entry(&entry.namespace).is_none() {
+                self.schemas.push(entry.clone());
+            }
+        }
+    }
+
     pub fn from_file(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Catalog {
             path: path.to_owned(),

@@ -39,9 +39,11 @@ pub enum Error {
     Parse { file: String, message: String },
     #[error("cannot interpret schemas: {message}")]
     Interpret { message: String },
-    #[error("{file}: {component}: unsupported construct: {what}")]
+    #[error("{file}:{line}: {component}: unsupported construct: {what}")]
     Unsupported {
         file: String,
+        /// Line of the component's declaration (0 when it cannot be found).
+        line: usize,
         component: String,
         what: String,
     },

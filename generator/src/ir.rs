@@ -366,9 +366,19 @@ impl<'a> Builder<'a> {
     }
 
     fn unsupported(&self, ident: &TypeIdent, what: impl Into<String>) -> Error {
+        let namespace = self.ns_uri(ident.ns);
+        // The declaration's line: the first `name="..."` of that name in the schema text.
+        let needle = format!("name=\"{}\"", ident.name);
+        let line = self.loaded.files.get(&namespace).map_or(0, |schema| {
+            schema
+                .text
+                .find(&needle)
+                .map_or(0, |at| schema.text[..at].lines().count().max(1))
+        });
         Error::Unsupported {
             file: self.file_of(ident.ns),
-            component: format!("{{{}}}{}", self.ns_uri(ident.ns), ident.name),
+            line,
+            component: format!("{{{namespace}}}{}", ident.name),
             what: what.into(),
         }
     }

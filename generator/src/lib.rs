@@ -22,7 +22,24 @@ use std::path::PathBuf;
 pub use crate::catalog::Catalog;
 pub use crate::error::{Error, Result};
 pub use crate::output::{GeneratedFile, Output, WriteReport};
-pub use crate::render::RenderOptions;
+pub use crate::render::{Layout, RenderOptions};
+
+/// build.rs support: `iodef_codegen::build::generate("schemas/catalog.toml")?` in a build script,
+/// `iodef::include_bindings!();` in the crate.
+pub mod build {
+    use std::path::Path;
+
+    use crate::{Builder, Output, Result};
+
+    /// Generates the catalog's namespaces into `$OUT_DIR/iodef_bindings.rs`, reusing `iodef`'s
+    /// types for the IODEF namespaces, and prints `cargo:rerun-if-changed` for every file read.
+    /// `catalog` is relative to the crate being built.
+    pub fn generate(catalog: impl AsRef<Path>) -> Result<Output> {
+        let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(Default::default, std::path::PathBuf::from);
+        Builder::for_build_script(dir.join(catalog)).build()
+    }
+}
 
 /// Environment variable naming the directory the XSD files are read from.
 pub const SCHEMA_DIR_ENV: &str = "IODEF_SCHEMA_DIR";
@@ -32,6 +49,7 @@ pub const SCHEMA_DIR_ENV: &str = "IODEF_SCHEMA_DIR";
 pub struct Builder {
     catalog_path: PathBuf,
     schema_dirs: Vec<PathBuf>,
+    base: Option<Catalog>,
     roots: Option<Vec<String>>,
     render: RenderOptions,
 }
@@ -42,6 +60,7 @@ impl Builder {
         Builder {
             catalog_path: path.into(),
             schema_dirs: Vec::new(),
+            base: None,
             roots: None,
             render: RenderOptions::default(),
         }
@@ -64,6 +83,67 @@ impl Builder {
     pub fn runtime_path(mut self, path: impl Into<String>) -> Self {
         self.render.runtime_path = path.into();
         self
+    }
+
+    /// Reuses existing Rust types for `namespace` (e.g. `::iodef::bindings::iodef2`) instead of
+    /// generating them again (like prost's `extern_path`).
+    pub fn extern_namespace(
+        mut self,
+        namespace: impl Into<String>,
+        rust_path: impl Into<String>,
+    ) -> Self {
+        self.render
+            .extern_modules
+            .insert(namespace.into(), rust_path.into());
+        self
+    }
+
+    /// One file per module (default) or one file of inline modules (for `include!`).
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.render.layout = layout;
+        self
+    }
+
+    /// Catalog entries consulted for imports that the catalog itself does not list.
+    pub fn base_catalog(mut self, base: Catalog) -> Self {
+        self.base = Some(base);
+        self
+    }
+
+    /// The preset for build scripts: the catalog's namespaces generated as one file of inline
+    /// modules using the `iodef` runtime, with every namespace the `iodef` crate ships taken from
+    /// `iodef` (its catalog is built in, so an extension catalog lists only its own schemas).
+    pub fn for_build_script(catalog: impl Into<PathBuf>) -> Self {
+        let mut builder = Builder::from_catalog(catalog)
+            .runtime_path("::iodef::rt")
+            .layout(Layout::SingleFile)
+            .base_catalog(Catalog::iodef());
+        for entry in Catalog::iodef().schemas {
+            builder = builder.extern_namespace(
+                entry.namespace,
+                format!("::iodef::bindings::{}", entry.module),
+            );
+        }
+        builder
+    }
+
+    /// For build scripts: generates into `$OUT_DIR` (nowhere else) and prints
+    /// `cargo:rerun-if-changed` for the catalog and every schema file read, imports included.
+    pub fn build(&self) -> Result<Output> {
+        let out_dir = std::env::var_os("OUT_DIR")
+            .map(PathBuf::from)
+            .ok_or_else(|| Error::Catalog {
+                path: self.catalog_path.clone(),
+                message: "OUT_DIR is not set: Builder::build is meant for build scripts".into(),
+            })?;
+        let output = self.generate()?;
+        println!("cargo:rerun-if-changed={}", self.catalog_path.display());
+        for file in &output.schema_files {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
+        println!("cargo:rerun-if-env-changed={SCHEMA_DIR_ENV}");
+        output.write_to(out_dir)?;
+        Ok(output)
     }
 
     /// The schema search path: the catalog's own directory (extension XSDs next to their catalog),
@@ -109,6 +189,9 @@ impl Builder {
     /// Loads, interprets and renders. Pure apart from reading the catalog and schema files.
     pub fn generate(&self) -> Result<Output> {
         let mut catalog = Catalog::from_file(&self.catalog_path)?;
+        if let Some(base) = &self.base {
+            catalog.extend_from(base);
+        }
         if let Some(roots) = &self.roots {
             catalog.roots = roots.clone();
         }

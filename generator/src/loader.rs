@@ -94,30 +94,51 @@ impl Resolver for CatalogResolver {
             .current_location
             .as_ref()
             .map_or_else(String::new, |u| u.to_string());
-        let Some(ns) = req.requested_ns.as_ref().map(ns_string) else {
-            return Err(Error::Parse {
-                file: current,
-                message: format!("include/import without namespace is not supported ({req})"),
-            });
+        // Roots are requested by their catalog URL, imports by namespace.
+        let entry = match (
+            &req.requested_ns,
+            req.requested_location.strip_prefix(CATALOG_URL),
+        ) {
+            (Some(ns), _) => {
+                let ns = ns_string(ns);
+                self.catalog
+                    .entry(&ns)
+                    .ok_or_else(|| Error::UnknownNamespace {
+                        file: current.clone(),
+                        namespace: ns.clone(),
+                    })?
+            }
+            (None, Some(file)) => self
+                .catalog
+                .schemas
+                .iter()
+                .find(|e| e.file == file)
+                .ok_or_else(|| Error::Parse {
+                    file: file.to_owned(),
+                    message: "not in the catalog".into(),
+                })?,
+            (None, None) => {
+                return Err(Error::Parse {
+                    file: current,
+                    message: format!("include/import without namespace is not supported ({req})"),
+                })
+            }
         };
-        let entry = self
-            .catalog
-            .entry(&ns)
-            .ok_or_else(|| Error::UnknownNamespace {
-                file: current.clone(),
-                namespace: ns.clone(),
-            })?;
         let schema = entry.load(&self.dirs)?;
         let bytes = locate_imports(&schema.text).into_bytes();
         let url = schema_url(&entry.file);
-        self.loaded.borrow_mut().insert(ns, schema);
+        self.loaded
+            .borrow_mut()
+            .insert(entry.namespace.clone(), schema);
         Ok(Some((Some(entry.module.clone()), url, Cursor::new(bytes))))
     }
 }
 
+const CATALOG_URL: &str = "catalog:///";
+
 /// A stable pseudo-URL per file: no absolute path reaches the generated code.
 fn schema_url(file: &str) -> url::Url {
-    url::Url::parse(&format!("catalog:///{file}")).expect("catalog file names form valid URLs")
+    url::Url::parse(&format!("{CATALOG_URL}{file}")).expect("catalog file names form valid URLs")
 }
 
 fn ns_string(ns: &Namespace) -> String {
@@ -143,17 +164,16 @@ pub fn load(catalog: &Catalog, dirs: &[PathBuf]) -> Result<Loaded> {
             file: "catalog".into(),
             namespace: root.clone(),
         })?;
-        if loaded.borrow().contains_key(root) {
-            continue;
-        }
-        let schema = entry.load(dirs)?;
-        let text = locate_imports(&schema.text);
-        loaded.borrow_mut().insert(root.clone(), schema);
+        // By URL, so that a root that is also imported elsewhere is parsed once (xsd-parser caches
+        // schemas by location).
         parser = parser
-            .add_named_schema_from_str(entry.module.clone(), &text)
-            .map_err(|e| Error::Parse {
-                file: entry.file.clone(),
-                message: e.to_string(),
+            .add_schema_from_url(schema_url(&entry.file))
+            .map_err(|e| match e {
+                xsd_parser::ParserError::Resolver(inner) => inner,
+                other => Error::Parse {
+                    file: entry.file.clone(),
+                    message: other.to_string(),
+                },
             })?;
     }
     let schemas = parser.finish();

@@ -3,16 +3,26 @@
 
 Validates XML files against the local validation driver schema
 ``<shared>/schemas/local/all-iodef.xsd`` (IODEF 1.0/2.0 plus every extension),
-loaded once, fully offline.  Prints one JSON object per validated file:
+or against another schema (e.g. an extension XSD, with ``--location`` saying where
+the namespaces it imports are), loaded once, fully offline.  Prints one JSON
+object per validated file:
 
     {"file": "<path as given>", "valid": true|false, "error": "<first error>"|null}
 
 Usage:
-    xsd_validate.py [--schema XSD] [--xmllint] [--list FILE] [FILE ...]
+    xsd_validate.py [--schema XSD] [--location NS=XSD ...] [--xmllint] [--list FILE] [FILE ...]
 
 Options:
     --schema XSD   schema to use (default: $IODEF_SHARED_DIR/schemas/local/all-iodef.xsd,
                    or ../shared/schemas/local/all-iodef.xsd relative to the workspace root)
+    --location NS=XSD
+                   (repeatable; also spelled --locations) load namespace NS, wherever the
+                   schema imports it, from the local file XSD instead of the import's own
+                   schemaLocation, e.g.
+                   --location urn:ietf:params:xml:ns:iodef-2.0=<shared>/schemas/local/iodef-2.0.xsd
+                   for an extension XSD that imports IODEF 2.0 from a relative location.
+                   With --location, files anywhere on the local disk may be loaded (never the
+                   network); without it, only files under the schema's folder. xmlschema only.
     --xmllint      validate with `xmllint --nonet --noout --schema XSD FILE` instead of
                    the Python `xmlschema` package
     --list FILE    read further file paths from FILE, one per line (blank lines ignored)
@@ -27,7 +37,10 @@ import shutil
 import subprocess
 import sys
 
-USAGE = "usage: xsd_validate.py [--schema XSD] [--xmllint] [--list FILE] [FILE ...]"
+USAGE = (
+    "usage: xsd_validate.py [--schema XSD] [--location NS=XSD ...] [--xmllint] "
+    "[--list FILE] [FILE ...]"
+)
 
 
 def die(msg):
@@ -47,6 +60,7 @@ def default_schema():
 def parse_args(argv):
     schema = None
     use_xmllint = False
+    locations = []
     files = []
     i = 0
     while i < len(argv):
@@ -56,13 +70,22 @@ def parse_args(argv):
             sys.exit(0)
         elif arg == "--xmllint":
             use_xmllint = True
-        elif arg in ("--schema", "--list"):
+        elif arg in ("--schema", "--list", "--location", "--locations"):
             if i + 1 >= len(argv):
                 die(f"{arg} needs an argument\n{USAGE}")
             value = argv[i + 1]
             i += 1
             if arg == "--schema":
                 schema = value
+            elif arg in ("--location", "--locations"):
+                # The namespace may itself contain '=' only in pathological cases; split on
+                # the last one so that the namespace part is taken whole.
+                namespace, sep, path = value.rpartition("=")
+                if not sep or not namespace or not path:
+                    die(f"{arg} expects NS=XSD, got {value!r}\n{USAGE}")
+                if not os.path.isfile(path):
+                    die(f"{arg}: schema file not found for {namespace}: {path}")
+                locations.append((namespace, os.path.abspath(path)))
             else:
                 try:
                     with open(value, encoding="utf-8") as fh:
@@ -77,7 +100,9 @@ def parse_args(argv):
         else:
             files.append(arg)
         i += 1
-    return schema or default_schema(), use_xmllint, files
+    if use_xmllint and locations:
+        die(f"--location is not supported with --xmllint\n{USAGE}")
+    return schema or default_schema(), use_xmllint, locations, files
 
 
 def one_line(text):
@@ -88,15 +113,25 @@ def emit(path, valid, error):
     print(json.dumps({"file": path, "valid": valid, "error": error}), flush=True)
 
 
-def run_xmlschema(schema_path, files):
+def run_xmlschema(schema_path, locations, files):
     try:
         import xmlschema
     except ImportError:
         die("the Python package 'xmlschema' is not installed (pip install xmlschema)")
     schema_dir = os.path.dirname(os.path.abspath(schema_path))
     try:
-        # allow='sandbox': only files under the schema's folder may be loaded (offline).
-        schema = xmlschema.XMLSchema(schema_path, allow="sandbox", base_url=schema_dir)
+        if locations:
+            # The given locations come first for their namespaces (before the imports' own
+            # schemaLocation hints); allow='local': local files anywhere, never the network.
+            schema = xmlschema.XMLSchema(
+                schema_path, locations=locations, allow="local", base_url=schema_dir
+            )
+            missing = [ns for ns, _ in locations if not schema.maps.namespaces.get(ns)]
+            if missing:
+                die(f"schema {schema_path} does not load namespace(s) {', '.join(missing)}")
+        else:
+            # allow='sandbox': only files under the schema's folder may be loaded (offline).
+            schema = xmlschema.XMLSchema(schema_path, allow="sandbox", base_url=schema_dir)
     except Exception as exc:  # noqa: BLE001 - any load failure is a setup error
         die(f"cannot load schema {schema_path}: {one_line(exc)}")
     for path in files:
@@ -142,13 +177,13 @@ def run_xmllint(schema_path, files):
 
 
 def main(argv):
-    schema_path, use_xmllint, files = parse_args(argv)
+    schema_path, use_xmllint, locations, files = parse_args(argv)
     if not os.path.isfile(schema_path):
         die(f"schema not found: {schema_path}")
     if use_xmllint:
         run_xmllint(schema_path, files)
     else:
-        run_xmlschema(schema_path, files)
+        run_xmlschema(schema_path, locations, files)
     return 0
 
 

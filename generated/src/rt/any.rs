@@ -1,15 +1,21 @@
 //! Lossless foreign XML (`xs:any` wildcards) and mixed content.
 
-use std::io::{self, Write};
+use std::io;
 
 use super::error::Error;
 use super::reader::{Element, XmlReader};
+use super::registry::TypedElement;
 use super::writer::XmlWriter;
 use super::{FromXml, ToXml};
 
 /// Mixed content: text, comments and elements in document order. Adjacent text (including
 /// references and CDATA sections) is merged into one [`MixedNode::Text`]; processing
 /// instructions are not kept.
+///
+/// When read by [`XmlReader::read_mixed`], a child element whose namespace has a decoder in the
+/// reader's [`Registry`](super::Registry) is a [`MixedNode::Typed`] (when that namespace has a
+/// global element of its name); every other element is a [`MixedNode::Element`], and so is
+/// everything inside those (raw XML stays raw).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mixed(pub Vec<MixedNode>);
 
@@ -20,8 +26,10 @@ pub enum MixedNode {
     Text(String),
     /// A comment (its text between `<!--` and `-->`).
     Comment(String),
-    /// An element.
+    /// An element kept as raw XML.
     Element(AnyElement),
+    /// An element of a registered namespace, decoded (see [`crate::rt::registry`]).
+    Typed(Box<dyn TypedElement>),
 }
 
 /// An element kept as it was read: names, prefixes, namespace declarations, attributes and
@@ -83,7 +91,7 @@ impl Mixed {
         out
     }
 
-    /// The element nodes.
+    /// The raw element nodes ([`MixedNode::Element`]).
     pub fn elements(&self) -> impl Iterator<Item = &AnyElement> {
         self.0.iter().filter_map(|n| match n {
             MixedNode::Element(e) => Some(e),
@@ -91,13 +99,27 @@ impl Mixed {
         })
     }
 
+    /// The decoded element nodes ([`MixedNode::Typed`]).
+    pub fn typed(&self) -> impl Iterator<Item = &dyn TypedElement> {
+        self.0.iter().filter_map(|n| match n {
+            MixedNode::Typed(t) => Some(&**t),
+            _ => None,
+        })
+    }
+
+    /// The decoded element nodes that are `T`s.
+    pub fn typed_as<T: 'static>(&self) -> impl Iterator<Item = &T> {
+        self.typed().filter_map(|t| t.downcast_ref::<T>())
+    }
+
     /// Writes the nodes (as content of the currently open element).
-    pub fn write<W: Write>(&self, w: &mut XmlWriter<W>) -> io::Result<()> {
+    pub fn write(&self, w: &mut XmlWriter<'_>) -> io::Result<()> {
         for node in &self.0 {
             match node {
                 MixedNode::Text(t) => w.text(t)?,
                 MixedNode::Comment(c) => w.comment(c)?,
                 MixedNode::Element(e) => e.write(w)?,
+                MixedNode::Typed(t) => t.write(w)?,
             }
         }
         Ok(())
@@ -127,7 +149,7 @@ impl AnyElement {
 
     /// Writes the element: its original prefix is the hint, its namespace declarations are
     /// emitted again unless the same binding is in scope already.
-    pub fn write<W: Write>(&self, w: &mut XmlWriter<W>) -> io::Result<()> {
+    pub fn write(&self, w: &mut XmlWriter<'_>) -> io::Result<()> {
         w.start_element_full(
             self.ns.as_deref().unwrap_or(""),
             &self.local,
@@ -162,14 +184,14 @@ impl<'a> FromXml<'a> for Mixed {
 
 impl ToXml for AnyElement {
     /// Writes the element under its own name; `ns` and `local` are ignored.
-    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, _ns: &str, _local: &str) -> io::Result<()> {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, _ns: &str, _local: &str) -> io::Result<()> {
         self.write(w)
     }
 }
 
 impl ToXml for Mixed {
     /// `<{ns}local>` + the content + end tag (no attributes).
-    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()> {
         w.start_element(ns, local)?;
         self.write(w)?;
         w.end_element()

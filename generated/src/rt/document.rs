@@ -3,11 +3,12 @@
 use std::io::{self, BufRead, Write};
 
 use super::error::{Error, ErrorKind};
-use super::reader::{XmlReader, XsiAttributes};
+use super::reader::{clark, XmlReader, XsiAttributes};
 use super::writer::XmlWriter;
-use super::RootElement;
+use super::ReadRoot;
 
-/// A parsed (or built) document whose root element is a `T`.
+/// A parsed (or built) document whose root element is a `T`: a global element type (any
+/// [`RootElement`](super::RootElement)) or a generated enum over several ([`ReadRoot`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document<T> {
     /// The root element.
@@ -16,7 +17,7 @@ pub struct Document<T> {
     pub xsi: XsiAttributes,
 }
 
-impl<T: RootElement> Document<T> {
+impl<T: ReadRoot> Document<T> {
     /// A document without xsi attributes.
     pub fn new(root: T) -> Self {
         Document {
@@ -31,30 +32,27 @@ impl<T: RootElement> Document<T> {
         Self::from_slice(s.as_bytes())
     }
 
-    /// Parses a document from UTF-8 bytes.
+    /// Parses a document from UTF-8 bytes (extension elements in mixed content are decoded
+    /// with the process-wide registry; see [`Document::from_xml_reader`] for other choices).
     pub fn from_slice(b: &[u8]) -> Result<Self, Error> {
-        let mut r = XmlReader::new(b);
+        Self::from_xml_reader(XmlReader::new(b))
+    }
+
+    /// Parses the document of a reader that has read nothing yet, e.g. one made by
+    /// [`XmlReader::with_registry`] to choose how extension elements are decoded.
+    pub fn from_xml_reader(mut r: XmlReader<'_>) -> Result<Self, Error> {
         let el = r.root()?;
-        if !r.is(&el, T::NAMESPACE, T::NAME) {
-            let found = r.ns_str(el.ns);
-            let name = |ns: &str, local: &str| {
-                if ns.is_empty() {
-                    local.to_string()
-                } else {
-                    format!("{{{ns}}}{local}")
-                }
-            };
+        let Some(root) = T::read_root(&mut r, &el)? else {
             return Err(r.error(
                 ErrorKind::UnexpectedElement,
                 el.offset,
                 format!(
                     "unexpected root element {}, expected {}",
-                    name(found, el.local),
-                    name(T::NAMESPACE, T::NAME)
+                    clark(r.ns_str(el.ns), el.local),
+                    T::expected()
                 ),
             ));
-        }
-        let root = T::from_xml(&mut r, &el)?;
+        };
         r.finish()?;
         Ok(Document {
             root,
@@ -85,28 +83,28 @@ impl<T: RootElement> Document<T> {
 
     /// Like [`Document::to_xml_string`], with an error for content XML cannot represent.
     pub fn try_to_xml_string(&self) -> io::Result<String> {
-        let mut out = Vec::with_capacity(4096);
-        self.write_unbuffered(&mut out)?;
-        String::from_utf8(out).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        let mut xw = XmlWriter::new(T::PREFIXES);
+        self.write(&mut xw)?;
+        Ok(xw.into_string())
     }
 
-    /// Writes the document to `w` (buffered internally).
-    pub fn write_to<W: Write>(&self, w: W) -> io::Result<()> {
-        let mut buf = io::BufWriter::with_capacity(64 * 1024, w);
-        self.write_unbuffered(&mut buf)?;
-        buf.flush()
+    /// Writes the document to `w` (buffered internally: `w` needs no `BufWriter`), then
+    /// flushes `w`.
+    pub fn write_to<W: Write>(&self, mut w: W) -> io::Result<()> {
+        let mut xw = XmlWriter::with_sink(&mut w, T::PREFIXES);
+        self.write(&mut xw)
     }
 
-    fn write_unbuffered<W: Write>(&self, w: W) -> io::Result<()> {
-        let mut xw = XmlWriter::new(w, T::PREFIXES);
+    /// Declaration, xsi attributes and root element; then [`XmlWriter::finish`].
+    fn write(&self, xw: &mut XmlWriter<'_>) -> io::Result<()> {
         xw.declaration()?;
         xw.set_root_xsi(&self.xsi);
-        self.root.to_xml(&mut xw, T::NAMESPACE, T::NAME)?;
-        xw.flush()
+        self.root.write_root(xw)?;
+        xw.finish()
     }
 }
 
-impl<T: RootElement> std::str::FromStr for Document<T> {
+impl<T: ReadRoot> std::str::FromStr for Document<T> {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
         Document::from_slice(s.as_bytes())

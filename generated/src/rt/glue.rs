@@ -2,9 +2,9 @@
 //! plain description of each type. Not part of the stable API.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io;
 
-use super::{Attr, Element, Error, SimpleValue, ToXml, XmlReader, XmlWriter};
+use super::{Attr, Element, Error, SimpleValue, ToXml, TypedElement, XmlReader, XmlWriter};
 
 /// Namespace constraint of an `xs:any` wildcard.
 #[derive(Debug, Clone, Copy)]
@@ -68,8 +68,8 @@ pub fn read_text_value<'a, T: SimpleValue>(
 }
 
 /// Writes `<local>value</local>` for a simple-typed element.
-pub fn write_simple<W: Write, T: SimpleValue>(
-    w: &mut XmlWriter<W>,
+pub fn write_simple<T: SimpleValue>(
+    w: &mut XmlWriter<'_>,
     ns: &str,
     local: &str,
     value: &T,
@@ -127,8 +127,8 @@ pub fn pair_ext<'a, T: ExtEnum>(
 }
 
 /// Writes `foo` and, for an extension value, `ext-foo`.
-pub fn write_ext_attr<W: Write, T: ExtEnum + SimpleValue>(
-    w: &mut XmlWriter<W>,
+pub fn write_ext_attr<T: ExtEnum + SimpleValue>(
+    w: &mut XmlWriter<'_>,
     name: &str,
     ext_name: &str,
     value: &T,
@@ -141,7 +141,12 @@ pub fn write_ext_attr<W: Write, T: ExtEnum + SimpleValue>(
 }
 
 impl<T: ToXml> ToXml for Box<T> {
-    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()> {
         (**self).to_xml(w, ns, local)
     }
+}
+
+/// [`TypedElement::eq_dyn`] for a type with `PartialEq`: false when `other` is not a `T`.
+pub fn typed_eq<T: PartialEq + 'static>(this: &T, other: &dyn TypedElement) -> bool {
+    other.downcast_ref::<T>() == Some(this)
 }

@@ -3,7 +3,9 @@
 //! foreign XML ([`AnyElement`], [`Mixed`]) and [`Document`].
 //!
 //! Generated types implement [`FromXml`] and [`ToXml`]; global elements also implement
-//! [`RootElement`].
+//! [`RootElement`]. A [`Document`] root is any [`ReadRoot`]: one global element, or a generated
+//! enum over several. Elements of registered extension namespaces inside mixed content are
+//! decoded into [`TypedElement`]s through the [`Registry`].
 
 pub mod any;
 pub mod document;
@@ -12,18 +14,20 @@ pub mod error;
 #[doc(hidden)]
 pub mod glue;
 pub mod reader;
+pub mod registry;
 pub mod values;
 pub mod writer;
 
 #[cfg(test)]
 mod tests;
 
-use std::io::{self, Write};
+use std::io;
 
 pub use any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 pub use document::Document;
 pub use error::{Error, ErrorKind};
 pub use reader::{Attr, Element, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
+pub use registry::{register, DecodeFn, Registry, TypedElement};
 pub use values::{
     collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, ParseValueError,
     SimpleValue,
@@ -39,7 +43,7 @@ pub trait FromXml<'a>: Sized {
 /// Writing a value as an element named `{ns}local`.
 pub trait ToXml {
     /// Writes the whole element (start tag, attributes, content, end tag).
-    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()>;
+    fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()>;
 }
 
 /// A global element: its namespace and name, and the preferred prefixes of its module set.
@@ -50,4 +54,43 @@ pub trait RootElement: for<'a> FromXml<'a> + ToXml {
     const NAME: &'static str;
     /// Preferred prefix per namespace URI, used when a namespace has to be declared.
     const PREFIXES: &'static [(&'static str, &'static str)];
+}
+
+/// A value that can be a document root: a single global element (every [`RootElement`]), or a
+/// generated enum over several (a module's `Element`, the crate-wide `Root`).
+pub trait ReadRoot: Sized {
+    /// Preferred prefix per namespace URI, used when writing.
+    const PREFIXES: &'static [(&'static str, &'static str)];
+
+    /// Reads the root element `el`; `Ok(None)` when this type has no element of that name (the
+    /// caller then reports an unexpected root naming [`ReadRoot::expected`]). Nothing has been
+    /// read from `el` when `Ok(None)` is returned.
+    fn read_root<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Option<Self>, Error>;
+
+    /// Writes the value as the root element (under its own name).
+    fn write_root(&self, w: &mut XmlWriter<'_>) -> io::Result<()>;
+
+    /// The accepted roots for an error message, e.g.
+    /// `{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document`.
+    fn expected() -> String;
+}
+
+impl<T: RootElement> ReadRoot for T {
+    const PREFIXES: &'static [(&'static str, &'static str)] = T::PREFIXES;
+
+    fn read_root<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Option<Self>, Error> {
+        if r.is(el, T::NAMESPACE, T::NAME) {
+            T::from_xml(r, el).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn write_root(&self, w: &mut XmlWriter<'_>) -> io::Result<()> {
+        self.to_xml(w, T::NAMESPACE, T::NAME)
+    }
+
+    fn expected() -> String {
+        reader::clark(T::NAMESPACE, T::NAME)
+    }
 }

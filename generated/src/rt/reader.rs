@@ -8,6 +8,7 @@
 //! the error is built, by scanning the input again up to the error's byte offset.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
@@ -16,6 +17,7 @@ use quick_xml::NsReader;
 
 use super::any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 use super::error::{Error, ErrorKind};
+use super::registry::{self, DecodeFn, Registry, TypedElement};
 use super::values::SimpleValue;
 
 /// Interned namespace: 0 is "no namespace", other values index the reader's namespace table.
@@ -28,6 +30,10 @@ pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 /// Default limit of element nesting (see [`XmlReader::set_max_depth`]).
 pub const DEFAULT_MAX_DEPTH: u32 = 128;
+
+/// Default limit of typed extension elements nested in one another (see
+/// [`XmlReader::set_max_typed_nesting`]).
+pub const DEFAULT_MAX_TYPED_NESTING: u32 = 8;
 
 /// `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` found on the root element.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -95,6 +101,8 @@ struct NsEntry {
     raw: Box<[u8]>,
     /// The namespace URI with references expanded.
     uri: Box<str>,
+    /// The decoder of the namespace in the reader's registry.
+    decode: Option<DecodeFn>,
 }
 
 /// The pull reader. See the module documentation.
@@ -118,6 +126,13 @@ pub struct XmlReader<'a> {
     /// Offset of the element whose namespace scope is the innermost one of the resolver (the
     /// last start tag read, as long as no other tag has been read since).
     scope_of: Option<usize>,
+    /// Decoders of typed extension elements (see [`XmlReader::read_mixed`]).
+    registry: Option<Arc<Registry>>,
+    /// Whether [`XmlReader::read_mixed`] decodes elements of registered namespaces.
+    typed: bool,
+    /// Number of typed extension elements being decoded (each one inside the previous one).
+    typed_nesting: u32,
+    max_typed_nesting: u32,
 }
 
 enum Reference {
@@ -206,7 +221,8 @@ fn split_qname(qname: &str) -> (Option<&str>, &str) {
     }
 }
 
-fn clark(ns: &str, local: &str) -> String {
+/// `{ns}local`, or `local` for no namespace.
+pub(crate) fn clark(ns: &str, local: &str) -> String {
     if ns.is_empty() {
         local.to_string()
     } else {
@@ -268,8 +284,16 @@ fn find_forbidden(bytes: &[u8]) -> Option<usize> {
 }
 
 impl<'a> XmlReader<'a> {
-    /// A reader over `input`, which must be UTF-8 (checked by [`XmlReader::root`]).
+    /// A reader over `input`, which must be UTF-8 (checked by [`XmlReader::root`]). Mixed
+    /// content is read with typed extension elements, using a snapshot of the process-wide
+    /// registry ([`registry::global`]).
     pub fn new(input: &'a [u8]) -> Self {
+        Self::with_registry(input, Some(registry::global()))
+    }
+
+    /// A reader over `input` that decodes extension elements in mixed content with `registry`;
+    /// `None`: every element in mixed content stays raw XML.
+    pub fn with_registry(input: &'a [u8], registry: Option<Arc<Registry>>) -> Self {
         let (text, bad_input) = match std::str::from_utf8(input) {
             Ok(s) => (s, None),
             Err(e) => {
@@ -298,6 +322,7 @@ impl<'a> XmlReader<'a> {
             ns: vec![NsEntry {
                 raw: Box::default(),
                 uri: Box::default(),
+                decode: None,
             }],
             xsi: XsiAttributes::default(),
             depth: 0,
@@ -306,7 +331,31 @@ impl<'a> XmlReader<'a> {
             last_offset: 0,
             event_start: 0,
             scope_of: None,
+            typed: registry.is_some(),
+            registry,
+            typed_nesting: 0,
+            max_typed_nesting: DEFAULT_MAX_TYPED_NESTING,
         }
+    }
+
+    /// Limits how many typed extension elements may be nested in one another (default
+    /// [`DEFAULT_MAX_TYPED_NESTING`]; e.g. a RID `XMLDocument` holding an IODEF document whose
+    /// `AdditionalData` holds a phishing report is 2 deep). Deeper ones stay raw XML. Decoding
+    /// recurses on the call stack, reading raw XML does not: this bounds stack use.
+    pub fn set_max_typed_nesting(&mut self, max: u32) {
+        self.max_typed_nesting = max;
+    }
+
+    /// Whether [`XmlReader::read_mixed`] decodes elements of registered namespaces into
+    /// [`MixedNode::Typed`] (default: true when the reader has a registry). Off, all mixed
+    /// content is raw XML.
+    pub fn set_typed_extensions(&mut self, typed: bool) {
+        self.typed = typed;
+    }
+
+    /// The registry used for typed extension elements.
+    pub fn registry(&self) -> Option<&Arc<Registry>> {
+        self.registry.as_ref()
     }
 
     /// Limits element nesting (default [`DEFAULT_MAX_DEPTH`]); deeper input is a syntax error.
@@ -392,7 +441,11 @@ impl<'a> XmlReader<'a> {
         self.error(ErrorKind::Syntax, el.offset + 1 + rel, message)
     }
 
-    fn intern(table: &mut Vec<NsEntry>, raw: &[u8]) -> Result<NsId, String> {
+    fn intern(
+        table: &mut Vec<NsEntry>,
+        registry: Option<&Registry>,
+        raw: &[u8],
+    ) -> Result<NsId, String> {
         if let Some(i) = table.iter().position(|e| &*e.raw == raw) {
             return Ok(i as NsId);
         }
@@ -402,9 +455,11 @@ impl<'a> XmlReader<'a> {
         } else {
             s.to_string()
         };
+        let decode = registry.and_then(|r| r.get(&uri));
         table.push(NsEntry {
             raw: raw.into(),
             uri: uri.into_boxed_str(),
+            decode,
         });
         Ok((table.len() - 1) as NsId)
     }
@@ -473,7 +528,9 @@ impl<'a> XmlReader<'a> {
             .resolve_element(QName(qname.as_bytes()))
             .0
         {
-            ResolveResult::Bound(n) => Self::intern(&mut self.ns, n.as_ref()),
+            ResolveResult::Bound(n) => {
+                Self::intern(&mut self.ns, self.registry.as_deref(), n.as_ref())
+            }
             ResolveResult::Unbound => Ok(0),
             ResolveResult::Unknown(_) => Err(format!(
                 "namespace prefix '{}' is not declared",
@@ -593,7 +650,9 @@ impl<'a> XmlReader<'a> {
             .resolve_attribute(QName(key.as_bytes()))
             .0
         {
-            ResolveResult::Bound(n) => Self::intern(&mut self.ns, n.as_ref()),
+            ResolveResult::Bound(n) => {
+                Self::intern(&mut self.ns, self.registry.as_deref(), n.as_ref())
+            }
             ResolveResult::Unbound => Ok(0),
             ResolveResult::Unknown(_) => {
                 Err(format!("namespace prefix '{prefix}' is not declared"))
@@ -1014,6 +1073,14 @@ impl<'a> XmlReader<'a> {
 
     /// The mixed content of `el` (text, comments, elements), up to and including its end tag.
     /// Processing instructions are dropped.
+    ///
+    /// A child element whose namespace has a decoder in the reader's registry (see
+    /// [`XmlReader::with_registry`], [`XmlReader::set_typed_extensions`]) is decoded by it into a
+    /// [`MixedNode::Typed`]; an error of the decoder (invalid typed content) is returned. It
+    /// stays a raw [`MixedNode::Element`] when the decoder does not know its name, or when it
+    /// carries an `xsi:` attribute (`xsi:schemaLocation`, ...), which a typed value could not
+    /// keep, or when typed elements are already nested too deeply
+    /// ([`XmlReader::set_max_typed_nesting`]). Elements inside raw elements stay raw.
     pub fn read_mixed(&mut self, el: &Element<'a>) -> Result<Mixed, Error> {
         if el.empty || self.depth < el.depth {
             return Ok(Mixed::default());
@@ -1031,12 +1098,76 @@ impl<'a> XmlReader<'a> {
 
     fn read_mixed_content(&mut self) -> Result<Mixed, Error> {
         let holder = AnyElement::new(None, "");
-        Ok(self.read_content_into(holder)?.children)
+        let typed = self.typed && self.registry.is_some();
+        Ok(self.read_content_into(holder, typed)?.children)
+    }
+
+    /// The decoder for the child element `el` of mixed content, if it is to be decoded.
+    fn decoder_for(&mut self, el: &Element<'a>) -> Result<Option<DecodeFn>, Error> {
+        let Some(decode) = self.ns.get(el.ns as usize).and_then(|e| e.decode) else {
+            return Ok(None);
+        };
+        // An element carrying xsi: attributes stays raw: the typed value could not keep them.
+        for a in el.start.attributes() {
+            let a = a.map_err(|e| self.attr_error(el, e))?;
+            let key = self.input_str(a.key.as_ref())?;
+            let (Some(prefix), _) = split_qname(key) else {
+                continue;
+            };
+            if prefix == "xmlns" || prefix == "xml" {
+                continue;
+            }
+            let offset = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
+            let ns = self.attr_ns(el, prefix, key, offset)?;
+            if self.ns_str(ns) == XSI_NS {
+                return Ok(None);
+            }
+        }
+        Ok(Some(decode))
+    }
+
+    /// Decodes the child element `el` of mixed content with the registry, if it has a decoder
+    /// for it (`Ok(None)`: nothing read, the element is to be read raw).
+    fn read_typed(&mut self, el: &Element<'a>) -> Result<Option<Box<dyn TypedElement>>, Error> {
+        if self.typed_nesting >= self.max_typed_nesting {
+            return Ok(None);
+        }
+        let Some(decode) = self.decoder_for(el)? else {
+            return Ok(None);
+        };
+        let before = self.position();
+        self.typed_nesting += 1;
+        let value = decode(self, el);
+        self.typed_nesting -= 1;
+        let value = value?;
+        if value.is_none() {
+            if self.position() != before {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    el.offset,
+                    format!(
+                        "internal error: the decoder of {} read <{}> and then declined it",
+                        self.ns_str(el.ns),
+                        el.local
+                    ),
+                ));
+            }
+        } else if !el.empty && self.depth >= el.depth {
+            debug_assert!(
+                false,
+                "decoder of <{}> did not read the element to its end",
+                el.local
+            );
+            self.skip_to_depth(el.depth - 1)?;
+        }
+        Ok(value)
     }
 
     /// Reads content up to the end tag of the current element into `top` (iteratively: foreign
-    /// XML nests as deep as the depth limit allows without using the call stack).
-    fn read_content_into(&mut self, top: AnyElement) -> Result<AnyElement, Error> {
+    /// XML nests as deep as the depth limit allows without using the call stack). With `typed`,
+    /// the direct children of `top` in registered namespaces are decoded (see
+    /// [`XmlReader::read_mixed`]).
+    fn read_content_into(&mut self, top: AnyElement, typed: bool) -> Result<AnyElement, Error> {
         fn flush(el: &mut AnyElement, text: &mut String) {
             if !text.is_empty() {
                 el.children.0.push(MixedNode::Text(std::mem::take(text)));
@@ -1060,15 +1191,29 @@ impl<'a> XmlReader<'a> {
                 Event::Start(e) => {
                     flush(cur, text);
                     let child = self.make_element(e, false)?;
+                    if typed && stack.len() == 1 {
+                        if let Some(t) = self.read_typed(&child)? {
+                            stack[0].0.children.0.push(MixedNode::Typed(t));
+                            continue;
+                        }
+                    }
                     let any = self.any_start(&child)?;
                     stack.push((any, String::new()));
                 }
                 Event::Empty(e) => {
                     flush(cur, text);
                     let child = self.make_element(e, true)?;
-                    let any = self.any_start(&child)?;
+                    let node = if typed && stack.len() == 1 {
+                        self.read_typed(&child)?.map(MixedNode::Typed)
+                    } else {
+                        None
+                    };
+                    let node = match node {
+                        Some(n) => n,
+                        None => MixedNode::Element(self.any_start(&child)?),
+                    };
                     let (cur, _) = stack.last_mut().expect("stack is never empty here");
-                    cur.children.0.push(MixedNode::Element(any));
+                    cur.children.0.push(node);
                 }
                 Event::End(_) => {
                     let (mut done, mut text) = stack.pop().expect("stack is never empty here");
@@ -1104,7 +1249,7 @@ impl<'a> XmlReader<'a> {
             );
             self.skip_to_depth(el.depth)?;
         }
-        self.read_content_into(any)
+        self.read_content_into(any, false)
     }
 
     /// An [`AnyElement`] for the start tag `el`, without content.

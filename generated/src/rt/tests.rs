@@ -2,7 +2,8 @@
 //! uses the runtime.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io;
+use std::sync::Arc;
 
 use super::*;
 
@@ -83,7 +84,7 @@ impl<'a> FromXml<'a> for IodefDocument {
 }
 
 impl ToXml for IodefDocument {
-    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "version", &self.version)?;
         if let Some(l) = &self.lang {
@@ -170,7 +171,7 @@ impl<'a> FromXml<'a> for Incident {
 }
 
 impl ToXml for Incident {
-    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "purpose", &self.purpose)?;
         if let Some(l) = &self.lang {
@@ -204,7 +205,7 @@ impl<'a> FromXml<'a> for IncidentId {
 }
 
 impl ToXml for IncidentId {
-    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "name", &self.name)?;
         w.text(&self.value)?;
@@ -228,7 +229,7 @@ impl<'a> FromXml<'a> for ExtensionData {
 }
 
 impl ToXml for ExtensionData {
-    fn to_xml<W: Write>(&self, w: &mut XmlWriter<W>, ns: &str, local: &str) -> io::Result<()> {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "dtype", &self.dtype)?;
         self.content.write(w)?;
@@ -792,20 +793,20 @@ fn read_any_on_root_keeps_everything() {
     let root = r.root().unwrap();
     let any = r.read_any(&root).unwrap();
     r.finish().unwrap();
-    let mut w = XmlWriter::new(Vec::new(), &[]);
+    let mut w = XmlWriter::new(&[]);
     any.write(&mut w).unwrap();
-    let out = String::from_utf8(w.into_inner()).unwrap();
+    let out = w.into_string();
     assert_eq!(out, input);
 }
 
 // ------------------------------------------------------------------------------------------------
 // Writer
 
-fn written(f: impl FnOnce(&mut XmlWriter<Vec<u8>>) -> io::Result<()>) -> String {
-    let mut w = XmlWriter::new(Vec::new(), PREFIXES);
+fn written(f: impl FnOnce(&mut XmlWriter<'_>) -> io::Result<()>) -> String {
+    let mut w = XmlWriter::new(PREFIXES);
     f(&mut w).unwrap();
     assert_eq!(w.depth(), 0);
-    String::from_utf8(w.into_inner()).unwrap()
+    w.into_string()
 }
 
 #[test]
@@ -932,11 +933,11 @@ fn writer_escaping() {
         out,
         "<a v=\"&lt;&amp;&gt;&quot;'&#9;&#10;&#13;\">&lt;&amp;&gt;\"'\t\n&#13;]]&gt;<!-- c --></a>"
     );
-    let mut w = XmlWriter::new(Vec::new(), &[]);
+    let mut w = XmlWriter::new(&[]);
     w.start_element("", "a").unwrap();
     assert!(w.text("\u{1}").is_err());
     assert!(w.comment("a--b").is_err());
-    let mut w = XmlWriter::new(Vec::new(), &[]);
+    let mut w = XmlWriter::new(&[]);
     assert!(w.attribute("", "a", "b").is_err());
     assert!(w.end_element().is_err());
 }
@@ -949,9 +950,9 @@ fn parsed_escapes_survive_round_trip() {
     let any = r.read_any(&root).unwrap();
     assert_eq!(any.attribute(None, "a"), Some("\tx\ny\r"));
     assert_eq!(any.children.text_content(), "a\rb\nc");
-    let mut w = XmlWriter::new(Vec::new(), &[]);
+    let mut w = XmlWriter::new(&[]);
     any.write(&mut w).unwrap();
-    let out = String::from_utf8(w.into_inner()).unwrap();
+    let out = w.into_string();
     let mut r2 = XmlReader::new(out.as_bytes());
     let root2 = r2.root().unwrap();
     assert_eq!(r2.read_any(&root2).unwrap(), any);
@@ -1173,5 +1174,579 @@ fn read_value_and_parse_attr_report_invalid_values() {
     assert_eq!(
         err.message,
         "invalid value \"12a\" for element v: not a valid integer"
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Writer with a sink
+
+/// A sink that records how many bytes each `write` call got.
+#[derive(Default)]
+struct CountingSink {
+    data: Vec<u8>,
+    writes: Vec<usize>,
+    flushes: usize,
+}
+
+impl io::Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.data.extend_from_slice(buf);
+        self.writes.push(buf.len());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.flushes += 1;
+        Ok(())
+    }
+}
+
+#[test]
+fn writer_with_sink_spills_large_output_and_flushes_on_finish() {
+    let mut sink = CountingSink::default();
+    let mut w = XmlWriter::with_sink(&mut sink, PREFIXES);
+    assert!(w.has_sink());
+    w.start_element(NS, "r").unwrap();
+    let chunk = "x".repeat(1000);
+    for _ in 0..200 {
+        w.simple_element(NS, "c", &chunk).unwrap();
+    }
+    w.end_element().unwrap();
+    // Some output was handed over before the end, in pieces of a bit more than 64 KiB.
+    let buffered = w.buffered().len();
+    assert!(buffered <= 64 * 1024 + 1100, "{buffered}");
+    w.finish().unwrap();
+    assert!(w.buffered().is_empty());
+    assert!(w.into_bytes().is_empty());
+    assert!(sink.writes.len() >= 3, "{:?}", sink.writes);
+    assert!(sink.writes.iter().all(|&n| n <= 64 * 1024 + 1100));
+    assert_eq!(sink.flushes, 1);
+    let out = String::from_utf8(sink.data).unwrap();
+    assert!(out.starts_with("<r xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\"><c>xxx"));
+    assert!(out.ends_with("</c></r>"));
+    assert_eq!(out.matches("<c>").count(), 200);
+
+    // Without a sink everything stays in the buffer; finish and flush do nothing.
+    let mut w = XmlWriter::new(&[]);
+    assert!(!w.has_sink());
+    w.simple_element("", "a", &"y".repeat(100_000)).unwrap();
+    w.finish().unwrap();
+    assert_eq!(w.buffered().len(), 100_007);
+    assert_eq!(w.into_string().len(), 100_007);
+}
+
+#[test]
+fn document_write_to_equals_to_xml_string() {
+    let doc = parse(SAMPLE).unwrap();
+    let mut sink = CountingSink::default();
+    doc.write_to(&mut sink).unwrap();
+    assert_eq!(sink.flushes, 1);
+    assert_eq!(sink.writes.len(), 1);
+    assert_eq!(String::from_utf8(sink.data).unwrap(), doc.to_xml_string());
+}
+
+// ------------------------------------------------------------------------------------------------
+// Roots: ReadRoot
+
+#[test]
+fn read_root_for_a_root_element() {
+    assert_eq!(
+        IodefDocument::expected(),
+        "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"
+    );
+    assert_eq!(<IodefDocument as ReadRoot>::PREFIXES, PREFIXES);
+
+    let mut r = XmlReader::new(b"<IODEF-Document version=\"2.00\"/>");
+    let el = r.root().unwrap();
+    let before = r.position();
+    assert!(IodefDocument::read_root(&mut r, &el).unwrap().is_none());
+    assert_eq!(r.position(), before);
+
+    let mut r = XmlReader::new(MINIMAL.as_bytes());
+    let el = r.root().unwrap();
+    let doc = IodefDocument::read_root(&mut r, &el).unwrap().unwrap();
+    r.finish().unwrap();
+    assert_eq!(doc.incidents[0].incident_id.value, "1");
+    let mut w = XmlWriter::new(PREFIXES);
+    doc.write_root(&mut w).unwrap();
+    assert_eq!(w.into_string(), MINIMAL);
+}
+
+/// A root that is one of several elements, as the generated `Element` / `Root` enums are.
+#[derive(Debug, Clone, PartialEq)]
+enum EitherRoot {
+    Document(IodefDocument),
+    Id(IncidentId),
+}
+
+impl ReadRoot for EitherRoot {
+    const PREFIXES: &'static [(&'static str, &'static str)] = PREFIXES;
+
+    fn read_root<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Option<Self>, Error> {
+        if r.is(el, NS, "IODEF-Document") {
+            Ok(Some(EitherRoot::Document(IodefDocument::from_xml(r, el)?)))
+        } else if r.is(el, NS, "IncidentID") {
+            Ok(Some(EitherRoot::Id(IncidentId::from_xml(r, el)?)))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn write_root(&self, w: &mut XmlWriter<'_>) -> io::Result<()> {
+        match self {
+            EitherRoot::Document(d) => d.to_xml(w, NS, "IODEF-Document"),
+            EitherRoot::Id(i) => i.to_xml(w, NS, "IncidentID"),
+        }
+    }
+
+    fn expected() -> String {
+        format!("{{{NS}}}IODEF-Document or {{{NS}}}IncidentID")
+    }
+}
+
+#[test]
+fn document_with_an_enum_root() {
+    let doc = Document::<EitherRoot>::from_str(MINIMAL).unwrap();
+    assert!(matches!(doc.root, EitherRoot::Document(_)));
+    assert_eq!(
+        doc.to_xml_string(),
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{MINIMAL}")
+    );
+
+    let input = "<x:IncidentID xmlns:x=\"urn:ietf:params:xml:ns:iodef-2.0\" \
+        xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"a b\" name=\"n\">42</x:IncidentID>";
+    let doc = Document::<EitherRoot>::from_str(input).unwrap();
+    assert_eq!(
+        doc.root,
+        EitherRoot::Id(IncidentId {
+            name: "n".into(),
+            value: "42".into()
+        })
+    );
+    assert_eq!(doc.xsi.schema_location.as_deref(), Some("a b"));
+    assert_eq!(
+        doc.to_xml_string(),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<IncidentID xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"a b\" name=\"n\">42</IncidentID>"
+    );
+
+    let err = Document::<EitherRoot>::from_str("<Contact xmlns=\"urn:x\"/>").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::UnexpectedElement);
+    assert_eq!(
+        err.message,
+        "unexpected root element {urn:x}Contact, expected \
+         {urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document or {urn:ietf:params:xml:ns:iodef-2.0}IncidentID"
+    );
+    assert_eq!(err.path, "/Contact");
+    assert_eq!((err.line, err.column), (1, 1));
+}
+
+#[test]
+fn wrong_root_names_expected() {
+    let err = parse_err("<ns:Other xmlns:ns=\"urn:other\"/>");
+    assert_eq!(err.kind, ErrorKind::UnexpectedElement);
+    assert_eq!(
+        err.message,
+        format!(
+            "unexpected root element {{urn:other}}Other, expected {}",
+            IodefDocument::expected()
+        )
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Typed extension elements
+
+const EXT: &str = "urn:test:ext";
+const EXT_PREFIXES: &[(&str, &str)] = &[(NS, "iodef"), (EXT, "x")];
+
+/// `<x:Thing a="..">text</x:Thing>`: a global element of the test extension namespace.
+#[derive(Debug, Clone, PartialEq)]
+struct Thing {
+    a: String,
+    text: String,
+}
+
+impl<'a> FromXml<'a> for Thing {
+    fn from_xml(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, Error> {
+        let mut a = None;
+        for attr in r.attributes(el)? {
+            match (attr.ns, attr.local) {
+                (0, "a") => a = Some(attr.value.into_owned()),
+                _ => return Err(r.unexpected_attribute(el, &attr)),
+            }
+        }
+        let a = a.ok_or_else(|| r.missing_attribute(el, "a"))?;
+        let text = r.read_text(el)?.into_owned();
+        Ok(Thing { a, text })
+    }
+}
+
+impl ToXml for Thing {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()> {
+        w.start_element(ns, local)?;
+        w.attribute("", "a", &self.a)?;
+        w.text(&self.text)?;
+        w.end_element()
+    }
+}
+
+impl TypedElement for Thing {
+    fn namespace(&self) -> &'static str {
+        EXT
+    }
+    fn local_name(&self) -> &str {
+        "Thing"
+    }
+    fn write(&self, w: &mut XmlWriter<'_>) -> io::Result<()> {
+        self.to_xml(w, EXT, "Thing")
+    }
+    fn clone_box(&self) -> Box<dyn TypedElement> {
+        Box::new(self.clone())
+    }
+    fn eq_dyn(&self, other: &dyn TypedElement) -> bool {
+        glue::typed_eq(self, other)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// `<x:Wrapper>mixed content</x:Wrapper>`: typed, with mixed content that is decoded again.
+#[derive(Debug, Clone, PartialEq)]
+struct Wrapper {
+    content: Mixed,
+}
+
+impl TypedElement for Wrapper {
+    fn namespace(&self) -> &'static str {
+        EXT
+    }
+    fn local_name(&self) -> &str {
+        "Wrapper"
+    }
+    fn write(&self, w: &mut XmlWriter<'_>) -> io::Result<()> {
+        self.content.to_xml(w, EXT, "Wrapper")
+    }
+    fn clone_box(&self) -> Box<dyn TypedElement> {
+        Box::new(self.clone())
+    }
+    fn eq_dyn(&self, other: &dyn TypedElement) -> bool {
+        glue::typed_eq(self, other)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// The decoder of the test namespace, as a generated `decode` function would be.
+fn decode_ext<'a>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+) -> Result<Option<Box<dyn TypedElement>>, Error> {
+    Ok(match el.local {
+        "Thing" => Some(Box::new(Thing::from_xml(r, el)?)),
+        "Wrapper" => {
+            glue::no_attributes(r, el)?;
+            Some(Box::new(Wrapper {
+                content: r.read_mixed(el)?,
+            }))
+        }
+        _ => None,
+    })
+}
+
+fn ext_registry() -> Arc<Registry> {
+    let mut reg = Registry::new();
+    reg.add(EXT, decode_ext);
+    Arc::new(reg)
+}
+
+fn with_additional_data(content: &str) -> String {
+    format!(
+        "<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\">\
+         <Incident purpose=\"watch\"><IncidentID name=\"x\">1</IncidentID>\
+         <GenerationTime>2016-02-29T00:00:00Z</GenerationTime>\
+         <AdditionalData dtype=\"xml\">{content}</AdditionalData></Incident></IODEF-Document>"
+    )
+}
+
+/// A document type whose writer knows the `x` prefix of the test namespace.
+#[derive(Debug, Clone, PartialEq)]
+struct ExtDoc(IodefDocument);
+
+impl ReadRoot for ExtDoc {
+    const PREFIXES: &'static [(&'static str, &'static str)] = EXT_PREFIXES;
+    fn read_root<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Option<Self>, Error> {
+        Ok(IodefDocument::read_root(r, el)?.map(ExtDoc))
+    }
+    fn write_root(&self, w: &mut XmlWriter<'_>) -> io::Result<()> {
+        self.0.write_root(w)
+    }
+    fn expected() -> String {
+        IodefDocument::expected()
+    }
+}
+
+fn parse_ext(input: &str, registry: Option<Arc<Registry>>) -> Result<Document<ExtDoc>, Error> {
+    Document::from_xml_reader(XmlReader::with_registry(input.as_bytes(), registry))
+}
+
+const EXT_CONTENT: &str = concat!(
+    "text <x:Thing xmlns:x=\"urn:test:ext\" a=\"1\">one</x:Thing>",
+    "<!--c--><y:Other xmlns:y=\"urn:other\"><x:Thing xmlns:x=\"urn:test:ext\" a=\"raw\"/></y:Other>",
+    "<x:Unknown xmlns:x=\"urn:test:ext\" b=\"2\"/>",
+    "<x:Wrapper xmlns:x=\"urn:test:ext\">in <x:Thing a=\"3\"/><z:Z xmlns:z=\"urn:z\"/></x:Wrapper>",
+    "<x:Thing xmlns:x=\"urn:test:ext\" a=\"4\"/> end",
+);
+
+#[test]
+fn typed_extension_elements_in_mixed_content() {
+    let input = with_additional_data(EXT_CONTENT);
+    let doc = parse_ext(&input, Some(ext_registry())).unwrap();
+    let content = &doc.root.0.incidents[0].additional_data[0].content;
+    let nodes = &content.0;
+    assert_eq!(nodes.len(), 8, "{nodes:#?}");
+    assert_eq!(nodes[0], MixedNode::Text("text ".into()));
+    // A registered namespace and a known name: typed.
+    let MixedNode::Typed(t) = &nodes[1] else {
+        panic!("expected a typed element: {:?}", nodes[1])
+    };
+    assert_eq!((t.namespace(), t.local_name()), (EXT, "Thing"));
+    assert!(t.is::<Thing>());
+    assert_eq!(
+        t.downcast_ref::<Thing>(),
+        Some(&Thing {
+            a: "1".into(),
+            text: "one".into()
+        })
+    );
+    assert!(t.downcast_ref::<Wrapper>().is_none());
+    assert_eq!(nodes[2], MixedNode::Comment("c".into()));
+    // Another namespace: raw, and so is everything inside it.
+    let MixedNode::Element(other) = &nodes[3] else {
+        panic!("expected a raw element: {:?}", nodes[3])
+    };
+    assert_eq!(other.local, "Other");
+    assert_eq!(other.children.elements().next().unwrap().local, "Thing");
+    assert_eq!(other.children.typed().count(), 0);
+    // The registered namespace, a name its decoder does not know: raw.
+    let MixedNode::Element(unknown) = &nodes[4] else {
+        panic!("expected a raw element: {:?}", nodes[4])
+    };
+    assert_eq!(
+        (unknown.ns.as_deref(), unknown.local.as_str()),
+        (Some(EXT), "Unknown")
+    );
+    assert_eq!(unknown.attribute(None, "b"), Some("2"));
+    // Typed content with mixed content of its own is decoded through the registry again.
+    let wrapper = nodes[5].clone();
+    let MixedNode::Typed(wrapper) = &wrapper else {
+        panic!("expected a typed element: {:?}", nodes[5])
+    };
+    let wrapper = wrapper.downcast_ref::<Wrapper>().unwrap();
+    assert_eq!(wrapper.content.0.len(), 3);
+    assert_eq!(
+        wrapper.content.typed_as::<Thing>().collect::<Vec<_>>(),
+        [&Thing {
+            a: "3".into(),
+            text: String::new()
+        }]
+    );
+    assert_eq!(wrapper.content.elements().next().unwrap().local, "Z");
+    assert_eq!(nodes[7], MixedNode::Text(" end".into()));
+    assert_eq!(
+        content
+            .typed_as::<Thing>()
+            .map(|t| t.a.as_str())
+            .collect::<Vec<_>>(),
+        ["1", "4"]
+    );
+    assert_eq!(content.typed().count(), 3);
+    assert_eq!(content.elements().count(), 2);
+    assert_eq!(content.text_content(), "text  end");
+
+    // Clone and equality see through the boxes.
+    let copy = doc.clone();
+    assert_eq!(copy, doc);
+    let mut changed = doc.clone();
+    changed.root.0.incidents[0].additional_data[0].content.0[1] =
+        MixedNode::Typed(Box::new(Thing {
+            a: "1".into(),
+            text: "two".into(),
+        }));
+    assert_ne!(changed, doc);
+    changed.root.0.incidents[0].additional_data[0].content.0[1] =
+        MixedNode::Typed(Box::new(Wrapper {
+            content: Mixed::default(),
+        }));
+    assert_ne!(changed, doc);
+
+    // Written back identically.
+    let expected = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{input}");
+    assert_eq!(doc.to_xml_string(), expected);
+    // Raw reading gives the same output.
+    let raw = parse_ext(&input, None).unwrap();
+    assert_eq!(
+        raw.root.0.incidents[0].additional_data[0]
+            .content
+            .typed()
+            .count(),
+        0
+    );
+    assert_ne!(raw, doc);
+    assert_eq!(raw.to_xml_string(), expected);
+}
+
+#[test]
+fn typed_extensions_can_be_switched_off() {
+    let input = with_additional_data(EXT_CONTENT);
+    let mut r = XmlReader::with_registry(input.as_bytes(), Some(ext_registry()));
+    assert!(r.registry().is_some());
+    r.set_typed_extensions(false);
+    let doc = Document::<ExtDoc>::from_xml_reader(r).unwrap();
+    let content = &doc.root.0.incidents[0].additional_data[0].content;
+    assert_eq!(content.typed().count(), 0);
+    assert_eq!(content.elements().count(), 5);
+}
+
+#[test]
+fn typed_extension_with_xsi_attributes_stays_raw() {
+    let input = with_additional_data(
+        "<x:Thing xmlns:x=\"urn:test:ext\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xsi:schemaLocation=\"urn:test:ext ext.xsd\" a=\"1\"/>",
+    );
+    let doc = parse_ext(&input, Some(ext_registry())).unwrap();
+    let content = &doc.root.0.incidents[0].additional_data[0].content;
+    assert_eq!(content.typed().count(), 0);
+    let thing = content.elements().next().unwrap();
+    assert_eq!(
+        thing.attribute(Some(XSI_NS), "schemaLocation"),
+        Some("urn:test:ext ext.xsd")
+    );
+    assert_eq!(
+        doc.to_xml_string(),
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{input}")
+    );
+}
+
+#[test]
+fn invalid_typed_extension_content_is_an_error() {
+    let input = with_additional_data("\n<x:Thing xmlns:x=\"urn:test:ext\" b=\"1\"/>");
+    let err = parse_ext(&input, Some(ext_registry())).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::UnexpectedAttribute);
+    assert_eq!(
+        err.path,
+        "/IODEF-Document/Incident[1]/AdditionalData[1]/Thing[1]"
+    );
+    assert_eq!((err.line, err.column), (2, 33));
+    let input = with_additional_data("<x:Wrapper xmlns:x=\"urn:test:ext\"><x:Thing/></x:Wrapper>");
+    let err = parse_ext(&input, Some(ext_registry())).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::MissingAttribute);
+    assert_eq!(
+        err.path,
+        "/IODEF-Document/Incident[1]/AdditionalData[1]/Wrapper[1]/Thing[1]"
+    );
+    // The same documents are fine when read raw.
+    parse_ext(&input, None).unwrap();
+}
+
+#[test]
+fn a_decoder_must_not_decline_after_reading() {
+    fn greedy<'a>(
+        r: &mut XmlReader<'a>,
+        el: &Element<'a>,
+    ) -> Result<Option<Box<dyn TypedElement>>, Error> {
+        r.read_text(el)?;
+        Ok(None)
+    }
+    let mut reg = Registry::new();
+    reg.add(EXT, greedy);
+    let input = with_additional_data("<x:Thing xmlns:x=\"urn:test:ext\">t</x:Thing>");
+    let err = parse_ext(&input, Some(Arc::new(reg))).unwrap_err();
+    assert!(err.message.contains("internal error"), "{err}");
+}
+
+#[test]
+fn registry_basics_and_global_registration() {
+    let mut reg = Registry::new();
+    assert!(reg.get(EXT).is_none());
+    reg.add(EXT, decode_ext);
+    reg.add("urn:a", decode_ext);
+    assert!(reg.get(EXT).is_some());
+    assert_eq!(reg.namespaces().collect::<Vec<_>>(), ["urn:a", EXT]);
+    assert!(format!("{reg:?}").contains("urn:a"));
+
+    // A reader made before a registration keeps its snapshot; later ones see it.
+    const GLOBAL_EXT: &str = "urn:test:global-ext";
+    fn decode_global<'a>(
+        r: &mut XmlReader<'a>,
+        el: &Element<'a>,
+    ) -> Result<Option<Box<dyn TypedElement>>, Error> {
+        Ok(match el.local {
+            "Thing" => Some(Box::new(Thing::from_xml(r, el)?)),
+            _ => None,
+        })
+    }
+    let input = with_additional_data("<Thing xmlns=\"urn:test:global-ext\" a=\"g\"/>");
+    let early = XmlReader::new(input.as_bytes());
+    register(|r| r.add(GLOBAL_EXT, decode_global));
+    assert!(registry::global().get(GLOBAL_EXT).is_some());
+    let before = Document::<IodefDocument>::from_xml_reader(early).unwrap();
+    assert_eq!(
+        before.root.incidents[0].additional_data[0]
+            .content
+            .typed()
+            .count(),
+        0
+    );
+    let after = Document::<IodefDocument>::from_str(&input).unwrap();
+    let content = &after.root.incidents[0].additional_data[0].content;
+    assert_eq!(content.typed_as::<Thing>().next().unwrap().a, "g");
+    // Registration from inside a registration closure's reads does not deadlock.
+    registry::register(|r| {
+        let seen = registry::global().get(GLOBAL_EXT).is_some();
+        assert!(seen);
+        r.add(GLOBAL_EXT, decode_global);
+    });
+}
+
+#[test]
+fn typed_nesting_is_bounded() {
+    let mut content = String::from("<x:Wrapper xmlns:x=\"urn:test:ext\">");
+    for _ in 0..9 {
+        content.push_str("<x:Wrapper>");
+    }
+    content.push('t');
+    for _ in 0..10 {
+        content.push_str("</x:Wrapper>");
+    }
+    let input = with_additional_data(&content);
+    let depth_of = |mixed: &Mixed| {
+        let mut depth = 0;
+        let mut cur = mixed.clone();
+        loop {
+            let next = match cur.0.first() {
+                Some(MixedNode::Typed(t)) => t.downcast_ref::<Wrapper>().unwrap().content.clone(),
+                _ => return (depth, cur),
+            };
+            depth += 1;
+            cur = next;
+        }
+    };
+    let doc = parse_ext(&input, Some(ext_registry())).unwrap();
+    let (depth, rest) = depth_of(&doc.root.0.incidents[0].additional_data[0].content);
+    assert_eq!(depth, reader::DEFAULT_MAX_TYPED_NESTING);
+    assert_eq!(rest.elements().next().unwrap().local, "Wrapper");
+    assert_eq!(
+        doc.to_xml_string(),
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{input}")
+    );
+
+    let mut r = XmlReader::with_registry(input.as_bytes(), Some(ext_registry()));
+    r.set_max_typed_nesting(2);
+    let doc = Document::<ExtDoc>::from_xml_reader(r).unwrap();
+    assert_eq!(
+        depth_of(&doc.root.0.incidents[0].additional_data[0].content).0,
+        2
     );
 }

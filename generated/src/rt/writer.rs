@@ -20,12 +20,20 @@ struct Frame {
     bindings_start: usize,
 }
 
+/// The buffer is handed to the sink once it holds more than this many bytes.
+const SPILL_AT: usize = 64 * 1024;
+
 /// The XML writer used by the generated `ToXml` implementations.
 ///
-/// Writes go straight to `W`: wrap files and sockets in a `BufWriter` (as
-/// [`Document::write_to`](super::Document::write_to) does).
-pub struct XmlWriter<W: Write> {
-    out: W,
+/// Output goes to an internal buffer. A writer made by [`XmlWriter::new`] keeps everything
+/// there (take it with [`XmlWriter::into_bytes`] or [`XmlWriter::into_string`]); one made by
+/// [`XmlWriter::with_sink`] hands the buffer to its sink whenever it grows past 64 KiB and on
+/// [`XmlWriter::finish`] / [`XmlWriter::flush`], so the sink needs no `BufWriter`.
+///
+/// The writer is not generic: every `ToXml` implementation is compiled once.
+pub struct XmlWriter<'w> {
+    out: Vec<u8>,
+    sink: Option<&'w mut dyn Write>,
     prefixes: &'static [(&'static str, &'static str)],
     bindings: Vec<Binding>,
     stack: Vec<Frame>,
@@ -43,7 +51,7 @@ fn invalid(msg: impl Into<String>) -> io::Error {
 
 /// Writes `s` escaped. In attribute values (`attr`) `"`, tab, LF and CR are written as character
 /// references; in text only CR is. Control characters that XML cannot represent are an error.
-fn write_escaped<W: Write>(out: &mut W, s: &str, attr: bool) -> io::Result<()> {
+fn write_escaped(out: &mut Vec<u8>, s: &str, attr: bool) -> io::Result<()> {
     let bytes = s.as_bytes();
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -72,17 +80,18 @@ fn write_escaped<W: Write>(out: &mut W, s: &str, attr: bool) -> io::Result<()> {
             }
             _ => continue,
         };
-        out.write_all(&bytes[run..i])?;
-        out.write_all(rep)?;
+        out.extend_from_slice(&bytes[run..i]);
+        out.extend_from_slice(rep);
         run = i + 1;
     }
-    out.write_all(&bytes[run..])
+    out.extend_from_slice(&bytes[run..]);
+    Ok(())
 }
 
 /// Namespace-declaration values: only `&`, `<` and `"` are escaped, whitespace is written
 /// literally so that the namespace name comes back exactly as it was read (quick-xml does not
 /// normalise namespace names).
-fn write_ns_value<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+fn write_ns_value(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -92,23 +101,49 @@ fn write_ns_value<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
             b'"' => b"&quot;",
             _ => continue,
         };
-        out.write_all(&bytes[run..i])?;
-        out.write_all(rep)?;
+        out.extend_from_slice(&bytes[run..i]);
+        out.extend_from_slice(rep);
         run = i + 1;
     }
-    out.write_all(&bytes[run..])
+    out.extend_from_slice(&bytes[run..]);
+    Ok(())
 }
 
 fn reserved_prefix(p: &str) -> bool {
     p.len() >= 3 && p[..3].eq_ignore_ascii_case("xml")
 }
 
-impl<W: Write> XmlWriter<W> {
-    /// A writer to `out`; `prefixes` gives the preferred prefix per namespace URI, used when a
-    /// namespace has to be declared with a prefix.
-    pub fn new(out: W, prefixes: &'static [(&'static str, &'static str)]) -> Self {
+impl XmlWriter<'static> {
+    /// A writer into memory; `prefixes` gives the preferred prefix per namespace URI, used when a
+    /// namespace has to be declared with a prefix. Take the output with
+    /// [`XmlWriter::into_bytes`] or [`XmlWriter::into_string`].
+    pub fn new(prefixes: &'static [(&'static str, &'static str)]) -> Self {
+        XmlWriter::make(Vec::with_capacity(4096), None, prefixes)
+    }
+}
+
+impl<'w> XmlWriter<'w> {
+    /// A writer to `sink` (see [`XmlWriter`]): call [`XmlWriter::finish`] at the end, or the
+    /// last bytes stay in the buffer.
+    pub fn with_sink(
+        sink: &'w mut dyn Write,
+        prefixes: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        XmlWriter::make(
+            Vec::with_capacity(SPILL_AT + 8 * 1024),
+            Some(sink),
+            prefixes,
+        )
+    }
+
+    fn make(
+        out: Vec<u8>,
+        sink: Option<&'w mut dyn Write>,
+        prefixes: &'static [(&'static str, &'static str)],
+    ) -> Self {
         XmlWriter {
             out,
+            sink,
             prefixes,
             bindings: Vec::new(),
             stack: Vec::new(),
@@ -132,7 +167,8 @@ impl<W: Write> XmlWriter<W> {
     /// `<?xml version="1.0" encoding="UTF-8"?>` and a newline.
     pub fn declaration(&mut self) -> io::Result<()> {
         self.out
-            .write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+            .extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        Ok(())
     }
 
     /// Number of open elements.
@@ -224,7 +260,7 @@ impl<W: Write> XmlWriter<W> {
     fn close_open_tag(&mut self) -> io::Result<()> {
         if self.open_tag {
             self.open_tag = false;
-            self.out.write_all(b">")?;
+            self.out.extend_from_slice(b">");
         }
         Ok(())
     }
@@ -307,18 +343,19 @@ impl<W: Write> XmlWriter<W> {
             self.names.push(':');
         }
         self.names.push_str(local);
-        self.out.write_all(b"<")?;
-        self.out.write_all(&self.names.as_bytes()[name_start..])?;
+        self.out.extend_from_slice(b"<");
+        self.out
+            .extend_from_slice(&self.names.as_bytes()[name_start..]);
         for b in &self.bindings[bindings_start..] {
             if b.prefix.is_empty() {
-                self.out.write_all(b" xmlns=\"")?;
+                self.out.extend_from_slice(b" xmlns=\"");
             } else {
-                self.out.write_all(b" xmlns:")?;
-                self.out.write_all(b.prefix.as_bytes())?;
-                self.out.write_all(b"=\"")?;
+                self.out.extend_from_slice(b" xmlns:");
+                self.out.extend_from_slice(b.prefix.as_bytes());
+                self.out.extend_from_slice(b"=\"");
             }
             write_ns_value(&mut self.out, &b.uri)?;
-            self.out.write_all(b"\"")?;
+            self.out.extend_from_slice(b"\"");
         }
         self.stack.push(Frame {
             name_start,
@@ -364,10 +401,10 @@ impl<W: Write> XmlWriter<W> {
                 "attribute {local} written outside a start tag"
             )));
         }
-        self.out.write_all(b" ")?;
+        self.out.extend_from_slice(b" ");
         if ns.is_empty() {
         } else if ns == XML_NS {
-            self.out.write_all(b"xml:")?;
+            self.out.extend_from_slice(b"xml:");
         } else {
             let idx = match prefix_hint
                 .filter(|h| !h.is_empty())
@@ -377,11 +414,11 @@ impl<W: Write> XmlWriter<W> {
                 Some(i) => i,
                 None => {
                     let p = self.new_prefix(ns, prefix_hint);
-                    self.out.write_all(b"xmlns:")?;
-                    self.out.write_all(p.as_bytes())?;
-                    self.out.write_all(b"=\"")?;
+                    self.out.extend_from_slice(b"xmlns:");
+                    self.out.extend_from_slice(p.as_bytes());
+                    self.out.extend_from_slice(b"=\"");
                     write_ns_value(&mut self.out, ns)?;
-                    self.out.write_all(b"\" ")?;
+                    self.out.extend_from_slice(b"\" ");
                     self.bindings.push(Binding {
                         prefix: p,
                         uri: ns.to_string(),
@@ -389,13 +426,15 @@ impl<W: Write> XmlWriter<W> {
                     self.bindings.len() - 1
                 }
             };
-            self.out.write_all(self.bindings[idx].prefix.as_bytes())?;
-            self.out.write_all(b":")?;
+            self.out
+                .extend_from_slice(self.bindings[idx].prefix.as_bytes());
+            self.out.extend_from_slice(b":");
         }
-        self.out.write_all(local.as_bytes())?;
-        self.out.write_all(b"=\"")?;
+        self.out.extend_from_slice(local.as_bytes());
+        self.out.extend_from_slice(b"=\"");
         write_escaped(&mut self.out, value, true)?;
-        self.out.write_all(b"\"")
+        self.out.push(b'"');
+        Ok(())
     }
 
     /// Text content, escaped (`&`, `<`, `>`, and CR as `&#13;`). Closes an open start tag.
@@ -408,7 +447,8 @@ impl<W: Write> XmlWriter<W> {
             return Err(invalid("text outside the root element"));
         }
         self.close_open_tag()?;
-        write_escaped(&mut self.out, text, false)
+        write_escaped(&mut self.out, text, false)?;
+        self.spill()
     }
 
     /// A comment `<!--text-->`; `text` must not contain `--` nor end with `-`.
@@ -417,9 +457,10 @@ impl<W: Write> XmlWriter<W> {
             return Err(invalid("a comment cannot contain \"--\" or end with \"-\""));
         }
         self.close_open_tag()?;
-        self.out.write_all(b"<!--")?;
+        self.out.extend_from_slice(b"<!--");
         write_escaped_comment(&mut self.out, text)?;
-        self.out.write_all(b"-->")
+        self.out.extend_from_slice(b"-->");
+        self.spill()
     }
 
     /// Closes the innermost open element (`/>` if nothing was written inside it).
@@ -430,16 +471,16 @@ impl<W: Write> XmlWriter<W> {
             .ok_or_else(|| invalid("end_element without an open element"))?;
         if self.open_tag {
             self.open_tag = false;
-            self.out.write_all(b"/>")?;
+            self.out.extend_from_slice(b"/>");
         } else {
-            self.out.write_all(b"</")?;
+            self.out.extend_from_slice(b"</");
             self.out
-                .write_all(&self.names.as_bytes()[frame.name_start..])?;
-            self.out.write_all(b">")?;
+                .extend_from_slice(&self.names.as_bytes()[frame.name_start..]);
+            self.out.extend_from_slice(b">");
         }
         self.names.truncate(frame.name_start);
         self.bindings.truncate(frame.bindings_start);
-        Ok(())
+        self.spill()
     }
 
     /// `<{ns}local>text</{ns}local>` (or `<local/>` for empty text).
@@ -449,19 +490,78 @@ impl<W: Write> XmlWriter<W> {
         self.end_element()
     }
 
-    /// Flushes the underlying writer.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+    /// Hands the buffer to the sink once it is large enough.
+    #[inline]
+    fn spill(&mut self) -> io::Result<()> {
+        if self.out.len() > SPILL_AT && self.sink.is_some() {
+            self.write_buffer()?;
+        }
+        Ok(())
     }
 
-    /// The underlying writer (not flushed).
-    pub fn into_inner(self) -> W {
+    /// Writes the buffer to the sink (if any) and empties it.
+    fn write_buffer(&mut self) -> io::Result<()> {
+        if let Some(sink) = self.sink.as_mut() {
+            if !self.out.is_empty() {
+                sink.write_all(&self.out)?;
+                self.out.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the buffer to the sink and flushes the sink. Without a sink (see
+    /// [`XmlWriter::new`]) the output stays in the buffer and this does nothing.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.write_buffer()?;
+        match self.sink.as_mut() {
+            Some(sink) => sink.flush(),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends writing: like [`XmlWriter::flush`]. Elements still open are not closed.
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.flush()
+    }
+
+    /// True when the writer has a sink (made by [`XmlWriter::with_sink`]).
+    pub fn has_sink(&self) -> bool {
+        self.sink.is_some()
+    }
+
+    /// The output written so far and not yet handed to a sink.
+    pub fn buffered(&self) -> &[u8] {
+        &self.out
+    }
+
+    /// The output (for a writer with a sink: what has not been handed to it; nothing after
+    /// [`XmlWriter::finish`]).
+    pub fn into_bytes(self) -> Vec<u8> {
         self.out
+    }
+
+    /// The output as text (see [`XmlWriter::into_bytes`]).
+    pub fn into_string(self) -> String {
+        // Everything written comes from `&str`s, and the buffer is only ever handed over at the
+        // end of a call, so it always holds whole characters.
+        String::from_utf8(self.out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+impl std::fmt::Debug for XmlWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XmlWriter")
+            .field("buffered", &self.out.len())
+            .field("has_sink", &self.sink.is_some())
+            .field("depth", &self.stack.len())
+            .finish_non_exhaustive()
     }
 }
 
 /// Comment text is written as is, except for characters XML cannot represent.
-fn write_escaped_comment<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+fn write_escaped_comment(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         let bad = (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
@@ -475,5 +575,6 @@ fn write_escaped_comment<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
             ));
         }
     }
-    out.write_all(bytes)
+    out.extend_from_slice(bytes);
+    Ok(())
 }

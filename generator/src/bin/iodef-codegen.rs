@@ -36,6 +36,16 @@ struct Common {
     /// Output directory (default: generated/src/bindings of the repository).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Extension preset, as build scripts get it (`Builder::for_build_script`): one file of inline
+    /// modules on the `iodef` runtime, IODEF namespaces reused from the `iodef` crate.
+    #[arg(long)]
+    extension: bool,
+    /// Path of the runtime module in generated code (default `crate::rt`, or `::iodef::rt`).
+    #[arg(long)]
+    runtime_path: Option<String>,
+    /// Reuse existing types for a namespace: `NAMESPACE=RUST_PATH` (repeatable).
+    #[arg(long = "extern", value_name = "NAMESPACE=RUST_PATH")]
+    externs: Vec<String>,
 }
 
 /// The repository root: the nearest ancestor of the current directory with schemas/catalog.toml,
@@ -50,16 +60,29 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn builder(c: &Common, root: &Path) -> Builder {
+fn builder(c: &Common, root: &Path) -> Result<Builder, String> {
     let catalog = c
         .catalog
         .clone()
         .unwrap_or_else(|| root.join("schemas").join("catalog.toml"));
-    let mut b = Builder::from_catalog(catalog);
+    let mut b = if c.extension {
+        Builder::for_build_script(catalog)
+    } else {
+        Builder::from_catalog(catalog)
+    };
     if let Some(dir) = &c.schema_dir {
         b = b.schema_dir(dir);
     }
-    b
+    if let Some(path) = &c.runtime_path {
+        b = b.runtime_path(path);
+    }
+    for spec in &c.externs {
+        let (ns, path) = spec
+            .rsplit_once('=')
+            .ok_or_else(|| format!("--extern {spec}: expected NAMESPACE=RUST_PATH"))?;
+        b = b.extern_namespace(ns, path);
+    }
+    Ok(b)
 }
 
 fn main() -> ExitCode {
@@ -73,7 +96,14 @@ fn main() -> ExitCode {
         .out
         .clone()
         .unwrap_or_else(|| root.join("generated").join("src").join("bindings"));
-    let output = match builder(common, &root).generate() {
+    let builder = match builder(common, &root) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("iodef-codegen: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let output = match builder.generate() {
         Ok(o) => o,
         Err(e) => {
             eprintln!("iodef-codegen: {e}");

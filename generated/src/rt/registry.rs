@@ -1,0 +1,134 @@
+//! Typed extension elements: decoders per namespace, used by [`XmlReader::read_mixed`] to turn
+//! elements of known namespaces inside mixed content (IODEF `AdditionalData`, RID `XMLDocument`,
+//! ...) into typed values instead of raw [`AnyElement`](super::AnyElement)s.
+//!
+//! The process-wide registry ([`global`]) holds the crate's own bindings; extension crates add
+//! theirs with [`register`]. A reader takes a snapshot of it when it is created
+//! ([`XmlReader::new`]), or is given one ([`XmlReader::with_registry`]).
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
+
+use super::error::Error;
+use super::reader::{Element, XmlReader};
+use super::writer::XmlWriter;
+
+/// A decoded element of a registered namespace, kept in [`MixedNode::Typed`](super::MixedNode::Typed).
+///
+/// Get the concrete value back with [`downcast_ref`](trait.TypedElement.html#method.downcast_ref).
+pub trait TypedElement: fmt::Debug + Send + Sync + 'static {
+    /// Namespace URI of the element.
+    fn namespace(&self) -> &'static str;
+    /// Local name of the element.
+    fn local_name(&self) -> &str;
+    /// Writes the whole element under its own name.
+    fn write(&self, w: &mut XmlWriter<'_>) -> io::Result<()>;
+    /// A boxed copy.
+    fn clone_box(&self) -> Box<dyn TypedElement>;
+    /// Equality with another typed element (false when the concrete types differ).
+    fn eq_dyn(&self, other: &dyn TypedElement) -> bool;
+    /// `self` as [`Any`], for downcasting.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl dyn TypedElement {
+    /// The value as a `T`, if it is one.
+    pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
+        self.as_any().downcast_ref::<T>()
+    }
+
+    /// True when the value is a `T`.
+    pub fn is<T: 'static>(&self) -> bool {
+        self.as_any().is::<T>()
+    }
+}
+
+impl Clone for Box<dyn TypedElement> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+impl PartialEq for Box<dyn TypedElement> {
+    fn eq(&self, other: &Self) -> bool {
+        self.eq_dyn(&**other)
+    }
+}
+
+/// Decodes `el` (a child element in the decoder's namespace), or returns `Ok(None)` — without
+/// reading anything — when the namespace's module has no global element of that name (the
+/// element then stays raw XML).
+pub type DecodeFn =
+    for<'a> fn(&mut XmlReader<'a>, &Element<'a>) -> Result<Option<Box<dyn TypedElement>>, Error>;
+
+/// Decoders by namespace URI.
+#[derive(Clone, Default)]
+pub struct Registry {
+    decoders: BTreeMap<&'static str, DecodeFn>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Registry::default()
+    }
+
+    /// Sets the decoder of `namespace` (replacing an earlier one).
+    pub fn add(&mut self, namespace: &'static str, decode: DecodeFn) {
+        self.decoders.insert(namespace, decode);
+    }
+
+    /// The decoder of `namespace`.
+    pub fn get(&self, namespace: &str) -> Option<DecodeFn> {
+        self.decoders.get(namespace).copied()
+    }
+
+    /// The namespaces that have a decoder, in order.
+    pub fn namespaces(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.decoders.keys().copied()
+    }
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry")
+            .field("namespaces", &self.decoders.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The current process-wide registry; replaced (never mutated) by [`register`].
+static GLOBAL: OnceLock<RwLock<Arc<Registry>>> = OnceLock::new();
+/// Serialises [`register`] calls so that none is lost.
+static REGISTERING: Mutex<()> = Mutex::new(());
+
+fn global_cell() -> &'static RwLock<Arc<Registry>> {
+    GLOBAL.get_or_init(|| {
+        let mut registry = Registry::new();
+        crate::bindings::register(&mut registry);
+        RwLock::new(Arc::new(registry))
+    })
+}
+
+/// Adds an extension's decoders to the process-wide registry (extension crates call this once,
+/// e.g. from their generated `register` function). Later registrations for a namespace win.
+///
+/// Readers created before the call keep the registry they started with. `f` may read
+/// [`global`] but must not call `register` itself (that would deadlock).
+pub fn register(f: impl FnOnce(&mut Registry)) {
+    let _serial = REGISTERING.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut next = Registry::clone(&global());
+    f(&mut next);
+    *global_cell()
+        .write()
+        .unwrap_or_else(PoisonError::into_inner) = Arc::new(next);
+}
+
+/// A snapshot of the process-wide registry: initialised on first use with the crate's own
+/// bindings (`crate::bindings::register`), then whatever [`register`] added.
+pub fn global() -> Arc<Registry> {
+    Arc::clone(&global_cell().read().unwrap_or_else(PoisonError::into_inner))
+}
