@@ -114,11 +114,6 @@ fn wrong_namespace_unknown_element_and_missing_child_are_errors() {
             r#"<Report-Root xmlns="urn:example:tricky" type="x" severity="mild"><Node/></Report-Root>"#,
             ErrorKind::InvalidValue,
         ),
-        // ext-severity without ext-value (RFC 7970 §5.1.1)
-        (
-            r#"<Report-Root xmlns="urn:example:tricky" type="x" severity="low" ext-severity="y"><Node/></Report-Root>"#,
-            ErrorKind::UnexpectedAttribute,
-        ),
     ];
     for (xml, kind) in cases {
         let err = Document::<ReportRoot>::from_str(xml).expect_err(xml);
@@ -126,4 +121,21 @@ fn wrong_namespace_unknown_element_and_missing_child_are_errors() {
         assert!(err.path.starts_with("/Report-Root"), "{err}");
         assert_eq!(err.line, 1, "{err}");
     }
+}
+
+#[test]
+fn an_unpaired_ext_attribute_is_kept_not_dropped() {
+    // RFC 7970 §5.1.1 wants ext-severity only with severity="ext-value"; the schema allows it.
+    let xml = r#"<Report-Root xmlns="urn:example:tricky" type="x" severity="low" ext-severity="y"><Node/></Report-Root>"#;
+    let doc = Document::<ReportRoot>::from_str(xml).expect("schema-valid");
+    assert_eq!(doc.root.severity, Some(SeverityType::Low));
+    assert_eq!(
+        doc.root.unpaired_ext,
+        vec![("ext-severity".to_string(), "y".to_string())]
+    );
+    let written = doc.to_xml_string();
+    assert!(
+        written.contains(r#"severity="low" ext-severity="y""#),
+        "{written}"
+    );
 }

@@ -336,6 +336,14 @@ impl Ctx {
                 }
             }
         }
+        if has_ext_pairs(s) {
+            fields.push(quote! {
+                /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+                /// violation the schema allows, kept so that nothing is lost (name, value).
+                pub unpaired_ext: ::std::vec::Vec<(::std::string::String, ::std::string::String)>
+            });
+            inits.push(quote!(unpaired_ext: ::std::vec::Vec::new()));
+        }
         match &s.content {
             Content::Empty => {}
             Content::Simple(ty) => {
@@ -466,7 +474,7 @@ impl Ctx {
                 let ext_xml = lit(ext);
                 decls.push(quote!(let mut #ext_local: ::std::option::Option<::std::string::String> = ::std::option::Option::None;));
                 arms.push(quote!(#ext_xml if attr.ns == 0 => #ext_local = ::std::option::Option::Some(attr.value.into_owned()),));
-                finals.push(quote!(let #f = #rt::glue::pair_ext(r, el, #f, #ext_local, #xml)?;));
+                finals.push(quote!(let #f = #rt::glue::pair_ext(#f, #ext_local, #ext_xml, &mut unpaired_ext);));
             }
             if let Some(fixed) = &a.fixed {
                 finals.push(quote!(#rt::glue::check_fixed(r, el, #xml, #f.as_ref(), #fixed)?;));
@@ -477,6 +485,9 @@ impl Ctx {
         }
         if arms.is_empty() {
             return quote!(#rt::glue::no_attributes(r, el)?;);
+        }
+        if s.attributes.iter().any(|a| a.ext.is_some()) {
+            decls.push(quote!(let mut unpaired_ext = ::std::vec::Vec::new();));
         }
         quote! {
             #(#decls)*
@@ -575,6 +586,9 @@ impl Ctx {
             .iter()
             .map(|a| format_ident!("{}", a.field))
             .collect();
+        if has_ext_pairs(s) {
+            names.push(format_ident!("unpaired_ext"));
+        }
         let content = match &s.content {
             Content::Empty => quote! {
                 if let ::std::option::Option::Some(c) = r.next_child(el)? { return ::std::result::Result::Err(r.unexpected_element(&c)); }
@@ -689,6 +703,13 @@ impl Ctx {
                 quote!(if let ::std::option::Option::Some(v) = &self.#f { #body })
             }
         });
+        let unpaired = if has_ext_pairs(s) {
+            quote!(for (name, value) in &self.unpaired_ext {
+                w.attribute("", name, value)?;
+            })
+        } else {
+            quote!()
+        };
         let content = match &s.content {
             Content::Empty => quote!(),
             Content::Simple(_) => {
@@ -706,6 +727,7 @@ impl Ctx {
                 fn to_xml(&self, w: &mut #rt::XmlWriter<'_>, ns: &str, local: &str) -> ::std::io::Result<()> {
                     w.start_element(ns, local)?;
                     #(#attrs)*
+                    #unpaired
                     #content
                     w.end_element()
                 }
@@ -1206,6 +1228,10 @@ impl Ctx {
         });
         quote!(#(#impls)*)
     }
+}
+
+fn has_ext_pairs(s: &StructDef) -> bool {
+    s.attributes.iter().any(|a| a.ext.is_some())
 }
 
 fn wrap(o: Occurs, inner: TokenStream) -> TokenStream {

@@ -12,6 +12,9 @@
 //!   xmllint/xmlschema disagreement (xmllint invalid, xmlschema valid: libxml2
 //!   refuses whitespace around `xs:dateTime` content, which XSD collapses).
 //!   All outputs are validated in one batch per validator before the trials run.
+//!   Exception: the documents listed in `corpus::EXPECTED_REFUSED`, which the
+//!   runtime refuses on purpose; they must still be refused with the listed
+//!   error (and a location), so that list cannot go stale either.
 //! * xmlschema-invalid documents: parsing fails with an error that carries an
 //!   element path, a line and a column — except the documents listed in
 //!   `corpus::EXPECTED_ACCEPTED`, which the runtime accepts because that part of
@@ -25,7 +28,7 @@
 //! element) is printed after the trials.
 
 use iodef_tests::codec::{self, Failure, Written};
-use iodef_tests::corpus::{self, Entry, EXPECTED_ACCEPTED};
+use iodef_tests::corpus::{self, Entry, EXPECTED_ACCEPTED, EXPECTED_REFUSED};
 use iodef_tests::infoset;
 use iodef_tests::validator::{self, Engine, Verdict};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -59,6 +62,8 @@ enum Expect {
     Refused,
     /// xmlschema-invalid but listed in `corpus::EXPECTED_ACCEPTED`.
     Accepted,
+    /// xmlschema-valid but listed in `corpus::EXPECTED_REFUSED`.
+    ValidRefused,
 }
 
 impl Expect {
@@ -67,6 +72,7 @@ impl Expect {
             Expect::Valid => "valid",
             Expect::Refused => "invalid",
             Expect::Accepted => "expected-accepted",
+            Expect::ValidRefused => "expected-refused",
         }
     }
 }
@@ -201,6 +207,26 @@ fn check_verdict(
     }
 }
 
+/// A refusal must name the element path, the line and the column, and say something.
+fn check_location(f: &Failure) -> Result<(), Failed> {
+    if f.panicked {
+        return Err(format!("the parser panicked: {}", f.message).into());
+    }
+    if !f.path.starts_with('/') {
+        return Err(format!("error has no element path: {f}").into());
+    }
+    if f.line == 0 {
+        return Err(format!("error has no line number: {f}").into());
+    }
+    if f.column == 0 {
+        return Err(format!("error has no column number: {f}").into());
+    }
+    if f.message.trim().is_empty() {
+        return Err(format!("error has an empty message: {f}").into());
+    }
+    Ok(())
+}
+
 fn check_refused(entry: &Entry) -> Result<(), Failed> {
     let input = read(entry);
     match codec::roundtrip(&input) {
@@ -210,19 +236,24 @@ fn check_refused(entry: &Entry) -> Result<(), Failed> {
             written.namespace, written.local_name, entry.xmlschema_verdict
         )
         .into()),
-        Err(f) if f.panicked => Err(format!("the parser panicked: {}", f.message).into()),
+        Err(f) => check_location(&f),
+    }
+}
+
+/// An `EXPECTED_REFUSED` document: still refused, with the listed error and a location.
+fn check_expected_refused(entry: &Entry, message: &str, reason: &str) -> Result<(), Failed> {
+    let input = read(entry);
+    match codec::roundtrip(&input) {
+        Ok(_) => Err(format!(
+            "now accepted: remove it from EXPECTED_REFUSED (it was listed because: {reason})"
+        )
+        .into()),
         Err(f) => {
-            if !f.path.starts_with('/') {
-                return Err(format!("error has no element path: {f}").into());
-            }
-            if f.line == 0 {
-                return Err(format!("error has no line number: {f}").into());
-            }
-            if f.column == 0 {
-                return Err(format!("error has no column number: {f}").into());
-            }
-            if f.message.trim().is_empty() {
-                return Err(format!("error has an empty message: {f}").into());
+            check_location(&f)?;
+            if !f.message.contains(message) {
+                return Err(
+                    format!("refused, but not for the listed reason ({message:?}): {f}").into(),
+                );
             }
             Ok(())
         }
@@ -261,6 +292,7 @@ struct Row {
     valid: usize,
     refused: usize,
     accepted: usize,
+    valid_refused: usize,
 }
 
 /// Per-document outcome, recorded by the trials.
@@ -282,6 +314,7 @@ fn summary(entries: &[(Entry, Expect, (String, String))], outcomes: &Outcomes) -
             Expect::Valid => row.valid += 1,
             Expect::Refused => row.refused += 1,
             Expect::Accepted => row.accepted += 1,
+            Expect::ValidRefused => row.valid_refused += 1,
         }
     }
     let header = [
@@ -293,8 +326,9 @@ fn summary(entries: &[(Entry, Expect, (String, String))], outcomes: &Outcomes) -
         "valid",
         "invalid",
         "exp.accepted",
+        "exp.refused",
     ];
-    let mut table: Vec<[String; 8]> = vec![header.map(str::to_string)];
+    let mut table: Vec<[String; 9]> = vec![header.map(str::to_string)];
     let mut total = Row::default();
     for ((version, local, ns), row) in &rows {
         table.push([
@@ -310,12 +344,14 @@ fn summary(entries: &[(Entry, Expect, (String, String))], outcomes: &Outcomes) -
             row.valid.to_string(),
             row.refused.to_string(),
             row.accepted.to_string(),
+            row.valid_refused.to_string(),
         ]);
         total.tried += row.tried;
         total.passed += row.passed;
         total.valid += row.valid;
         total.refused += row.refused;
         total.accepted += row.accepted;
+        total.valid_refused += row.valid_refused;
     }
     table.push([
         "total".into(),
@@ -326,8 +362,9 @@ fn summary(entries: &[(Entry, Expect, (String, String))], outcomes: &Outcomes) -
         total.valid.to_string(),
         total.refused.to_string(),
         total.accepted.to_string(),
+        total.valid_refused.to_string(),
     ]);
-    let mut widths = [0usize; 8];
+    let mut widths = [0usize; 9];
     for line in &table {
         for (w, cell) in widths.iter_mut().zip(line) {
             *w = (*w).max(cell.chars().count());
@@ -336,7 +373,8 @@ fn summary(entries: &[(Entry, Expect, (String, String))], outcomes: &Outcomes) -
     let mut out = String::from(
         "\ncorpus round trip: documents tried/passed per IODEF version and root element\n\
          (valid = xmlschema-valid, round-tripped; invalid = xmlschema-invalid, refused;\n \
-         exp.accepted = xmlschema-invalid, accepted as listed in EXPECTED_ACCEPTED)\n",
+         exp.accepted = xmlschema-invalid, accepted as listed in EXPECTED_ACCEPTED;\n \
+         exp.refused = xmlschema-valid, refused as listed in EXPECTED_REFUSED)\n",
     );
     for (i, line) in table.iter().enumerate() {
         let cells: Vec<String> = line
@@ -366,7 +404,7 @@ fn main() {
     let args = Arguments::from_args();
     let entries = corpus::entries();
 
-    // The expected exceptions name real, xmlschema-invalid documents.
+    // The expected exceptions name real documents of the right validity.
     for (path, reason) in EXPECTED_ACCEPTED {
         let entry = entries.iter().find(|e| e.path == *path);
         assert!(
@@ -375,11 +413,21 @@ fn main() {
              document of the manifest"
         );
     }
+    for (path, _, reason) in EXPECTED_REFUSED {
+        let entry = entries.iter().find(|e| e.path == *path);
+        assert!(
+            entry.is_some_and(|e| e.xmlschema_valid),
+            "EXPECTED_REFUSED lists {path} ({reason}), which is not an xmlschema-valid \
+             document of the manifest"
+        );
+    }
 
     let classified: Vec<(Entry, Expect, (String, String))> = entries
         .into_iter()
         .map(|e| {
-            let expect = if e.xmlschema_valid {
+            let expect = if e.xmlschema_valid && corpus::expected_refused(&e.path).is_some() {
+                Expect::ValidRefused
+            } else if e.xmlschema_valid {
                 Expect::Valid
             } else if corpus::expected_accepted(&e.path).is_some() {
                 Expect::Accepted
@@ -459,6 +507,13 @@ fn main() {
                     record(check_expected_accepted(&entry, reason))
                 })
             }
+            Expect::ValidRefused => {
+                let entry = entry.clone();
+                let (message, reason) = corpus::expected_refused(&entry.path).unwrap_or_default();
+                Trial::test(name, move || {
+                    record(check_expected_refused(&entry, message, reason))
+                })
+            }
         };
         trials.push(trial.with_kind(expect.kind()));
     }
@@ -468,6 +523,12 @@ fn main() {
         if !EXPECTED_ACCEPTED.is_empty() {
             println!("expected exceptions (xmlschema-invalid, accepted by the runtime):");
             for (path, reason) in EXPECTED_ACCEPTED {
+                println!("  {path}: {reason}");
+            }
+        }
+        if !EXPECTED_REFUSED.is_empty() {
+            println!("expected exceptions (xmlschema-valid, refused by the runtime):");
+            for (path, _, reason) in EXPECTED_REFUSED {
                 println!("  {path}: {reason}");
             }
         }

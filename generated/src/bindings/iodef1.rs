@@ -116,6 +116,9 @@ pub struct Address {
     pub vlan_name: Option<String>,
     /// Attribute `vlan-num`.
     pub vlan_num: Option<i64>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
@@ -126,6 +129,7 @@ impl Address {
             category: None,
             vlan_name: None,
             vlan_num: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -143,6 +147,7 @@ impl<'a> rt::FromXml<'a> for Address {
         let mut ext_category: Option<String> = None;
         let mut vlan_name = None;
         let mut vlan_num = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "category" if attr.ns == 0 => {
@@ -160,12 +165,18 @@ impl<'a> rt::FromXml<'a> for Address {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let category = rt::glue::pair_ext(
+            category,
+            ext_category,
+            "ext-category",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             category,
             vlan_name,
             vlan_num,
+            unpaired_ext,
             value,
         })
     }
@@ -186,6 +197,9 @@ impl rt::ToXml for Address {
         }
         if let Some(v) = &self.vlan_num {
             w.attribute("", "vlan-num", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -707,6 +721,9 @@ pub struct Contact {
     pub type_: ContactType,
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Optional `ContactName`.
     pub contact_name: Option<MlStringType>,
     /// 0 or more `Description`.
@@ -735,6 +752,7 @@ impl Contact {
             role,
             type_,
             restriction: None,
+            unpaired_ext: Vec::new(),
             contact_name: Default::default(),
             description: Default::default(),
             registry_handle: Default::default(),
@@ -758,6 +776,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
         let mut restriction = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "role" if attr.ns == 0 => role = Some(rt::glue::parse_attr(r, &attr)?),
@@ -770,12 +789,12 @@ impl<'a> rt::FromXml<'a> for Contact {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let role = rt::glue::pair_ext(r, el, role, ext_role, "role")?;
+        let role = rt::glue::pair_ext(role, ext_role, "ext-role", &mut unpaired_ext);
         let role = match role {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "role")),
         };
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
@@ -922,6 +941,7 @@ impl<'a> rt::FromXml<'a> for Contact {
             role,
             type_,
             restriction,
+            unpaired_ext,
             contact_name,
             description,
             registry_handle,
@@ -947,6 +967,9 @@ impl rt::ToXml for Contact {
         rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         if let Some(v) = &self.contact_name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName")?;
@@ -1170,6 +1193,9 @@ pub struct Counter {
     pub meaning: Option<String>,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
     pub duration: Option<DurationType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: f64,
 }
@@ -1180,6 +1206,7 @@ impl Counter {
             type_,
             meaning: None,
             duration: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -1194,6 +1221,7 @@ impl<'a> rt::FromXml<'a> for Counter {
         let mut meaning = None;
         let mut duration = None;
         let mut ext_duration: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -1210,17 +1238,23 @@ impl<'a> rt::FromXml<'a> for Counter {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let duration = rt::glue::pair_ext(
+            duration,
+            ext_duration,
+            "ext-duration",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             type_,
             meaning,
             duration,
+            unpaired_ext,
             value,
         })
     }
@@ -1239,6 +1273,9 @@ impl rt::ToXml for Counter {
         }
         if let Some(v) = &self.duration {
             rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -1844,6 +1881,9 @@ pub struct Expectation {
     pub severity: Option<SeverityType>,
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
     pub action: Option<ActionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// Optional `StartTime`.
@@ -1860,6 +1900,7 @@ impl Expectation {
             restriction: None,
             severity: None,
             action: None,
+            unpaired_ext: Vec::new(),
             description: Default::default(),
             start_time: Default::default(),
             end_time: Default::default(),
@@ -1889,6 +1930,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         let mut severity = None;
         let mut action = None;
         let mut ext_action: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -1906,7 +1948,12 @@ impl<'a> rt::FromXml<'a> for Expectation {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let action = rt::glue::pair_ext(
+            action,
+            ext_action,
+            "ext-action",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut description = Vec::new();
         loop {
@@ -1964,6 +2011,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             restriction,
             severity,
             action,
+            unpaired_ext,
             description,
             start_time,
             end_time,
@@ -1987,6 +2035,9 @@ impl rt::ToXml for Expectation {
         }
         if let Some(v) = &self.action {
             rt::glue::write_ext_attr(w, "action", "ext-action", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
@@ -2019,6 +2070,9 @@ pub struct ExtensionType {
     pub formatid: Option<String>,
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
 }
@@ -2030,6 +2084,7 @@ impl ExtensionType {
             meaning: None,
             formatid: None,
             restriction: None,
+            unpaired_ext: Vec::new(),
             content: Default::default(),
         }
     }
@@ -2044,6 +2099,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
         let mut meaning = None;
         let mut formatid = None;
         let mut restriction = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
@@ -2060,7 +2116,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let dtype = rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
+        let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
         let dtype = match dtype {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "dtype")),
@@ -2071,6 +2127,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
             meaning,
             formatid,
             restriction,
+            unpaired_ext,
             content,
         })
     }
@@ -2092,6 +2149,9 @@ impl rt::ToXml for ExtensionType {
         }
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         self.content.write(w)?;
         w.end_element()
@@ -2242,6 +2302,9 @@ pub struct HistoryItem {
     pub restriction: Option<RestrictionType>,
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
     pub action: ActionType,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `DateTime`.
     pub date_time: rt::DateTime,
     /// Optional `IncidentID`.
@@ -2259,6 +2322,7 @@ impl HistoryItem {
         Self {
             restriction: None,
             action,
+            unpaired_ext: Vec::new(),
             date_time,
             incident_id: Default::default(),
             contact: Default::default(),
@@ -2275,6 +2339,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         let mut restriction = None;
         let mut action = None;
         let mut ext_action: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -2289,7 +2354,12 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let action = rt::glue::pair_ext(
+            action,
+            ext_action,
+            "ext-action",
+            &mut unpaired_ext,
+        );
         let action = match action {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "action")),
@@ -2367,6 +2437,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         Ok(Self {
             restriction,
             action,
+            unpaired_ext,
             date_time,
             incident_id,
             contact,
@@ -2387,6 +2458,9 @@ impl rt::ToXml for HistoryItem {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
         rt::glue::write_ext_attr(w, "action", "ext-action", &self.action)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         {
             let v = &self.date_time;
             rt::glue::write_simple(
@@ -2427,6 +2501,9 @@ pub struct Impact {
     pub completion: Option<ImpactCompletion>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<ImpactType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
@@ -2438,6 +2515,7 @@ impl Impact {
             severity: None,
             completion: None,
             type_: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -2456,6 +2534,7 @@ impl<'a> rt::FromXml<'a> for Impact {
         let mut completion = None;
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
@@ -2470,13 +2549,14 @@ impl<'a> rt::FromXml<'a> for Impact {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             lang,
             severity,
             completion,
             type_,
+            unpaired_ext,
             value,
         })
     }
@@ -2500,6 +2580,9 @@ impl rt::ToXml for Impact {
         }
         if let Some(v) = &self.type_ {
             rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -2630,6 +2713,9 @@ pub struct Incident {
     pub lang: Option<String>,
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `IncidentID`.
     pub incident_id: IncidentIdType,
     /// Optional `AlternativeID`.
@@ -2672,6 +2758,7 @@ impl Incident {
             purpose,
             lang: None,
             restriction: None,
+            unpaired_ext: Vec::new(),
             incident_id,
             alternative_id: Default::default(),
             related_activity: Default::default(),
@@ -2702,6 +2789,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut ext_purpose: Option<String> = None;
         let mut lang = None;
         let mut restriction = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "purpose" if attr.ns == 0 => {
@@ -2717,7 +2805,12 @@ impl<'a> rt::FromXml<'a> for Incident {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let purpose = rt::glue::pair_ext(r, el, purpose, ext_purpose, "purpose")?;
+        let purpose = rt::glue::pair_ext(
+            purpose,
+            ext_purpose,
+            "ext-purpose",
+            &mut unpaired_ext,
+        );
         let purpose = match purpose {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "purpose")),
@@ -2932,6 +3025,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             purpose,
             lang,
             restriction,
+            unpaired_ext,
             incident_id,
             alternative_id,
             related_activity,
@@ -2963,6 +3057,9 @@ impl rt::ToXml for Incident {
         }
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.incident_id;
@@ -3769,6 +3866,9 @@ pub struct NodeRole {
     pub lang: Option<String>,
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
     pub category: NodeRoleCategory,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
@@ -3778,6 +3878,7 @@ impl NodeRole {
         Self {
             lang: None,
             category,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -3790,6 +3891,7 @@ impl<'a> rt::FromXml<'a> for NodeRole {
         let mut lang = None;
         let mut category = None;
         let mut ext_category: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
@@ -3802,13 +3904,23 @@ impl<'a> rt::FromXml<'a> for NodeRole {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let category = rt::glue::pair_ext(
+            category,
+            ext_category,
+            "ext-category",
+            &mut unpaired_ext,
+        );
         let category = match category {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "category")),
         };
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, category, value })
+        Ok(Self {
+            lang,
+            category,
+            unpaired_ext,
+            value,
+        })
     }
 }
 impl rt::ToXml for NodeRole {
@@ -3823,6 +3935,9 @@ impl rt::ToXml for NodeRole {
             w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
         rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -4290,6 +4405,9 @@ pub struct RecordPattern {
     pub offsetunit: Option<RecordPatternOffsetunit>,
     /// Attribute `instance`.
     pub instance: Option<i64>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
@@ -4301,6 +4419,7 @@ impl RecordPattern {
             offset: None,
             offsetunit: None,
             instance: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -4320,6 +4439,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
         let mut offsetunit = None;
         let mut ext_offsetunit: Option<String> = None;
         let mut instance = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -4339,24 +4459,24 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
         let offsetunit = rt::glue::pair_ext(
-            r,
-            el,
             offsetunit,
             ext_offsetunit,
-            "offsetunit",
-        )?;
+            "ext-offsetunit",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             type_,
             offset,
             offsetunit,
             instance,
+            unpaired_ext,
             value,
         })
     }
@@ -4378,6 +4498,9 @@ impl rt::ToXml for RecordPattern {
         }
         if let Some(v) = &self.instance {
             w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -4596,13 +4719,20 @@ impl rt::ToXml for Reference {
 pub struct RegistryHandle {
     /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
     pub registry: Option<RegistryHandleRegistry>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
-        Self { registry: None, value }
+        Self {
+            registry: None,
+            unpaired_ext: Vec::new(),
+            value,
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for RegistryHandle {
@@ -4612,6 +4742,7 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
     ) -> Result<Self, rt::Error> {
         let mut registry = None;
         let mut ext_registry: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "registry" if attr.ns == 0 => {
@@ -4623,9 +4754,18 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let registry = rt::glue::pair_ext(r, el, registry, ext_registry, "registry")?;
+        let registry = rt::glue::pair_ext(
+            registry,
+            ext_registry,
+            "ext-registry",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { registry, value })
+        Ok(Self {
+            registry,
+            unpaired_ext,
+            value,
+        })
     }
 }
 impl rt::ToXml for RegistryHandle {
@@ -4638,6 +4778,9 @@ impl rt::ToXml for RegistryHandle {
         w.start_element(ns, local)?;
         if let Some(v) = &self.registry {
             rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -5315,6 +5458,9 @@ pub struct System {
     pub category: Option<SystemCategory>,
     /// Attribute `spoofed`.
     pub spoofed: Option<SystemSpoofed>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `Node`.
     pub node: Node,
     /// 0 or more `Service`.
@@ -5336,6 +5482,7 @@ impl System {
             interface: None,
             category: None,
             spoofed: None,
+            unpaired_ext: Vec::new(),
             node,
             service: Default::default(),
             operating_system: Default::default(),
@@ -5359,6 +5506,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut category = None;
         let mut ext_category: Option<String> = None;
         let mut spoofed = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -5379,7 +5527,12 @@ impl<'a> rt::FromXml<'a> for System {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let category = rt::glue::pair_ext(
+            category,
+            ext_category,
+            "ext-category",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let node = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
@@ -5477,6 +5630,7 @@ impl<'a> rt::FromXml<'a> for System {
             interface,
             category,
             spoofed,
+            unpaired_ext,
             node,
             service,
             operating_system,
@@ -5505,6 +5659,9 @@ impl rt::ToXml for System {
         }
         if let Some(v) = &self.spoofed {
             w.attribute("", "spoofed", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.node;
@@ -5643,6 +5800,9 @@ pub struct TimeImpact {
     pub metric: TimeImpactMetric,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
     pub duration: Option<DurationType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: f32,
 }
@@ -5653,6 +5813,7 @@ impl TimeImpact {
             severity: None,
             metric,
             duration: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -5667,6 +5828,7 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
         let mut ext_metric: Option<String> = None;
         let mut duration = None;
         let mut ext_duration: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
@@ -5687,17 +5849,28 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let metric = rt::glue::pair_ext(r, el, metric, ext_metric, "metric")?;
+        let metric = rt::glue::pair_ext(
+            metric,
+            ext_metric,
+            "ext-metric",
+            &mut unpaired_ext,
+        );
         let metric = match metric {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "metric")),
         };
-        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let duration = rt::glue::pair_ext(
+            duration,
+            ext_duration,
+            "ext-duration",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             severity,
             metric,
             duration,
+            unpaired_ext,
             value,
         })
     }
@@ -5716,6 +5889,9 @@ impl rt::ToXml for TimeImpact {
         rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
         if let Some(v) = &self.duration {
             rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()

@@ -146,6 +146,9 @@ pub struct Address {
     pub vlan_num: Option<i64>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
@@ -157,6 +160,7 @@ impl Address {
             vlan_name: None,
             vlan_num: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -175,6 +179,7 @@ impl<'a> rt::FromXml<'a> for Address {
         let mut vlan_name = None;
         let mut vlan_num = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "category" if attr.ns == 0 => {
@@ -195,13 +200,19 @@ impl<'a> rt::FromXml<'a> for Address {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let category = rt::glue::pair_ext(
+            category,
+            ext_category,
+            "ext-category",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             category,
             vlan_name,
             vlan_num,
             observable_id,
+            unpaired_ext,
             value,
         })
     }
@@ -225,6 +236,9 @@ impl rt::ToXml for Address {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -326,6 +340,9 @@ impl rt::glue::ExtEnum for AddressCategoryType {
 pub struct AlternativeId {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `IncidentID`.
     pub incident_id: Vec<IncidentIdType>,
 }
@@ -334,6 +351,7 @@ impl AlternativeId {
     pub fn new(incident_id: Vec<IncidentIdType>) -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             incident_id,
         }
     }
@@ -345,6 +363,7 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -357,12 +376,11 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut incident_id = Vec::new();
         loop {
@@ -388,7 +406,11 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, incident_id })
+        Ok(Self {
+            restriction,
+            unpaired_ext,
+            incident_id,
+        })
     }
 }
 impl rt::ToXml for AlternativeId {
@@ -402,6 +424,9 @@ impl rt::ToXml for AlternativeId {
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
         }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         for v in &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
@@ -413,6 +438,9 @@ impl rt::ToXml for AlternativeId {
 pub struct AlternativeIndicatorId {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `IndicatorID`.
     pub indicator_id: Vec<IndicatorId>,
 }
@@ -421,6 +449,7 @@ impl AlternativeIndicatorId {
     pub fn new(indicator_id: Vec<IndicatorId>) -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             indicator_id,
         }
     }
@@ -432,6 +461,7 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -444,12 +474,11 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut indicator_id = Vec::new();
         loop {
@@ -475,7 +504,11 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, indicator_id })
+        Ok(Self {
+            restriction,
+            unpaired_ext,
+            indicator_id,
+        })
     }
 }
 impl rt::ToXml for AlternativeIndicatorId {
@@ -488,6 +521,9 @@ impl rt::ToXml for AlternativeIndicatorId {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.indicator_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
@@ -579,6 +615,9 @@ pub struct Assessment {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `IncidentCategory`.
     pub incident_category: Vec<MlStringType>,
     /// 1 or more choice of `SystemImpact` | `BusinessImpact` | `TimeImpact` | `MonetaryImpact` | `IntendedImpact`.
@@ -601,6 +640,7 @@ impl Assessment {
             occurrence: None,
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             incident_category: Default::default(),
             choice,
             counter: Default::default(),
@@ -620,6 +660,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "occurrence" if attr.ns == 0 => {
@@ -638,12 +679,11 @@ impl<'a> rt::FromXml<'a> for Assessment {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut incident_category = Vec::new();
         loop {
@@ -759,6 +799,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
             occurrence,
             restriction,
             observable_id,
+            unpaired_ext,
             incident_category,
             choice,
             counter,
@@ -785,6 +826,9 @@ impl rt::ToXml for Assessment {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.incident_category {
             rt::ToXml::to_xml(
@@ -1474,6 +1518,9 @@ pub struct BusinessImpactType {
     pub severity: Option<BusinessimpactSeverityType>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<BusinessimpactTypeType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
 }
@@ -1483,6 +1530,7 @@ impl BusinessImpactType {
         Self {
             severity: None,
             type_: None,
+            unpaired_ext: Vec::new(),
             description: Default::default(),
         }
     }
@@ -1505,6 +1553,7 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
         let mut ext_severity: Option<String> = None;
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
@@ -1518,8 +1567,13 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let severity = rt::glue::pair_ext(r, el, severity, ext_severity, "severity")?;
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let severity = rt::glue::pair_ext(
+            severity,
+            ext_severity,
+            "ext-severity",
+            &mut unpaired_ext,
+        );
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let mut cur = r.next_child(el)?;
         let mut description = Vec::new();
         loop {
@@ -1543,6 +1597,7 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
         Ok(Self {
             severity,
             type_,
+            unpaired_ext,
             description,
         })
     }
@@ -1560,6 +1615,9 @@ impl rt::ToXml for BusinessImpactType {
         }
         if let Some(v) = &self.type_ {
             rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
@@ -1730,6 +1788,9 @@ impl rt::glue::ExtEnum for BusinessimpactTypeType {
 pub struct Campaign {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `CampaignID`.
     pub campaign_id: Vec<String>,
     /// 0 or more `URL`.
@@ -1744,6 +1805,7 @@ impl Campaign {
     pub fn new() -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             campaign_id: Default::default(),
             url: Default::default(),
             description: Default::default(),
@@ -1763,6 +1825,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -1775,12 +1838,11 @@ impl<'a> rt::FromXml<'a> for Campaign {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut campaign_id = Vec::new();
         loop {
@@ -1849,6 +1911,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
         }
         Ok(Self {
             restriction,
+            unpaired_ext,
             campaign_id,
             url,
             description,
@@ -1866,6 +1929,9 @@ impl rt::ToXml for Campaign {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.campaign_id {
             rt::glue::write_simple(
@@ -1998,6 +2064,9 @@ pub struct CertificateData {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `Certificate`.
     pub certificate: Vec<Certificate>,
 }
@@ -2007,6 +2076,7 @@ impl CertificateData {
         Self {
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             certificate,
         }
     }
@@ -2019,6 +2089,7 @@ impl<'a> rt::FromXml<'a> for CertificateData {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -2034,12 +2105,11 @@ impl<'a> rt::FromXml<'a> for CertificateData {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut certificate = Vec::new();
         loop {
@@ -2068,6 +2138,7 @@ impl<'a> rt::FromXml<'a> for CertificateData {
         Ok(Self {
             restriction,
             observable_id,
+            unpaired_ext,
             certificate,
         })
     }
@@ -2086,6 +2157,9 @@ impl rt::ToXml for CertificateData {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         for v in &self.certificate {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate")?;
         }
@@ -2097,11 +2171,17 @@ impl rt::ToXml for CertificateData {
 pub struct Confidence {
     /// Attribute `rating` (with `ext-rating` carried by its `Ext` variant).
     pub rating: ConfidenceRatingType,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
 }
 impl Confidence {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(rating: ConfidenceRatingType) -> Self {
-        Self { rating }
+        Self {
+            rating,
+            unpaired_ext: Vec::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for Confidence {
@@ -2111,6 +2191,7 @@ impl<'a> rt::FromXml<'a> for Confidence {
     ) -> Result<Self, rt::Error> {
         let mut rating = None;
         let mut ext_rating: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "rating" if attr.ns == 0 => {
@@ -2122,7 +2203,12 @@ impl<'a> rt::FromXml<'a> for Confidence {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let rating = rt::glue::pair_ext(r, el, rating, ext_rating, "rating")?;
+        let rating = rt::glue::pair_ext(
+            rating,
+            ext_rating,
+            "ext-rating",
+            &mut unpaired_ext,
+        );
         let rating = match rating {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "rating")),
@@ -2130,7 +2216,7 @@ impl<'a> rt::FromXml<'a> for Confidence {
         if let Some(c) = r.next_child(el)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { rating })
+        Ok(Self { rating, unpaired_ext })
     }
 }
 impl rt::ToXml for Confidence {
@@ -2142,6 +2228,9 @@ impl rt::ToXml for Confidence {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         rt::glue::write_ext_attr(w, "rating", "ext-rating", &self.rating)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         w.end_element()
     }
 }
@@ -2217,6 +2306,9 @@ pub struct Contact {
     pub type_: ContactTypeType,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `ContactName`.
     pub contact_name: Vec<MlStringType>,
     /// 0 or more `ContactTitle`.
@@ -2245,6 +2337,7 @@ impl Contact {
             role,
             type_,
             restriction: None,
+            unpaired_ext: Vec::new(),
             contact_name: Default::default(),
             contact_title: Default::default(),
             description: Default::default(),
@@ -2269,6 +2362,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut ext_type_: Option<String> = None;
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "role" if attr.ns == 0 => role = Some(rt::glue::parse_attr(r, &attr)?),
@@ -2284,23 +2378,22 @@ impl<'a> rt::FromXml<'a> for Contact {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let role = rt::glue::pair_ext(r, el, role, ext_role, "role")?;
+        let role = rt::glue::pair_ext(role, ext_role, "ext-role", &mut unpaired_ext);
         let role = match role {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "role")),
         };
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut contact_name = Vec::new();
         loop {
@@ -2458,6 +2551,7 @@ impl<'a> rt::FromXml<'a> for Contact {
             role,
             type_,
             restriction,
+            unpaired_ext,
             contact_name,
             contact_title,
             description,
@@ -2483,6 +2577,9 @@ impl rt::ToXml for Contact {
         rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.contact_name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ContactName")?;
@@ -2709,6 +2806,9 @@ pub struct Counter {
     pub meaning: Option<String>,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
     pub duration: Option<DurationType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: f32,
 }
@@ -2720,6 +2820,7 @@ impl Counter {
             unit,
             meaning: None,
             duration: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -2736,6 +2837,7 @@ impl<'a> rt::FromXml<'a> for Counter {
         let mut meaning = None;
         let mut duration = None;
         let mut ext_duration: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -2754,23 +2856,29 @@ impl<'a> rt::FromXml<'a> for Counter {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        let unit = rt::glue::pair_ext(r, el, unit, ext_unit, "unit")?;
+        let unit = rt::glue::pair_ext(unit, ext_unit, "ext-unit", &mut unpaired_ext);
         let unit = match unit {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "unit")),
         };
-        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let duration = rt::glue::pair_ext(
+            duration,
+            ext_duration,
+            "ext-duration",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             type_,
             unit,
             meaning,
             duration,
+            unpaired_ext,
             value,
         })
     }
@@ -2790,6 +2898,9 @@ impl rt::ToXml for Counter {
         }
         if let Some(v) = &self.duration {
             rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -2944,6 +3055,9 @@ pub struct DetectionPattern {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `Application`.
     pub application: SoftwareType,
     /// 0 or more `Description`.
@@ -2957,6 +3071,7 @@ impl DetectionPattern {
         Self {
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             application,
             description: Default::default(),
             detection_configuration: Default::default(),
@@ -2971,6 +3086,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -2986,12 +3102,11 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let application = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
@@ -3053,6 +3168,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
         Ok(Self {
             restriction,
             observable_id,
+            unpaired_ext,
             application,
             description,
             detection_configuration,
@@ -3072,6 +3188,9 @@ impl rt::ToXml for DetectionPattern {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.application;
@@ -3098,6 +3217,9 @@ pub struct Discovery {
     pub source: Option<DiscoverySourceType>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// 0 or more `Contact`.
@@ -3111,6 +3233,7 @@ impl Discovery {
         Self {
             source: None,
             restriction: None,
+            unpaired_ext: Vec::new(),
             description: Default::default(),
             contact: Default::default(),
             detection_pattern: Default::default(),
@@ -3135,6 +3258,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
         let mut ext_source: Option<String> = None;
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "source" if attr.ns == 0 => {
@@ -3152,14 +3276,18 @@ impl<'a> rt::FromXml<'a> for Discovery {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let source = rt::glue::pair_ext(r, el, source, ext_source, "source")?;
+        let source = rt::glue::pair_ext(
+            source,
+            ext_source,
+            "ext-source",
+            &mut unpaired_ext,
+        );
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut description = Vec::new();
         loop {
@@ -3214,6 +3342,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
         Ok(Self {
             source,
             restriction,
+            unpaired_ext,
             description,
             contact,
             detection_pattern,
@@ -3233,6 +3362,9 @@ impl rt::ToXml for Discovery {
         }
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
@@ -3508,6 +3640,9 @@ pub struct DomainData {
     pub domain_status: Option<DomaindataDomainStatusType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `Name`.
     pub name: String,
     /// Optional `DateDomainWasChecked`.
@@ -3530,6 +3665,7 @@ impl DomainData {
             system_status: None,
             domain_status: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             name,
             date_domain_was_checked: Default::default(),
             registration_date: Default::default(),
@@ -3550,6 +3686,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         let mut domain_status = None;
         let mut ext_domain_status: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "system-status" if attr.ns == 0 => {
@@ -3571,19 +3708,17 @@ impl<'a> rt::FromXml<'a> for DomainData {
             }
         }
         let system_status = rt::glue::pair_ext(
-            r,
-            el,
             system_status,
             ext_system_status,
-            "system-status",
-        )?;
+            "ext-system-status",
+            &mut unpaired_ext,
+        );
         let domain_status = rt::glue::pair_ext(
-            r,
-            el,
             domain_status,
             ext_domain_status,
-            "domain-status",
-        )?;
+            "ext-domain-status",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Name") => {
@@ -3689,6 +3824,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             system_status,
             domain_status,
             observable_id,
+            unpaired_ext,
             name,
             date_domain_was_checked,
             registration_date,
@@ -3715,6 +3851,9 @@ impl rt::ToXml for DomainData {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.name;
@@ -4106,6 +4245,9 @@ impl rt::glue::ExtEnum for DurationType {
 pub struct Email {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<EmailTypeType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `EmailTo`.
     pub email_to: String,
     /// 0 or more `Description`.
@@ -4116,6 +4258,7 @@ impl Email {
     pub fn new(email_to: String) -> Self {
         Self {
             type_: None,
+            unpaired_ext: Vec::new(),
             email_to,
             description: Default::default(),
         }
@@ -4128,6 +4271,7 @@ impl<'a> rt::FromXml<'a> for Email {
     ) -> Result<Self, rt::Error> {
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -4135,7 +4279,7 @@ impl<'a> rt::FromXml<'a> for Email {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let mut cur = r.next_child(el)?;
         let email_to = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
@@ -4170,6 +4314,7 @@ impl<'a> rt::FromXml<'a> for Email {
         }
         Ok(Self {
             type_,
+            unpaired_ext,
             email_to,
             description,
         })
@@ -4185,6 +4330,9 @@ impl rt::ToXml for Email {
         w.start_element(ns, local)?;
         if let Some(v) = &self.type_ {
             rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.email_to;
@@ -4542,6 +4690,9 @@ pub struct EventData {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// Optional `DetectTime`.
@@ -4579,6 +4730,7 @@ impl EventData {
         Self {
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             description: Default::default(),
             detect_time: Default::default(),
             start_time: Default::default(),
@@ -4610,6 +4762,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -4625,12 +4778,11 @@ impl<'a> rt::FromXml<'a> for EventData {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut description = Vec::new();
         loop {
@@ -4833,6 +4985,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         Ok(Self {
             restriction,
             observable_id,
+            unpaired_ext,
             description,
             detect_time,
             start_time,
@@ -4864,6 +5017,9 @@ impl rt::ToXml for EventData {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
@@ -4949,6 +5105,9 @@ pub struct Expectation {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// 0 or more `DefinedCOA`.
@@ -4968,6 +5127,7 @@ impl Expectation {
             severity: None,
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             description: Default::default(),
             defined_coa: Default::default(),
             start_time: Default::default(),
@@ -4996,6 +5156,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "action" if attr.ns == 0 => {
@@ -5019,14 +5180,18 @@ impl<'a> rt::FromXml<'a> for Expectation {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let action = rt::glue::pair_ext(
+            action,
+            ext_action,
+            "ext-action",
+            &mut unpaired_ext,
+        );
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut description = Vec::new();
         loop {
@@ -5101,6 +5266,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             severity,
             restriction,
             observable_id,
+            unpaired_ext,
             description,
             defined_coa,
             start_time,
@@ -5128,6 +5294,9 @@ impl rt::ToXml for Expectation {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
@@ -5172,6 +5341,9 @@ pub struct ExtensionType {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
 }
@@ -5185,6 +5357,7 @@ impl ExtensionType {
             formatid: None,
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             content: Default::default(),
         }
     }
@@ -5202,6 +5375,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
@@ -5225,18 +5399,17 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let dtype = rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
+        let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
         let dtype = match dtype {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "dtype")),
         };
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let content = r.read_mixed(el)?;
         Ok(Self {
             name,
@@ -5245,6 +5418,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
             formatid,
             restriction,
             observable_id,
+            unpaired_ext,
             content,
         })
     }
@@ -5272,6 +5446,9 @@ impl rt::ToXml for ExtensionType {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         self.content.write(w)?;
         w.end_element()
@@ -5524,6 +5701,9 @@ pub struct FileData {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `File`.
     pub file: Vec<File>,
 }
@@ -5533,6 +5713,7 @@ impl FileData {
         Self {
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             file,
         }
     }
@@ -5545,6 +5726,7 @@ impl<'a> rt::FromXml<'a> for FileData {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -5560,12 +5742,11 @@ impl<'a> rt::FromXml<'a> for FileData {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut file = Vec::new();
         loop {
@@ -5592,6 +5773,7 @@ impl<'a> rt::FromXml<'a> for FileData {
         Ok(Self {
             restriction,
             observable_id,
+            unpaired_ext,
             file,
         })
     }
@@ -5609,6 +5791,9 @@ impl rt::ToXml for FileData {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.file {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "File")?;
@@ -5948,6 +6133,9 @@ impl rt::ToXml for Hash {
 pub struct HashData {
     /// Attribute `scope` (with `ext-scope` carried by its `Ext` variant).
     pub scope: HashdataScopeType,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Optional `HashTargetID`.
     pub hash_target_id: Option<String>,
     /// 0 or more `Hash`.
@@ -5960,6 +6148,7 @@ impl HashData {
     pub fn new(scope: HashdataScopeType) -> Self {
         Self {
             scope,
+            unpaired_ext: Vec::new(),
             hash_target_id: Default::default(),
             hash: Default::default(),
             fuzzy_hash: Default::default(),
@@ -5973,6 +6162,7 @@ impl<'a> rt::FromXml<'a> for HashData {
     ) -> Result<Self, rt::Error> {
         let mut scope = None;
         let mut ext_scope: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "scope" if attr.ns == 0 => scope = Some(rt::glue::parse_attr(r, &attr)?),
@@ -5980,7 +6170,7 @@ impl<'a> rt::FromXml<'a> for HashData {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let scope = rt::glue::pair_ext(r, el, scope, ext_scope, "scope")?;
+        let scope = rt::glue::pair_ext(scope, ext_scope, "ext-scope", &mut unpaired_ext);
         let scope = match scope {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "scope")),
@@ -6030,6 +6220,7 @@ impl<'a> rt::FromXml<'a> for HashData {
         }
         Ok(Self {
             scope,
+            unpaired_ext,
             hash_target_id,
             hash,
             fuzzy_hash,
@@ -6045,6 +6236,9 @@ impl rt::ToXml for HashData {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         rt::glue::write_ext_attr(w, "scope", "ext-scope", &self.scope)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         if let Some(v) = &self.hash_target_id {
             rt::glue::write_simple(
                 w,
@@ -6142,6 +6336,9 @@ impl rt::glue::ExtEnum for HashdataScopeType {
 pub struct History {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `HistoryItem`.
     pub history_item: Vec<HistoryItem>,
 }
@@ -6150,6 +6347,7 @@ impl History {
     pub fn new(history_item: Vec<HistoryItem>) -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             history_item,
         }
     }
@@ -6161,6 +6359,7 @@ impl<'a> rt::FromXml<'a> for History {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -6173,12 +6372,11 @@ impl<'a> rt::FromXml<'a> for History {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut history_item = Vec::new();
         loop {
@@ -6204,7 +6402,11 @@ impl<'a> rt::FromXml<'a> for History {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, history_item })
+        Ok(Self {
+            restriction,
+            unpaired_ext,
+            history_item,
+        })
     }
 }
 impl rt::ToXml for History {
@@ -6217,6 +6419,9 @@ impl rt::ToXml for History {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.history_item {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem")?;
@@ -6233,6 +6438,9 @@ pub struct HistoryItem {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `DateTime`.
     pub date_time: rt::DateTime,
     /// Optional `IncidentID`.
@@ -6253,6 +6461,7 @@ impl HistoryItem {
             action,
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             date_time,
             incident_id: Default::default(),
             contact: Default::default(),
@@ -6272,6 +6481,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "action" if attr.ns == 0 => {
@@ -6292,18 +6502,22 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let action = rt::glue::pair_ext(r, el, action, ext_action, "action")?;
+        let action = rt::glue::pair_ext(
+            action,
+            ext_action,
+            "ext-action",
+            &mut unpaired_ext,
+        );
         let action = match action {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "action")),
         };
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
@@ -6394,6 +6608,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             action,
             restriction,
             observable_id,
+            unpaired_ext,
             date_time,
             incident_id,
             contact,
@@ -6417,6 +6632,9 @@ impl rt::ToXml for HistoryItem {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.date_time;
@@ -6468,6 +6686,9 @@ pub struct Incident {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `IncidentID`.
     pub incident_id: IncidentIdType,
     /// Optional `AlternativeID`.
@@ -6519,6 +6740,7 @@ impl Incident {
             lang: None,
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             incident_id,
             alternative_id: Default::default(),
             related_activity: Default::default(),
@@ -6557,6 +6779,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "purpose" if attr.ns == 0 => {
@@ -6586,19 +6809,28 @@ impl<'a> rt::FromXml<'a> for Incident {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let purpose = rt::glue::pair_ext(r, el, purpose, ext_purpose, "purpose")?;
+        let purpose = rt::glue::pair_ext(
+            purpose,
+            ext_purpose,
+            "ext-purpose",
+            &mut unpaired_ext,
+        );
         let purpose = match purpose {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "purpose")),
         };
-        let status = rt::glue::pair_ext(r, el, status, ext_status, "status")?;
+        let status = rt::glue::pair_ext(
+            status,
+            ext_status,
+            "ext-status",
+            &mut unpaired_ext,
+        );
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let incident_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
@@ -6858,6 +7090,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             lang,
             restriction,
             observable_id,
+            unpaired_ext,
             incident_id,
             alternative_id,
             related_activity,
@@ -6903,6 +7136,9 @@ impl rt::ToXml for Incident {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.incident_id;
@@ -7017,6 +7253,9 @@ pub struct IncidentIdType {
     pub instance: Option<String>,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
@@ -7027,6 +7266,7 @@ impl IncidentIdType {
             name,
             instance: None,
             restriction: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -7040,6 +7280,7 @@ impl<'a> rt::FromXml<'a> for IncidentIdType {
         let mut instance = None;
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
@@ -7060,17 +7301,17 @@ impl<'a> rt::FromXml<'a> for IncidentIdType {
             None => return Err(r.missing_attribute(el, "name")),
         };
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             name,
             instance,
             restriction,
+            unpaired_ext,
             value,
         })
     }
@@ -7089,6 +7330,9 @@ impl rt::ToXml for IncidentIdType {
         }
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -7225,6 +7469,9 @@ impl rt::glue::ExtEnum for IncidentStatusType {
 pub struct Indicator {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `IndicatorID`.
     pub indicator_id: IndicatorId,
     /// 0 or more `AlternativeIndicatorID`.
@@ -7255,6 +7502,7 @@ impl Indicator {
     pub fn new(indicator_id: IndicatorId, choice: IndicatorChoice) -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             indicator_id,
             alternative_indicator_id: Default::default(),
             description: Default::default(),
@@ -7277,6 +7525,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -7289,12 +7538,11 @@ impl<'a> rt::FromXml<'a> for Indicator {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let indicator_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
@@ -7477,6 +7725,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         }
         Ok(Self {
             restriction,
+            unpaired_ext,
             indicator_id,
             alternative_indicator_id,
             description,
@@ -7502,6 +7751,9 @@ impl rt::ToXml for Indicator {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.indicator_id;
@@ -8453,6 +8705,9 @@ pub struct Key {
     pub registryaction: Option<KeyRegistryactionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `KeyName`.
     pub key_name: String,
     /// Optional `Value`.
@@ -8464,6 +8719,7 @@ impl Key {
         Self {
             registryaction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             key_name,
             value: Default::default(),
         }
@@ -8477,6 +8733,7 @@ impl<'a> rt::FromXml<'a> for Key {
         let mut registryaction = None;
         let mut ext_registryaction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "registryaction" if attr.ns == 0 => {
@@ -8492,12 +8749,11 @@ impl<'a> rt::FromXml<'a> for Key {
             }
         }
         let registryaction = rt::glue::pair_ext(
-            r,
-            el,
             registryaction,
             ext_registryaction,
-            "registryaction",
-        )?;
+            "ext-registryaction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let key_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName") => {
@@ -8528,6 +8784,7 @@ impl<'a> rt::FromXml<'a> for Key {
         Ok(Self {
             registryaction,
             observable_id,
+            unpaired_ext,
             key_name,
             value,
         })
@@ -8546,6 +8803,9 @@ impl rt::ToXml for Key {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.key_name;
@@ -8629,6 +8889,9 @@ impl rt::glue::ExtEnum for KeyRegistryactionType {
 pub struct Method {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Reference`.
     pub reference: Vec<Reference>,
     /// 0 or more `Description`.
@@ -8647,6 +8910,7 @@ impl Method {
     pub fn new() -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             reference: Default::default(),
             description: Default::default(),
             attack_pattern: Default::default(),
@@ -8668,6 +8932,7 @@ impl<'a> rt::FromXml<'a> for Method {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -8680,12 +8945,11 @@ impl<'a> rt::FromXml<'a> for Method {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut reference = Vec::new();
         loop {
@@ -8788,6 +9052,7 @@ impl<'a> rt::FromXml<'a> for Method {
         }
         Ok(Self {
             restriction,
+            unpaired_ext,
             reference,
             description,
             attack_pattern,
@@ -8807,6 +9072,9 @@ impl rt::ToXml for Method {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.reference {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Reference")?;
@@ -9270,6 +9538,9 @@ impl NodeChoice {
 pub struct NodeRole {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
     pub category: NoderoleCategoryType,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
 }
@@ -9278,6 +9549,7 @@ impl NodeRole {
     pub fn new(category: NoderoleCategoryType) -> Self {
         Self {
             category,
+            unpaired_ext: Vec::new(),
             description: Default::default(),
         }
     }
@@ -9289,6 +9561,7 @@ impl<'a> rt::FromXml<'a> for NodeRole {
     ) -> Result<Self, rt::Error> {
         let mut category = None;
         let mut ext_category: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "category" if attr.ns == 0 => {
@@ -9300,7 +9573,12 @@ impl<'a> rt::FromXml<'a> for NodeRole {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let category = rt::glue::pair_ext(
+            category,
+            ext_category,
+            "ext-category",
+            &mut unpaired_ext,
+        );
         let category = match category {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "category")),
@@ -9325,7 +9603,11 @@ impl<'a> rt::FromXml<'a> for NodeRole {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { category, description })
+        Ok(Self {
+            category,
+            unpaired_ext,
+            description,
+        })
     }
 }
 impl rt::ToXml for NodeRole {
@@ -9337,6 +9619,9 @@ impl rt::ToXml for NodeRole {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -9603,6 +9888,9 @@ impl rt::glue::ExtEnum for NoderoleCategoryType {
 pub struct Observable {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Optional choice of `System` | `Address` | `DomainData` | `Service` | `EmailData` | `WindowsRegistryKeysModified` | `FileData` | `CertificateData` | `RegistryHandle` | `RecordData` | `EventData` | `Incident` | `Expectation` | `Reference` | `Assessment` | `DetectionPattern` | `HistoryItem` | `BulkObservable` | `AdditionalData`.
     pub choice: Option<ObservableChoice>,
 }
@@ -9611,6 +9899,7 @@ impl Observable {
     pub fn new() -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             choice: Default::default(),
         }
     }
@@ -9627,6 +9916,7 @@ impl<'a> rt::FromXml<'a> for Observable {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -9639,12 +9929,11 @@ impl<'a> rt::FromXml<'a> for Observable {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let choice = match cur.take() {
             Some(c) if ObservableChoice::starts(r, &c) => {
@@ -9659,7 +9948,11 @@ impl<'a> rt::FromXml<'a> for Observable {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, choice })
+        Ok(Self {
+            restriction,
+            unpaired_ext,
+            choice,
+        })
     }
 }
 impl rt::ToXml for Observable {
@@ -9672,6 +9965,9 @@ impl rt::ToXml for Observable {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         if let Some(v) = &self.choice {
             v.write(w)?;
@@ -10077,6 +10373,9 @@ impl rt::ToXml for ObservableReference {
 pub struct PostalAddress {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<PostaladdressTypeType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `PAddress`.
     pub p_address: MlStringType,
     /// 0 or more `Description`.
@@ -10087,6 +10386,7 @@ impl PostalAddress {
     pub fn new(p_address: MlStringType) -> Self {
         Self {
             type_: None,
+            unpaired_ext: Vec::new(),
             p_address,
             description: Default::default(),
         }
@@ -10099,6 +10399,7 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
     ) -> Result<Self, rt::Error> {
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -10106,7 +10407,7 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let mut cur = r.next_child(el)?;
         let p_address = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress") => {
@@ -10141,6 +10442,7 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
         }
         Ok(Self {
             type_,
+            unpaired_ext,
             p_address,
             description,
         })
@@ -10156,6 +10458,9 @@ impl rt::ToXml for PostalAddress {
         w.start_element(ns, local)?;
         if let Some(v) = &self.type_ {
             rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.p_address;
@@ -10218,6 +10523,9 @@ impl rt::glue::ExtEnum for PostaladdressTypeType {
 pub struct Record {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `RecordData`.
     pub record_data: Vec<RecordData>,
 }
@@ -10226,6 +10534,7 @@ impl Record {
     pub fn new(record_data: Vec<RecordData>) -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             record_data,
         }
     }
@@ -10237,6 +10546,7 @@ impl<'a> rt::FromXml<'a> for Record {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -10249,12 +10559,11 @@ impl<'a> rt::FromXml<'a> for Record {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut record_data = Vec::new();
         loop {
@@ -10280,7 +10589,11 @@ impl<'a> rt::FromXml<'a> for Record {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, record_data })
+        Ok(Self {
+            restriction,
+            unpaired_ext,
+            record_data,
+        })
     }
 }
 impl rt::ToXml for Record {
@@ -10293,6 +10606,9 @@ impl rt::ToXml for Record {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.record_data {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData")?;
@@ -10307,6 +10623,9 @@ pub struct RecordData {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Optional `DateTime`.
     pub date_time: Option<rt::DateTime>,
     /// 0 or more `Description`.
@@ -10334,6 +10653,7 @@ impl RecordData {
         Self {
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             date_time: Default::default(),
             description: Default::default(),
             application: Default::default(),
@@ -10360,6 +10680,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -10375,12 +10696,11 @@ impl<'a> rt::FromXml<'a> for RecordData {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
@@ -10539,6 +10859,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         Ok(Self {
             restriction,
             observable_id,
+            unpaired_ext,
             date_time,
             description,
             application,
@@ -10565,6 +10886,9 @@ impl rt::ToXml for RecordData {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         if let Some(v) = &self.date_time {
             rt::glue::write_simple(
@@ -10635,6 +10959,9 @@ pub struct RecordPattern {
     pub offsetunit: Option<RecordpatternOffsetunitType>,
     /// Attribute `instance`.
     pub instance: Option<i64>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
@@ -10646,6 +10973,7 @@ impl RecordPattern {
             offset: None,
             offsetunit: None,
             instance: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -10665,6 +10993,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
         let mut offsetunit = None;
         let mut ext_offsetunit: Option<String> = None;
         let mut instance = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -10684,24 +11013,24 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
         let offsetunit = rt::glue::pair_ext(
-            r,
-            el,
             offsetunit,
             ext_offsetunit,
-            "offsetunit",
-        )?;
+            "ext-offsetunit",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             type_,
             offset,
             offsetunit,
             instance,
+            unpaired_ext,
             value,
         })
     }
@@ -10723,6 +11052,9 @@ impl rt::ToXml for RecordPattern {
         }
         if let Some(v) = &self.instance {
             w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -10956,13 +11288,20 @@ impl rt::ToXml for Reference {
 pub struct RegistryHandle {
     /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
     pub registry: Option<RegistryhandleRegistryType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
-        Self { registry: None, value }
+        Self {
+            registry: None,
+            unpaired_ext: Vec::new(),
+            value,
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for RegistryHandle {
@@ -10972,6 +11311,7 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
     ) -> Result<Self, rt::Error> {
         let mut registry = None;
         let mut ext_registry: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "registry" if attr.ns == 0 => {
@@ -10983,9 +11323,18 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let registry = rt::glue::pair_ext(r, el, registry, ext_registry, "registry")?;
+        let registry = rt::glue::pair_ext(
+            registry,
+            ext_registry,
+            "ext-registry",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { registry, value })
+        Ok(Self {
+            registry,
+            unpaired_ext,
+            value,
+        })
     }
 }
 impl rt::ToXml for RegistryHandle {
@@ -10998,6 +11347,9 @@ impl rt::ToXml for RegistryHandle {
         w.start_element(ns, local)?;
         if let Some(v) = &self.registry {
             rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
@@ -11079,6 +11431,9 @@ impl rt::glue::ExtEnum for RegistryhandleRegistryType {
 pub struct RelatedActivity {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `IncidentID`.
     pub incident_id: Vec<IncidentIdType>,
     /// 0 or more `URL`.
@@ -11101,6 +11456,7 @@ impl RelatedActivity {
     pub fn new() -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             incident_id: Default::default(),
             url: Default::default(),
             threat_actor: Default::default(),
@@ -11124,6 +11480,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -11136,12 +11493,11 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut incident_id = Vec::new();
         loop {
@@ -11267,6 +11623,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         }
         Ok(Self {
             restriction,
+            unpaired_ext,
             incident_id,
             url,
             threat_actor,
@@ -11288,6 +11645,9 @@ impl rt::ToXml for RelatedActivity {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
@@ -11864,6 +12224,9 @@ pub struct SoftwareReference {
     pub spec_name: SoftwarereferenceSpecNameType,
     /// Attribute `dtype` (with `ext-dtype` carried by its `Ext` variant).
     pub dtype: Option<SoftwarereferenceDtypeType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more elements of other schemas (lossless).
     pub any: Vec<rt::AnyElement>,
 }
@@ -11873,6 +12236,7 @@ impl SoftwareReference {
         Self {
             spec_name,
             dtype: None,
+            unpaired_ext: Vec::new(),
             any: Default::default(),
         }
     }
@@ -11886,6 +12250,7 @@ impl<'a> rt::FromXml<'a> for SoftwareReference {
         let mut ext_spec_name: Option<String> = None;
         let mut dtype = None;
         let mut ext_dtype: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "spec-name" if attr.ns == 0 => {
@@ -11900,17 +12265,16 @@ impl<'a> rt::FromXml<'a> for SoftwareReference {
             }
         }
         let spec_name = rt::glue::pair_ext(
-            r,
-            el,
             spec_name,
             ext_spec_name,
-            "spec-name",
-        )?;
+            "ext-spec-name",
+            &mut unpaired_ext,
+        );
         let spec_name = match spec_name {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "spec-name")),
         };
-        let dtype = rt::glue::pair_ext(r, el, dtype, ext_dtype, "dtype")?;
+        let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
         let mut cur = r.next_child(el)?;
         let mut any = Vec::new();
         loop {
@@ -11929,7 +12293,12 @@ impl<'a> rt::FromXml<'a> for SoftwareReference {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { spec_name, dtype, any })
+        Ok(Self {
+            spec_name,
+            dtype,
+            unpaired_ext,
+            any,
+        })
     }
 }
 impl rt::ToXml for SoftwareReference {
@@ -11943,6 +12312,9 @@ impl rt::ToXml for SoftwareReference {
         rt::glue::write_ext_attr(w, "spec-name", "ext-spec-name", &self.spec_name)?;
         if let Some(v) = &self.dtype {
             rt::glue::write_ext_attr(w, "dtype", "ext-dtype", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.any {
             v.write(w)?;
@@ -12194,6 +12566,9 @@ pub struct System {
     pub restriction: Option<RestrictionType>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `Node`.
     pub node: Node,
     /// 0 or more `NodeRole`.
@@ -12222,6 +12597,7 @@ impl System {
             ownership: None,
             restriction: None,
             observable_id: None,
+            unpaired_ext: Vec::new(),
             node,
             node_role: Default::default(),
             service: Default::default(),
@@ -12256,6 +12632,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
         let mut observable_id = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "category" if attr.ns == 0 => {
@@ -12291,21 +12668,24 @@ impl<'a> rt::FromXml<'a> for System {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let category = rt::glue::pair_ext(r, el, category, ext_category, "category")?;
+        let category = rt::glue::pair_ext(
+            category,
+            ext_category,
+            "ext-category",
+            &mut unpaired_ext,
+        );
         let ownership = rt::glue::pair_ext(
-            r,
-            el,
             ownership,
             ext_ownership,
-            "ownership",
-        )?;
+            "ext-ownership",
+            &mut unpaired_ext,
+        );
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let node = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Node") => {
@@ -12434,6 +12814,7 @@ impl<'a> rt::FromXml<'a> for System {
             ownership,
             restriction,
             observable_id,
+            unpaired_ext,
             node,
             node_role,
             service,
@@ -12473,6 +12854,9 @@ impl rt::ToXml for System {
         }
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.node;
@@ -12584,6 +12968,9 @@ pub struct SystemImpact {
     pub completion: Option<SystemimpactCompletionType>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<SystemimpactTypeType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
 }
@@ -12594,6 +12981,7 @@ impl SystemImpact {
             severity: None,
             completion: None,
             type_: None,
+            unpaired_ext: Vec::new(),
             description: Default::default(),
         }
     }
@@ -12616,6 +13004,7 @@ impl<'a> rt::FromXml<'a> for SystemImpact {
         let mut completion = None;
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
@@ -12629,7 +13018,7 @@ impl<'a> rt::FromXml<'a> for SystemImpact {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let mut cur = r.next_child(el)?;
         let mut description = Vec::new();
         loop {
@@ -12654,6 +13043,7 @@ impl<'a> rt::FromXml<'a> for SystemImpact {
             severity,
             completion,
             type_,
+            unpaired_ext,
             description,
         })
     }
@@ -12674,6 +13064,9 @@ impl rt::ToXml for SystemImpact {
         }
         if let Some(v) = &self.type_ {
             rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
@@ -12917,6 +13310,9 @@ impl rt::glue::ExtEnum for SystemimpactTypeType {
 pub struct Telephone {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<TelephoneTypeType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `TelephoneNumber`.
     pub telephone_number: String,
     /// 0 or more `Description`.
@@ -12927,6 +13323,7 @@ impl Telephone {
     pub fn new(telephone_number: String) -> Self {
         Self {
             type_: None,
+            unpaired_ext: Vec::new(),
             telephone_number,
             description: Default::default(),
         }
@@ -12939,6 +13336,7 @@ impl<'a> rt::FromXml<'a> for Telephone {
     ) -> Result<Self, rt::Error> {
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -12946,7 +13344,7 @@ impl<'a> rt::FromXml<'a> for Telephone {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let mut cur = r.next_child(el)?;
         let telephone_number = match cur.take() {
             Some(
@@ -12988,6 +13386,7 @@ impl<'a> rt::FromXml<'a> for Telephone {
         }
         Ok(Self {
             type_,
+            unpaired_ext,
             telephone_number,
             description,
         })
@@ -13003,6 +13402,9 @@ impl rt::ToXml for Telephone {
         w.start_element(ns, local)?;
         if let Some(v) = &self.type_ {
             rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.telephone_number;
@@ -13083,6 +13485,9 @@ impl rt::glue::ExtEnum for TelephoneTypeType {
 pub struct ThreatActor {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `ThreatActorID`.
     pub threat_actor_id: Vec<String>,
     /// 1 or more `URL`.
@@ -13097,6 +13502,7 @@ impl ThreatActor {
     pub fn new(url: Vec<String>) -> Self {
         Self {
             restriction: None,
+            unpaired_ext: Vec::new(),
             threat_actor_id: Default::default(),
             url,
             description: Default::default(),
@@ -13111,6 +13517,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
     ) -> Result<Self, rt::Error> {
         let mut restriction = None;
         let mut ext_restriction: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "restriction" if attr.ns == 0 => {
@@ -13123,12 +13530,11 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
             }
         }
         let restriction = rt::glue::pair_ext(
-            r,
-            el,
             restriction,
             ext_restriction,
-            "restriction",
-        )?;
+            "ext-restriction",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let mut threat_actor_id = Vec::new();
         loop {
@@ -13200,6 +13606,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
         }
         Ok(Self {
             restriction,
+            unpaired_ext,
             threat_actor_id,
             url,
             description,
@@ -13217,6 +13624,9 @@ impl rt::ToXml for ThreatActor {
         w.start_element(ns, local)?;
         if let Some(v) = &self.restriction {
             rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.threat_actor_id {
             rt::glue::write_simple(
@@ -13252,6 +13662,9 @@ pub struct TimeImpact {
     pub metric: TimeimpactMetricType,
     /// Attribute `duration` (with `ext-duration` carried by its `Ext` variant).
     pub duration: Option<DurationType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: f32,
 }
@@ -13262,6 +13675,7 @@ impl TimeImpact {
             severity: None,
             metric,
             duration: None,
+            unpaired_ext: Vec::new(),
             value,
         }
     }
@@ -13276,6 +13690,7 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
         let mut ext_metric: Option<String> = None;
         let mut duration = None;
         let mut ext_duration: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "severity" if attr.ns == 0 => {
@@ -13296,17 +13711,28 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let metric = rt::glue::pair_ext(r, el, metric, ext_metric, "metric")?;
+        let metric = rt::glue::pair_ext(
+            metric,
+            ext_metric,
+            "ext-metric",
+            &mut unpaired_ext,
+        );
         let metric = match metric {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "metric")),
         };
-        let duration = rt::glue::pair_ext(r, el, duration, ext_duration, "duration")?;
+        let duration = rt::glue::pair_ext(
+            duration,
+            ext_duration,
+            "ext-duration",
+            &mut unpaired_ext,
+        );
         let value = rt::glue::read_text_value(r, el)?;
         Ok(Self {
             severity,
             metric,
             duration,
+            unpaired_ext,
             value,
         })
     }
@@ -13325,6 +13751,9 @@ impl rt::ToXml for TimeImpact {
         rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
         if let Some(v) = &self.duration {
             rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()

@@ -113,11 +113,17 @@ impl rt::ToXml for IncidentSourceType {
 pub struct PolicyRegion {
     /// Attribute `region` (with `ext-region` carried by its `Ext` variant).
     pub region: PolicyRegionRegion,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
 }
 impl PolicyRegion {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(region: PolicyRegionRegion) -> Self {
-        Self { region }
+        Self {
+            region,
+            unpaired_ext: Vec::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for PolicyRegion {
@@ -127,6 +133,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
     ) -> Result<Self, rt::Error> {
         let mut region = None;
         let mut ext_region: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "region" if attr.ns == 0 => {
@@ -138,7 +145,12 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let region = rt::glue::pair_ext(r, el, region, ext_region, "region")?;
+        let region = rt::glue::pair_ext(
+            region,
+            ext_region,
+            "ext-region",
+            &mut unpaired_ext,
+        );
         let region = match region {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "region")),
@@ -146,7 +158,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
         if let Some(c) = r.next_child(el)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { region })
+        Ok(Self { region, unpaired_ext })
     }
 }
 impl rt::ToXml for PolicyRegion {
@@ -158,6 +170,9 @@ impl rt::ToXml for PolicyRegion {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         rt::glue::write_ext_attr(w, "region", "ext-region", &self.region)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         w.end_element()
     }
 }
@@ -237,6 +252,9 @@ pub struct RequestStatusType {
     pub justification: Option<RequestStatusTypeJustification>,
     /// Attribute `restriction`.
     pub restriction: Option<super::iodef1::RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
 }
 impl RequestStatusType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -245,6 +263,7 @@ impl RequestStatusType {
             authorization_status,
             justification: None,
             restriction: None,
+            unpaired_ext: Vec::new(),
         }
     }
 }
@@ -258,6 +277,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
         let mut justification = None;
         let mut ext_justification: Option<String> = None;
         let mut restriction = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "AuthorizationStatus" if attr.ns == 0 => {
@@ -279,23 +299,21 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
             }
         }
         let authorization_status = rt::glue::pair_ext(
-            r,
-            el,
             authorization_status,
             ext_authorization_status,
-            "AuthorizationStatus",
-        )?;
+            "ext-AuthorizationStatus",
+            &mut unpaired_ext,
+        );
         let authorization_status = match authorization_status {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "AuthorizationStatus")),
         };
         let justification = rt::glue::pair_ext(
-            r,
-            el,
             justification,
             ext_justification,
-            "Justification",
-        )?;
+            "ext-Justification",
+            &mut unpaired_ext,
+        );
         if let Some(c) = r.next_child(el)? {
             return Err(r.unexpected_element(&c));
         }
@@ -303,6 +321,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
             authorization_status,
             justification,
             restriction,
+            unpaired_ext,
         })
     }
 }
@@ -325,6 +344,9 @@ impl rt::ToXml for RequestStatusType {
         }
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.end_element()
     }
@@ -454,6 +476,9 @@ pub struct RidPolicyType {
     pub msg_type: RidPolicyTypeMsgType,
     /// Attribute `MsgDestination` (with `ext-MsgDestination` carried by its `Ext` variant).
     pub msg_destination: RidPolicyTypeMsgDestination,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `PolicyRegion`.
     pub policy_region: Vec<PolicyRegion>,
     /// Required `Node`.
@@ -475,6 +500,7 @@ impl RidPolicyType {
         Self {
             msg_type,
             msg_destination,
+            unpaired_ext: Vec::new(),
             policy_region,
             node,
             traffic_type,
@@ -491,6 +517,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         let mut ext_msg_type: Option<String> = None;
         let mut msg_destination = None;
         let mut ext_msg_destination: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "MsgType" if attr.ns == 0 => {
@@ -508,18 +535,22 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let msg_type = rt::glue::pair_ext(r, el, msg_type, ext_msg_type, "MsgType")?;
+        let msg_type = rt::glue::pair_ext(
+            msg_type,
+            ext_msg_type,
+            "ext-MsgType",
+            &mut unpaired_ext,
+        );
         let msg_type = match msg_type {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "MsgType")),
         };
         let msg_destination = rt::glue::pair_ext(
-            r,
-            el,
             msg_destination,
             ext_msg_destination,
-            "MsgDestination",
-        )?;
+            "ext-MsgDestination",
+            &mut unpaired_ext,
+        );
         let msg_destination = match msg_destination {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "MsgDestination")),
@@ -607,6 +638,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         Ok(Self {
             msg_type,
             msg_destination,
+            unpaired_ext,
             policy_region,
             node,
             traffic_type,
@@ -629,6 +661,9 @@ impl rt::ToXml for RidPolicyType {
             "ext-MsgDestination",
             &self.msg_destination,
         )?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         for v in &self.policy_region {
             rt::ToXml::to_xml(
                 v,
@@ -892,11 +927,17 @@ impl rt::ToXml for RidType {
 pub struct TrafficType {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: TrafficTypeType,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
 }
 impl TrafficType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(type_: TrafficTypeType) -> Self {
-        Self { type_ }
+        Self {
+            type_,
+            unpaired_ext: Vec::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for TrafficType {
@@ -906,6 +947,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
     ) -> Result<Self, rt::Error> {
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -913,7 +955,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
@@ -921,7 +963,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
         if let Some(c) = r.next_child(el)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { type_ })
+        Ok(Self { type_, unpaired_ext })
     }
 }
 impl rt::ToXml for TrafficType {
@@ -933,6 +975,9 @@ impl rt::ToXml for TrafficType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         w.end_element()
     }
 }

@@ -113,11 +113,17 @@ impl rt::ToXml for IncidentSourceType {
 pub struct PolicyRegion {
     /// Attribute `region` (with `ext-region` carried by its `Ext` variant).
     pub region: PolicyRegionRegion,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
 }
 impl PolicyRegion {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(region: PolicyRegionRegion) -> Self {
-        Self { region }
+        Self {
+            region,
+            unpaired_ext: Vec::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for PolicyRegion {
@@ -127,6 +133,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
     ) -> Result<Self, rt::Error> {
         let mut region = None;
         let mut ext_region: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "region" if attr.ns == 0 => {
@@ -138,7 +145,12 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let region = rt::glue::pair_ext(r, el, region, ext_region, "region")?;
+        let region = rt::glue::pair_ext(
+            region,
+            ext_region,
+            "ext-region",
+            &mut unpaired_ext,
+        );
         let region = match region {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "region")),
@@ -146,7 +158,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
         if let Some(c) = r.next_child(el)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { region })
+        Ok(Self { region, unpaired_ext })
     }
 }
 impl rt::ToXml for PolicyRegion {
@@ -158,6 +170,9 @@ impl rt::ToXml for PolicyRegion {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         rt::glue::write_ext_attr(w, "region", "ext-region", &self.region)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         w.end_element()
     }
 }
@@ -231,6 +246,9 @@ pub struct ReportSchemaType {
     pub version: Option<ReportSchemaTypeVersion>,
     /// Attribute `XMLSchemaID` (with `ext-XMLSchemaID` carried by its `Ext` variant).
     pub xml_schema_id: Option<ReportSchemaTypeXmlSchemaId>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// Required `XMLDocument`.
     pub xml_document: super::iodef1::ExtensionType,
     /// Optional `URL`.
@@ -244,6 +262,7 @@ impl ReportSchemaType {
         Self {
             version: None,
             xml_schema_id: None,
+            unpaired_ext: Vec::new(),
             xml_document,
             url: Default::default(),
             signature: Default::default(),
@@ -259,6 +278,7 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
         let mut ext_version: Option<String> = None;
         let mut xml_schema_id = None;
         let mut ext_xml_schema_id: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "Version" if attr.ns == 0 => {
@@ -276,14 +296,18 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let version = rt::glue::pair_ext(r, el, version, ext_version, "Version")?;
+        let version = rt::glue::pair_ext(
+            version,
+            ext_version,
+            "ext-Version",
+            &mut unpaired_ext,
+        );
         let xml_schema_id = rt::glue::pair_ext(
-            r,
-            el,
             xml_schema_id,
             ext_xml_schema_id,
-            "XMLSchemaID",
-        )?;
+            "ext-XMLSchemaID",
+            &mut unpaired_ext,
+        );
         let mut cur = r.next_child(el)?;
         let xml_document = match cur.take() {
             Some(
@@ -337,6 +361,7 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
         Ok(Self {
             version,
             xml_schema_id,
+            unpaired_ext,
             xml_document,
             url,
             signature,
@@ -356,6 +381,9 @@ impl rt::ToXml for ReportSchemaType {
         }
         if let Some(v) = &self.xml_schema_id {
             rt::glue::write_ext_attr(w, "XMLSchemaID", "ext-XMLSchemaID", v)?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         {
             let v = &self.xml_document;
@@ -476,6 +504,9 @@ pub struct RequestStatusType {
     pub justification: Option<RequestStatusTypeJustification>,
     /// Attribute `restriction`.
     pub restriction: Option<super::iodef1::RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
 }
 impl RequestStatusType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -484,6 +515,7 @@ impl RequestStatusType {
             authorization_status,
             justification: None,
             restriction: None,
+            unpaired_ext: Vec::new(),
         }
     }
 }
@@ -497,6 +529,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
         let mut justification = None;
         let mut ext_justification: Option<String> = None;
         let mut restriction = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "AuthorizationStatus" if attr.ns == 0 => {
@@ -518,23 +551,21 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
             }
         }
         let authorization_status = rt::glue::pair_ext(
-            r,
-            el,
             authorization_status,
             ext_authorization_status,
-            "AuthorizationStatus",
-        )?;
+            "ext-AuthorizationStatus",
+            &mut unpaired_ext,
+        );
         let authorization_status = match authorization_status {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "AuthorizationStatus")),
         };
         let justification = rt::glue::pair_ext(
-            r,
-            el,
             justification,
             ext_justification,
-            "Justification",
-        )?;
+            "ext-Justification",
+            &mut unpaired_ext,
+        );
         if let Some(c) = r.next_child(el)? {
             return Err(r.unexpected_element(&c));
         }
@@ -542,6 +573,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
             authorization_status,
             justification,
             restriction,
+            unpaired_ext,
         })
     }
 }
@@ -564,6 +596,9 @@ impl rt::ToXml for RequestStatusType {
         }
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         w.end_element()
     }
@@ -703,6 +738,9 @@ pub struct RidPolicyType {
     pub msg_destination: RidPolicyTypeMsgDestination,
     /// Attribute `restriction`.
     pub restriction: Option<super::iodef1::RestrictionType>,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `PolicyRegion`.
     pub policy_region: Vec<PolicyRegion>,
     /// Required `Node`.
@@ -727,6 +765,7 @@ impl RidPolicyType {
             msg_type,
             msg_destination,
             restriction: None,
+            unpaired_ext: Vec::new(),
             policy_region,
             node,
             traffic_type,
@@ -745,6 +784,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         let mut msg_destination = None;
         let mut ext_msg_destination: Option<String> = None;
         let mut restriction = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "MsgType" if attr.ns == 0 => {
@@ -765,18 +805,22 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let msg_type = rt::glue::pair_ext(r, el, msg_type, ext_msg_type, "MsgType")?;
+        let msg_type = rt::glue::pair_ext(
+            msg_type,
+            ext_msg_type,
+            "ext-MsgType",
+            &mut unpaired_ext,
+        );
         let msg_type = match msg_type {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "MsgType")),
         };
         let msg_destination = rt::glue::pair_ext(
-            r,
-            el,
             msg_destination,
             ext_msg_destination,
-            "MsgDestination",
-        )?;
+            "ext-MsgDestination",
+            &mut unpaired_ext,
+        );
         let msg_destination = match msg_destination {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "MsgDestination")),
@@ -878,6 +922,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             msg_type,
             msg_destination,
             restriction,
+            unpaired_ext,
             policy_region,
             node,
             traffic_type,
@@ -903,6 +948,9 @@ impl rt::ToXml for RidPolicyType {
         )?;
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
+        }
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
         }
         for v in &self.policy_region {
             rt::ToXml::to_xml(
@@ -1185,11 +1233,17 @@ impl rt::ToXml for RidType {
 pub struct TrafficType {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: TrafficTypeType,
+    /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
+    /// violation the schema allows, kept so that nothing is lost (name, value).
+    pub unpaired_ext: Vec<(String, String)>,
 }
 impl TrafficType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(type_: TrafficTypeType) -> Self {
-        Self { type_ }
+        Self {
+            type_,
+            unpaired_ext: Vec::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for TrafficType {
@@ -1199,6 +1253,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
     ) -> Result<Self, rt::Error> {
         let mut type_ = None;
         let mut ext_type_: Option<String> = None;
+        let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
@@ -1206,7 +1261,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
-        let type_ = rt::glue::pair_ext(r, el, type_, ext_type_, "type")?;
+        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
@@ -1214,7 +1269,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
         if let Some(c) = r.next_child(el)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { type_ })
+        Ok(Self { type_, unpaired_ext })
     }
 }
 impl rt::ToXml for TrafficType {
@@ -1226,6 +1281,9 @@ impl rt::ToXml for TrafficType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
+        for (name, value) in &self.unpaired_ext {
+            w.attribute("", name, value)?;
+        }
         w.end_element()
     }
 }

@@ -105,24 +105,21 @@ pub trait ExtEnum: Sized {
     fn from_ext(value: String) -> Self;
 }
 
-/// Joins `foo` and `ext-foo` (RFC 7970 §5.1.1) into one value.
-pub fn pair_ext<'a, T: ExtEnum>(
-    r: &XmlReader<'a>,
-    el: &Element<'a>,
+/// Joins `foo` and `ext-foo` (RFC 7970 §5.1.1) into one value. An `ext-foo` whose partner is not
+/// `ext-value` violates §5.1.1 but not the schema: it is kept, losslessly, in `unpaired`.
+pub fn pair_ext<T: ExtEnum>(
     value: Option<T>,
     ext: Option<String>,
-    name: &str,
-) -> Result<Option<T>, Error> {
+    ext_name: &str,
+    unpaired: &mut Vec<(String, String)>,
+) -> Option<T> {
     match (value, ext) {
-        (Some(v), Some(e)) if v.ext().is_some() => Ok(Some(T::from_ext(e))),
-        (v, None) => Ok(v),
-        (_, Some(_)) => Err(r.error(
-            super::ErrorKind::UnexpectedAttribute,
-            el.offset,
-            format!(
-                "attribute ext-{name} is only allowed when {name}=\"ext-value\" (RFC 7970 §5.1.1)"
-            ),
-        )),
+        (Some(v), Some(e)) if v.ext().is_some() => Some(T::from_ext(e)),
+        (v, None) => v,
+        (v, Some(e)) => {
+            unpaired.push((ext_name.to_owned(), e));
+            v
+        }
     }
 }
 
