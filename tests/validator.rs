@@ -231,6 +231,30 @@ mod tests {
     }
 
     #[test]
+    fn validate_against_another_schema_with_locations() {
+        if let Some(reason) = unavailable_reason(Engine::XmlSchema) {
+            eprintln!("skipping: {reason}");
+            return;
+        }
+        let doc = crate::corpus::corpus_dir().join("rfc7970/rfc7970-7.1-minimal.xml");
+        let files = [doc.clone()];
+        // IODEF 2.0 as the schema, one of its imports given explicitly.
+        let schema = local_schema("iodef-2.0.xsd");
+        let enum_ns = "urn:ietf:params:xml:ns:iodef-enum-1.0";
+        let map = validate_against(
+            &files,
+            &schema,
+            &[(enum_ns, local_schema("iodef-enum-1.0.xsd"))],
+        )
+        .unwrap();
+        assert!(map[&doc].valid, "{:?}", map[&doc].error);
+        // A location whose file has another target namespace is a set-up error.
+        let err =
+            validate_against(&files, &schema, &[(enum_ns, local_schema("xml.xsd"))]).unwrap_err();
+        assert!(err.contains("iodef-enum-1.0"), "{err}");
+    }
+
+    #[test]
     fn xmlschema_agrees_with_manifest() {
         check_against_manifest(Engine::XmlSchema);
     }

@@ -570,7 +570,7 @@ impl<'a> Builder<'a> {
             IdentType::Attribute => "attribute",
             _ => "type",
         };
-        format!("{kind} {{{}}}{}", self.ns_uri(ident.ns), ident.name)
+        format!("{kind} `{{{}}}{}`", self.ns_uri(ident.ns), ident.name)
     }
 
     fn build_struct(

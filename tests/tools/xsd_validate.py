@@ -17,8 +17,8 @@ Options:
                    or ../shared/schemas/local/all-iodef.xsd relative to the workspace root)
     --location NS=XSD
                    (repeatable; also spelled --locations) load namespace NS, wherever the
-                   schema imports it, from the local file XSD instead of the import's own
-                   schemaLocation, e.g.
+                   schemas import it, from the local file XSD instead of the import's own
+                   schemaLocation (checked: a setup error otherwise), e.g.
                    --location urn:ietf:params:xml:ns:iodef-2.0=<shared>/schemas/local/iodef-2.0.xsd
                    for an extension XSD that imports IODEF 2.0 from a relative location.
                    With --location, files anywhere on the local disk may be loaded (never the
@@ -113,22 +113,55 @@ def emit(path, valid, error):
     print(json.dumps({"file": path, "valid": valid, "error": error}), flush=True)
 
 
+def overriding_loader(xmlschema):
+    """A schema loader for which the --location files come first for their namespaces, before
+    the imports' own schemaLocation (xmlschema's default tries those first, and the given
+    locations only when they fail)."""
+    base = getattr(xmlschema, "SchemaLoader", None)
+    if base is None:
+        from xmlschema.loaders import SchemaLoader as base  # noqa: N813
+
+    class OverridingLoader(base):
+        def get_locations(self, namespace, location=None):
+            given = self.locations.get(namespace) if namespace in self.locations else None
+            if given:
+                return list(given)
+            return super().get_locations(namespace, location)
+
+    return OverridingLoader
+
+
+def check_locations(schema, locations):
+    """Dies unless every --location namespace was loaded from the given file (and only it)."""
+    for namespace, path in locations:
+        loaded = schema.maps.namespaces.get(namespace) or []
+        urls = [getattr(s, "url", None) or "" for s in loaded]
+        paths = [os.path.normpath(u[len("file://"):] if u.startswith("file://") else u) for u in urls]
+        if not loaded:
+            die(f"namespace {namespace} was not loaded (--location {namespace}={path})")
+        if any(p != os.path.normpath(path) for p in paths):
+            die(f"namespace {namespace} was loaded from {', '.join(urls)}, not from {path}")
+
+
 def run_xmlschema(schema_path, locations, files):
     try:
         import xmlschema
     except ImportError:
         die("the Python package 'xmlschema' is not installed (pip install xmlschema)")
-    schema_dir = os.path.dirname(os.path.abspath(schema_path))
+    # Absolute: xmlschema resolves a relative source against base_url (the schema's folder).
+    schema_path = os.path.abspath(schema_path)
+    schema_dir = os.path.dirname(schema_path)
     try:
         if locations:
-            # The given locations come first for their namespaces (before the imports' own
-            # schemaLocation hints); allow='local': local files anywhere, never the network.
+            # allow='local': local files anywhere, never the network.
             schema = xmlschema.XMLSchema(
-                schema_path, locations=locations, allow="local", base_url=schema_dir
+                schema_path,
+                locations=locations,
+                allow="local",
+                base_url=schema_dir,
+                loader_class=overriding_loader(xmlschema),
             )
-            missing = [ns for ns, _ in locations if not schema.maps.namespaces.get(ns)]
-            if missing:
-                die(f"schema {schema_path} does not load namespace(s) {', '.join(missing)}")
+            check_locations(schema, locations)
         else:
             # allow='sandbox': only files under the schema's folder may be loaded (offline).
             schema = xmlschema.XMLSchema(schema_path, allow="sandbox", base_url=schema_dir)

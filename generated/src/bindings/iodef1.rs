@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-1.0";
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}action-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}action-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActionType {
     /// `nothing`
@@ -107,7 +107,7 @@ impl rt::glue::ExtEnum for ActionType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Address.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Address`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
@@ -205,7 +205,7 @@ impl rt::ToXml for Address {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}AddressCategory.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}AddressCategory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressCategory {
     /// `asn`
@@ -288,7 +288,7 @@ impl rt::glue::ExtEnum for AddressCategory {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}AlternativeID.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}AlternativeID`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeId {
     /// Attribute `restriction`.
@@ -364,7 +364,7 @@ impl rt::ToXml for AlternativeId {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Assessment.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Assessment`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
     /// Attribute `occurrence`.
@@ -518,7 +518,7 @@ impl rt::ToXml for Assessment {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}Assessment.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}Assessment`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssessmentChoice {
     /// Element `Impact`.
@@ -587,7 +587,7 @@ impl AssessmentChoice {
         }
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}AssessmentOccurrence.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}AssessmentOccurrence`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssessmentOccurrence {
     /// `actual`
@@ -616,7 +616,7 @@ impl rt::SimpleValue for AssessmentOccurrence {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Confidence.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Confidence`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confidence {
     /// Attribute `rating`.
@@ -664,7 +664,7 @@ impl rt::ToXml for Confidence {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ConfidenceRating.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ConfidenceRating`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConfidenceRating {
     /// `low`
@@ -712,7 +712,7 @@ impl rt::SimpleValue for ConfidenceRating {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Contact.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Contact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     /// Attribute `role` (with `ext-role` carried by its `Ext` variant).
@@ -1024,7 +1024,7 @@ impl rt::ToXml for Contact {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ContactMeansType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ContactMeansType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactMeansType {
     /// Attribute `meaning`.
@@ -1071,7 +1071,7 @@ impl rt::ToXml for ContactMeansType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ContactRole.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ContactRole`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactRole {
     /// `creator`
@@ -1134,7 +1134,7 @@ impl rt::glue::ExtEnum for ContactRole {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ContactType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ContactType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactType {
     /// `person`
@@ -1184,7 +1184,7 @@ impl rt::glue::ExtEnum for ContactType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Counter.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Counter`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counter {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -1281,7 +1281,7 @@ impl rt::ToXml for Counter {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}CounterType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}CounterType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CounterType {
     /// `byte`
@@ -1364,7 +1364,7 @@ impl rt::glue::ExtEnum for CounterType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}dtype-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}dtype-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DtypeType {
     /// `boolean`
@@ -1483,7 +1483,7 @@ impl rt::glue::ExtEnum for DtypeType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}duration-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}duration-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DurationType {
     /// `second`
@@ -1554,7 +1554,7 @@ impl rt::glue::ExtEnum for DurationType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}EventData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}EventData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventData {
     /// Attribute `restriction`.
@@ -1872,7 +1872,7 @@ impl rt::ToXml for EventData {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Expectation.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Expectation`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
     /// Attribute `restriction`.
@@ -2059,7 +2059,7 @@ impl rt::ToXml for Expectation {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ExtensionType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ExtensionType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtensionType {
     /// Attribute `dtype` (with `ext-dtype` carried by its `Ext` variant).
@@ -2157,7 +2157,7 @@ impl rt::ToXml for ExtensionType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Flow.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Flow`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
     /// 1 or more `System`.
@@ -2215,7 +2215,7 @@ impl rt::ToXml for Flow {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}History.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}History`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {
     /// Attribute `restriction`.
@@ -2295,7 +2295,7 @@ impl rt::ToXml for History {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}HistoryItem.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}HistoryItem`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryItem {
     /// Attribute `restriction`.
@@ -2490,7 +2490,7 @@ impl rt::ToXml for HistoryItem {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Impact.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Impact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Impact {
     /// Attribute `lang`.
@@ -2588,7 +2588,7 @@ impl rt::ToXml for Impact {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ImpactCompletion.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ImpactCompletion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImpactCompletion {
     /// `failed`
@@ -2617,7 +2617,7 @@ impl rt::SimpleValue for ImpactCompletion {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}ImpactType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ImpactType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImpactType {
     /// `admin`
@@ -2704,7 +2704,7 @@ impl rt::glue::ExtEnum for ImpactType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Incident.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Incident`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
     /// Attribute `purpose` (with `ext-purpose` carried by its `Ext` variant).
@@ -3138,7 +3138,7 @@ impl rt::ToXml for Incident {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}IncidentIDType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}IncidentIDType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentIdType {
     /// Attribute `name`.
@@ -3217,7 +3217,7 @@ impl rt::ToXml for IncidentIdType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}IncidentPurpose.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}IncidentPurpose`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncidentPurpose {
     /// `traceback`
@@ -3276,7 +3276,7 @@ impl rt::glue::ExtEnum for IncidentPurpose {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}IODEF-Document.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}IODEF-Document`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IodefDocument {
     /// Attribute `version`.
@@ -3380,7 +3380,7 @@ impl rt::ToXml for IodefDocument {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Method.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Method`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Method {
     /// Attribute `restriction`.
@@ -3484,7 +3484,7 @@ impl rt::ToXml for Method {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}Method.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}Method`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MethodChoice {
     /// Element `Reference`.
@@ -3541,7 +3541,7 @@ impl MethodChoice {
         }
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}MLStringType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}MLStringType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MlStringType {
     /// Attribute `lang`.
@@ -3586,7 +3586,7 @@ impl rt::ToXml for MlStringType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}MonetaryImpact.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}MonetaryImpact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonetaryImpact {
     /// Attribute `severity`.
@@ -3646,7 +3646,7 @@ impl rt::ToXml for MonetaryImpact {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Node.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Node`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// 0 or more choice of `NodeName` | `Address`.
@@ -3790,7 +3790,7 @@ impl rt::ToXml for Node {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}Node.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}Node`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeChoice {
     /// Element `NodeName`.
@@ -3859,7 +3859,7 @@ impl NodeChoice {
         }
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}NodeRole.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}NodeRole`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeRole {
     /// Attribute `lang`.
@@ -3942,7 +3942,7 @@ impl rt::ToXml for NodeRole {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}NodeRoleCategory.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}NodeRoleCategory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NodeRoleCategory {
     /// `client`
@@ -4061,7 +4061,7 @@ impl rt::glue::ExtEnum for NodeRoleCategory {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}PostalAddress.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}PostalAddress`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress {
     /// Attribute `lang`.
@@ -4119,7 +4119,7 @@ impl rt::ToXml for PostalAddress {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Record.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Record`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Attribute `restriction`.
@@ -4195,7 +4195,7 @@ impl rt::ToXml for Record {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RecordData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}RecordData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordData {
     /// Attribute `restriction`.
@@ -4394,7 +4394,7 @@ impl rt::ToXml for RecordData {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RecordPattern.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}RecordPattern`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -4506,7 +4506,7 @@ impl rt::ToXml for RecordPattern {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}RecordPatternOffsetunit.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}RecordPatternOffsetunit`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecordPatternOffsetunit {
     /// `line`
@@ -4550,7 +4550,7 @@ impl rt::glue::ExtEnum for RecordPatternOffsetunit {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}RecordPatternType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}RecordPatternType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecordPatternType {
     /// `regex`
@@ -4604,7 +4604,7 @@ impl rt::glue::ExtEnum for RecordPatternType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Reference.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Reference`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     /// Required `ReferenceName`.
@@ -4714,7 +4714,7 @@ impl rt::ToXml for Reference {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RegistryHandle.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}RegistryHandle`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegistryHandle {
     /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
@@ -4786,7 +4786,7 @@ impl rt::ToXml for RegistryHandle {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}RegistryHandleRegistry.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}RegistryHandleRegistry`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RegistryHandleRegistry {
     /// `internic`
@@ -4857,7 +4857,7 @@ impl rt::glue::ExtEnum for RegistryHandleRegistry {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelatedActivity {
     /// Attribute `restriction`.
@@ -4925,7 +4925,7 @@ impl rt::ToXml for RelatedActivity {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RelatedActivityChoice {
     /// Consecutive `IncidentID` elements.
@@ -5014,7 +5014,7 @@ impl RelatedActivityChoice {
         }
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}restriction-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}restriction-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RestrictionType {
     /// `default`
@@ -5058,7 +5058,7 @@ impl rt::SimpleValue for RestrictionType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}Service.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Service`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// Attribute `ip_protocol`.
@@ -5215,7 +5215,7 @@ impl rt::ToXml for Service {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-1.0}Service.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}Service`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServiceChoice {
     /// Element `Port`.
@@ -5272,7 +5272,7 @@ impl ServiceChoice {
         }
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}severity-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}severity-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SeverityType {
     /// `low`
@@ -5305,7 +5305,7 @@ impl rt::SimpleValue for SeverityType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}SoftwareType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}SoftwareType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareType {
     /// Attribute `swid`.
@@ -5447,7 +5447,7 @@ impl rt::ToXml for SoftwareType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}System.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}System`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct System {
     /// Attribute `restriction`.
@@ -5695,7 +5695,7 @@ impl rt::ToXml for System {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}SystemCategory.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}SystemCategory`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemCategory {
     /// `source`
@@ -5758,7 +5758,7 @@ impl rt::glue::ExtEnum for SystemCategory {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}SystemSpoofed.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}SystemSpoofed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemSpoofed {
     /// `unknown`
@@ -5791,7 +5791,7 @@ impl rt::SimpleValue for SystemSpoofed {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-1.0}TimeImpact.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}TimeImpact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeImpact {
     /// Attribute `severity`.
@@ -5897,7 +5897,7 @@ impl rt::ToXml for TimeImpact {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-1.0}TimeImpactMetric.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}TimeImpactMetric`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeImpactMetric {
     /// `labor`

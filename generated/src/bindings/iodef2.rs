@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-2.0";
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}action-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}action-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActionType {
     /// `nothing`
@@ -135,7 +135,7 @@ impl rt::glue::ExtEnum for ActionType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Address.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Address`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
@@ -244,7 +244,7 @@ impl rt::ToXml for Address {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}address-category-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}address-category-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressCategoryType {
     /// `asn`
@@ -335,7 +335,7 @@ impl rt::glue::ExtEnum for AddressCategoryType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}AlternativeID.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}AlternativeID`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeId {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -433,7 +433,7 @@ impl rt::ToXml for AlternativeId {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}AlternativeIndicatorID.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}AlternativeIndicatorID`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeIndicatorId {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -531,7 +531,7 @@ impl rt::ToXml for AlternativeIndicatorId {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}ApplicationHeader.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ApplicationHeader`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationHeader {
     /// 1 or more `ApplicationHeaderField`.
@@ -606,7 +606,7 @@ impl rt::ToXml for ApplicationHeader {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Assessment.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Assessment`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
     /// Attribute `occurrence`.
@@ -869,7 +869,7 @@ impl rt::ToXml for Assessment {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-2.0}Assessment.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}Assessment`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssessmentChoice {
     /// Element `SystemImpact`.
@@ -977,7 +977,7 @@ impl AssessmentChoice {
         }
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}AssessmentOccurrence.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}AssessmentOccurrence`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssessmentOccurrence {
     /// `actual`
@@ -1006,7 +1006,7 @@ impl rt::SimpleValue for AssessmentOccurrence {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}AttackPhase.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}AttackPhase`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttackPhase {
     /// 0 or more `AttackPhaseID`.
@@ -1145,7 +1145,7 @@ impl rt::ToXml for AttackPhase {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}BulkObservable.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}BulkObservable`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkObservable {
     /// Attribute `type`.
@@ -1291,7 +1291,7 @@ impl rt::ToXml for BulkObservable {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}BulkObservableFormat.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}BulkObservableFormat`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkObservableFormat {
     /// Optional `Hash`.
@@ -1375,7 +1375,7 @@ impl rt::ToXml for BulkObservableFormat {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}bulkobservable-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}bulkobservable-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BulkobservableTypeType {
     /// `asn`
@@ -1511,7 +1511,7 @@ impl rt::SimpleValue for BulkobservableTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}BusinessImpactType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}BusinessImpactType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BusinessImpactType {
     /// Attribute `severity` (with `ext-severity` carried by its `Ext` variant).
@@ -1625,7 +1625,7 @@ impl rt::ToXml for BusinessImpactType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}businessimpact-severity-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}businessimpact-severity-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BusinessimpactSeverityType {
     /// `none`
@@ -1688,7 +1688,7 @@ impl rt::glue::ExtEnum for BusinessimpactSeverityType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}businessimpact-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}businessimpact-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BusinessimpactTypeType {
     /// `breach-proprietary`
@@ -1783,7 +1783,7 @@ impl rt::glue::ExtEnum for BusinessimpactTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Campaign.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Campaign`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Campaign {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -1958,7 +1958,7 @@ impl rt::ToXml for Campaign {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Certificate.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Certificate`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {
     /// Attribute `observable-id`.
@@ -2057,7 +2057,7 @@ impl rt::ToXml for Certificate {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}CertificateData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}CertificateData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CertificateData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -2166,7 +2166,7 @@ impl rt::ToXml for CertificateData {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Confidence.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Confidence`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confidence {
     /// Attribute `rating` (with `ext-rating` carried by its `Ext` variant).
@@ -2234,7 +2234,7 @@ impl rt::ToXml for Confidence {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}confidence-rating-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}confidence-rating-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConfidenceRatingType {
     /// `low`
@@ -2297,7 +2297,7 @@ impl rt::glue::ExtEnum for ConfidenceRatingType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Contact.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Contact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     /// Attribute `role` (with `ext-role` carried by its `Ext` variant).
@@ -2634,7 +2634,7 @@ impl rt::ToXml for Contact {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}contact-role-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}contact-role-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactRoleType {
     /// `creator`
@@ -2745,7 +2745,7 @@ impl rt::glue::ExtEnum for ContactRoleType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}contact-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}contact-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactTypeType {
     /// `person`
@@ -2795,7 +2795,7 @@ impl rt::glue::ExtEnum for ContactTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Counter.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Counter`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counter {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -2906,7 +2906,7 @@ impl rt::ToXml for Counter {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}counter-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}counter-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CounterTypeType {
     /// `counter`
@@ -2961,7 +2961,7 @@ impl rt::glue::ExtEnum for CounterTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}counter-unit-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}counter-unit-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CounterUnitType {
     /// `byte`
@@ -3048,7 +3048,7 @@ impl rt::glue::ExtEnum for CounterUnitType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}DetectionPattern.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}DetectionPattern`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectionPattern {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -3210,7 +3210,7 @@ impl rt::ToXml for DetectionPattern {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Discovery.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Discovery`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discovery {
     /// Attribute `source` (with `ext-source` carried by its `Ext` variant).
@@ -3383,7 +3383,7 @@ impl rt::ToXml for Discovery {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}discovery-source-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}discovery-source-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiscoverySourceType {
     /// `nidps`
@@ -3502,7 +3502,7 @@ impl rt::glue::ExtEnum for DiscoverySourceType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}DomainContacts.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}DomainContacts`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainContacts {
     /// Required choice of `SameDomainContact` | `Contact`.
@@ -3557,7 +3557,7 @@ impl rt::ToXml for DomainContacts {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-2.0}DomainContacts.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}DomainContacts`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DomainContactsChoice {
     /// Element `SameDomainContact`.
@@ -3631,7 +3631,7 @@ impl DomainContactsChoice {
         }
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}DomainData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}DomainData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainData {
     /// Attribute `system-status` (with `ext-system-status` carried by its `Ext` variant).
@@ -3900,7 +3900,7 @@ impl rt::ToXml for DomainData {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}domaindata-domain-status-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}domaindata-domain-status-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DomaindataDomainStatusType {
     /// `reservedDelegation`
@@ -3983,7 +3983,7 @@ impl rt::glue::ExtEnum for DomaindataDomainStatusType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}domaindata-system-status-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}domaindata-system-status-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DomaindataSystemStatusType {
     /// `spoofed`
@@ -4046,7 +4046,7 @@ impl rt::glue::ExtEnum for DomaindataSystemStatusType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}dtype-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}dtype-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DtypeType {
     /// `boolean`
@@ -4169,7 +4169,7 @@ impl rt::glue::ExtEnum for DtypeType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}duration-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}duration-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DurationType {
     /// `second`
@@ -4240,7 +4240,7 @@ impl rt::glue::ExtEnum for DurationType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Email.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Email`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Email {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -4344,7 +4344,7 @@ impl rt::ToXml for Email {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}EmailData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}EmailData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailData {
     /// Attribute `observable-id`.
@@ -4637,7 +4637,7 @@ impl rt::ToXml for EmailData {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}email-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}email-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailTypeType {
     /// `direct`
@@ -4683,7 +4683,7 @@ impl rt::glue::ExtEnum for EmailTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}EventData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}EventData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -5094,7 +5094,7 @@ impl rt::ToXml for EventData {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Expectation.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Expectation`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
@@ -5326,7 +5326,7 @@ impl rt::ToXml for Expectation {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}ExtensionType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}ExtensionType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtensionType {
     /// Attribute `name`.
@@ -5454,7 +5454,7 @@ impl rt::ToXml for ExtensionType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}File.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}File`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct File {
     /// Attribute `observable-id`.
@@ -5694,7 +5694,7 @@ impl rt::ToXml for File {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}FileData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}FileData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -5801,7 +5801,7 @@ impl rt::ToXml for FileData {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Flow.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Flow`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
     /// 1 or more `System`.
@@ -5859,7 +5859,7 @@ impl rt::ToXml for Flow {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}FuzzyHash.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}FuzzyHash`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuzzyHash {
     /// 1 or more `FuzzyHashValue`.
@@ -5979,7 +5979,7 @@ impl rt::ToXml for FuzzyHash {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Hash.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Hash`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hash {
     /// Required `DigestMethod`.
@@ -6128,7 +6128,7 @@ impl rt::ToXml for Hash {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}HashData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}HashData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HashData {
     /// Attribute `scope` (with `ext-scope` carried by its `Ext` variant).
@@ -6256,7 +6256,7 @@ impl rt::ToXml for HashData {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}hashdata-scope-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}hashdata-scope-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum HashdataScopeType {
     /// `file-contents`
@@ -6331,7 +6331,7 @@ impl rt::glue::ExtEnum for HashdataScopeType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}History.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}History`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -6429,7 +6429,7 @@ impl rt::ToXml for History {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}HistoryItem.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}HistoryItem`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryItem {
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
@@ -6673,7 +6673,7 @@ impl rt::ToXml for HistoryItem {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Incident.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Incident`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
     /// Attribute `purpose` (with `ext-purpose` carried by its `Ext` variant).
@@ -7244,7 +7244,7 @@ impl rt::ToXml for Incident {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}IncidentIDType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}IncidentIDType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentIdType {
     /// Attribute `name`.
@@ -7338,7 +7338,7 @@ impl rt::ToXml for IncidentIdType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}incident-purpose-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}incident-purpose-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncidentPurposeType {
     /// `traceback`
@@ -7401,7 +7401,7 @@ impl rt::glue::ExtEnum for IncidentPurposeType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}incident-status-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}incident-status-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncidentStatusType {
     /// `new`
@@ -7464,7 +7464,7 @@ impl rt::glue::ExtEnum for IncidentStatusType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Indicator.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Indicator`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -7811,7 +7811,7 @@ impl rt::ToXml for Indicator {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-2.0}Indicator.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}Indicator`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorChoice {
     /// Element `Observable`.
@@ -7902,7 +7902,7 @@ impl IndicatorChoice {
         }
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}IndicatorData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorData {
     /// 1 or more `Indicator`.
@@ -7960,7 +7960,7 @@ impl rt::ToXml for IndicatorData {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorExpression {
     /// Attribute `operator`.
@@ -8056,7 +8056,7 @@ impl rt::ToXml for IndicatorExpression {
         w.end_element()
     }
 }
-/// XSD: repeated sequence in element {urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression.
+/// XSD: repeated sequence in element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorExpressionChoice {
     /// A sequence of elements.
@@ -8101,7 +8101,7 @@ impl IndicatorExpressionChoice {
         }
     }
 }
-/// XSD: sequence in element {urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression.
+/// XSD: sequence in element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorExpressionSequence {
     /// Required choice of `IndicatorExpression` | `Observable` | `ObservableReference` | `IndicatorReference`.
@@ -8281,7 +8281,7 @@ impl rt::ToXml for IndicatorExpressionSequence {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorExpressionSequenceChoice {
     /// Element `IndicatorExpression`.
@@ -8372,7 +8372,7 @@ impl IndicatorExpressionSequenceChoice {
         }
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}IndicatorID.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorID`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorId {
     /// Attribute `name`.
@@ -8430,7 +8430,7 @@ impl rt::ToXml for IndicatorId {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}IndicatorReference.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorReference`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorReference {
     /// Attribute `uid-ref`.
@@ -8503,7 +8503,7 @@ impl rt::ToXml for IndicatorReference {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}indicatorexpression-operator-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}indicatorexpression-operator-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IndicatorexpressionOperatorType {
     /// `not`
@@ -8540,7 +8540,7 @@ impl rt::SimpleValue for IndicatorexpressionOperatorType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IodefDocument {
     /// Attribute `version`.
@@ -8698,7 +8698,7 @@ impl rt::ToXml for IodefDocument {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Key.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Key`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     /// Attribute `registryaction` (with `ext-registryaction` carried by its `Ext` variant).
@@ -8817,7 +8817,7 @@ impl rt::ToXml for Key {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}key-registryaction-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}key-registryaction-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KeyRegistryactionType {
     /// `add-key`
@@ -8884,7 +8884,7 @@ impl rt::glue::ExtEnum for KeyRegistryactionType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Method.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Method`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Method {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -9112,7 +9112,7 @@ impl rt::ToXml for Method {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}MLStringType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}MLStringType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MlStringType {
     /// Attribute `translation-id`.
@@ -9180,7 +9180,7 @@ impl rt::ToXml for MlStringType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}MonetaryImpact.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}MonetaryImpact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonetaryImpact {
     /// Attribute `severity`.
@@ -9240,7 +9240,7 @@ impl rt::ToXml for MonetaryImpact {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Nameservers.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Nameservers`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nameservers {
     /// Required `Server`.
@@ -9316,7 +9316,7 @@ impl rt::ToXml for Nameservers {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Node.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Node`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// 0 or more choice of `DomainData` | `Address`.
@@ -9442,7 +9442,7 @@ impl rt::ToXml for Node {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-2.0}Node.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}Node`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeChoice {
     /// Consecutive `DomainData` elements.
@@ -9533,7 +9533,7 @@ impl NodeChoice {
         }
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}NodeRole.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}NodeRole`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeRole {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
@@ -9628,7 +9628,7 @@ impl rt::ToXml for NodeRole {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}noderole-category-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}noderole-category-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NoderoleCategoryType {
     /// `client`
@@ -9883,7 +9883,7 @@ impl rt::glue::ExtEnum for NoderoleCategoryType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Observable.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Observable`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observable {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -9975,7 +9975,7 @@ impl rt::ToXml for Observable {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-2.0}Observable.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}Observable`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObservableChoice {
     /// Element `System`.
@@ -10320,7 +10320,7 @@ impl ObservableChoice {
         }
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}ObservableReference.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ObservableReference`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObservableReference {
     /// Attribute `uid-ref`.
@@ -10368,7 +10368,7 @@ impl rt::ToXml for ObservableReference {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}PostalAddress.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}PostalAddress`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -10472,7 +10472,7 @@ impl rt::ToXml for PostalAddress {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}postaladdress-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}postaladdress-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PostaladdressTypeType {
     /// `street`
@@ -10518,7 +10518,7 @@ impl rt::glue::ExtEnum for PostaladdressTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Record.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Record`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -10616,7 +10616,7 @@ impl rt::ToXml for Record {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}RecordData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}RecordData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -10948,7 +10948,7 @@ impl rt::ToXml for RecordData {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}RecordPattern.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}RecordPattern`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -11060,7 +11060,7 @@ impl rt::ToXml for RecordPattern {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}recordpattern-offsetunit-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}recordpattern-offsetunit-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecordpatternOffsetunitType {
     /// `line`
@@ -11104,7 +11104,7 @@ impl rt::glue::ExtEnum for RecordpatternOffsetunitType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}recordpattern-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}recordpattern-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecordpatternTypeType {
     /// `regex`
@@ -11158,7 +11158,7 @@ impl rt::glue::ExtEnum for RecordpatternTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Reference.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Reference`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     /// Attribute `observable-id`.
@@ -11283,7 +11283,7 @@ impl rt::ToXml for Reference {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}RegistryHandle.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}RegistryHandle`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegistryHandle {
     /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
@@ -11355,7 +11355,7 @@ impl rt::ToXml for RegistryHandle {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}registryhandle-registry-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}registryhandle-registry-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RegistryhandleRegistryType {
     /// `internic`
@@ -11426,7 +11426,7 @@ impl rt::glue::ExtEnum for RegistryhandleRegistryType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}RelatedActivity.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}RelatedActivity`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelatedActivity {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -11681,7 +11681,7 @@ impl rt::ToXml for RelatedActivity {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}restriction-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}restriction-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RestrictionType {
     /// `default`
@@ -11760,7 +11760,7 @@ impl rt::glue::ExtEnum for RestrictionType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Service.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Service`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// Attribute `ip-protocol`.
@@ -12016,7 +12016,7 @@ impl rt::ToXml for Service {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}ServiceName.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ServiceName`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceName {
     /// Optional `IANAService`.
@@ -12124,7 +12124,7 @@ impl rt::ToXml for ServiceName {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}severity-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}severity-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SeverityType {
     /// `low`
@@ -12157,7 +12157,7 @@ impl rt::SimpleValue for SeverityType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}SignatureData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}SignatureData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureData {
     /// 1 or more `Signature`.
@@ -12217,7 +12217,7 @@ impl rt::ToXml for SignatureData {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}SoftwareReference.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}SoftwareReference`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareReference {
     /// Attribute `spec-name` (with `ext-spec-name` carried by its `Ext` variant).
@@ -12322,7 +12322,7 @@ impl rt::ToXml for SoftwareReference {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}SoftwareType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}SoftwareType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SoftwareType {
     /// Optional `SoftwareReference`.
@@ -12432,7 +12432,7 @@ impl rt::ToXml for SoftwareType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}softwarereference-dtype-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}softwarereference-dtype-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SoftwarereferenceDtypeType {
     /// `bytes`
@@ -12495,7 +12495,7 @@ impl rt::glue::ExtEnum for SoftwarereferenceDtypeType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}softwarereference-spec-name-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}softwarereference-spec-name-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SoftwarereferenceSpecNameType {
     /// `custom`
@@ -12549,7 +12549,7 @@ impl rt::glue::ExtEnum for SoftwarereferenceSpecNameType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}System.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}System`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct System {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
@@ -12896,7 +12896,7 @@ impl rt::ToXml for System {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}system-category-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}system-category-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemCategoryType {
     /// `source`
@@ -12959,7 +12959,7 @@ impl rt::glue::ExtEnum for SystemCategoryType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}SystemImpact.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}SystemImpact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SystemImpact {
     /// Attribute `severity`.
@@ -13074,7 +13074,7 @@ impl rt::ToXml for SystemImpact {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}system-ownership-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}system-ownership-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemOwnershipType {
     /// `organization`
@@ -13141,7 +13141,7 @@ impl rt::glue::ExtEnum for SystemOwnershipType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}systemimpact-completion-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}systemimpact-completion-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemimpactCompletionType {
     /// `failed`
@@ -13170,7 +13170,7 @@ impl rt::SimpleValue for SystemimpactCompletionType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}systemimpact-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}systemimpact-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemimpactTypeType {
     /// `takeover-account`
@@ -13305,7 +13305,7 @@ impl rt::glue::ExtEnum for SystemimpactTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}Telephone.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Telephone`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Telephone {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -13421,7 +13421,7 @@ impl rt::ToXml for Telephone {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}telephone-type-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}telephone-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TelephoneTypeType {
     /// `wired`
@@ -13480,7 +13480,7 @@ impl rt::glue::ExtEnum for TelephoneTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}ThreatActor.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ThreatActor`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreatActor {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
@@ -13653,7 +13653,7 @@ impl rt::ToXml for ThreatActor {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}TimeImpact.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}TimeImpact`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeImpact {
     /// Attribute `severity`.
@@ -13759,7 +13759,7 @@ impl rt::ToXml for TimeImpact {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}timeimpact-metric-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}timeimpact-metric-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeimpactMetricType {
     /// `labor`
@@ -13814,7 +13814,7 @@ impl rt::glue::ExtEnum for TimeimpactMetricType {
         Self::Ext(value)
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-2.0}WindowsRegistryKeysModified.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}WindowsRegistryKeysModified`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WindowsRegistryKeysModified {
     /// Attribute `observable-id`.
@@ -13883,7 +13883,7 @@ impl rt::ToXml for WindowsRegistryKeysModified {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-2.0}yes-no-unknown-type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}yes-no-unknown-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum YesNoUnknownType {
     /// `yes`

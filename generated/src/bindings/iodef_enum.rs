@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-enum-1.0";
-/// XSD: element {urn:ietf:params:xml:ns:iodef-enum-1.0}ReferenceName.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-enum-1.0}ReferenceName`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceName {
     /// Attribute `specIndex`.

@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-phish-1.0";
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}ArchivedData.type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}ArchivedData.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchivedDataType {
     /// Attribute `type`.
@@ -121,7 +121,7 @@ impl rt::ToXml for ArchivedDataType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}ArchivedDataTypeType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}ArchivedDataTypeType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ArchivedDataTypeType {
     /// `collectionsite`
@@ -169,7 +169,7 @@ impl rt::SimpleValue for ArchivedDataTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}DCSite.type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DCSite.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSiteType {
     /// Attribute `DCType`.
@@ -309,7 +309,7 @@ impl rt::ToXml for DcSiteType {
         w.end_element()
     }
 }
-/// XSD: choice in type {urn:ietf:params:xml:ns:iodef-phish-1.0}DCSite.type.
+/// XSD: choice in type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DCSite.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DcSiteTypeChoice {
     /// Element `SiteURL`.
@@ -417,7 +417,7 @@ impl DcSiteTypeChoice {
         }
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeDcType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeDcType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DcSiteTypeDcType {
     /// `web`
@@ -465,7 +465,7 @@ impl rt::SimpleValue for DcSiteTypeDcType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeDomain.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeDomain`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSiteTypeDomain {
     /// Attribute `lang`.
@@ -528,7 +528,7 @@ impl rt::ToXml for DcSiteTypeDomain {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeEmailSite.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeEmailSite`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSiteTypeEmailSite {
     /// Attribute `lang`.
@@ -591,7 +591,7 @@ impl rt::ToXml for DcSiteTypeEmailSite {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeSiteUrl.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeSiteUrl`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSiteTypeSiteUrl {
     /// Attribute `lang`.
@@ -654,7 +654,7 @@ impl rt::ToXml for DcSiteTypeSiteUrl {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeSystem.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeSystem`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSiteTypeSystem {
     /// Attribute `confidence`.
@@ -724,7 +724,7 @@ impl rt::ToXml for DcSiteTypeSystem {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeUnknown.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeUnknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSiteTypeUnknown {
     /// Attribute `lang`.
@@ -787,7 +787,7 @@ impl rt::ToXml for DcSiteTypeUnknown {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainData {
     /// Attribute `SystemStatus`.
@@ -1006,7 +1006,7 @@ impl rt::ToXml for DomainData {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DomainDataChoice {
     /// Element `SameDomainContact`.
@@ -1060,7 +1060,7 @@ impl DomainDataChoice {
         }
     }
 }
-/// XSD: choice alternative in element {urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData.
+/// XSD: choice alternative in element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainDataChoice2 {
     /// 1 or more `Contact`.
@@ -1154,7 +1154,7 @@ impl rt::ToXml for DomainDataChoice2 {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataDomainStatus.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataDomainStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DomainDataDomainStatus {
     /// `reservedDelegation`
@@ -1222,7 +1222,7 @@ impl rt::SimpleValue for DomainDataDomainStatus {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataNameservers.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataNameservers`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainDataNameservers {
     /// Required `Server`.
@@ -1306,7 +1306,7 @@ impl rt::ToXml for DomainDataNameservers {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataSystemStatus.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataSystemStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DomainDataSystemStatus {
     /// `spoofed`
@@ -1354,7 +1354,7 @@ impl rt::SimpleValue for DomainDataSystemStatus {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}EmailRecord.type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}EmailRecord.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailRecordType {
     /// Required `EmailCount`.
@@ -1472,7 +1472,7 @@ impl rt::ToXml for EmailRecordType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}ext-role.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}ext-role`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExtRole {
     /// `billingContacts`
@@ -1536,7 +1536,7 @@ impl rt::SimpleValue for ExtRole {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}FraudType.type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}FraudType.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FraudTypeType {
     /// `phishing`
@@ -1611,7 +1611,7 @@ impl rt::glue::ExtEnum for FraudTypeType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}IncludedMalware.type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}IncludedMalware.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncludedMalwareType {
     /// 1 or more `Name`.
@@ -1707,7 +1707,7 @@ impl rt::ToXml for IncludedMalwareType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}IncludedMalwareTypeData.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}IncludedMalwareTypeData`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncludedMalwareTypeData {
     /// Attribute `XORPattern`.
@@ -1754,7 +1754,7 @@ impl rt::ToXml for IncludedMalwareTypeData {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}LureSource.type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSource.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LureSourceType {
     /// 1 or more `System`.
@@ -1929,7 +1929,7 @@ impl rt::ToXml for LureSourceType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeFilesDownloaded.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeFilesDownloaded`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LureSourceTypeFilesDownloaded {
     /// Required `File`.
@@ -1986,7 +1986,7 @@ impl rt::ToXml for LureSourceTypeFilesDownloaded {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeWindowsRegistryKeysModified.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeWindowsRegistryKeysModified`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LureSourceTypeWindowsRegistryKeysModified {
     /// 1 or more `Key`.
@@ -2044,7 +2044,7 @@ impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModified {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeWindowsRegistryKeysModifiedKey.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeWindowsRegistryKeysModifiedKey`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LureSourceTypeWindowsRegistryKeysModifiedKey {
     /// Required `Name`.
@@ -2134,7 +2134,7 @@ impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModifiedKey {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}OriginatingSensor.type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}OriginatingSensor.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OriginatingSensorType {
     /// Attribute `OriginatingSensorType`.
@@ -2253,7 +2253,7 @@ impl rt::ToXml for OriginatingSensorType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}OriginatingSensorTypeOriginatingSensorType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}OriginatingSensorTypeOriginatingSensorType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OriginatingSensorTypeOriginatingSensorType {
     /// `web`
@@ -2313,7 +2313,7 @@ impl rt::SimpleValue for OriginatingSensorTypeOriginatingSensorType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-phish-1.0}PhraudReport.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}PhraudReport`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhraudReport {
     /// Attribute `Version`.
@@ -2793,7 +2793,7 @@ impl rt::ToXml for PhraudReport {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-phish-1.0}TakeDownInfo.type.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}TakeDownInfo.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TakeDownInfoType {
     /// Optional `TakeDownDate`.

@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-rid-1.0";
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}IncidentSourceType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}IncidentSourceType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentSourceType {
     /// Attribute `restriction`.
@@ -108,7 +108,7 @@ impl rt::ToXml for IncidentSourceType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-rid-1.0}PolicyRegion.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-rid-1.0}PolicyRegion`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyRegion {
     /// Attribute `region` (with `ext-region` carried by its `Ext` variant).
@@ -176,7 +176,7 @@ impl rt::ToXml for PolicyRegion {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}PolicyRegionRegion.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}PolicyRegionRegion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PolicyRegionRegion {
     /// `ClientToNP`
@@ -243,7 +243,7 @@ impl rt::glue::ExtEnum for PolicyRegionRegion {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}RequestStatusType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}RequestStatusType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestStatusType {
     /// Attribute `AuthorizationStatus` (with `ext-AuthorizationStatus` carried by its `Ext` variant).
@@ -351,7 +351,7 @@ impl rt::ToXml for RequestStatusType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}RequestStatusTypeAuthorizationStatus.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}RequestStatusTypeAuthorizationStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RequestStatusTypeAuthorizationStatus {
     /// `Approved`
@@ -406,7 +406,7 @@ impl rt::glue::ExtEnum for RequestStatusTypeAuthorizationStatus {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}RequestStatusTypeJustification.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}RequestStatusTypeJustification`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RequestStatusTypeJustification {
     /// `SystemResource`
@@ -469,7 +469,7 @@ impl rt::glue::ExtEnum for RequestStatusTypeJustification {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}RIDPolicyType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}RIDPolicyType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RidPolicyType {
     /// Attribute `MsgType` (with `ext-MsgType` carried by its `Ext` variant).
@@ -690,7 +690,7 @@ impl rt::ToXml for RidPolicyType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}RidPolicyTypeMsgDestination.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}RidPolicyTypeMsgDestination`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RidPolicyTypeMsgDestination {
     /// `RIDSystem`
@@ -741,7 +741,7 @@ impl rt::glue::ExtEnum for RidPolicyTypeMsgDestination {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}RidPolicyTypeMsgType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}RidPolicyTypeMsgType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RidPolicyTypeMsgType {
     /// `TraceRequest`
@@ -808,7 +808,7 @@ impl rt::glue::ExtEnum for RidPolicyTypeMsgType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}RIDType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}RIDType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RidType {
     /// Optional `RIDPolicy`.
@@ -922,7 +922,7 @@ impl rt::ToXml for RidType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-rid-1.0}TrafficType.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-rid-1.0}TrafficType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrafficType {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -981,7 +981,7 @@ impl rt::ToXml for TrafficType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-1.0}TrafficTypeType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}TrafficTypeType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrafficTypeType {
     /// `Attack`

@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-rid-2.0";
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}IncidentSourceType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}IncidentSourceType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentSourceType {
     /// Attribute `restriction`.
@@ -108,7 +108,7 @@ impl rt::ToXml for IncidentSourceType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-rid-2.0}PolicyRegion.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-rid-2.0}PolicyRegion`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyRegion {
     /// Attribute `region` (with `ext-region` carried by its `Ext` variant).
@@ -176,7 +176,7 @@ impl rt::ToXml for PolicyRegion {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}PolicyRegionRegion.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}PolicyRegionRegion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PolicyRegionRegion {
     /// `ClientToSP`
@@ -239,7 +239,7 @@ impl rt::glue::ExtEnum for PolicyRegionRegion {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportSchemaType {
     /// Attribute `Version` (with `ext-Version` carried by its `Ext` variant).
@@ -408,7 +408,7 @@ impl rt::ToXml for ReportSchemaType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaTypeVersion.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaTypeVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReportSchemaTypeVersion {
     /// `1.0`
@@ -448,7 +448,7 @@ impl rt::glue::ExtEnum for ReportSchemaTypeVersion {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaTypeXmlSchemaId.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaTypeXmlSchemaId`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReportSchemaTypeXmlSchemaId {
     /// `urn:ietf:params:xml:ns:iodef-1.0`
@@ -495,7 +495,7 @@ impl rt::glue::ExtEnum for ReportSchemaTypeXmlSchemaId {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestStatusType {
     /// Attribute `AuthorizationStatus` (with `ext-AuthorizationStatus` carried by its `Ext` variant).
@@ -603,7 +603,7 @@ impl rt::ToXml for RequestStatusType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusTypeAuthorizationStatus.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusTypeAuthorizationStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RequestStatusTypeAuthorizationStatus {
     /// `Approved`
@@ -658,7 +658,7 @@ impl rt::glue::ExtEnum for RequestStatusTypeAuthorizationStatus {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusTypeJustification.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusTypeJustification`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RequestStatusTypeJustification {
     /// `SystemResource`
@@ -729,7 +729,7 @@ impl rt::glue::ExtEnum for RequestStatusTypeJustification {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}RIDPolicyType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RIDPolicyType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RidPolicyType {
     /// Attribute `MsgType` (with `ext-MsgType` carried by its `Ext` variant).
@@ -986,7 +986,7 @@ impl rt::ToXml for RidPolicyType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}RidPolicyTypeMsgDestination.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RidPolicyTypeMsgDestination`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RidPolicyTypeMsgDestination {
     /// `RIDSystem`
@@ -1037,7 +1037,7 @@ impl rt::glue::ExtEnum for RidPolicyTypeMsgDestination {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}RidPolicyTypeMsgType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RidPolicyTypeMsgType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RidPolicyTypeMsgType {
     /// `TraceRequest`
@@ -1104,7 +1104,7 @@ impl rt::glue::ExtEnum for RidPolicyTypeMsgType {
         Self::Ext(value)
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}RIDType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RIDType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RidType {
     /// Attribute `lang`.
@@ -1228,7 +1228,7 @@ impl rt::ToXml for RidType {
         w.end_element()
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-rid-2.0}TrafficType.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-rid-2.0}TrafficType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrafficType {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
@@ -1287,7 +1287,7 @@ impl rt::ToXml for TrafficType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-rid-2.0}TrafficTypeType.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}TrafficTypeType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrafficTypeType {
     /// `Attack`

@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-sci-1.0";
-/// XSD: element {urn:ietf:params:xml:ns:iodef-sci-1.0}AttackPattern.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-sci-1.0}AttackPattern`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttackPattern {
     /// Attribute `SpecID`.
@@ -119,7 +119,7 @@ impl rt::ToXml for AttackPattern {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-sci-1.0}AttackPattern.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-sci-1.0}AttackPattern`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttackPatternChoice {
     /// Consecutive `RawData` elements.
@@ -210,7 +210,7 @@ impl AttackPatternChoice {
         }
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-sci-1.0}BasicStructure.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-sci-1.0}BasicStructure`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicStructure {
     /// Attribute `SpecID`.
@@ -302,7 +302,7 @@ impl rt::ToXml for BasicStructure {
         w.end_element()
     }
 }
-/// XSD: choice in type {urn:ietf:params:xml:ns:iodef-sci-1.0}BasicStructure.
+/// XSD: choice in type `{urn:ietf:params:xml:ns:iodef-sci-1.0}BasicStructure`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BasicStructureChoice {
     /// Consecutive `RawData` elements.
@@ -393,7 +393,7 @@ impl BasicStructureChoice {
         }
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-sci-1.0}Vulnerability.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-sci-1.0}Vulnerability`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vulnerability {
     /// Attribute `SpecID`.
@@ -531,7 +531,7 @@ impl rt::ToXml for Vulnerability {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-sci-1.0}Vulnerability.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-sci-1.0}Vulnerability`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum VulnerabilityChoice {
     /// Consecutive `RawData` elements.
@@ -622,7 +622,7 @@ impl VulnerabilityChoice {
         }
     }
 }
-/// XSD: element {urn:ietf:params:xml:ns:iodef-sci-1.0}Weakness.
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-sci-1.0}Weakness`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weakness {
     /// Attribute `SpecID`.
@@ -760,7 +760,7 @@ impl rt::ToXml for Weakness {
         w.end_element()
     }
 }
-/// XSD: choice in element {urn:ietf:params:xml:ns:iodef-sci-1.0}Weakness.
+/// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-sci-1.0}Weakness`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WeaknessChoice {
     /// Consecutive `RawData` elements.
@@ -851,7 +851,7 @@ impl WeaknessChoice {
         }
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:iodef-sci-1.0}XMLDATA.
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-sci-1.0}XMLDATA`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Xmldata {
     /// Attribute `dtype`.

@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:thraud-1.0";
-/// XSD: type {urn:ietf:params:xml:ns:thraud-1.0}AmountType.
+/// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}AmountType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmountType {
     /// Attribute `currency`.
@@ -51,7 +51,7 @@ impl rt::ToXml for AmountType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:thraud-1.0}BankIDType.
+/// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}BankIDType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BankIdType {
     /// Attribute `namespace`.
@@ -100,7 +100,7 @@ impl rt::ToXml for BankIdType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType.
+/// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FraudEventIdentityType {
     /// 1 or more choice of `IdentityComponent`.
@@ -163,7 +163,7 @@ impl rt::ToXml for FraudEventIdentityType {
         w.end_element()
     }
 }
-/// XSD: repeated sequence in type {urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType.
+/// XSD: repeated sequence in type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FraudEventIdentityTypeChoice {
     /// A sequence of elements.
@@ -202,7 +202,7 @@ impl FraudEventIdentityTypeChoice {
         }
     }
 }
-/// XSD: sequence in type {urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType.
+/// XSD: sequence in type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FraudEventIdentityTypeSequence {
     /// Required `IdentityComponent`.
@@ -308,7 +308,7 @@ impl rt::ToXml for FraudEventIdentityTypeSequence {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:thraud-1.0}FraudEventOtherType.
+/// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventOtherType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FraudEventOtherType {
     /// Required `OtherEventType`.
@@ -526,7 +526,7 @@ impl rt::ToXml for FraudEventOtherType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:thraud-1.0}FraudEventPaymentType.
+/// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventPaymentType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FraudEventPaymentType {
     /// Optional `PayeeName`.
@@ -628,7 +628,7 @@ impl rt::ToXml for FraudEventPaymentType {
         w.end_element()
     }
 }
-/// XSD: type {urn:ietf:params:xml:ns:thraud-1.0}FraudEventTransferType.
+/// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventTransferType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FraudEventTransferType {
     /// Optional `BankID`.

@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
-/// XSD: type {http://www.w3.org/XML/1998/namespace}Lang1.
+/// XSD: type `{http://www.w3.org/XML/1998/namespace}Lang1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Lang1 {
     /// ``
@@ -29,7 +29,7 @@ impl rt::SimpleValue for Lang1 {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// XSD: attribute {http://www.w3.org/XML/1998/namespace}space.
+/// XSD: attribute `{http://www.w3.org/XML/1998/namespace}space`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Space {
     /// `default`

@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "http://www.w3.org/2000/09/xmldsig#";
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethodType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethodType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CanonicalizationMethodType {
     /// Attribute `Algorithm`.
@@ -56,7 +56,7 @@ impl rt::ToXml for CanonicalizationMethodType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}DigestMethodType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}DigestMethodType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DigestMethodType {
     /// Attribute `Algorithm`.
@@ -108,7 +108,7 @@ impl rt::ToXml for DigestMethodType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DsaKeyValueType {
     /// Optional choice of `P`.
@@ -234,7 +234,7 @@ impl rt::ToXml for DsaKeyValueType {
         w.end_element()
     }
 }
-/// XSD: repeated sequence in type {http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType.
+/// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DsaKeyValueTypeChoice {
     /// A sequence of elements.
@@ -271,7 +271,7 @@ impl DsaKeyValueTypeChoice {
         }
     }
 }
-/// XSD: repeated sequence in type {http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType.
+/// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DsaKeyValueTypeChoice2 {
     /// A sequence of elements.
@@ -308,7 +308,7 @@ impl DsaKeyValueTypeChoice2 {
         }
     }
 }
-/// XSD: sequence in type {http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType.
+/// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DsaKeyValueTypeSequence {
     /// Required `P`.
@@ -424,7 +424,7 @@ impl rt::ToXml for DsaKeyValueTypeSequence {
         w.end_element()
     }
 }
-/// XSD: sequence in type {http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType.
+/// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DsaKeyValueTypeSequence2 {
     /// Required `Seed`.
@@ -560,7 +560,7 @@ impl rt::ToXml for DsaKeyValueTypeSequence2 {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}KeyInfoType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}KeyInfoType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyInfoType {
     /// Attribute `Id`.
@@ -613,7 +613,7 @@ impl rt::ToXml for KeyInfoType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}KeyValueType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}KeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyValueType {
     /// Mixed content: text and any XML, in document order.
@@ -654,7 +654,7 @@ impl rt::ToXml for KeyValueType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}ManifestType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}ManifestType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManifestType {
     /// Attribute `Id`.
@@ -725,7 +725,7 @@ impl rt::ToXml for ManifestType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}ObjectType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}ObjectType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectType {
     /// Attribute `Id`.
@@ -803,7 +803,7 @@ impl rt::ToXml for ObjectType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}PGPDataType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}PGPDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PgpDataType {
     /// Required choice of `PGPKeyID` | `PGPKeyPacket`.
@@ -858,7 +858,7 @@ impl rt::ToXml for PgpDataType {
         w.end_element()
     }
 }
-/// XSD: choice in type {http://www.w3.org/2000/09/xmldsig#}PGPDataType.
+/// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}PGPDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PgpDataTypeChoice {
     /// A sequence of elements.
@@ -913,7 +913,7 @@ impl PgpDataTypeChoice {
         }
     }
 }
-/// XSD: choice alternative in type {http://www.w3.org/2000/09/xmldsig#}PGPDataType.
+/// XSD: choice alternative in type `{http://www.w3.org/2000/09/xmldsig#}PGPDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PgpDataTypeChoice1 {
     /// Required `PGPKeyID`.
@@ -1119,7 +1119,7 @@ impl rt::ToXml for PgpDataTypeChoice1 {
         w.end_element()
     }
 }
-/// XSD: choice alternative in type {http://www.w3.org/2000/09/xmldsig#}PGPDataType.
+/// XSD: choice alternative in type `{http://www.w3.org/2000/09/xmldsig#}PGPDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PgpDataTypeChoice2 {
     /// Required `PGPKeyPacket`.
@@ -1276,7 +1276,7 @@ impl rt::ToXml for PgpDataTypeChoice2 {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}ReferenceType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}ReferenceType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceType {
     /// Attribute `Id`.
@@ -1423,7 +1423,7 @@ impl rt::ToXml for ReferenceType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}RetrievalMethodType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}RetrievalMethodType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrievalMethodType {
     /// Attribute `URI`.
@@ -1500,7 +1500,7 @@ impl rt::ToXml for RetrievalMethodType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}RSAKeyValueType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}RSAKeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RsaKeyValueType {
     /// Required `Modulus`.
@@ -1590,7 +1590,7 @@ impl rt::ToXml for RsaKeyValueType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}SignatureMethodType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignatureMethodType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureMethodType {
     /// Attribute `Algorithm`.
@@ -1642,7 +1642,7 @@ impl rt::ToXml for SignatureMethodType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}SignaturePropertiesType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignaturePropertiesType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignaturePropertiesType {
     /// Attribute `Id`.
@@ -1731,7 +1731,7 @@ impl rt::ToXml for SignaturePropertiesType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}SignaturePropertyType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignaturePropertyType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignaturePropertyType {
     /// Attribute `Target`.
@@ -1791,7 +1791,7 @@ impl rt::ToXml for SignaturePropertyType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}SignatureType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignatureType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureType {
     /// Attribute `Id`.
@@ -1939,7 +1939,7 @@ impl rt::ToXml for SignatureType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}SignatureValueType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignatureValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureValueType {
     /// Attribute `Id`.
@@ -1984,7 +1984,7 @@ impl rt::ToXml for SignatureValueType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}SignedInfoType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignedInfoType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignedInfoType {
     /// Attribute `Id`.
@@ -2134,7 +2134,7 @@ impl rt::ToXml for SignedInfoType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}SPKIDataType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SPKIDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpkiDataType {
     /// 1 or more choice of `SPKISexp`.
@@ -2191,7 +2191,7 @@ impl rt::ToXml for SpkiDataType {
         w.end_element()
     }
 }
-/// XSD: repeated sequence in type {http://www.w3.org/2000/09/xmldsig#}SPKIDataType.
+/// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}SPKIDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SpkiDataTypeChoice {
     /// A sequence of elements.
@@ -2228,7 +2228,7 @@ impl SpkiDataTypeChoice {
         }
     }
 }
-/// XSD: sequence in type {http://www.w3.org/2000/09/xmldsig#}SPKIDataType.
+/// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}SPKIDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpkiDataTypeSequence {
     /// Required `SPKISexp`.
@@ -2375,7 +2375,7 @@ impl rt::ToXml for SpkiDataTypeSequence {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}TransformType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}TransformType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransformType {
     /// Attribute `Algorithm`.
@@ -2427,7 +2427,7 @@ impl rt::ToXml for TransformType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}TransformsType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}TransformsType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransformsType {
     /// 1 or more `Transform`.
@@ -2487,7 +2487,7 @@ impl rt::ToXml for TransformsType {
         w.end_element()
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}X509DataType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}X509DataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct X509DataType {
     /// 1 or more choice of `X509IssuerSerial` | `X509SKI` | `X509SubjectName` | `X509Certificate` | `X509CRL`.
@@ -2549,7 +2549,7 @@ impl rt::ToXml for X509DataType {
         w.end_element()
     }
 }
-/// XSD: repeated sequence in type {http://www.w3.org/2000/09/xmldsig#}X509DataType.
+/// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}X509DataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum X509DataTypeChoice {
     /// A sequence of elements.
@@ -2604,7 +2604,7 @@ impl X509DataTypeChoice {
         }
     }
 }
-/// XSD: sequence in type {http://www.w3.org/2000/09/xmldsig#}X509DataType.
+/// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}X509DataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct X509DataTypeSequence {
     /// Required choice of `X509IssuerSerial` | `X509SKI` | `X509SubjectName` | `X509Certificate` | `X509CRL`.
@@ -2692,7 +2692,7 @@ impl rt::ToXml for X509DataTypeSequence {
         w.end_element()
     }
 }
-/// XSD: choice in type {http://www.w3.org/2000/09/xmldsig#}X509DataType.
+/// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}X509DataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum X509DataTypeSequenceChoice {
     /// Element `X509IssuerSerial`.
@@ -2817,7 +2817,7 @@ impl X509DataTypeSequenceChoice {
         }
     }
 }
-/// XSD: type {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerialType.
+/// XSD: type `{http://www.w3.org/2000/09/xmldsig#}X509IssuerSerialType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct X509IssuerSerialType {
     /// Required `X509IssuerName`.

@@ -4,7 +4,7 @@
 use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:xmpp:incident:2";
-/// XSD: type {urn:xmpp:incident:2}IODEFContainerType.
+/// XSD: type `{urn:xmpp:incident:2}IODEFContainerType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IodefContainerType {
     /// Required `Incident`.
