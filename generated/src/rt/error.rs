@@ -25,6 +25,8 @@ pub enum ErrorKind {
     InvalidValue,
     /// Reading the input failed.
     Io,
+    /// A resource limit was exceeded (element count, tag or text size; see `rt::Limits`).
+    Limit,
 }
 
 impl fmt::Display for ErrorKind {
@@ -32,6 +34,7 @@ impl fmt::Display for ErrorKind {
         f.write_str(match self {
             ErrorKind::Syntax => "syntax error",
             ErrorKind::Doctype => "DOCTYPE refused",
+            ErrorKind::Limit => "limit exceeded",
             ErrorKind::UnexpectedElement => "unexpected element",
             ErrorKind::MissingElement => "missing element",
             ErrorKind::UnexpectedAttribute => "unexpected attribute",

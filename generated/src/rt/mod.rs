@@ -26,7 +26,7 @@ use std::io;
 pub use any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 pub use document::Document;
 pub use error::{Error, ErrorKind};
-pub use reader::{Attr, Element, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
+pub use reader::{Attr, Element, Limits, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
 pub use registry::{register, DecodeFn, Registry, TypedElement};
 pub use values::{
     collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, ParseValueError,

@@ -31,6 +31,30 @@ pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 /// Default limit of element nesting (see [`XmlReader::set_max_depth`]).
 pub const DEFAULT_MAX_DEPTH: u32 = 128;
 
+/// Resource limits for untrusted input; exceeding one is an [`ErrorKind::Limit`] error naming
+/// the limit. Nesting depth has its own setter ([`XmlReader::set_max_depth`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Elements in the whole document (start and empty tags).
+    pub max_elements: u64,
+    /// Bytes of one start tag, name and attributes included: bounds every attribute value.
+    pub max_tag_bytes: usize,
+    /// Bytes of one text or CDATA node.
+    pub max_text_bytes: usize,
+}
+
+impl Default for Limits {
+    /// 10 million elements, 1 MiB per tag, 64 MiB per text node: far above real IODEF
+    /// documents (the largest corpus document has under 1,000 elements), far below exhaustion.
+    fn default() -> Self {
+        Limits {
+            max_elements: 10_000_000,
+            max_tag_bytes: 1 << 20,
+            max_text_bytes: 64 << 20,
+        }
+    }
+}
+
 /// Default limit of typed extension elements nested in one another (see
 /// [`XmlReader::set_max_typed_nesting`]).
 pub const DEFAULT_MAX_TYPED_NESTING: u32 = 8;
@@ -118,6 +142,9 @@ pub struct XmlReader<'a> {
     /// Number of start tags read whose end tag has not been read.
     depth: u32,
     max_depth: u32,
+    limits: Limits,
+    /// Elements read so far (for `Limits::max_elements`).
+    elements: u64,
     root_read: bool,
     /// Offset of the last start, empty or end tag read.
     last_offset: usize,
@@ -327,6 +354,8 @@ impl<'a> XmlReader<'a> {
             xsi: XsiAttributes::default(),
             depth: 0,
             max_depth: DEFAULT_MAX_DEPTH,
+            limits: Limits::default(),
+            elements: 0,
             root_read: false,
             last_offset: 0,
             event_start: 0,
@@ -361,6 +390,47 @@ impl<'a> XmlReader<'a> {
     /// Limits element nesting (default [`DEFAULT_MAX_DEPTH`]); deeper input is a syntax error.
     pub fn set_max_depth(&mut self, max_depth: u32) {
         self.max_depth = max_depth.max(1);
+    }
+
+    /// Sets the resource limits (default [`Limits::default`]).
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// Checks the size limits for the event just read (start at `self.event_start`).
+    fn check_limits(&mut self, ev: &Event<'a>) -> Result<(), Error> {
+        let (limit, what, len) = match ev {
+            Event::Start(e) | Event::Empty(e) => {
+                self.elements += 1;
+                if self.elements > self.limits.max_elements {
+                    return Err(self.error(
+                        ErrorKind::Limit,
+                        self.event_start,
+                        format!(
+                            "more than {} elements (Limits::max_elements)",
+                            self.limits.max_elements
+                        ),
+                    ));
+                }
+                (self.limits.max_tag_bytes, "start tag", e.len())
+            }
+            Event::Text(e) => (self.limits.max_text_bytes, "text node", e.len()),
+            Event::CData(e) => (self.limits.max_text_bytes, "CDATA section", e.len()),
+            _ => return Ok(()),
+        };
+        if len > limit {
+            let field = if what == "start tag" {
+                "max_tag_bytes"
+            } else {
+                "max_text_bytes"
+            };
+            return Err(self.error(
+                ErrorKind::Limit,
+                self.event_start,
+                format!("{what} of {len} bytes is larger than {limit} bytes (Limits::{field})"),
+            ));
+        }
+        Ok(())
     }
 
     /// Number of elements currently open (start tag read, end tag not yet read).
@@ -472,6 +542,7 @@ impl<'a> XmlReader<'a> {
             Ok(ev) => ev,
             Err(e) => return Err(self.map_xml_error(e)),
         };
+        self.check_limits(&ev)?;
         match &ev {
             Event::Start(e) => {
                 let off = self.offset_in_input(e.name().as_ref()).map_or(0, |o| o - 1);

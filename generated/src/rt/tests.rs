@@ -1750,3 +1750,39 @@ fn typed_nesting_is_bounded() {
         2
     );
 }
+
+/// Reads the whole document raw (every element through `read_any`), with `limits`.
+fn read_with_limits(input: &str, limits: Limits) -> Result<AnyElement, Error> {
+    let mut r = XmlReader::new(input.as_bytes());
+    r.set_limits(limits);
+    let root = r.root()?;
+    let any = r.read_any(&root)?;
+    r.finish()?;
+    Ok(any)
+}
+
+#[test]
+fn resource_limits_are_clear_errors() {
+    let tight = Limits {
+        max_elements: 3,
+        max_tag_bytes: 64,
+        max_text_bytes: 16,
+    };
+    read_with_limits("<a><b/><c>short</c></a>", tight).expect("within limits");
+
+    let err = read_with_limits("<a><b/><b/><b/></a>", tight).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit, "{err}");
+    assert!(err.message.contains("more than 3 elements"), "{err}");
+
+    let big_attr = format!("<a x=\"{}\"/>", "v".repeat(100));
+    let err = read_with_limits(&big_attr, tight).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit, "{err}");
+    assert!(err.message.contains("max_tag_bytes"), "{err}");
+    assert_eq!((err.line, err.column), (1, 1), "{err}");
+
+    let big_text = format!("<a>\n<b>{}</b></a>", "t".repeat(17));
+    let err = read_with_limits(&big_text, tight).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit, "{err}");
+    assert!(err.message.contains("max_text_bytes"), "{err}");
+    assert_eq!(err.line, 2, "{err}");
+}
