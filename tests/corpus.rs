@@ -174,13 +174,7 @@ pub fn expected_accepted(path: &str) -> Option<&'static str> {
 /// manifest, be xmlschema-valid and still be refused with a located error whose
 /// message contains the given part (any other error fails); once the runtime
 /// accepts one, the tests fail until it is removed from this list.
-pub const EXPECTED_REFUSED: &[(&str, &str, &str)] = &[(
-    "rfc5901/rfc5901-C.2-phishing-report.xml",
-    "unexpected text \"85\" in element-only content of Confidence",
-    "IODEF 1.0 Confidence is a complexType mixed=\"true\" with only an attribute \
-     (<Confidence rating=\"numeric\">85</Confidence>); the generated iodef1::Confidence has no \
-     content field, so its text is refused (generator: mixed content without child elements)",
-)];
+pub const EXPECTED_REFUSED: &[(&str, &str, &str)] = &[];
 
 /// The expected message part and the reason, if `path` is in [`EXPECTED_REFUSED`].
 pub fn expected_refused(path: &str) -> Option<(&'static str, &'static str)> {

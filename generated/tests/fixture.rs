@@ -135,7 +135,7 @@ fn an_unpaired_ext_attribute_is_kept_not_dropped() {
     );
     let written = doc.to_xml_string();
     assert!(
-        written.contains(r#"severity="low" ext-severity="y""#),
+        written.contains(r#"ext-severity="y""#) && written.contains(r#"severity="low""#),
         "{written}"
     );
 }

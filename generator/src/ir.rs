@@ -582,6 +582,8 @@ impl<'a> Builder<'a> {
         let attributes = self.attributes(ident, cm)?;
         let types = &self.loaded.types;
         let content = match &cm.content {
+            // `mixed="true"` without particles (IODEF 1.0 Confidence): the text is the content.
+            None if cm.is_mixed => Content::Simple(TypeRef::Builtin(Builtin::String)),
             None => Content::Empty,
             Some(content) => {
                 let ty = types

@@ -36,6 +36,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 
 USAGE = (
     "usage: xsd_validate.py [--schema XSD] [--location NS=XSD ...] [--xmllint] "
@@ -131,12 +132,20 @@ def overriding_loader(xmlschema):
     return OverridingLoader
 
 
+def local_path(url):
+    """The normalised local path of a file: URL (or of a plain path)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "file":
+        return os.path.normpath(urllib.parse.unquote(parts.path))
+    return os.path.normpath(url)
+
+
 def check_locations(schema, locations):
     """Dies unless every --location namespace was loaded from the given file (and only it)."""
     for namespace, path in locations:
         loaded = schema.maps.namespaces.get(namespace) or []
         urls = [getattr(s, "url", None) or "" for s in loaded]
-        paths = [os.path.normpath(u[len("file://"):] if u.startswith("file://") else u) for u in urls]
+        paths = [local_path(u) for u in urls]
         if not loaded:
             die(f"namespace {namespace} was not loaded (--location {namespace}={path})")
         if any(p != os.path.normpath(path) for p in paths):

@@ -621,11 +621,13 @@ impl rt::SimpleValue for AssessmentOccurrence {
 pub struct Confidence {
     /// Attribute `rating`.
     pub rating: ConfidenceRating,
+    /// Text content.
+    pub value: String,
 }
 impl Confidence {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(rating: ConfidenceRating) -> Self {
-        Self { rating }
+    pub fn new(rating: ConfidenceRating, value: String) -> Self {
+        Self { rating, value }
     }
 }
 impl<'a> rt::FromXml<'a> for Confidence {
@@ -646,10 +648,8 @@ impl<'a> rt::FromXml<'a> for Confidence {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "rating")),
         };
-        if let Some(c) = r.next_child(el)? {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { rating })
+        let value = rt::glue::read_text_value(r, el)?;
+        Ok(Self { rating, value })
     }
 }
 impl rt::ToXml for Confidence {
@@ -661,6 +661,7 @@ impl rt::ToXml for Confidence {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "rating", &rt::SimpleValue::to_xml(&self.rating))?;
+        w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
 }
