@@ -155,6 +155,8 @@ fn written_back_same_infoset_stable_and_schema_valid() {
 
     infoset::compare_xml(DOCUMENT.as_bytes(), out.as_bytes())
         .unwrap_or_else(|e| panic!("written back differently: {e}\n{out}"));
+    // The extension's catalog prefix, registered with its decoder, is used when declaring it.
+    assert!(out.contains("<sight:Sighting xmlns:sight="), "{out}");
     let again = parse(&out).unwrap_or_else(|e| panic!("re-parsing the output: {e}\n{out}"));
     assert_eq!(sighting_of(&again), sighting_of(&doc));
     assert_eq!(again.to_xml_string(), out, "writing is not stable");

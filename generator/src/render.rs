@@ -1002,6 +1002,7 @@ impl Ctx {
             return quote!();
         }
         let name = Self::element_enum_name(module);
+        let prefix = &module.prefix;
         let mut used = std::collections::BTreeSet::new();
         let (mut variants, mut reads, mut writes, mut locals) = (vec![], vec![], vec![], vec![]);
         for e in &module.elements {
@@ -1094,7 +1095,7 @@ impl Ctx {
             /// Adds this namespace to `registry`, so that its elements inside extension content
             /// (e.g. `AdditionalData`) are decoded into typed values.
             pub fn register(registry: &mut #rt::Registry) {
-                registry.add(NAMESPACE, decode);
+                registry.add_with_prefix(NAMESPACE, #prefix, decode);
             }
             fn decode<'a>(r: &mut #rt::XmlReader<'a>, el: &#rt::Element<'a>) -> ::std::result::Result<::std::option::Option<::std::boxed::Box<dyn #rt::TypedElement>>, #rt::Error> {
                 ::std::result::Result::Ok(#name::read(r, el)?.map(|e| ::std::boxed::Box::new(e) as ::std::boxed::Box<dyn #rt::TypedElement>))

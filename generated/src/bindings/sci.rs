@@ -1092,7 +1092,7 @@ impl rt::ReadRoot for Element {
 /// Adds this namespace to `registry`, so that its elements inside extension content
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
-    registry.add(NAMESPACE, decode);
+    registry.add_with_prefix(NAMESPACE, "sci", decode);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,

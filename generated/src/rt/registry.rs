@@ -68,6 +68,7 @@ pub type DecodeFn =
 #[derive(Clone, Default)]
 pub struct Registry {
     decoders: BTreeMap<&'static str, DecodeFn>,
+    prefixes: BTreeMap<&'static str, &'static str>,
 }
 
 impl Registry {
@@ -79,6 +80,23 @@ impl Registry {
     /// Sets the decoder of `namespace` (replacing an earlier one).
     pub fn add(&mut self, namespace: &'static str, decode: DecodeFn) {
         self.decoders.insert(namespace, decode);
+    }
+
+    /// Also records `prefix` as the preferred prefix of `namespace` (used by writers that must
+    /// declare it).
+    pub fn add_with_prefix(
+        &mut self,
+        namespace: &'static str,
+        prefix: &'static str,
+        decode: DecodeFn,
+    ) {
+        self.decoders.insert(namespace, decode);
+        self.prefixes.insert(namespace, prefix);
+    }
+
+    /// The preferred prefix registered for `namespace`.
+    pub fn prefix(&self, namespace: &str) -> Option<&'static str> {
+        self.prefixes.get(namespace).copied()
     }
 
     /// The decoder of `namespace`.

@@ -230,6 +230,13 @@ impl<'w> XmlWriter<'w> {
                 return (*p).to_string();
             }
         }
+        // A namespace outside the document's own set (e.g. a registered extension): its
+        // registered prefix.
+        if let Some(p) = super::registry::global().prefix(ns) {
+            if usable(p) {
+                return p.to_string();
+            }
+        }
         let mut n = 1u32;
         loop {
             let p = format!("ns{n}");
