@@ -53,6 +53,26 @@ pub enum Item {
     Struct(StructDef),
     Enum(EnumDef),
     Choice(ChoiceDef),
+    Simple(SimpleDef),
+}
+
+/// A simple type restricted by facets (pattern, bounds, lengths): a newtype whose parsing checks
+/// them.
+#[derive(Debug, Clone)]
+pub struct SimpleDef {
+    pub name: String,
+    pub origin: String,
+    pub base: TypeRef,
+    /// Anchored Rust regexes translated from the XSD patterns (checked to compile).
+    pub patterns: Vec<String>,
+    /// The XSD patterns as written, for docs.
+    pub xsd_patterns: Vec<String>,
+    pub min_inclusive: Option<String>,
+    pub max_inclusive: Option<String>,
+    pub min_exclusive: Option<String>,
+    pub max_exclusive: Option<String>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
 }
 
 impl Item {
@@ -61,6 +81,7 @@ impl Item {
             Item::Struct(s) => &s.name,
             Item::Enum(e) => &e.name,
             Item::Choice(c) => &c.name,
+            Item::Simple(d) => &d.name,
         }
     }
 }
@@ -251,6 +272,7 @@ pub enum NamedKind {
     Struct,
     Enum,
     Choice,
+    Simple,
 }
 
 impl TypeRef {
@@ -258,7 +280,7 @@ impl TypeRef {
     pub fn is_simple(&self) -> bool {
         match self {
             TypeRef::Builtin(b) => !matches!(b, Builtin::AnyElement | Builtin::Mixed),
-            TypeRef::Named { kind, .. } => *kind == NamedKind::Enum,
+            TypeRef::Named { kind, .. } => matches!(kind, NamedKind::Enum | NamedKind::Simple),
         }
     }
 }
@@ -275,6 +297,14 @@ pub enum Builtin {
     DateTime,
     HexBinary,
     Base64Binary,
+    /// Strings with a lexical rule (kept as `String`, checked when read).
+    NcName,
+    Nmtoken,
+    Language,
+    /// `xs:ID`: an NCName, unique in the document.
+    Id,
+    /// `xs:IDREF`: an NCName naming an `xs:ID` of the document.
+    IdRef,
     /// A whole foreign element (xs:anyType).
     AnyElement,
     /// Interleaved text and XML.
@@ -295,6 +325,11 @@ impl Builtin {
             "dateTime" => Builtin::DateTime,
             "hexBinary" => Builtin::HexBinary,
             "base64Binary" => Builtin::Base64Binary,
+            "NCName" => Builtin::NcName,
+            "NMTOKEN" => Builtin::Nmtoken,
+            "language" => Builtin::Language,
+            "ID" => Builtin::Id,
+            "IDREF" => Builtin::IdRef,
             // Strings, tokens, names, URIs, IDs, lists and the date/time types we do not type yet.
             _ => Builtin::String,
         }
@@ -399,6 +434,10 @@ impl<'a> Builder<'a> {
                     IdentType::Type | IdentType::ElementType | IdentType::Attribute,
                     MetaTypeVariant::Enumeration(_),
                 ) => NamedKind::Enum,
+                (
+                    IdentType::Type | IdentType::ElementType | IdentType::Attribute,
+                    MetaTypeVariant::SimpleType(st),
+                ) if !st.is_list && has_facets(&st.constrains) => NamedKind::Simple,
                 _ => continue,
             };
             candidates.push((ident, kind));
@@ -426,6 +465,7 @@ impl<'a> Builder<'a> {
             let module = self.modules[&ident.ns].name.clone();
             let item = match kind {
                 NamedKind::Enum => Item::Enum(self.build_enum(&ident, &name)?),
+                NamedKind::Simple => Item::Simple(self.build_simple(&ident, &name)?),
                 _ => {
                     let MetaTypeVariant::ComplexType(cm) = &types.items[&ident].variant else {
                         unreachable!("collected as complex type")
@@ -561,6 +601,39 @@ impl<'a> Builder<'a> {
             origin: self.origin(ident),
             values,
             ext,
+        })
+    }
+
+    fn build_simple(&self, ident: &TypeIdent, name: &str) -> Result<SimpleDef> {
+        let MetaTypeVariant::SimpleType(st) = &self.loaded.types.items[ident].variant else {
+            unreachable!("collected as simple type")
+        };
+        let c = &st.constrains;
+        let mut patterns = Vec::new();
+        for p in &c.patterns {
+            let anchored = format!("^(?:{p})$");
+            regex::Regex::new(&anchored).map_err(|e| {
+                self.unsupported(ident, format!("pattern {p:?} is not supported: {e}"))
+            })?;
+            patterns.push(anchored);
+        }
+        let bound = |b: &std::ops::Bound<String>, inclusive: bool| match b {
+            std::ops::Bound::Included(v) if inclusive => Some(v.clone()),
+            std::ops::Bound::Excluded(v) if !inclusive => Some(v.clone()),
+            _ => None,
+        };
+        Ok(SimpleDef {
+            name: name.to_owned(),
+            origin: self.origin(ident),
+            base: self.resolve(&st.base)?,
+            patterns,
+            xsd_patterns: c.patterns.clone(),
+            min_inclusive: bound(&c.range.start, true),
+            max_inclusive: bound(&c.range.end, true),
+            min_exclusive: bound(&c.range.start, false),
+            max_exclusive: bound(&c.range.end, false),
+            min_length: c.min_length,
+            max_length: c.max_length,
         })
     }
 
@@ -1062,6 +1135,15 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Facets our newtypes check (others, e.g. totalDigits, are not used by the IODEF schemas).
+fn has_facets(c: &xsd_parser::models::meta::Constrains) -> bool {
+    !c.patterns.is_empty()
+        || !matches!(c.range.start, std::ops::Bound::Unbounded)
+        || !matches!(c.range.end, std::ops::Bound::Unbounded)
+        || c.min_length.is_some()
+        || c.max_length.is_some()
+}
+
 /// What can start a list of fields (stops at the first required field).
 fn first_of_fields(fields: &[Field]) -> First {
     let mut first = First::default();
@@ -1132,7 +1214,7 @@ fn box_recursion(model: &mut Model) {
                         }
                     }
                 }
-                Item::Enum(_) => {}
+                Item::Enum(_) | Item::Simple(_) => {}
             }
         }
     }
@@ -1164,7 +1246,7 @@ fn by_value_refs(item: &Item) -> Vec<TypeRef> {
                 _ => None,
             })
             .collect(),
-        Item::Enum(_) => vec![],
+        Item::Enum(_) | Item::Simple(_) => vec![],
     }
 }
 

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use crate::error::{Error, Result};
 use crate::ir::{
     AnyNs, AttrField, Builtin, ChoiceDef, Content, EnumDef, Field, First, Item, Model, Module,
-    NamedKind, Occurs, StructDef, Term, TypeRef, VariantKind,
+    NamedKind, Occurs, SimpleDef, StructDef, Term, TypeRef, VariantKind,
 };
 
 /// Options that change the emitted code.
@@ -209,6 +209,7 @@ impl Ctx {
             Item::Struct(s) => self.struct_item(module, s),
             Item::Enum(e) => self.enum_item(e),
             Item::Choice(c) => self.choice_item(module, c),
+            Item::Simple(d) => self.simple_item(module, d),
         });
         let roots = self.roots(module);
         let element = self.element_enum(module);
@@ -230,7 +231,12 @@ impl Ctx {
         let rt = &self.rt;
         match ty {
             TypeRef::Builtin(b) => match b {
-                Builtin::String => quote!(::std::string::String),
+                Builtin::String
+                | Builtin::NcName
+                | Builtin::Nmtoken
+                | Builtin::Language
+                | Builtin::Id
+                | Builtin::IdRef => quote!(::std::string::String),
                 Builtin::Bool => quote!(bool),
                 Builtin::Integer => quote!(i64),
                 Builtin::NonNegativeInteger => quote!(u64),
@@ -468,7 +474,13 @@ impl Ctx {
                 None => quote!(attr.ns == 0),
                 Some(ns) => quote!(r.ns_str(attr.ns) == #ns),
             };
-            arms.push(quote!(#xml if #guard => #f = ::std::option::Option::Some(#rt::glue::parse_attr(r, &attr)?),));
+            let parse = match lexical(&a.ty) {
+                Some(lexical) => {
+                    quote!(#rt::glue::parse_attr_lexical(r, el, &attr, #rt::glue::Lexical::#lexical)?)
+                }
+                None => quote!(#rt::glue::parse_attr(r, &attr)?),
+            };
+            arms.push(quote!(#xml if #guard => #f = ::std::option::Option::Some(#parse),));
             if let Some(ext) = &a.ext {
                 let ext_local = format_ident!("ext_{}", a.field);
                 let ext_xml = lit(ext);
@@ -509,12 +521,7 @@ impl Ctx {
             let (matches, read, advance, missing) = match &fld.term {
                 Term::Element { ns, name, ty } => {
                     let name_lit = lit(name);
-                    let read = match ty {
-                        TypeRef::Builtin(Builtin::AnyElement) => quote!(r.read_any(&c)?),
-                        TypeRef::Builtin(Builtin::Mixed) => quote!(r.read_mixed(&c)?),
-                        t if t.is_simple() => quote!(#rt::glue::read_simple(r, &c)?),
-                        _ => quote!(#rt::FromXml::from_xml(r, &c)?),
-                    };
+                    let read = self.read_value(ty, quote!(&c));
                     (quote!(r.is(&c, #ns, #name_lit)), read, quote!(cur = r.next_child(el)?;), quote!(r.missing_element(el, #ns, #name_lit)))
                 }
                 Term::Any(any) => {
@@ -845,14 +852,7 @@ impl Ctx {
                     variants.push(quote!(#[doc = #d] #vn(#t)));
                     let xml = lit(xml);
                     starts.push(quote!(r.is(c, #ns, #xml)));
-                    let read_one = |c: TokenStream| {
-                        let read = match ty {
-                            TypeRef::Builtin(Builtin::AnyElement) => quote!(r.read_any(&#c)?),
-                            t if t.is_simple() => quote!(#rt::glue::read_simple(r, &#c)?),
-                            _ => quote!(#rt::FromXml::from_xml(r, &#c)?),
-                        };
-                        wrap_read(read)
-                    };
+                    let read_one = |c: TokenStream| wrap_read(self.read_value(ty, quote!(&#c)));
                     let write_one = match ty {
                         TypeRef::Builtin(Builtin::AnyElement) => quote!(v.write(w)?;),
                         t if t.is_simple() => quote!(#rt::glue::write_simple(w, #ns, #xml, v)?;),
@@ -976,6 +976,98 @@ impl Ctx {
     }
 
     /// `RootElement` for each global element whose type is a struct used by no other global element.
+    /// The expression reading an element (`el`: an expression of type `&rt::Element`) whose
+    /// type is `ty`.
+    fn read_value(&self, ty: &TypeRef, el: TokenStream) -> TokenStream {
+        let rt = &self.rt;
+        match ty {
+            TypeRef::Builtin(Builtin::AnyElement) => quote!(r.read_any(#el)?),
+            TypeRef::Builtin(Builtin::Mixed) => quote!(r.read_mixed(#el)?),
+            t => match lexical(t) {
+                Some(lexical) => {
+                    quote!(#rt::glue::read_simple_lexical(r, #el, #rt::glue::Lexical::#lexical)?)
+                }
+                None if t.is_simple() => quote!(#rt::glue::read_simple(r, #el)?),
+                None => quote!(#rt::FromXml::from_xml(r, #el)?),
+            },
+        }
+    }
+
+    /// A restricted simple type: a newtype over its base whose parsing checks the facets.
+    fn simple_item(&self, module: &Module, d: &SimpleDef) -> TokenStream {
+        let rt = &self.rt;
+        let name = format_ident!("{}", d.name);
+        let base = self.type_tokens(module, &d.base);
+        let mut facets_doc = Vec::new();
+        for p in &d.xsd_patterns {
+            facets_doc.push(format!("pattern `{p}`"));
+        }
+        let opt_str = |v: &Option<String>| match v {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        let opt_usize = |v: &Option<usize>| match v {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        for (label, v) in [
+            (">=", &d.min_inclusive),
+            ("<=", &d.max_inclusive),
+            (">", &d.min_exclusive),
+            ("<", &d.max_exclusive),
+        ] {
+            if let Some(v) = v {
+                facets_doc.push(format!("{label} {v}"));
+            }
+        }
+        let doc = format!(" XSD: {}, restricted: {}.", d.origin, facets_doc.join(", "));
+        let patterns = &d.patterns;
+        let (min_i, max_i, min_e, max_e) = (
+            opt_str(&d.min_inclusive),
+            opt_str(&d.max_inclusive),
+            opt_str(&d.min_exclusive),
+            opt_str(&d.max_exclusive),
+        );
+        let (min_l, max_l) = (opt_usize(&d.min_length), opt_usize(&d.max_length));
+        // Facets apply to the lexical form after the base type's whitespace processing.
+        let lexical = if d.base == TypeRef::Builtin(Builtin::String) {
+            quote!(::std::borrow::Cow::Borrowed(text))
+        } else {
+            quote!(#rt::collapse_ws(text))
+        };
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name(pub #base);
+            impl #rt::SimpleValue for #name {
+                fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                    const FACETS: #rt::glue::Facets = #rt::glue::Facets {
+                        patterns: &[#(#patterns),*],
+                        min_inclusive: #min_i,
+                        max_inclusive: #max_i,
+                        min_exclusive: #min_e,
+                        max_exclusive: #max_e,
+                        min_length: #min_l,
+                        max_length: #max_l,
+                    };
+                    static PATTERNS: #rt::glue::PatternCache = #rt::glue::PatternCache::new();
+                    let value = <#base as #rt::SimpleValue>::parse_xml(text)?;
+                    #rt::glue::check_facets(&#lexical, &FACETS, &PATTERNS)?;
+                    ::std::result::Result::Ok(Self(value))
+                }
+                fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+                    #rt::SimpleValue::to_xml(&self.0)
+                }
+            }
+            impl #name {
+                /// Checks `value` against the facets.
+                pub fn new(value: #base) -> ::std::result::Result<Self, ::std::string::String> {
+                    <Self as #rt::SimpleValue>::parse_xml(&#rt::SimpleValue::to_xml(&value))
+                }
+            }
+        }
+    }
+
     fn runtime_use(&self) -> TokenStream {
         let runtime_path = &self.runtime_path;
         if runtime_path.to_string().ends_with("rt") {
@@ -1027,12 +1119,7 @@ impl Ctx {
             };
             let doc = format!(" `{}`", e.xml_name);
             variants.push(quote!(#[doc = #doc] #vn(#payload)));
-            let read = match &e.ty {
-                TypeRef::Builtin(Builtin::AnyElement) => quote!(r.read_any(el)?),
-                TypeRef::Builtin(Builtin::Mixed) => quote!(r.read_mixed(el)?),
-                t if t.is_simple() => quote!(#rt::glue::read_simple(r, el)?),
-                _ => quote!(#rt::FromXml::from_xml(r, el)?),
-            };
+            let read = self.read_value(&e.ty, quote!(el));
             let read = if boxed {
                 quote!(::std::boxed::Box::new(#read))
             } else {
@@ -1229,6 +1316,19 @@ impl Ctx {
         });
         quote!(#(#impls)*)
     }
+}
+
+/// The runtime's lexical rule (`rt::glue::Lexical` variant) for a built-in kept as `String`.
+fn lexical(ty: &TypeRef) -> Option<Ident> {
+    let name = match ty {
+        TypeRef::Builtin(Builtin::NcName) => "NcName",
+        TypeRef::Builtin(Builtin::Nmtoken) => "Nmtoken",
+        TypeRef::Builtin(Builtin::Language) => "Language",
+        TypeRef::Builtin(Builtin::Id) => "Id",
+        TypeRef::Builtin(Builtin::IdRef) => "IdRef",
+        _ => return None,
+    };
+    Some(format_ident!("{}", name))
 }
 
 fn has_ext_pairs(s: &StructDef) -> bool {

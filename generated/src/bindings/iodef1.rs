@@ -740,7 +740,7 @@ pub struct Contact {
     /// Optional `Fax`.
     pub fax: Option<ContactMeansType>,
     /// Optional `Timezone`.
-    pub timezone: Option<String>,
+    pub timezone: Option<TimezoneType>,
     /// 0 or more `Contact`.
     pub contact: Vec<Contact>,
     /// 0 or more `AdditionalData`.
@@ -2538,7 +2538,16 @@ impl<'a> rt::FromXml<'a> for Impact {
         let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "severity" if attr.ns == 0 => {
                     severity = Some(rt::glue::parse_attr(r, &attr)?);
                 }
@@ -2799,7 +2808,16 @@ impl<'a> rt::FromXml<'a> for Incident {
                 "ext-purpose" if attr.ns == 0 => {
                     ext_purpose = Some(attr.value.into_owned());
                 }
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
@@ -3317,7 +3335,16 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
                 "version" if attr.ns == 0 => {
                     version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "formatid" if attr.ns == 0 => {
                     formatid = Some(rt::glue::parse_attr(r, &attr)?);
                 }
@@ -3564,7 +3591,16 @@ impl<'a> rt::FromXml<'a> for MlStringType {
         let mut lang = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
@@ -3595,11 +3631,11 @@ pub struct MonetaryImpact {
     /// Attribute `currency`.
     pub currency: Option<String>,
     /// Text content.
-    pub value: f32,
+    pub value: PositiveFloatType,
 }
 impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: f32) -> Self {
+    pub fn new(value: PositiveFloatType) -> Self {
         Self {
             severity: None,
             currency: None,
@@ -3895,7 +3931,16 @@ impl<'a> rt::FromXml<'a> for NodeRole {
         let mut unpaired_ext = Vec::new();
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "category" if attr.ns == 0 => {
                     category = Some(rt::glue::parse_attr(r, &attr)?);
                 }
@@ -4062,6 +4107,64 @@ impl rt::glue::ExtEnum for NodeRoleCategory {
         Self::Ext(value)
     }
 }
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}PortlistType`, restricted: pattern `\d+(\-\d+)?(,\d+(\-\d+)?)*`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortlistType(pub String);
+impl rt::SimpleValue for PortlistType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        const FACETS: rt::glue::Facets = rt::glue::Facets {
+            patterns: &["^(?:\\d+(\\-\\d+)?(,\\d+(\\-\\d+)?)*)$"],
+            min_inclusive: None,
+            max_inclusive: None,
+            min_exclusive: None,
+            max_exclusive: None,
+            min_length: None,
+            max_length: None,
+        };
+        static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
+        let value = <String as rt::SimpleValue>::parse_xml(text)?;
+        rt::glue::check_facets(&::std::borrow::Cow::Borrowed(text), &FACETS, &PATTERNS)?;
+        Ok(Self(value))
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        rt::SimpleValue::to_xml(&self.0)
+    }
+}
+impl PortlistType {
+    /// Checks `value` against the facets.
+    pub fn new(value: String) -> Result<Self, String> {
+        <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
+    }
+}
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}PositiveFloatType`, restricted: > 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositiveFloatType(pub f32);
+impl rt::SimpleValue for PositiveFloatType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        const FACETS: rt::glue::Facets = rt::glue::Facets {
+            patterns: &[],
+            min_inclusive: None,
+            max_inclusive: None,
+            min_exclusive: Some("0"),
+            max_exclusive: None,
+            min_length: None,
+            max_length: None,
+        };
+        static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
+        let value = <f32 as rt::SimpleValue>::parse_xml(text)?;
+        rt::glue::check_facets(&rt::collapse_ws(text), &FACETS, &PATTERNS)?;
+        Ok(Self(value))
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        rt::SimpleValue::to_xml(&self.0)
+    }
+}
+impl PositiveFloatType {
+    /// Checks `value` against the facets.
+    pub fn new(value: f32) -> Result<Self, String> {
+        <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
+    }
+}
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}PostalAddress`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostalAddress {
@@ -4091,7 +4194,16 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
         let mut meaning = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "meaning" if attr.ns == 0 => {
                     meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
@@ -5222,7 +5334,7 @@ pub enum ServiceChoice {
     /// Element `Port`.
     Port(i64),
     /// Element `Portlist`.
-    Portlist(String),
+    Portlist(PortlistType),
 }
 impl ServiceChoice {
     #[doc(hidden)]
@@ -5805,11 +5917,11 @@ pub struct TimeImpact {
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
-    pub value: f32,
+    pub value: PositiveFloatType,
 }
 impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(metric: TimeImpactMetric, value: f32) -> Self {
+    pub fn new(metric: TimeImpactMetric, value: PositiveFloatType) -> Self {
         Self {
             severity: None,
             metric,
@@ -5951,6 +6063,35 @@ impl rt::glue::ExtEnum for TimeImpactMetric {
     }
     fn from_ext(value: String) -> Self {
         Self::Ext(value)
+    }
+}
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}TimezoneType`, restricted: pattern `Z|[\+\-](0[0-9]|1[0-4]):[0-5][0-9]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimezoneType(pub String);
+impl rt::SimpleValue for TimezoneType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        const FACETS: rt::glue::Facets = rt::glue::Facets {
+            patterns: &["^(?:Z|[\\+\\-](0[0-9]|1[0-4]):[0-5][0-9])$"],
+            min_inclusive: None,
+            max_inclusive: None,
+            min_exclusive: None,
+            max_exclusive: None,
+            min_length: None,
+            max_length: None,
+        };
+        static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
+        let value = <String as rt::SimpleValue>::parse_xml(text)?;
+        rt::glue::check_facets(&::std::borrow::Cow::Borrowed(text), &FACETS, &PATTERNS)?;
+        Ok(Self(value))
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        rt::SimpleValue::to_xml(&self.0)
+    }
+}
+impl TimezoneType {
+    /// Checks `value` against the facets.
+    pub fn new(value: String) -> Result<Self, String> {
+        <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
     }
 }
 impl rt::RootElement for Address {
@@ -6190,7 +6331,7 @@ pub enum Element {
     /// `TimeImpact`
     TimeImpact(Box<TimeImpact>),
     /// `Timezone`
-    Timezone(String),
+    Timezone(TimezoneType),
     /// `URL`
     Url(String),
 }

@@ -195,7 +195,14 @@ impl<'a> rt::FromXml<'a> for Address {
                     vlan_num = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -673,7 +680,14 @@ impl<'a> rt::FromXml<'a> for Assessment {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -1987,7 +2001,14 @@ impl<'a> rt::FromXml<'a> for Certificate {
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -2099,7 +2120,14 @@ impl<'a> rt::FromXml<'a> for CertificateData {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -2324,7 +2352,7 @@ pub struct Contact {
     /// 0 or more `Telephone`.
     pub telephone: Vec<Telephone>,
     /// Optional `Timezone`.
-    pub timezone: Option<String>,
+    pub timezone: Option<TimezoneType>,
     /// 0 or more `Contact`.
     pub contact: Vec<Contact>,
     /// 0 or more `AdditionalData`.
@@ -3096,7 +3124,14 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -3702,7 +3737,14 @@ impl<'a> rt::FromXml<'a> for DomainData {
                     ext_domain_status = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -4402,7 +4444,14 @@ impl<'a> rt::FromXml<'a> for EmailData {
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -4772,7 +4821,14 @@ impl<'a> rt::FromXml<'a> for EventData {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -5175,7 +5231,14 @@ impl<'a> rt::FromXml<'a> for Expectation {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -5394,7 +5457,14 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -5506,7 +5576,14 @@ impl<'a> rt::FromXml<'a> for File {
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -5736,7 +5813,14 @@ impl<'a> rt::FromXml<'a> for FileData {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -6497,7 +6581,14 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -6804,7 +6895,14 @@ impl<'a> rt::FromXml<'a> for Incident {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -8466,7 +8564,14 @@ impl<'a> rt::FromXml<'a> for IndicatorReference {
         for attr in r.attributes(el)? {
             match attr.local {
                 "uid-ref" if attr.ns == 0 => {
-                    uid_ref = Some(rt::glue::parse_attr(r, &attr)?);
+                    uid_ref = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::IdRef,
+                        )?,
+                    );
                 }
                 "euid-ref" if attr.ns == 0 => {
                     euid_ref = Some(rt::glue::parse_attr(r, &attr)?);
@@ -8743,7 +8848,14 @@ impl<'a> rt::FromXml<'a> for Key {
                     ext_registryaction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -9188,11 +9300,11 @@ pub struct MonetaryImpact {
     /// Attribute `currency`.
     pub currency: Option<String>,
     /// Text content.
-    pub value: f32,
+    pub value: PositiveFloatType,
 }
 impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: f32) -> Self {
+    pub fn new(value: PositiveFloatType) -> Self {
         Self {
             severity: None,
             currency: None,
@@ -10341,7 +10453,14 @@ impl<'a> rt::FromXml<'a> for ObservableReference {
         for attr in r.attributes(el)? {
             match attr.local {
                 "uid-ref" if attr.ns == 0 => {
-                    uid_ref = Some(rt::glue::parse_attr(r, &attr)?);
+                    uid_ref = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::IdRef,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -10366,6 +10485,64 @@ impl rt::ToXml for ObservableReference {
         w.start_element(ns, local)?;
         w.attribute("", "uid-ref", &rt::SimpleValue::to_xml(&self.uid_ref))?;
         w.end_element()
+    }
+}
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}PortlistType`, restricted: pattern `\d+(\-\d+)?(,\d+(\-\d+)?)*`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortlistType(pub String);
+impl rt::SimpleValue for PortlistType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        const FACETS: rt::glue::Facets = rt::glue::Facets {
+            patterns: &["^(?:\\d+(\\-\\d+)?(,\\d+(\\-\\d+)?)*)$"],
+            min_inclusive: None,
+            max_inclusive: None,
+            min_exclusive: None,
+            max_exclusive: None,
+            min_length: None,
+            max_length: None,
+        };
+        static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
+        let value = <String as rt::SimpleValue>::parse_xml(text)?;
+        rt::glue::check_facets(&::std::borrow::Cow::Borrowed(text), &FACETS, &PATTERNS)?;
+        Ok(Self(value))
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        rt::SimpleValue::to_xml(&self.0)
+    }
+}
+impl PortlistType {
+    /// Checks `value` against the facets.
+    pub fn new(value: String) -> Result<Self, String> {
+        <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
+    }
+}
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}PositiveFloatType`, restricted: > 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositiveFloatType(pub f32);
+impl rt::SimpleValue for PositiveFloatType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        const FACETS: rt::glue::Facets = rt::glue::Facets {
+            patterns: &[],
+            min_inclusive: None,
+            max_inclusive: None,
+            min_exclusive: Some("0"),
+            max_exclusive: None,
+            min_length: None,
+            max_length: None,
+        };
+        static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
+        let value = <f32 as rt::SimpleValue>::parse_xml(text)?;
+        rt::glue::check_facets(&rt::collapse_ws(text), &FACETS, &PATTERNS)?;
+        Ok(Self(value))
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        rt::SimpleValue::to_xml(&self.0)
+    }
+}
+impl PositiveFloatType {
+    /// Checks `value` against the facets.
+    pub fn new(value: f32) -> Result<Self, String> {
+        <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
     }
 }
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}PostalAddress`.
@@ -10690,7 +10867,14 @@ impl<'a> rt::FromXml<'a> for RecordData {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -11195,7 +11379,14 @@ impl<'a> rt::FromXml<'a> for Reference {
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -11772,7 +11963,7 @@ pub struct Service {
     /// Optional `Port`.
     pub port: Option<i64>,
     /// Optional `Portlist`.
-    pub portlist: Option<String>,
+    pub portlist: Option<PortlistType>,
     /// Optional `ProtoType`.
     pub proto_type: Option<i64>,
     /// Optional `ProtoCode`.
@@ -11822,7 +12013,14 @@ impl<'a> rt::FromXml<'a> for Service {
                     ip_protocol = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -12663,7 +12861,14 @@ impl<'a> rt::FromXml<'a> for System {
                     ext_restriction = Some(attr.value.into_owned());
                 }
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -13666,11 +13871,11 @@ pub struct TimeImpact {
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
-    pub value: f32,
+    pub value: PositiveFloatType,
 }
 impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(metric: TimeimpactMetricType, value: f32) -> Self {
+    pub fn new(metric: TimeimpactMetricType, value: PositiveFloatType) -> Self {
         Self {
             severity: None,
             metric,
@@ -13814,6 +14019,35 @@ impl rt::glue::ExtEnum for TimeimpactMetricType {
         Self::Ext(value)
     }
 }
+/// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}TimezoneType`, restricted: pattern `Z|[\+\-](0[0-9]|1[0-4]):[0-5][0-9]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimezoneType(pub String);
+impl rt::SimpleValue for TimezoneType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        const FACETS: rt::glue::Facets = rt::glue::Facets {
+            patterns: &["^(?:Z|[\\+\\-](0[0-9]|1[0-4]):[0-5][0-9])$"],
+            min_inclusive: None,
+            max_inclusive: None,
+            min_exclusive: None,
+            max_exclusive: None,
+            min_length: None,
+            max_length: None,
+        };
+        static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
+        let value = <String as rt::SimpleValue>::parse_xml(text)?;
+        rt::glue::check_facets(&::std::borrow::Cow::Borrowed(text), &FACETS, &PATTERNS)?;
+        Ok(Self(value))
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        rt::SimpleValue::to_xml(&self.0)
+    }
+}
+impl TimezoneType {
+    /// Checks `value` against the facets.
+    pub fn new(value: String) -> Result<Self, String> {
+        <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
+    }
+}
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}WindowsRegistryKeysModified`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WindowsRegistryKeysModified {
@@ -13837,7 +14071,14 @@ impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
         for attr in r.attributes(el)? {
             match attr.local {
                 "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(rt::glue::parse_attr(r, &attr)?);
+                    observable_id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
                 }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
@@ -14415,7 +14656,7 @@ pub enum Element {
     /// `Port`
     Port(i64),
     /// `Portlist`
-    Portlist(String),
+    Portlist(PortlistType),
     /// `PostalAddress`
     PostalAddress(Box<PostalAddress>),
     /// `ProtoCode`
@@ -14475,7 +14716,7 @@ pub enum Element {
     /// `TimeImpact`
     TimeImpact(Box<TimeImpact>),
     /// `Timezone`
-    Timezone(String),
+    Timezone(TimezoneType),
     /// `URL`
     Url(String),
     /// `Value`

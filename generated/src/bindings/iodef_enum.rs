@@ -39,7 +39,7 @@ impl<'a> rt::FromXml<'a> for ReferenceName {
         let mut cur = r.next_child(el)?;
         let id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID") => {
-                let v = rt::glue::read_simple(r, &c)?;
+                let v = rt::glue::read_simple_lexical(r, &c, rt::glue::Lexical::NcName)?;
                 cur = r.next_child(el)?;
                 v
             }

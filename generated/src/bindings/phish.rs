@@ -169,6 +169,64 @@ impl rt::SimpleValue for ArchivedDataTypeType {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+/// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}Confidence`, restricted: >= 0, <= 100.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confidence(pub u64);
+impl rt::SimpleValue for Confidence {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        const FACETS: rt::glue::Facets = rt::glue::Facets {
+            patterns: &[],
+            min_inclusive: Some("0"),
+            max_inclusive: Some("100"),
+            min_exclusive: None,
+            max_exclusive: None,
+            min_length: None,
+            max_length: None,
+        };
+        static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
+        let value = <u64 as rt::SimpleValue>::parse_xml(text)?;
+        rt::glue::check_facets(&rt::collapse_ws(text), &FACETS, &PATTERNS)?;
+        Ok(Self(value))
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        rt::SimpleValue::to_xml(&self.0)
+    }
+}
+impl Confidence {
+    /// Checks `value` against the facets.
+    pub fn new(value: u64) -> Result<Self, String> {
+        <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
+    }
+}
+/// XSD: attribute `{urn:ietf:params:xml:ns:iodef-phish-1.0}confidence`, restricted: >= 0, <= 100.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfidenceType(pub u64);
+impl rt::SimpleValue for ConfidenceType {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        const FACETS: rt::glue::Facets = rt::glue::Facets {
+            patterns: &[],
+            min_inclusive: Some("0"),
+            max_inclusive: Some("100"),
+            min_exclusive: None,
+            max_exclusive: None,
+            min_length: None,
+            max_length: None,
+        };
+        static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
+        let value = <u64 as rt::SimpleValue>::parse_xml(text)?;
+        rt::glue::check_facets(&rt::collapse_ws(text), &FACETS, &PATTERNS)?;
+        Ok(Self(value))
+    }
+    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
+        rt::SimpleValue::to_xml(&self.0)
+    }
+}
+impl ConfidenceType {
+    /// Checks `value` against the facets.
+    pub fn new(value: u64) -> Result<Self, String> {
+        <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
+    }
+}
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DCSite.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSiteType {
@@ -471,7 +529,7 @@ pub struct DcSiteTypeDomain {
     /// Attribute `lang`.
     pub lang: Option<String>,
     /// Attribute `confidence`.
-    pub confidence: Option<u64>,
+    pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
 }
@@ -494,7 +552,16 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeDomain {
         let mut confidence = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "confidence" if r.ns_str(attr.ns)
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
@@ -534,7 +601,7 @@ pub struct DcSiteTypeEmailSite {
     /// Attribute `lang`.
     pub lang: Option<String>,
     /// Attribute `confidence`.
-    pub confidence: Option<u64>,
+    pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
 }
@@ -557,7 +624,16 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeEmailSite {
         let mut confidence = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "confidence" if r.ns_str(attr.ns)
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
@@ -597,7 +673,7 @@ pub struct DcSiteTypeSiteUrl {
     /// Attribute `lang`.
     pub lang: Option<String>,
     /// Attribute `confidence`.
-    pub confidence: Option<u64>,
+    pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
 }
@@ -620,7 +696,16 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSiteUrl {
         let mut confidence = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "confidence" if r.ns_str(attr.ns)
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
@@ -658,7 +743,7 @@ impl rt::ToXml for DcSiteTypeSiteUrl {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSiteTypeSystem {
     /// Attribute `confidence`.
-    pub confidence: Option<u64>,
+    pub confidence: Option<ConfidenceType>,
     /// Required `Address`.
     pub address: super::iodef1::Address,
 }
@@ -730,7 +815,7 @@ pub struct DcSiteTypeUnknown {
     /// Attribute `lang`.
     pub lang: Option<String>,
     /// Attribute `confidence`.
-    pub confidence: Option<u64>,
+    pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
 }
@@ -753,7 +838,16 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeUnknown {
         let mut confidence = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 "confidence" if r.ns_str(attr.ns)
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
@@ -3001,7 +3095,7 @@ pub enum Element {
     /// `ArchivedData`
     ArchivedData(Box<ArchivedDataType>),
     /// `Confidence`
-    Confidence(u64),
+    Confidence(Confidence),
     /// `DcSiteTypeDomain`
     DcSiteTypeDomain(Box<DcSiteTypeDomain>),
     /// `DcSiteTypeEmailSite`

@@ -1135,7 +1135,16 @@ impl<'a> rt::FromXml<'a> for RidType {
         let mut lang = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "lang" if attr.ns == 0 => lang = Some(rt::glue::parse_attr(r, &attr)?),
+                "lang" if attr.ns == 0 => {
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Language,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }

@@ -590,7 +590,16 @@ impl<'a> rt::FromXml<'a> for KeyInfoType {
         let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
@@ -676,7 +685,16 @@ impl<'a> rt::FromXml<'a> for ManifestType {
         let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
@@ -763,7 +781,16 @@ impl<'a> rt::FromXml<'a> for ObjectType {
         let mut encoding = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 "MimeType" if attr.ns == 0 => {
                     mime_type = Some(rt::glue::parse_attr(r, &attr)?);
                 }
@@ -1315,7 +1342,16 @@ impl<'a> rt::FromXml<'a> for ReferenceType {
         let mut type_ = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 "URI" if attr.ns == 0 => uri = Some(rt::glue::parse_attr(r, &attr)?),
                 "Type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 _ => return Err(r.unexpected_attribute(el, &attr)),
@@ -1667,7 +1703,16 @@ impl<'a> rt::FromXml<'a> for SignaturePropertiesType {
         let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
@@ -1763,7 +1808,16 @@ impl<'a> rt::FromXml<'a> for SignaturePropertyType {
                 "Target" if attr.ns == 0 => {
                     target = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
@@ -1828,7 +1882,16 @@ impl<'a> rt::FromXml<'a> for SignatureType {
         let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
@@ -1961,7 +2024,16 @@ impl<'a> rt::FromXml<'a> for SignatureValueType {
         let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }
@@ -2019,7 +2091,16 @@ impl<'a> rt::FromXml<'a> for SignedInfoType {
         let mut id = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "Id" if attr.ns == 0 => id = Some(rt::glue::parse_attr(r, &attr)?),
+                "Id" if attr.ns == 0 => {
+                    id = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::Id,
+                        )?,
+                    );
+                }
                 _ => return Err(r.unexpected_attribute(el, &attr)),
             }
         }

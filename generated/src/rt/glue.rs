@@ -147,3 +147,182 @@ impl<T: ToXml> ToXml for Box<T> {
 pub fn typed_eq<T: PartialEq + 'static>(this: &T, other: &dyn TypedElement) -> bool {
     other.downcast_ref::<T>() == Some(this)
 }
+
+/// Lexical rules of the XSD built-in types the bindings keep as `String`, and the document-wide
+/// `xs:ID` / `xs:IDREF` bookkeeping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lexical {
+    /// `xs:NCName` (also the lexical space of ID and IDREF).
+    NcName,
+    /// `xs:NMTOKEN`.
+    Nmtoken,
+    /// `xs:language`.
+    Language,
+    /// `xs:ID`: an NCName, unique in the document.
+    Id,
+    /// `xs:IDREF`: an NCName naming some `xs:ID` of the document.
+    IdRef,
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '\u{B7}') || is_combining(c)
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Checks `token` (whitespace already collapsed) against `lexical`.
+pub fn check_lexical(token: &str, lexical: Lexical) -> Result<(), String> {
+    let ok = match lexical {
+        Lexical::NcName | Lexical::Id | Lexical::IdRef => {
+            let mut chars = token.chars();
+            chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+        }
+        Lexical::Nmtoken => !token.is_empty() && token.chars().all(is_name_char),
+        Lexical::Language => {
+            let mut parts = token.split('-');
+            let first = parts.next().unwrap_or("");
+            (1..=8).contains(&first.len())
+                && first.bytes().all(|b| b.is_ascii_alphabetic())
+                && parts.all(|p| {
+                    (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
+                })
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        let what = match lexical {
+            Lexical::NcName => "an xs:NCName",
+            Lexical::Id => "an xs:ID (an NCName)",
+            Lexical::IdRef => "an xs:IDREF (an NCName)",
+            Lexical::Nmtoken => "an xs:NMTOKEN",
+            Lexical::Language => "an xs:language tag",
+        };
+        Err(format!("{token:?} is not {what}"))
+    }
+}
+
+/// Applies `lexical` to a value of element `el` found at `offset` (`what` names it in errors),
+/// recording IDs and IDREFs.
+fn lexical_value<'a>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    offset: usize,
+    what: &str,
+    raw: &str,
+    lexical: Lexical,
+) -> Result<(), Error> {
+    let token = super::collapse_ws(raw);
+    check_lexical(&token, lexical).map_err(|reason| r.invalid_value(offset, what, raw, &reason))?;
+    match lexical {
+        Lexical::Id => r.note_id(&token, el.offset),
+        Lexical::IdRef => {
+            r.note_idref(&token, el.offset);
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `parse_attr` for a `String` attribute with a built-in lexical rule (NCName, ID, ...).
+pub fn parse_attr_lexical<'a>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    attr: &Attr<'a>,
+    lexical: Lexical,
+) -> Result<String, Error> {
+    let what = format!("attribute {}", attr.local);
+    lexical_value(r, el, attr.offset, &what, &attr.value, lexical)?;
+    Ok(attr.value.clone().into_owned())
+}
+
+/// `read_simple` for a `String` element with a built-in lexical rule.
+pub fn read_simple_lexical<'a>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    lexical: Lexical,
+) -> Result<String, Error> {
+    no_attributes(r, el)?;
+    let text = r.read_text(el)?.into_owned();
+    let what = format!("element {}", el.local);
+    lexical_value(r, el, el.offset, &what, &text, lexical)?;
+    Ok(text)
+}
+
+/// Facets of a restricted simple type (XSD Part 2 §4.3), checked on the value's lexical form
+/// after whitespace processing. Bounds compare numerically.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facets {
+    /// Regular expressions, already translated to anchored Rust syntax by the generator.
+    pub patterns: &'static [&'static str],
+    pub min_inclusive: Option<&'static str>,
+    pub max_inclusive: Option<&'static str>,
+    pub min_exclusive: Option<&'static str>,
+    pub max_exclusive: Option<&'static str>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+}
+
+/// Compiled patterns of one type, built on first use.
+pub type PatternCache = std::sync::OnceLock<Result<Vec<regex::Regex>, String>>;
+
+fn number(s: &str) -> Option<f64> {
+    match s {
+        "INF" => Some(f64::INFINITY),
+        "-INF" => Some(f64::NEG_INFINITY),
+        _ => s.parse().ok(),
+    }
+}
+
+/// Checks `lexical` against `facets`; `Err` is the reason, as a plain message.
+pub fn check_facets(lexical: &str, facets: &Facets, cache: &PatternCache) -> Result<(), String> {
+    if !facets.patterns.is_empty() {
+        let regexes = cache
+            .get_or_init(|| {
+                facets
+                    .patterns
+                    .iter()
+                    .map(|p| {
+                        regex::Regex::new(p)
+                            .map_err(|e| format!("pattern {p:?} does not compile: {e}"))
+                    })
+                    .collect()
+            })
+            .as_ref()
+            .map_err(Clone::clone)?;
+        // XSD: the value must match one of the patterns of a derivation step.
+        if !regexes.iter().any(|re| re.is_match(lexical)) {
+            return Err(format!(
+                "{lexical:?} does not match the pattern {}",
+                facets.patterns.join(" | ")
+            ));
+        }
+    }
+    let len = lexical.chars().count();
+    if let Some(min) = facets.min_length.filter(|&m| len < m) {
+        return Err(format!("{lexical:?} is shorter than {min} characters"));
+    }
+    if let Some(max) = facets.max_length.filter(|&m| len > m) {
+        return Err(format!("{lexical:?} is longer than {max} characters"));
+    }
+    let bounds: [(Option<&str>, &str, fn(f64, f64) -> bool); 4] = [
+        (facets.min_inclusive, "at least", |v: f64, b: f64| v >= b),
+        (facets.max_inclusive, "at most", |v: f64, b: f64| v <= b),
+        (facets.min_exclusive, "greater than", |v: f64, b: f64| v > b),
+        (facets.max_exclusive, "less than", |v: f64, b: f64| v < b),
+    ];
+    for (bound, words, holds) in bounds {
+        let Some(bound) = bound else { continue };
+        match (number(lexical), number(bound)) {
+            (Some(v), Some(b)) if holds(v, b) => {}
+            _ => return Err(format!("{lexical} is not {words} {bound}")),
+        }
+    }
+    Ok(())
+}

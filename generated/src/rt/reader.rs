@@ -145,6 +145,10 @@ pub struct XmlReader<'a> {
     limits: Limits,
     /// Elements read so far (for `Limits::max_elements`).
     elements: u64,
+    /// `xs:ID` values seen, with the offset of their element (uniqueness per document).
+    ids: std::collections::HashMap<String, usize>,
+    /// `xs:IDREF` values seen, with their element's offset (resolved by `finish`).
+    idrefs: Vec<(String, usize)>,
     root_read: bool,
     /// Offset of the last start, empty or end tag read.
     last_offset: usize,
@@ -356,6 +360,8 @@ impl<'a> XmlReader<'a> {
             max_depth: DEFAULT_MAX_DEPTH,
             limits: Limits::default(),
             elements: 0,
+            ids: std::collections::HashMap::new(),
+            idrefs: Vec::new(),
             root_read: false,
             last_offset: 0,
             event_start: 0,
@@ -390,6 +396,39 @@ impl<'a> XmlReader<'a> {
     /// Limits element nesting (default [`DEFAULT_MAX_DEPTH`]); deeper input is a syntax error.
     pub fn set_max_depth(&mut self, max_depth: u32) {
         self.max_depth = max_depth.max(1);
+    }
+
+    /// Records an `xs:ID` value of the element at `offset`; a value seen before is an error
+    /// (XSD: ID values are unique within a document).
+    pub fn note_id(&mut self, value: &str, offset: usize) -> Result<(), Error> {
+        if let Some(&first) = self.ids.get(value) {
+            let (line, column) = line_column(self.input, first);
+            return Err(self.error(
+                ErrorKind::InvalidValue,
+                offset,
+                format!("duplicate xs:ID {value:?} (first used at {line}:{column})"),
+            ));
+        }
+        self.ids.insert(value.to_owned(), offset);
+        Ok(())
+    }
+
+    /// Records an `xs:IDREF` value of the element at `offset`; `finish` checks that some
+    /// element of the document carries it as its `xs:ID`.
+    pub fn note_idref(&mut self, value: &str, offset: usize) {
+        self.idrefs.push((value.to_owned(), offset));
+    }
+
+    /// The first `xs:IDREF` that matches no `xs:ID` of the document.
+    fn check_idrefs(&self) -> Result<(), Error> {
+        match self.idrefs.iter().find(|(v, _)| !self.ids.contains_key(v)) {
+            Some((value, offset)) => Err(self.error(
+                ErrorKind::InvalidValue,
+                *offset,
+                format!("xs:IDREF {value:?} matches no xs:ID in the document"),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Sets the resource limits (default [`Limits::default`]).
@@ -848,7 +887,7 @@ impl<'a> XmlReader<'a> {
         }
         loop {
             match self.read()? {
-                Event::Eof => return Ok(()),
+                Event::Eof => return self.check_idrefs(),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) => {
                     let s = self.input_str(&t)?;
