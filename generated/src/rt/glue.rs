@@ -272,6 +272,9 @@ pub struct Facets {
 /// Compiled patterns of one type, built on first use.
 pub type PatternCache = std::sync::OnceLock<Result<Vec<regex::Regex>, String>>;
 
+/// Whether a value satisfies one bound facet.
+type BoundHolds = fn(f64, f64) -> bool;
+
 fn number(s: &str) -> Option<f64> {
     match s {
         "INF" => Some(f64::INFINITY),
@@ -311,7 +314,7 @@ pub fn check_facets(lexical: &str, facets: &Facets, cache: &PatternCache) -> Res
     if let Some(max) = facets.max_length.filter(|&m| len > m) {
         return Err(format!("{lexical:?} is longer than {max} characters"));
     }
-    let bounds: [(Option<&str>, &str, fn(f64, f64) -> bool); 4] = [
+    let bounds: [(Option<&str>, &str, BoundHolds); 4] = [
         (facets.min_inclusive, "at least", |v: f64, b: f64| v >= b),
         (facets.max_inclusive, "at most", |v: f64, b: f64| v <= b),
         (facets.min_exclusive, "greater than", |v: f64, b: f64| v > b),
