@@ -46,6 +46,12 @@ struct Common {
     /// Reuse existing types for a namespace: `NAMESPACE=RUST_PATH` (repeatable).
     #[arg(long = "extern", value_name = "NAMESPACE=RUST_PATH")]
     externs: Vec<String>,
+    /// Generate these namespaces (and their imports) instead of the catalog's roots (repeatable).
+    #[arg(long = "root", value_name = "NAMESPACE")]
+    roots: Vec<String>,
+    /// Write one file of inline modules (`iodef_bindings.rs`) instead of one file per module.
+    #[arg(long)]
+    single_file: bool,
 }
 
 /// The repository root: the nearest ancestor of the current directory with schemas/catalog.toml,
@@ -75,6 +81,12 @@ fn builder(c: &Common, root: &Path) -> Result<Builder, String> {
     }
     if let Some(path) = &c.runtime_path {
         b = b.runtime_path(path);
+    }
+    if !c.roots.is_empty() {
+        b = b.roots(c.roots.iter().cloned());
+    }
+    if c.single_file {
+        b = b.layout(iodef_codegen::Layout::SingleFile);
     }
     for spec in &c.externs {
         let (ns, path) = spec
