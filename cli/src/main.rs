@@ -1,18 +1,25 @@
 //! `iodef`: command-line tool for IODEF (RFC 7970) documents.
 //!
 //! ```text
-//! iodef convert --to xml FILE     # FILE may be `-` for standard input
+//! iodef convert --to xml FILE                    # FILE may be `-` for standard input
+//! iodef validate [--format text|json] FILE...    # `-` (standard input) at most once
 //! ```
 //!
 //! The input may have any root element of the generated namespaces: an IODEF 2.0
 //! or 1.0 `IODEF-Document`, a RID 1.0/2.0 message, a phishing or thraud report,
 //! an XEP-0268 payload, ... (`iodef::Document<iodef::bindings::Root>`).
 //!
-//! Exit status: 0 on success; 1 when the input cannot be read as IODEF (the
-//! message is `iodef: FILE:LINE:COL: PATH: message`); 2 for usage errors and
+//! `convert` exit status: 0 on success; 1 when the input cannot be read as IODEF
+//! (the message is `iodef: FILE:LINE:COL: PATH: message`); 2 for usage errors and
 //! I/O errors.
+//!
+//! `validate` exit status: 0 when every file is valid; 1 when any file is invalid or
+//! cannot be read (each reported as a finding on standard output:
+//! `FILE:LINE:COL: error: PATH: message`, or JSON lines); 2 for usage errors.
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod validate;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -46,12 +53,80 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: String,
     },
+    /// Check documents (any root element of the IODEF schemas) against the schemas: structure,
+    /// element order, cardinality, namespaces, attributes, enumerations, typed and fixed values.
+    ///
+    /// Prints one finding per problem (`FILE:LINE:COL: error: PATH: message`, or one JSON
+    /// object per line) on standard output; a valid file prints nothing in text mode. Exit
+    /// status: 0 when every file is valid, 1 when any file is invalid or cannot be read, 2 for
+    /// usage errors. Pattern, length and range facets and xs:ID/IDREF are not checked yet.
+    Validate(ValidateArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// XML, with the same root element and namespace as the input.
     Xml,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// Output format of the findings.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Text format: also print `FILE: valid (ROOT)` for each valid file.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Documents to check; `-` reads standard input (at most once).
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Reader limits for untrusted input; exceeding one is a finding naming the limit.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Limits")]
+struct LimitArgs {
+    /// Maximum element nesting depth.
+    #[arg(long, value_name = "N", default_value_t = iodef::rt::reader::DEFAULT_MAX_DEPTH,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_depth: u32,
+    /// Maximum number of elements in a document.
+    #[arg(long, value_name = "N", default_value_t = iodef::rt::Limits::default().max_elements,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_elements: u64,
+    /// Maximum bytes of one start tag (bounds every attribute value).
+    #[arg(long, value_name = "BYTES", default_value_t = iodef::rt::Limits::default().max_tag_bytes as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_tag_bytes: u64,
+    /// Maximum bytes of one text node or CDATA section.
+    #[arg(long, value_name = "BYTES", default_value_t = iodef::rt::Limits::default().max_text_bytes as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_text_bytes: u64,
+}
+
+impl LimitArgs {
+    fn options(&self) -> validate::Options {
+        let bytes = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        validate::Options {
+            limits: iodef::rt::Limits {
+                max_elements: self.max_elements,
+                max_tag_bytes: bytes(self.max_tag_bytes),
+                max_text_bytes: bytes(self.max_text_bytes),
+            },
+            max_depth: self.max_depth,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// `FILE:LINE:COL: error: PATH: message`, one line per finding.
+    Text,
+    /// One JSON object per line: one per finding, and `{"file","valid":true,"root"}` per valid
+    /// file.
+    Json,
 }
 
 /// Why a conversion did not produce output.
@@ -79,6 +154,54 @@ fn run() -> ExitCode {
     };
     match cli.command {
         Command::Convert { to, file } => convert(to, &file),
+        Command::Validate(args) => validate_command(&args),
+    }
+}
+
+fn validate_command(args: &ValidateArgs) -> ExitCode {
+    if args.files.iter().filter(|f| *f == "-").count() > 1 {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        cli.build();
+        let sub = cli
+            .find_subcommand_mut("validate")
+            .expect("the validate subcommand exists");
+        let err = sub.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "standard input (`-`) may be given at most once",
+        );
+        let _ = err.print();
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let options = args.limits.options();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut all_valid = true;
+    let mut written = Ok(());
+    for file in &args.files {
+        let report = validate::validate_file(file, &options);
+        all_valid &= report.is_valid();
+        if written.is_ok() {
+            written = match args.format {
+                ReportFormat::Text => validate::write_text(&mut out, &report, args.verbose),
+                ReportFormat::Json => validate::write_json(&mut out, &report),
+            }
+            .and_then(|()| out.flush());
+        }
+    }
+    match written {
+        // The reader went away (e.g. `| head`): the exit status still gives the verdict.
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("iodef: cannot write to standard output: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INVALID)
     }
 }
 
@@ -148,9 +271,40 @@ mod tests {
     #[test]
     fn parses_convert() {
         let cli = Cli::try_parse_from(["iodef", "convert", "--to", "xml", "-"]).unwrap();
-        let Command::Convert { to, file } = cli.command;
+        let Command::Convert { to, file } = cli.command else {
+            panic!("not convert: {:?}", cli.command);
+        };
         assert_eq!((to, file.as_str()), (Format::Xml, "-"));
         assert!(Cli::try_parse_from(["iodef", "convert", "--to", "json", "x"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "convert", "x"]).is_err());
+    }
+
+    #[test]
+    fn parses_validate() {
+        let cli = Cli::try_parse_from(["iodef", "validate", "a.xml", "-"]).unwrap();
+        let Command::Validate(args) = cli.command else {
+            panic!("not validate: {:?}", cli.command);
+        };
+        assert_eq!(args.format, ReportFormat::Text);
+        assert_eq!(args.files, ["a.xml", "-"]);
+        assert_eq!(args.limits.options(), validate::Options::default());
+        let cli = Cli::try_parse_from([
+            "iodef",
+            "validate",
+            "--format",
+            "json",
+            "--max-elements",
+            "5",
+            "a.xml",
+        ])
+        .unwrap();
+        let Command::Validate(args) = cli.command else {
+            panic!("not validate: {:?}", cli.command);
+        };
+        assert_eq!(args.format, ReportFormat::Json);
+        assert_eq!(args.limits.options().limits.max_elements, 5);
+        assert!(Cli::try_parse_from(["iodef", "validate"]).is_err());
+        assert!(Cli::try_parse_from(["iodef", "validate", "--format", "yaml", "a"]).is_err());
+        assert!(Cli::try_parse_from(["iodef", "validate", "--max-depth", "0", "a"]).is_err());
     }
 }
