@@ -46,6 +46,7 @@
 //! ```
 
 pub mod rt;
+pub mod rules;
 /// Generated types, one module per namespace (see `iodef-codegen`).
 #[rustfmt::skip]
 pub mod bindings;
