@@ -53,13 +53,13 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: String,
     },
-    /// Check documents (any root element of the IODEF schemas) against the schemas: structure,
-    /// element order, cardinality, namespaces, attributes, enumerations, typed and fixed values.
+    /// Check documents (any root element of the IODEF schemas) against the schemas, with the
+    /// same reader as `convert`, which stops at the first error of a document.
     ///
     /// Prints one finding per problem (`FILE:LINE:COL: error: PATH: message`, or one JSON
     /// object per line) on standard output; a valid file prints nothing in text mode. Exit
     /// status: 0 when every file is valid, 1 when any file is invalid or cannot be read, 2 for
-    /// usage errors. Pattern, length and range facets and xs:ID/IDREF are not checked yet.
+    /// usage errors.
     Validate(ValidateArgs),
 }
 
