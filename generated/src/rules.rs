@@ -84,10 +84,12 @@ pub fn check(input: &[u8]) -> Vec<Finding> {
                 .flatten()
                 .filter(|a| a.key.prefix().is_none())
                 .map(|a| {
-                    let value = a
-                        .unescape_value()
+                    // (Attribute::unescape_value is compiled out when another crate of the
+                    // build enables quick-xml's `encoding` feature.)
+                    let raw = String::from_utf8_lossy(&a.value).into_owned();
+                    let value = quick_xml::escape::unescape(&raw)
                         .map(|v| v.into_owned())
-                        .unwrap_or_default();
+                        .unwrap_or(raw);
                     (String::from_utf8_lossy(a.key.as_ref()).into_owned(), value)
                 })
                 .collect();

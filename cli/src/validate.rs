@@ -1,0 +1,347 @@
+//! `iodef validate`: one engine ([`validate_file`] / [`validate_bytes`]) that reads a document
+//! the way [`iodef::read`] does (any root element of the generated namespaces) and returns its
+//! findings, and two thin formatters over it ([`write_text`], [`write_json`]).
+//!
+//! The reader checks the schemas while reading (well-formedness, element order, cardinality,
+//! namespaces, attributes, enumerations, typed and fixed values, facets, `xs:ID`/`xs:IDREF`;
+//! see the README's "Known limitations" for what is not checked) and enforces the
+//! untrusted-input limits (no DOCTYPE, nesting depth, element count, tag and text size). It stops
+//! at the first problem, so an invalid file has exactly one finding today; the formats allow
+//! several.
+
+use std::io::{self, Read, Write};
+
+use iodef::rt::{Limits, XmlReader};
+use iodef::{Document, Error, ErrorKind};
+use serde::Serialize;
+
+/// Name used for standard input in findings.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// How documents are read: the reader's resource limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Element count, tag size and text size limits.
+    pub limits: Limits,
+    /// Maximum element nesting depth.
+    pub max_depth: u32,
+}
+
+impl Default for Options {
+    /// The reader's defaults, i.e. exactly what [`iodef::read`] uses.
+    fn default() -> Self {
+        Options {
+            limits: Limits::default(),
+            max_depth: iodef::rt::reader::DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// Severity of a finding (only errors today).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The document is not valid.
+    Error,
+}
+
+impl Severity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One problem found in one file. Serialised as one JSON object (fields in this order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The file as named on the command line (`<stdin>` for `-`).
+    pub file: String,
+    /// 1-based line; 0 when the problem has no position (the file could not be read).
+    pub line: u64,
+    /// 1-based column in characters; 0 when the problem has no position.
+    pub column: u64,
+    /// Always `error` today.
+    pub severity: Severity,
+    /// Element path, e.g. `/IODEF-Document/Incident[1]/Contact[2]` (`/` before the root
+    /// element; empty when the file could not be read).
+    pub path: String,
+    /// Machine-readable kind: `syntax`, `doctype`, `limit`, `unexpected_element`,
+    /// `missing_element`, `unexpected_attribute`, `missing_attribute`, `unexpected_text`,
+    /// `invalid_value`, `io`.
+    pub kind: String,
+    /// Plain-language description.
+    pub message: String,
+}
+
+impl Finding {
+    fn from_error(file: &str, e: &Error) -> Self {
+        Finding {
+            file: file.to_string(),
+            line: e.line,
+            column: e.column,
+            severity: Severity::Error,
+            path: e.path.clone(),
+            kind: kind_name(&e.kind),
+            message: e.message.clone(),
+        }
+    }
+
+    fn unreadable(file: &str, e: &io::Error) -> Self {
+        Finding {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            severity: Severity::Error,
+            path: String::new(),
+            kind: "io".to_string(),
+            message: format!("cannot read: {e}"),
+        }
+    }
+}
+
+/// The stable, machine-readable name of an error kind.
+pub fn kind_name(kind: &ErrorKind) -> String {
+    match kind {
+        ErrorKind::Syntax => "syntax",
+        ErrorKind::Doctype => "doctype",
+        ErrorKind::UnexpectedElement => "unexpected_element",
+        ErrorKind::MissingElement => "missing_element",
+        ErrorKind::UnexpectedAttribute => "unexpected_attribute",
+        ErrorKind::MissingAttribute => "missing_attribute",
+        ErrorKind::UnexpectedText => "unexpected_text",
+        ErrorKind::InvalidValue => "invalid_value",
+        ErrorKind::Io => "io",
+        ErrorKind::Limit => "limit",
+        // A kind added to the runtime later: its display text, spaces as underscores.
+        other => return other.to_string().replace(' ', "_"),
+    }
+    .to_string()
+}
+
+/// The result of validating one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// The file as named on the command line (`<stdin>` for `-`).
+    pub file: String,
+    /// The root element in Clark notation (`{namespace}local`) when the file is valid.
+    pub root: Option<String>,
+    /// What is wrong; empty when the file is valid.
+    pub findings: Vec<Finding>,
+}
+
+impl FileReport {
+    /// No findings.
+    pub fn is_valid(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// Reads and validates `file` (`-`: standard input). A file that cannot be read is reported
+/// as a finding of kind `io`, like any other reason the file is not a valid document.
+pub fn validate_file(file: &str, options: &Options) -> FileReport {
+    let (name, read) = if file == "-" {
+        let mut bytes = Vec::new();
+        let read = io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes);
+        (STDIN_NAME, read)
+    } else {
+        (file, std::fs::read(file))
+    };
+    match read {
+        Ok(bytes) => validate_bytes(name, &bytes, options),
+        Err(e) => FileReport {
+            file: name.to_string(),
+            root: None,
+            findings: vec![Finding::unreadable(name, &e)],
+        },
+    }
+}
+
+/// Validates `input` as a document with any root element of the generated namespaces
+/// (`iodef::read`, with the reader limits of `options`); `name` is used in the findings.
+pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport {
+    let mut reader = XmlReader::new(input);
+    reader.set_limits(options.limits);
+    reader.set_max_depth(options.max_depth);
+    match Document::<iodef::bindings::Root>::from_xml_reader(reader) {
+        Ok(doc) => FileReport {
+            file: name.to_string(),
+            root: Some(format!(
+                "{{{}}}{}",
+                doc.root.namespace(),
+                doc.root.local_name()
+            )),
+            findings: Vec::new(),
+        },
+        Err(e) => FileReport {
+            file: name.to_string(),
+            root: None,
+            findings: vec![Finding::from_error(name, &e)],
+        },
+    }
+}
+
+/// One text line per finding: `FILE:LINE:COL: error: PATH: message` (`FILE: error: message`
+/// for a file that could not be read). A valid file prints nothing, or `FILE: valid (ROOT)`
+/// when `verbose`.
+pub fn write_text(out: &mut impl Write, report: &FileReport, verbose: bool) -> io::Result<()> {
+    for f in &report.findings {
+        write!(out, "{}", f.file)?;
+        if f.line > 0 {
+            write!(out, ":{}:{}", f.line, f.column)?;
+        }
+        write!(out, ": {}: ", f.severity.as_str())?;
+        if !f.path.is_empty() {
+            write!(out, "{}: ", f.path)?;
+        }
+        writeln!(out, "{}", f.message)?;
+    }
+    if verbose && report.is_valid() {
+        let root = report.root.as_deref().unwrap_or("?");
+        writeln!(out, "{}: valid ({root})", report.file)?;
+    }
+    Ok(())
+}
+
+/// JSON lines: one object per finding
+/// (`{"file","line","column","severity","path","kind","message"}`), and one
+/// `{"file","valid":true,"root":"{ns}local"}` per valid file, so that every file appears.
+pub fn write_json(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Valid<'r> {
+        file: &'r str,
+        valid: bool,
+        root: &'r str,
+    }
+    for f in &report.findings {
+        serde_json::to_writer(&mut *out, f)?;
+        out.write_all(b"\n")?;
+    }
+    if report.is_valid() {
+        let valid = Valid {
+            file: &report.file,
+            valid: true,
+            root: report.root.as_deref().unwrap_or(""),
+        };
+        serde_json::to_writer(&mut *out, &valid)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"<IODEF-Document version="2.00" xmlns="urn:ietf:params:xml:ns:iodef-2.0">
+  <Incident purpose="reporting">
+    <IncidentID name="csirt.example.com">492382</IncidentID>
+    <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+    <Contact type="organization" role="creator"/>
+  </Incident>
+</IODEF-Document>"#;
+
+    fn text(report: &FileReport, verbose: bool) -> String {
+        let mut out = Vec::new();
+        write_text(&mut out, report, verbose).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn json(report: &FileReport) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        write_json(&mut out, report).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn valid_document() {
+        let report = validate_bytes("a.xml", MINIMAL.as_bytes(), &Options::default());
+        assert!(report.is_valid());
+        assert_eq!(
+            report.root.as_deref(),
+            Some("{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document")
+        );
+        assert_eq!(text(&report, false), "");
+        assert_eq!(
+            text(&report, true),
+            "a.xml: valid ({urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document)\n"
+        );
+        let lines = json(&report);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(
+            lines[0],
+            serde_json::json!({"file": "a.xml", "valid": true,
+                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"})
+        );
+    }
+
+    #[test]
+    fn same_verdict_as_iodef_read() {
+        let broken = MINIMAL.replace(r#" role="creator""#, "");
+        for input in [MINIMAL, &broken, "", "<a"] {
+            let report = validate_bytes("x", input.as_bytes(), &Options::default());
+            match iodef::read(input.as_bytes()) {
+                Ok(_) => assert!(report.is_valid()),
+                Err(e) => assert_eq!(report.findings, [Finding::from_error("x", &e)]),
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_document() {
+        let input = MINIMAL.replace(r#" role="creator""#, "");
+        let report = validate_bytes("b.xml", input.as_bytes(), &Options::default());
+        assert!(!report.is_valid() && report.root.is_none());
+        assert_eq!(
+            text(&report, true),
+            "b.xml:5:5: error: /IODEF-Document/Incident[1]/Contact[1]: \
+             missing required attribute role on Contact\n"
+        );
+        let lines = json(&report);
+        assert_eq!(
+            lines,
+            [
+                serde_json::json!({"file": "b.xml", "line": 5, "column": 5, "severity": "error",
+                "path": "/IODEF-Document/Incident[1]/Contact[1]", "kind": "missing_attribute",
+                "message": "missing required attribute role on Contact"})
+            ]
+        );
+    }
+
+    #[test]
+    fn unreadable_file() {
+        let report = validate_file("no/such/dir/file.xml", &Options::default());
+        assert!(!report.is_valid());
+        let line = text(&report, false);
+        assert!(
+            line.starts_with("no/such/dir/file.xml: error: cannot read: "),
+            "{line}"
+        );
+        assert_eq!(json(&report)[0]["kind"], "io");
+    }
+
+    #[test]
+    fn lowered_limits_apply() {
+        let options = Options {
+            max_depth: 2,
+            ..Options::default()
+        };
+        let report = validate_bytes("c.xml", MINIMAL.as_bytes(), &options);
+        assert_eq!(report.findings[0].kind, "syntax");
+        assert!(report.findings[0].message.contains("deeper than 2"));
+        let options = Options {
+            limits: Limits {
+                max_elements: 3,
+                ..Limits::default()
+            },
+            ..Options::default()
+        };
+        let report = validate_bytes("c.xml", MINIMAL.as_bytes(), &options);
+        assert_eq!(report.findings[0].kind, "limit");
+    }
+}
