@@ -37,21 +37,27 @@ impl Default for Options {
     }
 }
 
-/// Severity of a finding (only errors today).
+/// Severity of a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// The document is not valid.
+    /// The document is not valid (an XSD or MUST-level violation).
     Error,
+    /// A SHOULD-level finding: reported, the document stays valid.
+    Warning,
 }
 
 impl Severity {
     fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
+            Severity::Warning => "warning",
         }
     }
 }
+
+/// The `rule` of findings from schema validation (the other rules cite their RFC section).
+pub const SCHEMA_RULE: &str = "XSD";
 
 /// One problem found in one file. Serialised as one JSON object (fields in this order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -62,8 +68,10 @@ pub struct Finding {
     pub line: u64,
     /// 1-based column in characters; 0 when the problem has no position.
     pub column: u64,
-    /// Always `error` today.
+    /// `error` or `warning`.
     pub severity: Severity,
+    /// What was broken: `XSD` for schema validation, else the RFC section (`RFC 7970 §5.1.1`).
+    pub rule: String,
     /// Element path, e.g. `/IODEF-Document/Incident[1]/Contact[2]` (`/` before the root
     /// element; empty when the file could not be read).
     pub path: String,
@@ -82,6 +90,7 @@ impl Finding {
             line: e.line,
             column: e.column,
             severity: Severity::Error,
+            rule: SCHEMA_RULE.to_string(),
             path: e.path.clone(),
             kind: kind_name(&e.kind),
             message: e.message.clone(),
@@ -94,6 +103,7 @@ impl Finding {
             line: 0,
             column: 0,
             severity: Severity::Error,
+            rule: SCHEMA_RULE.to_string(),
             path: String::new(),
             kind: "io".to_string(),
             message: format!("cannot read: {e}"),
@@ -125,16 +135,37 @@ pub fn kind_name(kind: &ErrorKind) -> String {
 pub struct FileReport {
     /// The file as named on the command line (`<stdin>` for `-`).
     pub file: String,
-    /// The root element in Clark notation (`{namespace}local`) when the file is valid.
+    /// The root element in Clark notation (`{namespace}local`) when the file is schema-valid.
     pub root: Option<String>,
-    /// What is wrong; empty when the file is valid.
+    /// What is wrong: a schema error, or the prose-rule findings of a schema-valid document.
     pub findings: Vec<Finding>,
 }
 
 impl FileReport {
-    /// No findings.
+    /// Schema-valid and no error-level prose finding (warnings allowed).
     pub fn is_valid(&self) -> bool {
-        self.findings.is_empty()
+        self.schema_valid() && self.findings.iter().all(|f| f.severity != Severity::Error)
+    }
+
+    /// The schema part of the verdict (what an XSD validator decides).
+    pub fn schema_valid(&self) -> bool {
+        self.root.is_some()
+    }
+}
+
+fn prose_finding(file: &str, f: iodef::rules::Finding) -> Finding {
+    Finding {
+        file: file.to_string(),
+        line: f.line,
+        column: f.column,
+        severity: match f.severity {
+            iodef::rules::Severity::Error => Severity::Error,
+            iodef::rules::Severity::Warning => Severity::Warning,
+        },
+        rule: f.rule.to_string(),
+        path: f.path,
+        kind: "rule".to_string(),
+        message: f.message,
     }
 }
 
@@ -172,7 +203,11 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
                 doc.root.namespace(),
                 doc.root.local_name()
             )),
-            findings: Vec::new(),
+            // RFC prose rules, checked once the document is schema-valid.
+            findings: iodef::rules::check(input)
+                .into_iter()
+                .map(|f| prose_finding(name, f))
+                .collect(),
         },
         Err(e) => FileReport {
             file: name.to_string(),
@@ -195,7 +230,11 @@ pub fn write_text(out: &mut impl Write, report: &FileReport, verbose: bool) -> i
         if !f.path.is_empty() {
             write!(out, "{}: ", f.path)?;
         }
-        writeln!(out, "{}", f.message)?;
+        if f.rule == SCHEMA_RULE {
+            writeln!(out, "{}", f.message)?;
+        } else {
+            writeln!(out, "{} ({})", f.message, f.rule)?;
+        }
     }
     if verbose && report.is_valid() {
         let root = report.root.as_deref().unwrap_or("?");
@@ -205,23 +244,26 @@ pub fn write_text(out: &mut impl Write, report: &FileReport, verbose: bool) -> i
 }
 
 /// JSON lines: one object per finding
-/// (`{"file","line","column","severity","path","kind","message"}`), and one
-/// `{"file","valid":true,"root":"{ns}local"}` per valid file, so that every file appears.
+/// (`{"file","line","column","severity","rule","path","kind","message"}`), and one
+/// `{"file","valid","schema_valid":true,"root":"{ns}local"}` per schema-valid file (`valid` is
+/// false when a prose rule is broken), so that every file appears.
 pub fn write_json(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
     #[derive(Serialize)]
     struct Valid<'r> {
         file: &'r str,
         valid: bool,
+        schema_valid: bool,
         root: &'r str,
     }
     for f in &report.findings {
         serde_json::to_writer(&mut *out, f)?;
         out.write_all(b"\n")?;
     }
-    if report.is_valid() {
+    if report.schema_valid() {
         let valid = Valid {
             file: &report.file,
-            valid: true,
+            valid: report.is_valid(),
+            schema_valid: true,
             root: report.root.as_deref().unwrap_or(""),
         };
         serde_json::to_writer(&mut *out, &valid)?;
@@ -275,9 +317,30 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(
             lines[0],
-            serde_json::json!({"file": "a.xml", "valid": true,
+            serde_json::json!({"file": "a.xml", "valid": true, "schema_valid": true,
                 "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"})
         );
+    }
+
+    #[test]
+    fn prose_rule_breaks_make_a_schema_valid_document_invalid() {
+        let input = MINIMAL.replace(
+            r#"purpose="reporting""#,
+            r#"purpose="reporting" ext-purpose="x""#,
+        );
+        let report = validate_bytes("c.xml", input.as_bytes(), &Options::default());
+        assert!(report.schema_valid() && !report.is_valid());
+        assert_eq!(
+            text(&report, false),
+            "c.xml:2:3: error: /IODEF-Document/Incident[1]: attribute ext-purpose is only \
+             allowed when purpose=\"ext-value\" (RFC 7970 §5.1.1)\n"
+        );
+        let lines = json(&report);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["rule"], "RFC 7970 §5.1.1");
+        assert_eq!(lines[0]["kind"], "rule");
+        assert_eq!(lines[1]["valid"], false);
+        assert_eq!(lines[1]["schema_valid"], true);
     }
 
     #[test]
@@ -307,6 +370,7 @@ mod tests {
             lines,
             [
                 serde_json::json!({"file": "b.xml", "line": 5, "column": 5, "severity": "error",
+                "rule": "XSD",
                 "path": "/IODEF-Document/Incident[1]/Contact[1]", "kind": "missing_attribute",
                 "message": "missing required attribute role on Contact"})
             ]

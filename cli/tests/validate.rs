@@ -154,13 +154,15 @@ fn json_lines_have_the_documented_fields() {
         assert_eq!(line["file"], file.as_str());
         if line.get("valid").is_some() {
             let keys: Vec<&str> = object.keys().map(String::as_str).collect();
-            assert_eq!(keys.len(), 3, "{line}");
+            assert_eq!(keys.len(), 4, "{line}");
             assert_eq!(line["valid"], true);
+            assert_eq!(line["schema_valid"], true);
             let root = line["root"].as_str().unwrap();
             assert!(root.starts_with("{urn:ietf:params:xml:ns:iodef-"), "{root}");
             assert!(root.ends_with("}IODEF-Document"), "{root}");
         } else {
-            assert_eq!(object.len(), 7, "{line}");
+            assert_eq!(object.len(), 8, "{line}");
+            assert_eq!(line["rule"], "XSD");
             assert_eq!(line["line"], 16);
             assert_eq!(line["column"], 11);
             assert_eq!(line["severity"], "error");
@@ -189,8 +191,10 @@ fn standard_input() {
     assert_eq!(code(&out), 0);
     assert_eq!(
         json_lines(&out),
-        [serde_json::json!({"file": "<stdin>", "valid": true,
-            "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"})]
+        [
+            serde_json::json!({"file": "<stdin>", "valid": true, "schema_valid": true,
+            "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"})
+        ]
     );
 
     let out = run_with_stdin(&["validate", "-"], &missing_role());
