@@ -4,48 +4,11 @@
 //! infoset, byte for byte what the library writes; schema-invalid ones exit 1
 //! with `FILE:LINE:COL: PATH: message`.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-fn iodef() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iodef"));
-    cmd.stdin(Stdio::null());
-    cmd
-}
-
-fn run(args: &[&str]) -> Output {
-    iodef().args(args).output().expect("run iodef")
-}
-
-fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = iodef()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn iodef");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        // The child may exit before reading everything; that is not our concern here.
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for iodef");
-    writer.join().expect("stdin writer");
-    out
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status
-        .code()
-        .expect("iodef exited normally (not by a signal)")
-}
+use common::{code, run, run_with_stdin, stderr};
 
 fn corpus_file(rel: &str) -> PathBuf {
     iodef_tests::corpus::corpus_dir().join(rel)
@@ -53,7 +16,7 @@ fn corpus_file(rel: &str) -> PathBuf {
 
 #[test]
 fn no_arguments_is_a_usage_error() {
-    let out = run(&[]);
+    let out = run::<&str>(&[]);
     assert_eq!(code(&out), 2, "stderr: {}", stderr(&out));
     assert!(stderr(&out).contains("Usage"), "stderr: {}", stderr(&out));
     assert!(out.stdout.is_empty());
