@@ -6,6 +6,7 @@
 
 pub mod corpus;
 pub mod infoset;
+pub mod mutate;
 pub mod validator;
 
 /// Parse/write through the runtime, with errors flattened to plain data and

@@ -1301,9 +1301,12 @@ impl<'a> XmlReader<'a> {
                 Event::Start(e) => {
                     flush(cur, text);
                     let child = self.make_element(e, false)?;
-                    if typed && stack.len() == 1 {
+                    // Lax processing (XSD Structures §3.3.4) validates any element that has a
+                    // global declaration, at any depth below undeclared ones: decode it.
+                    if typed {
                         if let Some(t) = self.read_typed(&child)? {
-                            stack[0].0.children.0.push(MixedNode::Typed(t));
+                            let (cur, _) = stack.last_mut().expect("stack is never empty here");
+                            cur.children.0.push(MixedNode::Typed(t));
                             continue;
                         }
                     }
@@ -1313,7 +1316,7 @@ impl<'a> XmlReader<'a> {
                 Event::Empty(e) => {
                     flush(cur, text);
                     let child = self.make_element(e, true)?;
-                    let node = if typed && stack.len() == 1 {
+                    let node = if typed {
                         self.read_typed(&child)?.map(MixedNode::Typed)
                     } else {
                         None
