@@ -35,7 +35,7 @@ fi
 
 # IODEF_FUZZ_TOOLCHAIN=stable forces the stable fallback (to check it on a machine with nightly).
 if [ "${IODEF_FUZZ_TOOLCHAIN:-auto}" != stable ] && command -v rustup >/dev/null 2>&1 \
-  && rustup toolchain list | grep -q nightly; then
+  && rustup toolchain list 2>/dev/null | grep nightly >/dev/null; then
   fuzz=(cargo +nightly fuzz)
   sanitizer=()
   env_prefix=""
@@ -87,15 +87,16 @@ for t in "${targets[@]}"; do
     grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::' "$log" || tail -n 5 "$log"
     echo "fuzz: $t: no finding in $((SECONDS - t0)) s"
   else
-    # The end of the log: the panic message or sanitizer report, the stack, libFuzzer's
-    # summary (long lines cut: cargo-fuzz prints the whole input as a byte list).
-    tail -n 150 "$log" | cut -c1-2000
+    # From the panic message or sanitizer report to the end: the stack, libFuzzer's summary
+    # (long lines cut: cargo-fuzz prints the whole input as a byte list).
+    first=$(grep -n -m1 -E "panicked at|ERROR: libFuzzer|==[0-9]+==ERROR" "$log" | cut -d: -f1)
+    tail -n +"${first:-1}" "$log" | tail -n 600 | cut -c1-2000
     echo "fuzz: $t FAILED (exit $status)"
     for a in $(grep -oE "(crash|leak|timeout|oom|slow-unit)-[0-9a-f]+" "$log" | sort -u); do
       path="$here/artifacts/$t/$a"
       [ -f "$path" ] || continue
       echo "fuzz: reproducer: $path ($(wc -c <"$path") bytes)"
-      echo "fuzz: reproduce with: ${env_prefix}${fuzz[*]} run --fuzz-dir fuzz ${sanitizer[*]} $t $path"
+      echo "fuzz: reproduce with: ${env_prefix}${fuzz[*]} run --fuzz-dir fuzz${sanitizer[*]:+ ${sanitizer[*]}} $t $path"
       if [ "$(wc -c <"$path")" -le 65536 ]; then
         echo "fuzz: reproducer as base64:"
         base64 "$path"

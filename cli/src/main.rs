@@ -114,6 +114,7 @@ impl LimitArgs {
                 max_elements: self.max_elements,
                 max_tag_bytes: bytes(self.max_tag_bytes),
                 max_text_bytes: bytes(self.max_text_bytes),
+                ..iodef::rt::Limits::default()
             },
             max_depth: self.max_depth,
         }

@@ -33,8 +33,9 @@ pub enum MixedNode {
 }
 
 /// An element kept as it was read: names, prefixes, namespace declarations, attributes and
-/// content.
-#[derive(Debug, Clone, PartialEq)]
+/// content. Equality is infoset equality: prefixes and namespace declarations are writing hints
+/// (a writer drops a declaration already in scope), so they are not compared.
+#[derive(Debug, Clone)]
 pub struct AnyElement {
     /// Namespace URI (`None` = no namespace).
     pub ns: Option<String>,
@@ -51,8 +52,17 @@ pub struct AnyElement {
     pub children: Mixed,
 }
 
-/// An attribute of an [`AnyElement`].
-#[derive(Debug, Clone, PartialEq)]
+impl PartialEq for AnyElement {
+    fn eq(&self, other: &Self) -> bool {
+        self.ns == other.ns
+            && self.local == other.local
+            && self.attributes == other.attributes
+            && self.children == other.children
+    }
+}
+
+/// An attribute of an [`AnyElement`]. Equality ignores the prefix (a writing hint).
+#[derive(Debug, Clone)]
 pub struct AnyAttribute {
     /// Namespace URI (`None` for unprefixed attributes).
     pub ns: Option<String>,
@@ -62,6 +72,12 @@ pub struct AnyAttribute {
     pub local: String,
     /// Value (normalised, unescaped).
     pub value: String,
+}
+
+impl PartialEq for AnyAttribute {
+    fn eq(&self, other: &Self) -> bool {
+        self.ns == other.ns && self.local == other.local && self.value == other.value
+    }
 }
 
 impl Mixed {

@@ -41,16 +41,27 @@ pub struct Limits {
     pub max_tag_bytes: usize,
     /// Bytes of one text or CDATA node.
     pub max_text_bytes: usize,
+    /// Attributes (namespace declarations included) on one element: duplicate checks are
+    /// quadratic in this number.
+    pub max_attributes: usize,
+    /// Bytes of one namespace name (each raw element keeps a copy of its namespace).
+    pub max_namespace_bytes: usize,
+    /// Distinct namespace names in one document.
+    pub max_namespaces: usize,
 }
 
 impl Default for Limits {
-    /// 10 million elements, 1 MiB per tag, 64 MiB per text node: far above real IODEF
-    /// documents (the largest corpus document has under 1,000 elements), far below exhaustion.
+    /// 10 million elements, 1 MiB per tag, 64 MiB per text node, 256 attributes per element,
+    /// 2 KiB per namespace name, 1,024 namespaces: far above real IODEF documents (the largest
+    /// corpus document has under 1,000 elements and a dozen namespaces), far below exhaustion.
     fn default() -> Self {
         Limits {
             max_elements: 10_000_000,
             max_tag_bytes: 1 << 20,
             max_text_bytes: 64 << 20,
+            max_attributes: 256,
+            max_namespace_bytes: 2048,
+            max_namespaces: 1024,
         }
     }
 }
@@ -436,6 +447,39 @@ impl<'a> XmlReader<'a> {
         self.limits = limits;
     }
 
+    /// Attribute count, namespace-name size and distinct namespaces (bounds the quadratic
+    /// duplicate checks and the copies of namespace names).
+    fn check_attribute_limits(&self, e: &quick_xml::events::BytesStart<'_>) -> Result<(), Error> {
+        let limit = |what: String| Err(self.error(ErrorKind::Limit, self.event_start, what));
+        let mut count = 0;
+        for a in e.attributes().with_checks(false).flatten() {
+            count += 1;
+            if count > self.limits.max_attributes {
+                return limit(format!(
+                    "more than {} attributes on one element (Limits::max_attributes)",
+                    self.limits.max_attributes
+                ));
+            }
+            let key = a.key.as_ref();
+            if (key == b"xmlns" || key.starts_with(b"xmlns:"))
+                && a.value.len() > self.limits.max_namespace_bytes
+            {
+                return limit(format!(
+                    "namespace name of {} bytes is longer than {} bytes (Limits::max_namespace_bytes)",
+                    a.value.len(),
+                    self.limits.max_namespace_bytes
+                ));
+            }
+        }
+        if self.ns.len() > self.limits.max_namespaces {
+            return limit(format!(
+                "more than {} distinct namespaces (Limits::max_namespaces)",
+                self.limits.max_namespaces
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks the size limits for the event just read (start at `self.event_start`).
     fn check_limits(&mut self, ev: &Event<'a>) -> Result<(), Error> {
         let (limit, what, len) = match ev {
@@ -450,6 +494,9 @@ impl<'a> XmlReader<'a> {
                             self.limits.max_elements
                         ),
                     ));
+                }
+                if e.len() <= self.limits.max_tag_bytes {
+                    self.check_attribute_limits(e)?;
                 }
                 (self.limits.max_tag_bytes, "start tag", e.len())
             }

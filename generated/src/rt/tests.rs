@@ -1774,6 +1774,7 @@ fn resource_limits_are_clear_errors() {
         max_elements: 3,
         max_tag_bytes: 64,
         max_text_bytes: 16,
+        ..Limits::default()
     };
     read_with_limits("<a><b/><c>short</c></a>", tight).expect("within limits");
 
@@ -1792,4 +1793,26 @@ fn resource_limits_are_clear_errors() {
     assert_eq!(err.kind, ErrorKind::Limit, "{err}");
     assert!(err.message.contains("max_text_bytes"), "{err}");
     assert_eq!(err.line, 2, "{err}");
+}
+
+#[test]
+fn attribute_and_namespace_limits_are_clear_errors() {
+    let tight = Limits {
+        max_attributes: 2,
+        max_namespace_bytes: 10,
+        max_namespaces: 3,
+        ..Limits::default()
+    };
+    read_with_limits(r#"<a x="1" y="2"/>"#, tight).expect("within limits");
+    let err = read_with_limits(r#"<a x="1" y="2" z="3"/>"#, tight).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit, "{err}");
+    assert!(err.message.contains("max_attributes"), "{err}");
+    let err = read_with_limits(r#"<a xmlns="urn:a-long-one"/>"#, tight).unwrap_err();
+    assert!(err.message.contains("max_namespace_bytes"), "{err}");
+    let err = read_with_limits(
+        r#"<a><b xmlns="urn:1"/><b xmlns="urn:2"/><b xmlns="urn:3"/><b xmlns="urn:4"/></a>"#,
+        tight,
+    )
+    .unwrap_err();
+    assert!(err.message.contains("max_namespaces"), "{err}");
 }
