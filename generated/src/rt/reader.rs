@@ -447,8 +447,8 @@ impl<'a> XmlReader<'a> {
         self.limits = limits;
     }
 
-    /// Attribute count, namespace-name size and distinct namespaces (bounds the quadratic
-    /// duplicate checks and the copies of namespace names).
+    /// Attribute count and namespace-name size (bound the quadratic duplicate checks and the
+    /// copies of namespace names).
     fn check_attribute_limits(&self, e: &quick_xml::events::BytesStart<'_>) -> Result<(), Error> {
         let limit = |what: String| Err(self.error(ErrorKind::Limit, self.event_start, what));
         let mut count = 0;
@@ -471,12 +471,6 @@ impl<'a> XmlReader<'a> {
                 ));
             }
         }
-        if self.ns.len() > self.limits.max_namespaces {
-            return limit(format!(
-                "more than {} distinct namespaces (Limits::max_namespaces)",
-                self.limits.max_namespaces
-            ));
-        }
         Ok(())
     }
 
@@ -495,8 +489,22 @@ impl<'a> XmlReader<'a> {
                         ),
                     ));
                 }
-                if e.len() <= self.limits.max_tag_bytes {
+                // Each attribute takes at least 4 bytes (` a=""`) and a long namespace name makes a
+                // long tag: short tags (nearly all) cannot break these limits.
+                let short =
+                    e.len() < (self.limits.max_attributes * 4).min(self.limits.max_namespace_bytes);
+                if !short && e.len() <= self.limits.max_tag_bytes {
                     self.check_attribute_limits(e)?;
+                }
+                if self.ns.len() > self.limits.max_namespaces {
+                    return Err(self.error(
+                        ErrorKind::Limit,
+                        self.event_start,
+                        format!(
+                            "more than {} distinct namespaces (Limits::max_namespaces)",
+                            self.limits.max_namespaces
+                        ),
+                    ));
                 }
                 (self.limits.max_tag_bytes, "start tag", e.len())
             }
