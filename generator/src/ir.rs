@@ -95,6 +95,9 @@ pub struct StructDef {
     pub doc: Vec<String>,
     pub attributes: Vec<AttrField>,
     pub content: Content,
+    /// A group (choice alternative or repeated sequence) read and written inside its parent's
+    /// element, without an element of its own.
+    pub group: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -730,6 +733,7 @@ impl<'a> Builder<'a> {
             doc,
             attributes,
             content,
+            group: false,
         })
     }
 
@@ -945,6 +949,7 @@ impl<'a> Builder<'a> {
                 doc: vec![],
                 attributes: vec![],
                 content: Content::Elements(fields),
+                group: true,
             }),
         );
         let choice_name = self.take_name(module, &format!("{parent}Choice"), "");
@@ -1042,6 +1047,7 @@ impl<'a> Builder<'a> {
                             doc: vec![],
                             attributes: vec![],
                             content: Content::Elements(fields),
+                            group: true,
                         }),
                     );
                     VariantKind::Sequence {

@@ -637,9 +637,7 @@ impl Ctx {
         let Content::Elements(fields) = &s.content else {
             return quote!();
         };
-        if !s.attributes.is_empty()
-            || !s.origin.starts_with("choice alternative") && !s.origin.starts_with("sequence in")
-        {
+        if !s.group {
             return quote!();
         }
         let names = fields.iter().map(|f| format_ident!("{}", f.name));

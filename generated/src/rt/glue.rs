@@ -41,6 +41,15 @@ pub fn parse_attr<'a, T: SimpleValue>(r: &XmlReader<'a>, attr: &Attr<'a>) -> Res
 
 /// Fails on the first attribute of an element whose type declares none.
 pub fn no_attributes<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<(), Error> {
+    // Most simple-typed elements have no attribute at all: skip resolving (and allocating).
+    if el
+        .start
+        .attributes_raw()
+        .iter()
+        .all(u8::is_ascii_whitespace)
+    {
+        return Ok(());
+    }
     match r.attributes(el)?.first() {
         Some(attr) => Err(r.unexpected_attribute(el, attr)),
         None => Ok(()),
