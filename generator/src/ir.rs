@@ -9,7 +9,7 @@ use xsd_parser::models::meta::{
     MetaTypeVariant,
 };
 use xsd_parser::models::schema::xs::{
-    BasicNamespaceListItemType, FormChoiceType, NamespaceListType, Use,
+    BasicNamespaceListItemType, FormChoiceType, NamespaceListType, ProcessContentsType, Use,
 };
 use xsd_parser::models::schema::{MaxOccurs, NamespaceId};
 use xsd_parser::models::IdentType;
@@ -107,8 +107,9 @@ pub enum Content {
     Simple(TypeRef),
     /// Element-only content: particles in document order.
     Elements(Vec<Field>),
-    /// Mixed content with child elements: kept losslessly as interleaved text and XML.
-    Mixed,
+    /// Mixed content with child elements: kept losslessly as interleaved text and XML. The
+    /// particles are not used by the typed value; they describe the content for validation.
+    Mixed(Vec<Field>),
 }
 
 #[derive(Debug, Clone)]
@@ -161,7 +162,10 @@ pub enum Term {
         name: String,
         ty: TypeRef,
     },
-    Any(AnyNs),
+    Any {
+        ns: AnyNs,
+        process: Process,
+    },
     /// A choice enum; `first` lists the elements that can start it.
     Choice {
         ty: TypeRef,
@@ -177,6 +181,17 @@ pub enum AnyNs {
     Other(String),
     /// An explicit list; `None` means unqualified (`##local`).
     List(Vec<Option<String>>),
+}
+
+/// `processContents` of a wildcard: what a validator does with the elements it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Process {
+    /// A global declaration must exist and is checked.
+    Strict,
+    /// Checked when a global declaration exists.
+    Lax,
+    /// Not checked.
+    Skip,
 }
 
 /// What can start a particle: element names plus wildcards.
@@ -211,13 +226,11 @@ pub enum VariantKind {
     },
     Any {
         ns: AnyNs,
+        process: Process,
         occurs: Occurs,
     },
     /// A sequence alternative, generated as a struct (no attributes, `Content::Elements`).
-    Sequence {
-        ty: TypeRef,
-        first: First,
-    },
+    Sequence { ty: TypeRef, first: First },
 }
 
 impl ChoiceDef {
@@ -674,14 +687,13 @@ impl<'a> Builder<'a> {
                             return Err(self.unsupported(ident, "xs:all content"));
                         }
                         let has_children = !g.elements.is_empty();
-                        if cm.is_mixed || g.is_mixed {
-                            if has_children {
-                                Content::Mixed
-                            } else {
+                        let mixed = cm.is_mixed || g.is_mixed;
+                        if !has_children {
+                            if mixed {
                                 Content::Simple(TypeRef::Builtin(Builtin::String))
+                            } else {
+                                Content::Empty
                             }
-                        } else if !has_children {
-                            Content::Empty
                         } else {
                             let module = self.modules[&ident.ns].name.clone();
                             let repeated = Occurs {
@@ -714,7 +726,11 @@ impl<'a> Builder<'a> {
                             } else {
                                 self.sequence_fields(ident, &module, name, g)?
                             };
-                            Content::Elements(group)
+                            if mixed {
+                                Content::Mixed(group)
+                            } else {
+                                Content::Elements(group)
+                            }
                         }
                     }
                     _ => Content::Simple(self.resolve(content)?),
@@ -864,7 +880,10 @@ impl<'a> Builder<'a> {
                     fields.push(Field {
                         name: "any".into(),
                         occurs,
-                        term: Term::Any(self.any_ns(owner, meta)),
+                        term: Term::Any {
+                            ns: self.any_ns(owner, meta),
+                            process: process(meta),
+                        },
                         boxed: false,
                     });
                 }
@@ -996,6 +1015,7 @@ impl<'a> Builder<'a> {
                 ElementMetaVariant::Text => continue,
                 ElementMetaVariant::Any { meta } => VariantKind::Any {
                     ns: self.any_ns(owner, meta),
+                    process: process(meta),
                     occurs: el_occurs,
                 },
                 ElementMetaVariant::Type {
@@ -1142,6 +1162,14 @@ impl<'a> Builder<'a> {
 }
 
 /// Facets our newtypes check (others, e.g. totalDigits, are not used by the IODEF schemas).
+fn process(meta: &xsd_parser::models::meta::AnyMeta) -> Process {
+    match meta.process_contents {
+        ProcessContentsType::Strict => Process::Strict,
+        ProcessContentsType::Lax => Process::Lax,
+        ProcessContentsType::Skip => Process::Skip,
+    }
+}
+
 fn has_facets(c: &xsd_parser::models::meta::Constrains) -> bool {
     !c.patterns.is_empty()
         || !matches!(c.range.start, std::ops::Bound::Unbounded)
@@ -1156,7 +1184,7 @@ fn first_of_fields(fields: &[Field]) -> First {
     for f in fields {
         match &f.term {
             Term::Element { ns, name, .. } => first.elements.push((ns.clone(), name.clone())),
-            Term::Any(a) => first.any.push(a.clone()),
+            Term::Any { ns, .. } => first.any.push(ns.clone()),
             Term::Choice { first: f2, .. } => {
                 first.elements.extend(f2.elements.iter().cloned());
                 first.any.extend(f2.any.iter().cloned());
@@ -1229,7 +1257,7 @@ fn box_recursion(model: &mut Model) {
 fn term_type(term: &Term) -> Option<&TypeRef> {
     match term {
         Term::Element { ty, .. } | Term::Choice { ty, .. } => Some(ty),
-        Term::Any(_) => None,
+        Term::Any { .. } => None,
     }
 }
 

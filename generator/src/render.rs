@@ -1,5 +1,7 @@
 //! `quote` renderers: IR -> token streams -> `syn::File` -> prettyplease text.
 
+mod tables;
+
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -213,6 +215,7 @@ impl Ctx {
         });
         let roots = self.roots(module);
         let element = self.element_enum(module);
+        let tables = self.schema_tables(module);
         let doc = format!(" Namespace `{}` ({}).", module.namespace, module.source);
         quote! {
             #![doc = #doc]
@@ -224,6 +227,7 @@ impl Ctx {
             #(#items)*
             #roots
             #element
+            #tables
         }
     }
 
@@ -269,7 +273,7 @@ impl Ctx {
         let rt = &self.rt;
         match term {
             Term::Element { ty, .. } | Term::Choice { ty, .. } => self.type_tokens(module, ty),
-            Term::Any(_) => quote!(#rt::AnyElement),
+            Term::Any { .. } => quote!(#rt::AnyElement),
         }
     }
 
@@ -295,7 +299,7 @@ impl Ctx {
     fn value_field(s: &StructDef) -> Ident {
         let taken = |n: &str| s.attributes.iter().any(|a| a.field == n);
         let name = match s.content {
-            Content::Mixed => "content",
+            Content::Mixed(_) => "content",
             _ => "value",
         };
         if taken(name) {
@@ -359,7 +363,7 @@ impl Ctx {
                 params.push(quote!(#f: #ty));
                 inits.push(quote!(#f));
             }
-            Content::Mixed => {
+            Content::Mixed(_) => {
                 let f = Self::value_field(s);
                 fields.push(quote! { #[doc = " Mixed content: text and any XML, in document order."] pub #f: #rt::Mixed });
                 inits.push(quote!(#f: ::std::default::Default::default()));
@@ -524,7 +528,7 @@ impl Ctx {
                     let read = self.read_value(ty, quote!(&c));
                     (quote!(r.is(&c, #ns, #name_lit)), read, quote!(cur = r.next_child(el)?;), quote!(r.missing_element(el, #ns, #name_lit)))
                 }
-                Term::Any(any) => {
+                Term::Any { ns: any, .. } => {
                     let any = any_tokens(rt, any);
                     (quote!(#rt::glue::any_matches(r, &c, &#any)), quote!(r.read_any(&c)?), quote!(cur = r.next_child(el)?;), quote!(r.missing_element(el, "", "(any element)")))
                 }
@@ -605,7 +609,7 @@ impl Ctx {
                 names.push(f.clone());
                 quote!(let #f = #rt::glue::read_text_value(r, el)?;)
             }
-            Content::Mixed => {
+            Content::Mixed(_) => {
                 let f = Self::value_field(s);
                 names.push(f.clone());
                 quote!(let #f = r.read_mixed(el)?;)
@@ -672,7 +676,7 @@ impl Ctx {
                         _ => quote!(#rt::ToXml::to_xml(#v, w, #ns, #name)?;),
                     }
                 }
-                Term::Any(_) => quote!(#v.write(w)?;),
+                Term::Any { .. } => quote!(#v.write(w)?;),
                 Term::Choice { .. } => quote!(#v.write(w)?;),
             };
             let o = fld.occurs;
@@ -721,7 +725,7 @@ impl Ctx {
                 let f = Self::value_field(s);
                 quote!(w.text(&#rt::SimpleValue::to_xml(&self.#f))?;)
             }
-            Content::Mixed => {
+            Content::Mixed(_) => {
                 let f = Self::value_field(s);
                 quote!(self.#f.write(w)?;)
             }
@@ -892,7 +896,9 @@ impl Ctx {
                         );
                     }
                 }
-                VariantKind::Any { ns: any, occurs } => {
+                VariantKind::Any {
+                    ns: any, occurs, ..
+                } => {
                     let any = any_tokens(rt, any);
                     starts.push(quote!(#rt::glue::any_matches(r, c, &#any)));
                     if occurs.is_vec() {
@@ -1181,6 +1187,7 @@ impl Ctx {
             /// (e.g. `AdditionalData`) are decoded into typed values.
             pub fn register(registry: &mut #rt::Registry) {
                 registry.add_with_prefix(NAMESPACE, #prefix, decode);
+                registry.add_schema(NAMESPACE, schema::ELEMENTS);
             }
             fn decode<'a>(r: &mut #rt::XmlReader<'a>, el: &#rt::Element<'a>) -> ::std::result::Result<::std::option::Option<::std::boxed::Box<dyn #rt::TypedElement>>, #rt::Error> {
                 ::std::result::Result::Ok(#name::read(r, el)?.map(|e| ::std::boxed::Box::new(e) as ::std::boxed::Box<dyn #rt::TypedElement>))
@@ -1377,7 +1384,7 @@ fn occurs_doc(o: Occurs) -> String {
 fn term_doc(t: &Term) -> String {
     match t {
         Term::Element { name, .. } => format!("`{name}`"),
-        Term::Any(_) => "elements of other schemas (lossless)".into(),
+        Term::Any { .. } => "elements of other schemas (lossless)".into(),
         Term::Choice { first, .. } => {
             let names: Vec<String> = first
                 .elements

@@ -6598,10 +6598,2090 @@ impl rt::ReadRoot for Element {
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
     registry.add_with_prefix(NAMESPACE, "iodef1", decode);
+    registry.add_schema(NAMESPACE, schema::ELEMENTS);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,
     el: &rt::Element<'a>,
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
+}
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    pub static ActionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ActionType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Address: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "category",
+                    ty: &AddressCategory,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-category",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "vlan-name",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "vlan-num",
+                    ty: &rt::schema::INTEGER,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static AddressCategory: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::AddressCategory>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static AlternativeId: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "IncidentID",
+                            ty: &IncidentIdType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Assessment: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "occurrence",
+                    ty: &AssessmentOccurrence,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&AssessmentChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Counter",
+                            ty: &Counter,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Confidence",
+                            ty: &Confidence,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static AssessmentChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Impact",
+                    ty: &Impact,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "TimeImpact",
+                    ty: &TimeImpact,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "MonetaryImpact",
+                    ty: &MonetaryImpact,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static AssessmentOccurrence: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::AssessmentOccurrence>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Confidence: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "rating",
+                    ty: &ConfidenceRating,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static ConfidenceRating: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ConfidenceRating>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Contact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "role",
+                    ty: &ContactRole,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-role",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &ContactType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "ContactName",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "RegistryHandle",
+                            ty: &RegistryHandle,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "PostalAddress",
+                            ty: &PostalAddress,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Email",
+                            ty: &ContactMeansType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Telephone",
+                            ty: &ContactMeansType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Fax",
+                            ty: &ContactMeansType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Timezone",
+                            ty: &TimezoneType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ContactMeansType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "meaning",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static ContactRole: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ContactRole>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static ContactType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ContactType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Counter: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &CounterType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "meaning",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "duration",
+                    ty: &DurationType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-duration",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::DOUBLE),
+        ),
+    );
+    pub static CounterType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::CounterType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DtypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DtypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DurationType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DurationType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static EventData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "DetectTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "StartTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "EndTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Assessment",
+                            ty: &Assessment,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Method",
+                            ty: &Method,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Flow",
+                            ty: &Flow,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Expectation",
+                            ty: &Expectation,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Record",
+                            ty: &Record,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "EventData",
+                            ty: &EventData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Expectation: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &SeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "action",
+                    ty: &ActionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-action",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "StartTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "EndTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ExtensionType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "dtype",
+                    ty: &DtypeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-dtype",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "meaning",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "formatid",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Any(rt::schema::Wildcard {
+                            ns: rt::glue::AnyNs::Any,
+                            process: rt::schema::Process::Lax,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Flow: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "System",
+                            ty: &System,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static History: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "HistoryItem",
+                            ty: &HistoryItem,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static HistoryItem: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "action",
+                    ty: &ActionType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-action",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "DateTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "IncidentID",
+                            ty: &IncidentIdType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Impact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &SeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "completion",
+                    ty: &ImpactCompletion,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &ImpactType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static ImpactCompletion: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ImpactCompletion>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static ImpactType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ImpactType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Incident: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "purpose",
+                    ty: &IncidentPurpose,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-purpose",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "IncidentID",
+                            ty: &IncidentIdType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AlternativeID",
+                            ty: &AlternativeId,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "RelatedActivity",
+                            ty: &RelatedActivity,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "DetectTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "StartTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "EndTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "ReportTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Assessment",
+                            ty: &Assessment,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Method",
+                            ty: &Method,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "EventData",
+                            ty: &EventData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "History",
+                            ty: &History,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static IncidentIdType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "name",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "instance",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static IncidentPurpose: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::IncidentPurpose>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static IodefDocument: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "version",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: Some("1.00"),
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "formatid",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Incident",
+                            ty: &Incident,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Method: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&MethodChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static MethodChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Reference",
+                    ty: &Reference,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Description",
+                    ty: &MlStringType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static MlStringType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static MonetaryImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &SeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "currency",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&PositiveFloatType),
+        ),
+    );
+    pub static Node: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&NodeChoice),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Location",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "DateTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "NodeRole",
+                            ty: &NodeRole,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Counter",
+                            ty: &Counter,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static NodeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "NodeName",
+                    ty: &MlStringType,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Address",
+                    ty: &Address,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static NodeRole: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "category",
+                    ty: &NodeRoleCategory,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-category",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static NodeRoleCategory: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::NodeRoleCategory>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static PortlistType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::PortlistType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static PositiveFloatType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::PositiveFloatType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static PostalAddress: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "meaning",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static Record: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "RecordData",
+                            ty: &RecordData,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RecordData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "DateTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Application",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "RecordPattern",
+                            ty: &RecordPattern,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "RecordItem",
+                            ty: &ExtensionType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RecordPattern: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &RecordPatternType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "offset",
+                    ty: &rt::schema::INTEGER,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "offsetunit",
+                    ty: &RecordPatternOffsetunit,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-offsetunit",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "instance",
+                    ty: &rt::schema::INTEGER,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static RecordPatternOffsetunit: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RecordPatternOffsetunit>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RecordPatternType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RecordPatternType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Reference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "ReferenceName",
+                            ty: &MlStringType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RegistryHandle: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "registry",
+                    ty: &RegistryHandleRegistry,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-registry",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static RegistryHandleRegistry: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RegistryHandleRegistry>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RelatedActivity: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&RelatedActivityChoice),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RelatedActivityChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "IncidentID",
+                    ty: &IncidentIdType,
+                }),
+                min: 1u32,
+                max: rt::schema::UNBOUNDED,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "URL",
+                    ty: &rt::schema::STRING,
+                }),
+                min: 1u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static RestrictionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RestrictionType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Service: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ip_protocol",
+                    ty: &rt::schema::INTEGER,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&ServiceChoice),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "ProtoType",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "ProtoCode",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "ProtoField",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Application",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ServiceChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Port",
+                    ty: &rt::schema::INTEGER,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Portlist",
+                    ty: &PortlistType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static SeverityType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SeverityType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static SoftwareType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "swid",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "configid",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "vendor",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "family",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "name",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "version",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "patch",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static System: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "interface",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "category",
+                    ty: &SystemCategory,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-category",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "spoofed",
+                    ty: &SystemSpoofed,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Node",
+                            ty: &Node,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Service",
+                            ty: &Service,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "OperatingSystem",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Counter",
+                            ty: &Counter,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SystemCategory: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SystemCategory>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static SystemSpoofed: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SystemSpoofed>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static TimeImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &SeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "metric",
+                    ty: &TimeImpactMetric,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-metric",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "duration",
+                    ty: &DurationType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-duration",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&PositiveFloatType),
+        ),
+    );
+    pub static TimeImpactMetric: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::TimeImpactMetric>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static TimezoneType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::TimezoneType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AdditionalData",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Address",
+            ty: &Address,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AlternativeID",
+            ty: &AlternativeId,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Application",
+            ty: &SoftwareType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Assessment",
+            ty: &Assessment,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Confidence",
+            ty: &Confidence,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Contact",
+            ty: &Contact,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ContactName",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Counter",
+            ty: &Counter,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DateTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Description",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DetectTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Email",
+            ty: &ContactMeansType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EndTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EventData",
+            ty: &EventData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Expectation",
+            ty: &Expectation,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Fax",
+            ty: &ContactMeansType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Flow",
+            ty: &Flow,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "History",
+            ty: &History,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "HistoryItem",
+            ty: &HistoryItem,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IODEF-Document",
+            ty: &IodefDocument,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Impact",
+            ty: &Impact,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Incident",
+            ty: &Incident,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IncidentID",
+            ty: &IncidentIdType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Location",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Method",
+            ty: &Method,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "MonetaryImpact",
+            ty: &MonetaryImpact,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Node",
+            ty: &Node,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "NodeRole",
+            ty: &NodeRole,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "OperatingSystem",
+            ty: &SoftwareType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "PostalAddress",
+            ty: &PostalAddress,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Record",
+            ty: &Record,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RecordData",
+            ty: &RecordData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RecordItem",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RecordPattern",
+            ty: &RecordPattern,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Reference",
+            ty: &Reference,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RegistryHandle",
+            ty: &RegistryHandle,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RelatedActivity",
+            ty: &RelatedActivity,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ReportTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Service",
+            ty: &Service,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "StartTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "System",
+            ty: &System,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Telephone",
+            ty: &ContactMeansType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "TimeImpact",
+            ty: &TimeImpact,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Timezone",
+            ty: &TimezoneType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "URL",
+            ty: &rt::schema::STRING,
+        },
+    ];
 }

@@ -15401,10 +15401,4956 @@ impl rt::ReadRoot for Element {
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
     registry.add_with_prefix(NAMESPACE, "iodef", decode);
+    registry.add_schema(NAMESPACE, schema::ELEMENTS);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,
     el: &rt::Element<'a>,
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
+}
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    pub static ActionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ActionType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Address: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "category",
+                    ty: &AddressCategoryType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-category",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "vlan-name",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "vlan-num",
+                    ty: &rt::schema::INTEGER,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static AddressCategoryType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::AddressCategoryType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static AlternativeId: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IncidentID",
+                            ty: &IncidentIdType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static AlternativeIndicatorId: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IndicatorID",
+                            ty: &IndicatorId,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ApplicationHeader: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ApplicationHeaderField",
+                            ty: &ExtensionType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Assessment: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "occurrence",
+                    ty: &AssessmentOccurrence,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IncidentCategory",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&AssessmentChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Counter",
+                            ty: &Counter,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "MitigatingFactor",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Cause",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Confidence",
+                            ty: &Confidence,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static AssessmentChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "SystemImpact",
+                    ty: &SystemImpact,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "BusinessImpact",
+                    ty: &BusinessImpactType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "TimeImpact",
+                    ty: &TimeImpact,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "MonetaryImpact",
+                    ty: &MonetaryImpact,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "IntendedImpact",
+                    ty: &BusinessImpactType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static AssessmentOccurrence: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::AssessmentOccurrence>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static AttackPhase: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AttackPhaseID",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static BulkObservable: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &BulkobservableTypeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "BulkObservableFormat",
+                            ty: &BulkObservableFormat,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "BulkObservableList",
+                            ty: &rt::schema::ANY_TYPE,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static BulkObservableFormat: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Hash",
+                            ty: &Hash,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static BulkobservableTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::BulkobservableTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static BusinessImpactType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &BusinessimpactSeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-severity",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &BusinessimpactTypeType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static BusinessimpactSeverityType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::BusinessimpactSeverityType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static BusinessimpactTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::BusinessimpactTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Campaign: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "CampaignID",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Certificate: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "X509Data",
+                            ty: &super::super::xmldsig::schema::X509DataType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static CertificateData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Certificate",
+                            ty: &Certificate,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Confidence: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "rating",
+                    ty: &ConfidenceRatingType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-rating",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Empty,
+        ),
+    );
+    pub static ConfidenceRatingType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ConfidenceRatingType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Contact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "role",
+                    ty: &ContactRoleType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-role",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &ContactTypeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ContactName",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ContactTitle",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RegistryHandle",
+                            ty: &RegistryHandle,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "PostalAddress",
+                            ty: &PostalAddress,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Email",
+                            ty: &Email,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Telephone",
+                            ty: &Telephone,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Timezone",
+                            ty: &TimezoneType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ContactRoleType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ContactRoleType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static ContactTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ContactTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Counter: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &CounterTypeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "unit",
+                    ty: &CounterUnitType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-unit",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "meaning",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "duration",
+                    ty: &DurationType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-duration",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::FLOAT),
+        ),
+    );
+    pub static CounterTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::CounterTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static CounterUnitType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::CounterUnitType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DetectionPattern: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Application",
+                            ty: &SoftwareType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DetectionConfiguration",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Discovery: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "source",
+                    ty: &DiscoverySourceType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-source",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DetectionPattern",
+                            ty: &DetectionPattern,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DiscoverySourceType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DiscoverySourceType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DomainContacts: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&DomainContactsChoice),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DomainContactsChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "SameDomainContact",
+                    ty: &rt::schema::STRING,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Contact",
+                    ty: &Contact,
+                }),
+                min: 1u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static DomainData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "system-status",
+                    ty: &DomaindataSystemStatusType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-system-status",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "domain-status",
+                    ty: &DomaindataDomainStatusType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-domain-status",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Name",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DateDomainWasChecked",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RegistrationDate",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ExpirationDate",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RelatedDNS",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Nameservers",
+                            ty: &Nameservers,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DomainContacts",
+                            ty: &DomainContacts,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DomaindataDomainStatusType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DomaindataDomainStatusType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DomaindataSystemStatusType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DomaindataSystemStatusType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DtypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DtypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DurationType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DurationType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Email: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &EmailTypeType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailTo",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static EmailData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailTo",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailFrom",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailSubject",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailX-Mailer",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailHeaderField",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailHeaders",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailBody",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailMessage",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "HashData",
+                            ty: &HashData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "SignatureData",
+                            ty: &SignatureData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static EmailTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::EmailTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static EventData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DetectTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "StartTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EndTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RecoveryTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ReportTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Discovery",
+                            ty: &Discovery,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Assessment",
+                            ty: &Assessment,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Method",
+                            ty: &Method,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Flow",
+                            ty: &Flow,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Expectation",
+                            ty: &Expectation,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Record",
+                            ty: &Record,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EventData",
+                            ty: &EventData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Expectation: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "action",
+                    ty: &ActionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-action",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &SeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DefinedCOA",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "StartTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EndTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ExtensionType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "name",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "dtype",
+                    ty: &DtypeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-dtype",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "meaning",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "formatid",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Any(rt::schema::Wildcard {
+                            ns: rt::glue::AnyNs::Any,
+                            process: rt::schema::Process::Lax,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static File: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "FileName",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "FileSize",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "FileType",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "HashData",
+                            ty: &HashData,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "SignatureData",
+                            ty: &SignatureData,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AssociatedSoftware",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "FileProperties",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static FileData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "File",
+                            ty: &File,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Flow: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "System",
+                            ty: &System,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static FuzzyHash: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "FuzzyHashValue",
+                            ty: &ExtensionType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Application",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Hash: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "DigestMethod",
+                            ty: &super::super::xmldsig::schema::DigestMethodType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "DigestValue",
+                            ty: &rt::schema::BASE64_BINARY,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "CanonicalizationMethod",
+                            ty: &super::super::xmldsig::schema::CanonicalizationMethodType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Application",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static HashData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "scope",
+                    ty: &HashdataScopeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-scope",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "HashTargetID",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Hash",
+                            ty: &Hash,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "FuzzyHash",
+                            ty: &FuzzyHash,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static HashdataScopeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::HashdataScopeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static History: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "HistoryItem",
+                            ty: &HistoryItem,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static HistoryItem: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "action",
+                    ty: &ActionType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-action",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DateTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IncidentID",
+                            ty: &IncidentIdType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DefinedCOA",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Incident: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "purpose",
+                    ty: &IncidentPurposeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-purpose",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "status",
+                    ty: &IncidentStatusType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-status",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "http://www.w3.org/XML/1998/namespace",
+                    name: "lang",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IncidentID",
+                            ty: &IncidentIdType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AlternativeID",
+                            ty: &AlternativeId,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RelatedActivity",
+                            ty: &RelatedActivity,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DetectTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "StartTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EndTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RecoveryTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ReportTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "GenerationTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Discovery",
+                            ty: &Discovery,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Assessment",
+                            ty: &Assessment,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Method",
+                            ty: &Method,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EventData",
+                            ty: &EventData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IndicatorData",
+                            ty: &IndicatorData,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "History",
+                            ty: &History,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static IncidentIdType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "name",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "instance",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static IncidentPurposeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::IncidentPurposeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static IncidentStatusType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::IncidentStatusType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Indicator: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IndicatorID",
+                            ty: &IndicatorId,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AlternativeIndicatorID",
+                            ty: &AlternativeIndicatorId,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "StartTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EndTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Confidence",
+                            ty: &Confidence,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Contact",
+                            ty: &Contact,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&IndicatorChoice),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "NodeRole",
+                            ty: &NodeRole,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AttackPhase",
+                            ty: &AttackPhase,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Reference",
+                            ty: &Reference,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static IndicatorChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Observable",
+                    ty: &Observable,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "ObservableReference",
+                    ty: &ObservableReference,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "IndicatorExpression",
+                    ty: &IndicatorExpression,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "IndicatorReference",
+                    ty: &IndicatorReference,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static IndicatorData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Indicator",
+                            ty: &Indicator,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static IndicatorExpression: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "operator",
+                    ty: &IndicatorexpressionOperatorType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-operator",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&IndicatorExpressionChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static IndicatorExpressionChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&IndicatorExpressionSequence),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static IndicatorExpressionSequence: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&IndicatorExpressionSequenceChoice),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Confidence",
+                    ty: &Confidence,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "AdditionalData",
+                    ty: &ExtensionType,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static IndicatorExpressionSequenceChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "IndicatorExpression",
+                    ty: &IndicatorExpression,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Observable",
+                    ty: &Observable,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "ObservableReference",
+                    ty: &ObservableReference,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "IndicatorReference",
+                    ty: &IndicatorReference,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static IndicatorId: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "name",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "version",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::ID),
+        ),
+    );
+    pub static IndicatorReference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "uid-ref",
+                    ty: &rt::schema::IDREF,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "euid-ref",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "version",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Empty,
+        ),
+    );
+    pub static IndicatorexpressionOperatorType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::IndicatorexpressionOperatorType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static IodefDocument: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "version",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: Some("2.00"),
+                },
+                rt::schema::AttributeDecl {
+                    ns: "http://www.w3.org/XML/1998/namespace",
+                    name: "lang",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "format-id",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "private-enum-name",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "private-enum-id",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Incident",
+                            ty: &Incident,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Key: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "registryaction",
+                    ty: &KeyRegistryactionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-registryaction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "KeyName",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Value",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static KeyRegistryactionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::KeyRegistryactionType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Method: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Reference",
+                            ty: &Reference,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            name: "AttackPattern",
+                            ty: &super::super::sci::schema::AttackPattern,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            name: "Vulnerability",
+                            ty: &super::super::sci::schema::Vulnerability,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            name: "Weakness",
+                            ty: &super::super::sci::schema::Weakness,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static MlStringType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "translation-id",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "http://www.w3.org/XML/1998/namespace",
+                    name: "lang",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static MonetaryImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &SeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "currency",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&PositiveFloatType),
+        ),
+    );
+    pub static Nameservers: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Server",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Address",
+                            ty: &Address,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static Node: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&NodeChoice),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "PostalAddress",
+                            ty: &PostalAddress,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Location",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Counter",
+                            ty: &Counter,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static NodeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "DomainData",
+                    ty: &DomainData,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Address",
+                    ty: &Address,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static NodeRole: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "category",
+                    ty: &NoderoleCategoryType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-category",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static NoderoleCategoryType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::NoderoleCategoryType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Observable: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&ObservableChoice),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ObservableChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "System",
+                    ty: &System,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Address",
+                    ty: &Address,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "DomainData",
+                    ty: &DomainData,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Service",
+                    ty: &Service,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "EmailData",
+                    ty: &EmailData,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "WindowsRegistryKeysModified",
+                    ty: &WindowsRegistryKeysModified,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "FileData",
+                    ty: &FileData,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "CertificateData",
+                    ty: &CertificateData,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "RegistryHandle",
+                    ty: &RegistryHandle,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "RecordData",
+                    ty: &RecordData,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "EventData",
+                    ty: &EventData,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Incident",
+                    ty: &Incident,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Expectation",
+                    ty: &Expectation,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Reference",
+                    ty: &Reference,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "Assessment",
+                    ty: &Assessment,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "DetectionPattern",
+                    ty: &DetectionPattern,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "HistoryItem",
+                    ty: &HistoryItem,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "BulkObservable",
+                    ty: &BulkObservable,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    name: "AdditionalData",
+                    ty: &ExtensionType,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static ObservableReference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "uid-ref",
+                    ty: &rt::schema::IDREF,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Empty,
+        ),
+    );
+    pub static PortlistType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::PortlistType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static PositiveFloatType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::PositiveFloatType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static PostalAddress: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &PostaladdressTypeType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "PAddress",
+                            ty: &MlStringType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static PostaladdressTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::PostaladdressTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Record: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RecordData",
+                            ty: &RecordData,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RecordData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "DateTime",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Application",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RecordPattern",
+                            ty: &RecordPattern,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "RecordItem",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "FileData",
+                            ty: &FileData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "WindowsRegistryKeysModified",
+                            ty: &WindowsRegistryKeysModified,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "CertificateData",
+                            ty: &CertificateData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RecordPattern: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &RecordpatternTypeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "offset",
+                    ty: &rt::schema::INTEGER,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "offsetunit",
+                    ty: &RecordpatternOffsetunitType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-offsetunit",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "instance",
+                    ty: &rt::schema::INTEGER,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static RecordpatternOffsetunitType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RecordpatternOffsetunitType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RecordpatternTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RecordpatternTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Reference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-enum-1.0",
+                            name: "ReferenceName",
+                            ty: &super::super::iodef_enum::schema::ReferenceName,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RegistryHandle: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "registry",
+                    ty: &RegistryhandleRegistryType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-registry",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static RegistryhandleRegistryType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RegistryhandleRegistryType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RelatedActivity: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IncidentID",
+                            ty: &IncidentIdType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ThreatActor",
+                            ty: &ThreatActor,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Campaign",
+                            ty: &Campaign,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IndicatorID",
+                            ty: &IndicatorId,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Confidence",
+                            ty: &Confidence,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RestrictionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RestrictionType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Service: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ip-protocol",
+                    ty: &rt::schema::INTEGER,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ServiceName",
+                            ty: &ServiceName,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Port",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Portlist",
+                            ty: &PortlistType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ProtoType",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ProtoCode",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ProtoField",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ApplicationHeader",
+                            ty: &ApplicationHeader,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "EmailData",
+                            ty: &EmailData,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Application",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ServiceName: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "IANAService",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SeverityType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SeverityType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static SignatureData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Signature",
+                            ty: &super::super::xmldsig::schema::SignatureType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SoftwareReference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "spec-name",
+                    ty: &SoftwarereferenceSpecNameType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-spec-name",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "dtype",
+                    ty: &SoftwarereferenceDtypeType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-dtype",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Any(rt::schema::Wildcard {
+                            ns: rt::glue::AnyNs::Any,
+                            process: rt::schema::Process::Lax,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SoftwareType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "SoftwareReference",
+                            ty: &SoftwareReference,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SoftwarereferenceDtypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SoftwarereferenceDtypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static SoftwarereferenceSpecNameType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SoftwarereferenceSpecNameType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static System: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "category",
+                    ty: &SystemCategoryType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-category",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "interface",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "spoofed",
+                    ty: &YesNoUnknownType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "virtual",
+                    ty: &YesNoUnknownType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ownership",
+                    ty: &SystemOwnershipType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-ownership",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Node",
+                            ty: &Node,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "NodeRole",
+                            ty: &NodeRole,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Service",
+                            ty: &Service,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "OperatingSystem",
+                            ty: &SoftwareType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Counter",
+                            ty: &Counter,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AssetID",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SystemCategoryType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SystemCategoryType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static SystemImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &SeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "completion",
+                    ty: &SystemimpactCompletionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &SystemimpactTypeType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SystemOwnershipType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SystemOwnershipType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static SystemimpactCompletionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SystemimpactCompletionType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static SystemimpactTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::SystemimpactTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Telephone: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &TelephoneTypeType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "TelephoneNumber",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static TelephoneTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::TelephoneTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static ThreatActor: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-restriction",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "ThreatActorID",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Description",
+                            ty: &MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "AdditionalData",
+                            ty: &ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static TimeImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "severity",
+                    ty: &SeverityType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "metric",
+                    ty: &TimeimpactMetricType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-metric",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "duration",
+                    ty: &DurationType,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-duration",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&PositiveFloatType),
+        ),
+    );
+    pub static TimeimpactMetricType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::TimeimpactMetricType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static TimezoneType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::TimezoneType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static WindowsRegistryKeysModified: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "observable-id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            name: "Key",
+                            ty: &Key,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static YesNoUnknownType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::YesNoUnknownType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AdditionalData",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Address",
+            ty: &Address,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AlternativeID",
+            ty: &AlternativeId,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AlternativeIndicatorID",
+            ty: &AlternativeIndicatorId,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Application",
+            ty: &SoftwareType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ApplicationHeader",
+            ty: &ApplicationHeader,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ApplicationHeaderField",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Assessment",
+            ty: &Assessment,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AssociatedSoftware",
+            ty: &SoftwareType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AttackPhase",
+            ty: &AttackPhase,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AttackPhaseID",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "BulkObservable",
+            ty: &BulkObservable,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "BulkObservableBulkObservableList",
+            ty: &rt::schema::ANY_TYPE,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "BulkObservableFormat",
+            ty: &BulkObservableFormat,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "BulkObservableList",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "BusinessImpact",
+            ty: &BusinessImpactType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Campaign",
+            ty: &Campaign,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "CampaignID",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Cause",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Certificate",
+            ty: &Certificate,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "CertificateData",
+            ty: &CertificateData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Confidence",
+            ty: &Confidence,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Contact",
+            ty: &Contact,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ContactName",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ContactTitle",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Counter",
+            ty: &Counter,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DateDomainWasChecked",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DateTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DefinedCOA",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Description",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DetectTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DetectionPattern",
+            ty: &DetectionPattern,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Discovery",
+            ty: &Discovery,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DomainContacts",
+            ty: &DomainContacts,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DomainData",
+            ty: &DomainData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Email",
+            ty: &Email,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailBody",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailData",
+            ty: &EmailData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailFrom",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailHeaderField",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailHeaders",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailMessage",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailSubject",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailTo",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EmailX-Mailer",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EndTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EventData",
+            ty: &EventData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Expectation",
+            ty: &Expectation,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ExpirationDate",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "File",
+            ty: &File,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FileData",
+            ty: &FileData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FileName",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FileProperties",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FileSize",
+            ty: &rt::schema::INTEGER,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FileType",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Flow",
+            ty: &Flow,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FuzzyHash",
+            ty: &FuzzyHash,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FuzzyHashValue",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "GenerationTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Hash",
+            ty: &Hash,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "HashData",
+            ty: &HashData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "HashTargetID",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "History",
+            ty: &History,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "HistoryItem",
+            ty: &HistoryItem,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IANAService",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IODEF-Document",
+            ty: &IodefDocument,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Incident",
+            ty: &Incident,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IncidentCategory",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IncidentID",
+            ty: &IncidentIdType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Indicator",
+            ty: &Indicator,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IndicatorData",
+            ty: &IndicatorData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IndicatorExpression",
+            ty: &IndicatorExpression,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IndicatorID",
+            ty: &IndicatorId,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IndicatorReference",
+            ty: &IndicatorReference,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IntendedImpact",
+            ty: &BusinessImpactType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Key",
+            ty: &Key,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "KeyName",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Location",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Method",
+            ty: &Method,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "MitigatingFactor",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "MonetaryImpact",
+            ty: &MonetaryImpact,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Name",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Nameservers",
+            ty: &Nameservers,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Node",
+            ty: &Node,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "NodeRole",
+            ty: &NodeRole,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Observable",
+            ty: &Observable,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ObservableReference",
+            ty: &ObservableReference,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "OperatingSystem",
+            ty: &SoftwareType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "PAddress",
+            ty: &MlStringType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Port",
+            ty: &rt::schema::INTEGER,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Portlist",
+            ty: &PortlistType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "PostalAddress",
+            ty: &PostalAddress,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ProtoCode",
+            ty: &rt::schema::INTEGER,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ProtoField",
+            ty: &rt::schema::INTEGER,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ProtoType",
+            ty: &rt::schema::INTEGER,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Record",
+            ty: &Record,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RecordData",
+            ty: &RecordData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RecordItem",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RecordPattern",
+            ty: &RecordPattern,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RecoveryTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Reference",
+            ty: &Reference,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RegistrationDate",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RegistryHandle",
+            ty: &RegistryHandle,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RelatedActivity",
+            ty: &RelatedActivity,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RelatedDNS",
+            ty: &ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ReportTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SameDomainContact",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Server",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Service",
+            ty: &Service,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ServiceName",
+            ty: &ServiceName,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SignatureData",
+            ty: &SignatureData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SoftwareReference",
+            ty: &SoftwareReference,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "StartTime",
+            ty: &rt::schema::DATE_TIME,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "System",
+            ty: &System,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SystemImpact",
+            ty: &SystemImpact,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Telephone",
+            ty: &Telephone,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "TelephoneNumber",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ThreatActor",
+            ty: &ThreatActor,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ThreatActorID",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "TimeImpact",
+            ty: &TimeImpact,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Timezone",
+            ty: &TimezoneType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "URL",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Value",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "WindowsRegistryKeysModified",
+            ty: &WindowsRegistryKeysModified,
+        },
+    ];
 }

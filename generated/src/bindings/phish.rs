@@ -3313,10 +3313,937 @@ impl rt::ReadRoot for Element {
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
     registry.add_with_prefix(NAMESPACE, "phish", decode);
+    registry.add_schema(NAMESPACE, schema::ELEMENTS);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,
     el: &rt::Element<'a>,
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
+}
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    pub static ArchivedDataType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &ArchivedDataTypeType,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Comments",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Data",
+                            ty: &rt::schema::BASE64_BINARY,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ArchivedDataTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ArchivedDataTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Confidence: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::Confidence>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static ConfidenceType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ConfidenceType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DcSiteType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "DCType",
+                    ty: &DcSiteTypeDcType,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&DcSiteTypeChoice),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Node",
+                            ty: &super::super::iodef1::schema::Node,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "DomainData",
+                            ty: &DomainData,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Assessment",
+                            ty: &super::super::iodef1::schema::Assessment,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DcSiteTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "SiteURL",
+                    ty: &DcSiteTypeSiteUrl,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "Domain",
+                    ty: &DcSiteTypeDomain,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "EmailSite",
+                    ty: &DcSiteTypeEmailSite,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "System",
+                    ty: &DcSiteTypeSystem,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "Unknown",
+                    ty: &DcSiteTypeUnknown,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static DcSiteTypeDcType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DcSiteTypeDcType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DcSiteTypeDomain: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "confidence",
+                    ty: &ConfidenceType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static DcSiteTypeEmailSite: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "confidence",
+                    ty: &ConfidenceType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static DcSiteTypeSiteUrl: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "confidence",
+                    ty: &ConfidenceType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static DcSiteTypeSystem: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "confidence",
+                    ty: &ConfidenceType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Address",
+                            ty: &super::super::iodef1::schema::Address,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DcSiteTypeUnknown: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "confidence",
+                    ty: &ConfidenceType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static DomainData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "SystemStatus",
+                    ty: &DomainDataSystemStatus,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "DomainStatus",
+                    ty: &DomainDataDomainStatus,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Name",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "DateDomainWasChecked",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "RegistrationDate",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "ExpirationDate",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Nameservers",
+                            ty: &DomainDataNameservers,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&DomainDataChoice),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DomainDataChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    name: "SameDomainContact",
+                    ty: &super::super::iodef1::schema::MlStringType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&DomainDataChoice2),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static DomainDataChoice2: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Contact",
+                    ty: &super::super::iodef1::schema::Contact,
+                }),
+                min: 1u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static DomainDataDomainStatus: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DomainDataDomainStatus>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static DomainDataNameservers: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Server",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Address",
+                            ty: &super::super::iodef1::schema::Address,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DomainDataSystemStatus: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::DomainDataSystemStatus>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static EmailRecordType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "EmailCount",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "EmailMessage",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "EmailComments",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ExtRole: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ExtRole>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static FraudTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::FraudTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static IncludedMalwareType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Name",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Reference",
+                            ty: &super::super::xmldsig::schema::ReferenceType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Data",
+                            ty: &IncludedMalwareTypeData,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static IncludedMalwareTypeData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "XORPattern",
+                    ty: &rt::schema::HEX_BINARY,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::HEX_BINARY),
+        ),
+    );
+    pub static LureSourceType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "System",
+                            ty: &super::super::iodef1::schema::System,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "DomainData",
+                            ty: &DomainData,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "IncludedMalware",
+                            ty: &IncludedMalwareType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "FilesDownloaded",
+                            ty: &LureSourceTypeFilesDownloaded,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "WindowsRegistryKeysModified",
+                            ty: &LureSourceTypeWindowsRegistryKeysModified,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static LureSourceTypeFilesDownloaded: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "File",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static LureSourceTypeWindowsRegistryKeysModified: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Key",
+                            ty: &LureSourceTypeWindowsRegistryKeysModifiedKey,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static LureSourceTypeWindowsRegistryKeysModifiedKey: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Name",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "Value",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static OriginatingSensorType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "OriginatingSensorType",
+                    ty: &OriginatingSensorTypeOriginatingSensorType,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "DateFirstSeen",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "System",
+                            ty: &super::super::iodef1::schema::System,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static OriginatingSensorTypeOriginatingSensorType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::OriginatingSensorTypeOriginatingSensorType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static PhraudReport: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Version",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "FraudType",
+                    ty: &FraudTypeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-value",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "PhishNameRef",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "PhishNameLocalRef",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "FraudParameter",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "FraudedBrandName",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "LureSource",
+                            ty: &LureSourceType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "OriginatingSensor",
+                            ty: &OriginatingSensorType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "EmailRecord",
+                            ty: &EmailRecordType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "DCSite",
+                            ty: &DcSiteType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "TakeDownInfo",
+                            ty: &TakeDownInfoType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "ArchivedData",
+                            ty: &ArchivedDataType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "RelatedData",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "CorrelationData",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "PRComments",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static TakeDownInfoType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "TakeDownDate",
+                            ty: &rt::schema::DATE_TIME,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "TakeDownAgency",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            name: "TakeDownComments",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ArchivedData",
+            ty: &ArchivedDataType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Confidence",
+            ty: &Confidence,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DcSiteTypeDomain",
+            ty: &DcSiteTypeDomain,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DcSiteTypeEmailSite",
+            ty: &DcSiteTypeEmailSite,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DcSiteTypeSiteUrl",
+            ty: &DcSiteTypeSiteUrl,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DcSiteTypeSystem",
+            ty: &DcSiteTypeSystem,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DcSiteTypeUnknown",
+            ty: &DcSiteTypeUnknown,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DomainData",
+            ty: &DomainData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DomainDataNameservers",
+            ty: &DomainDataNameservers,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IncludedMalwareTypeData",
+            ty: &IncludedMalwareTypeData,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "LureSourceTypeFilesDownloaded",
+            ty: &LureSourceTypeFilesDownloaded,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "LureSourceTypeWindowsRegistryKeysModified",
+            ty: &LureSourceTypeWindowsRegistryKeysModified,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "LureSourceTypeWindowsRegistryKeysModifiedKey",
+            ty: &LureSourceTypeWindowsRegistryKeysModifiedKey,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "PhraudReport",
+            ty: &PhraudReport,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "TakeDownInfo",
+            ty: &TakeDownInfoType,
+        },
+    ];
 }

@@ -1544,10 +1544,425 @@ impl rt::ReadRoot for Element {
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
     registry.add_with_prefix(NAMESPACE, "iodef-rid", decode);
+    registry.add_schema(NAMESPACE, schema::ELEMENTS);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,
     el: &rt::Element<'a>,
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
+}
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    pub static IncidentSourceType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &super::super::iodef1::schema::RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "SourceFound",
+                            ty: &rt::schema::BOOLEAN,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Node",
+                            ty: &super::super::iodef1::schema::Node,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static PolicyRegion: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "region",
+                    ty: &PolicyRegionRegion,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-region",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Empty,
+        ),
+    );
+    pub static PolicyRegionRegion: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::PolicyRegionRegion>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static ReportSchemaType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Version",
+                    ty: &ReportSchemaTypeVersion,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-Version",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "XMLSchemaID",
+                    ty: &ReportSchemaTypeXmlSchemaId,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-XMLSchemaID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "XMLDocument",
+                            ty: &super::super::iodef1::schema::ExtensionType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "URL",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "Signature",
+                            ty: &super::super::iodef1::schema::ExtensionType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ReportSchemaTypeVersion: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ReportSchemaTypeVersion>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static ReportSchemaTypeXmlSchemaId: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::ReportSchemaTypeXmlSchemaId>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RequestStatusType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "AuthorizationStatus",
+                    ty: &RequestStatusTypeAuthorizationStatus,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-AuthorizationStatus",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Justification",
+                    ty: &RequestStatusTypeJustification,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-Justification",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &super::super::iodef1::schema::RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Empty,
+        ),
+    );
+    pub static RequestStatusTypeAuthorizationStatus: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RequestStatusTypeAuthorizationStatus>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RequestStatusTypeJustification: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RequestStatusTypeJustification>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RidPolicyType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "MsgType",
+                    ty: &RidPolicyTypeMsgType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-MsgType",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "MsgDestination",
+                    ty: &RidPolicyTypeMsgDestination,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-MsgDestination",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &super::super::iodef1::schema::RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "PolicyRegion",
+                            ty: &PolicyRegion,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "Node",
+                            ty: &super::super::iodef1::schema::Node,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "TrafficType",
+                            ty: &TrafficType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            name: "IncidentID",
+                            ty: &super::super::iodef1::schema::IncidentIdType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "ReportSchema",
+                            ty: &ReportSchemaType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RidPolicyTypeMsgDestination: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RidPolicyTypeMsgDestination>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RidPolicyTypeMsgType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::RidPolicyTypeMsgType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static RidType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "lang",
+                    ty: &rt::schema::LANGUAGE,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "RIDPolicy",
+                            ty: &RidPolicyType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "RequestStatus",
+                            ty: &RequestStatusType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            name: "IncidentSource",
+                            ty: &IncidentSourceType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static TrafficType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "type",
+                    ty: &TrafficTypeType,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Empty,
+        ),
+    );
+    pub static TrafficTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::TrafficTypeType>,
+        role: rt::schema::IdRole::Plain,
+    });
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "IncidentSource",
+            ty: &IncidentSourceType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "PolicyRegion",
+            ty: &PolicyRegion,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RID",
+            ty: &RidType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RIDPolicy",
+            ty: &RidPolicyType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "ReportSchema",
+            ty: &ReportSchemaType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RequestStatus",
+            ty: &RequestStatusType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Signature",
+            ty: &super::super::iodef1::schema::ExtensionType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SourceFound",
+            ty: &rt::schema::BOOLEAN,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "TrafficType",
+            ty: &TrafficType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "URL",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "XMLDocument",
+            ty: &super::super::iodef1::schema::ExtensionType,
+        },
+    ];
 }

@@ -1093,10 +1093,383 @@ impl rt::ReadRoot for Element {
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
     registry.add_with_prefix(NAMESPACE, "sci", decode);
+    registry.add_schema(NAMESPACE, schema::ELEMENTS);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,
     el: &rt::Element<'a>,
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
+}
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    pub static AttackPattern: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "SpecID",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-SpecID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ContentID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&AttackPatternChoice),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            name: "Platform",
+                            ty: &BasicStructure,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static AttackPatternChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    name: "RawData",
+                    ty: &Xmldata,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Reference",
+                    ty: &super::super::iodef1::schema::Reference,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static BasicStructure: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "SpecID",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-SpecID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ContentID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&BasicStructureChoice),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static BasicStructureChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    name: "RawData",
+                    ty: &Xmldata,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Reference",
+                    ty: &super::super::iodef1::schema::Reference,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static Vulnerability: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "SpecID",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-SpecID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ContentID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&VulnerabilityChoice),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            name: "Platform",
+                            ty: &BasicStructure,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            name: "Scoring",
+                            ty: &BasicStructure,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static VulnerabilityChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    name: "RawData",
+                    ty: &Xmldata,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Reference",
+                    ty: &super::super::iodef1::schema::Reference,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static Weakness: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "SpecID",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ext-SpecID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "ContentID",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&WeaknessChoice),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            name: "Platform",
+                            ty: &BasicStructure,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            name: "Scoring",
+                            ty: &BasicStructure,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static WeaknessChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    name: "RawData",
+                    ty: &Xmldata,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    name: "Reference",
+                    ty: &super::super::iodef1::schema::Reference,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static Xmldata: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "dtype",
+                    ty: &super::super::iodef1::schema::DtypeType,
+                    required: true,
+                    fixed: Some("xml"),
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "meaning",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "formatid",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "restriction",
+                    ty: &super::super::iodef1::schema::RestrictionType,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Any(rt::schema::Wildcard {
+                            ns: rt::glue::AnyNs::Any,
+                            process: rt::schema::Process::Lax,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "AttackPattern",
+            ty: &AttackPattern,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "EventReport",
+            ty: &BasicStructure,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Platform",
+            ty: &BasicStructure,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Remediation",
+            ty: &BasicStructure,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Scoring",
+            ty: &BasicStructure,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Verification",
+            ty: &BasicStructure,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Vulnerability",
+            ty: &Vulnerability,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Weakness",
+            ty: &Weakness,
+        },
+    ];
 }

@@ -885,10 +885,271 @@ impl rt::ReadRoot for Element {
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
     registry.add_with_prefix(NAMESPACE, "thraud", decode);
+    registry.add_schema(NAMESPACE, schema::ELEMENTS);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,
     el: &rt::Element<'a>,
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
+}
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    pub static AmountType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "currency",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::DECIMAL),
+        ),
+    );
+    pub static BankIdType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "namespace",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::STRING),
+        ),
+    );
+    pub static FraudEventIdentityType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&FraudEventIdentityTypeChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static FraudEventIdentityTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&FraudEventIdentityTypeSequence),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static FraudEventIdentityTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                    name: "IdentityComponent",
+                    ty: &super::super::iodef1::schema::ExtensionType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static FraudEventOtherType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "OtherEventType",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "PayeeName",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "PostalAddress",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "BankID",
+                            ty: &BankIdType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "AccountID",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "AccountType",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "PayeeAmount",
+                            ty: &AmountType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "OtherEventDescription",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static FraudEventPaymentType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "PayeeName",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "PostalAddress",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "PayeeAmount",
+                            ty: &AmountType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static FraudEventTransferType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "BankID",
+                            ty: &BankIdType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "AccountID",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "AccountType",
+                            ty: &super::super::iodef1::schema::MlStringType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            name: "TransferAmount",
+                            ty: &AmountType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FraudEventIdentity",
+            ty: &FraudEventIdentityType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FraudEventOther",
+            ty: &FraudEventOtherType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FraudEventPayment",
+            ty: &FraudEventPaymentType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "FraudEventTransfer",
+            ty: &FraudEventTransferType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "UserID",
+            ty: &rt::schema::STRING,
+        },
+    ];
 }

@@ -58,3 +58,19 @@ impl rt::SimpleValue for Space {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    pub static Lang1: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::Lang1>,
+        role: rt::schema::IdRole::Plain,
+    });
+    pub static Space: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
+        check: rt::schema::check::<super::Space>,
+        role: rt::schema::IdRole::Plain,
+    });
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[];
+}

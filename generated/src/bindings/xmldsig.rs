@@ -622,6 +622,165 @@ impl rt::ToXml for KeyInfoType {
         w.end_element()
     }
 }
+/// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}KeyInfoType`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyInfoTypeChoice {
+    /// Element `KeyName`.
+    KeyName(String),
+    /// Element `KeyValue`.
+    KeyValue(Box<KeyValueType>),
+    /// Element `RetrievalMethod`.
+    RetrievalMethod(Box<RetrievalMethodType>),
+    /// Element `X509Data`.
+    X509Data(Box<X509DataType>),
+    /// Element `PGPData`.
+    PgpData(Box<PgpDataType>),
+    /// Element `SPKIData`.
+    SpkiData(Box<SpkiDataType>),
+    /// Element `MgmtData`.
+    MgmtData(String),
+    /// Any element allowed by the wildcard.
+    Any(rt::AnyElement),
+}
+impl KeyInfoTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "KeyName")
+            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "KeyValue")
+            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "RetrievalMethod")
+            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Data")
+            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPData")
+            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "SPKIData")
+            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "MgmtData")
+            || rt::glue::any_matches(
+                r,
+                c,
+                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+            )
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "KeyName") {
+            let v = Self::KeyName(rt::glue::read_simple(r, &c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "KeyValue") {
+            let v = Self::KeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "RetrievalMethod") {
+            let v = Self::RetrievalMethod(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Data") {
+            let v = Self::X509Data(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPData") {
+            let v = Self::PgpData(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKIData") {
+            let v = Self::SpkiData(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "MgmtData") {
+            let v = Self::MgmtData(rt::glue::read_simple(r, &c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if rt::glue::any_matches(
+            r,
+            &c,
+            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+        ) {
+            let v = Self::Any(r.read_any(&c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
+        match self {
+            Self::KeyName(v) => {
+                rt::glue::write_simple(
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "KeyName",
+                    v,
+                )?;
+                Ok(())
+            }
+            Self::KeyValue(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "KeyValue",
+                )?;
+                Ok(())
+            }
+            Self::RetrievalMethod(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "RetrievalMethod",
+                )?;
+                Ok(())
+            }
+            Self::X509Data(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "X509Data",
+                )?;
+                Ok(())
+            }
+            Self::PgpData(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "PGPData",
+                )?;
+                Ok(())
+            }
+            Self::SpkiData(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "SPKIData",
+                )?;
+                Ok(())
+            }
+            Self::MgmtData(v) => {
+                rt::glue::write_simple(
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "MgmtData",
+                    v,
+                )?;
+                Ok(())
+            }
+            Self::Any(v) => v.write(w),
+        }
+    }
+}
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}KeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyValueType {
@@ -661,6 +820,80 @@ impl rt::ToXml for KeyValueType {
         w.start_element(ns, local)?;
         self.content.write(w)?;
         w.end_element()
+    }
+}
+/// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}KeyValueType`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyValueTypeChoice {
+    /// Element `DSAKeyValue`.
+    DsaKeyValue(Box<DsaKeyValueType>),
+    /// Element `RSAKeyValue`.
+    RsaKeyValue(Box<RsaKeyValueType>),
+    /// Any element allowed by the wildcard.
+    Any(rt::AnyElement),
+}
+impl KeyValueTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "DSAKeyValue")
+            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "RSAKeyValue")
+            || rt::glue::any_matches(
+                r,
+                c,
+                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+            )
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DSAKeyValue") {
+            let v = Self::DsaKeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "RSAKeyValue") {
+            let v = Self::RsaKeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if rt::glue::any_matches(
+            r,
+            &c,
+            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+        ) {
+            let v = Self::Any(r.read_any(&c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
+        match self {
+            Self::DsaKeyValue(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "DSAKeyValue",
+                )?;
+                Ok(())
+            }
+            Self::RsaKeyValue(v) => {
+                rt::ToXml::to_xml(
+                    v,
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "RSAKeyValue",
+                )?;
+                Ok(())
+            }
+            Self::Any(v) => v.write(w),
+        }
     }
 }
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}ManifestType`.
@@ -827,6 +1060,117 @@ impl rt::ToXml for ObjectType {
             w.attribute("", "Encoding", &rt::SimpleValue::to_xml(v))?;
         }
         self.content.write(w)?;
+        w.end_element()
+    }
+}
+/// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}ObjectType`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObjectTypeChoice {
+    /// A sequence of elements.
+    Sequence(Box<ObjectTypeSequence>),
+}
+impl ObjectTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        rt::glue::any_matches(r, c, &rt::glue::AnyNs::Any)
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        let hit = {
+            let c = &c;
+            rt::glue::any_matches(r, c, &rt::glue::AnyNs::Any)
+        };
+        if hit {
+            *cur = Some(c);
+            return Ok(
+                Self::Sequence(Box::new(ObjectTypeSequence::read_seq(r, el, cur)?)),
+            );
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
+        match self {
+            Self::Sequence(v) => v.write_seq(w),
+        }
+    }
+}
+/// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}ObjectType`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectTypeSequence {
+    /// Required elements of other schemas (lossless).
+    pub any: rt::AnyElement,
+}
+impl ObjectTypeSequence {
+    /// Creates a value from its required attributes and children; everything optional is empty.
+    pub fn new(any: rt::AnyElement) -> Self {
+        Self { any }
+    }
+    #[doc(hidden)]
+    pub fn read_seq<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        cursor: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        let mut cur = cursor.take();
+        let any = match cur.take() {
+            Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
+                let v = r.read_any(&c)?;
+                cur = r.next_child(el)?;
+                v
+            }
+            _ => return Err(r.missing_element(el, "", "(any element)")),
+        };
+        *cursor = cur;
+        Ok(Self { any })
+    }
+    #[doc(hidden)]
+    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
+        {
+            let v = &self.any;
+            v.write(w)?;
+        }
+        Ok(())
+    }
+}
+impl<'a> rt::FromXml<'a> for ObjectTypeSequence {
+    fn from_xml(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+    ) -> Result<Self, rt::Error> {
+        rt::glue::no_attributes(r, el)?;
+        let mut cur = r.next_child(el)?;
+        let any = match cur.take() {
+            Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
+                let v = r.read_any(&c)?;
+                cur = r.next_child(el)?;
+                v
+            }
+            _ => return Err(r.missing_element(el, "", "(any element)")),
+        };
+        if let Some(c) = cur {
+            return Err(r.unexpected_element(&c));
+        }
+        Ok(Self { any })
+    }
+}
+impl rt::ToXml for ObjectTypeSequence {
+    fn to_xml(
+        &self,
+        w: &mut rt::XmlWriter<'_>,
+        ns: &str,
+        local: &str,
+    ) -> ::std::io::Result<()> {
+        w.start_element(ns, local)?;
+        {
+            let v = &self.any;
+            v.write(w)?;
+        }
         w.end_element()
     }
 }
@@ -1845,6 +2189,46 @@ impl rt::ToXml for SignaturePropertyType {
         w.end_element()
     }
 }
+/// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}SignaturePropertyType`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignaturePropertyTypeChoice {
+    /// Any element allowed by the wildcard.
+    Any(rt::AnyElement),
+}
+impl SignaturePropertyTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        rt::glue::any_matches(
+            r,
+            c,
+            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+        )
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if rt::glue::any_matches(
+            r,
+            &c,
+            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+        ) {
+            let v = Self::Any(r.read_any(&c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
+        match self {
+            Self::Any(v) => v.write(w),
+        }
+    }
+}
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignatureType`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignatureType {
@@ -2506,6 +2890,62 @@ impl rt::ToXml for TransformType {
         w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
         self.content.write(w)?;
         w.end_element()
+    }
+}
+/// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}TransformType`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransformTypeChoice {
+    /// Any element allowed by the wildcard.
+    Any(rt::AnyElement),
+    /// Element `XPath`.
+    XPath(String),
+}
+impl TransformTypeChoice {
+    #[doc(hidden)]
+    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
+        rt::glue::any_matches(
+            r,
+            c,
+            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+        ) || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "XPath")
+    }
+    #[doc(hidden)]
+    pub fn read<'a>(
+        r: &mut rt::XmlReader<'a>,
+        el: &rt::Element<'a>,
+        c: rt::Element<'a>,
+        cur: &mut Option<rt::Element<'a>>,
+    ) -> Result<Self, rt::Error> {
+        if rt::glue::any_matches(
+            r,
+            &c,
+            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+        ) {
+            let v = Self::Any(r.read_any(&c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "XPath") {
+            let v = Self::XPath(rt::glue::read_simple(r, &c)?);
+            *cur = r.next_child(el)?;
+            return Ok(v);
+        }
+        Err(r.unexpected_element(&c))
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
+        match self {
+            Self::Any(v) => v.write(w),
+            Self::XPath(v) => {
+                rt::glue::write_simple(
+                    w,
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "XPath",
+                    v,
+                )?;
+                Ok(())
+            }
+        }
     }
 }
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}TransformsType`.
@@ -3340,10 +3780,1156 @@ impl rt::ReadRoot for Element {
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
     registry.add_with_prefix(NAMESPACE, "ds", decode);
+    registry.add_schema(NAMESPACE, schema::ELEMENTS);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,
     el: &rt::Element<'a>,
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
+}
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    pub static CanonicalizationMethodType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Algorithm",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Any(rt::schema::Wildcard {
+                            ns: rt::glue::AnyNs::Any,
+                            process: rt::schema::Process::Strict,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DigestMethodType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Algorithm",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Any(rt::schema::Wildcard {
+                            ns: rt::glue::AnyNs::Other(
+                                "http://www.w3.org/2000/09/xmldsig#",
+                            ),
+                            process: rt::schema::Process::Lax,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DsaKeyValueType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&DsaKeyValueTypeChoice),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "G",
+                            ty: &rt::schema::BASE64_BINARY,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Y",
+                            ty: &rt::schema::BASE64_BINARY,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "J",
+                            ty: &rt::schema::BASE64_BINARY,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&DsaKeyValueTypeChoice2),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static DsaKeyValueTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&DsaKeyValueTypeSequence),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static DsaKeyValueTypeChoice2: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&DsaKeyValueTypeSequence2),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static DsaKeyValueTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "P",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "Q",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static DsaKeyValueTypeSequence2: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "Seed",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "PgenCounter",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static KeyInfoType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&KeyInfoTypeChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static KeyInfoTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "KeyName",
+                    ty: &rt::schema::STRING,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "KeyValue",
+                    ty: &KeyValueType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "RetrievalMethod",
+                    ty: &RetrievalMethodType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "X509Data",
+                    ty: &X509DataType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "PGPData",
+                    ty: &PgpDataType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "SPKIData",
+                    ty: &SpkiDataType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "MgmtData",
+                    ty: &rt::schema::STRING,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static KeyValueType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&KeyValueTypeChoice),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static KeyValueTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "DSAKeyValue",
+                    ty: &DsaKeyValueType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "RSAKeyValue",
+                    ty: &RsaKeyValueType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static ManifestType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Reference",
+                            ty: &ReferenceType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ObjectType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "MimeType",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Encoding",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&ObjectTypeChoice),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static ObjectTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&ObjectTypeSequence),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static ObjectTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Any,
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static PgpDataType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&PgpDataTypeChoice),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static PgpDataTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&PgpDataTypeChoice1),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&PgpDataTypeChoice2),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static PgpDataTypeChoice1: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "PGPKeyID",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "PGPKeyPacket",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static PgpDataTypeChoice2: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "PGPKeyPacket",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 0u32,
+                max: rt::schema::UNBOUNDED,
+            },
+        ],
+    );
+    pub static ReferenceType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "URI",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Transforms",
+                            ty: &TransformsType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "DigestMethod",
+                            ty: &DigestMethodType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "DigestValue",
+                            ty: &rt::schema::BASE64_BINARY,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RetrievalMethodType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "URI",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Type",
+                    ty: &rt::schema::STRING,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Transforms",
+                            ty: &TransformsType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static RsaKeyValueType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Modulus",
+                            ty: &rt::schema::BASE64_BINARY,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Exponent",
+                            ty: &rt::schema::BASE64_BINARY,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SignatureMethodType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Algorithm",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "HMACOutputLength",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Any(rt::schema::Wildcard {
+                            ns: rt::glue::AnyNs::Other(
+                                "http://www.w3.org/2000/09/xmldsig#",
+                            ),
+                            process: rt::schema::Process::Strict,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SignaturePropertiesType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "SignatureProperty",
+                            ty: &SignaturePropertyType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SignaturePropertyType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Target",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&SignaturePropertyTypeChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SignaturePropertyTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static SignatureType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "SignedInfo",
+                            ty: &SignedInfoType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "SignatureValue",
+                            ty: &SignatureValueType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "KeyInfo",
+                            ty: &KeyInfoType,
+                        }),
+                        min: 0u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Object",
+                            ty: &ObjectType,
+                        }),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SignatureValueType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Simple(&rt::schema::BASE64_BINARY),
+        ),
+    );
+    pub static SignedInfoType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Id",
+                    ty: &rt::schema::ID,
+                    required: false,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "CanonicalizationMethod",
+                            ty: &CanonicalizationMethodType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "SignatureMethod",
+                            ty: &SignatureMethodType,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Reference",
+                            ty: &ReferenceType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SpkiDataType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&SpkiDataTypeChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static SpkiDataTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&SpkiDataTypeSequence),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static SpkiDataTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "SPKISexp",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 0u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static TransformType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[
+                rt::schema::AttributeDecl {
+                    ns: "",
+                    name: "Algorithm",
+                    ty: &rt::schema::STRING,
+                    required: true,
+                    fixed: None,
+                },
+            ],
+            rt::schema::ContentModel::Mixed(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&TransformTypeChoice),
+                        min: 0u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static TransformTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "XPath",
+                    ty: &rt::schema::STRING,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static TransformsType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "Transform",
+                            ty: &TransformType,
+                        }),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static X509DataType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Group(&X509DataTypeChoice),
+                        min: 1u32,
+                        max: rt::schema::UNBOUNDED,
+                    },
+                ],
+            ),
+        ),
+    );
+    pub static X509DataTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&X509DataTypeSequence),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static X509DataTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Group(&X509DataTypeSequenceChoice),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static X509DataTypeSequenceChoice: rt::schema::Term = rt::schema::Term::Choice(
+        &[
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "X509IssuerSerial",
+                    ty: &X509IssuerSerialType,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "X509SKI",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "X509SubjectName",
+                    ty: &rt::schema::STRING,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "X509Certificate",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    name: "X509CRL",
+                    ty: &rt::schema::BASE64_BINARY,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+            rt::schema::Particle {
+                term: rt::schema::Term::Any(rt::schema::Wildcard {
+                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    process: rt::schema::Process::Lax,
+                }),
+                min: 1u32,
+                max: 1u32,
+            },
+        ],
+    );
+    pub static X509IssuerSerialType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
+        rt::schema::ComplexType::new(
+            &[],
+            rt::schema::ContentModel::Elements(
+                &[
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "X509IssuerName",
+                            ty: &rt::schema::STRING,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                    rt::schema::Particle {
+                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
+                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            name: "X509SerialNumber",
+                            ty: &rt::schema::INTEGER,
+                        }),
+                        min: 1u32,
+                        max: 1u32,
+                    },
+                ],
+            ),
+        ),
+    );
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "CanonicalizationMethod",
+            ty: &CanonicalizationMethodType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DSAKeyValue",
+            ty: &DsaKeyValueType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DigestMethod",
+            ty: &DigestMethodType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "DigestValue",
+            ty: &rt::schema::BASE64_BINARY,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "KeyInfo",
+            ty: &KeyInfoType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "KeyName",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "KeyValue",
+            ty: &KeyValueType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Manifest",
+            ty: &ManifestType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "MgmtData",
+            ty: &rt::schema::STRING,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Object",
+            ty: &ObjectType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "PGPData",
+            ty: &PgpDataType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RSAKeyValue",
+            ty: &RsaKeyValueType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Reference",
+            ty: &ReferenceType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "RetrievalMethod",
+            ty: &RetrievalMethodType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SPKIData",
+            ty: &SpkiDataType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Signature",
+            ty: &SignatureType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SignatureMethod",
+            ty: &SignatureMethodType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SignatureProperties",
+            ty: &SignaturePropertiesType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SignatureProperty",
+            ty: &SignaturePropertyType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SignatureValue",
+            ty: &SignatureValueType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "SignedInfo",
+            ty: &SignedInfoType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Transform",
+            ty: &TransformType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "Transforms",
+            ty: &TransformsType,
+        },
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "X509Data",
+            ty: &X509DataType,
+        },
+    ];
 }

@@ -80,10 +80,25 @@ impl rt::ReadRoot for Element {
 /// (e.g. `AdditionalData`) are decoded into typed values.
 pub fn register(registry: &mut rt::Registry) {
     registry.add_with_prefix(NAMESPACE, "jid", decode);
+    registry.add_schema(NAMESPACE, schema::ELEMENTS);
 }
 fn decode<'a>(
     r: &mut rt::XmlReader<'a>,
     el: &rt::Element<'a>,
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
+}
+/// Schema tables of this namespace for the validator (`rt::validate`): one static
+/// per type, named like it, and the global element declarations.
+#[allow(non_upper_case_globals)]
+pub mod schema {
+    use super::rt;
+    /// Global element declarations, sorted by name.
+    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
+        rt::schema::ElementDecl {
+            ns: super::NAMESPACE,
+            name: "jid",
+            ty: &rt::schema::STRING,
+        },
+    ];
 }

@@ -15,6 +15,8 @@ pub mod error;
 pub mod glue;
 pub mod reader;
 pub mod registry;
+pub mod schema;
+pub mod validate;
 pub mod values;
 pub mod writer;
 
@@ -26,7 +28,7 @@ use std::io;
 pub use any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 pub use document::Document;
 pub use error::{Error, ErrorKind};
-pub use reader::{Attr, Element, Limits, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
+pub use reader::{Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
 pub use registry::{register, DecodeFn, Registry, TypedElement};
 pub use values::{
     collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, ParseValueError,

@@ -116,6 +116,15 @@ impl<'a> Element<'a> {
     }
 }
 
+/// A child node, as [`XmlReader::next_node`] returns it.
+#[derive(Debug, Clone)]
+pub enum Node<'a> {
+    /// A child element (its start tag has been read).
+    Element(Element<'a>),
+    /// Character data and the byte offset where it starts.
+    Text { text: Cow<'a, str>, offset: usize },
+}
+
 /// An attribute of an element, namespace-resolved and with its value normalised and unescaped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attr<'a> {
@@ -272,7 +281,7 @@ pub(crate) fn clark(ns: &str, local: &str) -> String {
     }
 }
 
-fn snippet(s: &str) -> String {
+pub(crate) fn snippet(s: &str) -> String {
     const MAX: usize = 60;
     let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
     if t.chars().count() <= MAX {
@@ -535,6 +544,11 @@ impl<'a> XmlReader<'a> {
     /// Byte offset just after the last event read.
     pub fn position(&self) -> usize {
         self.reader.buffer_position() as usize
+    }
+
+    /// Byte offset of the `<` of the last start, empty or end tag read.
+    pub fn last_tag_offset(&self) -> usize {
+        self.last_offset
     }
 
     /// The input.
@@ -1020,6 +1034,20 @@ impl<'a> XmlReader<'a> {
     ///
     /// Must be called before the element's content is read.
     pub fn attributes(&mut self, el: &Element<'a>) -> Result<Vec<Attr<'a>>, Error> {
+        self.resolve_attributes(el, false)
+    }
+
+    /// All attributes of `el` like [`XmlReader::attributes`], `xsi:` ones included (the
+    /// validator decides about them). Errors are well-formedness errors only.
+    pub fn all_attributes(&mut self, el: &Element<'a>) -> Result<Vec<Attr<'a>>, Error> {
+        self.resolve_attributes(el, true)
+    }
+
+    fn resolve_attributes(
+        &mut self,
+        el: &Element<'a>,
+        keep_xsi: bool,
+    ) -> Result<Vec<Attr<'a>>, Error> {
         let mut out: Vec<Attr<'a>> = Vec::new();
         for a in el.start.attributes() {
             let a = a.map_err(|e| self.attr_error(el, e))?;
@@ -1033,7 +1061,7 @@ impl<'a> XmlReader<'a> {
                 Some(p) => self.attr_ns(el, p, key, offset)?,
             };
             if ns != 0 {
-                if self.ns_str(ns) == XSI_NS {
+                if !keep_xsi && self.ns_str(ns) == XSI_NS {
                     if el.depth == 1
                         && matches!(local, "schemaLocation" | "noNamespaceSchemaLocation")
                     {
@@ -1135,6 +1163,66 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::DocType(_) | Event::Eof => {
                     // `read` reports these.
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.position(),
+                        "unexpected end of input",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The next child node of `parent`: an element, or a piece of character data (text, CDATA
+    /// or a reference, expanded, end-of-lines normalised; whitespace included) with its offset.
+    /// `None` once the parent's end tag has been read. Comments and processing instructions are
+    /// skipped. Errors are well-formedness errors (the document cannot be read further).
+    pub fn next_node(&mut self, parent: &Element<'a>) -> Result<Option<Node<'a>>, Error> {
+        if parent.empty || self.depth < parent.depth {
+            return Ok(None);
+        }
+        if self.depth > parent.depth {
+            self.skip_to_depth(parent.depth)?;
+        }
+        loop {
+            match self.read()? {
+                Event::Start(e) => {
+                    return self.make_element(e, false).map(|e| Some(Node::Element(e)))
+                }
+                Event::Empty(e) => {
+                    return self.make_element(e, true).map(|e| Some(Node::Element(e)))
+                }
+                Event::End(_) => return Ok(None),
+                Event::Text(t) => {
+                    let offset = self.offset_in_input(t.as_ref()).unwrap_or(self.event_start);
+                    let text = self.text_piece(&t)?;
+                    return Ok(Some(Node::Text { text, offset }));
+                }
+                Event::CData(c) => {
+                    let text = self.text_piece(&c)?;
+                    return Ok(Some(Node::Text {
+                        text,
+                        offset: self.event_start,
+                    }));
+                }
+                Event::GeneralRef(r) => {
+                    let mut s = String::new();
+                    self.reference(&r)?.push_to(&mut s);
+                    let offset = self.event_start;
+                    return Ok(Some(Node::Text {
+                        text: Cow::Owned(s),
+                        offset,
+                    }));
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) => {
+                    return Err(self.error(
+                        ErrorKind::Syntax,
+                        self.event_start,
+                        "the XML declaration is only allowed at the very start",
+                    ))
+                }
+                Event::DocType(_) | Event::Eof => {
                     return Err(self.error(
                         ErrorKind::Syntax,
                         self.position(),
@@ -1603,6 +1691,42 @@ fn expand_references(s: &str) -> Result<String, String> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// [`line_column`] of each of `offsets` (sorted ascending), in one pass over the input.
+pub(crate) fn line_column_all(input: &[u8], offsets: &[usize]) -> Vec<(u64, u64)> {
+    let mut out = Vec::with_capacity(offsets.len());
+    let (mut line, mut line_start, mut i) = (1u64, 0usize, 0usize);
+    for &offset in offsets {
+        let offset = offset.min(input.len());
+        debug_assert!(offset >= i || out.is_empty() || offset >= line_start);
+        while i < offset {
+            match input[i] {
+                b'\n' => {
+                    line += 1;
+                    line_start = i + 1;
+                }
+                b'\r' if input.get(i + 1) != Some(&b'\n') => {
+                    line += 1;
+                    line_start = i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let start = if line_start == 0 && input.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3.min(offset)
+        } else {
+            line_start.min(offset)
+        };
+        let column = input[start..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count() as u64
+            + 1;
+        out.push((line, column));
+    }
+    out
 }
 
 /// 1-based line and column (in characters) of byte `offset`.

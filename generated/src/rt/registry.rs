@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use super::error::Error;
 use super::reader::{Element, XmlReader};
+use super::schema::ElementDecl;
 use super::writer::XmlWriter;
 
 /// A decoded element of a registered namespace, kept in [`MixedNode::Typed`](super::MixedNode::Typed).
@@ -69,6 +70,8 @@ pub type DecodeFn =
 pub struct Registry {
     decoders: BTreeMap<&'static str, DecodeFn>,
     prefixes: BTreeMap<&'static str, &'static str>,
+    /// Global element declarations per namespace, sorted by name (for the validator).
+    schemas: BTreeMap<&'static str, &'static [ElementDecl]>,
 }
 
 impl Registry {
@@ -102,6 +105,26 @@ impl Registry {
     /// The decoder of `namespace`.
     pub fn get(&self, namespace: &str) -> Option<DecodeFn> {
         self.decoders.get(namespace).copied()
+    }
+
+    /// Sets the global element declarations of `namespace` (sorted by name), used by the
+    /// validator ([`crate::rt::validate`]) for root elements and wildcards.
+    pub fn add_schema(&mut self, namespace: &'static str, elements: &'static [ElementDecl]) {
+        self.schemas.insert(namespace, elements);
+    }
+
+    /// The global element declaration `{namespace}name`.
+    pub fn element_decl(&self, namespace: &str, name: &str) -> Option<&'static ElementDecl> {
+        let elements = self.schemas.get(namespace)?;
+        elements
+            .binary_search_by(|d| d.name.cmp(name))
+            .ok()
+            .map(|i| &elements[i])
+    }
+
+    /// The namespaces that have schema tables, in order.
+    pub fn schema_namespaces(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.schemas.keys().copied()
     }
 
     /// The namespaces that have a decoder, in order.

@@ -1,0 +1,468 @@
+//! Schema tables: what the generator knows about each type, as static data that the validator
+//! ([`super::validate`]) interprets. Every generated module has a `schema` submodule with one
+//! static per type (named like the type) and `ELEMENTS`, its global element declarations.
+//!
+//! Simple types point at the parse function of their generated Rust type, so the validator and
+//! the typed reader accept exactly the same values.
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use super::glue::{check_lexical, AnyNs, Lexical};
+use super::SimpleValue;
+
+/// `maxOccurs="unbounded"`.
+pub const UNBOUNDED: u32 = u32::MAX;
+
+/// An element declaration: its name and type.
+#[derive(Debug)]
+pub struct ElementDecl {
+    /// Namespace URI ("" for unqualified local elements).
+    pub ns: &'static str,
+    /// Local name.
+    pub name: &'static str,
+    /// Its type.
+    pub ty: &'static TypeDef,
+}
+
+/// A type definition.
+#[derive(Debug)]
+pub enum TypeDef {
+    /// Text only, no attributes.
+    Simple(SimpleType),
+    /// Attributes and a content model.
+    Complex(ComplexType),
+    /// `xs:anyType`: any attributes and content; child elements are checked when a global
+    /// declaration of theirs is known (lax).
+    Any,
+}
+
+/// How a simple value takes part in `xs:ID` / `xs:IDREF` bookkeeping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdRole {
+    /// An ordinary value.
+    Plain,
+    /// `xs:ID`: unique in the document.
+    Id,
+    /// `xs:IDREF`: names an `xs:ID` of the document.
+    IdRef,
+}
+
+/// A simple type: a check of the text (whitespace processing included) and its ID role.
+pub struct SimpleType {
+    /// Checks a value; `Err` is the reason in plain words.
+    pub check: fn(&str) -> Result<(), String>,
+    /// ID bookkeeping.
+    pub role: IdRole,
+}
+
+impl std::fmt::Debug for SimpleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimpleType")
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The check of a generated (or runtime) value type `T`: it parses.
+pub fn check<T: SimpleValue>(text: &str) -> Result<(), String> {
+    T::parse_xml(text).map(drop)
+}
+
+/// A complex type: attributes and content. The content automaton is built on first use.
+#[derive(Debug)]
+pub struct ComplexType {
+    /// Declared attributes.
+    pub attributes: &'static [AttributeDecl],
+    /// The content model.
+    pub content: ContentModel,
+    automaton: OnceLock<Automaton>,
+}
+
+impl ComplexType {
+    /// A complex type (used by generated tables).
+    pub const fn new(attributes: &'static [AttributeDecl], content: ContentModel) -> Self {
+        ComplexType {
+            attributes,
+            content,
+            automaton: OnceLock::new(),
+        }
+    }
+
+    /// The automaton of the content particles (`None` for empty and simple content).
+    pub(crate) fn automaton(&self) -> Option<&Automaton> {
+        match self.content {
+            ContentModel::Elements(p) | ContentModel::Mixed(p) => {
+                Some(self.automaton.get_or_init(|| Automaton::build(p)))
+            }
+            ContentModel::Empty | ContentModel::Simple(_) => None,
+        }
+    }
+}
+
+/// What an element of a complex type contains.
+#[derive(Debug)]
+pub enum ContentModel {
+    /// No content (whitespace is tolerated).
+    Empty,
+    /// Text of a simple type.
+    Simple(&'static TypeDef),
+    /// Element-only content: this sequence of particles.
+    Elements(&'static [Particle]),
+    /// Text interleaved with elements matching this sequence of particles.
+    Mixed(&'static [Particle]),
+}
+
+/// An attribute declaration.
+#[derive(Debug)]
+pub struct AttributeDecl {
+    /// Namespace URI ("" for unqualified attributes).
+    pub ns: &'static str,
+    /// Local name.
+    pub name: &'static str,
+    /// Its (simple) type.
+    pub ty: &'static TypeDef,
+    /// `use="required"`.
+    pub required: bool,
+    /// `fixed="..."`.
+    pub fixed: Option<&'static str>,
+}
+
+/// A particle: a term with its occurrence bounds.
+#[derive(Debug)]
+pub struct Particle {
+    /// What occurs.
+    pub term: Term,
+    /// `minOccurs`.
+    pub min: u32,
+    /// `maxOccurs` ([`UNBOUNDED`] for unbounded).
+    pub max: u32,
+}
+
+/// What a particle matches.
+#[derive(Debug)]
+pub enum Term {
+    /// One element.
+    Element(ElementDecl),
+    /// An element matched by a wildcard.
+    Any(Wildcard),
+    /// These particles in order.
+    Sequence(&'static [Particle]),
+    /// One of these particles.
+    Choice(&'static [Particle]),
+    /// A named group (a generated choice or sequence), shared by reference.
+    Group(&'static Term),
+}
+
+/// An `xs:any` wildcard.
+#[derive(Debug)]
+pub struct Wildcard {
+    /// Allowed namespaces.
+    pub ns: AnyNs,
+    /// What is checked of the matched element.
+    pub process: Process,
+}
+
+impl Wildcard {
+    /// Whether an element in namespace `ns` is allowed.
+    pub fn allows(&self, ns: &str) -> bool {
+        match self.ns {
+            AnyNs::Any => true,
+            AnyNs::Other(target) => !ns.is_empty() && ns != target,
+            AnyNs::List(list) => list.iter().any(|allowed| allowed.unwrap_or("") == ns),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self.ns {
+            AnyNs::Any => "any element".to_string(),
+            AnyNs::Other(target) => format!("an element of a namespace other than {target}"),
+            AnyNs::List(list) => {
+                let names: Vec<&str> = list.iter().map(|n| n.unwrap_or("(no namespace)")).collect();
+                format!("an element of {}", names.join(" or "))
+            }
+        }
+    }
+}
+
+/// `processContents` of a wildcard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Process {
+    /// The element must have a known global declaration, and is checked against it.
+    Strict,
+    /// Checked when a global declaration is known.
+    Lax,
+    /// Not checked.
+    Skip,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-in simple types
+
+fn check_string(_: &str) -> Result<(), String> {
+    Ok(())
+}
+
+fn lexical_check(text: &str, lexical: Lexical) -> Result<(), String> {
+    check_lexical(&super::collapse_ws(text), lexical)
+}
+
+macro_rules! builtin {
+    ($($(#[$doc:meta])* $name:ident = $check:expr, $role:ident;)*) => {
+        $($(#[$doc])* pub static $name: TypeDef = TypeDef::Simple(SimpleType {
+            check: $check,
+            role: IdRole::$role,
+        });)*
+    };
+}
+
+builtin! {
+    /// `xs:string` (and the string types without a lexical rule: anyURI, token, ...).
+    STRING = check_string, Plain;
+    /// `xs:boolean`.
+    BOOLEAN = check::<bool>, Plain;
+    /// `xs:integer` and its signed subtypes.
+    INTEGER = check::<i64>, Plain;
+    /// `xs:nonNegativeInteger` and the unsigned subtypes.
+    NON_NEGATIVE_INTEGER = check::<u64>, Plain;
+    /// `xs:float`.
+    FLOAT = check::<f32>, Plain;
+    /// `xs:double`.
+    DOUBLE = check::<f64>, Plain;
+    /// `xs:decimal`.
+    DECIMAL = check::<super::Decimal>, Plain;
+    /// `xs:dateTime`.
+    DATE_TIME = check::<super::DateTime>, Plain;
+    /// `xs:hexBinary`.
+    HEX_BINARY = check::<super::HexBinary>, Plain;
+    /// `xs:base64Binary`.
+    BASE64_BINARY = check::<super::Base64Binary>, Plain;
+    /// `xs:NCName`.
+    NCNAME = |t| lexical_check(t, Lexical::NcName), Plain;
+    /// `xs:NMTOKEN`.
+    NMTOKEN = |t| lexical_check(t, Lexical::Nmtoken), Plain;
+    /// `xs:language`.
+    LANGUAGE = |t| lexical_check(t, Lexical::Language), Plain;
+    /// `xs:ID`.
+    ID = |t| lexical_check(t, Lexical::Id), Id;
+    /// `xs:IDREF`.
+    IDREF = |t| lexical_check(t, Lexical::IdRef), IdRef;
+}
+
+/// `xs:anyType`.
+pub static ANY_TYPE: TypeDef = TypeDef::Any;
+
+// ---------------------------------------------------------------------------------------------
+// Content automaton
+
+/// What a transition matches.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Symbol {
+    Element(&'static ElementDecl),
+    Any(&'static Wildcard),
+}
+
+/// A Thompson automaton of a content model, with epsilon closures precomputed. The particle
+/// trees of the schemas are small, so bounded `maxOccurs` is expanded into copies.
+#[derive(Debug)]
+pub(crate) struct Automaton {
+    /// Labelled transitions per state.
+    edges: Vec<Vec<(Symbol, u32)>>,
+    /// Epsilon closure per state (sorted, includes the state).
+    closure: Vec<Vec<u32>>,
+    start: u32,
+    accept: u32,
+}
+
+/// A set of automaton states (sorted, deduplicated).
+pub(crate) type States = Vec<u32>;
+
+/// Copies of a bounded particle beyond which `maxOccurs` is treated as unbounded (keeps the
+/// automaton small; no IODEF schema comes near it).
+const MAX_EXPANDED: u32 = 64;
+
+struct Builder {
+    edges: Vec<Vec<(Symbol, u32)>>,
+    eps: Vec<Vec<u32>>,
+}
+
+impl Builder {
+    fn state(&mut self) -> u32 {
+        self.edges.push(Vec::new());
+        self.eps.push(Vec::new());
+        (self.edges.len() - 1) as u32
+    }
+
+    fn eps(&mut self, from: u32, to: u32) {
+        self.eps[from as usize].push(to);
+    }
+
+    /// States `(start, end)` of a fragment matching `term` once.
+    fn term(&mut self, term: &'static Term) -> (u32, u32) {
+        match term {
+            Term::Element(decl) => self.symbol(Symbol::Element(decl)),
+            Term::Any(w) => self.symbol(Symbol::Any(w)),
+            Term::Group(inner) => self.term(inner),
+            Term::Sequence(particles) => self.sequence(particles),
+            Term::Choice(particles) => {
+                let (start, end) = (self.state(), self.state());
+                for p in particles.iter() {
+                    let (s, e) = self.particle(p);
+                    self.eps(start, s);
+                    self.eps(e, end);
+                }
+                (start, end)
+            }
+        }
+    }
+
+    fn symbol(&mut self, symbol: Symbol) -> (u32, u32) {
+        let (start, end) = (self.state(), self.state());
+        self.edges[start as usize].push((symbol, end));
+        (start, end)
+    }
+
+    fn sequence(&mut self, particles: &'static [Particle]) -> (u32, u32) {
+        let start = self.state();
+        let mut at = start;
+        for p in particles {
+            let (s, e) = self.particle(p);
+            self.eps(at, s);
+            at = e;
+        }
+        (start, at)
+    }
+
+    fn particle(&mut self, p: &'static Particle) -> (u32, u32) {
+        let start = self.state();
+        let mut at = start;
+        let max = if p.max > MAX_EXPANDED {
+            UNBOUNDED
+        } else {
+            p.max
+        };
+        for _ in 0..p.min.min(MAX_EXPANDED) {
+            let (s, e) = self.term(&p.term);
+            self.eps(at, s);
+            at = e;
+        }
+        let end = self.state();
+        self.eps(at, end);
+        if max == UNBOUNDED {
+            // Zero or more further copies.
+            let (s, e) = self.term(&p.term);
+            self.eps(at, s);
+            self.eps(e, s);
+            self.eps(e, end);
+        } else {
+            for _ in p.min..max {
+                let (s, e) = self.term(&p.term);
+                self.eps(at, s);
+                self.eps(e, end);
+                at = e;
+            }
+        }
+        (start, end)
+    }
+}
+
+impl Automaton {
+    fn build(particles: &'static [Particle]) -> Automaton {
+        let mut b = Builder {
+            edges: Vec::new(),
+            eps: Vec::new(),
+        };
+        let (start, accept) = b.sequence(particles);
+        let closure = (0..b.eps.len())
+            .map(|s| {
+                let mut seen = vec![s as u32];
+                let mut todo = vec![s as u32];
+                while let Some(x) = todo.pop() {
+                    for &y in &b.eps[x as usize] {
+                        if !seen.contains(&y) {
+                            seen.push(y);
+                            todo.push(y);
+                        }
+                    }
+                }
+                seen.sort_unstable();
+                seen
+            })
+            .collect();
+        Automaton {
+            edges: b.edges,
+            closure,
+            start,
+            accept,
+        }
+    }
+
+    /// The states before any child.
+    pub(crate) fn initial(&self) -> States {
+        self.closure[self.start as usize].clone()
+    }
+
+    /// Whether the content may end in `states`.
+    pub(crate) fn accepts(&self, states: &States) -> bool {
+        states.binary_search(&self.accept).is_ok()
+    }
+
+    /// Moves over a child `{ns}name`: the new states and what matched it, or `None` when
+    /// nothing allows it here. An element declaration wins over a wildcard.
+    pub(crate) fn step(&self, states: &States, ns: &str, name: &str) -> Option<(States, Symbol)> {
+        let mut matched: Option<Symbol> = None;
+        let mut targets: Vec<u32> = Vec::new();
+        for pass_elements in [true, false] {
+            for &s in states {
+                for &(symbol, to) in &self.edges[s as usize] {
+                    let hit = match symbol {
+                        Symbol::Element(d) => pass_elements && d.name == name && d.ns == ns,
+                        Symbol::Any(w) => !pass_elements && w.allows(ns),
+                    };
+                    if hit {
+                        matched.get_or_insert(symbol);
+                        targets.extend_from_slice(&self.closure[to as usize]);
+                    }
+                }
+            }
+            if matched.is_some() {
+                break;
+            }
+        }
+        let symbol = matched?;
+        targets.sort_unstable();
+        targets.dedup();
+        Some((targets, symbol))
+    }
+
+    /// What may come next in `states`, for messages: element names (Clark notation when their
+    /// namespace is not `own_ns`) and wildcards, in automaton order, without repeats.
+    pub(crate) fn expected(&self, states: &States, own_ns: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for &s in states {
+            for &(symbol, _) in &self.edges[s as usize] {
+                let text = match symbol {
+                    Symbol::Element(d) if d.ns == own_ns || d.ns.is_empty() => d.name.to_string(),
+                    Symbol::Element(d) => super::reader::clark(d.ns, d.name),
+                    Symbol::Any(w) => w.describe(),
+                };
+                if !out.contains(&text) {
+                    out.push(text);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub(crate) fn one_of(items: &[String]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == items.len() { " or " } else { ", " });
+        }
+        let _ = write!(out, "{item}");
+    }
+    out
+}

@@ -1,0 +1,642 @@
+//! Schema validation that collects every error: an interpreter of the generated schema tables
+//! ([`super::schema`]) over the reader's event stream.
+//!
+//! The typed reader stops at the first problem (it cannot build a value past it); this validator
+//! goes on, so that a user sees everything that is wrong at once. Each error has the element
+//! path, line:column and a plain message. Recovery: an element that is not allowed where it is
+//! found is reported and its content skipped; a missing element is reported at its parent's end
+//! tag; a bad value is reported and reading goes on. Well-formedness errors and resource limits
+//! end the document (nothing after them can be trusted).
+//!
+//! What is checked (XSD 1.0 Structures §3.3.4, §3.4.4, §3.10.4, Datatypes §4.3): element names
+//! and namespaces, order and cardinality (content models of sequences, choices and wildcards,
+//! `processContents` strict/lax/skip), required and unknown attributes, fixed values, simple
+//! values (enumerations, patterns, ranges, lengths, built-in types, whitespace), text in
+//! element-only content, `xs:ID` uniqueness and `xs:IDREF` resolution.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::reader::{clark, line_column_all, snippet, Node};
+use super::registry::{self, Registry};
+use super::schema::{
+    one_of, ComplexType, ContentModel, ElementDecl, IdRole, Process, SimpleType, States, Symbol,
+    TypeDef,
+};
+use super::{Element, Error, ErrorKind, Limits, XmlReader, XSI_NS};
+
+/// How many errors are collected before validation stops (the last one says so).
+pub const DEFAULT_MAX_ERRORS: usize = 1000;
+
+/// Options of [`validate_with`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Reader resource limits.
+    pub limits: Limits,
+    /// Maximum element nesting.
+    pub max_depth: u32,
+    /// Errors collected before stopping.
+    pub max_errors: usize,
+    /// Where global element declarations are looked up (root, wildcards); `None`: the
+    /// process-wide registry ([`registry::global`]).
+    pub registry: Option<Arc<Registry>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: Limits::default(),
+            max_depth: super::reader::DEFAULT_MAX_DEPTH,
+            max_errors: DEFAULT_MAX_ERRORS,
+            registry: None,
+        }
+    }
+}
+
+/// The outcome of validating one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Every error found, in document order.
+    pub errors: Vec<Error>,
+    /// The root element in Clark notation (`{ns}local`), when the document has one.
+    pub root: Option<String>,
+}
+
+impl Report {
+    /// No error.
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Validates `input` against the schemas of the process-wide registry with default options.
+///
+/// ```
+/// let report = iodef::rt::validate::validate(br#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00">
+///   <Incident purpose="nonsense"><IncidentID name="csirt.example.com">1</IncidentID></Incident>
+/// </IODEF-Document>"#);
+/// // Both problems are reported: the bad enumeration value and the missing children.
+/// assert_eq!(report.errors.len(), 2);
+/// assert_eq!(report.errors[0].path, "/IODEF-Document/Incident[1]");
+/// ```
+pub fn validate(input: &[u8]) -> Report {
+    validate_with(input, &Options::default())
+}
+
+/// Validates `input` with `options`.
+pub fn validate_with(input: &[u8], options: &Options) -> Report {
+    let registry = options.registry.clone().unwrap_or_else(registry::global);
+    let mut reader = XmlReader::with_registry(input, None);
+    reader.set_limits(options.limits);
+    reader.set_max_depth(options.max_depth);
+    let mut v = Validator {
+        registry: &registry,
+        errors: Vec::new(),
+        max_errors: options.max_errors.max(1),
+        ids: HashSet::new(),
+        idrefs: Vec::new(),
+        stack: Vec::new(),
+    };
+    let root = v.run(&mut reader);
+    let mut errors = v.errors;
+    errors.sort_by_key(|e| e.offset);
+    let offsets: Vec<usize> = errors
+        .iter()
+        .filter(|e| e.position.is_none())
+        .map(|e| e.offset)
+        .collect();
+    let mut positions = line_column_all(input, &offsets).into_iter();
+    Report {
+        errors: errors
+            .into_iter()
+            .map(|e| {
+                let (line, column) = e.position.or_else(|| positions.next()).unwrap_or((0, 0));
+                (e, line, column)
+            })
+            .map(|(e, line, column)| Error {
+                kind: e.kind,
+                message: e.message,
+                path: e.path,
+                line,
+                column,
+            })
+            .collect(),
+        root,
+    }
+}
+
+/// An error before its line:column is known (computed for all errors in one pass at the end).
+struct Pending {
+    kind: ErrorKind,
+    message: String,
+    path: String,
+    /// Byte offset (`usize::MAX` for the reader's fatal error, which comes last).
+    offset: usize,
+    /// Line and column when already known.
+    position: Option<(u64, u64)>,
+}
+
+/// What an open element is checked against.
+enum Mode {
+    /// A simple type: text only.
+    Simple(&'static SimpleType),
+    /// A complex type; `states` is where its content automaton is.
+    Complex {
+        ty: &'static ComplexType,
+        states: States,
+    },
+    /// No declaration (lax wildcard, `xs:anyType`): children are checked when they have a
+    /// global declaration.
+    Lax,
+}
+
+struct Frame<'a> {
+    el: Element<'a>,
+    local: &'a str,
+    index: u32,
+    mode: Mode,
+    /// Text of simple content.
+    text: String,
+    /// Children seen per local name (for the `[n]` of paths).
+    children: Vec<(&'a str, u32)>,
+    /// Unexpected text already reported in this element.
+    text_reported: bool,
+}
+
+struct Validator<'r> {
+    registry: &'r Registry,
+    errors: Vec<Pending>,
+    max_errors: usize,
+    ids: HashSet<String>,
+    idrefs: Vec<(String, usize, String)>,
+    stack: Vec<Frame<'r>>,
+}
+
+/// Stops the walk: a well-formedness error, a limit, or too many errors.
+struct Stop;
+
+impl<'r> Validator<'r> {
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for (i, f) in self.stack.iter().enumerate() {
+            path.push('/');
+            path.push_str(f.local);
+            if i > 0 {
+                path.push('[');
+                path.push_str(&f.index.to_string());
+                path.push(']');
+            }
+        }
+        if path.is_empty() {
+            path.push('/');
+        }
+        path
+    }
+
+    fn report(&mut self, kind: ErrorKind, offset: usize, message: String) -> Result<(), Stop> {
+        let path = self.path();
+        self.report_at(kind, offset, path, message)
+    }
+
+    fn report_at(
+        &mut self,
+        kind: ErrorKind,
+        offset: usize,
+        path: String,
+        message: String,
+    ) -> Result<(), Stop> {
+        if self.errors.len() + 1 >= self.max_errors {
+            self.errors.push(Pending {
+                kind,
+                message: format!(
+                    "{message} (and validation stopped: {} errors)",
+                    self.max_errors
+                ),
+                path,
+                offset,
+                position: None,
+            });
+            return Err(Stop);
+        }
+        self.errors.push(Pending {
+            kind,
+            message,
+            path,
+            offset,
+            position: None,
+        });
+        Ok(())
+    }
+
+    /// A fatal error from the reader (which computed its path and position): the last error.
+    fn fatal(&mut self, e: Error) -> Stop {
+        self.errors.push(Pending {
+            kind: e.kind,
+            message: e.message,
+            path: e.path,
+            offset: usize::MAX,
+            position: Some((e.line, e.column)),
+        });
+        Stop
+    }
+
+    fn run(&mut self, r: &mut XmlReader<'r>) -> Option<String> {
+        let root = match r.root() {
+            Ok(el) => el,
+            Err(e) => {
+                let _ = self.fatal(e);
+                return None;
+            }
+        };
+        let root_name = clark(r.ns_str(root.ns), root.local);
+        let _ = self.walk(r, root);
+        Some(root_name)
+    }
+
+    fn walk(&mut self, r: &mut XmlReader<'r>, root: Element<'r>) -> Result<(), Stop> {
+        let ns = r.ns_str(root.ns).to_string();
+        match self.registry.element_decl(&ns, root.local) {
+            Some(decl) => self.open(r, root, decl.ty)?,
+            None => {
+                let known: Vec<&str> = self.registry.schema_namespaces().collect();
+                let message = format!(
+                    "unknown root element {}: not a global element of the known schemas ({})",
+                    clark(&ns, root.local),
+                    known.join(", ")
+                );
+                self.stack.push(frame(root, 1, Mode::Lax));
+                let offset = self.stack[0].el.offset;
+                self.report(ErrorKind::UnexpectedElement, offset, message)?;
+                self.stack.pop();
+                return Err(Stop);
+            }
+        }
+        while !self.stack.is_empty() {
+            let parent = &self.stack[self.stack.len() - 1].el;
+            let node = match r.next_node(parent) {
+                Ok(node) => node,
+                Err(e) => return Err(self.fatal(e)),
+            };
+            match node {
+                None => self.close(r.last_tag_offset())?,
+                Some(Node::Text { text, offset }) => self.text(&text, offset)?,
+                Some(Node::Element(child)) => self.child(r, child)?,
+            }
+        }
+        if let Err(e) = r.finish() {
+            return Err(self.fatal(e));
+        }
+        let idrefs = std::mem::take(&mut self.idrefs);
+        for (value, offset, path) in idrefs {
+            if !self.ids.contains(&value) {
+                self.report_at(
+                    ErrorKind::InvalidValue,
+                    offset,
+                    path,
+                    format!("xs:IDREF {value:?} names no xs:ID of the document"),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A child element of the innermost open element.
+    fn child(&mut self, r: &mut XmlReader<'r>, child: Element<'r>) -> Result<(), Stop> {
+        let ns = r.ns_str(child.ns).to_string();
+        let registry = self.registry;
+        let depth = self.stack.len();
+        let parent = &mut self.stack[depth - 1];
+        let index = match parent.children.iter_mut().find(|(n, _)| *n == child.local) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.1
+            }
+            None => {
+                parent.children.push((child.local, 1));
+                1
+            }
+        };
+        let parent_ns = r.ns_str(parent.el.ns);
+        let name = clark(&ns, child.local);
+        // What the child is checked against (`None`: its content is skipped), and why it is
+        // not allowed, if it is not.
+        let (target, problem): (Option<Mode>, Option<String>) = match &mut parent.mode {
+            Mode::Simple(_) => (
+                None,
+                Some(format!(
+                    "unexpected element {name} in the text-only content of {}",
+                    parent.local
+                )),
+            ),
+            Mode::Lax => (Some(lax_mode(registry, &ns, child.local)), None),
+            Mode::Complex { ty, states } => match ty.automaton() {
+                None => (
+                    None,
+                    Some(format!(
+                        "unexpected element {name}: {} has no child elements",
+                        parent.local
+                    )),
+                ),
+                Some(automaton) => match automaton.step(states, &ns, child.local) {
+                    Some((next, symbol)) => {
+                        *states = next;
+                        match symbol {
+                            Symbol::Element(decl) => (Some(mode_of(decl.ty)), None),
+                            Symbol::Any(w) => match w.process {
+                                Process::Skip => (None, None),
+                                Process::Lax => (Some(lax_mode(registry, &ns, child.local)), None),
+                                Process::Strict => match registry.element_decl(&ns, child.local) {
+                                    Some(decl) => (Some(mode_of(decl.ty)), None),
+                                    None => (
+                                        None,
+                                        Some(format!(
+                                            "unexpected element {name}: the wildcard here is strict and no declaration of it is known"
+                                        )),
+                                    ),
+                                },
+                            },
+                        }
+                    }
+                    None => {
+                        let expected = automaton.expected(states, parent_ns);
+                        let hint = if expected.is_empty() {
+                            format!("no more elements are allowed in {}", parent.local)
+                        } else {
+                            format!("expected {}", one_of(&expected))
+                        };
+                        (None, Some(format!("unexpected element {name}; {hint}")))
+                    }
+                },
+            },
+        };
+        if let Some(message) = problem {
+            self.unexpected(child.offset, child.local, index, message)?;
+        }
+        match target {
+            None => r.skip(&child).map_err(|e| self.fatal(e)),
+            Some(mode) => {
+                self.stack.push(frame(child, index, Mode::Lax));
+                self.start(r, mode)
+            }
+        }
+    }
+
+    /// Reports an element that is not allowed, with the path naming it.
+    fn unexpected(
+        &mut self,
+        offset: usize,
+        local: &str,
+        index: u32,
+        message: String,
+    ) -> Result<(), Stop> {
+        let path = format!("{}/{local}[{index}]", self.path().trim_end_matches('/'));
+        self.report_at(ErrorKind::UnexpectedElement, offset, path, message)
+    }
+
+    /// Opens the root element.
+    fn open(
+        &mut self,
+        r: &mut XmlReader<'r>,
+        el: Element<'r>,
+        ty: &'static TypeDef,
+    ) -> Result<(), Stop> {
+        self.stack.push(frame(el, 1, Mode::Lax));
+        self.start(r, mode_of(ty))
+    }
+
+    /// Checks the attributes of the element just pushed and sets its mode.
+    fn start(&mut self, r: &mut XmlReader<'r>, mode: Mode) -> Result<(), Stop> {
+        let top = self.stack.len() - 1;
+        let el = self.stack[top].el.clone();
+        let attrs = match r.all_attributes(&el) {
+            Ok(a) => a,
+            Err(e) => return Err(self.fatal(e)),
+        };
+        let declared = match &mode {
+            Mode::Complex { ty, .. } => Some(ty.attributes),
+            Mode::Simple(_) => Some(&[][..]),
+            Mode::Lax => None,
+        };
+        if let Some(declared) = declared {
+            let mut seen = vec![false; declared.len()];
+            for a in &attrs {
+                let ns = r.ns_str(a.ns);
+                if ns == XSI_NS {
+                    if !matches!(a.local, "schemaLocation" | "noNamespaceSchemaLocation") {
+                        self.report(
+                            ErrorKind::UnexpectedAttribute,
+                            a.offset,
+                            format!("xsi:{} is not supported", a.local),
+                        )?;
+                    }
+                    continue;
+                }
+                match declared
+                    .iter()
+                    .position(|d| d.name == a.local && d.ns == ns)
+                {
+                    Some(i) => {
+                        seen[i] = true;
+                        let d = &declared[i];
+                        let what = format!("attribute {}", a.local);
+                        if let TypeDef::Simple(st) = d.ty {
+                            self.value(st, &a.value, a.offset, &what)?;
+                        }
+                        if let Some(fixed) = d.fixed {
+                            if a.value.trim() != fixed {
+                                self.report(
+                                    ErrorKind::InvalidValue,
+                                    a.offset,
+                                    format!(
+                                        "invalid value {:?} for {what}: the schema fixes it to {fixed:?}",
+                                        a.value
+                                    ),
+                                )?;
+                            }
+                        }
+                    }
+                    None => {
+                        let name = match a.prefix {
+                            Some(p) => format!("{p}:{}", a.local),
+                            None => a.local.to_string(),
+                        };
+                        self.report(
+                            ErrorKind::UnexpectedAttribute,
+                            a.offset,
+                            format!("unexpected attribute {name} on {}", el.local),
+                        )?;
+                    }
+                }
+            }
+            for (d, seen) in declared.iter().zip(seen) {
+                if d.required && !seen {
+                    self.report(
+                        ErrorKind::MissingAttribute,
+                        el.offset,
+                        format!("missing required attribute {} on {}", d.name, el.local),
+                    )?;
+                }
+            }
+        }
+        self.stack[top].mode = mode;
+        Ok(())
+    }
+
+    /// Character data in the innermost open element.
+    fn text(&mut self, text: &str, offset: usize) -> Result<(), Stop> {
+        let top = self.stack.len() - 1;
+        let f = &mut self.stack[top];
+        let text_only = match &f.mode {
+            Mode::Simple(_) => true,
+            Mode::Complex { ty, .. } => match ty.content {
+                ContentModel::Simple(_) => true,
+                ContentModel::Mixed(_) => return Ok(()),
+                ContentModel::Empty | ContentModel::Elements(_) => false,
+            },
+            Mode::Lax => return Ok(()),
+        };
+        if text_only {
+            f.text.push_str(text);
+            return Ok(());
+        }
+        let Some(at) = text.find(|c: char| !matches!(c, ' ' | '\t' | '\n' | '\r')) else {
+            return Ok(());
+        };
+        if f.text_reported {
+            return Ok(());
+        }
+        f.text_reported = true;
+        let message = format!(
+            "unexpected text \"{}\" in element-only content of {}",
+            snippet(text),
+            f.local
+        );
+        self.report(ErrorKind::UnexpectedText, offset + at, message)
+    }
+
+    /// The end tag (at `end_offset`) of the innermost open element.
+    fn close(&mut self, end_offset: usize) -> Result<(), Stop> {
+        let top = self.stack.len() - 1;
+        let mode = std::mem::replace(&mut self.stack[top].mode, Mode::Lax);
+        let text = std::mem::take(&mut self.stack[top].text);
+        let (local, offset) = (self.stack[top].local, self.stack[top].el.offset);
+        let what = format!("element {local}");
+        let result = match mode {
+            Mode::Simple(st) => self.value(st, &text, offset, &what),
+            Mode::Complex { ty, states } => match ty.content {
+                ContentModel::Simple(TypeDef::Simple(st)) => self.value(st, &text, offset, &what),
+                ContentModel::Elements(particles) | ContentModel::Mixed(particles) => {
+                    match ty.automaton() {
+                        Some(automaton) if !automaton.accepts(&states) => {
+                            let expected = automaton.expected(&states, first_ns(particles));
+                            let message = format!(
+                                "missing required element in {local}: expected {}",
+                                one_of(&expected)
+                            );
+                            // At the end tag (after the errors inside), on the parent's path.
+                            let at = end_offset.max(offset);
+                            self.report(ErrorKind::MissingElement, at, message)
+                        }
+                        _ => Ok(()),
+                    }
+                }
+                _ => Ok(()),
+            },
+            Mode::Lax => Ok(()),
+        };
+        self.stack.pop();
+        result
+    }
+
+    /// Checks a simple value (`what` names it) and does the ID bookkeeping.
+    fn value(
+        &mut self,
+        st: &SimpleType,
+        value: &str,
+        offset: usize,
+        what: &str,
+    ) -> Result<(), Stop> {
+        if let Err(reason) = (st.check)(value) {
+            let shown = if value.chars().count() > 80 {
+                let mut s: String = value.chars().take(80).collect();
+                s.push('…');
+                s
+            } else {
+                value.to_string()
+            };
+            return self.report(
+                ErrorKind::InvalidValue,
+                offset,
+                format!("invalid value {shown:?} for {what}: {reason}"),
+            );
+        }
+        match st.role {
+            IdRole::Plain => Ok(()),
+            IdRole::Id => {
+                let token = super::collapse_ws(value).into_owned();
+                if self.ids.contains(&token) {
+                    return self.report(
+                        ErrorKind::InvalidValue,
+                        offset,
+                        format!("duplicate xs:ID {token:?}"),
+                    );
+                }
+                self.ids.insert(token);
+                Ok(())
+            }
+            IdRole::IdRef => {
+                let token = super::collapse_ws(value).into_owned();
+                let path = self.path();
+                self.idrefs.push((token, offset, path));
+                Ok(())
+            }
+        }
+    }
+}
+
+fn lax_mode(registry: &Registry, ns: &str, local: &str) -> Mode {
+    match registry.element_decl(ns, local) {
+        Some(decl) => mode_of(decl.ty),
+        None => Mode::Lax,
+    }
+}
+
+fn frame(el: Element<'_>, index: u32, mode: Mode) -> Frame<'_> {
+    Frame {
+        local: el.local,
+        el,
+        index,
+        mode,
+        text: String::new(),
+        children: Vec::new(),
+        text_reported: false,
+    }
+}
+
+fn mode_of(ty: &'static TypeDef) -> Mode {
+    match ty {
+        TypeDef::Simple(st) => Mode::Simple(st),
+        TypeDef::Complex(ct) => Mode::Complex {
+            ty: ct,
+            states: ct.automaton().map(|a| a.initial()).unwrap_or_default(),
+        },
+        TypeDef::Any => Mode::Lax,
+    }
+}
+
+/// The namespace of the first element declaration in `particles`.
+fn first_ns(particles: &'static [super::schema::Particle]) -> &'static str {
+    use super::schema::Term;
+    fn term_ns(t: &'static Term) -> Option<&'static str> {
+        match t {
+            Term::Element(ElementDecl { ns, .. }) => Some(ns),
+            Term::Any(_) => None,
+            Term::Group(inner) => term_ns(inner),
+            Term::Sequence(ps) | Term::Choice(ps) => ps.iter().find_map(|p| term_ns(&p.term)),
+        }
+    }
+    particles
+        .iter()
+        .find_map(|p| term_ns(&p.term))
+        .unwrap_or("")
+}
