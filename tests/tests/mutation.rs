@@ -260,7 +260,70 @@ struct Mutant {
     sampled: Sampled,
     text: String,
     file: PathBuf,
+    /// `iodef::read` (fail-fast typed reader).
     reading: Reading,
+    /// `iodef::rt::validate` (collecting validator): its error that names the mutated element
+    /// best (the first with an allowed relation, else the first), and how many it reported.
+    validation: Reading,
+    validation_errors: usize,
+}
+
+/// The two engines under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Judge {
+    /// `iodef::read`.
+    Reader,
+    /// `iodef::rt::validate` (the schema verdict of `iodef validate`).
+    Validator,
+}
+
+impl Judge {
+    fn file_tag(self) -> &'static str {
+        match self {
+            Judge::Reader => "reader",
+            Judge::Validator => "validator",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Judge::Reader => "reader (iodef::read)",
+            Judge::Validator => "validator (iodef::rt::validate, iodef validate)",
+        }
+    }
+
+    fn reading(self, m: &Mutant) -> &Reading {
+        match self {
+            Judge::Reader => &m.reading,
+            Judge::Validator => &m.validation,
+        }
+    }
+
+    /// Explained disagreements of this engine.
+    fn exceptions(self) -> &'static [Exception] {
+        match self {
+            Judge::Reader => EXCEPTIONS,
+            Judge::Validator => &[],
+        }
+    }
+}
+
+/// Validates a mutant; see [`Mutant::validation`].
+fn validate(mu: &Mutation, text: &str) -> (Reading, usize) {
+    let report = match std::panic::catch_unwind(|| iodef::rt::validate::validate(text.as_bytes())) {
+        Ok(report) => report,
+        Err(_) => return (Reading::Panicked("validator panicked".into()), 0),
+    };
+    let n = report.errors.len();
+    let best = report
+        .errors
+        .iter()
+        .find(|e| allowed(mu.operator).contains(&relation(mu, &e.path, text)))
+        .or(report.errors.first());
+    match best {
+        None => (Reading::Accepted, 0),
+        Some(e) => (Reading::Refused(e.clone()), n),
+    }
 }
 
 /// Prints past the test harness's output capture, so the figures show when the test passes.
@@ -270,8 +333,9 @@ fn say(text: &str) {
     let _ = out.flush();
 }
 
-fn exception(m: &Mutant) -> Option<(usize, &'static Exception)> {
-    EXCEPTIONS
+fn exception(judge: Judge, m: &Mutant) -> Option<(usize, &'static Exception)> {
+    judge
+        .exceptions()
         .iter()
         .enumerate()
         .find(|(_, e)| (e.applies)(&m.source, &m.sampled.mutation))
@@ -318,12 +382,15 @@ fn build_mutants(dir: &std::path::Path) -> Vec<Mutant> {
             ));
             std::fs::write(&file, &text).unwrap();
             let reading = read(text.as_bytes());
+            let (validation, validation_errors) = validate(&sampled.mutation, &text);
             Mutant {
                 source,
                 sampled,
                 text,
                 file,
                 reading,
+                validation,
+                validation_errors,
             }
         })
         .collect()
@@ -346,16 +413,20 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
     let mutants = build_mutants(&dir);
     let mut failures: Vec<String> = Vec::new();
 
-    // Reader-side checks, which need no validator.
-    for m in &mutants {
+    // Checks that need no validator: no panic, every refusal located.
+    for (m, judge) in mutants
+        .iter()
+        .flat_map(|m| [(m, Judge::Reader), (m, Judge::Validator)])
+    {
         let mu = &m.sampled.mutation;
-        match &m.reading {
+        match judge.reading(m) {
             Reading::Panicked(p) => failures.push(format!(
-                "{}: {} {} ({}): the reader panicked: {p}",
+                "{}: {} {} ({}): the {} panicked: {p}",
                 m.file.display(),
                 mu.operator,
                 mu.target,
-                mu.description
+                mu.description,
+                judge.name()
             )),
             Reading::Refused(e) if e.line == 0 || e.column == 0 || e.path.is_empty() => failures
                 .push(format!(
@@ -392,25 +463,64 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
     let verdicts = validator::validate(&files, Engine::XmlSchema)
         .unwrap_or_else(|e| panic!("xmlschema failed to run: {e}"));
 
+    for judge in [Judge::Reader, Judge::Validator] {
+        failures.extend(compare(judge, &mutants, &verdicts, &dir, docs.len()));
+    }
+    let collected: usize = mutants.iter().map(|m| m.validation_errors).sum();
+    let refused = mutants
+        .iter()
+        .filter(|m| matches!(m.validation, Reading::Refused(_)))
+        .count();
+    say(&format!(
+        "validator: {collected} errors collected over its {refused} refusals ({:.2} per invalid mutant)\n",
+        collected as f64 / refused.max(1) as f64
+    ));
+    let per_op: BTreeMap<Operator, usize> = mutants.iter().fold(BTreeMap::new(), |mut acc, m| {
+        *acc.entry(m.sampled.mutation.operator).or_default() += 1;
+        acc
+    });
+    // Every operator must be exercised.
+    for op in Operator::ALL {
+        if per_op.get(&op).is_none_or(|&c| c == 0) {
+            failures.push(format!("operator {op}: no mutant in the sample"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Compares `judge`'s verdicts with xmlschema's, prints the summary and returns the failures.
+fn compare(
+    judge: Judge,
+    mutants: &[Mutant],
+    verdicts: &BTreeMap<PathBuf, validator::Verdict>,
+    dir: &std::path::Path,
+    docs: usize,
+) -> Vec<String> {
+    let mut failures = Vec::new();
     let mut per_op: BTreeMap<Operator, Counts> = BTreeMap::new();
     let mut report =
         String::from("n\tsource\toperator\ttarget\tdescription\txmlschema\treader\trelation\n");
     // Per exception class: mutants matched, disagreements explained, an example.
-    let mut class_matched = vec![0usize; EXCEPTIONS.len()];
-    let mut class_explained = vec![0usize; EXCEPTIONS.len()];
-    let mut class_example: Vec<Option<String>> = vec![None; EXCEPTIONS.len()];
+    let mut class_matched = vec![0usize; judge.exceptions().len()];
+    let mut class_explained = vec![0usize; judge.exceptions().len()];
+    let mut class_example: Vec<Option<String>> = vec![None; judge.exceptions().len()];
     let mut disagreements = Vec::new();
     for (n, m) in mutants.iter().enumerate() {
         let mu = &m.sampled.mutation;
         let verdict = &verdicts[&m.file];
         let counts = per_op.entry(mu.operator).or_default();
         counts.mutants += 1;
-        let reader_valid = matches!(m.reading, Reading::Accepted);
+        let reader_valid = matches!(judge.reading(m), Reading::Accepted);
         let schema_says = match &verdict.error {
             None => "valid".to_string(),
             Some(e) => format!("invalid: {e}"),
         };
-        let reader_says = match &m.reading {
+        let reader_says = match judge.reading(m) {
             Reading::Accepted => "valid".to_string(),
             Reading::Refused(e) => format!("invalid: {e}"),
             Reading::Panicked(p) => format!("panic: {p}"),
@@ -422,17 +532,18 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
             } else {
                 counts.both_invalid += 1;
             }
-            if let Some((i, _)) = exception(m) {
+            if let Some((i, _)) = exception(judge, m) {
                 class_matched[i] += 1;
             }
-            if let Reading::Refused(e) = &m.reading {
+            if let Reading::Refused(e) = judge.reading(m) {
                 let r = relation(mu, &e.path, &m.text);
                 *counts.relations.entry(r).or_default() += 1;
                 rel = r.name().to_string();
                 if !allowed(mu.operator).contains(&r) {
                     failures.push(format!(
-                        "{}: {} {} ({}): the error path {} does not name the mutated element \
-                         (relation: {}; allowed: {:?}): {e}",
+                        "{}: {}: {} {} ({}): the error path {} does not name the mutated \
+                         element (relation: {}; allowed: {:?}): {e}",
+                        judge.name(),
                         m.file.display(),
                         mu.operator,
                         mu.target,
@@ -457,7 +568,7 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
                 mu.target,
                 mu.description
             );
-            match exception(m) {
+            match exception(judge, m) {
                 Some((i, ex)) if ex.reader_accepts == reader_valid => {
                     class_matched[i] += 1;
                     class_explained[i] += 1;
@@ -478,16 +589,18 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
             m.source, mu.operator, mu.target, mu.description
         );
     }
-    std::fs::write(dir.join("report.tsv"), &report).unwrap();
+    let report_file = dir.join(format!("report-{}.tsv", judge.file_tag()));
+    std::fs::write(&report_file, &report).unwrap();
 
     // The summary.
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "\nmutation test: {} mutants of {} xmlschema-valid corpus documents (report: {})",
+        "\nmutation test, {}: {} mutants of {} xmlschema-valid corpus documents (report: {})",
+        judge.name(),
         mutants.len(),
-        docs.len(),
-        dir.join("report.tsv").display()
+        docs,
+        report_file.display()
     );
     let _ = writeln!(
         out,
@@ -532,7 +645,7 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
     let _ = writeln!(
         out,
         "mutants: {}, agree: {agree} ({:.1}%): both valid {}, both invalid {}; disagree: {} \
-         (reader accepts {}, reader refuses {}; explained in EXCEPTIONS: {})",
+         (reader accepts {}, reader refuses {}; explained: {})",
         total.mutants,
         100.0 * agree as f64 / total.mutants as f64,
         total.both_valid,
@@ -557,7 +670,7 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    for (i, ex) in EXCEPTIONS.iter().enumerate() {
+    for (i, ex) in judge.exceptions().iter().enumerate() {
         let _ = writeln!(
             out,
             "exception class {}: explains {} disagreement(s) among {} matching mutant(s){}",
@@ -576,10 +689,10 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
     }
     say(&out);
 
-    for (i, ex) in EXCEPTIONS.iter().enumerate() {
+    for (i, ex) in judge.exceptions().iter().enumerate() {
         if class_matched[i] > 0 && class_explained[i] == 0 {
             failures.push(format!(
-                "EXCEPTIONS class {} matches {} mutant(s) but explains no disagreement: the \
+                "judge.exceptions() class {} matches {} mutant(s) but explains no disagreement: the \
                  reader and xmlschema now agree on them, remove the class ({})",
                 ex.name, class_matched[i], ex.reason
             ));
@@ -587,21 +700,11 @@ fn mutants_of_the_corpus_are_decided_like_xmlschema_decides_them() {
     }
     if !disagreements.is_empty() {
         failures.push(format!(
-            "{} unexplained disagreement(s) with xmlschema:\n  {}",
+            "{}: {} unexplained disagreement(s) with xmlschema:\n  {}",
+            judge.name(),
             disagreements.len(),
             disagreements.join("\n  ")
         ));
     }
-    // Every operator must be exercised.
-    for op in Operator::ALL {
-        if per_op.get(&op).is_none_or(|c| c.mutants == 0) {
-            failures.push(format!("operator {op}: no mutant in the sample"));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    failures
 }
