@@ -612,7 +612,10 @@ impl Ctx {
             Content::Mixed(_) => {
                 let f = Self::value_field(s);
                 names.push(f.clone());
-                quote!(let #f = r.read_mixed(el)?;)
+                quote! {
+                    let #f = r.read_mixed(el)?;
+                    #rt::glue::check_mixed(r, el, &schema::#name, &#f)?;
+                }
             }
             Content::Elements(fields) => {
                 names.extend(fields.iter().map(|f| format_ident!("{}", f.name)));

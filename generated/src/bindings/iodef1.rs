@@ -2123,6 +2123,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
             None => return Err(r.missing_attribute(el, "dtype")),
         };
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::ExtensionType, &content)?;
         Ok(Self {
             dtype,
             meaning,

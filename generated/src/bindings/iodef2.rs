@@ -5481,6 +5481,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
             &mut unpaired_ext,
         );
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::ExtensionType, &content)?;
         Ok(Self {
             name,
             dtype,

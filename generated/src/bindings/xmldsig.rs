@@ -40,6 +40,7 @@ impl<'a> rt::FromXml<'a> for CanonicalizationMethodType {
             None => return Err(r.missing_attribute(el, "Algorithm")),
         };
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::CanonicalizationMethodType, &content)?;
         Ok(Self { algorithm, content })
     }
 }
@@ -92,6 +93,7 @@ impl<'a> rt::FromXml<'a> for DigestMethodType {
             None => return Err(r.missing_attribute(el, "Algorithm")),
         };
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::DigestMethodType, &content)?;
         Ok(Self { algorithm, content })
     }
 }
@@ -604,6 +606,7 @@ impl<'a> rt::FromXml<'a> for KeyInfoType {
             }
         }
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::KeyInfoType, &content)?;
         Ok(Self { id, content })
     }
 }
@@ -807,6 +810,7 @@ impl<'a> rt::FromXml<'a> for KeyValueType {
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::KeyValueType, &content)?;
         Ok(Self { content })
     }
 }
@@ -1034,6 +1038,7 @@ impl<'a> rt::FromXml<'a> for ObjectType {
             }
         }
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::ObjectType, &content)?;
         Ok(Self {
             id,
             mime_type,
@@ -2006,6 +2011,7 @@ impl<'a> rt::FromXml<'a> for SignatureMethodType {
             None => return Err(r.missing_attribute(el, "Algorithm")),
         };
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::SignatureMethodType, &content)?;
         Ok(Self { algorithm, content })
     }
 }
@@ -2170,6 +2176,7 @@ impl<'a> rt::FromXml<'a> for SignaturePropertyType {
             None => return Err(r.missing_attribute(el, "Target")),
         };
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::SignaturePropertyType, &content)?;
         Ok(Self { target, id, content })
     }
 }
@@ -2876,6 +2883,7 @@ impl<'a> rt::FromXml<'a> for TransformType {
             None => return Err(r.missing_attribute(el, "Algorithm")),
         };
         let content = r.read_mixed(el)?;
+        rt::glue::check_mixed(r, el, &schema::TransformType, &content)?;
         Ok(Self { algorithm, content })
     }
 }

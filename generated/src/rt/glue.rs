@@ -338,3 +338,85 @@ pub fn check_facets(lexical: &str, facets: &Facets, cache: &PatternCache) -> Res
     }
     Ok(())
 }
+
+/// Checks the elements of mixed content read by [`XmlReader::read_mixed`] against the content
+/// model of `ty` (order, cardinality, wildcards; their own content was checked when they were
+/// decoded, or is foreign). The first problem is an error at `el`, naming the child.
+pub fn check_mixed<'a>(
+    r: &XmlReader<'a>,
+    el: &Element<'a>,
+    ty: &'static super::schema::TypeDef,
+    content: &super::Mixed,
+) -> Result<(), Error> {
+    use super::schema::{one_of, Process, Symbol, TypeDef};
+    use super::{ErrorKind, MixedNode};
+    let TypeDef::Complex(ct) = ty else {
+        return Ok(());
+    };
+    let Some(automaton) = ct.automaton() else {
+        return Ok(());
+    };
+    let own_ns = r.ns_str(el.ns);
+    let mut states = automaton.initial();
+    for node in &content.0 {
+        let (ns, local) = match node {
+            MixedNode::Element(e) => (e.ns.as_deref().unwrap_or(""), e.local.as_str()),
+            MixedNode::Typed(t) => (t.namespace(), t.local_name()),
+            MixedNode::Text(_) | MixedNode::Comment(_) => continue,
+        };
+        let name = super::reader::clark(ns, local);
+        match automaton.step(&states, ns, local) {
+            Some((next, symbol)) => {
+                if let Symbol::Any(w) = symbol {
+                    let known = || {
+                        r.registry()
+                            .cloned()
+                            .unwrap_or_else(super::registry::global)
+                            .element_decl(ns, local)
+                            .is_some()
+                    };
+                    if w.process == Process::Strict && !known() {
+                        return Err(r.error(
+                            ErrorKind::UnexpectedElement,
+                            el.offset,
+                            format!(
+                                "unexpected element {name} in {}: the wildcard here is strict and no declaration of it is known",
+                                el.local
+                            ),
+                        ));
+                    }
+                }
+                states = next;
+            }
+            None => {
+                let expected = automaton.expected(&states, own_ns);
+                return Err(r.error(
+                    ErrorKind::UnexpectedElement,
+                    el.offset,
+                    format!(
+                        "unexpected element {name} in {}; expected {}",
+                        el.local,
+                        if expected.is_empty() {
+                            "no more elements".to_string()
+                        } else {
+                            one_of(&expected)
+                        }
+                    ),
+                ));
+            }
+        }
+    }
+    if automaton.accepts(&states) {
+        Ok(())
+    } else {
+        Err(r.error(
+            ErrorKind::MissingElement,
+            el.offset,
+            format!(
+                "missing required element in {}: expected {}",
+                el.local,
+                one_of(&automaton.expected(&states, own_ns))
+            ),
+        ))
+    }
+}
