@@ -19,34 +19,142 @@ use iodef_tests::corpus;
 ///   RFC 5070 §3.16: RFC 5901 C.2's OriginatingSensor Node has only a NodeRole.
 /// - RFC 5070 §5.1: both RFC 5901 examples set ext-purpose while purpose="reporting".
 const EXPECTED_ERRORS: &[(&str, &str, usize)] = &[
-    ("milewg-iodef-converter/infiles/iot_malware.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef-converter/infiles/iot_malware.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef-converter/infiles/malware1.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef-converter/infiles/malware1.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef-converter/infiles/malware2.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef-converter/infiles/malware2.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef-converter/outfiles/iodef-2.0-minimal.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef-converter/outfiles/malware1-xml2xml.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef-converter/outfiles/malware1-xml2xml.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef-converter/outfiles/malware2-xml2xml.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef-converter/outfiles/malware2-xml2xml.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef2stix/GuidanceDraft_DDoS.xml", "RFC 7970 §3.18", 1),
-    ("milewg-iodef2stix/GuidanceDraft_DDoS.xml", "RFC 7970 §4.2", 1),
+    (
+        "milewg-iodef-converter/infiles/iot_malware.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/iot_malware.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/malware1.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/malware1.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/malware2.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/malware2.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/iodef-2.0-minimal.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/malware1-xml2xml.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/malware1-xml2xml.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/malware2-xml2xml.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/malware2-xml2xml.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_DDoS.xml",
+        "RFC 7970 §3.18",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_DDoS.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
     ("milewg-iodef2stix/GuidanceDraft_DDoS.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef2stix/GuidanceDraft_IoTMalware.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef2stix/GuidanceDraft_IoTMalware.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef2stix/GuidanceDraft_Malware.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef2stix/GuidanceDraft_Malware.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef2stix/GuidanceDraft_MalwareDeliverURL.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef2stix/GuidanceDraft_MalwareDeliverURL.xml", "RFC 7970 §6", 1),
-    ("milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml", "RFC 7970 §4.1", 1),
-    ("milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml", "RFC 7970 §4.2", 1),
-    ("milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml", "RFC 7970 §6", 1),
-    ("rfc5901/rfc5901-B.2-generated-report.xml", "RFC 5070 §5.1", 1),
-    ("rfc5901/rfc5901-C.2-phishing-report.xml", "RFC 5070 §3.16", 1),
-    ("rfc5901/rfc5901-C.2-phishing-report.xml", "RFC 5070 §5.1", 1),
-    ("rfc8274/rfc8274-B.1-malware-delivery-url.xml", "RFC 7970 §4.2", 1),
-    ("rfc8274/rfc8274-B.1-malware-delivery-url.xml", "RFC 7970 §6", 1),
+    (
+        "milewg-iodef2stix/GuidanceDraft_IoTMalware.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_IoTMalware.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_Malware.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_Malware.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_MalwareDeliverURL.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_MalwareDeliverURL.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml",
+        "RFC 7970 §4.1",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-B.2-generated-report.xml",
+        "RFC 5070 §5.1",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-C.2-phishing-report.xml",
+        "RFC 5070 §3.16",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-C.2-phishing-report.xml",
+        "RFC 5070 §5.1",
+        1,
+    ),
+    (
+        "rfc8274/rfc8274-B.1-malware-delivery-url.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "rfc8274/rfc8274-B.1-malware-delivery-url.xml",
+        "RFC 7970 §6",
+        1,
+    ),
     ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §3.18", 1),
     ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §4.2", 1),
     ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §6", 1),
@@ -56,7 +164,11 @@ const EXPECTED_ERRORS: &[(&str, &str, usize)] = &[
     ("rfc8274/rfc8274-B.4-malware.xml", "RFC 7970 §6", 1),
     ("rfc8274/rfc8274-B.5-iot-malware.xml", "RFC 7970 §4.2", 1),
     ("rfc8274/rfc8274-B.5-iot-malware.xml", "RFC 7970 §6", 1),
-    ("xmpp-ftw-item-parser/readme-iodef-example.xml", "RFC 5070 §4.1", 1),
+    (
+        "xmpp-ftw-item-parser/readme-iodef-example.xml",
+        "RFC 5070 §4.1",
+        1,
+    ),
 ];
 
 #[test]
@@ -90,8 +202,10 @@ fn prose_rule_findings_on_the_corpus_are_exactly_the_known_ones() {
     for (rule, (count, docs)) in &warnings {
         println!("warnings {rule}: {count} in {docs} documents");
     }
-    let found: Vec<(String, &str, usize)> =
-        errors.into_iter().map(|((doc, rule), n)| (doc, rule, n)).collect();
+    let found: Vec<(String, &str, usize)> = errors
+        .into_iter()
+        .map(|((doc, rule), n)| (doc, rule, n))
+        .collect();
     for (doc, rule, n) in &found {
         println!("error {rule}: {n} in {doc}");
     }
