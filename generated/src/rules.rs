@@ -15,7 +15,7 @@
 //! - §4.2: `xsi:schemaLocation` on `IODEF-Document` (v2 MUST; RFC 5070 SHOULD).
 //! - §6: v2 `IODEF-Document` specifies its language (`xml:lang`).
 //! - §3.1: `private-enum-id` needs `private-enum-name`; §3.1/§3.4/§3.29.1 (RFC 5070 §3.3): CSIRT
-//!   names (`private-enum-name`, `IncidentID@name`, `IndicatorID@name`) are FQDNs.
+//!   names (`private-enum-name`, `IncidentID@name`, `IndicatorID@name`) are domain names.
 //! - "At least one of these classes MUST be present": Contact, EventData, Method, Reference,
 //!   Node, Service, ServiceName, RelatedActivity, Campaign, DetectionPattern, RecordData,
 //!   HashData, Observable, BulkObservableFormat (and their RFC 5070 equivalents).
@@ -575,23 +575,23 @@ fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
                 );
             }
         }
-        (Version::V2, "IndicatorReference") => {
-            if frame.attr("uid-ref").is_none() && frame.attr("euid-ref").is_none() {
-                findings.error(
-                    frame,
-                    "RFC 7970 §3.29.7",
-                    "IndicatorReference MUST set either uid-ref or euid-ref".to_string(),
-                );
-            }
+        (Version::V2, "IndicatorReference")
+            if frame.attr("uid-ref").is_none() && frame.attr("euid-ref").is_none() =>
+        {
+            findings.error(
+                frame,
+                "RFC 7970 §3.29.7",
+                "IndicatorReference MUST set either uid-ref or euid-ref".to_string(),
+            );
         }
-        (Version::V2, "SoftwareReference") => {
-            if frame.attr("spec-name") == Some("custom") && frame.attr("dtype").is_none() {
-                findings.error(
-                    frame,
-                    "RFC 7970 §2.15.1",
-                    "spec-name=\"custom\" requires the dtype attribute".to_string(),
-                );
-            }
+        (Version::V2, "SoftwareReference")
+            if frame.attr("spec-name") == Some("custom") && frame.attr("dtype").is_none() =>
+        {
+            findings.error(
+                frame,
+                "RFC 7970 §2.15.1",
+                "spec-name=\"custom\" requires the dtype attribute".to_string(),
+            );
         }
         (Version::V2, field @ ("EmailHeaderField" | "ApplicationHeaderField")) => {
             let rule = if field == "EmailHeaderField" {
@@ -770,14 +770,14 @@ fn on_close(frame: &Frame, version: Version, findings: &mut Findings) {
         }
         (_, "Flow") => check_flow(frame, version, findings),
         (_, "Address") => check_address(frame, version, findings),
-        (Version::V1, "Confidence") => {
-            if frame.attr("rating") != Some("numeric") && !frame.text().is_empty() {
-                findings.warning(
+        (Version::V1, "Confidence")
+            if frame.attr("rating") != Some("numeric") && !frame.text().is_empty() =>
+        {
+            findings.warning(
                     frame,
                     "RFC 5070 §3.10.4",
                     "Confidence content is only for rating=\"numeric\"; otherwise the element should be empty".to_string(),
                 );
-            }
         }
         _ => {}
     }
