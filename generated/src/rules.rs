@@ -1,17 +1,47 @@
 //! RFC prose rules that XSD cannot express, checked on the document's XML after it has been
-//! read: every violation is reported (not only the first), each citing its section.
+//! read: every violation is reported (not only the first), each citing its section. A MUST
+//! violation is an [`Severity::Error`]; a SHOULD-level finding, or a value that does not have the
+//! format its RFC definition gives, is a [`Severity::Warning`].
 //!
-//! Implemented: RFC 7970 §5.1.1 (and RFC 5070 §5.1 for IODEF 1.0): an `ext-foo` attribute is only
-//! allowed when `foo="ext-value"`, and `foo="ext-value"` needs its `ext-foo`. `uid-ref` pointing at
-//! an existing `observable-id` is enforced by the reader itself (`xs:IDREF`).
+//! One streaming pass over the XML: each open element keeps its attributes, the names of its
+//! children (and grandchildren), and, where a rule reads it, its text; rules run when an element
+//! opens (attribute rules) or closes (content rules). IODEF 2.0 elements cite RFC 7970, IODEF 1.0
+//! elements RFC 5070. Rules (see the README's "Prose rules checked" for the full table):
+//!
+//! - §5.1.1 (RFC 5070 §5.1): `ext-foo` only with `foo="ext-value"`, and `foo="ext-value"` needs
+//!   its `ext-foo`.
+//! - §4.1: an IODEF document begins with an XML declaration (v2: with its encoding; an encoding
+//!   other than UTF-8/UTF-16 is a warning).
+//! - §4.2: `xsi:schemaLocation` on `IODEF-Document` (v2 MUST; RFC 5070 SHOULD).
+//! - §6: v2 `IODEF-Document` specifies its language (`xml:lang`).
+//! - §3.1: `private-enum-id` needs `private-enum-name`; §3.1/§3.4/§3.29.1 (RFC 5070 §3.3): CSIRT
+//!   names (`private-enum-name`, `IncidentID@name`, `IndicatorID@name`) are domain names.
+//! - "At least one of these classes MUST be present": Contact, EventData, Method, Reference,
+//!   Node, Service, ServiceName, RelatedActivity, Campaign, DetectionPattern, RecordData,
+//!   HashData, Observable, BulkObservableFormat (and their RFC 5070 equivalents).
+//! - §3.13.1/§3.15: `action="defined-coa"` needs `DefinedCOA`; §3.20: `ip-protocol` with a
+//!   Port/Portlist/Proto*; §3.20 (RFC 5070 §3.17): Portlist symmetry in a Flow; §3.19.1:
+//!   Nameservers addresses are IP addresses; §3.20.2/§3.21: header fields carry `name` (and
+//!   `dtype="string"`); §2.15.1: `spec-name="custom"` needs `dtype`; §3.26: HashData scopes that
+//!   need HashTargetID or an Application; §3.29.3.1: `file-hash` bulk observables need a format
+//!   Hash; §3.29.7: IndicatorReference needs `uid-ref` or `euid-ref`.
+//! - §5.2: extension content matches its `dtype` (XML content only with `dtype="xml"`, in a
+//!   namespace; atomic values parse as their type).
+//! - §3.18.1 (RFC 5070 §3.16.2) Address content in the format of its category, and RFC 5070
+//!   §3.10.4 empty non-numeric Confidence: warnings.
+//!
+//! `uid-ref` pointing at an existing `observable-id` is enforced by the reader itself
+//! (`xs:IDREF`).
 
 use std::collections::HashMap;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use crate::rt::reader::line_column;
+use crate::rt::values::{Base64Binary, DateTime, Decimal, HexBinary};
 
 /// How serious a finding is: a MUST violation is an error, a SHOULD one a warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,101 +63,965 @@ pub struct Finding {
     pub column: u64,
 }
 
-/// Namespaces that use the `ext-value` convention, with the rule to cite.
-const EXT_VALUE_NAMESPACES: &[(&[u8], &str)] = &[
-    (b"urn:ietf:params:xml:ns:iodef-2.0", "RFC 7970 §5.1.1"),
-    (b"urn:ietf:params:xml:ns:iodef-1.0", "RFC 5070 §5.1"),
+const NS_IODEF2: &[u8] = b"urn:ietf:params:xml:ns:iodef-2.0";
+const NS_IODEF1: &[u8] = b"urn:ietf:params:xml:ns:iodef-1.0";
+const NS_XSI: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
+const NS_XML: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+
+/// The IODEF version of an element's namespace: it decides which RFC a rule cites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    /// RFC 5070.
+    V1,
+    /// RFC 7970.
+    V2,
+}
+
+impl Version {
+    fn of(ns: &[u8]) -> Option<Version> {
+        match ns {
+            NS_IODEF2 => Some(Version::V2),
+            NS_IODEF1 => Some(Version::V1),
+            _ => None,
+        }
+    }
+
+    /// The citation for this version: `v2` from RFC 7970, `v1` from RFC 5070.
+    fn pick(self, v2: &'static str, v1: &'static str) -> &'static str {
+        match self {
+            Version::V2 => v2,
+            Version::V1 => v1,
+        }
+    }
+}
+
+/// "At least one of these classes MUST be present": `element` needs a child named in `any_of`
+/// (any child element when empty).
+struct NeedsChild {
+    version: Version,
+    element: &'static str,
+    any_of: &'static [&'static str],
+    rule: &'static str,
+}
+
+const fn needs(
+    version: Version,
+    element: &'static str,
+    any_of: &'static [&'static str],
+    rule: &'static str,
+) -> NeedsChild {
+    NeedsChild {
+        version,
+        element,
+        any_of,
+        rule,
+    }
+}
+
+/// Only the rules the schemas leave open (e.g. Assessment's impact choice, ThreatActor's URL and
+/// DomainContacts are enforced by the XSD and not listed).
+const NEEDS_CHILD: &[NeedsChild] = &[
+    needs(
+        Version::V2,
+        "RelatedActivity",
+        &[
+            "IncidentID",
+            "URL",
+            "ThreatActor",
+            "Campaign",
+            "Description",
+            "AdditionalData",
+        ],
+        "RFC 7970 §3.6",
+    ),
+    needs(Version::V2, "Campaign", &[], "RFC 7970 §3.8"),
+    needs(Version::V2, "Contact", &[], "RFC 7970 §3.9"),
+    needs(
+        Version::V2,
+        "DetectionPattern",
+        &["Description", "DetectionConfiguration"],
+        "RFC 7970 §3.10.1",
+    ),
+    needs(Version::V2, "Method", &[], "RFC 7970 §3.11"),
+    needs(Version::V2, "Reference", &[], "RFC 7970 §3.11.1"),
+    needs(Version::V2, "EventData", &[], "RFC 7970 §3.14"),
+    needs(
+        Version::V2,
+        "Node",
+        &["DomainData", "Address"],
+        "RFC 7970 §3.18",
+    ),
+    needs(Version::V2, "Service", &[], "RFC 7970 §3.20"),
+    needs(Version::V2, "ServiceName", &[], "RFC 7970 §3.20.1"),
+    needs(
+        Version::V2,
+        "RecordData",
+        &[
+            "RecordItem",
+            "URL",
+            "FileData",
+            "WindowsRegistryKeysModified",
+            "CertificateData",
+            "AdditionalData",
+        ],
+        "RFC 7970 §3.22.1",
+    ),
+    needs(
+        Version::V2,
+        "HashData",
+        &["Hash", "FuzzyHash"],
+        "RFC 7970 §3.26",
+    ),
+    needs(Version::V2, "Observable", &[], "RFC 7970 §3.29.3"),
+    needs(
+        Version::V2,
+        "BulkObservableFormat",
+        &["Hash", "AdditionalData"],
+        "RFC 7970 §3.29.3.1.1",
+    ),
+    needs(Version::V1, "Contact", &[], "RFC 5070 §3.7"),
+    needs(
+        Version::V1,
+        "Method",
+        &["Reference", "Description"],
+        "RFC 5070 §3.9",
+    ),
+    needs(Version::V1, "EventData", &[], "RFC 5070 §3.12"),
+    needs(
+        Version::V1,
+        "Node",
+        &["NodeName", "Address"],
+        "RFC 5070 §3.16",
+    ),
+    needs(
+        Version::V1,
+        "Service",
+        &["Port", "Portlist"],
+        "RFC 5070 §3.17",
+    ),
 ];
 
+/// Elements of type `iodef:ExtensionType` (their content is described by `dtype`).
+fn is_extension(version: Version, local: &str) -> bool {
+    match version {
+        Version::V2 => matches!(
+            local,
+            "AdditionalData"
+                | "RecordItem"
+                | "ApplicationHeaderField"
+                | "EmailHeaderField"
+                | "RelatedDNS"
+                | "FileProperties"
+                | "FuzzyHashValue"
+        ),
+        Version::V1 => matches!(local, "AdditionalData" | "RecordItem"),
+    }
+}
+
+/// An attribute: namespace URI (empty when unprefixed), local name, unescaped value.
+struct Attr {
+    ns: Vec<u8>,
+    local: String,
+    value: String,
+}
+
+/// A child element: namespace URI (empty when none) and local name.
+struct Child {
+    ns: Vec<u8>,
+    local: String,
+}
+
+/// A System of a Flow, with the number of ports its (first) Service's Portlist lists.
+struct FlowSystem {
+    category: Option<String>,
+    ports: Option<u64>,
+    path: String,
+}
+
+/// One open element and what its rules need once it closes.
+struct Frame {
+    version: Option<Version>,
+    local: String,
+    path: String,
+    line: u64,
+    column: u64,
+    attrs: Vec<Attr>,
+    /// Children so far per local name (for the `[n]` of paths).
+    counts: HashMap<String, usize>,
+    children: Vec<Child>,
+    /// `(child, grandchild)` local names.
+    grandchildren: Vec<(String, String)>,
+    /// The text content, kept only for elements whose rules read it.
+    text: Option<String>,
+    /// Service: the number of ports of its Portlist.
+    portlist_ports: Option<u64>,
+    /// System: the ports of its first Service with a Portlist.
+    service_ports: Option<u64>,
+    /// Flow: its Systems.
+    systems: Vec<FlowSystem>,
+}
+
+impl Frame {
+    /// An unprefixed attribute's value, trimmed.
+    fn attr(&self, local: &str) -> Option<&str> {
+        self.attr_ns(b"", local)
+    }
+
+    fn attr_ns(&self, ns: &[u8], local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns == ns && a.local == local)
+            .map(|a| a.value.trim())
+    }
+
+    fn has_child(&self, local: &str) -> bool {
+        self.children.iter().any(|c| c.local == local)
+    }
+
+    fn is(&self, version: Version, local: &str) -> bool {
+        self.version == Some(version) && self.local == local
+    }
+
+    fn text(&self) -> &str {
+        self.text.as_deref().map_or("", str::trim)
+    }
+}
+
+/// Collects findings, each located at an element.
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn push(&mut self, at: &Frame, severity: Severity, rule: &'static str, message: String) {
+        self.0.push(Finding {
+            severity,
+            rule,
+            message,
+            path: at.path.clone(),
+            line: at.line,
+            column: at.column,
+        });
+    }
+
+    fn error(&mut self, at: &Frame, rule: &'static str, message: String) {
+        self.push(at, Severity::Error, rule, message);
+    }
+
+    fn warning(&mut self, at: &Frame, rule: &'static str, message: String) {
+        self.push(at, Severity::Warning, rule, message);
+    }
+}
+
 /// Checks the prose rules on `input`, a well-formed document (read it with [`crate::read`]
-/// first: malformed input yields no findings here).
+/// first: malformed input yields no findings here). Findings are in document order.
 pub fn check(input: &[u8]) -> Vec<Finding> {
-    let mut findings = Vec::new();
+    let mut findings = Findings(Vec::new());
     let mut reader = NsReader::from_reader(input);
-    // Per open element: its path and how many children of each name it has had so far.
-    let mut stack: Vec<(String, HashMap<Vec<u8>, usize>)> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    // The XML declaration's encoding (`Some(None)`: a declaration without one).
+    let mut declaration: Option<Option<String>> = None;
+    let mut root_seen = false;
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let (resolved, event) = match reader.read_resolved_event() {
             Ok(ok) => ok,
             Err(_) => break,
         };
+        let ns = match resolved {
+            ResolveResult::Bound(ns) => ns.as_ref().to_vec(),
+            _ => Vec::new(),
+        };
         let (start, empty) = match event {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(_) => {
-                stack.pop();
+                if let Some(frame) = stack.pop() {
+                    close(frame, stack.last_mut(), &mut findings);
+                }
+                continue;
+            }
+            Event::Decl(d) if !root_seen => {
+                let encoding = d
+                    .encoding()
+                    .and_then(Result::ok)
+                    .map(|e| String::from_utf8_lossy(&e).into_owned());
+                declaration = Some(encoding);
+                continue;
+            }
+            Event::Text(t) => {
+                append_text(&mut stack, &String::from_utf8_lossy(&t));
+                continue;
+            }
+            Event::CData(t) => {
+                append_text(&mut stack, &String::from_utf8_lossy(&t));
+                continue;
+            }
+            Event::GeneralRef(r) => {
+                let name = String::from_utf8_lossy(&r).into_owned();
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => quick_xml::escape::resolve_predefined_entity(&name)
+                        .unwrap_or_default()
+                        .to_string(),
+                };
+                append_text(&mut stack, &resolved);
                 continue;
             }
             Event::Eof => break,
             _ => continue,
         };
-        let local = start.local_name().as_ref().to_vec();
-        let path = match stack.last_mut() {
-            Some((parent, counts)) => {
-                let n = counts.entry(local.clone()).or_insert(0);
-                *n += 1;
-                format!("{parent}/{}[{n}]", String::from_utf8_lossy(&local))
+        let (line, column) = line_column(input, offset);
+        let frame = open_frame(&reader, &start, ns, stack.last_mut(), line, column);
+        if !root_seen {
+            root_seen = true;
+            check_declaration(&frame, declaration.as_ref(), &mut findings);
+        }
+        on_open(&frame, stack.last(), &mut findings);
+        if empty {
+            close(frame, stack.last_mut(), &mut findings);
+        } else {
+            stack.push(frame);
+        }
+    }
+    let mut findings = findings.0;
+    findings.sort_by_key(|f| (f.line, f.column));
+    findings
+}
+
+fn append_text(stack: &mut [Frame], piece: &str) {
+    if let Some(text) = stack.last_mut().and_then(|f| f.text.as_mut()) {
+        text.push_str(piece);
+    }
+}
+
+/// The frame of a starting element; registers it as a child of `parent`.
+fn open_frame(
+    reader: &NsReader<&[u8]>,
+    start: &BytesStart,
+    ns: Vec<u8>,
+    parent: Option<&mut Frame>,
+    line: u64,
+    column: u64,
+) -> Frame {
+    let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+    let path = match parent {
+        Some(parent) => {
+            let n = parent.counts.entry(local.clone()).or_insert(0);
+            *n += 1;
+            let path = format!("{}/{local}[{n}]", parent.path);
+            parent.children.push(Child {
+                ns: ns.clone(),
+                local: local.clone(),
+            });
+            path
+        }
+        None => format!("/{local}"),
+    };
+    let attrs = start
+        .attributes()
+        .flatten()
+        .filter(|a| a.key.as_namespace_binding().is_none())
+        .map(|a| {
+            let (resolved, attr_local) = reader.resolve_attribute(a.key);
+            let ns = match resolved {
+                ResolveResult::Bound(ns) => ns.as_ref().to_vec(),
+                // `xml:` is bound without a declaration.
+                _ if a.key.prefix().is_some_and(|p| p.as_ref() == b"xml") => NS_XML.to_vec(),
+                _ => Vec::new(),
+            };
+            // (Attribute::unescape_value is compiled out when another crate of the build
+            // enables quick-xml's `encoding` feature.)
+            let raw = String::from_utf8_lossy(&a.value).into_owned();
+            let value = quick_xml::escape::unescape(&raw)
+                .map(|v| v.into_owned())
+                .unwrap_or(raw);
+            Attr {
+                ns,
+                local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
+                value,
             }
-            None => format!("/{}", String::from_utf8_lossy(&local)),
-        };
-        let rule = match resolved {
-            ResolveResult::Bound(ns) => EXT_VALUE_NAMESPACES
-                .iter()
-                .find(|(uri, _)| *uri == ns.as_ref())
-                .map(|(_, rule)| *rule),
-            _ => None,
-        };
-        if let Some(rule) = rule {
-            let attrs: Vec<(String, String)> = start
-                .attributes()
-                .flatten()
-                .filter(|a| a.key.prefix().is_none())
-                .map(|a| {
-                    // (Attribute::unescape_value is compiled out when another crate of the
-                    // build enables quick-xml's `encoding` feature.)
-                    let raw = String::from_utf8_lossy(&a.value).into_owned();
-                    let value = quick_xml::escape::unescape(&raw)
-                        .map(|v| v.into_owned())
-                        .unwrap_or(raw);
-                    (String::from_utf8_lossy(a.key.as_ref()).into_owned(), value)
-                })
-                .collect();
-            let (line, column) = line_column(input, offset);
-            let value_of =
-                |name: &str| attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim());
-            for (name, value) in &attrs {
-                if let Some(base) = name.strip_prefix("ext-") {
-                    if value_of(base) != Some("ext-value") {
-                        findings.push(Finding {
-                            severity: Severity::Error,
-                            rule,
-                            message: format!(
-                                "attribute {name} is only allowed when {base}=\"ext-value\""
-                            ),
-                            path: path.clone(),
-                            line,
-                            column,
-                        });
+        })
+        .collect();
+    let version = Version::of(&ns);
+    let wants_text = version.is_some_and(|v| {
+        matches!(local.as_str(), "Address" | "Portlist" | "Confidence") || is_extension(v, &local)
+    });
+    Frame {
+        version,
+        local,
+        path,
+        line,
+        column,
+        attrs,
+        counts: HashMap::new(),
+        children: Vec::new(),
+        grandchildren: Vec::new(),
+        text: wants_text.then(String::new),
+        portlist_ports: None,
+        service_ports: None,
+        systems: Vec::new(),
+    }
+}
+
+/// RFC 7970 §4.1 / RFC 5070 §4.1 on a document whose root is `IODEF-Document`.
+fn check_declaration(root: &Frame, declaration: Option<&Option<String>>, findings: &mut Findings) {
+    let Some(version) = root.version.filter(|_| root.local == "IODEF-Document") else {
+        return;
+    };
+    let rule = version.pick("RFC 7970 §4.1", "RFC 5070 §4.1");
+    let at = Frame {
+        path: "/".to_string(),
+        line: 1,
+        column: 1,
+        ..empty_frame()
+    };
+    match (declaration, version) {
+        (None, _) => findings.error(
+            &at,
+            rule,
+            "an IODEF document MUST begin with an XML declaration (<?xml version=\"1.0\" ...?>)"
+                .to_string(),
+        ),
+        (Some(None), Version::V2) => findings.error(
+            &at,
+            rule,
+            "the XML declaration MUST specify the character encoding".to_string(),
+        ),
+        (Some(Some(encoding)), Version::V2)
+            if !["utf-8", "utf-16"].contains(&encoding.to_ascii_lowercase().as_str()) =>
+        {
+            findings.warning(
+                &at,
+                rule,
+                format!("encoding {encoding:?}: encodings other than UTF-8 and UTF-16 SHOULD NOT be used"),
+            )
+        }
+        _ => {}
+    }
+}
+
+fn empty_frame() -> Frame {
+    Frame {
+        version: None,
+        local: String::new(),
+        path: String::new(),
+        line: 0,
+        column: 0,
+        attrs: Vec::new(),
+        counts: HashMap::new(),
+        children: Vec::new(),
+        grandchildren: Vec::new(),
+        text: None,
+        portlist_ports: None,
+        service_ports: None,
+        systems: Vec::new(),
+    }
+}
+
+/// Rules on an element's attributes (and its parent), run when it starts.
+fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
+    let Some(version) = frame.version else {
+        return;
+    };
+    check_ext_value(frame, version, findings);
+    match (version, frame.local.as_str()) {
+        (_, "IODEF-Document") => {
+            if frame.attr_ns(NS_XSI, "schemaLocation").is_none() {
+                let message =
+                    "IODEF-Document has no xsi:schemaLocation referencing the IODEF schema";
+                match version {
+                    Version::V2 => {
+                        findings.error(frame, "RFC 7970 §4.2", format!("{message} (MUST)"))
                     }
-                } else if value.trim() == "ext-value" && value_of(&format!("ext-{name}")).is_none()
-                {
-                    findings.push(Finding {
-                        severity: Severity::Error,
-                        rule,
-                        message: format!("{name}=\"ext-value\" needs the attribute ext-{name}"),
-                        path: path.clone(),
-                        line,
-                        column,
-                    });
+                    Version::V1 => {
+                        findings.warning(frame, "RFC 5070 §4.2", format!("{message} (SHOULD)"))
+                    }
+                }
+            }
+            if version == Version::V2 {
+                if frame.attr_ns(NS_XML, "lang").is_none() {
+                    findings.error(
+                        frame,
+                        "RFC 7970 §6",
+                        "IODEF-Document has no xml:lang: each IODEF document MUST specify the language of its content".to_string(),
+                    );
+                }
+                match frame.attr("private-enum-name") {
+                    Some(name) => {
+                        check_fqdn(frame, "private-enum-name", name, "RFC 7970 §3.1", findings)
+                    }
+                    None if frame.attr("private-enum-id").is_some() => findings.error(
+                        frame,
+                        "RFC 7970 §3.1",
+                        "private-enum-id is set, so private-enum-name MUST also be set".to_string(),
+                    ),
+                    None => {}
                 }
             }
         }
-        if !empty {
-            stack.push((path, HashMap::new()));
+        (_, "IncidentID") => {
+            if let Some(name) = frame.attr("name") {
+                let rule = version.pick("RFC 7970 §3.4", "RFC 5070 §3.3");
+                check_fqdn(frame, "IncidentID name", name, rule, findings);
+            }
+        }
+        (Version::V2, "IndicatorID") => {
+            if let Some(name) = frame.attr("name") {
+                check_fqdn(
+                    frame,
+                    "IndicatorID name",
+                    name,
+                    "RFC 7970 §3.29.1",
+                    findings,
+                );
+            }
+        }
+        (Version::V2, "IndicatorReference")
+            if frame.attr("uid-ref").is_none() && frame.attr("euid-ref").is_none() =>
+        {
+            findings.error(
+                frame,
+                "RFC 7970 §3.29.7",
+                "IndicatorReference MUST set either uid-ref or euid-ref".to_string(),
+            );
+        }
+        (Version::V2, "SoftwareReference")
+            if frame.attr("spec-name") == Some("custom") && frame.attr("dtype").is_none() =>
+        {
+            findings.error(
+                frame,
+                "RFC 7970 §2.15.1",
+                "spec-name=\"custom\" requires the dtype attribute".to_string(),
+            );
+        }
+        (Version::V2, field @ ("EmailHeaderField" | "ApplicationHeaderField")) => {
+            let rule = if field == "EmailHeaderField" {
+                "RFC 7970 §3.21"
+            } else {
+                "RFC 7970 §3.20.2"
+            };
+            if frame.attr("name").is_none() {
+                findings.error(
+                    frame,
+                    rule,
+                    format!("{field} MUST set the name attribute to the header field name"),
+                );
+            }
+            if field == "EmailHeaderField" {
+                if let Some(dtype) = frame.attr("dtype").filter(|d| *d != "string") {
+                    findings.error(
+                        frame,
+                        rule,
+                        format!("EmailHeaderField dtype MUST be \"string\", not {dtype:?}"),
+                    );
+                }
+            }
+        }
+        (Version::V2, "Address") if parent.is_some_and(|p| p.is(Version::V2, "Nameservers")) => {
+            let category = frame.attr("category").unwrap_or("ipv6-addr");
+            if !matches!(category, "ipv4-addr" | "ipv6-addr") {
+                findings.error(
+                    frame,
+                    "RFC 7970 §3.19.1",
+                    format!("a Nameservers Address MUST have category \"ipv4-addr\" or \"ipv6-addr\", not {category:?}"),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// RFC 7970 §5.1.1 / RFC 5070 §5.1: `ext-foo` only with `foo="ext-value"`, and back.
+fn check_ext_value(frame: &Frame, version: Version, findings: &mut Findings) {
+    let rule = version.pick("RFC 7970 §5.1.1", "RFC 5070 §5.1");
+    for attr in frame.attrs.iter().filter(|a| a.ns.is_empty()) {
+        let name = &attr.local;
+        if let Some(base) = name.strip_prefix("ext-") {
+            if frame.attr(base) != Some("ext-value") {
+                findings.error(
+                    frame,
+                    rule,
+                    format!("attribute {name} is only allowed when {base}=\"ext-value\""),
+                );
+            }
+        } else if attr.value.trim() == "ext-value" && frame.attr(&format!("ext-{name}")).is_none() {
+            findings.error(
+                frame,
+                rule,
+                format!("{name}=\"ext-value\" needs the attribute ext-{name}"),
+            );
         }
     }
-    findings
+}
+
+/// A CSIRT name MUST be the CSIRT's fully qualified domain name: a value that is not a domain
+/// name at all is an error. (A single label such as `CERT-FOR-OUR-DOMAIN` is a valid domain name;
+/// whether it is the CSIRT's fully qualified one cannot be decided without DNS: not reported.)
+fn check_fqdn(frame: &Frame, what: &str, name: &str, rule: &'static str, findings: &mut Findings) {
+    let host = name.strip_suffix('.').unwrap_or(name);
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if host.is_empty() || host.len() > 253 || !host.split('.').all(label_ok) {
+        findings.error(frame, rule, format!("{what} {name:?} is not a domain name; the CSIRT's fully qualified domain name MUST be used"));
+    }
+}
+
+/// Rules on an element's content, run when it ends; then hands what its parent's rules need
+/// over to the parent.
+fn close(frame: Frame, parent: Option<&mut Frame>, findings: &mut Findings) {
+    if let Some(version) = frame.version {
+        on_close(&frame, version, findings);
+    }
+    let Some(parent) = parent else {
+        return;
+    };
+    parent.grandchildren.extend(
+        frame
+            .children
+            .iter()
+            .map(|c| (frame.local.clone(), c.local.clone())),
+    );
+    let Some(version) = frame.version.filter(|v| parent.version == Some(*v)) else {
+        return;
+    };
+    match frame.local.as_str() {
+        "Portlist" => parent.portlist_ports = portlist_count(frame.text()),
+        "Service" => parent.service_ports = parent.service_ports.or(frame.portlist_ports),
+        "System" if parent.is(version, "Flow") => parent.systems.push(FlowSystem {
+            category: frame.attr("category").map(str::to_string),
+            ports: frame.service_ports,
+            path: frame.path.clone(),
+        }),
+        _ => {}
+    }
+}
+
+fn on_close(frame: &Frame, version: Version, findings: &mut Findings) {
+    for rule in NEEDS_CHILD
+        .iter()
+        .filter(|r| frame.is(r.version, r.element))
+    {
+        if rule.any_of.is_empty() && frame.children.is_empty() {
+            findings.error(
+                frame,
+                rule.rule,
+                format!("{} MUST have at least one child element", rule.element),
+            );
+        } else if !rule.any_of.is_empty() && !rule.any_of.iter().any(|c| frame.has_child(c)) {
+            findings.error(
+                frame,
+                rule.rule,
+                format!(
+                    "{} MUST contain at least one of: {}",
+                    rule.element,
+                    rule.any_of.join(", ")
+                ),
+            );
+        }
+    }
+    if is_extension(version, &frame.local) {
+        check_extension(frame, version, findings);
+    }
+    match (version, frame.local.as_str()) {
+        (Version::V2, element @ ("HistoryItem" | "Expectation")) => {
+            let action = frame.attr("action");
+            if action == Some("defined-coa") && !frame.has_child("DefinedCOA") {
+                let rule = if element == "HistoryItem" {
+                    "RFC 7970 §3.13.1"
+                } else {
+                    "RFC 7970 §3.15"
+                };
+                findings.error(
+                    frame,
+                    rule,
+                    format!("{element} with action=\"defined-coa\" MUST contain DefinedCOA"),
+                );
+            }
+        }
+        (Version::V2, "Service") => {
+            let layer4 = ["Port", "Portlist", "ProtoCode", "ProtoType", "ProtoField"];
+            if let Some(child) = layer4.iter().find(|c| frame.has_child(c)) {
+                if frame.attr("ip-protocol").is_none() {
+                    findings.error(
+                        frame,
+                        "RFC 7970 §3.20",
+                        format!("Service has {child}, so the ip-protocol attribute MUST be set"),
+                    );
+                }
+            }
+        }
+        (Version::V2, "HashData") => check_hash_data(frame, findings),
+        (Version::V2, "BulkObservable") => {
+            let has_hash = frame
+                .grandchildren
+                .iter()
+                .any(|(c, g)| c == "BulkObservableFormat" && g == "Hash");
+            if frame.attr("type") == Some("file-hash") && !has_hash {
+                findings.error(
+                    frame,
+                    "RFC 7970 §3.29.3.1",
+                    "BulkObservable type=\"file-hash\" MUST have a BulkObservableFormat with a Hash describing the hashes".to_string(),
+                );
+            }
+        }
+        (_, "Flow") => check_flow(frame, version, findings),
+        (_, "Address") => check_address(frame, version, findings),
+        (Version::V1, "Confidence")
+            if frame.attr("rating") != Some("numeric") && !frame.text().is_empty() =>
+        {
+            findings.warning(
+                    frame,
+                    "RFC 5070 §3.10.4",
+                    "Confidence content is only for rating=\"numeric\"; otherwise the element should be empty".to_string(),
+                );
+        }
+        _ => {}
+    }
+}
+
+/// RFC 7970 §3.26: the scopes whose hash needs to say what was hashed or with which tool.
+fn check_hash_data(frame: &Frame, findings: &mut Findings) {
+    let Some(scope) = frame.attr("scope") else {
+        return;
+    };
+    let message = match scope {
+        "file-pe-section" | "file-pe-resource" | "file-pdf-object" if !frame.has_child("HashTargetID") => {
+            format!("HashData scope=\"{scope}\" MUST identify what was hashed with HashTargetID")
+        }
+        "file-pe-iat"
+            if !frame
+                .grandchildren
+                .iter()
+                .any(|(c, g)| (c == "Hash" || c == "FuzzyHash") && g == "Application") =>
+        {
+            "HashData scope=\"file-pe-iat\": the Application of the Hash or FuzzyHash MUST name the tool used".to_string()
+        }
+        _ => return,
+    };
+    findings.error(frame, "RFC 7970 §3.26", message);
+}
+
+/// RFC 7970 §5.2 / RFC 5070 §5.2: extension content and its `dtype`.
+fn check_extension(frame: &Frame, version: Version, findings: &mut Findings) {
+    let rule = version.pick("RFC 7970 §5.2", "RFC 5070 §5.2");
+    let Some(dtype) = frame.attr("dtype") else {
+        return;
+    };
+    let element = &frame.local;
+    if dtype == "xml" {
+        if let Some(child) = frame.children.iter().find(|c| c.ns.is_empty()) {
+            findings.error(
+                frame,
+                rule,
+                format!("{element} extension element <{}> has no namespace: an XML extension MUST declare its own namespace", child.local),
+            );
+        }
+        return;
+    }
+    if let Some(child) = frame.children.first() {
+        findings.error(
+            frame,
+            rule,
+            format!(
+                "{element} contains the element <{}>, so its dtype MUST be \"xml\", not {dtype:?}",
+                child.local
+            ),
+        );
+        return;
+    }
+    let text = frame.text();
+    let ok = match (dtype, version) {
+        ("boolean", _) => matches!(text, "true" | "false" | "1" | "0"),
+        ("integer", _) => {
+            let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+        ("real", _) => Decimal::parse(text).is_ok() || text.parse::<f64>().is_ok(),
+        ("date-time", _) | ("ntpstamp", Version::V2) => DateTime::parse(text).is_ok(),
+        ("portlist", _) => portlist_count(text).is_some(),
+        // Line-wrapped hex (as printed in RFCs) is still hex.
+        ("bytes", Version::V2) | ("frame" | "packet" | "ipv4-packet" | "ipv6-packet", _) => {
+            HexBinary::parse(&text.split_whitespace().collect::<String>()).is_ok()
+        }
+        ("file", _) => Base64Binary::parse(text).is_ok(),
+        _ => true,
+    };
+    if !ok {
+        findings.error(
+            frame,
+            rule,
+            format!("{element} dtype={dtype:?}: the content {:?} is not of that type (dtype MUST correspond to the content)", shorten(text)),
+        );
+    }
+}
+
+/// Portlist symmetry between the source and target Systems of a Flow.
+fn check_flow(frame: &Frame, version: Version, findings: &mut Findings) {
+    let of = |category: &str| -> Vec<&FlowSystem> {
+        frame
+            .systems
+            .iter()
+            .filter(|s| s.category.as_deref() == Some(category))
+            .collect()
+    };
+    let (sources, targets) = (of("source"), of("target"));
+    let with_ports = |list: &[&FlowSystem]| -> Vec<(u64, String)> {
+        list.iter()
+            .filter_map(|s| s.ports.map(|p| (p, s.path.clone())))
+            .collect()
+    };
+    let (source_ports, target_ports) = (with_ports(&sources), with_ports(&targets));
+    if source_ports.is_empty() || target_ports.is_empty() {
+        return;
+    }
+    match version {
+        Version::V2 => {
+            let rule = "RFC 7970 §3.20";
+            let many = source_ports
+                .iter()
+                .chain(&target_ports)
+                .any(|(n, _)| *n > 1);
+            if many && (sources.len() > 1 || targets.len() > 1) {
+                findings.error(
+                    frame,
+                    rule,
+                    format!(
+                        "a Flow whose Portlists list more than one port MUST have a single source and a single target System (it has {} and {})",
+                        sources.len(),
+                        targets.len()
+                    ),
+                );
+            } else if source_ports[0].0 != target_ports[0].0 {
+                findings.error(
+                    frame,
+                    rule,
+                    format!(
+                        "the source Portlist lists {} ports and the target Portlist {}: they must be equal, the n-th source port corresponding to the n-th target port",
+                        source_ports[0].0, target_ports[0].0
+                    ),
+                );
+            }
+        }
+        Version::V1 => {
+            for (n, source) in &source_ports {
+                if let Some((m, target)) = target_ports.iter().find(|(m, _)| m != n) {
+                    findings.error(
+                        frame,
+                        "RFC 5070 §3.17",
+                        format!("Portlists of a Flow MUST be symmetric: {source} lists {n} ports, {target} lists {m}"),
+                    );
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// RFC 7970 §3.18.1 / RFC 5070 §3.16.2: the content has the format of its category (no BCP 14
+/// keyword: a warning).
+fn check_address(frame: &Frame, version: Version, findings: &mut Findings) {
+    let default = version.pick("ipv6-addr", "ipv4-addr");
+    let category = frame.attr("category").unwrap_or(default);
+    let value = frame.text();
+    let expected = match category {
+        "ipv4-addr" => (value.parse::<Ipv4Addr>().is_err())
+            .then_some("an IPv4 address in dotted-decimal notation (a.b.c.d)"),
+        "ipv4-net" => (!is_net::<Ipv4Addr>(value, 32)).then_some("an IPv4 network a.b.c.d/nn"),
+        "ipv4-net-mask" => {
+            (!is_net_mask::<Ipv4Addr>(value)).then_some("an IPv4 network with mask a.b.c.d/w.x.y.z")
+        }
+        "ipv6-addr" => (value.parse::<Ipv6Addr>().is_err()).then_some("an IPv6 address"),
+        "ipv6-net" => (!is_net::<Ipv6Addr>(value, 128)).then_some("an IPv6 network address/prefix"),
+        "ipv6-net-mask" if version == Version::V1 => {
+            (!is_net_mask::<Ipv6Addr>(value)).then_some("an IPv6 network address/mask")
+        }
+        "mac" => (!is_mac(value)).then_some("a MAC address (aa:bb:cc:dd:ee:ff)"),
+        "asn" => (!is_asn(value)).then_some("an autonomous system number"),
+        "e-mail" => (!is_email(value)).then_some("an email address"),
+        _ => None,
+    };
+    if let Some(expected) = expected {
+        let implied = if frame.attr("category").is_none() {
+            " (the default)"
+        } else {
+            ""
+        };
+        findings.warning(
+            frame,
+            version.pick("RFC 7970 §3.18.1", "RFC 5070 §3.16.2"),
+            format!(
+                "Address {:?} is not {expected}, as category \"{category}\"{implied} defines",
+                shorten(value)
+            ),
+        );
+    }
+}
+
+fn is_net<A: std::str::FromStr>(value: &str, max_bits: u8) -> bool {
+    value.split_once('/').is_some_and(|(addr, bits)| {
+        addr.parse::<A>().is_ok()
+            && !bits.is_empty()
+            && bits.bytes().all(|b| b.is_ascii_digit())
+            && bits.parse::<u8>().is_ok_and(|b| b <= max_bits)
+    })
+}
+
+fn is_net_mask<A: std::str::FromStr>(value: &str) -> bool {
+    value
+        .split_once('/')
+        .is_some_and(|(addr, mask)| addr.parse::<A>().is_ok() && mask.parse::<A>().is_ok())
+}
+
+fn is_mac(value: &str) -> bool {
+    let groups: Vec<&str> = value.split([':', '-']).collect();
+    groups.len() == 6
+        && groups
+            .iter()
+            .all(|g| g.len() == 2 && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn is_asn(value: &str) -> bool {
+    let number = |s: &str| !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit());
+    // asplain, or asdot (RFC 5396).
+    match value.split_once('.') {
+        Some((high, low)) => number(high) && number(low),
+        None => number(value),
+    }
+}
+
+fn is_email(value: &str) -> bool {
+    value.rsplit_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && !domain.is_empty() && !value.chars().any(char::is_whitespace)
+    })
+}
+
+/// The number of ports a PORTLIST (`2,5-15,30`) lists; `None` when it is not one.
+fn portlist_count(value: &str) -> Option<u64> {
+    let mut count = 0u64;
+    for part in value.split(',') {
+        let (low, high) = part.split_once('-').unwrap_or((part, part));
+        let number = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| s.parse::<u64>().ok())
+                .flatten()
+        };
+        let (low, high) = (number(low)?, number(high)?);
+        count = count.checked_add(high.checked_sub(low)? + 1)?;
+    }
+    Some(count)
+}
+
+/// A value cut for a message.
+fn shorten(value: &str) -> String {
+    match value.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &value[..i]),
+        None => value.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -143,7 +1037,11 @@ mod tests {
   </Incident>
   <x:Other xmlns:x="urn:example" a="ext-value"/>
 </IODEF-Document>"#;
-        let findings = check(doc);
+        // (The document also breaks §4.1, §4.2, §6 and §3.9: see tests/rules.rs for those.)
+        let findings: Vec<Finding> = check(doc)
+            .into_iter()
+            .filter(|f| f.rule == "RFC 7970 §5.1.1")
+            .collect();
         assert_eq!(findings.len(), 2, "{findings:?}");
         assert_eq!(findings[0].path, "/IODEF-Document/Incident[1]/Contact[1]");
         assert!(findings[0].message.contains("needs the attribute ext-type"));

@@ -1,29 +1,217 @@
-//! RFC prose rules (`iodef::rules`) on the real corpus: every finding is listed, so a change in
-//! what the rules report shows up here.
+//! RFC prose rules (`iodef::rules`) on the real corpus: every error-level finding on a
+//! schema-valid document is listed below with the reason it is a true violation, so a change in
+//! what the rules report shows up here. Warnings are counted and printed, not pinned.
+
+use std::collections::BTreeMap;
 
 use iodef::rules::{self, Severity};
 use iodef_tests::corpus;
 
+/// `(document, rule, how many errors)`: each one a true violation of the cited MUST.
+/// `(document, rule, how many errors)`: each one a true violation of the cited MUST.
+///
+/// - RFC 7970 §4.2 / §6: the RFC 8274 examples (and their drafts and converter copies) have
+///   neither `xsi:schemaLocation` nor `xml:lang` on `IODEF-Document`; the converter's rewrite of
+///   the minimal example drops the `xsi:schemaLocation` its input has.
+/// - RFC 7970 §4.1: GuidanceDraft_SpearPhishing.xml has no XML declaration; RFC 5070 §4.1: nor
+///   has the XMPP README example.
+/// - RFC 7970 §3.18: RFC 8274 B.2 (and its draft) has a sensor System with an empty `<Node>`;
+///   RFC 5070 §3.16: RFC 5901 C.2's OriginatingSensor Node has only a NodeRole.
+/// - RFC 5070 §5.1: both RFC 5901 examples set ext-purpose while purpose="reporting".
+const EXPECTED_ERRORS: &[(&str, &str, usize)] = &[
+    (
+        "milewg-iodef-converter/infiles/iot_malware.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/iot_malware.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/malware1.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/malware1.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/malware2.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/infiles/malware2.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/iodef-2.0-minimal.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/malware1-xml2xml.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/malware1-xml2xml.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/malware2-xml2xml.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef-converter/outfiles/malware2-xml2xml.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_DDoS.xml",
+        "RFC 7970 §3.18",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_DDoS.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    ("milewg-iodef2stix/GuidanceDraft_DDoS.xml", "RFC 7970 §6", 1),
+    (
+        "milewg-iodef2stix/GuidanceDraft_IoTMalware.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_IoTMalware.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_Malware.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_Malware.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_MalwareDeliverURL.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_MalwareDeliverURL.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml",
+        "RFC 7970 §4.1",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-B.2-generated-report.xml",
+        "RFC 5070 §5.1",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-C.2-phishing-report.xml",
+        "RFC 5070 §3.16",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-C.2-phishing-report.xml",
+        "RFC 5070 §5.1",
+        1,
+    ),
+    (
+        "rfc8274/rfc8274-B.1-malware-delivery-url.xml",
+        "RFC 7970 §4.2",
+        1,
+    ),
+    (
+        "rfc8274/rfc8274-B.1-malware-delivery-url.xml",
+        "RFC 7970 §6",
+        1,
+    ),
+    ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §3.18", 1),
+    ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §4.2", 1),
+    ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §6", 1),
+    ("rfc8274/rfc8274-B.3-spear-phishing.xml", "RFC 7970 §4.2", 1),
+    ("rfc8274/rfc8274-B.3-spear-phishing.xml", "RFC 7970 §6", 1),
+    ("rfc8274/rfc8274-B.4-malware.xml", "RFC 7970 §4.2", 1),
+    ("rfc8274/rfc8274-B.4-malware.xml", "RFC 7970 §6", 1),
+    ("rfc8274/rfc8274-B.5-iot-malware.xml", "RFC 7970 §4.2", 1),
+    ("rfc8274/rfc8274-B.5-iot-malware.xml", "RFC 7970 §6", 1),
+    (
+        "xmpp-ftw-item-parser/readme-iodef-example.xml",
+        "RFC 5070 §4.1",
+        1,
+    ),
+];
+
 #[test]
-fn ext_value_findings_on_the_corpus_are_exactly_the_known_ones() {
-    let mut found = Vec::new();
+fn prose_rule_findings_on_the_corpus_are_exactly_the_known_ones() {
+    let mut errors: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
+    let mut warnings: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    let mut documents = 0;
     // Prose rules are checked after schema validation: the schema-valid documents.
     for entry in corpus::entries().into_iter().filter(|e| e.xmlschema_valid) {
+        documents += 1;
         let bytes = std::fs::read(corpus::corpus_dir().join(&entry.path)).unwrap();
+        let mut warned = std::collections::BTreeSet::new();
         for f in rules::check(&bytes) {
-            assert_eq!(f.severity, Severity::Error);
-            found.push(format!(
-                "{}:{}:{}: {}: {} ({})",
-                entry.path, f.line, f.column, f.path, f.message, f.rule
-            ));
+            println!(
+                "{}:{}:{}: {:?}: {}: {} ({})",
+                entry.path, f.line, f.column, f.severity, f.path, f.message, f.rule
+            );
+            match f.severity {
+                Severity::Error => *errors.entry((entry.path.clone(), f.rule)).or_default() += 1,
+                Severity::Warning => {
+                    let w = warnings.entry(f.rule).or_default();
+                    w.0 += 1;
+                    if warned.insert(f.rule) {
+                        w.1 += 1;
+                    }
+                }
+            }
         }
     }
-    found.sort();
-    println!("{}", found.join("\n"));
-    // Both RFC 5901 examples set ext-purpose while purpose="reporting".
-    let expected = [
-        "rfc5901/rfc5901-B.2-generated-report.xml:6:1: /IODEF-Document/Incident[1]: attribute ext-purpose is only allowed when purpose=\"ext-value\" (RFC 5070 §5.1)",
-        "rfc5901/rfc5901-C.2-phishing-report.xml:5:2: /IODEF-Document/Incident[1]: attribute ext-purpose is only allowed when purpose=\"ext-value\" (RFC 5070 §5.1)",
-    ];
+    println!("\n{documents} schema-valid documents checked");
+    for (rule, (count, docs)) in &warnings {
+        println!("warnings {rule}: {count} in {docs} documents");
+    }
+    let found: Vec<(String, &str, usize)> = errors
+        .into_iter()
+        .map(|((doc, rule), n)| (doc, rule, n))
+        .collect();
+    for (doc, rule, n) in &found {
+        println!("error {rule}: {n} in {doc}");
+    }
+    let expected: Vec<(String, &str, usize)> = EXPECTED_ERRORS
+        .iter()
+        .map(|(doc, rule, n)| (doc.to_string(), *rule, *n))
+        .collect();
     assert_eq!(found, expected);
 }
