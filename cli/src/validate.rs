@@ -299,11 +299,15 @@ pub fn write_json(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = r#"<IODEF-Document version="2.00" xmlns="urn:ietf:params:xml:ns:iodef-2.0">
+    // RFC 7970 §4.1, §4.2 and §6 ask for the XML declaration, xsi:schemaLocation and xml:lang.
+    const MINIMAL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<IODEF-Document version="2.00" xml:lang="en" xmlns="urn:ietf:params:xml:ns:iodef-2.0"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:schemaLocation="urn:ietf:params:xml:ns:iodef-2.0 https://www.iana.org/assignments/xml-registry/schema/iodef-2.0.xsd">
   <Incident purpose="reporting">
     <IncidentID name="csirt.example.com">492382</IncidentID>
     <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
-    <Contact type="organization" role="creator"/>
+    <Contact type="organization" role="creator"><Email><EmailTo>csirt@example.com</EmailTo></Email></Contact>
   </Incident>
 </IODEF-Document>"#;
 
@@ -355,7 +359,7 @@ mod tests {
         assert!(report.schema_valid() && !report.is_valid());
         assert_eq!(
             text(&report, false),
-            "c.xml:2:3: error: /IODEF-Document/Incident[1]: attribute ext-purpose is only \
+            "c.xml:5:3: error: /IODEF-Document/Incident[1]: attribute ext-purpose is only \
              allowed when purpose=\"ext-value\" (RFC 7970 §5.1.1)\n"
         );
         let lines = json(&report);
@@ -388,14 +392,14 @@ mod tests {
         assert!(!report.is_valid() && report.root.is_none());
         assert_eq!(
             text(&report, true),
-            "b.xml:5:5: error: /IODEF-Document/Incident[1]/Contact[1]: \
+            "b.xml:8:5: error: /IODEF-Document/Incident[1]/Contact[1]: \
              missing required attribute role on Contact\n"
         );
         let lines = json(&report);
         assert_eq!(
             lines,
             [
-                serde_json::json!({"file": "b.xml", "line": 5, "column": 5, "severity": "error",
+                serde_json::json!({"file": "b.xml", "line": 8, "column": 5, "severity": "error",
                 "rule": "XSD",
                 "path": "/IODEF-Document/Incident[1]/Contact[1]", "kind": "missing_attribute",
                 "message": "missing required attribute role on Contact"})
