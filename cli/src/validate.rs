@@ -25,6 +25,9 @@ pub struct Options {
     pub limits: Limits,
     /// Maximum element nesting depth.
     pub max_depth: u32,
+    /// Expand internal DOCTYPE entities within these limits before reading
+    /// (`--expand-entities`); `None`: a DOCTYPE is refused.
+    pub expand_entities: Option<iodef::rt::EntityLimits>,
 }
 
 impl Default for Options {
@@ -33,6 +36,7 @@ impl Default for Options {
         Options {
             limits: Limits::default(),
             max_depth: iodef::rt::reader::DEFAULT_MAX_DEPTH,
+            expand_entities: None,
         }
     }
 }
@@ -192,6 +196,19 @@ pub fn validate_file(file: &str, options: &Options) -> FileReport {
 /// Validates `input` as a document with any root element of the generated namespaces
 /// (`iodef::read`, with the reader limits of `options`); `name` is used in the findings.
 pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport {
+    // `--expand-entities`: the expanded document is what is read and checked.
+    let entity_limits = options.expand_entities.as_ref();
+    let expanded = crate::entities::expand(input, entity_limits);
+    let input: &[u8] = match &expanded {
+        Ok(expanded) => expanded,
+        Err(e) => {
+            return FileReport {
+                file: name.to_string(),
+                root: None,
+                findings: vec![Finding::from_error(name, e)],
+            }
+        }
+    };
     let mut reader = XmlReader::new(input);
     reader.set_limits(options.limits);
     reader.set_max_depth(options.max_depth);
@@ -212,7 +229,10 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
         Err(e) => FileReport {
             file: name.to_string(),
             root: None,
-            findings: vec![Finding::from_error(name, &e)],
+            findings: vec![Finding::from_error(
+                name,
+                &crate::entities::hint(e, entity_limits),
+            )],
         },
     }
 }
