@@ -61,7 +61,9 @@
 //!   references, predefined entities and references to other entities.
 //!
 //! Malformed declarations (unterminated, missing quotes, invalid names, invalid character
-//! references, invalid UTF-8 in a value) are [`ErrorKind::Syntax`] errors.
+//! references) and invalid UTF-8 or characters that are not XML characters anywhere in the
+//! DOCTYPE are [`ErrorKind::Syntax`] errors. Names are checked loosely (ASCII name characters,
+//! and any non-ASCII character).
 //!
 //! # Output
 //!
@@ -142,6 +144,8 @@ pub fn expand_internal_entities<'a>(
     };
     parser.doctype()?;
     let end = parser.pos;
+    // The DOCTYPE is blanked in the output: the reader never sees its characters.
+    parser.check_chars(start, end)?;
     let mut out = Vec::with_capacity(input.len() + 64);
     out.extend_from_slice(&input[..start]);
     blank(&input[start..end], &mut out);
@@ -353,6 +357,25 @@ impl<'a> Parser<'a, '_> {
         ["SYSTEM", "PUBLIC"]
             .into_iter()
             .find(|k| rest.starts_with(k.as_bytes()))
+    }
+
+    /// Refuses invalid UTF-8 and characters that are not XML characters in `start..end`.
+    fn check_chars(&self, start: usize, end: usize) -> Result<(), Error> {
+        let text = std::str::from_utf8(&self.input[start..end]).map_err(|e| {
+            self.error(
+                ErrorKind::Syntax,
+                start + e.valid_up_to(),
+                "invalid UTF-8 in the DOCTYPE",
+            )
+        })?;
+        match text.char_indices().find(|&(_, c)| !is_xml_char(c)) {
+            Some((i, c)) => Err(self.error(
+                ErrorKind::Syntax,
+                start + i,
+                format!("character U+{:04X} is not allowed in XML", c as u32),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// `<!DOCTYPE name [ ... ]>` at `self.pos`; leaves `self.pos` after the `>`.
@@ -1180,6 +1203,9 @@ mod tests {
             b"<!DOCTYPE a [ junk ]><a/>",
             b"<!DOCTYPE a [ ] junk><a/>",
             b"<!DOCTYPE a [ ]",
+            b"<!DOCTYPE a [ <!-- \x00 --> ]><a/>",
+            b"<!DOCTYPE a [ <!-- \xff --> ]><a/>",
+            b"<!DOCTYPE a [ <!ENTITY e \"\xef\xbf\xbf\">]><a/>",
         ];
         for input in inputs {
             let r = expand_internal_entities(input, &EntityLimits::default());
