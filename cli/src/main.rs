@@ -5,6 +5,9 @@
 //! iodef validate [--format text|json] FILE...    # `-` (standard input) at most once
 //! ```
 //!
+//! Both refuse a DOCTYPE unless `--expand-entities` is given: then internal entities declared
+//! in it are expanded within limits (see [`iodef::rt::entities`]).
+//!
 //! The input may have any root element of the generated namespaces: an IODEF 2.0
 //! or 1.0 `IODEF-Document`, a RID 1.0/2.0 message, a phishing or thraud report,
 //! an XEP-0268 payload, ... (`iodef::Document<iodef::bindings::Root>`).
@@ -17,6 +20,7 @@
 //! cannot be read (each reported as a finding on standard output:
 //! `FILE:LINE:COL: error: PATH: message`, or JSON lines); 2 for usage errors.
 
+mod entities;
 mod validate;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -52,6 +56,8 @@ enum Command {
         /// Input document, or `-` for standard input.
         #[arg(value_name = "FILE")]
         file: String,
+        #[command(flatten)]
+        entities: entities::EntityArgs,
     },
     /// Check documents (any root element of the IODEF schemas) against the schemas, with the
     /// same reader as `convert`, which stops at the first error of a document.
@@ -82,6 +88,8 @@ struct ValidateArgs {
     files: Vec<String>,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    entities: entities::EntityArgs,
 }
 
 /// Reader limits for untrusted input; exceeding one is a finding naming the limit.
@@ -117,6 +125,7 @@ impl LimitArgs {
                 ..iodef::rt::Limits::default()
             },
             max_depth: self.max_depth,
+            expand_entities: None,
         }
     }
 }
@@ -154,7 +163,7 @@ fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Convert { to, file } => convert(to, &file),
+        Command::Convert { to, file, entities } => convert(to, &file, entities.limits()),
         Command::Validate(args) => validate_command(&args),
     }
 }
@@ -174,7 +183,10 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
         let _ = err.print();
         return ExitCode::from(EXIT_USAGE);
     }
-    let options = args.limits.options();
+    let options = validate::Options {
+        expand_entities: args.entities.limits(),
+        ..args.limits.options()
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut all_valid = true;
@@ -206,7 +218,7 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     }
 }
 
-fn convert(to: Format, file: &str) -> ExitCode {
+fn convert(to: Format, file: &str, entity_limits: Option<iodef::rt::EntityLimits>) -> ExitCode {
     let (name, input) = match read_input(file) {
         Ok(read) => read,
         Err(msg) => {
@@ -217,7 +229,7 @@ fn convert(to: Format, file: &str) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match to {
-        Format::Xml => to_xml(&input, &mut out),
+        Format::Xml => to_xml(&input, entity_limits.as_ref(), &mut out),
     }
     .and_then(|()| out.flush().map_err(Failure::Io));
     match result {
@@ -252,10 +264,15 @@ fn read_input(file: &str) -> Result<(String, Vec<u8>), String> {
 }
 
 /// Parses `input` as a document whose root is any global element of the generated namespaces
-/// and writes it as XML.
-fn to_xml(input: &[u8], out: &mut impl Write) -> Result<(), Failure> {
-    let doc = iodef::Document::<iodef::bindings::Root>::from_slice(input)
-        .map_err(|e| Failure::Invalid(e.to_string()))?;
+/// (after expanding internal entities when `entity_limits` is given) and writes it as XML.
+fn to_xml(
+    input: &[u8],
+    entity_limits: Option<&iodef::rt::EntityLimits>,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let invalid = |e| Failure::Invalid(entities::hint(e, entity_limits).to_string());
+    let input = entities::expand(input, entity_limits).map_err(invalid)?;
+    let doc = iodef::Document::<iodef::bindings::Root>::from_slice(&input).map_err(invalid)?;
     doc.write_to(out).map_err(Failure::Io)
 }
 
@@ -272,10 +289,18 @@ mod tests {
     #[test]
     fn parses_convert() {
         let cli = Cli::try_parse_from(["iodef", "convert", "--to", "xml", "-"]).unwrap();
-        let Command::Convert { to, file } = cli.command else {
+        let Command::Convert { to, file, entities } = cli.command else {
             panic!("not convert: {:?}", cli.command);
         };
         assert_eq!((to, file.as_str()), (Format::Xml, "-"));
+        assert_eq!(entities.limits(), None);
+        let cli =
+            Cli::try_parse_from(["iodef", "convert", "--expand-entities", "--to", "xml", "-"])
+                .unwrap();
+        let Command::Convert { entities, .. } = cli.command else {
+            panic!("not convert: {:?}", cli.command);
+        };
+        assert_eq!(entities.limits(), Some(iodef::rt::EntityLimits::default()));
         assert!(Cli::try_parse_from(["iodef", "convert", "--to", "json", "x"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "convert", "x"]).is_err());
     }
@@ -304,6 +329,15 @@ mod tests {
         };
         assert_eq!(args.format, ReportFormat::Json);
         assert_eq!(args.limits.options().limits.max_elements, 5);
+        assert_eq!(args.entities.limits(), None);
+        let cli = Cli::try_parse_from(["iodef", "validate", "--expand-entities", "a.xml"]).unwrap();
+        let Command::Validate(args) = cli.command else {
+            panic!("not validate: {:?}", cli.command);
+        };
+        assert_eq!(
+            args.entities.limits(),
+            Some(iodef::rt::EntityLimits::default())
+        );
         assert!(Cli::try_parse_from(["iodef", "validate"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "validate", "--format", "yaml", "a"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "validate", "--max-depth", "0", "a"]).is_err());

@@ -25,6 +25,9 @@ pub struct Options {
     pub limits: Limits,
     /// Maximum element nesting depth.
     pub max_depth: u32,
+    /// Expand internal DOCTYPE entities within these limits before reading
+    /// (`--expand-entities`); `None`: a DOCTYPE is refused.
+    pub expand_entities: Option<iodef::rt::EntityLimits>,
 }
 
 impl Default for Options {
@@ -33,6 +36,7 @@ impl Default for Options {
         Options {
             limits: Limits::default(),
             max_depth: iodef::rt::reader::DEFAULT_MAX_DEPTH,
+            expand_entities: None,
         }
     }
 }
@@ -196,6 +200,19 @@ pub fn validate_file(file: &str, options: &Options) -> FileReport {
 /// then read with the typed reader ([`iodef::read`]'s engine, same limits) — so that "valid"
 /// always means "readable" — and checked against the RFC prose rules ([`iodef::rules`]).
 pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport {
+    // `--expand-entities`: the expanded document is what is read and checked.
+    let entity_limits = options.expand_entities.as_ref();
+    let expanded = crate::entities::expand(input, entity_limits);
+    let input: &[u8] = match &expanded {
+        Ok(expanded) => expanded,
+        Err(e) => {
+            return FileReport {
+                file: name.to_string(),
+                root: None,
+                findings: vec![Finding::from_error(name, e)],
+            }
+        }
+    };
     let schema = iodef::rt::validate::validate_with(
         input,
         &iodef::rt::validate::Options {
@@ -235,7 +252,10 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
         Err(e) => FileReport {
             file: name.to_string(),
             root: None,
-            findings: vec![Finding::from_error(name, &e)],
+            findings: vec![Finding::from_error(
+                name,
+                &crate::entities::hint(e, entity_limits),
+            )],
         },
     }
 }

@@ -3,6 +3,10 @@
 //! The big inputs are generated under the target's temporary directory at test time. No test
 //! measures time: they only have to finish.
 //!
+//! With `--expand-entities` internal entities are expanded within limits: the same billion
+//! laughs is refused at a limit (the one test that reports a time), an external entity is still
+//! refused, and a harmless internal entity in a corpus document is expanded.
+//!
 //! Element count: a document above the default limit (10 million elements, `Limits::default`)
 //! is too big to generate here; the limit is exercised instead with `--max-elements` lowered to
 //! 1,000 on a document of 2,000 elements, which the default accepts.
@@ -131,13 +135,13 @@ fn a_valid_document_is_the_baseline() {
     assert_valid(&file, &[]);
 }
 
-/// Billion laughs: nested internal entities in a DOCTYPE. Refused at the DOCTYPE, nothing is
-/// expanded.
-#[test]
-fn billion_laughs_is_refused_at_the_doctype() {
+/// A document whose DOCTYPE declares `lol` and `levels` entities `lolN`, each `fanout`
+/// references to the previous one, with `&lol{levels};` in its `AdditionalData` (on line
+/// `levels + 10`).
+fn laughs(levels: usize, fanout: usize) -> String {
     let mut doc = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE IODEF-Document [\n");
     doc.push_str("  <!ENTITY lol \"lol\">\n");
-    for i in 1..=9 {
+    for i in 1..=levels {
         let previous = if i == 1 {
             "lol".to_string()
         } else {
@@ -145,23 +149,92 @@ fn billion_laughs_is_refused_at_the_doctype() {
         };
         doc.push_str(&format!(
             "  <!ENTITY lol{i} \"{}\">\n",
-            format!("&{previous};").repeat(10)
+            format!("&{previous};").repeat(fanout)
         ));
     }
     doc.push_str("]>\n");
-    doc.push_str(&with_additional_data("&lol9;").replacen(
+    doc.push_str(&with_additional_data(&format!("&lol{levels};")).replacen(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
         "",
         1,
     ));
+    doc
+}
+
+/// Billion laughs: nested internal entities in a DOCTYPE. Refused at the DOCTYPE, nothing is
+/// expanded; the message names the opt-in.
+#[test]
+fn billion_laughs_is_refused_at_the_doctype() {
+    let doc = laughs(9, 10);
     let file = temp_file("billion-laughs.xml", doc.as_bytes());
     let expect = || Expect {
         kind: "doctype",
-        message: "DOCTYPE",
+        message: "DOCTYPE declarations are not accepted (use --expand-entities",
         line: Some(2),
     };
     assert_file_refused(&file, &[], expect());
     assert_stdin_refused(doc.as_bytes(), expect());
+}
+
+/// Billion laughs with `--expand-entities`: refused at a limit, at the reference, quickly.
+/// Three shapes, one per limit: 10 nested levels (depth 8), 5 levels of 10 (10,000
+/// references), a 100 KB entity used 20 times (1 MiB of expanded text).
+#[test]
+fn billion_laughs_with_expand_entities_hits_a_limit() {
+    let started = std::time::Instant::now();
+    let doc = laughs(9, 10);
+    let file = temp_file("billion-laughs.xml", doc.as_bytes());
+    let expect = |message| Expect {
+        kind: "limit",
+        message,
+        line: Some(19),
+    };
+    let depth = "entity references nested deeper than the limit of 8 (max_depth)";
+    assert_file_refused(&file, &["--expand-entities"], expect(depth));
+    let one_run = std::time::Instant::now();
+    let out = run(&["convert", "--expand-entities", "--to", "xml", &file]);
+    let elapsed = one_run.elapsed();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains(depth), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    eprintln!("billion laughs refused by `iodef convert --expand-entities` in {elapsed:?}");
+
+    let doc = laughs(5, 10);
+    let file = temp_file("laughs-5x10.xml", doc.as_bytes());
+    let expect = |message| Expect {
+        kind: "limit",
+        message,
+        line: Some(15),
+    };
+    let references = "exceeds the limit of 10000 entity references (max_references)";
+    assert_file_refused(&file, &["--expand-entities"], expect(references));
+
+    let doc = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE IODEF-Document [<!ENTITY big \"{}\">]>\n{}",
+        "x".repeat(100_000),
+        with_additional_data(&"&big;".repeat(20)).replacen(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+            "",
+            1
+        )
+    );
+    let file = temp_file("quadratic-blowup.xml", doc.as_bytes());
+    let bytes = "exceeds the limit of 1048576 expanded bytes (max_expanded_bytes)";
+    let expect = Expect {
+        kind: "limit",
+        message: bytes,
+        line: Some(8),
+    };
+    assert_file_refused(&file, &["--expand-entities"], expect);
+    let out = run_with_stdin(&["validate", "--expand-entities", "-"], doc.as_bytes());
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).contains(bytes), "{}", stdout(&out));
+    // 13 runs of the binary in all.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// XXE: an external entity naming a local file. Refused at the DOCTYPE; the file's content
@@ -363,6 +436,140 @@ fn huge_text_node_is_refused_above_a_lowered_limit() {
             kind: "limit",
             message: "text node of 2097152 bytes is larger than 1048576 bytes",
             line: Some(7),
+        },
+    );
+}
+
+/// XXE with `--expand-entities`: the external entity is still refused at its declaration, and
+/// the file it names is never read (its content appears nowhere).
+#[test]
+fn external_entity_is_refused_with_expand_entities() {
+    let secret = temp_file("secret.txt", b"SECRET-CONTENT-7f3a");
+    for keyword in [
+        "SYSTEM \"file://{secret}\"",
+        "PUBLIC \"-//x//EN\" \"{secret}\"",
+    ] {
+        let id = keyword.replace("{secret}", &secret);
+        let doc = format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE IODEF-Document [\n  <!ENTITY xxe {id}>\n]>\n{}",
+            with_additional_data("&xxe;").replacen(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+                "",
+                1
+            )
+        );
+        let file = temp_file("xxe-expand.xml", doc.as_bytes());
+        assert_file_refused(
+            &file,
+            &["--expand-entities"],
+            Expect {
+                kind: "doctype",
+                message: "external entity 'xxe'",
+                line: Some(3),
+            },
+        );
+        let out = run(&["convert", "--expand-entities", "--to", "xml", &file]);
+        assert_eq!(code(&out), 1);
+        assert!(
+            stderr(&out).contains("external entity 'xxe'"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains("SECRET"), "{}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+    // An external DTD subset is refused too (nothing is fetched).
+    let doc = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE IODEF-Document SYSTEM \"file://{secret}\">\n{}",
+        with_additional_data("<a/>").replacen(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+            "",
+            1
+        )
+    );
+    let file = temp_file("external-subset.xml", doc.as_bytes());
+    assert_file_refused(
+        &file,
+        &["--expand-entities"],
+        Expect {
+            kind: "doctype",
+            message: "external DTD subset (SYSTEM)",
+            line: Some(2),
+        },
+    );
+}
+
+/// The RFC 7970 §7.1 corpus document with a DOCTYPE declaring two harmless internal entities,
+/// used in a text node and an attribute value.
+fn corpus_document_with_entities() -> String {
+    let file = iodef_tests::corpus::corpus_dir().join("rfc7970/rfc7970-7.1-minimal.xml");
+    let original = std::fs::read_to_string(file).unwrap();
+    let with_doctype = original.replacen(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE IODEF-Document [\n  <!ENTITY org \"Example CSIRT\">\n  <!ENTITY host \"csirt.example.com\">\n]>\n",
+        1,
+    );
+    let doc = with_doctype
+        .replacen(
+            "<IncidentID name=\"csirt.example.com\">",
+            "<IncidentID name=\"&host;\">",
+            1,
+        )
+        .replacen(
+            "<Contact type=\"organization\" role=\"creator\">\n",
+            "<Contact type=\"organization\" role=\"creator\">\n      <ContactName>&org; &amp; friends</ContactName>\n",
+            1,
+        );
+    assert!(doc.contains("&org;") && doc.contains("&host;"), "{doc}");
+    doc
+}
+
+#[test]
+fn internal_entity_in_a_valid_document_is_expanded_with_the_flag() {
+    let doc = corpus_document_with_entities();
+    let file = temp_file("internal-entity.xml", doc.as_bytes());
+    // With the flag: valid, and converted with the entities expanded.
+    assert_valid(&file, &["--expand-entities"]);
+    let out = run(&["convert", "--expand-entities", "--to", "xml", &file]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let xml = stdout(&out);
+    assert!(xml.contains(">Example CSIRT &amp; friends</"), "{xml}");
+    assert!(xml.contains("name=\"csirt.example.com\""), "{xml}");
+    assert!(!xml.contains("DOCTYPE") && !xml.contains("&org;"), "{xml}");
+    let out = run_with_stdin(&["validate", "--expand-entities", "-"], doc.as_bytes());
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+
+    // Without it: refused at the DOCTYPE (line 2), the message naming the flag.
+    assert_file_refused(
+        &file,
+        &[],
+        Expect {
+            kind: "doctype",
+            message: "DOCTYPE declarations are not accepted (use --expand-entities",
+            line: Some(2),
+        },
+    );
+    let out = run(&["convert", "--to", "xml", &file]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out)
+            .contains(":2:1: /: DOCTYPE declarations are not accepted (use --expand-entities"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+
+    // Lines after the DOCTYPE keep their numbers: an error after it is on its own line.
+    let broken = doc.replacen("<GenerationTime>", "<Bogus/><GenerationTime>", 1);
+    let line = broken.lines().position(|l| l.contains("<Bogus/>")).unwrap() as u64 + 1;
+    let file = temp_file("internal-entity-invalid.xml", broken.as_bytes());
+    assert_file_refused(
+        &file,
+        &["--expand-entities"],
+        Expect {
+            kind: "missing_element",
+            message: "missing required element GenerationTime",
+            line: Some(line),
         },
     );
 }

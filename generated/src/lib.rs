@@ -2,7 +2,8 @@
 //! writers generated from the XSDs by `iodef-codegen`.
 //!
 //! - [`Document::from_str`], [`Document::from_slice`], [`Document::from_reader`] parse; errors
-//!   name the line:column and the element path, and a DOCTYPE is refused (untrusted input).
+//!   name the line:column and the element path, and a DOCTYPE is refused (untrusted input;
+//!   [`rt::entities`] expands internal entities first, on request).
 //! - [`Document::to_xml_string`] and [`Document::write_to`] write; the output is the same
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent.

@@ -9,6 +9,7 @@
 
 pub mod any;
 pub mod document;
+pub mod entities;
 pub mod error;
 /// Helpers called by the generated code (not part of the stable API).
 #[doc(hidden)]
@@ -27,6 +28,7 @@ use std::io;
 
 pub use any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 pub use document::Document;
+pub use entities::{expand_internal_entities, EntityLimits};
 pub use error::{Error, ErrorKind};
 pub use reader::{Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
 pub use registry::{register, DecodeFn, Registry, TypedElement};
