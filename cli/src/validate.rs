@@ -227,8 +227,8 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
             root: None,
             findings: schema
                 .errors
-                .iter()
-                .map(|e| Finding::from_error(name, e))
+                .into_iter()
+                .map(|e| Finding::from_error(name, &crate::entities::hint(e, entity_limits)))
                 .collect(),
         };
     }

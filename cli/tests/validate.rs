@@ -66,14 +66,33 @@ fn invalid_file_exits_1_with_a_located_finding() {
     assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1, "{text}");
-    let finding = parse_text_finding(lines[0], &file).unwrap();
-    assert_eq!((finding.line, finding.column), (16, 11), "{text}");
+    // Every error is collected, in document order (xmlschema reports the first).
+    assert_eq!(lines.len(), 3, "{text}");
+    let findings: Vec<_> = lines
+        .iter()
+        .map(|l| parse_text_finding(l, &file).unwrap())
+        .collect();
+    let thread = "/IODEF-Document/Incident[1]/RelatedActivity[1]/ThreatActor[1]";
+    assert_eq!((findings[0].line, findings[0].column), (16, 11), "{text}");
+    assert_eq!(findings[0].path, format!("{thread}/Description[1]"));
     assert_eq!(
-        finding.path,
-        "/IODEF-Document/Incident[1]/RelatedActivity[1]/ThreatActor[1]"
+        findings[0].message,
+        "unexpected element {urn:ietf:params:xml:ns:iodef-2.0}Description; expected \
+         ThreatActorID or URL"
     );
-    assert_eq!(finding.message, "missing required element URL");
+    assert_eq!((findings[1].line, findings[1].column), (17, 9), "{text}");
+    assert_eq!(findings[1].path, thread);
+    assert_eq!(
+        findings[1].message,
+        "missing required element in ThreatActor: expected ThreatActorID or URL"
+    );
+    assert_eq!((findings[2].line, findings[2].column), (45, 29), "{text}");
+    assert!(
+        findings[2]
+            .message
+            .starts_with("invalid value \"fqdn\" for attribute type"),
+        "{text}"
+    );
 }
 
 /// Valid, invalid and unreadable files in one run: exit 1, one finding per invalid or
@@ -98,8 +117,12 @@ fn several_files_mixing_valid_and_invalid() {
     assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 3, "one line per invalid file:\n{text}");
-    parse_text_finding(lines[0], &files[1]).unwrap();
+    // Three findings for the corpus file, one for the other invalid one, one for the unreadable.
+    assert_eq!(lines.len(), 5, "one line per finding:\n{text}");
+    for line in &lines[..3] {
+        parse_text_finding(line, &files[1]).unwrap();
+    }
+    let lines = &lines[2..];
     let finding = parse_text_finding(lines[1], &bad).unwrap();
     assert_eq!(finding.path, "/IODEF-Document/Incident[1]/Contact[1]");
     assert_eq!(
@@ -119,11 +142,19 @@ fn several_files_mixing_valid_and_invalid() {
     let out = run(&json_args);
     assert_eq!(code(&out), 1, "stdout: {}", stdout(&out));
     let lines = json_lines(&out);
-    let files_seen: Vec<&str> = lines.iter().map(|l| l["file"].as_str().unwrap()).collect();
+    let mut files_seen: Vec<&str> = lines.iter().map(|l| l["file"].as_str().unwrap()).collect();
+    files_seen.dedup();
     assert_eq!(
         files_seen,
         files.iter().map(String::as_str).collect::<Vec<_>>()
     );
+    // The second file has three findings: drop two to line up with the files.
+    let lines: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !matches!(i, 2 | 3))
+        .map(|(_, l)| l.clone())
+        .collect();
     let valid: Vec<bool> = lines.iter().map(|l| l["valid"] == true).collect();
     assert_eq!(valid, [true, false, false, true, false, true]);
     assert_eq!(lines[2]["kind"], "missing_attribute");
@@ -148,8 +179,9 @@ fn json_lines_have_the_documented_fields() {
     ]);
     assert_eq!(code(&out), 1, "stdout: {}", stdout(&out));
     let lines = json_lines(&out);
-    assert_eq!(lines.len(), 3, "{}", stdout(&out));
-    for (line, file) in lines.iter().zip(&files) {
+    assert_eq!(lines.len(), 5, "{}", stdout(&out));
+    let line_files = [&files[0], &files[1], &files[1], &files[1], &files[2]];
+    for (line, file) in lines.iter().zip(line_files) {
         let object = line.as_object().expect("a JSON object");
         assert_eq!(line["file"], file.as_str());
         if line.get("valid").is_some() {
@@ -163,19 +195,25 @@ fn json_lines_have_the_documented_fields() {
         } else {
             assert_eq!(object.len(), 8, "{line}");
             assert_eq!(line["rule"], "XSD");
-            assert_eq!(line["line"], 16);
-            assert_eq!(line["column"], 11);
             assert_eq!(line["severity"], "error");
-            assert_eq!(
-                line["path"],
-                "/IODEF-Document/Incident[1]/RelatedActivity[1]/ThreatActor[1]"
-            );
-            assert_eq!(line["kind"], "missing_element");
-            assert_eq!(line["message"], "missing required element URL");
+            for key in ["line", "column"] {
+                assert!(line[key].as_u64().is_some_and(|n| n > 0), "{line}");
+            }
+            for key in ["path", "kind", "message"] {
+                assert!(line[key].as_str().is_some_and(|s| !s.is_empty()), "{line}");
+            }
         }
     }
+    assert_eq!(lines[1]["line"], 16);
+    assert_eq!(lines[1]["column"], 11);
+    assert_eq!(lines[1]["kind"], "unexpected_element");
     assert_eq!(
-        lines[2]["root"],
+        lines[2]["path"],
+        "/IODEF-Document/Incident[1]/RelatedActivity[1]/ThreatActor[1]"
+    );
+    assert_eq!(lines[2]["kind"], "missing_element");
+    assert_eq!(
+        lines[4]["root"],
         "{urn:ietf:params:xml:ns:iodef-1.0}IODEF-Document"
     );
 }

@@ -611,7 +611,10 @@ fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
                     findings.error(
                         frame,
                         rule,
-                        format!("EmailHeaderField dtype MUST be \"string\", not {dtype:?}"),
+                        format!(
+                            "EmailHeaderField dtype MUST be \"string\", not {:?}",
+                            shorten(dtype)
+                        ),
                     );
                 }
             }
@@ -622,7 +625,7 @@ fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
                 findings.error(
                     frame,
                     "RFC 7970 §3.19.1",
-                    format!("a Nameservers Address MUST have category \"ipv4-addr\" or \"ipv6-addr\", not {category:?}"),
+                    format!("a Nameservers Address MUST have category \"ipv4-addr\" or \"ipv6-addr\", not {:?}", shorten(category)),
                 );
             }
         }
@@ -666,7 +669,7 @@ fn check_fqdn(frame: &Frame, what: &str, name: &str, rule: &'static str, finding
             && !l.ends_with('-')
     };
     if host.is_empty() || host.len() > 253 || !host.split('.').all(label_ok) {
-        findings.error(frame, rule, format!("{what} {name:?} is not a domain name; the CSIRT's fully qualified domain name MUST be used"));
+        findings.error(frame, rule, format!("{what} {:?} is not a domain name; the CSIRT's fully qualified domain name MUST be used", shorten(name)));
     }
 }
 
