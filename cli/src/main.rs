@@ -1,7 +1,7 @@
 //! `iodef`: command-line tool for IODEF (RFC 7970) documents.
 //!
 //! ```text
-//! iodef convert --to xml FILE                    # FILE may be `-` for standard input
+//! iodef convert --to xml [--lenient] FILE        # FILE may be `-` for standard input
 //! iodef validate [--format text|json] FILE...    # `-` (standard input) at most once
 //! ```
 //!
@@ -11,7 +11,10 @@
 //!
 //! `convert` exit status: 0 on success; 1 when the input cannot be read as IODEF
 //! (the message is `iodef: FILE:LINE:COL: PATH: message`); 2 for usage errors and
-//! I/O errors.
+//! I/O errors. With `--lenient`, unknown content (elements and attributes the schema does
+//! not allow, text in element-only content) is not an error: each is reported on standard
+//! error as `FILE:LINE:COL: warning: PATH: unknown element {ns}name kept, not written` and
+//! left out of the output; the exit status stays 0.
 //!
 //! `validate` exit status: 0 when every file is valid; 1 when any file is invalid or
 //! cannot be read (each reported as a finding on standard output:
@@ -52,6 +55,11 @@ enum Command {
         /// Input document, or `-` for standard input.
         #[arg(value_name = "FILE")]
         file: String,
+        /// Unknown content (elements or attributes the schema does not allow at their place,
+        /// text in element-only content) is a warning on standard error, not an error, and is
+        /// left out of the output. Missing or invalid content is still an error.
+        #[arg(long)]
+        lenient: bool,
     },
     /// Check documents (any root element of the IODEF schemas) against the schemas, with the
     /// same reader as `convert`, which stops at the first error of a document.
@@ -154,7 +162,7 @@ fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Convert { to, file } => convert(to, &file),
+        Command::Convert { to, file, lenient } => convert(to, &file, lenient),
         Command::Validate(args) => validate_command(&args),
     }
 }
@@ -206,7 +214,7 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     }
 }
 
-fn convert(to: Format, file: &str) -> ExitCode {
+fn convert(to: Format, file: &str, lenient: bool) -> ExitCode {
     let (name, input) = match read_input(file) {
         Ok(read) => read,
         Err(msg) => {
@@ -217,7 +225,7 @@ fn convert(to: Format, file: &str) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match to {
-        Format::Xml => to_xml(&input, &mut out),
+        Format::Xml => to_xml(&input, &name, lenient, &mut out),
     }
     .and_then(|()| out.flush().map_err(Failure::Io));
     match result {
@@ -251,11 +259,34 @@ fn read_input(file: &str) -> Result<(String, Vec<u8>), String> {
     }
 }
 
-/// Parses `input` as a document whose root is any global element of the generated namespaces
-/// and writes it as XML.
-fn to_xml(input: &[u8], out: &mut impl Write) -> Result<(), Failure> {
-    let doc = iodef::Document::<iodef::bindings::Root>::from_slice(input)
-        .map_err(|e| Failure::Invalid(e.to_string()))?;
+/// Parses `input` (named `name` in messages) as a document whose root is any global element
+/// of the generated namespaces and writes it as XML. Lenient: what the parse kept aside is
+/// reported on standard error.
+fn to_xml(input: &[u8], name: &str, lenient: bool, out: &mut impl Write) -> Result<(), Failure> {
+    let options = iodef::ReadOptions {
+        policy: if lenient {
+            iodef::Policy::Lenient
+        } else {
+            iodef::Policy::Strict
+        },
+        ..iodef::ReadOptions::default()
+    };
+    let doc = iodef::read_with(input, &options).map_err(|e| Failure::Invalid(e.to_string()))?;
+    if !doc.unknown.is_empty() {
+        let stderr = io::stderr();
+        let mut err = stderr.lock();
+        for u in &doc.unknown {
+            // Nothing to do when standard error is gone.
+            let _ = writeln!(
+                err,
+                "{name}:{}:{}: warning: {}: {}",
+                u.line,
+                u.column,
+                u.path,
+                u.message()
+            );
+        }
+    }
     doc.write_to(out).map_err(Failure::Io)
 }
 
@@ -272,10 +303,16 @@ mod tests {
     #[test]
     fn parses_convert() {
         let cli = Cli::try_parse_from(["iodef", "convert", "--to", "xml", "-"]).unwrap();
-        let Command::Convert { to, file } = cli.command else {
+        let Command::Convert { to, file, lenient } = cli.command else {
             panic!("not convert: {:?}", cli.command);
         };
-        assert_eq!((to, file.as_str()), (Format::Xml, "-"));
+        assert_eq!((to, file.as_str(), lenient), (Format::Xml, "-", false));
+        let cli =
+            Cli::try_parse_from(["iodef", "convert", "--lenient", "--to", "xml", "-"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Convert { lenient: true, .. }
+        ));
         assert!(Cli::try_parse_from(["iodef", "convert", "--to", "json", "x"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "convert", "x"]).is_err());
     }

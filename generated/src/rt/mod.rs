@@ -15,6 +15,7 @@ pub mod error;
 pub mod glue;
 pub mod reader;
 pub mod registry;
+pub mod unknown;
 pub mod values;
 pub mod writer;
 
@@ -24,10 +25,11 @@ mod tests;
 use std::io;
 
 pub use any::{AnyAttribute, AnyElement, Mixed, MixedNode};
-pub use document::Document;
+pub use document::{Document, ReadOptions};
 pub use error::{Error, ErrorKind};
 pub use reader::{Attr, Element, Limits, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
 pub use registry::{register, DecodeFn, Registry, TypedElement};
+pub use unknown::{Policy, UnknownContent, UnknownNode};
 pub use values::{
     collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, ParseValueError,
     SimpleValue,
