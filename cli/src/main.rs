@@ -1,7 +1,7 @@
 //! `iodef`: command-line tool for IODEF (RFC 7970) documents.
 //!
 //! ```text
-//! iodef convert --to xml FILE                    # FILE may be `-` for standard input
+//! iodef convert --to xml [--lenient] FILE        # FILE may be `-` for standard input
 //! iodef validate [--format text|json] FILE...    # `-` (standard input) at most once
 //! ```
 //!
@@ -14,7 +14,10 @@
 //!
 //! `convert` exit status: 0 on success; 1 when the input cannot be read as IODEF
 //! (the message is `iodef: FILE:LINE:COL: PATH: message`); 2 for usage errors and
-//! I/O errors.
+//! I/O errors. With `--lenient`, unknown content (elements and attributes the schema does
+//! not allow, text in element-only content) is not an error: each is reported on standard
+//! error as `FILE:LINE:COL: warning: PATH: unknown element {ns}name kept, not written` and
+//! left out of the output; the exit status stays 0.
 //!
 //! `validate` exit status: 0 when every file is valid; 1 when any file is invalid or
 //! cannot be read (each reported as a finding on standard output:
@@ -58,6 +61,11 @@ enum Command {
         file: String,
         #[command(flatten)]
         entities: entities::EntityArgs,
+        /// Unknown content (elements or attributes the schema does not allow at their place,
+        /// text in element-only content) is a warning on standard error, not an error, and is
+        /// left out of the output. Missing or invalid content is still an error.
+        #[arg(long)]
+        lenient: bool,
     },
     /// Check documents (any root element of the IODEF schemas) against the schemas, with the
     /// same reader as `convert`, which stops at the first error of a document.
@@ -163,7 +171,12 @@ fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Convert { to, file, entities } => convert(to, &file, entities.limits()),
+        Command::Convert {
+            to,
+            file,
+            entities,
+            lenient,
+        } => convert(to, &file, entities.limits(), lenient),
         Command::Validate(args) => validate_command(&args),
     }
 }
@@ -218,7 +231,12 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     }
 }
 
-fn convert(to: Format, file: &str, entity_limits: Option<iodef::rt::EntityLimits>) -> ExitCode {
+fn convert(
+    to: Format,
+    file: &str,
+    entity_limits: Option<iodef::rt::EntityLimits>,
+    lenient: bool,
+) -> ExitCode {
     let (name, input) = match read_input(file) {
         Ok(read) => read,
         Err(msg) => {
@@ -229,7 +247,7 @@ fn convert(to: Format, file: &str, entity_limits: Option<iodef::rt::EntityLimits
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match to {
-        Format::Xml => to_xml(&input, entity_limits.as_ref(), &mut out),
+        Format::Xml => to_xml(&input, &name, entity_limits.as_ref(), lenient, &mut out),
     }
     .and_then(|()| out.flush().map_err(Failure::Io));
     match result {
@@ -263,16 +281,43 @@ fn read_input(file: &str) -> Result<(String, Vec<u8>), String> {
     }
 }
 
-/// Parses `input` as a document whose root is any global element of the generated namespaces
-/// (after expanding internal entities when `entity_limits` is given) and writes it as XML.
+/// Parses `input` (named `name` in messages) as a document whose root is any global element
+/// of the generated namespaces (after expanding internal entities when `entity_limits` is
+/// given) and writes it as XML. Lenient: what the parse kept aside is reported on standard
+/// error.
 fn to_xml(
     input: &[u8],
+    name: &str,
     entity_limits: Option<&iodef::rt::EntityLimits>,
+    lenient: bool,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     let invalid = |e| Failure::Invalid(entities::hint(e, entity_limits).to_string());
     let input = entities::expand(input, entity_limits).map_err(invalid)?;
-    let doc = iodef::Document::<iodef::bindings::Root>::from_slice(&input).map_err(invalid)?;
+    let options = iodef::ReadOptions {
+        policy: if lenient {
+            iodef::Policy::Lenient
+        } else {
+            iodef::Policy::Strict
+        },
+        ..iodef::ReadOptions::default()
+    };
+    let doc = iodef::read_with(&input, &options).map_err(invalid)?;
+    if !doc.unknown.is_empty() {
+        let stderr = io::stderr();
+        let mut err = stderr.lock();
+        for u in &doc.unknown {
+            // Nothing to do when standard error is gone.
+            let _ = writeln!(
+                err,
+                "{name}:{}:{}: warning: {}: {}",
+                u.line,
+                u.column,
+                u.path,
+                u.message()
+            );
+        }
+    }
     doc.write_to(out).map_err(Failure::Io)
 }
 
@@ -289,10 +334,16 @@ mod tests {
     #[test]
     fn parses_convert() {
         let cli = Cli::try_parse_from(["iodef", "convert", "--to", "xml", "-"]).unwrap();
-        let Command::Convert { to, file, entities } = cli.command else {
+        let Command::Convert {
+            to,
+            file,
+            entities,
+            lenient,
+        } = cli.command
+        else {
             panic!("not convert: {:?}", cli.command);
         };
-        assert_eq!((to, file.as_str()), (Format::Xml, "-"));
+        assert_eq!((to, file.as_str(), lenient), (Format::Xml, "-", false));
         assert_eq!(entities.limits(), None);
         let cli =
             Cli::try_parse_from(["iodef", "convert", "--expand-entities", "--to", "xml", "-"])
@@ -301,6 +352,12 @@ mod tests {
             panic!("not convert: {:?}", cli.command);
         };
         assert_eq!(entities.limits(), Some(iodef::rt::EntityLimits::default()));
+        let cli =
+            Cli::try_parse_from(["iodef", "convert", "--lenient", "--to", "xml", "-"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Convert { lenient: true, .. }
+        ));
         assert!(Cli::try_parse_from(["iodef", "convert", "--to", "json", "x"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "convert", "x"]).is_err());
     }

@@ -4,6 +4,9 @@
 //! - [`Document::from_str`], [`Document::from_slice`], [`Document::from_reader`] parse; errors
 //!   name the line:column and the element path, and a DOCTYPE is refused (untrusted input;
 //!   [`rt::entities`] expands internal entities first, on request).
+//! - [`read_with`] / [`Document::from_slice_with`] take [`ReadOptions`]: the parse [`Policy`]
+//!   (strict by default; lenient keeps unknown content aside in [`Document::unknown`] as
+//!   warnings and goes on) and resource limits.
 //! - [`Document::to_xml_string`] and [`Document::write_to`] write; the output is the same
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent.
@@ -73,9 +76,40 @@ pub fn read(input: &[u8]) -> Result<Document<bindings::Root>, Error> {
     Document::from_slice(input)
 }
 
+/// [`read`] with options: the parse policy (strict by default: unknown content is an error,
+/// RFC 7970 §5.2; lenient: it is kept aside in [`Document::unknown`] and reading goes on) and
+/// resource limits.
+///
+/// ```
+/// use iodef::{Policy, ReadOptions};
+/// let xml = br#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00">
+///   <Incident purpose="reporting">
+///     <IncidentID name="csirt.example.com">492382</IncidentID>
+///     <Future-Element>from a later revision</Future-Element>
+///     <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+///     <Contact type="organization" role="creator"/>
+///   </Incident>
+/// </IODEF-Document>"#;
+/// assert!(iodef::read(xml).is_err());
+/// let options = ReadOptions { policy: Policy::Lenient, ..ReadOptions::default() };
+/// let doc = iodef::read_with(xml, &options)?;
+/// let warning = &doc.unknown[0];
+/// assert_eq!((warning.line, warning.column), (4, 5));
+/// assert_eq!(warning.path, "/IODEF-Document/Incident[1]/Future-Element[1]");
+/// assert_eq!(
+///     warning.message(),
+///     "unknown element {urn:ietf:params:xml:ns:iodef-2.0}Future-Element kept, not written"
+/// );
+/// # Ok::<(), iodef::Error>(())
+/// ```
+pub fn read_with(input: &[u8], options: &ReadOptions) -> Result<Document<bindings::Root>, Error> {
+    Document::from_slice_with(input, options)
+}
+
 pub use rt::{
     AnyAttribute, AnyElement, Base64Binary, DateTime, Decimal, Document, Error, ErrorKind,
-    HexBinary, Mixed, MixedNode, ReadRoot, TypedElement, XsiAttributes,
+    HexBinary, Mixed, MixedNode, Policy, ReadOptions, ReadRoot, TypedElement, UnknownContent,
+    UnknownNode, XsiAttributes,
 };
 
 /// Includes bindings generated at build time: the file that `iodef_codegen::build` writes into

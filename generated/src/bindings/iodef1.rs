@@ -162,7 +162,7 @@ impl<'a> rt::FromXml<'a> for Address {
                 "vlan-num" if attr.ns == 0 => {
                     vlan_num = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let category = rt::glue::pair_ext(
@@ -316,10 +316,14 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
@@ -408,10 +412,21 @@ impl<'a> rt::FromXml<'a> for Assessment {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Impact"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "TimeImpact"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "MonetaryImpact"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Counter"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Confidence"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut choice = Vec::new();
         loop {
             match cur.take() {
@@ -641,7 +656,7 @@ impl<'a> rt::FromXml<'a> for Confidence {
                 "rating" if attr.ns == 0 => {
                     rating = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let rating = match rating {
@@ -787,7 +802,7 @@ impl<'a> rt::FromXml<'a> for Contact {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let role = rt::glue::pair_ext(role, ext_role, "ext-role", &mut unpaired_ext);
@@ -800,7 +815,22 @@ impl<'a> rt::FromXml<'a> for Contact {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "ContactName"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "RegistryHandle"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "PostalAddress"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Email"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Telephone"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Fax"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Timezone"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let contact_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1050,7 +1080,7 @@ impl<'a> rt::FromXml<'a> for ContactMeansType {
                 "meaning" if attr.ns == 0 => {
                     meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -1236,7 +1266,7 @@ impl<'a> rt::FromXml<'a> for Counter {
                 "ext-duration" if attr.ns == 0 => {
                     ext_duration = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
@@ -1625,10 +1655,27 @@ impl<'a> rt::FromXml<'a> for EventData {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "DetectTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "StartTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "EndTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Method"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Flow"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Expectation"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Record"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "EventData"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -1946,7 +1993,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
                 "ext-action" if attr.ns == 0 => {
                     ext_action = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let action = rt::glue::pair_ext(
@@ -1955,7 +2002,16 @@ impl<'a> rt::FromXml<'a> for Expectation {
             "ext-action",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "StartTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "EndTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -2114,7 +2170,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
@@ -2177,7 +2233,11 @@ impl<'a> rt::FromXml<'a> for Flow {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "System")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut system = Vec::new();
         loop {
             match cur.take() {
@@ -2249,10 +2309,14 @@ impl<'a> rt::FromXml<'a> for History {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut history_item = Vec::new();
         loop {
             match cur.take() {
@@ -2353,7 +2417,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
                 "ext-action" if attr.ns == 0 => {
                     ext_action = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let action = rt::glue::pair_ext(
@@ -2366,7 +2430,17 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "action")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -2557,7 +2631,7 @@ impl<'a> rt::FromXml<'a> for Impact {
                 }
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
@@ -2822,7 +2896,7 @@ impl<'a> rt::FromXml<'a> for Incident {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let purpose = rt::glue::pair_ext(
@@ -2835,7 +2909,26 @@ impl<'a> rt::FromXml<'a> for Incident {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "purpose")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AlternativeID"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "RelatedActivity"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "DetectTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "StartTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "EndTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "ReportTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Method"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "EventData"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "History"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let incident_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -3202,7 +3295,7 @@ impl<'a> rt::FromXml<'a> for IncidentIdType {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let name = match name {
@@ -3349,7 +3442,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
                 "formatid" if attr.ns == 0 => {
                     formatid = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         rt::glue::check_fixed(r, el, "version", version.as_ref(), "1.00")?;
@@ -3357,7 +3450,11 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "lang")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "Incident")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut incident = Vec::new();
         loop {
             match cur.take() {
@@ -3440,10 +3537,18 @@ impl<'a> rt::FromXml<'a> for Method {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut choice = Vec::new();
         loop {
             match cur.take() {
@@ -3602,7 +3707,7 @@ impl<'a> rt::FromXml<'a> for MlStringType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -3659,7 +3764,7 @@ impl<'a> rt::FromXml<'a> for MonetaryImpact {
                 "currency" if attr.ns == 0 => {
                     currency = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -3721,7 +3826,18 @@ impl<'a> rt::FromXml<'a> for Node {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "NodeName"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Address"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Location"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "NodeRole"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Counter"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut choice = Vec::new();
         loop {
             match cur.take() {
@@ -3948,7 +4064,7 @@ impl<'a> rt::FromXml<'a> for NodeRole {
                 "ext-category" if attr.ns == 0 => {
                     ext_category = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let category = rt::glue::pair_ext(
@@ -4208,7 +4324,7 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
                 "meaning" if attr.ns == 0 => {
                     meaning = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -4261,10 +4377,14 @@ impl<'a> rt::FromXml<'a> for Record {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "RecordData")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut record_data = Vec::new();
         loop {
             match cur.take() {
@@ -4352,10 +4472,21 @@ impl<'a> rt::FromXml<'a> for RecordData {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Application"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "RecordPattern"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "RecordItem"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -4570,7 +4701,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
                 "instance" if attr.ns == 0 => {
                     instance = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
@@ -4744,7 +4875,15 @@ impl<'a> rt::FromXml<'a> for Reference {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "ReferenceName"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let reference_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReferenceName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -4865,7 +5004,7 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
                 "ext-registry" if attr.ns == 0 => {
                     ext_registry = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let registry = rt::glue::pair_ext(
@@ -4996,10 +5135,17 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "URL"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if RelatedActivityChoice::starts(r, &c) => {
                 RelatedActivityChoice::read(r, el, c, &mut cur)?
@@ -5212,14 +5358,25 @@ impl<'a> rt::FromXml<'a> for Service {
                 "ip_protocol" if attr.ns == 0 => {
                     ip_protocol = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let ip_protocol = match ip_protocol {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "ip_protocol")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Port"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Portlist"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "ProtoType"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "ProtoCode"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "ProtoField"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Application"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if ServiceChoice::starts(r, &c) => {
                 let v = ServiceChoice::read(r, el, c, &mut cur)?;
@@ -5496,10 +5653,14 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
                     version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "patch" if attr.ns == 0 => patch = Some(rt::glue::parse_attr(r, &attr)?),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "URL")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let url = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -5638,7 +5799,7 @@ impl<'a> rt::FromXml<'a> for System {
                 "spoofed" if attr.ns == 0 => {
                     spoofed = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let category = rt::glue::pair_ext(
@@ -5647,7 +5808,18 @@ impl<'a> rt::FromXml<'a> for System {
             "ext-category",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Service"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "OperatingSystem"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Counter"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let node = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -5960,7 +6132,7 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
                 "ext-duration" if attr.ns == 0 => {
                     ext_duration = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let metric = rt::glue::pair_ext(

@@ -204,7 +204,7 @@ impl<'a> rt::FromXml<'a> for Address {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let category = rt::glue::pair_ext(
@@ -379,7 +379,7 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -388,7 +388,11 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
@@ -477,7 +481,7 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -486,7 +490,11 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut indicator_id = Vec::new();
         loop {
             match cur.take() {
@@ -556,7 +564,11 @@ impl<'a> rt::FromXml<'a> for ApplicationHeader {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "ApplicationHeaderField")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut application_header_field = Vec::new();
         loop {
             match cur.take() {
@@ -689,7 +701,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -698,7 +710,23 @@ impl<'a> rt::FromXml<'a> for Assessment {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IncidentCategory"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "SystemImpact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "TimeImpact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "MonetaryImpact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IntendedImpact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Counter"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "MitigatingFactor"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Cause"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut incident_category = Vec::new();
         loop {
             match cur.take() {
@@ -1049,7 +1077,16 @@ impl<'a> rt::FromXml<'a> for AttackPhase {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AttackPhaseID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut attack_phase_id = Vec::new();
         loop {
             match cur.take() {
@@ -1201,14 +1238,22 @@ impl<'a> rt::FromXml<'a> for BulkObservable {
                 "ext-type" if attr.ns == 0 => {
                     ext_type = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "BulkObservableFormat"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "BulkObservableList"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let bulk_observable_format = match cur.take() {
             Some(
                 c,
@@ -1333,7 +1378,14 @@ impl<'a> rt::FromXml<'a> for BulkObservableFormat {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Hash"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let hash = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Hash") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1578,7 +1630,7 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
                 }
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let severity = rt::glue::pair_ext(
@@ -1588,7 +1640,11 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
             &mut unpaired_ext,
         );
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Description")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -1848,7 +1904,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -1857,7 +1913,16 @@ impl<'a> rt::FromXml<'a> for Campaign {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "CampaignID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut campaign_id = Vec::new();
         loop {
             match cur.take() {
@@ -2010,10 +2075,17 @@ impl<'a> rt::FromXml<'a> for Certificate {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "X509Data"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let x509_data = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Data") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -2129,7 +2201,7 @@ impl<'a> rt::FromXml<'a> for CertificateData {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -2138,7 +2210,11 @@ impl<'a> rt::FromXml<'a> for CertificateData {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Certificate")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut certificate = Vec::new();
         loop {
             match cur.take() {
@@ -2228,7 +2304,7 @@ impl<'a> rt::FromXml<'a> for Confidence {
                 "ext-rating" if attr.ns == 0 => {
                     ext_rating = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let rating = rt::glue::pair_ext(
@@ -2241,7 +2317,7 @@ impl<'a> rt::FromXml<'a> for Confidence {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "rating")),
         };
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { rating, unpaired_ext })
@@ -2403,7 +2479,7 @@ impl<'a> rt::FromXml<'a> for Contact {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let role = rt::glue::pair_ext(role, ext_role, "ext-role", &mut unpaired_ext);
@@ -2422,7 +2498,22 @@ impl<'a> rt::FromXml<'a> for Contact {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ContactName"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ContactTitle"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Email"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Telephone"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Timezone"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut contact_name = Vec::new();
         loop {
             match cur.take() {
@@ -2881,7 +2972,7 @@ impl<'a> rt::FromXml<'a> for Counter {
                 "ext-duration" if attr.ns == 0 => {
                     ext_duration = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
@@ -3133,7 +3224,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -3142,7 +3233,15 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectionConfiguration"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let application = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -3308,7 +3407,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let source = rt::glue::pair_ext(
@@ -3323,7 +3422,15 @@ impl<'a> rt::FromXml<'a> for Discovery {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -3555,7 +3662,14 @@ impl<'a> rt::FromXml<'a> for DomainContacts {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "SameDomainContact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if DomainContactsChoice::starts(r, &c) => {
                 DomainContactsChoice::read(r, el, c, &mut cur)?
@@ -3746,7 +3860,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let system_status = rt::glue::pair_ext(
@@ -3761,7 +3875,19 @@ impl<'a> rt::FromXml<'a> for DomainData {
             "ext-domain-status",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Name"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DateDomainWasChecked"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RegistrationDate"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ExpirationDate"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RelatedDNS"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Nameservers"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DomainContacts"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Name") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -4318,11 +4444,18 @@ impl<'a> rt::FromXml<'a> for Email {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailTo"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let email_to = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -4453,10 +4586,25 @@ impl<'a> rt::FromXml<'a> for EmailData {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailTo"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailFrom"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailSubject"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailX-Mailer"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaderField"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaders"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailBody"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailMessage"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "HashData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "SignatureData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut email_to = Vec::new();
         loop {
             match cur.take() {
@@ -4830,7 +4978,7 @@ impl<'a> rt::FromXml<'a> for EventData {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -4839,7 +4987,27 @@ impl<'a> rt::FromXml<'a> for EventData {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "StartTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EndTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ReportTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Discovery"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Assessment"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Method"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Flow"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Expectation"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Record"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EventData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -5240,7 +5408,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let action = rt::glue::pair_ext(
@@ -5255,7 +5423,17 @@ impl<'a> rt::FromXml<'a> for Expectation {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DefinedCOA"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "StartTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EndTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -5466,7 +5644,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
@@ -5586,10 +5764,23 @@ impl<'a> rt::FromXml<'a> for File {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "FileName"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "FileSize"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "FileType"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "HashData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "SignatureData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AssociatedSoftware"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "FileProperties"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let file_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileName") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -5823,7 +6014,7 @@ impl<'a> rt::FromXml<'a> for FileData {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -5832,7 +6023,11 @@ impl<'a> rt::FromXml<'a> for FileData {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "File")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut file = Vec::new();
         loop {
             match cur.take() {
@@ -5904,7 +6099,11 @@ impl<'a> rt::FromXml<'a> for Flow {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "System")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut system = Vec::new();
         loop {
             match cur.take() {
@@ -5970,7 +6169,15 @@ impl<'a> rt::FromXml<'a> for FuzzyHash {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHashValue"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut fuzzy_hash_value = Vec::new();
         loop {
             match cur.take() {
@@ -6096,7 +6303,16 @@ impl<'a> rt::FromXml<'a> for Hash {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "DigestMethod"),
+                ("http://www.w3.org/2000/09/xmldsig#", "DigestValue"),
+                ("http://www.w3.org/2000/09/xmldsig#", "CanonicalizationMethod"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let digest_method = match cur.take() {
             Some(
                 c,
@@ -6252,7 +6468,7 @@ impl<'a> rt::FromXml<'a> for HashData {
             match attr.local {
                 "scope" if attr.ns == 0 => scope = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-scope" if attr.ns == 0 => ext_scope = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let scope = rt::glue::pair_ext(scope, ext_scope, "ext-scope", &mut unpaired_ext);
@@ -6260,7 +6476,15 @@ impl<'a> rt::FromXml<'a> for HashData {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "scope")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "HashTargetID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Hash"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHash"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let hash_target_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashTargetID") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -6453,7 +6677,7 @@ impl<'a> rt::FromXml<'a> for History {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -6462,7 +6686,11 @@ impl<'a> rt::FromXml<'a> for History {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut history_item = Vec::new();
         loop {
             match cur.take() {
@@ -6591,7 +6819,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let action = rt::glue::pair_ext(
@@ -6610,7 +6838,18 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DateTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IncidentID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DefinedCOA"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -6905,7 +7144,7 @@ impl<'a> rt::FromXml<'a> for Incident {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let purpose = rt::glue::pair_ext(
@@ -6930,7 +7169,30 @@ impl<'a> rt::FromXml<'a> for Incident {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IncidentID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AlternativeID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RelatedActivity"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "StartTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EndTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ReportTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "GenerationTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Discovery"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Assessment"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Method"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EventData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "History"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let incident_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -7392,7 +7654,7 @@ impl<'a> rt::FromXml<'a> for IncidentIdType {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let name = match name {
@@ -7633,7 +7895,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -7642,7 +7904,27 @@ impl<'a> rt::FromXml<'a> for Indicator {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AlternativeIndicatorID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "StartTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EndTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Observable"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "NodeRole"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AttackPhase"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Reference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let indicator_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -8019,7 +8301,11 @@ impl<'a> rt::FromXml<'a> for IndicatorData {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Indicator")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut indicator = Vec::new();
         loop {
             match cur.take() {
@@ -8098,10 +8384,21 @@ impl<'a> rt::FromXml<'a> for IndicatorExpression {
                 "ext-operator" if attr.ns == 0 => {
                     ext_operator = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Observable"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut sequence = Vec::new();
         loop {
             match cur.take() {
@@ -8301,7 +8598,18 @@ impl<'a> rt::FromXml<'a> for IndicatorExpressionSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Observable"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
                 IndicatorExpressionSequenceChoice::read(r, el, c, &mut cur)?
@@ -8500,7 +8808,7 @@ impl<'a> rt::FromXml<'a> for IndicatorId {
                 "version" if attr.ns == 0 => {
                     version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let name = match name {
@@ -8580,10 +8888,10 @@ impl<'a> rt::FromXml<'a> for IndicatorReference {
                 "version" if attr.ns == 0 => {
                     version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { uid_ref, euid_ref, version })
@@ -8709,11 +9017,18 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
                 "private-enum-id" if attr.ns == 0 => {
                     private_enum_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         rt::glue::check_fixed(r, el, "version", version.as_ref(), "2.00")?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Incident"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut incident = Vec::new();
         loop {
             match cur.take() {
@@ -8858,7 +9173,7 @@ impl<'a> rt::FromXml<'a> for Key {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let registryaction = rt::glue::pair_ext(
@@ -8867,7 +9182,14 @@ impl<'a> rt::FromXml<'a> for Key {
             "ext-registryaction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "KeyName"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Value"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let key_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -9054,7 +9376,7 @@ impl<'a> rt::FromXml<'a> for Method {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -9063,7 +9385,18 @@ impl<'a> rt::FromXml<'a> for Method {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Reference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "AttackPattern"),
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Vulnerability"),
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Weakness"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut reference = Vec::new();
         loop {
             match cur.take() {
@@ -9260,7 +9593,7 @@ impl<'a> rt::FromXml<'a> for MlStringType {
                 "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
                     lang = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -9328,7 +9661,7 @@ impl<'a> rt::FromXml<'a> for MonetaryImpact {
                 "currency" if attr.ns == 0 => {
                     currency = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -9373,7 +9706,14 @@ impl<'a> rt::FromXml<'a> for Nameservers {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Server"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Address"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let server = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Server") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -9463,7 +9803,17 @@ impl<'a> rt::FromXml<'a> for Node {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DomainData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Address"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Location"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Counter"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut choice = Vec::new();
         loop {
             match cur.take() {
@@ -9683,7 +10033,7 @@ impl<'a> rt::FromXml<'a> for NodeRole {
                 "ext-category" if attr.ns == 0 => {
                     ext_category = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let category = rt::glue::pair_ext(
@@ -9696,7 +10046,11 @@ impl<'a> rt::FromXml<'a> for NodeRole {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "category")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Description")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -10038,7 +10392,7 @@ impl<'a> rt::FromXml<'a> for Observable {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -10047,7 +10401,31 @@ impl<'a> rt::FromXml<'a> for Observable {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "System"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Address"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DomainData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Service"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "WindowsRegistryKeysModified"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "FileData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "CertificateData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RecordData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EventData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Incident"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Expectation"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Reference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Assessment"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "BulkObservable"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if ObservableChoice::starts(r, &c) => {
                 let v = ObservableChoice::read(r, el, c, &mut cur)?;
@@ -10463,14 +10841,14 @@ impl<'a> rt::FromXml<'a> for ObservableReference {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let uid_ref = match uid_ref {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "uid-ref")),
         };
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { uid_ref })
@@ -10582,11 +10960,18 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "PAddress"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let p_address = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -10733,7 +11118,7 @@ impl<'a> rt::FromXml<'a> for Record {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -10742,7 +11127,11 @@ impl<'a> rt::FromXml<'a> for Record {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "RecordData")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut record_data = Vec::new();
         loop {
             match cur.take() {
@@ -10877,7 +11266,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -10886,7 +11275,22 @@ impl<'a> rt::FromXml<'a> for RecordData {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "DateTime"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RecordPattern"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "RecordItem"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "FileData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "WindowsRegistryKeysModified"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "CertificateData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -11195,7 +11599,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
                 "instance" if attr.ns == 0 => {
                     instance = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
@@ -11389,10 +11793,18 @@ impl<'a> rt::FromXml<'a> for Reference {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-enum-1.0", "ReferenceName"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let reference_name = match cur.take() {
             Some(
                 c,
@@ -11512,7 +11924,7 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
                 "ext-registry" if attr.ns == 0 => {
                     ext_registry = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let registry = rt::glue::pair_ext(
@@ -11681,7 +12093,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -11690,7 +12102,20 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IncidentID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ThreatActor"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Campaign"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
@@ -12023,10 +12448,24 @@ impl<'a> rt::FromXml<'a> for Service {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ServiceName"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Port"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Portlist"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ProtoType"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ProtoCode"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ProtoField"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ApplicationHeader"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailData"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let service_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -12246,7 +12685,15 @@ impl<'a> rt::FromXml<'a> for ServiceName {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "IANAService"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let iana_service = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IANAService") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -12374,7 +12821,11 @@ impl<'a> rt::FromXml<'a> for SignatureData {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("http://www.w3.org/2000/09/xmldsig#", "Signature")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut signature = Vec::new();
         loop {
             match cur.take() {
@@ -12460,7 +12911,7 @@ impl<'a> rt::FromXml<'a> for SoftwareReference {
                 }
                 "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-dtype" if attr.ns == 0 => ext_dtype = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let spec_name = rt::glue::pair_ext(
@@ -12474,7 +12925,11 @@ impl<'a> rt::FromXml<'a> for SoftwareReference {
             None => return Err(r.missing_attribute(el, "spec-name")),
         };
         let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[],
+            any: &[rt::glue::AnyNs::Any],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut any = Vec::new();
         loop {
             match cur.take() {
@@ -12552,7 +13007,15 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "SoftwareReference"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let software_reference = match cur.take() {
             Some(
                 c,
@@ -12871,7 +13334,7 @@ impl<'a> rt::FromXml<'a> for System {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let category = rt::glue::pair_ext(
@@ -12892,7 +13355,20 @@ impl<'a> rt::FromXml<'a> for System {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Node"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "NodeRole"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Service"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "OperatingSystem"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Counter"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AssetID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let node = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Node") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -13221,11 +13697,15 @@ impl<'a> rt::FromXml<'a> for SystemImpact {
                 }
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Description")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -13547,11 +14027,18 @@ impl<'a> rt::FromXml<'a> for Telephone {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "TelephoneNumber"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let telephone_number = match cur.take() {
             Some(
                 c,
@@ -13732,7 +14219,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
                 "ext-restriction" if attr.ns == 0 => {
                     ext_restriction = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let restriction = rt::glue::pair_ext(
@@ -13741,7 +14228,16 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-2.0", "ThreatActorID"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
+                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut threat_actor_id = Vec::new();
         loop {
             match cur.take() {
@@ -13914,7 +14410,7 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
                 "ext-duration" if attr.ns == 0 => {
                     ext_duration = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let metric = rt::glue::pair_ext(
@@ -14081,10 +14577,14 @@ impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Key")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut key = Vec::new();
         loop {
             match cur.take() {

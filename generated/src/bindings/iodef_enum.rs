@@ -29,14 +29,18 @@ impl<'a> rt::FromXml<'a> for ReferenceName {
                 "specIndex" if attr.ns == 0 => {
                     spec_index = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let spec_index = match spec_index {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "specIndex")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-enum-1.0", "ID")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID") => {
                 let v = rt::glue::read_simple_lexical(r, &c, rt::glue::Lexical::NcName)?;

@@ -36,14 +36,22 @@ impl<'a> rt::FromXml<'a> for ArchivedDataType {
         for attr in r.attributes(el)? {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = match type_ {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Comments"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Data"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let url = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "URL") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -264,14 +272,27 @@ impl<'a> rt::FromXml<'a> for DcSiteType {
                 "DCType" if attr.ns == 0 => {
                     dc_type = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let dc_type = match dc_type {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "DCType")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "SiteURL"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Domain"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailSite"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "System"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Unknown"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DomainData"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if DcSiteTypeChoice::starts(r, &c) => {
                 DcSiteTypeChoice::read(r, el, c, &mut cur)?
@@ -566,7 +587,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeDomain {
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -638,7 +659,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeEmailSite {
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -710,7 +731,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSiteUrl {
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -765,10 +786,14 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSystem {
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "Address")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let address = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Address") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -852,7 +877,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeUnknown {
                     == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -931,10 +956,22 @@ impl<'a> rt::FromXml<'a> for DomainData {
                 "DomainStatus" if attr.ns == 0 => {
                     domain_status = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Name"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DateDomainWasChecked"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "RegistrationDate"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "ExpirationDate"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Nameservers"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "SameDomainContact"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1208,7 +1245,11 @@ impl<'a> rt::FromXml<'a> for DomainDataChoice2 {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "Contact")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut contact = Vec::new();
         loop {
             match cur.take() {
@@ -1339,7 +1380,14 @@ impl<'a> rt::FromXml<'a> for DomainDataNameservers {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Server"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Address"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let server = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Server") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1474,7 +1522,15 @@ impl<'a> rt::FromXml<'a> for EmailRecordType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailCount"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailMessage"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailComments"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let email_count = match cur.take() {
             Some(
                 c,
@@ -1731,7 +1787,15 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Name"),
+                ("http://www.w3.org/2000/09/xmldsig#", "Reference"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Data"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut name = Vec::new();
         loop {
             match cur.take() {
@@ -1826,7 +1890,7 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareTypeData {
                 "XORPattern" if attr.ns == 0 => {
                     xor_pattern = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -1882,7 +1946,17 @@ impl<'a> rt::FromXml<'a> for LureSourceType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-1.0", "System"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DomainData"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "IncludedMalware"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "FilesDownloaded"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "WindowsRegistryKeysModified"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut system = Vec::new();
         loop {
             match cur.take() {
@@ -2041,7 +2115,11 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeFilesDownloaded {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-phish-1.0", "File")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let file = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "File") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -2098,7 +2176,11 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:iodef-phish-1.0", "Key")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut key = Vec::new();
         loop {
             match cur.take() {
@@ -2158,7 +2240,14 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModifiedKey {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Name"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Value"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -2263,14 +2352,21 @@ impl<'a> rt::FromXml<'a> for OriginatingSensorType {
                 "OriginatingSensorType" if attr.ns == 0 => {
                     originating_sensor_type = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let originating_sensor_type = match originating_sensor_type {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "OriginatingSensorType")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DateFirstSeen"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "System"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let date_first_seen = match cur.take() {
             Some(
                 c,
@@ -2493,14 +2589,32 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
                 "ext-value" if attr.ns == 0 => {
                     ext_value = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let fraud_type = match fraud_type {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "FraudType")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "PhishNameRef"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "PhishNameLocalRef"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "FraudParameter"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "FraudedBrandName"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "LureSource"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "OriginatingSensor"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailRecord"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DCSite"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownInfo"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "ArchivedData"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "RelatedData"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "CorrelationData"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "PRComments"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let phish_name_ref = match cur.take() {
             Some(
                 c,
@@ -2918,7 +3032,15 @@ impl<'a> rt::FromXml<'a> for TakeDownInfoType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownDate"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownAgency"),
+                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownComments"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let take_down_date = match cur.take() {
             Some(
                 c,

@@ -35,10 +35,17 @@ impl<'a> rt::FromXml<'a> for IncidentSourceType {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "SourceFound"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let source_found = match cur.take() {
             Some(
                 c,
@@ -142,7 +149,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
                 "ext-region" if attr.ns == 0 => {
                     ext_region = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let region = rt::glue::pair_ext(
@@ -155,7 +162,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "region")),
         };
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { region, unpaired_ext })
@@ -295,7 +302,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let authorization_status = rt::glue::pair_ext(
@@ -314,7 +321,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
             "ext-Justification",
             &mut unpaired_ext,
         );
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self {
@@ -532,7 +539,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
                 "ext-MsgDestination" if attr.ns == 0 => {
                     ext_msg_destination = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let msg_type = rt::glue::pair_ext(
@@ -555,7 +562,16 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "MsgDestination")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "PolicyRegion"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
+                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "TrafficType"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut policy_region = Vec::new();
         loop {
             match cur.take() {
@@ -839,7 +855,15 @@ impl<'a> rt::FromXml<'a> for RidType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDPolicy"),
+                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "RequestStatus"),
+                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "IncidentSource"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let rid_policy = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDPolicy") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -952,7 +976,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
@@ -960,7 +984,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { type_, unpaired_ext })

@@ -35,10 +35,17 @@ impl<'a> rt::FromXml<'a> for IncidentSourceType {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "SourceFound"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let source_found = match cur.take() {
             Some(
                 c,
@@ -142,7 +149,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
                 "ext-region" if attr.ns == 0 => {
                     ext_region = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let region = rt::glue::pair_ext(
@@ -155,7 +162,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "region")),
         };
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { region, unpaired_ext })
@@ -293,7 +300,7 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
                 "ext-XMLSchemaID" if attr.ns == 0 => {
                     ext_xml_schema_id = Some(attr.value.into_owned());
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let version = rt::glue::pair_ext(
@@ -308,7 +315,15 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
             "ext-XMLSchemaID",
             &mut unpaired_ext,
         );
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "XMLDocument"),
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "URL"),
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "Signature"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let xml_document = match cur.take() {
             Some(
                 c,
@@ -547,7 +562,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let authorization_status = rt::glue::pair_ext(
@@ -566,7 +581,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
             "ext-Justification",
             &mut unpaired_ext,
         );
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self {
@@ -802,7 +817,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let msg_type = rt::glue::pair_ext(
@@ -825,7 +840,17 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "MsgDestination")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "PolicyRegion"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "TrafficType"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "ReportSchema"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut policy_region = Vec::new();
         loop {
             match cur.take() {
@@ -1145,14 +1170,22 @@ impl<'a> rt::FromXml<'a> for RidType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let lang = match lang {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "lang")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDPolicy"),
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "RequestStatus"),
+                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "IncidentSource"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let rid_policy = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDPolicy") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1267,7 +1300,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
             match attr.local {
                 "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
                 "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
@@ -1275,7 +1308,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        if let Some(c) = r.next_child(el)? {
+        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { type_, unpaired_ext })

@@ -49,14 +49,22 @@ impl<'a> rt::FromXml<'a> for AttackPattern {
                 "ContentID" if attr.ns == 0 => {
                     content_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let spec_id = match spec_id {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "SpecID")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if AttackPatternChoice::starts(r, &c) => {
                 let v = AttackPatternChoice::read(r, el, c, &mut cur)?;
@@ -252,14 +260,21 @@ impl<'a> rt::FromXml<'a> for BasicStructure {
                 "ContentID" if attr.ns == 0 => {
                     content_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let spec_id = match spec_id {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "SpecID")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if BasicStructureChoice::starts(r, &c) => {
                 let v = BasicStructureChoice::read(r, el, c, &mut cur)?;
@@ -441,14 +456,23 @@ impl<'a> rt::FromXml<'a> for Vulnerability {
                 "ContentID" if attr.ns == 0 => {
                     content_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let spec_id = match spec_id {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "SpecID")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform"),
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if VulnerabilityChoice::starts(r, &c) => {
                 let v = VulnerabilityChoice::read(r, el, c, &mut cur)?;
@@ -670,14 +694,23 @@ impl<'a> rt::FromXml<'a> for Weakness {
                 "ContentID" if attr.ns == 0 => {
                     content_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let spec_id = match spec_id {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "SpecID")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData"),
+                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform"),
+                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if WeaknessChoice::starts(r, &c) => {
                 let v = WeaknessChoice::read(r, el, c, &mut cur)?;
@@ -898,7 +931,7 @@ impl<'a> rt::FromXml<'a> for Xmldata {
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         rt::glue::check_fixed(r, el, "dtype", dtype.as_ref(), "xml")?;
@@ -906,7 +939,11 @@ impl<'a> rt::FromXml<'a> for Xmldata {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "dtype")),
         };
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[],
+            any: &[rt::glue::AnyNs::Any],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut any = Vec::new();
         loop {
             match cur.take() {

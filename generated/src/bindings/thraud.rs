@@ -29,7 +29,7 @@ impl<'a> rt::FromXml<'a> for AmountType {
                 "currency" if attr.ns == 0 => {
                     currency = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -76,7 +76,7 @@ impl<'a> rt::FromXml<'a> for BankIdType {
                 "namespace" if attr.ns == 0 => {
                     namespace = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let namespace = match namespace {
@@ -118,7 +118,11 @@ impl<'a> rt::FromXml<'a> for FraudEventIdentityType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:thraud-1.0", "IdentityComponent")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut sequence = Vec::new();
         loop {
             match cur.take() {
@@ -262,7 +266,11 @@ impl<'a> rt::FromXml<'a> for FraudEventIdentityTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("urn:ietf:params:xml:ns:thraud-1.0", "IdentityComponent")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let identity_component = match cur.take() {
             Some(
                 c,
@@ -349,7 +357,20 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:thraud-1.0", "OtherEventType"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "PayeeName"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "PostalAddress"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "BankID"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "AccountID"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "AccountType"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "PayeeAmount"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "OtherEventDescription"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let other_event_type = match cur.take() {
             Some(
                 c,
@@ -557,7 +578,15 @@ impl<'a> rt::FromXml<'a> for FraudEventPaymentType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:thraud-1.0", "PayeeName"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "PostalAddress"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "PayeeAmount"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let payee_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -662,7 +691,16 @@ impl<'a> rt::FromXml<'a> for FraudEventTransferType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("urn:ietf:params:xml:ns:thraud-1.0", "BankID"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "AccountID"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "AccountType"),
+                ("urn:ietf:params:xml:ns:thraud-1.0", "TransferAmount"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let bank_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "BankID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;

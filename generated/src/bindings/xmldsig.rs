@@ -32,7 +32,7 @@ impl<'a> rt::FromXml<'a> for CanonicalizationMethodType {
                 "Algorithm" if attr.ns == 0 => {
                     algorithm = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let algorithm = match algorithm {
@@ -85,7 +85,7 @@ impl<'a> rt::FromXml<'a> for DigestMethodType {
                 "Algorithm" if attr.ns == 0 => {
                     algorithm = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let algorithm = match algorithm {
@@ -142,7 +142,19 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "P"),
+                ("http://www.w3.org/2000/09/xmldsig#", "Q"),
+                ("http://www.w3.org/2000/09/xmldsig#", "G"),
+                ("http://www.w3.org/2000/09/xmldsig#", "Y"),
+                ("http://www.w3.org/2000/09/xmldsig#", "J"),
+                ("http://www.w3.org/2000/09/xmldsig#", "Seed"),
+                ("http://www.w3.org/2000/09/xmldsig#", "PgenCounter"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let sequence = match cur.take() {
             Some(c) if DsaKeyValueTypeChoice::starts(r, &c) => {
                 let v = DsaKeyValueTypeChoice::read(r, el, c, &mut cur)?;
@@ -376,7 +388,14 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "P"),
+                ("http://www.w3.org/2000/09/xmldsig#", "Q"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let p = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "P") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -502,7 +521,14 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence2 {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "Seed"),
+                ("http://www.w3.org/2000/09/xmldsig#", "PgenCounter"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let seed = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Seed") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -602,7 +628,7 @@ impl<'a> rt::FromXml<'a> for KeyInfoType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let content = r.read_mixed(el)?;
@@ -932,10 +958,14 @@ impl<'a> rt::FromXml<'a> for ManifestType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("http://www.w3.org/2000/09/xmldsig#", "Reference")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut reference = Vec::new();
         loop {
             match cur.take() {
@@ -1034,7 +1064,7 @@ impl<'a> rt::FromXml<'a> for ObjectType {
                 "Encoding" if attr.ns == 0 => {
                     encoding = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let content = r.read_mixed(el)?;
@@ -1149,7 +1179,11 @@ impl<'a> rt::FromXml<'a> for ObjectTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[],
+            any: &[rt::glue::AnyNs::Any],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let any = match cur.take() {
             Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
                 let v = r.read_any(&c)?;
@@ -1197,7 +1231,14 @@ impl<'a> rt::FromXml<'a> for PgpDataType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "PGPKeyID"),
+                ("http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket"),
+            ],
+            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if PgpDataTypeChoice::starts(r, &c) => {
                 PgpDataTypeChoice::read(r, el, c, &mut cur)?
@@ -1403,7 +1444,14 @@ impl<'a> rt::FromXml<'a> for PgpDataTypeChoice1 {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "PGPKeyID"),
+                ("http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket"),
+            ],
+            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let pgp_key_id = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -1583,7 +1631,11 @@ impl<'a> rt::FromXml<'a> for PgpDataTypeChoice2 {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket")],
+            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let pgp_key_packet = match cur.take() {
             Some(
                 c,
@@ -1703,10 +1755,18 @@ impl<'a> rt::FromXml<'a> for ReferenceType {
                 }
                 "URI" if attr.ns == 0 => uri = Some(rt::glue::parse_attr(r, &attr)?),
                 "Type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "Transforms"),
+                ("http://www.w3.org/2000/09/xmldsig#", "DigestMethod"),
+                ("http://www.w3.org/2000/09/xmldsig#", "DigestValue"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let transforms = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1844,10 +1904,14 @@ impl<'a> rt::FromXml<'a> for RetrievalMethodType {
             match attr.local {
                 "URI" if attr.ns == 0 => uri = Some(rt::glue::parse_attr(r, &attr)?),
                 "Type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("http://www.w3.org/2000/09/xmldsig#", "Transforms")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let transforms = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1905,7 +1969,14 @@ impl<'a> rt::FromXml<'a> for RsaKeyValueType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "Modulus"),
+                ("http://www.w3.org/2000/09/xmldsig#", "Exponent"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let modulus = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Modulus") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -2003,7 +2074,7 @@ impl<'a> rt::FromXml<'a> for SignatureMethodType {
                 "Algorithm" if attr.ns == 0 => {
                     algorithm = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let algorithm = match algorithm {
@@ -2063,10 +2134,14 @@ impl<'a> rt::FromXml<'a> for SignaturePropertiesType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("http://www.w3.org/2000/09/xmldsig#", "SignatureProperty")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut signature_property = Vec::new();
         loop {
             match cur.take() {
@@ -2168,7 +2243,7 @@ impl<'a> rt::FromXml<'a> for SignaturePropertyType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let target = match target {
@@ -2283,10 +2358,19 @@ impl<'a> rt::FromXml<'a> for SignatureType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "SignedInfo"),
+                ("http://www.w3.org/2000/09/xmldsig#", "SignatureValue"),
+                ("http://www.w3.org/2000/09/xmldsig#", "KeyInfo"),
+                ("http://www.w3.org/2000/09/xmldsig#", "Object"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let signed_info = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignedInfo") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -2425,7 +2509,7 @@ impl<'a> rt::FromXml<'a> for SignatureValueType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
@@ -2492,10 +2576,18 @@ impl<'a> rt::FromXml<'a> for SignedInfoType {
                         )?,
                     );
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "CanonicalizationMethod"),
+                ("http://www.w3.org/2000/09/xmldsig#", "SignatureMethod"),
+                ("http://www.w3.org/2000/09/xmldsig#", "Reference"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let canonicalization_method = match cur.take() {
             Some(
                 c,
@@ -2624,7 +2716,11 @@ impl<'a> rt::FromXml<'a> for SpkiDataType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("http://www.w3.org/2000/09/xmldsig#", "SPKISexp")],
+            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut sequence = Vec::new();
         loop {
             match cur.take() {
@@ -2783,7 +2879,11 @@ impl<'a> rt::FromXml<'a> for SpkiDataTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("http://www.w3.org/2000/09/xmldsig#", "SPKISexp")],
+            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let spki_sexp = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -2875,7 +2975,7 @@ impl<'a> rt::FromXml<'a> for TransformType {
                 "Algorithm" if attr.ns == 0 => {
                     algorithm = Some(rt::glue::parse_attr(r, &attr)?);
                 }
-                _ => return Err(r.unexpected_attribute(el, &attr)),
+                _ => r.unknown_attribute(el, attr)?,
             }
         }
         let algorithm = match algorithm {
@@ -2974,7 +3074,11 @@ impl<'a> rt::FromXml<'a> for TransformsType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[("http://www.w3.org/2000/09/xmldsig#", "Transform")],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut transform = Vec::new();
         loop {
             match cur.take() {
@@ -3034,7 +3138,17 @@ impl<'a> rt::FromXml<'a> for X509DataType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509SKI"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509SubjectName"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509Certificate"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509CRL"),
+            ],
+            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let mut sequence = Vec::new();
         loop {
             match cur.take() {
@@ -3184,7 +3298,17 @@ impl<'a> rt::FromXml<'a> for X509DataTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509SKI"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509SubjectName"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509Certificate"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509CRL"),
+            ],
+            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let choice = match cur.take() {
             Some(c) if X509DataTypeSequenceChoice::starts(r, &c) => {
                 X509DataTypeSequenceChoice::read(r, el, c, &mut cur)?
@@ -3369,7 +3493,14 @@ impl<'a> rt::FromXml<'a> for X509IssuerSerialType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        let mut cur = r.next_child(el)?;
+        const KNOWN: rt::glue::Known = rt::glue::Known {
+            elements: &[
+                ("http://www.w3.org/2000/09/xmldsig#", "X509IssuerName"),
+                ("http://www.w3.org/2000/09/xmldsig#", "X509SerialNumber"),
+            ],
+            any: &[],
+        };
+        let mut cur = r.first_child(el, &KNOWN)?;
         let x509_issuer_name = match cur.take() {
             Some(
                 c,

@@ -3,9 +3,57 @@
 use std::io::{self, BufRead, Write};
 
 use super::error::{Error, ErrorKind};
-use super::reader::{clark, XmlReader, XsiAttributes};
+use super::reader::{clark, Limits, XmlReader, XsiAttributes, DEFAULT_MAX_DEPTH};
+use super::unknown::{Policy, UnknownContent};
 use super::writer::XmlWriter;
 use super::ReadRoot;
+
+/// How to read a document: parse policy and resource limits (see [`Document::from_slice_with`],
+/// `iodef::read_with`). The default is what [`Document::from_slice`] does: strict, default
+/// limits.
+///
+/// ```
+/// use iodef::rt::{Policy, ReadOptions};
+/// let options = ReadOptions { policy: Policy::Lenient, ..ReadOptions::default() };
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Unknown content: an error ([`Policy::Strict`], the default) or kept aside and reported
+    /// in [`Document::unknown`] ([`Policy::Lenient`]).
+    pub policy: Policy,
+    /// Resource limits ([`Limits::default`]).
+    pub limits: Limits,
+    /// Maximum element nesting ([`DEFAULT_MAX_DEPTH`]).
+    pub max_depth: u32,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            policy: Policy::Strict,
+            limits: Limits::default(),
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+impl ReadOptions {
+    /// The default options with [`Policy::Lenient`].
+    pub fn lenient() -> Self {
+        ReadOptions {
+            policy: Policy::Lenient,
+            ..ReadOptions::default()
+        }
+    }
+
+    /// Applies the options to a reader that has read nothing yet.
+    pub fn apply(&self, r: &mut XmlReader<'_>) {
+        r.set_policy(self.policy);
+        r.set_limits(self.limits);
+        r.set_max_depth(self.max_depth);
+    }
+}
 
 /// A parsed (or built) document whose root element is a `T`: a global element type (any
 /// [`RootElement`](super::RootElement)) or a generated enum over several ([`ReadRoot`]).
@@ -15,6 +63,14 @@ pub struct Document<T> {
     pub root: T,
     /// `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` of the root element.
     pub xsi: XsiAttributes,
+    /// Content a lenient parse ([`Policy::Lenient`]) kept aside because the schema does not
+    /// allow it at its place, in document order: the warnings of the parse. Always empty after
+    /// a strict parse.
+    ///
+    /// It is **not** written back: [`Document::to_xml_string`] and [`Document::write_to`]
+    /// write the typed values only, so a document read leniently loses this content when
+    /// written (the output is schema-valid where the input was not).
+    pub unknown: Vec<UnknownContent>,
 }
 
 impl<T: ReadRoot> Document<T> {
@@ -23,6 +79,7 @@ impl<T: ReadRoot> Document<T> {
         Document {
             root,
             xsi: XsiAttributes::default(),
+            unknown: Vec::new(),
         }
     }
 
@@ -38,8 +95,17 @@ impl<T: ReadRoot> Document<T> {
         Self::from_xml_reader(XmlReader::new(b))
     }
 
+    /// Parses a document from UTF-8 bytes with `options` (policy, limits); lenient parses
+    /// report what they kept aside in [`Document::unknown`].
+    pub fn from_slice_with(b: &[u8], options: &ReadOptions) -> Result<Self, Error> {
+        let mut r = XmlReader::new(b);
+        options.apply(&mut r);
+        Self::from_xml_reader(r)
+    }
+
     /// Parses the document of a reader that has read nothing yet, e.g. one made by
-    /// [`XmlReader::with_registry`] to choose how extension elements are decoded.
+    /// [`XmlReader::with_registry`] to choose how extension elements are decoded, with the
+    /// reader's policy ([`XmlReader::set_policy`]) and limits.
     pub fn from_xml_reader(mut r: XmlReader<'_>) -> Result<Self, Error> {
         let el = r.root()?;
         let Some(root) = T::read_root(&mut r, &el)? else {
@@ -57,6 +123,7 @@ impl<T: ReadRoot> Document<T> {
         Ok(Document {
             root,
             xsi: r.xsi_attributes().clone(),
+            unknown: r.take_unknown(),
         })
     }
 

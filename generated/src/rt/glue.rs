@@ -17,6 +17,23 @@ pub enum AnyNs {
     List(&'static [Option<&'static str>]),
 }
 
+/// The children an element's content model allows at any position: element names and
+/// wildcards (see [`XmlReader::first_child`]).
+#[derive(Debug)]
+pub struct Known {
+    /// `(namespace, local name)`; namespace "" = unqualified.
+    pub elements: &'static [(&'static str, &'static str)],
+    pub any: &'static [AnyNs],
+}
+
+impl Known {
+    /// No children (empty content).
+    pub const NONE: Known = Known {
+        elements: &[],
+        any: &[],
+    };
+}
+
 /// Whether the element `c` is allowed by the wildcard `any`.
 pub fn any_matches(r: &XmlReader<'_>, c: &Element<'_>, any: &AnyNs) -> bool {
     let ns = r.ns_str(c.ns);
@@ -39,7 +56,8 @@ pub fn parse_attr<'a, T: SimpleValue>(r: &XmlReader<'a>, attr: &Attr<'a>) -> Res
     })
 }
 
-/// Fails on the first attribute of an element whose type declares none.
+/// Fails on the first attribute of an element whose type declares none (lenient mode: keeps
+/// them aside).
 pub fn no_attributes<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<(), Error> {
     // Most simple-typed elements have no attribute at all: skip resolving (and allocating).
     if el
@@ -50,10 +68,11 @@ pub fn no_attributes<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<(), 
     {
         return Ok(());
     }
-    match r.attributes(el)?.first() {
-        Some(attr) => Err(r.unexpected_attribute(el, attr)),
-        None => Ok(()),
+    for attr in r.attributes(el)? {
+        // Strict: an error on the first one.
+        r.unknown_attribute(el, attr)?;
     }
+    Ok(())
 }
 
 /// Reads an element whose type is simple: no attributes, text only.

@@ -17,6 +17,7 @@ pub mod glue;
 pub mod reader;
 pub mod registry;
 pub mod schema;
+pub mod unknown;
 pub mod validate;
 pub mod values;
 pub mod writer;
@@ -27,11 +28,12 @@ mod tests;
 use std::io;
 
 pub use any::{AnyAttribute, AnyElement, Mixed, MixedNode};
-pub use document::Document;
+pub use document::{Document, ReadOptions};
 pub use entities::{expand_internal_entities, EntityLimits};
 pub use error::{Error, ErrorKind};
 pub use reader::{Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
 pub use registry::{register, DecodeFn, Registry, TypedElement};
+pub use unknown::{Policy, UnknownContent, UnknownNode};
 pub use values::{
     collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, ParseValueError,
     SimpleValue,

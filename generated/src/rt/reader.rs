@@ -17,7 +17,9 @@ use quick_xml::NsReader;
 
 use super::any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 use super::error::{Error, ErrorKind};
+use super::glue::{any_matches, Known};
 use super::registry::{self, DecodeFn, Registry, TypedElement};
+use super::unknown::{Pending, Policy, UnknownContent, UnknownNode};
 use super::values::SimpleValue;
 
 /// Interned namespace: 0 is "no namespace", other values index the reader's namespace table.
@@ -184,6 +186,13 @@ pub struct XmlReader<'a> {
     /// Number of typed extension elements being decoded (each one inside the previous one).
     typed_nesting: u32,
     max_typed_nesting: u32,
+    /// What unknown content is (see [`Policy`]).
+    policy: Policy,
+    /// Lenient mode: the children allowed by the element being read at each depth (index:
+    /// the element's depth), with the element's offset (an entry of another element is stale).
+    known: Vec<(usize, &'static Known)>,
+    /// Lenient mode: content kept aside, in reading order.
+    unknown: Vec<Pending>,
 }
 
 enum Reference {
@@ -390,6 +399,160 @@ impl<'a> XmlReader<'a> {
             registry,
             typed_nesting: 0,
             max_typed_nesting: DEFAULT_MAX_TYPED_NESTING,
+            policy: Policy::Strict,
+            known: Vec::new(),
+            unknown: Vec::new(),
+        }
+    }
+
+    /// Sets the parse policy (default [`Policy::Strict`]); see [`Policy`]. Lenient mode keeps
+    /// unknown content aside: collect it with [`XmlReader::take_unknown`] (done by
+    /// [`Document::from_xml_reader`](super::Document::from_xml_reader)).
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
+    }
+
+    /// The parse policy.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// The content kept aside so far in lenient mode, in document order, with element paths
+    /// and line:column computed now (one pass over the input).
+    pub fn take_unknown(&mut self) -> Vec<UnknownContent> {
+        let mut pending = std::mem::take(&mut self.unknown);
+        if pending.is_empty() {
+            return Vec::new();
+        }
+        pending.sort_by_key(|p| p.offset);
+        let offsets: Vec<usize> = pending.iter().map(|p| p.offset).collect();
+        let positions = line_columns(self.input, &offsets);
+        let mut by_path: Vec<(usize, usize)> = pending
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path_offset, i))
+            .collect();
+        by_path.sort_unstable();
+        let path_offsets: Vec<usize> = by_path.iter().map(|&(o, _)| o).collect();
+        let mut paths = vec![String::new(); pending.len()];
+        for ((_, i), path) in by_path
+            .into_iter()
+            .zip(element_paths(self.input, &path_offsets))
+        {
+            paths[i] = path;
+        }
+        pending
+            .into_iter()
+            .zip(positions)
+            .zip(paths)
+            .map(|((p, (line, column)), path)| UnknownContent {
+                path,
+                line,
+                column,
+                offset: p.offset,
+                node: p.node,
+            })
+            .collect()
+    }
+
+    /// Like [`XmlReader::next_child`] for the first child of `parent`, and, in lenient mode,
+    /// notes which children `parent` may have: every later `next_child(parent)` keeps the
+    /// others aside ([`XmlReader::unknown_element`]) and goes on with the next child.
+    #[inline]
+    pub fn first_child(
+        &mut self,
+        parent: &Element<'a>,
+        known: &'static Known,
+    ) -> Result<Option<Element<'a>>, Error> {
+        if self.policy == Policy::Lenient {
+            let depth = parent.depth as usize;
+            if self.known.len() <= depth {
+                self.known.resize(depth + 1, (usize::MAX, &Known::NONE));
+            }
+            self.known[depth] = (parent.offset, known);
+        }
+        self.next_child(parent)
+    }
+
+    /// Whether the child `c` of `parent` is allowed by what [`XmlReader::first_child`] noted
+    /// (true when nothing was noted for `parent`).
+    fn is_known_child(&self, parent: &Element<'a>, c: &Element<'a>) -> bool {
+        match self.known.get(parent.depth as usize) {
+            Some(&(offset, known)) if offset == parent.offset => {
+                known
+                    .elements
+                    .iter()
+                    .any(|&(ns, local)| c.local == local && self.ns_str(c.ns) == ns)
+                    || known.any.iter().any(|a| any_matches(self, c, a))
+            }
+            _ => true,
+        }
+    }
+
+    /// The element `c` (start tag read) is not allowed here. Strict: the
+    /// [`XmlReader::unexpected_element`] error. Lenient: `c` is read to its end and kept aside.
+    pub fn unknown_element(&mut self, c: &Element<'a>) -> Result<(), Error> {
+        if self.policy == Policy::Strict {
+            return Err(self.unexpected_element(c));
+        }
+        let any = self.read_any(c)?;
+        self.unknown.push(Pending {
+            offset: c.offset,
+            path_offset: c.offset,
+            end: 0,
+            node: UnknownNode::Element(any),
+        });
+        Ok(())
+    }
+
+    /// The attribute `attr` is not allowed on `el`. Strict: the
+    /// [`XmlReader::unexpected_attribute`] error. Lenient: it is kept aside.
+    pub fn unknown_attribute(&mut self, el: &Element<'a>, attr: Attr<'a>) -> Result<(), Error> {
+        if self.policy == Policy::Strict {
+            return Err(self.unexpected_attribute(el, &attr));
+        }
+        self.keep_attribute(el, attr);
+        Ok(())
+    }
+
+    fn keep_attribute(&mut self, el: &Element<'a>, attr: Attr<'a>) {
+        let ns = (attr.ns != 0).then(|| self.ns_str(attr.ns).to_string());
+        self.unknown.push(Pending {
+            offset: attr.offset,
+            path_offset: el.offset,
+            end: 0,
+            node: UnknownNode::Attribute(AnyAttribute {
+                ns,
+                prefix: attr.prefix.map(str::to_string),
+                local: attr.local.to_string(),
+                value: attr.value.into_owned(),
+            }),
+        });
+    }
+
+    /// Lenient mode: keeps aside the text piece `text` found at `start..end`; `first` is the
+    /// offset of its first non-whitespace character (`None`: whitespace only, kept only when
+    /// it continues kept text).
+    fn keep_text(&mut self, start: usize, end: usize, first: Option<usize>, text: &str) {
+        if let Some(Pending {
+            end: last_end,
+            node: UnknownNode::Text(t),
+            ..
+        }) = self.unknown.last_mut()
+        {
+            if *last_end == start {
+                t.push_str(text);
+                *last_end = end;
+                return;
+            }
+        }
+        if let Some(first) = first {
+            self.unknown.push(Pending {
+                offset: first,
+                path_offset: first,
+                end,
+                node: UnknownNode::Text(text.to_string()),
+            });
         }
     }
 
@@ -1067,6 +1230,19 @@ impl<'a> XmlReader<'a> {
                     {
                         continue;
                     }
+                    if self.policy == Policy::Lenient {
+                        let raw = self.input_str(&a.value)?;
+                        let value = self.attr_value(raw)?;
+                        let attr = Attr {
+                            ns,
+                            local,
+                            prefix,
+                            value,
+                            offset,
+                        };
+                        self.keep_attribute(el, attr);
+                        continue;
+                    }
                     return Err(self.error(
                         ErrorKind::UnexpectedAttribute,
                         offset,
@@ -1123,29 +1299,56 @@ impl<'a> XmlReader<'a> {
         }
         loop {
             match self.read()? {
-                Event::Start(e) => return self.make_element(e, false).map(Some),
-                Event::Empty(e) => return self.make_element(e, true).map(Some),
+                Event::Start(e) => {
+                    let c = self.make_element(e, false)?;
+                    if self.policy == Policy::Lenient && !self.is_known_child(parent, &c) {
+                        self.unknown_element(&c)?;
+                        continue;
+                    }
+                    return Ok(Some(c));
+                }
+                Event::Empty(e) => {
+                    let c = self.make_element(e, true)?;
+                    if self.policy == Policy::Lenient && !self.is_known_child(parent, &c) {
+                        self.unknown_element(&c)?;
+                        continue;
+                    }
+                    return Ok(Some(c));
+                }
                 Event::End(_) => return Ok(None),
                 Event::Text(t) => {
                     let s = self.input_str(&t)?;
+                    let start = self.offset_in_input(t.as_ref()).unwrap_or(0);
                     if !all_ws(s) {
-                        let off = self.offset_in_input(t.as_ref()).unwrap_or(0)
-                            + s.bytes().position(|b| !is_ws(b)).unwrap_or(0);
-                        return Err(self.unexpected_text(parent, off, s));
+                        let off = start + s.bytes().position(|b| !is_ws(b)).unwrap_or(0);
+                        if self.policy == Policy::Strict {
+                            return Err(self.unexpected_text(parent, off, s));
+                        }
+                        self.keep_text(start, start + s.len(), Some(off), &normalize_eol(s));
+                    } else if self.policy == Policy::Lenient {
+                        self.keep_text(start, start + s.len(), None, &normalize_eol(s));
                     }
                 }
                 Event::CData(c) => {
                     let s = self.input_str(&c)?;
-                    if !all_ws(s) {
+                    if self.policy == Policy::Lenient {
+                        let first = (!all_ws(s)).then_some(self.event_start);
+                        let end = self.position();
+                        self.keep_text(self.event_start, end, first, &normalize_eol(s));
+                    } else if !all_ws(s) {
                         return Err(self.unexpected_text(parent, self.event_start, s));
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let is_space = matches!(
-                        self.reference(&r)?,
-                        Reference::Char(' ' | '\t' | '\n' | '\r')
-                    );
-                    if !is_space {
+                    let reference = self.reference(&r)?;
+                    let is_space = matches!(reference, Reference::Char(' ' | '\t' | '\n' | '\r'));
+                    if self.policy == Policy::Lenient {
+                        let mut text = String::new();
+                        reference.push_to(&mut text);
+                        let end = self.position();
+                        let first = (!is_space).then_some(self.event_start);
+                        self.keep_text(self.event_start, end, first, &text);
+                    } else if !is_space {
                         let off = self
                             .offset_in_input(r.as_ref())
                             .map_or(0, |o| o.saturating_sub(1));
@@ -1279,6 +1482,11 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::End(_) => return Ok(acc.unwrap_or(Cow::Borrowed(""))),
+                Event::Start(e) | Event::Empty(e) if self.policy == Policy::Lenient => {
+                    let empty = self.depth == el.depth;
+                    let child = self.make_element(e, empty)?;
+                    self.unknown_element(&child)?;
+                }
                 Event::Start(e) | Event::Empty(e) => {
                     let child = self.make_element(e, true)?;
                     let ns = self.ns_str(child.ns);
@@ -1843,4 +2051,132 @@ pub(crate) fn element_path(input: &[u8], offset: usize) -> String {
         path.push('/');
     }
     path
+}
+
+/// [`line_column`] of each of `offsets` (ascending), in one pass over the input.
+pub(crate) fn line_columns(input: &[u8], offsets: &[usize]) -> Vec<(u64, u64)> {
+    const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+    let mut out = Vec::with_capacity(offsets.len());
+    let mut line = 1u64;
+    // Characters in input[line start..i].
+    let mut chars = 0u64;
+    let mut i = 0usize;
+    for &offset in offsets {
+        let offset = offset.min(input.len());
+        debug_assert!(i <= offset, "line_columns: offsets not ascending");
+        while i < offset {
+            let b = input[i];
+            let line_break = b == b'\n' || (b == b'\r' && input.get(i + 1) != Some(&b'\n'));
+            if line_break {
+                line += 1;
+                chars = 0;
+            } else if (b & 0xC0) != 0x80 {
+                chars += 1;
+            }
+            i += 1;
+        }
+        // A byte-order mark at the very start is not a column.
+        let bom = line == 1 && offset >= 3 && input.starts_with(&BOM);
+        out.push((line, chars - u64::from(bom) + 1));
+    }
+    out
+}
+
+/// [`element_path`] of each of `offsets` (ascending), in one pass over the input.
+pub(crate) fn element_paths(input: &[u8], offsets: &[usize]) -> Vec<String> {
+    struct Frame<'i> {
+        name: &'i [u8],
+        index: u32,
+        children: Vec<(&'i [u8], u32)>,
+    }
+    fn local(name: &[u8]) -> &[u8] {
+        match name.iter().position(|&b| b == b':') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        }
+    }
+    fn child_index<'i>(stack: &mut [Frame<'i>], name: &'i [u8]) -> u32 {
+        match stack.last_mut() {
+            Some(parent) => {
+                if let Some(entry) = parent.children.iter_mut().find(|(n, _)| *n == name) {
+                    entry.1 += 1;
+                    entry.1
+                } else {
+                    parent.children.push((name, 1));
+                    1
+                }
+            }
+            None => 1,
+        }
+    }
+    fn path(stack: &[Frame<'_>]) -> String {
+        let mut path = String::new();
+        for (i, f) in stack.iter().enumerate() {
+            path.push('/');
+            path.push_str(&String::from_utf8_lossy(f.name));
+            if i > 0 {
+                path.push('[');
+                path.push_str(&f.index.to_string());
+                path.push(']');
+            }
+        }
+        if path.is_empty() {
+            path.push('/');
+        }
+        path
+    }
+    let mut out = Vec::with_capacity(offsets.len());
+    let mut next = 0;
+    let base = input.as_ptr() as usize;
+    let pos_of = |s: &[u8]| (s.as_ptr() as usize).wrapping_sub(base);
+    let mut reader = quick_xml::Reader::from_reader(input);
+    reader.config_mut().check_end_names = false;
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    while next < offsets.len() {
+        let Ok(ev) = reader.read_event() else { break };
+        let end = reader.buffer_position() as usize;
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let qn = e.name();
+                let start = pos_of(qn.as_ref()).wrapping_sub(1);
+                while next < offsets.len() && offsets[next] < start {
+                    out.push(path(&stack));
+                    next += 1;
+                }
+                let name_start = start + 1;
+                let name = local(&input[name_start..name_start + qn.as_ref().len()]);
+                let index = child_index(&mut stack, name);
+                stack.push(Frame {
+                    name,
+                    index,
+                    children: Vec::new(),
+                });
+                while next < offsets.len() && offsets[next] < end {
+                    out.push(path(&stack));
+                    next += 1;
+                }
+                if matches!(ev, Event::Empty(_)) {
+                    stack.pop();
+                }
+            }
+            Event::End(_) => {
+                while next < offsets.len() && offsets[next] < end {
+                    out.push(path(&stack));
+                    next += 1;
+                }
+                stack.pop();
+            }
+            Event::Eof => break,
+            _ => {
+                while next < offsets.len() && offsets[next] < end {
+                    out.push(path(&stack));
+                    next += 1;
+                }
+            }
+        }
+    }
+    while out.len() < offsets.len() {
+        out.push(path(&stack));
+    }
+    out
 }

@@ -1816,3 +1816,46 @@ fn attribute_and_namespace_limits_are_clear_errors() {
     .unwrap_err();
     assert!(err.message.contains("max_namespaces"), "{err}");
 }
+
+#[test]
+fn one_pass_positions_agree_with_the_single_ones() {
+    use super::reader::{element_path, element_paths, line_column, line_columns};
+    let docs: [&[u8]; 4] = [
+        b"\xEF\xBB\xBF<a>\r\n <b x='1'>t&amp;\xC3\xA9</b><b/><c><b/>\r<d/></c>\n<!--x--></a>\n",
+        b"<?xml version='1.0'?>\n<p:a xmlns:p='urn:p'><p:b><![CDATA[x]]></p:b><p:b/></p:a>",
+        b"<a><b><c></b></a>",
+        b"",
+    ];
+    for doc in docs {
+        let offsets: Vec<usize> = (0..=doc.len() + 1).collect();
+        let paths = element_paths(doc, &offsets);
+        let positions = line_columns(doc, &offsets);
+        for &o in &offsets {
+            assert_eq!(paths[o], element_path(doc, o), "path at {o}");
+            assert_eq!(positions[o], line_column(doc, o), "line:column at {o}");
+        }
+        // Repeated and sparse offsets.
+        let some = [1, 1, 5, doc.len()];
+        let paths = element_paths(doc, &some);
+        for (i, &o) in some.iter().enumerate() {
+            assert_eq!(paths[i], element_path(doc, o));
+        }
+    }
+}
+
+#[test]
+fn policy_of_the_reader() {
+    let xml = r#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00"><Incident purpose="reporting"><IncidentID name="a">1</IncidentID><GenerationTime>2015-07-18T09:00:00Z</GenerationTime></Incident></IODEF-Document>"#;
+    let mut r = XmlReader::new(xml.as_bytes());
+    assert_eq!(r.policy(), Policy::Strict);
+    r.set_policy(Policy::Lenient);
+    assert_eq!(r.policy(), Policy::Lenient);
+    assert!(r.take_unknown().is_empty());
+    // The hand-written model reads with `next_child` only: without `first_child`, lenient
+    // mode does not know which children are allowed and passes every child on.
+    let doc: Document<IodefDocument> = Document::from_xml_reader(r).unwrap();
+    assert!(doc.unknown.is_empty());
+    let strict =
+        Document::<IodefDocument>::from_slice_with(xml.as_bytes(), &ReadOptions::default());
+    assert_eq!(strict.unwrap(), doc);
+}
