@@ -94,6 +94,11 @@ struct ValidateArgs {
     /// Documents to check; `-` reads standard input (at most once).
     #[arg(value_name = "FILE", required = true)]
     files: Vec<String>,
+    /// Unknown content (elements the schema allows nowhere at their place, undeclared
+    /// attributes, text in element-only content) is a warning, not an error (RFC 7970 §5.2
+    /// makes it an error: strict is the default).
+    #[arg(long)]
+    lenient: bool,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -134,6 +139,7 @@ impl LimitArgs {
             },
             max_depth: self.max_depth,
             expand_entities: None,
+            lenient: false,
         }
     }
 }
@@ -198,6 +204,7 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     }
     let options = validate::Options {
         expand_entities: args.entities.limits(),
+        lenient: args.lenient,
         ..args.limits.options()
     };
     let stdout = io::stdout();

@@ -28,6 +28,9 @@ pub struct Options {
     /// Expand internal DOCTYPE entities within these limits before reading
     /// (`--expand-entities`); `None`: a DOCTYPE is refused.
     pub expand_entities: Option<iodef::rt::EntityLimits>,
+    /// `--lenient`: unknown content is a warning (kind `unknown_content`), and the document is
+    /// read with [`iodef::Policy::Lenient`].
+    pub lenient: bool,
 }
 
 impl Default for Options {
@@ -37,6 +40,7 @@ impl Default for Options {
             limits: Limits::default(),
             max_depth: iodef::rt::reader::DEFAULT_MAX_DEPTH,
             expand_entities: None,
+            lenient: false,
         }
     }
 }
@@ -213,28 +217,48 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
             }
         }
     };
+    let policy = if options.lenient {
+        iodef::Policy::Lenient
+    } else {
+        iodef::Policy::Strict
+    };
     let schema = iodef::rt::validate::validate_with(
         input,
         &iodef::rt::validate::Options {
             limits: options.limits,
             max_depth: options.max_depth,
+            policy,
             ..Default::default()
         },
     );
+    // Lenient: unknown content, kept aside by the reader, is a warning.
+    let mut findings: Vec<Finding> = schema
+        .warnings
+        .iter()
+        .map(|e| Finding {
+            severity: Severity::Warning,
+            kind: "unknown_content".to_string(),
+            ..Finding::from_error(name, e)
+        })
+        .collect();
     if !schema.is_valid() {
+        findings.extend(
+            schema
+                .errors
+                .into_iter()
+                .map(|e| Finding::from_error(name, &crate::entities::hint(e, entity_limits))),
+        );
+        findings.sort_by_key(|f| (f.line, f.column));
         return FileReport {
             file: name.to_string(),
             root: None,
-            findings: schema
-                .errors
-                .into_iter()
-                .map(|e| Finding::from_error(name, &crate::entities::hint(e, entity_limits)))
-                .collect(),
+            findings,
         };
     }
     let mut reader = XmlReader::new(input);
     reader.set_limits(options.limits);
     reader.set_max_depth(options.max_depth);
+    reader.set_policy(policy);
     match Document::<iodef::bindings::Root>::from_xml_reader(reader) {
         Ok(doc) => FileReport {
             file: name.to_string(),
@@ -243,9 +267,13 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
                 doc.root.namespace(),
                 doc.root.local_name()
             )),
-            findings: iodef::rules::check(input)
+            findings: findings
                 .into_iter()
-                .map(|f| prose_finding(name, f))
+                .chain(
+                    iodef::rules::check(input)
+                        .into_iter()
+                        .map(|f| prose_finding(name, f)),
+                )
                 .collect(),
         },
         // The validator and the typed reader disagree: report what stops reading.

@@ -217,3 +217,33 @@ mod tests {
         assert!(d.contains("A { > b: [ > C {"), "{d}");
     }
 }
+
+/// The validator and the typed reader decide `data` alike, and every validator error has a
+/// position. Panics otherwise.
+///
+/// Documented differences are not failures: `xsi:` attributes below the root element (XSD
+/// allows `xsi:schemaLocation` anywhere and the validator accepts it; the typed reader has no
+/// place to keep it and refuses it).
+pub fn check_same_verdict(data: &[u8]) {
+    let report = iodef::rt::validate::validate(data);
+    for e in &report.errors {
+        assert!(
+            e.line > 0 && e.column > 0 && !e.path.is_empty(),
+            "validator error without position: {e:?}\n--- input ---\n{}",
+            excerpt(&String::from_utf8_lossy(data))
+        );
+    }
+    let read = iodef::read(data);
+    if report.is_valid() == read.is_ok() {
+        return;
+    }
+    if report.is_valid() && read.as_ref().is_err_and(|e| e.message.starts_with("xsi:")) {
+        return;
+    }
+    panic!(
+        "the validator and the typed reader disagree\nvalidator: {:?}\nreader: {:?}\n--- input ---\n{}",
+        report.errors.first(),
+        read.err(),
+        excerpt(&String::from_utf8_lossy(data))
+    );
+}

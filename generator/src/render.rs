@@ -626,10 +626,15 @@ impl Ctx {
             Content::Empty => quote! {
                 if let ::std::option::Option::Some(c) = r.first_child(el, &#rt::glue::Known::NONE)? { return ::std::result::Result::Err(r.unexpected_element(&c)); }
             },
-            Content::Simple(_) => {
+            Content::Simple(ty) => {
                 let f = Self::value_field(s);
                 names.push(f.clone());
-                quote!(let #f = #rt::glue::read_text_value(r, el)?;)
+                match lexical(ty) {
+                    Some(lexical) => {
+                        quote!(let #f = #rt::glue::read_text_lexical(r, el, #rt::glue::Lexical::#lexical)?;)
+                    }
+                    None => quote!(let #f = #rt::glue::read_text_value(r, el)?;),
+                }
             }
             Content::Mixed(_) => {
                 let f = Self::value_field(s);

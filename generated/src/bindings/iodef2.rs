@@ -8819,7 +8819,7 @@ impl<'a> rt::FromXml<'a> for IndicatorId {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "version")),
         };
-        let value = rt::glue::read_text_value(r, el)?;
+        let value = rt::glue::read_text_lexical(r, el, rt::glue::Lexical::Id)?;
         Ok(Self { name, version, value })
     }
 }

@@ -277,6 +277,16 @@ pub fn read_simple_lexical<'a>(
     lexical: Lexical,
 ) -> Result<String, Error> {
     no_attributes(r, el)?;
+    read_text_lexical(r, el, lexical)
+}
+
+/// The text content of `el` (whose attributes the caller read) as a `String` with a built-in
+/// lexical rule: simple content of a complex type (e.g. an `xs:ID` with attributes).
+pub fn read_text_lexical<'a>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    lexical: Lexical,
+) -> Result<String, Error> {
     let text = r.read_text(el)?.into_owned();
     let what = format!("element {}", el.local);
     lexical_value(r, el, el.offset, &what, &text, lexical)?;

@@ -435,6 +435,14 @@ impl Automaton {
         Some((targets, symbol))
     }
 
+    /// Whether `{ns}name` is allowed anywhere in the content model (by name or wildcard).
+    pub(crate) fn mentions(&self, ns: &str, name: &str) -> bool {
+        self.edges.iter().flatten().any(|(symbol, _)| match symbol {
+            Symbol::Element(d) => d.name == name && d.ns == ns,
+            Symbol::Any(w) => w.allows(ns),
+        })
+    }
+
     /// What may come next in `states`, for messages: element names (Clark notation when their
     /// namespace is not `own_ns`) and wildcards, in automaton order, without repeats.
     pub(crate) fn expected(&self, states: &States, own_ns: &str) -> Vec<String> {

@@ -23,7 +23,7 @@ use super::schema::{
     one_of, ComplexType, ContentModel, ElementDecl, IdRole, Process, SimpleType, States, Symbol,
     TypeDef,
 };
-use super::{Element, Error, ErrorKind, Limits, XmlReader, XSI_NS};
+use super::{Element, Error, ErrorKind, Limits, Policy, XmlReader, XSI_NS};
 
 /// How many errors are collected before validation stops (the last one says so).
 pub const DEFAULT_MAX_ERRORS: usize = 1000;
@@ -40,6 +40,10 @@ pub struct Options {
     /// Where global element declarations are looked up (root, wildcards); `None`: the
     /// process-wide registry ([`registry::global`]).
     pub registry: Option<Arc<Registry>>,
+    /// [`Policy::Lenient`]: unknown content — an element whose name its parent's content model
+    /// does not allow anywhere, an undeclared attribute, text in element-only content — is a
+    /// warning, not an error (what [`Policy::Lenient`] reading keeps aside).
+    pub policy: Policy,
 }
 
 impl Default for Options {
@@ -49,6 +53,7 @@ impl Default for Options {
             max_depth: super::reader::DEFAULT_MAX_DEPTH,
             max_errors: DEFAULT_MAX_ERRORS,
             registry: None,
+            policy: Policy::Strict,
         }
     }
 }
@@ -58,6 +63,9 @@ impl Default for Options {
 pub struct Report {
     /// Every error found, in document order.
     pub errors: Vec<Error>,
+    /// Unknown content accepted by [`Policy::Lenient`], in document order (always empty when
+    /// strict).
+    pub warnings: Vec<Error>,
     /// The root element in Clark notation (`{ns}local`), when the document has one.
     pub root: Option<String>,
 }
@@ -91,6 +99,7 @@ pub fn validate_with(input: &[u8], options: &Options) -> Report {
     reader.set_max_depth(options.max_depth);
     let mut v = Validator {
         registry: &registry,
+        lenient: options.policy == Policy::Lenient,
         errors: Vec::new(),
         max_errors: options.max_errors.max(1),
         ids: HashSet::new(),
@@ -98,29 +107,33 @@ pub fn validate_with(input: &[u8], options: &Options) -> Report {
         stack: Vec::new(),
     };
     let root = v.run(&mut reader);
-    let mut errors = v.errors;
-    errors.sort_by_key(|e| e.offset);
-    let offsets: Vec<usize> = errors
+    let mut pending = v.errors;
+    pending.sort_by_key(|e| e.offset);
+    let offsets: Vec<usize> = pending
         .iter()
         .filter(|e| e.position.is_none())
         .map(|e| e.offset)
         .collect();
     let mut positions = line_column_all(input, &offsets).into_iter();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for e in pending {
+        let (line, column) = e.position.or_else(|| positions.next()).unwrap_or((0, 0));
+        let error = Error {
+            kind: e.kind,
+            message: e.message,
+            path: e.path,
+            line,
+            column,
+        };
+        if e.warning {
+            warnings.push(error);
+        } else {
+            errors.push(error);
+        }
+    }
     Report {
-        errors: errors
-            .into_iter()
-            .map(|e| {
-                let (line, column) = e.position.or_else(|| positions.next()).unwrap_or((0, 0));
-                (e, line, column)
-            })
-            .map(|(e, line, column)| Error {
-                kind: e.kind,
-                message: e.message,
-                path: e.path,
-                line,
-                column,
-            })
-            .collect(),
+        errors,
+        warnings,
         root,
     }
 }
@@ -134,6 +147,8 @@ struct Pending {
     offset: usize,
     /// Line and column when already known.
     position: Option<(u64, u64)>,
+    /// Unknown content under [`Policy::Lenient`].
+    warning: bool,
 }
 
 /// What an open element is checked against.
@@ -165,6 +180,7 @@ struct Frame<'a> {
 
 struct Validator<'r> {
     registry: &'r Registry,
+    lenient: bool,
     errors: Vec<Pending>,
     max_errors: usize,
     ids: HashSet<String>,
@@ -215,6 +231,7 @@ impl<'r> Validator<'r> {
                 path,
                 offset,
                 position: None,
+                warning: false,
             });
             return Err(Stop);
         }
@@ -224,6 +241,29 @@ impl<'r> Validator<'r> {
             path,
             offset,
             position: None,
+            warning: false,
+        });
+        Ok(())
+    }
+
+    /// Unknown content: a warning when lenient, else an error.
+    fn unknown(
+        &mut self,
+        kind: ErrorKind,
+        offset: usize,
+        path: String,
+        message: String,
+    ) -> Result<(), Stop> {
+        if !self.lenient {
+            return self.report_at(kind, offset, path, message);
+        }
+        self.errors.push(Pending {
+            kind,
+            message: format!("{message} (kept aside: lenient)"),
+            path,
+            offset,
+            position: None,
+            warning: true,
         });
         Ok(())
     }
@@ -236,6 +276,7 @@ impl<'r> Validator<'r> {
             path: e.path,
             offset: usize::MAX,
             position: Some((e.line, e.column)),
+            warning: false,
         });
         Stop
     }
@@ -320,21 +361,27 @@ impl<'r> Validator<'r> {
         let name = clark(&ns, child.local);
         // What the child is checked against (`None`: its content is skipped), and why it is
         // not allowed, if it is not.
-        let (target, problem): (Option<Mode>, Option<String>) = match &mut parent.mode {
+        let (target, problem): (Option<Mode>, Option<(String, bool)>) = match &mut parent.mode {
             Mode::Simple(_) => (
                 None,
-                Some(format!(
-                    "unexpected element {name} in the text-only content of {}",
-                    parent.local
+                Some((
+                    format!(
+                        "unexpected element {name} in the text-only content of {}",
+                        parent.local
+                    ),
+                    true,
                 )),
             ),
             Mode::Lax => (Some(lax_mode(registry, &ns, child.local)), None),
             Mode::Complex { ty, states } => match ty.automaton() {
                 None => (
                     None,
-                    Some(format!(
-                        "unexpected element {name}: {} has no child elements",
-                        parent.local
+                    Some((
+                        format!(
+                            "unexpected element {name}: {} has no child elements",
+                            parent.local
+                        ),
+                        true,
                     )),
                 ),
                 Some(automaton) => match automaton.step(states, &ns, child.local) {
@@ -349,8 +396,11 @@ impl<'r> Validator<'r> {
                                     Some(decl) => (Some(mode_of(decl.ty)), None),
                                     None => (
                                         None,
-                                        Some(format!(
-                                            "unexpected element {name}: the wildcard here is strict and no declaration of it is known"
+                                        Some((
+                                            format!(
+                                                "unexpected element {name}: the wildcard here is strict and no declaration of it is known"
+                                            ),
+                                            false,
                                         )),
                                     ),
                                 },
@@ -364,13 +414,28 @@ impl<'r> Validator<'r> {
                         } else {
                             format!("expected {}", one_of(&expected))
                         };
-                        (None, Some(format!("unexpected element {name}; {hint}")))
+                        // Unknown: its name is allowed nowhere in the content model.
+                        let unknown = !automaton.mentions(&ns, child.local);
+                        (
+                            None,
+                            Some((format!("unexpected element {name}; {hint}"), unknown)),
+                        )
                     }
                 },
             },
         };
-        if let Some(message) = problem {
-            self.unexpected(child.offset, child.local, index, message)?;
+        if let Some((message, unknown)) = problem {
+            let path = format!(
+                "{}/{}[{index}]",
+                self.path().trim_end_matches('/'),
+                child.local
+            );
+            let kind = ErrorKind::UnexpectedElement;
+            if unknown {
+                self.unknown(kind, child.offset, path, message)?;
+            } else {
+                self.report_at(kind, child.offset, path, message)?;
+            }
         }
         match target {
             None => r.skip(&child).map_err(|e| self.fatal(e)),
@@ -379,18 +444,6 @@ impl<'r> Validator<'r> {
                 self.start(r, mode)
             }
         }
-    }
-
-    /// Reports an element that is not allowed, with the path naming it.
-    fn unexpected(
-        &mut self,
-        offset: usize,
-        local: &str,
-        index: u32,
-        message: String,
-    ) -> Result<(), Stop> {
-        let path = format!("{}/{local}[{index}]", self.path().trim_end_matches('/'));
-        self.report_at(ErrorKind::UnexpectedElement, offset, path, message)
     }
 
     /// Opens the root element.
@@ -423,9 +476,11 @@ impl<'r> Validator<'r> {
                 let ns = r.ns_str(a.ns);
                 if ns == XSI_NS {
                     if !matches!(a.local, "schemaLocation" | "noNamespaceSchemaLocation") {
-                        self.report(
+                        let path = self.path();
+                        self.unknown(
                             ErrorKind::UnexpectedAttribute,
                             a.offset,
+                            path,
                             format!("xsi:{} is not supported", a.local),
                         )?;
                     }
@@ -460,9 +515,11 @@ impl<'r> Validator<'r> {
                             Some(p) => format!("{p}:{}", a.local),
                             None => a.local.to_string(),
                         };
-                        self.report(
+                        let path = self.path();
+                        self.unknown(
                             ErrorKind::UnexpectedAttribute,
                             a.offset,
+                            path,
                             format!("unexpected attribute {name} on {}", el.local),
                         )?;
                     }
@@ -511,7 +568,8 @@ impl<'r> Validator<'r> {
             snippet(text),
             f.local
         );
-        self.report(ErrorKind::UnexpectedText, offset + at, message)
+        let path = self.path();
+        self.unknown(ErrorKind::UnexpectedText, offset + at, path, message)
     }
 
     /// The end tag (at `end_offset`) of the innermost open element.
