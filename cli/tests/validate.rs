@@ -304,3 +304,45 @@ fn help_lists_validate() {
         assert!(stdout(&out).contains(option), "{option}: {}", stdout(&out));
     }
 }
+
+/// `--lenient`: unknown content in an otherwise valid document is a warning (exit 0); without
+/// it, an error (exit 1). Known content out of place stays an error.
+#[test]
+fn lenient_reports_unknown_content_as_warnings() {
+    let text = std::fs::read_to_string(corpus_file(VALID)).unwrap();
+    let with_unknown = text.replacen(
+        "<GenerationTime>",
+        "<Sighting count=\"3\"/>\n    <GenerationTime>",
+        1,
+    );
+    assert_ne!(with_unknown, text, "the corpus document changed");
+    let file = temp_file("lenient-unknown.xml", with_unknown.as_bytes());
+
+    let strict = run(&["validate", &file]);
+    assert_eq!(code(&strict), 1, "{}", stdout(&strict));
+    assert!(stdout(&strict).contains(": error: "), "{}", stdout(&strict));
+
+    let lenient = run(&["validate", "--lenient", &file]);
+    assert_eq!(code(&lenient), 0, "{}", stdout(&lenient));
+    let out = stdout(&lenient);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(lines[0].contains(": warning: "), "{out}");
+    assert!(lines[0].contains("/Sighting[1]"), "{out}");
+    assert!(lines[0].contains("kept aside: lenient"), "{out}");
+
+    let json = run(&["validate", "--lenient", "--format", "json", &file]);
+    let objects = json_lines(&json);
+    assert_eq!(objects[0]["severity"], "warning");
+    assert_eq!(objects[0]["kind"], "unknown_content");
+    assert_eq!(objects[1]["valid"], true);
+
+    // A second GenerationTime is known content in the wrong place: an error even when lenient.
+    let twice = text.replacen(
+        "</GenerationTime>",
+        "</GenerationTime><GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>",
+        1,
+    );
+    let file = temp_file("lenient-twice.xml", twice.as_bytes());
+    assert_eq!(code(&run(&["validate", "--lenient", &file])), 1);
+}

@@ -285,3 +285,20 @@ fn xmldsig_mixed_content_models_are_checked() {
     assert!(validate(ok.as_bytes()).is_valid());
     assert!(iodef::read(ok.as_bytes()).is_ok());
 }
+
+#[test]
+fn xml_lang_is_a_language_tag_or_empty() {
+    for (lang, valid) in [
+        ("en", true),
+        ("de-CH-1996", true),
+        ("", true),
+        ("not a tag!", false),
+    ] {
+        let input = doc(GOOD).replace(
+            "<IODEF-Document ",
+            &format!("<IODEF-Document xml:lang=\"{lang}\" "),
+        );
+        assert_eq!(validate(input.as_bytes()).is_valid(), valid, "{lang:?}");
+        assert_eq!(iodef::read(input.as_bytes()).is_ok(), valid, "{lang:?}");
+    }
+}

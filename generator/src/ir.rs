@@ -317,6 +317,8 @@ pub enum Builtin {
     NcName,
     Nmtoken,
     Language,
+    /// The `xml:lang` union: an `xs:language` tag or the empty string.
+    LanguageOrEmpty,
     /// `xs:ID`: an NCName, unique in the document.
     Id,
     /// `xs:IDREF`: an NCName naming an `xs:ID` of the document.
@@ -564,7 +566,25 @@ impl<'a> Builder<'a> {
                     }
                     ident = s.base.clone();
                 }
-                MetaTypeVariant::Union(_) | MetaTypeVariant::BuildIn(_) => {
+                MetaTypeVariant::Union(u) => {
+                    // The only union of the schemas is xml:lang's (xs:language or ""), checked
+                    // as such; any other union is kept as an unchecked string.
+                    let mut language = false;
+                    let mut others_empty = true;
+                    for m in u.types.iter() {
+                        if self.resolve(&m.type_)? == TypeRef::Builtin(Builtin::Language) {
+                            language = true;
+                        } else if !self.is_empty_enumeration(&m.type_) {
+                            others_empty = false;
+                        }
+                    }
+                    return Ok(TypeRef::Builtin(if language && others_empty {
+                        Builtin::LanguageOrEmpty
+                    } else {
+                        Builtin::String
+                    }));
+                }
+                MetaTypeVariant::BuildIn(_) => {
                     return Ok(TypeRef::Builtin(Builtin::String));
                 }
                 MetaTypeVariant::Enumeration(e) => match e.base.as_ident() {
@@ -585,6 +605,15 @@ impl<'a> Builder<'a> {
             }
         }
         Err(self.unsupported(start, "type reference loop"))
+    }
+
+    /// An enumeration whose only value is the empty string.
+    fn is_empty_enumeration(&self, ident: &TypeIdent) -> bool {
+        matches!(
+            self.loaded.types.items.get(ident).map(|t| &t.variant),
+            Some(MetaTypeVariant::Enumeration(e))
+                if e.variants.iter().all(|v| v.ident.name.as_str().is_empty())
+        )
     }
 
     fn build_enum(&self, ident: &TypeIdent, name: &str) -> Result<EnumDef> {

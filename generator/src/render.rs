@@ -261,6 +261,7 @@ impl Ctx {
                 | Builtin::NcName
                 | Builtin::Nmtoken
                 | Builtin::Language
+                | Builtin::LanguageOrEmpty
                 | Builtin::Id
                 | Builtin::IdRef => quote!(::std::string::String),
                 Builtin::Bool => quote!(bool),
@@ -1425,6 +1426,7 @@ fn lexical(ty: &TypeRef) -> Option<Ident> {
         TypeRef::Builtin(Builtin::NcName) => "NcName",
         TypeRef::Builtin(Builtin::Nmtoken) => "Nmtoken",
         TypeRef::Builtin(Builtin::Language) => "Language",
+        TypeRef::Builtin(Builtin::LanguageOrEmpty) => "LanguageOrEmpty",
         TypeRef::Builtin(Builtin::Id) => "Id",
         TypeRef::Builtin(Builtin::IdRef) => "IdRef",
         _ => return None,

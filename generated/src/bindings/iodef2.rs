@@ -7126,7 +7126,14 @@ impl<'a> rt::FromXml<'a> for Incident {
                     ext_status = Some(attr.value.into_owned());
                 }
                 "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = Some(rt::glue::parse_attr(r, &attr)?);
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::LanguageOrEmpty,
+                        )?,
+                    );
                 }
                 "restriction" if attr.ns == 0 => {
                     restriction = Some(rt::glue::parse_attr(r, &attr)?);
@@ -9006,7 +9013,14 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
                     version = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = Some(rt::glue::parse_attr(r, &attr)?);
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::LanguageOrEmpty,
+                        )?,
+                    );
                 }
                 "format-id" if attr.ns == 0 => {
                     format_id = Some(rt::glue::parse_attr(r, &attr)?);
@@ -9591,7 +9605,14 @@ impl<'a> rt::FromXml<'a> for MlStringType {
                     translation_id = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = Some(rt::glue::parse_attr(r, &attr)?);
+                    lang = Some(
+                        rt::glue::parse_attr_lexical(
+                            r,
+                            el,
+                            &attr,
+                            rt::glue::Lexical::LanguageOrEmpty,
+                        )?,
+                    );
                 }
                 _ => r.unknown_attribute(el, attr)?,
             }
@@ -17981,7 +18002,7 @@ pub mod schema {
                 rt::schema::AttributeDecl {
                     ns: "http://www.w3.org/XML/1998/namespace",
                     name: "lang",
-                    ty: &rt::schema::STRING,
+                    ty: &rt::schema::LANGUAGE_OR_EMPTY,
                     required: false,
                     fixed: None,
                 },
@@ -18575,7 +18596,7 @@ pub mod schema {
                 rt::schema::AttributeDecl {
                     ns: "http://www.w3.org/XML/1998/namespace",
                     name: "lang",
-                    ty: &rt::schema::STRING,
+                    ty: &rt::schema::LANGUAGE_OR_EMPTY,
                     required: false,
                     fixed: None,
                 },
@@ -18769,7 +18790,7 @@ pub mod schema {
                 rt::schema::AttributeDecl {
                     ns: "http://www.w3.org/XML/1998/namespace",
                     name: "lang",
-                    ty: &rt::schema::STRING,
+                    ty: &rt::schema::LANGUAGE_OR_EMPTY,
                     required: false,
                     fixed: None,
                 },

@@ -190,6 +190,8 @@ pub enum Lexical {
     Id,
     /// `xs:IDREF`: an NCName naming some `xs:ID` of the document.
     IdRef,
+    /// `xml:lang`: an `xs:language` tag or the empty string.
+    LanguageOrEmpty,
 }
 
 fn is_name_start(c: char) -> bool {
@@ -212,7 +214,8 @@ pub fn check_lexical(token: &str, lexical: Lexical) -> Result<(), String> {
             chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
         }
         Lexical::Nmtoken => !token.is_empty() && token.chars().all(is_name_char),
-        Lexical::Language => {
+        Lexical::LanguageOrEmpty if token.is_empty() => true,
+        Lexical::Language | Lexical::LanguageOrEmpty => {
             let mut parts = token.split('-');
             let first = parts.next().unwrap_or("");
             (1..=8).contains(&first.len())
@@ -231,6 +234,7 @@ pub fn check_lexical(token: &str, lexical: Lexical) -> Result<(), String> {
             Lexical::IdRef => "an xs:IDREF (an NCName)",
             Lexical::Nmtoken => "an xs:NMTOKEN",
             Lexical::Language => "an xs:language tag",
+            Lexical::LanguageOrEmpty => "an xs:language tag or empty",
         };
         Err(format!("{token:?} is not {what}"))
     }

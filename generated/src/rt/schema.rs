@@ -243,6 +243,8 @@ builtin! {
     NMTOKEN = |t| lexical_check(t, Lexical::Nmtoken), Plain;
     /// `xs:language`.
     LANGUAGE = |t| lexical_check(t, Lexical::Language), Plain;
+    /// The `xml:lang` union: `xs:language` or the empty string.
+    LANGUAGE_OR_EMPTY = |t| lexical_check(t, Lexical::LanguageOrEmpty), Plain;
     /// `xs:ID`.
     ID = |t| lexical_check(t, Lexical::Id), Id;
     /// `xs:IDREF`.

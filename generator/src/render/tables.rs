@@ -214,6 +214,7 @@ impl Ctx {
                         Builtin::NcName => "NCNAME",
                         Builtin::Nmtoken => "NMTOKEN",
                         Builtin::Language => "LANGUAGE",
+                        Builtin::LanguageOrEmpty => "LANGUAGE_OR_EMPTY",
                         Builtin::Id => "ID",
                         Builtin::IdRef => "IDREF",
                         Builtin::AnyElement | Builtin::Mixed => "ANY_TYPE",
