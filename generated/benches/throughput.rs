@@ -416,10 +416,19 @@ fn main() {
         ));
     }
     drop(written);
+    // The collecting validator accepts it too.
+    let report = iodef::rt::validate::validate(xml);
+    if !report.is_valid() {
+        fail(format!(
+            "the validator refuses the bulk document: {:?}",
+            report.errors.first()
+        ));
+    }
 
     let mut events = 0usize;
     let t_scan = median_time(runs, || events = ns_scan(black_box(xml)));
     let t_parse = median_time(runs, || parse(black_box(xml)));
+    let t_validate = median_time(runs, || iodef::rt::validate::validate(black_box(xml)));
     let t_write = median_time(runs, || write(black_box(&doc), out_size));
     drop(doc);
     let t_round = median_time(runs, || {
@@ -443,6 +452,12 @@ fn main() {
         "typed parse: {typed:.1} MB/s ({:.1} ms, {:.1}% of NsReader scan)",
         ms(t_parse),
         100.0 * typed / scan
+    );
+    let validating = mbps(size, t_validate);
+    println!(
+        "validate (rt::validate, every error collected): {validating:.1} MB/s ({:.1} ms, {:.1}% of NsReader scan)",
+        ms(t_validate),
+        100.0 * validating / scan
     );
     println!(
         "write: {:.1} MB/s of output ({:.1} ms, output {:.2} MB)",
