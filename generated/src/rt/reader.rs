@@ -1901,149 +1901,27 @@ fn expand_references(s: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// [`line_column`] of each of `offsets` (sorted ascending), in one pass over the input.
-pub(crate) fn line_column_all(input: &[u8], offsets: &[usize]) -> Vec<(u64, u64)> {
-    let mut out = Vec::with_capacity(offsets.len());
-    let (mut line, mut line_start, mut i) = (1u64, 0usize, 0usize);
-    for &offset in offsets {
-        let offset = offset.min(input.len());
-        debug_assert!(offset >= i || out.is_empty() || offset >= line_start);
-        while i < offset {
-            match input[i] {
-                b'\n' => {
-                    line += 1;
-                    line_start = i + 1;
-                }
-                b'\r' if input.get(i + 1) != Some(&b'\n') => {
-                    line += 1;
-                    line_start = i + 1;
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        let start = if line_start == 0 && input.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3.min(offset)
-        } else {
-            line_start.min(offset)
-        };
-        let column = input[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count() as u64
-            + 1;
-        out.push((line, column));
-    }
-    out
-}
-
 /// 1-based line and column (in characters) of byte `offset`.
 pub(crate) fn line_column(input: &[u8], offset: usize) -> (u64, u64) {
-    let offset = offset.min(input.len());
-    let mut line = 1u64;
-    let mut line_start = 0usize;
-    let bytes = &input[..offset];
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                line += 1;
-                line_start = i + 1;
-            }
-            b'\r' if input.get(i + 1) != Some(&b'\n') => {
-                line += 1;
-                line_start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if line_start == 0 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        line_start = 3;
-    }
-    let column = bytes[line_start.min(offset)..]
-        .iter()
-        .filter(|&&b| (b & 0xC0) != 0x80)
-        .count() as u64
-        + 1;
-    (line, column)
+    line_columns(input, &[offset])[0]
 }
 
 /// The element path of the element that starts at or contains byte `offset`, computed by
 /// scanning the input from its start.
 pub(crate) fn element_path(input: &[u8], offset: usize) -> String {
-    struct Frame<'i> {
-        name: &'i [u8],
-        index: u32,
-        children: Vec<(&'i [u8], u32)>,
-    }
-    fn local(name: &[u8]) -> &[u8] {
-        match name.iter().position(|&b| b == b':') {
-            Some(i) => &name[i + 1..],
-            None => name,
-        }
-    }
-    fn child_index<'i>(stack: &mut [Frame<'i>], name: &'i [u8]) -> u32 {
-        match stack.last_mut() {
-            Some(parent) => {
-                if let Some(entry) = parent.children.iter_mut().find(|(n, _)| *n == name) {
-                    entry.1 += 1;
-                    entry.1
-                } else {
-                    parent.children.push((name, 1));
-                    1
-                }
-            }
-            None => 1,
-        }
-    }
-    let base = input.as_ptr() as usize;
-    let pos_of = |s: &[u8]| (s.as_ptr() as usize).wrapping_sub(base);
-    let mut reader = quick_xml::Reader::from_reader(input);
-    reader.config_mut().check_end_names = false;
-    let mut stack: Vec<Frame<'_>> = Vec::new();
-    while let Ok(ev) = reader.read_event() {
-        let end = reader.buffer_position() as usize;
-        match ev {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let is_empty = matches!(ev, Event::Empty(_));
-                let qn = e.name();
-                let start = pos_of(qn.as_ref()).wrapping_sub(1);
-                if start > offset {
-                    break;
-                }
-                let name_start = start + 1;
-                let name = &input[name_start..name_start + qn.as_ref().len()];
-                let name = local(name);
-                let index = child_index(&mut stack, name);
-                if !is_empty || end > offset {
-                    stack.push(Frame {
-                        name,
-                        index,
-                        children: Vec::new(),
-                    });
-                }
-            }
-            Event::End(_) => {
-                if end > offset {
-                    break;
-                }
-                stack.pop();
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        if end > offset {
-            break;
-        }
-    }
+    element_paths(input, &[offset]).swap_remove(0)
+}
+
+/// An element path from its steps (local name, index among same-named siblings): the root
+/// without an index, `/` for none.
+pub(crate) fn format_path<'s>(steps: impl Iterator<Item = (&'s str, u32)>) -> String {
     let mut path = String::new();
-    for (i, f) in stack.iter().enumerate() {
+    for (i, (name, index)) in steps.enumerate() {
         path.push('/');
-        path.push_str(&String::from_utf8_lossy(f.name));
+        path.push_str(name);
         if i > 0 {
             path.push('[');
-            path.push_str(&f.index.to_string());
+            path.push_str(&index.to_string());
             path.push(']');
         }
     }
@@ -2110,20 +1988,11 @@ pub(crate) fn element_paths(input: &[u8], offsets: &[usize]) -> Vec<String> {
         }
     }
     fn path(stack: &[Frame<'_>]) -> String {
-        let mut path = String::new();
-        for (i, f) in stack.iter().enumerate() {
-            path.push('/');
-            path.push_str(&String::from_utf8_lossy(f.name));
-            if i > 0 {
-                path.push('[');
-                path.push_str(&f.index.to_string());
-                path.push(']');
-            }
-        }
-        if path.is_empty() {
-            path.push('/');
-        }
-        path
+        let names: Vec<Cow<'_, str>> = stack
+            .iter()
+            .map(|f| String::from_utf8_lossy(f.name))
+            .collect();
+        format_path(names.iter().zip(stack).map(|(n, f)| (n.as_ref(), f.index)))
     }
     let mut out = Vec::with_capacity(offsets.len());
     let mut next = 0;

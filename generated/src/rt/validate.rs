@@ -17,7 +17,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::reader::{clark, line_column_all, snippet, Node};
+use super::reader::{clark, format_path, line_columns, snippet, Node};
 use super::registry::{self, Registry};
 use super::schema::{
     one_of, ComplexType, ContentModel, ElementDecl, IdRole, Process, SimpleType, States, Symbol,
@@ -101,6 +101,7 @@ pub fn validate_with(input: &[u8], options: &Options) -> Report {
         registry: &registry,
         lenient: options.policy == Policy::Lenient,
         errors: Vec::new(),
+        error_count: 0,
         max_errors: options.max_errors.max(1),
         ids: HashSet::new(),
         idrefs: Vec::new(),
@@ -114,7 +115,7 @@ pub fn validate_with(input: &[u8], options: &Options) -> Report {
         .filter(|e| e.position.is_none())
         .map(|e| e.offset)
         .collect();
-    let mut positions = line_column_all(input, &offsets).into_iter();
+    let mut positions = line_columns(input, &offsets).into_iter();
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for e in pending {
         let (line, column) = e.position.or_else(|| positions.next()).unwrap_or((0, 0));
@@ -181,7 +182,10 @@ struct Frame<'a> {
 struct Validator<'r> {
     registry: &'r Registry,
     lenient: bool,
+    /// Errors and (lenient) warnings.
     errors: Vec<Pending>,
+    /// Errors only (what `max_errors` bounds).
+    error_count: usize,
     max_errors: usize,
     ids: HashSet<String>,
     idrefs: Vec<(String, usize, String)>,
@@ -193,20 +197,7 @@ struct Stop;
 
 impl<'r> Validator<'r> {
     fn path(&self) -> String {
-        let mut path = String::new();
-        for (i, f) in self.stack.iter().enumerate() {
-            path.push('/');
-            path.push_str(f.local);
-            if i > 0 {
-                path.push('[');
-                path.push_str(&f.index.to_string());
-                path.push(']');
-            }
-        }
-        if path.is_empty() {
-            path.push('/');
-        }
-        path
+        format_path(self.stack.iter().map(|f| (f.local, f.index)))
     }
 
     fn report(&mut self, kind: ErrorKind, offset: usize, message: String) -> Result<(), Stop> {
@@ -221,29 +212,22 @@ impl<'r> Validator<'r> {
         path: String,
         message: String,
     ) -> Result<(), Stop> {
-        if self.errors.len() + 1 >= self.max_errors {
-            self.errors.push(Pending {
-                kind,
-                message: format!(
-                    "{message} (and validation stopped: {} errors)",
-                    self.max_errors
-                ),
-                path,
-                offset,
-                position: None,
-                warning: false,
-            });
-            return Err(Stop);
+        self.error_count += 1;
+        let last = self.error_count >= self.max_errors;
+        let message = if last {
+            format!(
+                "{message} (and validation stopped: {} errors)",
+                self.max_errors
+            )
+        } else {
+            message
+        };
+        self.record(kind, offset, path, message, false);
+        if last {
+            Err(Stop)
+        } else {
+            Ok(())
         }
-        self.errors.push(Pending {
-            kind,
-            message,
-            path,
-            offset,
-            position: None,
-            warning: false,
-        });
-        Ok(())
     }
 
     /// Unknown content: a warning when lenient, else an error.
@@ -257,15 +241,32 @@ impl<'r> Validator<'r> {
         if !self.lenient {
             return self.report_at(kind, offset, path, message);
         }
+        self.record(
+            kind,
+            offset,
+            path,
+            format!("{message} (kept aside: lenient)"),
+            true,
+        );
+        Ok(())
+    }
+
+    fn record(
+        &mut self,
+        kind: ErrorKind,
+        offset: usize,
+        path: String,
+        message: String,
+        warning: bool,
+    ) {
         self.errors.push(Pending {
             kind,
-            message: format!("{message} (kept aside: lenient)"),
+            message,
             path,
             offset,
             position: None,
-            warning: true,
+            warning,
         });
-        Ok(())
     }
 
     /// A fatal error from the reader (which computed its path and position): the last error.
