@@ -35,7 +35,7 @@ pub struct Options {
     pub limits: Limits,
     /// Maximum element nesting.
     pub max_depth: u32,
-    /// Errors collected before stopping.
+    /// Errors collected before stopping (and lenient warnings listed).
     pub max_errors: usize,
     /// Where global element declarations are looked up (root, wildcards); `None`: the
     /// process-wide registry ([`registry::global`]).
@@ -102,6 +102,7 @@ pub fn validate_with(input: &[u8], options: &Options) -> Report {
         lenient: options.policy == Policy::Lenient,
         errors: Vec::new(),
         error_count: 0,
+        warning_count: 0,
         max_errors: options.max_errors.max(1),
         ids: HashSet::new(),
         idrefs: Vec::new(),
@@ -186,6 +187,8 @@ struct Validator<'r> {
     errors: Vec<Pending>,
     /// Errors only (what `max_errors` bounds).
     error_count: usize,
+    /// Lenient warnings (listed up to `max_errors`).
+    warning_count: usize,
     max_errors: usize,
     ids: HashSet<String>,
     idrefs: Vec<(String, usize, String)>,
@@ -241,13 +244,21 @@ impl<'r> Validator<'r> {
         if !self.lenient {
             return self.report_at(kind, offset, path, message);
         }
-        self.record(
-            kind,
-            offset,
-            path,
-            format!("{message} (kept aside: lenient)"),
-            true,
-        );
+        // Warnings are bounded like errors; past the bound, the last one says so.
+        self.warning_count += 1;
+        if self.warning_count < self.max_errors {
+            self.record(
+                kind,
+                offset,
+                path,
+                format!("{message} (kept aside: lenient)"),
+                true,
+            );
+        } else if self.warning_count == self.max_errors {
+            let message =
+                format!("{message} (kept aside: lenient; further unknown content is not listed)");
+            self.record(kind, offset, path, message, true);
+        }
         Ok(())
     }
 
