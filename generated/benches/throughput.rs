@@ -199,11 +199,43 @@ fn build_bulk(target_bytes: usize) -> Bulk {
     }
 }
 
+/// `IndicatorID` content is an xs:ID too: in copy `copy` > 0 it gets the suffix `.{copy}`.
+fn unique_indicator_ids(incident: &str, copy: usize) -> String {
+    if copy == 0 {
+        return incident.to_string();
+    }
+    let mut out = String::with_capacity(incident.len() + 64);
+    let mut rest = incident;
+    while let Some(at) = rest.find("IndicatorID") {
+        // `<IndicatorID` or `<prefix:IndicatorID` (not an end tag, not another name's tail).
+        let tag = rest[..at].rfind('<').map_or("", |lt| &rest[lt..at]);
+        let is_start_tag = !tag.starts_with("</")
+            && tag.starts_with('<')
+            && tag[1..].chars().all(|c| c != ' ' && c != '>' && c != '"');
+        let Some(gt) = rest[at..].find('>').map(|i| at + i + 1) else {
+            break;
+        };
+        if !is_start_tag || rest[..gt].ends_with("/>") {
+            out.push_str(&rest[..gt]);
+            rest = &rest[gt..];
+            continue;
+        }
+        let text_end = gt + rest[gt..].find('<').unwrap_or(rest.len() - gt);
+        let value_end = gt + rest[gt..text_end].trim_end().len();
+        out.push_str(&rest[..value_end]);
+        out.push_str(&format!(".{copy}"));
+        rest = &rest[value_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Appends `incident`, keeping xs:ID values unique across copies: in copy `copy` > 0 every
 /// `observable-id` (xs:ID) and `uid-ref` (xs:IDREF) value gets the suffix `.{copy}`.
 fn push_with_unique_ids(out: &mut Vec<u8>, incident: &str, copy: usize) {
     const NAMES: [&str; 2] = ["observable-id", "uid-ref"];
-    let mut rest = incident;
+    let incident = unique_indicator_ids(incident, copy);
+    let mut rest = incident.as_str();
     if copy > 0 {
         while let Some((at, name)) = NAMES
             .iter()

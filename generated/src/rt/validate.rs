@@ -370,7 +370,7 @@ impl<'r> Validator<'r> {
             }
         };
         let parent_ns = r.ns_str(parent.el.ns);
-        let name = clark(&ns, child.local);
+        let name = || clark(&ns, child.local);
         // What the child is checked against (`None`: its content is skipped), and why it is
         // not allowed, if it is not.
         let (target, problem): (Option<Mode>, Option<(String, bool)>) = match &mut parent.mode {
@@ -378,7 +378,8 @@ impl<'r> Validator<'r> {
                 None,
                 Some((
                     format!(
-                        "unexpected element {name} in the text-only content of {}",
+                        "unexpected element {} in the text-only content of {}",
+                        name(),
                         parent.local
                     ),
                     true,
@@ -390,7 +391,8 @@ impl<'r> Validator<'r> {
                     None,
                     Some((
                         format!(
-                            "unexpected element {name}: {} has no child elements",
+                            "unexpected element {}: {} has no child elements",
+                            name(),
                             parent.local
                         ),
                         true,
@@ -410,7 +412,8 @@ impl<'r> Validator<'r> {
                                         None,
                                         Some((
                                             format!(
-                                                "unexpected element {name}: the wildcard here is strict and no declaration of it is known"
+                                                "unexpected element {}: the wildcard here is strict and no declaration of it is known",
+                                                name()
                                             ),
                                             false,
                                         )),
@@ -430,7 +433,7 @@ impl<'r> Validator<'r> {
                         let unknown = !automaton.mentions(&ns, child.local);
                         (
                             None,
-                            Some((format!("unexpected element {name}; {hint}"), unknown)),
+                            Some((format!("unexpected element {}; {hint}", name()), unknown)),
                         )
                     }
                 },
