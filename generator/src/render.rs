@@ -63,23 +63,6 @@ pub fn render(model: &Model, options: &RenderOptions) -> Result<Vec<RenderedFile
             })
         })
         .collect();
-    // Choices and sequence groups by (module, name): the children an element may have are
-    // collected through them (see `Ctx::known_children`).
-    let mut choices = BTreeMap::new();
-    let mut groups = BTreeMap::new();
-    for m in &model.modules {
-        for item in &m.items {
-            match item {
-                Item::Choice(c) => {
-                    choices.insert((m.name.clone(), c.name.clone()), c.clone());
-                }
-                Item::Struct(s) if s.group => {
-                    groups.insert((m.name.clone(), s.name.clone()), s.clone());
-                }
-                _ => {}
-            }
-        }
-    }
     let parse_path = |path: &str| -> Result<TokenStream> {
         path.parse().map_err(|_| Error::Render {
             module: "bindings".into(),
@@ -98,8 +81,6 @@ pub fn render(model: &Model, options: &RenderOptions) -> Result<Vec<RenderedFile
         rt: quote!(rt),
         runtime_path: parse_path(&options.runtime_path)?,
         enums,
-        choices,
-        groups,
         extern_paths,
     };
     let generated: Vec<&Module> = model
@@ -214,9 +195,6 @@ struct Ctx {
     rt: TokenStream,
     runtime_path: TokenStream,
     enums: BTreeMap<(String, String), EnumDef>,
-    choices: BTreeMap<(String, String), ChoiceDef>,
-    /// Structs of sequence alternatives (`StructDef::group`).
-    groups: BTreeMap<(String, String), StructDef>,
     /// Modules provided elsewhere: module name -> Rust path.
     extern_paths: BTreeMap<String, TokenStream>,
 }
@@ -625,7 +603,7 @@ impl Ctx {
         }
         let content = match &s.content {
             Content::Empty => quote! {
-                if let ::std::option::Option::Some(c) = r.first_child(el, &#rt::glue::Known::NONE)? { return ::std::result::Result::Err(r.unexpected_element(&c)); }
+                if let ::std::option::Option::Some(c) = r.first_child(el, &schema::#name)? { return ::std::result::Result::Err(r.unexpected_element(&c)); }
             },
             Content::Simple(ty) => {
                 let f = Self::value_field(s);
@@ -648,12 +626,16 @@ impl Ctx {
             Content::Elements(fields) => {
                 names.extend(fields.iter().map(|f| format_ident!("{}", f.name)));
                 let particles = self.read_particles(fields);
-                let known = self.known_tokens(fields);
+                // A group read as an element of its own has no type table: nothing is unknown.
+                let table = if s.group {
+                    quote!(#rt::schema::ANY_TYPE)
+                } else {
+                    quote!(schema::#name)
+                };
                 quote! {
-                    // Names the content model allows anywhere: in lenient mode, other children
-                    // are kept aside as unknown content (`rt::Policy`).
-                    const KNOWN: #rt::glue::Known = #known;
-                    let mut cur = r.first_child(el, &KNOWN)?;
+                    // The content model (schema table): in lenient mode, children it allows
+                    // nowhere are kept aside as unknown content (`rt::Policy`).
+                    let mut cur = r.first_child(el, &#table)?;
                     #particles
                     if let ::std::option::Option::Some(c) = cur { return ::std::result::Result::Err(r.unexpected_element(&c)); }
                 }
@@ -668,68 +650,6 @@ impl Ctx {
                 }
             }
         }
-    }
-
-    /// Every element name and wildcard that `fields` allow, at any position (through choices
-    /// and their sequence alternatives).
-    /// `seen`: the choices already visited (content models may be recursive).
-    fn known_children(&self, fields: &[Field], out: &mut First, seen: &mut Vec<TypeRef>) {
-        for f in fields {
-            match &f.term {
-                Term::Element { ns, name, .. } => push_name(out, ns, name),
-                Term::Any { ns, .. } => push_any(out, ns),
-                Term::Choice { ty, .. } => self.known_in_choice(ty, out, seen),
-            }
-        }
-    }
-
-    fn known_in_choice(&self, ty: &TypeRef, out: &mut First, seen: &mut Vec<TypeRef>) {
-        let TypeRef::Named { module, name, .. } = ty else {
-            return;
-        };
-        if seen.contains(ty) {
-            return;
-        }
-        seen.push(ty.clone());
-        let Some(choice) = self.choices.get(&(module.clone(), name.clone())) else {
-            return;
-        };
-        for v in &choice.variants {
-            match &v.kind {
-                VariantKind::Element { ns, name, .. } => push_name(out, ns, name),
-                VariantKind::Any { ns, .. } => push_any(out, ns),
-                VariantKind::Sequence { ty, first } => {
-                    let group = match ty {
-                        TypeRef::Named { module, name, .. } => {
-                            self.groups.get(&(module.clone(), name.clone()))
-                        }
-                        TypeRef::Builtin(_) => None,
-                    };
-                    match group.map(|g| &g.content) {
-                        Some(Content::Elements(fields)) => self.known_children(fields, out, seen),
-                        // Not found: at least what can start it.
-                        _ => {
-                            for (ns, n) in &first.elements {
-                                push_name(out, ns, n);
-                            }
-                            for a in &first.any {
-                                push_any(out, a);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The `rt::glue::Known` value of `fields`.
-    fn known_tokens(&self, fields: &[Field]) -> TokenStream {
-        let rt = &self.rt;
-        let mut known = First::default();
-        self.known_children(fields, &mut known, &mut Vec::new());
-        let elements = known.elements.iter().map(|(ns, n)| quote!((#ns, #n)));
-        let any = known.any.iter().map(|a| any_tokens(rt, a));
-        quote!(#rt::glue::Known { elements: &[#(#elements),*], any: &[#(#any),*] })
     }
 
     /// A struct that is a sequence alternative of a choice reads/writes without its own element.
@@ -1459,18 +1379,6 @@ fn any_tokens(rt: &TokenStream, any: &AnyNs) -> TokenStream {
             });
             quote!(#rt::glue::AnyNs::List(&[#(#items),*]))
         }
-    }
-}
-
-fn push_name(out: &mut First, ns: &str, name: &str) {
-    if !out.elements.iter().any(|(n, l)| n == ns && l == name) {
-        out.elements.push((ns.to_owned(), name.to_owned()));
-    }
-}
-
-fn push_any(out: &mut First, any: &AnyNs) {
-    if !out.any.contains(any) {
-        out.any.push(any.clone());
     }
 }
 

@@ -319,11 +319,7 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::AlternativeId)?;
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
@@ -415,18 +411,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Impact"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "TimeImpact"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "MonetaryImpact"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Counter"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Confidence"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Assessment)?;
         let mut choice = Vec::new();
         loop {
             match cur.take() {
@@ -815,22 +800,7 @@ impl<'a> rt::FromXml<'a> for Contact {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "ContactName"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "RegistryHandle"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "PostalAddress"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Email"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Telephone"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Fax"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Timezone"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Contact)?;
         let contact_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1658,24 +1628,7 @@ impl<'a> rt::FromXml<'a> for EventData {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "DetectTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "StartTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "EndTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Method"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Flow"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Expectation"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Record"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "EventData"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::EventData)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -2002,16 +1955,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             "ext-action",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "StartTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "EndTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Expectation)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -2233,11 +2177,7 @@ impl<'a> rt::FromXml<'a> for Flow {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "System")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Flow)?;
         let mut system = Vec::new();
         loop {
             match cur.take() {
@@ -2312,11 +2252,7 @@ impl<'a> rt::FromXml<'a> for History {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::History)?;
         let mut history_item = Vec::new();
         loop {
             match cur.take() {
@@ -2430,17 +2366,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "action")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::HistoryItem)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -2909,26 +2835,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "purpose")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AlternativeID"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "RelatedActivity"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "DetectTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "StartTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "EndTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "ReportTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Method"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "EventData"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "History"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Incident)?;
         let incident_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -3450,11 +3357,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "lang")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "Incident")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::IodefDocument)?;
         let mut incident = Vec::new();
         loop {
             match cur.take() {
@@ -3540,15 +3443,7 @@ impl<'a> rt::FromXml<'a> for Method {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Method)?;
         let mut choice = Vec::new();
         loop {
             match cur.take() {
@@ -3826,18 +3721,7 @@ impl<'a> rt::FromXml<'a> for Node {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "NodeName"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Address"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Location"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "NodeRole"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Counter"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Node)?;
         let mut choice = Vec::new();
         loop {
             match cur.take() {
@@ -4380,11 +4264,7 @@ impl<'a> rt::FromXml<'a> for Record {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "RecordData")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Record)?;
         let mut record_data = Vec::new();
         loop {
             match cur.take() {
@@ -4475,18 +4355,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Application"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "RecordPattern"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "RecordItem"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RecordData)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -4875,15 +4744,7 @@ impl<'a> rt::FromXml<'a> for Reference {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "ReferenceName"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Reference)?;
         let reference_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReferenceName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -5138,14 +4999,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "URL"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RelatedActivity)?;
         let choice = match cur.take() {
             Some(c) if RelatedActivityChoice::starts(r, &c) => {
                 RelatedActivityChoice::read(r, el, c, &mut cur)?
@@ -5365,18 +5219,7 @@ impl<'a> rt::FromXml<'a> for Service {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "ip_protocol")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Port"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Portlist"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "ProtoType"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "ProtoCode"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "ProtoField"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Application"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Service)?;
         let choice = match cur.take() {
             Some(c) if ServiceChoice::starts(r, &c) => {
                 let v = ServiceChoice::read(r, el, c, &mut cur)?;
@@ -5656,11 +5499,7 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "URL")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SoftwareType)?;
         let url = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -5808,18 +5647,7 @@ impl<'a> rt::FromXml<'a> for System {
             "ext-category",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Service"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "OperatingSystem"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Counter"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::System)?;
         let node = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
                 let v = rt::FromXml::from_xml(r, &c)?;

@@ -388,11 +388,7 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::AlternativeId)?;
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
@@ -490,11 +486,7 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::AlternativeIndicatorId)?;
         let mut indicator_id = Vec::new();
         loop {
             match cur.take() {
@@ -564,11 +556,7 @@ impl<'a> rt::FromXml<'a> for ApplicationHeader {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "ApplicationHeaderField")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::ApplicationHeader)?;
         let mut application_header_field = Vec::new();
         loop {
             match cur.take() {
@@ -710,23 +698,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IncidentCategory"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "SystemImpact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "TimeImpact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "MonetaryImpact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IntendedImpact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Counter"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "MitigatingFactor"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Cause"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Assessment)?;
         let mut incident_category = Vec::new();
         loop {
             match cur.take() {
@@ -1077,16 +1049,7 @@ impl<'a> rt::FromXml<'a> for AttackPhase {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AttackPhaseID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::AttackPhase)?;
         let mut attack_phase_id = Vec::new();
         loop {
             match cur.take() {
@@ -1245,15 +1208,7 @@ impl<'a> rt::FromXml<'a> for BulkObservable {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "BulkObservableFormat"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "BulkObservableList"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::BulkObservable)?;
         let bulk_observable_format = match cur.take() {
             Some(
                 c,
@@ -1378,14 +1333,7 @@ impl<'a> rt::FromXml<'a> for BulkObservableFormat {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Hash"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::BulkObservableFormat)?;
         let hash = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Hash") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1640,11 +1588,7 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
             &mut unpaired_ext,
         );
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Description")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::BusinessImpactType)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -1913,16 +1857,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "CampaignID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Campaign)?;
         let mut campaign_id = Vec::new();
         loop {
             match cur.take() {
@@ -2078,14 +2013,7 @@ impl<'a> rt::FromXml<'a> for Certificate {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "X509Data"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Certificate)?;
         let x509_data = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Data") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -2210,11 +2138,7 @@ impl<'a> rt::FromXml<'a> for CertificateData {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Certificate")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::CertificateData)?;
         let mut certificate = Vec::new();
         loop {
             match cur.take() {
@@ -2317,7 +2241,7 @@ impl<'a> rt::FromXml<'a> for Confidence {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "rating")),
         };
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::Confidence)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { rating, unpaired_ext })
@@ -2498,22 +2422,7 @@ impl<'a> rt::FromXml<'a> for Contact {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ContactName"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ContactTitle"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Email"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Telephone"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Timezone"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Contact)?;
         let mut contact_name = Vec::new();
         loop {
             match cur.take() {
@@ -3233,15 +3142,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectionConfiguration"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::DetectionPattern)?;
         let application = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -3422,15 +3323,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Discovery)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -3662,14 +3555,7 @@ impl<'a> rt::FromXml<'a> for DomainContacts {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "SameDomainContact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::DomainContacts)?;
         let choice = match cur.take() {
             Some(c) if DomainContactsChoice::starts(r, &c) => {
                 DomainContactsChoice::read(r, el, c, &mut cur)?
@@ -3875,19 +3761,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             "ext-domain-status",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Name"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DateDomainWasChecked"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RegistrationDate"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ExpirationDate"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RelatedDNS"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Nameservers"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DomainContacts"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::DomainData)?;
         let name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Name") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -4448,14 +4322,7 @@ impl<'a> rt::FromXml<'a> for Email {
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailTo"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Email)?;
         let email_to = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -4589,22 +4456,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailTo"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailFrom"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailSubject"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailX-Mailer"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaderField"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaders"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailBody"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailMessage"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "HashData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "SignatureData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::EmailData)?;
         let mut email_to = Vec::new();
         loop {
             match cur.take() {
@@ -4987,27 +4839,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "StartTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EndTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ReportTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Discovery"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Assessment"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Method"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Flow"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Expectation"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Record"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EventData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::EventData)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -5423,17 +5255,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DefinedCOA"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "StartTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EndTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Expectation)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -5767,20 +5589,7 @@ impl<'a> rt::FromXml<'a> for File {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "FileName"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "FileSize"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "FileType"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "HashData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "SignatureData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AssociatedSoftware"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "FileProperties"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::File)?;
         let file_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileName") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -6023,11 +5832,7 @@ impl<'a> rt::FromXml<'a> for FileData {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "File")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::FileData)?;
         let mut file = Vec::new();
         loop {
             match cur.take() {
@@ -6099,11 +5904,7 @@ impl<'a> rt::FromXml<'a> for Flow {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "System")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Flow)?;
         let mut system = Vec::new();
         loop {
             match cur.take() {
@@ -6169,15 +5970,7 @@ impl<'a> rt::FromXml<'a> for FuzzyHash {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHashValue"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::FuzzyHash)?;
         let mut fuzzy_hash_value = Vec::new();
         loop {
             match cur.take() {
@@ -6303,16 +6096,7 @@ impl<'a> rt::FromXml<'a> for Hash {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "DigestMethod"),
-                ("http://www.w3.org/2000/09/xmldsig#", "DigestValue"),
-                ("http://www.w3.org/2000/09/xmldsig#", "CanonicalizationMethod"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Hash)?;
         let digest_method = match cur.take() {
             Some(
                 c,
@@ -6476,15 +6260,7 @@ impl<'a> rt::FromXml<'a> for HashData {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "scope")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "HashTargetID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Hash"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHash"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::HashData)?;
         let hash_target_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashTargetID") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -6686,11 +6462,7 @@ impl<'a> rt::FromXml<'a> for History {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::History)?;
         let mut history_item = Vec::new();
         loop {
             match cur.take() {
@@ -6838,18 +6610,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DateTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IncidentID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DefinedCOA"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::HistoryItem)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -7176,30 +6937,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IncidentID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AlternativeID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RelatedActivity"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "StartTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EndTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ReportTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "GenerationTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Discovery"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Assessment"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Method"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EventData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "History"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Incident)?;
         let incident_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -7911,27 +7649,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AlternativeIndicatorID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "StartTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EndTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Observable"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "NodeRole"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AttackPhase"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Reference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Indicator)?;
         let indicator_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -8308,11 +8026,7 @@ impl<'a> rt::FromXml<'a> for IndicatorData {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Indicator")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::IndicatorData)?;
         let mut indicator = Vec::new();
         loop {
             match cur.take() {
@@ -8394,18 +8108,7 @@ impl<'a> rt::FromXml<'a> for IndicatorExpression {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Observable"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::IndicatorExpression)?;
         let mut sequence = Vec::new();
         loop {
             match cur.take() {
@@ -8605,18 +8308,7 @@ impl<'a> rt::FromXml<'a> for IndicatorExpressionSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Observable"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let choice = match cur.take() {
             Some(c) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
                 IndicatorExpressionSequenceChoice::read(r, el, c, &mut cur)?
@@ -8898,7 +8590,7 @@ impl<'a> rt::FromXml<'a> for IndicatorReference {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::IndicatorReference)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { uid_ref, euid_ref, version })
@@ -9035,14 +8727,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
             }
         }
         rt::glue::check_fixed(r, el, "version", version.as_ref(), "2.00")?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Incident"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::IodefDocument)?;
         let mut incident = Vec::new();
         loop {
             match cur.take() {
@@ -9196,14 +8881,7 @@ impl<'a> rt::FromXml<'a> for Key {
             "ext-registryaction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "KeyName"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Value"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Key)?;
         let key_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -9399,18 +9077,7 @@ impl<'a> rt::FromXml<'a> for Method {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Reference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "AttackPattern"),
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Vulnerability"),
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Weakness"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Method)?;
         let mut reference = Vec::new();
         loop {
             match cur.take() {
@@ -9727,14 +9394,7 @@ impl<'a> rt::FromXml<'a> for Nameservers {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Server"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Address"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Nameservers)?;
         let server = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Server") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -9824,17 +9484,7 @@ impl<'a> rt::FromXml<'a> for Node {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DomainData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Address"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Location"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Counter"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Node)?;
         let mut choice = Vec::new();
         loop {
             match cur.take() {
@@ -10067,11 +9717,7 @@ impl<'a> rt::FromXml<'a> for NodeRole {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "category")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Description")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::NodeRole)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -10422,31 +10068,7 @@ impl<'a> rt::FromXml<'a> for Observable {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "System"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Address"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DomainData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Service"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "WindowsRegistryKeysModified"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "FileData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "CertificateData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RecordData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EventData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Incident"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Expectation"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Reference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Assessment"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "BulkObservable"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Observable)?;
         let choice = match cur.take() {
             Some(c) if ObservableChoice::starts(r, &c) => {
                 let v = ObservableChoice::read(r, el, c, &mut cur)?;
@@ -10869,7 +10491,7 @@ impl<'a> rt::FromXml<'a> for ObservableReference {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "uid-ref")),
         };
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::ObservableReference)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { uid_ref })
@@ -10985,14 +10607,7 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "PAddress"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::PostalAddress)?;
         let p_address = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -11148,11 +10763,7 @@ impl<'a> rt::FromXml<'a> for Record {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "RecordData")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Record)?;
         let mut record_data = Vec::new();
         loop {
             match cur.take() {
@@ -11296,22 +10907,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "DateTime"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RecordPattern"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "RecordItem"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "FileData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "WindowsRegistryKeysModified"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "CertificateData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RecordData)?;
         let date_time = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -11817,15 +11413,7 @@ impl<'a> rt::FromXml<'a> for Reference {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-enum-1.0", "ReferenceName"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Reference)?;
         let reference_name = match cur.take() {
             Some(
                 c,
@@ -12123,20 +11711,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IncidentID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ThreatActor"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Campaign"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Confidence"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RelatedActivity)?;
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
@@ -12472,21 +12047,7 @@ impl<'a> rt::FromXml<'a> for Service {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ServiceName"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Port"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Portlist"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ProtoType"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ProtoCode"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ProtoField"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ApplicationHeader"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "EmailData"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Application"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Service)?;
         let service_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -12706,15 +12267,7 @@ impl<'a> rt::FromXml<'a> for ServiceName {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "IANAService"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::ServiceName)?;
         let iana_service = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IANAService") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -12842,11 +12395,7 @@ impl<'a> rt::FromXml<'a> for SignatureData {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("http://www.w3.org/2000/09/xmldsig#", "Signature")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SignatureData)?;
         let mut signature = Vec::new();
         loop {
             match cur.take() {
@@ -12946,11 +12495,7 @@ impl<'a> rt::FromXml<'a> for SoftwareReference {
             None => return Err(r.missing_attribute(el, "spec-name")),
         };
         let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[],
-            any: &[rt::glue::AnyNs::Any],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SoftwareReference)?;
         let mut any = Vec::new();
         loop {
             match cur.take() {
@@ -13028,15 +12573,7 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "SoftwareReference"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SoftwareType)?;
         let software_reference = match cur.take() {
             Some(
                 c,
@@ -13376,20 +12913,7 @@ impl<'a> rt::FromXml<'a> for System {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Node"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "NodeRole"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Service"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "OperatingSystem"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Counter"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AssetID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::System)?;
         let node = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Node") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -13722,11 +13246,7 @@ impl<'a> rt::FromXml<'a> for SystemImpact {
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Description")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SystemImpact)?;
         let mut description = Vec::new();
         loop {
             match cur.take() {
@@ -14052,14 +13572,7 @@ impl<'a> rt::FromXml<'a> for Telephone {
             }
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "TelephoneNumber"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Telephone)?;
         let telephone_number = match cur.take() {
             Some(
                 c,
@@ -14249,16 +13762,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
             "ext-restriction",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-2.0", "ThreatActorID"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "Description"),
-                ("urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::ThreatActor)?;
         let mut threat_actor_id = Vec::new();
         loop {
             match cur.take() {
@@ -14601,11 +14105,7 @@ impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-2.0", "Key")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::WindowsRegistryKeysModified)?;
         let mut key = Vec::new();
         loop {
             match cur.take() {

@@ -36,11 +36,7 @@ impl<'a> rt::FromXml<'a> for ReferenceName {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "specIndex")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-enum-1.0", "ID")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::ReferenceName)?;
         let id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID") => {
                 let v = rt::glue::read_simple_lexical(r, &c, rt::glue::Lexical::NcName)?;

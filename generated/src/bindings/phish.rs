@@ -43,15 +43,7 @@ impl<'a> rt::FromXml<'a> for ArchivedDataType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Comments"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Data"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::ArchivedDataType)?;
         let url = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "URL") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -279,20 +271,7 @@ impl<'a> rt::FromXml<'a> for DcSiteType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "DCType")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "SiteURL"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Domain"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailSite"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "System"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Unknown"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DomainData"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::DcSiteType)?;
         let choice = match cur.take() {
             Some(c) if DcSiteTypeChoice::starts(r, &c) => {
                 DcSiteTypeChoice::read(r, el, c, &mut cur)?
@@ -789,11 +768,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSystem {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "Address")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::DcSiteTypeSystem)?;
         let address = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Address") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -959,19 +934,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Name"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DateDomainWasChecked"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "RegistrationDate"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "ExpirationDate"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Nameservers"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "SameDomainContact"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::DomainData)?;
         let name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1245,11 +1208,7 @@ impl<'a> rt::FromXml<'a> for DomainDataChoice2 {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "Contact")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let mut contact = Vec::new();
         loop {
             match cur.take() {
@@ -1380,14 +1339,7 @@ impl<'a> rt::FromXml<'a> for DomainDataNameservers {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Server"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Address"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::DomainDataNameservers)?;
         let server = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Server") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1522,15 +1474,7 @@ impl<'a> rt::FromXml<'a> for EmailRecordType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailCount"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailMessage"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailComments"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::EmailRecordType)?;
         let email_count = match cur.take() {
             Some(
                 c,
@@ -1787,15 +1731,7 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Name"),
-                ("http://www.w3.org/2000/09/xmldsig#", "Reference"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Data"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::IncludedMalwareType)?;
         let mut name = Vec::new();
         loop {
             match cur.take() {
@@ -1946,17 +1882,7 @@ impl<'a> rt::FromXml<'a> for LureSourceType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-1.0", "System"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DomainData"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "IncludedMalware"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "FilesDownloaded"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "WindowsRegistryKeysModified"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::LureSourceType)?;
         let mut system = Vec::new();
         loop {
             match cur.take() {
@@ -2115,11 +2041,7 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeFilesDownloaded {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-phish-1.0", "File")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::LureSourceTypeFilesDownloaded)?;
         let file = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "File") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -2176,11 +2098,8 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-phish-1.0", "Key")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r
+            .first_child(el, &schema::LureSourceTypeWindowsRegistryKeysModified)?;
         let mut key = Vec::new();
         loop {
             match cur.take() {
@@ -2240,14 +2159,8 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModifiedKey {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Name"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "Value"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r
+            .first_child(el, &schema::LureSourceTypeWindowsRegistryKeysModifiedKey)?;
         let name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -2359,14 +2272,7 @@ impl<'a> rt::FromXml<'a> for OriginatingSensorType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "OriginatingSensorType")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DateFirstSeen"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "System"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::OriginatingSensorType)?;
         let date_first_seen = match cur.take() {
             Some(
                 c,
@@ -2596,25 +2502,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "FraudType")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "PhishNameRef"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "PhishNameLocalRef"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "FraudParameter"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "FraudedBrandName"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "LureSource"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "OriginatingSensor"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailRecord"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "DCSite"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownInfo"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "ArchivedData"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "RelatedData"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "CorrelationData"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "PRComments"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::PhraudReport)?;
         let phish_name_ref = match cur.take() {
             Some(
                 c,
@@ -3032,15 +2920,7 @@ impl<'a> rt::FromXml<'a> for TakeDownInfoType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownDate"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownAgency"),
-                ("urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownComments"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::TakeDownInfoType)?;
         let take_down_date = match cur.take() {
             Some(
                 c,

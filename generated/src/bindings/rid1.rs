@@ -38,14 +38,7 @@ impl<'a> rt::FromXml<'a> for IncidentSourceType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "SourceFound"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::IncidentSourceType)?;
         let source_found = match cur.take() {
             Some(
                 c,
@@ -162,7 +155,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "region")),
         };
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::PolicyRegion)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { region, unpaired_ext })
@@ -321,7 +314,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
             "ext-Justification",
             &mut unpaired_ext,
         );
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::RequestStatusType)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self {
@@ -562,16 +555,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "MsgDestination")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "PolicyRegion"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
-                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "TrafficType"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RidPolicyType)?;
         let mut policy_region = Vec::new();
         loop {
             match cur.take() {
@@ -855,15 +839,7 @@ impl<'a> rt::FromXml<'a> for RidType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDPolicy"),
-                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "RequestStatus"),
-                ("urn:ietf:params:xml:ns:iodef-rid-1.0", "IncidentSource"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RidType)?;
         let rid_policy = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDPolicy") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -984,7 +960,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::TrafficType)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { type_, unpaired_ext })

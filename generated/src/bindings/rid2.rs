@@ -38,14 +38,7 @@ impl<'a> rt::FromXml<'a> for IncidentSourceType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "SourceFound"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::IncidentSourceType)?;
         let source_found = match cur.take() {
             Some(
                 c,
@@ -162,7 +155,7 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "region")),
         };
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::PolicyRegion)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { region, unpaired_ext })
@@ -315,15 +308,7 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
             "ext-XMLSchemaID",
             &mut unpaired_ext,
         );
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "XMLDocument"),
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "URL"),
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "Signature"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::ReportSchemaType)?;
         let xml_document = match cur.take() {
             Some(
                 c,
@@ -581,7 +566,7 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
             "ext-Justification",
             &mut unpaired_ext,
         );
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::RequestStatusType)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self {
@@ -840,17 +825,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "MsgDestination")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "PolicyRegion"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Node"),
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "TrafficType"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "ReportSchema"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RidPolicyType)?;
         let mut policy_region = Vec::new();
         loop {
             match cur.take() {
@@ -1177,15 +1152,7 @@ impl<'a> rt::FromXml<'a> for RidType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "lang")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDPolicy"),
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "RequestStatus"),
-                ("urn:ietf:params:xml:ns:iodef-rid-2.0", "IncidentSource"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RidType)?;
         let rid_policy = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDPolicy") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1308,7 +1275,7 @@ impl<'a> rt::FromXml<'a> for TrafficType {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "type")),
         };
-        if let Some(c) = r.first_child(el, &rt::glue::Known::NONE)? {
+        if let Some(c) = r.first_child(el, &schema::TrafficType)? {
             return Err(r.unexpected_element(&c));
         }
         Ok(Self { type_, unpaired_ext })

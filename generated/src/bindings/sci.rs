@@ -56,15 +56,7 @@ impl<'a> rt::FromXml<'a> for AttackPattern {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "SpecID")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::AttackPattern)?;
         let choice = match cur.take() {
             Some(c) if AttackPatternChoice::starts(r, &c) => {
                 let v = AttackPatternChoice::read(r, el, c, &mut cur)?;
@@ -267,14 +259,7 @@ impl<'a> rt::FromXml<'a> for BasicStructure {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "SpecID")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::BasicStructure)?;
         let choice = match cur.take() {
             Some(c) if BasicStructureChoice::starts(r, &c) => {
                 let v = BasicStructureChoice::read(r, el, c, &mut cur)?;
@@ -463,16 +448,7 @@ impl<'a> rt::FromXml<'a> for Vulnerability {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "SpecID")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform"),
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Vulnerability)?;
         let choice = match cur.take() {
             Some(c) if VulnerabilityChoice::starts(r, &c) => {
                 let v = VulnerabilityChoice::read(r, el, c, &mut cur)?;
@@ -701,16 +677,7 @@ impl<'a> rt::FromXml<'a> for Weakness {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "SpecID")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData"),
-                ("urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform"),
-                ("urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Weakness)?;
         let choice = match cur.take() {
             Some(c) if WeaknessChoice::starts(r, &c) => {
                 let v = WeaknessChoice::read(r, el, c, &mut cur)?;
@@ -939,11 +906,7 @@ impl<'a> rt::FromXml<'a> for Xmldata {
             Some(v) => v,
             None => return Err(r.missing_attribute(el, "dtype")),
         };
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[],
-            any: &[rt::glue::AnyNs::Any],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::Xmldata)?;
         let mut any = Vec::new();
         loop {
             match cur.take() {

@@ -118,11 +118,7 @@ impl<'a> rt::FromXml<'a> for FraudEventIdentityType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:thraud-1.0", "IdentityComponent")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::FraudEventIdentityType)?;
         let mut sequence = Vec::new();
         loop {
             match cur.take() {
@@ -266,11 +262,7 @@ impl<'a> rt::FromXml<'a> for FraudEventIdentityTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:thraud-1.0", "IdentityComponent")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let identity_component = match cur.take() {
             Some(
                 c,
@@ -357,20 +349,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:thraud-1.0", "OtherEventType"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "PayeeName"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "PostalAddress"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "BankID"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "AccountID"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "AccountType"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "PayeeAmount"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "OtherEventDescription"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::FraudEventOtherType)?;
         let other_event_type = match cur.take() {
             Some(
                 c,
@@ -578,15 +557,7 @@ impl<'a> rt::FromXml<'a> for FraudEventPaymentType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:thraud-1.0", "PayeeName"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "PostalAddress"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "PayeeAmount"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::FraudEventPaymentType)?;
         let payee_name = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -691,16 +662,7 @@ impl<'a> rt::FromXml<'a> for FraudEventTransferType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("urn:ietf:params:xml:ns:thraud-1.0", "BankID"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "AccountID"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "AccountType"),
-                ("urn:ietf:params:xml:ns:thraud-1.0", "TransferAmount"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::FraudEventTransferType)?;
         let bank_id = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "BankID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;

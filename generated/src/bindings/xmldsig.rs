@@ -142,19 +142,7 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "P"),
-                ("http://www.w3.org/2000/09/xmldsig#", "Q"),
-                ("http://www.w3.org/2000/09/xmldsig#", "G"),
-                ("http://www.w3.org/2000/09/xmldsig#", "Y"),
-                ("http://www.w3.org/2000/09/xmldsig#", "J"),
-                ("http://www.w3.org/2000/09/xmldsig#", "Seed"),
-                ("http://www.w3.org/2000/09/xmldsig#", "PgenCounter"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::DsaKeyValueType)?;
         let sequence = match cur.take() {
             Some(c) if DsaKeyValueTypeChoice::starts(r, &c) => {
                 let v = DsaKeyValueTypeChoice::read(r, el, c, &mut cur)?;
@@ -388,14 +376,7 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "P"),
-                ("http://www.w3.org/2000/09/xmldsig#", "Q"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let p = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "P") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -521,14 +502,7 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence2 {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "Seed"),
-                ("http://www.w3.org/2000/09/xmldsig#", "PgenCounter"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let seed = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Seed") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -961,11 +935,7 @@ impl<'a> rt::FromXml<'a> for ManifestType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("http://www.w3.org/2000/09/xmldsig#", "Reference")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::ManifestType)?;
         let mut reference = Vec::new();
         loop {
             match cur.take() {
@@ -1179,11 +1149,7 @@ impl<'a> rt::FromXml<'a> for ObjectTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[],
-            any: &[rt::glue::AnyNs::Any],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let any = match cur.take() {
             Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
                 let v = r.read_any(&c)?;
@@ -1231,14 +1197,7 @@ impl<'a> rt::FromXml<'a> for PgpDataType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "PGPKeyID"),
-                ("http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket"),
-            ],
-            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::PgpDataType)?;
         let choice = match cur.take() {
             Some(c) if PgpDataTypeChoice::starts(r, &c) => {
                 PgpDataTypeChoice::read(r, el, c, &mut cur)?
@@ -1444,14 +1403,7 @@ impl<'a> rt::FromXml<'a> for PgpDataTypeChoice1 {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "PGPKeyID"),
-                ("http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket"),
-            ],
-            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let pgp_key_id = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -1631,11 +1583,7 @@ impl<'a> rt::FromXml<'a> for PgpDataTypeChoice2 {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket")],
-            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let pgp_key_packet = match cur.take() {
             Some(
                 c,
@@ -1758,15 +1706,7 @@ impl<'a> rt::FromXml<'a> for ReferenceType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "Transforms"),
-                ("http://www.w3.org/2000/09/xmldsig#", "DigestMethod"),
-                ("http://www.w3.org/2000/09/xmldsig#", "DigestValue"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::ReferenceType)?;
         let transforms = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1907,11 +1847,7 @@ impl<'a> rt::FromXml<'a> for RetrievalMethodType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("http://www.w3.org/2000/09/xmldsig#", "Transforms")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RetrievalMethodType)?;
         let transforms = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -1969,14 +1905,7 @@ impl<'a> rt::FromXml<'a> for RsaKeyValueType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "Modulus"),
-                ("http://www.w3.org/2000/09/xmldsig#", "Exponent"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::RsaKeyValueType)?;
         let modulus = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Modulus") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -2137,11 +2066,7 @@ impl<'a> rt::FromXml<'a> for SignaturePropertiesType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("http://www.w3.org/2000/09/xmldsig#", "SignatureProperty")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SignaturePropertiesType)?;
         let mut signature_property = Vec::new();
         loop {
             match cur.take() {
@@ -2361,16 +2286,7 @@ impl<'a> rt::FromXml<'a> for SignatureType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "SignedInfo"),
-                ("http://www.w3.org/2000/09/xmldsig#", "SignatureValue"),
-                ("http://www.w3.org/2000/09/xmldsig#", "KeyInfo"),
-                ("http://www.w3.org/2000/09/xmldsig#", "Object"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SignatureType)?;
         let signed_info = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignedInfo") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
@@ -2579,15 +2495,7 @@ impl<'a> rt::FromXml<'a> for SignedInfoType {
                 _ => r.unknown_attribute(el, attr)?,
             }
         }
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "CanonicalizationMethod"),
-                ("http://www.w3.org/2000/09/xmldsig#", "SignatureMethod"),
-                ("http://www.w3.org/2000/09/xmldsig#", "Reference"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SignedInfoType)?;
         let canonicalization_method = match cur.take() {
             Some(
                 c,
@@ -2716,11 +2624,7 @@ impl<'a> rt::FromXml<'a> for SpkiDataType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("http://www.w3.org/2000/09/xmldsig#", "SPKISexp")],
-            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::SpkiDataType)?;
         let mut sequence = Vec::new();
         loop {
             match cur.take() {
@@ -2879,11 +2783,7 @@ impl<'a> rt::FromXml<'a> for SpkiDataTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("http://www.w3.org/2000/09/xmldsig#", "SPKISexp")],
-            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let spki_sexp = match cur.take() {
             Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp") => {
                 let v = rt::glue::read_simple(r, &c)?;
@@ -3074,11 +2974,7 @@ impl<'a> rt::FromXml<'a> for TransformsType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("http://www.w3.org/2000/09/xmldsig#", "Transform")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::TransformsType)?;
         let mut transform = Vec::new();
         loop {
             match cur.take() {
@@ -3138,17 +3034,7 @@ impl<'a> rt::FromXml<'a> for X509DataType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509SKI"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509SubjectName"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509Certificate"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509CRL"),
-            ],
-            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::X509DataType)?;
         let mut sequence = Vec::new();
         loop {
             match cur.take() {
@@ -3298,17 +3184,7 @@ impl<'a> rt::FromXml<'a> for X509DataTypeSequence {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509SKI"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509SubjectName"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509Certificate"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509CRL"),
-            ],
-            any: &[rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#")],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let choice = match cur.take() {
             Some(c) if X509DataTypeSequenceChoice::starts(r, &c) => {
                 X509DataTypeSequenceChoice::read(r, el, c, &mut cur)?
@@ -3493,14 +3369,7 @@ impl<'a> rt::FromXml<'a> for X509IssuerSerialType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[
-                ("http://www.w3.org/2000/09/xmldsig#", "X509IssuerName"),
-                ("http://www.w3.org/2000/09/xmldsig#", "X509SerialNumber"),
-            ],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::X509IssuerSerialType)?;
         let x509_issuer_name = match cur.take() {
             Some(
                 c,

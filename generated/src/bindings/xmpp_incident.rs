@@ -22,11 +22,7 @@ impl<'a> rt::FromXml<'a> for IodefContainerType {
         el: &rt::Element<'a>,
     ) -> Result<Self, rt::Error> {
         rt::glue::no_attributes(r, el)?;
-        const KNOWN: rt::glue::Known = rt::glue::Known {
-            elements: &[("urn:ietf:params:xml:ns:iodef-1.0", "Incident")],
-            any: &[],
-        };
-        let mut cur = r.first_child(el, &KNOWN)?;
+        let mut cur = r.first_child(el, &schema::IodefContainerType)?;
         let incident = match cur.take() {
             Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Incident") => {
                 let v = rt::FromXml::from_xml(r, &c)?;

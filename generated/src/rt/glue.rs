@@ -17,23 +17,6 @@ pub enum AnyNs {
     List(&'static [Option<&'static str>]),
 }
 
-/// The children an element's content model allows at any position: element names and
-/// wildcards (see [`XmlReader::first_child`]).
-#[derive(Debug)]
-pub struct Known {
-    /// `(namespace, local name)`; namespace "" = unqualified.
-    pub elements: &'static [(&'static str, &'static str)],
-    pub any: &'static [AnyNs],
-}
-
-impl Known {
-    /// No children (empty content).
-    pub const NONE: Known = Known {
-        elements: &[],
-        any: &[],
-    };
-}
-
 /// Whether the element `c` is allowed by the wildcard `any`.
 pub fn any_matches(r: &XmlReader<'_>, c: &Element<'_>, any: &AnyNs) -> bool {
     let ns = r.ns_str(c.ns);

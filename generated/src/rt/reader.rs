@@ -17,8 +17,8 @@ use quick_xml::NsReader;
 
 use super::any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 use super::error::{Error, ErrorKind};
-use super::glue::{any_matches, Known};
 use super::registry::{self, DecodeFn, Registry, TypedElement};
+use super::schema::TypeDef;
 use super::unknown::{Pending, Policy, UnknownContent, UnknownNode};
 use super::values::SimpleValue;
 
@@ -190,7 +190,8 @@ pub struct XmlReader<'a> {
     policy: Policy,
     /// Lenient mode: the children allowed by the element being read at each depth (index:
     /// the element's depth), with the element's offset (an entry of another element is stale).
-    known: Vec<(usize, &'static Known)>,
+    /// Per depth: the offset of the open element and its type (lenient unknown-child test).
+    known: Vec<(usize, &'static TypeDef)>,
     /// Lenient mode: content kept aside, in reading order.
     unknown: Vec<Pending>,
 }
@@ -462,14 +463,15 @@ impl<'a> XmlReader<'a> {
     pub fn first_child(
         &mut self,
         parent: &Element<'a>,
-        known: &'static Known,
+        ty: &'static TypeDef,
     ) -> Result<Option<Element<'a>>, Error> {
         if self.policy == Policy::Lenient {
             let depth = parent.depth as usize;
             if self.known.len() <= depth {
-                self.known.resize(depth + 1, (usize::MAX, &Known::NONE));
+                self.known
+                    .resize(depth + 1, (usize::MAX, &super::schema::ANY_TYPE));
             }
-            self.known[depth] = (parent.offset, known);
+            self.known[depth] = (parent.offset, ty);
         }
         self.next_child(parent)
     }
@@ -478,13 +480,13 @@ impl<'a> XmlReader<'a> {
     /// (true when nothing was noted for `parent`).
     fn is_known_child(&self, parent: &Element<'a>, c: &Element<'a>) -> bool {
         match self.known.get(parent.depth as usize) {
-            Some(&(offset, known)) if offset == parent.offset => {
-                known
-                    .elements
-                    .iter()
-                    .any(|&(ns, local)| c.local == local && self.ns_str(c.ns) == ns)
-                    || known.any.iter().any(|a| any_matches(self, c, a))
-            }
+            Some(&(offset, ty)) if offset == parent.offset => match ty {
+                TypeDef::Complex(ct) => ct
+                    .automaton()
+                    .is_some_and(|a| a.mentions(self.ns_str(c.ns), c.local)),
+                TypeDef::Simple(_) => false,
+                TypeDef::Any => true,
+            },
             _ => true,
         }
     }
