@@ -17,7 +17,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::reader::{clark, format_path, line_columns, snippet, Node};
+use super::reader::{clark, element_paths, format_path, line_columns, snippet, Node};
 use super::registry::{self, Registry};
 use super::schema::{
     one_of, ComplexType, ContentModel, ElementDecl, IdRole, Process, SimpleType, States, Symbol,
@@ -191,7 +191,8 @@ struct Validator<'r> {
     warning_count: usize,
     max_errors: usize,
     ids: HashSet<String>,
-    idrefs: Vec<(String, usize, String)>,
+    /// `xs:IDREF` values and where they are (paths computed for the dangling ones only).
+    idrefs: Vec<(String, usize)>,
     stack: Vec<Frame<'r>>,
 }
 
@@ -339,16 +340,20 @@ impl<'r> Validator<'r> {
         if let Err(e) = r.finish() {
             return Err(self.fatal(e));
         }
-        let idrefs = std::mem::take(&mut self.idrefs);
-        for (value, offset, path) in idrefs {
-            if !self.ids.contains(&value) {
-                self.report_at(
-                    ErrorKind::InvalidValue,
-                    offset,
-                    path,
-                    format!("xs:IDREF {value:?} names no xs:ID of the document"),
-                )?;
-            }
+        let mut dangling: Vec<(String, usize)> = std::mem::take(&mut self.idrefs)
+            .into_iter()
+            .filter(|(value, _)| !self.ids.contains(value))
+            .collect();
+        dangling.sort_by_key(|&(_, offset)| offset);
+        let offsets: Vec<usize> = dangling.iter().map(|&(_, offset)| offset).collect();
+        let paths = element_paths(r.input(), &offsets);
+        for ((value, offset), path) in dangling.into_iter().zip(paths) {
+            self.report_at(
+                ErrorKind::InvalidValue,
+                offset,
+                path,
+                format!("xs:IDREF {value:?} names no xs:ID of the document"),
+            )?;
         }
         Ok(())
     }
@@ -659,8 +664,7 @@ impl<'r> Validator<'r> {
             }
             IdRole::IdRef => {
                 let token = super::collapse_ws(value).into_owned();
-                let path = self.path();
-                self.idrefs.push((token, offset, path));
+                self.idrefs.push((token, offset));
                 Ok(())
             }
         }
