@@ -1359,22 +1359,28 @@ impl<'a> XmlReader<'a> {
                     }
                 }
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) => {
-                    return Err(self.error(
-                        ErrorKind::Syntax,
-                        self.event_start,
-                        "the XML declaration is only allowed at the very start",
-                    ))
-                }
-                Event::DocType(_) | Event::Eof => {
-                    // `read` reports these.
-                    return Err(self.error(
-                        ErrorKind::Syntax,
-                        self.position(),
-                        "unexpected end of input",
-                    ));
+                ev @ (Event::Decl(_) | Event::DocType(_) | Event::Eof) => {
+                    return Err(self.misplaced(&ev))
                 }
             }
+        }
+    }
+
+    /// An XML declaration, DOCTYPE or end of input inside an element (`read` reports the last
+    /// two itself; this is the fallback).
+    fn misplaced(&self, ev: &Event<'_>) -> Error {
+        if matches!(ev, Event::Decl(_)) {
+            self.error(
+                ErrorKind::Syntax,
+                self.event_start,
+                "the XML declaration is only allowed at the very start",
+            )
+        } else {
+            self.error(
+                ErrorKind::Syntax,
+                self.position(),
+                "unexpected end of input",
+            )
         }
     }
 
@@ -1420,19 +1426,8 @@ impl<'a> XmlReader<'a> {
                     }));
                 }
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) => {
-                    return Err(self.error(
-                        ErrorKind::Syntax,
-                        self.event_start,
-                        "the XML declaration is only allowed at the very start",
-                    ))
-                }
-                Event::DocType(_) | Event::Eof => {
-                    return Err(self.error(
-                        ErrorKind::Syntax,
-                        self.position(),
-                        "unexpected end of input",
-                    ));
+                ev @ (Event::Decl(_) | Event::DocType(_) | Event::Eof) => {
+                    return Err(self.misplaced(&ev))
                 }
             }
         }
