@@ -39,6 +39,8 @@ pub const BAD_VERSION: &str = "9.99";
 pub const BOGUS: &str = "Bogus";
 /// The text of [`Operator::BadPort`] mutants.
 pub const BAD_PORT: &str = "1-x";
+/// The value of [`Operator::BadLang`] mutants: not an `xs:language` tag.
+pub const BAD_LANG: &str = "not a tag!";
 
 /// The kinds of mutation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,11 +67,13 @@ pub enum Operator {
     UnknownElement,
     /// Replace the text of a `Port` or `Portlist` element with [`BAD_PORT`].
     BadPort,
+    /// Set an `xml:lang` or (IODEF 1.0, RID) `lang` attribute to [`BAD_LANG`].
+    BadLang,
 }
 
 impl Operator {
     /// Every operator, in a fixed order.
-    pub const ALL: [Operator; 11] = [
+    pub const ALL: [Operator; 12] = [
         Operator::DropAttribute,
         Operator::DropElement,
         Operator::SwapSiblings,
@@ -81,6 +85,7 @@ impl Operator {
         Operator::WrongVersion,
         Operator::UnknownElement,
         Operator::BadPort,
+        Operator::BadLang,
     ];
 
     /// A short kebab-case name (used in file names and reports).
@@ -97,6 +102,7 @@ impl Operator {
             Operator::WrongVersion => "wrong-version",
             Operator::UnknownElement => "unknown-element",
             Operator::BadPort => "bad-port",
+            Operator::BadLang => "bad-lang",
         }
     }
 }
@@ -793,6 +799,23 @@ pub fn candidates(input: &str) -> Result<Vec<Mutation>, String> {
                             replacement: BAD_PORT.to_string(),
                         }],
                     );
+                }
+                Operator::BadLang => {
+                    for a in n
+                        .attrs
+                        .iter()
+                        .filter(|a| a.name == "xml:lang" || a.name == "lang")
+                    {
+                        b.push(
+                            op,
+                            i,
+                            format!("attribute {}={BAD_LANG:?} (was {:?})", a.name, a.value),
+                            vec![Edit {
+                                range: a.value_span.clone(),
+                                replacement: BAD_LANG.to_string(),
+                            }],
+                        );
+                    }
                 }
                 _ => {}
             }

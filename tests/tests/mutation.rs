@@ -2,7 +2,8 @@
 //! xmlschema-valid corpus documents (every IODEF version and root element) by the operators of
 //! `iodef_tests::mutate` — drop an attribute or an element, swap siblings, bad enumeration value,
 //! bad `xs:dateTime`, duplicate `observable-id`, dangling `uid-ref`, element in a wrong namespace,
-//! wrong fixed root `version`, unknown extra element, broken `Port`/`Portlist` — each judged by
+//! wrong fixed root `version`, unknown extra element, broken `Port`/`Portlist`, `xml:lang` that is
+//! not a language tag — each judged by
 //! both engines, the fail-fast typed reader (`iodef::read`) and the collecting validator
 //! (`iodef::rt::validate`, the schema verdict of `iodef validate`), and validated by Python
 //! `xmlschema` (one run over the whole batch).
@@ -58,6 +59,7 @@ fn quota(op: Operator) -> usize {
         Operator::WrongVersion => 100,
         Operator::UnknownElement => 45,
         Operator::BadPort => 20,
+        Operator::BadLang => 20,
     }
 }
 
@@ -151,7 +153,8 @@ fn allowed(op: Operator) -> &'static [Relation] {
         Operator::BadDateTime
         | Operator::DanglingIdref
         | Operator::WrongVersion
-        | Operator::BadPort => &[Target],
+        | Operator::BadPort
+        | Operator::BadLang => &[Target],
         Operator::DropElement => &[Parent, Referrer],
         Operator::SwapSiblings => &[Target, Partner, Parent],
         Operator::WrongNamespace => &[Target, Parent],
