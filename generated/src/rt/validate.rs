@@ -491,7 +491,9 @@ impl<'r> Validator<'r> {
             Mode::Lax => None,
         };
         if let Some(declared) = declared {
-            let mut seen = vec![false; declared.len()];
+            // Declared attributes seen: a bit set (types declare a handful), a vector beyond.
+            let mut seen_bits: u128 = 0;
+            let mut seen_more = vec![false; declared.len().saturating_sub(128)];
             for a in &attrs {
                 let ns = r.ns_str(a.ns);
                 if ns == XSI_NS {
@@ -511,11 +513,14 @@ impl<'r> Validator<'r> {
                     .position(|d| d.name == a.local && d.ns == ns)
                 {
                     Some(i) => {
-                        seen[i] = true;
+                        if i < 128 {
+                            seen_bits |= 1u128 << i;
+                        } else {
+                            seen_more[i - 128] = true;
+                        }
                         let d = &declared[i];
-                        let what = format!("attribute {}", a.local);
                         if let TypeDef::Simple(st) = d.ty {
-                            self.value(st, &a.value, a.offset, &what)?;
+                            self.value(st, &a.value, a.offset, ("attribute", a.local))?;
                         }
                         if let Some(fixed) = d.fixed {
                             if a.value.trim() != fixed {
@@ -523,8 +528,8 @@ impl<'r> Validator<'r> {
                                     ErrorKind::InvalidValue,
                                     a.offset,
                                     format!(
-                                        "invalid value {:?} for {what}: the schema fixes it to {fixed:?}",
-                                        a.value
+                                        "invalid value {:?} for attribute {}: the schema fixes it to {fixed:?}",
+                                        a.value, a.local
                                     ),
                                 )?;
                             }
@@ -545,7 +550,12 @@ impl<'r> Validator<'r> {
                     }
                 }
             }
-            for (d, seen) in declared.iter().zip(seen) {
+            for (i, d) in declared.iter().enumerate() {
+                let seen = if i < 128 {
+                    seen_bits & (1u128 << i) != 0
+                } else {
+                    seen_more[i - 128]
+                };
                 if d.required && !seen {
                     self.report(
                         ErrorKind::MissingAttribute,
@@ -598,11 +608,11 @@ impl<'r> Validator<'r> {
         let mode = std::mem::replace(&mut self.stack[top].mode, Mode::Lax);
         let text = std::mem::take(&mut self.stack[top].text);
         let (local, offset) = (self.stack[top].local, self.stack[top].el.offset);
-        let what = format!("element {local}");
+        let what = ("element", local);
         let result = match mode {
-            Mode::Simple(st) => self.value(st, &text, offset, &what),
+            Mode::Simple(st) => self.value(st, &text, offset, what),
             Mode::Complex { ty, states } => match ty.content {
-                ContentModel::Simple(TypeDef::Simple(st)) => self.value(st, &text, offset, &what),
+                ContentModel::Simple(TypeDef::Simple(st)) => self.value(st, &text, offset, what),
                 ContentModel::Elements(particles) | ContentModel::Mixed(particles) => {
                     match ty.automaton() {
                         Some(automaton) if !automaton.accepts(&states) => {
@@ -626,13 +636,14 @@ impl<'r> Validator<'r> {
         result
     }
 
-    /// Checks a simple value (`what` names it) and does the ID bookkeeping.
+    /// Checks a simple value of the attribute or element (`what`) `name`, and does the ID
+    /// bookkeeping.
     fn value(
         &mut self,
         st: &SimpleType,
         value: &str,
         offset: usize,
-        what: &str,
+        (what, name): (&str, &str),
     ) -> Result<(), Stop> {
         if let Err(reason) = (st.check)(value) {
             let shown = if value.chars().count() > 80 {
@@ -645,7 +656,7 @@ impl<'r> Validator<'r> {
             return self.report(
                 ErrorKind::InvalidValue,
                 offset,
-                format!("invalid value {shown:?} for {what}: {reason}"),
+                format!("invalid value {shown:?} for {what} {name}: {reason}"),
             );
         }
         match st.role {
