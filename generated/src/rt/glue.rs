@@ -374,15 +374,16 @@ pub fn check_mixed<'a>(
     };
     let own_ns = r.ns_str(el.ns);
     let mut states = automaton.initial();
+    let mut next = Vec::new();
     for node in &content.0 {
         let (ns, local) = match node {
             MixedNode::Element(e) => (e.ns.as_deref().unwrap_or(""), e.local.as_str()),
             MixedNode::Typed(t) => (t.namespace(), t.local_name()),
             MixedNode::Text(_) | MixedNode::Comment(_) => continue,
         };
-        let name = super::reader::clark(ns, local);
-        match automaton.step(&states, ns, local) {
-            Some((next, symbol)) => {
+        let name = || super::reader::clark(ns, local);
+        match automaton.step(&states, ns, local, &mut next) {
+            Some(symbol) => {
                 if let Symbol::Any(w) = symbol {
                     let known = || {
                         r.registry()
@@ -396,13 +397,14 @@ pub fn check_mixed<'a>(
                             ErrorKind::UnexpectedElement,
                             el.offset,
                             format!(
-                                "unexpected element {name} in {}: the wildcard here is strict and no declaration of it is known",
+                                "unexpected element {} in {}: the wildcard here is strict and no declaration of it is known",
+                                name(),
                                 el.local
                             ),
                         ));
                     }
                 }
-                states = next;
+                std::mem::swap(&mut states, &mut next);
             }
             None => {
                 let expected = automaton.expected(&states, own_ns);
@@ -410,7 +412,8 @@ pub fn check_mixed<'a>(
                     ErrorKind::UnexpectedElement,
                     el.offset,
                     format!(
-                        "unexpected element {name} in {}; expected {}",
+                        "unexpected element {} in {}; expected {}",
+                        name(),
                         el.local,
                         if expected.is_empty() {
                             "no more elements".to_string()

@@ -409,11 +409,18 @@ impl Automaton {
         states.binary_search(&self.accept).is_ok()
     }
 
-    /// Moves over a child `{ns}name`: the new states and what matched it, or `None` when
-    /// nothing allows it here. An element declaration wins over a wildcard.
-    pub(crate) fn step(&self, states: &States, ns: &str, name: &str) -> Option<(States, Symbol)> {
+    /// Moves over a child `{ns}name`: writes the new states into `next` and returns what
+    /// matched it, or `None` when nothing allows it here (`next` is then unspecified). An element
+    /// declaration wins over a wildcard.
+    pub(crate) fn step(
+        &self,
+        states: &States,
+        ns: &str,
+        name: &str,
+        next: &mut States,
+    ) -> Option<Symbol> {
+        next.clear();
         let mut matched: Option<Symbol> = None;
-        let mut targets: Vec<u32> = Vec::new();
         for pass_elements in [true, false] {
             for &s in states {
                 for &(symbol, to) in &self.edges[s as usize] {
@@ -423,7 +430,7 @@ impl Automaton {
                     };
                     if hit {
                         matched.get_or_insert(symbol);
-                        targets.extend_from_slice(&self.closure[to as usize]);
+                        next.extend_from_slice(&self.closure[to as usize]);
                     }
                 }
             }
@@ -431,10 +438,9 @@ impl Automaton {
                 break;
             }
         }
-        let symbol = matched?;
-        targets.sort_unstable();
-        targets.dedup();
-        Some((targets, symbol))
+        next.sort_unstable();
+        next.dedup();
+        matched
     }
 
     /// Whether `{ns}name` is allowed anywhere in the content model (by name or wildcard).

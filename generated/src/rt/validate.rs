@@ -107,6 +107,7 @@ pub fn validate_with(input: &[u8], options: &Options) -> Report {
         ids: HashSet::new(),
         idrefs: Vec::new(),
         stack: Vec::new(),
+        next: States::new(),
     };
     let root = v.run(&mut reader);
     let mut pending = v.errors;
@@ -194,6 +195,8 @@ struct Validator<'r> {
     /// `xs:IDREF` values and where they are (paths computed for the dangling ones only).
     idrefs: Vec<(String, usize)>,
     stack: Vec<Frame<'r>>,
+    /// Scratch state set for automaton steps (swapped with the parent's).
+    next: States,
 }
 
 /// Stops the walk: a well-formedness error, a limit, or too many errors.
@@ -403,9 +406,9 @@ impl<'r> Validator<'r> {
                         true,
                     )),
                 ),
-                Some(automaton) => match automaton.step(states, &ns, child.local) {
-                    Some((next, symbol)) => {
-                        *states = next;
+                Some(automaton) => match automaton.step(states, &ns, child.local, &mut self.next) {
+                    Some(symbol) => {
+                        std::mem::swap(states, &mut self.next);
                         match symbol {
                             Symbol::Element(decl) => (Some(mode_of(decl.ty)), None),
                             Symbol::Any(w) => match w.process {
