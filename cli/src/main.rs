@@ -131,15 +131,17 @@ impl LimitArgs {
     fn options(&self) -> validate::Options {
         let bytes = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
         validate::Options {
-            limits: iodef::rt::Limits {
-                max_elements: self.max_elements,
-                max_tag_bytes: bytes(self.max_tag_bytes),
-                max_text_bytes: bytes(self.max_text_bytes),
-                ..iodef::rt::Limits::default()
+            read: iodef::ReadOptions {
+                limits: iodef::rt::Limits {
+                    max_elements: self.max_elements,
+                    max_tag_bytes: bytes(self.max_tag_bytes),
+                    max_text_bytes: bytes(self.max_text_bytes),
+                    ..iodef::rt::Limits::default()
+                },
+                max_depth: self.max_depth,
+                ..iodef::ReadOptions::default()
             },
-            max_depth: self.max_depth,
             expand_entities: None,
-            lenient: false,
         }
     }
 }
@@ -202,11 +204,11 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
         let _ = err.print();
         return ExitCode::from(EXIT_USAGE);
     }
-    let options = validate::Options {
-        expand_entities: args.entities.limits(),
-        lenient: args.lenient,
-        ..args.limits.options()
-    };
+    let mut options = args.limits.options();
+    options.expand_entities = args.entities.limits();
+    if args.lenient {
+        options.read.policy = iodef::Policy::Lenient;
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut all_valid = true;
@@ -392,7 +394,7 @@ mod tests {
             panic!("not validate: {:?}", cli.command);
         };
         assert_eq!(args.format, ReportFormat::Json);
-        assert_eq!(args.limits.options().limits.max_elements, 5);
+        assert_eq!(args.limits.options().read.limits.max_elements, 5);
         assert_eq!(args.entities.limits(), None);
         let cli = Cli::try_parse_from(["iodef", "validate", "--expand-entities", "a.xml"]).unwrap();
         let Command::Validate(args) = cli.command else {

@@ -11,38 +11,21 @@
 
 use std::io::{self, Read, Write};
 
-use iodef::rt::{Limits, XmlReader};
 use iodef::{Document, Error, ErrorKind};
 use serde::Serialize;
 
 /// Name used for standard input in findings.
 pub const STDIN_NAME: &str = "<stdin>";
 
-/// How documents are read: the reader's resource limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How documents are read: the reading options (limits, nesting depth, and the policy:
+/// `--lenient` makes unknown content a warning of kind `unknown_content`), and entity expansion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Options {
-    /// Element count, tag size and text size limits.
-    pub limits: Limits,
-    /// Maximum element nesting depth.
-    pub max_depth: u32,
+    /// What [`iodef::read_with`] takes; the default is exactly what [`iodef::read`] uses.
+    pub read: iodef::ReadOptions,
     /// Expand internal DOCTYPE entities within these limits before reading
     /// (`--expand-entities`); `None`: a DOCTYPE is refused.
     pub expand_entities: Option<iodef::rt::EntityLimits>,
-    /// `--lenient`: unknown content is a warning (kind `unknown_content`), and the document is
-    /// read with [`iodef::Policy::Lenient`].
-    pub lenient: bool,
-}
-
-impl Default for Options {
-    /// The reader's defaults, i.e. exactly what [`iodef::read`] uses.
-    fn default() -> Self {
-        Options {
-            limits: Limits::default(),
-            max_depth: iodef::rt::reader::DEFAULT_MAX_DEPTH,
-            expand_entities: None,
-            lenient: false,
-        }
-    }
 }
 
 /// Severity of a finding.
@@ -217,17 +200,10 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
             }
         }
     };
-    let policy = if options.lenient {
-        iodef::Policy::Lenient
-    } else {
-        iodef::Policy::Strict
-    };
     let schema = iodef::rt::validate::validate_with(
         input,
         &iodef::rt::validate::Options {
-            limits: options.limits,
-            max_depth: options.max_depth,
-            policy,
+            read: options.read,
             ..Default::default()
         },
     );
@@ -255,11 +231,7 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
             findings,
         };
     }
-    let mut reader = XmlReader::new(input);
-    reader.set_limits(options.limits);
-    reader.set_max_depth(options.max_depth);
-    reader.set_policy(policy);
-    match Document::<iodef::bindings::Root>::from_xml_reader(reader) {
+    match Document::<iodef::bindings::Root>::from_slice_with(input, &options.read) {
         Ok(doc) => FileReport {
             file: name.to_string(),
             root: Some(format!(
@@ -346,6 +318,7 @@ pub fn write_json(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use iodef::rt::Limits;
 
     // RFC 7970 §4.1, §4.2 and §6 ask for the XML declaration, xsi:schemaLocation and xml:lang.
     const MINIMAL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -470,16 +443,22 @@ mod tests {
     #[test]
     fn lowered_limits_apply() {
         let options = Options {
-            max_depth: 2,
+            read: iodef::ReadOptions {
+                max_depth: 2,
+                ..Default::default()
+            },
             ..Options::default()
         };
         let report = validate_bytes("c.xml", MINIMAL.as_bytes(), &options);
         assert_eq!(report.findings[0].kind, "syntax");
         assert!(report.findings[0].message.contains("deeper than 2"));
         let options = Options {
-            limits: Limits {
-                max_elements: 3,
-                ..Limits::default()
+            read: iodef::ReadOptions {
+                limits: Limits {
+                    max_elements: 3,
+                    ..Limits::default()
+                },
+                ..Default::default()
             },
             ..Options::default()
         };

@@ -183,7 +183,7 @@ fn billion_laughs_is_refused_at_the_doctype() {
 fn billion_laughs_with_expand_entities_hits_a_limit() {
     let started = std::time::Instant::now();
     let doc = laughs(9, 10);
-    let file = temp_file("billion-laughs.xml", doc.as_bytes());
+    let file = temp_file("billion-laughs-expand.xml", doc.as_bytes());
     let expect = |message| Expect {
         kind: "limit",
         message,

@@ -4,7 +4,7 @@
 //! `cli/tests/validate_agreement.rs`.
 
 use iodef::rt::validate::{validate, validate_with, Options, Report};
-use iodef::{ErrorKind, Policy};
+use iodef::ErrorKind;
 
 const IODEF2: &str = "urn:ietf:params:xml:ns:iodef-2.0";
 
@@ -223,7 +223,7 @@ fn lenient_turns_unknown_content_into_warnings() {
     let lenient = validate_with(
         input.as_bytes(),
         &Options {
-            policy: Policy::Lenient,
+            read: iodef::ReadOptions::lenient(),
             ..Options::default()
         },
     );
@@ -257,7 +257,7 @@ fn lenient_turns_unknown_content_into_warnings() {
     let report = validate_with(
         misplaced.as_bytes(),
         &Options {
-            policy: Policy::Lenient,
+            read: iodef::ReadOptions::lenient(),
             ..Options::default()
         },
     );

@@ -17,14 +17,20 @@ pub enum AnyNs {
     List(&'static [Option<&'static str>]),
 }
 
+impl AnyNs {
+    /// Whether an element in namespace `ns` ("" = none) is allowed.
+    pub fn allows(&self, ns: &str) -> bool {
+        match self {
+            AnyNs::Any => true,
+            AnyNs::Other(target) => !ns.is_empty() && ns != *target,
+            AnyNs::List(list) => list.iter().any(|allowed| allowed.unwrap_or("") == ns),
+        }
+    }
+}
+
 /// Whether the element `c` is allowed by the wildcard `any`.
 pub fn any_matches(r: &XmlReader<'_>, c: &Element<'_>, any: &AnyNs) -> bool {
-    let ns = r.ns_str(c.ns);
-    match any {
-        AnyNs::Any => true,
-        AnyNs::Other(target) => !ns.is_empty() && ns != *target,
-        AnyNs::List(list) => list.iter().any(|allowed| allowed.unwrap_or("") == ns),
-    }
+    any.allows(r.ns_str(c.ns))
 }
 
 /// Parses an attribute value, naming the attribute and its position on failure.

@@ -291,6 +291,18 @@ pub(crate) fn clark(ns: &str, local: &str) -> String {
     }
 }
 
+/// A value as quoted in an error message: at most 80 characters.
+pub(crate) fn shown_value(value: &str) -> String {
+    if value.chars().count() > 80 {
+        let mut s: String = value.chars().take(80).collect();
+        s.push('…');
+        s
+    } else {
+        value.to_string()
+    }
+}
+
+/// Text as quoted in a message: trimmed, at most 60 characters.
 pub(crate) fn snippet(s: &str) -> String {
     const MAX: usize = 60;
     let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
@@ -1866,13 +1878,7 @@ impl<'a> XmlReader<'a> {
 
     /// A simple value does not parse: `what` names it (e.g. "attribute purpose"), `reason` says why.
     pub fn invalid_value(&self, offset: usize, what: &str, value: &str, reason: &str) -> Error {
-        let shown = if value.chars().count() > 80 {
-            let mut s: String = value.chars().take(80).collect();
-            s.push('…');
-            s
-        } else {
-            value.to_string()
-        };
+        let shown = shown_value(value);
         self.error(
             ErrorKind::InvalidValue,
             offset,

@@ -166,11 +166,7 @@ pub struct Wildcard {
 impl Wildcard {
     /// Whether an element in namespace `ns` is allowed.
     pub fn allows(&self, ns: &str) -> bool {
-        match self.ns {
-            AnyNs::Any => true,
-            AnyNs::Other(target) => !ns.is_empty() && ns != target,
-            AnyNs::List(list) => list.iter().any(|allowed| allowed.unwrap_or("") == ns),
-        }
+        self.ns.allows(ns)
     }
 
     fn describe(&self) -> String {

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::any::{AnyAttribute, AnyElement};
-use super::reader::clark;
+use super::reader::{clark, snippet};
 
 /// What the reader does with content the schema does not allow at its place.
 ///
@@ -74,13 +74,7 @@ impl UnknownContent {
                 clark(a.ns.as_deref().unwrap_or(""), &a.local)
             ),
             UnknownNode::Text(t) => {
-                const MAX: usize = 60;
-                let t = t.trim_matches(|c: char| c.is_ascii_whitespace());
-                let mut shown: String = t.chars().take(MAX).collect();
-                if t.chars().count() > MAX {
-                    shown.push('…');
-                }
-                format!("unexpected text \"{shown}\" kept, not written")
+                format!("unexpected text \"{}\" kept, not written", snippet(t))
             }
         }
     }

@@ -17,45 +17,31 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::reader::{clark, element_paths, format_path, line_columns, snippet, Node};
+use super::reader::{clark, element_paths, format_path, line_columns, shown_value, snippet, Node};
 use super::registry::{self, Registry};
 use super::schema::{
     one_of, ComplexType, ContentModel, ElementDecl, IdRole, Process, SimpleType, States, Symbol,
     TypeDef,
 };
-use super::{Element, Error, ErrorKind, Limits, Policy, XmlReader, XSI_NS};
+use super::{Element, Error, ErrorKind, Policy, ReadOptions, XmlReader, XSI_NS};
 
 /// How many errors are collected before validation stops (the last one says so).
 pub const DEFAULT_MAX_ERRORS: usize = 1000;
 
 /// Options of [`validate_with`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Reader resource limits.
-    pub limits: Limits,
-    /// Maximum element nesting.
-    pub max_depth: u32,
-    /// Errors collected before stopping (and lenient warnings listed).
+    /// The reading options: resource limits, nesting depth, and the policy —
+    /// [`Policy::Lenient`] makes unknown content (an element whose name its parent's content
+    /// model allows nowhere, an undeclared attribute, text in element-only content) a warning,
+    /// not an error (what lenient reading keeps aside).
+    pub read: ReadOptions,
+    /// Errors collected before stopping (and lenient warnings listed); 0 means
+    /// [`DEFAULT_MAX_ERRORS`].
     pub max_errors: usize,
     /// Where global element declarations are looked up (root, wildcards); `None`: the
     /// process-wide registry ([`registry::global`]).
     pub registry: Option<Arc<Registry>>,
-    /// [`Policy::Lenient`]: unknown content — an element whose name its parent's content model
-    /// does not allow anywhere, an undeclared attribute, text in element-only content — is a
-    /// warning, not an error (what [`Policy::Lenient`] reading keeps aside).
-    pub policy: Policy,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            limits: Limits::default(),
-            max_depth: super::reader::DEFAULT_MAX_DEPTH,
-            max_errors: DEFAULT_MAX_ERRORS,
-            registry: None,
-            policy: Policy::Strict,
-        }
-    }
 }
 
 /// The outcome of validating one document.
@@ -95,15 +81,18 @@ pub fn validate(input: &[u8]) -> Report {
 pub fn validate_with(input: &[u8], options: &Options) -> Report {
     let registry = options.registry.clone().unwrap_or_else(registry::global);
     let mut reader = XmlReader::with_registry(input, None);
-    reader.set_limits(options.limits);
-    reader.set_max_depth(options.max_depth);
+    reader.set_limits(options.read.limits);
+    reader.set_max_depth(options.read.max_depth);
     let mut v = Validator {
         registry: &registry,
-        lenient: options.policy == Policy::Lenient,
+        lenient: options.read.policy == Policy::Lenient,
         errors: Vec::new(),
         error_count: 0,
         warning_count: 0,
-        max_errors: options.max_errors.max(1),
+        max_errors: match options.max_errors {
+            0 => DEFAULT_MAX_ERRORS,
+            n => n,
+        },
         ids: HashSet::new(),
         idrefs: Vec::new(),
         stack: Vec::new(),
@@ -649,13 +638,7 @@ impl<'r> Validator<'r> {
         (what, name): (&str, &str),
     ) -> Result<(), Stop> {
         if let Err(reason) = (st.check)(value) {
-            let shown = if value.chars().count() > 80 {
-                let mut s: String = value.chars().take(80).collect();
-                s.push('…');
-                s
-            } else {
-                value.to_string()
-            };
+            let shown = shown_value(value);
             return self.report(
                 ErrorKind::InvalidValue,
                 offset,
