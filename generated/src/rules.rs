@@ -40,7 +40,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use crate::rt::reader::line_column;
+use crate::rt::reader::Positions;
 use crate::rt::values::{Base64Binary, DateTime, Decimal, HexBinary};
 
 /// How serious a finding is: a MUST violation is an error, a SHOULD one a warning.
@@ -314,7 +314,14 @@ impl Findings {
 /// Checks the prose rules on `input`, a well-formed document (read it with [`crate::read`]
 /// first: malformed input yields no findings here). Findings are in document order.
 pub fn check(input: &[u8]) -> Vec<Finding> {
+    check_counting(input).0
+}
+
+/// [`check`], plus the bytes scanned to compute positions (at most the input's length: the
+/// linearity test holds it to that).
+fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
     let mut findings = Findings(Vec::new());
+    let mut positions = Positions::new(input);
     let mut reader = NsReader::from_reader(input);
     let mut stack: Vec<Frame> = Vec::new();
     // The XML declaration's encoding (`Some(None)`: a declaration without one).
@@ -369,7 +376,7 @@ pub fn check(input: &[u8]) -> Vec<Finding> {
             Event::Eof => break,
             _ => continue,
         };
-        let (line, column) = line_column(input, offset);
+        let (line, column) = positions.at(offset);
         let frame = open_frame(&reader, &start, ns, stack.last_mut(), line, column);
         if !root_seen {
             root_seen = true;
@@ -384,7 +391,7 @@ pub fn check(input: &[u8]) -> Vec<Finding> {
     }
     let mut findings = findings.0;
     findings.sort_by_key(|f| (f.line, f.column));
-    findings
+    (findings, positions.scanned())
 }
 
 fn append_text(stack: &mut [Frame], piece: &str) {
@@ -1052,5 +1059,29 @@ mod tests {
         assert_eq!(findings[1].path, "/IODEF-Document/Incident[1]/Contact[2]");
         assert!(findings[1].message.contains("ext-type is only allowed"));
         assert_eq!(findings[1].rule, "RFC 7970 §5.1.1");
+    }
+
+    /// Positions are computed incrementally: the bytes scanned for them never exceed the input,
+    /// however many elements there are (a rescan from byte 0 per element was quadratic).
+    #[test]
+    fn positions_scan_the_input_once() {
+        let incident = r#"<Incident purpose="reporting"><IncidentID name="csirt.example.com">1</IncidentID>
+    <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime><Contact role="creator" type="organization"/></Incident>
+  "#;
+        for copies in [10, 1000] {
+            let doc = format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00">
+  {}</IODEF-Document>"#,
+                incident.repeat(copies)
+            );
+            let (findings, scanned) = check_counting(doc.as_bytes());
+            assert!(!findings.is_empty(), "the document breaks §4.2 and §6");
+            assert!(
+                scanned <= doc.len(),
+                "{copies} copies: scanned {scanned} of {} bytes",
+                doc.len()
+            );
+        }
     }
 }

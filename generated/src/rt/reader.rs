@@ -1936,31 +1936,69 @@ pub(crate) fn format_path<'s>(steps: impl Iterator<Item = (&'s str, u32)>) -> St
 
 /// [`line_column`] of each of `offsets` (ascending), in one pass over the input.
 pub(crate) fn line_columns(input: &[u8], offsets: &[usize]) -> Vec<(u64, u64)> {
-    const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
-    let mut out = Vec::with_capacity(offsets.len());
-    let mut line = 1u64;
-    // Characters in input[line start..i].
-    let mut chars = 0u64;
-    let mut i = 0usize;
-    for &offset in offsets {
-        let offset = offset.min(input.len());
-        debug_assert!(i <= offset, "line_columns: offsets not ascending");
-        while i < offset {
-            let b = input[i];
-            let line_break = b == b'\n' || (b == b'\r' && input.get(i + 1) != Some(&b'\n'));
-            if line_break {
-                line += 1;
-                chars = 0;
-            } else if (b & 0xC0) != 0x80 {
-                chars += 1;
-            }
-            i += 1;
+    let mut positions = Positions::new(input);
+    offsets.iter().map(|&offset| positions.at(offset)).collect()
+}
+
+/// Line:column of ascending byte offsets, each computed from the previous one: a whole pass
+/// costs one scan of the input however many positions are asked for (never a rescan from byte
+/// 0, which made a per-element position quadratic).
+pub(crate) struct Positions<'i> {
+    input: &'i [u8],
+    /// Bytes before `i` have been counted.
+    i: usize,
+    line: u64,
+    /// Characters in `input[line start..i]`.
+    chars: u64,
+    /// Bytes examined so far (linearity checks: at most the input's length).
+    scanned: usize,
+}
+
+impl<'i> Positions<'i> {
+    pub(crate) fn new(input: &'i [u8]) -> Self {
+        Positions {
+            input,
+            i: 0,
+            line: 1,
+            chars: 0,
+            scanned: 0,
         }
-        // A byte-order mark at the very start is not a column.
-        let bom = line == 1 && offset >= 3 && input.starts_with(&BOM);
-        out.push((line, chars - u64::from(bom) + 1));
     }
-    out
+
+    /// 1-based line and column (in characters) of byte `offset`; offsets must not decrease
+    /// (a smaller one restarts from byte 0, still correct).
+    pub(crate) fn at(&mut self, offset: usize) -> (u64, u64) {
+        const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+        let input = self.input;
+        let offset = offset.min(input.len());
+        if offset < self.i {
+            debug_assert!(false, "Positions::at: offsets not ascending");
+            *self = Positions {
+                scanned: self.scanned,
+                ..Positions::new(input)
+            };
+        }
+        self.scanned += offset - self.i;
+        for (k, &b) in input[self.i..offset].iter().enumerate() {
+            let at = self.i + k;
+            let line_break = b == b'\n' || (b == b'\r' && input.get(at + 1) != Some(&b'\n'));
+            if line_break {
+                self.line += 1;
+                self.chars = 0;
+            } else if (b & 0xC0) != 0x80 {
+                self.chars += 1;
+            }
+        }
+        self.i = offset;
+        // A byte-order mark at the very start is not a column.
+        let bom = self.line == 1 && offset >= 3 && input.starts_with(&BOM);
+        (self.line, self.chars - u64::from(bom) + 1)
+    }
+
+    /// Bytes examined so far.
+    pub(crate) fn scanned(&self) -> usize {
+        self.scanned
+    }
 }
 
 /// [`element_path`] of each of `offsets` (ascending), in one pass over the input.
@@ -1968,7 +2006,9 @@ pub(crate) fn element_paths(input: &[u8], offsets: &[usize]) -> Vec<String> {
     struct Frame<'i> {
         name: &'i [u8],
         index: u32,
-        children: Vec<(&'i [u8], u32)>,
+        /// Children so far per name: a map, as an invalid document may give one parent
+        /// any number of distinct child names.
+        children: std::collections::HashMap<&'i [u8], u32>,
     }
     fn local(name: &[u8]) -> &[u8] {
         match name.iter().position(|&b| b == b':') {
@@ -1979,13 +2019,9 @@ pub(crate) fn element_paths(input: &[u8], offsets: &[usize]) -> Vec<String> {
     fn child_index<'i>(stack: &mut [Frame<'i>], name: &'i [u8]) -> u32 {
         match stack.last_mut() {
             Some(parent) => {
-                if let Some(entry) = parent.children.iter_mut().find(|(n, _)| *n == name) {
-                    entry.1 += 1;
-                    entry.1
-                } else {
-                    parent.children.push((name, 1));
-                    1
-                }
+                let count = parent.children.entry(name).or_insert(0);
+                *count += 1;
+                *count
             }
             None => 1,
         }
@@ -2021,7 +2057,7 @@ pub(crate) fn element_paths(input: &[u8], offsets: &[usize]) -> Vec<String> {
                 stack.push(Frame {
                     name,
                     index,
-                    children: Vec::new(),
+                    children: Default::default(),
                 });
                 while next < offsets.len() && offsets[next] < end {
                     out.push(path(&stack));
