@@ -4,6 +4,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bench;
+pub mod bulk;
 pub mod corpus;
 pub mod infoset;
 pub mod mutate;

@@ -1940,6 +1940,35 @@ pub(crate) fn line_columns(input: &[u8], offsets: &[usize]) -> Vec<(u64, u64)> {
     offsets.iter().map(|&offset| positions.at(offset)).collect()
 }
 
+/// How many children of each name an element has had so far, for the `[n]` of element paths.
+/// A short list while the names are few (the usual case, and cheaper than hashing), a map
+/// beyond: an invalid document may give one parent any number of distinct names, and a linear
+/// search per child would make that quadratic.
+#[derive(Debug, Default)]
+pub(crate) struct SiblingCounts<'a> {
+    few: Vec<(&'a [u8], u32)>,
+    many: std::collections::HashMap<&'a [u8], u32>,
+}
+
+impl<'a> SiblingCounts<'a> {
+    const FEW: usize = 8;
+
+    /// Counts one more child named `name`; returns its 1-based index among its namesakes.
+    pub(crate) fn next(&mut self, name: &'a [u8]) -> u32 {
+        if let Some(entry) = self.few.iter_mut().find(|(n, _)| *n == name) {
+            entry.1 += 1;
+            return entry.1;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push((name, 1));
+            return 1;
+        }
+        let count = self.many.entry(name).or_insert(0);
+        *count += 1;
+        *count
+    }
+}
+
 /// Line:column of ascending byte offsets, each computed from the previous one: a whole pass
 /// costs one scan of the input however many positions are asked for (never a rescan from byte
 /// 0, which made a per-element position quadratic).
@@ -2006,9 +2035,7 @@ pub(crate) fn element_paths(input: &[u8], offsets: &[usize]) -> Vec<String> {
     struct Frame<'i> {
         name: &'i [u8],
         index: u32,
-        /// Children so far per name: a map, as an invalid document may give one parent
-        /// any number of distinct child names.
-        children: std::collections::HashMap<&'i [u8], u32>,
+        children: SiblingCounts<'i>,
     }
     fn local(name: &[u8]) -> &[u8] {
         match name.iter().position(|&b| b == b':') {
@@ -2018,11 +2045,7 @@ pub(crate) fn element_paths(input: &[u8], offsets: &[usize]) -> Vec<String> {
     }
     fn child_index<'i>(stack: &mut [Frame<'i>], name: &'i [u8]) -> u32 {
         match stack.last_mut() {
-            Some(parent) => {
-                let count = parent.children.entry(name).or_insert(0);
-                *count += 1;
-                *count
-            }
+            Some(parent) => parent.children.next(name),
             None => 1,
         }
     }

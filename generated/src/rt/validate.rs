@@ -17,7 +17,9 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::reader::{clark, element_paths, format_path, line_columns, shown_value, snippet, Node};
+use super::reader::{
+    clark, element_paths, format_path, line_columns, shown_value, snippet, Node, SiblingCounts,
+};
 use super::registry::{self, Registry};
 use super::schema::{
     one_of, ComplexType, ContentModel, ElementDecl, IdRole, Process, SimpleType, States, Symbol,
@@ -165,7 +167,7 @@ struct Frame<'a> {
     /// Text of simple content.
     text: String,
     /// Children seen per local name (for the `[n]` of paths).
-    children: Vec<(&'a str, u32)>,
+    children: SiblingCounts<'a>,
     /// Unexpected text already reported in this element.
     text_reported: bool,
 }
@@ -356,16 +358,7 @@ impl<'r> Validator<'r> {
         let registry = self.registry;
         let depth = self.stack.len();
         let parent = &mut self.stack[depth - 1];
-        let index = match parent.children.iter_mut().find(|(n, _)| *n == child.local) {
-            Some(entry) => {
-                entry.1 += 1;
-                entry.1
-            }
-            None => {
-                parent.children.push((child.local, 1));
-                1
-            }
-        };
+        let index = parent.children.next(child.local.as_bytes());
         let parent_ns = r.ns_str(parent.el.ns);
         let name = || clark(&ns, child.local);
         // What the child is checked against (`None`: its content is skipped), and why it is
@@ -682,7 +675,7 @@ fn frame(el: Element<'_>, index: u32, mode: Mode) -> Frame<'_> {
         index,
         mode,
         text: String::new(),
-        children: Vec::new(),
+        children: SiblingCounts::default(),
         text_reported: false,
     }
 }

@@ -194,19 +194,28 @@ impl<'w> XmlWriter<'w> {
     }
 
     /// Index of the innermost binding of a non-empty prefix to `ns` that is still in effect.
+    /// One backward pass, remembering the prefixes rebound further in (linear in the bindings in
+    /// scope, which input may make numerous: never a rescan per binding).
     fn prefix_for(&self, ns: &str) -> Option<usize> {
-        self.bindings
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(i, b)| {
-                !b.prefix.is_empty()
-                    && b.uri == ns
-                    && !self.bindings[i + 1..]
-                        .iter()
-                        .any(|later| later.prefix == b.prefix)
-            })
-            .map(|(i, _)| i)
+        const FEW: usize = 16;
+        // Prefixes bound after the binding being looked at: an array while few, then a set.
+        let mut few: [&str; FEW] = [""; FEW];
+        let mut n = 0;
+        let mut many: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (i, b) in self.bindings.iter().enumerate().rev() {
+            let prefix = b.prefix.as_str();
+            let shadowed = few[..n].contains(&prefix) || many.contains(prefix);
+            if !shadowed && !prefix.is_empty() && b.uri == ns {
+                return Some(i);
+            }
+            if n < FEW {
+                few[n] = prefix;
+                n += 1;
+            } else {
+                many.insert(prefix);
+            }
+        }
+        None
     }
 
     /// Index of the binding in effect for `prefix`, if it binds `ns`.
