@@ -104,7 +104,7 @@ fn check_linear(shape: &str, build: fn(usize) -> Vec<u8>, commands: &[(&[&str], 
             files[1].1,
             files[2].1,
         );
-        if !(ratio <= MAX_RATIO) {
+        if ratio.is_nan() || ratio > MAX_RATIO {
             failures.push(format!(
                 "iodef {} on {shape}: increments ratio {ratio:.2} > {MAX_RATIO} (counts {counts:?})",
                 args.join(" ")
