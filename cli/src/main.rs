@@ -451,6 +451,19 @@ mod tests {
             args.entities.limits(),
             Some(iodef::rt::EntityLimits::default())
         );
+        assert_eq!(args.rules, validate::RuleLevel::Error);
+        for (flag, level) in [
+            ("error", validate::RuleLevel::Error),
+            ("warn", validate::RuleLevel::Warn),
+            ("off", validate::RuleLevel::Off),
+        ] {
+            let cli = Cli::try_parse_from(["iodef", "validate", "--rules", flag, "a.xml"]).unwrap();
+            let Command::Validate(args) = cli.command else {
+                panic!("not validate: {:?}", cli.command);
+            };
+            assert_eq!(args.rules, level);
+        }
+        assert!(Cli::try_parse_from(["iodef", "validate", "--rules", "strict", "a"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "validate"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "validate", "--format", "yaml", "a"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "validate", "--max-depth", "0", "a"]).is_err());

@@ -444,8 +444,9 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(
             lines[0],
-            serde_json::json!({"file": "a.xml", "valid": true, "schema_valid": true,
-                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"})
+            serde_json::json!({"file": "a.xml",
+                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document", "schema_valid": true,
+                "rules_valid": true, "valid": true, "errors": 0, "warnings": 0})
         );
     }
 
@@ -456,7 +457,8 @@ mod tests {
             r#"purpose="reporting" ext-purpose="x""#,
         );
         let report = validate_bytes("c.xml", input.as_bytes(), &Options::default());
-        assert!(report.schema_valid() && !report.is_valid());
+        assert!(report.schema_valid && !report.is_valid());
+        assert_eq!(report.rules_valid, Some(false));
         assert_eq!(
             text(&report, false),
             "c.xml:5:3: error: /IODEF-Document/Incident[1]: attribute ext-purpose is only \
@@ -466,8 +468,80 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0]["rule"], "RFC 7970 §5.1.1");
         assert_eq!(lines[0]["kind"], "rule");
-        assert_eq!(lines[1]["valid"], false);
-        assert_eq!(lines[1]["schema_valid"], true);
+        assert_eq!(
+            lines[1],
+            serde_json::json!({"file": "c.xml",
+                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document", "schema_valid": true,
+                "rules_valid": false, "valid": false, "errors": 1, "warnings": 0})
+        );
+    }
+
+    #[test]
+    fn rule_level_warn_and_off_give_the_schema_verdict() {
+        let input = MINIMAL.replace(r#" xml:lang="en""#, "");
+        let at = |rules| {
+            let options = Options {
+                rules,
+                ..Options::default()
+            };
+            validate_bytes("d.xml", input.as_bytes(), &options)
+        };
+        let error = at(RuleLevel::Error);
+        assert!(!error.is_valid() && error.schema_valid);
+        assert_eq!(
+            (error.count(Severity::Error), error.count(Severity::Warning)),
+            (1, 0)
+        );
+        assert_eq!(error.findings[0].rule, "RFC 7970 §6");
+        // warn: the same finding, as a warning; the rules' own verdict is still reported.
+        let warn = at(RuleLevel::Warn);
+        assert!(warn.is_valid());
+        assert_eq!(warn.rules_valid, Some(false));
+        assert_eq!(
+            (warn.count(Severity::Error), warn.count(Severity::Warning)),
+            (0, 1)
+        );
+        assert_eq!(warn.findings[0].message, error.findings[0].message);
+        assert_eq!(
+            text(&warn, false),
+            "d.xml:2:1: warning: /IODEF-Document: IODEF-Document has no xml:lang: each IODEF \
+             document MUST specify the language of its content (RFC 7970 §6)\n"
+        );
+        // off: not checked at all.
+        let off = at(RuleLevel::Off);
+        assert!(off.is_valid() && off.findings.is_empty());
+        assert_eq!(off.rules_valid, None);
+        assert_eq!(json(&off)[0]["rules_valid"], serde_json::Value::Null);
+        // Schema errors stay errors at every level.
+        let broken = MINIMAL.replace(r#" role="creator""#, "");
+        for rules in [RuleLevel::Error, RuleLevel::Warn, RuleLevel::Off] {
+            let options = Options {
+                rules,
+                ..Options::default()
+            };
+            assert!(!validate_bytes("e.xml", broken.as_bytes(), &options).is_valid());
+        }
+    }
+
+    #[test]
+    fn summary_line_counts_files_and_findings() {
+        let mut summary = Summary::default();
+        let valid = validate_bytes("a.xml", MINIMAL.as_bytes(), &Options::default());
+        let broken = MINIMAL.replace(r#" role="creator""#, "");
+        let invalid = validate_bytes("b.xml", broken.as_bytes(), &Options::default());
+        let mut out = Vec::new();
+        write_summary(&mut out, &summary).unwrap();
+        summary.add(&valid);
+        write_summary(&mut out, &summary).unwrap();
+        summary.add(&invalid);
+        summary.add(&valid);
+        write_summary(&mut out, &summary).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0 files: 0 valid, 0 invalid (0 errors, 0 warnings)\n\
+             1 file: 1 valid, 0 invalid (0 errors, 0 warnings)\n\
+             3 files: 2 valid, 1 invalid (1 error, 0 warnings)\n"
+        );
     }
 
     #[test]
@@ -489,7 +563,7 @@ mod tests {
     fn invalid_document() {
         let input = MINIMAL.replace(r#" role="creator""#, "");
         let report = validate_bytes("b.xml", input.as_bytes(), &Options::default());
-        assert!(!report.is_valid() && report.root.is_none());
+        assert!(!report.is_valid() && !report.schema_valid);
         assert_eq!(
             text(&report, true),
             "b.xml:8:5: error: /IODEF-Document/Incident[1]/Contact[1]: \
@@ -502,7 +576,10 @@ mod tests {
                 serde_json::json!({"file": "b.xml", "line": 8, "column": 5, "severity": "error",
                 "rule": "XSD",
                 "path": "/IODEF-Document/Incident[1]/Contact[1]", "kind": "missing_attribute",
-                "message": "missing required attribute role on Contact"})
+                "message": "missing required attribute role on Contact"}),
+                serde_json::json!({"file": "b.xml",
+                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document", "schema_valid": false,
+                "rules_valid": null, "valid": false, "errors": 1, "warnings": 0})
             ]
         );
     }
@@ -516,7 +593,15 @@ mod tests {
             line.starts_with("no/such/dir/file.xml: error: cannot read: "),
             "{line}"
         );
-        assert_eq!(json(&report)[0]["kind"], "io");
+        assert!(report.unreadable);
+        let lines = json(&report);
+        assert_eq!(lines[0]["kind"], "io");
+        assert_eq!(
+            lines[1],
+            serde_json::json!({"file": "no/such/dir/file.xml", "root": null,
+                "schema_valid": false, "rules_valid": null, "valid": false, "errors": 1,
+                "warnings": 0})
+        );
     }
 
     #[test]
