@@ -119,7 +119,9 @@ fn convert_and_validate_say_the_same_for_each_condition() {
             ));
         }
         if lines.iter().any(|l| !l.starts_with(file.as_str())) {
-            failures.push(format!("{condition}: a line does not name the file: {lines:?}"));
+            failures.push(format!(
+                "{condition}: a line does not name the file: {lines:?}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -140,7 +142,11 @@ fn convert_and_validate_say_the_same_on_standard_input() {
         let mut lines: Vec<&str> = text.lines().collect();
         lines.pop(); // the summary
         assert!(!lines.is_empty(), "{input:?}: {text}");
-        assert_eq!(stderr(&converted).lines().collect::<Vec<_>>(), lines, "{input:?}");
+        assert_eq!(
+            stderr(&converted).lines().collect::<Vec<_>>(),
+            lines,
+            "{input:?}"
+        );
         assert!(lines.iter().all(|l| l.starts_with("<stdin>:")), "{lines:?}");
     }
 }
