@@ -16,9 +16,14 @@
 //! - §6: v2 `IODEF-Document` specifies its language (`xml:lang`).
 //! - §3.1: `private-enum-id` needs `private-enum-name`; §3.1/§3.4/§3.29.1 (RFC 5070 §3.3): CSIRT
 //!   names (`private-enum-name`, `IncidentID@name`, `IndicatorID@name`) are domain names.
+//! - §3.4 (RFC 5070 §3.3) / §3.29.1: two Incidents (Indicators) of one document do not share an
+//!   IncidentID (IndicatorID); one hash lookup per identifier.
+//! - "Required." attributes the XSD leaves optional without a default (§3.1 `version`, §3.9.1,
+//!   §3.19; RFC 5070 §3.1, §3.7.1, §3.10.3, §3.15).
 //! - "At least one of these classes MUST be present": Contact, EventData, Method, Reference,
 //!   Node, Service, ServiceName, RelatedActivity, Campaign, DetectionPattern, RecordData,
-//!   HashData, Observable, BulkObservableFormat (and their RFC 5070 equivalents).
+//!   HashData, Observable, BulkObservableFormat, the SoftwareType elements (§2.15) (and their
+//!   RFC 5070 equivalents).
 //! - §3.13.1/§3.15: `action="defined-coa"` needs `DefinedCOA`; §3.20: `ip-protocol` with a
 //!   Port/Portlist/Proto*; §3.20 (RFC 5070 §3.17): Portlist symmetry in a Flow; §3.19.1:
 //!   Nameservers addresses are IP addresses; §3.20.2/§3.21: header fields carry `name` (and
@@ -32,6 +37,8 @@
 //!
 //! `uid-ref` pointing at an existing `observable-id` is enforced by the reader itself
 //! (`xs:IDREF`).
+//!
+//! `docs/rfc-requirements.md` lists every MUST-level requirement of both RFCs with its status.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
