@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! iodef convert --to xml [--lenient] FILE        # FILE may be `-` for standard input
-//! iodef validate [--format text|json] FILE...    # `-` (standard input) at most once
+//! iodef validate [--format text|json] [--rules error|warn|off] FILE...   # `-` at most once
 //! ```
 //!
 //! Both refuse a DOCTYPE unless `--expand-entities` is given: then internal entities declared
@@ -167,10 +167,10 @@ impl LimitArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
-    /// `FILE:LINE:COL: error: PATH: message`, one line per finding.
+    /// `FILE:LINE:COL: error: PATH: message`, one line per finding, then a summary line.
     Text,
-    /// One JSON object per line: one per finding, and `{"file","valid":true,"root"}` per valid
-    /// file.
+    /// One JSON object per line: one per finding, then one record per file
+    /// (`{"file","root","schema_valid","rules_valid","valid","errors","warnings"}`).
     Json,
 }
 

@@ -82,7 +82,8 @@ pub struct Finding {
     pub path: String,
     /// Machine-readable kind: `syntax`, `doctype`, `limit`, `unexpected_element`,
     /// `missing_element`, `unexpected_attribute`, `missing_attribute`, `unexpected_text`,
-    /// `invalid_value`, `io`.
+    /// `invalid_value`, `io`; `rule` for a prose-rule finding, `unknown_content` for what
+    /// `--lenient` kept aside.
     pub kind: String,
     /// Plain-language description.
     pub message: String,

@@ -1034,7 +1034,8 @@ fn check_extension(frame: &Frame, version: Version, findings: &mut Findings) {
         ("bytes", Version::V2) | ("frame" | "packet" | "ipv4-packet" | "ipv6-packet", _) => {
             HexBinary::parse(&text.split_whitespace().collect::<String>()).is_ok()
         }
-        ("file", _) => Base64Binary::parse(text).is_ok(),
+        // BYTE and BYTE[] are base64 (RFC 7970 §2.5.1, RFC 5070 §2.5).
+        ("byte" | "file", _) => Base64Binary::parse(text).is_ok(),
         _ => true,
     };
     if !ok {

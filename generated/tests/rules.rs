@@ -498,6 +498,13 @@ fn extension_content_matches_dtype() {
         "forty-two",
     );
     assert_clean(&ad("integer", " 42 "));
+    assert_one(
+        &ad("byte", "not base64!"),
+        "RFC 7970 §5.2",
+        Error,
+        "not base64!",
+    );
+    assert_clean(&ad("byte", "QQ=="));
     assert_one(&ad("boolean", "yes"), "RFC 7970 §5.2", Error, "yes");
     assert_clean(&ad("boolean", "true"));
     assert_one(&ad("real", "1,5"), "RFC 7970 §5.2", Error, "1,5");
