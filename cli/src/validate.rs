@@ -7,7 +7,7 @@
 //! `xs:ID`/`xs:IDREF`, and enforces the untrusted-input limits (no DOCTYPE, nesting depth,
 //! element count, tag and text size). It collects every error of a file (a well-formedness
 //! error or a limit ends the file). Schema-valid files are then checked against the RFC prose
-//! rules.
+//! rules, whose findings count as errors, as warnings, or are not computed ([`RuleLevel`]).
 
 use std::io::{self, Read, Write};
 
@@ -21,11 +21,25 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// `--lenient` makes unknown content a warning of kind `unknown_content`), and entity expansion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Options {
+    /// What a broken RFC prose rule counts for (`--rules`).
+    pub rules: RuleLevel,
     /// What [`iodef::read_with`] takes; the default is exactly what [`iodef::read`] uses.
     pub read: iodef::ReadOptions,
     /// Expand internal DOCTYPE entities within these limits before reading
     /// (`--expand-entities`); `None`: a DOCTYPE is refused.
     pub expand_entities: Option<iodef::rt::EntityLimits>,
+}
+
+/// What the RFC prose rules ([`iodef::rules`]) count for in the verdict (`--rules`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RuleLevel {
+    /// As the RFCs say: a broken MUST is an error, a SHOULD a warning (the default).
+    #[default]
+    Error,
+    /// Every prose finding is a warning: the verdict is the schema's (XSD-only).
+    Warn,
+    /// The prose rules are not checked: the verdict is the schema's (XSD-only).
+    Off,
 }
 
 /// Severity of a finding.
@@ -68,7 +82,8 @@ pub struct Finding {
     pub path: String,
     /// Machine-readable kind: `syntax`, `doctype`, `limit`, `unexpected_element`,
     /// `missing_element`, `unexpected_attribute`, `missing_attribute`, `unexpected_text`,
-    /// `invalid_value`, `io`.
+    /// `invalid_value`, `io`; `rule` for a prose-rule finding, `unknown_content` for what
+    /// `--lenient` kept aside.
     pub kind: String,
     /// Plain-language description.
     pub message: String,
@@ -126,32 +141,55 @@ pub fn kind_name(kind: &ErrorKind) -> String {
 pub struct FileReport {
     /// The file as named on the command line (`<stdin>` for `-`).
     pub file: String,
-    /// The root element in Clark notation (`{namespace}local`) when the file is schema-valid.
+    /// The root element in Clark notation (`{namespace}local`), when the file has one (valid
+    /// or not).
     pub root: Option<String>,
-    /// What is wrong: a schema error, or the prose-rule findings of a schema-valid document.
+    /// The schema part of the verdict (what an XSD validator decides; the typed reader agrees).
+    pub schema_valid: bool,
+    /// No RFC MUST rule is broken (whatever `--rules` makes of it); `None` when the rules were
+    /// not checked (a schema-invalid file, or `--rules off`).
+    pub rules_valid: Option<bool>,
+    /// The file could not be read (exit status 2, as for `convert`).
+    pub unreadable: bool,
+    /// What is wrong: schema errors, or the prose-rule findings of a schema-valid document.
     pub findings: Vec<Finding>,
 }
 
 impl FileReport {
-    /// Schema-valid and no error-level prose finding (warnings allowed).
+    /// Schema-valid and no error-level finding (warnings allowed).
     pub fn is_valid(&self) -> bool {
-        self.schema_valid() && self.findings.iter().all(|f| f.severity != Severity::Error)
+        self.schema_valid && self.count(Severity::Error) == 0
     }
 
-    /// The schema part of the verdict (what an XSD validator decides).
-    pub fn schema_valid(&self) -> bool {
-        self.root.is_some()
+    /// How many findings have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// A report without a verdict from the rules: the file is not schema-valid.
+    fn invalid(file: &str, root: Option<String>, findings: Vec<Finding>) -> Self {
+        FileReport {
+            file: file.to_string(),
+            root,
+            schema_valid: false,
+            rules_valid: None,
+            unreadable: false,
+            findings,
+        }
     }
 }
 
-fn prose_finding(file: &str, f: iodef::rules::Finding) -> Finding {
+fn prose_finding(file: &str, f: iodef::rules::Finding, level: RuleLevel) -> Finding {
     Finding {
         file: file.to_string(),
         line: f.line,
         column: f.column,
-        severity: match f.severity {
-            iodef::rules::Severity::Error => Severity::Error,
-            iodef::rules::Severity::Warning => Severity::Warning,
+        severity: match (f.severity, level) {
+            (iodef::rules::Severity::Error, RuleLevel::Error) => Severity::Error,
+            _ => Severity::Warning,
         },
         rule: f.rule.to_string(),
         path: f.path,
@@ -163,6 +201,15 @@ fn prose_finding(file: &str, f: iodef::rules::Finding) -> Finding {
 /// Reads and validates `file` (`-`: standard input). A file that cannot be read is reported
 /// as a finding of kind `io`, like any other reason the file is not a valid document.
 pub fn validate_file(file: &str, options: &Options) -> FileReport {
+    match read_file(file) {
+        Ok((name, bytes)) => validate_bytes(name, &bytes, options),
+        Err(report) => report,
+    }
+}
+
+/// Reads `file` (`-`: standard input); returns the name to use in messages and the bytes, or
+/// the report of a file that cannot be read (`convert` and `validate` say the same).
+pub fn read_file(file: &str) -> Result<(&str, Vec<u8>), FileReport> {
     let (name, read) = if file == "-" {
         let mut bytes = Vec::new();
         let read = io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes);
@@ -170,14 +217,10 @@ pub fn validate_file(file: &str, options: &Options) -> FileReport {
     } else {
         (file, std::fs::read(file))
     };
-    match read {
-        Ok(bytes) => validate_bytes(name, &bytes, options),
-        Err(e) => FileReport {
-            file: name.to_string(),
-            root: None,
-            findings: vec![Finding::unreadable(name, &e)],
-        },
-    }
+    read.map(|bytes| (name, bytes)).map_err(|e| FileReport {
+        unreadable: true,
+        ..FileReport::invalid(name, None, vec![Finding::unreadable(name, &e)])
+    })
 }
 
 /// Validates `input` as a document with any root element of the generated namespaces, with the
@@ -192,13 +235,7 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
     let expanded = crate::entities::expand(input, entity_limits);
     let input: &[u8] = match &expanded {
         Ok(expanded) => expanded,
-        Err(e) => {
-            return FileReport {
-                file: name.to_string(),
-                root: None,
-                findings: vec![Finding::from_error(name, e)],
-            }
-        }
+        Err(e) => return FileReport::invalid(name, None, vec![Finding::from_error(name, e)]),
     };
     let schema = iodef::rt::validate::validate_with(
         input,
@@ -225,38 +262,44 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
                 .map(|e| Finding::from_error(name, &crate::entities::hint(e, entity_limits))),
         );
         findings.sort_by_key(|f| (f.line, f.column));
-        return FileReport {
-            file: name.to_string(),
-            root: None,
-            findings,
-        };
+        return FileReport::invalid(name, schema.root, findings);
     }
     match Document::<iodef::bindings::Root>::from_slice_with(input, &options.read) {
-        Ok(doc) => FileReport {
-            file: name.to_string(),
-            root: Some(format!(
-                "{{{}}}{}",
-                doc.root.namespace(),
-                doc.root.local_name()
-            )),
-            findings: findings
-                .into_iter()
-                .chain(
-                    iodef::rules::check(input)
-                        .into_iter()
-                        .map(|f| prose_finding(name, f)),
-                )
-                .collect(),
-        },
+        Ok(doc) => {
+            let root = format!("{{{}}}{}", doc.root.namespace(), doc.root.local_name());
+            let prose = match options.rules {
+                RuleLevel::Off => None,
+                RuleLevel::Error | RuleLevel::Warn => Some(iodef::rules::check(input)),
+            };
+            let rules_valid = prose.as_ref().map(|prose| {
+                prose
+                    .iter()
+                    .all(|f| f.severity != iodef::rules::Severity::Error)
+            });
+            findings.extend(
+                prose
+                    .into_iter()
+                    .flatten()
+                    .map(|f| prose_finding(name, f, options.rules)),
+            );
+            FileReport {
+                file: name.to_string(),
+                root: Some(root),
+                schema_valid: true,
+                rules_valid,
+                unreadable: false,
+                findings,
+            }
+        }
         // The validator and the typed reader disagree: report what stops reading.
-        Err(e) => FileReport {
-            file: name.to_string(),
-            root: None,
-            findings: vec![Finding::from_error(
+        Err(e) => FileReport::invalid(
+            name,
+            schema.root,
+            vec![Finding::from_error(
                 name,
                 &crate::entities::hint(e, entity_limits),
             )],
-        },
+        ),
     }
 }
 
@@ -287,32 +330,69 @@ pub fn write_text(out: &mut impl Write, report: &FileReport, verbose: bool) -> i
 }
 
 /// JSON lines: one object per finding
-/// (`{"file","line","column","severity","rule","path","kind","message"}`), and one
-/// `{"file","valid","schema_valid":true,"root":"{ns}local"}` per schema-valid file (`valid` is
-/// false when a prose rule is broken), so that every file appears.
+/// (`{"file","line","column","severity","rule","path","kind","message"}`), then one record per
+/// file, valid or not:
+/// `{"file","root","schema_valid","rules_valid","valid","errors","warnings"}` (`root` is
+/// `{ns}local` or null when the file has no root element; `rules_valid` is null when the rules
+/// were not checked; `errors`/`warnings` count the file's findings).
 pub fn write_json(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
     #[derive(Serialize)]
-    struct Valid<'r> {
+    struct Record<'r> {
         file: &'r str,
-        valid: bool,
+        root: Option<&'r str>,
         schema_valid: bool,
-        root: &'r str,
+        rules_valid: Option<bool>,
+        valid: bool,
+        errors: usize,
+        warnings: usize,
     }
     for f in &report.findings {
         serde_json::to_writer(&mut *out, f)?;
         out.write_all(b"\n")?;
     }
-    if report.schema_valid() {
-        let valid = Valid {
-            file: &report.file,
-            valid: report.is_valid(),
-            schema_valid: true,
-            root: report.root.as_deref().unwrap_or(""),
-        };
-        serde_json::to_writer(&mut *out, &valid)?;
-        out.write_all(b"\n")?;
+    let record = Record {
+        file: &report.file,
+        root: report.root.as_deref(),
+        schema_valid: report.schema_valid,
+        rules_valid: report.rules_valid,
+        valid: report.is_valid(),
+        errors: report.count(Severity::Error),
+        warnings: report.count(Severity::Warning),
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
+}
+
+/// Totals over the files of one run, for the text summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub valid: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.valid += usize::from(report.is_valid());
+        self.errors += report.count(Severity::Error);
+        self.warnings += report.count(Severity::Warning);
     }
-    Ok(())
+}
+
+/// The last line of text output: `3 files: 2 valid, 1 invalid (5 errors, 2 warnings)`.
+pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    writeln!(
+        out,
+        "{}: {} valid, {} invalid ({}, {})",
+        plural(summary.files, "file"),
+        summary.valid,
+        summary.files - summary.valid,
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning")
+    )
 }
 
 #[cfg(test)]
@@ -365,8 +445,9 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(
             lines[0],
-            serde_json::json!({"file": "a.xml", "valid": true, "schema_valid": true,
-                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"})
+            serde_json::json!({"file": "a.xml",
+                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document", "schema_valid": true,
+                "rules_valid": true, "valid": true, "errors": 0, "warnings": 0})
         );
     }
 
@@ -377,7 +458,8 @@ mod tests {
             r#"purpose="reporting" ext-purpose="x""#,
         );
         let report = validate_bytes("c.xml", input.as_bytes(), &Options::default());
-        assert!(report.schema_valid() && !report.is_valid());
+        assert!(report.schema_valid && !report.is_valid());
+        assert_eq!(report.rules_valid, Some(false));
         assert_eq!(
             text(&report, false),
             "c.xml:5:3: error: /IODEF-Document/Incident[1]: attribute ext-purpose is only \
@@ -387,8 +469,80 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0]["rule"], "RFC 7970 §5.1.1");
         assert_eq!(lines[0]["kind"], "rule");
-        assert_eq!(lines[1]["valid"], false);
-        assert_eq!(lines[1]["schema_valid"], true);
+        assert_eq!(
+            lines[1],
+            serde_json::json!({"file": "c.xml",
+                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document", "schema_valid": true,
+                "rules_valid": false, "valid": false, "errors": 1, "warnings": 0})
+        );
+    }
+
+    #[test]
+    fn rule_level_warn_and_off_give_the_schema_verdict() {
+        let input = MINIMAL.replace(r#" xml:lang="en""#, "");
+        let at = |rules| {
+            let options = Options {
+                rules,
+                ..Options::default()
+            };
+            validate_bytes("d.xml", input.as_bytes(), &options)
+        };
+        let error = at(RuleLevel::Error);
+        assert!(!error.is_valid() && error.schema_valid);
+        assert_eq!(
+            (error.count(Severity::Error), error.count(Severity::Warning)),
+            (1, 0)
+        );
+        assert_eq!(error.findings[0].rule, "RFC 7970 §6");
+        // warn: the same finding, as a warning; the rules' own verdict is still reported.
+        let warn = at(RuleLevel::Warn);
+        assert!(warn.is_valid());
+        assert_eq!(warn.rules_valid, Some(false));
+        assert_eq!(
+            (warn.count(Severity::Error), warn.count(Severity::Warning)),
+            (0, 1)
+        );
+        assert_eq!(warn.findings[0].message, error.findings[0].message);
+        assert_eq!(
+            text(&warn, false),
+            "d.xml:2:1: warning: /IODEF-Document: IODEF-Document has no xml:lang: each IODEF \
+             document MUST specify the language of its content (RFC 7970 §6)\n"
+        );
+        // off: not checked at all.
+        let off = at(RuleLevel::Off);
+        assert!(off.is_valid() && off.findings.is_empty());
+        assert_eq!(off.rules_valid, None);
+        assert_eq!(json(&off)[0]["rules_valid"], serde_json::Value::Null);
+        // Schema errors stay errors at every level.
+        let broken = MINIMAL.replace(r#" role="creator""#, "");
+        for rules in [RuleLevel::Error, RuleLevel::Warn, RuleLevel::Off] {
+            let options = Options {
+                rules,
+                ..Options::default()
+            };
+            assert!(!validate_bytes("e.xml", broken.as_bytes(), &options).is_valid());
+        }
+    }
+
+    #[test]
+    fn summary_line_counts_files_and_findings() {
+        let mut summary = Summary::default();
+        let valid = validate_bytes("a.xml", MINIMAL.as_bytes(), &Options::default());
+        let broken = MINIMAL.replace(r#" role="creator""#, "");
+        let invalid = validate_bytes("b.xml", broken.as_bytes(), &Options::default());
+        let mut out = Vec::new();
+        write_summary(&mut out, &summary).unwrap();
+        summary.add(&valid);
+        write_summary(&mut out, &summary).unwrap();
+        summary.add(&invalid);
+        summary.add(&valid);
+        write_summary(&mut out, &summary).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0 files: 0 valid, 0 invalid (0 errors, 0 warnings)\n\
+             1 file: 1 valid, 0 invalid (0 errors, 0 warnings)\n\
+             3 files: 2 valid, 1 invalid (1 error, 0 warnings)\n"
+        );
     }
 
     #[test]
@@ -410,7 +564,7 @@ mod tests {
     fn invalid_document() {
         let input = MINIMAL.replace(r#" role="creator""#, "");
         let report = validate_bytes("b.xml", input.as_bytes(), &Options::default());
-        assert!(!report.is_valid() && report.root.is_none());
+        assert!(!report.is_valid() && !report.schema_valid);
         assert_eq!(
             text(&report, true),
             "b.xml:8:5: error: /IODEF-Document/Incident[1]/Contact[1]: \
@@ -423,7 +577,10 @@ mod tests {
                 serde_json::json!({"file": "b.xml", "line": 8, "column": 5, "severity": "error",
                 "rule": "XSD",
                 "path": "/IODEF-Document/Incident[1]/Contact[1]", "kind": "missing_attribute",
-                "message": "missing required attribute role on Contact"})
+                "message": "missing required attribute role on Contact"}),
+                serde_json::json!({"file": "b.xml",
+                "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document", "schema_valid": false,
+                "rules_valid": null, "valid": false, "errors": 1, "warnings": 0})
             ]
         );
     }
@@ -437,7 +594,15 @@ mod tests {
             line.starts_with("no/such/dir/file.xml: error: cannot read: "),
             "{line}"
         );
-        assert_eq!(json(&report)[0]["kind"], "io");
+        assert!(report.unreadable);
+        let lines = json(&report);
+        assert_eq!(lines[0]["kind"], "io");
+        assert_eq!(
+            lines[1],
+            serde_json::json!({"file": "no/such/dir/file.xml", "root": null,
+                "schema_valid": false, "rules_valid": null, "valid": false, "errors": 1,
+                "warnings": 0})
+        );
     }
 
     #[test]

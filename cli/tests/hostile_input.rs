@@ -52,7 +52,8 @@ struct Expect<'a> {
 }
 
 /// Checks a run of `iodef validate [--format json]` that must refuse `name`: exit 1, no
-/// panic and nothing on stderr, exactly one finding with a position.
+/// panic and nothing on stderr, exactly one finding with a position, then the file's record
+/// (JSON) or the summary line (text).
 fn check_refused(out: &Output, json: bool, name: &str, expect: &Expect<'_>) {
     let err = stderr(out);
     assert!(!err.contains("panicked"), "{name}: panic: {err}");
@@ -65,7 +66,17 @@ fn check_refused(out: &Output, json: bool, name: &str, expect: &Expect<'_>) {
     assert!(err.is_empty(), "{name}: stderr: {err}");
     let (line, column, message) = if json {
         let lines = json_lines(out);
-        assert_eq!(lines.len(), 1, "{name}: {}", stdout(out));
+        assert_eq!(lines.len(), 2, "{name}: {}", stdout(out));
+        assert_eq!(
+            (&lines[1]["file"], &lines[1]["valid"], &lines[1]["errors"]),
+            (
+                &serde_json::json!(name),
+                &serde_json::json!(false),
+                &serde_json::json!(1)
+            ),
+            "{name}: {}",
+            lines[1]
+        );
         let f = &lines[0];
         assert_eq!(f["file"], name);
         assert_eq!(f["severity"], "error");
@@ -79,7 +90,11 @@ fn check_refused(out: &Output, json: bool, name: &str, expect: &Expect<'_>) {
     } else {
         let text = stdout(out);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 1, "{name}: {text}");
+        assert_eq!(lines.len(), 2, "{name}: {text}");
+        assert_eq!(
+            lines[1], "1 file: 0 valid, 1 invalid (1 error, 0 warnings)",
+            "{name}"
+        );
         let f = parse_text_finding(lines[0], name).unwrap_or_else(|e| panic!("{name}: {e}"));
         (f.line, f.column, f.message)
     };
@@ -552,8 +567,9 @@ fn internal_entity_in_a_valid_document_is_expanded_with_the_flag() {
     let out = run(&["convert", "--to", "xml", &file]);
     assert_eq!(code(&out), 1);
     assert!(
-        stderr(&out)
-            .contains(":2:1: /: DOCTYPE declarations are not accepted (use --expand-entities"),
+        stderr(&out).contains(
+            ":2:1: error: /: DOCTYPE declarations are not accepted (use --expand-entities"
+        ),
         "{}",
         stderr(&out)
     );

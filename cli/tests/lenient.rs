@@ -33,9 +33,22 @@ const CLEAN: &str = r#"<IODEF-Document version="2.00" xmlns="urn:ietf:params:xml
 fn strict_convert_refuses_unknown_content() {
     let out = run_with_stdin(&["convert", "--to", "xml", "-"], WITH_UNKNOWN.as_bytes());
     assert_eq!(code(&out), 1, "{}", stderr(&out));
+    // Every schema error, in `iodef validate`'s words.
     assert_eq!(
         stderr(&out),
-        "iodef: <stdin>:2:33: /IODEF-Document/Incident[1]: unexpected attribute future on Incident\n"
+        format!(
+            "<stdin>:2:33: error: /IODEF-Document/Incident[1]: unexpected attribute future on Incident\n\
+             <stdin>:6:7: error: /IODEF-Document/Incident[1]/Contact[1]/Pager[1]: unexpected element {{{NS}}}Pager; \
+             expected ContactName, ContactTitle, Description, RegistryHandle, PostalAddress, Email, Telephone, \
+             Timezone, Contact or AdditionalData\n"
+        )
+    );
+    let validate = run_with_stdin(&["validate", "-"], WITH_UNKNOWN.as_bytes());
+    assert_eq!(code(&validate), 1);
+    assert!(
+        stdout(&validate).starts_with(&stderr(&out)),
+        "{}",
+        stdout(&validate)
     );
     assert!(stdout(&out).is_empty());
 }
@@ -102,9 +115,12 @@ fn lenient_convert_still_refuses_missing_content() {
         input.as_bytes(),
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
+    // (The unknown <Future/> is not an error: what is missing is.)
+    let err = stderr(&out);
     assert!(
-        stderr(&out).contains("missing required element GenerationTime"),
-        "{}",
-        stderr(&out)
+        err.contains("error: /IODEF-Document/Incident[1]: missing required element in Incident")
+            && err.contains("GenerationTime")
+            && !err.contains("Future"),
+        "{err}"
     );
 }

@@ -1,5 +1,6 @@
-//! `iodef validate` through the real binary: exit codes (0 all valid, 1 any invalid or
-//! unreadable, 2 usage), one finding per invalid file, text and JSON formats, standard input.
+//! `iodef validate` through the real binary: exit codes (0 all valid, 1 any invalid, 2 any
+//! unreadable or usage), one finding per problem and a summary line (text) or one record per
+//! file (JSON), standard input, `--rules`.
 
 mod common;
 
@@ -36,11 +37,21 @@ fn missing_role() -> Vec<u8> {
         .into_bytes()
 }
 
+/// Text output: the finding lines, and the summary line that ends it.
+fn findings_and_summary(text: &str) -> (Vec<&str>, &str) {
+    let mut lines: Vec<&str> = text.lines().collect();
+    let summary = lines.pop().expect("a summary line");
+    (lines, summary)
+}
+
 #[test]
-fn valid_file_prints_nothing_and_exits_0() {
+fn valid_file_prints_only_the_summary_and_exits_0() {
     let out = run(&["validate", &corpus_file(VALID)]);
     assert_eq!(code(&out), 0, "stdout: {}", stdout(&out));
-    assert!(out.stdout.is_empty(), "stdout: {}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "1 file: 1 valid, 0 invalid (0 errors, 0 warnings)\n"
+    );
     assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
 }
 
@@ -53,7 +64,8 @@ fn verbose_names_each_valid_file_and_its_root() {
         stdout(&out),
         format!(
             "{v}: valid ({{urn:ietf:params:xml:ns:iodef-2.0}}IODEF-Document)\n\
-             {r}: valid ({{urn:ietf:params:xml:ns:iodef-rid-2.0}}RID)\n"
+             {r}: valid ({{urn:ietf:params:xml:ns:iodef-rid-2.0}}RID)\n\
+             2 files: 2 valid, 0 invalid (0 errors, 0 warnings)\n"
         )
     );
 }
@@ -65,7 +77,8 @@ fn invalid_file_exits_1_with_a_located_finding() {
     assert_eq!(code(&out), 1, "stdout: {}", stdout(&out));
     assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    let lines: Vec<&str> = text.lines().collect();
+    let (lines, summary) = findings_and_summary(&text);
+    assert_eq!(summary, "1 file: 0 valid, 1 invalid (3 errors, 0 warnings)");
     // Every error is collected, in document order (xmlschema reports the first).
     assert_eq!(lines.len(), 3, "{text}");
     let findings: Vec<_> = lines
@@ -95,8 +108,8 @@ fn invalid_file_exits_1_with_a_located_finding() {
     );
 }
 
-/// Valid, invalid and unreadable files in one run: exit 1, one finding per invalid or
-/// unreadable file, in command-line order, nothing for the valid ones; every file is still
+/// Valid, invalid and unreadable files in one run: exit 2 (a file could not be read), one
+/// finding per problem, in command-line order, nothing for the valid ones; every file is still
 /// checked after the first failure.
 #[test]
 fn several_files_mixing_valid_and_invalid() {
@@ -113,10 +126,14 @@ fn several_files_mixing_valid_and_invalid() {
     let mut args = vec!["validate".to_string()];
     args.extend(files.iter().cloned());
     let out = run(&args);
-    assert_eq!(code(&out), 1, "stdout: {}", stdout(&out));
+    assert_eq!(code(&out), 2, "stdout: {}", stdout(&out));
     assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    let lines: Vec<&str> = text.lines().collect();
+    let (lines, summary) = findings_and_summary(&text);
+    assert_eq!(
+        summary,
+        "6 files: 3 valid, 3 invalid (5 errors, 0 warnings)"
+    );
     // Three findings for the corpus file, one for the other invalid one, one for the unreadable.
     assert_eq!(lines.len(), 5, "one line per finding:\n{text}");
     for line in &lines[..3] {
@@ -140,7 +157,7 @@ fn several_files_mixing_valid_and_invalid() {
     let mut json_args = vec!["validate".to_string(), "--format=json".to_string()];
     json_args.extend(files.iter().cloned());
     let out = run(&json_args);
-    assert_eq!(code(&out), 1, "stdout: {}", stdout(&out));
+    assert_eq!(code(&out), 2, "stdout: {}", stdout(&out));
     let lines = json_lines(&out);
     let mut files_seen: Vec<&str> = lines.iter().map(|l| l["file"].as_str().unwrap()).collect();
     files_seen.dedup();
@@ -148,22 +165,24 @@ fn several_files_mixing_valid_and_invalid() {
         files_seen,
         files.iter().map(String::as_str).collect::<Vec<_>>()
     );
-    // The second file has three findings: drop two to line up with the files.
-    let lines: Vec<_> = lines
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !matches!(i, 2 | 3))
-        .map(|(_, l)| l.clone())
-        .collect();
-    let valid: Vec<bool> = lines.iter().map(|l| l["valid"] == true).collect();
+    // One record per file, valid or not, in order.
+    let records: Vec<_> = lines.iter().filter(|l| l.get("valid").is_some()).collect();
+    let valid: Vec<bool> = records.iter().map(|l| l["valid"] == true).collect();
     assert_eq!(valid, [true, false, false, true, false, true]);
-    assert_eq!(lines[2]["kind"], "missing_attribute");
-    assert_eq!(lines[4]["kind"], "io");
+    let errors: Vec<u64> = records
+        .iter()
+        .map(|l| l["errors"].as_u64().unwrap())
+        .collect();
+    assert_eq!(errors, [0, 3, 1, 0, 1, 0]);
+    assert_eq!(records[4]["root"], serde_json::Value::Null);
+    let findings: Vec<_> = lines.iter().filter(|l| l.get("kind").is_some()).collect();
+    assert_eq!(findings[3]["kind"], "missing_attribute");
+    assert_eq!(findings[4]["kind"], "io");
     assert_eq!(
-        (&lines[4]["line"], &lines[4]["column"]),
+        (&findings[4]["line"], &findings[4]["column"]),
         (&0.into(), &0.into())
     );
-    assert_eq!(lines[4]["path"], "");
+    assert_eq!(findings[4]["path"], "");
 }
 
 /// Every JSON line is an object with the documented fields and types.
@@ -179,16 +198,41 @@ fn json_lines_have_the_documented_fields() {
     ]);
     assert_eq!(code(&out), 1, "stdout: {}", stdout(&out));
     let lines = json_lines(&out);
-    assert_eq!(lines.len(), 5, "{}", stdout(&out));
-    let line_files = [&files[0], &files[1], &files[1], &files[1], &files[2]];
+    assert_eq!(lines.len(), 6, "{}", stdout(&out));
+    let line_files = [
+        &files[0], &files[1], &files[1], &files[1], &files[1], &files[2],
+    ];
     for (line, file) in lines.iter().zip(line_files) {
         let object = line.as_object().expect("a JSON object");
         assert_eq!(line["file"], file.as_str());
         if line.get("valid").is_some() {
-            let keys: Vec<&str> = object.keys().map(String::as_str).collect();
-            assert_eq!(keys.len(), 4, "{line}");
-            assert_eq!(line["valid"], true);
-            assert_eq!(line["schema_valid"], true);
+            let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(
+                keys,
+                [
+                    "errors",
+                    "file",
+                    "root",
+                    "rules_valid",
+                    "schema_valid",
+                    "valid",
+                    "warnings"
+                ],
+                "{line}"
+            );
+            let valid = line["valid"].as_bool().unwrap();
+            assert_eq!(line["schema_valid"], valid);
+            assert_eq!(
+                line["rules_valid"],
+                if valid {
+                    true.into()
+                } else {
+                    serde_json::Value::Null
+                }
+            );
+            assert_eq!(line["errors"], if valid { 0 } else { 3 });
+            assert_eq!(line["warnings"], 0);
             let root = line["root"].as_str().unwrap();
             assert!(root.starts_with("{urn:ietf:params:xml:ns:iodef-"), "{root}");
             assert!(root.ends_with("}IODEF-Document"), "{root}");
@@ -213,7 +257,7 @@ fn json_lines_have_the_documented_fields() {
     );
     assert_eq!(lines[2]["kind"], "missing_element");
     assert_eq!(
-        lines[4]["root"],
+        lines[5]["root"],
         "{urn:ietf:params:xml:ns:iodef-1.0}IODEF-Document"
     );
 }
@@ -223,22 +267,22 @@ fn standard_input() {
     let valid = std::fs::read(corpus_file(VALID)).unwrap();
     let out = run_with_stdin(&["validate", "-"], &valid);
     assert_eq!(code(&out), 0, "stdout: {}", stdout(&out));
-    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    assert!(out.stderr.is_empty());
 
     let out = run_with_stdin(&["validate", "--format", "json", "-"], &valid);
     assert_eq!(code(&out), 0);
     assert_eq!(
         json_lines(&out),
-        [
-            serde_json::json!({"file": "<stdin>", "valid": true, "schema_valid": true,
-            "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document"})
-        ]
+        [serde_json::json!({"file": "<stdin>",
+            "root": "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document", "schema_valid": true,
+            "rules_valid": true, "valid": true, "errors": 0, "warnings": 0})]
     );
 
     let out = run_with_stdin(&["validate", "-"], &missing_role());
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
-    let finding = parse_text_finding(text.trim_end(), "<stdin>").unwrap();
+    let (lines, _) = findings_and_summary(&text);
+    let finding = parse_text_finding(lines[0], "<stdin>").unwrap();
     assert_eq!(
         finding.message,
         "missing required attribute role on Contact"
@@ -252,18 +296,20 @@ fn standard_input() {
     );
     assert_eq!(code(&out), 1);
     let lines = json_lines(&out);
-    assert_eq!(lines.len(), 2, "{}", stdout(&out));
+    assert_eq!(lines.len(), 3, "{}", stdout(&out));
     assert_eq!(lines[0]["valid"], true);
     assert_eq!(lines[1]["file"], "<stdin>");
     assert_eq!(lines[1]["kind"], "missing_attribute");
+    assert_eq!(lines[2]["valid"], false);
 }
 
+/// An unreadable file is a finding (and a record) and exit 2, as for `convert`.
 #[test]
-fn unreadable_files_are_findings_not_usage_errors() {
+fn unreadable_files_are_findings_and_exit_2() {
     let dir = env!("CARGO_MANIFEST_DIR");
     for format in ["text", "json"] {
         let out = run(&["validate", "--format", format, dir]);
-        assert_eq!(code(&out), 1, "{format}: stderr: {}", stderr(&out));
+        assert_eq!(code(&out), 2, "{format}: stderr: {}", stderr(&out));
         assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
         assert!(stdout(&out).contains(dir), "{}", stdout(&out));
     }
@@ -300,7 +346,13 @@ fn help_lists_validate() {
     assert!(stdout(&out).contains("validate"), "{}", stdout(&out));
     let out = run(&["validate", "--help"]);
     assert_eq!(code(&out), 0);
-    for option in ["--format", "--verbose", "--max-depth", "--max-elements"] {
+    for option in [
+        "--format",
+        "--verbose",
+        "--rules",
+        "--max-depth",
+        "--max-elements",
+    ] {
         assert!(stdout(&out).contains(option), "{option}: {}", stdout(&out));
     }
 }
@@ -325,7 +377,8 @@ fn lenient_reports_unknown_content_as_warnings() {
     let lenient = run(&["validate", "--lenient", &file]);
     assert_eq!(code(&lenient), 0, "{}", stdout(&lenient));
     let out = stdout(&lenient);
-    let lines: Vec<&str> = out.lines().collect();
+    let (lines, summary) = findings_and_summary(&out);
+    assert_eq!(summary, "1 file: 1 valid, 0 invalid (0 errors, 1 warning)");
     assert_eq!(lines.len(), 1, "{out}");
     assert!(lines[0].contains(": warning: "), "{out}");
     assert!(lines[0].contains("/Sighting[1]"), "{out}");
@@ -345,4 +398,64 @@ fn lenient_reports_unknown_content_as_warnings() {
     );
     let file = temp_file("lenient-twice.xml", twice.as_bytes());
     assert_eq!(code(&run(&["validate", "--lenient", &file])), 1);
+}
+
+/// `--rules`: RFC 7970 §4.2 and §6 are errors by default; `warn` makes every prose finding a
+/// warning and `off` skips the rules, so that the verdict is the schema's.
+#[test]
+fn rules_level_chooses_what_prose_findings_count_for() {
+    // RFC 8274 B.4 is schema-valid but has neither xsi:schemaLocation nor xml:lang.
+    let file = corpus_file("rfc8274/rfc8274-B.4-malware.xml");
+    let out = run(&["validate", &file]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let text = stdout(&out);
+    let (lines, summary) = findings_and_summary(&text);
+    assert_eq!(summary, "1 file: 0 valid, 1 invalid (2 errors, 0 warnings)");
+    assert!(lines[0].ends_with("(RFC 7970 §4.2)"), "{text}");
+    assert!(lines[1].ends_with("(RFC 7970 §6)"), "{text}");
+
+    let out = run(&["validate", "--rules", "warn", &file]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let text = stdout(&out);
+    let (warned, summary) = findings_and_summary(&text);
+    assert_eq!(summary, "1 file: 1 valid, 0 invalid (0 errors, 2 warnings)");
+    assert_eq!(
+        warned,
+        lines
+            .iter()
+            .map(|l| l.replacen(": error: ", ": warning: ", 1))
+            .collect::<Vec<_>>()
+    );
+    let out = run(&["validate", "--rules", "warn", "--format", "json", &file]);
+    let record = json_lines(&out).pop().unwrap();
+    assert_eq!(
+        (
+            &record["valid"],
+            &record["rules_valid"],
+            &record["warnings"]
+        ),
+        (&true.into(), &false.into(), &2.into())
+    );
+
+    let out = run(&["validate", "--rules", "off", &file]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "1 file: 1 valid, 0 invalid (0 errors, 0 warnings)\n"
+    );
+    let out = run(&["validate", "--rules", "off", "--format", "json", &file]);
+    assert_eq!(
+        json_lines(&out).pop().unwrap()["rules_valid"],
+        serde_json::Value::Null
+    );
+
+    // A schema error stays an error whatever --rules says.
+    let bad = temp_file("rules-level-missing-role.xml", &missing_role());
+    for level in ["error", "warn", "off"] {
+        assert_eq!(
+            code(&run(&["validate", "--rules", level, &bad])),
+            1,
+            "{level}"
+        );
+    }
 }

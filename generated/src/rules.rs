@@ -16,9 +16,14 @@
 //! - §6: v2 `IODEF-Document` specifies its language (`xml:lang`).
 //! - §3.1: `private-enum-id` needs `private-enum-name`; §3.1/§3.4/§3.29.1 (RFC 5070 §3.3): CSIRT
 //!   names (`private-enum-name`, `IncidentID@name`, `IndicatorID@name`) are domain names.
+//! - §3.4 (RFC 5070 §3.3) / §3.29.1: two Incidents (Indicators) of one document do not share an
+//!   IncidentID (IndicatorID); one hash lookup per identifier.
+//! - "Required." attributes the XSD leaves optional without a default (§3.1 `version`, §3.9.1,
+//!   §3.19; RFC 5070 §3.1, §3.7.1, §3.10.3, §3.15).
 //! - "At least one of these classes MUST be present": Contact, EventData, Method, Reference,
 //!   Node, Service, ServiceName, RelatedActivity, Campaign, DetectionPattern, RecordData,
-//!   HashData, Observable, BulkObservableFormat (and their RFC 5070 equivalents).
+//!   HashData, Observable, BulkObservableFormat, the SoftwareType elements (§2.15) (and their
+//!   RFC 5070 equivalents).
 //! - §3.13.1/§3.15: `action="defined-coa"` needs `DefinedCOA`; §3.20: `ip-protocol` with a
 //!   Port/Portlist/Proto*; §3.20 (RFC 5070 §3.17): Portlist symmetry in a Flow; §3.19.1:
 //!   Nameservers addresses are IP addresses; §3.20.2/§3.21: header fields carry `name` (and
@@ -32,6 +37,8 @@
 //!
 //! `uid-ref` pointing at an existing `observable-id` is enforced by the reader itself
 //! (`xs:IDREF`).
+//!
+//! `docs/rfc-requirements.md` lists every MUST-level requirement of both RFCs with its status.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -179,6 +186,24 @@ const NEEDS_CHILD: &[NeedsChild] = &[
         &["Hash", "AdditionalData"],
         "RFC 7970 §3.29.3.1.1",
     ),
+    needs(
+        Version::V2,
+        "OperatingSystem",
+        SOFTWARE_CHILDREN,
+        "RFC 7970 §2.15",
+    ),
+    needs(
+        Version::V2,
+        "Application",
+        SOFTWARE_CHILDREN,
+        "RFC 7970 §2.15",
+    ),
+    needs(
+        Version::V2,
+        "AssociatedSoftware",
+        SOFTWARE_CHILDREN,
+        "RFC 7970 §2.15",
+    ),
     needs(Version::V1, "Contact", &[], "RFC 5070 §3.7"),
     needs(
         Version::V1,
@@ -199,6 +224,50 @@ const NEEDS_CHILD: &[NeedsChild] = &[
         &["Port", "Portlist"],
         "RFC 5070 §3.17",
     ),
+];
+
+/// The children of `iodef:SoftwareType` (OperatingSystem, Application, AssociatedSoftware).
+const SOFTWARE_CHILDREN: &[&str] = &["SoftwareReference", "URL", "Description"];
+
+/// An attribute the RFC calls "Required." that the XSD leaves optional without a default.
+struct RequiredAttr {
+    version: Version,
+    element: &'static str,
+    attr: &'static str,
+    rule: &'static str,
+}
+
+const fn required(
+    version: Version,
+    element: &'static str,
+    attr: &'static str,
+    rule: &'static str,
+) -> RequiredAttr {
+    RequiredAttr {
+        version,
+        element,
+        attr,
+        rule,
+    }
+}
+
+/// (Attributes with a schema or RFC default, e.g. Address@category, SystemImpact@type, RFC 5070
+/// TimeImpact@duration, always have a value and are not listed; nor are RFC 5070's `lang`
+/// attributes, which inherit `IODEF-Document@lang` per RFC 5070 §6.)
+const REQUIRED_ATTRS: &[RequiredAttr] = &[
+    required(Version::V2, "IODEF-Document", "version", "RFC 7970 §3.1"),
+    required(Version::V2, "RegistryHandle", "registry", "RFC 7970 §3.9.1"),
+    required(Version::V2, "DomainData", "system-status", "RFC 7970 §3.19"),
+    required(Version::V2, "DomainData", "domain-status", "RFC 7970 §3.19"),
+    required(Version::V1, "IODEF-Document", "version", "RFC 5070 §3.1"),
+    required(Version::V1, "RegistryHandle", "registry", "RFC 5070 §3.7.1"),
+    required(
+        Version::V1,
+        "MonetaryImpact",
+        "currency",
+        "RFC 5070 §3.10.3",
+    ),
+    required(Version::V1, "System", "category", "RFC 5070 §3.15"),
 ];
 
 /// Elements of type `iodef:ExtensionType` (their content is described by `dtype`).
@@ -259,6 +328,23 @@ struct Frame {
     service_ports: Option<u64>,
     /// Flow: its Systems.
     systems: Vec<FlowSystem>,
+    /// The `IODEF-Document` this element belongs to (a serial number: a RID message can carry
+    /// several documents, each with its own identifiers).
+    document: usize,
+    /// Incident / Indicator: the identifier its IncidentID / IndicatorID child gives it.
+    ident: Option<Ident>,
+}
+
+/// The parts of an IncidentID (name, instance, value) or IndicatorID (name, version, value).
+type Ident = [String; 3];
+
+/// Identifiers seen so far, per document: the path of the first element that used each, so
+/// that a repeat is found with one hash lookup.
+#[derive(Default)]
+struct Seen {
+    documents: usize,
+    incidents: HashMap<(usize, Ident), String>,
+    indicators: HashMap<(usize, Ident), String>,
 }
 
 impl Frame {
@@ -324,6 +410,7 @@ fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
     let mut positions = Positions::new(input);
     let mut reader = NsReader::from_reader(input);
     let mut stack: Vec<Frame> = Vec::new();
+    let mut seen = Seen::default();
     // The XML declaration's encoding (`Some(None)`: a declaration without one).
     let mut declaration: Option<Option<String>> = None;
     let mut root_seen = false;
@@ -342,7 +429,7 @@ fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
             Event::Empty(e) => (e, true),
             Event::End(_) => {
                 if let Some(frame) = stack.pop() {
-                    close(frame, stack.last_mut(), &mut findings);
+                    close(frame, stack.last_mut(), &mut seen, &mut findings);
                 }
                 continue;
             }
@@ -377,14 +464,22 @@ fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
             _ => continue,
         };
         let (line, column) = positions.at(offset);
-        let frame = open_frame(&reader, &start, ns, stack.last_mut(), line, column);
+        let mut frame = open_frame(&reader, &start, ns, stack.last_mut(), line, column);
+        frame.document = match stack.last() {
+            _ if frame.local == "IODEF-Document" && frame.version.is_some() => {
+                seen.documents += 1;
+                seen.documents
+            }
+            Some(parent) => parent.document,
+            None => 0,
+        };
         if !root_seen {
             root_seen = true;
             check_declaration(&frame, declaration.as_ref(), &mut findings);
         }
         on_open(&frame, stack.last(), &mut findings);
         if empty {
-            close(frame, stack.last_mut(), &mut findings);
+            close(frame, stack.last_mut(), &mut seen, &mut findings);
         } else {
             stack.push(frame);
         }
@@ -450,7 +545,10 @@ fn open_frame(
         .collect();
     let version = Version::of(&ns);
     let wants_text = version.is_some_and(|v| {
-        matches!(local.as_str(), "Address" | "Portlist" | "Confidence") || is_extension(v, &local)
+        matches!(
+            local.as_str(),
+            "Address" | "Portlist" | "Confidence" | "IncidentID" | "IndicatorID"
+        ) || is_extension(v, &local)
     });
     Frame {
         version,
@@ -466,6 +564,8 @@ fn open_frame(
         portlist_ports: None,
         service_ports: None,
         systems: Vec::new(),
+        document: 0,
+        ident: None,
     }
 }
 
@@ -493,6 +593,7 @@ fn check_declaration(root: &Frame, declaration: Option<&Option<String>>, finding
             rule,
             "the XML declaration MUST specify the character encoding".to_string(),
         ),
+
         (Some(Some(encoding)), Version::V2)
             if !["utf-8", "utf-16"].contains(&encoding.to_ascii_lowercase().as_str()) =>
         {
@@ -521,6 +622,8 @@ fn empty_frame() -> Frame {
         portlist_ports: None,
         service_ports: None,
         systems: Vec::new(),
+        document: 0,
+        ident: None,
     }
 }
 
@@ -530,6 +633,7 @@ fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
         return;
     };
     check_ext_value(frame, version, findings);
+    check_required_attrs(frame, version, findings);
     match (version, frame.local.as_str()) {
         (_, "IODEF-Document") => {
             if frame.attr_ns(NS_XSI, "schemaLocation").is_none() {
@@ -640,6 +744,72 @@ fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
     }
 }
 
+/// Attributes the RFC requires and the XSD leaves optional ([`REQUIRED_ATTRS`]).
+fn check_required_attrs(frame: &Frame, version: Version, findings: &mut Findings) {
+    for rule in REQUIRED_ATTRS
+        .iter()
+        .filter(|r| r.version == version && r.element == frame.local)
+    {
+        if frame.attr(rule.attr).is_none() {
+            findings.error(
+                frame,
+                rule.rule,
+                format!(
+                    "{} has no {} attribute: the RFC makes it required (the schema does not)",
+                    rule.element, rule.attr
+                ),
+            );
+        }
+    }
+}
+
+/// The identifier an IncidentID (`other` = `instance`) or IndicatorID (`other` = `version`)
+/// gives: its name, that attribute and its content.
+fn ident(frame: &Frame, other: &str) -> Ident {
+    [
+        frame.attr("name").unwrap_or_default().to_string(),
+        frame.attr(other).unwrap_or_default().to_string(),
+        frame.text().to_string(),
+    ]
+}
+
+/// RFC 7970 §3.4 (RFC 5070 §3.3): IncidentID name + content is a globally unique identifier of
+/// the activity, so two Incidents of one document do not share it (`instance`, a subset of the
+/// named incident, tells them apart); RFC 7970 §3.29.1: likewise IndicatorID name + version +
+/// content for the Indicators of a document.
+fn check_unique_ident(frame: &Frame, parent: &Frame, seen: &mut Seen, findings: &mut Findings) {
+    let (Some(version), Some(ident)) = (frame.version, &frame.ident) else {
+        return;
+    };
+    let (map, rule, what) = match frame.local.as_str() {
+        "Incident" if parent.is(version, "IODEF-Document") => (
+            &mut seen.incidents,
+            version.pick("RFC 7970 §3.4", "RFC 5070 §3.3"),
+            "IncidentID",
+        ),
+        "Indicator" if version == Version::V2 => {
+            (&mut seen.indicators, "RFC 7970 §3.29.1", "IndicatorID")
+        }
+        _ => return,
+    };
+    match map.entry((frame.document, ident.clone())) {
+        std::collections::hash_map::Entry::Occupied(first) => findings.error(
+            frame,
+            rule,
+            format!(
+                "{} {what} {:?} (name {:?}) is already the identifier of {}: it MUST be unique",
+                frame.local,
+                shorten(&ident[2]),
+                shorten(&ident[0]),
+                first.get()
+            ),
+        ),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(frame.path.clone());
+        }
+    }
+}
+
 /// RFC 7970 §5.1.1 / RFC 5070 §5.1: `ext-foo` only with `foo="ext-value"`, and back.
 fn check_ext_value(frame: &Frame, version: Version, findings: &mut Findings) {
     let rule = version.pick("RFC 7970 §5.1.1", "RFC 5070 §5.1");
@@ -682,13 +852,14 @@ fn check_fqdn(frame: &Frame, what: &str, name: &str, rule: &'static str, finding
 
 /// Rules on an element's content, run when it ends; then hands what its parent's rules need
 /// over to the parent.
-fn close(frame: Frame, parent: Option<&mut Frame>, findings: &mut Findings) {
+fn close(frame: Frame, parent: Option<&mut Frame>, seen: &mut Seen, findings: &mut Findings) {
     if let Some(version) = frame.version {
         on_close(&frame, version, findings);
     }
     let Some(parent) = parent else {
         return;
     };
+    check_unique_ident(&frame, parent, seen, findings);
     parent.grandchildren.extend(
         frame
             .children
@@ -699,6 +870,12 @@ fn close(frame: Frame, parent: Option<&mut Frame>, findings: &mut Findings) {
         return;
     };
     match frame.local.as_str() {
+        "IncidentID" if parent.is(version, "Incident") => {
+            parent.ident = Some(ident(&frame, "instance"));
+        }
+        "IndicatorID" if parent.is(version, "Indicator") => {
+            parent.ident = Some(ident(&frame, "version"));
+        }
         "Portlist" => parent.portlist_ports = portlist_count(frame.text()),
         "Service" => parent.service_ports = parent.service_ports.or(frame.portlist_ports),
         "System" if parent.is(version, "Flow") => parent.systems.push(FlowSystem {
@@ -857,7 +1034,8 @@ fn check_extension(frame: &Frame, version: Version, findings: &mut Findings) {
         ("bytes", Version::V2) | ("frame" | "packet" | "ipv4-packet" | "ipv6-packet", _) => {
             HexBinary::parse(&text.split_whitespace().collect::<String>()).is_ok()
         }
-        ("file", _) => Base64Binary::parse(text).is_ok(),
+        // BYTE and BYTE[] are base64 (RFC 7970 §2.5.1, RFC 5070 §2.5).
+        ("byte" | "file", _) => Base64Binary::parse(text).is_ok(),
         _ => true,
     };
     if !ok {

@@ -283,7 +283,7 @@ fn required_children() {
         "at least one child",
     );
     assert_one(
-        &v2("<DetectionPattern><Application/></DetectionPattern>"),
+        &v2("<DetectionPattern><Application><URL>https://example.com/ids</URL></Application></DetectionPattern>"),
         "RFC 7970 §3.10.1",
         Error,
         "DetectionConfiguration",
@@ -400,7 +400,10 @@ fn hash_data_scopes() {
         Error,
         "Application",
     );
-    assert_clean(&doc("file-pe-iat", &hash("<Application/>")));
+    assert_clean(&doc(
+        "file-pe-iat",
+        &hash("<Application><Description>pefile</Description></Application>"),
+    ));
 }
 
 #[test]
@@ -495,6 +498,13 @@ fn extension_content_matches_dtype() {
         "forty-two",
     );
     assert_clean(&ad("integer", " 42 "));
+    assert_one(
+        &ad("byte", "not base64!"),
+        "RFC 7970 §5.2",
+        Error,
+        "not base64!",
+    );
+    assert_clean(&ad("byte", "QQ=="));
     assert_one(&ad("boolean", "yes"), "RFC 7970 §5.2", Error, "yes");
     assert_clean(&ad("boolean", "true"));
     assert_one(&ad("real", "1,5"), "RFC 7970 §5.2", Error, "1,5");
@@ -603,4 +613,152 @@ fn findings_are_in_document_order_with_paths() {
             (5, "/IODEF-Document/Incident[1]/IndicatorReference[1]")
         ]
     );
+}
+
+#[test]
+fn software_needs_a_reference_url_or_description() {
+    for element in ["Application", "OperatingSystem", "AssociatedSoftware"] {
+        let f = assert_one(
+            &v2(&format!("<{element}/>")),
+            "RFC 7970 §2.15",
+            Error,
+            "SoftwareReference, URL, Description",
+        );
+        assert_eq!(f.path, format!("/IODEF-Document/{element}[1]"));
+        assert_clean(&v2(&format!(
+            "<{element}><SoftwareReference spec-name=\"cpe\">cpe:/a:x:y</SoftwareReference></{element}>"
+        )));
+        assert_clean(&v2(&format!(
+            "<{element}><URL>https://example.com/</URL></{element}>"
+        )));
+    }
+}
+
+#[test]
+fn attributes_the_rfc_requires_and_the_schema_does_not() {
+    for (doc, rule, needle) in [
+        (
+            format!("{DECL}<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" xml:lang=\"en\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:ietf:params:xml:ns:iodef-2.0 iodef-2.0.xsd\"/>"),
+            "RFC 7970 §3.1",
+            "IODEF-Document has no version",
+        ),
+        (
+            format!("{DECL}<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-1.0\" lang=\"en\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:ietf:params:xml:ns:iodef-1.0 iodef-1.0.xsd\"/>"),
+            "RFC 5070 §3.1",
+            "IODEF-Document has no version",
+        ),
+        (v2("<RegistryHandle>AS1</RegistryHandle>"), "RFC 7970 §3.9.1", "registry"),
+        (v1("<RegistryHandle>AS1</RegistryHandle>"), "RFC 5070 §3.7.1", "registry"),
+        (
+            v2(r#"<DomainData domain-status="assignedAndActive"><Name>example.com</Name></DomainData>"#),
+            "RFC 7970 §3.19",
+            "system-status",
+        ),
+        (
+            v2(r#"<DomainData system-status="spoofed"><Name>example.com</Name></DomainData>"#),
+            "RFC 7970 §3.19",
+            "domain-status",
+        ),
+        (v1("<MonetaryImpact>10</MonetaryImpact>"), "RFC 5070 §3.10.3", "currency"),
+        (
+            v1("<System><Node><Address>192.0.2.1</Address></Node></System>"),
+            "RFC 5070 §3.15",
+            "category",
+        ),
+    ] {
+        assert_one(&doc, rule, Error, needle);
+    }
+    assert_clean(&v2(
+        r#"<RegistryHandle registry="arin">AS1</RegistryHandle>"#,
+    ));
+    assert_clean(&v1(
+        r#"<RegistryHandle registry="arin">AS1</RegistryHandle>"#,
+    ));
+    assert_clean(&v2(
+        r#"<DomainData system-status="spoofed" domain-status="assignedAndActive"><Name>example.com</Name></DomainData>"#,
+    ));
+    assert_clean(&v1(r#"<MonetaryImpact currency="EUR">10</MonetaryImpact>"#));
+    assert_clean(&v1(
+        r#"<System category="source"><Node><Address>192.0.2.1</Address></Node></System>"#,
+    ));
+    // A default (the schema's or the RFC's) gives the attribute a value: not reported.
+    assert_clean(&v2(
+        r#"<SystemImpact><Description>d</Description></SystemImpact>"#,
+    ));
+    assert_clean(&v1(
+        r#"<Impact/><TimeImpact metric="downtime">1</TimeImpact>"#,
+    ));
+}
+
+/// An Incident element with IncidentID `name`/`value` (and `attrs` on it).
+fn incident(name: &str, value: &str, attrs: &str) -> String {
+    format!(
+        r#"<Incident purpose="reporting"><IncidentID name="{name}"{attrs}>{value}</IncidentID><GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime><Contact role="creator" type="organization"><ContactName>c</ContactName></Contact></Incident>"#
+    )
+}
+
+#[test]
+fn incident_ids_are_unique_in_a_document() {
+    let doc = v2(&format!(
+        "{}\n{}\n{}",
+        incident("csirt.example.com", "1", ""),
+        incident("csirt.example.com", "2", ""),
+        incident("csirt.example.com", " 1 ", "")
+    ));
+    let f = assert_one(
+        &doc,
+        "RFC 7970 §3.4",
+        Error,
+        "already the identifier of /IODEF-Document/Incident[1]",
+    );
+    assert_eq!(
+        (f.path.as_str(), f.line, f.column),
+        ("/IODEF-Document/Incident[3]", 5, 1)
+    );
+    // Another CSIRT's name, or another instance (a subset of the named incident), is another
+    // identifier.
+    assert_clean(&v2(&format!(
+        "{}{}{}",
+        incident("csirt.example.com", "1", ""),
+        incident("other.example.org", "1", ""),
+        incident("csirt.example.com", "1", r#" instance="b""#)
+    )));
+    // An IncidentID that refers to another incident (RelatedActivity) is not a duplicate.
+    assert_clean(&v2(&format!(
+        "{}<RelatedActivity><IncidentID name=\"csirt.example.com\">1</IncidentID></RelatedActivity>",
+        incident("csirt.example.com", "1", "")
+    )));
+    let v1_doc = v1(&format!(
+        "{}{}",
+        incident("csirt.example.com", "7", ""),
+        incident("csirt.example.com", "7", "")
+    ));
+    let found: Vec<_> = findings(&v1_doc)
+        .into_iter()
+        .filter(|f| f.rule == "RFC 5070 §3.3")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path, "/IODEF-Document/Incident[2]");
+}
+
+#[test]
+fn indicator_ids_are_unique_in_a_document() {
+    let indicator = |version: &str, value: &str| {
+        format!(
+            r#"<Indicator><IndicatorID name="csirt.example.com" version="{version}">{value}</IndicatorID><Observable><Description>d</Description></Observable></Indicator>"#
+        )
+    };
+    let doc = v2(&format!(
+        "<IndicatorData>{}{}</IndicatorData>",
+        indicator("1", "ind-1"),
+        indicator("1", "ind-1")
+    ));
+    let f = assert_one(&doc, "RFC 7970 §3.29.1", Error, "IndicatorID \"ind-1\"");
+    assert_eq!(f.path, "/IODEF-Document/IndicatorData[1]/Indicator[2]");
+    assert_clean(&v2(&format!(
+        "<IndicatorData>{}{}{}</IndicatorData>",
+        indicator("1", "ind-1"),
+        indicator("2", "ind-1"),
+        indicator("1", "ind-2")
+    )));
 }

@@ -8,7 +8,6 @@ use iodef::rules::{self, Severity};
 use iodef_tests::corpus;
 
 /// `(document, rule, how many errors)`: each one a true violation of the cited MUST.
-/// `(document, rule, how many errors)`: each one a true violation of the cited MUST.
 ///
 /// - RFC 7970 §4.2 / §6: the RFC 8274 examples (and their drafts and converter copies) have
 ///   neither `xsi:schemaLocation` nor `xml:lang` on `IODEF-Document`; the converter's rewrite of
@@ -18,7 +17,16 @@ use iodef_tests::corpus;
 /// - RFC 7970 §3.18: RFC 8274 B.2 (and its draft) has a sensor System with an empty `<Node>`;
 ///   RFC 5070 §3.16: RFC 5901 C.2's OriginatingSensor Node has only a NodeRole.
 /// - RFC 5070 §5.1: both RFC 5901 examples set ext-purpose while purpose="reporting".
+/// - RFC 5070 §3.1: the RFC 5901, RFC 5941 and RFC 6545 examples omit IODEF-Document@version,
+///   "Required." in RFC 5070 (the XSD makes it optional, fixed to "1.00").
+/// - RFC 5070 §3.15: the RFC 5901 examples' OriginatingSensor System has no category, "Required."
+///   in RFC 5070.
+/// - RFC 5070 §3.3: iodeflib's sample uses IncidentID "908711" of csirt.example.com for two
+///   Incidents (the third and fourth).
+/// - RFC 7970 §3.19: RFC 8274 B.3 (and its draft) has two DomainData without system-status and
+///   domain-status, both "Required." in RFC 7970.
 const EXPECTED_ERRORS: &[(&str, &str, usize)] = &[
+    ("iodeflib/iodef.xml", "RFC 5070 §3.3", 1),
     (
         "milewg-iodef-converter/infiles/iot_malware.xml",
         "RFC 7970 §4.2",
@@ -117,6 +125,11 @@ const EXPECTED_ERRORS: &[(&str, &str, usize)] = &[
     ),
     (
         "milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml",
+        "RFC 7970 §3.19",
+        4,
+    ),
+    (
+        "milewg-iodef2stix/GuidanceDraft_SpearPhishing.xml",
         "RFC 7970 §4.1",
         1,
     ),
@@ -132,7 +145,27 @@ const EXPECTED_ERRORS: &[(&str, &str, usize)] = &[
     ),
     (
         "rfc5901/rfc5901-B.2-generated-report.xml",
+        "RFC 5070 §3.1",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-B.2-generated-report.xml",
+        "RFC 5070 §3.15",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-B.2-generated-report.xml",
         "RFC 5070 §5.1",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-C.2-phishing-report.xml",
+        "RFC 5070 §3.1",
+        1,
+    ),
+    (
+        "rfc5901/rfc5901-C.2-phishing-report.xml",
+        "RFC 5070 §3.15",
         1,
     ),
     (
@@ -145,6 +178,14 @@ const EXPECTED_ERRORS: &[(&str, &str, usize)] = &[
         "RFC 5070 §5.1",
         1,
     ),
+    ("rfc5941/rfc5941-B-thraud-report.xml", "RFC 5070 §3.1", 1),
+    ("rfc6545/rfc6545-7.1.3-result.xml", "RFC 5070 §3.1", 1),
+    (
+        "rfc6545/rfc6545-7.2.1-investigation.xml",
+        "RFC 5070 §3.1",
+        1,
+    ),
+    ("rfc6545/rfc6545-7.3.1-report.xml", "RFC 5070 §3.1", 1),
     (
         "rfc8274/rfc8274-B.1-malware-delivery-url.xml",
         "RFC 7970 §4.2",
@@ -158,6 +199,11 @@ const EXPECTED_ERRORS: &[(&str, &str, usize)] = &[
     ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §3.18", 1),
     ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §4.2", 1),
     ("rfc8274/rfc8274-B.2-ddos.xml", "RFC 7970 §6", 1),
+    (
+        "rfc8274/rfc8274-B.3-spear-phishing.xml",
+        "RFC 7970 §3.19",
+        4,
+    ),
     ("rfc8274/rfc8274-B.3-spear-phishing.xml", "RFC 7970 §4.2", 1),
     ("rfc8274/rfc8274-B.3-spear-phishing.xml", "RFC 7970 §6", 1),
     ("rfc8274/rfc8274-B.4-malware.xml", "RFC 7970 §4.2", 1),
