@@ -25,14 +25,17 @@ fn fail(msg: impl std::fmt::Display) -> ! {
     bench::fail(BENCH, msg)
 }
 
-/// One measured operation: a name and how to run it once on a document (bytes and file).
+/// Runs an operation once on a document (its bytes and its file) and says how long it took.
+type Run = Box<dyn Fn(&[u8], &Path) -> Duration>;
+
+/// One measured operation.
 struct Entry {
     name: &'static str,
-    run: Box<dyn Fn(&[u8], &Path) -> Duration>,
+    run: Run,
 }
 
 /// Runs `iodef ARGS FILE` (stdout discarded) and checks its exit status.
-fn cli(args: &'static [&'static str]) -> Box<dyn Fn(&[u8], &Path) -> Duration> {
+fn cli(args: &'static [&'static str]) -> Run {
     Box::new(move |_, file| {
         let start = Instant::now();
         let out = Command::new(env!("CARGO_BIN_EXE_iodef"))
@@ -61,7 +64,7 @@ fn cli(args: &'static [&'static str]) -> Box<dyn Fn(&[u8], &Path) -> Duration> {
 }
 
 /// Times `f` once on the bytes.
-fn lib<R: 'static>(f: fn(&[u8]) -> R) -> Box<dyn Fn(&[u8], &Path) -> Duration> {
+fn lib<R: 'static>(f: fn(&[u8]) -> R) -> Run {
     Box::new(move |bytes, _| median_time(1, || f(black_box(bytes))))
 }
 
