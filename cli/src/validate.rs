@@ -237,13 +237,33 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
         Ok(expanded) => expanded,
         Err(e) => return FileReport::invalid(name, None, vec![Finding::from_error(name, e)]),
     };
-    let schema = iodef::rt::validate::validate_with(
-        input,
-        &iodef::rt::validate::Options {
-            read: options.read,
-            ..Default::default()
-        },
-    );
+    // The three passes are independent: the typed reader and the prose rules run on other
+    // threads while the validator runs here (their results count only for a schema-valid
+    // document). Wall time is the longest pass, not their sum.
+    let (schema, typed, prose) = std::thread::scope(|scope| {
+        let typed = scope.spawn(|| {
+            // Only the root's name is kept; the tree is dropped on this thread too.
+            Document::<iodef::bindings::Root>::from_slice_with(input, &options.read)
+                .map(|doc| format!("{{{}}}{}", doc.root.namespace(), doc.root.local_name()))
+        });
+        let prose =
+            (options.rules != RuleLevel::Off).then(|| scope.spawn(|| iodef::rules::check(input)));
+        let schema = iodef::rt::validate::validate_with(
+            input,
+            &iodef::rt::validate::Options {
+                read: options.read,
+                ..Default::default()
+            },
+        );
+        // A panic on a helper thread is re-raised here, as if it had happened inline.
+        (
+            schema,
+            typed
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            prose.map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        )
+    });
     // Lenient: unknown content, kept aside by the reader, is a warning.
     let mut findings: Vec<Finding> = schema
         .warnings
@@ -264,13 +284,8 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
         findings.sort_by_key(|f| (f.line, f.column));
         return FileReport::invalid(name, schema.root, findings);
     }
-    match Document::<iodef::bindings::Root>::from_slice_with(input, &options.read) {
-        Ok(doc) => {
-            let root = format!("{{{}}}{}", doc.root.namespace(), doc.root.local_name());
-            let prose = match options.rules {
-                RuleLevel::Off => None,
-                RuleLevel::Error | RuleLevel::Warn => Some(iodef::rules::check(input)),
-            };
+    match typed {
+        Ok(root) => {
             let rules_valid = prose.as_ref().map(|prose| {
                 prose
                     .iter()

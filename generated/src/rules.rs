@@ -40,14 +40,16 @@
 //!
 //! `docs/rfc-requirements.md` lists every MUST-level requirement of both RFCs with its status.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use crate::rt::reader::Positions;
+use crate::rt::reader::{Positions, SiblingCounts};
 use crate::rt::values::{Base64Binary, DateTime, Decimal, HexBinary};
 
 /// How serious a finding is: a MUST violation is an error, a SHOULD one a warning.
@@ -288,16 +290,17 @@ fn is_extension(version: Version, local: &str) -> bool {
 }
 
 /// An attribute: namespace URI (empty when unprefixed), local name, unescaped value.
-struct Attr {
+/// Names and values borrow the input: nothing is allocated per element but what a rule keeps.
+struct Attr<'a> {
     ns: Vec<u8>,
-    local: String,
-    value: String,
+    local: &'a str,
+    value: Cow<'a, str>,
 }
 
-/// A child element: namespace URI (empty when none) and local name.
-struct Child {
-    ns: Vec<u8>,
-    local: String,
+/// A child element: whether it is in a namespace, and its local name.
+struct Child<'a> {
+    in_namespace: bool,
+    local: &'a str,
 }
 
 /// A System of a Flow, with the number of ports its (first) Service's Portlist lists.
@@ -308,18 +311,19 @@ struct FlowSystem {
 }
 
 /// One open element and what its rules need once it closes.
-struct Frame {
+struct Frame<'a> {
     version: Option<Version>,
-    local: String,
-    path: String,
+    local: &'a str,
+    /// Its path is `Findings::path[..path_len]` while it is open (0: the document, `/`).
+    path_len: usize,
     line: u64,
     column: u64,
-    attrs: Vec<Attr>,
+    attrs: Vec<Attr<'a>>,
     /// Children so far per local name (for the `[n]` of paths).
-    counts: HashMap<String, usize>,
-    children: Vec<Child>,
-    /// `(child, grandchild)` local names.
-    grandchildren: Vec<(String, String)>,
+    counts: SiblingCounts<'a>,
+    children: Vec<Child<'a>>,
+    /// `(child, grandchild)` local names, kept for the elements whose rules read them.
+    grandchildren: Vec<(&'a str, &'a str)>,
     /// The text content, kept only for elements whose rules read it.
     text: Option<String>,
     /// Service: the number of ports of its Portlist.
@@ -347,7 +351,7 @@ struct Seen {
     indicators: HashMap<(usize, Ident), String>,
 }
 
-impl Frame {
+impl Frame<'_> {
     /// An unprefixed attribute's value, trimmed.
     fn attr(&self, local: &str) -> Option<&str> {
         self.attr_ns(b"", local)
@@ -368,21 +372,39 @@ impl Frame {
         self.version == Some(version) && self.local == local
     }
 
+    /// Whether its rules read `(child, grandchild)` names.
+    fn wants_grandchildren(&self) -> bool {
+        self.version == Some(Version::V2) && matches!(self.local, "BulkObservable" | "HashData")
+    }
+
     fn text(&self) -> &str {
         self.text.as_deref().map_or("", str::trim)
     }
 }
 
-/// Collects findings, each located at an element.
-struct Findings(Vec<Finding>);
+/// Collects findings, each located at an element; holds the path of the open elements (each
+/// frame knows how much of it is its own path), so that no path is built per element.
+struct Findings {
+    list: Vec<Finding>,
+    path: String,
+}
 
 impl Findings {
+    /// The element path of `frame`, an open element (or the one being closed).
+    fn path_of(&self, frame: &Frame) -> &str {
+        match frame.path_len {
+            0 => "/",
+            n => &self.path[..n],
+        }
+    }
+
     fn push(&mut self, at: &Frame, severity: Severity, rule: &'static str, message: String) {
-        self.0.push(Finding {
+        let path = self.path_of(at).to_string();
+        self.list.push(Finding {
             severity,
             rule,
             message,
-            path: at.path.clone(),
+            path,
             line: at.line,
             column: at.column,
         });
@@ -406,7 +428,10 @@ pub fn check(input: &[u8]) -> Vec<Finding> {
 /// [`check`], plus the bytes scanned to compute positions (at most the input's length: the
 /// linearity test holds it to that).
 fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
-    let mut findings = Findings(Vec::new());
+    let mut findings = Findings {
+        list: Vec::new(),
+        path: String::new(),
+    };
     let mut positions = Positions::new(input);
     let mut reader = NsReader::from_reader(input);
     let mut stack: Vec<Frame> = Vec::new();
@@ -420,16 +445,19 @@ fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
             Ok(ok) => ok,
             Err(_) => break,
         };
-        let ns = match resolved {
-            ResolveResult::Bound(ns) => ns.as_ref().to_vec(),
-            _ => Vec::new(),
+        // The element's IODEF version, and whether it is in a namespace at all.
+        let (version, in_namespace) = match &resolved {
+            ResolveResult::Bound(ns) => (Version::of(ns.as_ref()), !ns.as_ref().is_empty()),
+            _ => (None, false),
         };
         let (start, empty) = match event {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(_) => {
                 if let Some(frame) = stack.pop() {
+                    let parent_path = stack.last().map_or(0, |p| p.path_len);
                     close(frame, stack.last_mut(), &mut seen, &mut findings);
+                    findings.path.truncate(parent_path);
                 }
                 continue;
             }
@@ -464,7 +492,15 @@ fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
             _ => continue,
         };
         let (line, column) = positions.at(offset);
-        let mut frame = open_frame(&reader, &start, ns, stack.last_mut(), line, column);
+        let mut frame = open_frame(
+            input,
+            &reader,
+            &start,
+            (version, in_namespace),
+            stack.last_mut(),
+            &mut findings.path,
+        );
+        (frame.line, frame.column) = (line, column);
         frame.document = match stack.last() {
             _ if frame.local == "IODEF-Document" && frame.version.is_some() => {
                 seen.documents += 1;
@@ -479,12 +515,14 @@ fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
         }
         on_open(&frame, stack.last(), &mut findings);
         if empty {
+            let parent_path = stack.last().map_or(0, |p| p.path_len);
             close(frame, stack.last_mut(), &mut seen, &mut findings);
+            findings.path.truncate(parent_path);
         } else {
             stack.push(frame);
         }
     }
-    let mut findings = findings.0;
+    let mut findings = findings.list;
     findings.sort_by_key(|f| (f.line, f.column));
     (findings, positions.scanned())
 }
@@ -495,29 +533,38 @@ fn append_text(stack: &mut [Frame], piece: &str) {
     }
 }
 
-/// The frame of a starting element; registers it as a child of `parent`.
-fn open_frame(
-    reader: &NsReader<&[u8]>,
-    start: &BytesStart,
-    ns: Vec<u8>,
-    parent: Option<&mut Frame>,
-    line: u64,
-    column: u64,
-) -> Frame {
-    let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-    let path = match parent {
-        Some(parent) => {
-            let n = parent.counts.entry(local.clone()).or_insert(0);
-            *n += 1;
-            let path = format!("{}/{local}[{n}]", parent.path);
-            parent.children.push(Child {
-                ns: ns.clone(),
-                local: local.clone(),
-            });
-            path
-        }
-        None => format!("/{local}"),
-    };
+/// `part`, a slice of `input` (the borrowing reader's events point into it), with the input's
+/// lifetime; text that is not UTF-8 reads as empty (the typed reader refuses such input first).
+fn in_input<'a>(input: &'a [u8], part: &[u8]) -> &'a str {
+    let start = (part.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+    input
+        .get(start..start.wrapping_add(part.len()))
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .unwrap_or("")
+}
+
+/// The frame of a starting element; registers it as a child of `parent` and appends its step
+/// to `path` (the open elements' path).
+fn open_frame<'a>(
+    input: &'a [u8],
+    reader: &NsReader<&'a [u8]>,
+    start: &BytesStart<'a>,
+    (version, in_namespace): (Option<Version>, bool),
+    parent: Option<&mut Frame<'a>>,
+    path: &mut String,
+) -> Frame<'a> {
+    let local = in_input(input, start.local_name().into_inner());
+    path.push('/');
+    path.push_str(local);
+    if let Some(parent) = parent {
+        let n = parent.counts.next(local.as_bytes());
+        // (Writing to a String cannot fail.)
+        let _ = write!(path, "[{n}]");
+        parent.children.push(Child {
+            in_namespace,
+            local,
+        });
+    }
     let attrs = start
         .attributes()
         .flatten()
@@ -532,32 +579,29 @@ fn open_frame(
             };
             // (Attribute::unescape_value is compiled out when another crate of the build
             // enables quick-xml's `encoding` feature.)
-            let raw = String::from_utf8_lossy(&a.value).into_owned();
-            let value = quick_xml::escape::unescape(&raw)
-                .map(|v| v.into_owned())
-                .unwrap_or(raw);
+            let raw = in_input(input, &a.value);
+            let value = quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw));
             Attr {
                 ns,
-                local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
+                local: in_input(input, attr_local.into_inner()),
                 value,
             }
         })
         .collect();
-    let version = Version::of(&ns);
     let wants_text = version.is_some_and(|v| {
         matches!(
-            local.as_str(),
+            local,
             "Address" | "Portlist" | "Confidence" | "IncidentID" | "IndicatorID"
-        ) || is_extension(v, &local)
+        ) || is_extension(v, local)
     });
     Frame {
         version,
         local,
-        path,
-        line,
-        column,
+        path_len: path.len(),
+        line: 0,
+        column: 0,
         attrs,
-        counts: HashMap::new(),
+        counts: SiblingCounts::default(),
         children: Vec::new(),
         grandchildren: Vec::new(),
         text: wants_text.then(String::new),
@@ -576,7 +620,7 @@ fn check_declaration(root: &Frame, declaration: Option<&Option<String>>, finding
     };
     let rule = version.pick("RFC 7970 §4.1", "RFC 5070 §4.1");
     let at = Frame {
-        path: "/".to_string(),
+        path_len: 0,
         line: 1,
         column: 1,
         ..empty_frame()
@@ -607,15 +651,15 @@ fn check_declaration(root: &Frame, declaration: Option<&Option<String>>, finding
     }
 }
 
-fn empty_frame() -> Frame {
+fn empty_frame() -> Frame<'static> {
     Frame {
         version: None,
-        local: String::new(),
-        path: String::new(),
+        local: "",
+        path_len: 0,
         line: 0,
         column: 0,
         attrs: Vec::new(),
-        counts: HashMap::new(),
+        counts: SiblingCounts::default(),
         children: Vec::new(),
         grandchildren: Vec::new(),
         text: None,
@@ -634,7 +678,7 @@ fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
     };
     check_ext_value(frame, version, findings);
     check_required_attrs(frame, version, findings);
-    match (version, frame.local.as_str()) {
+    match (version, frame.local) {
         (_, "IODEF-Document") => {
             if frame.attr_ns(NS_XSI, "schemaLocation").is_none() {
                 let message =
@@ -781,7 +825,7 @@ fn check_unique_ident(frame: &Frame, parent: &Frame, seen: &mut Seen, findings: 
     let (Some(version), Some(ident)) = (frame.version, &frame.ident) else {
         return;
     };
-    let (map, rule, what) = match frame.local.as_str() {
+    let (map, rule, what) = match frame.local {
         "Incident" if parent.is(version, "IODEF-Document") => (
             &mut seen.incidents,
             version.pick("RFC 7970 §3.4", "RFC 5070 §3.3"),
@@ -805,7 +849,7 @@ fn check_unique_ident(frame: &Frame, parent: &Frame, seen: &mut Seen, findings: 
             ),
         ),
         std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(frame.path.clone());
+            slot.insert(findings.path_of(frame).to_string());
         }
     }
 }
@@ -852,7 +896,12 @@ fn check_fqdn(frame: &Frame, what: &str, name: &str, rule: &'static str, finding
 
 /// Rules on an element's content, run when it ends; then hands what its parent's rules need
 /// over to the parent.
-fn close(frame: Frame, parent: Option<&mut Frame>, seen: &mut Seen, findings: &mut Findings) {
+fn close<'a>(
+    frame: Frame<'a>,
+    parent: Option<&mut Frame<'a>>,
+    seen: &mut Seen,
+    findings: &mut Findings,
+) {
     if let Some(version) = frame.version {
         on_close(&frame, version, findings);
     }
@@ -860,16 +909,15 @@ fn close(frame: Frame, parent: Option<&mut Frame>, seen: &mut Seen, findings: &m
         return;
     };
     check_unique_ident(&frame, parent, seen, findings);
-    parent.grandchildren.extend(
-        frame
-            .children
-            .iter()
-            .map(|c| (frame.local.clone(), c.local.clone())),
-    );
+    if parent.wants_grandchildren() {
+        parent
+            .grandchildren
+            .extend(frame.children.iter().map(|c| (frame.local, c.local)));
+    }
     let Some(version) = frame.version.filter(|v| parent.version == Some(*v)) else {
         return;
     };
-    match frame.local.as_str() {
+    match frame.local {
         "IncidentID" if parent.is(version, "Incident") => {
             parent.ident = Some(ident(&frame, "instance"));
         }
@@ -881,7 +929,7 @@ fn close(frame: Frame, parent: Option<&mut Frame>, seen: &mut Seen, findings: &m
         "System" if parent.is(version, "Flow") => parent.systems.push(FlowSystem {
             category: frame.attr("category").map(str::to_string),
             ports: frame.service_ports,
-            path: frame.path.clone(),
+            path: findings.path_of(&frame).to_string(),
         }),
         _ => {}
     }
@@ -913,7 +961,7 @@ fn on_close(frame: &Frame, version: Version, findings: &mut Findings) {
     if is_extension(version, &frame.local) {
         check_extension(frame, version, findings);
     }
-    match (version, frame.local.as_str()) {
+    match (version, frame.local) {
         (Version::V2, element @ ("HistoryItem" | "Expectation")) => {
             let action = frame.attr("action");
             if action == Some("defined-coa") && !frame.has_child("DefinedCOA") {
@@ -946,7 +994,7 @@ fn on_close(frame: &Frame, version: Version, findings: &mut Findings) {
             let has_hash = frame
                 .grandchildren
                 .iter()
-                .any(|(c, g)| c == "BulkObservableFormat" && g == "Hash");
+                .any(|&(c, g)| c == "BulkObservableFormat" && g == "Hash");
             if frame.attr("type") == Some("file-hash") && !has_hash {
                 findings.error(
                     frame,
@@ -983,7 +1031,7 @@ fn check_hash_data(frame: &Frame, findings: &mut Findings) {
             if !frame
                 .grandchildren
                 .iter()
-                .any(|(c, g)| (c == "Hash" || c == "FuzzyHash") && g == "Application") =>
+                .any(|&(c, g)| (c == "Hash" || c == "FuzzyHash") && g == "Application") =>
         {
             "HashData scope=\"file-pe-iat\": the Application of the Hash or FuzzyHash MUST name the tool used".to_string()
         }
@@ -1000,7 +1048,7 @@ fn check_extension(frame: &Frame, version: Version, findings: &mut Findings) {
     };
     let element = &frame.local;
     if dtype == "xml" {
-        if let Some(child) = frame.children.iter().find(|c| c.ns.is_empty()) {
+        if let Some(child) = frame.children.iter().find(|c| !c.in_namespace) {
             findings.error(
                 frame,
                 rule,
