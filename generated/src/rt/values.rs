@@ -199,16 +199,35 @@ impl Integer {
     pub fn parse(text: &str) -> Result<Self, String> {
         let t = trim_ws(text);
         let b = t.as_bytes();
-        let signed = matches!(b.first(), Some(b'+' | b'-'));
-        let digits = &b[usize::from(signed)..];
-        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        let (negative, digits) = match b.first() {
+            Some(b'-') => (true, &b[1..]),
+            Some(b'+') => (false, &b[1..]),
+            _ => (false, b),
+        };
+        if digits.is_empty() {
             return Err("not a valid integer".to_string());
         }
-        let canonical =
-            !t.starts_with('+') && (digits[0] != b'0' || (digits.len() == 1 && !signed));
-        // 18 digits always fit an i64; 19 may.
-        if canonical && digits.len() <= 19 {
-            if let Ok(v) = t.parse::<i64>() {
+        // One pass: check the digits and accumulate the magnitude while it fits a u64.
+        let mut magnitude: Option<u64> = Some(0);
+        for &c in digits {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return Err("not a valid integer".to_string());
+            }
+            magnitude = magnitude
+                .and_then(|m| m.checked_mul(10))
+                .and_then(|m| m.checked_add(u64::from(d)));
+        }
+        // Stored as an i64 only when writing that i64 gives back the text: no '+', no leading
+        // zero, not "-0".
+        let canonical = b[0] != b'+' && (digits[0] != b'0' || (digits.len() == 1 && !negative));
+        if let (true, Some(m)) = (canonical, magnitude) {
+            let value = if negative {
+                0i64.checked_sub_unsigned(m)
+            } else {
+                i64::try_from(m).ok()
+            };
+            if let Some(v) = value {
                 return Ok(Integer(IntRepr::Small(v)));
             }
         }
@@ -248,6 +267,9 @@ impl Integer {
 
     /// -1, 0 or 1.
     pub fn signum(&self) -> i8 {
+        if let IntRepr::Small(v) = self.0 {
+            return v.signum() as i8;
+        }
         self.with_parts(|neg, digits| match (neg, digits.is_empty()) {
             (_, true) => 0,
             (true, false) => -1,
