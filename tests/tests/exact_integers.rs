@@ -1,6 +1,7 @@
 //! Exact `xs:integer` on documents written for the purpose: a 160-bit X.509 serial number
-//! (`ds:X509SerialNumber` in IODEF 2.0 `CertificateData/Certificate/ds:X509Data`) and a
-//! `FileSize` above 2^64 round-trip with their lexical form, as the same infoset, and stay
+//! (`ds:X509SerialNumber` in IODEF 2.0 `CertificateData/Certificate/ds:X509Data`, and one in the
+//! mixed content of a file signature's `ds:KeyInfo`) and a `FileSize` above 2^64 round-trip
+//! with their lexical form, as the same infoset, and stay
 //! schema-valid per Python xmlschema; out-of-range values of bounded integer types (the
 //! phishing schema's `nonNegativeInteger` restrictions, `maxInclusive` 100) are refused by both
 //! engines — the typed reader and the collecting validator — with path and line:column, as
@@ -16,8 +17,12 @@ use iodef_tests::{corpus, infoset, validator};
 const SERIAL: &str = "1461501637330902918203684832716283019655932542975";
 /// 2^65, written with a sign and a leading zero: the lexical form must survive.
 const FILE_SIZE: &str = "+036893488147419103232";
+/// 2^159, with leading zeros.
+const KEY_SERIAL: &str = "000730750818665451459101842416358141509827966271488";
 
-fn big_document(serial: &str, file_size: &str) -> String {
+/// The test document; `key_serial` is the serial number in the file's XML signature
+/// (`SignatureData/ds:Signature/ds:KeyInfo/ds:X509Data`, mixed content in xmldsig).
+fn big_document(serial: &str, file_size: &str, key_serial: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <IODEF-Document version="2.00" xml:lang="en"
@@ -52,6 +57,27 @@ fn big_document(serial: &str, file_size: &str) -> String {
             <File>
               <FileName>disk.img</FileName>
               <FileSize>{file_size}</FileSize>
+              <SignatureData>
+                <ds:Signature>
+                  <ds:SignedInfo>
+                    <ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
+                    <ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>
+                    <ds:Reference URI="">
+                      <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>
+                      <ds:DigestValue>47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=</ds:DigestValue>
+                    </ds:Reference>
+                  </ds:SignedInfo>
+                  <ds:SignatureValue>AAAA</ds:SignatureValue>
+                  <ds:KeyInfo>
+                    <ds:X509Data>
+                      <ds:X509IssuerSerial>
+                        <ds:X509IssuerName>CN=Example Signing CA</ds:X509IssuerName>
+                        <ds:X509SerialNumber>{key_serial}</ds:X509SerialNumber>
+                      </ds:X509IssuerSerial>
+                    </ds:X509Data>
+                  </ds:KeyInfo>
+                </ds:Signature>
+              </SignatureData>
             </File>
           </FileData>
         </Observable>
@@ -119,7 +145,7 @@ fn typed_values(doc: &mut iodef::Document<Root>) -> (&mut Integer, &mut Integer)
 
 #[test]
 fn big_integers_round_trip_exactly() {
-    let input = big_document(SERIAL, FILE_SIZE);
+    let input = big_document(SERIAL, FILE_SIZE, KEY_SERIAL);
     let mut doc = iodef::read(input.as_bytes()).expect("read");
     let (serial, size) = typed_values(&mut doc);
     assert_eq!(serial.to_string(), SERIAL);
@@ -136,6 +162,7 @@ fn big_integers_round_trip_exactly() {
     for form in [
         format!("<ds:X509SerialNumber>{SERIAL}</ds:X509SerialNumber>"),
         format!("<FileSize>{FILE_SIZE}</FileSize>"),
+        format!("<ds:X509SerialNumber>{KEY_SERIAL}</ds:X509SerialNumber>"),
     ] {
         assert!(written.contains(&form), "{form} not in\n{written}");
     }
@@ -161,7 +188,7 @@ fn big_integers_round_trip_exactly() {
 
 #[test]
 fn big_integers_set_from_rust_values_are_written() {
-    let mut doc = iodef::read(big_document("1", "1").as_bytes()).expect("read");
+    let mut doc = iodef::read(big_document("1", "1", "1").as_bytes()).expect("read");
     let (serial, size) = typed_values(&mut doc);
     *serial = SERIAL.parse().unwrap();
     *size = Integer::from(u128::MAX);
@@ -287,7 +314,7 @@ fn bounded_integers_are_checked_exactly_by_both_engines() {
         },
         Case {
             name: "X509SerialNumber not an integer",
-            xml: big_document("12.5", "1"),
+            xml: big_document("12.5", "1", "1"),
             refusal: Some((
                 "/X509SerialNumber[1]",
                 "<ds:X509SerialNumber",
@@ -295,8 +322,17 @@ fn bounded_integers_are_checked_exactly_by_both_engines() {
             )),
         },
         Case {
+            name: "signature's X509SerialNumber in hex",
+            xml: big_document("1", "1", "0x1F"),
+            refusal: Some((
+                "/KeyInfo[1]/X509Data[1]/X509IssuerSerial[1]/X509SerialNumber[1]",
+                "<ds:X509SerialNumber>0x1F",
+                "not a valid integer",
+            )),
+        },
+        Case {
             name: "negative 200-digit serial and zero file size",
-            xml: big_document(&format!("-{}", "9".repeat(200)), "-0"),
+            xml: big_document(&format!("-{}", "9".repeat(200)), "-0", "+0"),
             refusal: None,
         },
     ];
