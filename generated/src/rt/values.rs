@@ -297,11 +297,14 @@ impl Integer {
         self.with_parts(|_, d| d.len())
     }
 
-    /// Bits of the magnitude (0 for zero; 160 for 2^160 - 1).
+    /// Bits of the magnitude (0 for zero; 160 for 2^160 - 1). Time grows with the square of
+    /// the number of digits (never called when reading or writing).
     pub fn bits(&self) -> u32 {
+        if let IntRepr::Small(v) = self.0 {
+            return u64::BITS - v.unsigned_abs().leading_zeros();
+        }
         self.with_parts(|_, digits| {
-            // Binary length by repeated halving of the decimal digit string (values here are
-            // at most a few hundred digits; this is not on the parse path).
+            // Binary length by repeated halving of the decimal digit string.
             let mut d: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
             let mut bits = 0;
             while !d.is_empty() {
