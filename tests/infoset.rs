@@ -780,6 +780,13 @@ mod tests {
             ("QUJD\nREVG", "QUJDREVG"),
             ("QUJD REVG\r\n", "QUJDREVG"),
             ("0a1B\n2c", "0a1B2c"),
+            // Integers of any size compare exactly (digit strings, never f64).
+            ("-0", "+000"),
+            (
+                "+0001461501637330902918203684832716283019655932542975",
+                "1461501637330902918203684832716283019655932542975",
+            ),
+            (" -036893488147419103232\n", "-36893488147419103232"),
         ] {
             assert!(values_equal(a, b), "{a:?} should equal {b:?}");
             assert!(values_equal(b, a), "{b:?} should equal {a:?}");
@@ -798,6 +805,13 @@ mod tests {
             ("a b", "ab c"),
             ("Exam ple", "Example"),
             ("QUJD REVG", "QUJDREV G="),
+            // Equal as f64, different integers.
+            ("18446744073709551617", "18446744073709551616"),
+            (
+                "1461501637330902918203684832716283019655932542975",
+                "1461501637330902918203684832716283019655932542974",
+            ),
+            ("36893488147419103232", "-36893488147419103232"),
         ] {
             assert!(!values_equal(a, b), "{a:?} should differ from {b:?}");
         }

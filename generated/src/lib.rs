@@ -104,8 +104,9 @@ pub fn read_with(input: &[u8], options: &ReadOptions) -> Result<Document<binding
 
 pub use rt::{
     AnyAttribute, AnyElement, Base64Binary, DateTime, Decimal, Document, Error, ErrorKind,
-    HexBinary, Mixed, MixedNode, Policy, ReadOptions, ReadRoot, TypedElement, UnknownContent,
-    UnknownNode, XsiAttributes,
+    HexBinary, Integer, IntegerRangeError, Mixed, MixedNode, NegativeInteger, NonNegativeInteger,
+    NonPositiveInteger, Policy, PositiveInteger, ReadOptions, ReadRoot, TypedElement,
+    UnknownContent, UnknownNode, XsiAttributes,
 };
 
 /// Includes bindings generated at build time: the file that `iodef_codegen::build` writes into

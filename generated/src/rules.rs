@@ -958,7 +958,7 @@ fn on_close(frame: &Frame, version: Version, findings: &mut Findings) {
             );
         }
     }
-    if is_extension(version, &frame.local) {
+    if is_extension(version, frame.local) {
         check_extension(frame, version, findings);
     }
     match (version, frame.local) {

@@ -10,7 +10,7 @@
 mod bindings;
 
 use bindings::tricky::{Node, ReportRoot, ReportRootChoice, SeverityType};
-use iodef::{Document, ErrorKind, MixedNode};
+use iodef::{Document, ErrorKind, Integer, MixedNode};
 
 const DOC: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <t:Report-Root xmlns:t="urn:example:tricky" type="probe" severity="ext-value" ext-severity="catastrophic" observable-id="r1" xml:lang="en">
@@ -48,9 +48,9 @@ fn fixture_document_round_trips_with_typed_values() {
     assert_eq!(
         root.choice,
         vec![
-            ReportRootChoice::Count(3),
+            ReportRootChoice::Count(3.into()),
             ReportRootChoice::Name("a".into()),
-            ReportRootChoice::Count(4)
+            ReportRootChoice::Count(4.into())
         ]
     );
     // mixed content: text, foreign element with its namespace and attributes, text
@@ -138,4 +138,80 @@ fn an_unpaired_ext_attribute_is_kept_not_dropped() {
         written.contains(r#"ext-severity="y""#) && written.contains(r#"severity="low""#),
         "{written}"
     );
+}
+
+#[test]
+fn exact_integers_keep_their_form_and_check_their_ranges() {
+    let xml = |node: &str| {
+        format!(
+            r#"<Report-Root xmlns="urn:example:tricky" type="x">{node}<Count>+00123456789012345678901234567890</Count></Report-Root>"#
+        )
+    };
+    let doc = Document::<ReportRoot>::from_str(&xml(
+        r#"<Node limit="255" weight="+0340282366920938463463374607431768211456"><Big> 018446744073709551617 </Big></Node>"#,
+    ))
+    .expect("valid");
+    let node = &doc.root.node[0];
+    assert_eq!(node.limit, Some(255));
+    assert_eq!(node.weight().bits(), 129);
+    let big = node.big.as_ref().expect("Big");
+    assert_eq!(*big.0, "18446744073709551617".parse::<Integer>().unwrap());
+    assert_eq!(
+        doc.root.choice,
+        vec![ReportRootChoice::Count(
+            "123456789012345678901234567890".parse().unwrap()
+        )]
+    );
+    // Written back as read (whitespace around the element's value aside).
+    let written = doc.to_xml_string();
+    for form in [
+        r#"limit="255""#,
+        r#"weight="+0340282366920938463463374607431768211456""#,
+        "<Big>018446744073709551617</Big>",
+        "<Count>+00123456789012345678901234567890</Count>",
+    ] {
+        assert!(written.contains(form), "{form} in {written}");
+    }
+    assert_eq!(Document::<ReportRoot>::from_str(&written).unwrap(), doc);
+
+    // Schema defaults through the accessors.
+    let plain = Document::<ReportRoot>::from_str(&xml("<Node/>")).unwrap();
+    assert_eq!(plain.root.node[0].limit(), 10);
+    assert_eq!(plain.root.node[0].weight().to_string(), "+01");
+    assert_eq!(*plain.root.node[0].weight(), Integer::from(1));
+
+    // Out of range, each with its reason.
+    for (node, reason) in [
+        (
+            r#"<Node limit="256"/>"#,
+            "256 is out of range for xs:unsignedByte (0 to 255)",
+        ),
+        (
+            r#"<Node limit="-1"/>"#,
+            "-1 is out of range for xs:unsignedByte (0 to 255)",
+        ),
+        (
+            r#"<Node weight="0"/>"#,
+            "0 is out of range for xs:positiveInteger (at least 1)",
+        ),
+        (
+            r#"<Node weight="-5"/>"#,
+            "-5 is out of range for xs:positiveInteger (at least 1)",
+        ),
+        (
+            "<Node><Big>18446744073709551618</Big></Node>",
+            "18446744073709551618 is not at most 18446744073709551617",
+        ),
+        (
+            "<Node><Big>-1</Big></Node>",
+            "-1 is out of range for xs:nonNegativeInteger (at least 0)",
+        ),
+        ("<Node><Big>1.0</Big></Node>", "not a valid integer"),
+    ] {
+        let err = Document::<ReportRoot>::from_str(&xml(node)).expect_err(node);
+        assert_eq!(err.kind, ErrorKind::InvalidValue, "{err}");
+        assert!(err.message.ends_with(reason), "{node}: {err}");
+        assert!(err.path.starts_with("/Report-Root/Node[1]"), "{err}");
+        assert_eq!((err.line, err.column > 1), (1, true), "{err}");
+    }
 }

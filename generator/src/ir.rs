@@ -73,6 +73,8 @@ pub struct SimpleDef {
     pub max_exclusive: Option<String>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
+    pub total_digits: Option<usize>,
+    pub fraction_digits: Option<usize>,
 }
 
 impl Item {
@@ -305,8 +307,21 @@ impl TypeRef {
 pub enum Builtin {
     String,
     Bool,
+    /// `xs:integer` and its unbounded subtypes: `iodef::Integer` and its checked newtypes.
     Integer,
     NonNegativeInteger,
+    PositiveInteger,
+    NonPositiveInteger,
+    NegativeInteger,
+    /// The fixed-width integer types, as the Rust integers of the same range.
+    Long,
+    Int,
+    Short,
+    Byte,
+    UnsignedLong,
+    UnsignedInt,
+    UnsignedShort,
+    UnsignedByte,
     Float,
     Double,
     Decimal,
@@ -330,14 +345,44 @@ pub enum Builtin {
 }
 
 impl Builtin {
+    /// Numeric types whose value space is exact (facet bounds compare as decimals).
+    pub fn is_exact_number(self) -> bool {
+        matches!(
+            self,
+            Builtin::Decimal
+                | Builtin::Integer
+                | Builtin::NonNegativeInteger
+                | Builtin::PositiveInteger
+                | Builtin::NonPositiveInteger
+                | Builtin::NegativeInteger
+                | Builtin::Long
+                | Builtin::Int
+                | Builtin::Short
+                | Builtin::Byte
+                | Builtin::UnsignedLong
+                | Builtin::UnsignedInt
+                | Builtin::UnsignedShort
+                | Builtin::UnsignedByte
+        )
+    }
+
     fn from_xs(name: &str) -> Builtin {
         match name {
             "boolean" => Builtin::Bool,
             "decimal" => Builtin::Decimal,
-            "integer" | "long" | "int" | "short" | "byte" | "nonPositiveInteger"
-            | "negativeInteger" => Builtin::Integer,
-            "nonNegativeInteger" | "positiveInteger" | "unsignedLong" | "unsignedInt"
-            | "unsignedShort" | "unsignedByte" => Builtin::NonNegativeInteger,
+            "integer" => Builtin::Integer,
+            "nonNegativeInteger" => Builtin::NonNegativeInteger,
+            "positiveInteger" => Builtin::PositiveInteger,
+            "nonPositiveInteger" => Builtin::NonPositiveInteger,
+            "negativeInteger" => Builtin::NegativeInteger,
+            "long" => Builtin::Long,
+            "int" => Builtin::Int,
+            "short" => Builtin::Short,
+            "byte" => Builtin::Byte,
+            "unsignedLong" => Builtin::UnsignedLong,
+            "unsignedInt" => Builtin::UnsignedInt,
+            "unsignedShort" => Builtin::UnsignedShort,
+            "unsignedByte" => Builtin::UnsignedByte,
             "float" => Builtin::Float,
             "double" => Builtin::Double,
             "dateTime" => Builtin::DateTime,
@@ -679,6 +724,8 @@ impl<'a> Builder<'a> {
             max_exclusive: bound(&c.range.end, false),
             min_length: c.min_length,
             max_length: c.max_length,
+            total_digits: c.total_digits,
+            fraction_digits: c.fraction_digits,
         })
     }
 
@@ -1190,7 +1237,6 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Facets our newtypes check (others, e.g. totalDigits, are not used by the IODEF schemas).
 fn process(meta: &xsd_parser::models::meta::AnyMeta) -> Process {
     match meta.process_contents {
         ProcessContentsType::Strict => Process::Strict,
@@ -1205,6 +1251,8 @@ fn has_facets(c: &xsd_parser::models::meta::Constrains) -> bool {
         || !matches!(c.range.end, std::ops::Bound::Unbounded)
         || c.min_length.is_some()
         || c.max_length.is_some()
+        || c.total_digits.is_some()
+        || c.fraction_digits.is_some()
 }
 
 /// What can start a list of fields (stops at the first required field).

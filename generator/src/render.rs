@@ -243,8 +243,19 @@ impl Ctx {
                 | Builtin::Id
                 | Builtin::IdRef => quote!(::std::string::String),
                 Builtin::Bool => quote!(bool),
-                Builtin::Integer => quote!(i64),
-                Builtin::NonNegativeInteger => quote!(u64),
+                Builtin::Integer => quote!(#rt::Integer),
+                Builtin::NonNegativeInteger => quote!(#rt::NonNegativeInteger),
+                Builtin::PositiveInteger => quote!(#rt::PositiveInteger),
+                Builtin::NonPositiveInteger => quote!(#rt::NonPositiveInteger),
+                Builtin::NegativeInteger => quote!(#rt::NegativeInteger),
+                Builtin::Long => quote!(i64),
+                Builtin::Int => quote!(i32),
+                Builtin::Short => quote!(i16),
+                Builtin::Byte => quote!(i8),
+                Builtin::UnsignedLong => quote!(u64),
+                Builtin::UnsignedInt => quote!(u32),
+                Builtin::UnsignedShort => quote!(u16),
+                Builtin::UnsignedByte => quote!(u8),
                 Builtin::Float => quote!(f32),
                 Builtin::Double => quote!(f64),
                 Builtin::Decimal => quote!(#rt::Decimal),
@@ -442,13 +453,68 @@ impl Ctx {
                 let v = default.trim() == "true" || default.trim() == "1";
                 quote!(self.#f.unwrap_or(#v))
             }
-            TypeRef::Builtin(Builtin::Integer) => {
-                let v: i64 = default.trim().parse().ok()?;
+            // A fixed-width integer: the default as a literal of the field's type (checked here
+            // to be in range, so that the generated code compiles).
+            TypeRef::Builtin(
+                b @ (Builtin::Long
+                | Builtin::Int
+                | Builtin::Short
+                | Builtin::Byte
+                | Builtin::UnsignedLong
+                | Builtin::UnsignedInt
+                | Builtin::UnsignedShort
+                | Builtin::UnsignedByte),
+            ) => {
+                let v: i128 = default.trim().trim_start_matches('+').parse().ok()?;
+                let fits = match b {
+                    Builtin::Long => i64::try_from(v).is_ok(),
+                    Builtin::Int => i32::try_from(v).is_ok(),
+                    Builtin::Short => i16::try_from(v).is_ok(),
+                    Builtin::Byte => i8::try_from(v).is_ok(),
+                    Builtin::UnsignedLong => u64::try_from(v).is_ok(),
+                    Builtin::UnsignedInt => u32::try_from(v).is_ok(),
+                    Builtin::UnsignedShort => u16::try_from(v).is_ok(),
+                    _ => u8::try_from(v).is_ok(),
+                };
+                if !fits {
+                    return None;
+                }
+                let v = proc_macro2::Literal::i128_unsuffixed(v);
                 quote!(self.#f.unwrap_or(#v))
             }
-            TypeRef::Builtin(Builtin::NonNegativeInteger) => {
-                let v: u64 = default.trim().parse().ok()?;
-                quote!(self.#f.unwrap_or(#v))
+            // An unbounded integer: the default parsed on demand (the generator checked it).
+            TypeRef::Builtin(
+                Builtin::Integer
+                | Builtin::NonNegativeInteger
+                | Builtin::PositiveInteger
+                | Builtin::NonPositiveInteger
+                | Builtin::NegativeInteger,
+            ) => {
+                let rt = &self.rt;
+                let check = match &a.ty {
+                    TypeRef::Builtin(Builtin::Integer) => iodef_integer_ok(default, |_| true),
+                    TypeRef::Builtin(Builtin::NonNegativeInteger) => {
+                        iodef_integer_ok(default, |s| s >= 0)
+                    }
+                    TypeRef::Builtin(Builtin::PositiveInteger) => {
+                        iodef_integer_ok(default, |s| s > 0)
+                    }
+                    TypeRef::Builtin(Builtin::NonPositiveInteger) => {
+                        iodef_integer_ok(default, |s| s <= 0)
+                    }
+                    _ => iodef_integer_ok(default, |s| s < 0),
+                };
+                if !check {
+                    return None;
+                }
+                let d = default.trim();
+                quote! {
+                    match &self.#f {
+                        ::std::option::Option::Some(v) => v.clone(),
+                        ::std::option::Option::None => <#ty as #rt::SimpleValue>::parse_xml(#d)
+                            .unwrap_or_else(|_| unreachable!("schema default checked by iodef-codegen")),
+                    }
+                }
             }
             TypeRef::Named {
                 module: m,
@@ -1041,6 +1107,12 @@ impl Ctx {
                 facets_doc.push(format!("{label} {v}"));
             }
         }
+        if let Some(v) = d.total_digits {
+            facets_doc.push(format!("totalDigits {v}"));
+        }
+        if let Some(v) = d.fraction_digits {
+            facets_doc.push(format!("fractionDigits {v}"));
+        }
         let doc = format!(" XSD: {}, restricted: {}.", d.origin, facets_doc.join(", "));
         let patterns = &d.patterns;
         let (min_i, max_i, min_e, max_e) = (
@@ -1050,6 +1122,8 @@ impl Ctx {
             opt_str(&d.max_exclusive),
         );
         let (min_l, max_l) = (opt_usize(&d.min_length), opt_usize(&d.max_length));
+        let (total_d, fraction_d) = (opt_usize(&d.total_digits), opt_usize(&d.fraction_digits));
+        let exact = matches!(d.base, TypeRef::Builtin(b) if b.is_exact_number());
         // Facets apply to the lexical form after the base type's whitespace processing.
         let lexical = if d.base == TypeRef::Builtin(Builtin::String) {
             quote!(::std::borrow::Cow::Borrowed(text))
@@ -1070,6 +1144,9 @@ impl Ctx {
                         max_exclusive: #max_e,
                         min_length: #min_l,
                         max_length: #max_l,
+                        total_digits: #total_d,
+                        fraction_digits: #fraction_d,
+                        exact: #exact,
                     };
                     static PATTERNS: #rt::glue::PatternCache = #rt::glue::PatternCache::new();
                     let value = <#base as #rt::SimpleValue>::parse_xml(text)?;
@@ -1338,6 +1415,23 @@ impl Ctx {
         });
         quote!(#(#impls)*)
     }
+}
+
+/// Whether `default` is an `xs:integer` lexical form whose sign (-1, 0, 1) satisfies `kind`.
+fn iodef_integer_ok(default: &str, kind: impl Fn(i8) -> bool) -> bool {
+    let t = default.trim_matches([' ', '\t', '\n', '\r']);
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sign = if digits.bytes().all(|b| b == b'0') {
+        0
+    } else if t.starts_with('-') {
+        -1
+    } else {
+        1
+    };
+    kind(sign)
 }
 
 /// The runtime's lexical rule (`rt::glue::Lexical` variant) for a built-in kept as `String`.

@@ -152,7 +152,7 @@ fn rfc5901_b2_phraud_report_is_typed() {
     assert_eq!(addresses(&sensor.system[0].node), ["192.0.2.13"]);
 
     let email = report.email_record.as_ref().expect("EmailRecord");
-    assert_eq!(email.email_count, 1);
+    assert_eq!(email.email_count, iodef::Integer::from(1));
     let message = &email.email_message.as_ref().expect("EmailMessage").value;
     assert!(
         message.contains("Return-path: <support@example.com>"),

@@ -115,7 +115,7 @@ pub struct Address {
     /// Attribute `vlan-name`.
     pub vlan_name: Option<String>,
     /// Attribute `vlan-num`.
-    pub vlan_num: Option<i64>,
+    pub vlan_num: Option<rt::Integer>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -4121,6 +4121,9 @@ impl rt::SimpleValue for PortlistType {
             max_exclusive: None,
             min_length: None,
             max_length: None,
+            total_digits: None,
+            fraction_digits: None,
+            exact: false,
         };
         static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
         let value = <String as rt::SimpleValue>::parse_xml(text)?;
@@ -4150,6 +4153,9 @@ impl rt::SimpleValue for PositiveFloatType {
             max_exclusive: None,
             min_length: None,
             max_length: None,
+            total_digits: None,
+            fraction_digits: None,
+            exact: false,
         };
         static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
         let value = <f32 as rt::SimpleValue>::parse_xml(text)?;
@@ -4514,11 +4520,11 @@ pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: RecordPatternType,
     /// Attribute `offset`.
-    pub offset: Option<i64>,
+    pub offset: Option<rt::Integer>,
     /// Attribute `offsetunit` (with `ext-offsetunit` carried by its `Ext` variant).
     pub offsetunit: Option<RecordPatternOffsetunit>,
     /// Attribute `instance`.
-    pub instance: Option<i64>,
+    pub instance: Option<rt::Integer>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -5176,21 +5182,21 @@ impl rt::SimpleValue for RestrictionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// Attribute `ip_protocol`.
-    pub ip_protocol: i64,
+    pub ip_protocol: rt::Integer,
     /// Optional choice of `Port` | `Portlist`.
     pub choice: Option<ServiceChoice>,
     /// Optional `ProtoType`.
-    pub proto_type: Option<i64>,
+    pub proto_type: Option<rt::Integer>,
     /// Optional `ProtoCode`.
-    pub proto_code: Option<i64>,
+    pub proto_code: Option<rt::Integer>,
     /// Optional `ProtoField`.
-    pub proto_field: Option<i64>,
+    pub proto_field: Option<rt::Integer>,
     /// Optional `Application`.
     pub application: Option<SoftwareType>,
 }
 impl Service {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(ip_protocol: i64) -> Self {
+    pub fn new(ip_protocol: rt::Integer) -> Self {
         Self {
             ip_protocol,
             choice: Default::default(),
@@ -5333,7 +5339,7 @@ impl rt::ToXml for Service {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServiceChoice {
     /// Element `Port`.
-    Port(i64),
+    Port(rt::Integer),
     /// Element `Portlist`.
     Portlist(PortlistType),
 }
@@ -6079,6 +6085,9 @@ impl rt::SimpleValue for TimezoneType {
             max_exclusive: None,
             min_length: None,
             max_length: None,
+            total_digits: None,
+            fraction_digits: None,
+            exact: false,
         };
         static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
         let value = <String as rt::SimpleValue>::parse_xml(text)?;

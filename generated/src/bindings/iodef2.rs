@@ -143,7 +143,7 @@ pub struct Address {
     /// Attribute `vlan-name`.
     pub vlan_name: Option<String>,
     /// Attribute `vlan-num`.
-    pub vlan_num: Option<i64>,
+    pub vlan_num: Option<rt::Integer>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
@@ -5533,7 +5533,7 @@ pub struct File {
     /// Optional `FileName`.
     pub file_name: Option<String>,
     /// Optional `FileSize`.
-    pub file_size: Option<i64>,
+    pub file_size: Option<rt::Integer>,
     /// Optional `FileType`.
     pub file_type: Option<String>,
     /// 0 or more `URL`.
@@ -10522,6 +10522,9 @@ impl rt::SimpleValue for PortlistType {
             max_exclusive: None,
             min_length: None,
             max_length: None,
+            total_digits: None,
+            fraction_digits: None,
+            exact: false,
         };
         static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
         let value = <String as rt::SimpleValue>::parse_xml(text)?;
@@ -10551,6 +10554,9 @@ impl rt::SimpleValue for PositiveFloatType {
             max_exclusive: None,
             min_length: None,
             max_length: None,
+            total_digits: None,
+            fraction_digits: None,
+            exact: false,
         };
         static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
         let value = <f32 as rt::SimpleValue>::parse_xml(text)?;
@@ -11160,11 +11166,11 @@ pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: RecordpatternTypeType,
     /// Attribute `offset`.
-    pub offset: Option<i64>,
+    pub offset: Option<rt::Integer>,
     /// Attribute `offsetunit` (with `ext-offsetunit` carried by its `Ext` variant).
     pub offsetunit: Option<RecordpatternOffsetunitType>,
     /// Attribute `instance`.
-    pub instance: Option<i64>,
+    pub instance: Option<rt::Integer>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -11977,21 +11983,21 @@ impl rt::glue::ExtEnum for RestrictionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     /// Attribute `ip-protocol`.
-    pub ip_protocol: Option<i64>,
+    pub ip_protocol: Option<rt::Integer>,
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
     /// Optional `ServiceName`.
     pub service_name: Option<ServiceName>,
     /// Optional `Port`.
-    pub port: Option<i64>,
+    pub port: Option<rt::Integer>,
     /// Optional `Portlist`.
     pub portlist: Option<PortlistType>,
     /// Optional `ProtoType`.
-    pub proto_type: Option<i64>,
+    pub proto_type: Option<rt::Integer>,
     /// Optional `ProtoCode`.
-    pub proto_code: Option<i64>,
+    pub proto_code: Option<rt::Integer>,
     /// Optional `ProtoField`.
-    pub proto_field: Option<i64>,
+    pub proto_field: Option<rt::Integer>,
     /// Optional `ApplicationHeader`.
     pub application_header: Option<ApplicationHeader>,
     /// Optional `EmailData`.
@@ -14054,6 +14060,9 @@ impl rt::SimpleValue for TimezoneType {
             max_exclusive: None,
             min_length: None,
             max_length: None,
+            total_digits: None,
+            fraction_digits: None,
+            exact: false,
         };
         static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
         let value = <String as rt::SimpleValue>::parse_xml(text)?;
@@ -14604,7 +14613,7 @@ pub enum Element {
     /// `FileProperties`
     FileProperties(Box<ExtensionType>),
     /// `FileSize`
-    FileSize(i64),
+    FileSize(rt::Integer),
     /// `FileType`
     FileType(String),
     /// `Flow`
@@ -14676,17 +14685,17 @@ pub enum Element {
     /// `PAddress`
     PAddress(Box<MlStringType>),
     /// `Port`
-    Port(i64),
+    Port(rt::Integer),
     /// `Portlist`
     Portlist(PortlistType),
     /// `PostalAddress`
     PostalAddress(Box<PostalAddress>),
     /// `ProtoCode`
-    ProtoCode(i64),
+    ProtoCode(rt::Integer),
     /// `ProtoField`
-    ProtoField(i64),
+    ProtoField(rt::Integer),
     /// `ProtoType`
-    ProtoType(i64),
+    ProtoType(rt::Integer),
     /// `Record`
     Record(Box<Record>),
     /// `RecordData`

@@ -8,13 +8,13 @@ pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-enum-1.0";
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceName {
     /// Attribute `specIndex`.
-    pub spec_index: i64,
+    pub spec_index: rt::Integer,
     /// Required `ID`.
     pub id: String,
 }
 impl ReferenceName {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_index: i64, id: String) -> Self {
+    pub fn new(spec_index: rt::Integer, id: String) -> Self {
         Self { spec_index, id }
     }
 }

@@ -171,7 +171,7 @@ impl rt::SimpleValue for ArchivedDataTypeType {
 }
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}Confidence`, restricted: >= 0, <= 100.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Confidence(pub u64);
+pub struct Confidence(pub rt::NonNegativeInteger);
 impl rt::SimpleValue for Confidence {
     fn parse_xml(text: &str) -> Result<Self, String> {
         const FACETS: rt::glue::Facets = rt::glue::Facets {
@@ -182,9 +182,12 @@ impl rt::SimpleValue for Confidence {
             max_exclusive: None,
             min_length: None,
             max_length: None,
+            total_digits: None,
+            fraction_digits: None,
+            exact: true,
         };
         static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
-        let value = <u64 as rt::SimpleValue>::parse_xml(text)?;
+        let value = <rt::NonNegativeInteger as rt::SimpleValue>::parse_xml(text)?;
         rt::glue::check_facets(&rt::collapse_ws(text), &FACETS, &PATTERNS)?;
         Ok(Self(value))
     }
@@ -194,13 +197,13 @@ impl rt::SimpleValue for Confidence {
 }
 impl Confidence {
     /// Checks `value` against the facets.
-    pub fn new(value: u64) -> Result<Self, String> {
+    pub fn new(value: rt::NonNegativeInteger) -> Result<Self, String> {
         <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
     }
 }
 /// XSD: attribute `{urn:ietf:params:xml:ns:iodef-phish-1.0}confidence`, restricted: >= 0, <= 100.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ConfidenceType(pub u64);
+pub struct ConfidenceType(pub rt::NonNegativeInteger);
 impl rt::SimpleValue for ConfidenceType {
     fn parse_xml(text: &str) -> Result<Self, String> {
         const FACETS: rt::glue::Facets = rt::glue::Facets {
@@ -211,9 +214,12 @@ impl rt::SimpleValue for ConfidenceType {
             max_exclusive: None,
             min_length: None,
             max_length: None,
+            total_digits: None,
+            fraction_digits: None,
+            exact: true,
         };
         static PATTERNS: rt::glue::PatternCache = rt::glue::PatternCache::new();
-        let value = <u64 as rt::SimpleValue>::parse_xml(text)?;
+        let value = <rt::NonNegativeInteger as rt::SimpleValue>::parse_xml(text)?;
         rt::glue::check_facets(&rt::collapse_ws(text), &FACETS, &PATTERNS)?;
         Ok(Self(value))
     }
@@ -223,7 +229,7 @@ impl rt::SimpleValue for ConfidenceType {
 }
 impl ConfidenceType {
     /// Checks `value` against the facets.
-    pub fn new(value: u64) -> Result<Self, String> {
+    pub fn new(value: rt::NonNegativeInteger) -> Result<Self, String> {
         <Self as rt::SimpleValue>::parse_xml(&rt::SimpleValue::to_xml(&value))
     }
 }
@@ -1452,7 +1458,7 @@ impl rt::SimpleValue for DomainDataSystemStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailRecordType {
     /// Required `EmailCount`.
-    pub email_count: i64,
+    pub email_count: rt::Integer,
     /// Optional `EmailMessage`.
     pub email_message: Option<super::iodef1::MlStringType>,
     /// Optional `EmailComments`.
@@ -1460,7 +1466,7 @@ pub struct EmailRecordType {
 }
 impl EmailRecordType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(email_count: i64) -> Self {
+    pub fn new(email_count: rt::Integer) -> Self {
         Self {
             email_count,
             email_message: Default::default(),

@@ -3352,11 +3352,11 @@ pub struct X509IssuerSerialType {
     /// Required `X509IssuerName`.
     pub x509_issuer_name: String,
     /// Required `X509SerialNumber`.
-    pub x509_serial_number: i64,
+    pub x509_serial_number: rt::Integer,
 }
 impl X509IssuerSerialType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(x509_issuer_name: String, x509_serial_number: i64) -> Self {
+    pub fn new(x509_issuer_name: String, x509_serial_number: rt::Integer) -> Self {
         Self {
             x509_issuer_name,
             x509_serial_number,

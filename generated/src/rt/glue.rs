@@ -287,7 +287,7 @@ pub fn read_text_lexical<'a>(
 }
 
 /// Facets of a restricted simple type (XSD Part 2 §4.3), checked on the value's lexical form
-/// after whitespace processing. Bounds compare numerically.
+/// after whitespace processing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Facets {
     /// Regular expressions, already translated to anchored Rust syntax by the generator.
@@ -298,13 +298,18 @@ pub struct Facets {
     pub max_exclusive: Option<&'static str>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
+    /// `totalDigits` (decimal and integer types).
+    pub total_digits: Option<usize>,
+    /// `fractionDigits` (decimal types).
+    pub fraction_digits: Option<usize>,
+    /// Bounds compare exactly, as decimals (integer and decimal types: their value space is
+    /// exact, so `18446744073709551617 > 18446744073709551616`); otherwise as `f64` (float,
+    /// double).
+    pub exact: bool,
 }
 
 /// Compiled patterns of one type, built on first use.
 pub type PatternCache = std::sync::OnceLock<Result<Vec<regex::Regex>, String>>;
-
-/// Whether a value satisfies one bound facet.
-type BoundHolds = fn(f64, f64) -> bool;
 
 fn number(s: &str) -> Option<f64> {
     match s {
@@ -314,8 +319,22 @@ fn number(s: &str) -> Option<f64> {
     }
 }
 
+/// Compares `value` with the facet `bound` in the value space; `None` when either is not a number.
+fn compare_bound(value: &str, bound: &str, exact: bool) -> Option<std::cmp::Ordering> {
+    if exact {
+        let (v, b) = (
+            super::Decimal::parse(value).ok()?,
+            super::Decimal::parse(bound).ok()?,
+        );
+        Some(v.cmp(&b))
+    } else {
+        number(value)?.partial_cmp(&number(bound)?)
+    }
+}
+
 /// Checks `lexical` against `facets`; `Err` is the reason, as a plain message.
 pub fn check_facets(lexical: &str, facets: &Facets, cache: &PatternCache) -> Result<(), String> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
     if !facets.patterns.is_empty() {
         let regexes = cache
             .get_or_init(|| {
@@ -345,16 +364,28 @@ pub fn check_facets(lexical: &str, facets: &Facets, cache: &PatternCache) -> Res
     if let Some(max) = facets.max_length.filter(|&m| len > m) {
         return Err(format!("{lexical:?} is longer than {max} characters"));
     }
-    let bounds: [(Option<&str>, &str, BoundHolds); 4] = [
-        (facets.min_inclusive, "at least", |v: f64, b: f64| v >= b),
-        (facets.max_inclusive, "at most", |v: f64, b: f64| v <= b),
-        (facets.min_exclusive, "greater than", |v: f64, b: f64| v > b),
-        (facets.max_exclusive, "less than", |v: f64, b: f64| v < b),
+    if facets.total_digits.is_some() || facets.fraction_digits.is_some() {
+        let value = super::Decimal::parse(lexical)?;
+        let (total, fraction) = value.digit_counts();
+        if let Some(max) = facets.total_digits.filter(|&m| total > m) {
+            return Err(format!("{lexical} has {total} digits, more than {max}"));
+        }
+        if let Some(max) = facets.fraction_digits.filter(|&m| fraction > m) {
+            return Err(format!(
+                "{lexical} has {fraction} fraction digits, more than {max}"
+            ));
+        }
+    }
+    let bounds: [(Option<&str>, &str, &[std::cmp::Ordering]); 4] = [
+        (facets.min_inclusive, "at least", &[Greater, Equal]),
+        (facets.max_inclusive, "at most", &[Less, Equal]),
+        (facets.min_exclusive, "greater than", &[Greater]),
+        (facets.max_exclusive, "less than", &[Less]),
     ];
     for (bound, words, holds) in bounds {
         let Some(bound) = bound else { continue };
-        match (number(lexical), number(bound)) {
-            (Some(v), Some(b)) if holds(v, b) => {}
+        match compare_bound(lexical, bound, facets.exact) {
+            Some(o) if holds.contains(&o) => {}
             _ => return Err(format!("{lexical} is not {words} {bound}")),
         }
     }

@@ -35,8 +35,9 @@ pub use reader::{Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XM
 pub use registry::{register, DecodeFn, Registry, TypedElement};
 pub use unknown::{Policy, UnknownContent, UnknownNode};
 pub use values::{
-    collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, ParseValueError,
-    SimpleValue,
+    collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, Integer,
+    IntegerRangeError, NegativeInteger, NonNegativeInteger, NonPositiveInteger, ParseValueError,
+    PositiveInteger, SimpleValue,
 };
 pub use writer::XmlWriter;
 

@@ -217,10 +217,32 @@ builtin! {
     STRING = check_string, Plain;
     /// `xs:boolean`.
     BOOLEAN = check::<bool>, Plain;
-    /// `xs:integer` and its signed subtypes.
-    INTEGER = check::<i64>, Plain;
-    /// `xs:nonNegativeInteger` and the unsigned subtypes.
-    NON_NEGATIVE_INTEGER = check::<u64>, Plain;
+    /// `xs:integer` (unbounded).
+    INTEGER = check::<super::Integer>, Plain;
+    /// `xs:nonNegativeInteger` (unbounded).
+    NON_NEGATIVE_INTEGER = check::<super::NonNegativeInteger>, Plain;
+    /// `xs:positiveInteger` (unbounded).
+    POSITIVE_INTEGER = check::<super::PositiveInteger>, Plain;
+    /// `xs:nonPositiveInteger` (unbounded).
+    NON_POSITIVE_INTEGER = check::<super::NonPositiveInteger>, Plain;
+    /// `xs:negativeInteger` (unbounded).
+    NEGATIVE_INTEGER = check::<super::NegativeInteger>, Plain;
+    /// `xs:long`.
+    LONG = check::<i64>, Plain;
+    /// `xs:int`.
+    INT = check::<i32>, Plain;
+    /// `xs:short`.
+    SHORT = check::<i16>, Plain;
+    /// `xs:byte`.
+    BYTE = check::<i8>, Plain;
+    /// `xs:unsignedLong`.
+    UNSIGNED_LONG = check::<u64>, Plain;
+    /// `xs:unsignedInt`.
+    UNSIGNED_INT = check::<u32>, Plain;
+    /// `xs:unsignedShort`.
+    UNSIGNED_SHORT = check::<u16>, Plain;
+    /// `xs:unsignedByte`.
+    UNSIGNED_BYTE = check::<u8>, Plain;
     /// `xs:float`.
     FLOAT = check::<f32>, Plain;
     /// `xs:double`.

@@ -1071,21 +1071,257 @@ fn integer_values() {
     assert_eq!(u64::parse_xml("-0"), Ok(0));
     assert_eq!(
         i64::parse_xml("9223372036854775808"),
-        Err("integer out of range for i64".to_string())
+        Err("9223372036854775808 is out of range for xs:long (-9223372036854775808 to 9223372036854775807)".to_string())
     );
+    assert_eq!(i64::parse_xml("-9223372036854775808"), Ok(i64::MIN));
     assert_eq!(
         u64::parse_xml("-1"),
-        Err("integer out of range for u64".to_string())
+        Err("-1 is out of range for xs:unsignedLong (0 to 18446744073709551615)".to_string())
     );
     assert_eq!(
         u8::parse_xml("256"),
-        Err("integer out of range for u8".to_string())
+        Err("256 is out of range for xs:unsignedByte (0 to 255)".to_string())
     );
+    assert_eq!(u8::parse_xml("+0255"), Ok(255));
+    assert_eq!(
+        i8::parse_xml("-129"),
+        Err("-129 is out of range for xs:byte (-128 to 127)".to_string())
+    );
+    assert_eq!(i8::parse_xml("-128"), Ok(-128));
+    assert!(i16::parse_xml("32768").is_err());
+    assert!(i32::parse_xml("2147483648").is_err());
+    assert!(u16::parse_xml("65536").is_err());
+    assert!(u32::parse_xml("4294967296").is_err());
     for bad in ["", "+", "1 2", "1.0", "0x1", "++1", "٣"] {
         assert!(i64::parse_xml(bad).is_err(), "{bad:?}");
     }
     assert_eq!(42i64.to_xml(), "42");
     assert_eq!(u64::MAX.to_xml(), "18446744073709551615");
+}
+
+#[test]
+fn unbounded_integer_parsing() {
+    let i = |s: &str| Integer::parse_xml(s).unwrap();
+    // Value space: signs, leading zeros, negative zero.
+    assert_eq!(i("+0"), i("0"));
+    assert_eq!(i("-0"), i("0"));
+    assert_eq!(i("-000"), Integer::from(0));
+    assert_eq!(i("+007"), i("7"));
+    assert_eq!(i("-007"), Integer::from(-7));
+    assert_ne!(i("7"), i("-7"));
+    assert!(i("-0").is_zero() && !i("-0").is_negative());
+    // Whitespace (collapse) around the value, never inside it.
+    assert_eq!(i(" \n\t42\r\n "), Integer::from(42));
+    for bad in [
+        "", "   ", "+", "-", "1 2", "1.0", "1.", ".5", "1e3", "0x1F", "++1", "+-1", "٣", "1_000",
+        "INF",
+    ] {
+        let err = Integer::parse_xml(bad).unwrap_err();
+        assert_eq!(err, "not a valid integer", "{bad:?}");
+    }
+    // The lexical form is kept as read (whitespace trimmed) and written back.
+    for lexical in [
+        "+007",
+        "-0",
+        "+0",
+        "0",
+        "000",
+        "-12",
+        "42",
+        "-9223372036854775808",
+    ] {
+        assert_eq!(i(&format!(" {lexical}\n")).to_xml(), lexical);
+        assert_eq!(i(lexical).to_string(), lexical);
+    }
+    assert_eq!(i("+007").canonical(), "7");
+    assert_eq!(i("-000").canonical(), "0");
+    assert_eq!(i("-0012").canonical(), "-12");
+    assert_eq!(format!("{:?}", i("+1")), "Integer(+1)");
+    assert_eq!("+5".parse::<Integer>().unwrap(), Integer::from(5u8));
+    assert_eq!(
+        "5.0".parse::<Integer>().unwrap_err().to_string(),
+        "not a valid integer"
+    );
+}
+
+#[test]
+fn unbounded_integer_huge_values() {
+    let i = |s: &str| Integer::parse_xml(s).unwrap();
+    // 2^160 - 1: the largest 20-octet X.509 serial number.
+    let serial = "1461501637330902918203684832716283019655932542975";
+    assert_eq!(i(serial).to_xml(), serial);
+    assert_eq!(i(serial).bits(), 160);
+    assert_eq!(i(serial).digits(), 49);
+    assert_eq!(i(&format!("+000{serial}")), i(serial));
+    assert_ne!(i(serial), i(&format!("-{serial}")));
+    assert_eq!(i("18446744073709551616").bits(), 65);
+    assert_eq!(i("0").bits(), 0);
+    assert_eq!(i("1").bits(), 1);
+    assert_eq!(i("255").bits(), 8);
+    assert_eq!(i("256").bits(), 9);
+    // A thousand digits: no limit but the input's.
+    let huge = format!("9{}", "0".repeat(999));
+    assert_eq!(i(&huge).to_xml(), huge);
+    assert_eq!(i(&huge).digits(), 1000);
+    // Ordering in the value space, across the i64 boundary and signs.
+    let mut values: Vec<Integer> = [
+        "18446744073709551616",
+        "-18446744073709551616",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "+0",
+        "-5",
+        "0005",
+        serial,
+    ]
+    .iter()
+    .map(|s| i(s))
+    .collect();
+    values.sort();
+    let sorted: Vec<String> = values.iter().map(Integer::canonical).collect();
+    assert_eq!(
+        sorted,
+        [
+            "-18446744073709551616",
+            "-9223372036854775809",
+            "-9223372036854775808",
+            "-5",
+            "0",
+            "5",
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551616",
+            serial,
+        ]
+    );
+    // Hash agrees with equality.
+    let set: std::collections::HashSet<Integer> =
+        ["7", "+7", "007", "-0", "0", serial, &format!("+{serial}")]
+            .iter()
+            .map(|s| i(s))
+            .collect();
+    assert_eq!(set.len(), 3);
+}
+
+#[test]
+fn unbounded_integer_conversions() {
+    let i = |s: &str| Integer::parse_xml(s).unwrap();
+    assert_eq!(i64::try_from(&i("+0042")), Ok(42));
+    assert_eq!(i64::try_from(&i("-9223372036854775808")), Ok(i64::MIN));
+    assert_eq!(u64::try_from(&i("18446744073709551615")), Ok(u64::MAX));
+    assert_eq!(u64::try_from(&i("-0")), Ok(0));
+    assert_eq!(u8::try_from(i("255")), Ok(255));
+    let err = u64::try_from(&i("18446744073709551616")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "integer 18446744073709551616 is out of range for u64"
+    );
+    let err = u64::try_from(&i("-1")).unwrap_err();
+    assert_eq!(err.to_string(), "integer -1 is out of range for u64");
+    assert!(i64::try_from(&i("9223372036854775808")).is_err());
+    assert_eq!(
+        i128::try_from(&i("-170141183460469231731687303715884105728")),
+        Ok(i128::MIN)
+    );
+    assert!(i128::try_from(&i("170141183460469231731687303715884105728")).is_err());
+    assert_eq!(
+        u128::try_from(&i("340282366920938463463374607431768211455")),
+        Ok(u128::MAX)
+    );
+    let err = u128::try_from(&i("+340282366920938463463374607431768211456")).unwrap_err();
+    assert_eq!(err.value, "340282366920938463463374607431768211456");
+    assert!(u128::try_from(&i("-1")).is_err());
+    assert_eq!(Integer::from(u64::MAX).to_xml(), "18446744073709551615");
+    assert_eq!(Integer::from(u64::MAX), i("18446744073709551615"));
+    assert_eq!(
+        Integer::from(i128::MIN),
+        i("-170141183460469231731687303715884105728")
+    );
+    assert_eq!(
+        Integer::from(u128::MAX).to_xml(),
+        "340282366920938463463374607431768211455"
+    );
+    assert_eq!(Integer::from(-3i8), i("-3"));
+}
+
+#[test]
+fn bounded_integer_kinds() {
+    use super::{NegativeInteger, NonNegativeInteger, NonPositiveInteger, PositiveInteger};
+    let big = "99999999999999999999999999999999999999999";
+    assert!(NonNegativeInteger::parse_xml("0").is_ok());
+    assert!(NonNegativeInteger::parse_xml("-0").is_ok());
+    assert!(NonNegativeInteger::parse_xml(big).is_ok());
+    assert_eq!(
+        NonNegativeInteger::parse_xml("-1").unwrap_err(),
+        "-1 is out of range for xs:nonNegativeInteger (at least 0)"
+    );
+    assert!(NonNegativeInteger::parse_xml(&format!("-{big}")).is_err());
+    assert!(PositiveInteger::parse_xml("1").is_ok());
+    assert!(PositiveInteger::parse_xml(big).is_ok());
+    assert_eq!(
+        PositiveInteger::parse_xml("+000").unwrap_err(),
+        "+000 is out of range for xs:positiveInteger (at least 1)"
+    );
+    assert!(NonPositiveInteger::parse_xml("-0").is_ok());
+    assert!(NonPositiveInteger::parse_xml("+0").is_ok());
+    assert!(NonPositiveInteger::parse_xml(&format!("-{big}")).is_ok());
+    assert!(NonPositiveInteger::parse_xml("1").is_err());
+    assert!(NegativeInteger::parse_xml("-1").is_ok());
+    assert!(NegativeInteger::parse_xml("-0").is_err());
+    assert!(NegativeInteger::parse_xml("0").is_err());
+    assert!(NegativeInteger::parse_xml("x").is_err());
+    // Lexical form kept; the value through Deref.
+    let v = NonNegativeInteger::parse_xml(" +010 ").unwrap();
+    assert_eq!(v.to_xml(), "+010");
+    assert_eq!(u8::try_from(&*v), Ok(10));
+    assert!(PositiveInteger::try_from(0i64).is_err());
+    assert_eq!(PositiveInteger::try_from(5u64).unwrap().to_string(), "5");
+    assert_eq!(
+        "-3".parse::<NegativeInteger>().unwrap().get(),
+        &Integer::from(-3)
+    );
+}
+
+#[test]
+fn facets_compare_in_the_value_space() {
+    use super::glue::{check_facets, Facets, PatternCache};
+    let exact = Facets {
+        min_inclusive: Some("18446744073709551616"),
+        max_exclusive: Some("18446744073709551618"),
+        exact: true,
+        ..Facets::default()
+    };
+    let cache = PatternCache::new();
+    // As f64 these three are the same number; exactly, only the first two are in range.
+    assert!(check_facets("18446744073709551616", &exact, &cache).is_ok());
+    assert!(check_facets("+018446744073709551617", &exact, &cache).is_ok());
+    assert_eq!(
+        check_facets("18446744073709551618", &exact, &cache).unwrap_err(),
+        "18446744073709551618 is not less than 18446744073709551618"
+    );
+    assert!(check_facets("18446744073709551615", &exact, &cache).is_err());
+    let digits = Facets {
+        total_digits: Some(3),
+        fraction_digits: Some(1),
+        exact: true,
+        ..Facets::default()
+    };
+    assert!(check_facets("999", &digits, &cache).is_ok());
+    assert!(check_facets("+00999", &digits, &cache).is_ok());
+    assert!(check_facets("99.9", &digits, &cache).is_ok());
+    assert!(check_facets("0.05", &digits, &cache).is_err()); // 2 fraction digits
+    assert_eq!(
+        check_facets("1000", &digits, &cache).unwrap_err(),
+        "1000 has 4 digits, more than 3"
+    );
+    let float = Facets {
+        min_exclusive: Some("0"),
+        ..Facets::default()
+    };
+    assert!(check_facets("1e-3", &float, &cache).is_ok());
+    assert!(check_facets("-INF", &float, &cache).is_err());
 }
 
 #[test]

@@ -98,34 +98,36 @@ impl SimpleValue for bool {
 // ------------------------------------------------------------------------------------------------
 // Integers
 
-fn parse_int<T>(text: &str, type_name: &str, unsigned: bool) -> Result<T, String>
+/// Reads the fixed-width XSD integer types (`xs:long` → `i64`, ..., `xs:unsignedByte` → `u8`):
+/// their ranges are exactly those of the Rust types.
+fn parse_int<T>(text: &str, xsd: &str, min: T, max: T, unsigned: bool) -> Result<T, String>
 where
-    T: FromStr<Err = std::num::ParseIntError>,
+    T: FromStr<Err = std::num::ParseIntError> + fmt::Display,
 {
     let t = trim_ws(text);
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err("not a valid integer".to_string());
     }
+    let out_of_range = || format!("{t} is out of range for xs:{xsd} ({min} to {max})");
     if unsigned && t.starts_with('-') {
+        // "-0" is zero, a valid unsigned value.
         if digits.bytes().all(|b| b == b'0') {
             return "0".parse::<T>().map_err(|e| e.to_string());
         }
-        return Err(format!("integer out of range for {type_name}"));
+        return Err(out_of_range());
     }
     t.parse::<T>().map_err(|e| match e.kind() {
-        IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
-            format!("integer out of range for {type_name}")
-        }
+        IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => out_of_range(),
         _ => "not a valid integer".to_string(),
     })
 }
 
 macro_rules! int_value {
-    ($($t:ty => $unsigned:expr),* $(,)?) => {$(
+    ($($t:ty => $xsd:literal, $unsigned:expr);* $(;)?) => {$(
         impl SimpleValue for $t {
             fn parse_xml(text: &str) -> Result<Self, String> {
-                parse_int::<$t>(text, stringify!($t), $unsigned)
+                parse_int::<$t>(text, $xsd, <$t>::MIN, <$t>::MAX, $unsigned)
             }
             fn to_xml(&self) -> Cow<'_, str> {
                 Cow::Owned(self.to_string())
@@ -134,8 +136,459 @@ macro_rules! int_value {
     )*};
 }
 
-int_value!(i8 => false, i16 => false, i32 => false, i64 => false, i128 => false,
-    u8 => true, u16 => true, u32 => true, u64 => true, u128 => true);
+int_value!(i8 => "byte", false; i16 => "short", false; i32 => "int", false; i64 => "long", false;
+    i128 => "integer (128-bit)", false;
+    u8 => "unsignedByte", true; u16 => "unsignedShort", true; u32 => "unsignedInt", true;
+    u64 => "unsignedLong", true; u128 => "nonNegativeInteger (128-bit)", true);
+
+/// `xs:integer`, exact and unbounded (an X.509 serial number has up to 160 bits, a file size
+/// may pass 2^64).
+///
+/// Keeps its lexical form (surrounding whitespace removed) and writes it back as read:
+/// `+007` stays `+007`. Equality, ordering and hashing are in the value space:
+/// `+007 == 7`, `-0 == 0`. Values in `i64` range written canonically (the usual case) are
+/// stored as an `i64`, without allocating.
+///
+/// ```
+/// use iodef::Integer;
+/// let serial: Integer = "1461501637330902918203684832716283019655932542975".parse()?; // 2^160 - 1
+/// assert_eq!(serial.bits(), 160);
+/// assert!(u128::try_from(&serial).is_err());
+/// assert_eq!("+007".parse::<Integer>()?, Integer::from(7));
+/// assert_eq!("+007".parse::<Integer>()?.to_string(), "+007");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Integer(IntRepr);
+
+#[derive(Clone)]
+enum IntRepr {
+    /// A value whose lexical form is its canonical decimal form (no `+`, no leading zero,
+    /// not `-0`).
+    Small(i64),
+    /// Any other valid lexical form: beyond `i64`, or with `+`, leading zeros or `-0`.
+    Text(Box<str>),
+}
+
+/// The error of `TryFrom<&Integer>` for Rust integers: the value does not fit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("integer {value} is out of range for {target}")]
+pub struct IntegerRangeError {
+    /// The value, in canonical form.
+    pub value: String,
+    /// The Rust type asked for.
+    pub target: &'static str,
+}
+
+/// Writes the decimal digits of `v` at the end of `buf`; returns them ("" for zero, as the
+/// canonical digits of [`Integer`] are without leading zeros).
+fn u64_digits(mut v: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    while v > 0 {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
+impl Integer {
+    /// Parses an `xs:integer` lexical form: an optional sign and at least one decimal digit,
+    /// surrounding XML whitespace allowed (whiteSpace=collapse).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = trim_ws(text);
+        let b = t.as_bytes();
+        let (negative, digits) = match b.first() {
+            Some(b'-') => (true, &b[1..]),
+            Some(b'+') => (false, &b[1..]),
+            _ => (false, b),
+        };
+        if digits.is_empty() {
+            return Err("not a valid integer".to_string());
+        }
+        // One pass: check the digits and accumulate the magnitude while it fits a u64.
+        let mut magnitude: Option<u64> = Some(0);
+        for &c in digits {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return Err("not a valid integer".to_string());
+            }
+            magnitude = magnitude
+                .and_then(|m| m.checked_mul(10))
+                .and_then(|m| m.checked_add(u64::from(d)));
+        }
+        // Stored as an i64 only when writing that i64 gives back the text: no '+', no leading
+        // zero, not "-0".
+        let canonical = b[0] != b'+' && (digits[0] != b'0' || (digits.len() == 1 && !negative));
+        if let (true, Some(m)) = (canonical, magnitude) {
+            let value = if negative {
+                0i64.checked_sub_unsigned(m)
+            } else {
+                i64::try_from(m).ok()
+            };
+            if let Some(v) = value {
+                return Ok(Integer(IntRepr::Small(v)));
+            }
+        }
+        Ok(Integer(IntRepr::Text(t.into())))
+    }
+
+    /// The lexical form as read (or, for a value built from a Rust integer, its decimal form).
+    pub fn lexical(&self) -> Cow<'_, str> {
+        match &self.0 {
+            IntRepr::Small(v) => Cow::Owned(v.to_string()),
+            IntRepr::Text(t) => Cow::Borrowed(t),
+        }
+    }
+
+    /// Calls `f` with (negative, digits without leading zeros; "" for zero).
+    fn with_parts<R>(&self, f: impl FnOnce(bool, &str) -> R) -> R {
+        match &self.0 {
+            IntRepr::Small(v) => {
+                let mut buf = [0u8; 20];
+                f(*v < 0, u64_digits(v.unsigned_abs(), &mut buf))
+            }
+            IntRepr::Text(t) => {
+                let digits = t.trim_start_matches(['+', '-']).trim_start_matches('0');
+                f(t.starts_with('-') && !digits.is_empty(), digits)
+            }
+        }
+    }
+
+    /// The canonical form: no `+`, no leading zeros, `0` for zero.
+    pub fn canonical(&self) -> String {
+        self.with_parts(|neg, digits| match (neg, digits) {
+            (_, "") => "0".to_string(),
+            (true, d) => format!("-{d}"),
+            (false, d) => d.to_string(),
+        })
+    }
+
+    /// -1, 0 or 1.
+    pub fn signum(&self) -> i8 {
+        if let IntRepr::Small(v) = self.0 {
+            return v.signum() as i8;
+        }
+        self.with_parts(|neg, digits| match (neg, digits.is_empty()) {
+            (_, true) => 0,
+            (true, false) => -1,
+            (false, false) => 1,
+        })
+    }
+
+    /// True for any form of zero (`0`, `-0`, `+000`).
+    pub fn is_zero(&self) -> bool {
+        self.signum() == 0
+    }
+
+    /// True below zero.
+    pub fn is_negative(&self) -> bool {
+        self.signum() < 0
+    }
+
+    /// True above zero.
+    pub fn is_positive(&self) -> bool {
+        self.signum() > 0
+    }
+
+    /// Number of significant decimal digits (0 for zero): what `totalDigits` counts.
+    pub fn digits(&self) -> usize {
+        self.with_parts(|_, d| d.len())
+    }
+
+    /// Bits of the magnitude (0 for zero; 160 for 2^160 - 1). Time grows with the square of
+    /// the number of digits (never called when reading or writing).
+    pub fn bits(&self) -> u32 {
+        if let IntRepr::Small(v) = self.0 {
+            return u64::BITS - v.unsigned_abs().leading_zeros();
+        }
+        self.with_parts(|_, digits| {
+            // Binary length by repeated halving of the decimal digit string.
+            let mut d: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
+            let mut bits = 0;
+            while !d.is_empty() {
+                let mut rem = 0;
+                for x in d.iter_mut() {
+                    let cur = rem * 10 + *x;
+                    *x = cur / 2;
+                    rem = cur % 2;
+                }
+                let lead = d.iter().take_while(|&&x| x == 0).count();
+                d.drain(..lead);
+                bits += 1;
+            }
+            bits
+        })
+    }
+
+    /// The value as an `i128` (the widest the conversions go through).
+    fn to_i128(&self) -> Result<i128, IntegerRangeError> {
+        if let IntRepr::Small(v) = self.0 {
+            return Ok(i128::from(v));
+        }
+        self.with_parts(|neg, digits| {
+            let err = || IntegerRangeError {
+                value: self.canonical(),
+                target: "i128",
+            };
+            let m: u128 = if digits.is_empty() {
+                0
+            } else {
+                digits.parse().map_err(|_| err())?
+            };
+            if neg {
+                0i128.checked_sub_unsigned(m).ok_or_else(err)
+            } else {
+                i128::try_from(m).map_err(|_| err())
+            }
+        })
+    }
+}
+
+impl fmt::Debug for Integer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Integer({})", self.lexical())
+    }
+}
+
+/// The lexical form, as read.
+impl fmt::Display for Integer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            IntRepr::Small(v) => fmt::Display::fmt(v, f),
+            IntRepr::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl FromStr for Integer {
+    type Err = ParseValueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Integer::parse(s).map_err(ParseValueError)
+    }
+}
+
+impl PartialEq for Integer {
+    fn eq(&self, other: &Self) -> bool {
+        if let (IntRepr::Small(a), IntRepr::Small(b)) = (&self.0, &other.0) {
+            return a == b;
+        }
+        self.with_parts(|an, ad| other.with_parts(|bn, bd| an == bn && ad == bd))
+    }
+}
+impl Eq for Integer {}
+
+impl Hash for Integer {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.with_parts(|neg, digits| (neg, digits).hash(state));
+    }
+}
+
+impl Ord for Integer {
+    fn cmp(&self, other: &Self) -> Ordering {
+        if let (IntRepr::Small(a), IntRepr::Small(b)) = (&self.0, &other.0) {
+            return a.cmp(b);
+        }
+        self.with_parts(|an, ad| {
+            other.with_parts(|bn, bd| {
+                let magnitude = ad.len().cmp(&bd.len()).then_with(|| ad.cmp(bd));
+                match (an, bn) {
+                    (false, true) => Ordering::Greater,
+                    (true, false) => Ordering::Less,
+                    (false, false) => magnitude,
+                    (true, true) => magnitude.reverse(),
+                }
+            })
+        })
+    }
+}
+impl PartialOrd for Integer {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+macro_rules! integer_from_small {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Integer {
+            fn from(v: $t) -> Self {
+                Integer(IntRepr::Small(i64::from(v)))
+            }
+        }
+    )*};
+}
+integer_from_small!(i8, i16, i32, i64, u8, u16, u32);
+
+macro_rules! integer_from_wide {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Integer {
+            fn from(v: $t) -> Self {
+                match i64::try_from(v) {
+                    Ok(v) => Integer(IntRepr::Small(v)),
+                    Err(_) => Integer(IntRepr::Text(v.to_string().into())),
+                }
+            }
+        }
+    )*};
+}
+integer_from_wide!(u64, i128, u128);
+
+macro_rules! integer_try_into {
+    ($($t:ty),*) => {$(
+        impl TryFrom<&Integer> for $t {
+            type Error = IntegerRangeError;
+            fn try_from(v: &Integer) -> Result<$t, IntegerRangeError> {
+                let err = || IntegerRangeError { value: v.canonical(), target: stringify!($t) };
+                match v.0 {
+                    IntRepr::Small(s) => <$t>::try_from(s).map_err(|_| err()),
+                    IntRepr::Text(_) => {
+                        let wide = v.to_i128().map_err(|_| err())?;
+                        <$t>::try_from(wide).map_err(|_| err())
+                    }
+                }
+            }
+        }
+        impl TryFrom<Integer> for $t {
+            type Error = IntegerRangeError;
+            fn try_from(v: Integer) -> Result<$t, IntegerRangeError> {
+                <$t>::try_from(&v)
+            }
+        }
+    )*};
+}
+integer_try_into!(i8, i16, i32, i64, i128, u8, u16, u32, u64);
+
+impl TryFrom<&Integer> for u128 {
+    type Error = IntegerRangeError;
+    fn try_from(v: &Integer) -> Result<u128, IntegerRangeError> {
+        let err = || IntegerRangeError {
+            value: v.canonical(),
+            target: "u128",
+        };
+        if let IntRepr::Small(s) = v.0 {
+            return u128::try_from(s).map_err(|_| err());
+        }
+        v.with_parts(|neg, digits| match (neg, digits) {
+            (_, "") => Ok(0),
+            (true, _) => Err(err()),
+            (false, d) => d.parse().map_err(|_| err()),
+        })
+    }
+}
+impl TryFrom<Integer> for u128 {
+    type Error = IntegerRangeError;
+    fn try_from(v: Integer) -> Result<u128, IntegerRangeError> {
+        u128::try_from(&v)
+    }
+}
+
+impl SimpleValue for Integer {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        Integer::parse(text)
+    }
+    fn to_xml(&self) -> Cow<'_, str> {
+        self.lexical()
+    }
+}
+
+/// The XSD integer types bounded on one side by zero, as checked newtypes over [`Integer`].
+macro_rules! integer_kind {
+    ($($(#[$doc:meta])* $name:ident = $xsd:literal, $rule:literal, |$s:ident| $holds:expr;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// Dereferences to [`Integer`]; keeps the lexical form as read.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Integer);
+
+        impl $name {
+            /// Checks the range.
+            pub fn new(value: Integer) -> Result<Self, String> {
+                let $s = value.signum();
+                if $holds {
+                    Ok(Self(value))
+                } else {
+                    Err(format!(concat!("{} is out of range for xs:", $xsd, " (", $rule, ")"), value))
+                }
+            }
+            /// The value.
+            pub fn get(&self) -> &Integer {
+                &self.0
+            }
+            /// The value, unwrapped.
+            pub fn into_inner(self) -> Integer {
+                self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = Integer;
+            fn deref(&self) -> &Integer {
+                &self.0
+            }
+        }
+
+        impl From<$name> for Integer {
+            fn from(v: $name) -> Integer {
+                v.0
+            }
+        }
+
+        impl TryFrom<Integer> for $name {
+            type Error = String;
+            fn try_from(v: Integer) -> Result<Self, String> {
+                Self::new(v)
+            }
+        }
+
+        impl TryFrom<i64> for $name {
+            type Error = String;
+            fn try_from(v: i64) -> Result<Self, String> {
+                Self::new(Integer::from(v))
+            }
+        }
+
+        impl TryFrom<u64> for $name {
+            type Error = String;
+            fn try_from(v: u64) -> Result<Self, String> {
+                Self::new(Integer::from(v))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ParseValueError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                <Self as SimpleValue>::parse_xml(s).map_err(ParseValueError)
+            }
+        }
+
+        impl SimpleValue for $name {
+            fn parse_xml(text: &str) -> Result<Self, String> {
+                Self::new(Integer::parse(text)?)
+            }
+            fn to_xml(&self) -> Cow<'_, str> {
+                self.0.lexical()
+            }
+        }
+    )*};
+}
+
+integer_kind! {
+    /// `xs:nonNegativeInteger`: 0, 1, 2, ... (unbounded).
+    NonNegativeInteger = "nonNegativeInteger", "at least 0", |s| s >= 0;
+    /// `xs:positiveInteger`: 1, 2, ... (unbounded).
+    PositiveInteger = "positiveInteger", "at least 1", |s| s > 0;
+    /// `xs:nonPositiveInteger`: 0, -1, -2, ... (unbounded).
+    NonPositiveInteger = "nonPositiveInteger", "at most 0", |s| s <= 0;
+    /// `xs:negativeInteger`: -1, -2, ... (unbounded).
+    NegativeInteger = "negativeInteger", "at most -1", |s| s < 0;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Floating point
@@ -264,6 +717,19 @@ impl Decimal {
         let frac = frac.trim_end_matches('0');
         let zero = int.is_empty() && frac.is_empty();
         (neg && !zero, int, frac)
+    }
+
+    /// (total digits, fraction digits) of the value, as `totalDigits` and `fractionDigits`
+    /// count them (XSD 1.1 Part 2 §4.3.11–12): leading and trailing zeros aside, so `0.50`
+    /// has 1 and 1, `0.05` has 1 and 2, `100` has 3 and 0.
+    pub fn digit_counts(&self) -> (usize, usize) {
+        let (_, int, frac) = self.parts();
+        let total = if int.is_empty() {
+            frac.trim_start_matches('0').len()
+        } else {
+            int.len() + frac.len()
+        };
+        (total, frac.len())
     }
 
     /// True for any form of zero.
