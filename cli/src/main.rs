@@ -1,12 +1,16 @@
 //! `iodef`: command-line tool for IODEF (RFC 7970) documents.
 //!
 //! ```text
-//! iodef convert --to xml [--lenient] FILE        # FILE may be `-` for standard input
+//! iodef convert --to xml [--lenient] [--encoding ENC] FILE   # FILE may be `-` for standard input
 //! iodef validate [--format text|json] FILE...    # `-` (standard input) at most once
 //! ```
 //!
 //! Both refuse a DOCTYPE unless `--expand-entities` is given: then internal entities declared
 //! in it are expanded within limits (see [`iodef::rt::entities`]).
+//!
+//! Input may be in any encoding XML allows (UTF-8 with or without byte-order mark, UTF-16, or
+//! the encoding its XML declaration names); `convert` writes UTF-8 unless `--encoding` asks for
+//! another.
 //!
 //! The input may have any root element of the generated namespaces: an IODEF 2.0
 //! or 1.0 `IODEF-Document`, a RID 1.0/2.0 message, a phishing or thraud report,
@@ -66,6 +70,12 @@ enum Command {
         /// left out of the output. Missing or invalid content is still an error.
         #[arg(long)]
         lenient: bool,
+        /// Output encoding: UTF-8 (the default), UTF-16 (little-endian with a byte-order
+        /// mark; UTF-16BE for big-endian), ISO-8859-1, windows-1252, US-ASCII, or another
+        /// encoding label. Characters it cannot hold are written as character references in
+        /// text and attribute values; in a name or a comment they are an error (exit 1).
+        #[arg(long, value_name = "ENC", default_value = "UTF-8", value_parser = parse_encoding)]
+        encoding: iodef::rt::Encoding,
     },
     /// Check documents (any root element of the IODEF schemas) against the schemas, with the
     /// same reader as `convert`, which stops at the first error of a document.
@@ -184,7 +194,8 @@ fn run() -> ExitCode {
             file,
             entities,
             lenient,
-        } => convert(to, &file, entities.limits(), lenient),
+            encoding,
+        } => convert(to, &file, entities.limits(), lenient, encoding),
         Command::Validate(args) => validate_command(&args),
     }
 }
@@ -240,11 +251,17 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     }
 }
 
+/// `--encoding`: an encoding label ([`iodef::rt::Encoding::for_label`]).
+fn parse_encoding(label: &str) -> Result<iodef::rt::Encoding, String> {
+    iodef::rt::Encoding::for_label(label)
+}
+
 fn convert(
     to: Format,
     file: &str,
     entity_limits: Option<iodef::rt::EntityLimits>,
     lenient: bool,
+    encoding: iodef::rt::Encoding,
 ) -> ExitCode {
     let (name, input) = match read_input(file) {
         Ok(read) => read,
@@ -256,7 +273,14 @@ fn convert(
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match to {
-        Format::Xml => to_xml(&input, &name, entity_limits.as_ref(), lenient, &mut out),
+        Format::Xml => to_xml(
+            &input,
+            &name,
+            entity_limits.as_ref(),
+            lenient,
+            encoding,
+            &mut out,
+        ),
     }
     .and_then(|()| out.flush().map_err(Failure::Io));
     match result {
@@ -299,6 +323,7 @@ fn to_xml(
     name: &str,
     entity_limits: Option<&iodef::rt::EntityLimits>,
     lenient: bool,
+    encoding: iodef::rt::Encoding,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     let invalid = |e| Failure::Invalid(entities::hint(e, entity_limits).to_string());
@@ -327,7 +352,12 @@ fn to_xml(
             );
         }
     }
-    doc.write_to(out).map_err(Failure::Io)
+    doc.write_to_with(out, &iodef::rt::WriteOptions { encoding })
+        .map_err(|e| match e.kind() {
+            // A character the output encoding cannot hold where XML allows no reference.
+            io::ErrorKind::InvalidData => Failure::Invalid(format!(" {e}")),
+            _ => Failure::Io(e),
+        })
 }
 
 #[cfg(test)]
@@ -348,11 +378,13 @@ mod tests {
             file,
             entities,
             lenient,
+            encoding,
         } = cli.command
         else {
             panic!("not convert: {:?}", cli.command);
         };
         assert_eq!((to, file.as_str(), lenient), (Format::Xml, "-", false));
+        assert_eq!(encoding, iodef::rt::Encoding::UTF_8);
         assert_eq!(entities.limits(), None);
         let cli =
             Cli::try_parse_from(["iodef", "convert", "--expand-entities", "--to", "xml", "-"])
@@ -369,6 +401,34 @@ mod tests {
         ));
         assert!(Cli::try_parse_from(["iodef", "convert", "--to", "json", "x"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "convert", "x"]).is_err());
+        for (label, expected) in [
+            ("utf-16", iodef::rt::Encoding::UTF_16LE),
+            ("UTF-16BE", iodef::rt::Encoding::UTF_16BE),
+            ("latin1", iodef::rt::Encoding::ISO_8859_1),
+            ("windows-1252", iodef::rt::Encoding::WINDOWS_1252),
+        ] {
+            let cli =
+                Cli::try_parse_from(["iodef", "convert", "--encoding", label, "--to", "xml", "-"])
+                    .unwrap();
+            let Command::Convert { encoding, .. } = cli.command else {
+                panic!("not convert: {:?}", cli.command);
+            };
+            assert_eq!(encoding, expected, "{label}");
+        }
+        let err = Cli::try_parse_from([
+            "iodef",
+            "convert",
+            "--encoding",
+            "klingon",
+            "--to",
+            "xml",
+            "-",
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown encoding \"klingon\""),
+            "{err}"
+        );
     }
 
     #[test]
