@@ -526,7 +526,10 @@ fn with_encoding_rs(
                     .map(|b| format!("0x{b:02X}"))
                     .collect();
                 let what = if bytes.len() == 1 { "byte" } else { "bytes" };
-                let message = if start == end {
+                // An odd number of UTF-16 bytes: the last one is half a code unit.
+                let utf16 = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
+                let cut = utf16 && start + 1 == input.len();
+                let message = if cut {
                     format!("the document ends inside a character of the encoding {name:?}")
                 } else {
                     format!(

@@ -96,27 +96,23 @@ fn write_escaped(out: &mut Vec<u8>, s: &str, attr: bool) -> io::Result<()> {
 
 /// Namespace-declaration values: only `&`, `<` and `"` are escaped, whitespace is written
 /// literally so that the namespace name comes back exactly as it was read (quick-xml does not
-/// normalise namespace names); characters `limited` cannot hold become character references.
-fn write_ns_value(out: &mut Vec<u8>, s: &str, limited: Option<Encoding>) -> io::Result<()> {
+/// normalise namespace names, nor expand character references in them: a character the output
+/// encoding cannot hold is an error there, see [`XmlWriter::check_encodable`]).
+fn write_ns_value(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, c) in s.char_indices() {
-        let rep: &[u8] = match c {
-            '&' => b"&amp;",
-            '<' => b"&lt;",
-            '"' => b"&quot;",
-            c if !c.is_ascii() && limited.is_some_and(|e| !e.can_encode(c)) => {
-                out.extend_from_slice(&s.as_bytes()[run..i]);
-                write_char_reference(out, c)?;
-                run = i + c.len_utf8();
-                continue;
-            }
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'"' => b"&quot;",
             _ => continue,
         };
-        out.extend_from_slice(&s.as_bytes()[run..i]);
+        out.extend_from_slice(&bytes[run..i]);
         out.extend_from_slice(rep);
         run = i + 1;
     }
-    out.extend_from_slice(&s.as_bytes()[run..]);
+    out.extend_from_slice(&bytes[run..]);
     Ok(())
 }
 
@@ -441,7 +437,8 @@ impl<'w> XmlWriter<'w> {
                 self.out.extend_from_slice(b.prefix.as_bytes());
                 self.out.extend_from_slice(b"=\"");
             }
-            write_ns_value(&mut self.out, &b.uri, self.limited.then_some(self.encoding))?;
+            self.check_encodable(&b.uri, "namespace name")?;
+            write_ns_value(&mut self.out, &b.uri)?;
             self.out.extend_from_slice(b"\"");
         }
         self.stack.push(Frame {
@@ -505,7 +502,8 @@ impl<'w> XmlWriter<'w> {
                     self.out.extend_from_slice(b"xmlns:");
                     self.out.extend_from_slice(p.as_bytes());
                     self.out.extend_from_slice(b"=\"");
-                    write_ns_value(&mut self.out, ns, self.limited.then_some(self.encoding))?;
+                    self.check_encodable(ns, "namespace name")?;
+                    write_ns_value(&mut self.out, ns)?;
                     self.out.extend_from_slice(b"\" ");
                     self.bindings.push(Binding {
                         prefix: p,
