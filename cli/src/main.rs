@@ -352,12 +352,19 @@ fn to_xml(
             );
         }
     }
-    doc.write_to_with(out, &iodef::rt::WriteOptions { encoding })
-        .map_err(|e| match e.kind() {
-            // A character the output encoding cannot hold where XML allows no reference.
-            io::ErrorKind::InvalidData => Failure::Invalid(format!(" {e}")),
-            _ => Failure::Io(e),
-        })
+    let options = iodef::rt::WriteOptions { encoding };
+    // A character the output encoding cannot hold where XML allows no reference.
+    let unwritable = |e: io::Error| match e.kind() {
+        io::ErrorKind::InvalidData => Failure::Invalid(format!(" {e}")),
+        _ => Failure::Io(e),
+    };
+    if encoding.is_unicode() {
+        doc.write_to_with(out, &options).map_err(unwritable)
+    } else {
+        // Encoded in memory first: a name the encoding cannot hold leaves no partial output.
+        let bytes = doc.to_xml_bytes_with(&options).map_err(unwritable)?;
+        out.write_all(&bytes).map_err(Failure::Io)
+    }
 }
 
 #[cfg(test)]

@@ -390,6 +390,7 @@ fn unknown_output_encodings_and_unwritable_names() {
         "{err}"
     );
     assert!(!err.contains("panicked"));
+    assert!(out.stdout.is_empty(), "no partial output");
     assert_eq!(code(&convert(&file, &["--encoding", "UTF-16"])), 0);
 }
 

@@ -361,7 +361,10 @@ fn find_forbidden(bytes: &[u8]) -> Option<usize> {
 }
 
 impl<'a> XmlReader<'a> {
-    /// A reader over `input`, which must be UTF-8 (checked by [`XmlReader::root`]). Mixed
+    /// A reader over `input`, which must be UTF-8 (checked by [`XmlReader::root`], which also
+    /// refuses a declaration naming another encoding: decode such input with
+    /// [`encoding::decode`](super::encoding::decode) and read it with
+    /// [`Decoded::reader`](super::encoding::Decoded::reader)). Mixed
     /// content is read with typed extension elements, using a snapshot of the process-wide
     /// registry ([`registry::global`]).
     pub fn new(input: &'a [u8]) -> Self {
