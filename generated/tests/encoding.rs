@@ -143,7 +143,7 @@ fn utf8_with_a_byte_order_mark_is_not_copied() {
     assert_eq!(written(&input), written(plain.as_bytes()));
     // Same without any declaration.
     let mut no_decl = vec![0xEF, 0xBB, 0xBF];
-    no_decl.extend_from_slice(plain[plain.find('\n').unwrap() + 1..].as_bytes());
+    no_decl.extend_from_slice(&plain.as_bytes()[plain.find('\n').unwrap() + 1..]);
     assert_eq!(written(&no_decl), written(plain.as_bytes()));
 }
 
