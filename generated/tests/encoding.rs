@@ -181,10 +181,23 @@ fn shift_jis_and_us_ascii_are_read() {
     let at = input.iter().position(|&b| b == b'#').unwrap();
     input.splice(at..=at, [0x82, 0xA0]);
     assert!(written(&input).contains("<Description>あ</Description>"));
-    let ascii = doc(Some("US-ASCII"), "plain");
-    let decoded = decode(ascii.as_bytes()).unwrap();
-    assert_eq!(decoded.encoding(), Encoding::US_ASCII);
-    assert!(decoded.is_borrowed());
+    // ASCII-only text is not copied, whatever ASCII-compatible encoding it declares.
+    for (label, encoding) in [
+        ("US-ASCII", Encoding::US_ASCII),
+        ("ISO-8859-1", Encoding::ISO_8859_1),
+        ("windows-1252", Encoding::WINDOWS_1252),
+    ] {
+        let ascii = doc(Some(label), "plain");
+        let decoded = decode(ascii.as_bytes()).unwrap();
+        assert_eq!(decoded.encoding(), encoding);
+        assert!(decoded.is_borrowed(), "{label}");
+        assert!(iodef::read(ascii.as_bytes()).is_ok());
+    }
+    // ISO-2022-JP: ASCII escape sequences switch to JIS X 0208 ("あ" is ESC $ B 0x24 0x22).
+    let jis = doc(Some("ISO-2022-JP"), "\u{1b}$B$\"\u{1b}(B");
+    let decoded = decode(jis.as_bytes()).unwrap();
+    assert!(!decoded.is_borrowed());
+    assert!(written(jis.as_bytes()).contains("<Description>あ</Description>"));
 }
 
 /// The error of reading `input`: kind Encoding, at `line:column`, message containing `needle`;

@@ -242,7 +242,8 @@ impl<'a> Decoded<'a> {
         self.declared.as_deref()
     }
 
-    /// True when nothing was copied (UTF-8 and US-ASCII input).
+    /// True when nothing was copied (UTF-8 input, and ASCII-only input in an ASCII-compatible
+    /// encoding).
     pub fn is_borrowed(&self) -> bool {
         matches!(self.text, Cow::Borrowed(_))
     }
@@ -431,6 +432,13 @@ fn single_byte(
                 ))
             }
         },
+        // ASCII text reads the same in every ASCII-compatible encoding: no copy. (ISO-2022-JP
+        // is the exception: its escape sequences are ASCII bytes.)
+        Kind::Latin1 | Kind::Other(_)
+            if encoding != Encoding(Kind::Other(encoding_rs::ISO_2022_JP)) && input.is_ascii() =>
+        {
+            Cow::Borrowed(input)
+        }
         // Latin-1 is the first 256 code points.
         Kind::Latin1 => Cow::Owned(
             input
