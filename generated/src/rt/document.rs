@@ -95,7 +95,7 @@ impl<T: ReadRoot> Document<T> {
 
     /// Parses a document from its bytes, in any encoding XML allows (UTF-8 with or without
     /// byte-order mark, UTF-16, or the encoding its declaration names: see
-    /// [`encoding::decode`](super::encoding::decode)); extension elements in mixed content are
+    /// [`encoding::decode`]); extension elements in mixed content are
     /// decoded with the process-wide registry (see [`Document::from_xml_reader`] for other
     /// choices).
     pub fn from_slice(b: &[u8]) -> Result<Self, Error> {
