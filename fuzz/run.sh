@@ -4,7 +4,7 @@
 #   bash fuzz/run.sh [SECONDS] [TARGET...]     (default: 60 s, every fuzz_targets/*.rs)
 #
 # Seeds: every *.xml under $IODEF_FUZZ_SEEDS (default: ../shared/corpus beside the repo) is
-# copied into a temporary directory; new inputs go to another temporary directory; both are
+# copied into a temporary directory, and a UTF-16 copy of it when iconv is there; new inputs go to another temporary directory; both are
 # removed at exit, so nothing lands in the repo but fuzz/artifacts/ (git-ignored).
 # Toolchain: `cargo +nightly fuzz` (AddressSanitizer) when rustup has a nightly, else the stable
 # toolchain with RUSTC_BOOTSTRAP=1 and `--sanitizer none` (IODEF_FUZZ_TOOLCHAIN=stable forces
@@ -61,6 +61,12 @@ if [ -d "$seeds_from" ]; then
   while IFS= read -r -d '' f; do
     rel=${f#"$seeds_from"/}
     cp "$f" "$tmp/seeds/${rel//\//__}"
+    # The same document in UTF-16 (byte-order mark, declaration saying so): seeds for the
+    # decoding step and the positions in transcoded text.
+    if command -v iconv >/dev/null 2>&1; then
+      sed '1s/encoding="UTF-8"/encoding="UTF-16"/' "$f" | iconv -f UTF-8 -t UTF-16 \
+        >"$tmp/seeds/utf16__${rel//\//__}" 2>/dev/null || rm -f "$tmp/seeds/utf16__${rel//\//__}"
+    fi
   done < <(find "$seeds_from" -name '*.xml' -type f -print0)
 else
   echo "fuzz: warning: no seed corpus at $seeds_from; starting from nothing"

@@ -1,12 +1,16 @@
 //! `iodef`: command-line tool for IODEF (RFC 7970) documents.
 //!
 //! ```text
-//! iodef convert --to xml [--lenient] FILE        # FILE may be `-` for standard input
+//! iodef convert --to xml [--lenient] [--encoding ENC] FILE   # FILE may be `-` for standard input
 //! iodef validate [--format text|json] [--rules error|warn|off] FILE...   # `-` at most once
 //! ```
 //!
 //! Both refuse a DOCTYPE unless `--expand-entities` is given: then internal entities declared
 //! in it are expanded within limits (see [`iodef::rt::entities`]).
+//!
+//! Input may be in any encoding XML allows (UTF-8 with or without byte-order mark, UTF-16, or
+//! the encoding its XML declaration names); `convert` writes UTF-8 unless `--encoding` asks for
+//! another.
 //!
 //! The input may have any root element of the generated namespaces: an IODEF 2.0
 //! or 1.0 `IODEF-Document`, a RID 1.0/2.0 message, a phishing or thraud report,
@@ -74,6 +78,12 @@ enum Command {
         /// left out of the output. Missing or invalid content is still an error.
         #[arg(long)]
         lenient: bool,
+        /// Output encoding: UTF-8 (the default), UTF-16 (little-endian with a byte-order
+        /// mark; UTF-16BE for big-endian), ISO-8859-1, windows-1252, US-ASCII, or another
+        /// encoding label. Characters it cannot hold are written as character references in
+        /// text and attribute values; in a name or a comment they are an error (exit 1).
+        #[arg(long, value_name = "ENC", default_value = "UTF-8", value_parser = parse_encoding)]
+        encoding: iodef::rt::Encoding,
     },
     /// Check documents (any root element of the IODEF schemas) against the schemas (every
     /// error of a file), then, for a schema-valid file, against the RFC 7970 / RFC 5070 prose
@@ -178,6 +188,9 @@ enum ReportFormat {
 enum Failure {
     /// The input is not a valid IODEF document.
     Invalid(iodef::Error),
+    /// The document holds a character the output encoding cannot write where XML allows no
+    /// character reference (a name, a comment).
+    Unwritable(io::Error),
     /// Writing the output failed.
     Io(io::Error),
 }
@@ -202,7 +215,8 @@ fn run() -> ExitCode {
             file,
             entities,
             lenient,
-        } => convert(to, &file, entities.limits(), lenient),
+            encoding,
+        } => convert(to, &file, entities.limits(), lenient, encoding),
         Command::Validate(args) => validate_command(&args),
     }
 }
@@ -266,11 +280,17 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     }
 }
 
+/// `--encoding`: an encoding label ([`iodef::rt::Encoding::for_label`]).
+fn parse_encoding(label: &str) -> Result<iodef::rt::Encoding, String> {
+    iodef::rt::Encoding::for_label(label)
+}
+
 fn convert(
     to: Format,
     file: &str,
     entity_limits: Option<iodef::rt::EntityLimits>,
     lenient: bool,
+    encoding: iodef::rt::Encoding,
 ) -> ExitCode {
     let (name, input) = match validate::read_file(file) {
         Ok(read) => read,
@@ -282,7 +302,14 @@ fn convert(
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match to {
-        Format::Xml => to_xml(&input, name, entity_limits.as_ref(), lenient, &mut out),
+        Format::Xml => to_xml(
+            &input,
+            name,
+            entity_limits.as_ref(),
+            lenient,
+            encoding,
+            &mut out,
+        ),
     }
     .and_then(|()| out.flush().map_err(Failure::Io));
     match result {
@@ -311,6 +338,10 @@ fn convert(
             } else {
                 report_failure(&report);
             }
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(Failure::Unwritable(e)) => {
+            eprintln!("{name}: error: cannot write it in {}: {e}", encoding.name());
             ExitCode::from(EXIT_INVALID)
         }
         // The reader went away (e.g. `| head`): nothing more to say.
@@ -346,6 +377,7 @@ fn to_xml(
     name: &str,
     entity_limits: Option<&iodef::rt::EntityLimits>,
     lenient: bool,
+    encoding: iodef::rt::Encoding,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     let invalid = |e| Failure::Invalid(entities::hint(e, entity_limits));
@@ -374,7 +406,19 @@ fn to_xml(
             );
         }
     }
-    doc.write_to(out).map_err(Failure::Io)
+    let options = iodef::rt::WriteOptions { encoding };
+    // A character the output encoding cannot hold where XML allows no reference.
+    let unwritable = |e: io::Error| match e.kind() {
+        io::ErrorKind::InvalidData => Failure::Unwritable(e),
+        _ => Failure::Io(e),
+    };
+    if encoding.is_unicode() {
+        doc.write_to_with(out, &options).map_err(unwritable)
+    } else {
+        // Encoded in memory first: a name the encoding cannot hold leaves no partial output.
+        let bytes = doc.to_xml_bytes_with(&options).map_err(unwritable)?;
+        out.write_all(&bytes).map_err(Failure::Io)
+    }
 }
 
 #[cfg(test)]
@@ -395,11 +439,13 @@ mod tests {
             file,
             entities,
             lenient,
+            encoding,
         } = cli.command
         else {
             panic!("not convert: {:?}", cli.command);
         };
         assert_eq!((to, file.as_str(), lenient), (Format::Xml, "-", false));
+        assert_eq!(encoding, iodef::rt::Encoding::UTF_8);
         assert_eq!(entities.limits(), None);
         let cli =
             Cli::try_parse_from(["iodef", "convert", "--expand-entities", "--to", "xml", "-"])
@@ -416,6 +462,34 @@ mod tests {
         ));
         assert!(Cli::try_parse_from(["iodef", "convert", "--to", "json", "x"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "convert", "x"]).is_err());
+        for (label, expected) in [
+            ("utf-16", iodef::rt::Encoding::UTF_16LE),
+            ("UTF-16BE", iodef::rt::Encoding::UTF_16BE),
+            ("latin1", iodef::rt::Encoding::ISO_8859_1),
+            ("windows-1252", iodef::rt::Encoding::WINDOWS_1252),
+        ] {
+            let cli =
+                Cli::try_parse_from(["iodef", "convert", "--encoding", label, "--to", "xml", "-"])
+                    .unwrap();
+            let Command::Convert { encoding, .. } = cli.command else {
+                panic!("not convert: {:?}", cli.command);
+            };
+            assert_eq!(encoding, expected, "{label}");
+        }
+        let err = Cli::try_parse_from([
+            "iodef",
+            "convert",
+            "--encoding",
+            "klingon",
+            "--to",
+            "xml",
+            "-",
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown encoding \"klingon\""),
+            "{err}"
+        );
     }
 
     #[test]

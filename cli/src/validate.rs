@@ -122,6 +122,7 @@ pub fn kind_name(kind: &ErrorKind) -> String {
     match kind {
         ErrorKind::Syntax => "syntax",
         ErrorKind::Doctype => "doctype",
+        ErrorKind::Encoding => "encoding",
         ErrorKind::UnexpectedElement => "unexpected_element",
         ErrorKind::MissingElement => "missing_element",
         ErrorKind::UnexpectedAttribute => "unexpected_attribute",

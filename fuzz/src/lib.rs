@@ -3,7 +3,8 @@
 //! Contract under test (untrusted input): reading arbitrary bytes never panics, never hangs and
 //! never allocates without bound (libFuzzer's `-timeout`, `-rss_limit_mb` and `-malloc_limit_mb`
 //! catch the last two); and every document that reads successfully is written back as XML that
-//! reads again to the same value, which writes back to the same text.
+//! reads again to the same value, which writes back to the same text, and written in UTF-16 or
+//! ISO-8859-1 reads back to the same document.
 //!
 //! `IODEF_FUZZ_IGNORE_NS_HINTS=1` accepts a round trip whose values differ only in the
 //! `prefix` / `namespace_decls` fields of raw foreign XML (`AnyElement`, `AnyAttribute`): the
@@ -12,6 +13,7 @@
 use std::fmt::Debug;
 use std::sync::OnceLock;
 
+use iodef::rt::{Encoding, WriteOptions};
 use iodef::{Document, ReadRoot};
 
 /// Longest excerpt of the input or of the written XML shown in a failure message.
@@ -60,6 +62,25 @@ pub fn check_round_trip<T: ReadRoot + PartialEq + Debug>(data: &[u8], doc: &Docu
         excerpt(&xml),
         excerpt(&xml2)
     );
+    // Written in another encoding (character references for what ISO-8859-1 cannot hold),
+    // the document reads back to the same one. A name or comment ISO-8859-1 cannot hold is an
+    // error when writing, not a finding.
+    for encoding in [Encoding::UTF_16LE, Encoding::ISO_8859_1] {
+        let bytes = match again.to_xml_bytes_with(&WriteOptions { encoding }) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData && !encoding.is_unicode() => {
+                continue
+            }
+            Err(e) => panic!("cannot write in {encoding}: {e}\n--- written ---\n{}", excerpt(&xml)),
+        };
+        let read = Document::<T>::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("written in {encoding}, does not read back: {e}\n--- written ---\n{}", excerpt(&xml)));
+        assert!(
+            read.to_xml_string() == xml,
+            "written in {encoding}, reads back to another document\n--- written ---\n{}",
+            excerpt(&xml)
+        );
+    }
 }
 
 fn ignore_ns_hints() -> bool {

@@ -3,13 +3,17 @@
 //!
 //! - [`Document::from_str`], [`Document::from_slice`], [`Document::from_reader`] parse; errors
 //!   name the line:column and the element path, and a DOCTYPE is refused (untrusted input;
-//!   [`rt::entities`] expands internal entities first, on request).
+//!   [`rt::entities`] expands internal entities first, on request). Bytes may be in any
+//!   encoding XML allows: UTF-8 (with or without byte-order mark), UTF-16, or the encoding the
+//!   XML declaration names ([`rt::encoding::decode`], the one decoding step of every entry
+//!   point; errors are at the document's line and character column).
 //! - [`read_with`] / [`Document::from_slice_with`] take [`ReadOptions`]: the parse [`Policy`]
 //!   (strict by default; lenient keeps unknown content aside in [`Document::unknown`] as
 //!   warnings and goes on) and resource limits.
 //! - [`Document::to_xml_string`] and [`Document::write_to`] write; the output is the same
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
-//!   included, absent optional attributes left absent.
+//!   included, absent optional attributes left absent. The output is UTF-8;
+//!   [`Document::write_to_with`] writes UTF-16, ISO-8859-1, windows-1252, ... instead.
 //! - [`bindings`] holds one module per namespace; [`v2`] is IODEF 2.0. [`read`] accepts any
 //!   root (IODEF-Document 1.0 or 2.0, RID 1.0/2.0 messages, XEP-0268 carriers, and every other
 //!   global element) and returns a [`bindings::Root`].

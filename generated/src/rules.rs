@@ -428,6 +428,11 @@ pub fn check(input: &[u8]) -> Vec<Finding> {
 /// [`check`], plus the bytes scanned to compute positions (at most the input's length: the
 /// linearity test holds it to that).
 fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
+    // Any encoding XML allows; the declaration keeps its encoding name (§4.1 reads it).
+    let Ok(decoded) = crate::rt::encoding::decode(input) else {
+        return (Vec::new(), 0);
+    };
+    let input = decoded.as_bytes();
     let mut findings = Findings {
         list: Vec::new(),
         path: String::new(),
@@ -639,7 +644,8 @@ fn check_declaration(root: &Frame, declaration: Option<&Option<String>>, finding
         ),
 
         (Some(Some(encoding)), Version::V2)
-            if !["utf-8", "utf-16"].contains(&encoding.to_ascii_lowercase().as_str()) =>
+            if !["utf-8", "utf-16", "utf-16le", "utf-16be"]
+                .contains(&encoding.to_ascii_lowercase().as_str()) =>
         {
             findings.warning(
                 &at,

@@ -2,6 +2,7 @@
 
 use std::io::{self, BufRead, Write};
 
+use super::encoding::{self, Encoder, Encoding};
 use super::error::{Error, ErrorKind};
 use super::reader::{clark, Limits, XmlReader, XsiAttributes, DEFAULT_MAX_DEPTH};
 use super::unknown::{Policy, UnknownContent};
@@ -83,22 +84,30 @@ impl<T: ReadRoot> Document<T> {
         }
     }
 
-    /// Parses a document.
+    /// Parses a document from text. The text is already characters: the XML declaration's
+    /// encoding name is not checked against it.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(s: &str) -> Result<Self, Error> {
-        Self::from_slice(s.as_bytes())
+        let mut r = XmlReader::new(s.as_bytes());
+        r.set_decoded();
+        Self::from_xml_reader(r)
     }
 
-    /// Parses a document from UTF-8 bytes (extension elements in mixed content are decoded
-    /// with the process-wide registry; see [`Document::from_xml_reader`] for other choices).
+    /// Parses a document from its bytes, in any encoding XML allows (UTF-8 with or without
+    /// byte-order mark, UTF-16, or the encoding its declaration names: see
+    /// [`encoding::decode`]); extension elements in mixed content are
+    /// decoded with the process-wide registry (see [`Document::from_xml_reader`] for other
+    /// choices).
     pub fn from_slice(b: &[u8]) -> Result<Self, Error> {
-        Self::from_xml_reader(XmlReader::new(b))
+        Self::from_slice_with(b, &ReadOptions::default())
     }
 
-    /// Parses a document from UTF-8 bytes with `options` (policy, limits); lenient parses
-    /// report what they kept aside in [`Document::unknown`].
+    /// Parses a document from its bytes (any encoding, as [`Document::from_slice`]) with
+    /// `options` (policy, limits); lenient parses report what they kept aside in
+    /// [`Document::unknown`].
     pub fn from_slice_with(b: &[u8], options: &ReadOptions) -> Result<Self, Error> {
-        let mut r = XmlReader::new(b);
+        let decoded = encoding::decode(b)?;
+        let mut r = decoded.reader();
         options.apply(&mut r);
         Self::from_xml_reader(r)
     }
@@ -127,7 +136,7 @@ impl<T: ReadRoot> Document<T> {
         })
     }
 
-    /// Reads everything from `r`, then parses it.
+    /// Reads everything from `r`, then parses it (any encoding, as [`Document::from_slice`]).
     pub fn from_reader<R: BufRead>(mut r: R) -> Result<Self, Error> {
         let mut buf = Vec::new();
         r.read_to_end(&mut buf).map_err(|e| Error::io(&e))?;
@@ -162,6 +171,50 @@ impl<T: ReadRoot> Document<T> {
         self.write(&mut xw)
     }
 
+    /// The document as bytes in the encoding of `options` (UTF-8 by default; the declaration
+    /// names the encoding, UTF-16 starts with a byte-order mark). A character the encoding
+    /// cannot hold is written as a character reference in text and attribute values, and is an
+    /// [`io::ErrorKind::InvalidData`] error in a name or a comment, where XML allows none.
+    ///
+    /// ```
+    /// use iodef::rt::{Encoding, WriteOptions};
+    /// let doc = iodef::Document::<iodef::v2::IodefDocument>::from_str(
+    ///     r#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00">
+    ///   <Incident purpose="reporting"><IncidentID name="csirt.example.com">€ 1</IncidentID>
+    ///   <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+    ///   <Contact type="organization" role="creator"/></Incident></IODEF-Document>"#,
+    /// )?;
+    /// let latin1 = doc.to_xml_bytes_with(&WriteOptions { encoding: Encoding::ISO_8859_1 })?;
+    /// let text: String = latin1.iter().map(|&b| char::from(b)).collect();
+    /// assert!(text.starts_with(r#"<?xml version="1.0" encoding="ISO-8859-1"?>"#));
+    /// assert!(text.contains("&#x20AC; 1</IncidentID>"));
+    /// assert_eq!(iodef::read(&latin1)?.to_xml_string(), doc.to_xml_string());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_xml_bytes_with(&self, options: &WriteOptions) -> io::Result<Vec<u8>> {
+        if options.encoding == Encoding::UTF_8 {
+            return self.try_to_xml_string().map(String::into_bytes);
+        }
+        let mut out = Vec::new();
+        self.write_to_with(&mut out, options)?;
+        Ok(out)
+    }
+
+    /// [`Document::write_to`] in the encoding of `options` (see
+    /// [`Document::to_xml_bytes_with`]).
+    pub fn write_to_with<W: Write>(&self, mut w: W, options: &WriteOptions) -> io::Result<()> {
+        if options.encoding == Encoding::UTF_8 {
+            return self.write_to(w);
+        }
+        let mut encoder = Encoder::new(&mut w, options.encoding);
+        {
+            let mut xw = XmlWriter::with_sink(&mut encoder, T::PREFIXES);
+            xw.set_encoding(options.encoding);
+            self.write(&mut xw)?;
+        }
+        encoder.finish()
+    }
+
     /// Declaration, xsi attributes and root element; then [`XmlWriter::finish`].
     fn write(&self, xw: &mut XmlWriter<'_>) -> io::Result<()> {
         xw.declaration()?;
@@ -174,6 +227,13 @@ impl<T: ReadRoot> Document<T> {
 impl<T: ReadRoot> std::str::FromStr for Document<T> {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        Document::from_slice(s.as_bytes())
+        Document::from_str(s)
     }
+}
+
+/// How to write a document ([`Document::write_to_with`], [`Document::to_xml_bytes_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteOptions {
+    /// The output encoding ([`Encoding::UTF_8`] by default).
+    pub encoding: Encoding,
 }

@@ -127,10 +127,34 @@ impl Default for EntityLimits {
 ///
 /// Without a DOCTYPE in the prolog the input is returned unchanged (`Cow::Borrowed`); only the
 /// prolog is looked at, so this is cheap to call on every input.
+///
+/// The input may be in any encoding XML allows ([`super::encoding::decode`]); the output is in
+/// the same encoding, declaration unchanged (UTF-16 with a byte-order mark), so that it reads
+/// like the input.
 pub fn expand_internal_entities<'a>(
     input: &'a [u8],
     limits: &EntityLimits,
 ) -> Result<Cow<'a, [u8]>, Error> {
+    let decoded = super::encoding::decode(input)?;
+    if decoded.is_borrowed() {
+        return expand_utf8(input, limits);
+    }
+    // Expanded as UTF-8 (positions of errors are the document's lines and characters), then
+    // written back in the document's encoding: every character comes from the document.
+    match expand_utf8(decoded.as_bytes(), limits)? {
+        Cow::Borrowed(_) => Ok(Cow::Borrowed(input)),
+        Cow::Owned(out) => {
+            let fail = |message: String| Error::without_position(ErrorKind::Encoding, message);
+            let text = String::from_utf8(out).map_err(|e| fail(e.to_string()))?;
+            super::encoding::encode(&text, decoded.encoding())
+                .map(Cow::Owned)
+                .map_err(|e| fail(e.to_string()))
+        }
+    }
+}
+
+/// [`expand_internal_entities`] on UTF-8 input.
+fn expand_utf8<'a>(input: &'a [u8], limits: &EntityLimits) -> Result<Cow<'a, [u8]>, Error> {
     let Some(start) = find_doctype(input) else {
         return Ok(Cow::Borrowed(input));
     };

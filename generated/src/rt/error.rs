@@ -9,6 +9,11 @@ pub enum ErrorKind {
     /// Malformed XML (quick-xml error), truncated input, mismatched tags, invalid UTF-8, empty input,
     /// undefined entity, unbound namespace prefix, nesting too deep.
     Syntax,
+    /// The document's character encoding is unknown or unsupported (UTF-32, EBCDIC), its bytes
+    /// are invalid in it, or its XML declaration contradicts its bytes (byte-order mark,
+    /// UTF-16 or not); see `rt::encoding`. (Invalid UTF-8 in a UTF-8 document is
+    /// [`ErrorKind::Syntax`].)
+    Encoding,
     /// A DOCTYPE declaration was found; DTDs are refused for untrusted input.
     Doctype,
     /// An element that is not allowed at this place (wrong name or namespace, or one too many).
@@ -34,6 +39,7 @@ impl fmt::Display for ErrorKind {
         f.write_str(match self {
             ErrorKind::Syntax => "syntax error",
             ErrorKind::Doctype => "DOCTYPE refused",
+            ErrorKind::Encoding => "character encoding error",
             ErrorKind::Limit => "limit exceeded",
             ErrorKind::UnexpectedElement => "unexpected element",
             ErrorKind::MissingElement => "missing element",

@@ -9,6 +9,7 @@
 
 pub mod any;
 pub mod document;
+pub mod encoding;
 pub mod entities;
 pub mod error;
 /// Helpers called by the generated code (not part of the stable API).
@@ -28,7 +29,8 @@ mod tests;
 use std::io;
 
 pub use any::{AnyAttribute, AnyElement, Mixed, MixedNode};
-pub use document::{Document, ReadOptions};
+pub use document::{Document, ReadOptions, WriteOptions};
+pub use encoding::{decode, Decoded, Encoding};
 pub use entities::{expand_internal_entities, EntityLimits};
 pub use error::{Error, ErrorKind};
 pub use reader::{Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};

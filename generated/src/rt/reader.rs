@@ -16,6 +16,7 @@ use quick_xml::name::{QName, ResolveResult};
 use quick_xml::NsReader;
 
 use super::any::{AnyAttribute, AnyElement, Mixed, MixedNode};
+use super::encoding::Encoding;
 use super::error::{Error, ErrorKind};
 use super::registry::{self, DecodeFn, Registry, TypedElement};
 use super::schema::TypeDef;
@@ -194,6 +195,9 @@ pub struct XmlReader<'a> {
     known: Vec<(usize, &'static TypeDef)>,
     /// Lenient mode: content kept aside, in reading order.
     unknown: Vec<Pending>,
+    /// The input went through [`super::encoding::decode`], which checked the declaration's
+    /// encoding against the bytes: the reader accepts whatever encoding it names.
+    decoded: bool,
 }
 
 enum Reference {
@@ -357,7 +361,10 @@ fn find_forbidden(bytes: &[u8]) -> Option<usize> {
 }
 
 impl<'a> XmlReader<'a> {
-    /// A reader over `input`, which must be UTF-8 (checked by [`XmlReader::root`]). Mixed
+    /// A reader over `input`, which must be UTF-8 (checked by [`XmlReader::root`], which also
+    /// refuses a declaration naming another encoding: decode such input with
+    /// [`encoding::decode`](super::encoding::decode) and read it with
+    /// [`Decoded::reader`](super::encoding::Decoded::reader)). Mixed
     /// content is read with typed extension elements, using a snapshot of the process-wide
     /// registry ([`registry::global`]).
     pub fn new(input: &'a [u8]) -> Self {
@@ -415,7 +422,14 @@ impl<'a> XmlReader<'a> {
             policy: Policy::Strict,
             known: Vec::new(),
             unknown: Vec::new(),
+            decoded: false,
         }
+    }
+
+    /// Marks the input as decoded to UTF-8 by [`super::encoding::decode`] (see
+    /// [`super::encoding::Decoded::reader`]).
+    pub(crate) fn set_decoded(&mut self) {
+        self.decoded = true;
     }
 
     /// Sets the parse policy (default [`Policy::Strict`]); see [`Policy`]. Lenient mode keeps
@@ -1045,13 +1059,19 @@ impl<'a> XmlReader<'a> {
                             "the XML declaration is only allowed at the very start",
                         ));
                     }
-                    if let Some(Ok(enc)) = d.encoding() {
-                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
-                        if !matches!(enc.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
+                    // Bytes given directly to the reader are UTF-8: another encoding must
+                    // be decoded first (every `iodef` entry point does).
+                    if let (false, Some(Ok(enc))) = (self.decoded, d.encoding()) {
+                        let enc = String::from_utf8_lossy(&enc).into_owned();
+                        if Encoding::for_label(&enc) != Ok(Encoding::UTF_8) {
                             return Err(self.error(
-                                ErrorKind::Syntax,
+                                ErrorKind::Encoding,
                                 0,
-                                format!("unsupported encoding '{enc}': only UTF-8 is supported"),
+                                format!(
+                                    "the document declares encoding {enc:?}, but XmlReader \
+                                     reads UTF-8: decode it with \
+                                     iodef::rt::encoding::decode first (iodef::read does)"
+                                ),
                             ));
                         }
                     }

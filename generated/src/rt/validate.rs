@@ -79,10 +79,24 @@ pub fn validate(input: &[u8]) -> Report {
     validate_with(input, &Options::default())
 }
 
-/// Validates `input` with `options`.
+/// Validates `input` (in any encoding XML allows, see [`super::encoding::decode`]) with
+/// `options`.
 pub fn validate_with(input: &[u8], options: &Options) -> Report {
     let registry = options.registry.clone().unwrap_or_else(registry::global);
-    let mut reader = XmlReader::with_registry(input, None);
+    // Any encoding XML allows; positions below are in the decoded text, whose lines and
+    // characters are the document's.
+    let decoded = match super::encoding::decode(input) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            return Report {
+                errors: vec![e],
+                warnings: Vec::new(),
+                root: None,
+            }
+        }
+    };
+    let input = decoded.as_bytes();
+    let mut reader = decoded.reader_with_registry(None);
     reader.set_limits(options.read.limits);
     reader.set_max_depth(options.read.max_depth);
     let mut v = Validator {

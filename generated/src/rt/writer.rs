@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::encoding::Encoding;
 use super::reader::XsiAttributes;
 use super::reader::{XML_NS, XSI_NS};
 
@@ -43,6 +44,11 @@ pub struct XmlWriter<'w> {
     open_tag: bool,
     root_started: bool,
     root_xsi: Option<XsiAttributes>,
+    /// The encoding named in the declaration; when it cannot hold every character
+    /// (`limited`), text and attribute values get character references for the others and
+    /// names and comments are checked.
+    encoding: Encoding,
+    limited: bool,
 }
 
 fn invalid(msg: impl Into<String>) -> io::Error {
@@ -90,7 +96,8 @@ fn write_escaped(out: &mut Vec<u8>, s: &str, attr: bool) -> io::Result<()> {
 
 /// Namespace-declaration values: only `&`, `<` and `"` are escaped, whitespace is written
 /// literally so that the namespace name comes back exactly as it was read (quick-xml does not
-/// normalise namespace names).
+/// normalise namespace names, nor expand character references in them: a character the output
+/// encoding cannot hold is an error there, see [`XmlWriter::check_encodable`]).
 fn write_ns_value(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     let mut run = 0;
@@ -107,6 +114,17 @@ fn write_ns_value(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     }
     out.extend_from_slice(&bytes[run..]);
     Ok(())
+}
+
+/// `&#xHEX;` for `c` (a character XML allows: U+FFFE/U+FFFF are refused as in text).
+fn write_char_reference(out: &mut Vec<u8>, c: char) -> io::Result<()> {
+    if matches!(c, '\u{FFFE}' | '\u{FFFF}') {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "characters U+FFFE and U+FFFF cannot be written in XML",
+        ));
+    }
+    write!(out, "&#x{:X};", c as u32)
 }
 
 fn reserved_prefix(p: &str) -> bool {
@@ -151,6 +169,8 @@ impl<'w> XmlWriter<'w> {
             open_tag: false,
             root_started: false,
             root_xsi: None,
+            encoding: Encoding::UTF_8,
+            limited: false,
         }
     }
 
@@ -164,11 +184,65 @@ impl<'w> XmlWriter<'w> {
         };
     }
 
-    /// `<?xml version="1.0" encoding="UTF-8"?>` and a newline.
+    /// The encoding the output will be converted to (by an
+    /// [`encoding::Encoder`](super::encoding::Encoder) sink; the writer itself always produces
+    /// UTF-8): the declaration names it, characters it cannot hold are written as character
+    /// references in text and attribute values, and are an error in names and comments.
+    pub fn set_encoding(&mut self, encoding: Encoding) {
+        self.encoding = encoding;
+        self.limited = !encoding.is_unicode();
+    }
+
+    /// `<?xml version="1.0" encoding="UTF-8"?>` (or the encoding set by
+    /// [`XmlWriter::set_encoding`]) and a newline.
     pub fn declaration(&mut self) -> io::Result<()> {
         self.out
-            .extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            .extend_from_slice(b"<?xml version=\"1.0\" encoding=\"");
+        self.out
+            .extend_from_slice(self.encoding.xml_name().as_bytes());
+        self.out.extend_from_slice(b"\"?>\n");
         Ok(())
+    }
+
+    /// Text or an attribute value: escaped, with character references for the characters the
+    /// output encoding cannot hold.
+    #[inline]
+    fn escaped(&mut self, s: &str, attr: bool) -> io::Result<()> {
+        if !self.limited {
+            return write_escaped(&mut self.out, s, attr);
+        }
+        let mut run = 0;
+        for (i, c) in s.char_indices() {
+            if !c.is_ascii() && !self.encoding.can_encode(c) {
+                write_escaped(&mut self.out, &s[run..i], attr)?;
+                write_char_reference(&mut self.out, c)?;
+                run = i + c.len_utf8();
+            }
+        }
+        write_escaped(&mut self.out, &s[run..], attr)
+    }
+
+    /// A name or comment: XML has no character reference there, so a character the output
+    /// encoding cannot hold is an error.
+    #[inline]
+    fn check_encodable(&self, s: &str, what: &str) -> io::Result<()> {
+        if !self.limited {
+            return Ok(());
+        }
+        match s
+            .chars()
+            .find(|&c| !c.is_ascii() && !self.encoding.can_encode(c))
+        {
+            None => Ok(()),
+            Some(c) => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "character {c:?} (U+{:04X}) of the {what} {s:?} cannot be written in {}, \
+                     and XML allows no character reference there",
+                    c as u32, self.encoding
+                ),
+            )),
+        }
     }
 
     /// Number of open elements.
@@ -359,6 +433,7 @@ impl<'w> XmlWriter<'w> {
             self.names.push(':');
         }
         self.names.push_str(local);
+        self.check_encodable(&self.names[name_start..], "element name")?;
         self.out.extend_from_slice(b"<");
         self.out
             .extend_from_slice(&self.names.as_bytes()[name_start..]);
@@ -366,10 +441,12 @@ impl<'w> XmlWriter<'w> {
             if b.prefix.is_empty() {
                 self.out.extend_from_slice(b" xmlns=\"");
             } else {
+                self.check_encodable(&b.prefix, "namespace prefix")?;
                 self.out.extend_from_slice(b" xmlns:");
                 self.out.extend_from_slice(b.prefix.as_bytes());
                 self.out.extend_from_slice(b"=\"");
             }
+            self.check_encodable(&b.uri, "namespace name")?;
             write_ns_value(&mut self.out, &b.uri)?;
             self.out.extend_from_slice(b"\"");
         }
@@ -430,9 +507,11 @@ impl<'w> XmlWriter<'w> {
                 Some(i) => i,
                 None => {
                     let p = self.new_prefix(ns, prefix_hint);
+                    self.check_encodable(&p, "namespace prefix")?;
                     self.out.extend_from_slice(b"xmlns:");
                     self.out.extend_from_slice(p.as_bytes());
                     self.out.extend_from_slice(b"=\"");
+                    self.check_encodable(ns, "namespace name")?;
                     write_ns_value(&mut self.out, ns)?;
                     self.out.extend_from_slice(b"\" ");
                     self.bindings.push(Binding {
@@ -446,9 +525,10 @@ impl<'w> XmlWriter<'w> {
                 .extend_from_slice(self.bindings[idx].prefix.as_bytes());
             self.out.extend_from_slice(b":");
         }
+        self.check_encodable(local, "attribute name")?;
         self.out.extend_from_slice(local.as_bytes());
         self.out.extend_from_slice(b"=\"");
-        write_escaped(&mut self.out, value, true)?;
+        self.escaped(value, true)?;
         self.out.push(b'"');
         Ok(())
     }
@@ -463,7 +543,7 @@ impl<'w> XmlWriter<'w> {
             return Err(invalid("text outside the root element"));
         }
         self.close_open_tag()?;
-        write_escaped(&mut self.out, text, false)?;
+        self.escaped(text, false)?;
         self.spill()
     }
 
@@ -472,6 +552,7 @@ impl<'w> XmlWriter<'w> {
         if text.contains("--") || text.ends_with('-') {
             return Err(invalid("a comment cannot contain \"--\" or end with \"-\""));
         }
+        self.check_encodable(text, "comment")?;
         self.close_open_tag()?;
         self.out.extend_from_slice(b"<!--");
         write_escaped_comment(&mut self.out, text)?;
