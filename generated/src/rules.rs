@@ -433,6 +433,7 @@ fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
         return (Vec::new(), 0);
     };
     let input = decoded.as_bytes();
+    let encoding = decoded.encoding();
     let mut findings = Findings {
         list: Vec::new(),
         path: String::new(),
@@ -516,7 +517,7 @@ fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
         };
         if !root_seen {
             root_seen = true;
-            check_declaration(&frame, declaration.as_ref(), &mut findings);
+            check_declaration(&frame, declaration.as_ref(), encoding, &mut findings);
         }
         on_open(&frame, stack.last(), &mut findings);
         if empty {
@@ -619,7 +620,14 @@ fn open_frame<'a>(
 }
 
 /// RFC 7970 §4.1 / RFC 5070 §4.1 on a document whose root is `IODEF-Document`.
-fn check_declaration(root: &Frame, declaration: Option<&Option<String>>, findings: &mut Findings) {
+/// `encoding` is the one the document is in (a byte-order mark or UTF-16's `<?` tells UTF-16 from
+/// UTF-8 when the declaration names none).
+fn check_declaration(
+    root: &Frame,
+    declaration: Option<&Option<String>>,
+    encoding: crate::rt::Encoding,
+    findings: &mut Findings,
+) {
     let Some(version) = root.version.filter(|_| root.local == "IODEF-Document") else {
         return;
     };
@@ -641,6 +649,14 @@ fn check_declaration(root: &Frame, declaration: Option<&Option<String>>, finding
             &at,
             rule,
             "the XML declaration MUST specify the character encoding".to_string(),
+        ),
+        (Some(None), Version::V1) if encoding.name() != "UTF-8" => findings.error(
+            &at,
+            rule,
+            format!(
+                "the document is in {}, not UTF-8, so its XML declaration MUST specify the character encoding",
+                encoding.xml_name()
+            ),
         ),
 
         (Some(Some(encoding)), Version::V2)

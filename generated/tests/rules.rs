@@ -70,6 +70,22 @@ fn xml_declaration() {
     assert_clean(&format!(
         "<?xml version=\"1.0\"?>{V1_ROOT}</IODEF-Document>"
     ));
+    // ... and UTF-16 (a byte-order mark tells it apart) needs it named.
+    let utf16 = |text: &str| -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    let found = check(&utf16(&format!(
+        "<?xml version=\"1.0\"?>{V1_ROOT}</IODEF-Document>"
+    )));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].rule, found[0].severity), ("RFC 5070 §4.1", Error));
+    assert!(found[0].message.contains("UTF-16"), "{}", found[0].message);
+    assert!(check(&utf16(&format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-16\"?>{V1_ROOT}</IODEF-Document>"
+    )))
+    .is_empty());
     // Not an IODEF document (a RID message): not checked.
     assert_clean(r#"<RID xmlns="urn:ietf:params:xml:ns:iodef-rid-2.0"/>"#);
 }
