@@ -172,8 +172,10 @@ fn assert_refused(name: &str, input: &[u8], line: u64, column: u64, needle: &str
     let file = temp_file(name, input);
     let out = run(&["validate", "--format", "json", &file]);
     assert_eq!(code(&out), 1, "{name}: {}", stdout(&out));
+    // One finding, then the file's record.
     let lines = json_lines(&out);
-    assert_eq!(lines.len(), 1, "{name}: {lines:?}");
+    assert_eq!(lines.len(), 2, "{name}: {lines:?}");
+    assert_eq!(lines[1]["valid"], false, "{name}: {lines:?}");
     let f = &lines[0];
     assert_eq!(
         (f["kind"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
@@ -189,7 +191,7 @@ fn assert_refused(name: &str, input: &[u8], line: u64, column: u64, needle: &str
     assert!(out.stdout.is_empty());
     let err = stderr(&out);
     assert!(
-        err.starts_with(&format!("iodef: {file}:{line}:{column}: /: ")),
+        err.starts_with(&format!("{file}:{line}:{column}: error: /: ")),
         "{name}: {err}"
     );
     assert!(err.contains(needle), "{name}: {err}");
@@ -301,7 +303,7 @@ fn later_errors_are_located_in_characters() {
         let out = convert(&file, &[]);
         assert_eq!(code(&out), 1, "{name}");
         assert!(
-            stderr(&out).starts_with(&format!("iodef: {file}:6:39: ")),
+            stderr(&out).starts_with(&format!("{file}:6:39: error: ")),
             "{name}: {}",
             stderr(&out)
         );
