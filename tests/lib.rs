@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod bulk;
 pub mod corpus;
+pub mod fixtures;
 pub mod infoset;
 pub mod mutate;
 pub mod validator;

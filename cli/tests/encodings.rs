@@ -9,6 +9,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{code, json_lines, run, run_with_stdin, stderr, stdout};
+use iodef_tests::fixtures::utf16;
 
 /// A valid IODEF 2.0 document (prose rules kept) declaring `encoding`, with `text` as the
 /// Description and `after` right after it (line 6).
@@ -35,22 +36,6 @@ fn doc_with(encoding: Option<&str>, text: &str, after: &str) -> String {
 
 fn doc(encoding: Option<&str>, text: &str) -> String {
     doc_with(encoding, text, "")
-}
-
-fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
-    let mut out = match (bom, little) {
-        (false, _) => Vec::new(),
-        (true, true) => vec![0xFF, 0xFE],
-        (true, false) => vec![0xFE, 0xFF],
-    };
-    for unit in text.encode_utf16() {
-        out.extend_from_slice(&if little {
-            unit.to_le_bytes()
-        } else {
-            unit.to_be_bytes()
-        });
-    }
-    out
 }
 
 /// Single-byte text: each character is the byte of its code point (ISO-8859-1), except those

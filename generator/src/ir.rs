@@ -347,15 +347,23 @@ pub enum Builtin {
 impl Builtin {
     /// Numeric types whose value space is exact (facet bounds compare as decimals).
     pub fn is_exact_number(self) -> bool {
+        self.is_fixed_width_integer()
+            || matches!(
+                self,
+                Builtin::Decimal
+                    | Builtin::Integer
+                    | Builtin::NonNegativeInteger
+                    | Builtin::PositiveInteger
+                    | Builtin::NonPositiveInteger
+                    | Builtin::NegativeInteger
+            )
+    }
+
+    /// `long`, `int`, `short`, `byte` and their unsigned kin: a Rust integer of the same range.
+    pub fn is_fixed_width_integer(self) -> bool {
         matches!(
             self,
-            Builtin::Decimal
-                | Builtin::Integer
-                | Builtin::NonNegativeInteger
-                | Builtin::PositiveInteger
-                | Builtin::NonPositiveInteger
-                | Builtin::NegativeInteger
-                | Builtin::Long
+            Builtin::Long
                 | Builtin::Int
                 | Builtin::Short
                 | Builtin::Byte

@@ -455,16 +455,7 @@ impl Ctx {
             }
             // A fixed-width integer: the default as a literal of the field's type (checked here
             // to be in range, so that the generated code compiles).
-            TypeRef::Builtin(
-                b @ (Builtin::Long
-                | Builtin::Int
-                | Builtin::Short
-                | Builtin::Byte
-                | Builtin::UnsignedLong
-                | Builtin::UnsignedInt
-                | Builtin::UnsignedShort
-                | Builtin::UnsignedByte),
-            ) => {
+            TypeRef::Builtin(b) if b.is_fixed_width_integer() => {
                 let v: i128 = default.trim().trim_start_matches('+').parse().ok()?;
                 let fits = match b {
                     Builtin::Long => i64::try_from(v).is_ok(),

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use iodef::rt::{Encoding, WriteOptions};
 use iodef_tests::corpus;
+use iodef_tests::fixtures::utf16;
 use iodef_tests::infoset::compare_xml;
 use iodef_tests::validator::{self, Engine};
 
@@ -29,22 +30,6 @@ fn redeclare(text: &str, name: &str) -> String {
         &text[..at],
         &text[value_end + 1..]
     )
-}
-
-fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
-    let mut out = match (bom, little) {
-        (false, _) => Vec::new(),
-        (true, true) => vec![0xFF, 0xFE],
-        (true, false) => vec![0xFE, 0xFF],
-    };
-    for unit in text.encode_utf16() {
-        out.extend_from_slice(&if little {
-            unit.to_le_bytes()
-        } else {
-            unit.to_be_bytes()
-        });
-    }
-    out
 }
 
 fn temp_dir() -> PathBuf {
