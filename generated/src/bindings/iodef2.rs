@@ -151,6 +151,10 @@ pub struct Address {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -162,6 +166,7 @@ impl Address {
             observable_id: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
     /// `category`, or its schema default `ipv6-addr` when absent.
@@ -214,6 +219,7 @@ impl<'a> rt::FromXml<'a> for Address {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             category,
             vlan_name,
@@ -221,6 +227,7 @@ impl<'a> rt::FromXml<'a> for Address {
             observable_id,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -247,6 +254,7 @@ impl rt::ToXml for Address {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -352,6 +360,10 @@ pub struct AlternativeId {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `IncidentID`.
     pub incident_id: Vec<IncidentIdType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AlternativeId {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -360,6 +372,7 @@ impl AlternativeId {
             restriction: None,
             unpaired_ext: Vec::new(),
             incident_id,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -413,10 +426,12 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             incident_id,
+            extra,
         })
     }
 }
@@ -434,6 +449,7 @@ impl rt::ToXml for AlternativeId {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
@@ -450,6 +466,10 @@ pub struct AlternativeIndicatorId {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `IndicatorID`.
     pub indicator_id: Vec<IndicatorId>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AlternativeIndicatorId {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -458,6 +478,7 @@ impl AlternativeIndicatorId {
             restriction: None,
             unpaired_ext: Vec::new(),
             indicator_id,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -511,10 +532,12 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             indicator_id,
+            extra,
         })
     }
 }
@@ -532,6 +555,7 @@ impl rt::ToXml for AlternativeIndicatorId {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.indicator_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
         }
@@ -543,11 +567,18 @@ impl rt::ToXml for AlternativeIndicatorId {
 pub struct ApplicationHeader {
     /// 1 or more `ApplicationHeaderField`.
     pub application_header_field: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ApplicationHeader {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(application_header_field: Vec<ExtensionType>) -> Self {
-        Self { application_header_field }
+        Self {
+            application_header_field,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for ApplicationHeader {
@@ -591,7 +622,11 @@ impl<'a> rt::FromXml<'a> for ApplicationHeader {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { application_header_field })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            application_header_field,
+            extra,
+        })
     }
 }
 impl rt::ToXml for ApplicationHeader {
@@ -602,6 +637,7 @@ impl rt::ToXml for ApplicationHeader {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.application_header_field {
             rt::ToXml::to_xml(
                 v,
@@ -639,6 +675,10 @@ pub struct Assessment {
     pub confidence: Option<Confidence>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Assessment {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -655,6 +695,7 @@ impl Assessment {
             cause: Default::default(),
             confidence: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -809,6 +850,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             occurrence,
             restriction,
@@ -821,6 +863,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
             cause,
             confidence,
             additional_data,
+            extra,
         })
     }
 }
@@ -844,6 +887,7 @@ impl rt::ToXml for Assessment {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident_category {
             rt::ToXml::to_xml(
                 v,
@@ -1031,6 +1075,10 @@ pub struct AttackPhase {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AttackPhase {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1040,6 +1088,7 @@ impl AttackPhase {
             url,
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1118,11 +1167,13 @@ impl<'a> rt::FromXml<'a> for AttackPhase {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             attack_phase_id,
             url,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -1134,6 +1185,7 @@ impl rt::ToXml for AttackPhase {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.attack_phase_id {
             rt::glue::write_simple(
                 w,
@@ -1172,6 +1224,10 @@ pub struct BulkObservable {
     pub bulk_observable_list: rt::AnyElement,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl BulkObservable {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1185,6 +1241,7 @@ impl BulkObservable {
             bulk_observable_format: Default::default(),
             bulk_observable_list,
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1261,12 +1318,14 @@ impl<'a> rt::FromXml<'a> for BulkObservable {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             ext_type,
             bulk_observable_format,
             bulk_observable_list,
             additional_data,
+            extra,
         })
     }
 }
@@ -1282,6 +1341,7 @@ impl rt::ToXml for BulkObservable {
         if let Some(v) = &self.ext_type {
             w.attribute("", "ext-type", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.bulk_observable_format {
             rt::ToXml::to_xml(
                 v,
@@ -1312,6 +1372,10 @@ pub struct BulkObservableFormat {
     pub hash: Option<Hash>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl BulkObservableFormat {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1319,6 +1383,7 @@ impl BulkObservableFormat {
         Self {
             hash: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1364,7 +1429,12 @@ impl<'a> rt::FromXml<'a> for BulkObservableFormat {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { hash, additional_data })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            hash,
+            additional_data,
+            extra,
+        })
     }
 }
 impl rt::ToXml for BulkObservableFormat {
@@ -1375,6 +1445,7 @@ impl rt::ToXml for BulkObservableFormat {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.hash {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Hash")?;
         }
@@ -1537,6 +1608,10 @@ pub struct BusinessImpactType {
     pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl BusinessImpactType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1546,6 +1621,7 @@ impl BusinessImpactType {
             type_: None,
             unpaired_ext: Vec::new(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `type`, or its schema default `unknown` when absent.
@@ -1608,11 +1684,13 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             severity,
             type_,
             unpaired_ext,
             description,
+            extra,
         })
     }
 }
@@ -1633,6 +1711,7 @@ impl rt::ToXml for BusinessImpactType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -1813,6 +1892,10 @@ pub struct Campaign {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Campaign {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1824,6 +1907,7 @@ impl Campaign {
             url: Default::default(),
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1923,6 +2007,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -1930,6 +2015,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
             url,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -1947,6 +2033,7 @@ impl rt::ToXml for Campaign {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.campaign_id {
             rt::glue::write_simple(
                 w,
@@ -1981,6 +2068,10 @@ pub struct Certificate {
     pub x509_data: super::xmldsig::X509DataType,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Certificate {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1989,6 +2080,7 @@ impl Certificate {
             observable_id: None,
             x509_data,
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2050,10 +2142,12 @@ impl<'a> rt::FromXml<'a> for Certificate {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             observable_id,
             x509_data,
             description,
+            extra,
         })
     }
 }
@@ -2068,6 +2162,7 @@ impl rt::ToXml for Certificate {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.x509_data;
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "X509Data")?;
@@ -2090,6 +2185,10 @@ pub struct CertificateData {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `Certificate`.
     pub certificate: Vec<Certificate>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl CertificateData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2099,6 +2198,7 @@ impl CertificateData {
             observable_id: None,
             unpaired_ext: Vec::new(),
             certificate,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2163,11 +2263,13 @@ impl<'a> rt::FromXml<'a> for CertificateData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
             unpaired_ext,
             certificate,
+            extra,
         })
     }
 }
@@ -2188,6 +2290,7 @@ impl rt::ToXml for CertificateData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.certificate {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate")?;
         }
@@ -2202,6 +2305,10 @@ pub struct Confidence {
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Confidence {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2209,6 +2316,7 @@ impl Confidence {
         Self {
             rating,
             unpaired_ext: Vec::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2244,7 +2352,12 @@ impl<'a> rt::FromXml<'a> for Confidence {
         if let Some(c) = r.first_child(el, &schema::Confidence)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { rating, unpaired_ext })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            rating,
+            unpaired_ext,
+            extra,
+        })
     }
 }
 impl rt::ToXml for Confidence {
@@ -2259,6 +2372,7 @@ impl rt::ToXml for Confidence {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -2357,6 +2471,10 @@ pub struct Contact {
     pub contact: Vec<Contact>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Contact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2376,6 +2494,7 @@ impl Contact {
             timezone: Default::default(),
             contact: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2575,6 +2694,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             role,
             type_,
@@ -2590,6 +2710,7 @@ impl<'a> rt::FromXml<'a> for Contact {
             timezone,
             contact,
             additional_data,
+            extra,
         })
     }
 }
@@ -2609,6 +2730,7 @@ impl rt::ToXml for Contact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.contact_name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ContactName")?;
         }
@@ -2839,6 +2961,10 @@ pub struct Counter {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: f32,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Counter {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2850,6 +2976,7 @@ impl Counter {
             duration: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2901,6 +3028,7 @@ impl<'a> rt::FromXml<'a> for Counter {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             unit,
@@ -2908,6 +3036,7 @@ impl<'a> rt::FromXml<'a> for Counter {
             duration,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -2930,6 +3059,7 @@ impl rt::ToXml for Counter {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -3092,6 +3222,10 @@ pub struct DetectionPattern {
     pub description: Vec<MlStringType>,
     /// 0 or more `DetectionConfiguration`.
     pub detection_configuration: Vec<String>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DetectionPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3103,6 +3237,7 @@ impl DetectionPattern {
             application,
             description: Default::default(),
             detection_configuration: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3200,6 +3335,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
@@ -3207,6 +3343,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
             application,
             description,
             detection_configuration,
+            extra,
         })
     }
 }
@@ -3227,6 +3364,7 @@ impl rt::ToXml for DetectionPattern {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.application;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
@@ -3261,6 +3399,10 @@ pub struct Discovery {
     pub contact: Vec<Contact>,
     /// 0 or more `DetectionPattern`.
     pub detection_pattern: Vec<DetectionPattern>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Discovery {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3272,6 +3414,7 @@ impl Discovery {
             description: Default::default(),
             contact: Default::default(),
             detection_pattern: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `source`, or its schema default `unknown` when absent.
@@ -3374,6 +3517,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             source,
             restriction,
@@ -3381,6 +3525,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
             description,
             contact,
             detection_pattern,
+            extra,
         })
     }
 }
@@ -3401,6 +3546,7 @@ impl rt::ToXml for Discovery {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -3542,11 +3688,18 @@ impl rt::glue::ExtEnum for DiscoverySourceType {
 pub struct DomainContacts {
     /// Required choice of `SameDomainContact` | `Contact`.
     pub choice: DomainContactsChoice,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DomainContacts {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: DomainContactsChoice) -> Self {
-        Self { choice }
+        Self {
+            choice,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for DomainContacts {
@@ -3574,7 +3727,8 @@ impl<'a> rt::FromXml<'a> for DomainContacts {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { choice })
+        let extra = r.take_extra(el);
+        Ok(Self { choice, extra })
     }
 }
 impl rt::ToXml for DomainContacts {
@@ -3585,6 +3739,7 @@ impl rt::ToXml for DomainContacts {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.choice;
             v.write(w)?;
@@ -3692,6 +3847,10 @@ pub struct DomainData {
     pub nameservers: Vec<Nameservers>,
     /// Optional `DomainContacts`.
     pub domain_contacts: Option<DomainContacts>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DomainData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3708,6 +3867,7 @@ impl DomainData {
             related_dns: Default::default(),
             nameservers: Default::default(),
             domain_contacts: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3862,6 +4022,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             system_status,
             domain_status,
@@ -3874,6 +4035,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             related_dns,
             nameservers,
             domain_contacts,
+            extra,
         })
     }
 }
@@ -3897,6 +4059,7 @@ impl rt::ToXml for DomainData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.name;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Name", v)?;
@@ -4294,6 +4457,10 @@ pub struct Email {
     pub email_to: String,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Email {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4303,6 +4470,7 @@ impl Email {
             unpaired_ext: Vec::new(),
             email_to,
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4354,11 +4522,13 @@ impl<'a> rt::FromXml<'a> for Email {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             unpaired_ext,
             email_to,
             description,
+            extra,
         })
     }
 }
@@ -4376,6 +4546,7 @@ impl rt::ToXml for Email {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.email_to;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo", v)?;
@@ -4411,6 +4582,10 @@ pub struct EmailData {
     pub hash_data: Vec<HashData>,
     /// 0 or more `SignatureData`.
     pub signature_data: Vec<SignatureData>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl EmailData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4427,6 +4602,7 @@ impl EmailData {
             email_message: Default::default(),
             hash_data: Default::default(),
             signature_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4587,6 +4763,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             observable_id,
             email_to,
@@ -4599,6 +4776,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
             email_message,
             hash_data,
             signature_data,
+            extra,
         })
     }
 }
@@ -4613,6 +4791,7 @@ impl rt::ToXml for EmailData {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.email_to {
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo", v)?;
         }
@@ -4772,6 +4951,10 @@ pub struct EventData {
     pub event_data: Vec<EventData>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl EventData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4795,6 +4978,7 @@ impl EventData {
             record: Default::default(),
             event_data: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5038,6 +5222,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
@@ -5057,6 +5242,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             record,
             event_data,
             additional_data,
+            extra,
         })
     }
 }
@@ -5077,6 +5263,7 @@ impl rt::ToXml for EventData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -5174,6 +5361,10 @@ pub struct Expectation {
     pub end_time: Option<rt::DateTime>,
     /// Optional `Contact`.
     pub contact: Option<Contact>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Expectation {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5189,6 +5380,7 @@ impl Expectation {
             start_time: Default::default(),
             end_time: Default::default(),
             contact: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `action`, or its schema default `other` when absent.
@@ -5324,6 +5516,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             action,
             severity,
@@ -5335,6 +5528,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             start_time,
             end_time,
             contact,
+            extra,
         })
     }
 }
@@ -5361,6 +5555,7 @@ impl rt::ToXml for Expectation {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -5409,6 +5604,10 @@ pub struct ExtensionType {
     pub unpaired_ext: Vec<(String, String)>,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ExtensionType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5422,6 +5621,7 @@ impl ExtensionType {
             observable_id: None,
             unpaired_ext: Vec::new(),
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5482,6 +5682,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
         );
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::ExtensionType, &content)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             name,
             dtype,
@@ -5491,6 +5692,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
             observable_id,
             unpaired_ext,
             content,
+            extra,
         })
     }
 }
@@ -5521,6 +5723,7 @@ impl rt::ToXml for ExtensionType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -5546,6 +5749,10 @@ pub struct File {
     pub associated_software: Option<SoftwareType>,
     /// 0 or more `FileProperties`.
     pub file_properties: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl File {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5560,6 +5767,7 @@ impl File {
             signature_data: Default::default(),
             associated_software: Default::default(),
             file_properties: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5691,6 +5899,7 @@ impl<'a> rt::FromXml<'a> for File {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             observable_id,
             file_name,
@@ -5701,6 +5910,7 @@ impl<'a> rt::FromXml<'a> for File {
             signature_data,
             associated_software,
             file_properties,
+            extra,
         })
     }
 }
@@ -5715,6 +5925,7 @@ impl rt::ToXml for File {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.file_name {
             rt::glue::write_simple(
                 w,
@@ -5784,6 +5995,10 @@ pub struct FileData {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `File`.
     pub file: Vec<File>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl FileData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5793,6 +6008,7 @@ impl FileData {
             observable_id: None,
             unpaired_ext: Vec::new(),
             file,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5855,11 +6071,13 @@ impl<'a> rt::FromXml<'a> for FileData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
             unpaired_ext,
             file,
+            extra,
         })
     }
 }
@@ -5880,6 +6098,7 @@ impl rt::ToXml for FileData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.file {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "File")?;
         }
@@ -5891,11 +6110,18 @@ impl rt::ToXml for FileData {
 pub struct Flow {
     /// 1 or more `System`.
     pub system: Vec<System>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Flow {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(system: Vec<System>) -> Self {
-        Self { system }
+        Self {
+            system,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for Flow {
@@ -5927,7 +6153,8 @@ impl<'a> rt::FromXml<'a> for Flow {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { system })
+        let extra = r.take_extra(el);
+        Ok(Self { system, extra })
     }
 }
 impl rt::ToXml for Flow {
@@ -5938,6 +6165,7 @@ impl rt::ToXml for Flow {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.system {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "System")?;
         }
@@ -5953,6 +6181,10 @@ pub struct FuzzyHash {
     pub application: Option<SoftwareType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl FuzzyHash {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5961,6 +6193,7 @@ impl FuzzyHash {
             fuzzy_hash_value,
             application: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6027,10 +6260,12 @@ impl<'a> rt::FromXml<'a> for FuzzyHash {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             fuzzy_hash_value,
             application,
             additional_data,
+            extra,
         })
     }
 }
@@ -6042,6 +6277,7 @@ impl rt::ToXml for FuzzyHash {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.fuzzy_hash_value {
             rt::ToXml::to_xml(
                 v,
@@ -6075,6 +6311,10 @@ pub struct Hash {
     pub canonicalization_method: Option<super::xmldsig::CanonicalizationMethodType>,
     /// Optional `Application`.
     pub application: Option<SoftwareType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Hash {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6087,6 +6327,7 @@ impl Hash {
             digest_value,
             canonicalization_method: Default::default(),
             application: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6165,11 +6406,13 @@ impl<'a> rt::FromXml<'a> for Hash {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             digest_method,
             digest_value,
             canonicalization_method,
             application,
+            extra,
         })
     }
 }
@@ -6181,6 +6424,7 @@ impl rt::ToXml for Hash {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.digest_method;
             rt::ToXml::to_xml(
@@ -6227,6 +6471,10 @@ pub struct HashData {
     pub hash: Vec<Hash>,
     /// 0 or more `FuzzyHash`.
     pub fuzzy_hash: Vec<FuzzyHash>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl HashData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6237,6 +6485,7 @@ impl HashData {
             hash_target_id: Default::default(),
             hash: Default::default(),
             fuzzy_hash: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6303,12 +6552,14 @@ impl<'a> rt::FromXml<'a> for HashData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             scope,
             unpaired_ext,
             hash_target_id,
             hash,
             fuzzy_hash,
+            extra,
         })
     }
 }
@@ -6324,6 +6575,7 @@ impl rt::ToXml for HashData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.hash_target_id {
             rt::glue::write_simple(
                 w,
@@ -6426,6 +6678,10 @@ pub struct History {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `HistoryItem`.
     pub history_item: Vec<HistoryItem>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl History {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6434,6 +6690,7 @@ impl History {
             restriction: None,
             unpaired_ext: Vec::new(),
             history_item,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6487,10 +6744,12 @@ impl<'a> rt::FromXml<'a> for History {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             history_item,
+            extra,
         })
     }
 }
@@ -6508,6 +6767,7 @@ impl rt::ToXml for History {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.history_item {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem")?;
         }
@@ -6538,6 +6798,10 @@ pub struct HistoryItem {
     pub defined_coa: Vec<String>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl HistoryItem {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6553,6 +6817,7 @@ impl HistoryItem {
             description: Default::default(),
             defined_coa: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6696,6 +6961,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             action,
             restriction,
@@ -6707,6 +6973,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             description,
             defined_coa,
             additional_data,
+            extra,
         })
     }
 }
@@ -6728,6 +6995,7 @@ impl rt::ToXml for HistoryItem {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.date_time;
             rt::glue::write_simple(
@@ -6817,6 +7085,10 @@ pub struct Incident {
     pub history: Option<History>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Incident {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6851,6 +7123,7 @@ impl Incident {
             indicator_data: Default::default(),
             history: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `restriction`, or its schema default `private` when absent.
@@ -7190,6 +7463,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             purpose,
             status,
@@ -7215,6 +7489,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             indicator_data,
             history,
             additional_data,
+            extra,
         })
     }
 }
@@ -7246,6 +7521,7 @@ impl rt::ToXml for Incident {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.incident_id;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
@@ -7364,6 +7640,10 @@ pub struct IncidentIdType {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncidentIdType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -7374,6 +7654,7 @@ impl IncidentIdType {
             restriction: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -7413,12 +7694,14 @@ impl<'a> rt::FromXml<'a> for IncidentIdType {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             name,
             instance,
             restriction,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -7440,6 +7723,7 @@ impl rt::ToXml for IncidentIdType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -7602,6 +7886,10 @@ pub struct Indicator {
     pub reference: Vec<Reference>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Indicator {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -7621,6 +7909,7 @@ impl Indicator {
             attack_phase: Default::default(),
             reference: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -7829,6 +8118,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -7844,6 +8134,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
             attack_phase,
             reference,
             additional_data,
+            extra,
         })
     }
 }
@@ -7861,6 +8152,7 @@ impl rt::ToXml for Indicator {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.indicator_id;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
@@ -8013,11 +8305,18 @@ impl IndicatorChoice {
 pub struct IndicatorData {
     /// 1 or more `Indicator`.
     pub indicator: Vec<Indicator>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IndicatorData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(indicator: Vec<Indicator>) -> Self {
-        Self { indicator }
+        Self {
+            indicator,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for IndicatorData {
@@ -8049,7 +8348,8 @@ impl<'a> rt::FromXml<'a> for IndicatorData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { indicator })
+        let extra = r.take_extra(el);
+        Ok(Self { indicator, extra })
     }
 }
 impl rt::ToXml for IndicatorData {
@@ -8060,6 +8360,7 @@ impl rt::ToXml for IndicatorData {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.indicator {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator")?;
         }
@@ -8075,6 +8376,10 @@ pub struct IndicatorExpression {
     pub ext_operator: Option<String>,
     /// 1 or more choice of `IndicatorExpression` | `Observable` | `ObservableReference` | `IndicatorReference`.
     pub sequence: Vec<IndicatorExpressionChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IndicatorExpression {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -8083,6 +8388,7 @@ impl IndicatorExpression {
             operator: None,
             ext_operator: None,
             sequence,
+            extra: rt::Extra::new(),
         }
     }
     /// `operator`, or its schema default `and` when absent.
@@ -8135,10 +8441,12 @@ impl<'a> rt::FromXml<'a> for IndicatorExpression {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             operator,
             ext_operator,
             sequence,
+            extra,
         })
     }
 }
@@ -8156,6 +8464,7 @@ impl rt::ToXml for IndicatorExpression {
         if let Some(v) = &self.ext_operator {
             w.attribute("", "ext-operator", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.sequence {
             v.write(w)?;
         }
@@ -8487,11 +8796,20 @@ pub struct IndicatorId {
     pub version: String,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IndicatorId {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(name: String, version: String, value: String) -> Self {
-        Self { name, version, value }
+        Self {
+            name,
+            version,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for IndicatorId {
@@ -8519,7 +8837,13 @@ impl<'a> rt::FromXml<'a> for IndicatorId {
             None => return Err(r.missing_attribute(el, "version")),
         };
         let value = rt::glue::read_text_lexical(r, el, rt::glue::Lexical::Id)?;
-        Ok(Self { name, version, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            name,
+            version,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for IndicatorId {
@@ -8532,6 +8856,7 @@ impl rt::ToXml for IndicatorId {
         w.start_element(ns, local)?;
         w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
         w.attribute("", "version", &rt::SimpleValue::to_xml(&self.version))?;
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -8545,6 +8870,10 @@ pub struct IndicatorReference {
     pub euid_ref: Option<String>,
     /// Attribute `version`.
     pub version: Option<String>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IndicatorReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -8553,6 +8882,7 @@ impl IndicatorReference {
             uid_ref: None,
             euid_ref: None,
             version: None,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -8593,7 +8923,13 @@ impl<'a> rt::FromXml<'a> for IndicatorReference {
         if let Some(c) = r.first_child(el, &schema::IndicatorReference)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { uid_ref, euid_ref, version })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            uid_ref,
+            euid_ref,
+            version,
+            extra,
+        })
     }
 }
 impl rt::ToXml for IndicatorReference {
@@ -8613,6 +8949,7 @@ impl rt::ToXml for IndicatorReference {
         if let Some(v) = &self.version {
             w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -8670,6 +9007,10 @@ pub struct IodefDocument {
     pub incident: Vec<Incident>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IodefDocument {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -8682,6 +9023,7 @@ impl IodefDocument {
             private_enum_id: None,
             incident,
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `version`, or its schema default `2.00` when absent.
@@ -8766,6 +9108,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             version,
             lang,
@@ -8774,6 +9117,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
             private_enum_id,
             incident,
             additional_data,
+            extra,
         })
     }
 }
@@ -8804,6 +9148,7 @@ impl rt::ToXml for IodefDocument {
         if let Some(v) = &self.private_enum_id {
             w.attribute("", "private-enum-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Incident")?;
         }
@@ -8832,6 +9177,10 @@ pub struct Key {
     pub key_name: String,
     /// Optional `Value`.
     pub value: Option<String>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Key {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -8842,6 +9191,7 @@ impl Key {
             unpaired_ext: Vec::new(),
             key_name,
             value: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -8908,12 +9258,14 @@ impl<'a> rt::FromXml<'a> for Key {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             registryaction,
             observable_id,
             unpaired_ext,
             key_name,
             value,
+            extra,
         })
     }
 }
@@ -8934,6 +9286,7 @@ impl rt::ToXml for Key {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.key_name;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName", v)?;
@@ -9031,6 +9384,10 @@ pub struct Method {
     pub weakness: Vec<super::sci::Weakness>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Method {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9044,6 +9401,7 @@ impl Method {
             vulnerability: Default::default(),
             weakness: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9177,6 +9535,7 @@ impl<'a> rt::FromXml<'a> for Method {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -9186,6 +9545,7 @@ impl<'a> rt::FromXml<'a> for Method {
             vulnerability,
             weakness,
             additional_data,
+            extra,
         })
     }
 }
@@ -9203,6 +9563,7 @@ impl rt::ToXml for Method {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.reference {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Reference")?;
         }
@@ -9248,6 +9609,10 @@ pub struct MlStringType {
     pub lang: Option<String>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9256,6 +9621,7 @@ impl MlStringType {
             translation_id: None,
             lang: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9285,10 +9651,12 @@ impl<'a> rt::FromXml<'a> for MlStringType {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             translation_id,
             lang,
             value,
+            extra,
         })
     }
 }
@@ -9310,6 +9678,7 @@ impl rt::ToXml for MlStringType {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -9323,6 +9692,10 @@ pub struct MonetaryImpact {
     pub currency: Option<String>,
     /// Text content.
     pub value: PositiveFloatType,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9331,6 +9704,7 @@ impl MonetaryImpact {
             severity: None,
             currency: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9353,7 +9727,13 @@ impl<'a> rt::FromXml<'a> for MonetaryImpact {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { severity, currency, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            severity,
+            currency,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for MonetaryImpact {
@@ -9370,6 +9750,7 @@ impl rt::ToXml for MonetaryImpact {
         if let Some(v) = &self.currency {
             w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -9381,11 +9762,19 @@ pub struct Nameservers {
     pub server: String,
     /// 1 or more `Address`.
     pub address: Vec<Address>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Nameservers {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(server: String, address: Vec<Address>) -> Self {
-        Self { server, address }
+        Self {
+            server,
+            address,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for Nameservers {
@@ -9429,7 +9818,8 @@ impl<'a> rt::FromXml<'a> for Nameservers {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { server, address })
+        let extra = r.take_extra(el);
+        Ok(Self { server, address, extra })
     }
 }
 impl rt::ToXml for Nameservers {
@@ -9440,6 +9830,7 @@ impl rt::ToXml for Nameservers {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.server;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Server", v)?;
@@ -9461,6 +9852,10 @@ pub struct Node {
     pub location: Vec<MlStringType>,
     /// 0 or more `Counter`.
     pub counter: Vec<Counter>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Node {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9470,6 +9865,7 @@ impl Node {
             postal_address: Default::default(),
             location: Default::default(),
             counter: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9540,11 +9936,13 @@ impl<'a> rt::FromXml<'a> for Node {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             choice,
             postal_address,
             location,
             counter,
+            extra,
         })
     }
 }
@@ -9556,6 +9954,7 @@ impl rt::ToXml for Node {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.choice {
             v.write(w)?;
         }
@@ -9677,6 +10076,10 @@ pub struct NodeRole {
     pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl NodeRole {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9685,6 +10088,7 @@ impl NodeRole {
             category,
             unpaired_ext: Vec::new(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9737,10 +10141,12 @@ impl<'a> rt::FromXml<'a> for NodeRole {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             category,
             unpaired_ext,
             description,
+            extra,
         })
     }
 }
@@ -9756,6 +10162,7 @@ impl rt::ToXml for NodeRole {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -10027,6 +10434,10 @@ pub struct Observable {
     pub unpaired_ext: Vec<(String, String)>,
     /// Optional choice of `System` | `Address` | `DomainData` | `Service` | `EmailData` | `WindowsRegistryKeysModified` | `FileData` | `CertificateData` | `RegistryHandle` | `RecordData` | `EventData` | `Incident` | `Expectation` | `Reference` | `Assessment` | `DetectionPattern` | `HistoryItem` | `BulkObservable` | `AdditionalData`.
     pub choice: Option<ObservableChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Observable {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -10035,6 +10446,7 @@ impl Observable {
             restriction: None,
             unpaired_ext: Vec::new(),
             choice: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -10082,10 +10494,12 @@ impl<'a> rt::FromXml<'a> for Observable {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             choice,
+            extra,
         })
     }
 }
@@ -10103,6 +10517,7 @@ impl rt::ToXml for Observable {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.choice {
             v.write(w)?;
         }
@@ -10459,11 +10874,18 @@ impl ObservableChoice {
 pub struct ObservableReference {
     /// Attribute `uid-ref`.
     pub uid_ref: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ObservableReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(uid_ref: String) -> Self {
-        Self { uid_ref }
+        Self {
+            uid_ref,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for ObservableReference {
@@ -10494,7 +10916,8 @@ impl<'a> rt::FromXml<'a> for ObservableReference {
         if let Some(c) = r.first_child(el, &schema::ObservableReference)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { uid_ref })
+        let extra = r.take_extra(el);
+        Ok(Self { uid_ref, extra })
     }
 }
 impl rt::ToXml for ObservableReference {
@@ -10506,6 +10929,7 @@ impl rt::ToXml for ObservableReference {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "uid-ref", &rt::SimpleValue::to_xml(&self.uid_ref))?;
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -10579,6 +11003,10 @@ pub struct PostalAddress {
     pub p_address: MlStringType,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl PostalAddress {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -10588,6 +11016,7 @@ impl PostalAddress {
             unpaired_ext: Vec::new(),
             p_address,
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -10639,11 +11068,13 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             unpaired_ext,
             p_address,
             description,
+            extra,
         })
     }
 }
@@ -10661,6 +11092,7 @@ impl rt::ToXml for PostalAddress {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.p_address;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress")?;
@@ -10727,6 +11159,10 @@ pub struct Record {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `RecordData`.
     pub record_data: Vec<RecordData>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Record {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -10735,6 +11171,7 @@ impl Record {
             restriction: None,
             unpaired_ext: Vec::new(),
             record_data,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -10788,10 +11225,12 @@ impl<'a> rt::FromXml<'a> for Record {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             record_data,
+            extra,
         })
     }
 }
@@ -10809,6 +11248,7 @@ impl rt::ToXml for Record {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.record_data {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData")?;
         }
@@ -10845,6 +11285,10 @@ pub struct RecordData {
     pub certificate_data: Vec<CertificateData>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RecordData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -10863,6 +11307,7 @@ impl RecordData {
             windows_registry_keys_modified: Default::default(),
             certificate_data: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -11062,6 +11507,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
@@ -11076,6 +11522,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
             windows_registry_keys_modified,
             certificate_data,
             additional_data,
+            extra,
         })
     }
 }
@@ -11096,6 +11543,7 @@ impl rt::ToXml for RecordData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.date_time {
             rt::glue::write_simple(
                 w,
@@ -11170,6 +11618,10 @@ pub struct RecordPattern {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -11181,6 +11633,7 @@ impl RecordPattern {
             instance: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
     /// `offsetunit`, or its schema default `line` when absent.
@@ -11231,6 +11684,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             offset,
@@ -11238,6 +11692,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
             instance,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -11262,6 +11717,7 @@ impl rt::ToXml for RecordPattern {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -11375,6 +11831,10 @@ pub struct Reference {
     pub url: Vec<String>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Reference {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -11384,6 +11844,7 @@ impl Reference {
             reference_name: Default::default(),
             url: Default::default(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -11460,11 +11921,13 @@ impl<'a> rt::FromXml<'a> for Reference {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             observable_id,
             reference_name,
             url,
             description,
+            extra,
         })
     }
 }
@@ -11479,6 +11942,7 @@ impl rt::ToXml for Reference {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.reference_name {
             rt::ToXml::to_xml(
                 v,
@@ -11506,6 +11970,10 @@ pub struct RegistryHandle {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -11514,6 +11982,7 @@ impl RegistryHandle {
             registry: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -11543,10 +12012,12 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             registry,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -11564,6 +12035,7 @@ impl rt::ToXml for RegistryHandle {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -11663,6 +12135,10 @@ pub struct RelatedActivity {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RelatedActivity {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -11678,6 +12154,7 @@ impl RelatedActivity {
             confidence: Default::default(),
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -11834,6 +12311,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -11845,6 +12323,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
             confidence,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -11862,6 +12341,7 @@ impl rt::ToXml for RelatedActivity {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
@@ -11998,6 +12478,10 @@ pub struct Service {
     pub email_data: Option<EmailData>,
     /// Optional `Application`.
     pub application: Option<SoftwareType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Service {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12014,6 +12498,7 @@ impl Service {
             application_header: Default::default(),
             email_data: Default::default(),
             application: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -12152,6 +12637,7 @@ impl<'a> rt::FromXml<'a> for Service {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             ip_protocol,
             observable_id,
@@ -12164,6 +12650,7 @@ impl<'a> rt::FromXml<'a> for Service {
             application_header,
             email_data,
             application,
+            extra,
         })
     }
 }
@@ -12181,6 +12668,7 @@ impl rt::ToXml for Service {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.service_name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName")?;
         }
@@ -12245,6 +12733,10 @@ pub struct ServiceName {
     pub url: Vec<String>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ServiceName {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12253,6 +12745,7 @@ impl ServiceName {
             iana_service: Default::default(),
             url: Default::default(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -12312,10 +12805,12 @@ impl<'a> rt::FromXml<'a> for ServiceName {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             iana_service,
             url,
             description,
+            extra,
         })
     }
 }
@@ -12327,6 +12822,7 @@ impl rt::ToXml for ServiceName {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.iana_service {
             rt::glue::write_simple(
                 w,
@@ -12382,11 +12878,18 @@ impl rt::SimpleValue for SeverityType {
 pub struct SignatureData {
     /// 1 or more `Signature`.
     pub signature: Vec<super::xmldsig::SignatureType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SignatureData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(signature: Vec<super::xmldsig::SignatureType>) -> Self {
-        Self { signature }
+        Self {
+            signature,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for SignatureData {
@@ -12420,7 +12923,8 @@ impl<'a> rt::FromXml<'a> for SignatureData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { signature })
+        let extra = r.take_extra(el);
+        Ok(Self { signature, extra })
     }
 }
 impl rt::ToXml for SignatureData {
@@ -12431,6 +12935,7 @@ impl rt::ToXml for SignatureData {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.signature {
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Signature")?;
         }
@@ -12449,6 +12954,10 @@ pub struct SoftwareReference {
     pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more elements of other schemas (lossless).
     pub any: Vec<rt::AnyElement>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SoftwareReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12458,6 +12967,7 @@ impl SoftwareReference {
             dtype: None,
             unpaired_ext: Vec::new(),
             any: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -12513,11 +13023,13 @@ impl<'a> rt::FromXml<'a> for SoftwareReference {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             spec_name,
             dtype,
             unpaired_ext,
             any,
+            extra,
         })
     }
 }
@@ -12536,6 +13048,7 @@ impl rt::ToXml for SoftwareReference {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.any {
             v.write(w)?;
         }
@@ -12551,6 +13064,10 @@ pub struct SoftwareType {
     pub url: Vec<String>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SoftwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12559,6 +13076,7 @@ impl SoftwareType {
             software_reference: Default::default(),
             url: Default::default(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -12620,10 +13138,12 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             software_reference,
             url,
             description,
+            extra,
         })
     }
 }
@@ -12635,6 +13155,7 @@ impl rt::ToXml for SoftwareType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.software_reference {
             rt::ToXml::to_xml(
                 v,
@@ -12805,6 +13326,10 @@ pub struct System {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl System {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12826,6 +13351,7 @@ impl System {
             asset_id: Default::default(),
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `spoofed`, or its schema default `unknown` when absent.
@@ -13033,6 +13559,7 @@ impl<'a> rt::FromXml<'a> for System {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             category,
             interface,
@@ -13050,6 +13577,7 @@ impl<'a> rt::FromXml<'a> for System {
             asset_id,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -13085,6 +13613,7 @@ impl rt::ToXml for System {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.node;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Node")?;
@@ -13200,6 +13729,10 @@ pub struct SystemImpact {
     pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SystemImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -13210,6 +13743,7 @@ impl SystemImpact {
             type_: None,
             unpaired_ext: Vec::new(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `type`, or its schema default `unknown` when absent.
@@ -13266,12 +13800,14 @@ impl<'a> rt::FromXml<'a> for SystemImpact {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             severity,
             completion,
             type_,
             unpaired_ext,
             description,
+            extra,
         })
     }
 }
@@ -13295,6 +13831,7 @@ impl rt::ToXml for SystemImpact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -13544,6 +14081,10 @@ pub struct Telephone {
     pub telephone_number: String,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Telephone {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -13553,6 +14094,7 @@ impl Telephone {
             unpaired_ext: Vec::new(),
             telephone_number,
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -13611,11 +14153,13 @@ impl<'a> rt::FromXml<'a> for Telephone {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             unpaired_ext,
             telephone_number,
             description,
+            extra,
         })
     }
 }
@@ -13633,6 +14177,7 @@ impl rt::ToXml for Telephone {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.telephone_number;
             rt::glue::write_simple(
@@ -13723,6 +14268,10 @@ pub struct ThreatActor {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ThreatActor {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -13734,6 +14283,7 @@ impl ThreatActor {
             url,
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -13831,6 +14381,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -13838,6 +14389,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
             url,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -13855,6 +14407,7 @@ impl rt::ToXml for ThreatActor {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.threat_actor_id {
             rt::glue::write_simple(
                 w,
@@ -13894,6 +14447,10 @@ pub struct TimeImpact {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: PositiveFloatType,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -13904,6 +14461,7 @@ impl TimeImpact {
             duration: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -13955,12 +14513,14 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             severity,
             metric,
             duration,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -13982,6 +14542,7 @@ impl rt::ToXml for TimeImpact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -14077,11 +14638,19 @@ pub struct WindowsRegistryKeysModified {
     pub observable_id: Option<String>,
     /// 1 or more `Key`.
     pub key: Vec<Key>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl WindowsRegistryKeysModified {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(key: Vec<Key>) -> Self {
-        Self { observable_id: None, key }
+        Self {
+            observable_id: None,
+            key,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
@@ -14126,7 +14695,8 @@ impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { observable_id, key })
+        let extra = r.take_extra(el);
+        Ok(Self { observable_id, key, extra })
     }
 }
 impl rt::ToXml for WindowsRegistryKeysModified {
@@ -14140,6 +14710,7 @@ impl rt::ToXml for WindowsRegistryKeysModified {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.key {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Key")?;
         }

@@ -15,6 +15,10 @@ pub struct ArchivedDataType {
     pub comments: Option<super::iodef1::MlStringType>,
     /// Optional `Data`.
     pub data: Option<rt::Base64Binary>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ArchivedDataType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -24,6 +28,7 @@ impl ArchivedDataType {
             url: Default::default(),
             comments: Default::default(),
             data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -82,7 +87,14 @@ impl<'a> rt::FromXml<'a> for ArchivedDataType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { type_, url, comments, data })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            type_,
+            url,
+            comments,
+            data,
+            extra,
+        })
     }
 }
 impl rt::ToXml for ArchivedDataType {
@@ -94,6 +106,7 @@ impl rt::ToXml for ArchivedDataType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "type", &rt::SimpleValue::to_xml(&self.type_))?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.url {
             rt::glue::write_simple(
                 w,
@@ -240,6 +253,10 @@ pub struct DcSiteType {
     pub domain_data: Option<DomainData>,
     /// Optional `Assessment`.
     pub assessment: Option<super::iodef1::Assessment>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -250,6 +267,7 @@ impl DcSiteType {
             node: Default::default(),
             domain_data: Default::default(),
             assessment: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -328,12 +346,14 @@ impl<'a> rt::FromXml<'a> for DcSiteType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             dc_type,
             choice,
             node,
             domain_data,
             assessment,
+            extra,
         })
     }
 }
@@ -346,6 +366,7 @@ impl rt::ToXml for DcSiteType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "DCType", &rt::SimpleValue::to_xml(&self.dc_type))?;
+        w.extra(&self.extra)?;
         {
             let v = &self.choice;
             v.write(w)?;
@@ -532,6 +553,10 @@ pub struct DcSiteTypeDomain {
     pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeDomain {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -540,6 +565,7 @@ impl DcSiteTypeDomain {
             lang: None,
             confidence: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -570,7 +596,13 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeDomain {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, confidence, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            confidence,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for DcSiteTypeDomain {
@@ -591,6 +623,7 @@ impl rt::ToXml for DcSiteTypeDomain {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -604,6 +637,10 @@ pub struct DcSiteTypeEmailSite {
     pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeEmailSite {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -612,6 +649,7 @@ impl DcSiteTypeEmailSite {
             lang: None,
             confidence: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -642,7 +680,13 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeEmailSite {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, confidence, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            confidence,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for DcSiteTypeEmailSite {
@@ -663,6 +707,7 @@ impl rt::ToXml for DcSiteTypeEmailSite {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -676,6 +721,10 @@ pub struct DcSiteTypeSiteUrl {
     pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeSiteUrl {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -684,6 +733,7 @@ impl DcSiteTypeSiteUrl {
             lang: None,
             confidence: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -714,7 +764,13 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSiteUrl {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, confidence, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            confidence,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for DcSiteTypeSiteUrl {
@@ -735,6 +791,7 @@ impl rt::ToXml for DcSiteTypeSiteUrl {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -746,11 +803,19 @@ pub struct DcSiteTypeSystem {
     pub confidence: Option<ConfidenceType>,
     /// Required `Address`.
     pub address: super::iodef1::Address,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeSystem {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(address: super::iodef1::Address) -> Self {
-        Self { confidence: None, address }
+        Self {
+            confidence: None,
+            address,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for DcSiteTypeSystem {
@@ -784,7 +849,8 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSystem {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { confidence, address })
+        let extra = r.take_extra(el);
+        Ok(Self { confidence, address, extra })
     }
 }
 impl rt::ToXml for DcSiteTypeSystem {
@@ -802,6 +868,7 @@ impl rt::ToXml for DcSiteTypeSystem {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.address;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Address")?;
@@ -818,6 +885,10 @@ pub struct DcSiteTypeUnknown {
     pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeUnknown {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -826,6 +897,7 @@ impl DcSiteTypeUnknown {
             lang: None,
             confidence: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -856,7 +928,13 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeUnknown {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, confidence, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            confidence,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for DcSiteTypeUnknown {
@@ -877,6 +955,7 @@ impl rt::ToXml for DcSiteTypeUnknown {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -900,6 +979,10 @@ pub struct DomainData {
     pub nameservers: Vec<DomainDataNameservers>,
     /// Optional choice of `SameDomainContact` | `Contact`.
     pub choice: Option<DomainDataChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DomainData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -913,6 +996,7 @@ impl DomainData {
             expiration_date: Default::default(),
             nameservers: Default::default(),
             choice: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1032,6 +1116,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             system_status,
             domain_status,
@@ -1041,6 +1126,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             expiration_date,
             nameservers,
             choice,
+            extra,
         })
     }
 }
@@ -1058,6 +1144,7 @@ impl rt::ToXml for DomainData {
         if let Some(v) = &self.domain_status {
             w.attribute("", "DomainStatus", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.name;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name")?;
@@ -1323,6 +1410,10 @@ pub struct DomainDataNameservers {
     pub server: super::iodef1::MlStringType,
     /// 1 or more `Address`.
     pub address: Vec<super::iodef1::Address>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DomainDataNameservers {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1330,7 +1421,11 @@ impl DomainDataNameservers {
         server: super::iodef1::MlStringType,
         address: Vec<super::iodef1::Address>,
     ) -> Self {
-        Self { server, address }
+        Self {
+            server,
+            address,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for DomainDataNameservers {
@@ -1379,7 +1474,8 @@ impl<'a> rt::FromXml<'a> for DomainDataNameservers {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { server, address })
+        let extra = r.take_extra(el);
+        Ok(Self { server, address, extra })
     }
 }
 impl rt::ToXml for DomainDataNameservers {
@@ -1390,6 +1486,7 @@ impl rt::ToXml for DomainDataNameservers {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.server;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Server")?;
@@ -1457,6 +1554,10 @@ pub struct EmailRecordType {
     pub email_message: Option<super::iodef1::MlStringType>,
     /// Optional `EmailComments`.
     pub email_comments: Option<super::iodef1::MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl EmailRecordType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1465,6 +1566,7 @@ impl EmailRecordType {
             email_count,
             email_message: Default::default(),
             email_comments: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1523,10 +1625,12 @@ impl<'a> rt::FromXml<'a> for EmailRecordType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             email_count,
             email_message,
             email_comments,
+            extra,
         })
     }
 }
@@ -1538,6 +1642,7 @@ impl rt::ToXml for EmailRecordType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.email_count;
             rt::glue::write_simple(
@@ -1714,6 +1819,10 @@ pub struct IncludedMalwareType {
     pub reference: Option<super::xmldsig::ReferenceType>,
     /// Optional `Data`.
     pub data: Option<IncludedMalwareTypeData>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncludedMalwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1722,6 +1831,7 @@ impl IncludedMalwareType {
             name,
             reference: Default::default(),
             data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1778,7 +1888,13 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { name, reference, data })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            name,
+            reference,
+            data,
+            extra,
+        })
     }
 }
 impl rt::ToXml for IncludedMalwareType {
@@ -1789,6 +1905,7 @@ impl rt::ToXml for IncludedMalwareType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name")?;
         }
@@ -1808,11 +1925,19 @@ pub struct IncludedMalwareTypeData {
     pub xor_pattern: Option<rt::HexBinary>,
     /// Text content.
     pub value: rt::HexBinary,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncludedMalwareTypeData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: rt::HexBinary) -> Self {
-        Self { xor_pattern: None, value }
+        Self {
+            xor_pattern: None,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for IncludedMalwareTypeData {
@@ -1830,7 +1955,8 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareTypeData {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { xor_pattern, value })
+        let extra = r.take_extra(el);
+        Ok(Self { xor_pattern, value, extra })
     }
 }
 impl rt::ToXml for IncludedMalwareTypeData {
@@ -1844,6 +1970,7 @@ impl rt::ToXml for IncludedMalwareTypeData {
         if let Some(v) = &self.xor_pattern {
             w.attribute("", "XORPattern", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -1863,6 +1990,10 @@ pub struct LureSourceType {
     pub windows_registry_keys_modified: Option<
         LureSourceTypeWindowsRegistryKeysModified,
     >,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl LureSourceType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1873,6 +2004,7 @@ impl LureSourceType {
             included_malware: Default::default(),
             files_downloaded: Default::default(),
             windows_registry_keys_modified: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1968,12 +2100,14 @@ impl<'a> rt::FromXml<'a> for LureSourceType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             system,
             domain_data,
             included_malware,
             files_downloaded,
             windows_registry_keys_modified,
+            extra,
         })
     }
 }
@@ -1985,6 +2119,7 @@ impl rt::ToXml for LureSourceType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.system {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
         }
@@ -2028,11 +2163,18 @@ impl rt::ToXml for LureSourceType {
 pub struct LureSourceTypeFilesDownloaded {
     /// Required `File`.
     pub file: super::iodef1::MlStringType,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl LureSourceTypeFilesDownloaded {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(file: super::iodef1::MlStringType) -> Self {
-        Self { file }
+        Self {
+            file,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for LureSourceTypeFilesDownloaded {
@@ -2062,7 +2204,8 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeFilesDownloaded {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { file })
+        let extra = r.take_extra(el);
+        Ok(Self { file, extra })
     }
 }
 impl rt::ToXml for LureSourceTypeFilesDownloaded {
@@ -2073,6 +2216,7 @@ impl rt::ToXml for LureSourceTypeFilesDownloaded {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.file;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "File")?;
@@ -2085,11 +2229,18 @@ impl rt::ToXml for LureSourceTypeFilesDownloaded {
 pub struct LureSourceTypeWindowsRegistryKeysModified {
     /// 1 or more `Key`.
     pub key: Vec<LureSourceTypeWindowsRegistryKeysModifiedKey>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl LureSourceTypeWindowsRegistryKeysModified {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(key: Vec<LureSourceTypeWindowsRegistryKeysModifiedKey>) -> Self {
-        Self { key }
+        Self {
+            key,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
@@ -2122,7 +2273,8 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { key })
+        let extra = r.take_extra(el);
+        Ok(Self { key, extra })
     }
 }
 impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModified {
@@ -2133,6 +2285,7 @@ impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModified {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.key {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Key")?;
         }
@@ -2146,11 +2299,19 @@ pub struct LureSourceTypeWindowsRegistryKeysModifiedKey {
     pub name: String,
     /// Required `Value`.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl LureSourceTypeWindowsRegistryKeysModifiedKey {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(name: String, value: String) -> Self {
-        Self { name, value }
+        Self {
+            name,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModifiedKey {
@@ -2198,7 +2359,8 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModifiedKey {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { name, value })
+        let extra = r.take_extra(el);
+        Ok(Self { name, value, extra })
     }
 }
 impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModifiedKey {
@@ -2209,6 +2371,7 @@ impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModifiedKey {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.name;
             rt::glue::write_simple(
@@ -2239,6 +2402,10 @@ pub struct OriginatingSensorType {
     pub date_first_seen: rt::DateTime,
     /// 1 or more `System`.
     pub system: Vec<super::iodef1::System>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl OriginatingSensorType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2251,6 +2418,7 @@ impl OriginatingSensorType {
             originating_sensor_type,
             date_first_seen,
             system,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2314,10 +2482,12 @@ impl<'a> rt::FromXml<'a> for OriginatingSensorType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             originating_sensor_type,
             date_first_seen,
             system,
+            extra,
         })
     }
 }
@@ -2334,6 +2504,7 @@ impl rt::ToXml for OriginatingSensorType {
             "OriginatingSensorType",
             &rt::SimpleValue::to_xml(&self.originating_sensor_type),
         )?;
+        w.extra(&self.extra)?;
         {
             let v = &self.date_first_seen;
             rt::glue::write_simple(
@@ -2444,6 +2615,10 @@ pub struct PhraudReport {
     pub correlation_data: Vec<super::iodef1::MlStringType>,
     /// Optional `PRComments`.
     pub pr_comments: Option<super::iodef1::MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl PhraudReport {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2469,6 +2644,7 @@ impl PhraudReport {
             related_data: Default::default(),
             correlation_data: Default::default(),
             pr_comments: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `Version`, or its schema default `1.0` when absent.
@@ -2752,6 +2928,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             version,
             fraud_type,
@@ -2769,6 +2946,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
             related_data,
             correlation_data,
             pr_comments,
+            extra,
         })
     }
 }
@@ -2787,6 +2965,7 @@ impl rt::ToXml for PhraudReport {
         if let Some(v) = &self.ext_value {
             w.attribute("", "ext-value", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.phish_name_ref {
             rt::ToXml::to_xml(
                 v,
@@ -2898,6 +3077,10 @@ pub struct TakeDownInfoType {
     pub take_down_agency: Vec<super::iodef1::MlStringType>,
     /// 0 or more `TakeDownComments`.
     pub take_down_comments: Vec<super::iodef1::MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TakeDownInfoType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2906,6 +3089,7 @@ impl TakeDownInfoType {
             take_down_date: Default::default(),
             take_down_agency: Default::default(),
             take_down_comments: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2979,10 +3163,12 @@ impl<'a> rt::FromXml<'a> for TakeDownInfoType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             take_down_date,
             take_down_agency,
             take_down_comments,
+            extra,
         })
     }
 }
@@ -2994,6 +3180,7 @@ impl rt::ToXml for TakeDownInfoType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.take_down_date {
             rt::glue::write_simple(
                 w,

@@ -17,6 +17,7 @@ use quick_xml::NsReader;
 
 use super::any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 use super::error::{Error, ErrorKind};
+use super::extra::{Anchored, Extra, ExtraData, ExtraNode, Misc, Pi};
 use super::registry::{self, DecodeFn, Registry, TypedElement};
 use super::schema::TypeDef;
 use super::unknown::{Pending, Policy, UnknownContent, UnknownNode};
@@ -194,6 +195,35 @@ pub struct XmlReader<'a> {
     known: Vec<(usize, &'static TypeDef)>,
     /// Lenient mode: content kept aside, in reading order.
     unknown: Vec<Pending>,
+    /// Per depth: what the element open at that depth keeps beside its typed values (see
+    /// [`XmlReader::take_extra`]).
+    frames: Vec<XFrame>,
+    /// Whether comments and processing instructions are kept.
+    keep_comments: bool,
+    /// Comments and processing instructions before the root element.
+    prolog: Vec<Misc>,
+    /// ... and after it.
+    epilog: Vec<Misc>,
+    /// Extra content of a root element whose value has no `extra` field (simple-typed root).
+    root_leftover: Option<Box<ExtraData>>,
+}
+
+/// The extra content being collected for the element open at one depth.
+#[derive(Debug, Default)]
+struct XFrame {
+    /// Offset of the element (an entry of another element is stale).
+    offset: usize,
+    /// Known children returned so far (the anchor of nodes found now).
+    children: u32,
+    data: Option<Box<ExtraData>>,
+}
+
+/// What [`XmlReader::keep_text`] did with a piece of text.
+#[derive(PartialEq)]
+enum Kept {
+    Nothing,
+    Appended,
+    Started,
 }
 
 enum Reference {
@@ -415,7 +445,136 @@ impl<'a> XmlReader<'a> {
             policy: Policy::Strict,
             known: Vec::new(),
             unknown: Vec::new(),
+            frames: Vec::new(),
+            keep_comments: true,
+            prolog: Vec::new(),
+            epilog: Vec::new(),
+            root_leftover: None,
         }
+    }
+
+    /// Whether comments and processing instructions are kept (default true): in
+    /// [`Document::prolog`](super::Document::prolog)/`epilog`, in the `extra` field of the
+    /// generated values, in [`Mixed`] content. Off, they are dropped.
+    pub fn set_keep_comments(&mut self, keep: bool) {
+        self.keep_comments = keep;
+    }
+
+    /// Comments and processing instructions read before the root element.
+    pub fn take_prolog(&mut self) -> Vec<Misc> {
+        std::mem::take(&mut self.prolog)
+    }
+
+    /// Comments and processing instructions read after the root element.
+    pub fn take_epilog(&mut self) -> Vec<Misc> {
+        std::mem::take(&mut self.epilog)
+    }
+
+    /// Extra content of the root element that its value could not take (a simple-typed root).
+    pub fn take_root_extra(&mut self) -> Extra {
+        if let Some(f) = self.frames.get(1) {
+            if f.data.is_some() {
+                self.move_up(1);
+            }
+        }
+        self.root_leftover
+            .take()
+            .map_or(Extra::new(), |d| Extra::from_data(*d))
+    }
+
+    /// What the element `el` (read to its end) keeps beside its typed values: `xsi:*` and
+    /// undeclared (lenient) attributes, comments, processing instructions, unknown elements
+    /// and stray text (lenient), and the extra content of its simple-typed children. Called
+    /// by the generated readers once `el` has been read.
+    #[inline]
+    pub fn take_extra(&mut self, el: &Element<'a>) -> Extra {
+        match self.frames.get_mut(el.depth as usize) {
+            Some(f) if f.offset == el.offset && f.data.is_some() => {
+                Extra::from_data(*f.data.take().expect("checked"))
+            }
+            _ => Extra::new(),
+        }
+    }
+
+    /// Starts collecting for the element at `offset`, `depth`; what the previous element at
+    /// that depth left (a child without an `extra` field) goes to its parent.
+    #[inline]
+    fn open_frame(&mut self, depth: u32, offset: usize) {
+        let d = depth as usize;
+        if self.frames.len() <= d {
+            self.frames.resize_with(d + 1, XFrame::default);
+        }
+        if self.frames[d].data.is_some() && self.frames[d].offset != offset {
+            self.move_up(depth);
+        }
+        let f = &mut self.frames[d];
+        f.offset = offset;
+        f.children = 0;
+    }
+
+    /// Moves the data collected at `depth` to the parent as [`ExtraNode::Child`] of its last
+    /// known child.
+    fn move_up(&mut self, depth: u32) {
+        let d = depth as usize;
+        let Some(data) = self.frames[d].data.take() else {
+            return;
+        };
+        if d <= 1 {
+            self.root_leftover = Some(data);
+            return;
+        }
+        let parent = &mut self.frames[d - 1];
+        let index = parent.children.saturating_sub(1);
+        parent
+            .data
+            .get_or_insert_with(Default::default)
+            .insert(index, ExtraNode::Child(Extra::from_data(*data)));
+    }
+
+    /// The data being collected at `depth`.
+    fn frame_data(&mut self, depth: u32) -> &mut ExtraData {
+        let d = depth as usize;
+        if self.frames.len() <= d {
+            self.frames.resize_with(d + 1, XFrame::default);
+        }
+        self.frames[d].data.get_or_insert_with(Default::default)
+    }
+
+    /// Keeps `node` for the element at `depth`, before its known child `before`.
+    fn keep_node(&mut self, depth: u32, before: u32, node: ExtraNode) {
+        self.frame_data(depth).insert(before, node);
+    }
+
+    /// Known children of the element at `depth` returned so far.
+    fn children_of(&self, depth: u32) -> u32 {
+        self.frames.get(depth as usize).map_or(0, |f| f.children)
+    }
+
+    /// A comment or processing instruction as an [`ExtraNode`].
+    fn misc_node(&self, ev: &Event<'a>) -> Result<Option<ExtraNode>, Error> {
+        Ok(match self.misc(ev)? {
+            Some(Misc::Comment(c)) => Some(ExtraNode::Comment(c)),
+            Some(Misc::ProcessingInstruction(p)) => Some(ExtraNode::ProcessingInstruction(p)),
+            None => None,
+        })
+    }
+
+    /// A comment or processing instruction event as a [`Misc`] (`None` when they are dropped).
+    fn misc(&self, ev: &Event<'a>) -> Result<Option<Misc>, Error> {
+        if !self.keep_comments {
+            return Ok(None);
+        }
+        Ok(match ev {
+            Event::Comment(c) => Some(Misc::Comment(self.text_piece(c)?.into_owned())),
+            Event::PI(p) => {
+                let target = String::from_utf8_lossy(p.target()).into_owned();
+                let data = String::from_utf8_lossy(p.content());
+                let data = normalize_eol(data.trim_start_matches(|c: char| c.is_ascii_whitespace()))
+                    .into_owned();
+                Some(Misc::ProcessingInstruction(Pi { target, data }))
+            }
+            _ => None,
+        })
     }
 
     /// Sets the parse policy (default [`Policy::Strict`]); see [`Policy`]. Lenient mode keeps
@@ -505,11 +664,19 @@ impl<'a> XmlReader<'a> {
 
     /// The element `c` (start tag read) is not allowed here. Strict: the
     /// [`XmlReader::unexpected_element`] error. Lenient: `c` is read to its end and kept aside.
+    /// The element is kept in the parent's extra content, before its next known child.
     pub fn unknown_element(&mut self, c: &Element<'a>) -> Result<(), Error> {
+        let before = self.children_of(c.depth - 1);
+        self.unknown_element_at(c, before)
+    }
+
+    /// [`XmlReader::unknown_element`], kept before the parent's known child `before`.
+    fn unknown_element_at(&mut self, c: &Element<'a>, before: u32) -> Result<(), Error> {
         if self.policy == Policy::Strict {
             return Err(self.unexpected_element(c));
         }
         let any = self.read_any(c)?;
+        self.keep_node(c.depth - 1, before, ExtraNode::Element(any.clone()));
         self.unknown.push(Pending {
             offset: c.offset,
             path_offset: c.offset,
@@ -530,24 +697,30 @@ impl<'a> XmlReader<'a> {
     }
 
     fn keep_attribute(&mut self, el: &Element<'a>, attr: Attr<'a>) {
-        let ns = (attr.ns != 0).then(|| self.ns_str(attr.ns).to_string());
+        let offset = attr.offset;
+        let any = self.any_attribute(attr);
+        self.frame_data(el.depth).attributes.push(any.clone());
         self.unknown.push(Pending {
-            offset: attr.offset,
+            offset,
             path_offset: el.offset,
             end: 0,
-            node: UnknownNode::Attribute(AnyAttribute {
-                ns,
-                prefix: attr.prefix.map(str::to_string),
-                local: attr.local.to_string(),
-                value: attr.value.into_owned(),
-            }),
+            node: UnknownNode::Attribute(any),
         });
+    }
+
+    fn any_attribute(&self, attr: Attr<'a>) -> AnyAttribute {
+        AnyAttribute {
+            ns: (attr.ns != 0).then(|| self.ns_str(attr.ns).to_string()),
+            prefix: attr.prefix.map(str::to_string),
+            local: attr.local.to_string(),
+            value: attr.value.into_owned(),
+        }
     }
 
     /// Lenient mode: keeps aside the text piece `text` found at `start..end`; `first` is the
     /// offset of its first non-whitespace character (`None`: whitespace only, kept only when
     /// it continues kept text).
-    fn keep_text(&mut self, start: usize, end: usize, first: Option<usize>, text: &str) {
+    fn keep_text(&mut self, start: usize, end: usize, first: Option<usize>, text: &str) -> Kept {
         if let Some(Pending {
             end: last_end,
             node: UnknownNode::Text(t),
@@ -557,7 +730,7 @@ impl<'a> XmlReader<'a> {
             if *last_end == start {
                 t.push_str(text);
                 *last_end = end;
-                return;
+                return Kept::Appended;
             }
         }
         if let Some(first) = first {
@@ -567,7 +740,37 @@ impl<'a> XmlReader<'a> {
                 end,
                 node: UnknownNode::Text(text.to_string()),
             });
+            return Kept::Started;
         }
+        Kept::Nothing
+    }
+
+    /// [`XmlReader::keep_text`], and the text kept as a node of the element at `depth`.
+    fn keep_text_node(
+        &mut self,
+        depth: u32,
+        start: usize,
+        end: usize,
+        first: Option<usize>,
+        text: &str,
+    ) {
+        let kept = self.keep_text(start, end, first, text);
+        if kept == Kept::Nothing {
+            return;
+        }
+        let before = self.children_of(depth);
+        let data = self.frame_data(depth);
+        if kept == Kept::Appended {
+            if let Some(Anchored {
+                node: ExtraNode::Text(t),
+                ..
+            }) = data.nodes.last_mut()
+            {
+                t.push_str(text);
+                return;
+            }
+        }
+        data.insert(before, ExtraNode::Text(text.to_string()));
     }
 
     /// Limits how many typed extension elements may be nested in one another (default
@@ -853,6 +1056,14 @@ impl<'a> XmlReader<'a> {
                     .map_or(0, |o| o.saturating_sub(2));
                 self.last_offset = off;
                 self.scope_of = None;
+                // What the last child left (no `extra` field of its own) goes to the element
+                // that ends here.
+                let d = self.depth as usize;
+                if let Some(child) = self.frames.get(d + 1) {
+                    if child.data.is_some() && child.offset > self.frames[d].offset {
+                        self.move_up(self.depth + 1);
+                    }
+                }
                 self.depth = self.depth.saturating_sub(1);
             }
             Event::DocType(_) => {
@@ -895,6 +1106,7 @@ impl<'a> XmlReader<'a> {
         };
         let ns = ns.map_err(|m| self.error(ErrorKind::Syntax, offset, m))?;
         let depth = if empty { self.depth + 1 } else { self.depth };
+        self.open_frame(depth, offset);
         Ok(Element {
             ns,
             local,
@@ -1068,7 +1280,11 @@ impl<'a> XmlReader<'a> {
                         ));
                     }
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(m) = self.misc(&ev)? {
+                        self.prolog.push(m);
+                    }
+                }
                 Event::Start(e) => return self.root_element(e, false),
                 Event::Empty(e) => return self.root_element(e, true),
                 Event::Eof => {
@@ -1134,7 +1350,11 @@ impl<'a> XmlReader<'a> {
         loop {
             match self.read()? {
                 Event::Eof => return self.check_idrefs(),
-                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(m) = self.misc(&ev)? {
+                        self.epilog.push(m);
+                    }
+                }
                 Event::Text(t) => {
                     let s = self.input_str(&t)?;
                     if !all_ws(s) {
@@ -1244,24 +1464,31 @@ impl<'a> XmlReader<'a> {
                     {
                         continue;
                     }
-                    if self.policy == Policy::Lenient {
-                        let raw = self.input_str(&a.value)?;
-                        let value = self.attr_value(raw)?;
-                        let attr = Attr {
-                            ns,
-                            local,
-                            prefix,
-                            value,
-                            offset,
-                        };
-                        self.keep_attribute(el, attr);
-                        continue;
-                    }
-                    return Err(self.error(
-                        ErrorKind::UnexpectedAttribute,
+                    let raw = self.input_str(&a.value)?;
+                    let value = self.attr_value(raw)?;
+                    let attr = Attr {
+                        ns,
+                        local,
+                        prefix,
+                        value,
                         offset,
-                        format!("xsi:{local} is not supported here"),
-                    ));
+                    };
+                    if let Err(reason) = xsi_verdict(local, &attr.value, el.local) {
+                        if self.policy == Policy::Lenient && reason.is_none() {
+                            self.keep_attribute(el, attr);
+                            continue;
+                        }
+                        return Err(self.error(
+                            ErrorKind::UnexpectedAttribute,
+                            offset,
+                            reason.unwrap_or_else(|| {
+                                format!("unexpected attribute xsi:{local} on {}", el.local)
+                            }),
+                        ));
+                    }
+                    let any = self.any_attribute(attr);
+                    self.frame_data(el.depth).attributes.push(any);
+                    continue;
                 }
                 if out.iter().any(|o| o.ns == ns && o.local == local) {
                     return Err(self.error(
@@ -1319,6 +1546,7 @@ impl<'a> XmlReader<'a> {
                         self.unknown_element(&c)?;
                         continue;
                     }
+                    self.frames[parent.depth as usize].children += 1;
                     return Ok(Some(c));
                 }
                 Event::Empty(e) => {
@@ -1327,6 +1555,7 @@ impl<'a> XmlReader<'a> {
                         self.unknown_element(&c)?;
                         continue;
                     }
+                    self.frames[parent.depth as usize].children += 1;
                     return Ok(Some(c));
                 }
                 Event::End(_) => return Ok(None),
@@ -1338,9 +1567,11 @@ impl<'a> XmlReader<'a> {
                         if self.policy == Policy::Strict {
                             return Err(self.unexpected_text(parent, off, s));
                         }
-                        self.keep_text(start, start + s.len(), Some(off), &normalize_eol(s));
+                        let end = start + s.len();
+                        self.keep_text_node(parent.depth, start, end, Some(off), &normalize_eol(s));
                     } else if self.policy == Policy::Lenient {
-                        self.keep_text(start, start + s.len(), None, &normalize_eol(s));
+                        let end = start + s.len();
+                        self.keep_text_node(parent.depth, start, end, None, &normalize_eol(s));
                     }
                 }
                 Event::CData(c) => {
@@ -1348,7 +1579,8 @@ impl<'a> XmlReader<'a> {
                     if self.policy == Policy::Lenient {
                         let first = (!all_ws(s)).then_some(self.event_start);
                         let end = self.position();
-                        self.keep_text(self.event_start, end, first, &normalize_eol(s));
+                        let start = self.event_start;
+                        self.keep_text_node(parent.depth, start, end, first, &normalize_eol(s));
                     } else if !all_ws(s) {
                         return Err(self.unexpected_text(parent, self.event_start, s));
                     }
@@ -1361,7 +1593,8 @@ impl<'a> XmlReader<'a> {
                         reference.push_to(&mut text);
                         let end = self.position();
                         let first = (!is_space).then_some(self.event_start);
-                        self.keep_text(self.event_start, end, first, &text);
+                        let start = self.event_start;
+                        self.keep_text_node(parent.depth, start, end, first, &text);
                     } else if !is_space {
                         let off = self
                             .offset_in_input(r.as_ref())
@@ -1370,7 +1603,12 @@ impl<'a> XmlReader<'a> {
                         return Err(self.unexpected_text(parent, off, &format!("&{s};")));
                     }
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(node) = self.misc_node(&ev)? {
+                        let before = self.children_of(parent.depth);
+                        self.keep_node(parent.depth, before, node);
+                    }
+                }
                 ev @ (Event::Decl(_) | Event::DocType(_) | Event::Eof) => {
                     return Err(self.misplaced(&ev))
                 }
@@ -1474,6 +1712,8 @@ impl<'a> XmlReader<'a> {
             self.skip_to_depth(el.depth)?;
         }
         let mut acc: Option<Cow<'a, str>> = None;
+        // Comments and unknown elements go before the text (0) or after it (1).
+        let before = |acc: &Option<Cow<'a, str>>| u32::from(acc.is_some());
         loop {
             match self.read()? {
                 Event::Text(t) => {
@@ -1489,12 +1729,16 @@ impl<'a> XmlReader<'a> {
                     self.reference(&r)?.push_to(&mut s);
                     acc = Some(Cow::Owned(s));
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(node) = self.misc_node(&ev)? {
+                        self.keep_node(el.depth, before(&acc), node);
+                    }
+                }
                 Event::End(_) => return Ok(acc.unwrap_or(Cow::Borrowed(""))),
                 Event::Start(e) | Event::Empty(e) if self.policy == Policy::Lenient => {
                     let empty = self.depth == el.depth;
                     let child = self.make_element(e, empty)?;
-                    self.unknown_element(&child)?;
+                    self.unknown_element_at(&child, before(&acc))?;
                 }
                 Event::Start(e) | Event::Empty(e) => {
                     let child = self.make_element(e, true)?;
@@ -1644,6 +1888,9 @@ impl<'a> XmlReader<'a> {
             }
         }
         let mut stack: Vec<(AnyElement, String)> = vec![(top, String::new())];
+        // Direct children are counted like known children: what a typed one leaves (no
+        // `extra` field of its own) is anchored to its index.
+        let top_depth = self.depth as usize;
         loop {
             let ev = self.read()?;
             let (cur, text) = stack.last_mut().expect("stack is never empty here");
@@ -1651,16 +1898,23 @@ impl<'a> XmlReader<'a> {
                 Event::Text(t) => text.push_str(&self.text_piece(&t)?),
                 Event::CData(c) => text.push_str(&self.text_piece(&c)?),
                 Event::GeneralRef(r) => self.reference(&r)?.push_to(text),
-                Event::Comment(c) => {
-                    flush(cur, text);
-                    cur.children
-                        .0
-                        .push(MixedNode::Comment(self.text_piece(&c)?.into_owned()));
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(m) = self.misc(&ev)? {
+                        let (cur, text) = stack.last_mut().expect("stack is never empty here");
+                        flush(cur, text);
+                        cur.children.0.push(match m {
+                            Misc::Comment(c) => MixedNode::Comment(c),
+                            Misc::ProcessingInstruction(p) => MixedNode::ProcessingInstruction(p),
+                        });
+                    }
                 }
-                Event::PI(_) => {}
                 Event::Start(e) => {
                     flush(cur, text);
+                    let top_level = stack.len() == 1;
                     let child = self.make_element(e, false)?;
+                    if top_level {
+                        self.frames[top_depth].children += 1;
+                    }
                     // Lax processing (XSD Structures §3.3.4) validates any element that has a
                     // global declaration, at any depth below undeclared ones: decode it.
                     if typed {
@@ -1675,7 +1929,11 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Empty(e) => {
                     flush(cur, text);
+                    let top_level = stack.len() == 1;
                     let child = self.make_element(e, true)?;
+                    if top_level {
+                        self.frames[top_depth].children += 1;
+                    }
                     let node = if typed {
                         self.read_typed(&child)?.map(MixedNode::Typed)
                     } else {
@@ -1884,6 +2142,31 @@ impl<'a> XmlReader<'a> {
             offset,
             format!("invalid value {shown:?} for {what}: {reason}"),
         )
+    }
+}
+
+/// Whether an attribute `xsi:local="value"` is accepted on the element `element`: `Ok` for
+/// `schemaLocation`, `noNamespaceSchemaLocation` and `nil="false"`; `Err(Some(reason))` for a
+/// value XSD refuses here; `Err(None)` for a name the XSI namespace does not have. Shared by
+/// the typed reader and the validator so that they decide alike.
+pub(crate) fn xsi_verdict(local: &str, value: &str, element: &str) -> Result<(), Option<String>> {
+    match local {
+        "schemaLocation" | "noNamespaceSchemaLocation" => Ok(()),
+        "nil" => match super::collapse_ws(value).as_ref() {
+            "false" | "0" => Ok(()),
+            "true" | "1" => Err(Some(format!(
+                "xsi:nil={value:?} on {element}: the element is not nillable (no element of the schemas is)"
+            ))),
+            _ => Err(Some(format!(
+                "invalid value {:?} for attribute xsi:nil: not an xs:boolean",
+                shown_value(value)
+            ))),
+        },
+        "type" => Err(Some(format!(
+            "xsi:type={:?} on {element}: xsi:type is not supported (only the declared type is allowed, and this reader does not follow type names)",
+            shown_value(value)
+        ))),
+        _ => Err(None),
     }
 }
 
