@@ -1,7 +1,7 @@
 //! `iodef`: command-line tool for IODEF (RFC 7970) documents.
 //!
 //! ```text
-//! iodef convert --to xml [--lenient] FILE        # FILE may be `-` for standard input
+//! iodef convert --to xml [--lenient] [--drop-comments] FILE  # FILE may be `-` for standard input
 //! iodef validate [--format text|json] FILE...    # `-` (standard input) at most once
 //! ```
 //!
@@ -16,8 +16,9 @@
 //! (the message is `iodef: FILE:LINE:COL: PATH: message`); 2 for usage errors and
 //! I/O errors. With `--lenient`, unknown content (elements and attributes the schema does
 //! not allow, text in element-only content) is not an error: each is reported on standard
-//! error as `FILE:LINE:COL: warning: PATH: unknown element {ns}name kept, not written` and
-//! left out of the output; the exit status stays 0.
+//! error as `FILE:LINE:COL: warning: PATH: unknown element {ns}name` and written back in
+//! place; the exit status stays 0. Comments and processing instructions are written back
+//! unless `--drop-comments` is given (which says how many it dropped on standard error).
 //!
 //! `validate` exit status: 0 when every file is valid; 1 when any file is invalid or
 //! cannot be read (each reported as a finding on standard output:
@@ -63,9 +64,13 @@ enum Command {
         entities: entities::EntityArgs,
         /// Unknown content (elements or attributes the schema does not allow at their place,
         /// text in element-only content) is a warning on standard error, not an error, and is
-        /// left out of the output. Missing or invalid content is still an error.
+        /// written back in place. Missing or invalid content is still an error.
         #[arg(long)]
         lenient: bool,
+        /// Leave out comments and processing instructions (kept and written back by
+        /// default); how many were dropped is reported on standard error.
+        #[arg(long)]
+        drop_comments: bool,
     },
     /// Check documents (any root element of the IODEF schemas) against the schemas, with the
     /// same reader as `convert`, which stops at the first error of a document.
@@ -184,7 +189,8 @@ fn run() -> ExitCode {
             file,
             entities,
             lenient,
-        } => convert(to, &file, entities.limits(), lenient),
+            drop_comments,
+        } => convert(to, &file, entities.limits(), lenient, drop_comments),
         Command::Validate(args) => validate_command(&args),
     }
 }
@@ -245,6 +251,7 @@ fn convert(
     file: &str,
     entity_limits: Option<iodef::rt::EntityLimits>,
     lenient: bool,
+    drop_comments: bool,
 ) -> ExitCode {
     let (name, input) = match read_input(file) {
         Ok(read) => read,
@@ -256,7 +263,13 @@ fn convert(
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match to {
-        Format::Xml => to_xml(&input, &name, entity_limits.as_ref(), lenient, &mut out),
+        Format::Xml => to_xml(
+            &input,
+            &name,
+            entity_limits.as_ref(),
+            (lenient, drop_comments),
+            &mut out,
+        ),
     }
     .and_then(|()| out.flush().map_err(Failure::Io));
     match result {
@@ -298,7 +311,7 @@ fn to_xml(
     input: &[u8],
     name: &str,
     entity_limits: Option<&iodef::rt::EntityLimits>,
-    lenient: bool,
+    (lenient, drop_comments): (bool, bool),
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     let invalid = |e| Failure::Invalid(entities::hint(e, entity_limits).to_string());
@@ -309,9 +322,22 @@ fn to_xml(
         } else {
             iodef::Policy::Strict
         },
+        comments: if drop_comments {
+            iodef::Comments::Drop
+        } else {
+            iodef::Comments::Keep
+        },
         ..iodef::ReadOptions::default()
     };
     let doc = iodef::read_with(&input, &options).map_err(invalid)?;
+    if doc.comments_dropped > 0 {
+        // Nothing to do when standard error is gone.
+        let _ = writeln!(
+            io::stderr(),
+            "{name}: note: {} comment(s) and processing instruction(s) dropped (--drop-comments)",
+            doc.comments_dropped
+        );
+    }
     if !doc.unknown.is_empty() {
         let stderr = io::stderr();
         let mut err = stderr.lock();
@@ -348,6 +374,7 @@ mod tests {
             file,
             entities,
             lenient,
+            ..
         } = cli.command
         else {
             panic!("not convert: {:?}", cli.command);

@@ -195,6 +195,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-enum-1.0",
                             name: "ID",
                             ty: &rt::schema::NCNAME,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -209,6 +210,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "ReferenceName",
             ty: &ReferenceName,
+            type_name: None,
         },
     ];
 }

@@ -179,6 +179,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Incident",
                             ty: &super::super::iodef1::schema::Incident,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -193,21 +194,25 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "inquiry",
             ty: &IodefContainerType,
+            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "report",
             ty: &IodefContainerType,
+            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "request",
             ty: &IodefContainerType,
+            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "response",
             ty: &IodefContainerType,
+            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
         },
     ];
 }

@@ -95,6 +95,9 @@ pub struct Document<T> {
     /// Extra content of a root element whose value has no `extra` field (a simple-typed
     /// global element as the root); empty otherwise.
     pub root_extra: Extra,
+    /// Comments and processing instructions left out because the document was read with
+    /// [`Comments::Drop`] (0 otherwise).
+    pub comments_dropped: u64,
 }
 
 impl<T: ReadRoot> Document<T> {
@@ -107,6 +110,7 @@ impl<T: ReadRoot> Document<T> {
             prolog: Vec::new(),
             epilog: Vec::new(),
             root_extra: Extra::new(),
+            comments_dropped: 0,
         }
     }
 
@@ -155,6 +159,7 @@ impl<T: ReadRoot> Document<T> {
             prolog: r.take_prolog(),
             epilog: r.take_epilog(),
             root_extra,
+            comments_dropped: r.comments_dropped(),
         })
     }
 

@@ -189,9 +189,9 @@ pub struct XmlReader<'a> {
     max_typed_nesting: u32,
     /// What unknown content is (see [`Policy`]).
     policy: Policy,
-    /// Lenient mode: the children allowed by the element being read at each depth (index:
-    /// the element's depth), with the element's offset (an entry of another element is stale).
-    /// Per depth: the offset of the open element and its type (lenient unknown-child test).
+    /// Per depth: the offset of the open element and its type, as noted by
+    /// [`XmlReader::first_child`] (lenient unknown-child test, declared type of `xsi:type`);
+    /// an entry of another element is stale.
     known: Vec<(usize, &'static TypeDef)>,
     /// Lenient mode: content kept aside, in reading order.
     unknown: Vec<Pending>,
@@ -200,6 +200,8 @@ pub struct XmlReader<'a> {
     frames: Vec<XFrame>,
     /// Whether comments and processing instructions are kept.
     keep_comments: bool,
+    /// Comments and processing instructions dropped (`keep_comments` off).
+    dropped: std::cell::Cell<u64>,
     /// Comments and processing instructions before the root element.
     prolog: Vec<Misc>,
     /// ... and after it.
@@ -447,6 +449,7 @@ impl<'a> XmlReader<'a> {
             unknown: Vec::new(),
             frames: Vec::new(),
             keep_comments: true,
+            dropped: std::cell::Cell::new(0),
             prolog: Vec::new(),
             epilog: Vec::new(),
             root_leftover: None,
@@ -458,6 +461,12 @@ impl<'a> XmlReader<'a> {
     /// generated values, in [`Mixed`] content. Off, they are dropped.
     pub fn set_keep_comments(&mut self, keep: bool) {
         self.keep_comments = keep;
+    }
+
+    /// Comments and processing instructions dropped so far because
+    /// [`XmlReader::set_keep_comments`] is off.
+    pub fn comments_dropped(&self) -> u64 {
+        self.dropped.get()
     }
 
     /// Comments and processing instructions read before the root element.
@@ -562,6 +571,7 @@ impl<'a> XmlReader<'a> {
     /// A comment or processing instruction event as a [`Misc`] (`None` when they are dropped).
     fn misc(&self, ev: &Event<'a>) -> Result<Option<Misc>, Error> {
         if !self.keep_comments {
+            self.dropped.set(self.dropped.get() + 1);
             return Ok(None);
         }
         Ok(match ev {
@@ -636,7 +646,8 @@ impl<'a> XmlReader<'a> {
         parent: &Element<'a>,
         ty: &'static TypeDef,
     ) -> Result<Option<Element<'a>>, Error> {
-        if self.policy == Policy::Lenient {
+        // Always noted: the lenient unknown-child test and `xsi:type` use it.
+        {
             let depth = parent.depth as usize;
             if self.known.len() <= depth {
                 self.known
@@ -660,6 +671,57 @@ impl<'a> XmlReader<'a> {
             },
             _ => true,
         }
+    }
+
+    /// `xsi:type` on `el` (see [`xsi_type_verdict`]); the declared type comes from the
+    /// parent's content model, or from the global declaration.
+    fn check_xsi_type(&self, el: &Element<'a>, value: &str) -> Result<(), String> {
+        let ns = self.ns_str(el.ns);
+        let parent = (el.depth as usize).checked_sub(1);
+        let from_parent = parent.and_then(|d| {
+            let &(offset, ty) = self.known.get(d)?;
+            if self.frames.get(d).map(|f| f.offset) != Some(offset) {
+                return None;
+            }
+            match ty {
+                TypeDef::Complex(ct) => ct.automaton()?.decl(ns, el.local).map(|d| d.ty),
+                _ => None,
+            }
+        });
+        let registry = self.registry.clone().unwrap_or_else(registry::global);
+        let declared =
+            from_parent.or_else(|| registry.element_decl(ns, el.local).map(|d| d.ty));
+        let resolved = self.qname_value(value);
+        xsi_type_verdict(&registry, (ns, el.local), declared, resolved, value)
+    }
+
+    /// A QName value (`xsi:type`) resolved in the scope of the element whose attributes are
+    /// being read: (namespace URI, local name); unprefixed names are in the default namespace.
+    pub(crate) fn qname_value(&self, value: &str) -> Result<(String, String), String> {
+        let v = super::collapse_ws(value);
+        let (prefix, local) = split_qname(&v);
+        let ok = |s: &str| super::glue::check_lexical(s, super::glue::Lexical::NcName).is_ok();
+        if !ok(local) || prefix.is_some_and(|p| !ok(p)) {
+            return Err("not a QName".to_string());
+        }
+        let ns = match self.reader.resolver().resolve_element(QName(v.as_bytes())).0 {
+            ResolveResult::Bound(n) => {
+                let raw = std::str::from_utf8(n.as_ref()).map_err(|e| e.to_string())?;
+                if raw.contains('&') {
+                    expand_references(raw)?
+                } else {
+                    raw.to_string()
+                }
+            }
+            ResolveResult::Unbound => String::new(),
+            ResolveResult::Unknown(p) => {
+                return Err(format!(
+                    "namespace prefix '{}' is not declared",
+                    String::from_utf8_lossy(&p)
+                ))
+            }
+        };
+        Ok((ns, local.to_string()))
     }
 
     /// The element `c` (start tag read) is not allowed here. Strict: the
@@ -1473,7 +1535,14 @@ impl<'a> XmlReader<'a> {
                         value,
                         offset,
                     };
-                    if let Err(reason) = xsi_verdict(local, &attr.value, el.local) {
+                    let verdict = xsi_verdict(local, &attr.value, el.local).and_then(|()| {
+                        if local == "type" {
+                            self.check_xsi_type(el, &attr.value).map_err(Some)
+                        } else {
+                            Ok(())
+                        }
+                    });
+                    if let Err(reason) = verdict {
                         if self.policy == Policy::Lenient && reason.is_none() {
                             self.keep_attribute(el, attr);
                             continue;
@@ -2146,27 +2215,65 @@ impl<'a> XmlReader<'a> {
 }
 
 /// Whether an attribute `xsi:local="value"` is accepted on the element `element`: `Ok` for
-/// `schemaLocation`, `noNamespaceSchemaLocation` and `nil="false"`; `Err(Some(reason))` for a
+/// `schemaLocation`, `noNamespaceSchemaLocation` and `type` (whose name the caller checks with
+/// [`xsi_type_verdict`]); `Err(Some(reason))` for `nil` and for a
 /// value XSD refuses here; `Err(None)` for a name the XSI namespace does not have. Shared by
 /// the typed reader and the validator so that they decide alike.
 pub(crate) fn xsi_verdict(local: &str, value: &str, element: &str) -> Result<(), Option<String>> {
     match local {
         "schemaLocation" | "noNamespaceSchemaLocation" => Ok(()),
+        // XSD 1.0 (Structures §3.3.4, Element Locally Valid (Element) 3.1): on an element that
+        // is not nillable, xsi:nil must not appear at all, "false" included; no element of the
+        // IODEF schemas is nillable.
         "nil" => match super::collapse_ws(value).as_ref() {
-            "false" | "0" => Ok(()),
-            "true" | "1" => Err(Some(format!(
-                "xsi:nil={value:?} on {element}: the element is not nillable (no element of the schemas is)"
+            "true" | "1" | "false" | "0" => Err(Some(format!(
+                "xsi:nil={value:?} on {element}: the element is not nillable (no element of the schemas is), so xsi:nil is not allowed on it"
             ))),
             _ => Err(Some(format!(
                 "invalid value {:?} for attribute xsi:nil: not an xs:boolean",
                 shown_value(value)
             ))),
         },
-        "type" => Err(Some(format!(
-            "xsi:type={:?} on {element}: xsi:type is not supported (only the declared type is allowed, and this reader does not follow type names)",
-            shown_value(value)
-        ))),
+        // Checked by the caller, which knows the declared type (`xsi_type_verdict`).
+        "type" => Ok(()),
         _ => Err(None),
+    }
+}
+
+/// `xsi:type` on the element `{ns}local` whose declared type is `declared` (`None`: not
+/// known here): accepted when `resolved` (the attribute's QName, resolved in the element's
+/// scope) names exactly that type. A type derived from it is not followed: refused, saying so.
+pub(crate) fn xsi_type_verdict(
+    registry: &Registry,
+    (ns, local): (&str, &str),
+    declared: Option<&'static TypeDef>,
+    resolved: Result<(String, String), String>,
+    value: &str,
+) -> Result<(), String> {
+    let (tns, tlocal) = resolved.map_err(|e| format!("invalid value {value:?} for attribute xsi:type: {e}"))?;
+    // The declared type's name is recorded on global declarations; a local declaration with
+    // the same type (the usual `ref=`) shares it.
+    let name = declared.and_then(|ty| {
+        registry
+            .element_decl(ns, local)
+            .filter(|d| std::ptr::eq(d.ty, ty))
+            .map(|d| d.type_name)
+    });
+    match name {
+        Some(Some((dns, dlocal))) if dns == tns && dlocal == tlocal => Ok(()),
+        Some(Some((dns, dlocal))) => Err(format!(
+            "xsi:type {} on {local}: the declared type is {}; another type (a type derived from it) is not supported",
+            clark(&tns, &tlocal),
+            clark(dns, dlocal)
+        )),
+        Some(None) => Err(format!(
+            "xsi:type {} on {local}: the element's type is anonymous, so no named type can replace it",
+            clark(&tns, &tlocal)
+        )),
+        None => Err(format!(
+            "xsi:type {} on {local}: the declared type of this element is not known by name; xsi:type is not supported here",
+            clark(&tns, &tlocal)
+        )),
     }
 }
 
