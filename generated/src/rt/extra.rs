@@ -79,6 +79,10 @@ impl Extra {
 pub struct ExtraData {
     /// Attributes written after the element's typed attributes, in this order.
     pub attributes: Vec<AnyAttribute>,
+    /// Namespace bindings (prefix, `None` = default namespace; URI) that QName-valued
+    /// attributes among `attributes` (`xsi:type`) need; the writer declares them where they
+    /// are not in scope.
+    pub qname_bindings: Vec<(Option<String>, String)>,
     /// Nodes, by ascending [`Anchored::before`] (document order).
     pub nodes: Vec<Anchored>,
 }
@@ -86,7 +90,7 @@ pub struct ExtraData {
 impl ExtraData {
     /// True when there are neither attributes nor nodes.
     pub fn is_empty(&self) -> bool {
-        self.attributes.is_empty() && self.nodes.is_empty()
+        self.attributes.is_empty() && self.nodes.is_empty() && self.qname_bindings.is_empty()
     }
 
     /// Adds `node` at the end of the nodes anchored at or before `before` (keeps the order).

@@ -1555,8 +1555,19 @@ impl<'a> XmlReader<'a> {
                             }),
                         ));
                     }
+                    let binding = if local == "type" {
+                        // Kept with the binding of its prefix, which the writer may have to
+                        // declare again.
+                        let v = super::collapse_ws(&attr.value).into_owned();
+                        let prefix = split_qname(&v).0.map(str::to_string);
+                        self.qname_value(&v).ok().map(|(ns, _)| (prefix, ns))
+                    } else {
+                        None
+                    };
                     let any = self.any_attribute(attr);
-                    self.frame_data(el.depth).attributes.push(any);
+                    let data = self.frame_data(el.depth);
+                    data.attributes.push(any);
+                    data.qname_bindings.extend(binding);
                     continue;
                 }
                 if out.iter().any(|o| o.ns == ns && o.local == local) {
@@ -1781,8 +1792,9 @@ impl<'a> XmlReader<'a> {
             self.skip_to_depth(el.depth)?;
         }
         let mut acc: Option<Cow<'a, str>> = None;
-        // Comments and unknown elements go before the text (0) or after it (1).
-        let before = |acc: &Option<Cow<'a, str>>| u32::from(acc.is_some());
+        // Comments and unknown elements go before the text (0: only whitespace before them,
+        // e.g. indentation) or after it (1).
+        let before = |acc: &Option<Cow<'a, str>>| u32::from(acc.as_ref().is_some_and(|t| !all_ws(t)));
         loop {
             match self.read()? {
                 Event::Text(t) => {

@@ -191,12 +191,14 @@ impl<'w> XmlWriter<'w> {
 
     fn apply_extra(&mut self, data: &Arc<ExtraData>) -> io::Result<()> {
         for a in &data.attributes {
-            self.attribute_with_prefix(
-                a.ns.as_deref().unwrap_or(""),
-                &a.local,
-                a.prefix.as_deref(),
-                &a.value,
-            )?;
+            let ns = a.ns.as_deref().unwrap_or("");
+            let value = if ns == XSI_NS && a.local == "type" {
+                self.qname_in_scope(&a.value, &data.qname_bindings)?
+            } else {
+                None
+            };
+            let value = value.as_deref().unwrap_or(&a.value);
+            self.attribute_with_prefix(ns, &a.local, a.prefix.as_deref(), value)?;
         }
         if !data.nodes.is_empty() {
             if let Some(frame) = self.stack.last_mut() {
@@ -205,6 +207,66 @@ impl<'w> XmlWriter<'w> {
             }
         }
         Ok(())
+    }
+
+    /// Makes the QName `value` mean in the open start tag what it meant where it was read
+    /// (`bindings`: the namespace of its prefix there): declares its prefix when it is free on
+    /// this element, else rewrites the value with a prefix bound to that namespace.
+    fn qname_in_scope(
+        &mut self,
+        value: &str,
+        bindings: &[(Option<String>, String)],
+    ) -> io::Result<Option<String>> {
+        let v = value.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let (prefix, local) = match v.find(':') {
+            Some(i) => (Some(&v[..i]), &v[i + 1..]),
+            None => (None, v),
+        };
+        let Some((_, uri)) = bindings.iter().find(|(p, _)| p.as_deref() == prefix) else {
+            return Ok(None);
+        };
+        let p = prefix.unwrap_or("");
+        if self.lookup(p).unwrap_or("") == uri.as_str() {
+            return Ok(None);
+        }
+        let own_start = self.stack.last().map_or(0, |f| f.bindings_start);
+        let free_here = !self.bindings[own_start..].iter().any(|b| b.prefix == p);
+        if let (Some(p), true) = (prefix, free_here) {
+            if !reserved_prefix(p) {
+                self.out.extend_from_slice(b" xmlns:");
+                self.out.extend_from_slice(p.as_bytes());
+                self.out.extend_from_slice(b"=\"");
+                write_ns_value(&mut self.out, uri)?;
+                self.out.extend_from_slice(b"\"");
+                self.bindings.push(Binding {
+                    prefix: p.to_string(),
+                    uri: uri.clone(),
+                });
+                return Ok(None);
+            }
+        }
+        if uri.is_empty() {
+            // No namespace, and the default one is taken: not expressible without moving the
+            // element's own names; left as written.
+            return Ok(None);
+        }
+        let i = match self.prefix_for(uri) {
+            Some(i) => i,
+            None => {
+                let np = self.new_prefix(uri, prefix);
+                self.out.extend_from_slice(b" xmlns:");
+                self.out.extend_from_slice(np.as_bytes());
+                self.out.extend_from_slice(b"=\"");
+                write_ns_value(&mut self.out, uri)?;
+                self.out.extend_from_slice(b"\"");
+                self.bindings.push(Binding {
+                    prefix: np,
+                    uri: uri.clone(),
+                });
+                self.bindings.len() - 1
+            }
+        };
+        Ok(Some(format!("{}:{local}", self.bindings[i].prefix)))
     }
 
     /// Writes the pending extra nodes of the innermost element anchored before `upto` (all of
