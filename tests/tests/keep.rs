@@ -342,3 +342,34 @@ fn text_only_content_comment_positions() {
     infoset::compare_xml_ignoring_comments(xml.as_bytes(), out.as_bytes()).unwrap();
     let _ = NS;
 }
+
+#[test]
+fn typed_extension_element_keeps_xsi_and_comments() {
+    // `jid` (XEP-0268) is a simple-typed global element: decoded as a `String`, its extra
+    // content is kept by the `AdditionalData` that holds it, anchored to it.
+    let xml = with_xsi("", "").replace(
+        r#"<AdditionalData dtype="string">v</AdditionalData>"#,
+        concat!(
+            r#"<AdditionalData dtype="xml">text <ex:raw xmlns:ex="urn:example:ext"/>"#,
+            r#"<jid xmlns="urn:xmpp:jid:0" xsi:schemaLocation="urn:xmpp:jid:0 jid.xsd"><!--c-->a@b.example/r</jid>"#,
+            "<!--after--></AdditionalData>"
+        ),
+    );
+    let doc = read(&xml);
+    let ad = &incident(&doc).additional_data[0];
+    let typed: Vec<_> = ad.content.typed_as::<iodef::bindings::xmpp_jid::Element>().collect();
+    assert_eq!(typed.len(), 1, "{:?}", ad.content);
+    assert!(matches!(&ad.extra.nodes()[0], iodef::rt::Anchored { before: 1, node: ExtraNode::Child(_) }));
+    // The same infoset (comments compared); the typed element gets its registered prefix.
+    let out = doc.to_xml_string();
+    infoset::compare_xml(xml.as_bytes(), out.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    assert!(out.contains(r#"<jid:jid xmlns:jid="urn:xmpp:jid:0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:xmpp:jid:0 jid.xsd"><!--c-->a@b.example/r</jid:jid><!--after-->"#), "{out}");
+    assert!(validate::validate(xml.as_bytes()).errors.is_empty());
+    // xsi:nil on it is refused by both engines (not nillable), like xmlschema does.
+    let nil = xml.replace("xsi:schemaLocation=\"urn:xmpp:jid:0 jid.xsd\"", "xsi:nil=\"false\"");
+    assert!(iodef::read(nil.as_bytes()).is_err());
+    assert!(!validate::validate(nil.as_bytes()).errors.is_empty());
+    if let Some(v) = xmlschema(&[("jid-loc", xml.clone()), ("jid-nil", nil)]) {
+        assert!(v[0].1 && !v[1].1, "{v:?}");
+    }
+}

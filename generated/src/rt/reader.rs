@@ -1872,9 +1872,8 @@ impl<'a> XmlReader<'a> {
     /// A child element whose namespace has a decoder in the reader's registry (see
     /// [`XmlReader::with_registry`], [`XmlReader::set_typed_extensions`]) is decoded by it into a
     /// [`MixedNode::Typed`]; an error of the decoder (invalid typed content) is returned. It
-    /// stays a raw [`MixedNode::Element`] when the decoder does not know its name, or when it
-    /// carries an `xsi:` attribute (`xsi:schemaLocation`, ...), which a typed value could not
-    /// keep, or when typed elements are already nested too deeply
+    /// stays a raw [`MixedNode::Element`] when the decoder does not know its name, or when
+    /// typed elements are already nested too deeply
     /// ([`XmlReader::set_max_typed_nesting`]). Elements inside raw elements stay raw.
     pub fn read_mixed(&mut self, el: &Element<'a>) -> Result<Mixed, Error> {
         if el.empty || self.depth < el.depth {
@@ -1897,28 +1896,11 @@ impl<'a> XmlReader<'a> {
         Ok(self.read_content_into(holder, typed)?.children)
     }
 
-    /// The decoder for the child element `el` of mixed content, if it is to be decoded.
+    /// The decoder for the child element `el` of mixed content, if it is to be decoded. An
+    /// element carrying `xsi:` attributes is decoded too: the typed value keeps them in its
+    /// `extra` field, and `xsi:type`/`xsi:nil` are checked as everywhere.
     fn decoder_for(&mut self, el: &Element<'a>) -> Result<Option<DecodeFn>, Error> {
-        let Some(decode) = self.ns.get(el.ns as usize).and_then(|e| e.decode) else {
-            return Ok(None);
-        };
-        // An element carrying xsi: attributes stays raw: the typed value could not keep them.
-        for a in el.start.attributes() {
-            let a = a.map_err(|e| self.attr_error(el, e))?;
-            let key = self.input_str(a.key.as_ref())?;
-            let (Some(prefix), _) = split_qname(key) else {
-                continue;
-            };
-            if prefix == "xmlns" || prefix == "xml" {
-                continue;
-            }
-            let offset = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
-            let ns = self.attr_ns(el, prefix, key, offset)?;
-            if self.ns_str(ns) == XSI_NS {
-                return Ok(None);
-            }
-        }
-        Ok(Some(decode))
+        Ok(self.ns.get(el.ns as usize).and_then(|e| e.decode))
     }
 
     /// Decodes the child element `el` of mixed content with the registry, if it has a decoder

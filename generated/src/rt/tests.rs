@@ -590,7 +590,11 @@ fn xsi_attributes() {
         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Foo\"/>";
     let err = parse_err(input);
     assert_eq!(err.kind, ErrorKind::UnexpectedAttribute);
-    assert!(err.message.starts_with("xsi:type=\"Foo\" on IODEF-Document:"), "{}", err.message);
+    assert!(
+        err.message.starts_with("xsi:type {urn:ietf:params:xml:ns:iodef-2.0}Foo on IODEF-Document:"),
+        "{}",
+        err.message
+    );
 
     let input = "<IODEF-Document version=\"2.00\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" \
         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><Incident purpose=\"watch\" xsi:schemaLocation=\"a b\"/></IODEF-Document>";
