@@ -44,11 +44,20 @@ fn drop_comments_says_what_it_drops() {
         "<stdin>: note: 4 comment(s) and processing instruction(s) dropped (--drop-comments)\n"
     );
     let written = stdout(&out);
-    assert!(!written.contains("<!--") && !written.contains("<?pi"), "{written}");
+    assert!(
+        !written.contains("<!--") && !written.contains("<?pi"),
+        "{written}"
+    );
     // The xsi attribute is not a comment: kept.
-    assert!(written.contains(r#"xsi:schemaLocation="urn:example x.xsd""#), "{written}");
+    assert!(
+        written.contains(r#"xsi:schemaLocation="urn:example x.xsd""#),
+        "{written}"
+    );
     // Nothing to drop: no note.
-    let again = run_with_stdin(&["convert", "--to", "xml", "--drop-comments", "-"], written.as_bytes());
+    let again = run_with_stdin(
+        &["convert", "--to", "xml", "--drop-comments", "-"],
+        written.as_bytes(),
+    );
     assert_eq!(code(&again), 0);
     assert!(stderr(&again).is_empty(), "{}", stderr(&again));
     assert_eq!(stdout(&again), written);

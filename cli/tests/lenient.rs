@@ -59,17 +59,31 @@ fn lenient_convert_warns_and_writes_the_known_content() {
     let clean = run_with_stdin(&["convert", "--to", "xml", "-"], CLEAN.as_bytes());
     assert_eq!(code(&clean), 0, "{}", stderr(&clean));
     let written = stdout(&out);
-    assert!(written.contains(r#"<Incident purpose="reporting" future="1">"#), "{written}");
-    assert!(written.contains("<Contact role=\"creator\" type=\"organization\"><Pager>+1 555 0100</Pager></Contact>"), "{written}");
+    assert!(
+        written.contains(r#"<Incident purpose="reporting" future="1">"#),
+        "{written}"
+    );
+    assert!(
+        written.contains(
+            "<Contact role=\"creator\" type=\"organization\"><Pager>+1 555 0100</Pager></Contact>"
+        ),
+        "{written}"
+    );
     assert_eq!(
         written
             .replace(r#" future="1""#, "")
             .replace("<Pager>+1 555 0100</Pager>", ""),
-        stdout(&clean).replace("type=\"organization\"/>", "type=\"organization\"></Contact>")
+        stdout(&clean).replace(
+            "type=\"organization\"/>",
+            "type=\"organization\"></Contact>"
+        )
     );
     // Converting the output again gives the same warnings (paths, same lines: one line only
     // after the declaration, so columns differ) and the same text.
-    let again = run_with_stdin(&["convert", "--to", "xml", "--lenient", "-"], written.as_bytes());
+    let again = run_with_stdin(
+        &["convert", "--to", "xml", "--lenient", "-"],
+        written.as_bytes(),
+    );
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     assert_eq!(stdout(&again), written);
     assert_eq!(stderr(&again).lines().count(), 2, "{}", stderr(&again));

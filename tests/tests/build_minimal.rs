@@ -44,11 +44,16 @@ fn constructors_build_the_rfc7970_minimal_example() {
         comments: iodef::rt::Comments::Drop,
         ..iodef::ReadOptions::default()
     };
-    let parsed = Document::<IodefDocument>::from_slice_with(&rfc, &options).expect("parse the RFC example");
+    let parsed =
+        Document::<IodefDocument>::from_slice_with(&rfc, &options).expect("parse the RFC example");
     doc.xsi = parsed.xsi.clone();
-    infoset::compare_xml_ignoring_comments(&rfc, doc.to_xml_string().as_bytes()).expect("same infoset");
+    infoset::compare_xml_ignoring_comments(&rfc, doc.to_xml_string().as_bytes())
+        .expect("same infoset");
     assert_eq!(parsed.comments_dropped, 2);
-    assert_eq!(parsed.root, doc.root, "parsing the RFC without comments gives the built value");
+    assert_eq!(
+        parsed.root, doc.root,
+        "parsing the RFC without comments gives the built value"
+    );
     assert_eq!((parsed.prolog.len(), parsed.epilog.len()), (0, 0));
 }
 

@@ -106,7 +106,9 @@ fn comments_and_pis_round_trip_byte_for_byte() {
     );
     assert_eq!(nodes[1].before, 1);
     // DetectTime is a plain DateTime: its comment is kept by its parent, for child 1.
-    assert!(nodes.iter().any(|n| n.before == 1 && matches!(&n.node, ExtraNode::Child(_))));
+    assert!(nodes
+        .iter()
+        .any(|n| n.before == 1 && matches!(&n.node, ExtraNode::Child(_))));
     assert_eq!(doc.to_xml_string(), COMMENTED);
     // Also the same infoset, comments and PIs compared; and stable.
     let out = doc.to_xml_string();
@@ -167,7 +169,8 @@ fn lenient_unknown_content_round_trips_in_place() {
     let doc = iodef::read_with(UNKNOWN.as_bytes(), &lenient()).unwrap();
     assert_eq!(doc.unknown.len(), 12, "{:#?}", doc.unknown);
     let out = doc.to_xml_string();
-    infoset::compare_xml(UNKNOWN.as_bytes(), out.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    infoset::compare_xml(UNKNOWN.as_bytes(), out.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}\n{out}"));
     // Byte-for-byte but for where namespaces are declared.
     assert_eq!(
         out.replace(r#" xmlns:f="urn:example:f""#, ""),
@@ -222,7 +225,11 @@ fn with_xsi(on: &str, attr: &str) -> String {
         "AdditionalData",
     ] {
         let marker = format!("@{name}");
-        let with = if name == on { format!(" {attr}") } else { String::new() };
+        let with = if name == on {
+            format!(" {attr}")
+        } else {
+            String::new()
+        };
         s = s.replace(&marker, &with);
     }
     s
@@ -232,22 +239,89 @@ fn with_xsi(on: &str, attr: &str) -> String {
 fn xsi_attributes_on_inner_elements_agree_with_xmlschema() {
     let xs = r#"xmlns:xs="http://www.w3.org/2001/XMLSchema""#;
     let cases: Vec<(&str, String, bool)> = vec![
-        ("loc-incident", with_xsi("Incident", r#"xsi:schemaLocation="urn:example x.xsd""#), true),
-        ("loc-detect", with_xsi("DetectTime", r#"xsi:noNamespaceSchemaLocation="x.xsd""#), true),
-        ("loc-email", with_xsi("EmailTo", r#"xsi:schemaLocation="a b""#), true),
-        ("type-detect", with_xsi("DetectTime", &format!(r#"{xs} xsi:type="xs:dateTime""#)), true),
-        ("type-email", with_xsi("EmailTo", &format!(r#"{xs} xsi:type="xs:string""#)), true),
-        ("type-desc", with_xsi("Description", r#"xmlns:i="urn:ietf:params:xml:ns:iodef-2.0" xsi:type="i:MLStringType""#), true),
-        ("type-desc-default", with_xsi("Description", r#"xsi:type="MLStringType""#), true),
-        ("type-ad", with_xsi("AdditionalData", r#"xsi:type="ExtensionType""#), true),
-        ("type-incidentid", with_xsi("IncidentID", r#"xsi:type="IncidentIDType""#), true),
-        ("type-wrong", with_xsi("DetectTime", &format!(r#"{xs} xsi:type="xs:string""#)), false),
-        ("type-anon", with_xsi("Incident", r#"xsi:type="MLStringType""#), false),
-        ("type-unknown", with_xsi("Description", r#"xsi:type="NoSuchType""#), false),
-        ("type-unbound", with_xsi("Description", r#"xsi:type="nope:MLStringType""#), false),
-        ("nil-false", with_xsi("Contact", r#"xsi:nil="false""#), false),
-        ("nil-true", with_xsi("Description", r#"xsi:nil="true""#), false),
-        ("xsi-other", with_xsi("Contact", r#"xsi:color="red""#), false),
+        (
+            "loc-incident",
+            with_xsi("Incident", r#"xsi:schemaLocation="urn:example x.xsd""#),
+            true,
+        ),
+        (
+            "loc-detect",
+            with_xsi("DetectTime", r#"xsi:noNamespaceSchemaLocation="x.xsd""#),
+            true,
+        ),
+        (
+            "loc-email",
+            with_xsi("EmailTo", r#"xsi:schemaLocation="a b""#),
+            true,
+        ),
+        (
+            "type-detect",
+            with_xsi("DetectTime", &format!(r#"{xs} xsi:type="xs:dateTime""#)),
+            true,
+        ),
+        (
+            "type-email",
+            with_xsi("EmailTo", &format!(r#"{xs} xsi:type="xs:string""#)),
+            true,
+        ),
+        (
+            "type-desc",
+            with_xsi(
+                "Description",
+                r#"xmlns:i="urn:ietf:params:xml:ns:iodef-2.0" xsi:type="i:MLStringType""#,
+            ),
+            true,
+        ),
+        (
+            "type-desc-default",
+            with_xsi("Description", r#"xsi:type="MLStringType""#),
+            true,
+        ),
+        (
+            "type-ad",
+            with_xsi("AdditionalData", r#"xsi:type="ExtensionType""#),
+            true,
+        ),
+        (
+            "type-incidentid",
+            with_xsi("IncidentID", r#"xsi:type="IncidentIDType""#),
+            true,
+        ),
+        (
+            "type-wrong",
+            with_xsi("DetectTime", &format!(r#"{xs} xsi:type="xs:string""#)),
+            false,
+        ),
+        (
+            "type-anon",
+            with_xsi("Incident", r#"xsi:type="MLStringType""#),
+            false,
+        ),
+        (
+            "type-unknown",
+            with_xsi("Description", r#"xsi:type="NoSuchType""#),
+            false,
+        ),
+        (
+            "type-unbound",
+            with_xsi("Description", r#"xsi:type="nope:MLStringType""#),
+            false,
+        ),
+        (
+            "nil-false",
+            with_xsi("Contact", r#"xsi:nil="false""#),
+            false,
+        ),
+        (
+            "nil-true",
+            with_xsi("Description", r#"xsi:nil="true""#),
+            false,
+        ),
+        (
+            "xsi-other",
+            with_xsi("Contact", r#"xsi:color="red""#),
+            false,
+        ),
     ];
     let mut failures = Vec::new();
     for (name, xml, valid) in &cases {
@@ -258,7 +332,11 @@ fn xsi_attributes_on_inner_elements_agree_with_xmlschema() {
             failures.push(format!(
                 "{name}: expected valid={valid}, reader {:?}, validator {:?}",
                 typed.as_ref().err().map(ToString::to_string),
-                report.errors.iter().map(ToString::to_string).collect::<Vec<_>>()
+                report
+                    .errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
             ));
             continue;
         }
@@ -289,7 +367,10 @@ fn xsi_attributes_on_inner_elements_agree_with_xmlschema() {
     let docs: Vec<(&str, String)> = cases.iter().map(|(n, x, _)| (*n, x.clone())).collect();
     if let Some(verdicts) = xmlschema(&docs) {
         for ((name, valid, error), (_, _, expected)) in verdicts.iter().zip(&cases) {
-            assert_eq!(valid, expected, "{name}: xmlschema says {valid} ({error:?})");
+            assert_eq!(
+                valid, expected,
+                "{name}: xmlschema says {valid} ({error:?})"
+            );
         }
     }
     // A typed value keeps the attribute in `extra`.
@@ -307,11 +388,22 @@ fn xsi_type_prefix_is_declared_again_when_written() {
         r#"xmlns:xs="http://www.w3.org/2001/XMLSchema" xsi:type="xs:dateTime""#,
     );
     let out = read(&xml).to_xml_string();
-    let tag = out.split("<DetectTime").nth(1).unwrap().split('>').next().unwrap();
-    assert!(tag.contains(r#"xmlns:xs="http://www.w3.org/2001/XMLSchema""#), "{out}");
+    let tag = out
+        .split("<DetectTime")
+        .nth(1)
+        .unwrap()
+        .split('>')
+        .next()
+        .unwrap();
+    assert!(
+        tag.contains(r#"xmlns:xs="http://www.w3.org/2001/XMLSchema""#),
+        "{out}"
+    );
     assert!(tag.contains(r#"xsi:type="xs:dateTime""#), "{out}");
     // Under another prefix for the XSD namespace, the value is rewritten to use it.
-    let moved = xml.replace("xmlns:xs=", "xmlns:q=").replace("\"xs:dateTime\"", "\"q:dateTime\"");
+    let moved = xml
+        .replace("xmlns:xs=", "xmlns:q=")
+        .replace("\"xs:dateTime\"", "\"q:dateTime\"");
     let out = read(&moved).to_xml_string();
     assert!(out.contains(r#"xsi:type="q:dateTime""#), "{out}");
     assert!(validate::validate(out.as_bytes()).errors.is_empty());
@@ -320,12 +412,19 @@ fn xsi_type_prefix_is_declared_again_when_written() {
     let Root::Iodef2(iodef2::Element::IodefDocument(d)) = &mut doc.root else {
         unreachable!()
     };
-    d.incident[0].extra.make_mut().nodes.push(iodef::rt::Anchored {
-        before: 0,
-        node: ExtraNode::Comment(" added ".into()),
-    });
+    d.incident[0]
+        .extra
+        .make_mut()
+        .nodes
+        .push(iodef::rt::Anchored {
+            before: 0,
+            node: ExtraNode::Comment(" added ".into()),
+        });
     let out = doc.to_xml_string();
-    assert!(out.contains(r#"<Incident purpose="reporting"><!-- added --><IncidentID"#), "{out}");
+    assert!(
+        out.contains(r#"<Incident purpose="reporting"><!-- added --><IncidentID"#),
+        "{out}"
+    );
 }
 
 #[test]
@@ -338,7 +437,10 @@ fn text_only_content_comment_positions() {
     );
     let doc = read(&xml);
     let out = doc.to_xml_string();
-    assert!(out.contains("<Description>ab<!--c--></Description>"), "{out}");
+    assert!(
+        out.contains("<Description>ab<!--c--></Description>"),
+        "{out}"
+    );
     infoset::compare_xml_ignoring_comments(xml.as_bytes(), out.as_bytes()).unwrap();
     let _ = NS;
 }
@@ -357,16 +459,28 @@ fn typed_extension_element_keeps_xsi_and_comments() {
     );
     let doc = read(&xml);
     let ad = &incident(&doc).additional_data[0];
-    let typed: Vec<_> = ad.content.typed_as::<iodef::bindings::xmpp_jid::Element>().collect();
+    let typed: Vec<_> = ad
+        .content
+        .typed_as::<iodef::bindings::xmpp_jid::Element>()
+        .collect();
     assert_eq!(typed.len(), 1, "{:?}", ad.content);
-    assert!(matches!(&ad.extra.nodes()[0], iodef::rt::Anchored { before: 1, node: ExtraNode::Child(_) }));
+    assert!(matches!(
+        &ad.extra.nodes()[0],
+        iodef::rt::Anchored {
+            before: 1,
+            node: ExtraNode::Child(_)
+        }
+    ));
     // The same infoset (comments compared); the typed element gets its registered prefix.
     let out = doc.to_xml_string();
     infoset::compare_xml(xml.as_bytes(), out.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{out}"));
     assert!(out.contains(r#"<jid:jid xmlns:jid="urn:xmpp:jid:0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:xmpp:jid:0 jid.xsd"><!--c-->a@b.example/r</jid:jid><!--after-->"#), "{out}");
     assert!(validate::validate(xml.as_bytes()).errors.is_empty());
     // xsi:nil on it is refused by both engines (not nillable), like xmlschema does.
-    let nil = xml.replace("xsi:schemaLocation=\"urn:xmpp:jid:0 jid.xsd\"", "xsi:nil=\"false\"");
+    let nil = xml.replace(
+        "xsi:schemaLocation=\"urn:xmpp:jid:0 jid.xsd\"",
+        "xsi:nil=\"false\"",
+    );
     assert!(iodef::read(nil.as_bytes()).is_err());
     assert!(!validate::validate(nil.as_bytes()).errors.is_empty());
     if let Some(v) = xmlschema(&[("jid-loc", xml.clone()), ("jid-nil", nil)]) {

@@ -99,7 +99,10 @@ fn check_one(
     assert_eq!(again.root, d.root);
     assert_eq!(again.to_xml_string(), written);
     let clean = iodef::read(doc("", "", "").as_bytes()).unwrap();
-    assert_ne!(d.root, clean.root, "the unknown content is part of the value");
+    assert_ne!(
+        d.root, clean.root,
+        "the unknown content is part of the value"
+    );
     u.node.clone()
 }
 

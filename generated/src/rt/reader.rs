@@ -579,8 +579,9 @@ impl<'a> XmlReader<'a> {
             Event::PI(p) => {
                 let target = String::from_utf8_lossy(p.target()).into_owned();
                 let data = String::from_utf8_lossy(p.content());
-                let data = normalize_eol(data.trim_start_matches(|c: char| c.is_ascii_whitespace()))
-                    .into_owned();
+                let data =
+                    normalize_eol(data.trim_start_matches(|c: char| c.is_ascii_whitespace()))
+                        .into_owned();
                 Some(Misc::ProcessingInstruction(Pi { target, data }))
             }
             _ => None,
@@ -689,8 +690,7 @@ impl<'a> XmlReader<'a> {
             }
         });
         let registry = self.registry.clone().unwrap_or_else(registry::global);
-        let declared =
-            from_parent.or_else(|| registry.element_decl(ns, el.local).map(|d| d.ty));
+        let declared = from_parent.or_else(|| registry.element_decl(ns, el.local).map(|d| d.ty));
         let resolved = self.qname_value(value);
         xsi_type_verdict(&registry, (ns, el.local), declared, resolved, value)
     }
@@ -704,7 +704,12 @@ impl<'a> XmlReader<'a> {
         if !ok(local) || prefix.is_some_and(|p| !ok(p)) {
             return Err("not a QName".to_string());
         }
-        let ns = match self.reader.resolver().resolve_element(QName(v.as_bytes())).0 {
+        let ns = match self
+            .reader
+            .resolver()
+            .resolve_element(QName(v.as_bytes()))
+            .0
+        {
             ResolveResult::Bound(n) => {
                 let raw = std::str::from_utf8(n.as_ref()).map_err(|e| e.to_string())?;
                 if raw.contains('&') {
@@ -1794,7 +1799,8 @@ impl<'a> XmlReader<'a> {
         let mut acc: Option<Cow<'a, str>> = None;
         // Comments and unknown elements go before the text (0: only whitespace before them,
         // e.g. indentation) or after it (1).
-        let before = |acc: &Option<Cow<'a, str>>| u32::from(acc.as_ref().is_some_and(|t| !all_ws(t)));
+        let before =
+            |acc: &Option<Cow<'a, str>>| u32::from(acc.as_ref().is_some_and(|t| !all_ws(t)));
         loop {
             match self.read()? {
                 Event::Text(t) => {
@@ -2244,7 +2250,8 @@ pub(crate) fn xsi_type_verdict(
     resolved: Result<(String, String), String>,
     value: &str,
 ) -> Result<(), String> {
-    let (tns, tlocal) = resolved.map_err(|e| format!("invalid value {value:?} for attribute xsi:type: {e}"))?;
+    let (tns, tlocal) =
+        resolved.map_err(|e| format!("invalid value {value:?} for attribute xsi:type: {e}"))?;
     // The declared type's name is recorded on global declarations; a local declaration with
     // the same type (the usual `ref=`) shares it.
     let name = declared.and_then(|ty| {

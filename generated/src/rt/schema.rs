@@ -445,10 +445,13 @@ impl Automaton {
 
     /// The declaration of the element `{ns}name` in the content model, if it has one.
     pub(crate) fn decl(&self, ns: &str, name: &str) -> Option<&'static ElementDecl> {
-        self.edges.iter().flatten().find_map(|(symbol, _)| match symbol {
-            Symbol::Element(d) if d.name == name && d.ns == ns => Some(*d),
-            _ => None,
-        })
+        self.edges
+            .iter()
+            .flatten()
+            .find_map(|(symbol, _)| match symbol {
+                Symbol::Element(d) if d.name == name && d.ns == ns => Some(*d),
+                _ => None,
+            })
     }
 
     /// Whether `{ns}name` is allowed anywhere in the content model (by name or wildcard).

@@ -591,7 +591,8 @@ fn xsi_attributes() {
     let err = parse_err(input);
     assert_eq!(err.kind, ErrorKind::UnexpectedAttribute);
     assert!(
-        err.message.starts_with("xsi:type {urn:ietf:params:xml:ns:iodef-2.0}Foo on IODEF-Document:"),
+        err.message
+            .starts_with("xsi:type {urn:ietf:params:xml:ns:iodef-2.0}Foo on IODEF-Document:"),
         "{}",
         err.message
     );

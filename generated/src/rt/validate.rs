@@ -371,7 +371,8 @@ impl<'r> Validator<'r> {
         // What the child is checked against (`None`: its content is skipped), and why it is
         // not allowed, if it is not.
         // The declared type of the child (for `xsi:type`), when known.
-        let mut declared: Option<&'static TypeDef> = registry.element_decl(&ns, child.local).map(|d| d.ty);
+        let mut declared: Option<&'static TypeDef> =
+            registry.element_decl(&ns, child.local).map(|d| d.ty);
         let (target, problem): (Option<Mode>, Option<(String, bool)>) = match &mut parent.mode {
             Mode::Simple(_) => (
                 None,
