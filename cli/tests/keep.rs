@@ -9,7 +9,7 @@ use common::{code, run_with_stdin, stderr, stdout};
 const DOC: &str = concat!(
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
     "<!-- prolog -->\n",
-    r#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="2.00" xml:lang="en">"#,
+    r#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:ietf:params:xml:ns:iodef-2.0 iodef-2.0.xsd" version="2.00" xml:lang="en">"#,
     r#"<Incident purpose="reporting" xsi:schemaLocation="urn:example x.xsd"><IncidentID name="csirt.example.com">1</IncidentID>"#,
     "<!-- between -->",
     "<GenerationTime>2015-07-18T09:00:00Z</GenerationTime>",

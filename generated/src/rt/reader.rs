@@ -1299,7 +1299,8 @@ impl<'a> XmlReader<'a> {
     // ----------------------------------------------------------------------------------------
     // Document level
 
-    /// Skips the XML declaration, comments, processing instructions and whitespace; refuses a
+    /// Skips the XML declaration and whitespace, keeps comments and processing instructions
+    /// ([`XmlReader::take_prolog`]); refuses a
     /// DOCTYPE ([`ErrorKind::Doctype`]); returns the root start element.
     pub fn root(&mut self) -> Result<Element<'a>, Error> {
         if let Some((offset, what)) = self.bad_input {
@@ -1609,7 +1610,8 @@ impl<'a> XmlReader<'a> {
 
     /// The next child element of `parent`, or `None` once the parent's end tag has been read.
     ///
-    /// Comments, processing instructions and whitespace are skipped; other text is an
+    /// Whitespace is skipped; comments and processing instructions are kept for `parent`
+    /// ([`XmlReader::take_extra`]), so is unknown content in lenient mode; other text is an
     /// [`ErrorKind::UnexpectedText`] error.
     pub fn next_child(&mut self, parent: &Element<'a>) -> Result<Option<Element<'a>>, Error> {
         if parent.empty || self.depth < parent.depth {
@@ -1781,7 +1783,8 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The text content of a simple-content element, up to and including its end tag:
-    /// references expanded, CDATA sections merged, comments and processing instructions skipped.
+    /// references expanded, CDATA sections merged; comments and processing instructions are kept
+    /// for `el` ([`XmlReader::take_extra`]: before the text or after it).
     /// A child element is an [`ErrorKind::UnexpectedElement`] error. Borrows from the input
     /// when the content is a single run of text without references.
     pub fn read_text(&mut self, el: &Element<'a>) -> Result<Cow<'a, str>, Error> {
@@ -1872,8 +1875,8 @@ impl<'a> XmlReader<'a> {
         })
     }
 
-    /// The mixed content of `el` (text, comments, elements), up to and including its end tag.
-    /// Processing instructions are dropped.
+    /// The mixed content of `el` (text, comments, processing instructions, elements), up to and
+    /// including its end tag (comments and PIs only when kept: [`XmlReader::set_keep_comments`]).
     ///
     /// A child element whose namespace has a decoder in the reader's registry (see
     /// [`XmlReader::with_registry`], [`XmlReader::set_typed_extensions`]) is decoded by it into a
