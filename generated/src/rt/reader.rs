@@ -307,6 +307,24 @@ fn normalize_eol(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A processing-instruction target: an XML Name other than `xml` in any case.
+fn is_pi_target(target: &[u8]) -> bool {
+    let Ok(t) = std::str::from_utf8(target) else {
+        return false;
+    };
+    let mut chars = t.chars();
+    let start_ok = chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':');
+    start_ok
+        && chars.all(|c| {
+            c.is_alphanumeric()
+                || matches!(c, '.' | '-' | '_' | ':' | '\u{B7}')
+                || matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+        })
+        && !t.eq_ignore_ascii_case("xml")
+}
+
 fn split_qname(qname: &str) -> (Option<&str>, &str) {
     match qname.find(':') {
         Some(i) => (Some(&qname[..i]), &qname[i + 1..]),
@@ -1138,6 +1156,18 @@ impl<'a> XmlReader<'a> {
                     ErrorKind::Doctype,
                     self.event_start,
                     "DOCTYPE declarations are not accepted",
+                ));
+            }
+            // quick-xml does not check the target (XML 1.0 §2.6: a Name other than `xml`);
+            // PIs are kept, so a broken one must not come back as something else.
+            Event::PI(p) if !is_pi_target(p.target()) => {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    self.event_start,
+                    format!(
+                        "invalid processing-instruction target {:?}",
+                        shown_value(&String::from_utf8_lossy(p.target()))
+                    ),
                 ));
             }
             Event::Eof if self.depth > 0 => {

@@ -1863,3 +1863,44 @@ fn policy_of_the_reader() {
         Document::<IodefDocument>::from_slice_with(xml.as_bytes(), &ReadOptions::default());
     assert_eq!(strict.unwrap(), doc);
 }
+
+#[test]
+fn malformed_processing_instruction_targets_are_errors() {
+    // Found by the read_document fuzz target once PIs were kept: quick-xml takes everything
+    // up to the first whitespace as the target.
+    for input in [
+        "<?x00</a>?><IODEF-Document/>",
+        "<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><?a<b c?></IODEF-Document>",
+    ] {
+        let err = parse_err(input);
+        assert_eq!(err.kind, ErrorKind::Syntax, "{input}: {err}");
+        assert!(err.message.starts_with("invalid processing-instruction target"), "{err}");
+    }
+    // Names with dots, hyphens and colons are targets.
+    let ok = "<?a.b-c:d x?><IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><?x-y?></IODEF-Document>";
+    let report = crate::rt::validate::validate(ok.as_bytes());
+    assert!(
+        report
+            .errors
+            .iter()
+            .all(|e| !e.message.contains("processing-instruction")),
+        "{:?}",
+        report.errors
+    );
+    // The validator refuses the broken ones too.
+    let report = crate::rt::validate::validate(b"<?x00</a>?><IODEF-Document/>");
+    assert!(report.errors[0]
+        .message
+        .starts_with("invalid processing-instruction target"));
+    // `xml` in any case is reserved, after the root too.
+    let report = crate::rt::validate::validate(
+        b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"/><?XmL v?>",
+    );
+    assert!(
+        report.errors.iter().any(|e| e
+            .message
+            .starts_with("invalid processing-instruction target")),
+        "{:?}",
+        report.errors
+    );
+}
