@@ -1904,3 +1904,15 @@ fn malformed_processing_instruction_targets_are_errors() {
         report.errors
     );
 }
+
+#[test]
+fn extra_is_one_pointer() {
+    // The field every generated element struct carries costs one pointer and no allocation
+    // when there is nothing extra.
+    assert_eq!(
+        std::mem::size_of::<crate::rt::Extra>(),
+        std::mem::size_of::<usize>()
+    );
+    assert!(crate::rt::Extra::new().is_empty());
+    assert!(crate::rt::Extra::from_data(Default::default()).is_empty());
+}

@@ -370,9 +370,9 @@ impl<'r> Validator<'r> {
         let name = || clark(&ns, child.local);
         // What the child is checked against (`None`: its content is skipped), and why it is
         // not allowed, if it is not.
-        // The declared type of the child (for `xsi:type`), when known.
-        let mut declared: Option<&'static TypeDef> =
-            registry.element_decl(&ns, child.local).map(|d| d.ty);
+        // The declared type of the child (for `xsi:type`), when its parent's content model
+        // declares it; else the global declaration, looked up only for an `xsi:type`.
+        let mut declared: Option<&'static TypeDef> = None;
         let (target, problem): (Option<Mode>, Option<(String, bool)>) = match &mut parent.mode {
             Mode::Simple(_) => (
                 None,
@@ -505,6 +505,9 @@ impl<'r> Validator<'r> {
                         Ok(()) if a.local == "type" => {
                             let el_ns = r.ns_str(el.ns);
                             let resolved = r.qname_value(&a.value);
+                            let declared_ty = declared_ty.or_else(|| {
+                                self.registry.element_decl(el_ns, el.local).map(|d| d.ty)
+                            });
                             let verdict = super::reader::xsi_type_verdict(
                                 self.registry,
                                 (el_ns, el.local),
