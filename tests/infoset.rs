@@ -1,9 +1,11 @@
 //! A small XML infoset model and comparator used to check round-trip fidelity
 //! (DESIGN.md §3 "Fidelity"): two documents are equal when they have the same
 //! elements (namespace URI + local name), the same attributes and the same text,
-//! with prefixes, namespace declarations, comments, processing instructions and
-//! insignificant whitespace disregarded, and simple values compared in the XSD
-//! value space where the lexical forms differ (see [`values_equal`]).
+//! the same comments and processing instructions (inside the root element, before it and
+//! after it), with prefixes, namespace declarations and insignificant whitespace
+//! disregarded, and simple values compared in the XSD value space where the lexical
+//! forms differ (see [`values_equal`]). [`compare_xml_ignoring_comments`] leaves
+//! comments and processing instructions out.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
@@ -44,6 +46,21 @@ pub enum Node {
     Element(Element),
     /// Character data: adjacent text, references and CDATA sections merged.
     Text(String),
+    /// A comment (its text).
+    Comment(String),
+    /// A processing instruction: target and data (leading whitespace removed).
+    Pi(String, String),
+}
+
+/// A document: comments and processing instructions around the root element, and the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Before the root element.
+    pub prolog: Vec<Node>,
+    /// The root element.
+    pub root: Element,
+    /// After the root element.
+    pub epilog: Vec<Node>,
 }
 
 impl Element {
@@ -62,7 +79,7 @@ impl Element {
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|c| match c {
             Node::Element(e) => Some(e),
-            Node::Text(_) => None,
+            _ => None,
         })
     }
 
@@ -171,9 +188,11 @@ fn push_text(el: &mut Element, text: &str) {
 /// (empty element-only content) cannot be told from a blank string, and a
 /// typed writer rightly writes the former as `<Node/>`. The XSD validators
 /// still check every output, so a dropped required string value is caught.
+/// Comments and processing instructions count as element children here: whitespace
+/// around them is indentation.
 fn finish(mut el: Element) -> Element {
     let only_whitespace = matches!(el.children.as_slice(), [Node::Text(t)] if is_xml_whitespace(t));
-    if only_whitespace || el.children.iter().any(|c| matches!(c, Node::Element(_))) {
+    if only_whitespace || el.children.iter().any(|c| !matches!(c, Node::Text(_))) {
         el.children
             .retain(|c| !matches!(c, Node::Text(t) if is_xml_whitespace(t)));
     }
@@ -190,6 +209,14 @@ fn is_xml_whitespace(s: &str) -> bool {
 /// ignored; undeclared prefixes, unknown entities, mismatched tags and a
 /// missing or repeated root element are errors.
 pub fn parse(xml: &[u8]) -> Result<Element, String> {
+    parse_document(xml, false).map(|d| d.root)
+}
+
+/// Parses a document; `misc`: comments and processing instructions are kept (prolog,
+/// epilog, element content), else ignored.
+pub fn parse_document(xml: &[u8], misc: bool) -> Result<Document, String> {
+    let mut prolog = Vec::new();
+    let mut epilog = Vec::new();
     let mut reader = NsReader::from_reader(xml);
     reader.config_mut().check_end_names = true;
     reader.config_mut().check_comments = false;
@@ -272,21 +299,67 @@ pub fn parse(xml: &[u8]) -> Result<Element, String> {
                     }
                 }
             }
-            Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+            Event::Comment(_) | Event::PI(_) if !misc => {}
+            Event::Comment(c) => {
+                let node = Node::Comment(normalize_eols(&String::from_utf8_lossy(&c)));
+                match stack.last_mut() {
+                    Some(el) => el.children.push(node),
+                    None if root.is_none() => prolog.push(node),
+                    None => epilog.push(node),
+                }
+            }
+            Event::PI(p) => {
+                let target = String::from_utf8_lossy(p.target()).into_owned();
+                let data = String::from_utf8_lossy(p.content());
+                let node = Node::Pi(target, normalize_eols(data.trim_start()));
+                match stack.last_mut() {
+                    Some(el) => el.children.push(node),
+                    None if root.is_none() => prolog.push(node),
+                    None => epilog.push(node),
+                }
+            }
+            Event::Decl(_) | Event::DocType(_) => {}
             Event::Eof => break,
         }
     }
     if let Some(open) = stack.last() {
         return Err(format!("unexpected end of document inside <{}>", open.name));
     }
-    root.ok_or_else(|| "no root element".to_string())
+    let root = root.ok_or_else(|| "no root element".to_string())?;
+    Ok(Document {
+        prolog,
+        root,
+        epilog,
+    })
 }
 
-/// Parses both documents and compares them with [`compare`].
+/// Parses both documents and compares them with [`compare`], comments and processing
+/// instructions included.
 pub fn compare_xml(a: &[u8], b: &[u8]) -> Result<(), String> {
-    let a = parse(a).map_err(|e| format!("first document: {e}"))?;
-    let b = parse(b).map_err(|e| format!("second document: {e}"))?;
-    compare(&a, &b)
+    compare_xml_with(a, b, true)
+}
+
+/// [`compare_xml`] without comments and processing instructions.
+pub fn compare_xml_ignoring_comments(a: &[u8], b: &[u8]) -> Result<(), String> {
+    compare_xml_with(a, b, false)
+}
+
+fn compare_xml_with(a: &[u8], b: &[u8], misc: bool) -> Result<(), String> {
+    let a = parse_document(a, misc).map_err(|e| format!("first document: {e}"))?;
+    let b = parse_document(b, misc).map_err(|e| format!("second document: {e}"))?;
+    if a.prolog != b.prolog {
+        return Err(format!(
+            "before the root element: {:?} != {:?}",
+            a.prolog, b.prolog
+        ));
+    }
+    if a.epilog != b.epilog {
+        return Err(format!(
+            "after the root element: {:?} != {:?}",
+            a.epilog, b.epilog
+        ));
+    }
+    compare(&a.root, &b.root)
 }
 
 /// Compares two infosets; on a difference returns a message naming the first
@@ -369,20 +442,14 @@ fn compare_at(a: &Element, b: &Element, path: &str) -> Result<(), String> {
                     ));
                 }
             }
-            (Node::Element(x), Node::Text(y)) => {
+            (Node::Comment(x), Node::Comment(y)) if x == y => {}
+            (Node::Pi(t, d), Node::Pi(u, e)) if t == u && d == e => {}
+            (x, y) => {
                 return Err(format!(
-                    "{path}: child #{}: element {} in the first document, text {:?} in the second",
+                    "{path}: child #{}: {} in the first document, {} in the second",
                     k + 1,
-                    x.expanded(),
-                    y
-                ));
-            }
-            (Node::Text(x), Node::Element(y)) => {
-                return Err(format!(
-                    "{path}: child #{}: text {:?} in the first document, element {} in the second",
-                    k + 1,
-                    x,
-                    y.expanded()
+                    describe(x),
+                    describe(y)
                 ));
             }
         }
@@ -394,16 +461,22 @@ fn compare_at(a: &Element, b: &Element, path: &str) -> Result<(), String> {
         } else {
             (&b.children[na], "second")
         };
-        let what = match extra {
-            Node::Element(e) => format!("element {}", e.expanded()),
-            Node::Text(t) => format!("text {t:?}"),
-        };
+        let what = describe(extra);
         return Err(format!(
             "{path}: {na} children vs {nb}; child #{} ({what}) only in the {which} document",
             na.min(nb) + 1
         ));
     }
     Ok(())
+}
+
+fn describe(node: &Node) -> String {
+    match node {
+        Node::Element(e) => format!("element {}", e.expanded()),
+        Node::Text(t) => format!("text {t:?}"),
+        Node::Comment(c) => format!("comment {c:?}"),
+        Node::Pi(t, d) => format!("processing instruction <?{t} {d}?>"),
+    }
 }
 
 /// XSD whitespace facet `collapse`: runs of #x20/#x9/#xA/#xD become one space,
@@ -607,6 +680,9 @@ fn dump_into(el: &Element, depth: usize, out: &mut String) {
             Node::Text(t) => {
                 let _ = writeln!(out, "{indent}  {:?}", t);
             }
+            other => {
+                let _ = writeln!(out, "{indent}  {}", describe(other));
+            }
         }
     }
 }
@@ -661,8 +737,28 @@ mod tests {
     #[test]
     fn prefixes_and_indentation_do_not_matter() {
         let other = r#"<i:IODEF-Document xmlns:i="urn:ietf:params:xml:ns:iodef-2.0" lang="en" version="2.00" xmlns:s="http://www.w3.org/2001/XMLSchema-instance" s:schemaLocation="urn:ietf:params:xml:ns:iodef-2.0   iodef-2.0.xsd"><i:Incident restriction="private" purpose="reporting"><i:IncidentID name="csirt.example.com">492382</i:IncidentID><i:GenerationTime>2015-07-18T14:00:00Z</i:GenerationTime><i:Description xml:lang="en">A &amp; B A&lt;c></i:Description><i:Contact role="creator" type="organization"><i:ContactName>Example</i:ContactName><i:Email><i:EmailTo>contact@csirt.example.com</i:EmailTo></i:Email></i:Contact><i:Contact role="tech" type="person"></i:Contact></i:Incident></i:IODEF-Document>"#;
-        compare_xml(DOC.as_bytes(), other.as_bytes()).unwrap();
-        compare_xml(other.as_bytes(), DOC.as_bytes()).unwrap();
+        compare_xml_ignoring_comments(DOC.as_bytes(), other.as_bytes()).unwrap();
+        compare_xml_ignoring_comments(other.as_bytes(), DOC.as_bytes()).unwrap();
+        // DOC has a comment before the root and a PI in Incident: compared by default.
+        let e = compare_xml(DOC.as_bytes(), other.as_bytes()).unwrap_err();
+        assert!(e.contains("before the root element"), "{e}");
+    }
+
+    #[test]
+    fn finds_comment_and_pi_differences() {
+        let a = "<!--p--><r><a/><!--c--><?pi d?><b/></r><!--e-->";
+        compare_xml(a.as_bytes(), a.as_bytes()).unwrap();
+        let e = err(a, "<!--p--><r><a/><!--x--><?pi d?><b/></r><!--e-->");
+        assert!(e.contains("/r: child #2: comment \"c\""), "{e}");
+        let e = err(a, "<!--p--><r><a/><!--c--><?pi e?><b/></r><!--e-->");
+        assert!(e.contains("child #3: processing instruction"), "{e}");
+        let e = err(a, "<!--p--><r><a/><!--c--><?pi d?><b/></r>");
+        assert!(e.contains("after the root element"), "{e}");
+        let e = err(a, "<r><a/><!--c--><?pi d?><b/></r><!--e-->");
+        assert!(e.contains("before the root element"), "{e}");
+        // Position among the children matters.
+        let e = err(a, "<!--p--><r><!--c--><a/><?pi d?><b/></r><!--e-->");
+        assert!(e.contains("/r: child #1"), "{e}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `iodef`: command-line tool for IODEF (RFC 7970) documents.
 //!
 //! ```text
-//! iodef convert --to xml [--lenient] [--encoding ENC] FILE   # FILE may be `-` for standard input
+//! iodef convert --to xml [--lenient] [--drop-comments] [--encoding ENC] FILE   # `-`: standard input
 //! iodef validate [--format text|json] [--rules error|warn|off] FILE...   # `-` at most once
 //! ```
 //!
@@ -23,8 +23,10 @@
 //! for usage errors and when the output cannot be written. With `--lenient`, unknown content
 //! (elements and attributes the schema does not allow, text in element-only content) is not
 //! an error: each is reported on standard error as
-//! `FILE:LINE:COL: warning: PATH: unknown element {ns}name kept, not written` and left out of
-//! the output; the exit status stays 0. `convert` does not check the RFC prose rules.
+//! `FILE:LINE:COL: warning: PATH: unknown element {ns}name` and written back in place; the exit
+//! status stays 0. Comments and processing instructions are written back unless
+//! `--drop-comments` is given (which says how many it dropped on standard error). `convert`
+//! does not check the RFC prose rules.
 //!
 //! `validate` exit status: 0 when every file is valid; 1 when any file is invalid; 2 when any
 //! file cannot be read, and for usage errors. Findings go to standard output
@@ -75,7 +77,7 @@ enum Command {
         entities: entities::EntityArgs,
         /// Unknown content (elements or attributes the schema does not allow at their place,
         /// text in element-only content) is a warning on standard error, not an error, and is
-        /// left out of the output. Missing or invalid content is still an error.
+        /// written back in place. Missing or invalid content is still an error.
         #[arg(long)]
         lenient: bool,
         /// Output encoding: UTF-8 (the default), UTF-16 (little-endian with a byte-order
@@ -84,6 +86,10 @@ enum Command {
         /// text and attribute values; in a name or a comment they are an error (exit 1).
         #[arg(long, value_name = "ENC", default_value = "UTF-8", value_parser = parse_encoding)]
         encoding: iodef::rt::Encoding,
+        /// Leave out comments and processing instructions (kept and written back by
+        /// default); how many were dropped is reported on standard error.
+        #[arg(long)]
+        drop_comments: bool,
     },
     /// Check documents (any root element of the IODEF schemas) against the schemas (every
     /// error of a file), then, for a schema-valid file, against the RFC 7970 / RFC 5070 prose
@@ -216,7 +222,14 @@ fn run() -> ExitCode {
             entities,
             lenient,
             encoding,
-        } => convert(to, &file, entities.limits(), lenient, encoding),
+            drop_comments,
+        } => convert(
+            to,
+            &file,
+            entities.limits(),
+            (lenient, drop_comments),
+            encoding,
+        ),
         Command::Validate(args) => validate_command(&args),
     }
 }
@@ -289,7 +302,7 @@ fn convert(
     to: Format,
     file: &str,
     entity_limits: Option<iodef::rt::EntityLimits>,
-    lenient: bool,
+    (lenient, drop_comments): (bool, bool),
     encoding: iodef::rt::Encoding,
 ) -> ExitCode {
     let (name, input) = match validate::read_file(file) {
@@ -306,7 +319,7 @@ fn convert(
             &input,
             name,
             entity_limits.as_ref(),
-            lenient,
+            (lenient, drop_comments),
             encoding,
             &mut out,
         ),
@@ -376,7 +389,7 @@ fn to_xml(
     input: &[u8],
     name: &str,
     entity_limits: Option<&iodef::rt::EntityLimits>,
-    lenient: bool,
+    (lenient, drop_comments): (bool, bool),
     encoding: iodef::rt::Encoding,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
@@ -388,9 +401,22 @@ fn to_xml(
         } else {
             iodef::Policy::Strict
         },
+        comments: if drop_comments {
+            iodef::Comments::Drop
+        } else {
+            iodef::Comments::Keep
+        },
         ..iodef::ReadOptions::default()
     };
     let doc = iodef::read_with(&input, &options).map_err(invalid)?;
+    if doc.comments_dropped > 0 {
+        // Nothing to do when standard error is gone.
+        let _ = writeln!(
+            io::stderr(),
+            "{name}: note: {} comment(s) and processing instruction(s) dropped (--drop-comments)",
+            doc.comments_dropped
+        );
+    }
     if !doc.unknown.is_empty() {
         let stderr = io::stderr();
         let mut err = stderr.lock();
@@ -440,6 +466,7 @@ mod tests {
             entities,
             lenient,
             encoding,
+            ..
         } = cli.command
         else {
             panic!("not convert: {:?}", cli.command);

@@ -69,6 +69,7 @@ fn sighting_of(doc: &Document<IodefDocument>) -> &Sighting {
             MixedNode::Comment(c) => assert_eq!(c.trim(), "one sighting of the C2 address"),
             MixedNode::Element(e) => panic!("left raw (not registered?): {e:?}"),
             MixedNode::Typed(t) => typed.push(t),
+            MixedNode::ProcessingInstruction(p) => panic!("no PI in the example: {p:?}"),
         }
     }
     assert_eq!(typed.len(), 1, "{content:?}");

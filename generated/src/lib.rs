@@ -98,7 +98,7 @@ pub fn read(input: &[u8]) -> Result<Document<bindings::Root>, Error> {
 /// assert_eq!(warning.path, "/IODEF-Document/Incident[1]/Future-Element[1]");
 /// assert_eq!(
 ///     warning.message(),
-///     "unknown element {urn:ietf:params:xml:ns:iodef-2.0}Future-Element kept, not written"
+///     "unknown element {urn:ietf:params:xml:ns:iodef-2.0}Future-Element"
 /// );
 /// # Ok::<(), iodef::Error>(())
 /// ```
@@ -107,10 +107,10 @@ pub fn read_with(input: &[u8], options: &ReadOptions) -> Result<Document<binding
 }
 
 pub use rt::{
-    AnyAttribute, AnyElement, Base64Binary, DateTime, Decimal, Document, Error, ErrorKind,
-    HexBinary, Integer, IntegerRangeError, Mixed, MixedNode, NegativeInteger, NonNegativeInteger,
-    NonPositiveInteger, Policy, PositiveInteger, ReadOptions, ReadRoot, TypedElement,
-    UnknownContent, UnknownNode, XsiAttributes,
+    AnyAttribute, AnyElement, Base64Binary, Comments, DateTime, Decimal, Document, Error,
+    ErrorKind, Extra, HexBinary, Integer, IntegerRangeError, Misc, Mixed, MixedNode,
+    NegativeInteger, NonNegativeInteger, NonPositiveInteger, Policy, PositiveInteger, ReadOptions,
+    ReadRoot, TypedElement, UnknownContent, UnknownNode, XsiAttributes,
 };
 
 /// Includes bindings generated at build time: the file that `iodef_codegen::build` writes into

@@ -46,6 +46,9 @@ pub struct Module {
 pub struct GlobalElement {
     pub xml_name: String,
     pub ty: TypeRef,
+    /// The declared type's name (namespace URI, local name), for `xsi:type`; `None` for an
+    /// anonymous type.
+    pub type_name: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -553,15 +556,35 @@ impl<'a> Builder<'a> {
             }
             let module = self.modules[&ident.ns].name.clone();
             let ty = self.resolve(ident)?;
+            let type_name = self.declared_type_name(ident);
             self.elements
                 .entry(module)
                 .or_default()
                 .push(GlobalElement {
                     xml_name: ident.name.as_str().to_owned(),
                     ty,
+                    type_name,
                 });
         }
         Ok(())
+    }
+
+    /// The name of the type declared for the global element `ident` (`type="..."`), or `None`
+    /// when it is anonymous.
+    fn declared_type_name(&self, ident: &TypeIdent) -> Option<(String, String)> {
+        let mut cur = ident.clone();
+        for _ in 0..64 {
+            match cur.type_ {
+                IdentType::ElementType => return None,
+                IdentType::Element => {}
+                _ => return Some((self.ns_uri(cur.ns), cur.name.as_str().to_owned())),
+            }
+            match &self.loaded.types.items.get(&cur)?.variant {
+                MetaTypeVariant::Reference(r) if r.is_single() => cur = r.type_.clone(),
+                _ => return None,
+            }
+        }
+        None
     }
 
     fn push_item(&mut self, module: &str, item: Item) {

@@ -321,6 +321,23 @@ impl Ctx {
         }
     }
 
+    /// The field holding what the typed fields cannot (`rt::Extra`): every struct of an
+    /// element has one; groups are read and written inside their parent's element.
+    fn extra_field(s: &StructDef) -> Option<Ident> {
+        if s.group {
+            return None;
+        }
+        let taken = |n: &str| {
+            s.attributes.iter().any(|a| a.field == n)
+                || matches!(&s.content, Content::Elements(f) if f.iter().any(|f| f.name == n))
+        };
+        Some(if taken("extra") {
+            format_ident!("extra_")
+        } else {
+            format_ident!("extra")
+        })
+    }
+
     fn struct_item(&self, module: &Module, s: &StructDef) -> TokenStream {
         let rt = &self.rt;
         let name = format_ident!("{}", s.name);
@@ -402,6 +419,15 @@ impl Ctx {
                     }
                 }
             }
+        }
+        if let Some(f) = Self::extra_field(s) {
+            fields.push(quote! {
+                /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+                /// comments and processing instructions, and the unknown content a lenient
+                /// parse kept (see `rt::Extra`).
+                pub #f: #rt::Extra
+            });
+            inits.push(quote!(#f: #rt::Extra::new()));
         }
         let accessors = s
             .attributes
@@ -698,11 +724,19 @@ impl Ctx {
                 }
             }
         };
+        let extra = match Self::extra_field(s) {
+            Some(f) => {
+                names.push(f.clone());
+                quote!(let #f = r.take_extra(el);)
+            }
+            None => quote!(),
+        };
         quote! {
             impl<'a> #rt::FromXml<'a> for #name {
                 fn from_xml(r: &mut #rt::XmlReader<'a>, el: &#rt::Element<'a>) -> ::std::result::Result<Self, #rt::Error> {
                     #attrs
                     #content
+                    #extra
                     ::std::result::Result::Ok(Self { #(#names),* })
                 }
             }
@@ -793,6 +827,10 @@ impl Ctx {
         } else {
             quote!()
         };
+        let extra = match Self::extra_field(s) {
+            Some(f) => quote!(w.extra(&self.#f)?;),
+            None => quote!(),
+        };
         let content = match &s.content {
             Content::Empty => quote!(),
             Content::Simple(_) => {
@@ -811,6 +849,7 @@ impl Ctx {
                     w.start_element(ns, local)?;
                     #(#attrs)*
                     #unpaired
+                    #extra
                     #content
                     w.end_element()
                 }

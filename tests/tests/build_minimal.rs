@@ -36,10 +36,25 @@ fn constructors_build_the_rfc7970_minimal_example() {
     let rfc = std::fs::read(corpus::shared_dir().join("corpus/rfc7970/rfc7970-7.1-minimal.xml"))
         .expect("read the RFC example from ../shared");
     // The RFC example also carries an xsi:schemaLocation; keep it for a like-for-like comparison.
-    let parsed = Document::<IodefDocument>::from_slice(&rfc).expect("parse the RFC example");
+    // Its two comments are kept by default (and compared), dropped on request.
+    let with_comments = Document::<IodefDocument>::from_slice(&rfc).expect("parse the RFC example");
+    assert_eq!(with_comments.prolog.len(), 1);
+    infoset::compare_xml(&rfc, with_comments.to_xml_string().as_bytes()).expect("comments kept");
+    let options = iodef::ReadOptions {
+        comments: iodef::rt::Comments::Drop,
+        ..iodef::ReadOptions::default()
+    };
+    let parsed =
+        Document::<IodefDocument>::from_slice_with(&rfc, &options).expect("parse the RFC example");
     doc.xsi = parsed.xsi.clone();
-    infoset::compare_xml(&rfc, doc.to_xml_string().as_bytes()).expect("same infoset");
-    assert_eq!(parsed, doc, "parsing the RFC gives the built value");
+    infoset::compare_xml_ignoring_comments(&rfc, doc.to_xml_string().as_bytes())
+        .expect("same infoset");
+    assert_eq!(parsed.comments_dropped, 2);
+    assert_eq!(
+        parsed.root, doc.root,
+        "parsing the RFC without comments gives the built value"
+    );
+    assert_eq!((parsed.prolog.len(), parsed.epilog.len()), (0, 0));
 }
 
 #[test]

@@ -121,6 +121,10 @@ pub struct Address {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -131,6 +135,7 @@ impl Address {
             vlan_num: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
     /// `category`, or its schema default `ipv4-addr` when absent.
@@ -172,12 +177,14 @@ impl<'a> rt::FromXml<'a> for Address {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             category,
             vlan_name,
             vlan_num,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -201,6 +208,7 @@ impl rt::ToXml for Address {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -295,6 +303,10 @@ pub struct AlternativeId {
     pub restriction: Option<RestrictionType>,
     /// 1 or more `IncidentID`.
     pub incident_id: Vec<IncidentIdType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AlternativeId {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -302,6 +314,7 @@ impl AlternativeId {
         Self {
             restriction: None,
             incident_id,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -344,7 +357,12 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, incident_id })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            restriction,
+            incident_id,
+            extra,
+        })
     }
 }
 impl rt::ToXml for AlternativeId {
@@ -358,6 +376,7 @@ impl rt::ToXml for AlternativeId {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
         }
@@ -379,6 +398,10 @@ pub struct Assessment {
     pub confidence: Option<Confidence>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Assessment {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -390,6 +413,7 @@ impl Assessment {
             counter: Default::default(),
             confidence: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -474,6 +498,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             occurrence,
             restriction,
@@ -481,6 +506,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
             counter,
             confidence,
             additional_data,
+            extra,
         })
     }
 }
@@ -498,6 +524,7 @@ impl rt::ToXml for Assessment {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.choice {
             v.write(w)?;
         }
@@ -623,11 +650,19 @@ pub struct Confidence {
     pub rating: ConfidenceRating,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Confidence {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(rating: ConfidenceRating, value: String) -> Self {
-        Self { rating, value }
+        Self {
+            rating,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for Confidence {
@@ -649,7 +684,8 @@ impl<'a> rt::FromXml<'a> for Confidence {
             None => return Err(r.missing_attribute(el, "rating")),
         };
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { rating, value })
+        let extra = r.take_extra(el);
+        Ok(Self { rating, value, extra })
     }
 }
 impl rt::ToXml for Confidence {
@@ -661,6 +697,7 @@ impl rt::ToXml for Confidence {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "rating", &rt::SimpleValue::to_xml(&self.rating))?;
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -745,6 +782,10 @@ pub struct Contact {
     pub contact: Vec<Contact>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Contact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -764,6 +805,7 @@ impl Contact {
             timezone: Default::default(),
             contact: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -938,6 +980,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             role,
             type_,
@@ -953,6 +996,7 @@ impl<'a> rt::FromXml<'a> for Contact {
             timezone,
             contact,
             additional_data,
+            extra,
         })
     }
 }
@@ -972,6 +1016,7 @@ impl rt::ToXml for Contact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.contact_name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName")?;
         }
@@ -1032,11 +1077,19 @@ pub struct ContactMeansType {
     pub meaning: Option<String>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ContactMeansType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
-        Self { meaning: None, value }
+        Self {
+            meaning: None,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for ContactMeansType {
@@ -1054,7 +1107,8 @@ impl<'a> rt::FromXml<'a> for ContactMeansType {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { meaning, value })
+        let extra = r.take_extra(el);
+        Ok(Self { meaning, value, extra })
     }
 }
 impl rt::ToXml for ContactMeansType {
@@ -1068,6 +1122,7 @@ impl rt::ToXml for ContactMeansType {
         if let Some(v) = &self.meaning {
             w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -1199,6 +1254,10 @@ pub struct Counter {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: f64,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Counter {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1209,6 +1268,7 @@ impl Counter {
             duration: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1251,12 +1311,14 @@ impl<'a> rt::FromXml<'a> for Counter {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             meaning,
             duration,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -1278,6 +1340,7 @@ impl rt::ToXml for Counter {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -1584,6 +1647,10 @@ pub struct EventData {
     pub event_data: Vec<EventData>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl EventData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1602,6 +1669,7 @@ impl EventData {
             record: Default::default(),
             event_data: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `restriction`, or its schema default `default` when absent.
@@ -1791,6 +1859,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             description,
@@ -1805,6 +1874,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             record,
             event_data,
             additional_data,
+            extra,
         })
     }
 }
@@ -1819,6 +1889,7 @@ impl rt::ToXml for EventData {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
@@ -1893,6 +1964,10 @@ pub struct Expectation {
     pub end_time: Option<rt::DateTime>,
     /// Optional `Contact`.
     pub contact: Option<Contact>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Expectation {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1906,6 +1981,7 @@ impl Expectation {
             start_time: Default::default(),
             end_time: Default::default(),
             contact: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `restriction`, or its schema default `default` when absent.
@@ -2008,6 +2084,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             severity,
@@ -2017,6 +2094,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             start_time,
             end_time,
             contact,
+            extra,
         })
     }
 }
@@ -2040,6 +2118,7 @@ impl rt::ToXml for Expectation {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
         }
@@ -2076,6 +2155,10 @@ pub struct ExtensionType {
     pub unpaired_ext: Vec<(String, String)>,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ExtensionType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2087,6 +2170,7 @@ impl ExtensionType {
             restriction: None,
             unpaired_ext: Vec::new(),
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2124,6 +2208,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
         };
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::ExtensionType, &content)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             dtype,
             meaning,
@@ -2131,6 +2216,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
             restriction,
             unpaired_ext,
             content,
+            extra,
         })
     }
 }
@@ -2155,6 +2241,7 @@ impl rt::ToXml for ExtensionType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -2164,11 +2251,18 @@ impl rt::ToXml for ExtensionType {
 pub struct Flow {
     /// 1 or more `System`.
     pub system: Vec<System>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Flow {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(system: Vec<System>) -> Self {
-        Self { system }
+        Self {
+            system,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for Flow {
@@ -2200,7 +2294,8 @@ impl<'a> rt::FromXml<'a> for Flow {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { system })
+        let extra = r.take_extra(el);
+        Ok(Self { system, extra })
     }
 }
 impl rt::ToXml for Flow {
@@ -2211,6 +2306,7 @@ impl rt::ToXml for Flow {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.system {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
         }
@@ -2224,6 +2320,10 @@ pub struct History {
     pub restriction: Option<RestrictionType>,
     /// 1 or more `HistoryItem`.
     pub history_item: Vec<HistoryItem>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl History {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2231,6 +2331,7 @@ impl History {
         Self {
             restriction: None,
             history_item,
+            extra: rt::Extra::new(),
         }
     }
     /// `restriction`, or its schema default `default` when absent.
@@ -2277,7 +2378,12 @@ impl<'a> rt::FromXml<'a> for History {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, history_item })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            restriction,
+            history_item,
+            extra,
+        })
     }
 }
 impl rt::ToXml for History {
@@ -2291,6 +2397,7 @@ impl rt::ToXml for History {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.history_item {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem")?;
         }
@@ -2317,6 +2424,10 @@ pub struct HistoryItem {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl HistoryItem {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2330,6 +2441,7 @@ impl HistoryItem {
             contact: Default::default(),
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2436,6 +2548,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             action,
@@ -2445,6 +2558,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             contact,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -2463,6 +2577,7 @@ impl rt::ToXml for HistoryItem {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.date_time;
             rt::glue::write_simple(
@@ -2508,6 +2623,10 @@ pub struct Impact {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Impact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2519,6 +2638,7 @@ impl Impact {
             type_: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
     /// `type`, or its schema default `unknown` when absent.
@@ -2562,6 +2682,7 @@ impl<'a> rt::FromXml<'a> for Impact {
         }
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             lang,
             severity,
@@ -2569,6 +2690,7 @@ impl<'a> rt::FromXml<'a> for Impact {
             type_,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -2595,6 +2717,7 @@ impl rt::ToXml for Impact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -2755,6 +2878,10 @@ pub struct Incident {
     pub history: Option<History>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Incident {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2784,6 +2911,7 @@ impl Incident {
             event_data: Default::default(),
             history: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `restriction`, or its schema default `private` when absent.
@@ -3041,6 +3169,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             purpose,
             lang,
@@ -3060,6 +3189,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             event_data,
             history,
             additional_data,
+            extra,
         })
     }
 }
@@ -3081,6 +3211,7 @@ impl rt::ToXml for Incident {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.incident_id;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
@@ -3169,6 +3300,10 @@ pub struct IncidentIdType {
     pub restriction: Option<RestrictionType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncidentIdType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3178,6 +3313,7 @@ impl IncidentIdType {
             instance: None,
             restriction: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
     /// `restriction`, or its schema default `public` when absent.
@@ -3210,11 +3346,13 @@ impl<'a> rt::FromXml<'a> for IncidentIdType {
             None => return Err(r.missing_attribute(el, "name")),
         };
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             name,
             instance,
             restriction,
             value,
+            extra,
         })
     }
 }
@@ -3233,6 +3371,7 @@ impl rt::ToXml for IncidentIdType {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -3307,6 +3446,10 @@ pub struct IodefDocument {
     pub formatid: Option<String>,
     /// 1 or more `Incident`.
     pub incident: Vec<Incident>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IodefDocument {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3316,6 +3459,7 @@ impl IodefDocument {
             lang,
             formatid: None,
             incident,
+            extra: rt::Extra::new(),
         }
     }
     /// `version`, or its schema default `1.00` when absent.
@@ -3380,11 +3524,13 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             version,
             lang,
             formatid,
             incident,
+            extra,
         })
     }
 }
@@ -3403,6 +3549,7 @@ impl rt::ToXml for IodefDocument {
         if let Some(v) = &self.formatid {
             w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Incident")?;
         }
@@ -3418,6 +3565,10 @@ pub struct Method {
     pub choice: Vec<MethodChoice>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Method {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3426,6 +3577,7 @@ impl Method {
             restriction: None,
             choice,
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3481,10 +3633,12 @@ impl<'a> rt::FromXml<'a> for Method {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             choice,
             additional_data,
+            extra,
         })
     }
 }
@@ -3499,6 +3653,7 @@ impl rt::ToXml for Method {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.choice {
             v.write(w)?;
         }
@@ -3577,11 +3732,19 @@ pub struct MlStringType {
     pub lang: Option<String>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
-        Self { lang: None, value }
+        Self {
+            lang: None,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for MlStringType {
@@ -3606,7 +3769,8 @@ impl<'a> rt::FromXml<'a> for MlStringType {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, value })
+        let extra = r.take_extra(el);
+        Ok(Self { lang, value, extra })
     }
 }
 impl rt::ToXml for MlStringType {
@@ -3620,6 +3784,7 @@ impl rt::ToXml for MlStringType {
         if let Some(v) = &self.lang {
             w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -3633,6 +3798,10 @@ pub struct MonetaryImpact {
     pub currency: Option<String>,
     /// Text content.
     pub value: PositiveFloatType,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3641,6 +3810,7 @@ impl MonetaryImpact {
             severity: None,
             currency: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3663,7 +3833,13 @@ impl<'a> rt::FromXml<'a> for MonetaryImpact {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { severity, currency, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            severity,
+            currency,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for MonetaryImpact {
@@ -3680,6 +3856,7 @@ impl rt::ToXml for MonetaryImpact {
         if let Some(v) = &self.currency {
             w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -3697,6 +3874,10 @@ pub struct Node {
     pub node_role: Vec<NodeRole>,
     /// 0 or more `Counter`.
     pub counter: Vec<Counter>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Node {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3707,6 +3888,7 @@ impl Node {
             date_time: Default::default(),
             node_role: Default::default(),
             counter: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3788,12 +3970,14 @@ impl<'a> rt::FromXml<'a> for Node {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             choice,
             location,
             date_time,
             node_role,
             counter,
+            extra,
         })
     }
 }
@@ -3805,6 +3989,7 @@ impl rt::ToXml for Node {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.choice {
             v.write(w)?;
         }
@@ -3909,6 +4094,10 @@ pub struct NodeRole {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl NodeRole {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3918,6 +4107,7 @@ impl NodeRole {
             category,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3962,11 +4152,13 @@ impl<'a> rt::FromXml<'a> for NodeRole {
             None => return Err(r.missing_attribute(el, "category")),
         };
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             lang,
             category,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -3985,6 +4177,7 @@ impl rt::ToXml for NodeRole {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -4181,6 +4374,10 @@ pub struct PostalAddress {
     pub meaning: Option<String>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl PostalAddress {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4189,6 +4386,7 @@ impl PostalAddress {
             lang: None,
             meaning: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4218,7 +4416,13 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, meaning, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            meaning,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for PostalAddress {
@@ -4235,6 +4439,7 @@ impl rt::ToXml for PostalAddress {
         if let Some(v) = &self.meaning {
             w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -4246,6 +4451,10 @@ pub struct Record {
     pub restriction: Option<RestrictionType>,
     /// 1 or more `RecordData`.
     pub record_data: Vec<RecordData>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Record {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4253,6 +4462,7 @@ impl Record {
         Self {
             restriction: None,
             record_data,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4295,7 +4505,12 @@ impl<'a> rt::FromXml<'a> for Record {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, record_data })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            restriction,
+            record_data,
+            extra,
+        })
     }
 }
 impl rt::ToXml for Record {
@@ -4309,6 +4524,7 @@ impl rt::ToXml for Record {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.record_data {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData")?;
         }
@@ -4332,6 +4548,10 @@ pub struct RecordData {
     pub record_item: Vec<ExtensionType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RecordData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4344,6 +4564,7 @@ impl RecordData {
             record_pattern: Default::default(),
             record_item,
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4456,6 +4677,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             date_time,
@@ -4464,6 +4686,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
             record_pattern,
             record_item,
             additional_data,
+            extra,
         })
     }
 }
@@ -4478,6 +4701,7 @@ impl rt::ToXml for RecordData {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.date_time {
             rt::glue::write_simple(
                 w,
@@ -4530,6 +4754,10 @@ pub struct RecordPattern {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4541,6 +4769,7 @@ impl RecordPattern {
             instance: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
     /// `offsetunit`, or its schema default `line` when absent.
@@ -4591,6 +4820,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             offset,
@@ -4598,6 +4828,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
             instance,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -4622,6 +4853,7 @@ impl rt::ToXml for RecordPattern {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -4733,6 +4965,10 @@ pub struct Reference {
     pub url: Vec<String>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Reference {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4741,6 +4977,7 @@ impl Reference {
             reference_name,
             url: Default::default(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4801,10 +5038,12 @@ impl<'a> rt::FromXml<'a> for Reference {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             reference_name,
             url,
             description,
+            extra,
         })
     }
 }
@@ -4816,6 +5055,7 @@ impl rt::ToXml for Reference {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.reference_name;
             rt::ToXml::to_xml(
@@ -4844,6 +5084,10 @@ pub struct RegistryHandle {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4852,6 +5096,7 @@ impl RegistryHandle {
             registry: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4881,10 +5126,12 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             registry,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -4902,6 +5149,7 @@ impl rt::ToXml for RegistryHandle {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -4984,11 +5232,19 @@ pub struct RelatedActivity {
     pub restriction: Option<RestrictionType>,
     /// Required choice of `IncidentID` | `URL`.
     pub choice: RelatedActivityChoice,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RelatedActivity {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: RelatedActivityChoice) -> Self {
-        Self { restriction: None, choice }
+        Self {
+            restriction: None,
+            choice,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for RelatedActivity {
@@ -5024,7 +5280,8 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { restriction, choice })
+        let extra = r.take_extra(el);
+        Ok(Self { restriction, choice, extra })
     }
 }
 impl rt::ToXml for RelatedActivity {
@@ -5038,6 +5295,7 @@ impl rt::ToXml for RelatedActivity {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.choice;
             v.write(w)?;
@@ -5193,6 +5451,10 @@ pub struct Service {
     pub proto_field: Option<rt::Integer>,
     /// Optional `Application`.
     pub application: Option<SoftwareType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Service {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5204,6 +5466,7 @@ impl Service {
             proto_code: Default::default(),
             proto_field: Default::default(),
             application: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5283,6 +5546,7 @@ impl<'a> rt::FromXml<'a> for Service {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             ip_protocol,
             choice,
@@ -5290,6 +5554,7 @@ impl<'a> rt::FromXml<'a> for Service {
             proto_code,
             proto_field,
             application,
+            extra,
         })
     }
 }
@@ -5302,6 +5567,7 @@ impl rt::ToXml for Service {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "ip_protocol", &rt::SimpleValue::to_xml(&self.ip_protocol))?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.choice {
             v.write(w)?;
         }
@@ -5444,6 +5710,10 @@ pub struct SoftwareType {
     pub patch: Option<String>,
     /// Optional `URL`.
     pub url: Option<String>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SoftwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5457,6 +5727,7 @@ impl SoftwareType {
             version: None,
             patch: None,
             url: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `swid`, or its schema default `0` when absent.
@@ -5520,6 +5791,7 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             swid,
             configid,
@@ -5529,6 +5801,7 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
             version,
             patch,
             url,
+            extra,
         })
     }
 }
@@ -5561,6 +5834,7 @@ impl rt::ToXml for SoftwareType {
         if let Some(v) = &self.patch {
             w.attribute("", "patch", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.url {
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "URL", v)?;
         }
@@ -5593,6 +5867,10 @@ pub struct System {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl System {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5609,6 +5887,7 @@ impl System {
             counter: Default::default(),
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `spoofed`, or its schema default `unknown` when absent.
@@ -5745,6 +6024,7 @@ impl<'a> rt::FromXml<'a> for System {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             interface,
@@ -5757,6 +6037,7 @@ impl<'a> rt::FromXml<'a> for System {
             counter,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -5783,6 +6064,7 @@ impl rt::ToXml for System {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.node;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
@@ -5925,6 +6207,10 @@ pub struct TimeImpact {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: PositiveFloatType,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5935,6 +6221,7 @@ impl TimeImpact {
             duration: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5986,12 +6273,14 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             severity,
             metric,
             duration,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -6013,6 +6302,7 @@ impl rt::ToXml for TimeImpact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -6682,6 +6972,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "IncidentID",
                             ty: &IncidentIdType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -6720,6 +7011,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Counter",
                             ty: &Counter,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -6729,6 +7021,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Confidence",
                             ty: &Confidence,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -6738,6 +7031,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -6753,6 +7047,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Impact",
                     ty: &Impact,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -6762,6 +7057,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "TimeImpact",
                     ty: &TimeImpact,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -6771,6 +7067,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "MonetaryImpact",
                     ty: &MonetaryImpact,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -6845,6 +7142,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "ContactName",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -6854,6 +7152,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -6863,6 +7162,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "RegistryHandle",
                             ty: &RegistryHandle,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -6872,6 +7172,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "PostalAddress",
                             ty: &PostalAddress,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -6881,6 +7182,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Email",
                             ty: &ContactMeansType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -6890,6 +7192,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Telephone",
                             ty: &ContactMeansType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -6899,6 +7202,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Fax",
                             ty: &ContactMeansType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -6908,6 +7212,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Timezone",
                             ty: &TimezoneType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -6917,6 +7222,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -6926,6 +7232,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7028,6 +7335,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7037,6 +7345,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "DetectTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7046,6 +7355,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7055,6 +7365,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7064,6 +7375,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7073,6 +7385,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Assessment",
                             ty: &Assessment,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7082,6 +7395,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Method",
                             ty: &Method,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7091,6 +7405,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Flow",
                             ty: &Flow,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7100,6 +7415,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Expectation",
                             ty: &Expectation,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7109,6 +7425,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Record",
                             ty: &Record,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7118,6 +7435,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "EventData",
                             ty: &EventData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7127,6 +7445,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7174,6 +7493,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7183,6 +7503,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7192,6 +7513,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7201,6 +7523,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7272,6 +7595,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "System",
                             ty: &System,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -7298,6 +7622,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "HistoryItem",
                             ty: &HistoryItem,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -7338,6 +7663,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -7347,6 +7673,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "IncidentID",
                             ty: &IncidentIdType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7356,6 +7683,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7365,6 +7693,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7374,6 +7703,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7471,6 +7801,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "IncidentID",
                             ty: &IncidentIdType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -7480,6 +7811,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AlternativeID",
                             ty: &AlternativeId,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7489,6 +7821,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "RelatedActivity",
                             ty: &RelatedActivity,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7498,6 +7831,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "DetectTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7507,6 +7841,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7516,6 +7851,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7525,6 +7861,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "ReportTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -7534,6 +7871,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7543,6 +7881,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Assessment",
                             ty: &Assessment,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -7552,6 +7891,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Method",
                             ty: &Method,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7561,6 +7901,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -7570,6 +7911,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "EventData",
                             ty: &EventData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7579,6 +7921,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "History",
                             ty: &History,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7588,6 +7931,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7660,6 +8004,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Incident",
                             ty: &Incident,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -7691,6 +8036,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7706,6 +8052,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Reference",
                     ty: &Reference,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -7715,6 +8062,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Description",
                     ty: &MlStringType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -7771,6 +8119,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Location",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7780,6 +8129,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7789,6 +8139,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "NodeRole",
                             ty: &NodeRole,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7798,6 +8149,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Counter",
                             ty: &Counter,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7813,6 +8165,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "NodeName",
                     ty: &MlStringType,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -7822,6 +8175,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Address",
                     ty: &Address,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -7907,6 +8261,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "RecordData",
                             ty: &RecordData,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -7933,6 +8288,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7942,6 +8298,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7951,6 +8308,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Application",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -7960,6 +8318,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "RecordPattern",
                             ty: &RecordPattern,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -7969,6 +8328,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "RecordItem",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -7978,6 +8338,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -8053,6 +8414,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "ReferenceName",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -8062,6 +8424,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -8071,6 +8434,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -8133,6 +8497,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "IncidentID",
                     ty: &IncidentIdType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: rt::schema::UNBOUNDED,
@@ -8142,6 +8507,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "URL",
                     ty: &rt::schema::STRING,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: rt::schema::UNBOUNDED,
@@ -8175,6 +8541,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "ProtoType",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -8184,6 +8551,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "ProtoCode",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -8193,6 +8561,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "ProtoField",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -8202,6 +8571,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Application",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -8217,6 +8587,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Port",
                     ty: &rt::schema::INTEGER,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -8226,6 +8597,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Portlist",
                     ty: &PortlistType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -8296,6 +8668,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -8350,6 +8723,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Node",
                             ty: &Node,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -8359,6 +8733,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Service",
                             ty: &Service,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -8368,6 +8743,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "OperatingSystem",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -8377,6 +8753,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Counter",
                             ty: &Counter,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -8386,6 +8763,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -8395,6 +8773,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -8467,231 +8846,277 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "AdditionalData",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Address",
             ty: &Address,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "AlternativeID",
             ty: &AlternativeId,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Application",
             ty: &SoftwareType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Assessment",
             ty: &Assessment,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Confidence",
             ty: &Confidence,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Contact",
             ty: &Contact,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ContactName",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Counter",
             ty: &Counter,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DateTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Description",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DetectTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Email",
             ty: &ContactMeansType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ContactMeansType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EndTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EventData",
             ty: &EventData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Expectation",
             ty: &Expectation,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Fax",
             ty: &ContactMeansType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ContactMeansType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Flow",
             ty: &Flow,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "History",
             ty: &History,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "HistoryItem",
             ty: &HistoryItem,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IODEF-Document",
             ty: &IodefDocument,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Impact",
             ty: &Impact,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Incident",
             ty: &Incident,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IncidentID",
             ty: &IncidentIdType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "IncidentIDType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Location",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Method",
             ty: &Method,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "MonetaryImpact",
             ty: &MonetaryImpact,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Node",
             ty: &Node,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "NodeRole",
             ty: &NodeRole,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "OperatingSystem",
             ty: &SoftwareType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PostalAddress",
             ty: &PostalAddress,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Record",
             ty: &Record,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RecordData",
             ty: &RecordData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RecordItem",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RecordPattern",
             ty: &RecordPattern,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Reference",
             ty: &Reference,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RegistryHandle",
             ty: &RegistryHandle,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RelatedActivity",
             ty: &RelatedActivity,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ReportTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Service",
             ty: &Service,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "StartTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "System",
             ty: &System,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Telephone",
             ty: &ContactMeansType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ContactMeansType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "TimeImpact",
             ty: &TimeImpact,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Timezone",
             ty: &TimezoneType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "TimezoneType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "URL",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "anyURI")),
         },
     ];
 }

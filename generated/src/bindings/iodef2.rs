@@ -151,6 +151,10 @@ pub struct Address {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -162,6 +166,7 @@ impl Address {
             observable_id: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
     /// `category`, or its schema default `ipv6-addr` when absent.
@@ -214,6 +219,7 @@ impl<'a> rt::FromXml<'a> for Address {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             category,
             vlan_name,
@@ -221,6 +227,7 @@ impl<'a> rt::FromXml<'a> for Address {
             observable_id,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -247,6 +254,7 @@ impl rt::ToXml for Address {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -352,6 +360,10 @@ pub struct AlternativeId {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `IncidentID`.
     pub incident_id: Vec<IncidentIdType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AlternativeId {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -360,6 +372,7 @@ impl AlternativeId {
             restriction: None,
             unpaired_ext: Vec::new(),
             incident_id,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -413,10 +426,12 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             incident_id,
+            extra,
         })
     }
 }
@@ -434,6 +449,7 @@ impl rt::ToXml for AlternativeId {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
@@ -450,6 +466,10 @@ pub struct AlternativeIndicatorId {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `IndicatorID`.
     pub indicator_id: Vec<IndicatorId>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AlternativeIndicatorId {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -458,6 +478,7 @@ impl AlternativeIndicatorId {
             restriction: None,
             unpaired_ext: Vec::new(),
             indicator_id,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -511,10 +532,12 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             indicator_id,
+            extra,
         })
     }
 }
@@ -532,6 +555,7 @@ impl rt::ToXml for AlternativeIndicatorId {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.indicator_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
         }
@@ -543,11 +567,18 @@ impl rt::ToXml for AlternativeIndicatorId {
 pub struct ApplicationHeader {
     /// 1 or more `ApplicationHeaderField`.
     pub application_header_field: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ApplicationHeader {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(application_header_field: Vec<ExtensionType>) -> Self {
-        Self { application_header_field }
+        Self {
+            application_header_field,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for ApplicationHeader {
@@ -591,7 +622,11 @@ impl<'a> rt::FromXml<'a> for ApplicationHeader {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { application_header_field })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            application_header_field,
+            extra,
+        })
     }
 }
 impl rt::ToXml for ApplicationHeader {
@@ -602,6 +637,7 @@ impl rt::ToXml for ApplicationHeader {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.application_header_field {
             rt::ToXml::to_xml(
                 v,
@@ -639,6 +675,10 @@ pub struct Assessment {
     pub confidence: Option<Confidence>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Assessment {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -655,6 +695,7 @@ impl Assessment {
             cause: Default::default(),
             confidence: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -809,6 +850,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             occurrence,
             restriction,
@@ -821,6 +863,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
             cause,
             confidence,
             additional_data,
+            extra,
         })
     }
 }
@@ -844,6 +887,7 @@ impl rt::ToXml for Assessment {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident_category {
             rt::ToXml::to_xml(
                 v,
@@ -1031,6 +1075,10 @@ pub struct AttackPhase {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AttackPhase {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1040,6 +1088,7 @@ impl AttackPhase {
             url,
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1118,11 +1167,13 @@ impl<'a> rt::FromXml<'a> for AttackPhase {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             attack_phase_id,
             url,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -1134,6 +1185,7 @@ impl rt::ToXml for AttackPhase {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.attack_phase_id {
             rt::glue::write_simple(
                 w,
@@ -1172,6 +1224,10 @@ pub struct BulkObservable {
     pub bulk_observable_list: rt::AnyElement,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl BulkObservable {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1185,6 +1241,7 @@ impl BulkObservable {
             bulk_observable_format: Default::default(),
             bulk_observable_list,
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1261,12 +1318,14 @@ impl<'a> rt::FromXml<'a> for BulkObservable {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             ext_type,
             bulk_observable_format,
             bulk_observable_list,
             additional_data,
+            extra,
         })
     }
 }
@@ -1282,6 +1341,7 @@ impl rt::ToXml for BulkObservable {
         if let Some(v) = &self.ext_type {
             w.attribute("", "ext-type", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.bulk_observable_format {
             rt::ToXml::to_xml(
                 v,
@@ -1312,6 +1372,10 @@ pub struct BulkObservableFormat {
     pub hash: Option<Hash>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl BulkObservableFormat {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1319,6 +1383,7 @@ impl BulkObservableFormat {
         Self {
             hash: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1364,7 +1429,12 @@ impl<'a> rt::FromXml<'a> for BulkObservableFormat {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { hash, additional_data })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            hash,
+            additional_data,
+            extra,
+        })
     }
 }
 impl rt::ToXml for BulkObservableFormat {
@@ -1375,6 +1445,7 @@ impl rt::ToXml for BulkObservableFormat {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.hash {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Hash")?;
         }
@@ -1537,6 +1608,10 @@ pub struct BusinessImpactType {
     pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl BusinessImpactType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1546,6 +1621,7 @@ impl BusinessImpactType {
             type_: None,
             unpaired_ext: Vec::new(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `type`, or its schema default `unknown` when absent.
@@ -1608,11 +1684,13 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             severity,
             type_,
             unpaired_ext,
             description,
+            extra,
         })
     }
 }
@@ -1633,6 +1711,7 @@ impl rt::ToXml for BusinessImpactType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -1813,6 +1892,10 @@ pub struct Campaign {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Campaign {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1824,6 +1907,7 @@ impl Campaign {
             url: Default::default(),
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1923,6 +2007,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -1930,6 +2015,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
             url,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -1947,6 +2033,7 @@ impl rt::ToXml for Campaign {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.campaign_id {
             rt::glue::write_simple(
                 w,
@@ -1981,6 +2068,10 @@ pub struct Certificate {
     pub x509_data: super::xmldsig::X509DataType,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Certificate {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1989,6 +2080,7 @@ impl Certificate {
             observable_id: None,
             x509_data,
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2050,10 +2142,12 @@ impl<'a> rt::FromXml<'a> for Certificate {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             observable_id,
             x509_data,
             description,
+            extra,
         })
     }
 }
@@ -2068,6 +2162,7 @@ impl rt::ToXml for Certificate {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.x509_data;
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "X509Data")?;
@@ -2090,6 +2185,10 @@ pub struct CertificateData {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `Certificate`.
     pub certificate: Vec<Certificate>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl CertificateData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2099,6 +2198,7 @@ impl CertificateData {
             observable_id: None,
             unpaired_ext: Vec::new(),
             certificate,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2163,11 +2263,13 @@ impl<'a> rt::FromXml<'a> for CertificateData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
             unpaired_ext,
             certificate,
+            extra,
         })
     }
 }
@@ -2188,6 +2290,7 @@ impl rt::ToXml for CertificateData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.certificate {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate")?;
         }
@@ -2202,6 +2305,10 @@ pub struct Confidence {
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Confidence {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2209,6 +2316,7 @@ impl Confidence {
         Self {
             rating,
             unpaired_ext: Vec::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2244,7 +2352,12 @@ impl<'a> rt::FromXml<'a> for Confidence {
         if let Some(c) = r.first_child(el, &schema::Confidence)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { rating, unpaired_ext })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            rating,
+            unpaired_ext,
+            extra,
+        })
     }
 }
 impl rt::ToXml for Confidence {
@@ -2259,6 +2372,7 @@ impl rt::ToXml for Confidence {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -2357,6 +2471,10 @@ pub struct Contact {
     pub contact: Vec<Contact>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Contact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2376,6 +2494,7 @@ impl Contact {
             timezone: Default::default(),
             contact: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2575,6 +2694,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             role,
             type_,
@@ -2590,6 +2710,7 @@ impl<'a> rt::FromXml<'a> for Contact {
             timezone,
             contact,
             additional_data,
+            extra,
         })
     }
 }
@@ -2609,6 +2730,7 @@ impl rt::ToXml for Contact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.contact_name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ContactName")?;
         }
@@ -2839,6 +2961,10 @@ pub struct Counter {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: f32,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Counter {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2850,6 +2976,7 @@ impl Counter {
             duration: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2901,6 +3028,7 @@ impl<'a> rt::FromXml<'a> for Counter {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             unit,
@@ -2908,6 +3036,7 @@ impl<'a> rt::FromXml<'a> for Counter {
             duration,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -2930,6 +3059,7 @@ impl rt::ToXml for Counter {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -3092,6 +3222,10 @@ pub struct DetectionPattern {
     pub description: Vec<MlStringType>,
     /// 0 or more `DetectionConfiguration`.
     pub detection_configuration: Vec<String>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DetectionPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3103,6 +3237,7 @@ impl DetectionPattern {
             application,
             description: Default::default(),
             detection_configuration: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3200,6 +3335,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
@@ -3207,6 +3343,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
             application,
             description,
             detection_configuration,
+            extra,
         })
     }
 }
@@ -3227,6 +3364,7 @@ impl rt::ToXml for DetectionPattern {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.application;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
@@ -3261,6 +3399,10 @@ pub struct Discovery {
     pub contact: Vec<Contact>,
     /// 0 or more `DetectionPattern`.
     pub detection_pattern: Vec<DetectionPattern>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Discovery {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3272,6 +3414,7 @@ impl Discovery {
             description: Default::default(),
             contact: Default::default(),
             detection_pattern: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `source`, or its schema default `unknown` when absent.
@@ -3374,6 +3517,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             source,
             restriction,
@@ -3381,6 +3525,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
             description,
             contact,
             detection_pattern,
+            extra,
         })
     }
 }
@@ -3401,6 +3546,7 @@ impl rt::ToXml for Discovery {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -3542,11 +3688,18 @@ impl rt::glue::ExtEnum for DiscoverySourceType {
 pub struct DomainContacts {
     /// Required choice of `SameDomainContact` | `Contact`.
     pub choice: DomainContactsChoice,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DomainContacts {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: DomainContactsChoice) -> Self {
-        Self { choice }
+        Self {
+            choice,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for DomainContacts {
@@ -3574,7 +3727,8 @@ impl<'a> rt::FromXml<'a> for DomainContacts {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { choice })
+        let extra = r.take_extra(el);
+        Ok(Self { choice, extra })
     }
 }
 impl rt::ToXml for DomainContacts {
@@ -3585,6 +3739,7 @@ impl rt::ToXml for DomainContacts {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.choice;
             v.write(w)?;
@@ -3692,6 +3847,10 @@ pub struct DomainData {
     pub nameservers: Vec<Nameservers>,
     /// Optional `DomainContacts`.
     pub domain_contacts: Option<DomainContacts>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DomainData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3708,6 +3867,7 @@ impl DomainData {
             related_dns: Default::default(),
             nameservers: Default::default(),
             domain_contacts: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3862,6 +4022,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             system_status,
             domain_status,
@@ -3874,6 +4035,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             related_dns,
             nameservers,
             domain_contacts,
+            extra,
         })
     }
 }
@@ -3897,6 +4059,7 @@ impl rt::ToXml for DomainData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.name;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Name", v)?;
@@ -4294,6 +4457,10 @@ pub struct Email {
     pub email_to: String,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Email {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4303,6 +4470,7 @@ impl Email {
             unpaired_ext: Vec::new(),
             email_to,
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4354,11 +4522,13 @@ impl<'a> rt::FromXml<'a> for Email {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             unpaired_ext,
             email_to,
             description,
+            extra,
         })
     }
 }
@@ -4376,6 +4546,7 @@ impl rt::ToXml for Email {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.email_to;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo", v)?;
@@ -4411,6 +4582,10 @@ pub struct EmailData {
     pub hash_data: Vec<HashData>,
     /// 0 or more `SignatureData`.
     pub signature_data: Vec<SignatureData>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl EmailData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4427,6 +4602,7 @@ impl EmailData {
             email_message: Default::default(),
             hash_data: Default::default(),
             signature_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -4587,6 +4763,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             observable_id,
             email_to,
@@ -4599,6 +4776,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
             email_message,
             hash_data,
             signature_data,
+            extra,
         })
     }
 }
@@ -4613,6 +4791,7 @@ impl rt::ToXml for EmailData {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.email_to {
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo", v)?;
         }
@@ -4772,6 +4951,10 @@ pub struct EventData {
     pub event_data: Vec<EventData>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl EventData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -4795,6 +4978,7 @@ impl EventData {
             record: Default::default(),
             event_data: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5038,6 +5222,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
@@ -5057,6 +5242,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             record,
             event_data,
             additional_data,
+            extra,
         })
     }
 }
@@ -5077,6 +5263,7 @@ impl rt::ToXml for EventData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -5174,6 +5361,10 @@ pub struct Expectation {
     pub end_time: Option<rt::DateTime>,
     /// Optional `Contact`.
     pub contact: Option<Contact>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Expectation {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5189,6 +5380,7 @@ impl Expectation {
             start_time: Default::default(),
             end_time: Default::default(),
             contact: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `action`, or its schema default `other` when absent.
@@ -5324,6 +5516,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             action,
             severity,
@@ -5335,6 +5528,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             start_time,
             end_time,
             contact,
+            extra,
         })
     }
 }
@@ -5361,6 +5555,7 @@ impl rt::ToXml for Expectation {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -5409,6 +5604,10 @@ pub struct ExtensionType {
     pub unpaired_ext: Vec<(String, String)>,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ExtensionType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5422,6 +5621,7 @@ impl ExtensionType {
             observable_id: None,
             unpaired_ext: Vec::new(),
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5482,6 +5682,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
         );
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::ExtensionType, &content)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             name,
             dtype,
@@ -5491,6 +5692,7 @@ impl<'a> rt::FromXml<'a> for ExtensionType {
             observable_id,
             unpaired_ext,
             content,
+            extra,
         })
     }
 }
@@ -5521,6 +5723,7 @@ impl rt::ToXml for ExtensionType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -5546,6 +5749,10 @@ pub struct File {
     pub associated_software: Option<SoftwareType>,
     /// 0 or more `FileProperties`.
     pub file_properties: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl File {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5560,6 +5767,7 @@ impl File {
             signature_data: Default::default(),
             associated_software: Default::default(),
             file_properties: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5691,6 +5899,7 @@ impl<'a> rt::FromXml<'a> for File {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             observable_id,
             file_name,
@@ -5701,6 +5910,7 @@ impl<'a> rt::FromXml<'a> for File {
             signature_data,
             associated_software,
             file_properties,
+            extra,
         })
     }
 }
@@ -5715,6 +5925,7 @@ impl rt::ToXml for File {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.file_name {
             rt::glue::write_simple(
                 w,
@@ -5784,6 +5995,10 @@ pub struct FileData {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `File`.
     pub file: Vec<File>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl FileData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5793,6 +6008,7 @@ impl FileData {
             observable_id: None,
             unpaired_ext: Vec::new(),
             file,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -5855,11 +6071,13 @@ impl<'a> rt::FromXml<'a> for FileData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
             unpaired_ext,
             file,
+            extra,
         })
     }
 }
@@ -5880,6 +6098,7 @@ impl rt::ToXml for FileData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.file {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "File")?;
         }
@@ -5891,11 +6110,18 @@ impl rt::ToXml for FileData {
 pub struct Flow {
     /// 1 or more `System`.
     pub system: Vec<System>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Flow {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(system: Vec<System>) -> Self {
-        Self { system }
+        Self {
+            system,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for Flow {
@@ -5927,7 +6153,8 @@ impl<'a> rt::FromXml<'a> for Flow {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { system })
+        let extra = r.take_extra(el);
+        Ok(Self { system, extra })
     }
 }
 impl rt::ToXml for Flow {
@@ -5938,6 +6165,7 @@ impl rt::ToXml for Flow {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.system {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "System")?;
         }
@@ -5953,6 +6181,10 @@ pub struct FuzzyHash {
     pub application: Option<SoftwareType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl FuzzyHash {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -5961,6 +6193,7 @@ impl FuzzyHash {
             fuzzy_hash_value,
             application: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6027,10 +6260,12 @@ impl<'a> rt::FromXml<'a> for FuzzyHash {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             fuzzy_hash_value,
             application,
             additional_data,
+            extra,
         })
     }
 }
@@ -6042,6 +6277,7 @@ impl rt::ToXml for FuzzyHash {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.fuzzy_hash_value {
             rt::ToXml::to_xml(
                 v,
@@ -6075,6 +6311,10 @@ pub struct Hash {
     pub canonicalization_method: Option<super::xmldsig::CanonicalizationMethodType>,
     /// Optional `Application`.
     pub application: Option<SoftwareType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Hash {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6087,6 +6327,7 @@ impl Hash {
             digest_value,
             canonicalization_method: Default::default(),
             application: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6165,11 +6406,13 @@ impl<'a> rt::FromXml<'a> for Hash {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             digest_method,
             digest_value,
             canonicalization_method,
             application,
+            extra,
         })
     }
 }
@@ -6181,6 +6424,7 @@ impl rt::ToXml for Hash {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.digest_method;
             rt::ToXml::to_xml(
@@ -6227,6 +6471,10 @@ pub struct HashData {
     pub hash: Vec<Hash>,
     /// 0 or more `FuzzyHash`.
     pub fuzzy_hash: Vec<FuzzyHash>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl HashData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6237,6 +6485,7 @@ impl HashData {
             hash_target_id: Default::default(),
             hash: Default::default(),
             fuzzy_hash: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6303,12 +6552,14 @@ impl<'a> rt::FromXml<'a> for HashData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             scope,
             unpaired_ext,
             hash_target_id,
             hash,
             fuzzy_hash,
+            extra,
         })
     }
 }
@@ -6324,6 +6575,7 @@ impl rt::ToXml for HashData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.hash_target_id {
             rt::glue::write_simple(
                 w,
@@ -6426,6 +6678,10 @@ pub struct History {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `HistoryItem`.
     pub history_item: Vec<HistoryItem>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl History {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6434,6 +6690,7 @@ impl History {
             restriction: None,
             unpaired_ext: Vec::new(),
             history_item,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6487,10 +6744,12 @@ impl<'a> rt::FromXml<'a> for History {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             history_item,
+            extra,
         })
     }
 }
@@ -6508,6 +6767,7 @@ impl rt::ToXml for History {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.history_item {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem")?;
         }
@@ -6538,6 +6798,10 @@ pub struct HistoryItem {
     pub defined_coa: Vec<String>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl HistoryItem {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6553,6 +6817,7 @@ impl HistoryItem {
             description: Default::default(),
             defined_coa: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -6696,6 +6961,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             action,
             restriction,
@@ -6707,6 +6973,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             description,
             defined_coa,
             additional_data,
+            extra,
         })
     }
 }
@@ -6728,6 +6995,7 @@ impl rt::ToXml for HistoryItem {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.date_time;
             rt::glue::write_simple(
@@ -6817,6 +7085,10 @@ pub struct Incident {
     pub history: Option<History>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Incident {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -6851,6 +7123,7 @@ impl Incident {
             indicator_data: Default::default(),
             history: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `restriction`, or its schema default `private` when absent.
@@ -7190,6 +7463,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             purpose,
             status,
@@ -7215,6 +7489,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             indicator_data,
             history,
             additional_data,
+            extra,
         })
     }
 }
@@ -7246,6 +7521,7 @@ impl rt::ToXml for Incident {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.incident_id;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
@@ -7364,6 +7640,10 @@ pub struct IncidentIdType {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncidentIdType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -7374,6 +7654,7 @@ impl IncidentIdType {
             restriction: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -7413,12 +7694,14 @@ impl<'a> rt::FromXml<'a> for IncidentIdType {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             name,
             instance,
             restriction,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -7440,6 +7723,7 @@ impl rt::ToXml for IncidentIdType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -7602,6 +7886,10 @@ pub struct Indicator {
     pub reference: Vec<Reference>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Indicator {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -7621,6 +7909,7 @@ impl Indicator {
             attack_phase: Default::default(),
             reference: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -7829,6 +8118,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -7844,6 +8134,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
             attack_phase,
             reference,
             additional_data,
+            extra,
         })
     }
 }
@@ -7861,6 +8152,7 @@ impl rt::ToXml for Indicator {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.indicator_id;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
@@ -8013,11 +8305,18 @@ impl IndicatorChoice {
 pub struct IndicatorData {
     /// 1 or more `Indicator`.
     pub indicator: Vec<Indicator>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IndicatorData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(indicator: Vec<Indicator>) -> Self {
-        Self { indicator }
+        Self {
+            indicator,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for IndicatorData {
@@ -8049,7 +8348,8 @@ impl<'a> rt::FromXml<'a> for IndicatorData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { indicator })
+        let extra = r.take_extra(el);
+        Ok(Self { indicator, extra })
     }
 }
 impl rt::ToXml for IndicatorData {
@@ -8060,6 +8360,7 @@ impl rt::ToXml for IndicatorData {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.indicator {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator")?;
         }
@@ -8075,6 +8376,10 @@ pub struct IndicatorExpression {
     pub ext_operator: Option<String>,
     /// 1 or more choice of `IndicatorExpression` | `Observable` | `ObservableReference` | `IndicatorReference`.
     pub sequence: Vec<IndicatorExpressionChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IndicatorExpression {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -8083,6 +8388,7 @@ impl IndicatorExpression {
             operator: None,
             ext_operator: None,
             sequence,
+            extra: rt::Extra::new(),
         }
     }
     /// `operator`, or its schema default `and` when absent.
@@ -8135,10 +8441,12 @@ impl<'a> rt::FromXml<'a> for IndicatorExpression {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             operator,
             ext_operator,
             sequence,
+            extra,
         })
     }
 }
@@ -8156,6 +8464,7 @@ impl rt::ToXml for IndicatorExpression {
         if let Some(v) = &self.ext_operator {
             w.attribute("", "ext-operator", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.sequence {
             v.write(w)?;
         }
@@ -8487,11 +8796,20 @@ pub struct IndicatorId {
     pub version: String,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IndicatorId {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(name: String, version: String, value: String) -> Self {
-        Self { name, version, value }
+        Self {
+            name,
+            version,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for IndicatorId {
@@ -8519,7 +8837,13 @@ impl<'a> rt::FromXml<'a> for IndicatorId {
             None => return Err(r.missing_attribute(el, "version")),
         };
         let value = rt::glue::read_text_lexical(r, el, rt::glue::Lexical::Id)?;
-        Ok(Self { name, version, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            name,
+            version,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for IndicatorId {
@@ -8532,6 +8856,7 @@ impl rt::ToXml for IndicatorId {
         w.start_element(ns, local)?;
         w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
         w.attribute("", "version", &rt::SimpleValue::to_xml(&self.version))?;
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -8545,6 +8870,10 @@ pub struct IndicatorReference {
     pub euid_ref: Option<String>,
     /// Attribute `version`.
     pub version: Option<String>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IndicatorReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -8553,6 +8882,7 @@ impl IndicatorReference {
             uid_ref: None,
             euid_ref: None,
             version: None,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -8593,7 +8923,13 @@ impl<'a> rt::FromXml<'a> for IndicatorReference {
         if let Some(c) = r.first_child(el, &schema::IndicatorReference)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { uid_ref, euid_ref, version })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            uid_ref,
+            euid_ref,
+            version,
+            extra,
+        })
     }
 }
 impl rt::ToXml for IndicatorReference {
@@ -8613,6 +8949,7 @@ impl rt::ToXml for IndicatorReference {
         if let Some(v) = &self.version {
             w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -8670,6 +9007,10 @@ pub struct IodefDocument {
     pub incident: Vec<Incident>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IodefDocument {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -8682,6 +9023,7 @@ impl IodefDocument {
             private_enum_id: None,
             incident,
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `version`, or its schema default `2.00` when absent.
@@ -8766,6 +9108,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             version,
             lang,
@@ -8774,6 +9117,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
             private_enum_id,
             incident,
             additional_data,
+            extra,
         })
     }
 }
@@ -8804,6 +9148,7 @@ impl rt::ToXml for IodefDocument {
         if let Some(v) = &self.private_enum_id {
             w.attribute("", "private-enum-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Incident")?;
         }
@@ -8832,6 +9177,10 @@ pub struct Key {
     pub key_name: String,
     /// Optional `Value`.
     pub value: Option<String>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Key {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -8842,6 +9191,7 @@ impl Key {
             unpaired_ext: Vec::new(),
             key_name,
             value: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -8908,12 +9258,14 @@ impl<'a> rt::FromXml<'a> for Key {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             registryaction,
             observable_id,
             unpaired_ext,
             key_name,
             value,
+            extra,
         })
     }
 }
@@ -8934,6 +9286,7 @@ impl rt::ToXml for Key {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.key_name;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName", v)?;
@@ -9031,6 +9384,10 @@ pub struct Method {
     pub weakness: Vec<super::sci::Weakness>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Method {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9044,6 +9401,7 @@ impl Method {
             vulnerability: Default::default(),
             weakness: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9177,6 +9535,7 @@ impl<'a> rt::FromXml<'a> for Method {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -9186,6 +9545,7 @@ impl<'a> rt::FromXml<'a> for Method {
             vulnerability,
             weakness,
             additional_data,
+            extra,
         })
     }
 }
@@ -9203,6 +9563,7 @@ impl rt::ToXml for Method {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.reference {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Reference")?;
         }
@@ -9248,6 +9609,10 @@ pub struct MlStringType {
     pub lang: Option<String>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9256,6 +9621,7 @@ impl MlStringType {
             translation_id: None,
             lang: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9285,10 +9651,12 @@ impl<'a> rt::FromXml<'a> for MlStringType {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             translation_id,
             lang,
             value,
+            extra,
         })
     }
 }
@@ -9310,6 +9678,7 @@ impl rt::ToXml for MlStringType {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -9323,6 +9692,10 @@ pub struct MonetaryImpact {
     pub currency: Option<String>,
     /// Text content.
     pub value: PositiveFloatType,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9331,6 +9704,7 @@ impl MonetaryImpact {
             severity: None,
             currency: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9353,7 +9727,13 @@ impl<'a> rt::FromXml<'a> for MonetaryImpact {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { severity, currency, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            severity,
+            currency,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for MonetaryImpact {
@@ -9370,6 +9750,7 @@ impl rt::ToXml for MonetaryImpact {
         if let Some(v) = &self.currency {
             w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -9381,11 +9762,19 @@ pub struct Nameservers {
     pub server: String,
     /// 1 or more `Address`.
     pub address: Vec<Address>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Nameservers {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(server: String, address: Vec<Address>) -> Self {
-        Self { server, address }
+        Self {
+            server,
+            address,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for Nameservers {
@@ -9429,7 +9818,8 @@ impl<'a> rt::FromXml<'a> for Nameservers {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { server, address })
+        let extra = r.take_extra(el);
+        Ok(Self { server, address, extra })
     }
 }
 impl rt::ToXml for Nameservers {
@@ -9440,6 +9830,7 @@ impl rt::ToXml for Nameservers {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.server;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Server", v)?;
@@ -9461,6 +9852,10 @@ pub struct Node {
     pub location: Vec<MlStringType>,
     /// 0 or more `Counter`.
     pub counter: Vec<Counter>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Node {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9470,6 +9865,7 @@ impl Node {
             postal_address: Default::default(),
             location: Default::default(),
             counter: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9540,11 +9936,13 @@ impl<'a> rt::FromXml<'a> for Node {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             choice,
             postal_address,
             location,
             counter,
+            extra,
         })
     }
 }
@@ -9556,6 +9954,7 @@ impl rt::ToXml for Node {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.choice {
             v.write(w)?;
         }
@@ -9677,6 +10076,10 @@ pub struct NodeRole {
     pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl NodeRole {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -9685,6 +10088,7 @@ impl NodeRole {
             category,
             unpaired_ext: Vec::new(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -9737,10 +10141,12 @@ impl<'a> rt::FromXml<'a> for NodeRole {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             category,
             unpaired_ext,
             description,
+            extra,
         })
     }
 }
@@ -9756,6 +10162,7 @@ impl rt::ToXml for NodeRole {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -10027,6 +10434,10 @@ pub struct Observable {
     pub unpaired_ext: Vec<(String, String)>,
     /// Optional choice of `System` | `Address` | `DomainData` | `Service` | `EmailData` | `WindowsRegistryKeysModified` | `FileData` | `CertificateData` | `RegistryHandle` | `RecordData` | `EventData` | `Incident` | `Expectation` | `Reference` | `Assessment` | `DetectionPattern` | `HistoryItem` | `BulkObservable` | `AdditionalData`.
     pub choice: Option<ObservableChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Observable {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -10035,6 +10446,7 @@ impl Observable {
             restriction: None,
             unpaired_ext: Vec::new(),
             choice: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -10082,10 +10494,12 @@ impl<'a> rt::FromXml<'a> for Observable {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             choice,
+            extra,
         })
     }
 }
@@ -10103,6 +10517,7 @@ impl rt::ToXml for Observable {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.choice {
             v.write(w)?;
         }
@@ -10459,11 +10874,18 @@ impl ObservableChoice {
 pub struct ObservableReference {
     /// Attribute `uid-ref`.
     pub uid_ref: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ObservableReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(uid_ref: String) -> Self {
-        Self { uid_ref }
+        Self {
+            uid_ref,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for ObservableReference {
@@ -10494,7 +10916,8 @@ impl<'a> rt::FromXml<'a> for ObservableReference {
         if let Some(c) = r.first_child(el, &schema::ObservableReference)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { uid_ref })
+        let extra = r.take_extra(el);
+        Ok(Self { uid_ref, extra })
     }
 }
 impl rt::ToXml for ObservableReference {
@@ -10506,6 +10929,7 @@ impl rt::ToXml for ObservableReference {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "uid-ref", &rt::SimpleValue::to_xml(&self.uid_ref))?;
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -10585,6 +11009,10 @@ pub struct PostalAddress {
     pub p_address: MlStringType,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl PostalAddress {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -10594,6 +11022,7 @@ impl PostalAddress {
             unpaired_ext: Vec::new(),
             p_address,
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -10645,11 +11074,13 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             unpaired_ext,
             p_address,
             description,
+            extra,
         })
     }
 }
@@ -10667,6 +11098,7 @@ impl rt::ToXml for PostalAddress {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.p_address;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress")?;
@@ -10733,6 +11165,10 @@ pub struct Record {
     pub unpaired_ext: Vec<(String, String)>,
     /// 1 or more `RecordData`.
     pub record_data: Vec<RecordData>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Record {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -10741,6 +11177,7 @@ impl Record {
             restriction: None,
             unpaired_ext: Vec::new(),
             record_data,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -10794,10 +11231,12 @@ impl<'a> rt::FromXml<'a> for Record {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
             record_data,
+            extra,
         })
     }
 }
@@ -10815,6 +11254,7 @@ impl rt::ToXml for Record {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.record_data {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData")?;
         }
@@ -10851,6 +11291,10 @@ pub struct RecordData {
     pub certificate_data: Vec<CertificateData>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RecordData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -10869,6 +11313,7 @@ impl RecordData {
             windows_registry_keys_modified: Default::default(),
             certificate_data: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -11068,6 +11513,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             observable_id,
@@ -11082,6 +11528,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
             windows_registry_keys_modified,
             certificate_data,
             additional_data,
+            extra,
         })
     }
 }
@@ -11102,6 +11549,7 @@ impl rt::ToXml for RecordData {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.date_time {
             rt::glue::write_simple(
                 w,
@@ -11176,6 +11624,10 @@ pub struct RecordPattern {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -11187,6 +11639,7 @@ impl RecordPattern {
             instance: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
     /// `offsetunit`, or its schema default `line` when absent.
@@ -11237,6 +11690,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             offset,
@@ -11244,6 +11698,7 @@ impl<'a> rt::FromXml<'a> for RecordPattern {
             instance,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -11268,6 +11723,7 @@ impl rt::ToXml for RecordPattern {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -11381,6 +11837,10 @@ pub struct Reference {
     pub url: Vec<String>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Reference {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -11390,6 +11850,7 @@ impl Reference {
             reference_name: Default::default(),
             url: Default::default(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -11466,11 +11927,13 @@ impl<'a> rt::FromXml<'a> for Reference {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             observable_id,
             reference_name,
             url,
             description,
+            extra,
         })
     }
 }
@@ -11485,6 +11948,7 @@ impl rt::ToXml for Reference {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.reference_name {
             rt::ToXml::to_xml(
                 v,
@@ -11512,6 +11976,10 @@ pub struct RegistryHandle {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -11520,6 +11988,7 @@ impl RegistryHandle {
             registry: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -11549,10 +12018,12 @@ impl<'a> rt::FromXml<'a> for RegistryHandle {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             registry,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -11570,6 +12041,7 @@ impl rt::ToXml for RegistryHandle {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -11669,6 +12141,10 @@ pub struct RelatedActivity {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RelatedActivity {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -11684,6 +12160,7 @@ impl RelatedActivity {
             confidence: Default::default(),
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -11840,6 +12317,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -11851,6 +12329,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
             confidence,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -11868,6 +12347,7 @@ impl rt::ToXml for RelatedActivity {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
         }
@@ -12004,6 +12484,10 @@ pub struct Service {
     pub email_data: Option<EmailData>,
     /// Optional `Application`.
     pub application: Option<SoftwareType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Service {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12020,6 +12504,7 @@ impl Service {
             application_header: Default::default(),
             email_data: Default::default(),
             application: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -12158,6 +12643,7 @@ impl<'a> rt::FromXml<'a> for Service {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             ip_protocol,
             observable_id,
@@ -12170,6 +12656,7 @@ impl<'a> rt::FromXml<'a> for Service {
             application_header,
             email_data,
             application,
+            extra,
         })
     }
 }
@@ -12187,6 +12674,7 @@ impl rt::ToXml for Service {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.service_name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName")?;
         }
@@ -12251,6 +12739,10 @@ pub struct ServiceName {
     pub url: Vec<String>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ServiceName {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12259,6 +12751,7 @@ impl ServiceName {
             iana_service: Default::default(),
             url: Default::default(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -12318,10 +12811,12 @@ impl<'a> rt::FromXml<'a> for ServiceName {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             iana_service,
             url,
             description,
+            extra,
         })
     }
 }
@@ -12333,6 +12828,7 @@ impl rt::ToXml for ServiceName {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.iana_service {
             rt::glue::write_simple(
                 w,
@@ -12388,11 +12884,18 @@ impl rt::SimpleValue for SeverityType {
 pub struct SignatureData {
     /// 1 or more `Signature`.
     pub signature: Vec<super::xmldsig::SignatureType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SignatureData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(signature: Vec<super::xmldsig::SignatureType>) -> Self {
-        Self { signature }
+        Self {
+            signature,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for SignatureData {
@@ -12426,7 +12929,8 @@ impl<'a> rt::FromXml<'a> for SignatureData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { signature })
+        let extra = r.take_extra(el);
+        Ok(Self { signature, extra })
     }
 }
 impl rt::ToXml for SignatureData {
@@ -12437,6 +12941,7 @@ impl rt::ToXml for SignatureData {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.signature {
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Signature")?;
         }
@@ -12455,6 +12960,10 @@ pub struct SoftwareReference {
     pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more elements of other schemas (lossless).
     pub any: Vec<rt::AnyElement>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SoftwareReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12464,6 +12973,7 @@ impl SoftwareReference {
             dtype: None,
             unpaired_ext: Vec::new(),
             any: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -12519,11 +13029,13 @@ impl<'a> rt::FromXml<'a> for SoftwareReference {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             spec_name,
             dtype,
             unpaired_ext,
             any,
+            extra,
         })
     }
 }
@@ -12542,6 +13054,7 @@ impl rt::ToXml for SoftwareReference {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.any {
             v.write(w)?;
         }
@@ -12557,6 +13070,10 @@ pub struct SoftwareType {
     pub url: Vec<String>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SoftwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12565,6 +13082,7 @@ impl SoftwareType {
             software_reference: Default::default(),
             url: Default::default(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -12626,10 +13144,12 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             software_reference,
             url,
             description,
+            extra,
         })
     }
 }
@@ -12641,6 +13161,7 @@ impl rt::ToXml for SoftwareType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.software_reference {
             rt::ToXml::to_xml(
                 v,
@@ -12811,6 +13332,10 @@ pub struct System {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl System {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -12832,6 +13357,7 @@ impl System {
             asset_id: Default::default(),
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `spoofed`, or its schema default `unknown` when absent.
@@ -13039,6 +13565,7 @@ impl<'a> rt::FromXml<'a> for System {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             category,
             interface,
@@ -13056,6 +13583,7 @@ impl<'a> rt::FromXml<'a> for System {
             asset_id,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -13091,6 +13619,7 @@ impl rt::ToXml for System {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.node;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Node")?;
@@ -13206,6 +13735,10 @@ pub struct SystemImpact {
     pub unpaired_ext: Vec<(String, String)>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SystemImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -13216,6 +13749,7 @@ impl SystemImpact {
             type_: None,
             unpaired_ext: Vec::new(),
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `type`, or its schema default `unknown` when absent.
@@ -13272,12 +13806,14 @@ impl<'a> rt::FromXml<'a> for SystemImpact {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             severity,
             completion,
             type_,
             unpaired_ext,
             description,
+            extra,
         })
     }
 }
@@ -13301,6 +13837,7 @@ impl rt::ToXml for SystemImpact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.description {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
         }
@@ -13550,6 +14087,10 @@ pub struct Telephone {
     pub telephone_number: String,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Telephone {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -13559,6 +14100,7 @@ impl Telephone {
             unpaired_ext: Vec::new(),
             telephone_number,
             description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -13617,11 +14159,13 @@ impl<'a> rt::FromXml<'a> for Telephone {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             type_,
             unpaired_ext,
             telephone_number,
             description,
+            extra,
         })
     }
 }
@@ -13639,6 +14183,7 @@ impl rt::ToXml for Telephone {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.telephone_number;
             rt::glue::write_simple(
@@ -13729,6 +14274,10 @@ pub struct ThreatActor {
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ThreatActor {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -13740,6 +14289,7 @@ impl ThreatActor {
             url,
             description: Default::default(),
             additional_data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -13837,6 +14387,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             unpaired_ext,
@@ -13844,6 +14395,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
             url,
             description,
             additional_data,
+            extra,
         })
     }
 }
@@ -13861,6 +14413,7 @@ impl rt::ToXml for ThreatActor {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.threat_actor_id {
             rt::glue::write_simple(
                 w,
@@ -13900,6 +14453,10 @@ pub struct TimeImpact {
     pub unpaired_ext: Vec<(String, String)>,
     /// Text content.
     pub value: PositiveFloatType,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -13910,6 +14467,7 @@ impl TimeImpact {
             duration: None,
             unpaired_ext: Vec::new(),
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -13961,12 +14519,14 @@ impl<'a> rt::FromXml<'a> for TimeImpact {
             &mut unpaired_ext,
         );
         let value = rt::glue::read_text_value(r, el)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             severity,
             metric,
             duration,
             unpaired_ext,
             value,
+            extra,
         })
     }
 }
@@ -13988,6 +14548,7 @@ impl rt::ToXml for TimeImpact {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -14086,11 +14647,19 @@ pub struct WindowsRegistryKeysModified {
     pub observable_id: Option<String>,
     /// 1 or more `Key`.
     pub key: Vec<Key>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl WindowsRegistryKeysModified {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(key: Vec<Key>) -> Self {
-        Self { observable_id: None, key }
+        Self {
+            observable_id: None,
+            key,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
@@ -14135,7 +14704,8 @@ impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { observable_id, key })
+        let extra = r.take_extra(el);
+        Ok(Self { observable_id, key, extra })
     }
 }
 impl rt::ToXml for WindowsRegistryKeysModified {
@@ -14149,6 +14719,7 @@ impl rt::ToXml for WindowsRegistryKeysModified {
         if let Some(v) = &self.observable_id {
             w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.key {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Key")?;
         }
@@ -15520,6 +16091,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IncidentID",
                             ty: &IncidentIdType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -15553,6 +16125,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IndicatorID",
                             ty: &IndicatorId,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -15571,6 +16144,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ApplicationHeaderField",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -15618,6 +16192,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IncidentCategory",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15632,6 +16207,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Counter",
                             ty: &Counter,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15641,6 +16217,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "MitigatingFactor",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15650,6 +16227,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Cause",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15659,6 +16237,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Confidence",
                             ty: &Confidence,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -15668,6 +16247,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15683,6 +16263,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "SystemImpact",
                     ty: &SystemImpact,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -15692,6 +16273,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "BusinessImpact",
                     ty: &BusinessImpactType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -15701,6 +16283,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "TimeImpact",
                     ty: &TimeImpact,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -15710,6 +16293,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "MonetaryImpact",
                     ty: &MonetaryImpact,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -15719,6 +16303,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "IntendedImpact",
                     ty: &BusinessImpactType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -15739,6 +16324,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AttackPhaseID",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15748,6 +16334,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -15757,6 +16344,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15766,6 +16354,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15799,6 +16388,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "BulkObservableFormat",
                             ty: &BulkObservableFormat,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -15808,6 +16398,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "BulkObservableList",
                             ty: &rt::schema::ANY_TYPE,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -15817,6 +16408,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15835,6 +16427,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Hash",
                             ty: &Hash,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -15844,6 +16437,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15895,6 +16489,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15936,6 +16531,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "CampaignID",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15945,6 +16541,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15954,6 +16551,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15963,6 +16561,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -15989,6 +16588,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "X509Data",
                             ty: &super::super::xmldsig::schema::X509DataType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -15998,6 +16598,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16038,6 +16639,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Certificate",
                             ty: &Certificate,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -16124,6 +16726,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ContactName",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16133,6 +16736,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ContactTitle",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16142,6 +16746,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16151,6 +16756,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RegistryHandle",
                             ty: &RegistryHandle,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16160,6 +16766,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "PostalAddress",
                             ty: &PostalAddress,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16169,6 +16776,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Email",
                             ty: &Email,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16178,6 +16786,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Telephone",
                             ty: &Telephone,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16187,6 +16796,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Timezone",
                             ty: &TimezoneType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16196,6 +16806,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16205,6 +16816,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16317,6 +16929,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Application",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -16326,6 +16939,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16335,6 +16949,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DetectionConfiguration",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16382,6 +16997,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16391,6 +17007,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16400,6 +17017,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DetectionPattern",
                             ty: &DetectionPattern,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16433,6 +17051,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "SameDomainContact",
                     ty: &rt::schema::STRING,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -16442,6 +17061,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Contact",
                     ty: &Contact,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: rt::schema::UNBOUNDED,
@@ -16494,6 +17114,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Name",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -16503,6 +17124,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DateDomainWasChecked",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16512,6 +17134,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RegistrationDate",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16521,6 +17144,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ExpirationDate",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16530,6 +17154,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RelatedDNS",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16539,6 +17164,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Nameservers",
                             ty: &Nameservers,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16548,6 +17174,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DomainContacts",
                             ty: &DomainContacts,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16597,6 +17224,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailTo",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -16606,6 +17234,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16632,6 +17261,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailTo",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16641,6 +17271,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailFrom",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16650,6 +17281,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailSubject",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16659,6 +17291,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailX-Mailer",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16668,6 +17301,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailHeaderField",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16677,6 +17311,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailHeaders",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16686,6 +17321,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailBody",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16695,6 +17331,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailMessage",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16704,6 +17341,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "HashData",
                             ty: &HashData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16713,6 +17351,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "SignatureData",
                             ty: &SignatureData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16757,6 +17396,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16766,6 +17406,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DetectTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16775,6 +17416,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16784,6 +17426,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16793,6 +17436,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RecoveryTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16802,6 +17446,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ReportTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16811,6 +17456,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16820,6 +17466,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Discovery",
                             ty: &Discovery,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16829,6 +17476,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Assessment",
                             ty: &Assessment,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16838,6 +17486,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Method",
                             ty: &Method,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16847,6 +17496,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Flow",
                             ty: &Flow,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16856,6 +17506,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Expectation",
                             ty: &Expectation,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16865,6 +17516,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Record",
                             ty: &Record,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16874,6 +17526,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EventData",
                             ty: &EventData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16883,6 +17536,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16944,6 +17598,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16953,6 +17608,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DefinedCOA",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -16962,6 +17618,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16971,6 +17628,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -16980,6 +17638,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17080,6 +17739,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "FileName",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17089,6 +17749,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "FileSize",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17098,6 +17759,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "FileType",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17107,6 +17769,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17116,6 +17779,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "HashData",
                             ty: &HashData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17125,6 +17789,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "SignatureData",
                             ty: &SignatureData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17134,6 +17799,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AssociatedSoftware",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17143,6 +17809,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "FileProperties",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17183,6 +17850,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "File",
                             ty: &File,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -17201,6 +17869,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "System",
                             ty: &System,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -17219,6 +17888,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "FuzzyHashValue",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -17228,6 +17898,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Application",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17237,6 +17908,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17255,6 +17927,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "DigestMethod",
                             ty: &super::super::xmldsig::schema::DigestMethodType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -17264,6 +17937,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "DigestValue",
                             ty: &rt::schema::BASE64_BINARY,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -17273,6 +17947,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "CanonicalizationMethod",
                             ty: &super::super::xmldsig::schema::CanonicalizationMethodType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17282,6 +17957,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Application",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17315,6 +17991,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "HashTargetID",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17324,6 +18001,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Hash",
                             ty: &Hash,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17333,6 +18011,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "FuzzyHash",
                             ty: &FuzzyHash,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17370,6 +18049,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "HistoryItem",
                             ty: &HistoryItem,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -17424,6 +18104,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -17433,6 +18114,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IncidentID",
                             ty: &IncidentIdType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17442,6 +18124,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17451,6 +18134,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17460,6 +18144,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DefinedCOA",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17469,6 +18154,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17544,6 +18230,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IncidentID",
                             ty: &IncidentIdType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -17553,6 +18240,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AlternativeID",
                             ty: &AlternativeId,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17562,6 +18250,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RelatedActivity",
                             ty: &RelatedActivity,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17571,6 +18260,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DetectTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17580,6 +18270,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17589,6 +18280,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17598,6 +18290,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RecoveryTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17607,6 +18300,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ReportTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17616,6 +18310,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "GenerationTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -17625,6 +18320,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17634,6 +18330,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Discovery",
                             ty: &Discovery,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17643,6 +18340,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Assessment",
                             ty: &Assessment,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17652,6 +18350,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Method",
                             ty: &Method,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17661,6 +18360,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -17670,6 +18370,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EventData",
                             ty: &EventData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17679,6 +18380,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IndicatorData",
                             ty: &IndicatorData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17688,6 +18390,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "History",
                             ty: &History,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17697,6 +18400,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17773,6 +18477,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IndicatorID",
                             ty: &IndicatorId,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -17782,6 +18487,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AlternativeIndicatorID",
                             ty: &AlternativeIndicatorId,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17791,6 +18497,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17800,6 +18507,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17809,6 +18517,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17818,6 +18527,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Confidence",
                             ty: &Confidence,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -17827,6 +18537,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Contact",
                             ty: &Contact,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17841,6 +18552,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "NodeRole",
                             ty: &NodeRole,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17850,6 +18562,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AttackPhase",
                             ty: &AttackPhase,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17859,6 +18572,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Reference",
                             ty: &Reference,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17868,6 +18582,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -17883,6 +18598,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Observable",
                     ty: &Observable,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -17892,6 +18608,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "ObservableReference",
                     ty: &ObservableReference,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -17901,6 +18618,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "IndicatorExpression",
                     ty: &IndicatorExpression,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -17910,6 +18628,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "IndicatorReference",
                     ty: &IndicatorReference,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -17926,6 +18645,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Indicator",
                             ty: &Indicator,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -17984,6 +18704,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Confidence",
                     ty: &Confidence,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -17993,6 +18714,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "AdditionalData",
                     ty: &ExtensionType,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -18006,6 +18728,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "IndicatorExpression",
                     ty: &IndicatorExpression,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -18015,6 +18738,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Observable",
                     ty: &Observable,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -18024,6 +18748,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "ObservableReference",
                     ty: &ObservableReference,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -18033,6 +18758,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "IndicatorReference",
                     ty: &IndicatorReference,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -18138,6 +18864,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Incident",
                             ty: &Incident,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -18147,6 +18874,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18187,6 +18915,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "KeyName",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -18196,6 +18925,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Value",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -18233,6 +18963,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Reference",
                             ty: &Reference,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18242,6 +18973,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18251,6 +18983,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                             name: "AttackPattern",
                             ty: &super::super::sci::schema::AttackPattern,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18260,6 +18993,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                             name: "Vulnerability",
                             ty: &super::super::sci::schema::Vulnerability,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18269,6 +19003,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                             name: "Weakness",
                             ty: &super::super::sci::schema::Weakness,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18278,6 +19013,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18338,6 +19074,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Server",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -18347,6 +19084,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Address",
                             ty: &Address,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -18370,6 +19108,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "PostalAddress",
                             ty: &PostalAddress,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -18379,6 +19118,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Location",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18388,6 +19128,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Counter",
                             ty: &Counter,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18403,6 +19144,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "DomainData",
                     ty: &DomainData,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -18412,6 +19154,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Address",
                     ty: &Address,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -18443,6 +19186,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18491,6 +19235,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "System",
                     ty: &System,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18500,6 +19245,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Address",
                     ty: &Address,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18509,6 +19255,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "DomainData",
                     ty: &DomainData,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18518,6 +19265,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Service",
                     ty: &Service,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18527,6 +19275,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "EmailData",
                     ty: &EmailData,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18536,6 +19285,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "WindowsRegistryKeysModified",
                     ty: &WindowsRegistryKeysModified,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18545,6 +19295,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "FileData",
                     ty: &FileData,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18554,6 +19305,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "CertificateData",
                     ty: &CertificateData,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18563,6 +19315,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "RegistryHandle",
                     ty: &RegistryHandle,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18572,6 +19325,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "RecordData",
                     ty: &RecordData,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18581,6 +19335,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "EventData",
                     ty: &EventData,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18590,6 +19345,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Incident",
                     ty: &Incident,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18599,6 +19355,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Expectation",
                     ty: &Expectation,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18608,6 +19365,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Reference",
                     ty: &Reference,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18617,6 +19375,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "Assessment",
                     ty: &Assessment,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18626,6 +19385,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "DetectionPattern",
                     ty: &DetectionPattern,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18635,6 +19395,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "HistoryItem",
                     ty: &HistoryItem,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18644,6 +19405,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "BulkObservable",
                     ty: &BulkObservable,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -18653,6 +19415,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-2.0",
                     name: "AdditionalData",
                     ty: &ExtensionType,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -18706,6 +19469,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "PAddress",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -18715,6 +19479,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18752,6 +19517,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RecordData",
                             ty: &RecordData,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -18792,6 +19558,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -18801,6 +19568,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18810,6 +19578,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Application",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -18819,6 +19588,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RecordPattern",
                             ty: &RecordPattern,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18828,6 +19598,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "RecordItem",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18837,6 +19608,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18846,6 +19618,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "FileData",
                             ty: &FileData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18855,6 +19628,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "WindowsRegistryKeysModified",
                             ty: &WindowsRegistryKeysModified,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18864,6 +19638,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "CertificateData",
                             ty: &CertificateData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18873,6 +19648,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18956,6 +19732,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-enum-1.0",
                             name: "ReferenceName",
                             ty: &super::super::iodef_enum::schema::ReferenceName,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -18965,6 +19742,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -18974,6 +19752,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19032,6 +19811,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IncidentID",
                             ty: &IncidentIdType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19041,6 +19821,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19050,6 +19831,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ThreatActor",
                             ty: &ThreatActor,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19059,6 +19841,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Campaign",
                             ty: &Campaign,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19068,6 +19851,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IndicatorID",
                             ty: &IndicatorId,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19077,6 +19861,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Confidence",
                             ty: &Confidence,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19086,6 +19871,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19095,6 +19881,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19132,6 +19919,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ServiceName",
                             ty: &ServiceName,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19141,6 +19929,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Port",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19150,6 +19939,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Portlist",
                             ty: &PortlistType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19159,6 +19949,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ProtoType",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19168,6 +19959,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ProtoCode",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19177,6 +19969,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ProtoField",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19186,6 +19979,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ApplicationHeader",
                             ty: &ApplicationHeader,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19195,6 +19989,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "EmailData",
                             ty: &EmailData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19204,6 +19999,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Application",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19222,6 +20018,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "IANAService",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19231,6 +20028,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19240,6 +20038,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19262,6 +20061,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Signature",
                             ty: &super::super::xmldsig::schema::SignatureType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -19326,6 +20126,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "SoftwareReference",
                             ty: &SoftwareReference,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -19335,6 +20136,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19344,6 +20146,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19441,6 +20244,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Node",
                             ty: &Node,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -19450,6 +20254,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "NodeRole",
                             ty: &NodeRole,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19459,6 +20264,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Service",
                             ty: &Service,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19468,6 +20274,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "OperatingSystem",
                             ty: &SoftwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19477,6 +20284,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Counter",
                             ty: &Counter,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19486,6 +20294,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AssetID",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19495,6 +20304,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19504,6 +20314,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19555,6 +20366,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19600,6 +20412,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "TelephoneNumber",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -19609,6 +20422,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19646,6 +20460,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "ThreatActorID",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19655,6 +20470,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -19664,6 +20480,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Description",
                             ty: &MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19673,6 +20490,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "AdditionalData",
                             ty: &ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -19749,6 +20567,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-2.0",
                             name: "Key",
                             ty: &Key,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -19767,621 +20586,745 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "AdditionalData",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Address",
             ty: &Address,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "AlternativeID",
             ty: &AlternativeId,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "AlternativeIndicatorID",
             ty: &AlternativeIndicatorId,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Application",
             ty: &SoftwareType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ApplicationHeader",
             ty: &ApplicationHeader,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ApplicationHeaderField",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Assessment",
             ty: &Assessment,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "AssociatedSoftware",
             ty: &SoftwareType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "AttackPhase",
             ty: &AttackPhase,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "AttackPhaseID",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "BulkObservable",
             ty: &BulkObservable,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "BulkObservableBulkObservableList",
             ty: &rt::schema::ANY_TYPE,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "anyType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "BulkObservableFormat",
             ty: &BulkObservableFormat,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "BulkObservableList",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "BusinessImpact",
             ty: &BusinessImpactType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpactType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Campaign",
             ty: &Campaign,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "CampaignID",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Cause",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Certificate",
             ty: &Certificate,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "CertificateData",
             ty: &CertificateData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Confidence",
             ty: &Confidence,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Contact",
             ty: &Contact,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ContactName",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ContactTitle",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Counter",
             ty: &Counter,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DateDomainWasChecked",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DateTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DefinedCOA",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Description",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DetectTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DetectionPattern",
             ty: &DetectionPattern,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Discovery",
             ty: &Discovery,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DomainContacts",
             ty: &DomainContacts,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DomainData",
             ty: &DomainData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Email",
             ty: &Email,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailBody",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailData",
             ty: &EmailData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailFrom",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailHeaderField",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailHeaders",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailMessage",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailSubject",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailTo",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EmailX-Mailer",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EndTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EventData",
             ty: &EventData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Expectation",
             ty: &Expectation,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ExpirationDate",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "File",
             ty: &File,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FileData",
             ty: &FileData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FileName",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FileProperties",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FileSize",
             ty: &rt::schema::INTEGER,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FileType",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Flow",
             ty: &Flow,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FuzzyHash",
             ty: &FuzzyHash,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FuzzyHashValue",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "GenerationTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Hash",
             ty: &Hash,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "HashData",
             ty: &HashData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "HashTargetID",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "History",
             ty: &History,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "HistoryItem",
             ty: &HistoryItem,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IANAService",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IODEF-Document",
             ty: &IodefDocument,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Incident",
             ty: &Incident,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IncidentCategory",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IncidentID",
             ty: &IncidentIdType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "IncidentIDType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Indicator",
             ty: &Indicator,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IndicatorData",
             ty: &IndicatorData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IndicatorExpression",
             ty: &IndicatorExpression,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IndicatorID",
             ty: &IndicatorId,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IndicatorReference",
             ty: &IndicatorReference,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IntendedImpact",
             ty: &BusinessImpactType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpactType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Key",
             ty: &Key,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "KeyName",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Location",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Method",
             ty: &Method,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "MitigatingFactor",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "MonetaryImpact",
             ty: &MonetaryImpact,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Name",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Nameservers",
             ty: &Nameservers,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Node",
             ty: &Node,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "NodeRole",
             ty: &NodeRole,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Observable",
             ty: &Observable,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ObservableReference",
             ty: &ObservableReference,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "OperatingSystem",
             ty: &SoftwareType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PAddress",
             ty: &MlStringType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Port",
             ty: &rt::schema::INTEGER,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Portlist",
             ty: &PortlistType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "PortlistType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PostalAddress",
             ty: &PostalAddress,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ProtoCode",
             ty: &rt::schema::INTEGER,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ProtoField",
             ty: &rt::schema::INTEGER,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ProtoType",
             ty: &rt::schema::INTEGER,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Record",
             ty: &Record,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RecordData",
             ty: &RecordData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RecordItem",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RecordPattern",
             ty: &RecordPattern,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RecoveryTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Reference",
             ty: &Reference,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RegistrationDate",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RegistryHandle",
             ty: &RegistryHandle,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RelatedActivity",
             ty: &RelatedActivity,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RelatedDNS",
             ty: &ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ReportTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SameDomainContact",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Server",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Service",
             ty: &Service,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ServiceName",
             ty: &ServiceName,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureData",
             ty: &SignatureData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SoftwareReference",
             ty: &SoftwareReference,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "StartTime",
             ty: &rt::schema::DATE_TIME,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "System",
             ty: &System,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SystemImpact",
             ty: &SystemImpact,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Telephone",
             ty: &Telephone,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "TelephoneNumber",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ThreatActor",
             ty: &ThreatActor,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ThreatActorID",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "TimeImpact",
             ty: &TimeImpact,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Timezone",
             ty: &TimezoneType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "TimezoneType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "URL",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "anyURI")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Value",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "WindowsRegistryKeysModified",
             ty: &WindowsRegistryKeysModified,
+            type_name: None,
         },
     ];
 }

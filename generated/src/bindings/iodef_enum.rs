@@ -11,11 +11,19 @@ pub struct ReferenceName {
     pub spec_index: rt::Integer,
     /// Required `ID`.
     pub id: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ReferenceName {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(spec_index: rt::Integer, id: String) -> Self {
-        Self { spec_index, id }
+        Self {
+            spec_index,
+            id,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for ReferenceName {
@@ -52,7 +60,8 @@ impl<'a> rt::FromXml<'a> for ReferenceName {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { spec_index, id })
+        let extra = r.take_extra(el);
+        Ok(Self { spec_index, id, extra })
     }
 }
 impl rt::ToXml for ReferenceName {
@@ -64,6 +73,7 @@ impl rt::ToXml for ReferenceName {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "specIndex", &rt::SimpleValue::to_xml(&self.spec_index))?;
+        w.extra(&self.extra)?;
         {
             let v = &self.id;
             rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID", v)?;
@@ -185,6 +195,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-enum-1.0",
                             name: "ID",
                             ty: &rt::schema::NCNAME,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -199,6 +210,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "ReferenceName",
             ty: &ReferenceName,
+            type_name: None,
         },
     ];
 }

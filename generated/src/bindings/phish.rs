@@ -15,6 +15,10 @@ pub struct ArchivedDataType {
     pub comments: Option<super::iodef1::MlStringType>,
     /// Optional `Data`.
     pub data: Option<rt::Base64Binary>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ArchivedDataType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -24,6 +28,7 @@ impl ArchivedDataType {
             url: Default::default(),
             comments: Default::default(),
             data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -82,7 +87,14 @@ impl<'a> rt::FromXml<'a> for ArchivedDataType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { type_, url, comments, data })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            type_,
+            url,
+            comments,
+            data,
+            extra,
+        })
     }
 }
 impl rt::ToXml for ArchivedDataType {
@@ -94,6 +106,7 @@ impl rt::ToXml for ArchivedDataType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "type", &rt::SimpleValue::to_xml(&self.type_))?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.url {
             rt::glue::write_simple(
                 w,
@@ -246,6 +259,10 @@ pub struct DcSiteType {
     pub domain_data: Option<DomainData>,
     /// Optional `Assessment`.
     pub assessment: Option<super::iodef1::Assessment>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -256,6 +273,7 @@ impl DcSiteType {
             node: Default::default(),
             domain_data: Default::default(),
             assessment: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -334,12 +352,14 @@ impl<'a> rt::FromXml<'a> for DcSiteType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             dc_type,
             choice,
             node,
             domain_data,
             assessment,
+            extra,
         })
     }
 }
@@ -352,6 +372,7 @@ impl rt::ToXml for DcSiteType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "DCType", &rt::SimpleValue::to_xml(&self.dc_type))?;
+        w.extra(&self.extra)?;
         {
             let v = &self.choice;
             v.write(w)?;
@@ -538,6 +559,10 @@ pub struct DcSiteTypeDomain {
     pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeDomain {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -546,6 +571,7 @@ impl DcSiteTypeDomain {
             lang: None,
             confidence: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -576,7 +602,13 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeDomain {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, confidence, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            confidence,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for DcSiteTypeDomain {
@@ -597,6 +629,7 @@ impl rt::ToXml for DcSiteTypeDomain {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -610,6 +643,10 @@ pub struct DcSiteTypeEmailSite {
     pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeEmailSite {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -618,6 +655,7 @@ impl DcSiteTypeEmailSite {
             lang: None,
             confidence: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -648,7 +686,13 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeEmailSite {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, confidence, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            confidence,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for DcSiteTypeEmailSite {
@@ -669,6 +713,7 @@ impl rt::ToXml for DcSiteTypeEmailSite {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -682,6 +727,10 @@ pub struct DcSiteTypeSiteUrl {
     pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeSiteUrl {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -690,6 +739,7 @@ impl DcSiteTypeSiteUrl {
             lang: None,
             confidence: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -720,7 +770,13 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSiteUrl {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, confidence, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            confidence,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for DcSiteTypeSiteUrl {
@@ -741,6 +797,7 @@ impl rt::ToXml for DcSiteTypeSiteUrl {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -752,11 +809,19 @@ pub struct DcSiteTypeSystem {
     pub confidence: Option<ConfidenceType>,
     /// Required `Address`.
     pub address: super::iodef1::Address,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeSystem {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(address: super::iodef1::Address) -> Self {
-        Self { confidence: None, address }
+        Self {
+            confidence: None,
+            address,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for DcSiteTypeSystem {
@@ -790,7 +855,8 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSystem {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { confidence, address })
+        let extra = r.take_extra(el);
+        Ok(Self { confidence, address, extra })
     }
 }
 impl rt::ToXml for DcSiteTypeSystem {
@@ -808,6 +874,7 @@ impl rt::ToXml for DcSiteTypeSystem {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.address;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Address")?;
@@ -824,6 +891,10 @@ pub struct DcSiteTypeUnknown {
     pub confidence: Option<ConfidenceType>,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DcSiteTypeUnknown {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -832,6 +903,7 @@ impl DcSiteTypeUnknown {
             lang: None,
             confidence: None,
             value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -862,7 +934,13 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeUnknown {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { lang, confidence, value })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            lang,
+            confidence,
+            value,
+            extra,
+        })
     }
 }
 impl rt::ToXml for DcSiteTypeUnknown {
@@ -883,6 +961,7 @@ impl rt::ToXml for DcSiteTypeUnknown {
                 &rt::SimpleValue::to_xml(v),
             )?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -906,6 +985,10 @@ pub struct DomainData {
     pub nameservers: Vec<DomainDataNameservers>,
     /// Optional choice of `SameDomainContact` | `Contact`.
     pub choice: Option<DomainDataChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DomainData {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -919,6 +1002,7 @@ impl DomainData {
             expiration_date: Default::default(),
             nameservers: Default::default(),
             choice: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1038,6 +1122,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             system_status,
             domain_status,
@@ -1047,6 +1132,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             expiration_date,
             nameservers,
             choice,
+            extra,
         })
     }
 }
@@ -1064,6 +1150,7 @@ impl rt::ToXml for DomainData {
         if let Some(v) = &self.domain_status {
             w.attribute("", "DomainStatus", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.name;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name")?;
@@ -1329,6 +1416,10 @@ pub struct DomainDataNameservers {
     pub server: super::iodef1::MlStringType,
     /// 1 or more `Address`.
     pub address: Vec<super::iodef1::Address>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DomainDataNameservers {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1336,7 +1427,11 @@ impl DomainDataNameservers {
         server: super::iodef1::MlStringType,
         address: Vec<super::iodef1::Address>,
     ) -> Self {
-        Self { server, address }
+        Self {
+            server,
+            address,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for DomainDataNameservers {
@@ -1385,7 +1480,8 @@ impl<'a> rt::FromXml<'a> for DomainDataNameservers {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { server, address })
+        let extra = r.take_extra(el);
+        Ok(Self { server, address, extra })
     }
 }
 impl rt::ToXml for DomainDataNameservers {
@@ -1396,6 +1492,7 @@ impl rt::ToXml for DomainDataNameservers {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.server;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Server")?;
@@ -1463,6 +1560,10 @@ pub struct EmailRecordType {
     pub email_message: Option<super::iodef1::MlStringType>,
     /// Optional `EmailComments`.
     pub email_comments: Option<super::iodef1::MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl EmailRecordType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1471,6 +1572,7 @@ impl EmailRecordType {
             email_count,
             email_message: Default::default(),
             email_comments: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1529,10 +1631,12 @@ impl<'a> rt::FromXml<'a> for EmailRecordType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             email_count,
             email_message,
             email_comments,
+            extra,
         })
     }
 }
@@ -1544,6 +1648,7 @@ impl rt::ToXml for EmailRecordType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.email_count;
             rt::glue::write_simple(
@@ -1720,6 +1825,10 @@ pub struct IncludedMalwareType {
     pub reference: Option<super::xmldsig::ReferenceType>,
     /// Optional `Data`.
     pub data: Option<IncludedMalwareTypeData>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncludedMalwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1728,6 +1837,7 @@ impl IncludedMalwareType {
             name,
             reference: Default::default(),
             data: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1784,7 +1894,13 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { name, reference, data })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            name,
+            reference,
+            data,
+            extra,
+        })
     }
 }
 impl rt::ToXml for IncludedMalwareType {
@@ -1795,6 +1911,7 @@ impl rt::ToXml for IncludedMalwareType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name")?;
         }
@@ -1814,11 +1931,19 @@ pub struct IncludedMalwareTypeData {
     pub xor_pattern: Option<rt::HexBinary>,
     /// Text content.
     pub value: rt::HexBinary,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncludedMalwareTypeData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: rt::HexBinary) -> Self {
-        Self { xor_pattern: None, value }
+        Self {
+            xor_pattern: None,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for IncludedMalwareTypeData {
@@ -1836,7 +1961,8 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareTypeData {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { xor_pattern, value })
+        let extra = r.take_extra(el);
+        Ok(Self { xor_pattern, value, extra })
     }
 }
 impl rt::ToXml for IncludedMalwareTypeData {
@@ -1850,6 +1976,7 @@ impl rt::ToXml for IncludedMalwareTypeData {
         if let Some(v) = &self.xor_pattern {
             w.attribute("", "XORPattern", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -1869,6 +1996,10 @@ pub struct LureSourceType {
     pub windows_registry_keys_modified: Option<
         LureSourceTypeWindowsRegistryKeysModified,
     >,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl LureSourceType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1879,6 +2010,7 @@ impl LureSourceType {
             included_malware: Default::default(),
             files_downloaded: Default::default(),
             windows_registry_keys_modified: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1974,12 +2106,14 @@ impl<'a> rt::FromXml<'a> for LureSourceType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             system,
             domain_data,
             included_malware,
             files_downloaded,
             windows_registry_keys_modified,
+            extra,
         })
     }
 }
@@ -1991,6 +2125,7 @@ impl rt::ToXml for LureSourceType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.system {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
         }
@@ -2034,11 +2169,18 @@ impl rt::ToXml for LureSourceType {
 pub struct LureSourceTypeFilesDownloaded {
     /// Required `File`.
     pub file: super::iodef1::MlStringType,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl LureSourceTypeFilesDownloaded {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(file: super::iodef1::MlStringType) -> Self {
-        Self { file }
+        Self {
+            file,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for LureSourceTypeFilesDownloaded {
@@ -2068,7 +2210,8 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeFilesDownloaded {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { file })
+        let extra = r.take_extra(el);
+        Ok(Self { file, extra })
     }
 }
 impl rt::ToXml for LureSourceTypeFilesDownloaded {
@@ -2079,6 +2222,7 @@ impl rt::ToXml for LureSourceTypeFilesDownloaded {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.file;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "File")?;
@@ -2091,11 +2235,18 @@ impl rt::ToXml for LureSourceTypeFilesDownloaded {
 pub struct LureSourceTypeWindowsRegistryKeysModified {
     /// 1 or more `Key`.
     pub key: Vec<LureSourceTypeWindowsRegistryKeysModifiedKey>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl LureSourceTypeWindowsRegistryKeysModified {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(key: Vec<LureSourceTypeWindowsRegistryKeysModifiedKey>) -> Self {
-        Self { key }
+        Self {
+            key,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
@@ -2128,7 +2279,8 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { key })
+        let extra = r.take_extra(el);
+        Ok(Self { key, extra })
     }
 }
 impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModified {
@@ -2139,6 +2291,7 @@ impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModified {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.key {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Key")?;
         }
@@ -2152,11 +2305,19 @@ pub struct LureSourceTypeWindowsRegistryKeysModifiedKey {
     pub name: String,
     /// Required `Value`.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl LureSourceTypeWindowsRegistryKeysModifiedKey {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(name: String, value: String) -> Self {
-        Self { name, value }
+        Self {
+            name,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModifiedKey {
@@ -2204,7 +2365,8 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModifiedKey {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { name, value })
+        let extra = r.take_extra(el);
+        Ok(Self { name, value, extra })
     }
 }
 impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModifiedKey {
@@ -2215,6 +2377,7 @@ impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModifiedKey {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.name;
             rt::glue::write_simple(
@@ -2245,6 +2408,10 @@ pub struct OriginatingSensorType {
     pub date_first_seen: rt::DateTime,
     /// 1 or more `System`.
     pub system: Vec<super::iodef1::System>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl OriginatingSensorType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2257,6 +2424,7 @@ impl OriginatingSensorType {
             originating_sensor_type,
             date_first_seen,
             system,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2320,10 +2488,12 @@ impl<'a> rt::FromXml<'a> for OriginatingSensorType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             originating_sensor_type,
             date_first_seen,
             system,
+            extra,
         })
     }
 }
@@ -2340,6 +2510,7 @@ impl rt::ToXml for OriginatingSensorType {
             "OriginatingSensorType",
             &rt::SimpleValue::to_xml(&self.originating_sensor_type),
         )?;
+        w.extra(&self.extra)?;
         {
             let v = &self.date_first_seen;
             rt::glue::write_simple(
@@ -2450,6 +2621,10 @@ pub struct PhraudReport {
     pub correlation_data: Vec<super::iodef1::MlStringType>,
     /// Optional `PRComments`.
     pub pr_comments: Option<super::iodef1::MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl PhraudReport {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2475,6 +2650,7 @@ impl PhraudReport {
             related_data: Default::default(),
             correlation_data: Default::default(),
             pr_comments: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
     /// `Version`, or its schema default `1.0` when absent.
@@ -2758,6 +2934,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             version,
             fraud_type,
@@ -2775,6 +2952,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
             related_data,
             correlation_data,
             pr_comments,
+            extra,
         })
     }
 }
@@ -2793,6 +2971,7 @@ impl rt::ToXml for PhraudReport {
         if let Some(v) = &self.ext_value {
             w.attribute("", "ext-value", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.phish_name_ref {
             rt::ToXml::to_xml(
                 v,
@@ -2904,6 +3083,10 @@ pub struct TakeDownInfoType {
     pub take_down_agency: Vec<super::iodef1::MlStringType>,
     /// 0 or more `TakeDownComments`.
     pub take_down_comments: Vec<super::iodef1::MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TakeDownInfoType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2912,6 +3095,7 @@ impl TakeDownInfoType {
             take_down_date: Default::default(),
             take_down_agency: Default::default(),
             take_down_comments: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2985,10 +3169,12 @@ impl<'a> rt::FromXml<'a> for TakeDownInfoType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             take_down_date,
             take_down_agency,
             take_down_comments,
+            extra,
         })
     }
 }
@@ -3000,6 +3186,7 @@ impl rt::ToXml for TakeDownInfoType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.take_down_date {
             rt::glue::write_simple(
                 w,
@@ -3352,6 +3539,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3361,6 +3549,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Comments",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3370,6 +3559,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Data",
                             ty: &rt::schema::BASE64_BINARY,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3413,6 +3603,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Node",
                             ty: &super::super::iodef1::schema::Node,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -3422,6 +3613,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "DomainData",
                             ty: &DomainData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3431,6 +3623,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Assessment",
                             ty: &super::super::iodef1::schema::Assessment,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3446,6 +3639,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                     name: "SiteURL",
                     ty: &DcSiteTypeSiteUrl,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3455,6 +3649,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                     name: "Domain",
                     ty: &DcSiteTypeDomain,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3464,6 +3659,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                     name: "EmailSite",
                     ty: &DcSiteTypeEmailSite,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3473,6 +3669,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                     name: "System",
                     ty: &DcSiteTypeSystem,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3482,6 +3679,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                     name: "Unknown",
                     ty: &DcSiteTypeUnknown,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3573,6 +3771,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Address",
                             ty: &super::super::iodef1::schema::Address,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3627,6 +3826,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Name",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3636,6 +3836,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "DateDomainWasChecked",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3645,6 +3846,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "RegistrationDate",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3654,6 +3856,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "ExpirationDate",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3663,6 +3866,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Nameservers",
                             ty: &DomainDataNameservers,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -3683,6 +3887,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                     name: "SameDomainContact",
                     ty: &super::super::iodef1::schema::MlStringType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3701,6 +3906,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Contact",
                     ty: &super::super::iodef1::schema::Contact,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: rt::schema::UNBOUNDED,
@@ -3721,6 +3927,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Server",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3730,6 +3937,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Address",
                             ty: &super::super::iodef1::schema::Address,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -3752,6 +3960,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "EmailCount",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3761,6 +3970,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "EmailMessage",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3770,6 +3980,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "EmailComments",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3796,6 +4007,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Name",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -3805,6 +4017,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Reference",
                             ty: &super::super::xmldsig::schema::ReferenceType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3814,6 +4027,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Data",
                             ty: &IncludedMalwareTypeData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3846,6 +4060,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "System",
                             ty: &super::super::iodef1::schema::System,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -3855,6 +4070,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "DomainData",
                             ty: &DomainData,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -3864,6 +4080,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "IncludedMalware",
                             ty: &IncludedMalwareType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3873,6 +4090,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "FilesDownloaded",
                             ty: &LureSourceTypeFilesDownloaded,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3882,6 +4100,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "WindowsRegistryKeysModified",
                             ty: &LureSourceTypeWindowsRegistryKeysModified,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3900,6 +4119,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "File",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3918,6 +4138,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Key",
                             ty: &LureSourceTypeWindowsRegistryKeysModifiedKey,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -3936,6 +4157,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Name",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3945,6 +4167,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "Value",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3971,6 +4194,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "DateFirstSeen",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3980,6 +4204,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "System",
                             ty: &super::super::iodef1::schema::System,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -4024,6 +4249,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "PhishNameRef",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4033,6 +4259,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "PhishNameLocalRef",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4042,6 +4269,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "FraudParameter",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4051,6 +4279,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "FraudedBrandName",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4060,6 +4289,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "LureSource",
                             ty: &LureSourceType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -4069,6 +4299,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "OriginatingSensor",
                             ty: &OriginatingSensorType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -4078,6 +4309,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "EmailRecord",
                             ty: &EmailRecordType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4087,6 +4319,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "DCSite",
                             ty: &DcSiteType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4096,6 +4329,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "TakeDownInfo",
                             ty: &TakeDownInfoType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4105,6 +4339,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "ArchivedData",
                             ty: &ArchivedDataType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4114,6 +4349,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "RelatedData",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4123,6 +4359,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "CorrelationData",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4132,6 +4369,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "PRComments",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4150,6 +4388,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "TakeDownDate",
                             ty: &rt::schema::DATE_TIME,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4159,6 +4398,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "TakeDownAgency",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4168,6 +4408,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
                             name: "TakeDownComments",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4182,76 +4423,97 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "ArchivedData",
             ty: &ArchivedDataType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                "ArchivedData.type",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Confidence",
             ty: &Confidence,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DcSiteTypeDomain",
             ty: &DcSiteTypeDomain,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DcSiteTypeEmailSite",
             ty: &DcSiteTypeEmailSite,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DcSiteTypeSiteUrl",
             ty: &DcSiteTypeSiteUrl,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DcSiteTypeSystem",
             ty: &DcSiteTypeSystem,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DcSiteTypeUnknown",
             ty: &DcSiteTypeUnknown,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DomainData",
             ty: &DomainData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DomainDataNameservers",
             ty: &DomainDataNameservers,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IncludedMalwareTypeData",
             ty: &IncludedMalwareTypeData,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "LureSourceTypeFilesDownloaded",
             ty: &LureSourceTypeFilesDownloaded,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "LureSourceTypeWindowsRegistryKeysModified",
             ty: &LureSourceTypeWindowsRegistryKeysModified,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "LureSourceTypeWindowsRegistryKeysModifiedKey",
             ty: &LureSourceTypeWindowsRegistryKeysModifiedKey,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PhraudReport",
             ty: &PhraudReport,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "TakeDownInfo",
             ty: &TakeDownInfoType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                "TakeDownInfo.type",
+            )),
         },
     ];
 }

@@ -13,6 +13,10 @@ pub struct IncidentSourceType {
     pub source_found: bool,
     /// 0 or more `Node`.
     pub node: Vec<super::iodef1::Node>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncidentSourceType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -21,6 +25,7 @@ impl IncidentSourceType {
             restriction: None,
             source_found,
             node: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -75,10 +80,12 @@ impl<'a> rt::FromXml<'a> for IncidentSourceType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             source_found,
             node,
+            extra,
         })
     }
 }
@@ -93,6 +100,7 @@ impl rt::ToXml for IncidentSourceType {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.source_found;
             rt::glue::write_simple(
@@ -116,6 +124,10 @@ pub struct PolicyRegion {
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl PolicyRegion {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -123,6 +135,7 @@ impl PolicyRegion {
         Self {
             region,
             unpaired_ext: Vec::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -158,7 +171,12 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
         if let Some(c) = r.first_child(el, &schema::PolicyRegion)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { region, unpaired_ext })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            region,
+            unpaired_ext,
+            extra,
+        })
     }
 }
 impl rt::ToXml for PolicyRegion {
@@ -173,6 +191,7 @@ impl rt::ToXml for PolicyRegion {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -255,6 +274,10 @@ pub struct RequestStatusType {
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RequestStatusType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -264,6 +287,7 @@ impl RequestStatusType {
             justification: None,
             restriction: None,
             unpaired_ext: Vec::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -317,11 +341,13 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
         if let Some(c) = r.first_child(el, &schema::RequestStatusType)? {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             authorization_status,
             justification,
             restriction,
             unpaired_ext,
+            extra,
         })
     }
 }
@@ -348,6 +374,7 @@ impl rt::ToXml for RequestStatusType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -487,6 +514,10 @@ pub struct RidPolicyType {
     pub traffic_type: Vec<TrafficType>,
     /// Optional `IncidentID`.
     pub incident_id: Option<super::iodef1::IncidentIdType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RidPolicyType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -505,6 +536,7 @@ impl RidPolicyType {
             node,
             traffic_type,
             incident_id: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -635,6 +667,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             msg_type,
             msg_destination,
@@ -643,6 +676,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             node,
             traffic_type,
             incident_id,
+            extra,
         })
     }
 }
@@ -664,6 +698,7 @@ impl rt::ToXml for RidPolicyType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.policy_region {
             rt::ToXml::to_xml(
                 v,
@@ -817,6 +852,10 @@ pub struct RidType {
     pub request_status: Option<RequestStatusType>,
     /// Optional `IncidentSource`.
     pub incident_source: Option<IncidentSourceType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RidType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -825,6 +864,7 @@ impl RidType {
             rid_policy: Default::default(),
             request_status: Default::default(),
             incident_source: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -880,10 +920,12 @@ impl<'a> rt::FromXml<'a> for RidType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             rid_policy,
             request_status,
             incident_source,
+            extra,
         })
     }
 }
@@ -895,6 +937,7 @@ impl rt::ToXml for RidType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.rid_policy {
             rt::ToXml::to_xml(
                 v,
@@ -930,6 +973,10 @@ pub struct TrafficType {
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TrafficType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -937,6 +984,7 @@ impl TrafficType {
         Self {
             type_,
             unpaired_ext: Vec::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -963,7 +1011,8 @@ impl<'a> rt::FromXml<'a> for TrafficType {
         if let Some(c) = r.first_child(el, &schema::TrafficType)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { type_, unpaired_ext })
+        let extra = r.take_extra(el);
+        Ok(Self { type_, unpaired_ext, extra })
     }
 }
 impl rt::ToXml for TrafficType {
@@ -978,6 +1027,7 @@ impl rt::ToXml for TrafficType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -1225,6 +1275,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
                             name: "SourceFound",
                             ty: &rt::schema::BOOLEAN,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -1234,6 +1285,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Node",
                             ty: &super::super::iodef1::schema::Node,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -1356,6 +1408,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
                             name: "PolicyRegion",
                             ty: &PolicyRegion,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -1365,6 +1418,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Node",
                             ty: &super::super::iodef1::schema::Node,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -1374,6 +1428,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
                             name: "TrafficType",
                             ty: &TrafficType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -1383,6 +1438,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "IncidentID",
                             ty: &super::super::iodef1::schema::IncidentIdType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1409,6 +1465,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
                             name: "RIDPolicy",
                             ty: &RidPolicyType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1418,6 +1475,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
                             name: "RequestStatus",
                             ty: &RequestStatusType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1427,6 +1485,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
                             name: "IncidentSource",
                             ty: &IncidentSourceType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1466,36 +1525,49 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "IncidentSource",
             ty: &IncidentSourceType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:iodef-rid-1.0",
+                "IncidentSourceType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PolicyRegion",
             ty: &PolicyRegion,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RID",
             ty: &RidType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RIDPolicy",
             ty: &RidPolicyType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDPolicyType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RequestStatus",
             ty: &RequestStatusType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:iodef-rid-1.0",
+                "RequestStatusType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SourceFound",
             ty: &rt::schema::BOOLEAN,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "boolean")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "TrafficType",
             ty: &TrafficType,
+            type_name: None,
         },
     ];
 }

@@ -13,6 +13,10 @@ pub struct IncidentSourceType {
     pub source_found: bool,
     /// 0 or more `Node`.
     pub node: Vec<super::iodef1::Node>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IncidentSourceType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -21,6 +25,7 @@ impl IncidentSourceType {
             restriction: None,
             source_found,
             node: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -75,10 +80,12 @@ impl<'a> rt::FromXml<'a> for IncidentSourceType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             restriction,
             source_found,
             node,
+            extra,
         })
     }
 }
@@ -93,6 +100,7 @@ impl rt::ToXml for IncidentSourceType {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.source_found;
             rt::glue::write_simple(
@@ -116,6 +124,10 @@ pub struct PolicyRegion {
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl PolicyRegion {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -123,6 +135,7 @@ impl PolicyRegion {
         Self {
             region,
             unpaired_ext: Vec::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -158,7 +171,12 @@ impl<'a> rt::FromXml<'a> for PolicyRegion {
         if let Some(c) = r.first_child(el, &schema::PolicyRegion)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { region, unpaired_ext })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            region,
+            unpaired_ext,
+            extra,
+        })
     }
 }
 impl rt::ToXml for PolicyRegion {
@@ -173,6 +191,7 @@ impl rt::ToXml for PolicyRegion {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -255,6 +274,10 @@ pub struct ReportSchemaType {
     pub url: Option<String>,
     /// 0 or more `Signature`.
     pub signature: Vec<super::iodef1::ExtensionType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ReportSchemaType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -266,6 +289,7 @@ impl ReportSchemaType {
             xml_document,
             url: Default::default(),
             signature: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -358,6 +382,7 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             version,
             xml_schema_id,
@@ -365,6 +390,7 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
             xml_document,
             url,
             signature,
+            extra,
         })
     }
 }
@@ -385,6 +411,7 @@ impl rt::ToXml for ReportSchemaType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.xml_document;
             rt::ToXml::to_xml(
@@ -507,6 +534,10 @@ pub struct RequestStatusType {
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RequestStatusType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -516,6 +547,7 @@ impl RequestStatusType {
             justification: None,
             restriction: None,
             unpaired_ext: Vec::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -569,11 +601,13 @@ impl<'a> rt::FromXml<'a> for RequestStatusType {
         if let Some(c) = r.first_child(el, &schema::RequestStatusType)? {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             authorization_status,
             justification,
             restriction,
             unpaired_ext,
+            extra,
         })
     }
 }
@@ -600,6 +634,7 @@ impl rt::ToXml for RequestStatusType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -751,6 +786,10 @@ pub struct RidPolicyType {
     pub incident_id: Option<super::iodef1::IncidentIdType>,
     /// Optional `ReportSchema`.
     pub report_schema: Option<ReportSchemaType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RidPolicyType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -771,6 +810,7 @@ impl RidPolicyType {
             traffic_type,
             incident_id: Default::default(),
             report_schema: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -918,6 +958,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             msg_type,
             msg_destination,
@@ -928,6 +969,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             traffic_type,
             incident_id,
             report_schema,
+            extra,
         })
     }
 }
@@ -952,6 +994,7 @@ impl rt::ToXml for RidPolicyType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         for v in &self.policy_region {
             rt::ToXml::to_xml(
                 v,
@@ -1115,6 +1158,10 @@ pub struct RidType {
     pub request_status: Option<RequestStatusType>,
     /// Optional `IncidentSource`.
     pub incident_source: Option<IncidentSourceType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RidType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1124,6 +1171,7 @@ impl RidType {
             rid_policy: Default::default(),
             request_status: Default::default(),
             incident_source: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1193,11 +1241,13 @@ impl<'a> rt::FromXml<'a> for RidType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             lang,
             rid_policy,
             request_status,
             incident_source,
+            extra,
         })
     }
 }
@@ -1210,6 +1260,7 @@ impl rt::ToXml for RidType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "lang", &rt::SimpleValue::to_xml(&self.lang))?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.rid_policy {
             rt::ToXml::to_xml(
                 v,
@@ -1245,6 +1296,10 @@ pub struct TrafficType {
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TrafficType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1252,6 +1307,7 @@ impl TrafficType {
         Self {
             type_,
             unpaired_ext: Vec::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1278,7 +1334,8 @@ impl<'a> rt::FromXml<'a> for TrafficType {
         if let Some(c) = r.first_child(el, &schema::TrafficType)? {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { type_, unpaired_ext })
+        let extra = r.take_extra(el);
+        Ok(Self { type_, unpaired_ext, extra })
     }
 }
 impl rt::ToXml for TrafficType {
@@ -1293,6 +1350,7 @@ impl rt::ToXml for TrafficType {
         for (name, value) in &self.unpaired_ext {
             w.attribute("", name, value)?;
         }
+        w.extra(&self.extra)?;
         w.end_element()
     }
 }
@@ -1575,6 +1633,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "SourceFound",
                             ty: &rt::schema::BOOLEAN,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -1584,6 +1643,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Node",
                             ty: &super::super::iodef1::schema::Node,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -1656,6 +1716,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "XMLDocument",
                             ty: &super::super::iodef1::schema::ExtensionType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -1665,6 +1726,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "URL",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1674,6 +1736,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "Signature",
                             ty: &super::super::iodef1::schema::ExtensionType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -1786,6 +1849,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "PolicyRegion",
                             ty: &PolicyRegion,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -1795,6 +1859,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Node",
                             ty: &super::super::iodef1::schema::Node,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -1804,6 +1869,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "TrafficType",
                             ty: &TrafficType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -1813,6 +1879,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "IncidentID",
                             ty: &super::super::iodef1::schema::IncidentIdType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1822,6 +1889,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "ReportSchema",
                             ty: &ReportSchemaType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1856,6 +1924,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "RIDPolicy",
                             ty: &RidPolicyType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1865,6 +1934,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "RequestStatus",
                             ty: &RequestStatusType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1874,6 +1944,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
                             name: "IncidentSource",
                             ty: &IncidentSourceType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1913,56 +1984,73 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "IncidentSource",
             ty: &IncidentSourceType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                "IncidentSourceType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PolicyRegion",
             ty: &PolicyRegion,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RID",
             ty: &RidType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RIDPolicy",
             ty: &RidPolicyType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDPolicyType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ReportSchema",
             ty: &ReportSchemaType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-2.0", "ReportSchemaType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RequestStatus",
             ty: &RequestStatusType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                "RequestStatusType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Signature",
             ty: &super::super::iodef1::schema::ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SourceFound",
             ty: &rt::schema::BOOLEAN,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "boolean")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "TrafficType",
             ty: &TrafficType,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "URL",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "anyURI")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "XMLDocument",
             ty: &super::super::iodef1::schema::ExtensionType,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
         },
     ];
 }

@@ -17,6 +17,10 @@ pub struct AttackPattern {
     pub choice: Option<AttackPatternChoice>,
     /// 0 or more `Platform`.
     pub platform: Vec<BasicStructure>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AttackPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -27,6 +31,7 @@ impl AttackPattern {
             content_id: None,
             choice: Default::default(),
             platform: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -86,12 +91,14 @@ impl<'a> rt::FromXml<'a> for AttackPattern {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             spec_id,
             ext_spec_id,
             content_id,
             choice,
             platform,
+            extra,
         })
     }
 }
@@ -110,6 +117,7 @@ impl rt::ToXml for AttackPattern {
         if let Some(v) = &self.content_id {
             w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.choice {
             v.write(w)?;
         }
@@ -221,6 +229,10 @@ pub struct BasicStructure {
     pub content_id: Option<String>,
     /// Optional choice of `RawData` | `Reference`.
     pub choice: Option<BasicStructureChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl BasicStructure {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -230,6 +242,7 @@ impl BasicStructure {
             ext_spec_id: None,
             content_id: None,
             choice: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -273,11 +286,13 @@ impl<'a> rt::FromXml<'a> for BasicStructure {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             spec_id,
             ext_spec_id,
             content_id,
             choice,
+            extra,
         })
     }
 }
@@ -296,6 +311,7 @@ impl rt::ToXml for BasicStructure {
         if let Some(v) = &self.content_id {
             w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.choice {
             v.write(w)?;
         }
@@ -408,6 +424,10 @@ pub struct Vulnerability {
     pub platform: Vec<BasicStructure>,
     /// 0 or more `Scoring`.
     pub scoring: Vec<BasicStructure>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Vulnerability {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -419,6 +439,7 @@ impl Vulnerability {
             choice: Default::default(),
             platform: Default::default(),
             scoring: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -494,6 +515,7 @@ impl<'a> rt::FromXml<'a> for Vulnerability {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             spec_id,
             ext_spec_id,
@@ -501,6 +523,7 @@ impl<'a> rt::FromXml<'a> for Vulnerability {
             choice,
             platform,
             scoring,
+            extra,
         })
     }
 }
@@ -519,6 +542,7 @@ impl rt::ToXml for Vulnerability {
         if let Some(v) = &self.content_id {
             w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.choice {
             v.write(w)?;
         }
@@ -637,6 +661,10 @@ pub struct Weakness {
     pub platform: Vec<BasicStructure>,
     /// 0 or more `Scoring`.
     pub scoring: Vec<BasicStructure>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Weakness {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -648,6 +676,7 @@ impl Weakness {
             choice: Default::default(),
             platform: Default::default(),
             scoring: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -723,6 +752,7 @@ impl<'a> rt::FromXml<'a> for Weakness {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             spec_id,
             ext_spec_id,
@@ -730,6 +760,7 @@ impl<'a> rt::FromXml<'a> for Weakness {
             choice,
             platform,
             scoring,
+            extra,
         })
     }
 }
@@ -748,6 +779,7 @@ impl rt::ToXml for Weakness {
         if let Some(v) = &self.content_id {
             w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.choice {
             v.write(w)?;
         }
@@ -864,6 +896,10 @@ pub struct Xmldata {
     pub restriction: Option<super::iodef1::RestrictionType>,
     /// 0 or more elements of other schemas (lossless).
     pub any: Vec<rt::AnyElement>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl Xmldata {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -874,6 +910,7 @@ impl Xmldata {
             formatid: None,
             restriction: None,
             any: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -924,12 +961,14 @@ impl<'a> rt::FromXml<'a> for Xmldata {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             dtype,
             meaning,
             formatid,
             restriction,
             any,
+            extra,
         })
     }
 }
@@ -951,6 +990,7 @@ impl rt::ToXml for Xmldata {
         if let Some(v) = &self.restriction {
             w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.any {
             v.write(w)?;
         }
@@ -1143,6 +1183,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                             name: "Platform",
                             ty: &BasicStructure,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -1158,6 +1199,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                     name: "RawData",
                     ty: &Xmldata,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -1167,6 +1209,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Reference",
                     ty: &super::super::iodef1::schema::Reference,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -1216,6 +1259,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                     name: "RawData",
                     ty: &Xmldata,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -1225,6 +1269,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Reference",
                     ty: &super::super::iodef1::schema::Reference,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -1268,6 +1313,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                             name: "Platform",
                             ty: &BasicStructure,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -1277,6 +1323,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                             name: "Scoring",
                             ty: &BasicStructure,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -1292,6 +1339,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                     name: "RawData",
                     ty: &Xmldata,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -1301,6 +1349,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Reference",
                     ty: &super::super::iodef1::schema::Reference,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -1344,6 +1393,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                             name: "Platform",
                             ty: &BasicStructure,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -1353,6 +1403,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                             name: "Scoring",
                             ty: &BasicStructure,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -1368,6 +1419,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
                     name: "RawData",
                     ty: &Xmldata,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -1377,6 +1429,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:iodef-1.0",
                     name: "Reference",
                     ty: &super::super::iodef1::schema::Reference,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: rt::schema::UNBOUNDED,
@@ -1435,41 +1488,49 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "AttackPattern",
             ty: &AttackPattern,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "EventReport",
             ty: &BasicStructure,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Platform",
             ty: &BasicStructure,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Remediation",
             ty: &BasicStructure,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Scoring",
             ty: &BasicStructure,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Verification",
             ty: &BasicStructure,
+            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Vulnerability",
             ty: &Vulnerability,
+            type_name: None,
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Weakness",
             ty: &Weakness,
+            type_name: None,
         },
     ];
 }

@@ -11,11 +11,19 @@ pub struct AmountType {
     pub currency: Option<String>,
     /// Text content.
     pub value: rt::Decimal,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl AmountType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: rt::Decimal) -> Self {
-        Self { currency: None, value }
+        Self {
+            currency: None,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for AmountType {
@@ -33,7 +41,8 @@ impl<'a> rt::FromXml<'a> for AmountType {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { currency, value })
+        let extra = r.take_extra(el);
+        Ok(Self { currency, value, extra })
     }
 }
 impl rt::ToXml for AmountType {
@@ -47,6 +56,7 @@ impl rt::ToXml for AmountType {
         if let Some(v) = &self.currency {
             w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -58,11 +68,19 @@ pub struct BankIdType {
     pub namespace: String,
     /// Text content.
     pub value: String,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl BankIdType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(namespace: String, value: String) -> Self {
-        Self { namespace, value }
+        Self {
+            namespace,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for BankIdType {
@@ -84,7 +102,8 @@ impl<'a> rt::FromXml<'a> for BankIdType {
             None => return Err(r.missing_attribute(el, "namespace")),
         };
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { namespace, value })
+        let extra = r.take_extra(el);
+        Ok(Self { namespace, value, extra })
     }
 }
 impl rt::ToXml for BankIdType {
@@ -96,6 +115,7 @@ impl rt::ToXml for BankIdType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "namespace", &rt::SimpleValue::to_xml(&self.namespace))?;
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -105,11 +125,18 @@ impl rt::ToXml for BankIdType {
 pub struct FraudEventIdentityType {
     /// 1 or more choice of `IdentityComponent`.
     pub sequence: Vec<FraudEventIdentityTypeChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl FraudEventIdentityType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(sequence: Vec<FraudEventIdentityTypeChoice>) -> Self {
-        Self { sequence }
+        Self {
+            sequence,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for FraudEventIdentityType {
@@ -146,7 +173,8 @@ impl<'a> rt::FromXml<'a> for FraudEventIdentityType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { sequence })
+        let extra = r.take_extra(el);
+        Ok(Self { sequence, extra })
     }
 }
 impl rt::ToXml for FraudEventIdentityType {
@@ -157,6 +185,7 @@ impl rt::ToXml for FraudEventIdentityType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.sequence {
             v.write(w)?;
         }
@@ -327,6 +356,10 @@ pub struct FraudEventOtherType {
     pub payee_amount: Option<AmountType>,
     /// Optional `OtherEventDescription`.
     pub other_event_description: Option<super::iodef1::MlStringType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl FraudEventOtherType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -340,6 +373,7 @@ impl FraudEventOtherType {
             account_type: Default::default(),
             payee_amount: Default::default(),
             other_event_description: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -458,6 +492,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             other_event_type,
             payee_name,
@@ -467,6 +502,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
             account_type,
             payee_amount,
             other_event_description,
+            extra,
         })
     }
 }
@@ -478,6 +514,7 @@ impl rt::ToXml for FraudEventOtherType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.other_event_type;
             rt::glue::write_simple(
@@ -535,6 +572,10 @@ pub struct FraudEventPaymentType {
     pub postal_address: Option<super::iodef1::MlStringType>,
     /// Optional `PayeeAmount`.
     pub payee_amount: Option<AmountType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl FraudEventPaymentType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -543,6 +584,7 @@ impl FraudEventPaymentType {
             payee_name: Default::default(),
             postal_address: Default::default(),
             payee_amount: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -596,10 +638,12 @@ impl<'a> rt::FromXml<'a> for FraudEventPaymentType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             payee_name,
             postal_address,
             payee_amount,
+            extra,
         })
     }
 }
@@ -611,6 +655,7 @@ impl rt::ToXml for FraudEventPaymentType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.payee_name {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeName")?;
         }
@@ -639,6 +684,10 @@ pub struct FraudEventTransferType {
     pub account_type: Option<super::iodef1::MlStringType>,
     /// Optional `TransferAmount`.
     pub transfer_amount: Option<AmountType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl FraudEventTransferType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -648,6 +697,7 @@ impl FraudEventTransferType {
             account_id: Default::default(),
             account_type: Default::default(),
             transfer_amount: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -712,11 +762,13 @@ impl<'a> rt::FromXml<'a> for FraudEventTransferType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             bank_id,
             account_id,
             account_type,
             transfer_amount,
+            extra,
         })
     }
 }
@@ -728,6 +780,7 @@ impl rt::ToXml for FraudEventTransferType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.bank_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "BankID")?;
         }
@@ -956,6 +1009,7 @@ pub mod schema {
                     ns: "urn:ietf:params:xml:ns:thraud-1.0",
                     name: "IdentityComponent",
                     ty: &super::super::iodef1::schema::ExtensionType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -972,6 +1026,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "OtherEventType",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -981,6 +1036,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "PayeeName",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -990,6 +1046,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "PostalAddress",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -999,6 +1056,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "BankID",
                             ty: &BankIdType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1008,6 +1066,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "AccountID",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1017,6 +1076,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "AccountType",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1026,6 +1086,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "PayeeAmount",
                             ty: &AmountType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1035,6 +1096,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "OtherEventDescription",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1053,6 +1115,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "PayeeName",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1062,6 +1125,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "PostalAddress",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1071,6 +1135,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "PayeeAmount",
                             ty: &AmountType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1089,6 +1154,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "BankID",
                             ty: &BankIdType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1098,6 +1164,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "AccountID",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1107,6 +1174,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "AccountType",
                             ty: &super::super::iodef1::schema::MlStringType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1116,6 +1184,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:thraud-1.0",
                             name: "TransferAmount",
                             ty: &AmountType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -1130,26 +1199,40 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "FraudEventIdentity",
             ty: &FraudEventIdentityType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:thraud-1.0",
+                "FraudEventIdentityType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FraudEventOther",
             ty: &FraudEventOtherType,
+            type_name: Some(("urn:ietf:params:xml:ns:thraud-1.0", "FraudEventOtherType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FraudEventPayment",
             ty: &FraudEventPaymentType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:thraud-1.0",
+                "FraudEventPaymentType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FraudEventTransfer",
             ty: &FraudEventTransferType,
+            type_name: Some((
+                "urn:ietf:params:xml:ns:thraud-1.0",
+                "FraudEventTransferType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "UserID",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
     ];
 }

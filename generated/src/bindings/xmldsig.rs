@@ -11,6 +11,10 @@ pub struct CanonicalizationMethodType {
     pub algorithm: String,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl CanonicalizationMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -18,6 +22,7 @@ impl CanonicalizationMethodType {
         Self {
             algorithm,
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -41,7 +46,8 @@ impl<'a> rt::FromXml<'a> for CanonicalizationMethodType {
         };
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::CanonicalizationMethodType, &content)?;
-        Ok(Self { algorithm, content })
+        let extra = r.take_extra(el);
+        Ok(Self { algorithm, content, extra })
     }
 }
 impl rt::ToXml for CanonicalizationMethodType {
@@ -53,6 +59,7 @@ impl rt::ToXml for CanonicalizationMethodType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -64,6 +71,10 @@ pub struct DigestMethodType {
     pub algorithm: String,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DigestMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -71,6 +82,7 @@ impl DigestMethodType {
         Self {
             algorithm,
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -94,7 +106,8 @@ impl<'a> rt::FromXml<'a> for DigestMethodType {
         };
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::DigestMethodType, &content)?;
-        Ok(Self { algorithm, content })
+        let extra = r.take_extra(el);
+        Ok(Self { algorithm, content, extra })
     }
 }
 impl rt::ToXml for DigestMethodType {
@@ -106,6 +119,7 @@ impl rt::ToXml for DigestMethodType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -123,6 +137,10 @@ pub struct DsaKeyValueType {
     pub j: Option<rt::Base64Binary>,
     /// Optional choice of `Seed`.
     pub sequence_: Option<DsaKeyValueTypeChoice2>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl DsaKeyValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -133,6 +151,7 @@ impl DsaKeyValueType {
             y,
             j: Default::default(),
             sequence_: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -200,12 +219,14 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             sequence,
             g,
             y,
             j,
             sequence_,
+            extra,
         })
     }
 }
@@ -217,6 +238,7 @@ impl rt::ToXml for DsaKeyValueType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         if let Some(v) = &self.sequence {
             v.write(w)?;
         }
@@ -569,6 +591,10 @@ pub struct KeyInfoType {
     pub id: Option<String>,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl KeyInfoType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -576,6 +602,7 @@ impl KeyInfoType {
         Self {
             id: None,
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -607,7 +634,8 @@ impl<'a> rt::FromXml<'a> for KeyInfoType {
         }
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::KeyInfoType, &content)?;
-        Ok(Self { id, content })
+        let extra = r.take_extra(el);
+        Ok(Self { id, content, extra })
     }
 }
 impl rt::ToXml for KeyInfoType {
@@ -621,6 +649,7 @@ impl rt::ToXml for KeyInfoType {
         if let Some(v) = &self.id {
             w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -789,12 +818,17 @@ impl KeyInfoTypeChoice {
 pub struct KeyValueType {
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl KeyValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
         Self {
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -811,7 +845,8 @@ impl<'a> rt::FromXml<'a> for KeyValueType {
         rt::glue::no_attributes(r, el)?;
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::KeyValueType, &content)?;
-        Ok(Self { content })
+        let extra = r.take_extra(el);
+        Ok(Self { content, extra })
     }
 }
 impl rt::ToXml for KeyValueType {
@@ -822,6 +857,7 @@ impl rt::ToXml for KeyValueType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -907,11 +943,19 @@ pub struct ManifestType {
     pub id: Option<String>,
     /// 1 or more `Reference`.
     pub reference: Vec<ReferenceType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ManifestType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(reference: Vec<ReferenceType>) -> Self {
-        Self { id: None, reference }
+        Self {
+            id: None,
+            reference,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for ManifestType {
@@ -960,7 +1004,8 @@ impl<'a> rt::FromXml<'a> for ManifestType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { id, reference })
+        let extra = r.take_extra(el);
+        Ok(Self { id, reference, extra })
     }
 }
 impl rt::ToXml for ManifestType {
@@ -974,6 +1019,7 @@ impl rt::ToXml for ManifestType {
         if let Some(v) = &self.id {
             w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.reference {
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Reference")?;
         }
@@ -991,6 +1037,10 @@ pub struct ObjectType {
     pub encoding: Option<String>,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ObjectType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1000,6 +1050,7 @@ impl ObjectType {
             mime_type: None,
             encoding: None,
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1039,11 +1090,13 @@ impl<'a> rt::FromXml<'a> for ObjectType {
         }
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::ObjectType, &content)?;
+        let extra = r.take_extra(el);
         Ok(Self {
             id,
             mime_type,
             encoding,
             content,
+            extra,
         })
     }
 }
@@ -1064,6 +1117,7 @@ impl rt::ToXml for ObjectType {
         if let Some(v) = &self.encoding {
             w.attribute("", "Encoding", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -1184,11 +1238,18 @@ impl rt::ToXml for ObjectTypeSequence {
 pub struct PgpDataType {
     /// Required choice of `PGPKeyID` | `PGPKeyPacket`.
     pub choice: PgpDataTypeChoice,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl PgpDataType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: PgpDataTypeChoice) -> Self {
-        Self { choice }
+        Self {
+            choice,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for PgpDataType {
@@ -1216,7 +1277,8 @@ impl<'a> rt::FromXml<'a> for PgpDataType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { choice })
+        let extra = r.take_extra(el);
+        Ok(Self { choice, extra })
     }
 }
 impl rt::ToXml for PgpDataType {
@@ -1227,6 +1289,7 @@ impl rt::ToXml for PgpDataType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.choice;
             v.write(w)?;
@@ -1667,6 +1730,10 @@ pub struct ReferenceType {
     pub digest_method: DigestMethodType,
     /// Required `DigestValue`.
     pub digest_value: rt::Base64Binary,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl ReferenceType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1678,6 +1745,7 @@ impl ReferenceType {
             transforms: Default::default(),
             digest_method,
             digest_value,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1757,6 +1825,7 @@ impl<'a> rt::FromXml<'a> for ReferenceType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             id,
             uri,
@@ -1764,6 +1833,7 @@ impl<'a> rt::FromXml<'a> for ReferenceType {
             transforms,
             digest_method,
             digest_value,
+            extra,
         })
     }
 }
@@ -1784,6 +1854,7 @@ impl rt::ToXml for ReferenceType {
         if let Some(v) = &self.type_ {
             w.attribute("", "Type", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.transforms {
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transforms")?;
         }
@@ -1817,6 +1888,10 @@ pub struct RetrievalMethodType {
     pub type_: Option<String>,
     /// Optional `Transforms`.
     pub transforms: Option<TransformsType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RetrievalMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1825,6 +1900,7 @@ impl RetrievalMethodType {
             uri: None,
             type_: None,
             transforms: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -1862,7 +1938,13 @@ impl<'a> rt::FromXml<'a> for RetrievalMethodType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { uri, type_, transforms })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            uri,
+            type_,
+            transforms,
+            extra,
+        })
     }
 }
 impl rt::ToXml for RetrievalMethodType {
@@ -1879,6 +1961,7 @@ impl rt::ToXml for RetrievalMethodType {
         if let Some(v) = &self.type_ {
             w.attribute("", "Type", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         if let Some(v) = &self.transforms {
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transforms")?;
         }
@@ -1892,11 +1975,19 @@ pub struct RsaKeyValueType {
     pub modulus: rt::Base64Binary,
     /// Required `Exponent`.
     pub exponent: rt::Base64Binary,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl RsaKeyValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(modulus: rt::Base64Binary, exponent: rt::Base64Binary) -> Self {
-        Self { modulus, exponent }
+        Self {
+            modulus,
+            exponent,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for RsaKeyValueType {
@@ -1943,7 +2034,8 @@ impl<'a> rt::FromXml<'a> for RsaKeyValueType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { modulus, exponent })
+        let extra = r.take_extra(el);
+        Ok(Self { modulus, exponent, extra })
     }
 }
 impl rt::ToXml for RsaKeyValueType {
@@ -1954,6 +2046,7 @@ impl rt::ToXml for RsaKeyValueType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.modulus;
             rt::glue::write_simple(
@@ -1982,6 +2075,10 @@ pub struct SignatureMethodType {
     pub algorithm: String,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SignatureMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -1989,6 +2086,7 @@ impl SignatureMethodType {
         Self {
             algorithm,
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2012,7 +2110,8 @@ impl<'a> rt::FromXml<'a> for SignatureMethodType {
         };
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::SignatureMethodType, &content)?;
-        Ok(Self { algorithm, content })
+        let extra = r.take_extra(el);
+        Ok(Self { algorithm, content, extra })
     }
 }
 impl rt::ToXml for SignatureMethodType {
@@ -2024,6 +2123,7 @@ impl rt::ToXml for SignatureMethodType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -2035,6 +2135,10 @@ pub struct SignaturePropertiesType {
     pub id: Option<String>,
     /// 1 or more `SignatureProperty`.
     pub signature_property: Vec<SignaturePropertyType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SignaturePropertiesType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2042,6 +2146,7 @@ impl SignaturePropertiesType {
         Self {
             id: None,
             signature_property,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2101,7 +2206,12 @@ impl<'a> rt::FromXml<'a> for SignaturePropertiesType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { id, signature_property })
+        let extra = r.take_extra(el);
+        Ok(Self {
+            id,
+            signature_property,
+            extra,
+        })
     }
 }
 impl rt::ToXml for SignaturePropertiesType {
@@ -2115,6 +2225,7 @@ impl rt::ToXml for SignaturePropertiesType {
         if let Some(v) = &self.id {
             w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         for v in &self.signature_property {
             rt::ToXml::to_xml(
                 v,
@@ -2135,6 +2246,10 @@ pub struct SignaturePropertyType {
     pub id: Option<String>,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SignaturePropertyType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2143,6 +2258,7 @@ impl SignaturePropertyType {
             target,
             id: None,
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2177,7 +2293,8 @@ impl<'a> rt::FromXml<'a> for SignaturePropertyType {
         };
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::SignaturePropertyType, &content)?;
-        Ok(Self { target, id, content })
+        let extra = r.take_extra(el);
+        Ok(Self { target, id, content, extra })
     }
 }
 impl rt::ToXml for SignaturePropertyType {
@@ -2192,6 +2309,7 @@ impl rt::ToXml for SignaturePropertyType {
         if let Some(v) = &self.id {
             w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -2249,6 +2367,10 @@ pub struct SignatureType {
     pub key_info: Option<KeyInfoType>,
     /// 0 or more `Object`.
     pub object: Vec<ObjectType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SignatureType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2262,6 +2384,7 @@ impl SignatureType {
             signature_value,
             key_info: Default::default(),
             object: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2351,12 +2474,14 @@ impl<'a> rt::FromXml<'a> for SignatureType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             id,
             signed_info,
             signature_value,
             key_info,
             object,
+            extra,
         })
     }
 }
@@ -2371,6 +2496,7 @@ impl rt::ToXml for SignatureType {
         if let Some(v) = &self.id {
             w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.signed_info;
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "SignedInfo")?;
@@ -2400,11 +2526,19 @@ pub struct SignatureValueType {
     pub id: Option<String>,
     /// Text content.
     pub value: rt::Base64Binary,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SignatureValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: rt::Base64Binary) -> Self {
-        Self { id: None, value }
+        Self {
+            id: None,
+            value,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for SignatureValueType {
@@ -2429,7 +2563,8 @@ impl<'a> rt::FromXml<'a> for SignatureValueType {
             }
         }
         let value = rt::glue::read_text_value(r, el)?;
-        Ok(Self { id, value })
+        let extra = r.take_extra(el);
+        Ok(Self { id, value, extra })
     }
 }
 impl rt::ToXml for SignatureValueType {
@@ -2443,6 +2578,7 @@ impl rt::ToXml for SignatureValueType {
         if let Some(v) = &self.id {
             w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
         w.end_element()
     }
@@ -2458,6 +2594,10 @@ pub struct SignedInfoType {
     pub signature_method: SignatureMethodType,
     /// 1 or more `Reference`.
     pub reference: Vec<ReferenceType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SignedInfoType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2471,6 +2611,7 @@ impl SignedInfoType {
             canonicalization_method,
             signature_method,
             reference,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2563,11 +2704,13 @@ impl<'a> rt::FromXml<'a> for SignedInfoType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             id,
             canonicalization_method,
             signature_method,
             reference,
+            extra,
         })
     }
 }
@@ -2582,6 +2725,7 @@ impl rt::ToXml for SignedInfoType {
         if let Some(v) = &self.id {
             w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
         }
+        w.extra(&self.extra)?;
         {
             let v = &self.canonicalization_method;
             rt::ToXml::to_xml(
@@ -2611,11 +2755,18 @@ impl rt::ToXml for SignedInfoType {
 pub struct SpkiDataType {
     /// 1 or more choice of `SPKISexp`.
     pub sequence: Vec<SpkiDataTypeChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl SpkiDataType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(sequence: Vec<SpkiDataTypeChoice>) -> Self {
-        Self { sequence }
+        Self {
+            sequence,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for SpkiDataType {
@@ -2646,7 +2797,8 @@ impl<'a> rt::FromXml<'a> for SpkiDataType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { sequence })
+        let extra = r.take_extra(el);
+        Ok(Self { sequence, extra })
     }
 }
 impl rt::ToXml for SpkiDataType {
@@ -2657,6 +2809,7 @@ impl rt::ToXml for SpkiDataType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.sequence {
             v.write(w)?;
         }
@@ -2854,6 +3007,10 @@ pub struct TransformType {
     pub algorithm: String,
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TransformType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -2861,6 +3018,7 @@ impl TransformType {
         Self {
             algorithm,
             content: Default::default(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -2884,7 +3042,8 @@ impl<'a> rt::FromXml<'a> for TransformType {
         };
         let content = r.read_mixed(el)?;
         rt::glue::check_mixed(r, el, &schema::TransformType, &content)?;
-        Ok(Self { algorithm, content })
+        let extra = r.take_extra(el);
+        Ok(Self { algorithm, content, extra })
     }
 }
 impl rt::ToXml for TransformType {
@@ -2896,6 +3055,7 @@ impl rt::ToXml for TransformType {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
+        w.extra(&self.extra)?;
         self.content.write(w)?;
         w.end_element()
     }
@@ -2961,11 +3121,18 @@ impl TransformTypeChoice {
 pub struct TransformsType {
     /// 1 or more `Transform`.
     pub transform: Vec<TransformType>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl TransformsType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(transform: Vec<TransformType>) -> Self {
-        Self { transform }
+        Self {
+            transform,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for TransformsType {
@@ -2999,7 +3166,8 @@ impl<'a> rt::FromXml<'a> for TransformsType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { transform })
+        let extra = r.take_extra(el);
+        Ok(Self { transform, extra })
     }
 }
 impl rt::ToXml for TransformsType {
@@ -3010,6 +3178,7 @@ impl rt::ToXml for TransformsType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.transform {
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transform")?;
         }
@@ -3021,11 +3190,18 @@ impl rt::ToXml for TransformsType {
 pub struct X509DataType {
     /// 1 or more choice of `X509IssuerSerial` | `X509SKI` | `X509SubjectName` | `X509Certificate` | `X509CRL`.
     pub sequence: Vec<X509DataTypeChoice>,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl X509DataType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(sequence: Vec<X509DataTypeChoice>) -> Self {
-        Self { sequence }
+        Self {
+            sequence,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for X509DataType {
@@ -3061,7 +3237,8 @@ impl<'a> rt::FromXml<'a> for X509DataType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { sequence })
+        let extra = r.take_extra(el);
+        Ok(Self { sequence, extra })
     }
 }
 impl rt::ToXml for X509DataType {
@@ -3072,6 +3249,7 @@ impl rt::ToXml for X509DataType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         for v in &self.sequence {
             v.write(w)?;
         }
@@ -3353,6 +3531,10 @@ pub struct X509IssuerSerialType {
     pub x509_issuer_name: String,
     /// Required `X509SerialNumber`.
     pub x509_serial_number: rt::Integer,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl X509IssuerSerialType {
     /// Creates a value from its required attributes and children; everything optional is empty.
@@ -3360,6 +3542,7 @@ impl X509IssuerSerialType {
         Self {
             x509_issuer_name,
             x509_serial_number,
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -3411,9 +3594,11 @@ impl<'a> rt::FromXml<'a> for X509IssuerSerialType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
+        let extra = r.take_extra(el);
         Ok(Self {
             x509_issuer_name,
             x509_serial_number,
+            extra,
         })
     }
 }
@@ -3425,6 +3610,7 @@ impl rt::ToXml for X509IssuerSerialType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.x509_issuer_name;
             rt::glue::write_simple(
@@ -3868,6 +4054,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "G",
                             ty: &rt::schema::BASE64_BINARY,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3877,6 +4064,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Y",
                             ty: &rt::schema::BASE64_BINARY,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -3886,6 +4074,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "J",
                             ty: &rt::schema::BASE64_BINARY,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -3924,6 +4113,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "P",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3933,6 +4123,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "Q",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3946,6 +4137,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "Seed",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3955,6 +4147,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "PgenCounter",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3990,6 +4183,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "KeyName",
                     ty: &rt::schema::STRING,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -3999,6 +4193,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "KeyValue",
                     ty: &KeyValueType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4008,6 +4203,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "RetrievalMethod",
                     ty: &RetrievalMethodType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4017,6 +4213,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "X509Data",
                     ty: &X509DataType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4026,6 +4223,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "PGPData",
                     ty: &PgpDataType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4035,6 +4233,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "SPKIData",
                     ty: &SpkiDataType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4044,6 +4243,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "MgmtData",
                     ty: &rt::schema::STRING,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4079,6 +4279,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "DSAKeyValue",
                     ty: &DsaKeyValueType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4088,6 +4289,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "RSAKeyValue",
                     ty: &RsaKeyValueType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4120,6 +4322,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Reference",
                             ty: &ReferenceType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -4220,6 +4423,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "PGPKeyID",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4229,6 +4433,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "PGPKeyPacket",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 0u32,
                 max: 1u32,
@@ -4250,6 +4455,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "PGPKeyPacket",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4296,6 +4502,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Transforms",
                             ty: &TransformsType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4305,6 +4512,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "DigestMethod",
                             ty: &DigestMethodType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4314,6 +4522,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "DigestValue",
                             ty: &rt::schema::BASE64_BINARY,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4347,6 +4556,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Transforms",
                             ty: &TransformsType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4365,6 +4575,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Modulus",
                             ty: &rt::schema::BASE64_BINARY,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4374,6 +4585,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Exponent",
                             ty: &rt::schema::BASE64_BINARY,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4400,6 +4612,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "HMACOutputLength",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4436,6 +4649,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "SignatureProperty",
                             ty: &SignaturePropertyType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -4503,6 +4717,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "SignedInfo",
                             ty: &SignedInfoType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4512,6 +4727,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "SignatureValue",
                             ty: &SignatureValueType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4521,6 +4737,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "KeyInfo",
                             ty: &KeyInfoType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: 1u32,
@@ -4530,6 +4747,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Object",
                             ty: &ObjectType,
+                            type_name: None,
                         }),
                         min: 0u32,
                         max: rt::schema::UNBOUNDED,
@@ -4570,6 +4788,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "CanonicalizationMethod",
                             ty: &CanonicalizationMethodType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4579,6 +4798,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "SignatureMethod",
                             ty: &SignatureMethodType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4588,6 +4808,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Reference",
                             ty: &ReferenceType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -4626,6 +4847,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "SPKISexp",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4677,6 +4899,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "XPath",
                     ty: &rt::schema::STRING,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4693,6 +4916,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "Transform",
                             ty: &TransformType,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: rt::schema::UNBOUNDED,
@@ -4740,6 +4964,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "X509IssuerSerial",
                     ty: &X509IssuerSerialType,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4749,6 +4974,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "X509SKI",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4758,6 +4984,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "X509SubjectName",
                     ty: &rt::schema::STRING,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4767,6 +4994,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "X509Certificate",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4776,6 +5004,7 @@ pub mod schema {
                     ns: "http://www.w3.org/2000/09/xmldsig#",
                     name: "X509CRL",
                     ty: &rt::schema::BASE64_BINARY,
+                    type_name: None,
                 }),
                 min: 1u32,
                 max: 1u32,
@@ -4800,6 +5029,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "X509IssuerName",
                             ty: &rt::schema::STRING,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4809,6 +5039,7 @@ pub mod schema {
                             ns: "http://www.w3.org/2000/09/xmldsig#",
                             name: "X509SerialNumber",
                             ty: &rt::schema::INTEGER,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -4823,121 +5054,160 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "CanonicalizationMethod",
             ty: &CanonicalizationMethodType,
+            type_name: Some((
+                "http://www.w3.org/2000/09/xmldsig#",
+                "CanonicalizationMethodType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DSAKeyValue",
             ty: &DsaKeyValueType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "DSAKeyValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DigestMethod",
             ty: &DigestMethodType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "DigestMethodType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DigestValue",
             ty: &rt::schema::BASE64_BINARY,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "DigestValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "KeyInfo",
             ty: &KeyInfoType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "KeyInfoType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "KeyName",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "KeyValue",
             ty: &KeyValueType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "KeyValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Manifest",
             ty: &ManifestType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "ManifestType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "MgmtData",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Object",
             ty: &ObjectType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "ObjectType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PGPData",
             ty: &PgpDataType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "PGPDataType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RSAKeyValue",
             ty: &RsaKeyValueType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "RSAKeyValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Reference",
             ty: &ReferenceType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "ReferenceType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RetrievalMethod",
             ty: &RetrievalMethodType,
+            type_name: Some((
+                "http://www.w3.org/2000/09/xmldsig#",
+                "RetrievalMethodType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SPKIData",
             ty: &SpkiDataType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "SPKIDataType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Signature",
             ty: &SignatureType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "SignatureType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureMethod",
             ty: &SignatureMethodType,
+            type_name: Some((
+                "http://www.w3.org/2000/09/xmldsig#",
+                "SignatureMethodType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureProperties",
             ty: &SignaturePropertiesType,
+            type_name: Some((
+                "http://www.w3.org/2000/09/xmldsig#",
+                "SignaturePropertiesType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureProperty",
             ty: &SignaturePropertyType,
+            type_name: Some((
+                "http://www.w3.org/2000/09/xmldsig#",
+                "SignaturePropertyType",
+            )),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureValue",
             ty: &SignatureValueType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "SignatureValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignedInfo",
             ty: &SignedInfoType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "SignedInfoType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Transform",
             ty: &TransformType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "TransformType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Transforms",
             ty: &TransformsType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "TransformsType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "X509Data",
             ty: &X509DataType,
+            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "X509DataType")),
         },
     ];
 }

@@ -9,11 +9,18 @@ pub const NAMESPACE: &str = "urn:xmpp:incident:2";
 pub struct IodefContainerType {
     /// Required `Incident`.
     pub incident: super::iodef1::Incident,
+    /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
+    /// comments and processing instructions, and the unknown content a lenient
+    /// parse kept (see `rt::Extra`).
+    pub extra: rt::Extra,
 }
 impl IodefContainerType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(incident: super::iodef1::Incident) -> Self {
-        Self { incident }
+        Self {
+            incident,
+            extra: rt::Extra::new(),
+        }
     }
 }
 impl<'a> rt::FromXml<'a> for IodefContainerType {
@@ -38,7 +45,8 @@ impl<'a> rt::FromXml<'a> for IodefContainerType {
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
         }
-        Ok(Self { incident })
+        let extra = r.take_extra(el);
+        Ok(Self { incident, extra })
     }
 }
 impl rt::ToXml for IodefContainerType {
@@ -49,6 +57,7 @@ impl rt::ToXml for IodefContainerType {
         local: &str,
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
+        w.extra(&self.extra)?;
         {
             let v = &self.incident;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Incident")?;
@@ -170,6 +179,7 @@ pub mod schema {
                             ns: "urn:ietf:params:xml:ns:iodef-1.0",
                             name: "Incident",
                             ty: &super::super::iodef1::schema::Incident,
+                            type_name: None,
                         }),
                         min: 1u32,
                         max: 1u32,
@@ -184,21 +194,25 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "inquiry",
             ty: &IodefContainerType,
+            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "report",
             ty: &IodefContainerType,
+            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "request",
             ty: &IodefContainerType,
+            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "response",
             ty: &IodefContainerType,
+            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
         },
     ];
 }

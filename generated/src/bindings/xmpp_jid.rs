@@ -99,6 +99,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "jid",
             ty: &rt::schema::STRING,
+            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
         },
     ];
 }

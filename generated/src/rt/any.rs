@@ -8,9 +8,9 @@ use super::registry::TypedElement;
 use super::writer::XmlWriter;
 use super::{FromXml, ToXml};
 
-/// Mixed content: text, comments and elements in document order. Adjacent text (including
-/// references and CDATA sections) is merged into one [`MixedNode::Text`]; processing
-/// instructions are not kept.
+/// Mixed content: text, comments, processing instructions and elements in document order.
+/// Adjacent text (including references and CDATA sections) is merged into one
+/// [`MixedNode::Text`].
 ///
 /// When read by [`XmlReader::read_mixed`], a child element whose namespace has a decoder in the
 /// reader's [`Registry`](super::Registry) is a [`MixedNode::Typed`] (when that namespace has a
@@ -26,6 +26,8 @@ pub enum MixedNode {
     Text(String),
     /// A comment (its text between `<!--` and `-->`).
     Comment(String),
+    /// A processing instruction.
+    ProcessingInstruction(super::extra::Pi),
     /// An element kept as raw XML.
     Element(AnyElement),
     /// An element of a registered namespace, decoded (see [`crate::rt::registry`]).
@@ -134,6 +136,7 @@ impl Mixed {
             match node {
                 MixedNode::Text(t) => w.text(t)?,
                 MixedNode::Comment(c) => w.comment(c)?,
+                MixedNode::ProcessingInstruction(p) => w.processing_instruction(p)?,
                 MixedNode::Element(e) => e.write(w)?,
                 MixedNode::Typed(t) => t.write(w)?,
             }

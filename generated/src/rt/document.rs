@@ -4,6 +4,7 @@ use std::io::{self, BufRead, Write};
 
 use super::encoding::{self, Encoder, Encoding};
 use super::error::{Error, ErrorKind};
+use super::extra::{Extra, Misc};
 use super::reader::{clark, Limits, XmlReader, XsiAttributes, DEFAULT_MAX_DEPTH};
 use super::unknown::{Policy, UnknownContent};
 use super::writer::XmlWriter;
@@ -27,6 +28,20 @@ pub struct ReadOptions {
     pub limits: Limits,
     /// Maximum element nesting ([`DEFAULT_MAX_DEPTH`]).
     pub max_depth: u32,
+    /// Comments and processing instructions: kept and written back ([`Comments::Keep`], the
+    /// default) or dropped.
+    pub comments: Comments,
+}
+
+/// What a parse does with comments and processing instructions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Comments {
+    /// Kept (document prolog and epilog, the `extra` field of the generated values, mixed
+    /// content) and written back in place.
+    #[default]
+    Keep,
+    /// Dropped: not in the values, not written.
+    Drop,
 }
 
 impl Default for ReadOptions {
@@ -35,6 +50,7 @@ impl Default for ReadOptions {
             policy: Policy::Strict,
             limits: Limits::default(),
             max_depth: DEFAULT_MAX_DEPTH,
+            comments: Comments::Keep,
         }
     }
 }
@@ -53,6 +69,7 @@ impl ReadOptions {
         r.set_policy(self.policy);
         r.set_limits(self.limits);
         r.set_max_depth(self.max_depth);
+        r.set_keep_comments(self.comments == Comments::Keep);
     }
 }
 
@@ -64,14 +81,24 @@ pub struct Document<T> {
     pub root: T,
     /// `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` of the root element.
     pub xsi: XsiAttributes,
-    /// Content a lenient parse ([`Policy::Lenient`]) kept aside because the schema does not
-    /// allow it at its place, in document order: the warnings of the parse. Always empty after
-    /// a strict parse.
+    /// Content a lenient parse ([`Policy::Lenient`]) found where the schema does not allow
+    /// it, in document order: the warnings of the parse. Always empty after a strict parse.
     ///
-    /// It is **not** written back: [`Document::to_xml_string`] and [`Document::write_to`]
-    /// write the typed values only, so a document read leniently loses this content when
-    /// written (the output is schema-valid where the input was not).
+    /// The content itself is also kept in place (the `extra` field of the value it was found
+    /// in, see [`Extra`]) and written back, so that a document read leniently is written as it
+    /// was read. This list is the report, with element paths and line:column.
     pub unknown: Vec<UnknownContent>,
+    /// Comments and processing instructions before the root element (after the XML
+    /// declaration, which is always written).
+    pub prolog: Vec<Misc>,
+    /// Comments and processing instructions after the root element.
+    pub epilog: Vec<Misc>,
+    /// Extra content of a root element whose value has no `extra` field (a simple-typed
+    /// global element as the root); empty otherwise.
+    pub root_extra: Extra,
+    /// Comments and processing instructions left out because the document was read with
+    /// [`Comments::Drop`] (0 otherwise).
+    pub comments_dropped: u64,
 }
 
 impl<T: ReadRoot> Document<T> {
@@ -81,6 +108,10 @@ impl<T: ReadRoot> Document<T> {
             root,
             xsi: XsiAttributes::default(),
             unknown: Vec::new(),
+            prolog: Vec::new(),
+            epilog: Vec::new(),
+            root_extra: Extra::new(),
+            comments_dropped: 0,
         }
     }
 
@@ -128,11 +159,16 @@ impl<T: ReadRoot> Document<T> {
                 ),
             ));
         };
+        let root_extra = r.take_root_extra();
         r.finish()?;
         Ok(Document {
             root,
             xsi: r.xsi_attributes().clone(),
             unknown: r.take_unknown(),
+            prolog: r.take_prolog(),
+            epilog: r.take_epilog(),
+            root_extra,
+            comments_dropped: r.comments_dropped(),
         })
     }
 
@@ -143,8 +179,8 @@ impl<T: ReadRoot> Document<T> {
         Self::from_slice(&buf)
     }
 
-    /// The document as XML text: declaration, then the root element with its namespace as the
-    /// default namespace and the xsi attributes.
+    /// The document as XML text: declaration, prolog, then the root element with its namespace
+    /// as the default namespace and the xsi attributes, then the epilog.
     ///
     /// # Panics
     /// When the document holds text that XML cannot represent (control characters, a comment
@@ -218,8 +254,15 @@ impl<T: ReadRoot> Document<T> {
     /// Declaration, xsi attributes and root element; then [`XmlWriter::finish`].
     fn write(&self, xw: &mut XmlWriter<'_>) -> io::Result<()> {
         xw.declaration()?;
+        for m in &self.prolog {
+            xw.misc(m)?;
+        }
         xw.set_root_xsi(&self.xsi);
+        xw.set_root_extra(&self.root_extra);
         self.root.write_root(xw)?;
+        for m in &self.epilog {
+            xw.misc(m)?;
+        }
         xw.finish()
     }
 }

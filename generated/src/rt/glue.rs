@@ -416,7 +416,9 @@ pub fn check_mixed<'a>(
         let (ns, local) = match node {
             MixedNode::Element(e) => (e.ns.as_deref().unwrap_or(""), e.local.as_str()),
             MixedNode::Typed(t) => (t.namespace(), t.local_name()),
-            MixedNode::Text(_) | MixedNode::Comment(_) => continue,
+            MixedNode::Text(_) | MixedNode::Comment(_) | MixedNode::ProcessingInstruction(_) => {
+                continue
+            }
         };
         let name = || super::reader::clark(ns, local);
         match automaton.step(&states, ns, local, &mut next) {

@@ -12,6 +12,7 @@ pub mod document;
 pub mod encoding;
 pub mod entities;
 pub mod error;
+pub mod extra;
 /// Helpers called by the generated code (not part of the stable API).
 #[doc(hidden)]
 pub mod glue;
@@ -29,10 +30,11 @@ mod tests;
 use std::io;
 
 pub use any::{AnyAttribute, AnyElement, Mixed, MixedNode};
-pub use document::{Document, ReadOptions, WriteOptions};
+pub use document::{Comments, Document, ReadOptions, WriteOptions};
 pub use encoding::{decode, Decoded, Encoding};
 pub use entities::{expand_internal_entities, EntityLimits};
 pub use error::{Error, ErrorKind};
+pub use extra::{Anchored, Extra, ExtraData, ExtraNode, Misc, Pi};
 pub use reader::{Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
 pub use registry::{register, DecodeFn, Registry, TypedElement};
 pub use unknown::{Policy, UnknownContent, UnknownNode};

@@ -18,6 +18,7 @@ use quick_xml::NsReader;
 use super::any::{AnyAttribute, AnyElement, Mixed, MixedNode};
 use super::encoding::Encoding;
 use super::error::{Error, ErrorKind};
+use super::extra::{Anchored, Extra, ExtraData, ExtraNode, Misc, Pi};
 use super::registry::{self, DecodeFn, Registry, TypedElement};
 use super::schema::TypeDef;
 use super::unknown::{Pending, Policy, UnknownContent, UnknownNode};
@@ -189,15 +190,46 @@ pub struct XmlReader<'a> {
     max_typed_nesting: u32,
     /// What unknown content is (see [`Policy`]).
     policy: Policy,
-    /// Lenient mode: the children allowed by the element being read at each depth (index:
-    /// the element's depth), with the element's offset (an entry of another element is stale).
-    /// Per depth: the offset of the open element and its type (lenient unknown-child test).
+    /// Per depth: the offset of the open element and its type, as noted by
+    /// [`XmlReader::first_child`] (lenient unknown-child test, declared type of `xsi:type`);
+    /// an entry of another element is stale.
     known: Vec<(usize, &'static TypeDef)>,
     /// Lenient mode: content kept aside, in reading order.
     unknown: Vec<Pending>,
     /// The input went through [`super::encoding::decode`], which checked the declaration's
     /// encoding against the bytes: the reader accepts whatever encoding it names.
     decoded: bool,
+    /// Per depth: what the element open at that depth keeps beside its typed values (see
+    /// [`XmlReader::take_extra`]).
+    frames: Vec<XFrame>,
+    /// Whether comments and processing instructions are kept.
+    keep_comments: bool,
+    /// Comments and processing instructions dropped (`keep_comments` off).
+    dropped: std::cell::Cell<u64>,
+    /// Comments and processing instructions before the root element.
+    prolog: Vec<Misc>,
+    /// ... and after it.
+    epilog: Vec<Misc>,
+    /// Extra content of a root element whose value has no `extra` field (simple-typed root).
+    root_leftover: Option<Box<ExtraData>>,
+}
+
+/// The extra content being collected for the element open at one depth.
+#[derive(Debug, Default)]
+struct XFrame {
+    /// Offset of the element (an entry of another element is stale).
+    offset: usize,
+    /// Known children returned so far (the anchor of nodes found now).
+    children: u32,
+    data: Option<Box<ExtraData>>,
+}
+
+/// What [`XmlReader::keep_text`] did with a piece of text.
+#[derive(PartialEq)]
+enum Kept {
+    Nothing,
+    Appended,
+    Started,
 }
 
 enum Reference {
@@ -277,6 +309,24 @@ fn normalize_eol(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// A processing-instruction target: an XML Name other than `xml` in any case.
+fn is_pi_target(target: &[u8]) -> bool {
+    let Ok(t) = std::str::from_utf8(target) else {
+        return false;
+    };
+    let mut chars = t.chars();
+    let start_ok = chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':');
+    start_ok
+        && chars.all(|c| {
+            c.is_alphanumeric()
+                || matches!(c, '.' | '-' | '_' | ':' | '\u{B7}')
+                || matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+        })
+        && !t.eq_ignore_ascii_case("xml")
 }
 
 fn split_qname(qname: &str) -> (Option<&str>, &str) {
@@ -423,6 +473,12 @@ impl<'a> XmlReader<'a> {
             known: Vec::new(),
             unknown: Vec::new(),
             decoded: false,
+            frames: Vec::new(),
+            keep_comments: true,
+            dropped: std::cell::Cell::new(0),
+            prolog: Vec::new(),
+            epilog: Vec::new(),
+            root_leftover: None,
         }
     }
 
@@ -430,6 +486,138 @@ impl<'a> XmlReader<'a> {
     /// [`super::encoding::Decoded::reader`]).
     pub(crate) fn set_decoded(&mut self) {
         self.decoded = true;
+    }
+
+    /// Whether comments and processing instructions are kept (default true): in
+    /// [`Document::prolog`](super::Document::prolog)/`epilog`, in the `extra` field of the
+    /// generated values, in [`Mixed`] content. Off, they are dropped.
+    pub fn set_keep_comments(&mut self, keep: bool) {
+        self.keep_comments = keep;
+    }
+
+    /// Comments and processing instructions dropped so far because
+    /// [`XmlReader::set_keep_comments`] is off.
+    pub fn comments_dropped(&self) -> u64 {
+        self.dropped.get()
+    }
+
+    /// Comments and processing instructions read before the root element.
+    pub fn take_prolog(&mut self) -> Vec<Misc> {
+        std::mem::take(&mut self.prolog)
+    }
+
+    /// Comments and processing instructions read after the root element.
+    pub fn take_epilog(&mut self) -> Vec<Misc> {
+        std::mem::take(&mut self.epilog)
+    }
+
+    /// Extra content of the root element that its value could not take (a simple-typed root).
+    pub fn take_root_extra(&mut self) -> Extra {
+        if let Some(f) = self.frames.get(1) {
+            if f.data.is_some() {
+                self.move_up(1);
+            }
+        }
+        self.root_leftover
+            .take()
+            .map_or(Extra::new(), |d| Extra::from_data(*d))
+    }
+
+    /// What the element `el` (read to its end) keeps beside its typed values: `xsi:*` and
+    /// undeclared (lenient) attributes, comments, processing instructions, unknown elements
+    /// and stray text (lenient), and the extra content of its simple-typed children. Called
+    /// by the generated readers once `el` has been read.
+    #[inline]
+    pub fn take_extra(&mut self, el: &Element<'a>) -> Extra {
+        match self.frames.get_mut(el.depth as usize) {
+            Some(f) if f.offset == el.offset && f.data.is_some() => {
+                Extra::from_data(*f.data.take().expect("checked"))
+            }
+            _ => Extra::new(),
+        }
+    }
+
+    /// Starts collecting for the element at `offset`, `depth`; what the previous element at
+    /// that depth left (a child without an `extra` field) goes to its parent.
+    #[inline]
+    fn open_frame(&mut self, depth: u32, offset: usize) {
+        let d = depth as usize;
+        if self.frames.len() <= d {
+            self.frames.resize_with(d + 1, XFrame::default);
+        }
+        if self.frames[d].data.is_some() && self.frames[d].offset != offset {
+            self.move_up(depth);
+        }
+        let f = &mut self.frames[d];
+        f.offset = offset;
+        f.children = 0;
+    }
+
+    /// Moves the data collected at `depth` to the parent as [`ExtraNode::Child`] of its last
+    /// known child.
+    fn move_up(&mut self, depth: u32) {
+        let d = depth as usize;
+        let Some(data) = self.frames[d].data.take() else {
+            return;
+        };
+        if d <= 1 {
+            self.root_leftover = Some(data);
+            return;
+        }
+        let parent = &mut self.frames[d - 1];
+        let index = parent.children.saturating_sub(1);
+        parent
+            .data
+            .get_or_insert_with(Default::default)
+            .insert(index, ExtraNode::Child(Extra::from_data(*data)));
+    }
+
+    /// The data being collected at `depth`.
+    fn frame_data(&mut self, depth: u32) -> &mut ExtraData {
+        let d = depth as usize;
+        if self.frames.len() <= d {
+            self.frames.resize_with(d + 1, XFrame::default);
+        }
+        self.frames[d].data.get_or_insert_with(Default::default)
+    }
+
+    /// Keeps `node` for the element at `depth`, before its known child `before`.
+    fn keep_node(&mut self, depth: u32, before: u32, node: ExtraNode) {
+        self.frame_data(depth).insert(before, node);
+    }
+
+    /// Known children of the element at `depth` returned so far.
+    fn children_of(&self, depth: u32) -> u32 {
+        self.frames.get(depth as usize).map_or(0, |f| f.children)
+    }
+
+    /// A comment or processing instruction as an [`ExtraNode`].
+    fn misc_node(&self, ev: &Event<'a>) -> Result<Option<ExtraNode>, Error> {
+        Ok(match self.misc(ev)? {
+            Some(Misc::Comment(c)) => Some(ExtraNode::Comment(c)),
+            Some(Misc::ProcessingInstruction(p)) => Some(ExtraNode::ProcessingInstruction(p)),
+            None => None,
+        })
+    }
+
+    /// A comment or processing instruction event as a [`Misc`] (`None` when they are dropped).
+    fn misc(&self, ev: &Event<'a>) -> Result<Option<Misc>, Error> {
+        if !self.keep_comments {
+            self.dropped.set(self.dropped.get() + 1);
+            return Ok(None);
+        }
+        Ok(match ev {
+            Event::Comment(c) => Some(Misc::Comment(self.text_piece(c)?.into_owned())),
+            Event::PI(p) => {
+                let target = String::from_utf8_lossy(p.target()).into_owned();
+                let data = String::from_utf8_lossy(p.content());
+                let data =
+                    normalize_eol(data.trim_start_matches(|c: char| c.is_ascii_whitespace()))
+                        .into_owned();
+                Some(Misc::ProcessingInstruction(Pi { target, data }))
+            }
+            _ => None,
+        })
     }
 
     /// Sets the parse policy (default [`Policy::Strict`]); see [`Policy`]. Lenient mode keeps
@@ -491,7 +679,8 @@ impl<'a> XmlReader<'a> {
         parent: &Element<'a>,
         ty: &'static TypeDef,
     ) -> Result<Option<Element<'a>>, Error> {
-        if self.policy == Policy::Lenient {
+        // Always noted: the lenient unknown-child test and `xsi:type` use it.
+        {
             let depth = parent.depth as usize;
             if self.known.len() <= depth {
                 self.known
@@ -517,13 +706,76 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// `xsi:type` on `el` (see [`xsi_type_verdict`]); the declared type comes from the
+    /// parent's content model, or from the global declaration.
+    fn check_xsi_type(&self, el: &Element<'a>, value: &str) -> Result<(), String> {
+        let ns = self.ns_str(el.ns);
+        let parent = (el.depth as usize).checked_sub(1);
+        let from_parent = parent.and_then(|d| {
+            let &(offset, ty) = self.known.get(d)?;
+            if self.frames.get(d).map(|f| f.offset) != Some(offset) {
+                return None;
+            }
+            match ty {
+                TypeDef::Complex(ct) => ct.automaton()?.decl(ns, el.local).map(|d| d.ty),
+                _ => None,
+            }
+        });
+        let registry = self.registry.clone().unwrap_or_else(registry::global);
+        let declared = from_parent.or_else(|| registry.element_decl(ns, el.local).map(|d| d.ty));
+        let resolved = self.qname_value(value);
+        xsi_type_verdict(&registry, (ns, el.local), declared, resolved, value)
+    }
+
+    /// A QName value (`xsi:type`) resolved in the scope of the element whose attributes are
+    /// being read: (namespace URI, local name); unprefixed names are in the default namespace.
+    pub(crate) fn qname_value(&self, value: &str) -> Result<(String, String), String> {
+        let v = super::collapse_ws(value);
+        let (prefix, local) = split_qname(&v);
+        let ok = |s: &str| super::glue::check_lexical(s, super::glue::Lexical::NcName).is_ok();
+        if !ok(local) || prefix.is_some_and(|p| !ok(p)) {
+            return Err("not a QName".to_string());
+        }
+        let ns = match self
+            .reader
+            .resolver()
+            .resolve_element(QName(v.as_bytes()))
+            .0
+        {
+            ResolveResult::Bound(n) => {
+                let raw = std::str::from_utf8(n.as_ref()).map_err(|e| e.to_string())?;
+                if raw.contains('&') {
+                    expand_references(raw)?
+                } else {
+                    raw.to_string()
+                }
+            }
+            ResolveResult::Unbound => String::new(),
+            ResolveResult::Unknown(p) => {
+                return Err(format!(
+                    "namespace prefix '{}' is not declared",
+                    String::from_utf8_lossy(&p)
+                ))
+            }
+        };
+        Ok((ns, local.to_string()))
+    }
+
     /// The element `c` (start tag read) is not allowed here. Strict: the
     /// [`XmlReader::unexpected_element`] error. Lenient: `c` is read to its end and kept aside.
+    /// The element is kept in the parent's extra content, before its next known child.
     pub fn unknown_element(&mut self, c: &Element<'a>) -> Result<(), Error> {
+        let before = self.children_of(c.depth - 1);
+        self.unknown_element_at(c, before)
+    }
+
+    /// [`XmlReader::unknown_element`], kept before the parent's known child `before`.
+    fn unknown_element_at(&mut self, c: &Element<'a>, before: u32) -> Result<(), Error> {
         if self.policy == Policy::Strict {
             return Err(self.unexpected_element(c));
         }
         let any = self.read_any(c)?;
+        self.keep_node(c.depth - 1, before, ExtraNode::Element(any.clone()));
         self.unknown.push(Pending {
             offset: c.offset,
             path_offset: c.offset,
@@ -544,24 +796,30 @@ impl<'a> XmlReader<'a> {
     }
 
     fn keep_attribute(&mut self, el: &Element<'a>, attr: Attr<'a>) {
-        let ns = (attr.ns != 0).then(|| self.ns_str(attr.ns).to_string());
+        let offset = attr.offset;
+        let any = self.any_attribute(attr);
+        self.frame_data(el.depth).attributes.push(any.clone());
         self.unknown.push(Pending {
-            offset: attr.offset,
+            offset,
             path_offset: el.offset,
             end: 0,
-            node: UnknownNode::Attribute(AnyAttribute {
-                ns,
-                prefix: attr.prefix.map(str::to_string),
-                local: attr.local.to_string(),
-                value: attr.value.into_owned(),
-            }),
+            node: UnknownNode::Attribute(any),
         });
+    }
+
+    fn any_attribute(&self, attr: Attr<'a>) -> AnyAttribute {
+        AnyAttribute {
+            ns: (attr.ns != 0).then(|| self.ns_str(attr.ns).to_string()),
+            prefix: attr.prefix.map(str::to_string),
+            local: attr.local.to_string(),
+            value: attr.value.into_owned(),
+        }
     }
 
     /// Lenient mode: keeps aside the text piece `text` found at `start..end`; `first` is the
     /// offset of its first non-whitespace character (`None`: whitespace only, kept only when
     /// it continues kept text).
-    fn keep_text(&mut self, start: usize, end: usize, first: Option<usize>, text: &str) {
+    fn keep_text(&mut self, start: usize, end: usize, first: Option<usize>, text: &str) -> Kept {
         if let Some(Pending {
             end: last_end,
             node: UnknownNode::Text(t),
@@ -571,7 +829,7 @@ impl<'a> XmlReader<'a> {
             if *last_end == start {
                 t.push_str(text);
                 *last_end = end;
-                return;
+                return Kept::Appended;
             }
         }
         if let Some(first) = first {
@@ -581,7 +839,37 @@ impl<'a> XmlReader<'a> {
                 end,
                 node: UnknownNode::Text(text.to_string()),
             });
+            return Kept::Started;
         }
+        Kept::Nothing
+    }
+
+    /// [`XmlReader::keep_text`], and the text kept as a node of the element at `depth`.
+    fn keep_text_node(
+        &mut self,
+        depth: u32,
+        start: usize,
+        end: usize,
+        first: Option<usize>,
+        text: &str,
+    ) {
+        let kept = self.keep_text(start, end, first, text);
+        if kept == Kept::Nothing {
+            return;
+        }
+        let before = self.children_of(depth);
+        let data = self.frame_data(depth);
+        if kept == Kept::Appended {
+            if let Some(Anchored {
+                node: ExtraNode::Text(t),
+                ..
+            }) = data.nodes.last_mut()
+            {
+                t.push_str(text);
+                return;
+            }
+        }
+        data.insert(before, ExtraNode::Text(text.to_string()));
     }
 
     /// Limits how many typed extension elements may be nested in one another (default
@@ -867,6 +1155,14 @@ impl<'a> XmlReader<'a> {
                     .map_or(0, |o| o.saturating_sub(2));
                 self.last_offset = off;
                 self.scope_of = None;
+                // What the last child left (no `extra` field of its own) goes to the element
+                // that ends here.
+                let d = self.depth as usize;
+                if let Some(child) = self.frames.get(d + 1) {
+                    if child.data.is_some() && child.offset > self.frames[d].offset {
+                        self.move_up(self.depth + 1);
+                    }
+                }
                 self.depth = self.depth.saturating_sub(1);
             }
             Event::DocType(_) => {
@@ -874,6 +1170,18 @@ impl<'a> XmlReader<'a> {
                     ErrorKind::Doctype,
                     self.event_start,
                     "DOCTYPE declarations are not accepted",
+                ));
+            }
+            // quick-xml does not check the target (XML 1.0 §2.6: a Name other than `xml`);
+            // PIs are kept, so a broken one must not come back as something else.
+            Event::PI(p) if !is_pi_target(p.target()) => {
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    self.event_start,
+                    format!(
+                        "invalid processing-instruction target {:?}",
+                        shown_value(&String::from_utf8_lossy(p.target()))
+                    ),
                 ));
             }
             Event::Eof if self.depth > 0 => {
@@ -909,6 +1217,7 @@ impl<'a> XmlReader<'a> {
         };
         let ns = ns.map_err(|m| self.error(ErrorKind::Syntax, offset, m))?;
         let depth = if empty { self.depth + 1 } else { self.depth };
+        self.open_frame(depth, offset);
         Ok(Element {
             ns,
             local,
@@ -1034,7 +1343,8 @@ impl<'a> XmlReader<'a> {
     // ----------------------------------------------------------------------------------------
     // Document level
 
-    /// Skips the XML declaration, comments, processing instructions and whitespace; refuses a
+    /// Skips the XML declaration and whitespace, keeps comments and processing instructions
+    /// ([`XmlReader::take_prolog`]); refuses a
     /// DOCTYPE ([`ErrorKind::Doctype`]); returns the root start element.
     pub fn root(&mut self) -> Result<Element<'a>, Error> {
         if let Some((offset, what)) = self.bad_input {
@@ -1088,7 +1398,11 @@ impl<'a> XmlReader<'a> {
                         ));
                     }
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(m) = self.misc(&ev)? {
+                        self.prolog.push(m);
+                    }
+                }
                 Event::Start(e) => return self.root_element(e, false),
                 Event::Empty(e) => return self.root_element(e, true),
                 Event::Eof => {
@@ -1154,7 +1468,11 @@ impl<'a> XmlReader<'a> {
         loop {
             match self.read()? {
                 Event::Eof => return self.check_idrefs(),
-                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(m) = self.misc(&ev)? {
+                        self.epilog.push(m);
+                    }
+                }
                 Event::Text(t) => {
                     let s = self.input_str(&t)?;
                     if !all_ws(s) {
@@ -1264,24 +1582,49 @@ impl<'a> XmlReader<'a> {
                     {
                         continue;
                     }
-                    if self.policy == Policy::Lenient {
-                        let raw = self.input_str(&a.value)?;
-                        let value = self.attr_value(raw)?;
-                        let attr = Attr {
-                            ns,
-                            local,
-                            prefix,
-                            value,
-                            offset,
-                        };
-                        self.keep_attribute(el, attr);
-                        continue;
-                    }
-                    return Err(self.error(
-                        ErrorKind::UnexpectedAttribute,
+                    let raw = self.input_str(&a.value)?;
+                    let value = self.attr_value(raw)?;
+                    let attr = Attr {
+                        ns,
+                        local,
+                        prefix,
+                        value,
                         offset,
-                        format!("xsi:{local} is not supported here"),
-                    ));
+                    };
+                    let verdict = xsi_verdict(local, &attr.value, el.local).and_then(|()| {
+                        if local == "type" {
+                            self.check_xsi_type(el, &attr.value).map_err(Some)
+                        } else {
+                            Ok(())
+                        }
+                    });
+                    if let Err(reason) = verdict {
+                        if self.policy == Policy::Lenient && reason.is_none() {
+                            self.keep_attribute(el, attr);
+                            continue;
+                        }
+                        return Err(self.error(
+                            ErrorKind::UnexpectedAttribute,
+                            offset,
+                            reason.unwrap_or_else(|| {
+                                format!("unexpected attribute xsi:{local} on {}", el.local)
+                            }),
+                        ));
+                    }
+                    let binding = if local == "type" {
+                        // Kept with the binding of its prefix, which the writer may have to
+                        // declare again.
+                        let v = super::collapse_ws(&attr.value).into_owned();
+                        let prefix = split_qname(&v).0.map(str::to_string);
+                        self.qname_value(&v).ok().map(|(ns, _)| (prefix, ns))
+                    } else {
+                        None
+                    };
+                    let any = self.any_attribute(attr);
+                    let data = self.frame_data(el.depth);
+                    data.attributes.push(any);
+                    data.qname_bindings.extend(binding);
+                    continue;
                 }
                 if out.iter().any(|o| o.ns == ns && o.local == local) {
                     return Err(self.error(
@@ -1317,7 +1660,8 @@ impl<'a> XmlReader<'a> {
 
     /// The next child element of `parent`, or `None` once the parent's end tag has been read.
     ///
-    /// Comments, processing instructions and whitespace are skipped; other text is an
+    /// Whitespace is skipped; comments and processing instructions are kept for `parent`
+    /// ([`XmlReader::take_extra`]), so is unknown content in lenient mode; other text is an
     /// [`ErrorKind::UnexpectedText`] error.
     pub fn next_child(&mut self, parent: &Element<'a>) -> Result<Option<Element<'a>>, Error> {
         if parent.empty || self.depth < parent.depth {
@@ -1339,6 +1683,7 @@ impl<'a> XmlReader<'a> {
                         self.unknown_element(&c)?;
                         continue;
                     }
+                    self.frames[parent.depth as usize].children += 1;
                     return Ok(Some(c));
                 }
                 Event::Empty(e) => {
@@ -1347,6 +1692,7 @@ impl<'a> XmlReader<'a> {
                         self.unknown_element(&c)?;
                         continue;
                     }
+                    self.frames[parent.depth as usize].children += 1;
                     return Ok(Some(c));
                 }
                 Event::End(_) => return Ok(None),
@@ -1358,9 +1704,11 @@ impl<'a> XmlReader<'a> {
                         if self.policy == Policy::Strict {
                             return Err(self.unexpected_text(parent, off, s));
                         }
-                        self.keep_text(start, start + s.len(), Some(off), &normalize_eol(s));
+                        let end = start + s.len();
+                        self.keep_text_node(parent.depth, start, end, Some(off), &normalize_eol(s));
                     } else if self.policy == Policy::Lenient {
-                        self.keep_text(start, start + s.len(), None, &normalize_eol(s));
+                        let end = start + s.len();
+                        self.keep_text_node(parent.depth, start, end, None, &normalize_eol(s));
                     }
                 }
                 Event::CData(c) => {
@@ -1368,7 +1716,8 @@ impl<'a> XmlReader<'a> {
                     if self.policy == Policy::Lenient {
                         let first = (!all_ws(s)).then_some(self.event_start);
                         let end = self.position();
-                        self.keep_text(self.event_start, end, first, &normalize_eol(s));
+                        let start = self.event_start;
+                        self.keep_text_node(parent.depth, start, end, first, &normalize_eol(s));
                     } else if !all_ws(s) {
                         return Err(self.unexpected_text(parent, self.event_start, s));
                     }
@@ -1381,7 +1730,8 @@ impl<'a> XmlReader<'a> {
                         reference.push_to(&mut text);
                         let end = self.position();
                         let first = (!is_space).then_some(self.event_start);
-                        self.keep_text(self.event_start, end, first, &text);
+                        let start = self.event_start;
+                        self.keep_text_node(parent.depth, start, end, first, &text);
                     } else if !is_space {
                         let off = self
                             .offset_in_input(r.as_ref())
@@ -1390,7 +1740,12 @@ impl<'a> XmlReader<'a> {
                         return Err(self.unexpected_text(parent, off, &format!("&{s};")));
                     }
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(node) = self.misc_node(&ev)? {
+                        let before = self.children_of(parent.depth);
+                        self.keep_node(parent.depth, before, node);
+                    }
+                }
                 ev @ (Event::Decl(_) | Event::DocType(_) | Event::Eof) => {
                     return Err(self.misplaced(&ev))
                 }
@@ -1478,7 +1833,8 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The text content of a simple-content element, up to and including its end tag:
-    /// references expanded, CDATA sections merged, comments and processing instructions skipped.
+    /// references expanded, CDATA sections merged; comments and processing instructions are kept
+    /// for `el` ([`XmlReader::take_extra`]: before the text or after it).
     /// A child element is an [`ErrorKind::UnexpectedElement`] error. Borrows from the input
     /// when the content is a single run of text without references.
     pub fn read_text(&mut self, el: &Element<'a>) -> Result<Cow<'a, str>, Error> {
@@ -1494,6 +1850,10 @@ impl<'a> XmlReader<'a> {
             self.skip_to_depth(el.depth)?;
         }
         let mut acc: Option<Cow<'a, str>> = None;
+        // Comments and unknown elements go before the text (0: only whitespace before them,
+        // e.g. indentation) or after it (1).
+        let before =
+            |acc: &Option<Cow<'a, str>>| u32::from(acc.as_ref().is_some_and(|t| !all_ws(t)));
         loop {
             match self.read()? {
                 Event::Text(t) => {
@@ -1509,12 +1869,16 @@ impl<'a> XmlReader<'a> {
                     self.reference(&r)?.push_to(&mut s);
                     acc = Some(Cow::Owned(s));
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(node) = self.misc_node(&ev)? {
+                        self.keep_node(el.depth, before(&acc), node);
+                    }
+                }
                 Event::End(_) => return Ok(acc.unwrap_or(Cow::Borrowed(""))),
                 Event::Start(e) | Event::Empty(e) if self.policy == Policy::Lenient => {
                     let empty = self.depth == el.depth;
                     let child = self.make_element(e, empty)?;
-                    self.unknown_element(&child)?;
+                    self.unknown_element_at(&child, before(&acc))?;
                 }
                 Event::Start(e) | Event::Empty(e) => {
                     let child = self.make_element(e, true)?;
@@ -1561,15 +1925,14 @@ impl<'a> XmlReader<'a> {
         })
     }
 
-    /// The mixed content of `el` (text, comments, elements), up to and including its end tag.
-    /// Processing instructions are dropped.
+    /// The mixed content of `el` (text, comments, processing instructions, elements), up to and
+    /// including its end tag (comments and PIs only when kept: [`XmlReader::set_keep_comments`]).
     ///
     /// A child element whose namespace has a decoder in the reader's registry (see
     /// [`XmlReader::with_registry`], [`XmlReader::set_typed_extensions`]) is decoded by it into a
     /// [`MixedNode::Typed`]; an error of the decoder (invalid typed content) is returned. It
-    /// stays a raw [`MixedNode::Element`] when the decoder does not know its name, or when it
-    /// carries an `xsi:` attribute (`xsi:schemaLocation`, ...), which a typed value could not
-    /// keep, or when typed elements are already nested too deeply
+    /// stays a raw [`MixedNode::Element`] when the decoder does not know its name, or when
+    /// typed elements are already nested too deeply
     /// ([`XmlReader::set_max_typed_nesting`]). Elements inside raw elements stay raw.
     pub fn read_mixed(&mut self, el: &Element<'a>) -> Result<Mixed, Error> {
         if el.empty || self.depth < el.depth {
@@ -1592,28 +1955,11 @@ impl<'a> XmlReader<'a> {
         Ok(self.read_content_into(holder, typed)?.children)
     }
 
-    /// The decoder for the child element `el` of mixed content, if it is to be decoded.
+    /// The decoder for the child element `el` of mixed content, if it is to be decoded. An
+    /// element carrying `xsi:` attributes is decoded too: the typed value keeps them in its
+    /// `extra` field, and `xsi:type`/`xsi:nil` are checked as everywhere.
     fn decoder_for(&mut self, el: &Element<'a>) -> Result<Option<DecodeFn>, Error> {
-        let Some(decode) = self.ns.get(el.ns as usize).and_then(|e| e.decode) else {
-            return Ok(None);
-        };
-        // An element carrying xsi: attributes stays raw: the typed value could not keep them.
-        for a in el.start.attributes() {
-            let a = a.map_err(|e| self.attr_error(el, e))?;
-            let key = self.input_str(a.key.as_ref())?;
-            let (Some(prefix), _) = split_qname(key) else {
-                continue;
-            };
-            if prefix == "xmlns" || prefix == "xml" {
-                continue;
-            }
-            let offset = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
-            let ns = self.attr_ns(el, prefix, key, offset)?;
-            if self.ns_str(ns) == XSI_NS {
-                return Ok(None);
-            }
-        }
-        Ok(Some(decode))
+        Ok(self.ns.get(el.ns as usize).and_then(|e| e.decode))
     }
 
     /// Decodes the child element `el` of mixed content with the registry, if it has a decoder
@@ -1664,6 +2010,9 @@ impl<'a> XmlReader<'a> {
             }
         }
         let mut stack: Vec<(AnyElement, String)> = vec![(top, String::new())];
+        // Direct children are counted like known children: what a typed one leaves (no
+        // `extra` field of its own) is anchored to its index.
+        let top_depth = self.depth as usize;
         loop {
             let ev = self.read()?;
             let (cur, text) = stack.last_mut().expect("stack is never empty here");
@@ -1671,16 +2020,23 @@ impl<'a> XmlReader<'a> {
                 Event::Text(t) => text.push_str(&self.text_piece(&t)?),
                 Event::CData(c) => text.push_str(&self.text_piece(&c)?),
                 Event::GeneralRef(r) => self.reference(&r)?.push_to(text),
-                Event::Comment(c) => {
-                    flush(cur, text);
-                    cur.children
-                        .0
-                        .push(MixedNode::Comment(self.text_piece(&c)?.into_owned()));
+                ev @ (Event::Comment(_) | Event::PI(_)) => {
+                    if let Some(m) = self.misc(&ev)? {
+                        let (cur, text) = stack.last_mut().expect("stack is never empty here");
+                        flush(cur, text);
+                        cur.children.0.push(match m {
+                            Misc::Comment(c) => MixedNode::Comment(c),
+                            Misc::ProcessingInstruction(p) => MixedNode::ProcessingInstruction(p),
+                        });
+                    }
                 }
-                Event::PI(_) => {}
                 Event::Start(e) => {
                     flush(cur, text);
+                    let top_level = stack.len() == 1;
                     let child = self.make_element(e, false)?;
+                    if top_level {
+                        self.frames[top_depth].children += 1;
+                    }
                     // Lax processing (XSD Structures §3.3.4) validates any element that has a
                     // global declaration, at any depth below undeclared ones: decode it.
                     if typed {
@@ -1695,7 +2051,11 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Empty(e) => {
                     flush(cur, text);
+                    let top_level = stack.len() == 1;
                     let child = self.make_element(e, true)?;
+                    if top_level {
+                        self.frames[top_depth].children += 1;
+                    }
                     let node = if typed {
                         self.read_typed(&child)?.map(MixedNode::Typed)
                     } else {
@@ -1904,6 +2264,70 @@ impl<'a> XmlReader<'a> {
             offset,
             format!("invalid value {shown:?} for {what}: {reason}"),
         )
+    }
+}
+
+/// Whether an attribute `xsi:local="value"` is accepted on the element `element`: `Ok` for
+/// `schemaLocation`, `noNamespaceSchemaLocation` and `type` (whose name the caller checks with
+/// [`xsi_type_verdict`]); `Err(Some(reason))` for `nil` and for a
+/// value XSD refuses here; `Err(None)` for a name the XSI namespace does not have. Shared by
+/// the typed reader and the validator so that they decide alike.
+pub(crate) fn xsi_verdict(local: &str, value: &str, element: &str) -> Result<(), Option<String>> {
+    match local {
+        "schemaLocation" | "noNamespaceSchemaLocation" => Ok(()),
+        // XSD 1.0 (Structures §3.3.4, Element Locally Valid (Element) 3.1): on an element that
+        // is not nillable, xsi:nil must not appear at all, "false" included; no element of the
+        // IODEF schemas is nillable.
+        "nil" => match super::collapse_ws(value).as_ref() {
+            "true" | "1" | "false" | "0" => Err(Some(format!(
+                "xsi:nil={value:?} on {element}: the element is not nillable (no element of the schemas is), so xsi:nil is not allowed on it"
+            ))),
+            _ => Err(Some(format!(
+                "invalid value {:?} for attribute xsi:nil: not an xs:boolean",
+                shown_value(value)
+            ))),
+        },
+        // Checked by the caller, which knows the declared type (`xsi_type_verdict`).
+        "type" => Ok(()),
+        _ => Err(None),
+    }
+}
+
+/// `xsi:type` on the element `{ns}local` whose declared type is `declared` (`None`: not
+/// known here): accepted when `resolved` (the attribute's QName, resolved in the element's
+/// scope) names exactly that type. A type derived from it is not followed: refused, saying so.
+pub(crate) fn xsi_type_verdict(
+    registry: &Registry,
+    (ns, local): (&str, &str),
+    declared: Option<&'static TypeDef>,
+    resolved: Result<(String, String), String>,
+    value: &str,
+) -> Result<(), String> {
+    let (tns, tlocal) =
+        resolved.map_err(|e| format!("invalid value {value:?} for attribute xsi:type: {e}"))?;
+    // The declared type's name is recorded on global declarations; a local declaration with
+    // the same type (the usual `ref=`) shares it.
+    let name = declared.and_then(|ty| {
+        registry
+            .element_decl(ns, local)
+            .filter(|d| std::ptr::eq(d.ty, ty))
+            .map(|d| d.type_name)
+    });
+    match name {
+        Some(Some((dns, dlocal))) if dns == tns && dlocal == tlocal => Ok(()),
+        Some(Some((dns, dlocal))) => Err(format!(
+            "xsi:type {} on {local}: the declared type is {}; another type (a type derived from it) is not supported",
+            clark(&tns, &tlocal),
+            clark(dns, dlocal)
+        )),
+        Some(None) => Err(format!(
+            "xsi:type {} on {local}: the element's type is anonymous, so no named type can replace it",
+            clark(&tns, &tlocal)
+        )),
+        None => Err(format!(
+            "xsi:type {} on {local}: the declared type of this element is not known by name; xsi:type is not supported here",
+            clark(&tns, &tlocal)
+        )),
     }
 }
 

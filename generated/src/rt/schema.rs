@@ -23,6 +23,10 @@ pub struct ElementDecl {
     pub name: &'static str,
     /// Its type.
     pub ty: &'static TypeDef,
+    /// The name of its type (namespace URI, local name) when the declaration names one
+    /// (`type="..."`) and the generator recorded it (global declarations); `None` for an
+    /// anonymous type. `xsi:type` may name exactly this type.
+    pub type_name: Option<(&'static str, &'static str)>,
 }
 
 /// A type definition.
@@ -459,6 +463,17 @@ impl Automaton {
         next.sort_unstable();
         next.dedup();
         matched
+    }
+
+    /// The declaration of the element `{ns}name` in the content model, if it has one.
+    pub(crate) fn decl(&self, ns: &str, name: &str) -> Option<&'static ElementDecl> {
+        self.edges
+            .iter()
+            .flatten()
+            .find_map(|(symbol, _)| match symbol {
+                Symbol::Element(d) if d.name == name && d.ns == ns => Some(*d),
+                _ => None,
+            })
     }
 
     /// Whether `{ns}name` is allowed anywhere in the content model (by name or wildcard).

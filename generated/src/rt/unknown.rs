@@ -18,8 +18,9 @@ use super::reader::{clark, snippet};
 ///   required content, invalid values, known elements out of order or too many, malformed XML,
 ///   limits.
 ///
-/// Kept-aside content is reported in [`Document::unknown`](super::Document::unknown); it is not
-/// part of the typed values, and writing a document does **not** write it back.
+/// Such content is reported in [`Document::unknown`](super::Document::unknown) and kept in
+/// place in the `extra` field of the value it was found in ([`super::Extra`]): writing the
+/// document writes it back where it was.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Policy {
     /// Unknown content is an error.
@@ -62,19 +63,19 @@ pub enum UnknownNode {
 }
 
 impl UnknownContent {
-    /// The warning, without position: `unknown element {ns}Foo kept, not written`.
+    /// The warning, without position: `unknown element {ns}Foo`.
     pub fn message(&self) -> String {
         match &self.node {
             UnknownNode::Element(e) => format!(
-                "unknown element {} kept, not written",
+                "unknown element {}",
                 clark(e.ns.as_deref().unwrap_or(""), &e.local)
             ),
             UnknownNode::Attribute(a) => format!(
-                "unknown attribute {} kept, not written",
+                "unknown attribute {}",
                 clark(a.ns.as_deref().unwrap_or(""), &a.local)
             ),
             UnknownNode::Text(t) => {
-                format!("unexpected text \"{}\" kept, not written", snippet(t))
+                format!("unexpected text \"{}\"", snippet(t))
             }
         }
     }

@@ -377,6 +377,9 @@ impl<'r> Validator<'r> {
         let name = || clark(&ns, child.local);
         // What the child is checked against (`None`: its content is skipped), and why it is
         // not allowed, if it is not.
+        // The declared type of the child (for `xsi:type`), when its parent's content model
+        // declares it; else the global declaration, looked up only for an `xsi:type`.
+        let mut declared: Option<&'static TypeDef> = None;
         let (target, problem): (Option<Mode>, Option<(String, bool)>) = match &mut parent.mode {
             Mode::Simple(_) => (
                 None,
@@ -406,7 +409,10 @@ impl<'r> Validator<'r> {
                     Some(symbol) => {
                         std::mem::swap(states, &mut self.next);
                         match symbol {
-                            Symbol::Element(decl) => (Some(mode_of(decl.ty)), None),
+                            Symbol::Element(decl) => {
+                                declared = Some(decl.ty);
+                                (Some(mode_of(decl.ty)), None)
+                            }
                             Symbol::Any(w) => match w.process {
                                 Process::Skip => (None, None),
                                 Process::Lax => (Some(lax_mode(registry, &ns, child.local)), None),
@@ -460,7 +466,7 @@ impl<'r> Validator<'r> {
             None => r.skip(&child).map_err(|e| self.fatal(e)),
             Some(mode) => {
                 self.stack.push(frame(child, index, Mode::Lax));
-                self.start(r, mode)
+                self.start(r, mode, declared)
             }
         }
     }
@@ -473,11 +479,16 @@ impl<'r> Validator<'r> {
         ty: &'static TypeDef,
     ) -> Result<(), Stop> {
         self.stack.push(frame(el, 1, Mode::Lax));
-        self.start(r, mode_of(ty))
+        self.start(r, mode_of(ty), Some(ty))
     }
 
     /// Checks the attributes of the element just pushed and sets its mode.
-    fn start(&mut self, r: &mut XmlReader<'r>, mode: Mode) -> Result<(), Stop> {
+    fn start(
+        &mut self,
+        r: &mut XmlReader<'r>,
+        mode: Mode,
+        declared_ty: Option<&'static TypeDef>,
+    ) -> Result<(), Stop> {
         let top = self.stack.len() - 1;
         let el = self.stack[top].el.clone();
         let attrs = match r.all_attributes(&el) {
@@ -496,14 +507,38 @@ impl<'r> Validator<'r> {
             for a in &attrs {
                 let ns = r.ns_str(a.ns);
                 if ns == XSI_NS {
-                    if !matches!(a.local, "schemaLocation" | "noNamespaceSchemaLocation") {
-                        let path = self.path();
-                        self.unknown(
-                            ErrorKind::UnexpectedAttribute,
-                            a.offset,
-                            path,
-                            format!("xsi:{} is not supported", a.local),
-                        )?;
+                    // The same verdict as the typed reader's.
+                    match super::reader::xsi_verdict(a.local, &a.value, el.local) {
+                        Ok(()) if a.local == "type" => {
+                            let el_ns = r.ns_str(el.ns);
+                            let resolved = r.qname_value(&a.value);
+                            let declared_ty = declared_ty.or_else(|| {
+                                self.registry.element_decl(el_ns, el.local).map(|d| d.ty)
+                            });
+                            let verdict = super::reader::xsi_type_verdict(
+                                self.registry,
+                                (el_ns, el.local),
+                                declared_ty,
+                                resolved,
+                                &a.value,
+                            );
+                            if let Err(reason) = verdict {
+                                self.report(ErrorKind::UnexpectedAttribute, a.offset, reason)?;
+                            }
+                        }
+                        Ok(()) => {}
+                        Err(Some(reason)) => {
+                            self.report(ErrorKind::UnexpectedAttribute, a.offset, reason)?
+                        }
+                        Err(None) => {
+                            let path = self.path();
+                            self.unknown(
+                                ErrorKind::UnexpectedAttribute,
+                                a.offset,
+                                path,
+                                format!("unexpected attribute xsi:{} on {}", a.local, el.local),
+                            )?;
+                        }
                     }
                     continue;
                 }

@@ -1,6 +1,9 @@
 //! A namespace-aware XML writer with deterministic prefix choice and no added whitespace.
 
 use std::io::{self, Write};
+use std::sync::Arc;
+
+use super::extra::{Extra, ExtraData, ExtraNode, Misc, Pi};
 
 use super::encoding::Encoding;
 use super::reader::XsiAttributes;
@@ -19,6 +22,14 @@ struct Frame {
     name_start: usize,
     /// `XmlWriter::bindings.len()` before this element's declarations.
     bindings_start: usize,
+    /// Extra nodes to put back among the children ([`XmlWriter::extra`]).
+    extra: Option<Arc<ExtraData>>,
+    /// Next node of `extra` to write.
+    cursor: usize,
+    /// Child elements started so far (anchors of `extra`).
+    children: u32,
+    /// Text has been written (text-only content: anchor 0 is before it).
+    text_written: bool,
 }
 
 /// The buffer is handed to the sink once it holds more than this many bytes.
@@ -49,6 +60,10 @@ pub struct XmlWriter<'w> {
     /// names and comments are checked.
     encoding: Encoding,
     limited: bool,
+    /// Extra content for the next element started (the root's, from the document).
+    pending_extra: Option<Extra>,
+    /// The next element started is an extra node, not a known child (not counted).
+    extra_element: bool,
 }
 
 fn invalid(msg: impl Into<String>) -> io::Error {
@@ -171,7 +186,218 @@ impl<'w> XmlWriter<'w> {
             root_xsi: None,
             encoding: Encoding::UTF_8,
             limited: false,
+            pending_extra: None,
+            extra_element: false,
         }
+    }
+
+    /// Extra content ([`Extra`]) for the root element, written when it starts (for a root
+    /// value without an `extra` field of its own).
+    pub fn set_root_extra(&mut self, extra: &Extra) {
+        self.pending_extra = (!extra.is_empty()).then(|| extra.clone());
+    }
+
+    /// Writes the extra content of the element whose start tag is open: its attributes now, its
+    /// nodes later, each before the start tag of the known child it is anchored to (children
+    /// are counted as they start) or before the end tag. Called by the generated writers after
+    /// the typed attributes.
+    #[inline]
+    pub fn extra(&mut self, extra: &Extra) -> io::Result<()> {
+        match extra.shared() {
+            None => Ok(()),
+            Some(data) => self.apply_extra(data),
+        }
+    }
+
+    fn apply_extra(&mut self, data: &Arc<ExtraData>) -> io::Result<()> {
+        for a in &data.attributes {
+            let ns = a.ns.as_deref().unwrap_or("");
+            let value = if ns == XSI_NS && a.local == "type" {
+                self.qname_in_scope(&a.value, &data.qname_bindings)?
+            } else {
+                None
+            };
+            let value = value.as_deref().unwrap_or(&a.value);
+            self.attribute_with_prefix(ns, &a.local, a.prefix.as_deref(), value)?;
+        }
+        if !data.nodes.is_empty() {
+            if let Some(frame) = self.stack.last_mut() {
+                frame.extra = Some(Arc::clone(data));
+                frame.cursor = 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the QName `value` mean in the open start tag what it meant where it was read
+    /// (`bindings`: the namespace of its prefix there): declares its prefix when it is free on
+    /// this element, else rewrites the value with a prefix bound to that namespace.
+    fn qname_in_scope(
+        &mut self,
+        value: &str,
+        bindings: &[(Option<String>, String)],
+    ) -> io::Result<Option<String>> {
+        let v = value.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let (prefix, local) = match v.find(':') {
+            Some(i) => (Some(&v[..i]), &v[i + 1..]),
+            None => (None, v),
+        };
+        let Some((_, uri)) = bindings.iter().find(|(p, _)| p.as_deref() == prefix) else {
+            return Ok(None);
+        };
+        let p = prefix.unwrap_or("");
+        if self.lookup(p).unwrap_or("") == uri.as_str() {
+            return Ok(None);
+        }
+        let own_start = self.stack.last().map_or(0, |f| f.bindings_start);
+        let free_here = !self.bindings[own_start..].iter().any(|b| b.prefix == p);
+        if let (Some(p), true) = (prefix, free_here) {
+            if !reserved_prefix(p) {
+                self.out.extend_from_slice(b" xmlns:");
+                self.out.extend_from_slice(p.as_bytes());
+                self.out.extend_from_slice(b"=\"");
+                write_ns_value(&mut self.out, uri)?;
+                self.out.extend_from_slice(b"\"");
+                self.bindings.push(Binding {
+                    prefix: p.to_string(),
+                    uri: uri.clone(),
+                });
+                return Ok(None);
+            }
+        }
+        if uri.is_empty() {
+            // No namespace, and the default one is taken: not expressible without moving the
+            // element's own names; left as written.
+            return Ok(None);
+        }
+        let i = match self.prefix_for(uri) {
+            Some(i) => i,
+            None => {
+                let np = self.new_prefix(uri, prefix);
+                self.out.extend_from_slice(b" xmlns:");
+                self.out.extend_from_slice(np.as_bytes());
+                self.out.extend_from_slice(b"=\"");
+                write_ns_value(&mut self.out, uri)?;
+                self.out.extend_from_slice(b"\"");
+                self.bindings.push(Binding {
+                    prefix: np,
+                    uri: uri.clone(),
+                });
+                self.bindings.len() - 1
+            }
+        };
+        Ok(Some(format!("{}:{local}", self.bindings[i].prefix)))
+    }
+
+    /// Writes the pending extra nodes of the innermost element anchored before `upto` (all of
+    /// them for `None`); stops at the [`ExtraNode::Child`] of child `upto` and returns it
+    /// (leaves it in place unless `take_child`).
+    fn flush_extra(&mut self, upto: Option<u32>, take_child: bool) -> io::Result<Option<Extra>> {
+        let Some(frame) = self.stack.last() else {
+            return Ok(None);
+        };
+        let Some(data) = frame.extra.clone() else {
+            return Ok(None);
+        };
+        let mut cursor = frame.cursor;
+        let mut found = None;
+        while let Some(anchored) = data.nodes.get(cursor) {
+            if upto.is_some_and(|u| anchored.before > u) {
+                break;
+            }
+            let is_next_child = upto == Some(anchored.before);
+            if !take_child && is_next_child && matches!(anchored.node, ExtraNode::Child(_)) {
+                break;
+            }
+            cursor += 1;
+            match &anchored.node {
+                ExtraNode::Child(e) => {
+                    if is_next_child {
+                        found = Some(e.clone());
+                        break;
+                    }
+                    // The child it belonged to is gone: nothing to attach it to.
+                }
+                ExtraNode::Comment(c) => self.comment(c)?,
+                ExtraNode::ProcessingInstruction(p) => self.processing_instruction(p)?,
+                ExtraNode::Text(t) => {
+                    if !t.is_empty() {
+                        self.close_open_tag()?;
+                        write_escaped(&mut self.out, t, false)?;
+                    }
+                }
+                ExtraNode::Element(e) => {
+                    self.extra_element = true;
+                    let r = e.write(self);
+                    self.extra_element = false;
+                    r?;
+                }
+            }
+        }
+        if let Some(frame) = self.stack.last_mut() {
+            frame.cursor = cursor;
+        }
+        Ok(found)
+    }
+
+    /// Before a child element starts: counts it and writes the extra nodes that precede it;
+    /// returns the extra content anchored to it.
+    fn before_child(&mut self) -> io::Result<Option<Extra>> {
+        if std::mem::take(&mut self.extra_element) {
+            return Ok(None);
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            return Ok(self.pending_extra.take());
+        };
+        let index = frame.children;
+        frame.children += 1;
+        if frame.extra.is_none() {
+            return Ok(None);
+        }
+        self.flush_extra(Some(index), true)
+    }
+
+    /// A comment or processing instruction outside the root element, on a line of its own.
+    pub fn misc(&mut self, misc: &Misc) -> io::Result<()> {
+        if self.root_started && self.stack.is_empty() {
+            self.out.push(b'\n');
+        }
+        match misc {
+            Misc::Comment(c) => self.comment(c)?,
+            Misc::ProcessingInstruction(p) => self.processing_instruction(p)?,
+        }
+        if !self.root_started {
+            self.out.push(b'\n');
+        }
+        Ok(())
+    }
+
+    /// A processing instruction `<?target data?>`: the target is a name other than `xml`, the
+    /// data holds no `?>`.
+    pub fn processing_instruction(&mut self, pi: &Pi) -> io::Result<()> {
+        let t = &pi.target;
+        if t.is_empty()
+            || t.eq_ignore_ascii_case("xml")
+            || t.contains(|c: char| c.is_whitespace() || c == '?' || c == '<' || c == '>')
+        {
+            return Err(invalid(format!(
+                "{t:?} is not a processing-instruction target"
+            )));
+        }
+        if pi.data.contains("?>") {
+            return Err(invalid("processing-instruction data cannot contain \"?>\""));
+        }
+        self.check_encodable(t, "processing-instruction target")?;
+        self.check_encodable(&pi.data, "processing instruction")?;
+        self.close_open_tag()?;
+        self.out.extend_from_slice(b"<?");
+        self.out.extend_from_slice(t.as_bytes());
+        if !pi.data.is_empty() {
+            self.out.push(b' ');
+            write_escaped_comment(&mut self.out, &pi.data)?;
+        }
+        self.out.extend_from_slice(b"?>");
+        self.spill()
     }
 
     /// `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` to write on the root element
@@ -386,6 +612,7 @@ impl<'w> XmlWriter<'w> {
         if self.root_started && self.stack.is_empty() {
             return Err(invalid("a second root element cannot be written"));
         }
+        let own_extra = self.before_child()?;
         self.close_open_tag()?;
         let bindings_start = self.bindings.len();
         for (p, uri) in decls {
@@ -453,6 +680,10 @@ impl<'w> XmlWriter<'w> {
         self.stack.push(Frame {
             name_start,
             bindings_start,
+            extra: None,
+            cursor: 0,
+            children: 0,
+            text_written: false,
         });
         self.open_tag = true;
         if !self.root_started {
@@ -469,6 +700,11 @@ impl<'w> XmlWriter<'w> {
                         v,
                     )?;
                 }
+            }
+        }
+        if let Some(extra) = own_extra {
+            if let Some(data) = extra.shared() {
+                self.apply_extra(data)?;
             }
         }
         Ok(())
@@ -539,8 +775,15 @@ impl<'w> XmlWriter<'w> {
         if text.is_empty() {
             return Ok(());
         }
-        if self.stack.is_empty() {
+        let Some(frame) = self.stack.last_mut() else {
             return Err(invalid("text outside the root element"));
+        };
+        if !frame.text_written {
+            frame.text_written = true;
+            // Text-only content: nodes anchored 0 go before the text.
+            if frame.extra.is_some() && frame.children == 0 {
+                self.flush_extra(Some(0), false)?;
+            }
         }
         self.close_open_tag()?;
         self.escaped(text, false)?;
@@ -562,6 +805,9 @@ impl<'w> XmlWriter<'w> {
 
     /// Closes the innermost open element (`/>` if nothing was written inside it).
     pub fn end_element(&mut self) -> io::Result<()> {
+        if self.stack.last().is_some_and(|f| f.extra.is_some()) {
+            self.flush_extra(None, false)?;
+        }
         let frame = self
             .stack
             .pop()

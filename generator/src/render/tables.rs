@@ -40,7 +40,11 @@ impl Ctx {
         let elements = module.elements.iter().map(|e| {
             let name = Literal::string(&e.xml_name);
             let ty = self.table_ref(module, &e.ty);
-            quote!(#rt::schema::ElementDecl { ns: super::NAMESPACE, name: #name, ty: #ty })
+            let type_name = match &e.type_name {
+                Some((ns, local)) => quote!(::std::option::Option::Some((#ns, #local))),
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(#rt::schema::ElementDecl { ns: super::NAMESPACE, name: #name, ty: #ty, type_name: #type_name })
         });
         quote! {
             /// Schema tables of this namespace for the validator (`rt::validate`): one static
@@ -174,7 +178,7 @@ impl Ctx {
         let rt = &self.rt;
         let ty = self.table_ref(module, ty);
         let term = quote! {
-            #rt::schema::Term::Element(#rt::schema::ElementDecl { ns: #ns, name: #name, ty: #ty })
+            #rt::schema::Term::Element(#rt::schema::ElementDecl { ns: #ns, name: #name, ty: #ty, type_name: ::std::option::Option::None })
         };
         particle(rt, term, occurs)
     }
