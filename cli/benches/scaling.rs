@@ -6,7 +6,7 @@
 //!
 //! Run with `cargo bench -p iodef-cli --bench scaling`. `IODEF_SCALING_MB` (default `1,10,100`)
 //! sets the sizes, `IODEF_SCALING_RUNS` (default 3) the runs per measurement (the median is
-//! reported). MB is 10^6 bytes. This prints figures and asserts nothing about time; the
+//! reported), `IODEF_SCALING_ONLY` a text the measured entries' names must contain. MB is 10^6 bytes. This prints figures and asserts nothing about time; the
 //! linearity *test* (`cli/tests/linearity.rs`) counts instructions instead.
 
 use std::hint::black_box;
@@ -117,14 +117,25 @@ fn entries(xmllint: bool) -> Vec<Entry> {
             }),
         },
         Entry {
-            name: "write (Document::write_to)",
-            // Timed on the document's size (input MB/s), so rows compare.
+            name: "write_to (a new Vec)",
+            // Timed on the document's size (input MB/s), so rows compare. Includes the page
+            // faults of a fresh output buffer as large as the document.
             run: Box::new(|bytes, _| {
                 let doc = typed(bytes);
                 median_time(1, || {
                     let mut out = Vec::with_capacity(bytes.len());
                     doc.write_to(&mut out).unwrap_or_else(|e| fail(e));
                     out
+                })
+            }),
+        },
+        Entry {
+            name: "write_to (io::sink)",
+            // The serialisation alone (its own buffer, then nothing).
+            run: Box::new(|bytes, _| {
+                let doc = typed(bytes);
+                median_time(1, || {
+                    doc.write_to(std::io::sink()).unwrap_or_else(|e| fail(e))
                 })
             }),
         },
@@ -188,7 +199,15 @@ fn main() {
         .stderr(Stdio::null())
         .status()
         .is_ok();
-    let entries = entries(xmllint);
+    // IODEF_SCALING_ONLY=text measures only the entries whose name contains `text`.
+    let only = std::env::var("IODEF_SCALING_ONLY").unwrap_or_default();
+    let entries: Vec<Entry> = entries(xmllint)
+        .into_iter()
+        .filter(|e| e.name.contains(only.as_str()))
+        .collect();
+    if entries.is_empty() {
+        fail(format!("no entry matches IODEF_SCALING_ONLY={only:?}"));
+    }
     let dir = std::env::temp_dir().join(format!("iodef-scaling-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail(e));
 
