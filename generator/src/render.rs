@@ -155,7 +155,88 @@ fn format(module: &str, item_names: &[&str], tokens: TokenStream) -> Result<Stri
     if !item_names.iter().any(|n| PRELUDE_NAMES.contains(n)) {
         syn::visit_mut::VisitMut::visit_file_mut(&mut PreludePaths, &mut file);
     }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut NamespaceConst::default(), &mut file);
     Ok(prettyplease::unparse(&file))
+}
+
+/// A module's own namespace URI is written once, as its `NAMESPACE` constant: every other use
+/// in an expression becomes that constant (`super::NAMESPACE` in a nested module such as
+/// `schema`). Patterns, macros and doc attributes keep their text.
+#[derive(Default)]
+struct NamespaceConst {
+    /// Per enclosing module: the namespace of the nearest module that defines `NAMESPACE`, and
+    /// how many modules down from it this one is.
+    scopes: Vec<(String, usize)>,
+}
+
+impl NamespaceConst {
+    /// The value of a `const NAMESPACE: &str = "...";` among `items`.
+    fn defined(items: &[syn::Item]) -> Option<String> {
+        items.iter().find_map(|item| match item {
+            syn::Item::Const(c) if c.ident == "NAMESPACE" => match &*c.expr {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    fn enter(&mut self, items: &[syn::Item]) {
+        let scope = match (Self::defined(items), self.scopes.last()) {
+            (Some(ns), _) => (ns, 0),
+            (None, Some((ns, depth))) => (ns.clone(), depth + 1),
+            (None, None) => (String::new(), 0),
+        };
+        self.scopes.push(scope);
+    }
+}
+
+impl syn::visit_mut::VisitMut for NamespaceConst {
+    fn visit_file_mut(&mut self, file: &mut syn::File) {
+        self.enter(&file.items);
+        syn::visit_mut::visit_file_mut(self, file);
+        self.scopes.pop();
+    }
+
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        let Some((_, items)) = &mut module.content else {
+            return;
+        };
+        self.enter(items);
+        for item in items.iter_mut() {
+            self.visit_item_mut(item);
+        }
+        self.scopes.pop();
+    }
+
+    fn visit_item_const_mut(&mut self, item: &mut syn::ItemConst) {
+        if item.ident != "NAMESPACE" {
+            syn::visit_mut::visit_item_const_mut(self, item);
+        }
+    }
+
+    fn visit_attribute_mut(&mut self, _: &mut syn::Attribute) {}
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let (
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }),
+            Some((ns, depth)),
+        ) = (&*expr, self.scopes.last())
+        {
+            if !ns.is_empty() && s.value() == *ns {
+                let supers = std::iter::repeat_n(quote!(super::), *depth);
+                *expr = syn::parse_quote!(#(#supers)* NAMESPACE);
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
 }
 
 /// Names the shortened paths rely on; a module defining any of them keeps full paths.

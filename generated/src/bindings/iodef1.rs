@@ -336,9 +336,7 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+                Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
                     incident_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -349,9 +347,7 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
             }
         }
         if incident_id.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "IncidentID"));
         }
         incident_id.shrink_to_fit();
         if let Some(c) = cur {
@@ -378,7 +374,7 @@ impl rt::ToXml for AlternativeId {
         }
         w.extra(&self.extra)?;
         for v in &self.incident_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
         }
         w.end_element()
     }
@@ -449,15 +445,13 @@ impl<'a> rt::FromXml<'a> for Assessment {
             }
         }
         if choice.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Impact"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Impact"));
         }
         choice.shrink_to_fit();
         let mut counter = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
                     counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -469,7 +463,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         }
         counter.shrink_to_fit();
         let confidence = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Confidence") => {
+            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -482,9 +476,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -529,18 +521,13 @@ impl rt::ToXml for Assessment {
             v.write(w)?;
         }
         for v in &self.counter {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
         }
         if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Confidence")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -558,9 +545,8 @@ pub enum AssessmentChoice {
 impl AssessmentChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Impact")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "TimeImpact")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "MonetaryImpact")
+        r.is(c, NAMESPACE, "Impact") || r.is(c, NAMESPACE, "TimeImpact")
+            || r.is(c, NAMESPACE, "MonetaryImpact")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -569,17 +555,17 @@ impl AssessmentChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Impact") {
+        if r.is(&c, NAMESPACE, "Impact") {
             let v = Self::Impact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "TimeImpact") {
+        if r.is(&c, NAMESPACE, "TimeImpact") {
             let v = Self::TimeImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "MonetaryImpact") {
+        if r.is(&c, NAMESPACE, "MonetaryImpact") {
             let v = Self::MonetaryImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -590,25 +576,15 @@ impl AssessmentChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::Impact(v) => {
-                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Impact")?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Impact")?;
                 Ok(())
             }
             Self::TimeImpact(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-1.0",
-                    "TimeImpact",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "TimeImpact")?;
                 Ok(())
             }
             Self::MonetaryImpact(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-1.0",
-                    "MonetaryImpact",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "MonetaryImpact")?;
                 Ok(())
             }
         }
@@ -844,7 +820,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         };
         let mut cur = r.first_child(el, &schema::Contact)?;
         let contact_name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName") => {
+            Some(c) if r.is(&c, NAMESPACE, "ContactName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -857,9 +833,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -873,9 +847,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut registry_handle = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RegistryHandle") => {
+                Some(c) if r.is(&c, NAMESPACE, "RegistryHandle") => {
                     registry_handle.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -887,7 +859,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         }
         registry_handle.shrink_to_fit();
         let postal_address = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "PostalAddress") => {
+            Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -900,7 +872,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut email = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Email") => {
+                Some(c) if r.is(&c, NAMESPACE, "Email") => {
                     email.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -914,7 +886,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut telephone = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Telephone") => {
+                Some(c) if r.is(&c, NAMESPACE, "Telephone") => {
                     telephone.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -926,7 +898,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         }
         telephone.shrink_to_fit();
         let fax = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Fax") => {
+            Some(c) if r.is(&c, NAMESPACE, "Fax") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -937,7 +909,7 @@ impl<'a> rt::FromXml<'a> for Contact {
             }
         };
         let timezone = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Timezone") => {
+            Some(c) if r.is(&c, NAMESPACE, "Timezone") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -950,7 +922,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut contact = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                     contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -964,9 +936,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1018,54 +988,34 @@ impl rt::ToXml for Contact {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.contact_name {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "ContactName")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ContactName")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.registry_handle {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "RegistryHandle",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RegistryHandle")?;
         }
         if let Some(v) = &self.postal_address {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "PostalAddress",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
         }
         for v in &self.email {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Email")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Email")?;
         }
         for v in &self.telephone {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Telephone")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Telephone")?;
         }
         if let Some(v) = &self.fax {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Fax")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Fax")?;
         }
         if let Some(v) = &self.timezone {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "Timezone",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "Timezone", v)?;
         }
         for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -1700,9 +1650,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1714,7 +1662,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         }
         description.shrink_to_fit();
         let detect_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DetectTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DetectTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1725,7 +1673,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             }
         };
         let start_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1736,7 +1684,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             }
         };
         let end_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1749,7 +1697,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut contact = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                     contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1761,7 +1709,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         }
         contact.shrink_to_fit();
         let assessment = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment") => {
+            Some(c) if r.is(&c, NAMESPACE, "Assessment") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1774,7 +1722,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut method = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Method") => {
+                Some(c) if r.is(&c, NAMESPACE, "Method") => {
                     method.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1788,7 +1736,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut flow = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Flow") => {
+                Some(c) if r.is(&c, NAMESPACE, "Flow") => {
                     flow.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1802,9 +1750,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut expectation = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Expectation") => {
+                Some(c) if r.is(&c, NAMESPACE, "Expectation") => {
                     expectation.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1816,7 +1762,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         }
         expectation.shrink_to_fit();
         let record = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Record") => {
+            Some(c) if r.is(&c, NAMESPACE, "Record") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1829,7 +1775,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut event_data = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EventData") => {
+                Some(c) if r.is(&c, NAMESPACE, "EventData") => {
                     event_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1843,9 +1789,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1891,55 +1835,40 @@ impl rt::ToXml for EventData {
         }
         w.extra(&self.extra)?;
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         if let Some(v) = &self.detect_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "DetectTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DetectTime", v)?;
         }
         if let Some(v) = &self.start_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "StartTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
         }
         if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
         }
         for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         if let Some(v) = &self.assessment {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
         }
         for v in &self.method {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Method")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Method")?;
         }
         for v in &self.flow {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Flow")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Flow")?;
         }
         for v in &self.expectation {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Expectation")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Expectation")?;
         }
         if let Some(v) = &self.record {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Record")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Record")?;
         }
         for v in &self.event_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "EventData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -2035,9 +1964,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2049,7 +1976,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         }
         description.shrink_to_fit();
         let start_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2060,7 +1987,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             }
         };
         let end_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2071,7 +1998,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             }
         };
         let contact = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+            Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2120,21 +2047,16 @@ impl rt::ToXml for Expectation {
         }
         w.extra(&self.extra)?;
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         if let Some(v) = &self.start_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "StartTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
         }
         if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
         }
         if let Some(v) = &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         w.end_element()
     }
@@ -2275,7 +2197,7 @@ impl<'a> rt::FromXml<'a> for Flow {
         let mut system = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "System") => {
+                Some(c) if r.is(&c, NAMESPACE, "System") => {
                     system.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2286,9 +2208,7 @@ impl<'a> rt::FromXml<'a> for Flow {
             }
         }
         if system.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "System"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "System"));
         }
         system.shrink_to_fit();
         if let Some(c) = cur {
@@ -2308,7 +2228,7 @@ impl rt::ToXml for Flow {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.system {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "System")?;
         }
         w.end_element()
     }
@@ -2357,9 +2277,7 @@ impl<'a> rt::FromXml<'a> for History {
         let mut history_item = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem") => {
+                Some(c) if r.is(&c, NAMESPACE, "HistoryItem") => {
                     history_item.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2370,9 +2288,7 @@ impl<'a> rt::FromXml<'a> for History {
             }
         }
         if history_item.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "HistoryItem"));
         }
         history_item.shrink_to_fit();
         if let Some(c) = cur {
@@ -2399,7 +2315,7 @@ impl rt::ToXml for History {
         }
         w.extra(&self.extra)?;
         for v in &self.history_item {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "HistoryItem")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "HistoryItem")?;
         }
         w.end_element()
     }
@@ -2480,19 +2396,15 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         };
         let mut cur = r.first_child(el, &schema::HistoryItem)?;
         let date_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "DateTime")),
         };
         let incident_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+            Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2503,7 +2415,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             }
         };
         let contact = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+            Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2516,9 +2428,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2532,9 +2442,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2580,29 +2488,19 @@ impl rt::ToXml for HistoryItem {
         w.extra(&self.extra)?;
         {
             let v = &self.date_time;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "DateTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
         }
         if let Some(v) = &self.incident_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
         }
         if let Some(v) = &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -2965,24 +2863,15 @@ impl<'a> rt::FromXml<'a> for Incident {
         };
         let mut cur = r.first_child(el, &schema::Incident)?;
         let incident_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+            Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-1.0",
-                            "IncidentID",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "IncidentID")),
         };
         let alternative_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AlternativeID") => {
+            Some(c) if r.is(&c, NAMESPACE, "AlternativeID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2993,9 +2882,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let related_activity = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RelatedActivity") => {
+            Some(c) if r.is(&c, NAMESPACE, "RelatedActivity") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3006,7 +2893,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let detect_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DetectTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DetectTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3017,7 +2904,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let start_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "StartTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3028,7 +2915,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let end_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3039,28 +2926,17 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let report_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReportTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "ReportTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-1.0",
-                            "ReportTime",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "ReportTime")),
         };
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3074,9 +2950,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut assessment = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment") => {
+                Some(c) if r.is(&c, NAMESPACE, "Assessment") => {
                     assessment.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3087,15 +2961,13 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         }
         if assessment.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Assessment"));
         }
         assessment.shrink_to_fit();
         let mut method = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Method") => {
+                Some(c) if r.is(&c, NAMESPACE, "Method") => {
                     method.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3109,7 +2981,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut contact = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
+                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                     contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3120,15 +2992,13 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         }
         if contact.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Contact"));
         }
         contact.shrink_to_fit();
         let mut event_data = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "EventData") => {
+                Some(c) if r.is(&c, NAMESPACE, "EventData") => {
                     event_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3140,7 +3010,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         }
         event_data.shrink_to_fit();
         let history = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "History") => {
+            Some(c) if r.is(&c, NAMESPACE, "History") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3153,9 +3023,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3214,77 +3082,47 @@ impl rt::ToXml for Incident {
         w.extra(&self.extra)?;
         {
             let v = &self.incident_id;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
         }
         if let Some(v) = &self.alternative_id {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AlternativeID",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AlternativeID")?;
         }
         if let Some(v) = &self.related_activity {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "RelatedActivity",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RelatedActivity")?;
         }
         if let Some(v) = &self.detect_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "DetectTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DetectTime", v)?;
         }
         if let Some(v) = &self.start_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "StartTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
         }
         if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "EndTime", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
         }
         {
             let v = &self.report_time;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "ReportTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ReportTime", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.assessment {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
         }
         for v in &self.method {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Method")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Method")?;
         }
         for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         for v in &self.event_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "EventData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
         }
         if let Some(v) = &self.history {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "History")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "History")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -3505,7 +3343,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
         let mut incident = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Incident") => {
+                Some(c) if r.is(&c, NAMESPACE, "Incident") => {
                     incident.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3516,9 +3354,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
             }
         }
         if incident.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Incident"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Incident"));
         }
         incident.shrink_to_fit();
         if let Some(c) = cur {
@@ -3551,7 +3387,7 @@ impl rt::ToXml for IodefDocument {
         }
         w.extra(&self.extra)?;
         for v in &self.incident {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Incident")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Incident")?;
         }
         w.end_element()
     }
@@ -3609,17 +3445,13 @@ impl<'a> rt::FromXml<'a> for Method {
             }
         }
         if choice.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Reference"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Reference"));
         }
         choice.shrink_to_fit();
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3658,12 +3490,7 @@ impl rt::ToXml for Method {
             v.write(w)?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -3679,8 +3506,7 @@ pub enum MethodChoice {
 impl MethodChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Description")
+        r.is(c, NAMESPACE, "Reference") || r.is(c, NAMESPACE, "Description")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -3689,12 +3515,12 @@ impl MethodChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
+        if r.is(&c, NAMESPACE, "Reference") {
             let v = Self::Reference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") {
+        if r.is(&c, NAMESPACE, "Description") {
             let v = Self::Description(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -3705,21 +3531,11 @@ impl MethodChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::Reference(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-1.0",
-                    "Reference",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
                 Ok(())
             }
             Self::Description(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-1.0",
-                    "Description",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
                 Ok(())
             }
         }
@@ -3918,7 +3734,7 @@ impl<'a> rt::FromXml<'a> for Node {
         }
         choice.shrink_to_fit();
         let location = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Location") => {
+            Some(c) if r.is(&c, NAMESPACE, "Location") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3929,7 +3745,7 @@ impl<'a> rt::FromXml<'a> for Node {
             }
         };
         let date_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3942,7 +3758,7 @@ impl<'a> rt::FromXml<'a> for Node {
         let mut node_role = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeRole") => {
+                Some(c) if r.is(&c, NAMESPACE, "NodeRole") => {
                     node_role.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3956,7 +3772,7 @@ impl<'a> rt::FromXml<'a> for Node {
         let mut counter = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
                     counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3994,21 +3810,16 @@ impl rt::ToXml for Node {
             v.write(w)?;
         }
         if let Some(v) = &self.location {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Location")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Location")?;
         }
         if let Some(v) = &self.date_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "DateTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
         }
         for v in &self.node_role {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "NodeRole")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "NodeRole")?;
         }
         for v in &self.counter {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
         }
         w.end_element()
     }
@@ -4024,8 +3835,7 @@ pub enum NodeChoice {
 impl NodeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Address")
+        r.is(c, NAMESPACE, "NodeName") || r.is(c, NAMESPACE, "Address")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -4034,19 +3844,17 @@ impl NodeChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName") {
+        if r.is(&c, NAMESPACE, "NodeName") {
             let v = Self::NodeName(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Address") {
+        if r.is(&c, NAMESPACE, "Address") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Address") => {
+                    Some(n) if r.is(&n, NAMESPACE, "Address") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -4065,17 +3873,12 @@ impl NodeChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::NodeName(v) => {
-                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "NodeName")?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "NodeName")?;
                 Ok(())
             }
             Self::Address(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-1.0",
-                        "Address",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "Address")?;
                 }
                 Ok(())
             }
@@ -4484,9 +4287,7 @@ impl<'a> rt::FromXml<'a> for Record {
         let mut record_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData") => {
+                Some(c) if r.is(&c, NAMESPACE, "RecordData") => {
                     record_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4497,9 +4298,7 @@ impl<'a> rt::FromXml<'a> for Record {
             }
         }
         if record_data.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "RecordData"));
         }
         record_data.shrink_to_fit();
         if let Some(c) = cur {
@@ -4526,7 +4325,7 @@ impl rt::ToXml for Record {
         }
         w.extra(&self.extra)?;
         for v in &self.record_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "RecordData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordData")?;
         }
         w.end_element()
     }
@@ -4584,7 +4383,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         }
         let mut cur = r.first_child(el, &schema::RecordData)?;
         let date_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "DateTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4597,9 +4396,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4611,7 +4408,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         }
         description.shrink_to_fit();
         let application = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Application") => {
+            Some(c) if r.is(&c, NAMESPACE, "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4624,9 +4421,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut record_pattern = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordPattern") => {
+                Some(c) if r.is(&c, NAMESPACE, "RecordPattern") => {
                     record_pattern.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4640,9 +4435,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut record_item = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem") => {
+                Some(c) if r.is(&c, NAMESPACE, "RecordItem") => {
                     record_item.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4653,17 +4446,13 @@ impl<'a> rt::FromXml<'a> for RecordData {
             }
         }
         if record_item.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "RecordItem"));
         }
         record_item.shrink_to_fit();
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4703,37 +4492,22 @@ impl rt::ToXml for RecordData {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.date_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "DateTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Application")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
         }
         for v in &self.record_pattern {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "RecordPattern",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordPattern")?;
         }
         for v in &self.record_item {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "RecordItem")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordItem")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -4989,26 +4763,17 @@ impl<'a> rt::FromXml<'a> for Reference {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::Reference)?;
         let reference_name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ReferenceName") => {
+            Some(c) if r.is(&c, NAMESPACE, "ReferenceName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-1.0",
-                            "ReferenceName",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "ReferenceName")),
         };
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5022,9 +4787,7 @@ impl<'a> rt::FromXml<'a> for Reference {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5058,18 +4821,13 @@ impl rt::ToXml for Reference {
         w.extra(&self.extra)?;
         {
             let v = &self.reference_name;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "ReferenceName",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ReferenceName")?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -5266,16 +5024,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
             Some(c) if RelatedActivityChoice::starts(r, &c) => {
                 RelatedActivityChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-1.0",
-                            "IncidentID",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "IncidentID")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -5314,8 +5063,7 @@ pub enum RelatedActivityChoice {
 impl RelatedActivityChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "URL")
+        r.is(c, NAMESPACE, "IncidentID") || r.is(c, NAMESPACE, "URL")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -5324,14 +5072,12 @@ impl RelatedActivityChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") {
+        if r.is(&c, NAMESPACE, "IncidentID") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
+                    Some(n) if r.is(&n, NAMESPACE, "IncidentID") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -5344,12 +5090,12 @@ impl RelatedActivityChoice {
             items.shrink_to_fit();
             return Ok(Self::IncidentId(items));
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") {
+        if r.is(&c, NAMESPACE, "URL") {
             let mut items = vec![rt::glue::read_simple(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(n) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+                    Some(n) if r.is(&n, NAMESPACE, "URL") => {
                         items.push(rt::glue::read_simple(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -5369,23 +5115,13 @@ impl RelatedActivityChoice {
         match self {
             Self::IncidentId(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-1.0",
-                        "IncidentID",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
                 }
                 Ok(())
             }
             Self::Url(items) => {
                 for v in items {
-                    rt::glue::write_simple(
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-1.0",
-                        "URL",
-                        v,
-                    )?;
+                    rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
                 }
                 Ok(())
             }
@@ -5500,7 +5236,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let proto_type = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoType") => {
+            Some(c) if r.is(&c, NAMESPACE, "ProtoType") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5511,7 +5247,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let proto_code = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoCode") => {
+            Some(c) if r.is(&c, NAMESPACE, "ProtoCode") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5522,7 +5258,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let proto_field = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "ProtoField") => {
+            Some(c) if r.is(&c, NAMESPACE, "ProtoField") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5533,7 +5269,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let application = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Application") => {
+            Some(c) if r.is(&c, NAMESPACE, "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5572,31 +5308,16 @@ impl rt::ToXml for Service {
             v.write(w)?;
         }
         if let Some(v) = &self.proto_type {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "ProtoType",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ProtoType", v)?;
         }
         if let Some(v) = &self.proto_code {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "ProtoCode",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ProtoCode", v)?;
         }
         if let Some(v) = &self.proto_field {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "ProtoField",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ProtoField", v)?;
         }
         if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Application")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
         }
         w.end_element()
     }
@@ -5612,8 +5333,7 @@ pub enum ServiceChoice {
 impl ServiceChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Port")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Portlist")
+        r.is(c, NAMESPACE, "Port") || r.is(c, NAMESPACE, "Portlist")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -5622,12 +5342,12 @@ impl ServiceChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Port") {
+        if r.is(&c, NAMESPACE, "Port") {
             let v = Self::Port(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Portlist") {
+        if r.is(&c, NAMESPACE, "Portlist") {
             let v = Self::Portlist(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -5638,21 +5358,11 @@ impl ServiceChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::Port(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-1.0",
-                    "Port",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "Port", v)?;
                 Ok(())
             }
             Self::Portlist(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-1.0",
-                    "Portlist",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "Portlist", v)?;
                 Ok(())
             }
         }
@@ -5778,7 +5488,7 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         }
         let mut cur = r.first_child(el, &schema::SoftwareType)?;
         let url = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "URL") => {
+            Some(c) if r.is(&c, NAMESPACE, "URL") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5836,7 +5546,7 @@ impl rt::ToXml for SoftwareType {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-1.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         w.end_element()
     }
@@ -5934,21 +5644,17 @@ impl<'a> rt::FromXml<'a> for System {
         );
         let mut cur = r.first_child(el, &schema::System)?;
         let node = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
+            Some(c) if r.is(&c, NAMESPACE, "Node") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Node"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Node")),
         };
         let mut service = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Service") => {
+                Some(c) if r.is(&c, NAMESPACE, "Service") => {
                     service.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5962,9 +5668,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut operating_system = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "OperatingSystem") => {
+                Some(c) if r.is(&c, NAMESPACE, "OperatingSystem") => {
                     operating_system.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5978,7 +5682,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut counter = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Counter") => {
+                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
                     counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5992,9 +5696,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6008,9 +5710,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6067,32 +5767,22 @@ impl rt::ToXml for System {
         w.extra(&self.extra)?;
         {
             let v = &self.node;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Node")?;
         }
         for v in &self.service {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Service")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Service")?;
         }
         for v in &self.operating_system {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "OperatingSystem",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "OperatingSystem")?;
         }
         for v in &self.counter {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Counter")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-1.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -6969,7 +6659,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentID",
                             ty: &IncidentIdType,
                             type_name: None,
@@ -7008,7 +6698,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Counter",
                             ty: &Counter,
                             type_name: None,
@@ -7018,7 +6708,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Confidence",
                             ty: &Confidence,
                             type_name: None,
@@ -7028,7 +6718,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -7044,7 +6734,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "Impact",
                     ty: &Impact,
                     type_name: None,
@@ -7054,7 +6744,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "TimeImpact",
                     ty: &TimeImpact,
                     type_name: None,
@@ -7064,7 +6754,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "MonetaryImpact",
                     ty: &MonetaryImpact,
                     type_name: None,
@@ -7139,7 +6829,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "ContactName",
                             ty: &MlStringType,
                             type_name: None,
@@ -7149,7 +6839,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -7159,7 +6849,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "RegistryHandle",
                             ty: &RegistryHandle,
                             type_name: None,
@@ -7169,7 +6859,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "PostalAddress",
                             ty: &PostalAddress,
                             type_name: None,
@@ -7179,7 +6869,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Email",
                             ty: &ContactMeansType,
                             type_name: None,
@@ -7189,7 +6879,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Telephone",
                             ty: &ContactMeansType,
                             type_name: None,
@@ -7199,7 +6889,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Fax",
                             ty: &ContactMeansType,
                             type_name: None,
@@ -7209,7 +6899,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Timezone",
                             ty: &TimezoneType,
                             type_name: None,
@@ -7219,7 +6909,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -7229,7 +6919,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -7332,7 +7022,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -7342,7 +7032,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "DetectTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7352,7 +7042,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7362,7 +7052,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7372,7 +7062,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -7382,7 +7072,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Assessment",
                             ty: &Assessment,
                             type_name: None,
@@ -7392,7 +7082,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Method",
                             ty: &Method,
                             type_name: None,
@@ -7402,7 +7092,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Flow",
                             ty: &Flow,
                             type_name: None,
@@ -7412,7 +7102,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Expectation",
                             ty: &Expectation,
                             type_name: None,
@@ -7422,7 +7112,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Record",
                             ty: &Record,
                             type_name: None,
@@ -7432,7 +7122,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "EventData",
                             ty: &EventData,
                             type_name: None,
@@ -7442,7 +7132,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -7490,7 +7180,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -7500,7 +7190,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7510,7 +7200,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7520,7 +7210,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -7592,7 +7282,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "System",
                             ty: &System,
                             type_name: None,
@@ -7619,7 +7309,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "HistoryItem",
                             ty: &HistoryItem,
                             type_name: None,
@@ -7660,7 +7350,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7670,7 +7360,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentID",
                             ty: &IncidentIdType,
                             type_name: None,
@@ -7680,7 +7370,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -7690,7 +7380,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -7700,7 +7390,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -7798,7 +7488,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentID",
                             ty: &IncidentIdType,
                             type_name: None,
@@ -7808,7 +7498,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AlternativeID",
                             ty: &AlternativeId,
                             type_name: None,
@@ -7818,7 +7508,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "RelatedActivity",
                             ty: &RelatedActivity,
                             type_name: None,
@@ -7828,7 +7518,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "DetectTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7838,7 +7528,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7848,7 +7538,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7858,7 +7548,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "ReportTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -7868,7 +7558,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -7878,7 +7568,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Assessment",
                             ty: &Assessment,
                             type_name: None,
@@ -7888,7 +7578,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Method",
                             ty: &Method,
                             type_name: None,
@@ -7898,7 +7588,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -7908,7 +7598,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "EventData",
                             ty: &EventData,
                             type_name: None,
@@ -7918,7 +7608,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "History",
                             ty: &History,
                             type_name: None,
@@ -7928,7 +7618,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -8001,7 +7691,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Incident",
                             ty: &Incident,
                             type_name: None,
@@ -8033,7 +7723,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -8049,7 +7739,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "Reference",
                     ty: &Reference,
                     type_name: None,
@@ -8059,7 +7749,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "Description",
                     ty: &MlStringType,
                     type_name: None,
@@ -8116,7 +7806,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Location",
                             ty: &MlStringType,
                             type_name: None,
@@ -8126,7 +7816,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -8136,7 +7826,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "NodeRole",
                             ty: &NodeRole,
                             type_name: None,
@@ -8146,7 +7836,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Counter",
                             ty: &Counter,
                             type_name: None,
@@ -8162,7 +7852,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "NodeName",
                     ty: &MlStringType,
                     type_name: None,
@@ -8172,7 +7862,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "Address",
                     ty: &Address,
                     type_name: None,
@@ -8258,7 +7948,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "RecordData",
                             ty: &RecordData,
                             type_name: None,
@@ -8285,7 +7975,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -8295,7 +7985,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -8305,7 +7995,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Application",
                             ty: &SoftwareType,
                             type_name: None,
@@ -8315,7 +8005,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "RecordPattern",
                             ty: &RecordPattern,
                             type_name: None,
@@ -8325,7 +8015,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "RecordItem",
                             ty: &ExtensionType,
                             type_name: None,
@@ -8335,7 +8025,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -8411,7 +8101,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "ReferenceName",
                             ty: &MlStringType,
                             type_name: None,
@@ -8421,7 +8111,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -8431,7 +8121,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -8494,7 +8184,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "IncidentID",
                     ty: &IncidentIdType,
                     type_name: None,
@@ -8504,7 +8194,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "URL",
                     ty: &rt::schema::STRING,
                     type_name: None,
@@ -8538,7 +8228,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "ProtoType",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -8548,7 +8238,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "ProtoCode",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -8558,7 +8248,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "ProtoField",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -8568,7 +8258,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Application",
                             ty: &SoftwareType,
                             type_name: None,
@@ -8584,7 +8274,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "Port",
                     ty: &rt::schema::INTEGER,
                     type_name: None,
@@ -8594,7 +8284,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                    ns: super::NAMESPACE,
                     name: "Portlist",
                     ty: &PortlistType,
                     type_name: None,
@@ -8665,7 +8355,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -8720,7 +8410,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Node",
                             ty: &Node,
                             type_name: None,
@@ -8730,7 +8420,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Service",
                             ty: &Service,
                             type_name: None,
@@ -8740,7 +8430,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "OperatingSystem",
                             ty: &SoftwareType,
                             type_name: None,
@@ -8750,7 +8440,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Counter",
                             ty: &Counter,
                             type_name: None,
@@ -8760,7 +8450,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -8770,7 +8460,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -8846,7 +8536,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "AdditionalData",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -8864,7 +8554,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Application",
             ty: &SoftwareType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "SoftwareType")),
+            type_name: Some((super::NAMESPACE, "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -8888,7 +8578,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "ContactName",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -8906,7 +8596,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Description",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -8918,7 +8608,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Email",
             ty: &ContactMeansType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ContactMeansType")),
+            type_name: Some((super::NAMESPACE, "ContactMeansType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -8942,7 +8632,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Fax",
             ty: &ContactMeansType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ContactMeansType")),
+            type_name: Some((super::NAMESPACE, "ContactMeansType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -8984,13 +8674,13 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "IncidentID",
             ty: &IncidentIdType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "IncidentIDType")),
+            type_name: Some((super::NAMESPACE, "IncidentIDType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Location",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -9020,7 +8710,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "OperatingSystem",
             ty: &SoftwareType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "SoftwareType")),
+            type_name: Some((super::NAMESPACE, "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -9044,7 +8734,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "RecordItem",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -9098,7 +8788,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Telephone",
             ty: &ContactMeansType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ContactMeansType")),
+            type_name: Some((super::NAMESPACE, "ContactMeansType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -9110,7 +8800,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Timezone",
             ty: &TimezoneType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "TimezoneType")),
+            type_name: Some((super::NAMESPACE, "TimezoneType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,

@@ -405,9 +405,7 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
+                Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
                     incident_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -418,9 +416,7 @@ impl<'a> rt::FromXml<'a> for AlternativeId {
             }
         }
         if incident_id.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "IncidentID"));
         }
         incident_id.shrink_to_fit();
         if let Some(c) = cur {
@@ -451,7 +447,7 @@ impl rt::ToXml for AlternativeId {
         }
         w.extra(&self.extra)?;
         for v in &self.incident_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
         }
         w.end_element()
     }
@@ -511,9 +507,7 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
         let mut indicator_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
+                Some(c) if r.is(&c, NAMESPACE, "IndicatorID") => {
                     indicator_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -524,9 +518,7 @@ impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
             }
         }
         if indicator_id.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "IndicatorID"));
         }
         indicator_id.shrink_to_fit();
         if let Some(c) = cur {
@@ -557,7 +549,7 @@ impl rt::ToXml for AlternativeIndicatorId {
         }
         w.extra(&self.extra)?;
         for v in &self.indicator_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorID")?;
         }
         w.end_element()
     }
@@ -591,14 +583,7 @@ impl<'a> rt::FromXml<'a> for ApplicationHeader {
         let mut application_header_field = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "ApplicationHeaderField",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "ApplicationHeaderField") => {
                     application_header_field.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -609,14 +594,7 @@ impl<'a> rt::FromXml<'a> for ApplicationHeader {
             }
         }
         if application_header_field.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "ApplicationHeaderField",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "ApplicationHeaderField"));
         }
         application_header_field.shrink_to_fit();
         if let Some(c) = cur {
@@ -639,12 +617,7 @@ impl rt::ToXml for ApplicationHeader {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.application_header_field {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ApplicationHeaderField",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ApplicationHeaderField")?;
         }
         w.end_element()
     }
@@ -743,10 +716,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         let mut incident_category = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentCategory") => {
+                Some(c) if r.is(&c, NAMESPACE, "IncidentCategory") => {
                     incident_category.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -770,15 +740,13 @@ impl<'a> rt::FromXml<'a> for Assessment {
             }
         }
         if choice.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "SystemImpact"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "SystemImpact"));
         }
         choice.shrink_to_fit();
         let mut counter = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
+                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
                     counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -792,10 +760,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         let mut mitigating_factor = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "MitigatingFactor") => {
+                Some(c) if r.is(&c, NAMESPACE, "MitigatingFactor") => {
                     mitigating_factor.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -809,7 +774,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         let mut cause = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Cause") => {
+                Some(c) if r.is(&c, NAMESPACE, "Cause") => {
                     cause.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -821,7 +786,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         }
         cause.shrink_to_fit();
         let confidence = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -834,9 +799,7 @@ impl<'a> rt::FromXml<'a> for Assessment {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -889,40 +852,25 @@ impl rt::ToXml for Assessment {
         }
         w.extra(&self.extra)?;
         for v in &self.incident_category {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IncidentCategory",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentCategory")?;
         }
         for v in &self.choice {
             v.write(w)?;
         }
         for v in &self.counter {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Counter")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
         }
         for v in &self.mitigating_factor {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "MitigatingFactor",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "MitigatingFactor")?;
         }
         for v in &self.cause {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Cause")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Cause")?;
         }
         if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -944,11 +892,9 @@ pub enum AssessmentChoice {
 impl AssessmentChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "SystemImpact")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpact")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "TimeImpact")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "MonetaryImpact")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IntendedImpact")
+        r.is(c, NAMESPACE, "SystemImpact") || r.is(c, NAMESPACE, "BusinessImpact")
+            || r.is(c, NAMESPACE, "TimeImpact") || r.is(c, NAMESPACE, "MonetaryImpact")
+            || r.is(c, NAMESPACE, "IntendedImpact")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -957,27 +903,27 @@ impl AssessmentChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SystemImpact") {
+        if r.is(&c, NAMESPACE, "SystemImpact") {
             let v = Self::SystemImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpact") {
+        if r.is(&c, NAMESPACE, "BusinessImpact") {
             let v = Self::BusinessImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "TimeImpact") {
+        if r.is(&c, NAMESPACE, "TimeImpact") {
             let v = Self::TimeImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "MonetaryImpact") {
+        if r.is(&c, NAMESPACE, "MonetaryImpact") {
             let v = Self::MonetaryImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IntendedImpact") {
+        if r.is(&c, NAMESPACE, "IntendedImpact") {
             let v = Self::IntendedImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -988,48 +934,23 @@ impl AssessmentChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::SystemImpact(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "SystemImpact",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "SystemImpact")?;
                 Ok(())
             }
             Self::BusinessImpact(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "BusinessImpact",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "BusinessImpact")?;
                 Ok(())
             }
             Self::TimeImpact(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "TimeImpact",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "TimeImpact")?;
                 Ok(())
             }
             Self::MonetaryImpact(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "MonetaryImpact",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "MonetaryImpact")?;
                 Ok(())
             }
             Self::IntendedImpact(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "IntendedImpact",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "IntendedImpact")?;
                 Ok(())
             }
         }
@@ -1102,9 +1023,7 @@ impl<'a> rt::FromXml<'a> for AttackPhase {
         let mut attack_phase_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AttackPhaseID") => {
+                Some(c) if r.is(&c, NAMESPACE, "AttackPhaseID") => {
                     attack_phase_id.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1118,7 +1037,7 @@ impl<'a> rt::FromXml<'a> for AttackPhase {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1129,15 +1048,13 @@ impl<'a> rt::FromXml<'a> for AttackPhase {
             }
         }
         if url.is_empty() {
-            return Err(r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "URL"));
+            return Err(r.missing_element(el, NAMESPACE, "URL"));
         }
         url.shrink_to_fit();
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1151,9 +1068,7 @@ impl<'a> rt::FromXml<'a> for AttackPhase {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1187,26 +1102,16 @@ impl rt::ToXml for AttackPhase {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.attack_phase_id {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AttackPhaseID",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "AttackPhaseID", v)?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -1267,10 +1172,7 @@ impl<'a> rt::FromXml<'a> for BulkObservable {
         };
         let mut cur = r.first_child(el, &schema::BulkObservable)?;
         let bulk_observable_format = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "BulkObservableFormat") => {
+            Some(c) if r.is(&c, NAMESPACE, "BulkObservableFormat") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1281,30 +1183,17 @@ impl<'a> rt::FromXml<'a> for BulkObservable {
             }
         };
         let bulk_observable_list = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "BulkObservableList") => {
+            Some(c) if r.is(&c, NAMESPACE, "BulkObservableList") => {
                 let v = r.read_any(&c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "BulkObservableList",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "BulkObservableList")),
         };
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1343,24 +1232,14 @@ impl rt::ToXml for BulkObservable {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.bulk_observable_format {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "BulkObservableFormat",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "BulkObservableFormat")?;
         }
         {
             let v = &self.bulk_observable_list;
             v.write(w)?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -1400,7 +1279,7 @@ impl<'a> rt::FromXml<'a> for BulkObservableFormat {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::BulkObservableFormat)?;
         let hash = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Hash") => {
+            Some(c) if r.is(&c, NAMESPACE, "Hash") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1413,9 +1292,7 @@ impl<'a> rt::FromXml<'a> for BulkObservableFormat {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1447,15 +1324,10 @@ impl rt::ToXml for BulkObservableFormat {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.hash {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Hash")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Hash")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -1668,9 +1540,7 @@ impl<'a> rt::FromXml<'a> for BusinessImpactType {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1713,7 +1583,7 @@ impl rt::ToXml for BusinessImpactType {
         }
         w.extra(&self.extra)?;
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -1945,9 +1815,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
         let mut campaign_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "CampaignID") => {
+                Some(c) if r.is(&c, NAMESPACE, "CampaignID") => {
                     campaign_id.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1961,7 +1829,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1975,9 +1843,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1991,9 +1857,7 @@ impl<'a> rt::FromXml<'a> for Campaign {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2035,26 +1899,16 @@ impl rt::ToXml for Campaign {
         }
         w.extra(&self.extra)?;
         for v in &self.campaign_id {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "CampaignID",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "CampaignID", v)?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -2126,9 +1980,7 @@ impl<'a> rt::FromXml<'a> for Certificate {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2168,7 +2020,7 @@ impl rt::ToXml for Certificate {
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "X509Data")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -2242,9 +2094,7 @@ impl<'a> rt::FromXml<'a> for CertificateData {
         let mut certificate = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate") => {
+                Some(c) if r.is(&c, NAMESPACE, "Certificate") => {
                     certificate.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2255,9 +2105,7 @@ impl<'a> rt::FromXml<'a> for CertificateData {
             }
         }
         if certificate.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Certificate"));
         }
         certificate.shrink_to_fit();
         if let Some(c) = cur {
@@ -2292,7 +2140,7 @@ impl rt::ToXml for CertificateData {
         }
         w.extra(&self.extra)?;
         for v in &self.certificate {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Certificate")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Certificate")?;
         }
         w.end_element()
     }
@@ -2545,9 +2393,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut contact_name = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ContactName") => {
+                Some(c) if r.is(&c, NAMESPACE, "ContactName") => {
                     contact_name.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2561,9 +2407,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut contact_title = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ContactTitle") => {
+                Some(c) if r.is(&c, NAMESPACE, "ContactTitle") => {
                     contact_title.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2577,9 +2421,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2593,9 +2435,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut registry_handle = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle") => {
+                Some(c) if r.is(&c, NAMESPACE, "RegistryHandle") => {
                     registry_handle.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2609,9 +2449,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut postal_address = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress") => {
+                Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
                     postal_address.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2625,7 +2463,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut email = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Email") => {
+                Some(c) if r.is(&c, NAMESPACE, "Email") => {
                     email.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2639,7 +2477,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut telephone = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Telephone") => {
+                Some(c) if r.is(&c, NAMESPACE, "Telephone") => {
                     telephone.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2651,7 +2489,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         }
         telephone.shrink_to_fit();
         let timezone = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Timezone") => {
+            Some(c) if r.is(&c, NAMESPACE, "Timezone") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2664,7 +2502,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut contact = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                     contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2678,9 +2516,7 @@ impl<'a> rt::FromXml<'a> for Contact {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2732,54 +2568,34 @@ impl rt::ToXml for Contact {
         }
         w.extra(&self.extra)?;
         for v in &self.contact_name {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ContactName")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ContactName")?;
         }
         for v in &self.contact_title {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ContactTitle")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ContactTitle")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.registry_handle {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RegistryHandle",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RegistryHandle")?;
         }
         for v in &self.postal_address {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "PostalAddress",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
         }
         for v in &self.email {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Email")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Email")?;
         }
         for v in &self.telephone {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Telephone")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Telephone")?;
         }
         if let Some(v) = &self.timezone {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Timezone",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "Timezone", v)?;
         }
         for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -3279,28 +3095,17 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
         );
         let mut cur = r.first_child(el, &schema::DetectionPattern)?;
         let application = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+            Some(c) if r.is(&c, NAMESPACE, "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "Application",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Application")),
         };
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3314,14 +3119,7 @@ impl<'a> rt::FromXml<'a> for DetectionPattern {
         let mut detection_configuration = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "DetectionConfiguration",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "DetectionConfiguration") => {
                     detection_configuration.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3367,18 +3165,13 @@ impl rt::ToXml for DetectionPattern {
         w.extra(&self.extra)?;
         {
             let v = &self.application;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.detection_configuration {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DetectionConfiguration",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DetectionConfiguration", v)?;
         }
         w.end_element()
     }
@@ -3470,9 +3263,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3486,7 +3277,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
         let mut contact = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                     contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3500,10 +3291,7 @@ impl<'a> rt::FromXml<'a> for Discovery {
         let mut detection_pattern = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern") => {
+                Some(c) if r.is(&c, NAMESPACE, "DetectionPattern") => {
                     detection_pattern.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3548,18 +3336,13 @@ impl rt::ToXml for Discovery {
         }
         w.extra(&self.extra)?;
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         for v in &self.detection_pattern {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DetectionPattern",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "DetectionPattern")?;
         }
         w.end_element()
     }
@@ -3713,16 +3496,7 @@ impl<'a> rt::FromXml<'a> for DomainContacts {
             Some(c) if DomainContactsChoice::starts(r, &c) => {
                 DomainContactsChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "SameDomainContact",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SameDomainContact")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -3758,8 +3532,7 @@ pub enum DomainContactsChoice {
 impl DomainContactsChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "SameDomainContact")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")
+        r.is(c, NAMESPACE, "SameDomainContact") || r.is(c, NAMESPACE, "Contact")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -3768,19 +3541,17 @@ impl DomainContactsChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SameDomainContact") {
+        if r.is(&c, NAMESPACE, "SameDomainContact") {
             let v = Self::SameDomainContact(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") {
+        if r.is(&c, NAMESPACE, "Contact") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                    Some(n) if r.is(&n, NAMESPACE, "Contact") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -3799,22 +3570,12 @@ impl DomainContactsChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::SameDomainContact(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "SameDomainContact",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "SameDomainContact", v)?;
                 Ok(())
             }
             Self::Contact(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "Contact",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
                 }
                 Ok(())
             }
@@ -3923,22 +3684,15 @@ impl<'a> rt::FromXml<'a> for DomainData {
         );
         let mut cur = r.first_child(el, &schema::DomainData)?;
         let name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Name") => {
+            Some(c) if r.is(&c, NAMESPACE, "Name") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Name"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Name")),
         };
         let date_domain_was_checked = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateDomainWasChecked") => {
+            Some(c) if r.is(&c, NAMESPACE, "DateDomainWasChecked") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3949,9 +3703,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             }
         };
         let registration_date = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RegistrationDate") => {
+            Some(c) if r.is(&c, NAMESPACE, "RegistrationDate") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3962,9 +3714,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             }
         };
         let expiration_date = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ExpirationDate") => {
+            Some(c) if r.is(&c, NAMESPACE, "ExpirationDate") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3977,9 +3727,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         let mut related_dns = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RelatedDNS") => {
+                Some(c) if r.is(&c, NAMESPACE, "RelatedDNS") => {
                     related_dns.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3993,9 +3741,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         let mut nameservers = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Nameservers") => {
+                Some(c) if r.is(&c, NAMESPACE, "Nameservers") => {
                     nameservers.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4007,9 +3753,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         }
         nameservers.shrink_to_fit();
         let domain_contacts = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainContacts") => {
+            Some(c) if r.is(&c, NAMESPACE, "DomainContacts") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4062,45 +3806,25 @@ impl rt::ToXml for DomainData {
         w.extra(&self.extra)?;
         {
             let v = &self.name;
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Name", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Name", v)?;
         }
         if let Some(v) = &self.date_domain_was_checked {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DateDomainWasChecked",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DateDomainWasChecked", v)?;
         }
         if let Some(v) = &self.registration_date {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RegistrationDate",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "RegistrationDate", v)?;
         }
         if let Some(v) = &self.expiration_date {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ExpirationDate",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ExpirationDate", v)?;
         }
         for v in &self.related_dns {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RelatedDNS")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RelatedDNS")?;
         }
         for v in &self.nameservers {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Nameservers")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Nameservers")?;
         }
         if let Some(v) = &self.domain_contacts {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DomainContacts",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "DomainContacts")?;
         }
         w.end_element()
     }
@@ -4492,23 +4216,17 @@ impl<'a> rt::FromXml<'a> for Email {
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let mut cur = r.first_child(el, &schema::Email)?;
         let email_to = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailTo") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "EmailTo")),
         };
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4549,10 +4267,10 @@ impl rt::ToXml for Email {
         w.extra(&self.extra)?;
         {
             let v = &self.email_to;
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailTo", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -4636,7 +4354,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
         let mut email_to = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo") => {
+                Some(c) if r.is(&c, NAMESPACE, "EmailTo") => {
                     email_to.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4648,7 +4366,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
         }
         email_to.shrink_to_fit();
         let email_from = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailFrom") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailFrom") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4659,7 +4377,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
             }
         };
         let email_subject = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailSubject") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailSubject") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4670,7 +4388,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
             }
         };
         let email_x_mailer = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailX-Mailer") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailX-Mailer") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4683,10 +4401,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
         let mut email_header_field = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaderField") => {
+                Some(c) if r.is(&c, NAMESPACE, "EmailHeaderField") => {
                     email_header_field.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4698,7 +4413,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
         }
         email_header_field.shrink_to_fit();
         let email_headers = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailHeaders") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailHeaders") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4709,7 +4424,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
             }
         };
         let email_body = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailBody") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailBody") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4720,7 +4435,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
             }
         };
         let email_message = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailMessage") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailMessage") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -4733,7 +4448,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
         let mut hash_data = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashData") => {
+                Some(c) if r.is(&c, NAMESPACE, "HashData") => {
                     hash_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4747,9 +4462,7 @@ impl<'a> rt::FromXml<'a> for EmailData {
         let mut signature_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SignatureData") => {
+                Some(c) if r.is(&c, NAMESPACE, "SignatureData") => {
                     signature_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -4793,74 +4506,34 @@ impl rt::ToXml for EmailData {
         }
         w.extra(&self.extra)?;
         for v in &self.email_to {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailTo", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailTo", v)?;
         }
         if let Some(v) = &self.email_from {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailFrom",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailFrom", v)?;
         }
         if let Some(v) = &self.email_subject {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailSubject",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailSubject", v)?;
         }
         if let Some(v) = &self.email_x_mailer {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailX-Mailer",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailX-Mailer", v)?;
         }
         for v in &self.email_header_field {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailHeaderField",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailHeaderField")?;
         }
         if let Some(v) = &self.email_headers {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailHeaders",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailHeaders", v)?;
         }
         if let Some(v) = &self.email_body {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailBody",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailBody", v)?;
         }
         if let Some(v) = &self.email_message {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "EmailMessage",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailMessage", v)?;
         }
         for v in &self.hash_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HashData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "HashData")?;
         }
         for v in &self.signature_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "SignatureData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureData")?;
         }
         w.end_element()
     }
@@ -5027,9 +4700,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5041,7 +4712,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         }
         description.shrink_to_fit();
         let detect_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DetectTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5052,7 +4723,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             }
         };
         let start_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5063,7 +4734,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             }
         };
         let end_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5074,7 +4745,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             }
         };
         let recovery_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "RecoveryTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5085,7 +4756,7 @@ impl<'a> rt::FromXml<'a> for EventData {
             }
         };
         let report_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ReportTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "ReportTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5098,7 +4769,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut contact = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                     contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5112,7 +4783,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut discovery = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery") => {
+                Some(c) if r.is(&c, NAMESPACE, "Discovery") => {
                     discovery.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5124,7 +4795,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         }
         discovery.shrink_to_fit();
         let assessment = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment") => {
+            Some(c) if r.is(&c, NAMESPACE, "Assessment") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5137,7 +4808,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut method = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Method") => {
+                Some(c) if r.is(&c, NAMESPACE, "Method") => {
                     method.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5151,7 +4822,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut flow = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Flow") => {
+                Some(c) if r.is(&c, NAMESPACE, "Flow") => {
                     flow.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5165,9 +4836,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut expectation = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Expectation") => {
+                Some(c) if r.is(&c, NAMESPACE, "Expectation") => {
                     expectation.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5179,7 +4848,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         }
         expectation.shrink_to_fit();
         let record = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Record") => {
+            Some(c) if r.is(&c, NAMESPACE, "Record") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5192,7 +4861,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut event_data = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData") => {
+                Some(c) if r.is(&c, NAMESPACE, "EventData") => {
                     event_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5206,9 +4875,7 @@ impl<'a> rt::FromXml<'a> for EventData {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5265,74 +4932,49 @@ impl rt::ToXml for EventData {
         }
         w.extra(&self.extra)?;
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         if let Some(v) = &self.detect_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DetectTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DetectTime", v)?;
         }
         if let Some(v) = &self.start_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "StartTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
         }
         if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
         }
         if let Some(v) = &self.recovery_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RecoveryTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "RecoveryTime", v)?;
         }
         if let Some(v) = &self.report_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ReportTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ReportTime", v)?;
         }
         for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         for v in &self.discovery {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Discovery")?;
         }
         if let Some(v) = &self.assessment {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
         }
         for v in &self.method {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Method")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Method")?;
         }
         for v in &self.flow {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Flow")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Flow")?;
         }
         for v in &self.expectation {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Expectation")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Expectation")?;
         }
         if let Some(v) = &self.record {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Record")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Record")?;
         }
         for v in &self.event_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "EventData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -5451,9 +5093,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5467,9 +5107,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         let mut defined_coa = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DefinedCOA") => {
+                Some(c) if r.is(&c, NAMESPACE, "DefinedCOA") => {
                     defined_coa.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5481,7 +5119,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
         }
         defined_coa.shrink_to_fit();
         let start_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5492,7 +5130,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             }
         };
         let end_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5503,7 +5141,7 @@ impl<'a> rt::FromXml<'a> for Expectation {
             }
         };
         let contact = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+            Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5557,29 +5195,19 @@ impl rt::ToXml for Expectation {
         }
         w.extra(&self.extra)?;
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.defined_coa {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DefinedCOA",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DefinedCOA", v)?;
         }
         if let Some(v) = &self.start_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "StartTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
         }
         if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
         }
         if let Some(v) = &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         w.end_element()
     }
@@ -5799,7 +5427,7 @@ impl<'a> rt::FromXml<'a> for File {
         }
         let mut cur = r.first_child(el, &schema::File)?;
         let file_name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileName") => {
+            Some(c) if r.is(&c, NAMESPACE, "FileName") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5810,7 +5438,7 @@ impl<'a> rt::FromXml<'a> for File {
             }
         };
         let file_size = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileSize") => {
+            Some(c) if r.is(&c, NAMESPACE, "FileSize") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5821,7 +5449,7 @@ impl<'a> rt::FromXml<'a> for File {
             }
         };
         let file_type = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileType") => {
+            Some(c) if r.is(&c, NAMESPACE, "FileType") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5834,7 +5462,7 @@ impl<'a> rt::FromXml<'a> for File {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5846,7 +5474,7 @@ impl<'a> rt::FromXml<'a> for File {
         }
         url.shrink_to_fit();
         let hash_data = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashData") => {
+            Some(c) if r.is(&c, NAMESPACE, "HashData") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5857,7 +5485,7 @@ impl<'a> rt::FromXml<'a> for File {
             }
         };
         let signature_data = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SignatureData") => {
+            Some(c) if r.is(&c, NAMESPACE, "SignatureData") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5868,9 +5496,7 @@ impl<'a> rt::FromXml<'a> for File {
             }
         };
         let associated_software = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AssociatedSoftware") => {
+            Some(c) if r.is(&c, NAMESPACE, "AssociatedSoftware") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -5883,9 +5509,7 @@ impl<'a> rt::FromXml<'a> for File {
         let mut file_properties = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileProperties") => {
+                Some(c) if r.is(&c, NAMESPACE, "FileProperties") => {
                     file_properties.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -5927,58 +5551,28 @@ impl rt::ToXml for File {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.file_name {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "FileName",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "FileName", v)?;
         }
         if let Some(v) = &self.file_size {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "FileSize",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "FileSize", v)?;
         }
         if let Some(v) = &self.file_type {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "FileType",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "FileType", v)?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         if let Some(v) = &self.hash_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HashData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "HashData")?;
         }
         if let Some(v) = &self.signature_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "SignatureData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureData")?;
         }
         if let Some(v) = &self.associated_software {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AssociatedSoftware",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AssociatedSoftware")?;
         }
         for v in &self.file_properties {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "FileProperties",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "FileProperties")?;
         }
         w.end_element()
     }
@@ -6052,7 +5646,7 @@ impl<'a> rt::FromXml<'a> for FileData {
         let mut file = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "File") => {
+                Some(c) if r.is(&c, NAMESPACE, "File") => {
                     file.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6063,9 +5657,7 @@ impl<'a> rt::FromXml<'a> for FileData {
             }
         }
         if file.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "File"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "File"));
         }
         file.shrink_to_fit();
         if let Some(c) = cur {
@@ -6100,7 +5692,7 @@ impl rt::ToXml for FileData {
         }
         w.extra(&self.extra)?;
         for v in &self.file {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "File")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "File")?;
         }
         w.end_element()
     }
@@ -6134,7 +5726,7 @@ impl<'a> rt::FromXml<'a> for Flow {
         let mut system = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "System") => {
+                Some(c) if r.is(&c, NAMESPACE, "System") => {
                     system.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6145,9 +5737,7 @@ impl<'a> rt::FromXml<'a> for Flow {
             }
         }
         if system.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "System"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "System"));
         }
         system.shrink_to_fit();
         if let Some(c) = cur {
@@ -6167,7 +5757,7 @@ impl rt::ToXml for Flow {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.system {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "System")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "System")?;
         }
         w.end_element()
     }
@@ -6207,9 +5797,7 @@ impl<'a> rt::FromXml<'a> for FuzzyHash {
         let mut fuzzy_hash_value = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHashValue") => {
+                Some(c) if r.is(&c, NAMESPACE, "FuzzyHashValue") => {
                     fuzzy_hash_value.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6220,18 +5808,11 @@ impl<'a> rt::FromXml<'a> for FuzzyHash {
             }
         }
         if fuzzy_hash_value.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "FuzzyHashValue",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "FuzzyHashValue"));
         }
         fuzzy_hash_value.shrink_to_fit();
         let application = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+            Some(c) if r.is(&c, NAMESPACE, "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -6244,9 +5825,7 @@ impl<'a> rt::FromXml<'a> for FuzzyHash {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6279,23 +5858,13 @@ impl rt::ToXml for FuzzyHash {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.fuzzy_hash_value {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "FuzzyHashValue",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "FuzzyHashValue")?;
         }
         if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -6393,7 +5962,7 @@ impl<'a> rt::FromXml<'a> for Hash {
             }
         };
         let application = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+            Some(c) if r.is(&c, NAMESPACE, "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -6452,7 +6021,7 @@ impl rt::ToXml for Hash {
             )?;
         }
         if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
         }
         w.end_element()
     }
@@ -6511,7 +6080,7 @@ impl<'a> rt::FromXml<'a> for HashData {
         };
         let mut cur = r.first_child(el, &schema::HashData)?;
         let hash_target_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HashTargetID") => {
+            Some(c) if r.is(&c, NAMESPACE, "HashTargetID") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -6524,7 +6093,7 @@ impl<'a> rt::FromXml<'a> for HashData {
         let mut hash = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Hash") => {
+                Some(c) if r.is(&c, NAMESPACE, "Hash") => {
                     hash.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6538,7 +6107,7 @@ impl<'a> rt::FromXml<'a> for HashData {
         let mut fuzzy_hash = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHash") => {
+                Some(c) if r.is(&c, NAMESPACE, "FuzzyHash") => {
                     fuzzy_hash.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6577,18 +6146,13 @@ impl rt::ToXml for HashData {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.hash_target_id {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "HashTargetID",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "HashTargetID", v)?;
         }
         for v in &self.hash {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Hash")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Hash")?;
         }
         for v in &self.fuzzy_hash {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "FuzzyHash")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "FuzzyHash")?;
         }
         w.end_element()
     }
@@ -6723,9 +6287,7 @@ impl<'a> rt::FromXml<'a> for History {
         let mut history_item = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem") => {
+                Some(c) if r.is(&c, NAMESPACE, "HistoryItem") => {
                     history_item.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6736,9 +6298,7 @@ impl<'a> rt::FromXml<'a> for History {
             }
         }
         if history_item.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "HistoryItem"));
         }
         history_item.shrink_to_fit();
         if let Some(c) = cur {
@@ -6769,7 +6329,7 @@ impl rt::ToXml for History {
         }
         w.extra(&self.extra)?;
         for v in &self.history_item {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "HistoryItem")?;
         }
         w.end_element()
     }
@@ -6877,19 +6437,15 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         );
         let mut cur = r.first_child(el, &schema::HistoryItem)?;
         let date_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "DateTime")),
         };
         let incident_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
+            Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -6900,7 +6456,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
             }
         };
         let contact = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+            Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -6913,9 +6469,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6929,9 +6483,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         let mut defined_coa = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DefinedCOA") => {
+                Some(c) if r.is(&c, NAMESPACE, "DefinedCOA") => {
                     defined_coa.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6945,9 +6497,7 @@ impl<'a> rt::FromXml<'a> for HistoryItem {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -6998,37 +6548,22 @@ impl rt::ToXml for HistoryItem {
         w.extra(&self.extra)?;
         {
             let v = &self.date_time;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DateTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
         }
         if let Some(v) = &self.incident_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
         }
         if let Some(v) = &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.defined_coa {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DefinedCOA",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DefinedCOA", v)?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -7212,24 +6747,15 @@ impl<'a> rt::FromXml<'a> for Incident {
         );
         let mut cur = r.first_child(el, &schema::Incident)?;
         let incident_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
+            Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "IncidentID",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "IncidentID")),
         };
         let alternative_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AlternativeID") => {
+            Some(c) if r.is(&c, NAMESPACE, "AlternativeID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -7242,9 +6768,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut related_activity = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RelatedActivity") => {
+                Some(c) if r.is(&c, NAMESPACE, "RelatedActivity") => {
                     related_activity.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7256,7 +6780,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         }
         related_activity.shrink_to_fit();
         let detect_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DetectTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -7267,7 +6791,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let start_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -7278,7 +6802,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let end_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -7289,7 +6813,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let recovery_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecoveryTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "RecoveryTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -7300,7 +6824,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let report_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ReportTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "ReportTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -7311,30 +6835,17 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let generation_time = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "GenerationTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "GenerationTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "GenerationTime",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "GenerationTime")),
         };
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7348,7 +6859,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut discovery = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery") => {
+                Some(c) if r.is(&c, NAMESPACE, "Discovery") => {
                     discovery.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7362,9 +6873,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut assessment = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment") => {
+                Some(c) if r.is(&c, NAMESPACE, "Assessment") => {
                     assessment.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7378,7 +6887,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut method = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Method") => {
+                Some(c) if r.is(&c, NAMESPACE, "Method") => {
                     method.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7392,7 +6901,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut contact = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                     contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7403,15 +6912,13 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         }
         if contact.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Contact"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Contact"));
         }
         contact.shrink_to_fit();
         let mut event_data = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData") => {
+                Some(c) if r.is(&c, NAMESPACE, "EventData") => {
                     event_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7423,7 +6930,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         }
         event_data.shrink_to_fit();
         let indicator_data = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorData") => {
+            Some(c) if r.is(&c, NAMESPACE, "IndicatorData") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -7434,7 +6941,7 @@ impl<'a> rt::FromXml<'a> for Incident {
             }
         };
         let history = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "History") => {
+            Some(c) if r.is(&c, NAMESPACE, "History") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -7447,9 +6954,7 @@ impl<'a> rt::FromXml<'a> for Incident {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7524,104 +7029,59 @@ impl rt::ToXml for Incident {
         w.extra(&self.extra)?;
         {
             let v = &self.incident_id;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
         }
         if let Some(v) = &self.alternative_id {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AlternativeID",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AlternativeID")?;
         }
         for v in &self.related_activity {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RelatedActivity",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RelatedActivity")?;
         }
         if let Some(v) = &self.detect_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DetectTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DetectTime", v)?;
         }
         if let Some(v) = &self.start_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "StartTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
         }
         if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
         }
         if let Some(v) = &self.recovery_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RecoveryTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "RecoveryTime", v)?;
         }
         if let Some(v) = &self.report_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ReportTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ReportTime", v)?;
         }
         {
             let v = &self.generation_time;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "GenerationTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "GenerationTime", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.discovery {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Discovery")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Discovery")?;
         }
         for v in &self.assessment {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
         }
         for v in &self.method {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Method")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Method")?;
         }
         for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         for v in &self.event_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "EventData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
         }
         if let Some(v) = &self.indicator_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IndicatorData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorData")?;
         }
         if let Some(v) = &self.history {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "History")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "History")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -7940,33 +7400,17 @@ impl<'a> rt::FromXml<'a> for Indicator {
         );
         let mut cur = r.first_child(el, &schema::Indicator)?;
         let indicator_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
+            Some(c) if r.is(&c, NAMESPACE, "IndicatorID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "IndicatorID",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "IndicatorID")),
         };
         let mut alternative_indicator_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "AlternativeIndicatorID",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "AlternativeIndicatorID") => {
                     alternative_indicator_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7980,9 +7424,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -7994,7 +7436,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         }
         description.shrink_to_fit();
         let start_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "StartTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -8005,7 +7447,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
             }
         };
         let end_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -8016,7 +7458,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
             }
         };
         let confidence = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -8029,7 +7471,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         let mut contact = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Contact") => {
+                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
                     contact.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -8044,21 +7486,12 @@ impl<'a> rt::FromXml<'a> for Indicator {
             Some(c) if IndicatorChoice::starts(r, &c) => {
                 IndicatorChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "Observable",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Observable")),
         };
         let mut node_role = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole") => {
+                Some(c) if r.is(&c, NAMESPACE, "NodeRole") => {
                     node_role.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -8072,9 +7505,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         let mut attack_phase = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AttackPhase") => {
+                Some(c) if r.is(&c, NAMESPACE, "AttackPhase") => {
                     attack_phase.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -8088,7 +7519,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         let mut reference = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference") => {
+                Some(c) if r.is(&c, NAMESPACE, "Reference") => {
                     reference.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -8102,9 +7533,7 @@ impl<'a> rt::FromXml<'a> for Indicator {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -8155,56 +7584,41 @@ impl rt::ToXml for Indicator {
         w.extra(&self.extra)?;
         {
             let v = &self.indicator_id;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorID")?;
         }
         for v in &self.alternative_indicator_id {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AlternativeIndicatorID",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AlternativeIndicatorID")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         if let Some(v) = &self.start_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "StartTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
         }
         if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "EndTime", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
         }
         if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
         }
         for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Contact")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
         }
         {
             let v = &self.choice;
             v.write(w)?;
         }
         for v in &self.node_role {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "NodeRole")?;
         }
         for v in &self.attack_phase {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "AttackPhase")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AttackPhase")?;
         }
         for v in &self.reference {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Reference")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -8224,10 +7638,9 @@ pub enum IndicatorChoice {
 impl IndicatorChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference")
+        r.is(c, NAMESPACE, "Observable") || r.is(c, NAMESPACE, "ObservableReference")
+            || r.is(c, NAMESPACE, "IndicatorExpression")
+            || r.is(c, NAMESPACE, "IndicatorReference")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -8236,22 +7649,22 @@ impl IndicatorChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable") {
+        if r.is(&c, NAMESPACE, "Observable") {
             let v = Self::Observable(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference") {
+        if r.is(&c, NAMESPACE, "ObservableReference") {
             let v = Self::ObservableReference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression") {
+        if r.is(&c, NAMESPACE, "IndicatorExpression") {
             let v = Self::IndicatorExpression(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference") {
+        if r.is(&c, NAMESPACE, "IndicatorReference") {
             let v = Self::IndicatorReference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -8262,39 +7675,19 @@ impl IndicatorChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::Observable(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "Observable",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Observable")?;
                 Ok(())
             }
             Self::ObservableReference(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "ObservableReference",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "ObservableReference")?;
                 Ok(())
             }
             Self::IndicatorExpression(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "IndicatorExpression",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorExpression")?;
                 Ok(())
             }
             Self::IndicatorReference(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "IndicatorReference",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorReference")?;
                 Ok(())
             }
         }
@@ -8329,7 +7722,7 @@ impl<'a> rt::FromXml<'a> for IndicatorData {
         let mut indicator = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator") => {
+                Some(c) if r.is(&c, NAMESPACE, "Indicator") => {
                     indicator.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -8340,9 +7733,7 @@ impl<'a> rt::FromXml<'a> for IndicatorData {
             }
         }
         if indicator.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Indicator"));
         }
         indicator.shrink_to_fit();
         if let Some(c) = cur {
@@ -8362,7 +7753,7 @@ impl rt::ToXml for IndicatorData {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.indicator {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Indicator")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Indicator")?;
         }
         w.end_element()
     }
@@ -8428,14 +7819,7 @@ impl<'a> rt::FromXml<'a> for IndicatorExpression {
             }
         }
         if sequence.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "IndicatorExpression",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "IndicatorExpression"));
         }
         sequence.shrink_to_fit();
         if let Some(c) = cur {
@@ -8480,10 +7864,9 @@ pub enum IndicatorExpressionChoice {
 impl IndicatorExpressionChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference")
+        r.is(c, NAMESPACE, "IndicatorExpression") || r.is(c, NAMESPACE, "Observable")
+            || r.is(c, NAMESPACE, "ObservableReference")
+            || r.is(c, NAMESPACE, "IndicatorReference")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -8494,10 +7877,9 @@ impl IndicatorExpressionChoice {
     ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
-            r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
-                || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
-                || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
-                || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference")
+            r.is(c, NAMESPACE, "IndicatorExpression") || r.is(c, NAMESPACE, "Observable")
+                || r.is(c, NAMESPACE, "ObservableReference")
+                || r.is(c, NAMESPACE, "IndicatorReference")
         };
         if hit {
             *cur = Some(c);
@@ -8546,19 +7928,10 @@ impl IndicatorExpressionSequence {
             Some(c) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
                 IndicatorExpressionSequenceChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "IndicatorExpression",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "IndicatorExpression")),
         };
         let confidence = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -8571,9 +7944,7 @@ impl IndicatorExpressionSequence {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -8598,15 +7969,10 @@ impl IndicatorExpressionSequence {
             v.write(w)?;
         }
         if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         Ok(())
     }
@@ -8622,19 +7988,10 @@ impl<'a> rt::FromXml<'a> for IndicatorExpressionSequence {
             Some(c) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
                 IndicatorExpressionSequenceChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "IndicatorExpression",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "IndicatorExpression")),
         };
         let confidence = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -8647,9 +8004,7 @@ impl<'a> rt::FromXml<'a> for IndicatorExpressionSequence {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -8683,15 +8038,10 @@ impl rt::ToXml for IndicatorExpressionSequence {
             v.write(w)?;
         }
         if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -8711,10 +8061,9 @@ pub enum IndicatorExpressionSequenceChoice {
 impl IndicatorExpressionSequenceChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference")
+        r.is(c, NAMESPACE, "IndicatorExpression") || r.is(c, NAMESPACE, "Observable")
+            || r.is(c, NAMESPACE, "ObservableReference")
+            || r.is(c, NAMESPACE, "IndicatorReference")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -8723,22 +8072,22 @@ impl IndicatorExpressionSequenceChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorExpression") {
+        if r.is(&c, NAMESPACE, "IndicatorExpression") {
             let v = Self::IndicatorExpression(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Observable") {
+        if r.is(&c, NAMESPACE, "Observable") {
             let v = Self::Observable(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ObservableReference") {
+        if r.is(&c, NAMESPACE, "ObservableReference") {
             let v = Self::ObservableReference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorReference") {
+        if r.is(&c, NAMESPACE, "IndicatorReference") {
             let v = Self::IndicatorReference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -8749,39 +8098,19 @@ impl IndicatorExpressionSequenceChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::IndicatorExpression(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "IndicatorExpression",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorExpression")?;
                 Ok(())
             }
             Self::Observable(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "Observable",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Observable")?;
                 Ok(())
             }
             Self::ObservableReference(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "ObservableReference",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "ObservableReference")?;
                 Ok(())
             }
             Self::IndicatorReference(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "IndicatorReference",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorReference")?;
                 Ok(())
             }
         }
@@ -9073,7 +8402,7 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
         let mut incident = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Incident") => {
+                Some(c) if r.is(&c, NAMESPACE, "Incident") => {
                     incident.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -9084,17 +8413,13 @@ impl<'a> rt::FromXml<'a> for IodefDocument {
             }
         }
         if incident.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Incident"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Incident"));
         }
         incident.shrink_to_fit();
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -9150,15 +8475,10 @@ impl rt::ToXml for IodefDocument {
         }
         w.extra(&self.extra)?;
         for v in &self.incident {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Incident")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Incident")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -9233,19 +8553,15 @@ impl<'a> rt::FromXml<'a> for Key {
         );
         let mut cur = r.first_child(el, &schema::Key)?;
         let key_name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName") => {
+            Some(c) if r.is(&c, NAMESPACE, "KeyName") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "KeyName")),
         };
         let value = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Value") => {
+            Some(c) if r.is(&c, NAMESPACE, "Value") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -9289,10 +8605,10 @@ impl rt::ToXml for Key {
         w.extra(&self.extra)?;
         {
             let v = &self.key_name;
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "KeyName", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "KeyName", v)?;
         }
         if let Some(v) = &self.value {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Value", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Value", v)?;
         }
         w.end_element()
     }
@@ -9439,7 +8755,7 @@ impl<'a> rt::FromXml<'a> for Method {
         let mut reference = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference") => {
+                Some(c) if r.is(&c, NAMESPACE, "Reference") => {
                     reference.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -9453,9 +8769,7 @@ impl<'a> rt::FromXml<'a> for Method {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -9519,9 +8833,7 @@ impl<'a> rt::FromXml<'a> for Method {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -9565,10 +8877,10 @@ impl rt::ToXml for Method {
         }
         w.extra(&self.extra)?;
         for v in &self.reference {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Reference")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.attack_pattern {
             rt::ToXml::to_xml(
@@ -9590,12 +8902,7 @@ impl rt::ToXml for Method {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Weakness")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -9785,21 +9092,17 @@ impl<'a> rt::FromXml<'a> for Nameservers {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::Nameservers)?;
         let server = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Server") => {
+            Some(c) if r.is(&c, NAMESPACE, "Server") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Server"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Server")),
         };
         let mut address = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Address") => {
+                Some(c) if r.is(&c, NAMESPACE, "Address") => {
                     address.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -9810,9 +9113,7 @@ impl<'a> rt::FromXml<'a> for Nameservers {
             }
         }
         if address.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Address"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Address"));
         }
         address.shrink_to_fit();
         if let Some(c) = cur {
@@ -9833,10 +9134,10 @@ impl rt::ToXml for Nameservers {
         w.extra(&self.extra)?;
         {
             let v = &self.server;
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Server", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Server", v)?;
         }
         for v in &self.address {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Address")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Address")?;
         }
         w.end_element()
     }
@@ -9895,7 +9196,7 @@ impl<'a> rt::FromXml<'a> for Node {
         }
         choice.shrink_to_fit();
         let postal_address = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PostalAddress") => {
+            Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -9908,7 +9209,7 @@ impl<'a> rt::FromXml<'a> for Node {
         let mut location = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Location") => {
+                Some(c) if r.is(&c, NAMESPACE, "Location") => {
                     location.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -9922,7 +9223,7 @@ impl<'a> rt::FromXml<'a> for Node {
         let mut counter = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
+                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
                     counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -9959,18 +9260,13 @@ impl rt::ToXml for Node {
             v.write(w)?;
         }
         if let Some(v) = &self.postal_address {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "PostalAddress",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
         }
         for v in &self.location {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Location")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Location")?;
         }
         for v in &self.counter {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Counter")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
         }
         w.end_element()
     }
@@ -9986,8 +9282,7 @@ pub enum NodeChoice {
 impl NodeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Address")
+        r.is(c, NAMESPACE, "DomainData") || r.is(c, NAMESPACE, "Address")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -9996,14 +9291,12 @@ impl NodeChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData") {
+        if r.is(&c, NAMESPACE, "DomainData") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData") => {
+                    Some(n) if r.is(&n, NAMESPACE, "DomainData") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -10016,14 +9309,12 @@ impl NodeChoice {
             items.shrink_to_fit();
             return Ok(Self::DomainData(items));
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Address") {
+        if r.is(&c, NAMESPACE, "Address") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-2.0", "Address") => {
+                    Some(n) if r.is(&n, NAMESPACE, "Address") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -10043,23 +9334,13 @@ impl NodeChoice {
         match self {
             Self::DomainData(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "DomainData",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "DomainData")?;
                 }
                 Ok(())
             }
             Self::Address(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "Address",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "Address")?;
                 }
                 Ok(())
             }
@@ -10125,9 +9406,7 @@ impl<'a> rt::FromXml<'a> for NodeRole {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -10164,7 +9443,7 @@ impl rt::ToXml for NodeRole {
         }
         w.extra(&self.extra)?;
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -10569,25 +9848,17 @@ pub enum ObservableChoice {
 impl ObservableChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "System")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Address")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Service")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "WindowsRegistryKeysModified")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "FileData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "CertificateData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Incident")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Expectation")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "BulkObservable")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData")
+        r.is(c, NAMESPACE, "System") || r.is(c, NAMESPACE, "Address")
+            || r.is(c, NAMESPACE, "DomainData") || r.is(c, NAMESPACE, "Service")
+            || r.is(c, NAMESPACE, "EmailData")
+            || r.is(c, NAMESPACE, "WindowsRegistryKeysModified")
+            || r.is(c, NAMESPACE, "FileData") || r.is(c, NAMESPACE, "CertificateData")
+            || r.is(c, NAMESPACE, "RegistryHandle") || r.is(c, NAMESPACE, "RecordData")
+            || r.is(c, NAMESPACE, "EventData") || r.is(c, NAMESPACE, "Incident")
+            || r.is(c, NAMESPACE, "Expectation") || r.is(c, NAMESPACE, "Reference")
+            || r.is(c, NAMESPACE, "Assessment") || r.is(c, NAMESPACE, "DetectionPattern")
+            || r.is(c, NAMESPACE, "HistoryItem") || r.is(c, NAMESPACE, "BulkObservable")
+            || r.is(c, NAMESPACE, "AdditionalData")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -10596,111 +9867,104 @@ impl ObservableChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "System") {
+        if r.is(&c, NAMESPACE, "System") {
             let v = Self::System(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Address") {
+        if r.is(&c, NAMESPACE, "Address") {
             let v = Self::Address(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DomainData") {
+        if r.is(&c, NAMESPACE, "DomainData") {
             let v = Self::DomainData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Service") {
+        if r.is(&c, NAMESPACE, "Service") {
             let v = Self::Service(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailData") {
+        if r.is(&c, NAMESPACE, "EmailData") {
             let v = Self::EmailData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "WindowsRegistryKeysModified") {
+        if r.is(&c, NAMESPACE, "WindowsRegistryKeysModified") {
             let v = Self::WindowsRegistryKeysModified(
                 Box::new(rt::FromXml::from_xml(r, &c)?),
             );
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileData") {
+        if r.is(&c, NAMESPACE, "FileData") {
             let v = Self::FileData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "CertificateData") {
+        if r.is(&c, NAMESPACE, "CertificateData") {
             let v = Self::CertificateData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RegistryHandle") {
+        if r.is(&c, NAMESPACE, "RegistryHandle") {
             let v = Self::RegistryHandle(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData") {
+        if r.is(&c, NAMESPACE, "RecordData") {
             let v = Self::RecordData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EventData") {
+        if r.is(&c, NAMESPACE, "EventData") {
             let v = Self::EventData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Incident") {
+        if r.is(&c, NAMESPACE, "Incident") {
             let v = Self::Incident(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Expectation") {
+        if r.is(&c, NAMESPACE, "Expectation") {
             let v = Self::Expectation(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Reference") {
+        if r.is(&c, NAMESPACE, "Reference") {
             let v = Self::Reference(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Assessment") {
+        if r.is(&c, NAMESPACE, "Assessment") {
             let v = Self::Assessment(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DetectionPattern") {
+        if r.is(&c, NAMESPACE, "DetectionPattern") {
             let v = Self::DetectionPattern(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "HistoryItem") {
+        if r.is(&c, NAMESPACE, "HistoryItem") {
             let v = Self::HistoryItem(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "BulkObservable") {
+        if r.is(&c, NAMESPACE, "BulkObservable") {
             let v = Self::BulkObservable(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") {
+        if r.is(&c, NAMESPACE, "AdditionalData") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r
-                        .is(
-                            &n,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "AdditionalData",
-                        ) => {
+                    Some(n) if r.is(&n, NAMESPACE, "AdditionalData") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -10719,150 +9983,80 @@ impl ObservableChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::System(v) => {
-                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "System")?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "System")?;
                 Ok(())
             }
             Self::Address(v) => {
-                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Address")?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Address")?;
                 Ok(())
             }
             Self::DomainData(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "DomainData",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "DomainData")?;
                 Ok(())
             }
             Self::Service(v) => {
-                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Service")?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Service")?;
                 Ok(())
             }
             Self::EmailData(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "EmailData",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "EmailData")?;
                 Ok(())
             }
             Self::WindowsRegistryKeysModified(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "WindowsRegistryKeysModified",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "WindowsRegistryKeysModified")?;
                 Ok(())
             }
             Self::FileData(v) => {
-                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "FileData")?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "FileData")?;
                 Ok(())
             }
             Self::CertificateData(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "CertificateData",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "CertificateData")?;
                 Ok(())
             }
             Self::RegistryHandle(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "RegistryHandle",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "RegistryHandle")?;
                 Ok(())
             }
             Self::RecordData(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "RecordData",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "RecordData")?;
                 Ok(())
             }
             Self::EventData(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "EventData",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
                 Ok(())
             }
             Self::Incident(v) => {
-                rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Incident")?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Incident")?;
                 Ok(())
             }
             Self::Expectation(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "Expectation",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Expectation")?;
                 Ok(())
             }
             Self::Reference(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "Reference",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
                 Ok(())
             }
             Self::Assessment(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "Assessment",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
                 Ok(())
             }
             Self::DetectionPattern(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "DetectionPattern",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "DetectionPattern")?;
                 Ok(())
             }
             Self::HistoryItem(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "HistoryItem",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "HistoryItem")?;
                 Ok(())
             }
             Self::BulkObservable(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-2.0",
-                    "BulkObservable",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "BulkObservable")?;
                 Ok(())
             }
             Self::AdditionalData(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "AdditionalData",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
                 }
                 Ok(())
             }
@@ -11044,23 +10238,17 @@ impl<'a> rt::FromXml<'a> for PostalAddress {
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let mut cur = r.first_child(el, &schema::PostalAddress)?;
         let p_address = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress") => {
+            Some(c) if r.is(&c, NAMESPACE, "PAddress") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "PAddress")),
         };
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11101,10 +10289,10 @@ impl rt::ToXml for PostalAddress {
         w.extra(&self.extra)?;
         {
             let v = &self.p_address;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "PAddress")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PAddress")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -11210,9 +10398,7 @@ impl<'a> rt::FromXml<'a> for Record {
         let mut record_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData") => {
+                Some(c) if r.is(&c, NAMESPACE, "RecordData") => {
                     record_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11223,9 +10409,7 @@ impl<'a> rt::FromXml<'a> for Record {
             }
         }
         if record_data.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "RecordData"));
         }
         record_data.shrink_to_fit();
         if let Some(c) = cur {
@@ -11256,7 +10440,7 @@ impl rt::ToXml for Record {
         }
         w.extra(&self.extra)?;
         for v in &self.record_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RecordData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordData")?;
         }
         w.end_element()
     }
@@ -11360,7 +10544,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         );
         let mut cur = r.first_child(el, &schema::RecordData)?;
         let date_time = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "DateTime") => {
+            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -11373,9 +10557,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11387,7 +10569,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         }
         description.shrink_to_fit();
         let application = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+            Some(c) if r.is(&c, NAMESPACE, "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -11400,9 +10582,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut record_pattern = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordPattern") => {
+                Some(c) if r.is(&c, NAMESPACE, "RecordPattern") => {
                     record_pattern.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11416,9 +10596,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut record_item = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "RecordItem") => {
+                Some(c) if r.is(&c, NAMESPACE, "RecordItem") => {
                     record_item.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11432,7 +10610,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11446,7 +10624,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut file_data = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "FileData") => {
+                Some(c) if r.is(&c, NAMESPACE, "FileData") => {
                     file_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11460,14 +10638,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut windows_registry_keys_modified = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-2.0",
-                        "WindowsRegistryKeysModified",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "WindowsRegistryKeysModified") => {
                     windows_registry_keys_modified.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11481,9 +10652,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut certificate_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "CertificateData") => {
+                Some(c) if r.is(&c, NAMESPACE, "CertificateData") => {
                     certificate_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11497,9 +10666,7 @@ impl<'a> rt::FromXml<'a> for RecordData {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11551,59 +10718,34 @@ impl rt::ToXml for RecordData {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.date_time {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "DateTime",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
         }
         for v in &self.record_pattern {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "RecordPattern",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordPattern")?;
         }
         for v in &self.record_item {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "RecordItem")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordItem")?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.file_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "FileData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "FileData")?;
         }
         for v in &self.windows_registry_keys_modified {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "WindowsRegistryKeysModified",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "WindowsRegistryKeysModified")?;
         }
         for v in &self.certificate_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "CertificateData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "CertificateData")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -11897,7 +11039,7 @@ impl<'a> rt::FromXml<'a> for Reference {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11911,9 +11053,7 @@ impl<'a> rt::FromXml<'a> for Reference {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -11958,10 +11098,10 @@ impl rt::ToXml for Reference {
             )?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -12198,9 +11338,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         let mut incident_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID") => {
+                Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
                     incident_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12214,7 +11352,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12228,9 +11366,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         let mut threat_actor = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ThreatActor") => {
+                Some(c) if r.is(&c, NAMESPACE, "ThreatActor") => {
                     threat_actor.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12244,7 +11380,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         let mut campaign = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Campaign") => {
+                Some(c) if r.is(&c, NAMESPACE, "Campaign") => {
                     campaign.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12258,9 +11394,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         let mut indicator_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID") => {
+                Some(c) if r.is(&c, NAMESPACE, "IndicatorID") => {
                     indicator_id.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12272,7 +11406,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         }
         indicator_id.shrink_to_fit();
         let confidence = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence") => {
+            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12285,9 +11419,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12301,9 +11433,7 @@ impl<'a> rt::FromXml<'a> for RelatedActivity {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12349,33 +11479,28 @@ impl rt::ToXml for RelatedActivity {
         }
         w.extra(&self.extra)?;
         for v in &self.incident_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IncidentID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.threat_actor {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ThreatActor")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ThreatActor")?;
         }
         for v in &self.campaign {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Campaign")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Campaign")?;
         }
         for v in &self.indicator_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "IndicatorID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorID")?;
         }
         if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Confidence")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -12540,7 +11665,7 @@ impl<'a> rt::FromXml<'a> for Service {
         }
         let mut cur = r.first_child(el, &schema::Service)?;
         let service_name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName") => {
+            Some(c) if r.is(&c, NAMESPACE, "ServiceName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12551,7 +11676,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let port = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Port") => {
+            Some(c) if r.is(&c, NAMESPACE, "Port") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12562,7 +11687,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let portlist = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Portlist") => {
+            Some(c) if r.is(&c, NAMESPACE, "Portlist") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12573,7 +11698,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let proto_type = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoType") => {
+            Some(c) if r.is(&c, NAMESPACE, "ProtoType") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12584,7 +11709,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let proto_code = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoCode") => {
+            Some(c) if r.is(&c, NAMESPACE, "ProtoCode") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12595,7 +11720,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let proto_field = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ProtoField") => {
+            Some(c) if r.is(&c, NAMESPACE, "ProtoField") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12606,9 +11731,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let application_header = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ApplicationHeader") => {
+            Some(c) if r.is(&c, NAMESPACE, "ApplicationHeader") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12619,7 +11742,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let email_data = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "EmailData") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailData") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12630,7 +11753,7 @@ impl<'a> rt::FromXml<'a> for Service {
             }
         };
         let application = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Application") => {
+            Some(c) if r.is(&c, NAMESPACE, "Application") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12676,56 +11799,31 @@ impl rt::ToXml for Service {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.service_name {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "ServiceName")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ServiceName")?;
         }
         if let Some(v) = &self.port {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "Port", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Port", v)?;
         }
         if let Some(v) = &self.portlist {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "Portlist",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "Portlist", v)?;
         }
         if let Some(v) = &self.proto_type {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ProtoType",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ProtoType", v)?;
         }
         if let Some(v) = &self.proto_code {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ProtoCode",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ProtoCode", v)?;
         }
         if let Some(v) = &self.proto_field {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ProtoField",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ProtoField", v)?;
         }
         if let Some(v) = &self.application_header {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ApplicationHeader",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ApplicationHeader")?;
         }
         if let Some(v) = &self.email_data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "EmailData")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailData")?;
         }
         if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Application")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
         }
         w.end_element()
     }
@@ -12768,7 +11866,7 @@ impl<'a> rt::FromXml<'a> for ServiceName {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::ServiceName)?;
         let iana_service = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "IANAService") => {
+            Some(c) if r.is(&c, NAMESPACE, "IANAService") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -12781,7 +11879,7 @@ impl<'a> rt::FromXml<'a> for ServiceName {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12795,9 +11893,7 @@ impl<'a> rt::FromXml<'a> for ServiceName {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -12830,18 +11926,13 @@ impl rt::ToXml for ServiceName {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.iana_service {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "IANAService",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "IANAService", v)?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -13099,9 +12190,7 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::SoftwareType)?;
         let software_reference = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "SoftwareReference") => {
+            Some(c) if r.is(&c, NAMESPACE, "SoftwareReference") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -13114,7 +12203,7 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13128,9 +12217,7 @@ impl<'a> rt::FromXml<'a> for SoftwareType {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13163,18 +12250,13 @@ impl rt::ToXml for SoftwareType {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.software_reference {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "SoftwareReference",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "SoftwareReference")?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -13447,21 +12529,17 @@ impl<'a> rt::FromXml<'a> for System {
         );
         let mut cur = r.first_child(el, &schema::System)?;
         let node = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Node") => {
+            Some(c) if r.is(&c, NAMESPACE, "Node") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Node"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Node")),
         };
         let mut node_role = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole") => {
+                Some(c) if r.is(&c, NAMESPACE, "NodeRole") => {
                     node_role.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13475,7 +12553,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut service = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Service") => {
+                Some(c) if r.is(&c, NAMESPACE, "Service") => {
                     service.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13489,9 +12567,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut operating_system = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "OperatingSystem") => {
+                Some(c) if r.is(&c, NAMESPACE, "OperatingSystem") => {
                     operating_system.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13505,7 +12581,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut counter = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Counter") => {
+                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
                     counter.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13519,7 +12595,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut asset_id = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AssetID") => {
+                Some(c) if r.is(&c, NAMESPACE, "AssetID") => {
                     asset_id.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13533,9 +12609,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13549,9 +12623,7 @@ impl<'a> rt::FromXml<'a> for System {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13622,38 +12694,28 @@ impl rt::ToXml for System {
         w.extra(&self.extra)?;
         {
             let v = &self.node;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Node")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Node")?;
         }
         for v in &self.node_role {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "NodeRole")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "NodeRole")?;
         }
         for v in &self.service {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Service")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Service")?;
         }
         for v in &self.operating_system {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "OperatingSystem",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "OperatingSystem")?;
         }
         for v in &self.counter {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Counter")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
         }
         for v in &self.asset_id {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "AssetID", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "AssetID", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -13790,9 +12852,7 @@ impl<'a> rt::FromXml<'a> for SystemImpact {
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -13839,7 +12899,7 @@ impl rt::ToXml for SystemImpact {
         }
         w.extra(&self.extra)?;
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -14122,30 +13182,17 @@ impl<'a> rt::FromXml<'a> for Telephone {
         let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
         let mut cur = r.first_child(el, &schema::Telephone)?;
         let telephone_number = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "TelephoneNumber") => {
+            Some(c) if r.is(&c, NAMESPACE, "TelephoneNumber") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-2.0",
-                            "TelephoneNumber",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "TelephoneNumber")),
         };
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -14186,15 +13233,10 @@ impl rt::ToXml for Telephone {
         w.extra(&self.extra)?;
         {
             let v = &self.telephone_number;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "TelephoneNumber",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "TelephoneNumber", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         w.end_element()
     }
@@ -14322,9 +13364,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
         let mut threat_actor_id = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "ThreatActorID") => {
+                Some(c) if r.is(&c, NAMESPACE, "ThreatActorID") => {
                     threat_actor_id.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -14338,7 +13378,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
         let mut url = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "URL") => {
+                Some(c) if r.is(&c, NAMESPACE, "URL") => {
                     url.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -14349,15 +13389,13 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
             }
         }
         if url.is_empty() {
-            return Err(r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "URL"));
+            return Err(r.missing_element(el, NAMESPACE, "URL"));
         }
         url.shrink_to_fit();
         let mut description = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Description") => {
+                Some(c) if r.is(&c, NAMESPACE, "Description") => {
                     description.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -14371,9 +13409,7 @@ impl<'a> rt::FromXml<'a> for ThreatActor {
         let mut additional_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "AdditionalData") => {
+                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
                     additional_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -14415,26 +13451,16 @@ impl rt::ToXml for ThreatActor {
         }
         w.extra(&self.extra)?;
         for v in &self.threat_actor_id {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "ThreatActorID",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ThreatActorID", v)?;
         }
         for v in &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.description {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Description")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
         }
         for v in &self.additional_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-2.0",
-                "AdditionalData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
         }
         w.end_element()
     }
@@ -14687,7 +13713,7 @@ impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
         let mut key = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-2.0", "Key") => {
+                Some(c) if r.is(&c, NAMESPACE, "Key") => {
                     key.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -14698,7 +13724,7 @@ impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
             }
         }
         if key.is_empty() {
-            return Err(r.missing_element(el, "urn:ietf:params:xml:ns:iodef-2.0", "Key"));
+            return Err(r.missing_element(el, NAMESPACE, "Key"));
         }
         key.shrink_to_fit();
         if let Some(c) = cur {
@@ -14721,7 +13747,7 @@ impl rt::ToXml for WindowsRegistryKeysModified {
         }
         w.extra(&self.extra)?;
         for v in &self.key {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-2.0", "Key")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Key")?;
         }
         w.end_element()
     }
@@ -16088,7 +15114,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentID",
                             ty: &IncidentIdType,
                             type_name: None,
@@ -16122,7 +15148,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IndicatorID",
                             ty: &IndicatorId,
                             type_name: None,
@@ -16141,7 +15167,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ApplicationHeaderField",
                             ty: &ExtensionType,
                             type_name: None,
@@ -16189,7 +15215,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentCategory",
                             ty: &MlStringType,
                             type_name: None,
@@ -16204,7 +15230,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Counter",
                             ty: &Counter,
                             type_name: None,
@@ -16214,7 +15240,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "MitigatingFactor",
                             ty: &MlStringType,
                             type_name: None,
@@ -16224,7 +15250,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Cause",
                             ty: &MlStringType,
                             type_name: None,
@@ -16234,7 +15260,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Confidence",
                             ty: &Confidence,
                             type_name: None,
@@ -16244,7 +15270,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -16260,7 +15286,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "SystemImpact",
                     ty: &SystemImpact,
                     type_name: None,
@@ -16270,7 +15296,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "BusinessImpact",
                     ty: &BusinessImpactType,
                     type_name: None,
@@ -16280,7 +15306,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "TimeImpact",
                     ty: &TimeImpact,
                     type_name: None,
@@ -16290,7 +15316,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "MonetaryImpact",
                     ty: &MonetaryImpact,
                     type_name: None,
@@ -16300,7 +15326,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "IntendedImpact",
                     ty: &BusinessImpactType,
                     type_name: None,
@@ -16321,7 +15347,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AttackPhaseID",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -16331,7 +15357,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -16341,7 +15367,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -16351,7 +15377,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -16385,7 +15411,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "BulkObservableFormat",
                             ty: &BulkObservableFormat,
                             type_name: None,
@@ -16395,7 +15421,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "BulkObservableList",
                             ty: &rt::schema::ANY_TYPE,
                             type_name: None,
@@ -16405,7 +15431,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -16424,7 +15450,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Hash",
                             ty: &Hash,
                             type_name: None,
@@ -16434,7 +15460,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -16486,7 +15512,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -16528,7 +15554,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "CampaignID",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -16538,7 +15564,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -16548,7 +15574,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -16558,7 +15584,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -16595,7 +15621,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -16636,7 +15662,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Certificate",
                             ty: &Certificate,
                             type_name: None,
@@ -16723,7 +15749,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ContactName",
                             ty: &MlStringType,
                             type_name: None,
@@ -16733,7 +15759,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ContactTitle",
                             ty: &MlStringType,
                             type_name: None,
@@ -16743,7 +15769,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -16753,7 +15779,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RegistryHandle",
                             ty: &RegistryHandle,
                             type_name: None,
@@ -16763,7 +15789,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "PostalAddress",
                             ty: &PostalAddress,
                             type_name: None,
@@ -16773,7 +15799,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Email",
                             ty: &Email,
                             type_name: None,
@@ -16783,7 +15809,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Telephone",
                             ty: &Telephone,
                             type_name: None,
@@ -16793,7 +15819,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Timezone",
                             ty: &TimezoneType,
                             type_name: None,
@@ -16803,7 +15829,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -16813,7 +15839,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -16926,7 +15952,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Application",
                             ty: &SoftwareType,
                             type_name: None,
@@ -16936,7 +15962,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -16946,7 +15972,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DetectionConfiguration",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -16994,7 +16020,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -17004,7 +16030,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -17014,7 +16040,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DetectionPattern",
                             ty: &DetectionPattern,
                             type_name: None,
@@ -17048,7 +16074,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "SameDomainContact",
                     ty: &rt::schema::STRING,
                     type_name: None,
@@ -17058,7 +16084,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Contact",
                     ty: &Contact,
                     type_name: None,
@@ -17111,7 +16137,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Name",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17121,7 +16147,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DateDomainWasChecked",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17131,7 +16157,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RegistrationDate",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17141,7 +16167,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ExpirationDate",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17151,7 +16177,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RelatedDNS",
                             ty: &ExtensionType,
                             type_name: None,
@@ -17161,7 +16187,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Nameservers",
                             ty: &Nameservers,
                             type_name: None,
@@ -17171,7 +16197,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DomainContacts",
                             ty: &DomainContacts,
                             type_name: None,
@@ -17221,7 +16247,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailTo",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17231,7 +16257,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -17258,7 +16284,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailTo",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17268,7 +16294,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailFrom",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17278,7 +16304,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailSubject",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17288,7 +16314,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailX-Mailer",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17298,7 +16324,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailHeaderField",
                             ty: &ExtensionType,
                             type_name: None,
@@ -17308,7 +16334,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailHeaders",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17318,7 +16344,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailBody",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17328,7 +16354,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailMessage",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17338,7 +16364,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "HashData",
                             ty: &HashData,
                             type_name: None,
@@ -17348,7 +16374,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "SignatureData",
                             ty: &SignatureData,
                             type_name: None,
@@ -17393,7 +16419,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -17403,7 +16429,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DetectTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17413,7 +16439,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17423,7 +16449,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17433,7 +16459,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RecoveryTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17443,7 +16469,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ReportTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17453,7 +16479,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -17463,7 +16489,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Discovery",
                             ty: &Discovery,
                             type_name: None,
@@ -17473,7 +16499,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Assessment",
                             ty: &Assessment,
                             type_name: None,
@@ -17483,7 +16509,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Method",
                             ty: &Method,
                             type_name: None,
@@ -17493,7 +16519,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Flow",
                             ty: &Flow,
                             type_name: None,
@@ -17503,7 +16529,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Expectation",
                             ty: &Expectation,
                             type_name: None,
@@ -17513,7 +16539,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Record",
                             ty: &Record,
                             type_name: None,
@@ -17523,7 +16549,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EventData",
                             ty: &EventData,
                             type_name: None,
@@ -17533,7 +16559,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -17595,7 +16621,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -17605,7 +16631,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DefinedCOA",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17615,7 +16641,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17625,7 +16651,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -17635,7 +16661,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -17736,7 +16762,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "FileName",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17746,7 +16772,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "FileSize",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -17756,7 +16782,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "FileType",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17766,7 +16792,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17776,7 +16802,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "HashData",
                             ty: &HashData,
                             type_name: None,
@@ -17786,7 +16812,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "SignatureData",
                             ty: &SignatureData,
                             type_name: None,
@@ -17796,7 +16822,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AssociatedSoftware",
                             ty: &SoftwareType,
                             type_name: None,
@@ -17806,7 +16832,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "FileProperties",
                             ty: &ExtensionType,
                             type_name: None,
@@ -17847,7 +16873,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "File",
                             ty: &File,
                             type_name: None,
@@ -17866,7 +16892,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "System",
                             ty: &System,
                             type_name: None,
@@ -17885,7 +16911,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "FuzzyHashValue",
                             ty: &ExtensionType,
                             type_name: None,
@@ -17895,7 +16921,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Application",
                             ty: &SoftwareType,
                             type_name: None,
@@ -17905,7 +16931,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -17954,7 +16980,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Application",
                             ty: &SoftwareType,
                             type_name: None,
@@ -17988,7 +17014,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "HashTargetID",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -17998,7 +17024,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Hash",
                             ty: &Hash,
                             type_name: None,
@@ -18008,7 +17034,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "FuzzyHash",
                             ty: &FuzzyHash,
                             type_name: None,
@@ -18046,7 +17072,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "HistoryItem",
                             ty: &HistoryItem,
                             type_name: None,
@@ -18101,7 +17127,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18111,7 +17137,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentID",
                             ty: &IncidentIdType,
                             type_name: None,
@@ -18121,7 +17147,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -18131,7 +17157,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -18141,7 +17167,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DefinedCOA",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -18151,7 +17177,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -18227,7 +17253,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentID",
                             ty: &IncidentIdType,
                             type_name: None,
@@ -18237,7 +17263,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AlternativeID",
                             ty: &AlternativeId,
                             type_name: None,
@@ -18247,7 +17273,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RelatedActivity",
                             ty: &RelatedActivity,
                             type_name: None,
@@ -18257,7 +17283,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DetectTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18267,7 +17293,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18277,7 +17303,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18287,7 +17313,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RecoveryTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18297,7 +17323,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ReportTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18307,7 +17333,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "GenerationTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18317,7 +17343,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -18327,7 +17353,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Discovery",
                             ty: &Discovery,
                             type_name: None,
@@ -18337,7 +17363,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Assessment",
                             ty: &Assessment,
                             type_name: None,
@@ -18347,7 +17373,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Method",
                             ty: &Method,
                             type_name: None,
@@ -18357,7 +17383,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -18367,7 +17393,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EventData",
                             ty: &EventData,
                             type_name: None,
@@ -18377,7 +17403,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IndicatorData",
                             ty: &IndicatorData,
                             type_name: None,
@@ -18387,7 +17413,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "History",
                             ty: &History,
                             type_name: None,
@@ -18397,7 +17423,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -18474,7 +17500,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IndicatorID",
                             ty: &IndicatorId,
                             type_name: None,
@@ -18484,7 +17510,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AlternativeIndicatorID",
                             ty: &AlternativeIndicatorId,
                             type_name: None,
@@ -18494,7 +17520,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -18504,7 +17530,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "StartTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18514,7 +17540,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EndTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -18524,7 +17550,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Confidence",
                             ty: &Confidence,
                             type_name: None,
@@ -18534,7 +17560,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Contact",
                             ty: &Contact,
                             type_name: None,
@@ -18549,7 +17575,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "NodeRole",
                             ty: &NodeRole,
                             type_name: None,
@@ -18559,7 +17585,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AttackPhase",
                             ty: &AttackPhase,
                             type_name: None,
@@ -18569,7 +17595,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Reference",
                             ty: &Reference,
                             type_name: None,
@@ -18579,7 +17605,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -18595,7 +17621,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Observable",
                     ty: &Observable,
                     type_name: None,
@@ -18605,7 +17631,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "ObservableReference",
                     ty: &ObservableReference,
                     type_name: None,
@@ -18615,7 +17641,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "IndicatorExpression",
                     ty: &IndicatorExpression,
                     type_name: None,
@@ -18625,7 +17651,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "IndicatorReference",
                     ty: &IndicatorReference,
                     type_name: None,
@@ -18642,7 +17668,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Indicator",
                             ty: &Indicator,
                             type_name: None,
@@ -18701,7 +17727,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Confidence",
                     ty: &Confidence,
                     type_name: None,
@@ -18711,7 +17737,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "AdditionalData",
                     ty: &ExtensionType,
                     type_name: None,
@@ -18725,7 +17751,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "IndicatorExpression",
                     ty: &IndicatorExpression,
                     type_name: None,
@@ -18735,7 +17761,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Observable",
                     ty: &Observable,
                     type_name: None,
@@ -18745,7 +17771,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "ObservableReference",
                     ty: &ObservableReference,
                     type_name: None,
@@ -18755,7 +17781,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "IndicatorReference",
                     ty: &IndicatorReference,
                     type_name: None,
@@ -18861,7 +17887,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Incident",
                             ty: &Incident,
                             type_name: None,
@@ -18871,7 +17897,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -18912,7 +17938,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "KeyName",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -18922,7 +17948,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Value",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -18960,7 +17986,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Reference",
                             ty: &Reference,
                             type_name: None,
@@ -18970,7 +17996,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -19010,7 +18036,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -19071,7 +18097,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Server",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -19081,7 +18107,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Address",
                             ty: &Address,
                             type_name: None,
@@ -19105,7 +18131,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "PostalAddress",
                             ty: &PostalAddress,
                             type_name: None,
@@ -19115,7 +18141,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Location",
                             ty: &MlStringType,
                             type_name: None,
@@ -19125,7 +18151,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Counter",
                             ty: &Counter,
                             type_name: None,
@@ -19141,7 +18167,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "DomainData",
                     ty: &DomainData,
                     type_name: None,
@@ -19151,7 +18177,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Address",
                     ty: &Address,
                     type_name: None,
@@ -19183,7 +18209,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -19232,7 +18258,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "System",
                     ty: &System,
                     type_name: None,
@@ -19242,7 +18268,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Address",
                     ty: &Address,
                     type_name: None,
@@ -19252,7 +18278,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "DomainData",
                     ty: &DomainData,
                     type_name: None,
@@ -19262,7 +18288,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Service",
                     ty: &Service,
                     type_name: None,
@@ -19272,7 +18298,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "EmailData",
                     ty: &EmailData,
                     type_name: None,
@@ -19282,7 +18308,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "WindowsRegistryKeysModified",
                     ty: &WindowsRegistryKeysModified,
                     type_name: None,
@@ -19292,7 +18318,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "FileData",
                     ty: &FileData,
                     type_name: None,
@@ -19302,7 +18328,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "CertificateData",
                     ty: &CertificateData,
                     type_name: None,
@@ -19312,7 +18338,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "RegistryHandle",
                     ty: &RegistryHandle,
                     type_name: None,
@@ -19322,7 +18348,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "RecordData",
                     ty: &RecordData,
                     type_name: None,
@@ -19332,7 +18358,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "EventData",
                     ty: &EventData,
                     type_name: None,
@@ -19342,7 +18368,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Incident",
                     ty: &Incident,
                     type_name: None,
@@ -19352,7 +18378,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Expectation",
                     ty: &Expectation,
                     type_name: None,
@@ -19362,7 +18388,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Reference",
                     ty: &Reference,
                     type_name: None,
@@ -19372,7 +18398,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "Assessment",
                     ty: &Assessment,
                     type_name: None,
@@ -19382,7 +18408,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "DetectionPattern",
                     ty: &DetectionPattern,
                     type_name: None,
@@ -19392,7 +18418,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "HistoryItem",
                     ty: &HistoryItem,
                     type_name: None,
@@ -19402,7 +18428,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "BulkObservable",
                     ty: &BulkObservable,
                     type_name: None,
@@ -19412,7 +18438,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                    ns: super::NAMESPACE,
                     name: "AdditionalData",
                     ty: &ExtensionType,
                     type_name: None,
@@ -19466,7 +18492,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "PAddress",
                             ty: &MlStringType,
                             type_name: None,
@@ -19476,7 +18502,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -19514,7 +18540,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RecordData",
                             ty: &RecordData,
                             type_name: None,
@@ -19555,7 +18581,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "DateTime",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -19565,7 +18591,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -19575,7 +18601,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Application",
                             ty: &SoftwareType,
                             type_name: None,
@@ -19585,7 +18611,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RecordPattern",
                             ty: &RecordPattern,
                             type_name: None,
@@ -19595,7 +18621,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "RecordItem",
                             ty: &ExtensionType,
                             type_name: None,
@@ -19605,7 +18631,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -19615,7 +18641,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "FileData",
                             ty: &FileData,
                             type_name: None,
@@ -19625,7 +18651,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "WindowsRegistryKeysModified",
                             ty: &WindowsRegistryKeysModified,
                             type_name: None,
@@ -19635,7 +18661,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "CertificateData",
                             ty: &CertificateData,
                             type_name: None,
@@ -19645,7 +18671,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -19739,7 +18765,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -19749,7 +18775,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -19808,7 +18834,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentID",
                             ty: &IncidentIdType,
                             type_name: None,
@@ -19818,7 +18844,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -19828,7 +18854,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ThreatActor",
                             ty: &ThreatActor,
                             type_name: None,
@@ -19838,7 +18864,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Campaign",
                             ty: &Campaign,
                             type_name: None,
@@ -19848,7 +18874,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IndicatorID",
                             ty: &IndicatorId,
                             type_name: None,
@@ -19858,7 +18884,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Confidence",
                             ty: &Confidence,
                             type_name: None,
@@ -19868,7 +18894,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -19878,7 +18904,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -19916,7 +18942,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ServiceName",
                             ty: &ServiceName,
                             type_name: None,
@@ -19926,7 +18952,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Port",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -19936,7 +18962,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Portlist",
                             ty: &PortlistType,
                             type_name: None,
@@ -19946,7 +18972,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ProtoType",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -19956,7 +18982,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ProtoCode",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -19966,7 +18992,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ProtoField",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -19976,7 +19002,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ApplicationHeader",
                             ty: &ApplicationHeader,
                             type_name: None,
@@ -19986,7 +19012,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "EmailData",
                             ty: &EmailData,
                             type_name: None,
@@ -19996,7 +19022,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Application",
                             ty: &SoftwareType,
                             type_name: None,
@@ -20015,7 +19041,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "IANAService",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -20025,7 +19051,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -20035,7 +19061,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -20123,7 +19149,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "SoftwareReference",
                             ty: &SoftwareReference,
                             type_name: None,
@@ -20133,7 +19159,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -20143,7 +19169,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -20241,7 +19267,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Node",
                             ty: &Node,
                             type_name: None,
@@ -20251,7 +19277,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "NodeRole",
                             ty: &NodeRole,
                             type_name: None,
@@ -20261,7 +19287,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Service",
                             ty: &Service,
                             type_name: None,
@@ -20271,7 +19297,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "OperatingSystem",
                             ty: &SoftwareType,
                             type_name: None,
@@ -20281,7 +19307,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Counter",
                             ty: &Counter,
                             type_name: None,
@@ -20291,7 +19317,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AssetID",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -20301,7 +19327,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -20311,7 +19337,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -20363,7 +19389,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -20409,7 +19435,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "TelephoneNumber",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -20419,7 +19445,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -20457,7 +19483,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "ThreatActorID",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -20467,7 +19493,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -20477,7 +19503,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Description",
                             ty: &MlStringType,
                             type_name: None,
@@ -20487,7 +19513,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "AdditionalData",
                             ty: &ExtensionType,
                             type_name: None,
@@ -20564,7 +19590,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-2.0",
+                            ns: super::NAMESPACE,
                             name: "Key",
                             ty: &Key,
                             type_name: None,
@@ -20586,7 +19612,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "AdditionalData",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20610,7 +19636,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Application",
             ty: &SoftwareType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "SoftwareType")),
+            type_name: Some((super::NAMESPACE, "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20622,7 +19648,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "ApplicationHeaderField",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20634,7 +19660,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "AssociatedSoftware",
             ty: &SoftwareType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "SoftwareType")),
+            type_name: Some((super::NAMESPACE, "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20676,7 +19702,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "BusinessImpact",
             ty: &BusinessImpactType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpactType")),
+            type_name: Some((super::NAMESPACE, "BusinessImpactType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20694,7 +19720,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Cause",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20724,13 +19750,13 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "ContactName",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ContactTitle",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20760,7 +19786,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Description",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20820,7 +19846,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "EmailHeaderField",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20898,7 +19924,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "FileProperties",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20928,7 +19954,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "FuzzyHashValue",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -20988,13 +20014,13 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "IncidentCategory",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "IncidentID",
             ty: &IncidentIdType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "IncidentIDType")),
+            type_name: Some((super::NAMESPACE, "IncidentIDType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -21030,7 +20056,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "IntendedImpact",
             ty: &BusinessImpactType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "BusinessImpactType")),
+            type_name: Some((super::NAMESPACE, "BusinessImpactType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -21048,7 +20074,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Location",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -21060,7 +20086,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "MitigatingFactor",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -21108,13 +20134,13 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "OperatingSystem",
             ty: &SoftwareType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "SoftwareType")),
+            type_name: Some((super::NAMESPACE, "SoftwareType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PAddress",
             ty: &MlStringType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "MLStringType")),
+            type_name: Some((super::NAMESPACE, "MLStringType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -21126,7 +20152,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Portlist",
             ty: &PortlistType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "PortlistType")),
+            type_name: Some((super::NAMESPACE, "PortlistType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -21168,7 +20194,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "RecordItem",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -21210,7 +20236,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "RelatedDNS",
             ty: &ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "ExtensionType")),
+            type_name: Some((super::NAMESPACE, "ExtensionType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -21306,7 +20332,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Timezone",
             ty: &TimezoneType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-2.0", "TimezoneType")),
+            type_name: Some((super::NAMESPACE, "TimezoneType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,

@@ -46,16 +46,12 @@ impl<'a> rt::FromXml<'a> for ReferenceName {
         };
         let mut cur = r.first_child(el, &schema::ReferenceName)?;
         let id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID") => {
+            Some(c) if r.is(&c, NAMESPACE, "ID") => {
                 let v = rt::glue::read_simple_lexical(r, &c, rt::glue::Lexical::NcName)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "ID")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -76,7 +72,7 @@ impl rt::ToXml for ReferenceName {
         w.extra(&self.extra)?;
         {
             let v = &self.id;
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ID", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "ID", v)?;
         }
         w.end_element()
     }
@@ -192,7 +188,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-enum-1.0",
+                            ns: super::NAMESPACE,
                             name: "ID",
                             ty: &rt::schema::NCNAME,
                             type_name: None,

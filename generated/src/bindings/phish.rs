@@ -50,7 +50,7 @@ impl<'a> rt::FromXml<'a> for ArchivedDataType {
         };
         let mut cur = r.first_child(el, &schema::ArchivedDataType)?;
         let url = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "URL") => {
+            Some(c) if r.is(&c, NAMESPACE, "URL") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -61,9 +61,7 @@ impl<'a> rt::FromXml<'a> for ArchivedDataType {
             }
         };
         let comments = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Comments") => {
+            Some(c) if r.is(&c, NAMESPACE, "Comments") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -74,7 +72,7 @@ impl<'a> rt::FromXml<'a> for ArchivedDataType {
             }
         };
         let data = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Data") => {
+            Some(c) if r.is(&c, NAMESPACE, "Data") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -108,28 +106,13 @@ impl rt::ToXml for ArchivedDataType {
         w.attribute("", "type", &rt::SimpleValue::to_xml(&self.type_))?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.url {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "URL",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         if let Some(v) = &self.comments {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "Comments",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Comments")?;
         }
         if let Some(v) = &self.data {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "Data",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "Data", v)?;
         }
         w.end_element()
     }
@@ -300,16 +283,7 @@ impl<'a> rt::FromXml<'a> for DcSiteType {
             Some(c) if DcSiteTypeChoice::starts(r, &c) => {
                 DcSiteTypeChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                            "SiteURL",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SiteURL")),
         };
         let mut node = Vec::new();
         loop {
@@ -326,9 +300,7 @@ impl<'a> rt::FromXml<'a> for DcSiteType {
         }
         node.shrink_to_fit();
         let domain_data = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "DomainData") => {
+            Some(c) if r.is(&c, NAMESPACE, "DomainData") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -381,12 +353,7 @@ impl rt::ToXml for DcSiteType {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
         }
         if let Some(v) = &self.domain_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "DomainData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "DomainData")?;
         }
         if let Some(v) = &self.assessment {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment")?;
@@ -411,11 +378,9 @@ pub enum DcSiteTypeChoice {
 impl DcSiteTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "SiteURL")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Domain")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailSite")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "System")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Unknown")
+        r.is(c, NAMESPACE, "SiteURL") || r.is(c, NAMESPACE, "Domain")
+            || r.is(c, NAMESPACE, "EmailSite") || r.is(c, NAMESPACE, "System")
+            || r.is(c, NAMESPACE, "Unknown")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -424,27 +389,27 @@ impl DcSiteTypeChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "SiteURL") {
+        if r.is(&c, NAMESPACE, "SiteURL") {
             let v = Self::SiteUrl(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Domain") {
+        if r.is(&c, NAMESPACE, "Domain") {
             let v = Self::Domain(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailSite") {
+        if r.is(&c, NAMESPACE, "EmailSite") {
             let v = Self::EmailSite(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "System") {
+        if r.is(&c, NAMESPACE, "System") {
             let v = Self::System(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Unknown") {
+        if r.is(&c, NAMESPACE, "Unknown") {
             let v = Self::Unknown(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -455,48 +420,23 @@ impl DcSiteTypeChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::SiteUrl(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "SiteURL",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "SiteURL")?;
                 Ok(())
             }
             Self::Domain(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "Domain",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Domain")?;
                 Ok(())
             }
             Self::EmailSite(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "EmailSite",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "EmailSite")?;
                 Ok(())
             }
             Self::System(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "System",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "System")?;
                 Ok(())
             }
             Self::Unknown(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "Unknown",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "Unknown")?;
                 Ok(())
             }
         }
@@ -594,8 +534,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeDomain {
                         )?,
                     );
                 }
-                "confidence" if r.ns_str(attr.ns)
-                    == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
+                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 _ => r.unknown_attribute(el, attr)?,
@@ -623,11 +562,7 @@ impl rt::ToXml for DcSiteTypeDomain {
             w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
         if let Some(v) = &self.confidence {
-            w.attribute(
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "confidence",
-                &rt::SimpleValue::to_xml(v),
-            )?;
+            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
         }
         w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
@@ -678,8 +613,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeEmailSite {
                         )?,
                     );
                 }
-                "confidence" if r.ns_str(attr.ns)
-                    == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
+                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 _ => r.unknown_attribute(el, attr)?,
@@ -707,11 +641,7 @@ impl rt::ToXml for DcSiteTypeEmailSite {
             w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
         if let Some(v) = &self.confidence {
-            w.attribute(
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "confidence",
-                &rt::SimpleValue::to_xml(v),
-            )?;
+            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
         }
         w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
@@ -762,8 +692,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSiteUrl {
                         )?,
                     );
                 }
-                "confidence" if r.ns_str(attr.ns)
-                    == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
+                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 _ => r.unknown_attribute(el, attr)?,
@@ -791,11 +720,7 @@ impl rt::ToXml for DcSiteTypeSiteUrl {
             w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
         if let Some(v) = &self.confidence {
-            w.attribute(
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "confidence",
-                &rt::SimpleValue::to_xml(v),
-            )?;
+            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
         }
         w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
@@ -832,8 +757,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeSystem {
         let mut confidence = None;
         for attr in r.attributes(el)? {
             match attr.local {
-                "confidence" if r.ns_str(attr.ns)
-                    == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
+                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 _ => r.unknown_attribute(el, attr)?,
@@ -868,11 +792,7 @@ impl rt::ToXml for DcSiteTypeSystem {
     ) -> ::std::io::Result<()> {
         w.start_element(ns, local)?;
         if let Some(v) = &self.confidence {
-            w.attribute(
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "confidence",
-                &rt::SimpleValue::to_xml(v),
-            )?;
+            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
         }
         w.extra(&self.extra)?;
         {
@@ -926,8 +846,7 @@ impl<'a> rt::FromXml<'a> for DcSiteTypeUnknown {
                         )?,
                     );
                 }
-                "confidence" if r.ns_str(attr.ns)
-                    == "urn:ietf:params:xml:ns:iodef-phish-1.0" => {
+                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
                     confidence = Some(rt::glue::parse_attr(r, &attr)?);
                 }
                 _ => r.unknown_attribute(el, attr)?,
@@ -955,11 +874,7 @@ impl rt::ToXml for DcSiteTypeUnknown {
             w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
         }
         if let Some(v) = &self.confidence {
-            w.attribute(
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "confidence",
-                &rt::SimpleValue::to_xml(v),
-            )?;
+            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
         }
         w.extra(&self.extra)?;
         w.text(&rt::SimpleValue::to_xml(&self.value))?;
@@ -1026,31 +941,15 @@ impl<'a> rt::FromXml<'a> for DomainData {
         }
         let mut cur = r.first_child(el, &schema::DomainData)?;
         let name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name") => {
+            Some(c) if r.is(&c, NAMESPACE, "Name") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                            "Name",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Name")),
         };
         let date_domain_was_checked = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(
-                    &c,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "DateDomainWasChecked",
-                ) => {
+            Some(c) if r.is(&c, NAMESPACE, "DateDomainWasChecked") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1061,14 +960,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             }
         };
         let registration_date = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(
-                    &c,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "RegistrationDate",
-                ) => {
+            Some(c) if r.is(&c, NAMESPACE, "RegistrationDate") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1079,10 +971,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
             }
         };
         let expiration_date = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "ExpirationDate") => {
+            Some(c) if r.is(&c, NAMESPACE, "ExpirationDate") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1095,10 +984,7 @@ impl<'a> rt::FromXml<'a> for DomainData {
         let mut nameservers = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Nameservers") => {
+                Some(c) if r.is(&c, NAMESPACE, "Nameservers") => {
                     nameservers.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1153,39 +1039,19 @@ impl rt::ToXml for DomainData {
         w.extra(&self.extra)?;
         {
             let v = &self.name;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Name")?;
         }
         if let Some(v) = &self.date_domain_was_checked {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "DateDomainWasChecked",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DateDomainWasChecked", v)?;
         }
         if let Some(v) = &self.registration_date {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "RegistrationDate",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "RegistrationDate", v)?;
         }
         if let Some(v) = &self.expiration_date {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "ExpirationDate",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "ExpirationDate", v)?;
         }
         for v in &self.nameservers {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "Nameservers",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Nameservers")?;
         }
         if let Some(v) = &self.choice {
             v.write(w)?;
@@ -1204,7 +1070,7 @@ pub enum DomainDataChoice {
 impl DomainDataChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "SameDomainContact")
+        r.is(c, NAMESPACE, "SameDomainContact")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")
     }
     #[doc(hidden)]
@@ -1214,7 +1080,7 @@ impl DomainDataChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "SameDomainContact") {
+        if r.is(&c, NAMESPACE, "SameDomainContact") {
             let v = Self::SameDomainContact(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -1235,12 +1101,7 @@ impl DomainDataChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::SameDomainContact(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "SameDomainContact",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "SameDomainContact")?;
                 Ok(())
             }
             Self::ContactSequence(v) => v.write_seq(w),
@@ -1442,21 +1303,12 @@ impl<'a> rt::FromXml<'a> for DomainDataNameservers {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::DomainDataNameservers)?;
         let server = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Server") => {
+            Some(c) if r.is(&c, NAMESPACE, "Server") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                            "Server",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Server")),
         };
         let mut address = Vec::new();
         loop {
@@ -1495,7 +1347,7 @@ impl rt::ToXml for DomainDataNameservers {
         w.extra(&self.extra)?;
         {
             let v = &self.server;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Server")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Server")?;
         }
         for v in &self.address {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Address")?;
@@ -1584,28 +1436,15 @@ impl<'a> rt::FromXml<'a> for EmailRecordType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::EmailRecordType)?;
         let email_count = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailCount") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailCount") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                            "EmailCount",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "EmailCount")),
         };
         let email_message = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailMessage") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailMessage") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1616,9 +1455,7 @@ impl<'a> rt::FromXml<'a> for EmailRecordType {
             }
         };
         let email_comments = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailComments") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailComments") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1651,28 +1488,13 @@ impl rt::ToXml for EmailRecordType {
         w.extra(&self.extra)?;
         {
             let v = &self.email_count;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "EmailCount",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "EmailCount", v)?;
         }
         if let Some(v) = &self.email_message {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "EmailMessage",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailMessage")?;
         }
         if let Some(v) = &self.email_comments {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "EmailComments",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailComments")?;
         }
         w.end_element()
     }
@@ -1851,9 +1673,7 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareType {
         let mut name = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name") => {
+                Some(c) if r.is(&c, NAMESPACE, "Name") => {
                     name.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -1864,9 +1684,7 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareType {
             }
         }
         if name.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Name"));
         }
         name.shrink_to_fit();
         let reference = match cur.take() {
@@ -1881,7 +1699,7 @@ impl<'a> rt::FromXml<'a> for IncludedMalwareType {
             }
         };
         let data = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Data") => {
+            Some(c) if r.is(&c, NAMESPACE, "Data") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1913,13 +1731,13 @@ impl rt::ToXml for IncludedMalwareType {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.name {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Name")?;
         }
         if let Some(v) = &self.reference {
             rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Reference")?;
         }
         if let Some(v) = &self.data {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Data")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Data")?;
         }
         w.end_element()
     }
@@ -2043,10 +1861,7 @@ impl<'a> rt::FromXml<'a> for LureSourceType {
         let mut domain_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "DomainData") => {
+                Some(c) if r.is(&c, NAMESPACE, "DomainData") => {
                     domain_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2058,10 +1873,7 @@ impl<'a> rt::FromXml<'a> for LureSourceType {
         }
         domain_data.shrink_to_fit();
         let included_malware = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "IncludedMalware") => {
+            Some(c) if r.is(&c, NAMESPACE, "IncludedMalware") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2072,10 +1884,7 @@ impl<'a> rt::FromXml<'a> for LureSourceType {
             }
         };
         let files_downloaded = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "FilesDownloaded") => {
+            Some(c) if r.is(&c, NAMESPACE, "FilesDownloaded") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2086,14 +1895,7 @@ impl<'a> rt::FromXml<'a> for LureSourceType {
             }
         };
         let windows_registry_keys_modified = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(
-                    &c,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "WindowsRegistryKeysModified",
-                ) => {
+            Some(c) if r.is(&c, NAMESPACE, "WindowsRegistryKeysModified") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2130,36 +1932,16 @@ impl rt::ToXml for LureSourceType {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
         }
         for v in &self.domain_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "DomainData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "DomainData")?;
         }
         if let Some(v) = &self.included_malware {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "IncludedMalware",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncludedMalware")?;
         }
         if let Some(v) = &self.files_downloaded {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "FilesDownloaded",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "FilesDownloaded")?;
         }
         if let Some(v) = &self.windows_registry_keys_modified {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "WindowsRegistryKeysModified",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "WindowsRegistryKeysModified")?;
         }
         w.end_element()
     }
@@ -2191,21 +1973,12 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeFilesDownloaded {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::LureSourceTypeFilesDownloaded)?;
         let file = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "File") => {
+            Some(c) if r.is(&c, NAMESPACE, "File") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                            "File",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "File")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -2225,7 +1998,7 @@ impl rt::ToXml for LureSourceTypeFilesDownloaded {
         w.extra(&self.extra)?;
         {
             let v = &self.file;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "File")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "File")?;
         }
         w.end_element()
     }
@@ -2260,7 +2033,7 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
         let mut key = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Key") => {
+                Some(c) if r.is(&c, NAMESPACE, "Key") => {
                     key.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2271,9 +2044,7 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
             }
         }
         if key.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Key"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Key"));
         }
         key.shrink_to_fit();
         if let Some(c) = cur {
@@ -2293,7 +2064,7 @@ impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModified {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.key {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Key")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Key")?;
         }
         w.end_element()
     }
@@ -2329,38 +2100,20 @@ impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModifiedKey {
         let mut cur = r
             .first_child(el, &schema::LureSourceTypeWindowsRegistryKeysModifiedKey)?;
         let name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Name") => {
+            Some(c) if r.is(&c, NAMESPACE, "Name") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                            "Name",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Name")),
         };
         let value = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "Value") => {
+            Some(c) if r.is(&c, NAMESPACE, "Value") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                            "Value",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Value")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -2380,21 +2133,11 @@ impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModifiedKey {
         w.extra(&self.extra)?;
         {
             let v = &self.name;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "Name",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "Name", v)?;
         }
         {
             let v = &self.value;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "Value",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "Value", v)?;
         }
         w.end_element()
     }
@@ -2448,23 +2191,12 @@ impl<'a> rt::FromXml<'a> for OriginatingSensorType {
         };
         let mut cur = r.first_child(el, &schema::OriginatingSensorType)?;
         let date_first_seen = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "DateFirstSeen") => {
+            Some(c) if r.is(&c, NAMESPACE, "DateFirstSeen") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                            "DateFirstSeen",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "DateFirstSeen")),
         };
         let mut system = Vec::new();
         loop {
@@ -2513,12 +2245,7 @@ impl rt::ToXml for OriginatingSensorType {
         w.extra(&self.extra)?;
         {
             let v = &self.date_first_seen;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "DateFirstSeen",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DateFirstSeen", v)?;
         }
         for v in &self.system {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
@@ -2686,9 +2413,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         };
         let mut cur = r.first_child(el, &schema::PhraudReport)?;
         let phish_name_ref = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "PhishNameRef") => {
+            Some(c) if r.is(&c, NAMESPACE, "PhishNameRef") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2699,14 +2424,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
             }
         };
         let phish_name_local_ref = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(
-                    &c,
-                    "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                    "PhishNameLocalRef",
-                ) => {
+            Some(c) if r.is(&c, NAMESPACE, "PhishNameLocalRef") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2717,10 +2435,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
             }
         };
         let fraud_parameter = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "FraudParameter") => {
+            Some(c) if r.is(&c, NAMESPACE, "FraudParameter") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2733,14 +2448,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         let mut frauded_brand_name = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "FraudedBrandName",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "FraudedBrandName") => {
                     frauded_brand_name.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2754,10 +2462,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         let mut lure_source = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "LureSource") => {
+                Some(c) if r.is(&c, NAMESPACE, "LureSource") => {
                     lure_source.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2768,27 +2473,13 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
             }
         }
         if lure_source.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "LureSource",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "LureSource"));
         }
         lure_source.shrink_to_fit();
         let mut originating_sensor = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "OriginatingSensor",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "OriginatingSensor") => {
                     originating_sensor.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2799,20 +2490,11 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
             }
         }
         if originating_sensor.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "OriginatingSensor",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "OriginatingSensor"));
         }
         originating_sensor.shrink_to_fit();
         let email_record = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "EmailRecord") => {
+            Some(c) if r.is(&c, NAMESPACE, "EmailRecord") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2825,9 +2507,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         let mut dc_site = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "DCSite") => {
+                Some(c) if r.is(&c, NAMESPACE, "DCSite") => {
                     dc_site.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2841,14 +2521,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         let mut take_down_info = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "TakeDownInfo",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "TakeDownInfo") => {
                     take_down_info.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2862,14 +2535,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         let mut archived_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "ArchivedData",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "ArchivedData") => {
                     archived_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2883,10 +2549,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         let mut related_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "RelatedData") => {
+                Some(c) if r.is(&c, NAMESPACE, "RelatedData") => {
                     related_data.push(rt::glue::read_simple(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2900,14 +2563,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         let mut correlation_data = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "CorrelationData",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "CorrelationData") => {
                     correlation_data.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2919,9 +2575,7 @@ impl<'a> rt::FromXml<'a> for PhraudReport {
         }
         correlation_data.shrink_to_fit();
         let pr_comments = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "PRComments") => {
+            Some(c) if r.is(&c, NAMESPACE, "PRComments") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2973,103 +2627,43 @@ impl rt::ToXml for PhraudReport {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.phish_name_ref {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "PhishNameRef",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PhishNameRef")?;
         }
         if let Some(v) = &self.phish_name_local_ref {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "PhishNameLocalRef",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PhishNameLocalRef")?;
         }
         if let Some(v) = &self.fraud_parameter {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "FraudParameter",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "FraudParameter")?;
         }
         for v in &self.frauded_brand_name {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "FraudedBrandName",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "FraudedBrandName")?;
         }
         for v in &self.lure_source {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "LureSource",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "LureSource")?;
         }
         for v in &self.originating_sensor {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "OriginatingSensor",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "OriginatingSensor")?;
         }
         if let Some(v) = &self.email_record {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "EmailRecord",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailRecord")?;
         }
         for v in &self.dc_site {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-phish-1.0", "DCSite")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "DCSite")?;
         }
         for v in &self.take_down_info {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "TakeDownInfo",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "TakeDownInfo")?;
         }
         for v in &self.archived_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "ArchivedData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ArchivedData")?;
         }
         for v in &self.related_data {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "RelatedData",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "RelatedData", v)?;
         }
         for v in &self.correlation_data {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "CorrelationData",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "CorrelationData")?;
         }
         if let Some(v) = &self.pr_comments {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "PRComments",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PRComments")?;
         }
         w.end_element()
     }
@@ -3112,9 +2706,7 @@ impl<'a> rt::FromXml<'a> for TakeDownInfoType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::TakeDownInfoType)?;
         let take_down_date = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-phish-1.0", "TakeDownDate") => {
+            Some(c) if r.is(&c, NAMESPACE, "TakeDownDate") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -3127,14 +2719,7 @@ impl<'a> rt::FromXml<'a> for TakeDownInfoType {
         let mut take_down_agency = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "TakeDownAgency",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "TakeDownAgency") => {
                     take_down_agency.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3148,14 +2733,7 @@ impl<'a> rt::FromXml<'a> for TakeDownInfoType {
         let mut take_down_comments = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                        "TakeDownComments",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "TakeDownComments") => {
                     take_down_comments.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3188,28 +2766,13 @@ impl rt::ToXml for TakeDownInfoType {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.take_down_date {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "TakeDownDate",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "TakeDownDate", v)?;
         }
         for v in &self.take_down_agency {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "TakeDownAgency",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "TakeDownAgency")?;
         }
         for v in &self.take_down_comments {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "TakeDownComments",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "TakeDownComments")?;
         }
         w.end_element()
     }
@@ -3536,7 +3099,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -3546,7 +3109,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Comments",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -3556,7 +3119,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Data",
                             ty: &rt::schema::BASE64_BINARY,
                             type_name: None,
@@ -3610,7 +3173,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "DomainData",
                             ty: &DomainData,
                             type_name: None,
@@ -3636,7 +3199,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "SiteURL",
                     ty: &DcSiteTypeSiteUrl,
                     type_name: None,
@@ -3646,7 +3209,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "Domain",
                     ty: &DcSiteTypeDomain,
                     type_name: None,
@@ -3656,7 +3219,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "EmailSite",
                     ty: &DcSiteTypeEmailSite,
                     type_name: None,
@@ -3666,7 +3229,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "System",
                     ty: &DcSiteTypeSystem,
                     type_name: None,
@@ -3676,7 +3239,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "Unknown",
                     ty: &DcSiteTypeUnknown,
                     type_name: None,
@@ -3701,7 +3264,7 @@ pub mod schema {
                     fixed: None,
                 },
                 rt::schema::AttributeDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "confidence",
                     ty: &ConfidenceType,
                     required: false,
@@ -3722,7 +3285,7 @@ pub mod schema {
                     fixed: None,
                 },
                 rt::schema::AttributeDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "confidence",
                     ty: &ConfidenceType,
                     required: false,
@@ -3743,7 +3306,7 @@ pub mod schema {
                     fixed: None,
                 },
                 rt::schema::AttributeDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "confidence",
                     ty: &ConfidenceType,
                     required: false,
@@ -3757,7 +3320,7 @@ pub mod schema {
         rt::schema::ComplexType::new(
             &[
                 rt::schema::AttributeDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "confidence",
                     ty: &ConfidenceType,
                     required: false,
@@ -3791,7 +3354,7 @@ pub mod schema {
                     fixed: None,
                 },
                 rt::schema::AttributeDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "confidence",
                     ty: &ConfidenceType,
                     required: false,
@@ -3823,7 +3386,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Name",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -3833,7 +3396,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "DateDomainWasChecked",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -3843,7 +3406,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "RegistrationDate",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -3853,7 +3416,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "ExpirationDate",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -3863,7 +3426,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Nameservers",
                             ty: &DomainDataNameservers,
                             type_name: None,
@@ -3884,7 +3447,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                    ns: super::NAMESPACE,
                     name: "SameDomainContact",
                     ty: &super::super::iodef1::schema::MlStringType,
                     type_name: None,
@@ -3924,7 +3487,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Server",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -3957,7 +3520,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "EmailCount",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -3967,7 +3530,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "EmailMessage",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -3977,7 +3540,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "EmailComments",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4004,7 +3567,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Name",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4024,7 +3587,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Data",
                             ty: &IncludedMalwareTypeData,
                             type_name: None,
@@ -4067,7 +3630,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "DomainData",
                             ty: &DomainData,
                             type_name: None,
@@ -4077,7 +3640,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "IncludedMalware",
                             ty: &IncludedMalwareType,
                             type_name: None,
@@ -4087,7 +3650,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "FilesDownloaded",
                             ty: &LureSourceTypeFilesDownloaded,
                             type_name: None,
@@ -4097,7 +3660,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "WindowsRegistryKeysModified",
                             ty: &LureSourceTypeWindowsRegistryKeysModified,
                             type_name: None,
@@ -4116,7 +3679,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "File",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4135,7 +3698,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Key",
                             ty: &LureSourceTypeWindowsRegistryKeysModifiedKey,
                             type_name: None,
@@ -4154,7 +3717,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Name",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -4164,7 +3727,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "Value",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -4191,7 +3754,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "DateFirstSeen",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -4246,7 +3809,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "PhishNameRef",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4256,7 +3819,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "PhishNameLocalRef",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4266,7 +3829,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "FraudParameter",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4276,7 +3839,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "FraudedBrandName",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4286,7 +3849,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "LureSource",
                             ty: &LureSourceType,
                             type_name: None,
@@ -4296,7 +3859,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "OriginatingSensor",
                             ty: &OriginatingSensorType,
                             type_name: None,
@@ -4306,7 +3869,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "EmailRecord",
                             ty: &EmailRecordType,
                             type_name: None,
@@ -4316,7 +3879,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "DCSite",
                             ty: &DcSiteType,
                             type_name: None,
@@ -4326,7 +3889,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "TakeDownInfo",
                             ty: &TakeDownInfoType,
                             type_name: None,
@@ -4336,7 +3899,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "ArchivedData",
                             ty: &ArchivedDataType,
                             type_name: None,
@@ -4346,7 +3909,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "RelatedData",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -4356,7 +3919,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "CorrelationData",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4366,7 +3929,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "PRComments",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4385,7 +3948,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "TakeDownDate",
                             ty: &rt::schema::DATE_TIME,
                             type_name: None,
@@ -4395,7 +3958,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "TakeDownAgency",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4405,7 +3968,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-phish-1.0",
+                            ns: super::NAMESPACE,
                             name: "TakeDownComments",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -4423,10 +3986,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "ArchivedData",
             ty: &ArchivedDataType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "ArchivedData.type",
-            )),
+            type_name: Some((super::NAMESPACE, "ArchivedData.type")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -4510,10 +4070,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "TakeDownInfo",
             ty: &TakeDownInfoType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:iodef-phish-1.0",
-                "TakeDownInfo.type",
-            )),
+            type_name: Some((super::NAMESPACE, "TakeDownInfo.type")),
         },
     ];
 }

@@ -45,23 +45,12 @@ impl<'a> rt::FromXml<'a> for IncidentSourceType {
         }
         let mut cur = r.first_child(el, &schema::IncidentSourceType)?;
         let source_found = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-1.0", "SourceFound") => {
+            Some(c) if r.is(&c, NAMESPACE, "SourceFound") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                            "SourceFound",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SourceFound")),
         };
         let mut node = Vec::new();
         loop {
@@ -103,12 +92,7 @@ impl rt::ToXml for IncidentSourceType {
         w.extra(&self.extra)?;
         {
             let v = &self.source_found;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                "SourceFound",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "SourceFound", v)?;
         }
         for v in &self.node {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
@@ -591,10 +575,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         let mut policy_region = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-rid-1.0", "PolicyRegion") => {
+                Some(c) if r.is(&c, NAMESPACE, "PolicyRegion") => {
                     policy_region.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -605,14 +586,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             }
         }
         if policy_region.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                        "PolicyRegion",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "PolicyRegion"));
         }
         policy_region.shrink_to_fit();
         let node = match cur.take() {
@@ -630,9 +604,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         let mut traffic_type = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-1.0", "TrafficType") => {
+                Some(c) if r.is(&c, NAMESPACE, "TrafficType") => {
                     traffic_type.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -643,14 +615,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             }
         }
         if traffic_type.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                        "TrafficType",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "TrafficType"));
         }
         traffic_type.shrink_to_fit();
         let incident_id = match cur.take() {
@@ -700,24 +665,14 @@ impl rt::ToXml for RidPolicyType {
         }
         w.extra(&self.extra)?;
         for v in &self.policy_region {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                "PolicyRegion",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PolicyRegion")?;
         }
         {
             let v = &self.node;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
         }
         for v in &self.traffic_type {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                "TrafficType",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "TrafficType")?;
         }
         if let Some(v) = &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
@@ -881,7 +836,7 @@ impl<'a> rt::FromXml<'a> for RidType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::RidType)?;
         let rid_policy = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDPolicy") => {
+            Some(c) if r.is(&c, NAMESPACE, "RIDPolicy") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -892,9 +847,7 @@ impl<'a> rt::FromXml<'a> for RidType {
             }
         };
         let request_status = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-1.0", "RequestStatus") => {
+            Some(c) if r.is(&c, NAMESPACE, "RequestStatus") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -905,9 +858,7 @@ impl<'a> rt::FromXml<'a> for RidType {
             }
         };
         let incident_source = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-1.0", "IncidentSource") => {
+            Some(c) if r.is(&c, NAMESPACE, "IncidentSource") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -939,28 +890,13 @@ impl rt::ToXml for RidType {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.rid_policy {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                "RIDPolicy",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RIDPolicy")?;
         }
         if let Some(v) = &self.request_status {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                "RequestStatus",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RequestStatus")?;
         }
         if let Some(v) = &self.incident_source {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                "IncidentSource",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentSource")?;
         }
         w.end_element()
     }
@@ -1272,7 +1208,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
+                            ns: super::NAMESPACE,
                             name: "SourceFound",
                             ty: &rt::schema::BOOLEAN,
                             type_name: None,
@@ -1405,7 +1341,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
+                            ns: super::NAMESPACE,
                             name: "PolicyRegion",
                             ty: &PolicyRegion,
                             type_name: None,
@@ -1425,7 +1361,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
+                            ns: super::NAMESPACE,
                             name: "TrafficType",
                             ty: &TrafficType,
                             type_name: None,
@@ -1462,7 +1398,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
+                            ns: super::NAMESPACE,
                             name: "RIDPolicy",
                             ty: &RidPolicyType,
                             type_name: None,
@@ -1472,7 +1408,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
+                            ns: super::NAMESPACE,
                             name: "RequestStatus",
                             ty: &RequestStatusType,
                             type_name: None,
@@ -1482,7 +1418,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-1.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentSource",
                             ty: &IncidentSourceType,
                             type_name: None,
@@ -1525,10 +1461,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "IncidentSource",
             ty: &IncidentSourceType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                "IncidentSourceType",
-            )),
+            type_name: Some((super::NAMESPACE, "IncidentSourceType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -1540,22 +1473,19 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "RID",
             ty: &RidType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDType")),
+            type_name: Some((super::NAMESPACE, "RIDType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RIDPolicy",
             ty: &RidPolicyType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-1.0", "RIDPolicyType")),
+            type_name: Some((super::NAMESPACE, "RIDPolicyType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RequestStatus",
             ty: &RequestStatusType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:iodef-rid-1.0",
-                "RequestStatusType",
-            )),
+            type_name: Some((super::NAMESPACE, "RequestStatusType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,

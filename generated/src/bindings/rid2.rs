@@ -45,23 +45,12 @@ impl<'a> rt::FromXml<'a> for IncidentSourceType {
         }
         let mut cur = r.first_child(el, &schema::IncidentSourceType)?;
         let source_found = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "SourceFound") => {
+            Some(c) if r.is(&c, NAMESPACE, "SourceFound") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                            "SourceFound",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SourceFound")),
         };
         let mut node = Vec::new();
         loop {
@@ -103,12 +92,7 @@ impl rt::ToXml for IncidentSourceType {
         w.extra(&self.extra)?;
         {
             let v = &self.source_found;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "SourceFound",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "SourceFound", v)?;
         }
         for v in &self.node {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
@@ -334,26 +318,15 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
         );
         let mut cur = r.first_child(el, &schema::ReportSchemaType)?;
         let xml_document = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "XMLDocument") => {
+            Some(c) if r.is(&c, NAMESPACE, "XMLDocument") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                            "XMLDocument",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "XMLDocument")),
         };
         let url = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "URL") => {
+            Some(c) if r.is(&c, NAMESPACE, "URL") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -366,9 +339,7 @@ impl<'a> rt::FromXml<'a> for ReportSchemaType {
         let mut signature = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "Signature") => {
+                Some(c) if r.is(&c, NAMESPACE, "Signature") => {
                     signature.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -414,23 +385,13 @@ impl rt::ToXml for ReportSchemaType {
         w.extra(&self.extra)?;
         {
             let v = &self.xml_document;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "XMLDocument",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "XMLDocument")?;
         }
         if let Some(v) = &self.url {
-            rt::glue::write_simple(w, "urn:ietf:params:xml:ns:iodef-rid-2.0", "URL", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
         }
         for v in &self.signature {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "Signature",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Signature")?;
         }
         w.end_element()
     }
@@ -869,10 +830,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         let mut policy_region = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "PolicyRegion") => {
+                Some(c) if r.is(&c, NAMESPACE, "PolicyRegion") => {
                     policy_region.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -883,14 +841,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             }
         }
         if policy_region.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                        "PolicyRegion",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "PolicyRegion"));
         }
         policy_region.shrink_to_fit();
         let node = match cur.take() {
@@ -908,9 +859,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
         let mut traffic_type = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "TrafficType") => {
+                Some(c) if r.is(&c, NAMESPACE, "TrafficType") => {
                     traffic_type.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -921,14 +870,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             }
         }
         if traffic_type.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                        "TrafficType",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "TrafficType"));
         }
         traffic_type.shrink_to_fit();
         let incident_id = match cur.take() {
@@ -943,9 +885,7 @@ impl<'a> rt::FromXml<'a> for RidPolicyType {
             }
         };
         let report_schema = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "ReportSchema") => {
+            Some(c) if r.is(&c, NAMESPACE, "ReportSchema") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -996,35 +936,20 @@ impl rt::ToXml for RidPolicyType {
         }
         w.extra(&self.extra)?;
         for v in &self.policy_region {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "PolicyRegion",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PolicyRegion")?;
         }
         {
             let v = &self.node;
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
         }
         for v in &self.traffic_type {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "TrafficType",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "TrafficType")?;
         }
         if let Some(v) = &self.incident_id {
             rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
         }
         if let Some(v) = &self.report_schema {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "ReportSchema",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "ReportSchema")?;
         }
         w.end_element()
     }
@@ -1202,7 +1127,7 @@ impl<'a> rt::FromXml<'a> for RidType {
         };
         let mut cur = r.first_child(el, &schema::RidType)?;
         let rid_policy = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDPolicy") => {
+            Some(c) if r.is(&c, NAMESPACE, "RIDPolicy") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1213,9 +1138,7 @@ impl<'a> rt::FromXml<'a> for RidType {
             }
         };
         let request_status = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "RequestStatus") => {
+            Some(c) if r.is(&c, NAMESPACE, "RequestStatus") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1226,9 +1149,7 @@ impl<'a> rt::FromXml<'a> for RidType {
             }
         };
         let incident_source = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-rid-2.0", "IncidentSource") => {
+            Some(c) if r.is(&c, NAMESPACE, "IncidentSource") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1262,28 +1183,13 @@ impl rt::ToXml for RidType {
         w.attribute("", "lang", &rt::SimpleValue::to_xml(&self.lang))?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.rid_policy {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "RIDPolicy",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RIDPolicy")?;
         }
         if let Some(v) = &self.request_status {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "RequestStatus",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "RequestStatus")?;
         }
         if let Some(v) = &self.incident_source {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "IncidentSource",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentSource")?;
         }
         w.end_element()
     }
@@ -1630,7 +1536,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "SourceFound",
                             ty: &rt::schema::BOOLEAN,
                             type_name: None,
@@ -1713,7 +1619,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "XMLDocument",
                             ty: &super::super::iodef1::schema::ExtensionType,
                             type_name: None,
@@ -1723,7 +1629,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "URL",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -1733,7 +1639,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "Signature",
                             ty: &super::super::iodef1::schema::ExtensionType,
                             type_name: None,
@@ -1846,7 +1752,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "PolicyRegion",
                             ty: &PolicyRegion,
                             type_name: None,
@@ -1866,7 +1772,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "TrafficType",
                             ty: &TrafficType,
                             type_name: None,
@@ -1886,7 +1792,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "ReportSchema",
                             ty: &ReportSchemaType,
                             type_name: None,
@@ -1921,7 +1827,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "RIDPolicy",
                             ty: &RidPolicyType,
                             type_name: None,
@@ -1931,7 +1837,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "RequestStatus",
                             ty: &RequestStatusType,
                             type_name: None,
@@ -1941,7 +1847,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-rid-2.0",
+                            ns: super::NAMESPACE,
                             name: "IncidentSource",
                             ty: &IncidentSourceType,
                             type_name: None,
@@ -1984,10 +1890,7 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "IncidentSource",
             ty: &IncidentSourceType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "IncidentSourceType",
-            )),
+            type_name: Some((super::NAMESPACE, "IncidentSourceType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -1999,28 +1902,25 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "RID",
             ty: &RidType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDType")),
+            type_name: Some((super::NAMESPACE, "RIDType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RIDPolicy",
             ty: &RidPolicyType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-2.0", "RIDPolicyType")),
+            type_name: Some((super::NAMESPACE, "RIDPolicyType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "ReportSchema",
             ty: &ReportSchemaType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-rid-2.0", "ReportSchemaType")),
+            type_name: Some((super::NAMESPACE, "ReportSchemaType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RequestStatus",
             ty: &RequestStatusType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:iodef-rid-2.0",
-                "RequestStatusType",
-            )),
+            type_name: Some((super::NAMESPACE, "RequestStatusType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,

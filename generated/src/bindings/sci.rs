@@ -75,9 +75,7 @@ impl<'a> rt::FromXml<'a> for AttackPattern {
         let mut platform = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform") => {
+                Some(c) if r.is(&c, NAMESPACE, "Platform") => {
                     platform.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -122,7 +120,7 @@ impl rt::ToXml for AttackPattern {
             v.write(w)?;
         }
         for v in &self.platform {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Platform")?;
         }
         w.end_element()
     }
@@ -138,7 +136,7 @@ pub enum AttackPatternChoice {
 impl AttackPatternChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData")
+        r.is(c, NAMESPACE, "RawData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
     }
     #[doc(hidden)]
@@ -148,14 +146,12 @@ impl AttackPatternChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") {
+        if r.is(&c, NAMESPACE, "RawData") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") => {
+                    Some(n) if r.is(&n, NAMESPACE, "RawData") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -195,12 +191,7 @@ impl AttackPatternChoice {
         match self {
             Self::RawData(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                        "RawData",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "RawData")?;
                 }
                 Ok(())
             }
@@ -329,7 +320,7 @@ pub enum BasicStructureChoice {
 impl BasicStructureChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData")
+        r.is(c, NAMESPACE, "RawData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
     }
     #[doc(hidden)]
@@ -339,14 +330,12 @@ impl BasicStructureChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") {
+        if r.is(&c, NAMESPACE, "RawData") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") => {
+                    Some(n) if r.is(&n, NAMESPACE, "RawData") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -386,12 +375,7 @@ impl BasicStructureChoice {
         match self {
             Self::RawData(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                        "RawData",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "RawData")?;
                 }
                 Ok(())
             }
@@ -483,9 +467,7 @@ impl<'a> rt::FromXml<'a> for Vulnerability {
         let mut platform = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform") => {
+                Some(c) if r.is(&c, NAMESPACE, "Platform") => {
                     platform.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -499,9 +481,7 @@ impl<'a> rt::FromXml<'a> for Vulnerability {
         let mut scoring = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring") => {
+                Some(c) if r.is(&c, NAMESPACE, "Scoring") => {
                     scoring.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -547,10 +527,10 @@ impl rt::ToXml for Vulnerability {
             v.write(w)?;
         }
         for v in &self.platform {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Platform")?;
         }
         for v in &self.scoring {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Scoring")?;
         }
         w.end_element()
     }
@@ -566,7 +546,7 @@ pub enum VulnerabilityChoice {
 impl VulnerabilityChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData")
+        r.is(c, NAMESPACE, "RawData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
     }
     #[doc(hidden)]
@@ -576,14 +556,12 @@ impl VulnerabilityChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") {
+        if r.is(&c, NAMESPACE, "RawData") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") => {
+                    Some(n) if r.is(&n, NAMESPACE, "RawData") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -623,12 +601,7 @@ impl VulnerabilityChoice {
         match self {
             Self::RawData(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                        "RawData",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "RawData")?;
                 }
                 Ok(())
             }
@@ -720,9 +693,7 @@ impl<'a> rt::FromXml<'a> for Weakness {
         let mut platform = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform") => {
+                Some(c) if r.is(&c, NAMESPACE, "Platform") => {
                     platform.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -736,9 +707,7 @@ impl<'a> rt::FromXml<'a> for Weakness {
         let mut scoring = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring") => {
+                Some(c) if r.is(&c, NAMESPACE, "Scoring") => {
                     scoring.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -784,10 +753,10 @@ impl rt::ToXml for Weakness {
             v.write(w)?;
         }
         for v in &self.platform {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Platform")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Platform")?;
         }
         for v in &self.scoring {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Scoring")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Scoring")?;
         }
         w.end_element()
     }
@@ -803,7 +772,7 @@ pub enum WeaknessChoice {
 impl WeaknessChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData")
+        r.is(c, NAMESPACE, "RawData")
             || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
     }
     #[doc(hidden)]
@@ -813,14 +782,12 @@ impl WeaknessChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") {
+        if r.is(&c, NAMESPACE, "RawData") {
             let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
             *cur = r.next_child(el)?;
             loop {
                 match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-sci-1.0", "RawData") => {
+                    Some(n) if r.is(&n, NAMESPACE, "RawData") => {
                         items.push(rt::FromXml::from_xml(r, &n)?);
                         *cur = r.next_child(el)?;
                     }
@@ -860,12 +827,7 @@ impl WeaknessChoice {
         match self {
             Self::RawData(items) => {
                 for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                        "RawData",
-                    )?;
+                    rt::ToXml::to_xml(v, w, NAMESPACE, "RawData")?;
                 }
                 Ok(())
             }
@@ -1180,7 +1142,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            ns: super::NAMESPACE,
                             name: "Platform",
                             ty: &BasicStructure,
                             type_name: None,
@@ -1196,7 +1158,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    ns: super::NAMESPACE,
                     name: "RawData",
                     ty: &Xmldata,
                     type_name: None,
@@ -1256,7 +1218,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    ns: super::NAMESPACE,
                     name: "RawData",
                     ty: &Xmldata,
                     type_name: None,
@@ -1310,7 +1272,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            ns: super::NAMESPACE,
                             name: "Platform",
                             ty: &BasicStructure,
                             type_name: None,
@@ -1320,7 +1282,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            ns: super::NAMESPACE,
                             name: "Scoring",
                             ty: &BasicStructure,
                             type_name: None,
@@ -1336,7 +1298,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    ns: super::NAMESPACE,
                     name: "RawData",
                     ty: &Xmldata,
                     type_name: None,
@@ -1390,7 +1352,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            ns: super::NAMESPACE,
                             name: "Platform",
                             ty: &BasicStructure,
                             type_name: None,
@@ -1400,7 +1362,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                            ns: super::NAMESPACE,
                             name: "Scoring",
                             ty: &BasicStructure,
                             type_name: None,
@@ -1416,7 +1378,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    ns: super::NAMESPACE,
                     name: "RawData",
                     ty: &Xmldata,
                     type_name: None,
@@ -1494,31 +1456,31 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "EventReport",
             ty: &BasicStructure,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
+            type_name: Some((super::NAMESPACE, "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Platform",
             ty: &BasicStructure,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
+            type_name: Some((super::NAMESPACE, "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Remediation",
             ty: &BasicStructure,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
+            type_name: Some((super::NAMESPACE, "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Scoring",
             ty: &BasicStructure,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
+            type_name: Some((super::NAMESPACE, "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Verification",
             ty: &BasicStructure,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-sci-1.0", "BasicStructure")),
+            type_name: Some((super::NAMESPACE, "BasicStructure")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,

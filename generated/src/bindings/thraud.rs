@@ -160,14 +160,7 @@ impl<'a> rt::FromXml<'a> for FraudEventIdentityType {
             }
         }
         if sequence.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "urn:ietf:params:xml:ns:thraud-1.0",
-                        "IdentityComponent",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "IdentityComponent"));
         }
         sequence.shrink_to_fit();
         if let Some(c) = cur {
@@ -201,7 +194,7 @@ pub enum FraudEventIdentityTypeChoice {
 impl FraudEventIdentityTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "urn:ietf:params:xml:ns:thraud-1.0", "IdentityComponent")
+        r.is(c, NAMESPACE, "IdentityComponent")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -212,7 +205,7 @@ impl FraudEventIdentityTypeChoice {
     ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
-            r.is(c, "urn:ietf:params:xml:ns:thraud-1.0", "IdentityComponent")
+            r.is(c, NAMESPACE, "IdentityComponent")
         };
         if hit {
             *cur = Some(c);
@@ -250,23 +243,12 @@ impl FraudEventIdentityTypeSequence {
     ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let identity_component = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "IdentityComponent") => {
+            Some(c) if r.is(&c, NAMESPACE, "IdentityComponent") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:thraud-1.0",
-                            "IdentityComponent",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "IdentityComponent")),
         };
         *cursor = cur;
         Ok(Self { identity_component })
@@ -275,12 +257,7 @@ impl FraudEventIdentityTypeSequence {
     pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         {
             let v = &self.identity_component;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "IdentityComponent",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IdentityComponent")?;
         }
         Ok(())
     }
@@ -293,23 +270,12 @@ impl<'a> rt::FromXml<'a> for FraudEventIdentityTypeSequence {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let identity_component = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "IdentityComponent") => {
+            Some(c) if r.is(&c, NAMESPACE, "IdentityComponent") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:thraud-1.0",
-                            "IdentityComponent",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "IdentityComponent")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -327,12 +293,7 @@ impl rt::ToXml for FraudEventIdentityTypeSequence {
         w.start_element(ns, local)?;
         {
             let v = &self.identity_component;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "IdentityComponent",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "IdentityComponent")?;
         }
         w.end_element()
     }
@@ -385,26 +346,15 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::FraudEventOtherType)?;
         let other_event_type = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "OtherEventType") => {
+            Some(c) if r.is(&c, NAMESPACE, "OtherEventType") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "urn:ietf:params:xml:ns:thraud-1.0",
-                            "OtherEventType",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "OtherEventType")),
         };
         let payee_name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeName") => {
+            Some(c) if r.is(&c, NAMESPACE, "PayeeName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -415,9 +365,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
             }
         };
         let postal_address = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "PostalAddress") => {
+            Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -428,7 +376,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
             }
         };
         let bank_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "BankID") => {
+            Some(c) if r.is(&c, NAMESPACE, "BankID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -439,7 +387,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
             }
         };
         let account_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "AccountID") => {
+            Some(c) if r.is(&c, NAMESPACE, "AccountID") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -450,7 +398,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
             }
         };
         let account_type = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "AccountType") => {
+            Some(c) if r.is(&c, NAMESPACE, "AccountType") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -461,7 +409,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
             }
         };
         let payee_amount = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeAmount") => {
+            Some(c) if r.is(&c, NAMESPACE, "PayeeAmount") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -472,14 +420,7 @@ impl<'a> rt::FromXml<'a> for FraudEventOtherType {
             }
         };
         let other_event_description = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(
-                    &c,
-                    "urn:ietf:params:xml:ns:thraud-1.0",
-                    "OtherEventDescription",
-                ) => {
+            Some(c) if r.is(&c, NAMESPACE, "OtherEventDescription") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -517,48 +458,28 @@ impl rt::ToXml for FraudEventOtherType {
         w.extra(&self.extra)?;
         {
             let v = &self.other_event_type;
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "OtherEventType",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "OtherEventType", v)?;
         }
         if let Some(v) = &self.payee_name {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeName")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PayeeName")?;
         }
         if let Some(v) = &self.postal_address {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "PostalAddress",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
         }
         if let Some(v) = &self.bank_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "BankID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "BankID")?;
         }
         if let Some(v) = &self.account_id {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "AccountID",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "AccountID", v)?;
         }
         if let Some(v) = &self.account_type {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "AccountType")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AccountType")?;
         }
         if let Some(v) = &self.payee_amount {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeAmount")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PayeeAmount")?;
         }
         if let Some(v) = &self.other_event_description {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "OtherEventDescription",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "OtherEventDescription")?;
         }
         w.end_element()
     }
@@ -601,7 +522,7 @@ impl<'a> rt::FromXml<'a> for FraudEventPaymentType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::FraudEventPaymentType)?;
         let payee_name = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeName") => {
+            Some(c) if r.is(&c, NAMESPACE, "PayeeName") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -612,9 +533,7 @@ impl<'a> rt::FromXml<'a> for FraudEventPaymentType {
             }
         };
         let postal_address = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "PostalAddress") => {
+            Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -625,7 +544,7 @@ impl<'a> rt::FromXml<'a> for FraudEventPaymentType {
             }
         };
         let payee_amount = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeAmount") => {
+            Some(c) if r.is(&c, NAMESPACE, "PayeeAmount") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -657,18 +576,13 @@ impl rt::ToXml for FraudEventPaymentType {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.payee_name {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeName")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PayeeName")?;
         }
         if let Some(v) = &self.postal_address {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "PostalAddress",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
         }
         if let Some(v) = &self.payee_amount {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "PayeeAmount")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "PayeeAmount")?;
         }
         w.end_element()
     }
@@ -714,7 +628,7 @@ impl<'a> rt::FromXml<'a> for FraudEventTransferType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::FraudEventTransferType)?;
         let bank_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "BankID") => {
+            Some(c) if r.is(&c, NAMESPACE, "BankID") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -725,7 +639,7 @@ impl<'a> rt::FromXml<'a> for FraudEventTransferType {
             }
         };
         let account_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "AccountID") => {
+            Some(c) if r.is(&c, NAMESPACE, "AccountID") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -736,7 +650,7 @@ impl<'a> rt::FromXml<'a> for FraudEventTransferType {
             }
         };
         let account_type = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "AccountType") => {
+            Some(c) if r.is(&c, NAMESPACE, "AccountType") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -747,9 +661,7 @@ impl<'a> rt::FromXml<'a> for FraudEventTransferType {
             }
         };
         let transfer_amount = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:thraud-1.0", "TransferAmount") => {
+            Some(c) if r.is(&c, NAMESPACE, "TransferAmount") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -782,26 +694,16 @@ impl rt::ToXml for FraudEventTransferType {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         if let Some(v) = &self.bank_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "BankID")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "BankID")?;
         }
         if let Some(v) = &self.account_id {
-            rt::glue::write_simple(
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "AccountID",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "AccountID", v)?;
         }
         if let Some(v) = &self.account_type {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:thraud-1.0", "AccountType")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "AccountType")?;
         }
         if let Some(v) = &self.transfer_amount {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "TransferAmount",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "TransferAmount")?;
         }
         w.end_element()
     }
@@ -1006,7 +908,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                    ns: super::NAMESPACE,
                     name: "IdentityComponent",
                     ty: &super::super::iodef1::schema::ExtensionType,
                     type_name: None,
@@ -1023,7 +925,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "OtherEventType",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -1033,7 +935,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "PayeeName",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -1043,7 +945,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "PostalAddress",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -1053,7 +955,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "BankID",
                             ty: &BankIdType,
                             type_name: None,
@@ -1063,7 +965,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "AccountID",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -1073,7 +975,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "AccountType",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -1083,7 +985,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "PayeeAmount",
                             ty: &AmountType,
                             type_name: None,
@@ -1093,7 +995,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "OtherEventDescription",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -1112,7 +1014,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "PayeeName",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -1122,7 +1024,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "PostalAddress",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -1132,7 +1034,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "PayeeAmount",
                             ty: &AmountType,
                             type_name: None,
@@ -1151,7 +1053,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "BankID",
                             ty: &BankIdType,
                             type_name: None,
@@ -1161,7 +1063,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "AccountID",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -1171,7 +1073,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "AccountType",
                             ty: &super::super::iodef1::schema::MlStringType,
                             type_name: None,
@@ -1181,7 +1083,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:thraud-1.0",
+                            ns: super::NAMESPACE,
                             name: "TransferAmount",
                             ty: &AmountType,
                             type_name: None,
@@ -1199,34 +1101,25 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "FraudEventIdentity",
             ty: &FraudEventIdentityType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "FraudEventIdentityType",
-            )),
+            type_name: Some((super::NAMESPACE, "FraudEventIdentityType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FraudEventOther",
             ty: &FraudEventOtherType,
-            type_name: Some(("urn:ietf:params:xml:ns:thraud-1.0", "FraudEventOtherType")),
+            type_name: Some((super::NAMESPACE, "FraudEventOtherType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FraudEventPayment",
             ty: &FraudEventPaymentType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "FraudEventPaymentType",
-            )),
+            type_name: Some((super::NAMESPACE, "FraudEventPaymentType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "FraudEventTransfer",
             ty: &FraudEventTransferType,
-            type_name: Some((
-                "urn:ietf:params:xml:ns:thraud-1.0",
-                "FraudEventTransferType",
-            )),
+            type_name: Some((super::NAMESPACE, "FraudEventTransferType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,

@@ -173,7 +173,7 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueType {
             }
         };
         let g = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "G") => {
+            Some(c) if r.is(&c, NAMESPACE, "G") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -184,19 +184,15 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueType {
             }
         };
         let y = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Y") => {
+            Some(c) if r.is(&c, NAMESPACE, "Y") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Y"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Y")),
         };
         let j = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "J") => {
+            Some(c) if r.is(&c, NAMESPACE, "J") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -243,14 +239,14 @@ impl rt::ToXml for DsaKeyValueType {
             v.write(w)?;
         }
         if let Some(v) = &self.g {
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "G", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "G", v)?;
         }
         {
             let v = &self.y;
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Y", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Y", v)?;
         }
         if let Some(v) = &self.j {
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "J", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "J", v)?;
         }
         if let Some(v) = &self.sequence_ {
             v.write(w)?;
@@ -267,7 +263,7 @@ pub enum DsaKeyValueTypeChoice {
 impl DsaKeyValueTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "P")
+        r.is(c, NAMESPACE, "P")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -278,7 +274,7 @@ impl DsaKeyValueTypeChoice {
     ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
-            r.is(c, "http://www.w3.org/2000/09/xmldsig#", "P")
+            r.is(c, NAMESPACE, "P")
         };
         if hit {
             *cur = Some(c);
@@ -304,7 +300,7 @@ pub enum DsaKeyValueTypeChoice2 {
 impl DsaKeyValueTypeChoice2 {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "Seed")
+        r.is(c, NAMESPACE, "Seed")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -315,7 +311,7 @@ impl DsaKeyValueTypeChoice2 {
     ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
-            r.is(c, "http://www.w3.org/2000/09/xmldsig#", "Seed")
+            r.is(c, NAMESPACE, "Seed")
         };
         if hit {
             *cur = Some(c);
@@ -353,28 +349,20 @@ impl DsaKeyValueTypeSequence {
     ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let p = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "P") => {
+            Some(c) if r.is(&c, NAMESPACE, "P") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "P"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "P")),
         };
         let q = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Q") => {
+            Some(c) if r.is(&c, NAMESPACE, "Q") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Q"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Q")),
         };
         *cursor = cur;
         Ok(Self { p, q })
@@ -383,11 +371,11 @@ impl DsaKeyValueTypeSequence {
     pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         {
             let v = &self.p;
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "P", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "P", v)?;
         }
         {
             let v = &self.q;
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Q", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Q", v)?;
         }
         Ok(())
     }
@@ -400,28 +388,20 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let p = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "P") => {
+            Some(c) if r.is(&c, NAMESPACE, "P") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "P"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "P")),
         };
         let q = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Q") => {
+            Some(c) if r.is(&c, NAMESPACE, "Q") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Q"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Q")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -439,11 +419,11 @@ impl rt::ToXml for DsaKeyValueTypeSequence {
         w.start_element(ns, local)?;
         {
             let v = &self.p;
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "P", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "P", v)?;
         }
         {
             let v = &self.q;
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Q", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Q", v)?;
         }
         w.end_element()
     }
@@ -469,33 +449,20 @@ impl DsaKeyValueTypeSequence2 {
     ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let seed = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Seed") => {
+            Some(c) if r.is(&c, NAMESPACE, "Seed") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Seed"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Seed")),
         };
         let pgen_counter = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PgenCounter") => {
+            Some(c) if r.is(&c, NAMESPACE, "PgenCounter") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "PgenCounter",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "PgenCounter")),
         };
         *cursor = cur;
         Ok(Self { seed, pgen_counter })
@@ -504,16 +471,11 @@ impl DsaKeyValueTypeSequence2 {
     pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         {
             let v = &self.seed;
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Seed", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Seed", v)?;
         }
         {
             let v = &self.pgen_counter;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "PgenCounter",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "PgenCounter", v)?;
         }
         Ok(())
     }
@@ -526,33 +488,20 @@ impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence2 {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let seed = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Seed") => {
+            Some(c) if r.is(&c, NAMESPACE, "Seed") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Seed"),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Seed")),
         };
         let pgen_counter = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PgenCounter") => {
+            Some(c) if r.is(&c, NAMESPACE, "PgenCounter") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "PgenCounter",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "PgenCounter")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -570,16 +519,11 @@ impl rt::ToXml for DsaKeyValueTypeSequence2 {
         w.start_element(ns, local)?;
         {
             let v = &self.seed;
-            rt::glue::write_simple(w, "http://www.w3.org/2000/09/xmldsig#", "Seed", v)?;
+            rt::glue::write_simple(w, NAMESPACE, "Seed", v)?;
         }
         {
             let v = &self.pgen_counter;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "PgenCounter",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "PgenCounter", v)?;
         }
         w.end_element()
     }
@@ -677,18 +621,11 @@ pub enum KeyInfoTypeChoice {
 impl KeyInfoTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "KeyName")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "KeyValue")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "RetrievalMethod")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Data")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPData")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "SPKIData")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "MgmtData")
-            || rt::glue::any_matches(
-                r,
-                c,
-                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-            )
+        r.is(c, NAMESPACE, "KeyName") || r.is(c, NAMESPACE, "KeyValue")
+            || r.is(c, NAMESPACE, "RetrievalMethod") || r.is(c, NAMESPACE, "X509Data")
+            || r.is(c, NAMESPACE, "PGPData") || r.is(c, NAMESPACE, "SPKIData")
+            || r.is(c, NAMESPACE, "MgmtData")
+            || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -697,46 +634,42 @@ impl KeyInfoTypeChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "KeyName") {
+        if r.is(&c, NAMESPACE, "KeyName") {
             let v = Self::KeyName(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "KeyValue") {
+        if r.is(&c, NAMESPACE, "KeyValue") {
             let v = Self::KeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "RetrievalMethod") {
+        if r.is(&c, NAMESPACE, "RetrievalMethod") {
             let v = Self::RetrievalMethod(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Data") {
+        if r.is(&c, NAMESPACE, "X509Data") {
             let v = Self::X509Data(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPData") {
+        if r.is(&c, NAMESPACE, "PGPData") {
             let v = Self::PgpData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKIData") {
+        if r.is(&c, NAMESPACE, "SPKIData") {
             let v = Self::SpkiData(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "MgmtData") {
+        if r.is(&c, NAMESPACE, "MgmtData") {
             let v = Self::MgmtData(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if rt::glue::any_matches(
-            r,
-            &c,
-            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-        ) {
+        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
             let v = Self::Any(r.read_any(&c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -747,66 +680,31 @@ impl KeyInfoTypeChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::KeyName(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "KeyName",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "KeyName", v)?;
                 Ok(())
             }
             Self::KeyValue(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "KeyValue",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "KeyValue")?;
                 Ok(())
             }
             Self::RetrievalMethod(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "RetrievalMethod",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "RetrievalMethod")?;
                 Ok(())
             }
             Self::X509Data(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "X509Data",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "X509Data")?;
                 Ok(())
             }
             Self::PgpData(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "PGPData",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "PGPData")?;
                 Ok(())
             }
             Self::SpkiData(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "SPKIData",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "SPKIData")?;
                 Ok(())
             }
             Self::MgmtData(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "MgmtData",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "MgmtData", v)?;
                 Ok(())
             }
             Self::Any(v) => v.write(w),
@@ -875,13 +773,8 @@ pub enum KeyValueTypeChoice {
 impl KeyValueTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "DSAKeyValue")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "RSAKeyValue")
-            || rt::glue::any_matches(
-                r,
-                c,
-                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-            )
+        r.is(c, NAMESPACE, "DSAKeyValue") || r.is(c, NAMESPACE, "RSAKeyValue")
+            || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -890,21 +783,17 @@ impl KeyValueTypeChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DSAKeyValue") {
+        if r.is(&c, NAMESPACE, "DSAKeyValue") {
             let v = Self::DsaKeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "RSAKeyValue") {
+        if r.is(&c, NAMESPACE, "RSAKeyValue") {
             let v = Self::RsaKeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if rt::glue::any_matches(
-            r,
-            &c,
-            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-        ) {
+        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
             let v = Self::Any(r.read_any(&c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -915,21 +804,11 @@ impl KeyValueTypeChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::DsaKeyValue(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "DSAKeyValue",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "DSAKeyValue")?;
                 Ok(())
             }
             Self::RsaKeyValue(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "RSAKeyValue",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "RSAKeyValue")?;
                 Ok(())
             }
             Self::Any(v) => v.write(w),
@@ -983,9 +862,7 @@ impl<'a> rt::FromXml<'a> for ManifestType {
         let mut reference = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Reference") => {
+                Some(c) if r.is(&c, NAMESPACE, "Reference") => {
                     reference.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -996,9 +873,7 @@ impl<'a> rt::FromXml<'a> for ManifestType {
             }
         }
         if reference.is_empty() {
-            return Err(
-                r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Reference"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Reference"));
         }
         reference.shrink_to_fit();
         if let Some(c) = cur {
@@ -1021,7 +896,7 @@ impl rt::ToXml for ManifestType {
         }
         w.extra(&self.extra)?;
         for v in &self.reference {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Reference")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
         }
         w.end_element()
     }
@@ -1263,16 +1138,7 @@ impl<'a> rt::FromXml<'a> for PgpDataType {
             Some(c) if PgpDataTypeChoice::starts(r, &c) => {
                 PgpDataTypeChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "PGPKeyID",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyID")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -1308,8 +1174,7 @@ pub enum PgpDataTypeChoice {
 impl PgpDataTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket")
+        r.is(c, NAMESPACE, "PGPKeyID") || r.is(c, NAMESPACE, "PGPKeyPacket")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -1320,7 +1185,7 @@ impl PgpDataTypeChoice {
     ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
-            r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID")
+            r.is(c, NAMESPACE, "PGPKeyID")
         };
         if hit {
             *cur = Some(c);
@@ -1332,7 +1197,7 @@ impl PgpDataTypeChoice {
         }
         let hit = {
             let c = &c;
-            r.is(c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket")
+            r.is(c, NAMESPACE, "PGPKeyPacket")
         };
         if hit {
             *cur = Some(c);
@@ -1379,26 +1244,15 @@ impl PgpDataTypeChoice1 {
     ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let pgp_key_id = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID") => {
+            Some(c) if r.is(&c, NAMESPACE, "PGPKeyID") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "PGPKeyID",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyID")),
         };
         let pgp_key_packet = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket") => {
+            Some(c) if r.is(&c, NAMESPACE, "PGPKeyPacket") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1416,7 +1270,7 @@ impl PgpDataTypeChoice1 {
                 ) if rt::glue::any_matches(
                     r,
                     &c,
-                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other(NAMESPACE),
                 ) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
@@ -1439,20 +1293,10 @@ impl PgpDataTypeChoice1 {
     pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         {
             let v = &self.pgp_key_id;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "PGPKeyID",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "PGPKeyID", v)?;
         }
         if let Some(v) = &self.pgp_key_packet {
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "PGPKeyPacket",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "PGPKeyPacket", v)?;
         }
         for v in &self.any {
             v.write(w)?;
@@ -1468,26 +1312,15 @@ impl<'a> rt::FromXml<'a> for PgpDataTypeChoice1 {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let pgp_key_id = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyID") => {
+            Some(c) if r.is(&c, NAMESPACE, "PGPKeyID") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "PGPKeyID",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyID")),
         };
         let pgp_key_packet = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket") => {
+            Some(c) if r.is(&c, NAMESPACE, "PGPKeyPacket") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1505,7 +1338,7 @@ impl<'a> rt::FromXml<'a> for PgpDataTypeChoice1 {
                 ) if rt::glue::any_matches(
                     r,
                     &c,
-                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other(NAMESPACE),
                 ) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
@@ -1537,20 +1370,10 @@ impl rt::ToXml for PgpDataTypeChoice1 {
         w.start_element(ns, local)?;
         {
             let v = &self.pgp_key_id;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "PGPKeyID",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "PGPKeyID", v)?;
         }
         if let Some(v) = &self.pgp_key_packet {
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "PGPKeyPacket",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "PGPKeyPacket", v)?;
         }
         for v in &self.any {
             v.write(w)?;
@@ -1582,23 +1405,12 @@ impl PgpDataTypeChoice2 {
     ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let pgp_key_packet = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket") => {
+            Some(c) if r.is(&c, NAMESPACE, "PGPKeyPacket") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "PGPKeyPacket",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyPacket")),
         };
         let mut any = Vec::new();
         loop {
@@ -1608,7 +1420,7 @@ impl PgpDataTypeChoice2 {
                 ) if rt::glue::any_matches(
                     r,
                     &c,
-                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other(NAMESPACE),
                 ) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
@@ -1627,12 +1439,7 @@ impl PgpDataTypeChoice2 {
     pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         {
             let v = &self.pgp_key_packet;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "PGPKeyPacket",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "PGPKeyPacket", v)?;
         }
         for v in &self.any {
             v.write(w)?;
@@ -1648,23 +1455,12 @@ impl<'a> rt::FromXml<'a> for PgpDataTypeChoice2 {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let pgp_key_packet = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "PGPKeyPacket") => {
+            Some(c) if r.is(&c, NAMESPACE, "PGPKeyPacket") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "PGPKeyPacket",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyPacket")),
         };
         let mut any = Vec::new();
         loop {
@@ -1674,7 +1470,7 @@ impl<'a> rt::FromXml<'a> for PgpDataTypeChoice2 {
                 ) if rt::glue::any_matches(
                     r,
                     &c,
-                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    &rt::glue::AnyNs::Other(NAMESPACE),
                 ) => {
                     any.push(r.read_any(&c)?);
                     cur = r.next_child(el)?;
@@ -1702,12 +1498,7 @@ impl rt::ToXml for PgpDataTypeChoice2 {
         w.start_element(ns, local)?;
         {
             let v = &self.pgp_key_packet;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "PGPKeyPacket",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "PGPKeyPacket", v)?;
         }
         for v in &self.any {
             v.write(w)?;
@@ -1776,7 +1567,7 @@ impl<'a> rt::FromXml<'a> for ReferenceType {
         }
         let mut cur = r.first_child(el, &schema::ReferenceType)?;
         let transforms = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
+            Some(c) if r.is(&c, NAMESPACE, "Transforms") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1787,40 +1578,20 @@ impl<'a> rt::FromXml<'a> for ReferenceType {
             }
         };
         let digest_method = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestMethod") => {
+            Some(c) if r.is(&c, NAMESPACE, "DigestMethod") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "DigestMethod",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "DigestMethod")),
         };
         let digest_value = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestValue") => {
+            Some(c) if r.is(&c, NAMESPACE, "DigestValue") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "DigestValue",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "DigestValue")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -1856,25 +1627,15 @@ impl rt::ToXml for ReferenceType {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.transforms {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transforms")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Transforms")?;
         }
         {
             let v = &self.digest_method;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "DigestMethod",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "DigestMethod")?;
         }
         {
             let v = &self.digest_value;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "DigestValue",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "DigestValue", v)?;
         }
         w.end_element()
     }
@@ -1925,7 +1686,7 @@ impl<'a> rt::FromXml<'a> for RetrievalMethodType {
         }
         let mut cur = r.first_child(el, &schema::RetrievalMethodType)?;
         let transforms = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transforms") => {
+            Some(c) if r.is(&c, NAMESPACE, "Transforms") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -1963,7 +1724,7 @@ impl rt::ToXml for RetrievalMethodType {
         }
         w.extra(&self.extra)?;
         if let Some(v) = &self.transforms {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transforms")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Transforms")?;
         }
         w.end_element()
     }
@@ -1998,38 +1759,20 @@ impl<'a> rt::FromXml<'a> for RsaKeyValueType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::RsaKeyValueType)?;
         let modulus = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Modulus") => {
+            Some(c) if r.is(&c, NAMESPACE, "Modulus") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "Modulus",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Modulus")),
         };
         let exponent = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Exponent") => {
+            Some(c) if r.is(&c, NAMESPACE, "Exponent") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "Exponent",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "Exponent")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -2049,21 +1792,11 @@ impl rt::ToXml for RsaKeyValueType {
         w.extra(&self.extra)?;
         {
             let v = &self.modulus;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Modulus",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "Modulus", v)?;
         }
         {
             let v = &self.exponent;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "Exponent",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "Exponent", v)?;
         }
         w.end_element()
     }
@@ -2175,14 +1908,7 @@ impl<'a> rt::FromXml<'a> for SignaturePropertiesType {
         let mut signature_property = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(
-                        &c,
-                        "http://www.w3.org/2000/09/xmldsig#",
-                        "SignatureProperty",
-                    ) => {
+                Some(c) if r.is(&c, NAMESPACE, "SignatureProperty") => {
                     signature_property.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2193,14 +1919,7 @@ impl<'a> rt::FromXml<'a> for SignaturePropertiesType {
             }
         }
         if signature_property.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "http://www.w3.org/2000/09/xmldsig#",
-                        "SignatureProperty",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "SignatureProperty"));
         }
         signature_property.shrink_to_fit();
         if let Some(c) = cur {
@@ -2227,12 +1946,7 @@ impl rt::ToXml for SignaturePropertiesType {
         }
         w.extra(&self.extra)?;
         for v in &self.signature_property {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SignatureProperty",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureProperty")?;
         }
         w.end_element()
     }
@@ -2323,11 +2037,7 @@ pub enum SignaturePropertyTypeChoice {
 impl SignaturePropertyTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        rt::glue::any_matches(
-            r,
-            c,
-            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-        )
+        rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -2336,11 +2046,7 @@ impl SignaturePropertyTypeChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if rt::glue::any_matches(
-            r,
-            &c,
-            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-        ) {
+        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
             let v = Self::Any(r.read_any(&c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -2411,43 +2117,23 @@ impl<'a> rt::FromXml<'a> for SignatureType {
         }
         let mut cur = r.first_child(el, &schema::SignatureType)?;
         let signed_info = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignedInfo") => {
+            Some(c) if r.is(&c, NAMESPACE, "SignedInfo") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "SignedInfo",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SignedInfo")),
         };
         let signature_value = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignatureValue") => {
+            Some(c) if r.is(&c, NAMESPACE, "SignatureValue") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "SignatureValue",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SignatureValue")),
         };
         let key_info = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "KeyInfo") => {
+            Some(c) if r.is(&c, NAMESPACE, "KeyInfo") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2460,7 +2146,7 @@ impl<'a> rt::FromXml<'a> for SignatureType {
         let mut object = Vec::new();
         loop {
             match cur.take() {
-                Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Object") => {
+                Some(c) if r.is(&c, NAMESPACE, "Object") => {
                     object.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2499,22 +2185,17 @@ impl rt::ToXml for SignatureType {
         w.extra(&self.extra)?;
         {
             let v = &self.signed_info;
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "SignedInfo")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "SignedInfo")?;
         }
         {
             let v = &self.signature_value;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SignatureValue",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureValue")?;
         }
         if let Some(v) = &self.key_info {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "KeyInfo")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "KeyInfo")?;
         }
         for v in &self.object {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Object")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Object")?;
         }
         w.end_element()
     }
@@ -2638,54 +2319,25 @@ impl<'a> rt::FromXml<'a> for SignedInfoType {
         }
         let mut cur = r.first_child(el, &schema::SignedInfoType)?;
         let canonicalization_method = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(
-                    &c,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "CanonicalizationMethod",
-                ) => {
+            Some(c) if r.is(&c, NAMESPACE, "CanonicalizationMethod") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "CanonicalizationMethod",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "CanonicalizationMethod")),
         };
         let signature_method = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SignatureMethod") => {
+            Some(c) if r.is(&c, NAMESPACE, "SignatureMethod") => {
                 let v = rt::FromXml::from_xml(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "SignatureMethod",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SignatureMethod")),
         };
         let mut reference = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Reference") => {
+                Some(c) if r.is(&c, NAMESPACE, "Reference") => {
                     reference.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -2696,9 +2348,7 @@ impl<'a> rt::FromXml<'a> for SignedInfoType {
             }
         }
         if reference.is_empty() {
-            return Err(
-                r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Reference"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Reference"));
         }
         reference.shrink_to_fit();
         if let Some(c) = cur {
@@ -2728,24 +2378,14 @@ impl rt::ToXml for SignedInfoType {
         w.extra(&self.extra)?;
         {
             let v = &self.canonicalization_method;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "CanonicalizationMethod",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "CanonicalizationMethod")?;
         }
         {
             let v = &self.signature_method;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SignatureMethod",
-            )?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureMethod")?;
         }
         for v in &self.reference {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Reference")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
         }
         w.end_element()
     }
@@ -2789,9 +2429,7 @@ impl<'a> rt::FromXml<'a> for SpkiDataType {
             }
         }
         if sequence.is_empty() {
-            return Err(
-                r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "SPKISexp"));
         }
         sequence.shrink_to_fit();
         if let Some(c) = cur {
@@ -2825,7 +2463,7 @@ pub enum SpkiDataTypeChoice {
 impl SpkiDataTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp")
+        r.is(c, NAMESPACE, "SPKISexp")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -2836,7 +2474,7 @@ impl SpkiDataTypeChoice {
     ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
-            r.is(c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp")
+            r.is(c, NAMESPACE, "SPKISexp")
         };
         if hit {
             *cur = Some(c);
@@ -2877,30 +2515,17 @@ impl SpkiDataTypeSequence {
     ) -> Result<Self, rt::Error> {
         let mut cur = cursor.take();
         let spki_sexp = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp") => {
+            Some(c) if r.is(&c, NAMESPACE, "SPKISexp") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "SPKISexp",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SPKISexp")),
         };
         let any = match cur.take() {
             Some(
                 c,
-            ) if rt::glue::any_matches(
-                r,
-                &c,
-                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-            ) => {
+            ) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) => {
                 let v = r.read_any(&c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2917,12 +2542,7 @@ impl SpkiDataTypeSequence {
     pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         {
             let v = &self.spki_sexp;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SPKISexp",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "SPKISexp", v)?;
         }
         if let Some(v) = &self.any {
             v.write(w)?;
@@ -2938,30 +2558,17 @@ impl<'a> rt::FromXml<'a> for SpkiDataTypeSequence {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
         let spki_sexp = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "SPKISexp") => {
+            Some(c) if r.is(&c, NAMESPACE, "SPKISexp") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "SPKISexp",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "SPKISexp")),
         };
         let any = match cur.take() {
             Some(
                 c,
-            ) if rt::glue::any_matches(
-                r,
-                &c,
-                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-            ) => {
+            ) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) => {
                 let v = r.read_any(&c)?;
                 cur = r.next_child(el)?;
                 Some(v)
@@ -2987,12 +2594,7 @@ impl rt::ToXml for SpkiDataTypeSequence {
         w.start_element(ns, local)?;
         {
             let v = &self.spki_sexp;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SPKISexp",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "SPKISexp", v)?;
         }
         if let Some(v) = &self.any {
             v.write(w)?;
@@ -3071,11 +2673,8 @@ pub enum TransformTypeChoice {
 impl TransformTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        rt::glue::any_matches(
-            r,
-            c,
-            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-        ) || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "XPath")
+        rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
+            || r.is(c, NAMESPACE, "XPath")
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -3084,16 +2683,12 @@ impl TransformTypeChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if rt::glue::any_matches(
-            r,
-            &c,
-            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-        ) {
+        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
             let v = Self::Any(r.read_any(&c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "XPath") {
+        if r.is(&c, NAMESPACE, "XPath") {
             let v = Self::XPath(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -3105,12 +2700,7 @@ impl TransformTypeChoice {
         match self {
             Self::Any(v) => v.write(w),
             Self::XPath(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "XPath",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "XPath", v)?;
                 Ok(())
             }
         }
@@ -3145,9 +2735,7 @@ impl<'a> rt::FromXml<'a> for TransformsType {
         let mut transform = Vec::new();
         loop {
             match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Transform") => {
+                Some(c) if r.is(&c, NAMESPACE, "Transform") => {
                     transform.push(rt::FromXml::from_xml(r, &c)?);
                     cur = r.next_child(el)?;
                 }
@@ -3158,9 +2746,7 @@ impl<'a> rt::FromXml<'a> for TransformsType {
             }
         }
         if transform.is_empty() {
-            return Err(
-                r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Transform"),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "Transform"));
         }
         transform.shrink_to_fit();
         if let Some(c) = cur {
@@ -3180,7 +2766,7 @@ impl rt::ToXml for TransformsType {
         w.start_element(ns, local)?;
         w.extra(&self.extra)?;
         for v in &self.transform {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Transform")?;
+            rt::ToXml::to_xml(v, w, NAMESPACE, "Transform")?;
         }
         w.end_element()
     }
@@ -3224,14 +2810,7 @@ impl<'a> rt::FromXml<'a> for X509DataType {
             }
         }
         if sequence.is_empty() {
-            return Err(
-                r
-                    .missing_element(
-                        el,
-                        "http://www.w3.org/2000/09/xmldsig#",
-                        "X509IssuerSerial",
-                    ),
-            );
+            return Err(r.missing_element(el, NAMESPACE, "X509IssuerSerial"));
         }
         sequence.shrink_to_fit();
         if let Some(c) = cur {
@@ -3265,16 +2844,10 @@ pub enum X509DataTypeChoice {
 impl X509DataTypeChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509CRL")
-            || rt::glue::any_matches(
-                r,
-                c,
-                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-            )
+        r.is(c, NAMESPACE, "X509IssuerSerial") || r.is(c, NAMESPACE, "X509SKI")
+            || r.is(c, NAMESPACE, "X509SubjectName")
+            || r.is(c, NAMESPACE, "X509Certificate") || r.is(c, NAMESPACE, "X509CRL")
+            || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -3285,16 +2858,10 @@ impl X509DataTypeChoice {
     ) -> Result<Self, rt::Error> {
         let hit = {
             let c = &c;
-            r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
-                || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI")
-                || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName")
-                || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate")
-                || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509CRL")
-                || rt::glue::any_matches(
-                    r,
-                    c,
-                    &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-                )
+            r.is(c, NAMESPACE, "X509IssuerSerial") || r.is(c, NAMESPACE, "X509SKI")
+                || r.is(c, NAMESPACE, "X509SubjectName")
+                || r.is(c, NAMESPACE, "X509Certificate") || r.is(c, NAMESPACE, "X509CRL")
+                || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
         };
         if hit {
             *cur = Some(c);
@@ -3333,16 +2900,7 @@ impl X509DataTypeSequence {
             Some(c) if X509DataTypeSequenceChoice::starts(r, &c) => {
                 X509DataTypeSequenceChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "X509IssuerSerial",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "X509IssuerSerial")),
         };
         *cursor = cur;
         Ok(Self { choice })
@@ -3367,16 +2925,7 @@ impl<'a> rt::FromXml<'a> for X509DataTypeSequence {
             Some(c) if X509DataTypeSequenceChoice::starts(r, &c) => {
                 X509DataTypeSequenceChoice::read(r, el, c, &mut cur)?
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "X509IssuerSerial",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "X509IssuerSerial")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -3418,16 +2967,10 @@ pub enum X509DataTypeSequenceChoice {
 impl X509DataTypeSequenceChoice {
     #[doc(hidden)]
     pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate")
-            || r.is(c, "http://www.w3.org/2000/09/xmldsig#", "X509CRL")
-            || rt::glue::any_matches(
-                r,
-                c,
-                &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-            )
+        r.is(c, NAMESPACE, "X509IssuerSerial") || r.is(c, NAMESPACE, "X509SKI")
+            || r.is(c, NAMESPACE, "X509SubjectName")
+            || r.is(c, NAMESPACE, "X509Certificate") || r.is(c, NAMESPACE, "X509CRL")
+            || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
     }
     #[doc(hidden)]
     pub fn read<'a>(
@@ -3436,36 +2979,32 @@ impl X509DataTypeSequenceChoice {
         c: rt::Element<'a>,
         cur: &mut Option<rt::Element<'a>>,
     ) -> Result<Self, rt::Error> {
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerSerial") {
+        if r.is(&c, NAMESPACE, "X509IssuerSerial") {
             let v = Self::X509IssuerSerial(Box::new(rt::FromXml::from_xml(r, &c)?));
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509SKI") {
+        if r.is(&c, NAMESPACE, "X509SKI") {
             let v = Self::X509Ski(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509SubjectName") {
+        if r.is(&c, NAMESPACE, "X509SubjectName") {
             let v = Self::X509SubjectName(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Certificate") {
+        if r.is(&c, NAMESPACE, "X509Certificate") {
             let v = Self::X509Certificate(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509CRL") {
+        if r.is(&c, NAMESPACE, "X509CRL") {
             let v = Self::X509Crl(rt::glue::read_simple(r, &c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
         }
-        if rt::glue::any_matches(
-            r,
-            &c,
-            &rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
-        ) {
+        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
             let v = Self::Any(r.read_any(&c)?);
             *cur = r.next_child(el)?;
             return Ok(v);
@@ -3476,48 +3015,23 @@ impl X509DataTypeSequenceChoice {
     pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
         match self {
             Self::X509IssuerSerial(v) => {
-                rt::ToXml::to_xml(
-                    v,
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "X509IssuerSerial",
-                )?;
+                rt::ToXml::to_xml(v, w, NAMESPACE, "X509IssuerSerial")?;
                 Ok(())
             }
             Self::X509Ski(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "X509SKI",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "X509SKI", v)?;
                 Ok(())
             }
             Self::X509SubjectName(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "X509SubjectName",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "X509SubjectName", v)?;
                 Ok(())
             }
             Self::X509Certificate(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "X509Certificate",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "X509Certificate", v)?;
                 Ok(())
             }
             Self::X509Crl(v) => {
-                rt::glue::write_simple(
-                    w,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "X509CRL",
-                    v,
-                )?;
+                rt::glue::write_simple(w, NAMESPACE, "X509CRL", v)?;
                 Ok(())
             }
             Self::Any(v) => v.write(w),
@@ -3554,42 +3068,20 @@ impl<'a> rt::FromXml<'a> for X509IssuerSerialType {
         rt::glue::no_attributes(r, el)?;
         let mut cur = r.first_child(el, &schema::X509IssuerSerialType)?;
         let x509_issuer_name = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509IssuerName") => {
+            Some(c) if r.is(&c, NAMESPACE, "X509IssuerName") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "X509IssuerName",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "X509IssuerName")),
         };
         let x509_serial_number = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509SerialNumber") => {
+            Some(c) if r.is(&c, NAMESPACE, "X509SerialNumber") => {
                 let v = rt::glue::read_simple(r, &c)?;
                 cur = r.next_child(el)?;
                 v
             }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "X509SerialNumber",
-                        ),
-                );
-            }
+            _ => return Err(r.missing_element(el, NAMESPACE, "X509SerialNumber")),
         };
         if let Some(c) = cur {
             return Err(r.unexpected_element(&c));
@@ -3613,21 +3105,11 @@ impl rt::ToXml for X509IssuerSerialType {
         w.extra(&self.extra)?;
         {
             let v = &self.x509_issuer_name;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "X509IssuerName",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "X509IssuerName", v)?;
         }
         {
             let v = &self.x509_serial_number;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "X509SerialNumber",
-                v,
-            )?;
+            rt::glue::write_simple(w, NAMESPACE, "X509SerialNumber", v)?;
         }
         w.end_element()
     }
@@ -4027,9 +3509,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Other(
-                                "http://www.w3.org/2000/09/xmldsig#",
-                            ),
+                            ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                             process: rt::schema::Process::Lax,
                         }),
                         min: 0u32,
@@ -4051,7 +3531,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "G",
                             ty: &rt::schema::BASE64_BINARY,
                             type_name: None,
@@ -4061,7 +3541,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Y",
                             ty: &rt::schema::BASE64_BINARY,
                             type_name: None,
@@ -4071,7 +3551,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "J",
                             ty: &rt::schema::BASE64_BINARY,
                             type_name: None,
@@ -4110,7 +3590,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "P",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4120,7 +3600,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "Q",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4134,7 +3614,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "Seed",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4144,7 +3624,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "PgenCounter",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4180,7 +3660,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "KeyName",
                     ty: &rt::schema::STRING,
                     type_name: None,
@@ -4190,7 +3670,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "KeyValue",
                     ty: &KeyValueType,
                     type_name: None,
@@ -4200,7 +3680,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "RetrievalMethod",
                     ty: &RetrievalMethodType,
                     type_name: None,
@@ -4210,7 +3690,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "X509Data",
                     ty: &X509DataType,
                     type_name: None,
@@ -4220,7 +3700,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "PGPData",
                     ty: &PgpDataType,
                     type_name: None,
@@ -4230,7 +3710,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "SPKIData",
                     ty: &SpkiDataType,
                     type_name: None,
@@ -4240,7 +3720,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "MgmtData",
                     ty: &rt::schema::STRING,
                     type_name: None,
@@ -4250,7 +3730,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                     process: rt::schema::Process::Lax,
                 }),
                 min: 1u32,
@@ -4276,7 +3756,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "DSAKeyValue",
                     ty: &DsaKeyValueType,
                     type_name: None,
@@ -4286,7 +3766,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "RSAKeyValue",
                     ty: &RsaKeyValueType,
                     type_name: None,
@@ -4296,7 +3776,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                     process: rt::schema::Process::Lax,
                 }),
                 min: 1u32,
@@ -4319,7 +3799,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Reference",
                             ty: &ReferenceType,
                             type_name: None,
@@ -4420,7 +3900,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "PGPKeyID",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4430,7 +3910,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "PGPKeyPacket",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4440,7 +3920,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                     process: rt::schema::Process::Lax,
                 }),
                 min: 0u32,
@@ -4452,7 +3932,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "PGPKeyPacket",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4462,7 +3942,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                     process: rt::schema::Process::Lax,
                 }),
                 min: 0u32,
@@ -4499,7 +3979,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Transforms",
                             ty: &TransformsType,
                             type_name: None,
@@ -4509,7 +3989,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "DigestMethod",
                             ty: &DigestMethodType,
                             type_name: None,
@@ -4519,7 +3999,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "DigestValue",
                             ty: &rt::schema::BASE64_BINARY,
                             type_name: None,
@@ -4553,7 +4033,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Transforms",
                             ty: &TransformsType,
                             type_name: None,
@@ -4572,7 +4052,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Modulus",
                             ty: &rt::schema::BASE64_BINARY,
                             type_name: None,
@@ -4582,7 +4062,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Exponent",
                             ty: &rt::schema::BASE64_BINARY,
                             type_name: None,
@@ -4609,7 +4089,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "HMACOutputLength",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -4619,9 +4099,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Other(
-                                "http://www.w3.org/2000/09/xmldsig#",
-                            ),
+                            ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                             process: rt::schema::Process::Strict,
                         }),
                         min: 0u32,
@@ -4646,7 +4124,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "SignatureProperty",
                             ty: &SignaturePropertyType,
                             type_name: None,
@@ -4691,7 +4169,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                     process: rt::schema::Process::Lax,
                 }),
                 min: 1u32,
@@ -4714,7 +4192,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "SignedInfo",
                             ty: &SignedInfoType,
                             type_name: None,
@@ -4724,7 +4202,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "SignatureValue",
                             ty: &SignatureValueType,
                             type_name: None,
@@ -4734,7 +4212,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "KeyInfo",
                             ty: &KeyInfoType,
                             type_name: None,
@@ -4744,7 +4222,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Object",
                             ty: &ObjectType,
                             type_name: None,
@@ -4785,7 +4263,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "CanonicalizationMethod",
                             ty: &CanonicalizationMethodType,
                             type_name: None,
@@ -4795,7 +4273,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "SignatureMethod",
                             ty: &SignatureMethodType,
                             type_name: None,
@@ -4805,7 +4283,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Reference",
                             ty: &ReferenceType,
                             type_name: None,
@@ -4844,7 +4322,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "SPKISexp",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4854,7 +4332,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                     process: rt::schema::Process::Lax,
                 }),
                 min: 0u32,
@@ -4888,7 +4366,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                     process: rt::schema::Process::Lax,
                 }),
                 min: 1u32,
@@ -4896,7 +4374,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "XPath",
                     ty: &rt::schema::STRING,
                     type_name: None,
@@ -4913,7 +4391,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "Transform",
                             ty: &TransformType,
                             type_name: None,
@@ -4961,7 +4439,7 @@ pub mod schema {
         &[
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "X509IssuerSerial",
                     ty: &X509IssuerSerialType,
                     type_name: None,
@@ -4971,7 +4449,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "X509SKI",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -4981,7 +4459,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "X509SubjectName",
                     ty: &rt::schema::STRING,
                     type_name: None,
@@ -4991,7 +4469,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "X509Certificate",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -5001,7 +4479,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "http://www.w3.org/2000/09/xmldsig#",
+                    ns: super::NAMESPACE,
                     name: "X509CRL",
                     ty: &rt::schema::BASE64_BINARY,
                     type_name: None,
@@ -5011,7 +4489,7 @@ pub mod schema {
             },
             rt::schema::Particle {
                 term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other("http://www.w3.org/2000/09/xmldsig#"),
+                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
                     process: rt::schema::Process::Lax,
                 }),
                 min: 1u32,
@@ -5026,7 +4504,7 @@ pub mod schema {
                 &[
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "X509IssuerName",
                             ty: &rt::schema::STRING,
                             type_name: None,
@@ -5036,7 +4514,7 @@ pub mod schema {
                     },
                     rt::schema::Particle {
                         term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
+                            ns: super::NAMESPACE,
                             name: "X509SerialNumber",
                             ty: &rt::schema::INTEGER,
                             type_name: None,
@@ -5054,34 +4532,31 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "CanonicalizationMethod",
             ty: &CanonicalizationMethodType,
-            type_name: Some((
-                "http://www.w3.org/2000/09/xmldsig#",
-                "CanonicalizationMethodType",
-            )),
+            type_name: Some((super::NAMESPACE, "CanonicalizationMethodType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DSAKeyValue",
             ty: &DsaKeyValueType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "DSAKeyValueType")),
+            type_name: Some((super::NAMESPACE, "DSAKeyValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DigestMethod",
             ty: &DigestMethodType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "DigestMethodType")),
+            type_name: Some((super::NAMESPACE, "DigestMethodType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "DigestValue",
             ty: &rt::schema::BASE64_BINARY,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "DigestValueType")),
+            type_name: Some((super::NAMESPACE, "DigestValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "KeyInfo",
             ty: &KeyInfoType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "KeyInfoType")),
+            type_name: Some((super::NAMESPACE, "KeyInfoType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -5093,13 +4568,13 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "KeyValue",
             ty: &KeyValueType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "KeyValueType")),
+            type_name: Some((super::NAMESPACE, "KeyValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Manifest",
             ty: &ManifestType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "ManifestType")),
+            type_name: Some((super::NAMESPACE, "ManifestType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
@@ -5111,103 +4586,91 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "Object",
             ty: &ObjectType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "ObjectType")),
+            type_name: Some((super::NAMESPACE, "ObjectType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "PGPData",
             ty: &PgpDataType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "PGPDataType")),
+            type_name: Some((super::NAMESPACE, "PGPDataType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RSAKeyValue",
             ty: &RsaKeyValueType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "RSAKeyValueType")),
+            type_name: Some((super::NAMESPACE, "RSAKeyValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Reference",
             ty: &ReferenceType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "ReferenceType")),
+            type_name: Some((super::NAMESPACE, "ReferenceType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "RetrievalMethod",
             ty: &RetrievalMethodType,
-            type_name: Some((
-                "http://www.w3.org/2000/09/xmldsig#",
-                "RetrievalMethodType",
-            )),
+            type_name: Some((super::NAMESPACE, "RetrievalMethodType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SPKIData",
             ty: &SpkiDataType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "SPKIDataType")),
+            type_name: Some((super::NAMESPACE, "SPKIDataType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Signature",
             ty: &SignatureType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "SignatureType")),
+            type_name: Some((super::NAMESPACE, "SignatureType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureMethod",
             ty: &SignatureMethodType,
-            type_name: Some((
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SignatureMethodType",
-            )),
+            type_name: Some((super::NAMESPACE, "SignatureMethodType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureProperties",
             ty: &SignaturePropertiesType,
-            type_name: Some((
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SignaturePropertiesType",
-            )),
+            type_name: Some((super::NAMESPACE, "SignaturePropertiesType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureProperty",
             ty: &SignaturePropertyType,
-            type_name: Some((
-                "http://www.w3.org/2000/09/xmldsig#",
-                "SignaturePropertyType",
-            )),
+            type_name: Some((super::NAMESPACE, "SignaturePropertyType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignatureValue",
             ty: &SignatureValueType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "SignatureValueType")),
+            type_name: Some((super::NAMESPACE, "SignatureValueType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "SignedInfo",
             ty: &SignedInfoType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "SignedInfoType")),
+            type_name: Some((super::NAMESPACE, "SignedInfoType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Transform",
             ty: &TransformType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "TransformType")),
+            type_name: Some((super::NAMESPACE, "TransformType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "Transforms",
             ty: &TransformsType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "TransformsType")),
+            type_name: Some((super::NAMESPACE, "TransformsType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "X509Data",
             ty: &X509DataType,
-            type_name: Some(("http://www.w3.org/2000/09/xmldsig#", "X509DataType")),
+            type_name: Some((super::NAMESPACE, "X509DataType")),
         },
     ];
 }

@@ -194,25 +194,25 @@ pub mod schema {
             ns: super::NAMESPACE,
             name: "inquiry",
             ty: &IodefContainerType,
-            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
+            type_name: Some((super::NAMESPACE, "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "report",
             ty: &IodefContainerType,
-            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
+            type_name: Some((super::NAMESPACE, "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "request",
             ty: &IodefContainerType,
-            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
+            type_name: Some((super::NAMESPACE, "IODEFContainerType")),
         },
         rt::schema::ElementDecl {
             ns: super::NAMESPACE,
             name: "response",
             ty: &IodefContainerType,
-            type_name: Some(("urn:xmpp:incident:2", "IODEFContainerType")),
+            type_name: Some((super::NAMESPACE, "IODEFContainerType")),
         },
     ];
 }
