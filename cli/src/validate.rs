@@ -241,16 +241,25 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
     // The three passes are independent: the typed reader and the prose rules run on other
     // threads while the validator runs here (their results count only for a schema-valid
     // document). Wall time is the longest pass, not their sum.
+    // Decoded once for the three passes (a non-UTF-8 document is transcoded once; UTF-8 is
+    // borrowed).
+    let decoded = match iodef::rt::decode(input) {
+        Ok(decoded) => decoded,
+        Err(e) => return FileReport::invalid(name, None, vec![Finding::from_error(name, &e)]),
+    };
+    let decoded = &decoded;
     let (schema, typed, prose) = std::thread::scope(|scope| {
         let typed = scope.spawn(|| {
+            let mut r = decoded.reader();
+            options.read.apply(&mut r);
             // Only the root's name is kept; the tree is dropped on this thread too.
-            Document::<iodef::bindings::Root>::from_slice_with(input, &options.read)
+            Document::<iodef::bindings::Root>::from_xml_reader(r)
                 .map(|doc| format!("{{{}}}{}", doc.root.namespace(), doc.root.local_name()))
         });
-        let prose =
-            (options.rules != RuleLevel::Off).then(|| scope.spawn(|| iodef::rules::check(input)));
-        let schema = iodef::rt::validate::validate_with(
-            input,
+        let prose = (options.rules != RuleLevel::Off)
+            .then(|| scope.spawn(|| iodef::rules::check_decoded(decoded)));
+        let schema = iodef::rt::validate::validate_decoded(
+            decoded,
             &iodef::rt::validate::Options {
                 read: options.read,
                 ..Default::default()

@@ -422,16 +422,21 @@ impl Findings {
 /// Checks the prose rules on `input`, a well-formed document (read it with [`crate::read`]
 /// first: malformed input yields no findings here). Findings are in document order.
 pub fn check(input: &[u8]) -> Vec<Finding> {
-    check_counting(input).0
+    // Any encoding XML allows; the declaration keeps its encoding name (§4.1 reads it).
+    match crate::rt::encoding::decode(input) {
+        Ok(decoded) => check_counting(&decoded).0,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// [`check`] on a document already decoded (one decoding for several passes).
+pub fn check_decoded(decoded: &crate::rt::encoding::Decoded<'_>) -> Vec<Finding> {
+    check_counting(decoded).0
 }
 
 /// [`check`], plus the bytes scanned to compute positions (at most the input's length: the
 /// linearity test holds it to that).
-fn check_counting(input: &[u8]) -> (Vec<Finding>, usize) {
-    // Any encoding XML allows; the declaration keeps its encoding name (§4.1 reads it).
-    let Ok(decoded) = crate::rt::encoding::decode(input) else {
-        return (Vec::new(), 0);
-    };
+fn check_counting(decoded: &crate::rt::encoding::Decoded<'_>) -> (Vec<Finding>, usize) {
     let input = decoded.as_bytes();
     let encoding = decoded.encoding();
     let mut findings = Findings {
@@ -1323,7 +1328,8 @@ mod tests {
   {}</IODEF-Document>"#,
                 incident.repeat(copies)
             );
-            let (findings, scanned) = check_counting(doc.as_bytes());
+            let decoded = crate::rt::encoding::decode(doc.as_bytes()).unwrap();
+            let (findings, scanned) = check_counting(&decoded);
             assert!(!findings.is_empty(), "the document breaks §4.2 and §6");
             assert!(
                 scanned <= doc.len(),

@@ -82,19 +82,21 @@ pub fn validate(input: &[u8]) -> Report {
 /// Validates `input` (in any encoding XML allows, see [`super::encoding::decode`]) with
 /// `options`.
 pub fn validate_with(input: &[u8], options: &Options) -> Report {
-    let registry = options.registry.clone().unwrap_or_else(registry::global);
     // Any encoding XML allows; positions below are in the decoded text, whose lines and
     // characters are the document's.
-    let decoded = match super::encoding::decode(input) {
-        Ok(decoded) => decoded,
-        Err(e) => {
-            return Report {
-                errors: vec![e],
-                warnings: Vec::new(),
-                root: None,
-            }
-        }
-    };
+    match super::encoding::decode(input) {
+        Ok(decoded) => validate_decoded(&decoded, options),
+        Err(e) => Report {
+            errors: vec![e],
+            warnings: Vec::new(),
+            root: None,
+        },
+    }
+}
+
+/// [`validate_with`] on a document already decoded (one decoding for several passes).
+pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Options) -> Report {
+    let registry = options.registry.clone().unwrap_or_else(registry::global);
     let input = decoded.as_bytes();
     let mut reader = decoded.reader_with_registry(None);
     reader.set_limits(options.read.limits);
