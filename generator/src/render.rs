@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 
 use crate::error::{Error, Result};
 use crate::ir::{
-    AnyNs, AttrField, Builtin, ChoiceDef, Content, EnumDef, Field, First, Item, Model, Module,
-    NamedKind, Occurs, SimpleDef, StructDef, Term, TypeRef, VariantKind,
+    AnyNs, AttrField, Builtin, ChoiceDef, Content, EnumDef, Field, Item, Model, Module, NamedKind,
+    Occurs, SimpleDef, StructDef, Term, TypeRef, VariantKind,
 };
 
 /// Options that change the emitted code.
@@ -449,10 +449,9 @@ impl Ctx {
                 params.push(quote!(#f: #ty));
                 inits.push(quote!(#f));
             } else {
-                match &a.fixed {
-                    // A fixed attribute is set, so that built documents carry it.
-                    Some(fixed) => inits.push(quote!(#f: #rt::SimpleValue::parse_xml(#fixed).ok())),
-                    None => inits.push(quote!(#f: ::std::option::Option::None)),
+                // A fixed attribute is set, so that built documents carry it.
+                if let Some(fixed) = &a.fixed {
+                    inits.push(quote!(#f: #rt::SimpleValue::parse_xml(#fixed).ok()));
                 }
             }
         }
@@ -462,7 +461,6 @@ impl Ctx {
                 /// violation the schema allows, kept so that nothing is lost (name, value).
                 pub unpaired_ext: ::std::vec::Vec<(::std::string::String, ::std::string::String)>
             });
-            inits.push(quote!(unpaired_ext: ::std::vec::Vec::new()));
         }
         match &s.content {
             Content::Empty => {}
@@ -476,7 +474,6 @@ impl Ctx {
             Content::Mixed(_) => {
                 let f = Self::value_field(s);
                 fields.push(quote! { #[doc = " Mixed content: text and any XML, in document order."] pub #f: #rt::Mixed });
-                inits.push(quote!(#f: ::std::default::Default::default()));
             }
             Content::Elements(list) => {
                 for fld in list {
@@ -495,8 +492,6 @@ impl Ctx {
                     } else if fld.occurs.min > 0 {
                         params.push(quote!(#f: #ty));
                         inits.push(quote!(#f));
-                    } else {
-                        inits.push(quote!(#f: ::std::default::Default::default()));
                     }
                 }
             }
@@ -508,34 +503,60 @@ impl Ctx {
                 /// parse kept (see `rt::Extra`).
                 pub #f: #rt::Extra
             });
-            inits.push(quote!(#f: #rt::Extra::new()));
         }
         let accessors = s
             .attributes
             .iter()
             .filter_map(|a| self.default_accessor(module, a));
-        let default_impl = if params.is_empty() {
-            quote! { impl ::std::default::Default for #name { fn default() -> Self { Self::new() } } }
+        let slots = self.slot_names(s);
+        let kind = if s.group {
+            quote!(group)
+        } else {
+            quote!(complex)
+        };
+        let unpaired = if has_ext_pairs(s) {
+            quote!(, unpaired unpaired_ext)
         } else {
             quote!()
         };
-        let read = self.struct_read(s);
-        let write = self.struct_write(s);
-        let seq_fns = self.seq_fns(s);
+        let extra = match Self::extra_field(s) {
+            Some(f) => quote!(, extra #f),
+            None => quote!(),
+        };
+        let rest = if inits.len() < fields.len() {
+            quote!(..::std::default::Default::default())
+        } else {
+            quote!()
+        };
         quote! {
             #(#[doc = #doc])*
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, PartialEq, Default)]
             pub struct #name { #(#fields,)* }
             impl #name {
                 /// Creates a value from its required attributes and children; everything optional is empty.
-                pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
+                pub fn new(#(#params),*) -> Self { Self { #(#inits,)* #rest } }
                 #(#accessors)*
-                #seq_fns
             }
-            #default_impl
-            #read
-            #write
+            #rt::composite!(#name, #kind schema::#name, [#(#slots),*] #unpaired #extra);
         }
+    }
+
+    /// The fields of a struct in slot order: what its schema table lists (attributes, then the
+    /// simple or mixed content or one field per particle), for `rt::composite!`.
+    fn slot_names(&self, s: &StructDef) -> Vec<Ident> {
+        let mut slots: Vec<Ident> = s
+            .attributes
+            .iter()
+            .map(|a| format_ident!("{}", a.field))
+            .collect();
+        match &s.content {
+            Content::Empty => {}
+            Content::Simple(_) | Content::Mixed(_) => slots.push(Self::value_field(s)),
+            Content::Elements(fields) => {
+                slots.extend(fields.iter().map(|f| format_ident!("{}", f.name)))
+            }
+        }
+        slots
     }
 
     fn default_accessor(&self, module: &Module, a: &AttrField) -> Option<TokenStream> {
@@ -629,315 +650,6 @@ impl Ctx {
         Some(quote! { #[doc = #doc] pub fn #f(&self) -> #ty { #body } })
     }
 
-    /// Reads attributes into locals named after the fields.
-    fn read_attributes(&self, s: &StructDef) -> TokenStream {
-        let rt = &self.rt;
-        let mut decls = Vec::new();
-        let mut arms = Vec::new();
-        let mut finals = Vec::new();
-        for a in &s.attributes {
-            let f = format_ident!("{}", a.field);
-            let xml = lit(&a.xml_name);
-            decls.push(quote!(let mut #f = ::std::option::Option::None;));
-            let guard = match &a.ns {
-                None => quote!(attr.ns == 0),
-                Some(ns) => quote!(r.ns_str(attr.ns) == #ns),
-            };
-            let parse = match lexical(&a.ty) {
-                Some(lexical) => {
-                    quote!(#rt::glue::parse_attr_lexical(r, el, &attr, #rt::glue::Lexical::#lexical)?)
-                }
-                None => quote!(#rt::glue::parse_attr(r, &attr)?),
-            };
-            arms.push(quote!(#xml if #guard => #f = ::std::option::Option::Some(#parse),));
-            if let Some(ext) = &a.ext {
-                let ext_local = format_ident!("ext_{}", a.field);
-                let ext_xml = lit(ext);
-                decls.push(quote!(let mut #ext_local: ::std::option::Option<::std::string::String> = ::std::option::Option::None;));
-                arms.push(quote!(#ext_xml if attr.ns == 0 => #ext_local = ::std::option::Option::Some(attr.value.into_owned()),));
-                finals.push(quote!(let #f = #rt::glue::pair_ext(#f, #ext_local, #ext_xml, &mut unpaired_ext);));
-            }
-            if let Some(fixed) = &a.fixed {
-                finals.push(quote!(#rt::glue::check_fixed(r, el, #xml, #f.as_ref(), #fixed)?;));
-            }
-            if a.required {
-                finals.push(quote!(let #f = match #f { ::std::option::Option::Some(v) => v, ::std::option::Option::None => return ::std::result::Result::Err(r.missing_attribute(el, #xml)) };));
-            }
-        }
-        if arms.is_empty() {
-            return quote!(#rt::glue::no_attributes(r, el)?;);
-        }
-        if s.attributes.iter().any(|a| a.ext.is_some()) {
-            decls.push(quote!(let mut unpaired_ext = ::std::vec::Vec::new();));
-        }
-        quote! {
-            #(#decls)*
-            for attr in r.attributes(el)? {
-                match attr.local {
-                    #(#arms)*
-                    _ => r.unknown_attribute(el, attr)?,
-                }
-            }
-            #(#finals)*
-        }
-    }
-
-    /// Statements that read `fields` from the child cursor `cur` of element `el`.
-    fn read_particles(&self, fields: &[Field]) -> TokenStream {
-        let rt = &self.rt;
-        let stmts = fields.iter().map(|fld| {
-            let f = format_ident!("{}", fld.name);
-            let (matches, read, advance, missing) = match &fld.term {
-                Term::Element { ns, name, ty } => {
-                    let name_lit = lit(name);
-                    let read = self.read_value(ty, quote!(&c));
-                    (quote!(r.is(&c, #ns, #name_lit)), read, quote!(cur = r.next_child(el)?;), quote!(r.missing_element(el, #ns, #name_lit)))
-                }
-                Term::Any { ns: any, .. } => {
-                    let any = any_tokens(rt, any);
-                    (quote!(#rt::glue::any_matches(r, &c, &#any)), quote!(r.read_any(&c)?), quote!(cur = r.next_child(el)?;), quote!(r.missing_element(el, "", "(any element)")))
-                }
-                Term::Choice { ty, first } => {
-                    let ty = match ty { TypeRef::Named { name, .. } => format_ident!("{}", name), _ => unreachable!("choice is named") };
-                    let (ns, name) = first_name(first);
-                    (quote!(#ty::starts(r, &c)), quote!(#ty::read(r, el, c, &mut cur)?), quote!(), quote!(r.missing_element(el, #ns, #name)))
-                }
-            };
-            let read = if fld.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
-            let o = fld.occurs;
-            if o.is_vec() {
-                let limit = match o.max { Some(max) => quote!(#f.len() < #max &&), None => quote!() };
-                let min = o.min;
-                let check = if min == 1 {
-                    quote!(if #f.is_empty() { return ::std::result::Result::Err(#missing); })
-                } else if min > 1 {
-                    quote!(if #f.len() < #min { return ::std::result::Result::Err(#missing); })
-                } else {
-                    quote!()
-                };
-                quote! {
-                    let mut #f = ::std::vec::Vec::new();
-                    loop {
-                        match cur.take() {
-                            ::std::option::Option::Some(c) if #limit #matches => { #f.push(#read); #advance }
-                            other => { cur = other; break; }
-                        }
-                    }
-                    #check
-                    // Growth slack would otherwise stay for the document's lifetime.
-                    #f.shrink_to_fit();
-                }
-            } else if o.is_option() {
-                quote! {
-                    let #f = match cur.take() {
-                        ::std::option::Option::Some(c) if #matches => { let v = #read; #advance ::std::option::Option::Some(v) }
-                        other => { cur = other; ::std::option::Option::None }
-                    };
-                }
-            } else if advance.is_empty() {
-                quote! {
-                    let #f = match cur.take() {
-                        ::std::option::Option::Some(c) if #matches => #read,
-                        _ => return ::std::result::Result::Err(#missing),
-                    };
-                }
-            } else {
-                quote! {
-                    let #f = match cur.take() {
-                        ::std::option::Option::Some(c) if #matches => { let v = #read; #advance v }
-                        _ => return ::std::result::Result::Err(#missing),
-                    };
-                }
-            }
-        });
-        quote!(#(#stmts)*)
-    }
-
-    fn struct_read(&self, s: &StructDef) -> TokenStream {
-        let rt = &self.rt;
-        let name = format_ident!("{}", s.name);
-        let attrs = self.read_attributes(s);
-        let mut names: Vec<Ident> = s
-            .attributes
-            .iter()
-            .map(|a| format_ident!("{}", a.field))
-            .collect();
-        if has_ext_pairs(s) {
-            names.push(format_ident!("unpaired_ext"));
-        }
-        let content = match &s.content {
-            Content::Empty => quote! {
-                if let ::std::option::Option::Some(c) = r.first_child(el, &schema::#name)? { return ::std::result::Result::Err(r.unexpected_element(&c)); }
-            },
-            Content::Simple(ty) => {
-                let f = Self::value_field(s);
-                names.push(f.clone());
-                match lexical(ty) {
-                    Some(lexical) => {
-                        quote!(let #f = #rt::glue::read_text_lexical(r, el, #rt::glue::Lexical::#lexical)?;)
-                    }
-                    None => quote!(let #f = #rt::glue::read_text_value(r, el)?;),
-                }
-            }
-            Content::Mixed(_) => {
-                let f = Self::value_field(s);
-                names.push(f.clone());
-                quote! {
-                    let #f = r.read_mixed(el)?;
-                    #rt::glue::check_mixed(r, el, &schema::#name, &#f)?;
-                }
-            }
-            Content::Elements(fields) => {
-                names.extend(fields.iter().map(|f| format_ident!("{}", f.name)));
-                let particles = self.read_particles(fields);
-                // A group read as an element of its own has no type table: nothing is unknown.
-                let table = if s.group {
-                    quote!(#rt::schema::ANY_TYPE)
-                } else {
-                    quote!(schema::#name)
-                };
-                quote! {
-                    // The content model (schema table): in lenient mode, children it allows
-                    // nowhere are kept aside as unknown content (`rt::Policy`).
-                    let mut cur = r.first_child(el, &#table)?;
-                    #particles
-                    if let ::std::option::Option::Some(c) = cur { return ::std::result::Result::Err(r.unexpected_element(&c)); }
-                }
-            }
-        };
-        let extra = match Self::extra_field(s) {
-            Some(f) => {
-                names.push(f.clone());
-                quote!(let #f = r.take_extra(el);)
-            }
-            None => quote!(),
-        };
-        quote! {
-            impl<'a> #rt::FromXml<'a> for #name {
-                fn from_xml(r: &mut #rt::XmlReader<'a>, el: &#rt::Element<'a>) -> ::std::result::Result<Self, #rt::Error> {
-                    #attrs
-                    #content
-                    #extra
-                    ::std::result::Result::Ok(Self { #(#names),* })
-                }
-            }
-        }
-    }
-
-    /// A struct that is a sequence alternative of a choice reads/writes without its own element.
-    fn seq_fns(&self, s: &StructDef) -> TokenStream {
-        let rt = &self.rt;
-        let Content::Elements(fields) = &s.content else {
-            return quote!();
-        };
-        if !s.group {
-            return quote!();
-        }
-        let names = fields.iter().map(|f| format_ident!("{}", f.name));
-        let particles = self.read_particles(fields);
-        let writes = self.write_particles(fields);
-        quote! {
-            #[doc(hidden)]
-            pub fn read_seq<'a>(r: &mut #rt::XmlReader<'a>, el: &#rt::Element<'a>, cursor: &mut ::std::option::Option<#rt::Element<'a>>) -> ::std::result::Result<Self, #rt::Error> {
-                let mut cur = cursor.take();
-                #particles
-                *cursor = cur;
-                ::std::result::Result::Ok(Self { #(#names),* })
-            }
-            #[doc(hidden)]
-            pub fn write_seq(&self, w: &mut #rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-                #writes
-                ::std::result::Result::Ok(())
-            }
-        }
-    }
-
-    fn write_particles(&self, fields: &[Field]) -> TokenStream {
-        let rt = &self.rt;
-        let stmts = fields.iter().map(|fld| {
-            let f = format_ident!("{}", fld.name);
-            let write_one = |v: TokenStream| match &fld.term {
-                Term::Element { ns, name, ty } => {
-                    let name = lit(name);
-                    match ty {
-                        TypeRef::Builtin(Builtin::AnyElement) => quote!(#v.write(w)?;),
-                        t if t.is_simple() => quote!(#rt::glue::write_simple(w, #ns, #name, #v)?;),
-                        _ => quote!(#rt::ToXml::to_xml(#v, w, #ns, #name)?;),
-                    }
-                }
-                Term::Any { .. } => quote!(#v.write(w)?;),
-                Term::Choice { .. } => quote!(#v.write(w)?;),
-            };
-            let o = fld.occurs;
-            if o.is_vec() {
-                let body = write_one(quote!(v));
-                quote!(for v in &self.#f { #body })
-            } else if o.is_option() {
-                let body = write_one(quote!(v));
-                quote!(if let ::std::option::Option::Some(v) = &self.#f { #body })
-            } else {
-                let body = write_one(quote!(v));
-                quote!({ let v = &self.#f; #body })
-            }
-        });
-        quote!(#(#stmts)*)
-    }
-
-    fn struct_write(&self, s: &StructDef) -> TokenStream {
-        let rt = &self.rt;
-        let name = format_ident!("{}", s.name);
-        let attrs = s.attributes.iter().map(|a| {
-            let f = format_ident!("{}", a.field);
-            let ns = a.ns.clone().unwrap_or_default();
-            let xml = lit(&a.xml_name);
-            let write = |v: TokenStream| match &a.ext {
-                Some(ext) => quote!(#rt::glue::write_ext_attr(w, #xml, #ext, #v)?;),
-                None => quote!(w.attribute(#ns, #xml, &#rt::SimpleValue::to_xml(#v))?;),
-            };
-            if a.required {
-                write(quote!(&self.#f))
-            } else {
-                let body = write(quote!(v));
-                quote!(if let ::std::option::Option::Some(v) = &self.#f { #body })
-            }
-        });
-        let unpaired = if has_ext_pairs(s) {
-            quote!(for (name, value) in &self.unpaired_ext {
-                w.attribute("", name, value)?;
-            })
-        } else {
-            quote!()
-        };
-        let extra = match Self::extra_field(s) {
-            Some(f) => quote!(w.extra(&self.#f)?;),
-            None => quote!(),
-        };
-        let content = match &s.content {
-            Content::Empty => quote!(),
-            Content::Simple(_) => {
-                let f = Self::value_field(s);
-                quote!(w.text(&#rt::SimpleValue::to_xml(&self.#f))?;)
-            }
-            Content::Mixed(_) => {
-                let f = Self::value_field(s);
-                quote!(self.#f.write(w)?;)
-            }
-            Content::Elements(fields) => self.write_particles(fields),
-        };
-        quote! {
-            impl #rt::ToXml for #name {
-                fn to_xml(&self, w: &mut #rt::XmlWriter<'_>, ns: &str, local: &str) -> ::std::io::Result<()> {
-                    w.start_element(ns, local)?;
-                    #(#attrs)*
-                    #unpaired
-                    #extra
-                    #content
-                    w.end_element()
-                }
-            }
-        }
-    }
-
     fn enum_item(&self, e: &EnumDef) -> TokenStream {
         let rt = &self.rt;
         let name = format_ident!("{}", e.name);
@@ -949,57 +661,28 @@ impl Ctx {
             .collect();
         let xmls: Vec<Literal> = e.values.iter().map(|(_, x)| lit(x)).collect();
         let variant_docs = e.values.iter().map(|(_, x)| format!(" `{x}`"));
-        let allowed = e
-            .values
-            .iter()
-            .map(|(_, x)| x.as_str())
-            .chain(e.ext.then_some("ext-value"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let (ext_variant, ext_parse, ext_str, ext_impl) = if e.ext {
+        let (ext_variant, ext) = if e.ext {
             (
                 quote! {
                     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
                     Ext(::std::string::String),
                 },
-                quote!("ext-value" => ::std::result::Result::Ok(Self::Ext(::std::string::String::new())),),
-                quote!(Self::Ext(_) => "ext-value",),
-                quote! {
-                    impl #rt::glue::ExtEnum for #name {
-                        fn ext(&self) -> ::std::option::Option<&str> {
-                            match self { Self::Ext(s) => ::std::option::Option::Some(s), _ => ::std::option::Option::None }
-                        }
-                        fn from_ext(value: ::std::string::String) -> Self { Self::Ext(value) }
-                    }
-                },
+                quote!(, Ext),
             )
         } else {
-            (quote!(), quote!(), quote!(), quote!())
+            (quote!(), quote!())
         };
+        // The first value is the `Default` (a placeholder while a value is built or read).
+        let defaults =
+            (0..variants.len()).map(|i| if i == 0 { quote!(#[default]) } else { quote!() });
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
             pub enum #name {
-                #(#[doc = #variant_docs] #variants,)*
+                #(#[doc = #variant_docs] #defaults #variants,)*
                 #ext_variant
             }
-            impl #name {
-                /// The value as written in XML.
-                pub fn as_str(&self) -> &'static str {
-                    match self { #(Self::#variants => #xmls,)* #ext_str }
-                }
-            }
-            impl #rt::SimpleValue for #name {
-                fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                    match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                        #(#xmls => ::std::result::Result::Ok(Self::#variants),)*
-                        #ext_parse
-                        other => ::std::result::Result::Err(::std::format!("{other:?} is not one of: {}", #allowed)),
-                    }
-                }
-                fn to_xml(&self) -> ::std::borrow::Cow<'_, str> { ::std::borrow::Cow::Borrowed(self.as_str()) }
-            }
-            #ext_impl
+            #rt::enumeration!(#name, [#(#variants = #xmls),*] #ext);
         }
     }
 
@@ -1008,9 +691,7 @@ impl Ctx {
         let name = format_ident!("{}", c.name);
         let doc = format!(" XSD: {}.", c.origin);
         let mut variants = Vec::new();
-        let mut starts = Vec::new();
-        let mut reads = Vec::new();
-        let mut writes = Vec::new();
+        let mut slots = Vec::new();
         for v in &c.variants {
             let vn = format_ident!("{}", v.name);
             let boxed = |t: TokenStream| {
@@ -1020,134 +701,33 @@ impl Ctx {
                     t
                 }
             };
-            let wrap_read = |t: TokenStream| {
-                if v.boxed {
-                    quote!(::std::boxed::Box::new(#t))
-                } else {
-                    t
-                }
-            };
+            slots.push(quote!(#vn));
             match &v.kind {
                 VariantKind::Element {
-                    ns,
                     name: xml,
                     ty,
                     occurs,
+                    ..
                 } => {
                     let t = boxed(self.type_tokens(module, ty));
-                    let t = if occurs.is_vec() {
-                        quote!(::std::vec::Vec<#t>)
-                    } else {
-                        t
-                    };
-                    let d = if occurs.is_vec() {
-                        format!(" Consecutive `{xml}` elements.")
-                    } else {
-                        format!(" Element `{xml}`.")
-                    };
-                    variants.push(quote!(#[doc = #d] #vn(#t)));
-                    let xml = lit(xml);
-                    starts.push(quote!(r.is(c, #ns, #xml)));
-                    let read_one = |c: TokenStream| wrap_read(self.read_value(ty, quote!(&#c)));
-                    let write_one = match ty {
-                        TypeRef::Builtin(Builtin::AnyElement) => quote!(v.write(w)?;),
-                        t if t.is_simple() => quote!(#rt::glue::write_simple(w, #ns, #xml, v)?;),
-                        _ => quote!(#rt::ToXml::to_xml(v, w, #ns, #xml)?;),
-                    };
                     if occurs.is_vec() {
-                        let first = read_one(quote!(c));
-                        let next = read_one(quote!(n));
-                        let limit = match occurs.max {
-                            Some(max) => quote!(items.len() < #max &&),
-                            None => quote!(),
-                        };
-                        reads.push(quote! {
-                            if r.is(&c, #ns, #xml) {
-                                let mut items = ::std::vec![#first];
-                                *cur = r.next_child(el)?;
-                                loop {
-                                    match cur.take() {
-                                        ::std::option::Option::Some(n) if #limit r.is(&n, #ns, #xml) => { items.push(#next); *cur = r.next_child(el)?; }
-                                        other => { *cur = other; break; }
-                                    }
-                                }
-                                items.shrink_to_fit();
-                                return ::std::result::Result::Ok(Self::#vn(items));
-                            }
-                        });
-                        writes.push(quote!(Self::#vn(items) => { for v in items { #write_one } ::std::result::Result::Ok(()) }));
+                        let d = format!(" Consecutive `{xml}` elements.");
+                        variants.push(quote!(#[doc = #d] #vn(::std::vec::Vec<#t>)));
                     } else {
-                        let read = read_one(quote!(c));
-                        reads.push(quote! {
-                            if r.is(&c, #ns, #xml) {
-                                let v = Self::#vn(#read);
-                                *cur = r.next_child(el)?;
-                                return ::std::result::Result::Ok(v);
-                            }
-                        });
-                        writes.push(
-                            quote!(Self::#vn(v) => { #write_one ::std::result::Result::Ok(()) }),
-                        );
+                        let d = format!(" Element `{xml}`.");
+                        variants.push(quote!(#[doc = #d] #vn(#t)));
                     }
                 }
-                VariantKind::Any {
-                    ns: any, occurs, ..
-                } => {
-                    let any = any_tokens(rt, any);
-                    starts.push(quote!(#rt::glue::any_matches(r, c, &#any)));
+                VariantKind::Any { occurs, .. } => {
                     if occurs.is_vec() {
                         variants.push(quote!(#[doc = " Consecutive elements allowed by the wildcard."] #vn(::std::vec::Vec<#rt::AnyElement>)));
-                        reads.push(quote! {
-                            if #rt::glue::any_matches(r, &c, &#any) {
-                                let mut items = ::std::vec![r.read_any(&c)?];
-                                *cur = r.next_child(el)?;
-                                loop {
-                                    match cur.take() {
-                                        ::std::option::Option::Some(n) if #rt::glue::any_matches(r, &n, &#any) => { items.push(r.read_any(&n)?); *cur = r.next_child(el)?; }
-                                        other => { *cur = other; break; }
-                                    }
-                                }
-                                items.shrink_to_fit();
-                                return ::std::result::Result::Ok(Self::#vn(items));
-                            }
-                        });
-                        writes.push(quote!(Self::#vn(items) => { for v in items { v.write(w)?; } ::std::result::Result::Ok(()) }));
                     } else {
                         variants.push(quote!(#[doc = " Any element allowed by the wildcard."] #vn(#rt::AnyElement)));
-                        reads.push(quote! {
-                            if #rt::glue::any_matches(r, &c, &#any) {
-                                let v = Self::#vn(r.read_any(&c)?);
-                                *cur = r.next_child(el)?;
-                                return ::std::result::Result::Ok(v);
-                            }
-                        });
-                        writes.push(quote!(Self::#vn(v) => v.write(w),));
                     }
                 }
-                VariantKind::Sequence { ty, first } => {
+                VariantKind::Sequence { ty, .. } => {
                     let t = boxed(self.type_tokens(module, ty));
-                    let tn = self.type_tokens(module, ty);
                     variants.push(quote!(#[doc = " A sequence of elements."] #vn(#t)));
-                    let tests: Vec<TokenStream> = first
-                        .elements
-                        .iter()
-                        .map(|(ns, n)| quote!(r.is(c, #ns, #n)))
-                        .chain(first.any.iter().map(|a| {
-                            let a = any_tokens(rt, a);
-                            quote!(#rt::glue::any_matches(r, c, &#a))
-                        }))
-                        .collect();
-                    let test = quote!(#(#tests)||*);
-                    starts.push(test.clone());
-                    let read = wrap_read(quote!(#tn::read_seq(r, el, cur)?));
-                    reads.push(quote! {
-                        let hit = { let c = &c; #test };
-                        if hit {
-                            *cur = ::std::option::Option::Some(c);
-                            return ::std::result::Result::Ok(Self::#vn(#read));
-                        }
-                    });
-                    writes.push(quote!(Self::#vn(v) => v.write_seq(w),));
                 }
             }
         }
@@ -1155,21 +735,7 @@ impl Ctx {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name { #(#variants,)* }
-            impl #name {
-                #[doc(hidden)]
-                pub fn starts(r: &#rt::XmlReader<'_>, c: &#rt::Element<'_>) -> bool {
-                    #(#starts)||*
-                }
-                #[doc(hidden)]
-                pub fn read<'a>(r: &mut #rt::XmlReader<'a>, el: &#rt::Element<'a>, c: #rt::Element<'a>, cur: &mut ::std::option::Option<#rt::Element<'a>>) -> ::std::result::Result<Self, #rt::Error> {
-                    #(#reads)*
-                    ::std::result::Result::Err(r.unexpected_element(&c))
-                }
-                #[doc(hidden)]
-                pub fn write(&self, w: &mut #rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-                    match self { #(#writes)* }
-                }
-            }
+            #rt::choice!(#name, schema::#name, [#(#slots),*]);
         }
     }
 
@@ -1243,7 +809,7 @@ impl Ctx {
         };
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, PartialEq, Default)]
             pub struct #name(pub #base);
             impl #rt::SimpleValue for #name {
                 fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
@@ -1268,6 +834,7 @@ impl Ctx {
                     #rt::SimpleValue::to_xml(&self.0)
                 }
             }
+            #rt::simple!(#name);
             impl #name {
                 /// Checks `value` against the facets.
                 pub fn new(value: #base) -> ::std::result::Result<Self, ::std::string::String> {
@@ -1585,14 +1152,6 @@ fn any_tokens(rt: &TokenStream, any: &AnyNs) -> TokenStream {
             quote!(#rt::glue::AnyNs::List(&[#(#items),*]))
         }
     }
-}
-
-fn first_name(first: &First) -> (String, String) {
-    first
-        .elements
-        .first()
-        .cloned()
-        .unwrap_or_else(|| (String::new(), "(any element)".into()))
 }
 
 fn occurs_doc(o: Occurs) -> String {

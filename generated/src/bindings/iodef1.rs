@@ -5,9 +5,10 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-1.0";
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}action-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ActionType {
     /// `nothing`
+    #[default]
     Nothing,
     /// `contact-source-site`
     ContactSourceSite,
@@ -40,75 +41,17 @@ pub enum ActionType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ActionType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Nothing => "nothing",
-            Self::ContactSourceSite => "contact-source-site",
-            Self::ContactTargetSite => "contact-target-site",
-            Self::ContactSender => "contact-sender",
-            Self::Investigate => "investigate",
-            Self::BlockHost => "block-host",
-            Self::BlockNetwork => "block-network",
-            Self::BlockPort => "block-port",
-            Self::RateLimitHost => "rate-limit-host",
-            Self::RateLimitNetwork => "rate-limit-network",
-            Self::RateLimitPort => "rate-limit-port",
-            Self::RemediateOther => "remediate-other",
-            Self::StatusTriage => "status-triage",
-            Self::StatusNewInfo => "status-new-info",
-            Self::Other => "other",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ActionType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "nothing" => Ok(Self::Nothing),
-            "contact-source-site" => Ok(Self::ContactSourceSite),
-            "contact-target-site" => Ok(Self::ContactTargetSite),
-            "contact-sender" => Ok(Self::ContactSender),
-            "investigate" => Ok(Self::Investigate),
-            "block-host" => Ok(Self::BlockHost),
-            "block-network" => Ok(Self::BlockNetwork),
-            "block-port" => Ok(Self::BlockPort),
-            "rate-limit-host" => Ok(Self::RateLimitHost),
-            "rate-limit-network" => Ok(Self::RateLimitNetwork),
-            "rate-limit-port" => Ok(Self::RateLimitPort),
-            "remediate-other" => Ok(Self::RemediateOther),
-            "status-triage" => Ok(Self::StatusTriage),
-            "status-new-info" => Ok(Self::StatusNewInfo),
-            "other" => Ok(Self::Other),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "nothing, contact-source-site, contact-target-site, contact-sender, investigate, block-host, block-network, block-port, rate-limit-host, rate-limit-network, rate-limit-port, remediate-other, status-triage, status-new-info, other, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ActionType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    ActionType, [Nothing = "nothing", ContactSourceSite = "contact-source-site",
+    ContactTargetSite = "contact-target-site", ContactSender = "contact-sender",
+    Investigate = "investigate", BlockHost = "block-host", BlockNetwork =
+    "block-network", BlockPort = "block-port", RateLimitHost = "rate-limit-host",
+    RateLimitNetwork = "rate-limit-network", RateLimitPort = "rate-limit-port",
+    RemediateOther = "remediate-other", StatusTriage = "status-triage", StatusNewInfo =
+    "status-new-info", Other = "other"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Address`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Address {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
     pub category: Option<AddressCategory>,
@@ -130,12 +73,8 @@ impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            category: None,
-            vlan_name: None,
-            vlan_num: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `category`, or its schema default `ipv4-addr` when absent.
@@ -143,80 +82,15 @@ impl Address {
         self.category.clone().unwrap_or(AddressCategory::Ipv4Addr)
     }
 }
-impl<'a> rt::FromXml<'a> for Address {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut category = None;
-        let mut ext_category: Option<String> = None;
-        let mut vlan_name = None;
-        let mut vlan_num = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "category" if attr.ns == 0 => {
-                    category = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-category" if attr.ns == 0 => {
-                    ext_category = Some(attr.value.into_owned());
-                }
-                "vlan-name" if attr.ns == 0 => {
-                    vlan_name = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "vlan-num" if attr.ns == 0 => {
-                    vlan_num = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let category = rt::glue::pair_ext(
-            category,
-            ext_category,
-            "ext-category",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            category,
-            vlan_name,
-            vlan_num,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Address {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.category {
-            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
-        }
-        if let Some(v) = &self.vlan_name {
-            w.attribute("", "vlan-name", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.vlan_num {
-            w.attribute("", "vlan-num", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    Address, complex schema::Address, [category, vlan_name, vlan_num, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}AddressCategory`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AddressCategory {
     /// `asn`
+    #[default]
     Asn,
     /// `atm`
     Atm,
@@ -239,65 +113,13 @@ pub enum AddressCategory {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl AddressCategory {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Asn => "asn",
-            Self::Atm => "atm",
-            Self::EMail => "e-mail",
-            Self::Mac => "mac",
-            Self::Ipv4Addr => "ipv4-addr",
-            Self::Ipv4Net => "ipv4-net",
-            Self::Ipv4NetMask => "ipv4-net-mask",
-            Self::Ipv6Addr => "ipv6-addr",
-            Self::Ipv6Net => "ipv6-net",
-            Self::Ipv6NetMask => "ipv6-net-mask",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for AddressCategory {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "asn" => Ok(Self::Asn),
-            "atm" => Ok(Self::Atm),
-            "e-mail" => Ok(Self::EMail),
-            "mac" => Ok(Self::Mac),
-            "ipv4-addr" => Ok(Self::Ipv4Addr),
-            "ipv4-net" => Ok(Self::Ipv4Net),
-            "ipv4-net-mask" => Ok(Self::Ipv4NetMask),
-            "ipv6-addr" => Ok(Self::Ipv6Addr),
-            "ipv6-net" => Ok(Self::Ipv6Net),
-            "ipv6-net-mask" => Ok(Self::Ipv6NetMask),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "asn, atm, e-mail, mac, ipv4-addr, ipv4-net, ipv4-net-mask, ipv6-addr, ipv6-net, ipv6-net-mask, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for AddressCategory {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    AddressCategory, [Asn = "asn", Atm = "atm", EMail = "e-mail", Mac = "mac", Ipv4Addr =
+    "ipv4-addr", Ipv4Net = "ipv4-net", Ipv4NetMask = "ipv4-net-mask", Ipv6Addr =
+    "ipv6-addr", Ipv6Net = "ipv6-net", Ipv6NetMask = "ipv6-net-mask"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}AlternativeID`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlternativeId {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -312,75 +134,16 @@ impl AlternativeId {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(incident_id: Vec<IncidentIdType>) -> Self {
         Self {
-            restriction: None,
             incident_id,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for AlternativeId {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::AlternativeId)?;
-        let mut incident_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
-                    incident_id.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if incident_id.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "IncidentID"));
-        }
-        incident_id.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            incident_id,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for AlternativeId {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.incident_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    AlternativeId, complex schema::AlternativeId, [restriction, incident_id], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Assessment`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Assessment {
     /// Attribute `occurrence`.
     pub occurrence: Option<AssessmentOccurrence>,
@@ -403,135 +166,15 @@ impl Assessment {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: Vec<AssessmentChoice>) -> Self {
         Self {
-            occurrence: None,
-            restriction: None,
             choice,
-            counter: Default::default(),
-            confidence: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Assessment {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut occurrence = None;
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "occurrence" if attr.ns == 0 => {
-                    occurrence = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::Assessment)?;
-        let mut choice = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if AssessmentChoice::starts(r, &c) => {
-                    choice.push(AssessmentChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if choice.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Impact"));
-        }
-        choice.shrink_to_fit();
-        let mut counter = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
-                    counter.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        counter.shrink_to_fit();
-        let confidence = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            occurrence,
-            restriction,
-            choice,
-            counter,
-            confidence,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Assessment {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.occurrence {
-            w.attribute("", "occurrence", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.choice {
-            v.write(w)?;
-        }
-        for v in &self.counter {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
-        }
-        if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Assessment, complex schema::Assessment, [occurrence, restriction, choice, counter,
+    confidence, additional_data], extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}Assessment`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssessmentChoice {
@@ -542,85 +185,21 @@ pub enum AssessmentChoice {
     /// Element `MonetaryImpact`.
     MonetaryImpact(Box<MonetaryImpact>),
 }
-impl AssessmentChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "Impact") || r.is(c, NAMESPACE, "TimeImpact")
-            || r.is(c, NAMESPACE, "MonetaryImpact")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "Impact") {
-            let v = Self::Impact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "TimeImpact") {
-            let v = Self::TimeImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "MonetaryImpact") {
-            let v = Self::MonetaryImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Impact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Impact")?;
-                Ok(())
-            }
-            Self::TimeImpact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "TimeImpact")?;
-                Ok(())
-            }
-            Self::MonetaryImpact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "MonetaryImpact")?;
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(
+    AssessmentChoice, schema::AssessmentChoice, [Impact, TimeImpact, MonetaryImpact]
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}AssessmentOccurrence`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AssessmentOccurrence {
     /// `actual`
+    #[default]
     Actual,
     /// `potential`
     Potential,
 }
-impl AssessmentOccurrence {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Actual => "actual",
-            Self::Potential => "potential",
-        }
-    }
-}
-impl rt::SimpleValue for AssessmentOccurrence {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "actual" => Ok(Self::Actual),
-            "potential" => Ok(Self::Potential),
-            other => Err(format!("{other:?} is not one of: {}", "actual, potential")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(AssessmentOccurrence, [Actual = "actual", Potential = "potential"]);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Confidence`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Confidence {
     /// Attribute `rating`.
     pub rating: ConfidenceRating,
@@ -637,51 +216,16 @@ impl Confidence {
         Self {
             rating,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Confidence {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut rating = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "rating" if attr.ns == 0 => {
-                    rating = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let rating = match rating {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "rating")),
-        };
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self { rating, value, extra })
-    }
-}
-impl rt::ToXml for Confidence {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "rating", &rt::SimpleValue::to_xml(&self.rating))?;
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(Confidence, complex schema::Confidence, [rating, value], extra extra);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ConfidenceRating`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ConfidenceRating {
     /// `low`
+    #[default]
     Low,
     /// `medium`
     Medium,
@@ -692,42 +236,12 @@ pub enum ConfidenceRating {
     /// `unknown`
     Unknown,
 }
-impl ConfidenceRating {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Numeric => "numeric",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-impl rt::SimpleValue for ConfidenceRating {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "low" => Ok(Self::Low),
-            "medium" => Ok(Self::Medium),
-            "high" => Ok(Self::High),
-            "numeric" => Ok(Self::Numeric),
-            "unknown" => Ok(Self::Unknown),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "low, medium, high, numeric, unknown"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    ConfidenceRating, [Low = "low", Medium = "medium", High = "high", Numeric =
+    "numeric", Unknown = "unknown"]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Contact`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contact {
     /// Attribute `role` (with `ext-role` carried by its `Ext` variant).
     pub role: ContactRole,
@@ -769,259 +283,17 @@ impl Contact {
         Self {
             role,
             type_,
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            contact_name: Default::default(),
-            description: Default::default(),
-            registry_handle: Default::default(),
-            postal_address: Default::default(),
-            email: Default::default(),
-            telephone: Default::default(),
-            fax: Default::default(),
-            timezone: Default::default(),
-            contact: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Contact {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut role = None;
-        let mut ext_role: Option<String> = None;
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut restriction = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "role" if attr.ns == 0 => role = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-role" if attr.ns == 0 => ext_role = Some(attr.value.into_owned()),
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let role = rt::glue::pair_ext(role, ext_role, "ext-role", &mut unpaired_ext);
-        let role = match role {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "role")),
-        };
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        let mut cur = r.first_child(el, &schema::Contact)?;
-        let contact_name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ContactName") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut registry_handle = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RegistryHandle") => {
-                    registry_handle.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        registry_handle.shrink_to_fit();
-        let postal_address = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut email = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Email") => {
-                    email.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        email.shrink_to_fit();
-        let mut telephone = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Telephone") => {
-                    telephone.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        telephone.shrink_to_fit();
-        let fax = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Fax") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let timezone = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Timezone") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        contact.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            role,
-            type_,
-            restriction,
-            unpaired_ext,
-            contact_name,
-            description,
-            registry_handle,
-            postal_address,
-            email,
-            telephone,
-            fax,
-            timezone,
-            contact,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Contact {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "role", "ext-role", &self.role)?;
-        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.contact_name {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ContactName")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.registry_handle {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RegistryHandle")?;
-        }
-        if let Some(v) = &self.postal_address {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
-        }
-        for v in &self.email {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Email")?;
-        }
-        for v in &self.telephone {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Telephone")?;
-        }
-        if let Some(v) = &self.fax {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Fax")?;
-        }
-        if let Some(v) = &self.timezone {
-            rt::glue::write_simple(w, NAMESPACE, "Timezone", v)?;
-        }
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Contact, complex schema::Contact, [role, type_, restriction, contact_name,
+    description, registry_handle, postal_address, email, telephone, fax, timezone,
+    contact, additional_data], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ContactMeansType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactMeansType {
     /// Attribute `meaning`.
     pub meaning: Option<String>,
@@ -1036,51 +308,19 @@ impl ContactMeansType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            meaning: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ContactMeansType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut meaning = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "meaning" if attr.ns == 0 => {
-                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self { meaning, value, extra })
-    }
-}
-impl rt::ToXml for ContactMeansType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.meaning {
-            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    ContactMeansType, complex schema::ContactMeansType, [meaning, value], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ContactRole`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ContactRole {
     /// `creator`
+    #[default]
     Creator,
     /// `admin`
     Admin,
@@ -1093,105 +333,24 @@ pub enum ContactRole {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ContactRole {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Creator => "creator",
-            Self::Admin => "admin",
-            Self::Tech => "tech",
-            Self::Irt => "irt",
-            Self::Cc => "cc",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ContactRole {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "creator" => Ok(Self::Creator),
-            "admin" => Ok(Self::Admin),
-            "tech" => Ok(Self::Tech),
-            "irt" => Ok(Self::Irt),
-            "cc" => Ok(Self::Cc),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "creator, admin, tech, irt, cc, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ContactRole {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    ContactRole, [Creator = "creator", Admin = "admin", Tech = "tech", Irt = "irt", Cc =
+    "cc"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ContactType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ContactType {
     /// `person`
+    #[default]
     Person,
     /// `organization`
     Organization,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ContactType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Person => "person",
-            Self::Organization => "organization",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ContactType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "person" => Ok(Self::Person),
-            "organization" => Ok(Self::Organization),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}", "person, organization, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ContactType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(ContactType, [Person = "person", Organization = "organization"], Ext);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Counter`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Counter {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: CounterType,
@@ -1214,91 +373,20 @@ impl Counter {
     pub fn new(type_: CounterType, value: f64) -> Self {
         Self {
             type_,
-            meaning: None,
-            duration: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Counter {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut meaning = None;
-        let mut duration = None;
-        let mut ext_duration: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                "meaning" if attr.ns == 0 => {
-                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "duration" if attr.ns == 0 => {
-                    duration = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-duration" if attr.ns == 0 => {
-                    ext_duration = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        let duration = rt::glue::pair_ext(
-            duration,
-            ext_duration,
-            "ext-duration",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            meaning,
-            duration,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Counter {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let Some(v) = &self.meaning {
-            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.duration {
-            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    Counter, complex schema::Counter, [type_, meaning, duration, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}CounterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum CounterType {
     /// `byte`
+    #[default]
     Byte,
     /// `packet`
     Packet,
@@ -1321,67 +409,16 @@ pub enum CounterType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl CounterType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Byte => "byte",
-            Self::Packet => "packet",
-            Self::Flow => "flow",
-            Self::Session => "session",
-            Self::Event => "event",
-            Self::Alert => "alert",
-            Self::Message => "message",
-            Self::Host => "host",
-            Self::Site => "site",
-            Self::Organization => "organization",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for CounterType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "byte" => Ok(Self::Byte),
-            "packet" => Ok(Self::Packet),
-            "flow" => Ok(Self::Flow),
-            "session" => Ok(Self::Session),
-            "event" => Ok(Self::Event),
-            "alert" => Ok(Self::Alert),
-            "message" => Ok(Self::Message),
-            "host" => Ok(Self::Host),
-            "site" => Ok(Self::Site),
-            "organization" => Ok(Self::Organization),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "byte, packet, flow, session, event, alert, message, host, site, organization, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for CounterType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    CounterType, [Byte = "byte", Packet = "packet", Flow = "flow", Session = "session",
+    Event = "event", Alert = "alert", Message = "message", Host = "host", Site = "site",
+    Organization = "organization"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}dtype-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DtypeType {
     /// `boolean`
+    #[default]
     Boolean,
     /// `byte`
     Byte,
@@ -1422,85 +459,18 @@ pub enum DtypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl DtypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Boolean => "boolean",
-            Self::Byte => "byte",
-            Self::Character => "character",
-            Self::DateTime => "date-time",
-            Self::Integer => "integer",
-            Self::Ntpstamp => "ntpstamp",
-            Self::Portlist => "portlist",
-            Self::Real => "real",
-            Self::String => "string",
-            Self::File => "file",
-            Self::Path => "path",
-            Self::Frame => "frame",
-            Self::Packet => "packet",
-            Self::Ipv4Packet => "ipv4-packet",
-            Self::Ipv6Packet => "ipv6-packet",
-            Self::Url => "url",
-            Self::Csv => "csv",
-            Self::Winreg => "winreg",
-            Self::Xml => "xml",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for DtypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "boolean" => Ok(Self::Boolean),
-            "byte" => Ok(Self::Byte),
-            "character" => Ok(Self::Character),
-            "date-time" => Ok(Self::DateTime),
-            "integer" => Ok(Self::Integer),
-            "ntpstamp" => Ok(Self::Ntpstamp),
-            "portlist" => Ok(Self::Portlist),
-            "real" => Ok(Self::Real),
-            "string" => Ok(Self::String),
-            "file" => Ok(Self::File),
-            "path" => Ok(Self::Path),
-            "frame" => Ok(Self::Frame),
-            "packet" => Ok(Self::Packet),
-            "ipv4-packet" => Ok(Self::Ipv4Packet),
-            "ipv6-packet" => Ok(Self::Ipv6Packet),
-            "url" => Ok(Self::Url),
-            "csv" => Ok(Self::Csv),
-            "winreg" => Ok(Self::Winreg),
-            "xml" => Ok(Self::Xml),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "boolean, byte, character, date-time, integer, ntpstamp, portlist, real, string, file, path, frame, packet, ipv4-packet, ipv6-packet, url, csv, winreg, xml, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for DtypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    DtypeType, [Boolean = "boolean", Byte = "byte", Character = "character", DateTime =
+    "date-time", Integer = "integer", Ntpstamp = "ntpstamp", Portlist = "portlist", Real
+    = "real", String = "string", File = "file", Path = "path", Frame = "frame", Packet =
+    "packet", Ipv4Packet = "ipv4-packet", Ipv6Packet = "ipv6-packet", Url = "url", Csv =
+    "csv", Winreg = "winreg", Xml = "xml"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}duration-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DurationType {
     /// `second`
+    #[default]
     Second,
     /// `minute`
     Minute,
@@ -1517,59 +487,12 @@ pub enum DurationType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl DurationType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Second => "second",
-            Self::Minute => "minute",
-            Self::Hour => "hour",
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Quarter => "quarter",
-            Self::Year => "year",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for DurationType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "second" => Ok(Self::Second),
-            "minute" => Ok(Self::Minute),
-            "hour" => Ok(Self::Hour),
-            "day" => Ok(Self::Day),
-            "month" => Ok(Self::Month),
-            "quarter" => Ok(Self::Quarter),
-            "year" => Ok(Self::Year),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "second, minute, hour, day, month, quarter, year, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for DurationType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    DurationType, [Second = "second", Minute = "minute", Hour = "hour", Day = "day",
+    Month = "month", Quarter = "quarter", Year = "year"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}EventData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventData {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -1605,276 +528,20 @@ pub struct EventData {
 impl EventData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            restriction: None,
-            description: Default::default(),
-            detect_time: Default::default(),
-            start_time: Default::default(),
-            end_time: Default::default(),
-            contact: Default::default(),
-            assessment: Default::default(),
-            method: Default::default(),
-            flow: Default::default(),
-            expectation: Default::default(),
-            record: Default::default(),
-            event_data: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
     /// `restriction`, or its schema default `default` when absent.
     pub fn restriction(&self) -> RestrictionType {
         self.restriction.clone().unwrap_or(RestrictionType::Default)
     }
 }
-impl Default for EventData {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for EventData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::EventData)?;
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let detect_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DetectTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let start_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let end_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        contact.shrink_to_fit();
-        let assessment = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Assessment") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut method = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Method") => {
-                    method.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        method.shrink_to_fit();
-        let mut flow = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Flow") => {
-                    flow.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        flow.shrink_to_fit();
-        let mut expectation = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Expectation") => {
-                    expectation.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        expectation.shrink_to_fit();
-        let record = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Record") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut event_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "EventData") => {
-                    event_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        event_data.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            description,
-            detect_time,
-            start_time,
-            end_time,
-            contact,
-            assessment,
-            method,
-            flow,
-            expectation,
-            record,
-            event_data,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for EventData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        if let Some(v) = &self.detect_time {
-            rt::glue::write_simple(w, NAMESPACE, "DetectTime", v)?;
-        }
-        if let Some(v) = &self.start_time {
-            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
-        }
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        if let Some(v) = &self.assessment {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
-        }
-        for v in &self.method {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Method")?;
-        }
-        for v in &self.flow {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Flow")?;
-        }
-        for v in &self.expectation {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Expectation")?;
-        }
-        if let Some(v) = &self.record {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Record")?;
-        }
-        for v in &self.event_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    EventData, complex schema::EventData, [restriction, description, detect_time,
+    start_time, end_time, contact, assessment, method, flow, expectation, record,
+    event_data, additional_data], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Expectation`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Expectation {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -1901,17 +568,7 @@ pub struct Expectation {
 impl Expectation {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            restriction: None,
-            severity: None,
-            action: None,
-            unpaired_ext: Vec::new(),
-            description: Default::default(),
-            start_time: Default::default(),
-            end_time: Default::default(),
-            contact: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
     /// `restriction`, or its schema default `default` when absent.
     pub fn restriction(&self) -> RestrictionType {
@@ -1922,147 +579,12 @@ impl Expectation {
         self.action.clone().unwrap_or(ActionType::Other)
     }
 }
-impl Default for Expectation {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Expectation {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut severity = None;
-        let mut action = None;
-        let mut ext_action: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "action" if attr.ns == 0 => {
-                    action = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-action" if attr.ns == 0 => {
-                    ext_action = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let action = rt::glue::pair_ext(
-            action,
-            ext_action,
-            "ext-action",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Expectation)?;
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let start_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let end_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let contact = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            severity,
-            action,
-            unpaired_ext,
-            description,
-            start_time,
-            end_time,
-            contact,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Expectation {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.severity {
-            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.action {
-            rt::glue::write_ext_attr(w, "action", "ext-action", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        if let Some(v) = &self.start_time {
-            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
-        }
-        if let Some(v) = &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Expectation, complex schema::Expectation, [restriction, severity, action,
+    description, start_time, end_time, contact], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ExtensionType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtensionType {
     /// Attribute `dtype` (with `ext-dtype` carried by its `Ext` variant).
     pub dtype: DtypeType,
@@ -2087,89 +609,16 @@ impl ExtensionType {
     pub fn new(dtype: DtypeType) -> Self {
         Self {
             dtype,
-            meaning: None,
-            formatid: None,
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            content: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ExtensionType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut dtype = None;
-        let mut ext_dtype: Option<String> = None;
-        let mut meaning = None;
-        let mut formatid = None;
-        let mut restriction = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-dtype" if attr.ns == 0 => ext_dtype = Some(attr.value.into_owned()),
-                "meaning" if attr.ns == 0 => {
-                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "formatid" if attr.ns == 0 => {
-                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
-        let dtype = match dtype {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "dtype")),
-        };
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::ExtensionType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            dtype,
-            meaning,
-            formatid,
-            restriction,
-            unpaired_ext,
-            content,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ExtensionType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "dtype", "ext-dtype", &self.dtype)?;
-        if let Some(v) = &self.meaning {
-            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.formatid {
-            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    ExtensionType, complex schema::ExtensionType, [dtype, meaning, formatid, restriction,
+    content], unpaired unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Flow`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Flow {
     /// 1 or more `System`.
     pub system: Vec<System>,
@@ -2183,58 +632,13 @@ impl Flow {
     pub fn new(system: Vec<System>) -> Self {
         Self {
             system,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Flow {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::Flow)?;
-        let mut system = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "System") => {
-                    system.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if system.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "System"));
-        }
-        system.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { system, extra })
-    }
-}
-impl rt::ToXml for Flow {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.system {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "System")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(Flow, complex schema::Flow, [system], extra extra);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}History`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct History {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -2249,9 +653,8 @@ impl History {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(history_item: Vec<HistoryItem>) -> Self {
         Self {
-            restriction: None,
             history_item,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `restriction`, or its schema default `default` when absent.
@@ -2259,69 +662,11 @@ impl History {
         self.restriction.clone().unwrap_or(RestrictionType::Default)
     }
 }
-impl<'a> rt::FromXml<'a> for History {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::History)?;
-        let mut history_item = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "HistoryItem") => {
-                    history_item.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if history_item.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "HistoryItem"));
-        }
-        history_item.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            history_item,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for History {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.history_item {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "HistoryItem")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    History, complex schema::History, [restriction, history_item], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}HistoryItem`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HistoryItem {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -2349,164 +694,19 @@ impl HistoryItem {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(action: ActionType, date_time: rt::DateTime) -> Self {
         Self {
-            restriction: None,
             action,
-            unpaired_ext: Vec::new(),
             date_time,
-            incident_id: Default::default(),
-            contact: Default::default(),
-            description: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for HistoryItem {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut action = None;
-        let mut ext_action: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "action" if attr.ns == 0 => {
-                    action = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-action" if attr.ns == 0 => {
-                    ext_action = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let action = rt::glue::pair_ext(
-            action,
-            ext_action,
-            "ext-action",
-            &mut unpaired_ext,
-        );
-        let action = match action {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "action")),
-        };
-        let mut cur = r.first_child(el, &schema::HistoryItem)?;
-        let date_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "DateTime")),
-        };
-        let incident_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let contact = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            action,
-            unpaired_ext,
-            date_time,
-            incident_id,
-            contact,
-            description,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for HistoryItem {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        rt::glue::write_ext_attr(w, "action", "ext-action", &self.action)?;
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.date_time;
-            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
-        }
-        if let Some(v) = &self.incident_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
-        }
-        if let Some(v) = &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    HistoryItem, complex schema::HistoryItem, [restriction, action, date_time,
+    incident_id, contact, description, additional_data], unpaired unpaired_ext, extra
+    extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Impact`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Impact {
     /// Attribute `lang`.
     pub lang: Option<String>,
@@ -2530,13 +730,8 @@ impl Impact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            lang: None,
-            severity: None,
-            completion: None,
-            type_: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `type`, or its schema default `unknown` when absent.
@@ -2544,115 +739,25 @@ impl Impact {
         self.type_.clone().unwrap_or(ImpactType::Unknown)
     }
 }
-impl<'a> rt::FromXml<'a> for Impact {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        let mut severity = None;
-        let mut completion = None;
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "completion" if attr.ns == 0 => {
-                    completion = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            lang,
-            severity,
-            completion,
-            type_,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Impact {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.severity {
-            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.completion {
-            w.attribute("", "completion", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.type_ {
-            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    Impact, complex schema::Impact, [lang, severity, completion, type_, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ImpactCompletion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ImpactCompletion {
     /// `failed`
+    #[default]
     Failed,
     /// `succeeded`
     Succeeded,
 }
-impl ImpactCompletion {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Failed => "failed",
-            Self::Succeeded => "succeeded",
-        }
-    }
-}
-impl rt::SimpleValue for ImpactCompletion {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "failed" => Ok(Self::Failed),
-            "succeeded" => Ok(Self::Succeeded),
-            other => Err(format!("{other:?} is not one of: {}", "failed, succeeded")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(ImpactCompletion, [Failed = "failed", Succeeded = "succeeded"]);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}ImpactType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ImpactType {
     /// `admin`
+    #[default]
     Admin,
     /// `dos`
     Dos,
@@ -2677,67 +782,14 @@ pub enum ImpactType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ImpactType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Dos => "dos",
-            Self::Extortion => "extortion",
-            Self::File => "file",
-            Self::InfoLeak => "info-leak",
-            Self::Misconfiguration => "misconfiguration",
-            Self::Recon => "recon",
-            Self::Policy => "policy",
-            Self::SocialEngineering => "social-engineering",
-            Self::User => "user",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ImpactType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "admin" => Ok(Self::Admin),
-            "dos" => Ok(Self::Dos),
-            "extortion" => Ok(Self::Extortion),
-            "file" => Ok(Self::File),
-            "info-leak" => Ok(Self::InfoLeak),
-            "misconfiguration" => Ok(Self::Misconfiguration),
-            "recon" => Ok(Self::Recon),
-            "policy" => Ok(Self::Policy),
-            "social-engineering" => Ok(Self::SocialEngineering),
-            "user" => Ok(Self::User),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "admin, dos, extortion, file, info-leak, misconfiguration, recon, policy, social-engineering, user, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ImpactType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    ImpactType, [Admin = "admin", Dos = "dos", Extortion = "extortion", File = "file",
+    InfoLeak = "info-leak", Misconfiguration = "misconfiguration", Recon = "recon",
+    Policy = "policy", SocialEngineering = "social-engineering", User = "user", Unknown =
+    "unknown"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Incident`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Incident {
     /// Attribute `purpose` (with `ext-purpose` carried by its `Ext` variant).
     pub purpose: IncidentPurpose,
@@ -2792,24 +844,11 @@ impl Incident {
     ) -> Self {
         Self {
             purpose,
-            lang: None,
-            restriction: None,
-            unpaired_ext: Vec::new(),
             incident_id,
-            alternative_id: Default::default(),
-            related_activity: Default::default(),
-            detect_time: Default::default(),
-            start_time: Default::default(),
-            end_time: Default::default(),
             report_time,
-            description: Default::default(),
             assessment,
-            method: Default::default(),
             contact,
-            event_data: Default::default(),
-            history: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `restriction`, or its schema default `private` when absent.
@@ -2817,318 +856,14 @@ impl Incident {
         self.restriction.clone().unwrap_or(RestrictionType::Private)
     }
 }
-impl<'a> rt::FromXml<'a> for Incident {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut purpose = None;
-        let mut ext_purpose: Option<String> = None;
-        let mut lang = None;
-        let mut restriction = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "purpose" if attr.ns == 0 => {
-                    purpose = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-purpose" if attr.ns == 0 => {
-                    ext_purpose = Some(attr.value.into_owned());
-                }
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let purpose = rt::glue::pair_ext(
-            purpose,
-            ext_purpose,
-            "ext-purpose",
-            &mut unpaired_ext,
-        );
-        let purpose = match purpose {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "purpose")),
-        };
-        let mut cur = r.first_child(el, &schema::Incident)?;
-        let incident_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "IncidentID")),
-        };
-        let alternative_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "AlternativeID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let related_activity = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "RelatedActivity") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let detect_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DetectTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let start_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let end_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let report_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ReportTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "ReportTime")),
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut assessment = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Assessment") => {
-                    assessment.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if assessment.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Assessment"));
-        }
-        assessment.shrink_to_fit();
-        let mut method = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Method") => {
-                    method.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        method.shrink_to_fit();
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if contact.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Contact"));
-        }
-        contact.shrink_to_fit();
-        let mut event_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "EventData") => {
-                    event_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        event_data.shrink_to_fit();
-        let history = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "History") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            purpose,
-            lang,
-            restriction,
-            unpaired_ext,
-            incident_id,
-            alternative_id,
-            related_activity,
-            detect_time,
-            start_time,
-            end_time,
-            report_time,
-            description,
-            assessment,
-            method,
-            contact,
-            event_data,
-            history,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Incident {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "purpose", "ext-purpose", &self.purpose)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.incident_id;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
-        }
-        if let Some(v) = &self.alternative_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AlternativeID")?;
-        }
-        if let Some(v) = &self.related_activity {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RelatedActivity")?;
-        }
-        if let Some(v) = &self.detect_time {
-            rt::glue::write_simple(w, NAMESPACE, "DetectTime", v)?;
-        }
-        if let Some(v) = &self.start_time {
-            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
-        }
-        {
-            let v = &self.report_time;
-            rt::glue::write_simple(w, NAMESPACE, "ReportTime", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.assessment {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
-        }
-        for v in &self.method {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Method")?;
-        }
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        for v in &self.event_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
-        }
-        if let Some(v) = &self.history {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "History")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Incident, complex schema::Incident, [purpose, lang, restriction, incident_id,
+    alternative_id, related_activity, detect_time, start_time, end_time, report_time,
+    description, assessment, method, contact, event_data, history, additional_data],
+    unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}IncidentIDType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncidentIdType {
     /// Attribute `name`.
     pub name: String,
@@ -3148,10 +883,8 @@ impl IncidentIdType {
     pub fn new(name: String, value: String) -> Self {
         Self {
             name,
-            instance: None,
-            restriction: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `restriction`, or its schema default `public` when absent.
@@ -3159,65 +892,15 @@ impl IncidentIdType {
         self.restriction.clone().unwrap_or(RestrictionType::Public)
     }
 }
-impl<'a> rt::FromXml<'a> for IncidentIdType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut name = None;
-        let mut instance = None;
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
-                "instance" if attr.ns == 0 => {
-                    instance = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let name = match name {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "name")),
-        };
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            name,
-            instance,
-            restriction,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IncidentIdType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
-        if let Some(v) = &self.instance {
-            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    IncidentIdType, complex schema::IncidentIdType, [name, instance, restriction, value],
+    extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}IncidentPurpose`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum IncidentPurpose {
     /// `traceback`
+    #[default]
     Traceback,
     /// `mitigation`
     Mitigation,
@@ -3228,53 +911,12 @@ pub enum IncidentPurpose {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl IncidentPurpose {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Traceback => "traceback",
-            Self::Mitigation => "mitigation",
-            Self::Reporting => "reporting",
-            Self::Other => "other",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for IncidentPurpose {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "traceback" => Ok(Self::Traceback),
-            "mitigation" => Ok(Self::Mitigation),
-            "reporting" => Ok(Self::Reporting),
-            "other" => Ok(Self::Other),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "traceback, mitigation, reporting, other, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for IncidentPurpose {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    IncidentPurpose, [Traceback = "traceback", Mitigation = "mitigation", Reporting =
+    "reporting", Other = "other"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}IODEF-Document`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IodefDocument {
     /// Attribute `version`.
     pub version: Option<String>,
@@ -3295,9 +937,8 @@ impl IodefDocument {
         Self {
             version: rt::SimpleValue::parse_xml("1.00").ok(),
             lang,
-            formatid: None,
             incident,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `version`, or its schema default `1.00` when absent.
@@ -3305,95 +946,12 @@ impl IodefDocument {
         self.version.as_deref().unwrap_or("1.00")
     }
 }
-impl<'a> rt::FromXml<'a> for IodefDocument {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut version = None;
-        let mut lang = None;
-        let mut formatid = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "version" if attr.ns == 0 => {
-                    version = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "formatid" if attr.ns == 0 => {
-                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        rt::glue::check_fixed(r, el, "version", version.as_ref(), "1.00")?;
-        let lang = match lang {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "lang")),
-        };
-        let mut cur = r.first_child(el, &schema::IodefDocument)?;
-        let mut incident = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Incident") => {
-                    incident.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if incident.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Incident"));
-        }
-        incident.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            version,
-            lang,
-            formatid,
-            incident,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IodefDocument {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.version {
-            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.attribute("", "lang", &rt::SimpleValue::to_xml(&self.lang))?;
-        if let Some(v) = &self.formatid {
-            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.incident {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Incident")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    IodefDocument, complex schema::IodefDocument, [version, lang, formatid, incident],
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Method`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Method {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -3410,91 +968,14 @@ impl Method {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: Vec<MethodChoice>) -> Self {
         Self {
-            restriction: None,
             choice,
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Method {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::Method)?;
-        let mut choice = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if MethodChoice::starts(r, &c) => {
-                    choice.push(MethodChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if choice.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Reference"));
-        }
-        choice.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            choice,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Method {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.choice {
-            v.write(w)?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Method, complex schema::Method, [restriction, choice, additional_data], extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}Method`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MethodChoice {
@@ -3503,46 +984,9 @@ pub enum MethodChoice {
     /// Element `Description`.
     Description(Box<MlStringType>),
 }
-impl MethodChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "Reference") || r.is(c, NAMESPACE, "Description")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "Reference") {
-            let v = Self::Reference(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Description") {
-            let v = Self::Description(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Reference(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
-                Ok(())
-            }
-            Self::Description(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(MethodChoice, schema::MethodChoice, [Reference, Description]);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}MLStringType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MlStringType {
     /// Attribute `lang`.
     pub lang: Option<String>,
@@ -3557,56 +1001,14 @@ impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            lang: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for MlStringType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self { lang, value, extra })
-    }
-}
-impl rt::ToXml for MlStringType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(MlStringType, complex schema::MlStringType, [lang, value], extra extra);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}MonetaryImpact`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MonetaryImpact {
     /// Attribute `severity`.
     pub severity: Option<SeverityType>,
@@ -3623,62 +1025,17 @@ impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: PositiveFloatType) -> Self {
         Self {
-            severity: None,
-            currency: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for MonetaryImpact {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut severity = None;
-        let mut currency = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "currency" if attr.ns == 0 => {
-                    currency = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            severity,
-            currency,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for MonetaryImpact {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.severity {
-            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.currency {
-            w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    MonetaryImpact, complex schema::MonetaryImpact, [severity, currency, value], extra
+    extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Node`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// 0 or more choice of `NodeName` | `Address`.
     pub choice: Vec<NodeChoice>,
@@ -3698,132 +1055,13 @@ pub struct Node {
 impl Node {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            choice: Default::default(),
-            location: Default::default(),
-            date_time: Default::default(),
-            node_role: Default::default(),
-            counter: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for Node {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Node {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::Node)?;
-        let mut choice = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if NodeChoice::starts(r, &c) => {
-                    choice.push(NodeChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        choice.shrink_to_fit();
-        let location = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Location") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let date_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut node_role = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "NodeRole") => {
-                    node_role.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        node_role.shrink_to_fit();
-        let mut counter = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
-                    counter.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        counter.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            choice,
-            location,
-            date_time,
-            node_role,
-            counter,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Node {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.choice {
-            v.write(w)?;
-        }
-        if let Some(v) = &self.location {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Location")?;
-        }
-        if let Some(v) = &self.date_time {
-            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
-        }
-        for v in &self.node_role {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "NodeRole")?;
-        }
-        for v in &self.counter {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Node, complex schema::Node, [choice, location, date_time, node_role, counter], extra
+    extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}Node`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeChoice {
@@ -3832,61 +1070,9 @@ pub enum NodeChoice {
     /// Consecutive `Address` elements.
     Address(Vec<Address>),
 }
-impl NodeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "NodeName") || r.is(c, NAMESPACE, "Address")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "NodeName") {
-            let v = Self::NodeName(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Address") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "Address") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::Address(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::NodeName(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "NodeName")?;
-                Ok(())
-            }
-            Self::Address(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "Address")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(NodeChoice, schema::NodeChoice, [NodeName, Address]);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}NodeRole`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeRole {
     /// Attribute `lang`.
     pub lang: Option<String>,
@@ -3906,89 +1092,21 @@ impl NodeRole {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(category: NodeRoleCategory, value: String) -> Self {
         Self {
-            lang: None,
             category,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for NodeRole {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        let mut category = None;
-        let mut ext_category: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "category" if attr.ns == 0 => {
-                    category = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-category" if attr.ns == 0 => {
-                    ext_category = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let category = rt::glue::pair_ext(
-            category,
-            ext_category,
-            "ext-category",
-            &mut unpaired_ext,
-        );
-        let category = match category {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "category")),
-        };
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            lang,
-            category,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for NodeRole {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    NodeRole, complex schema::NodeRole, [lang, category, value], unpaired unpaired_ext,
+    extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}NodeRoleCategory`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum NodeRoleCategory {
     /// `client`
+    #[default]
     Client,
     /// `server-internal`
     ServerInternal,
@@ -4029,83 +1147,16 @@ pub enum NodeRoleCategory {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl NodeRoleCategory {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Client => "client",
-            Self::ServerInternal => "server-internal",
-            Self::ServerPublic => "server-public",
-            Self::Www => "www",
-            Self::Mail => "mail",
-            Self::Messaging => "messaging",
-            Self::Streaming => "streaming",
-            Self::Voice => "voice",
-            Self::File => "file",
-            Self::Ftp => "ftp",
-            Self::P2p => "p2p",
-            Self::Name => "name",
-            Self::Directory => "directory",
-            Self::Credential => "credential",
-            Self::Print => "print",
-            Self::Application => "application",
-            Self::Database => "database",
-            Self::Infra => "infra",
-            Self::Log => "log",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for NodeRoleCategory {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "client" => Ok(Self::Client),
-            "server-internal" => Ok(Self::ServerInternal),
-            "server-public" => Ok(Self::ServerPublic),
-            "www" => Ok(Self::Www),
-            "mail" => Ok(Self::Mail),
-            "messaging" => Ok(Self::Messaging),
-            "streaming" => Ok(Self::Streaming),
-            "voice" => Ok(Self::Voice),
-            "file" => Ok(Self::File),
-            "ftp" => Ok(Self::Ftp),
-            "p2p" => Ok(Self::P2p),
-            "name" => Ok(Self::Name),
-            "directory" => Ok(Self::Directory),
-            "credential" => Ok(Self::Credential),
-            "print" => Ok(Self::Print),
-            "application" => Ok(Self::Application),
-            "database" => Ok(Self::Database),
-            "infra" => Ok(Self::Infra),
-            "log" => Ok(Self::Log),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "client, server-internal, server-public, www, mail, messaging, streaming, voice, file, ftp, p2p, name, directory, credential, print, application, database, infra, log, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for NodeRoleCategory {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    NodeRoleCategory, [Client = "client", ServerInternal = "server-internal",
+    ServerPublic = "server-public", Www = "www", Mail = "mail", Messaging = "messaging",
+    Streaming = "streaming", Voice = "voice", File = "file", Ftp = "ftp", P2p = "p2p",
+    Name = "name", Directory = "directory", Credential = "credential", Print = "print",
+    Application = "application", Database = "database", Infra = "infra", Log = "log"],
+    Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}PortlistType`, restricted: pattern `\d+(\-\d+)?(,\d+(\-\d+)?)*`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortlistType(pub String);
 impl rt::SimpleValue for PortlistType {
     fn parse_xml(text: &str) -> Result<Self, String> {
@@ -4130,6 +1181,7 @@ impl rt::SimpleValue for PortlistType {
         rt::SimpleValue::to_xml(&self.0)
     }
 }
+rt::simple!(PortlistType);
 impl PortlistType {
     /// Checks `value` against the facets.
     pub fn new(value: String) -> Result<Self, String> {
@@ -4137,7 +1189,7 @@ impl PortlistType {
     }
 }
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}PositiveFloatType`, restricted: > 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PositiveFloatType(pub f32);
 impl rt::SimpleValue for PositiveFloatType {
     fn parse_xml(text: &str) -> Result<Self, String> {
@@ -4162,6 +1214,7 @@ impl rt::SimpleValue for PositiveFloatType {
         rt::SimpleValue::to_xml(&self.0)
     }
 }
+rt::simple!(PositiveFloatType);
 impl PositiveFloatType {
     /// Checks `value` against the facets.
     pub fn new(value: f32) -> Result<Self, String> {
@@ -4169,7 +1222,7 @@ impl PositiveFloatType {
     }
 }
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}PostalAddress`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostalAddress {
     /// Attribute `lang`.
     pub lang: Option<String>,
@@ -4186,69 +1239,16 @@ impl PostalAddress {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            lang: None,
-            meaning: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for PostalAddress {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        let mut meaning = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "meaning" if attr.ns == 0 => {
-                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            lang,
-            meaning,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for PostalAddress {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.meaning {
-            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    PostalAddress, complex schema::PostalAddress, [lang, meaning, value], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Record`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -4263,75 +1263,14 @@ impl Record {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(record_data: Vec<RecordData>) -> Self {
         Self {
-            restriction: None,
             record_data,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Record {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::Record)?;
-        let mut record_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RecordData") => {
-                    record_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if record_data.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "RecordData"));
-        }
-        record_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            record_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Record {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.record_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(Record, complex schema::Record, [restriction, record_data], extra extra);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}RecordData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordData {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -4356,164 +1295,17 @@ impl RecordData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(record_item: Vec<ExtensionType>) -> Self {
         Self {
-            restriction: None,
-            date_time: Default::default(),
-            description: Default::default(),
-            application: Default::default(),
-            record_pattern: Default::default(),
             record_item,
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for RecordData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::RecordData)?;
-        let date_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let application = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Application") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut record_pattern = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RecordPattern") => {
-                    record_pattern.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        record_pattern.shrink_to_fit();
-        let mut record_item = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RecordItem") => {
-                    record_item.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if record_item.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "RecordItem"));
-        }
-        record_item.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            date_time,
-            description,
-            application,
-            record_pattern,
-            record_item,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RecordData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.date_time {
-            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
-        }
-        for v in &self.record_pattern {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordPattern")?;
-        }
-        for v in &self.record_item {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordItem")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    RecordData, complex schema::RecordData, [restriction, date_time, description,
+    application, record_pattern, record_item, additional_data], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}RecordPattern`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: RecordPatternType,
@@ -4538,12 +1330,8 @@ impl RecordPattern {
     pub fn new(type_: RecordPatternType, value: String) -> Self {
         Self {
             type_,
-            offset: None,
-            offsetunit: None,
-            instance: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `offsetunit`, or its schema default `line` when absent.
@@ -4551,135 +1339,27 @@ impl RecordPattern {
         self.offsetunit.clone().unwrap_or(RecordPatternOffsetunit::Line)
     }
 }
-impl<'a> rt::FromXml<'a> for RecordPattern {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut offset = None;
-        let mut offsetunit = None;
-        let mut ext_offsetunit: Option<String> = None;
-        let mut instance = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                "offset" if attr.ns == 0 => {
-                    offset = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "offsetunit" if attr.ns == 0 => {
-                    offsetunit = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-offsetunit" if attr.ns == 0 => {
-                    ext_offsetunit = Some(attr.value.into_owned());
-                }
-                "instance" if attr.ns == 0 => {
-                    instance = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        let offsetunit = rt::glue::pair_ext(
-            offsetunit,
-            ext_offsetunit,
-            "ext-offsetunit",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            offset,
-            offsetunit,
-            instance,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RecordPattern {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let Some(v) = &self.offset {
-            w.attribute("", "offset", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.offsetunit {
-            rt::glue::write_ext_attr(w, "offsetunit", "ext-offsetunit", v)?;
-        }
-        if let Some(v) = &self.instance {
-            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    RecordPattern, complex schema::RecordPattern, [type_, offset, offsetunit, instance,
+    value], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}RecordPatternOffsetunit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RecordPatternOffsetunit {
     /// `line`
+    #[default]
     Line,
     /// `byte`
     Byte,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RecordPatternOffsetunit {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Line => "line",
-            Self::Byte => "byte",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RecordPatternOffsetunit {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "line" => Ok(Self::Line),
-            "byte" => Ok(Self::Byte),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => Err(format!("{other:?} is not one of: {}", "line, byte, ext-value")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RecordPatternOffsetunit {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(RecordPatternOffsetunit, [Line = "line", Byte = "byte"], Ext);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}RecordPatternType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RecordPatternType {
     /// `regex`
+    #[default]
     Regex,
     /// `binary`
     Binary,
@@ -4688,50 +1368,11 @@ pub enum RecordPatternType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RecordPatternType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Regex => "regex",
-            Self::Binary => "binary",
-            Self::Xpath => "xpath",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RecordPatternType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "regex" => Ok(Self::Regex),
-            "binary" => Ok(Self::Binary),
-            "xpath" => Ok(Self::Xpath),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}", "regex, binary, xpath, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RecordPatternType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RecordPatternType, [Regex = "regex", Binary = "binary", Xpath = "xpath"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Reference`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reference {
     /// Required `ReferenceName`.
     pub reference_name: MlStringType,
@@ -4749,91 +1390,15 @@ impl Reference {
     pub fn new(reference_name: MlStringType) -> Self {
         Self {
             reference_name,
-            url: Default::default(),
-            description: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Reference {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::Reference)?;
-        let reference_name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ReferenceName") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "ReferenceName")),
-        };
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        url.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            reference_name,
-            url,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Reference {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.reference_name;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ReferenceName")?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Reference, complex schema::Reference, [reference_name, url, description], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}RegistryHandle`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryHandle {
     /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
     pub registry: Option<RegistryHandleRegistry>,
@@ -4851,71 +1416,20 @@ impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            registry: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for RegistryHandle {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut registry = None;
-        let mut ext_registry: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "registry" if attr.ns == 0 => {
-                    registry = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-registry" if attr.ns == 0 => {
-                    ext_registry = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let registry = rt::glue::pair_ext(
-            registry,
-            ext_registry,
-            "ext-registry",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            registry,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RegistryHandle {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.registry {
-            rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    RegistryHandle, complex schema::RegistryHandle, [registry, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}RegistryHandleRegistry`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RegistryHandleRegistry {
     /// `internic`
+    #[default]
     Internic,
     /// `apnic`
     Apnic,
@@ -4932,59 +1446,12 @@ pub enum RegistryHandleRegistry {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RegistryHandleRegistry {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Internic => "internic",
-            Self::Apnic => "apnic",
-            Self::Arin => "arin",
-            Self::Lacnic => "lacnic",
-            Self::Ripe => "ripe",
-            Self::Afrinic => "afrinic",
-            Self::Local => "local",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RegistryHandleRegistry {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "internic" => Ok(Self::Internic),
-            "apnic" => Ok(Self::Apnic),
-            "arin" => Ok(Self::Arin),
-            "lacnic" => Ok(Self::Lacnic),
-            "ripe" => Ok(Self::Ripe),
-            "afrinic" => Ok(Self::Afrinic),
-            "local" => Ok(Self::Local),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "internic, apnic, arin, lacnic, ripe, afrinic, local, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RegistryHandleRegistry {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RegistryHandleRegistry, [Internic = "internic", Apnic = "apnic", Arin = "arin",
+    Lacnic = "lacnic", Ripe = "ripe", Afrinic = "afrinic", Local = "local"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RelatedActivity {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -4999,59 +1466,14 @@ impl RelatedActivity {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: RelatedActivityChoice) -> Self {
         Self {
-            restriction: None,
             choice,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for RelatedActivity {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::RelatedActivity)?;
-        let choice = match cur.take() {
-            Some(c) if RelatedActivityChoice::starts(r, &c) => {
-                RelatedActivityChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "IncidentID")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { restriction, choice, extra })
-    }
-}
-impl rt::ToXml for RelatedActivity {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    RelatedActivity, complex schema::RelatedActivity, [restriction, choice], extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}RelatedActivity`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RelatedActivityChoice {
@@ -5060,78 +1482,12 @@ pub enum RelatedActivityChoice {
     /// Consecutive `URL` elements.
     Url(Vec<String>),
 }
-impl RelatedActivityChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "IncidentID") || r.is(c, NAMESPACE, "URL")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "IncidentID") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "IncidentID") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::IncidentId(items));
-        }
-        if r.is(&c, NAMESPACE, "URL") {
-            let mut items = vec![rt::glue::read_simple(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "URL") => {
-                        items.push(rt::glue::read_simple(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::Url(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::IncidentId(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
-                }
-                Ok(())
-            }
-            Self::Url(items) => {
-                for v in items {
-                    rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(RelatedActivityChoice, schema::RelatedActivityChoice, [IncidentId, Url]);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}restriction-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RestrictionType {
     /// `default`
+    #[default]
     Default,
     /// `public`
     Public,
@@ -5140,40 +1496,12 @@ pub enum RestrictionType {
     /// `private`
     Private,
 }
-impl RestrictionType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Default => "default",
-            Self::Public => "public",
-            Self::NeedToKnow => "need-to-know",
-            Self::Private => "private",
-        }
-    }
-}
-impl rt::SimpleValue for RestrictionType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "default" => Ok(Self::Default),
-            "public" => Ok(Self::Public),
-            "need-to-know" => Ok(Self::NeedToKnow),
-            "private" => Ok(Self::Private),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "default, public, need-to-know, private"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    RestrictionType, [Default = "default", Public = "public", NeedToKnow =
+    "need-to-know", Private = "private"]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}Service`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     /// Attribute `ip_protocol`.
     pub ip_protocol: rt::Integer,
@@ -5197,131 +1525,14 @@ impl Service {
     pub fn new(ip_protocol: rt::Integer) -> Self {
         Self {
             ip_protocol,
-            choice: Default::default(),
-            proto_type: Default::default(),
-            proto_code: Default::default(),
-            proto_field: Default::default(),
-            application: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Service {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut ip_protocol = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "ip_protocol" if attr.ns == 0 => {
-                    ip_protocol = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let ip_protocol = match ip_protocol {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "ip_protocol")),
-        };
-        let mut cur = r.first_child(el, &schema::Service)?;
-        let choice = match cur.take() {
-            Some(c) if ServiceChoice::starts(r, &c) => {
-                let v = ServiceChoice::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let proto_type = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ProtoType") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let proto_code = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ProtoCode") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let proto_field = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ProtoField") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let application = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Application") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            ip_protocol,
-            choice,
-            proto_type,
-            proto_code,
-            proto_field,
-            application,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Service {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "ip_protocol", &rt::SimpleValue::to_xml(&self.ip_protocol))?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.choice {
-            v.write(w)?;
-        }
-        if let Some(v) = &self.proto_type {
-            rt::glue::write_simple(w, NAMESPACE, "ProtoType", v)?;
-        }
-        if let Some(v) = &self.proto_code {
-            rt::glue::write_simple(w, NAMESPACE, "ProtoCode", v)?;
-        }
-        if let Some(v) = &self.proto_field {
-            rt::glue::write_simple(w, NAMESPACE, "ProtoField", v)?;
-        }
-        if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Service, complex schema::Service, [ip_protocol, choice, proto_type, proto_code,
+    proto_field, application], extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-1.0}Service`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServiceChoice {
@@ -5330,79 +1541,21 @@ pub enum ServiceChoice {
     /// Element `Portlist`.
     Portlist(PortlistType),
 }
-impl ServiceChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "Port") || r.is(c, NAMESPACE, "Portlist")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "Port") {
-            let v = Self::Port(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Portlist") {
-            let v = Self::Portlist(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Port(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "Port", v)?;
-                Ok(())
-            }
-            Self::Portlist(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "Portlist", v)?;
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(ServiceChoice, schema::ServiceChoice, [Port, Portlist]);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}severity-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SeverityType {
     /// `low`
+    #[default]
     Low,
     /// `medium`
     Medium,
     /// `high`
     High,
 }
-impl SeverityType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-        }
-    }
-}
-impl rt::SimpleValue for SeverityType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "low" => Ok(Self::Low),
-            "medium" => Ok(Self::Medium),
-            "high" => Ok(Self::High),
-            other => Err(format!("{other:?} is not one of: {}", "low, medium, high")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(SeverityType, [Low = "low", Medium = "medium", High = "high"]);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}SoftwareType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareType {
     /// Attribute `swid`.
     pub swid: Option<String>,
@@ -5428,17 +1581,7 @@ pub struct SoftwareType {
 impl SoftwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            swid: None,
-            configid: None,
-            vendor: None,
-            family: None,
-            name: None,
-            version: None,
-            patch: None,
-            url: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
     /// `swid`, or its schema default `0` when absent.
     pub fn swid(&self) -> &str {
@@ -5449,110 +1592,12 @@ impl SoftwareType {
         self.configid.as_deref().unwrap_or("0")
     }
 }
-impl Default for SoftwareType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for SoftwareType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut swid = None;
-        let mut configid = None;
-        let mut vendor = None;
-        let mut family = None;
-        let mut name = None;
-        let mut version = None;
-        let mut patch = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "swid" if attr.ns == 0 => swid = Some(rt::glue::parse_attr(r, &attr)?),
-                "configid" if attr.ns == 0 => {
-                    configid = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "vendor" if attr.ns == 0 => {
-                    vendor = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "family" if attr.ns == 0 => {
-                    family = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
-                "version" if attr.ns == 0 => {
-                    version = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "patch" if attr.ns == 0 => patch = Some(rt::glue::parse_attr(r, &attr)?),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::SoftwareType)?;
-        let url = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            swid,
-            configid,
-            vendor,
-            family,
-            name,
-            version,
-            patch,
-            url,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for SoftwareType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.swid {
-            w.attribute("", "swid", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.configid {
-            w.attribute("", "configid", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.vendor {
-            w.attribute("", "vendor", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.family {
-            w.attribute("", "family", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.name {
-            w.attribute("", "name", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.version {
-            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.patch {
-            w.attribute("", "patch", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    SoftwareType, complex schema::SoftwareType, [swid, configid, vendor, family, name,
+    version, patch, url], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}System`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct System {
     /// Attribute `restriction`.
     pub restriction: Option<RestrictionType>,
@@ -5585,212 +1630,23 @@ pub struct System {
 impl System {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(node: Node) -> Self {
-        Self {
-            restriction: None,
-            interface: None,
-            category: None,
-            spoofed: None,
-            unpaired_ext: Vec::new(),
-            node,
-            service: Default::default(),
-            operating_system: Default::default(),
-            counter: Default::default(),
-            description: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { node, ..Default::default() }
     }
     /// `spoofed`, or its schema default `unknown` when absent.
     pub fn spoofed(&self) -> SystemSpoofed {
         self.spoofed.clone().unwrap_or(SystemSpoofed::Unknown)
     }
 }
-impl<'a> rt::FromXml<'a> for System {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut interface = None;
-        let mut category = None;
-        let mut ext_category: Option<String> = None;
-        let mut spoofed = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "interface" if attr.ns == 0 => {
-                    interface = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "category" if attr.ns == 0 => {
-                    category = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-category" if attr.ns == 0 => {
-                    ext_category = Some(attr.value.into_owned());
-                }
-                "spoofed" if attr.ns == 0 => {
-                    spoofed = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let category = rt::glue::pair_ext(
-            category,
-            ext_category,
-            "ext-category",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::System)?;
-        let node = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Node") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Node")),
-        };
-        let mut service = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Service") => {
-                    service.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        service.shrink_to_fit();
-        let mut operating_system = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "OperatingSystem") => {
-                    operating_system.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        operating_system.shrink_to_fit();
-        let mut counter = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
-                    counter.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        counter.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            interface,
-            category,
-            spoofed,
-            unpaired_ext,
-            node,
-            service,
-            operating_system,
-            counter,
-            description,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for System {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.interface {
-            w.attribute("", "interface", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.category {
-            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
-        }
-        if let Some(v) = &self.spoofed {
-            w.attribute("", "spoofed", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.node;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Node")?;
-        }
-        for v in &self.service {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Service")?;
-        }
-        for v in &self.operating_system {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "OperatingSystem")?;
-        }
-        for v in &self.counter {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    System, complex schema::System, [restriction, interface, category, spoofed, node,
+    service, operating_system, counter, description, additional_data], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}SystemCategory`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SystemCategory {
     /// `source`
+    #[default]
     Source,
     /// `target`
     Target,
@@ -5803,88 +1659,24 @@ pub enum SystemCategory {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl SystemCategory {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Source => "source",
-            Self::Target => "target",
-            Self::Intermediate => "intermediate",
-            Self::Sensor => "sensor",
-            Self::Infrastructure => "infrastructure",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for SystemCategory {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "source" => Ok(Self::Source),
-            "target" => Ok(Self::Target),
-            "intermediate" => Ok(Self::Intermediate),
-            "sensor" => Ok(Self::Sensor),
-            "infrastructure" => Ok(Self::Infrastructure),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "source, target, intermediate, sensor, infrastructure, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for SystemCategory {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    SystemCategory, [Source = "source", Target = "target", Intermediate = "intermediate",
+    Sensor = "sensor", Infrastructure = "infrastructure"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}SystemSpoofed`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SystemSpoofed {
     /// `unknown`
+    #[default]
     Unknown,
     /// `yes`
     Yes,
     /// `no`
     No,
 }
-impl SystemSpoofed {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Yes => "yes",
-            Self::No => "no",
-        }
-    }
-}
-impl rt::SimpleValue for SystemSpoofed {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "unknown" => Ok(Self::Unknown),
-            "yes" => Ok(Self::Yes),
-            "no" => Ok(Self::No),
-            other => Err(format!("{other:?} is not one of: {}", "unknown, yes, no")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(SystemSpoofed, [Unknown = "unknown", Yes = "yes", No = "no"]);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-1.0}TimeImpact`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeImpact {
     /// Attribute `severity`.
     pub severity: Option<SeverityType>,
@@ -5906,101 +1698,21 @@ impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(metric: TimeImpactMetric, value: PositiveFloatType) -> Self {
         Self {
-            severity: None,
             metric,
-            duration: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for TimeImpact {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut severity = None;
-        let mut metric = None;
-        let mut ext_metric: Option<String> = None;
-        let mut duration = None;
-        let mut ext_duration: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "metric" if attr.ns == 0 => {
-                    metric = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-metric" if attr.ns == 0 => {
-                    ext_metric = Some(attr.value.into_owned());
-                }
-                "duration" if attr.ns == 0 => {
-                    duration = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-duration" if attr.ns == 0 => {
-                    ext_duration = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let metric = rt::glue::pair_ext(
-            metric,
-            ext_metric,
-            "ext-metric",
-            &mut unpaired_ext,
-        );
-        let metric = match metric {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "metric")),
-        };
-        let duration = rt::glue::pair_ext(
-            duration,
-            ext_duration,
-            "ext-duration",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            severity,
-            metric,
-            duration,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for TimeImpact {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.severity {
-            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
-        }
-        rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
-        if let Some(v) = &self.duration {
-            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    TimeImpact, complex schema::TimeImpact, [severity, metric, duration, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}TimeImpactMetric`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum TimeImpactMetric {
     /// `labor`
+    #[default]
     Labor,
     /// `elapsed`
     Elapsed,
@@ -6009,51 +1721,11 @@ pub enum TimeImpactMetric {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl TimeImpactMetric {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Labor => "labor",
-            Self::Elapsed => "elapsed",
-            Self::Downtime => "downtime",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for TimeImpactMetric {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "labor" => Ok(Self::Labor),
-            "elapsed" => Ok(Self::Elapsed),
-            "downtime" => Ok(Self::Downtime),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "labor, elapsed, downtime, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for TimeImpactMetric {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    TimeImpactMetric, [Labor = "labor", Elapsed = "elapsed", Downtime = "downtime"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}TimezoneType`, restricted: pattern `Z|[\+\-](0[0-9]|1[0-4]):[0-5][0-9]`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimezoneType(pub String);
 impl rt::SimpleValue for TimezoneType {
     fn parse_xml(text: &str) -> Result<Self, String> {
@@ -6078,6 +1750,7 @@ impl rt::SimpleValue for TimezoneType {
         rt::SimpleValue::to_xml(&self.0)
     }
 }
+rt::simple!(TimezoneType);
 impl TimezoneType {
     /// Checks `value` against the facets.
     pub fn new(value: String) -> Result<Self, String> {
@@ -6596,2217 +2269,484 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static ActionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ActionType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Address: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "category",
-                    ty: &AddressCategory,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-category",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "vlan-name",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "vlan-num",
-                    ty: &rt::schema::INTEGER,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static AddressCategory: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::AddressCategory>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static AlternativeId: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentID",
-                            ty: &IncidentIdType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Assessment: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "occurrence",
-                    ty: &AssessmentOccurrence,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&AssessmentChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Counter",
-                            ty: &Counter,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Confidence",
-                            ty: &Confidence,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static AssessmentChoice: rt::schema::Term = rt::schema::Term::Choice(
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static ActionType: TypeDef = simple::<super::ActionType>(IdRole::Plain);
+    pub static Address: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Impact",
-                    ty: &Impact,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "TimeImpact",
-                    ty: &TimeImpact,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "MonetaryImpact",
-                    ty: &MonetaryImpact,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
+            attr("category", &AddressCategory).ext("ext-category"),
+            attr("vlan-name", &STRING),
+            attr("vlan-num", &INTEGER),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static AddressCategory: TypeDef = simple::<
+        super::AddressCategory,
+    >(IdRole::Plain);
+    pub static AlternativeId: TypeDef = complex(
+        &[attr("restriction", &RestrictionType)],
+        ContentModel::Elements(
+            &[element(NS, "IncidentID", &IncidentIdType, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static Assessment: TypeDef = complex(
+        &[
+            attr("occurrence", &AssessmentOccurrence),
+            attr("restriction", &RestrictionType),
+        ],
+        ContentModel::Elements(
+            &[
+                group(&AssessmentChoice, 1u32, UNBOUNDED),
+                element(NS, "Counter", &Counter, 0u32, UNBOUNDED),
+                element(NS, "Confidence", &Confidence, 0u32, 1u32),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static AssessmentChoice: Term = Term::Choice(
+        &[
+            element(NS, "Impact", &Impact, 1u32, 1u32),
+            element(NS, "TimeImpact", &TimeImpact, 1u32, 1u32),
+            element(NS, "MonetaryImpact", &MonetaryImpact, 1u32, 1u32),
         ],
     );
-    pub static AssessmentOccurrence: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::AssessmentOccurrence>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Confidence: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "rating",
-                    ty: &ConfidenceRating,
-                    required: true,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
+    pub static AssessmentOccurrence: TypeDef = simple::<
+        super::AssessmentOccurrence,
+    >(IdRole::Plain);
+    pub static Confidence: TypeDef = complex(
+        &[attr("rating", &ConfidenceRating).required()],
+        ContentModel::Simple(&STRING),
     );
-    pub static ConfidenceRating: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ConfidenceRating>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Contact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "role",
-                    ty: &ContactRole,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-role",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &ContactType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ContactName",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RegistryHandle",
-                            ty: &RegistryHandle,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PostalAddress",
-                            ty: &PostalAddress,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Email",
-                            ty: &ContactMeansType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Telephone",
-                            ty: &ContactMeansType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Fax",
-                            ty: &ContactMeansType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Timezone",
-                            ty: &TimezoneType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static ContactMeansType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "meaning",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static ContactRole: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ContactRole>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static ContactType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ContactType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Counter: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &CounterType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "meaning",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "duration",
-                    ty: &DurationType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-duration",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::DOUBLE),
-        ),
-    );
-    pub static CounterType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::CounterType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DtypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DtypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DurationType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DurationType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static EventData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DetectTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "StartTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EndTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Assessment",
-                            ty: &Assessment,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Method",
-                            ty: &Method,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Flow",
-                            ty: &Flow,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Expectation",
-                            ty: &Expectation,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Record",
-                            ty: &Record,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EventData",
-                            ty: &EventData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Expectation: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &SeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "action",
-                    ty: &ActionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-action",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "StartTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EndTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static ExtensionType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "dtype",
-                    ty: &DtypeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-dtype",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "meaning",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "formatid",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Any,
-                            process: rt::schema::Process::Lax,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Flow: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "System",
-                            ty: &System,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static History: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "HistoryItem",
-                            ty: &HistoryItem,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static HistoryItem: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "action",
-                    ty: &ActionType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-action",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DateTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentID",
-                            ty: &IncidentIdType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Impact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &SeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "completion",
-                    ty: &ImpactCompletion,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &ImpactType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static ImpactCompletion: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ImpactCompletion>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static ImpactType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ImpactType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Incident: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "purpose",
-                    ty: &IncidentPurpose,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-purpose",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentID",
-                            ty: &IncidentIdType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AlternativeID",
-                            ty: &AlternativeId,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RelatedActivity",
-                            ty: &RelatedActivity,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DetectTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "StartTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EndTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ReportTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Assessment",
-                            ty: &Assessment,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Method",
-                            ty: &Method,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EventData",
-                            ty: &EventData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "History",
-                            ty: &History,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static IncidentIdType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "name",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "instance",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static IncidentPurpose: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::IncidentPurpose>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static IodefDocument: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "version",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: Some("1.00"),
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "formatid",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Incident",
-                            ty: &Incident,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Method: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&MethodChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static MethodChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static ConfidenceRating: TypeDef = simple::<
+        super::ConfidenceRating,
+    >(IdRole::Plain);
+    pub static Contact: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Reference",
-                    ty: &Reference,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Description",
-                    ty: &MlStringType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
+            attr("role", &ContactRole).required().ext("ext-role"),
+            attr("type", &ContactType).required().ext("ext-type"),
+            attr("restriction", &RestrictionType),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "ContactName", &MlStringType, 0u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "RegistryHandle", &RegistryHandle, 0u32, UNBOUNDED),
+                element(NS, "PostalAddress", &PostalAddress, 0u32, 1u32),
+                element(NS, "Email", &ContactMeansType, 0u32, UNBOUNDED),
+                element(NS, "Telephone", &ContactMeansType, 0u32, UNBOUNDED),
+                element(NS, "Fax", &ContactMeansType, 0u32, 1u32),
+                element(NS, "Timezone", &TimezoneType, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static ContactMeansType: TypeDef = complex(
+        &[attr("meaning", &STRING)],
+        ContentModel::Simple(&STRING),
+    );
+    pub static ContactRole: TypeDef = simple::<super::ContactRole>(IdRole::Plain);
+    pub static ContactType: TypeDef = simple::<super::ContactType>(IdRole::Plain);
+    pub static Counter: TypeDef = complex(
+        &[
+            attr("type", &CounterType).required().ext("ext-type"),
+            attr("meaning", &STRING),
+            attr("duration", &DurationType).ext("ext-duration"),
+        ],
+        ContentModel::Simple(&DOUBLE),
+    );
+    pub static CounterType: TypeDef = simple::<super::CounterType>(IdRole::Plain);
+    pub static DtypeType: TypeDef = simple::<super::DtypeType>(IdRole::Plain);
+    pub static DurationType: TypeDef = simple::<super::DurationType>(IdRole::Plain);
+    pub static EventData: TypeDef = complex(
+        &[attr("restriction", &RestrictionType)],
+        ContentModel::Elements(
+            &[
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "DetectTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "StartTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "EndTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, UNBOUNDED),
+                element(NS, "Assessment", &Assessment, 0u32, 1u32),
+                element(NS, "Method", &Method, 0u32, UNBOUNDED),
+                element(NS, "Flow", &Flow, 0u32, UNBOUNDED),
+                element(NS, "Expectation", &Expectation, 0u32, UNBOUNDED),
+                element(NS, "Record", &Record, 0u32, 1u32),
+                element(NS, "EventData", &EventData, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Expectation: TypeDef = complex(
+        &[
+            attr("restriction", &RestrictionType),
+            attr("severity", &SeverityType),
+            attr("action", &ActionType).ext("ext-action"),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "StartTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "EndTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, 1u32),
+            ],
+        ),
+    );
+    pub static ExtensionType: TypeDef = complex(
+        &[
+            attr("dtype", &DtypeType).required().ext("ext-dtype"),
+            attr("meaning", &STRING),
+            attr("formatid", &STRING),
+            attr("restriction", &RestrictionType),
+        ],
+        ContentModel::Mixed(&[any(rt::glue::AnyNs::Any, Process::Lax, 0u32, UNBOUNDED)]),
+    );
+    pub static Flow: TypeDef = complex(
+        &[],
+        ContentModel::Elements(&[element(NS, "System", &System, 1u32, UNBOUNDED)]),
+    );
+    pub static History: TypeDef = complex(
+        &[attr("restriction", &RestrictionType)],
+        ContentModel::Elements(
+            &[element(NS, "HistoryItem", &HistoryItem, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static HistoryItem: TypeDef = complex(
+        &[
+            attr("restriction", &RestrictionType),
+            attr("action", &ActionType).required().ext("ext-action"),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "DateTime", &DATE_TIME, 1u32, 1u32),
+                element(NS, "IncidentID", &IncidentIdType, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Impact: TypeDef = complex(
+        &[
+            attr("lang", &LANGUAGE),
+            attr("severity", &SeverityType),
+            attr("completion", &ImpactCompletion),
+            attr("type", &ImpactType).ext("ext-type"),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static ImpactCompletion: TypeDef = simple::<
+        super::ImpactCompletion,
+    >(IdRole::Plain);
+    pub static ImpactType: TypeDef = simple::<super::ImpactType>(IdRole::Plain);
+    pub static Incident: TypeDef = complex(
+        &[
+            attr("purpose", &IncidentPurpose).required().ext("ext-purpose"),
+            attr("lang", &LANGUAGE),
+            attr("restriction", &RestrictionType),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "IncidentID", &IncidentIdType, 1u32, 1u32),
+                element(NS, "AlternativeID", &AlternativeId, 0u32, 1u32),
+                element(NS, "RelatedActivity", &RelatedActivity, 0u32, 1u32),
+                element(NS, "DetectTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "StartTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "EndTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "ReportTime", &DATE_TIME, 1u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Assessment", &Assessment, 1u32, UNBOUNDED),
+                element(NS, "Method", &Method, 0u32, UNBOUNDED),
+                element(NS, "Contact", &Contact, 1u32, UNBOUNDED),
+                element(NS, "EventData", &EventData, 0u32, UNBOUNDED),
+                element(NS, "History", &History, 0u32, 1u32),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static IncidentIdType: TypeDef = complex(
+        &[
+            attr("name", &STRING).required(),
+            attr("instance", &STRING),
+            attr("restriction", &RestrictionType),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static IncidentPurpose: TypeDef = simple::<
+        super::IncidentPurpose,
+    >(IdRole::Plain);
+    pub static IodefDocument: TypeDef = complex(
+        &[
+            attr("version", &STRING).fixed("1.00"),
+            attr("lang", &LANGUAGE).required(),
+            attr("formatid", &STRING),
+        ],
+        ContentModel::Elements(&[element(NS, "Incident", &Incident, 1u32, UNBOUNDED)]),
+    );
+    pub static Method: TypeDef = complex(
+        &[attr("restriction", &RestrictionType)],
+        ContentModel::Elements(
+            &[
+                group(&MethodChoice, 1u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static MethodChoice: Term = Term::Choice(
+        &[
+            element(NS, "Reference", &Reference, 1u32, 1u32),
+            element(NS, "Description", &MlStringType, 1u32, 1u32),
         ],
     );
-    pub static MlStringType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static MlStringType: TypeDef = complex(
+        &[attr("lang", &LANGUAGE)],
+        ContentModel::Simple(&STRING),
+    );
+    pub static MonetaryImpact: TypeDef = complex(
+        &[attr("severity", &SeverityType), attr("currency", &STRING)],
+        ContentModel::Simple(&PositiveFloatType),
+    );
+    pub static Node: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
+                group(&NodeChoice, 0u32, UNBOUNDED),
+                element(NS, "Location", &MlStringType, 0u32, 1u32),
+                element(NS, "DateTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "NodeRole", &NodeRole, 0u32, UNBOUNDED),
+                element(NS, "Counter", &Counter, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
         ),
     );
-    pub static MonetaryImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &SeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "currency",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&PositiveFloatType),
-        ),
-    );
-    pub static Node: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&NodeChoice),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Location",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DateTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "NodeRole",
-                            ty: &NodeRole,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Counter",
-                            ty: &Counter,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static NodeChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static NodeChoice: Term = Term::Choice(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "NodeName",
-                    ty: &MlStringType,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Address",
-                    ty: &Address,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            element(NS, "NodeName", &MlStringType, 0u32, 1u32),
+            element(NS, "Address", &Address, 0u32, UNBOUNDED),
         ],
     );
-    pub static NodeRole: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "category",
-                    ty: &NodeRoleCategory,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-category",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static NodeRoleCategory: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::NodeRoleCategory>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static PortlistType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::PortlistType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static PositiveFloatType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::PositiveFloatType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static PostalAddress: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "meaning",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static Record: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RecordData",
-                            ty: &RecordData,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static RecordData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DateTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Application",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RecordPattern",
-                            ty: &RecordPattern,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RecordItem",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static RecordPattern: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &RecordPatternType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "offset",
-                    ty: &rt::schema::INTEGER,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "offsetunit",
-                    ty: &RecordPatternOffsetunit,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-offsetunit",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "instance",
-                    ty: &rt::schema::INTEGER,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static RecordPatternOffsetunit: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RecordPatternOffsetunit>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RecordPatternType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RecordPatternType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Reference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ReferenceName",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static RegistryHandle: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "registry",
-                    ty: &RegistryHandleRegistry,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-registry",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static RegistryHandleRegistry: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RegistryHandleRegistry>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RelatedActivity: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&RelatedActivityChoice),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static RelatedActivityChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static NodeRole: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "IncidentID",
-                    ty: &IncidentIdType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: rt::schema::UNBOUNDED,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "URL",
-                    ty: &rt::schema::STRING,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            attr("lang", &LANGUAGE),
+            attr("category", &NodeRoleCategory).required().ext("ext-category"),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static NodeRoleCategory: TypeDef = simple::<
+        super::NodeRoleCategory,
+    >(IdRole::Plain);
+    pub static PortlistType: TypeDef = simple::<super::PortlistType>(IdRole::Plain);
+    pub static PositiveFloatType: TypeDef = simple::<
+        super::PositiveFloatType,
+    >(IdRole::Plain);
+    pub static PostalAddress: TypeDef = complex(
+        &[attr("lang", &LANGUAGE), attr("meaning", &STRING)],
+        ContentModel::Simple(&STRING),
+    );
+    pub static Record: TypeDef = complex(
+        &[attr("restriction", &RestrictionType)],
+        ContentModel::Elements(
+            &[element(NS, "RecordData", &RecordData, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static RecordData: TypeDef = complex(
+        &[attr("restriction", &RestrictionType)],
+        ContentModel::Elements(
+            &[
+                element(NS, "DateTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Application", &SoftwareType, 0u32, 1u32),
+                element(NS, "RecordPattern", &RecordPattern, 0u32, UNBOUNDED),
+                element(NS, "RecordItem", &ExtensionType, 1u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static RecordPattern: TypeDef = complex(
+        &[
+            attr("type", &RecordPatternType).required().ext("ext-type"),
+            attr("offset", &INTEGER),
+            attr("offsetunit", &RecordPatternOffsetunit).ext("ext-offsetunit"),
+            attr("instance", &INTEGER),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static RecordPatternOffsetunit: TypeDef = simple::<
+        super::RecordPatternOffsetunit,
+    >(IdRole::Plain);
+    pub static RecordPatternType: TypeDef = simple::<
+        super::RecordPatternType,
+    >(IdRole::Plain);
+    pub static Reference: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(NS, "ReferenceName", &MlStringType, 1u32, 1u32),
+                element(NS, "URL", &STRING, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static RegistryHandle: TypeDef = complex(
+        &[attr("registry", &RegistryHandleRegistry).ext("ext-registry")],
+        ContentModel::Simple(&STRING),
+    );
+    pub static RegistryHandleRegistry: TypeDef = simple::<
+        super::RegistryHandleRegistry,
+    >(IdRole::Plain);
+    pub static RelatedActivity: TypeDef = complex(
+        &[attr("restriction", &RestrictionType)],
+        ContentModel::Elements(&[group(&RelatedActivityChoice, 1u32, 1u32)]),
+    );
+    pub static RelatedActivityChoice: Term = Term::Choice(
+        &[
+            element(NS, "IncidentID", &IncidentIdType, 1u32, UNBOUNDED),
+            element(NS, "URL", &STRING, 1u32, UNBOUNDED),
         ],
     );
-    pub static RestrictionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RestrictionType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Service: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static RestrictionType: TypeDef = simple::<
+        super::RestrictionType,
+    >(IdRole::Plain);
+    pub static Service: TypeDef = complex(
+        &[attr("ip_protocol", &INTEGER).required()],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ip_protocol",
-                    ty: &rt::schema::INTEGER,
-                    required: true,
-                    fixed: None,
-                },
+                group(&ServiceChoice, 0u32, 1u32),
+                element(NS, "ProtoType", &INTEGER, 0u32, 1u32),
+                element(NS, "ProtoCode", &INTEGER, 0u32, 1u32),
+                element(NS, "ProtoField", &INTEGER, 0u32, 1u32),
+                element(NS, "Application", &SoftwareType, 0u32, 1u32),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&ServiceChoice),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ProtoType",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ProtoCode",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ProtoField",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Application",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
-    pub static ServiceChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static ServiceChoice: Term = Term::Choice(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Port",
-                    ty: &rt::schema::INTEGER,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Portlist",
-                    ty: &PortlistType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
+            element(NS, "Port", &INTEGER, 1u32, 1u32),
+            element(NS, "Portlist", &PortlistType, 1u32, 1u32),
         ],
     );
-    pub static SeverityType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SeverityType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static SoftwareType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static SeverityType: TypeDef = simple::<super::SeverityType>(IdRole::Plain);
+    pub static SoftwareType: TypeDef = complex(
+        &[
+            attr("swid", &STRING),
+            attr("configid", &STRING),
+            attr("vendor", &STRING),
+            attr("family", &STRING),
+            attr("name", &STRING),
+            attr("version", &STRING),
+            attr("patch", &STRING),
+        ],
+        ContentModel::Elements(&[element(NS, "URL", &STRING, 0u32, 1u32)]),
+    );
+    pub static System: TypeDef = complex(
+        &[
+            attr("restriction", &RestrictionType),
+            attr("interface", &STRING),
+            attr("category", &SystemCategory).ext("ext-category"),
+            attr("spoofed", &SystemSpoofed),
+        ],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "swid",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "configid",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "vendor",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "family",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "name",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "version",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "patch",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "Node", &Node, 1u32, 1u32),
+                element(NS, "Service", &Service, 0u32, UNBOUNDED),
+                element(NS, "OperatingSystem", &SoftwareType, 0u32, UNBOUNDED),
+                element(NS, "Counter", &Counter, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
-    pub static System: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "interface",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "category",
-                    ty: &SystemCategory,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-category",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "spoofed",
-                    ty: &SystemSpoofed,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Node",
-                            ty: &Node,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Service",
-                            ty: &Service,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "OperatingSystem",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Counter",
-                            ty: &Counter,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
+    pub static SystemCategory: TypeDef = simple::<super::SystemCategory>(IdRole::Plain);
+    pub static SystemSpoofed: TypeDef = simple::<super::SystemSpoofed>(IdRole::Plain);
+    pub static TimeImpact: TypeDef = complex(
+        &[
+            attr("severity", &SeverityType),
+            attr("metric", &TimeImpactMetric).required().ext("ext-metric"),
+            attr("duration", &DurationType).ext("ext-duration"),
+        ],
+        ContentModel::Simple(&PositiveFloatType),
     );
-    pub static SystemCategory: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SystemCategory>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static SystemSpoofed: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SystemSpoofed>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static TimeImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &SeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "metric",
-                    ty: &TimeImpactMetric,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-metric",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "duration",
-                    ty: &DurationType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-duration",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&PositiveFloatType),
-        ),
-    );
-    pub static TimeImpactMetric: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::TimeImpactMetric>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static TimezoneType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::TimezoneType>,
-        role: rt::schema::IdRole::Plain,
-    });
+    pub static TimeImpactMetric: TypeDef = simple::<
+        super::TimeImpactMetric,
+    >(IdRole::Plain);
+    pub static TimezoneType: TypeDef = simple::<super::TimezoneType>(IdRole::Plain);
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AdditionalData",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Address",
-            ty: &Address,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AlternativeID",
-            ty: &AlternativeId,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Application",
-            ty: &SoftwareType,
-            type_name: Some((super::NAMESPACE, "SoftwareType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Assessment",
-            ty: &Assessment,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Confidence",
-            ty: &Confidence,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Contact",
-            ty: &Contact,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ContactName",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Counter",
-            ty: &Counter,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DateTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Description",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DetectTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Email",
-            ty: &ContactMeansType,
-            type_name: Some((super::NAMESPACE, "ContactMeansType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EndTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EventData",
-            ty: &EventData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Expectation",
-            ty: &Expectation,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Fax",
-            ty: &ContactMeansType,
-            type_name: Some((super::NAMESPACE, "ContactMeansType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Flow",
-            ty: &Flow,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "History",
-            ty: &History,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "HistoryItem",
-            ty: &HistoryItem,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IODEF-Document",
-            ty: &IodefDocument,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Impact",
-            ty: &Impact,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Incident",
-            ty: &Incident,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IncidentID",
-            ty: &IncidentIdType,
-            type_name: Some((super::NAMESPACE, "IncidentIDType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Location",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Method",
-            ty: &Method,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "MonetaryImpact",
-            ty: &MonetaryImpact,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Node",
-            ty: &Node,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "NodeRole",
-            ty: &NodeRole,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "OperatingSystem",
-            ty: &SoftwareType,
-            type_name: Some((super::NAMESPACE, "SoftwareType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "PostalAddress",
-            ty: &PostalAddress,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Record",
-            ty: &Record,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RecordData",
-            ty: &RecordData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RecordItem",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RecordPattern",
-            ty: &RecordPattern,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Reference",
-            ty: &Reference,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RegistryHandle",
-            ty: &RegistryHandle,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RelatedActivity",
-            ty: &RelatedActivity,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ReportTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Service",
-            ty: &Service,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "StartTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "System",
-            ty: &System,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Telephone",
-            ty: &ContactMeansType,
-            type_name: Some((super::NAMESPACE, "ContactMeansType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "TimeImpact",
-            ty: &TimeImpact,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Timezone",
-            ty: &TimezoneType,
-            type_name: Some((super::NAMESPACE, "TimezoneType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "URL",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "anyURI")),
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(NS, "AdditionalData", &ExtensionType, Some((NS, "ExtensionType"))),
+        global(NS, "Address", &Address, None),
+        global(NS, "AlternativeID", &AlternativeId, None),
+        global(NS, "Application", &SoftwareType, Some((NS, "SoftwareType"))),
+        global(NS, "Assessment", &Assessment, None),
+        global(NS, "Confidence", &Confidence, None),
+        global(NS, "Contact", &Contact, None),
+        global(NS, "ContactName", &MlStringType, Some((NS, "MLStringType"))),
+        global(NS, "Counter", &Counter, None),
+        global(
+            NS,
+            "DateTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "Description", &MlStringType, Some((NS, "MLStringType"))),
+        global(
+            NS,
+            "DetectTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "Email", &ContactMeansType, Some((NS, "ContactMeansType"))),
+        global(
+            NS,
+            "EndTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "EventData", &EventData, None),
+        global(NS, "Expectation", &Expectation, None),
+        global(NS, "Fax", &ContactMeansType, Some((NS, "ContactMeansType"))),
+        global(NS, "Flow", &Flow, None),
+        global(NS, "History", &History, None),
+        global(NS, "HistoryItem", &HistoryItem, None),
+        global(NS, "IODEF-Document", &IodefDocument, None),
+        global(NS, "Impact", &Impact, None),
+        global(NS, "Incident", &Incident, None),
+        global(NS, "IncidentID", &IncidentIdType, Some((NS, "IncidentIDType"))),
+        global(NS, "Location", &MlStringType, Some((NS, "MLStringType"))),
+        global(NS, "Method", &Method, None),
+        global(NS, "MonetaryImpact", &MonetaryImpact, None),
+        global(NS, "Node", &Node, None),
+        global(NS, "NodeRole", &NodeRole, None),
+        global(NS, "OperatingSystem", &SoftwareType, Some((NS, "SoftwareType"))),
+        global(NS, "PostalAddress", &PostalAddress, None),
+        global(NS, "Record", &Record, None),
+        global(NS, "RecordData", &RecordData, None),
+        global(NS, "RecordItem", &ExtensionType, Some((NS, "ExtensionType"))),
+        global(NS, "RecordPattern", &RecordPattern, None),
+        global(NS, "Reference", &Reference, None),
+        global(NS, "RegistryHandle", &RegistryHandle, None),
+        global(NS, "RelatedActivity", &RelatedActivity, None),
+        global(
+            NS,
+            "ReportTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "Service", &Service, None),
+        global(
+            NS,
+            "StartTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "System", &System, None),
+        global(NS, "Telephone", &ContactMeansType, Some((NS, "ContactMeansType"))),
+        global(NS, "TimeImpact", &TimeImpact, None),
+        global(NS, "Timezone", &TimezoneType, Some((NS, "TimezoneType"))),
+        global(NS, "URL", &STRING, Some(("http://www.w3.org/2001/XMLSchema", "anyURI"))),
     ];
 }

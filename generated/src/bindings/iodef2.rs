@@ -5,9 +5,10 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-2.0";
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}action-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ActionType {
     /// `nothing`
+    #[default]
     Nothing,
     /// `contact-source-site`
     ContactSourceSite,
@@ -54,89 +55,20 @@ pub enum ActionType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ActionType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Nothing => "nothing",
-            Self::ContactSourceSite => "contact-source-site",
-            Self::ContactTargetSite => "contact-target-site",
-            Self::ContactSender => "contact-sender",
-            Self::Investigate => "investigate",
-            Self::BlockHost => "block-host",
-            Self::BlockNetwork => "block-network",
-            Self::BlockPort => "block-port",
-            Self::RateLimitHost => "rate-limit-host",
-            Self::RateLimitNetwork => "rate-limit-network",
-            Self::RateLimitPort => "rate-limit-port",
-            Self::RedirectTraffic => "redirect-traffic",
-            Self::Honeypot => "honeypot",
-            Self::UpgradeSoftware => "upgrade-software",
-            Self::RebuildAsset => "rebuild-asset",
-            Self::HardenAsset => "harden-asset",
-            Self::RemediateOther => "remediate-other",
-            Self::StatusTriage => "status-triage",
-            Self::StatusNewInfo => "status-new-info",
-            Self::WatchAndReport => "watch-and-report",
-            Self::DefinedCoa => "defined-coa",
-            Self::Other => "other",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ActionType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "nothing" => Ok(Self::Nothing),
-            "contact-source-site" => Ok(Self::ContactSourceSite),
-            "contact-target-site" => Ok(Self::ContactTargetSite),
-            "contact-sender" => Ok(Self::ContactSender),
-            "investigate" => Ok(Self::Investigate),
-            "block-host" => Ok(Self::BlockHost),
-            "block-network" => Ok(Self::BlockNetwork),
-            "block-port" => Ok(Self::BlockPort),
-            "rate-limit-host" => Ok(Self::RateLimitHost),
-            "rate-limit-network" => Ok(Self::RateLimitNetwork),
-            "rate-limit-port" => Ok(Self::RateLimitPort),
-            "redirect-traffic" => Ok(Self::RedirectTraffic),
-            "honeypot" => Ok(Self::Honeypot),
-            "upgrade-software" => Ok(Self::UpgradeSoftware),
-            "rebuild-asset" => Ok(Self::RebuildAsset),
-            "harden-asset" => Ok(Self::HardenAsset),
-            "remediate-other" => Ok(Self::RemediateOther),
-            "status-triage" => Ok(Self::StatusTriage),
-            "status-new-info" => Ok(Self::StatusNewInfo),
-            "watch-and-report" => Ok(Self::WatchAndReport),
-            "defined-coa" => Ok(Self::DefinedCoa),
-            "other" => Ok(Self::Other),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "nothing, contact-source-site, contact-target-site, contact-sender, investigate, block-host, block-network, block-port, rate-limit-host, rate-limit-network, rate-limit-port, redirect-traffic, honeypot, upgrade-software, rebuild-asset, harden-asset, remediate-other, status-triage, status-new-info, watch-and-report, defined-coa, other, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ActionType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    ActionType, [Nothing = "nothing", ContactSourceSite = "contact-source-site",
+    ContactTargetSite = "contact-target-site", ContactSender = "contact-sender",
+    Investigate = "investigate", BlockHost = "block-host", BlockNetwork =
+    "block-network", BlockPort = "block-port", RateLimitHost = "rate-limit-host",
+    RateLimitNetwork = "rate-limit-network", RateLimitPort = "rate-limit-port",
+    RedirectTraffic = "redirect-traffic", Honeypot = "honeypot", UpgradeSoftware =
+    "upgrade-software", RebuildAsset = "rebuild-asset", HardenAsset = "harden-asset",
+    RemediateOther = "remediate-other", StatusTriage = "status-triage", StatusNewInfo =
+    "status-new-info", WatchAndReport = "watch-and-report", DefinedCoa = "defined-coa",
+    Other = "other"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Address`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Address {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
     pub category: Option<AddressCategoryType>,
@@ -160,13 +92,8 @@ impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            category: None,
-            vlan_name: None,
-            vlan_num: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `category`, or its schema default `ipv6-addr` when absent.
@@ -174,95 +101,15 @@ impl Address {
         self.category.clone().unwrap_or(AddressCategoryType::Ipv6Addr)
     }
 }
-impl<'a> rt::FromXml<'a> for Address {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut category = None;
-        let mut ext_category: Option<String> = None;
-        let mut vlan_name = None;
-        let mut vlan_num = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "category" if attr.ns == 0 => {
-                    category = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-category" if attr.ns == 0 => {
-                    ext_category = Some(attr.value.into_owned());
-                }
-                "vlan-name" if attr.ns == 0 => {
-                    vlan_name = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "vlan-num" if attr.ns == 0 => {
-                    vlan_num = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let category = rt::glue::pair_ext(
-            category,
-            ext_category,
-            "ext-category",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            category,
-            vlan_name,
-            vlan_num,
-            observable_id,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Address {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.category {
-            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
-        }
-        if let Some(v) = &self.vlan_name {
-            w.attribute("", "vlan-name", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.vlan_num {
-            w.attribute("", "vlan-num", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    Address, complex schema::Address, [category, vlan_name, vlan_num, observable_id,
+    value], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}address-category-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AddressCategoryType {
     /// `asn`
+    #[default]
     Asn,
     /// `atm`
     Atm,
@@ -289,69 +136,14 @@ pub enum AddressCategoryType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl AddressCategoryType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Asn => "asn",
-            Self::Atm => "atm",
-            Self::EMail => "e-mail",
-            Self::Mac => "mac",
-            Self::Ipv4Addr => "ipv4-addr",
-            Self::Ipv4Net => "ipv4-net",
-            Self::Ipv4NetMasked => "ipv4-net-masked",
-            Self::Ipv4NetMask => "ipv4-net-mask",
-            Self::Ipv6Addr => "ipv6-addr",
-            Self::Ipv6Net => "ipv6-net",
-            Self::Ipv6NetMasked => "ipv6-net-masked",
-            Self::SiteUri => "site-uri",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for AddressCategoryType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "asn" => Ok(Self::Asn),
-            "atm" => Ok(Self::Atm),
-            "e-mail" => Ok(Self::EMail),
-            "mac" => Ok(Self::Mac),
-            "ipv4-addr" => Ok(Self::Ipv4Addr),
-            "ipv4-net" => Ok(Self::Ipv4Net),
-            "ipv4-net-masked" => Ok(Self::Ipv4NetMasked),
-            "ipv4-net-mask" => Ok(Self::Ipv4NetMask),
-            "ipv6-addr" => Ok(Self::Ipv6Addr),
-            "ipv6-net" => Ok(Self::Ipv6Net),
-            "ipv6-net-masked" => Ok(Self::Ipv6NetMasked),
-            "site-uri" => Ok(Self::SiteUri),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "asn, atm, e-mail, mac, ipv4-addr, ipv4-net, ipv4-net-masked, ipv4-net-mask, ipv6-addr, ipv6-net, ipv6-net-masked, site-uri, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for AddressCategoryType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    AddressCategoryType, [Asn = "asn", Atm = "atm", EMail = "e-mail", Mac = "mac",
+    Ipv4Addr = "ipv4-addr", Ipv4Net = "ipv4-net", Ipv4NetMasked = "ipv4-net-masked",
+    Ipv4NetMask = "ipv4-net-mask", Ipv6Addr = "ipv6-addr", Ipv6Net = "ipv6-net",
+    Ipv6NetMasked = "ipv6-net-masked", SiteUri = "site-uri"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}AlternativeID`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlternativeId {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -369,91 +161,17 @@ impl AlternativeId {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(incident_id: Vec<IncidentIdType>) -> Self {
         Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
             incident_id,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for AlternativeId {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::AlternativeId)?;
-        let mut incident_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
-                    incident_id.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if incident_id.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "IncidentID"));
-        }
-        incident_id.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            incident_id,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for AlternativeId {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.incident_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    AlternativeId, complex schema::AlternativeId, [restriction, incident_id], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}AlternativeIndicatorID`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlternativeIndicatorId {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -471,91 +189,17 @@ impl AlternativeIndicatorId {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(indicator_id: Vec<IndicatorId>) -> Self {
         Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
             indicator_id,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for AlternativeIndicatorId {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::AlternativeIndicatorId)?;
-        let mut indicator_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "IndicatorID") => {
-                    indicator_id.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if indicator_id.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "IndicatorID"));
-        }
-        indicator_id.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            indicator_id,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for AlternativeIndicatorId {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.indicator_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorID")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    AlternativeIndicatorId, complex schema::AlternativeIndicatorId, [restriction,
+    indicator_id], unpaired unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ApplicationHeader`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationHeader {
     /// 1 or more `ApplicationHeaderField`.
     pub application_header_field: Vec<ExtensionType>,
@@ -569,61 +213,16 @@ impl ApplicationHeader {
     pub fn new(application_header_field: Vec<ExtensionType>) -> Self {
         Self {
             application_header_field,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ApplicationHeader {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::ApplicationHeader)?;
-        let mut application_header_field = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "ApplicationHeaderField") => {
-                    application_header_field.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if application_header_field.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "ApplicationHeaderField"));
-        }
-        application_header_field.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            application_header_field,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ApplicationHeader {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.application_header_field {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ApplicationHeaderField")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    ApplicationHeader, complex schema::ApplicationHeader, [application_header_field],
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Assessment`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Assessment {
     /// Attribute `occurrence`.
     pub occurrence: Option<AssessmentOccurrence>,
@@ -657,224 +256,16 @@ impl Assessment {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(choice: Vec<AssessmentChoice>) -> Self {
         Self {
-            occurrence: None,
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
-            incident_category: Default::default(),
             choice,
-            counter: Default::default(),
-            mitigating_factor: Default::default(),
-            cause: Default::default(),
-            confidence: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Assessment {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut occurrence = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "occurrence" if attr.ns == 0 => {
-                    occurrence = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Assessment)?;
-        let mut incident_category = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "IncidentCategory") => {
-                    incident_category.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        incident_category.shrink_to_fit();
-        let mut choice = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if AssessmentChoice::starts(r, &c) => {
-                    choice.push(AssessmentChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if choice.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "SystemImpact"));
-        }
-        choice.shrink_to_fit();
-        let mut counter = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
-                    counter.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        counter.shrink_to_fit();
-        let mut mitigating_factor = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "MitigatingFactor") => {
-                    mitigating_factor.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        mitigating_factor.shrink_to_fit();
-        let mut cause = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Cause") => {
-                    cause.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        cause.shrink_to_fit();
-        let confidence = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            occurrence,
-            restriction,
-            observable_id,
-            unpaired_ext,
-            incident_category,
-            choice,
-            counter,
-            mitigating_factor,
-            cause,
-            confidence,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Assessment {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.occurrence {
-            w.attribute("", "occurrence", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.incident_category {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentCategory")?;
-        }
-        for v in &self.choice {
-            v.write(w)?;
-        }
-        for v in &self.counter {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
-        }
-        for v in &self.mitigating_factor {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "MitigatingFactor")?;
-        }
-        for v in &self.cause {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Cause")?;
-        }
-        if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Assessment, complex schema::Assessment, [occurrence, restriction, observable_id,
+    incident_category, choice, counter, mitigating_factor, cause, confidence,
+    additional_data], unpaired unpaired_ext, extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}Assessment`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssessmentChoice {
@@ -889,104 +280,22 @@ pub enum AssessmentChoice {
     /// Element `IntendedImpact`.
     IntendedImpact(Box<BusinessImpactType>),
 }
-impl AssessmentChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "SystemImpact") || r.is(c, NAMESPACE, "BusinessImpact")
-            || r.is(c, NAMESPACE, "TimeImpact") || r.is(c, NAMESPACE, "MonetaryImpact")
-            || r.is(c, NAMESPACE, "IntendedImpact")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "SystemImpact") {
-            let v = Self::SystemImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "BusinessImpact") {
-            let v = Self::BusinessImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "TimeImpact") {
-            let v = Self::TimeImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "MonetaryImpact") {
-            let v = Self::MonetaryImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "IntendedImpact") {
-            let v = Self::IntendedImpact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::SystemImpact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "SystemImpact")?;
-                Ok(())
-            }
-            Self::BusinessImpact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "BusinessImpact")?;
-                Ok(())
-            }
-            Self::TimeImpact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "TimeImpact")?;
-                Ok(())
-            }
-            Self::MonetaryImpact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "MonetaryImpact")?;
-                Ok(())
-            }
-            Self::IntendedImpact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "IntendedImpact")?;
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(
+    AssessmentChoice, schema::AssessmentChoice, [SystemImpact, BusinessImpact,
+    TimeImpact, MonetaryImpact, IntendedImpact]
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}AssessmentOccurrence`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AssessmentOccurrence {
     /// `actual`
+    #[default]
     Actual,
     /// `potential`
     Potential,
 }
-impl AssessmentOccurrence {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Actual => "actual",
-            Self::Potential => "potential",
-        }
-    }
-}
-impl rt::SimpleValue for AssessmentOccurrence {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "actual" => Ok(Self::Actual),
-            "potential" => Ok(Self::Potential),
-            other => Err(format!("{other:?} is not one of: {}", "actual, potential")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(AssessmentOccurrence, [Actual = "actual", Potential = "potential"]);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}AttackPhase`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttackPhase {
     /// 0 or more `AttackPhaseID`.
     pub attack_phase_id: Vec<String>,
@@ -1004,120 +313,15 @@ pub struct AttackPhase {
 impl AttackPhase {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(url: Vec<String>) -> Self {
-        Self {
-            attack_phase_id: Default::default(),
-            url,
-            description: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { url, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for AttackPhase {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::AttackPhase)?;
-        let mut attack_phase_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AttackPhaseID") => {
-                    attack_phase_id.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        attack_phase_id.shrink_to_fit();
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if url.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "URL"));
-        }
-        url.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            attack_phase_id,
-            url,
-            description,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for AttackPhase {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.attack_phase_id {
-            rt::glue::write_simple(w, NAMESPACE, "AttackPhaseID", v)?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    AttackPhase, complex schema::AttackPhase, [attack_phase_id, url, description,
+    additional_data], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}BulkObservable`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkObservable {
     /// Attribute `type`.
     pub type_: BulkobservableTypeType,
@@ -1142,110 +346,17 @@ impl BulkObservable {
     ) -> Self {
         Self {
             type_,
-            ext_type: None,
-            bulk_observable_format: Default::default(),
             bulk_observable_list,
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for BulkObservable {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => {
-                    ext_type = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        let mut cur = r.first_child(el, &schema::BulkObservable)?;
-        let bulk_observable_format = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "BulkObservableFormat") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let bulk_observable_list = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "BulkObservableList") => {
-                let v = r.read_any(&c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "BulkObservableList")),
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            ext_type,
-            bulk_observable_format,
-            bulk_observable_list,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for BulkObservable {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "type", &rt::SimpleValue::to_xml(&self.type_))?;
-        if let Some(v) = &self.ext_type {
-            w.attribute("", "ext-type", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.bulk_observable_format {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "BulkObservableFormat")?;
-        }
-        {
-            let v = &self.bulk_observable_list;
-            v.write(w)?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    BulkObservable, complex schema::BulkObservable, [type_, ext_type,
+    bulk_observable_format, bulk_observable_list, additional_data], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}BulkObservableFormat`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkObservableFormat {
     /// Optional `Hash`.
     pub hash: Option<Hash>,
@@ -1259,83 +370,18 @@ pub struct BulkObservableFormat {
 impl BulkObservableFormat {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            hash: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for BulkObservableFormat {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for BulkObservableFormat {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::BulkObservableFormat)?;
-        let hash = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Hash") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            hash,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for BulkObservableFormat {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.hash {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Hash")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    BulkObservableFormat, complex schema::BulkObservableFormat, [hash, additional_data],
+    extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}bulkobservable-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum BulkobservableTypeType {
     /// `asn`
+    #[default]
     Asn,
     /// `atm`
     Atm,
@@ -1390,86 +436,20 @@ pub enum BulkobservableTypeType {
     /// `user-name`
     UserName,
 }
-impl BulkobservableTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Asn => "asn",
-            Self::Atm => "atm",
-            Self::EMail => "e-mail",
-            Self::Ipv4Addr => "ipv4-addr",
-            Self::Ipv4Net => "ipv4-net",
-            Self::Ipv4NetMask => "ipv4-net-mask",
-            Self::Ipv6Addr => "ipv6-addr",
-            Self::Ipv6Net => "ipv6-net",
-            Self::Ipv6NetMask => "ipv6-net-mask",
-            Self::Mac => "mac",
-            Self::SiteUri => "site-uri",
-            Self::DomainName => "domain-name",
-            Self::DomainToIpv4 => "domain-to-ipv4",
-            Self::DomainToIpv6 => "domain-to-ipv6",
-            Self::DomainToIpv4Timestamp => "domain-to-ipv4-timestamp",
-            Self::DomainToIpv6Timestamp => "domain-to-ipv6-timestamp",
-            Self::Ipv4Port => "ipv4-port",
-            Self::Ipv6Port => "ipv6-port",
-            Self::WindowsRegKey => "windows-reg-key",
-            Self::FileHash => "file-hash",
-            Self::EmailXMailer => "email-x-mailer",
-            Self::EmailSubject => "email-subject",
-            Self::HttpUserAgent => "http-user-agent",
-            Self::HttpRequestUri => "http-request-uri",
-            Self::Mutex => "mutex",
-            Self::FilePath => "file-path",
-            Self::UserName => "user-name",
-        }
-    }
-}
-impl rt::SimpleValue for BulkobservableTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "asn" => Ok(Self::Asn),
-            "atm" => Ok(Self::Atm),
-            "e-mail" => Ok(Self::EMail),
-            "ipv4-addr" => Ok(Self::Ipv4Addr),
-            "ipv4-net" => Ok(Self::Ipv4Net),
-            "ipv4-net-mask" => Ok(Self::Ipv4NetMask),
-            "ipv6-addr" => Ok(Self::Ipv6Addr),
-            "ipv6-net" => Ok(Self::Ipv6Net),
-            "ipv6-net-mask" => Ok(Self::Ipv6NetMask),
-            "mac" => Ok(Self::Mac),
-            "site-uri" => Ok(Self::SiteUri),
-            "domain-name" => Ok(Self::DomainName),
-            "domain-to-ipv4" => Ok(Self::DomainToIpv4),
-            "domain-to-ipv6" => Ok(Self::DomainToIpv6),
-            "domain-to-ipv4-timestamp" => Ok(Self::DomainToIpv4Timestamp),
-            "domain-to-ipv6-timestamp" => Ok(Self::DomainToIpv6Timestamp),
-            "ipv4-port" => Ok(Self::Ipv4Port),
-            "ipv6-port" => Ok(Self::Ipv6Port),
-            "windows-reg-key" => Ok(Self::WindowsRegKey),
-            "file-hash" => Ok(Self::FileHash),
-            "email-x-mailer" => Ok(Self::EmailXMailer),
-            "email-subject" => Ok(Self::EmailSubject),
-            "http-user-agent" => Ok(Self::HttpUserAgent),
-            "http-request-uri" => Ok(Self::HttpRequestUri),
-            "mutex" => Ok(Self::Mutex),
-            "file-path" => Ok(Self::FilePath),
-            "user-name" => Ok(Self::UserName),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "asn, atm, e-mail, ipv4-addr, ipv4-net, ipv4-net-mask, ipv6-addr, ipv6-net, ipv6-net-mask, mac, site-uri, domain-name, domain-to-ipv4, domain-to-ipv6, domain-to-ipv4-timestamp, domain-to-ipv6-timestamp, ipv4-port, ipv6-port, windows-reg-key, file-hash, email-x-mailer, email-subject, http-user-agent, http-request-uri, mutex, file-path, user-name"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    BulkobservableTypeType, [Asn = "asn", Atm = "atm", EMail = "e-mail", Ipv4Addr =
+    "ipv4-addr", Ipv4Net = "ipv4-net", Ipv4NetMask = "ipv4-net-mask", Ipv6Addr =
+    "ipv6-addr", Ipv6Net = "ipv6-net", Ipv6NetMask = "ipv6-net-mask", Mac = "mac",
+    SiteUri = "site-uri", DomainName = "domain-name", DomainToIpv4 = "domain-to-ipv4",
+    DomainToIpv6 = "domain-to-ipv6", DomainToIpv4Timestamp = "domain-to-ipv4-timestamp",
+    DomainToIpv6Timestamp = "domain-to-ipv6-timestamp", Ipv4Port = "ipv4-port", Ipv6Port
+    = "ipv6-port", WindowsRegKey = "windows-reg-key", FileHash = "file-hash",
+    EmailXMailer = "email-x-mailer", EmailSubject = "email-subject", HttpUserAgent =
+    "http-user-agent", HttpRequestUri = "http-request-uri", Mutex = "mutex", FilePath =
+    "file-path", UserName = "user-name"]
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}BusinessImpactType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BusinessImpactType {
     /// Attribute `severity` (with `ext-severity` carried by its `Ext` variant).
     pub severity: Option<BusinessimpactSeverityType>,
@@ -1488,110 +468,22 @@ pub struct BusinessImpactType {
 impl BusinessImpactType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            severity: None,
-            type_: None,
-            unpaired_ext: Vec::new(),
-            description: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
     /// `type`, or its schema default `unknown` when absent.
     pub fn type_(&self) -> BusinessimpactTypeType {
         self.type_.clone().unwrap_or(BusinessimpactTypeType::Unknown)
     }
 }
-impl Default for BusinessImpactType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for BusinessImpactType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut severity = None;
-        let mut ext_severity: Option<String> = None;
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-severity" if attr.ns == 0 => {
-                    ext_severity = Some(attr.value.into_owned());
-                }
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let severity = rt::glue::pair_ext(
-            severity,
-            ext_severity,
-            "ext-severity",
-            &mut unpaired_ext,
-        );
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.first_child(el, &schema::BusinessImpactType)?;
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            severity,
-            type_,
-            unpaired_ext,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for BusinessImpactType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.severity {
-            rt::glue::write_ext_attr(w, "severity", "ext-severity", v)?;
-        }
-        if let Some(v) = &self.type_ {
-            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    BusinessImpactType, complex schema::BusinessImpactType, [severity, type_,
+    description], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}businessimpact-severity-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum BusinessimpactSeverityType {
     /// `none`
+    #[default]
     None,
     /// `low`
     Low,
@@ -1604,57 +496,15 @@ pub enum BusinessimpactSeverityType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl BusinessimpactSeverityType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for BusinessimpactSeverityType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "none" => Ok(Self::None),
-            "low" => Ok(Self::Low),
-            "medium" => Ok(Self::Medium),
-            "high" => Ok(Self::High),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "none, low, medium, high, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for BusinessimpactSeverityType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    BusinessimpactSeverityType, [None = "none", Low = "low", Medium = "medium", High =
+    "high", Unknown = "unknown"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}businessimpact-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum BusinessimpactTypeType {
     /// `breach-proprietary`
+    #[default]
     BreachProprietary,
     /// `breach-privacy`
     BreachPrivacy,
@@ -1683,71 +533,17 @@ pub enum BusinessimpactTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl BusinessimpactTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::BreachProprietary => "breach-proprietary",
-            Self::BreachPrivacy => "breach-privacy",
-            Self::BreachCredential => "breach-credential",
-            Self::LossOfIntegrity => "loss-of-integrity",
-            Self::LossOfService => "loss-of-service",
-            Self::TheftFinancial => "theft-financial",
-            Self::TheftService => "theft-service",
-            Self::DegradedReputation => "degraded-reputation",
-            Self::AssetDamage => "asset-damage",
-            Self::AssetManipulation => "asset-manipulation",
-            Self::Legal => "legal",
-            Self::Extortion => "extortion",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for BusinessimpactTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "breach-proprietary" => Ok(Self::BreachProprietary),
-            "breach-privacy" => Ok(Self::BreachPrivacy),
-            "breach-credential" => Ok(Self::BreachCredential),
-            "loss-of-integrity" => Ok(Self::LossOfIntegrity),
-            "loss-of-service" => Ok(Self::LossOfService),
-            "theft-financial" => Ok(Self::TheftFinancial),
-            "theft-service" => Ok(Self::TheftService),
-            "degraded-reputation" => Ok(Self::DegradedReputation),
-            "asset-damage" => Ok(Self::AssetDamage),
-            "asset-manipulation" => Ok(Self::AssetManipulation),
-            "legal" => Ok(Self::Legal),
-            "extortion" => Ok(Self::Extortion),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "breach-proprietary, breach-privacy, breach-credential, loss-of-integrity, loss-of-service, theft-financial, theft-service, degraded-reputation, asset-damage, asset-manipulation, legal, extortion, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for BusinessimpactTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    BusinessimpactTypeType, [BreachProprietary = "breach-proprietary", BreachPrivacy =
+    "breach-privacy", BreachCredential = "breach-credential", LossOfIntegrity =
+    "loss-of-integrity", LossOfService = "loss-of-service", TheftFinancial =
+    "theft-financial", TheftService = "theft-service", DegradedReputation =
+    "degraded-reputation", AssetDamage = "asset-damage", AssetManipulation =
+    "asset-manipulation", Legal = "legal", Extortion = "extortion", Unknown = "unknown"],
+    Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Campaign`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Campaign {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -1770,151 +566,15 @@ pub struct Campaign {
 impl Campaign {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            campaign_id: Default::default(),
-            url: Default::default(),
-            description: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for Campaign {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Campaign {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Campaign)?;
-        let mut campaign_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "CampaignID") => {
-                    campaign_id.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        campaign_id.shrink_to_fit();
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        url.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            campaign_id,
-            url,
-            description,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Campaign {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.campaign_id {
-            rt::glue::write_simple(w, NAMESPACE, "CampaignID", v)?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Campaign, complex schema::Campaign, [restriction, campaign_id, url, description,
+    additional_data], unpaired unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Certificate`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Certificate {
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
@@ -1931,102 +591,17 @@ impl Certificate {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(x509_data: super::xmldsig::X509DataType) -> Self {
         Self {
-            observable_id: None,
             x509_data,
-            description: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Certificate {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut observable_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::Certificate)?;
-        let x509_data = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "X509Data") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "X509Data",
-                        ),
-                );
-            }
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            observable_id,
-            x509_data,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Certificate {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.x509_data;
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "X509Data")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Certificate, complex schema::Certificate, [observable_id, x509_data, description],
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}CertificateData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -2046,107 +621,17 @@ impl CertificateData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(certificate: Vec<Certificate>) -> Self {
         Self {
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
             certificate,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for CertificateData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::CertificateData)?;
-        let mut certificate = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Certificate") => {
-                    certificate.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if certificate.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Certificate"));
-        }
-        certificate.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            observable_id,
-            unpaired_ext,
-            certificate,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for CertificateData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.certificate {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Certificate")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    CertificateData, complex schema::CertificateData, [restriction, observable_id,
+    certificate], unpaired unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Confidence`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Confidence {
     /// Attribute `rating` (with `ext-rating` carried by its `Ext` variant).
     pub rating: ConfidenceRatingType,
@@ -2163,71 +648,18 @@ impl Confidence {
     pub fn new(rating: ConfidenceRatingType) -> Self {
         Self {
             rating,
-            unpaired_ext: Vec::new(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Confidence {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut rating = None;
-        let mut ext_rating: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "rating" if attr.ns == 0 => {
-                    rating = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-rating" if attr.ns == 0 => {
-                    ext_rating = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let rating = rt::glue::pair_ext(
-            rating,
-            ext_rating,
-            "ext-rating",
-            &mut unpaired_ext,
-        );
-        let rating = match rating {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "rating")),
-        };
-        if let Some(c) = r.first_child(el, &schema::Confidence)? {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            rating,
-            unpaired_ext,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Confidence {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "rating", "ext-rating", &self.rating)?;
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    Confidence, complex schema::Confidence, [rating], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}confidence-rating-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ConfidenceRatingType {
     /// `low`
+    #[default]
     Low,
     /// `medium`
     Medium,
@@ -2240,55 +672,12 @@ pub enum ConfidenceRatingType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ConfidenceRatingType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Numeric => "numeric",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ConfidenceRatingType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "low" => Ok(Self::Low),
-            "medium" => Ok(Self::Medium),
-            "high" => Ok(Self::High),
-            "numeric" => Ok(Self::Numeric),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "low, medium, high, numeric, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ConfidenceRatingType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    ConfidenceRatingType, [Low = "low", Medium = "medium", High = "high", Numeric =
+    "numeric", Unknown = "unknown"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Contact`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contact {
     /// Attribute `role` (with `ext-role` carried by its `Ext` variant).
     pub role: ContactRoleType,
@@ -2330,280 +719,20 @@ impl Contact {
         Self {
             role,
             type_,
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            contact_name: Default::default(),
-            contact_title: Default::default(),
-            description: Default::default(),
-            registry_handle: Default::default(),
-            postal_address: Default::default(),
-            email: Default::default(),
-            telephone: Default::default(),
-            timezone: Default::default(),
-            contact: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Contact {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut role = None;
-        let mut ext_role: Option<String> = None;
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "role" if attr.ns == 0 => role = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-role" if attr.ns == 0 => ext_role = Some(attr.value.into_owned()),
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let role = rt::glue::pair_ext(role, ext_role, "ext-role", &mut unpaired_ext);
-        let role = match role {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "role")),
-        };
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Contact)?;
-        let mut contact_name = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "ContactName") => {
-                    contact_name.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        contact_name.shrink_to_fit();
-        let mut contact_title = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "ContactTitle") => {
-                    contact_title.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        contact_title.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut registry_handle = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RegistryHandle") => {
-                    registry_handle.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        registry_handle.shrink_to_fit();
-        let mut postal_address = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
-                    postal_address.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        postal_address.shrink_to_fit();
-        let mut email = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Email") => {
-                    email.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        email.shrink_to_fit();
-        let mut telephone = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Telephone") => {
-                    telephone.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        telephone.shrink_to_fit();
-        let timezone = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Timezone") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        contact.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            role,
-            type_,
-            restriction,
-            unpaired_ext,
-            contact_name,
-            contact_title,
-            description,
-            registry_handle,
-            postal_address,
-            email,
-            telephone,
-            timezone,
-            contact,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Contact {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "role", "ext-role", &self.role)?;
-        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.contact_name {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ContactName")?;
-        }
-        for v in &self.contact_title {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ContactTitle")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.registry_handle {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RegistryHandle")?;
-        }
-        for v in &self.postal_address {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
-        }
-        for v in &self.email {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Email")?;
-        }
-        for v in &self.telephone {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Telephone")?;
-        }
-        if let Some(v) = &self.timezone {
-            rt::glue::write_simple(w, NAMESPACE, "Timezone", v)?;
-        }
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Contact, complex schema::Contact, [role, type_, restriction, contact_name,
+    contact_title, description, registry_handle, postal_address, email, telephone,
+    timezone, contact, additional_data], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}contact-role-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ContactRoleType {
     /// `creator`
+    #[default]
     Creator,
     /// `reporter`
     Reporter,
@@ -2640,129 +769,29 @@ pub enum ContactRoleType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ContactRoleType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Creator => "creator",
-            Self::Reporter => "reporter",
-            Self::Admin => "admin",
-            Self::Tech => "tech",
-            Self::Provider => "provider",
-            Self::User => "user",
-            Self::Billing => "billing",
-            Self::Legal => "legal",
-            Self::Abuse => "abuse",
-            Self::Irt => "irt",
-            Self::Cc => "cc",
-            Self::CcIrt => "cc-irt",
-            Self::Leo => "leo",
-            Self::Vendor => "vendor",
-            Self::VendorServices => "vendor-services",
-            Self::Victim => "victim",
-            Self::VictimNotified => "victim-notified",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ContactRoleType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "creator" => Ok(Self::Creator),
-            "reporter" => Ok(Self::Reporter),
-            "admin" => Ok(Self::Admin),
-            "tech" => Ok(Self::Tech),
-            "provider" => Ok(Self::Provider),
-            "user" => Ok(Self::User),
-            "billing" => Ok(Self::Billing),
-            "legal" => Ok(Self::Legal),
-            "abuse" => Ok(Self::Abuse),
-            "irt" => Ok(Self::Irt),
-            "cc" => Ok(Self::Cc),
-            "cc-irt" => Ok(Self::CcIrt),
-            "leo" => Ok(Self::Leo),
-            "vendor" => Ok(Self::Vendor),
-            "vendor-services" => Ok(Self::VendorServices),
-            "victim" => Ok(Self::Victim),
-            "victim-notified" => Ok(Self::VictimNotified),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "creator, reporter, admin, tech, provider, user, billing, legal, abuse, irt, cc, cc-irt, leo, vendor, vendor-services, victim, victim-notified, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ContactRoleType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    ContactRoleType, [Creator = "creator", Reporter = "reporter", Admin = "admin", Tech =
+    "tech", Provider = "provider", User = "user", Billing = "billing", Legal = "legal",
+    Abuse = "abuse", Irt = "irt", Cc = "cc", CcIrt = "cc-irt", Leo = "leo", Vendor =
+    "vendor", VendorServices = "vendor-services", Victim = "victim", VictimNotified =
+    "victim-notified"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}contact-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ContactTypeType {
     /// `person`
+    #[default]
     Person,
     /// `organization`
     Organization,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ContactTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Person => "person",
-            Self::Organization => "organization",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ContactTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "person" => Ok(Self::Person),
-            "organization" => Ok(Self::Organization),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}", "person, organization, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ContactTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    ContactTypeType, [Person = "person", Organization = "organization"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Counter`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Counter {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: CounterTypeType,
@@ -2788,102 +817,20 @@ impl Counter {
         Self {
             type_,
             unit,
-            meaning: None,
-            duration: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Counter {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut unit = None;
-        let mut ext_unit: Option<String> = None;
-        let mut meaning = None;
-        let mut duration = None;
-        let mut ext_duration: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                "unit" if attr.ns == 0 => unit = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-unit" if attr.ns == 0 => ext_unit = Some(attr.value.into_owned()),
-                "meaning" if attr.ns == 0 => {
-                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "duration" if attr.ns == 0 => {
-                    duration = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-duration" if attr.ns == 0 => {
-                    ext_duration = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        let unit = rt::glue::pair_ext(unit, ext_unit, "ext-unit", &mut unpaired_ext);
-        let unit = match unit {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "unit")),
-        };
-        let duration = rt::glue::pair_ext(
-            duration,
-            ext_duration,
-            "ext-duration",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            unit,
-            meaning,
-            duration,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Counter {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        rt::glue::write_ext_attr(w, "unit", "ext-unit", &self.unit)?;
-        if let Some(v) = &self.meaning {
-            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.duration {
-            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    Counter, complex schema::Counter, [type_, unit, meaning, duration, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}counter-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum CounterTypeType {
     /// `counter`
+    #[default]
     Counter,
     /// `rate`
     Rate,
@@ -2892,53 +839,14 @@ pub enum CounterTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl CounterTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Counter => "counter",
-            Self::Rate => "rate",
-            Self::Average => "average",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for CounterTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "counter" => Ok(Self::Counter),
-            "rate" => Ok(Self::Rate),
-            "average" => Ok(Self::Average),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "counter, rate, average, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for CounterTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    CounterTypeType, [Counter = "counter", Rate = "rate", Average = "average"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}counter-unit-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum CounterUnitType {
     /// `byte`
+    #[default]
     Byte,
     /// `mbit`
     Mbit,
@@ -2963,67 +871,13 @@ pub enum CounterUnitType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl CounterUnitType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Byte => "byte",
-            Self::Mbit => "mbit",
-            Self::Packet => "packet",
-            Self::Flow => "flow",
-            Self::Session => "session",
-            Self::Event => "event",
-            Self::Alert => "alert",
-            Self::Message => "message",
-            Self::Host => "host",
-            Self::Site => "site",
-            Self::Organization => "organization",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for CounterUnitType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "byte" => Ok(Self::Byte),
-            "mbit" => Ok(Self::Mbit),
-            "packet" => Ok(Self::Packet),
-            "flow" => Ok(Self::Flow),
-            "session" => Ok(Self::Session),
-            "event" => Ok(Self::Event),
-            "alert" => Ok(Self::Alert),
-            "message" => Ok(Self::Message),
-            "host" => Ok(Self::Host),
-            "site" => Ok(Self::Site),
-            "organization" => Ok(Self::Organization),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "byte, mbit, packet, flow, session, event, alert, message, host, site, organization, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for CounterUnitType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    CounterUnitType, [Byte = "byte", Mbit = "mbit", Packet = "packet", Flow = "flow",
+    Session = "session", Event = "event", Alert = "alert", Message = "message", Host =
+    "host", Site = "site", Organization = "organization"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}DetectionPattern`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetectionPattern {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -3047,137 +901,18 @@ impl DetectionPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(application: SoftwareType) -> Self {
         Self {
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
             application,
-            description: Default::default(),
-            detection_configuration: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DetectionPattern {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::DetectionPattern)?;
-        let application = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Application") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Application")),
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut detection_configuration = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "DetectionConfiguration") => {
-                    detection_configuration.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        detection_configuration.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            observable_id,
-            unpaired_ext,
-            application,
-            description,
-            detection_configuration,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DetectionPattern {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.application;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.detection_configuration {
-            rt::glue::write_simple(w, NAMESPACE, "DetectionConfiguration", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    DetectionPattern, complex schema::DetectionPattern, [restriction, observable_id,
+    application, description, detection_configuration], unpaired unpaired_ext, extra
+    extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Discovery`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Discovery {
     /// Attribute `source` (with `ext-source` carried by its `Ext` variant).
     pub source: Option<DiscoverySourceType>,
@@ -3200,157 +935,22 @@ pub struct Discovery {
 impl Discovery {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            source: None,
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            description: Default::default(),
-            contact: Default::default(),
-            detection_pattern: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
     /// `source`, or its schema default `unknown` when absent.
     pub fn source(&self) -> DiscoverySourceType {
         self.source.clone().unwrap_or(DiscoverySourceType::Unknown)
     }
 }
-impl Default for Discovery {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Discovery {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut source = None;
-        let mut ext_source: Option<String> = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "source" if attr.ns == 0 => {
-                    source = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-source" if attr.ns == 0 => {
-                    ext_source = Some(attr.value.into_owned());
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let source = rt::glue::pair_ext(
-            source,
-            ext_source,
-            "ext-source",
-            &mut unpaired_ext,
-        );
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Discovery)?;
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        contact.shrink_to_fit();
-        let mut detection_pattern = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "DetectionPattern") => {
-                    detection_pattern.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        detection_pattern.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            source,
-            restriction,
-            unpaired_ext,
-            description,
-            contact,
-            detection_pattern,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Discovery {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.source {
-            rt::glue::write_ext_attr(w, "source", "ext-source", v)?;
-        }
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        for v in &self.detection_pattern {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "DetectionPattern")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Discovery, complex schema::Discovery, [source, restriction, description, contact,
+    detection_pattern], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}discovery-source-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DiscoverySourceType {
     /// `nidps`
+    #[default]
     Nidps,
     /// `hips`
     Hips,
@@ -3391,83 +991,17 @@ pub enum DiscoverySourceType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl DiscoverySourceType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Nidps => "nidps",
-            Self::Hips => "hips",
-            Self::Siem => "siem",
-            Self::Av => "av",
-            Self::ThirdPartyMonitoring => "third-party-monitoring",
-            Self::Incident => "incident",
-            Self::OsLog => "os-log",
-            Self::ApplicationLog => "application-log",
-            Self::DeviceLog => "device-log",
-            Self::NetworkFlow => "network-flow",
-            Self::PassiveDns => "passive-dns",
-            Self::Investigation => "investigation",
-            Self::Audit => "audit",
-            Self::InternalNotification => "internal-notification",
-            Self::ExternalNotification => "external-notification",
-            Self::Leo => "leo",
-            Self::Partner => "partner",
-            Self::Actor => "actor",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for DiscoverySourceType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "nidps" => Ok(Self::Nidps),
-            "hips" => Ok(Self::Hips),
-            "siem" => Ok(Self::Siem),
-            "av" => Ok(Self::Av),
-            "third-party-monitoring" => Ok(Self::ThirdPartyMonitoring),
-            "incident" => Ok(Self::Incident),
-            "os-log" => Ok(Self::OsLog),
-            "application-log" => Ok(Self::ApplicationLog),
-            "device-log" => Ok(Self::DeviceLog),
-            "network-flow" => Ok(Self::NetworkFlow),
-            "passive-dns" => Ok(Self::PassiveDns),
-            "investigation" => Ok(Self::Investigation),
-            "audit" => Ok(Self::Audit),
-            "internal-notification" => Ok(Self::InternalNotification),
-            "external-notification" => Ok(Self::ExternalNotification),
-            "leo" => Ok(Self::Leo),
-            "partner" => Ok(Self::Partner),
-            "actor" => Ok(Self::Actor),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "nidps, hips, siem, av, third-party-monitoring, incident, os-log, application-log, device-log, network-flow, passive-dns, investigation, audit, internal-notification, external-notification, leo, partner, actor, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for DiscoverySourceType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    DiscoverySourceType, [Nidps = "nidps", Hips = "hips", Siem = "siem", Av = "av",
+    ThirdPartyMonitoring = "third-party-monitoring", Incident = "incident", OsLog =
+    "os-log", ApplicationLog = "application-log", DeviceLog = "device-log", NetworkFlow =
+    "network-flow", PassiveDns = "passive-dns", Investigation = "investigation", Audit =
+    "audit", InternalNotification = "internal-notification", ExternalNotification =
+    "external-notification", Leo = "leo", Partner = "partner", Actor = "actor", Unknown =
+    "unknown"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}DomainContacts`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainContacts {
     /// Required choice of `SameDomainContact` | `Contact`.
     pub choice: DomainContactsChoice,
@@ -3481,46 +1015,11 @@ impl DomainContacts {
     pub fn new(choice: DomainContactsChoice) -> Self {
         Self {
             choice,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DomainContacts {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::DomainContacts)?;
-        let choice = match cur.take() {
-            Some(c) if DomainContactsChoice::starts(r, &c) => {
-                DomainContactsChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "SameDomainContact")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { choice, extra })
-    }
-}
-impl rt::ToXml for DomainContacts {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(DomainContacts, complex schema::DomainContacts, [choice], extra extra);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}DomainContacts`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DomainContactsChoice {
@@ -3529,61 +1028,11 @@ pub enum DomainContactsChoice {
     /// Consecutive `Contact` elements.
     Contact(Vec<Contact>),
 }
-impl DomainContactsChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "SameDomainContact") || r.is(c, NAMESPACE, "Contact")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "SameDomainContact") {
-            let v = Self::SameDomainContact(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Contact") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "Contact") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::Contact(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::SameDomainContact(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "SameDomainContact", v)?;
-                Ok(())
-            }
-            Self::Contact(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(
+    DomainContactsChoice, schema::DomainContactsChoice, [SameDomainContact, Contact]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}DomainData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainData {
     /// Attribute `system-status` (with `ext-system-status` carried by its `Ext` variant).
     pub system_status: Option<DomaindataSystemStatusType>,
@@ -3616,223 +1065,19 @@ pub struct DomainData {
 impl DomainData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(name: String) -> Self {
-        Self {
-            system_status: None,
-            domain_status: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
-            name,
-            date_domain_was_checked: Default::default(),
-            registration_date: Default::default(),
-            expiration_date: Default::default(),
-            related_dns: Default::default(),
-            nameservers: Default::default(),
-            domain_contacts: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { name, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for DomainData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut system_status = None;
-        let mut ext_system_status: Option<String> = None;
-        let mut domain_status = None;
-        let mut ext_domain_status: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "system-status" if attr.ns == 0 => {
-                    system_status = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-system-status" if attr.ns == 0 => {
-                    ext_system_status = Some(attr.value.into_owned());
-                }
-                "domain-status" if attr.ns == 0 => {
-                    domain_status = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-domain-status" if attr.ns == 0 => {
-                    ext_domain_status = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let system_status = rt::glue::pair_ext(
-            system_status,
-            ext_system_status,
-            "ext-system-status",
-            &mut unpaired_ext,
-        );
-        let domain_status = rt::glue::pair_ext(
-            domain_status,
-            ext_domain_status,
-            "ext-domain-status",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::DomainData)?;
-        let name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Name") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Name")),
-        };
-        let date_domain_was_checked = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DateDomainWasChecked") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let registration_date = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "RegistrationDate") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let expiration_date = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ExpirationDate") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut related_dns = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RelatedDNS") => {
-                    related_dns.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        related_dns.shrink_to_fit();
-        let mut nameservers = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Nameservers") => {
-                    nameservers.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        nameservers.shrink_to_fit();
-        let domain_contacts = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DomainContacts") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            system_status,
-            domain_status,
-            observable_id,
-            unpaired_ext,
-            name,
-            date_domain_was_checked,
-            registration_date,
-            expiration_date,
-            related_dns,
-            nameservers,
-            domain_contacts,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DomainData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.system_status {
-            rt::glue::write_ext_attr(w, "system-status", "ext-system-status", v)?;
-        }
-        if let Some(v) = &self.domain_status {
-            rt::glue::write_ext_attr(w, "domain-status", "ext-domain-status", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.name;
-            rt::glue::write_simple(w, NAMESPACE, "Name", v)?;
-        }
-        if let Some(v) = &self.date_domain_was_checked {
-            rt::glue::write_simple(w, NAMESPACE, "DateDomainWasChecked", v)?;
-        }
-        if let Some(v) = &self.registration_date {
-            rt::glue::write_simple(w, NAMESPACE, "RegistrationDate", v)?;
-        }
-        if let Some(v) = &self.expiration_date {
-            rt::glue::write_simple(w, NAMESPACE, "ExpirationDate", v)?;
-        }
-        for v in &self.related_dns {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RelatedDNS")?;
-        }
-        for v in &self.nameservers {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Nameservers")?;
-        }
-        if let Some(v) = &self.domain_contacts {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "DomainContacts")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    DomainData, complex schema::DomainData, [system_status, domain_status, observable_id,
+    name, date_domain_was_checked, registration_date, expiration_date, related_dns,
+    nameservers, domain_contacts], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}domaindata-domain-status-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DomaindataDomainStatusType {
     /// `reservedDelegation`
+    #[default]
     ReservedDelegation,
     /// `assignedAndActive`
     AssignedAndActive,
@@ -3855,67 +1100,18 @@ pub enum DomaindataDomainStatusType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl DomaindataDomainStatusType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ReservedDelegation => "reservedDelegation",
-            Self::AssignedAndActive => "assignedAndActive",
-            Self::AssignedAndInactive => "assignedAndInactive",
-            Self::AssignedAndOnHold => "assignedAndOnHold",
-            Self::Revoked => "revoked",
-            Self::TransferPending => "transferPending",
-            Self::RegistryLock => "registryLock",
-            Self::RegistrarLock => "registrarLock",
-            Self::Other => "other",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for DomaindataDomainStatusType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "reservedDelegation" => Ok(Self::ReservedDelegation),
-            "assignedAndActive" => Ok(Self::AssignedAndActive),
-            "assignedAndInactive" => Ok(Self::AssignedAndInactive),
-            "assignedAndOnHold" => Ok(Self::AssignedAndOnHold),
-            "revoked" => Ok(Self::Revoked),
-            "transferPending" => Ok(Self::TransferPending),
-            "registryLock" => Ok(Self::RegistryLock),
-            "registrarLock" => Ok(Self::RegistrarLock),
-            "other" => Ok(Self::Other),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "reservedDelegation, assignedAndActive, assignedAndInactive, assignedAndOnHold, revoked, transferPending, registryLock, registrarLock, other, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for DomaindataDomainStatusType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    DomaindataDomainStatusType, [ReservedDelegation = "reservedDelegation",
+    AssignedAndActive = "assignedAndActive", AssignedAndInactive = "assignedAndInactive",
+    AssignedAndOnHold = "assignedAndOnHold", Revoked = "revoked", TransferPending =
+    "transferPending", RegistryLock = "registryLock", RegistrarLock = "registrarLock",
+    Other = "other", Unknown = "unknown"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}domaindata-system-status-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DomaindataSystemStatusType {
     /// `spoofed`
+    #[default]
     Spoofed,
     /// `fraudulent`
     Fraudulent,
@@ -3928,57 +1124,16 @@ pub enum DomaindataSystemStatusType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl DomaindataSystemStatusType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Spoofed => "spoofed",
-            Self::Fraudulent => "fraudulent",
-            Self::InnocentHacked => "innocent-hacked",
-            Self::InnocentHijacked => "innocent-hijacked",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for DomaindataSystemStatusType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "spoofed" => Ok(Self::Spoofed),
-            "fraudulent" => Ok(Self::Fraudulent),
-            "innocent-hacked" => Ok(Self::InnocentHacked),
-            "innocent-hijacked" => Ok(Self::InnocentHijacked),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "spoofed, fraudulent, innocent-hacked, innocent-hijacked, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for DomaindataSystemStatusType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    DomaindataSystemStatusType, [Spoofed = "spoofed", Fraudulent = "fraudulent",
+    InnocentHacked = "innocent-hacked", InnocentHijacked = "innocent-hijacked", Unknown =
+    "unknown"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}dtype-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DtypeType {
     /// `boolean`
+    #[default]
     Boolean,
     /// `byte`
     Byte,
@@ -4021,87 +1176,18 @@ pub enum DtypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl DtypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Boolean => "boolean",
-            Self::Byte => "byte",
-            Self::Bytes => "bytes",
-            Self::Character => "character",
-            Self::DateTime => "date-time",
-            Self::Integer => "integer",
-            Self::Ntpstamp => "ntpstamp",
-            Self::Portlist => "portlist",
-            Self::Real => "real",
-            Self::String => "string",
-            Self::File => "file",
-            Self::Path => "path",
-            Self::Frame => "frame",
-            Self::Packet => "packet",
-            Self::Ipv4Packet => "ipv4-packet",
-            Self::Ipv6Packet => "ipv6-packet",
-            Self::Url => "url",
-            Self::Csv => "csv",
-            Self::Winreg => "winreg",
-            Self::Xml => "xml",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for DtypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "boolean" => Ok(Self::Boolean),
-            "byte" => Ok(Self::Byte),
-            "bytes" => Ok(Self::Bytes),
-            "character" => Ok(Self::Character),
-            "date-time" => Ok(Self::DateTime),
-            "integer" => Ok(Self::Integer),
-            "ntpstamp" => Ok(Self::Ntpstamp),
-            "portlist" => Ok(Self::Portlist),
-            "real" => Ok(Self::Real),
-            "string" => Ok(Self::String),
-            "file" => Ok(Self::File),
-            "path" => Ok(Self::Path),
-            "frame" => Ok(Self::Frame),
-            "packet" => Ok(Self::Packet),
-            "ipv4-packet" => Ok(Self::Ipv4Packet),
-            "ipv6-packet" => Ok(Self::Ipv6Packet),
-            "url" => Ok(Self::Url),
-            "csv" => Ok(Self::Csv),
-            "winreg" => Ok(Self::Winreg),
-            "xml" => Ok(Self::Xml),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "boolean, byte, bytes, character, date-time, integer, ntpstamp, portlist, real, string, file, path, frame, packet, ipv4-packet, ipv6-packet, url, csv, winreg, xml, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for DtypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    DtypeType, [Boolean = "boolean", Byte = "byte", Bytes = "bytes", Character =
+    "character", DateTime = "date-time", Integer = "integer", Ntpstamp = "ntpstamp",
+    Portlist = "portlist", Real = "real", String = "string", File = "file", Path =
+    "path", Frame = "frame", Packet = "packet", Ipv4Packet = "ipv4-packet", Ipv6Packet =
+    "ipv6-packet", Url = "url", Csv = "csv", Winreg = "winreg", Xml = "xml"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}duration-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DurationType {
     /// `second`
+    #[default]
     Second,
     /// `minute`
     Minute,
@@ -4118,59 +1204,12 @@ pub enum DurationType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl DurationType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Second => "second",
-            Self::Minute => "minute",
-            Self::Hour => "hour",
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Quarter => "quarter",
-            Self::Year => "year",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for DurationType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "second" => Ok(Self::Second),
-            "minute" => Ok(Self::Minute),
-            "hour" => Ok(Self::Hour),
-            "day" => Ok(Self::Day),
-            "month" => Ok(Self::Month),
-            "quarter" => Ok(Self::Quarter),
-            "year" => Ok(Self::Year),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "second, minute, hour, day, month, quarter, year, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for DurationType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    DurationType, [Second = "second", Minute = "minute", Hour = "hour", Day = "day",
+    Month = "month", Quarter = "quarter", Year = "year"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Email`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Email {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<EmailTypeType>,
@@ -4190,93 +1229,17 @@ impl Email {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(email_to: String) -> Self {
         Self {
-            type_: None,
-            unpaired_ext: Vec::new(),
             email_to,
-            description: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Email {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.first_child(el, &schema::Email)?;
-        let email_to = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailTo") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "EmailTo")),
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            unpaired_ext,
-            email_to,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Email {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.type_ {
-            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.email_to;
-            rt::glue::write_simple(w, NAMESPACE, "EmailTo", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Email, complex schema::Email, [type_, email_to, description], unpaired unpaired_ext,
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}EmailData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailData {
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
@@ -4308,284 +1271,28 @@ pub struct EmailData {
 impl EmailData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            observable_id: None,
-            email_to: Default::default(),
-            email_from: Default::default(),
-            email_subject: Default::default(),
-            email_x_mailer: Default::default(),
-            email_header_field: Default::default(),
-            email_headers: Default::default(),
-            email_body: Default::default(),
-            email_message: Default::default(),
-            hash_data: Default::default(),
-            signature_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for EmailData {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for EmailData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut observable_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::EmailData)?;
-        let mut email_to = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "EmailTo") => {
-                    email_to.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        email_to.shrink_to_fit();
-        let email_from = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailFrom") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let email_subject = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailSubject") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let email_x_mailer = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailX-Mailer") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut email_header_field = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "EmailHeaderField") => {
-                    email_header_field.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        email_header_field.shrink_to_fit();
-        let email_headers = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailHeaders") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let email_body = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailBody") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let email_message = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailMessage") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut hash_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "HashData") => {
-                    hash_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        hash_data.shrink_to_fit();
-        let mut signature_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "SignatureData") => {
-                    signature_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        signature_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            observable_id,
-            email_to,
-            email_from,
-            email_subject,
-            email_x_mailer,
-            email_header_field,
-            email_headers,
-            email_body,
-            email_message,
-            hash_data,
-            signature_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for EmailData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.email_to {
-            rt::glue::write_simple(w, NAMESPACE, "EmailTo", v)?;
-        }
-        if let Some(v) = &self.email_from {
-            rt::glue::write_simple(w, NAMESPACE, "EmailFrom", v)?;
-        }
-        if let Some(v) = &self.email_subject {
-            rt::glue::write_simple(w, NAMESPACE, "EmailSubject", v)?;
-        }
-        if let Some(v) = &self.email_x_mailer {
-            rt::glue::write_simple(w, NAMESPACE, "EmailX-Mailer", v)?;
-        }
-        for v in &self.email_header_field {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailHeaderField")?;
-        }
-        if let Some(v) = &self.email_headers {
-            rt::glue::write_simple(w, NAMESPACE, "EmailHeaders", v)?;
-        }
-        if let Some(v) = &self.email_body {
-            rt::glue::write_simple(w, NAMESPACE, "EmailBody", v)?;
-        }
-        if let Some(v) = &self.email_message {
-            rt::glue::write_simple(w, NAMESPACE, "EmailMessage", v)?;
-        }
-        for v in &self.hash_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "HashData")?;
-        }
-        for v in &self.signature_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    EmailData, complex schema::EmailData, [observable_id, email_to, email_from,
+    email_subject, email_x_mailer, email_header_field, email_headers, email_body,
+    email_message, hash_data, signature_data], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}email-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum EmailTypeType {
     /// `direct`
+    #[default]
     Direct,
     /// `hotline`
     Hotline,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl EmailTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Direct => "direct",
-            Self::Hotline => "hotline",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for EmailTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "direct" => Ok(Self::Direct),
-            "hotline" => Ok(Self::Hotline),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(format!("{other:?} is not one of: {}", "direct, hotline, ext-value"))
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for EmailTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(EmailTypeType, [Direct = "direct", Hotline = "hotline"], Ext);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}EventData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -4632,355 +1339,17 @@ pub struct EventData {
 impl EventData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
-            description: Default::default(),
-            detect_time: Default::default(),
-            start_time: Default::default(),
-            end_time: Default::default(),
-            recovery_time: Default::default(),
-            report_time: Default::default(),
-            contact: Default::default(),
-            discovery: Default::default(),
-            assessment: Default::default(),
-            method: Default::default(),
-            flow: Default::default(),
-            expectation: Default::default(),
-            record: Default::default(),
-            event_data: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for EventData {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for EventData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::EventData)?;
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let detect_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DetectTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let start_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let end_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let recovery_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "RecoveryTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let report_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ReportTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        contact.shrink_to_fit();
-        let mut discovery = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Discovery") => {
-                    discovery.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        discovery.shrink_to_fit();
-        let assessment = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Assessment") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut method = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Method") => {
-                    method.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        method.shrink_to_fit();
-        let mut flow = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Flow") => {
-                    flow.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        flow.shrink_to_fit();
-        let mut expectation = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Expectation") => {
-                    expectation.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        expectation.shrink_to_fit();
-        let record = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Record") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut event_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "EventData") => {
-                    event_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        event_data.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            observable_id,
-            unpaired_ext,
-            description,
-            detect_time,
-            start_time,
-            end_time,
-            recovery_time,
-            report_time,
-            contact,
-            discovery,
-            assessment,
-            method,
-            flow,
-            expectation,
-            record,
-            event_data,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for EventData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        if let Some(v) = &self.detect_time {
-            rt::glue::write_simple(w, NAMESPACE, "DetectTime", v)?;
-        }
-        if let Some(v) = &self.start_time {
-            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
-        }
-        if let Some(v) = &self.recovery_time {
-            rt::glue::write_simple(w, NAMESPACE, "RecoveryTime", v)?;
-        }
-        if let Some(v) = &self.report_time {
-            rt::glue::write_simple(w, NAMESPACE, "ReportTime", v)?;
-        }
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        for v in &self.discovery {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Discovery")?;
-        }
-        if let Some(v) = &self.assessment {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
-        }
-        for v in &self.method {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Method")?;
-        }
-        for v in &self.flow {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Flow")?;
-        }
-        for v in &self.expectation {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Expectation")?;
-        }
-        if let Some(v) = &self.record {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Record")?;
-        }
-        for v in &self.event_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    EventData, complex schema::EventData, [restriction, observable_id, description,
+    detect_time, start_time, end_time, recovery_time, report_time, contact, discovery,
+    assessment, method, flow, expectation, record, event_data, additional_data], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Expectation`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Expectation {
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
     pub action: Option<ActionType>,
@@ -5011,209 +1380,20 @@ pub struct Expectation {
 impl Expectation {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            severity: None,
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
-            description: Default::default(),
-            defined_coa: Default::default(),
-            start_time: Default::default(),
-            end_time: Default::default(),
-            contact: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
     /// `action`, or its schema default `other` when absent.
     pub fn action(&self) -> ActionType {
         self.action.clone().unwrap_or(ActionType::Other)
     }
 }
-impl Default for Expectation {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Expectation {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut action = None;
-        let mut ext_action: Option<String> = None;
-        let mut severity = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "action" if attr.ns == 0 => {
-                    action = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-action" if attr.ns == 0 => {
-                    ext_action = Some(attr.value.into_owned());
-                }
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let action = rt::glue::pair_ext(
-            action,
-            ext_action,
-            "ext-action",
-            &mut unpaired_ext,
-        );
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Expectation)?;
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut defined_coa = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "DefinedCOA") => {
-                    defined_coa.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        defined_coa.shrink_to_fit();
-        let start_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let end_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let contact = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            action,
-            severity,
-            restriction,
-            observable_id,
-            unpaired_ext,
-            description,
-            defined_coa,
-            start_time,
-            end_time,
-            contact,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Expectation {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.action {
-            rt::glue::write_ext_attr(w, "action", "ext-action", v)?;
-        }
-        if let Some(v) = &self.severity {
-            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.defined_coa {
-            rt::glue::write_simple(w, NAMESPACE, "DefinedCOA", v)?;
-        }
-        if let Some(v) = &self.start_time {
-            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
-        }
-        if let Some(v) = &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Expectation, complex schema::Expectation, [action, severity, restriction,
+    observable_id, description, defined_coa, start_time, end_time, contact], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}ExtensionType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtensionType {
     /// Attribute `name`.
     pub name: Option<String>,
@@ -5241,123 +1421,17 @@ impl ExtensionType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(dtype: DtypeType) -> Self {
         Self {
-            name: None,
             dtype,
-            meaning: None,
-            formatid: None,
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
-            content: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ExtensionType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut name = None;
-        let mut dtype = None;
-        let mut ext_dtype: Option<String> = None;
-        let mut meaning = None;
-        let mut formatid = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
-                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-dtype" if attr.ns == 0 => ext_dtype = Some(attr.value.into_owned()),
-                "meaning" if attr.ns == 0 => {
-                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "formatid" if attr.ns == 0 => {
-                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
-        let dtype = match dtype {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "dtype")),
-        };
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::ExtensionType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            name,
-            dtype,
-            meaning,
-            formatid,
-            restriction,
-            observable_id,
-            unpaired_ext,
-            content,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ExtensionType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.name {
-            w.attribute("", "name", &rt::SimpleValue::to_xml(v))?;
-        }
-        rt::glue::write_ext_attr(w, "dtype", "ext-dtype", &self.dtype)?;
-        if let Some(v) = &self.meaning {
-            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.formatid {
-            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    ExtensionType, complex schema::ExtensionType, [name, dtype, meaning, formatid,
+    restriction, observable_id, content], unpaired unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}File`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
@@ -5385,200 +1459,15 @@ pub struct File {
 impl File {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            observable_id: None,
-            file_name: Default::default(),
-            file_size: Default::default(),
-            file_type: Default::default(),
-            url: Default::default(),
-            hash_data: Default::default(),
-            signature_data: Default::default(),
-            associated_software: Default::default(),
-            file_properties: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for File {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for File {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut observable_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::File)?;
-        let file_name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "FileName") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let file_size = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "FileSize") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let file_type = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "FileType") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        url.shrink_to_fit();
-        let hash_data = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "HashData") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let signature_data = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "SignatureData") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let associated_software = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "AssociatedSoftware") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut file_properties = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "FileProperties") => {
-                    file_properties.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        file_properties.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            observable_id,
-            file_name,
-            file_size,
-            file_type,
-            url,
-            hash_data,
-            signature_data,
-            associated_software,
-            file_properties,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for File {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.file_name {
-            rt::glue::write_simple(w, NAMESPACE, "FileName", v)?;
-        }
-        if let Some(v) = &self.file_size {
-            rt::glue::write_simple(w, NAMESPACE, "FileSize", v)?;
-        }
-        if let Some(v) = &self.file_type {
-            rt::glue::write_simple(w, NAMESPACE, "FileType", v)?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        if let Some(v) = &self.hash_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "HashData")?;
-        }
-        if let Some(v) = &self.signature_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureData")?;
-        }
-        if let Some(v) = &self.associated_software {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AssociatedSoftware")?;
-        }
-        for v in &self.file_properties {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "FileProperties")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    File, complex schema::File, [observable_id, file_name, file_size, file_type, url,
+    hash_data, signature_data, associated_software, file_properties], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}FileData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -5597,108 +1486,15 @@ pub struct FileData {
 impl FileData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(file: Vec<File>) -> Self {
-        Self {
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
-            file,
-            extra: rt::Extra::new(),
-        }
+        Self { file, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for FileData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::FileData)?;
-        let mut file = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "File") => {
-                    file.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if file.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "File"));
-        }
-        file.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            observable_id,
-            unpaired_ext,
-            file,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for FileData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.file {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "File")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    FileData, complex schema::FileData, [restriction, observable_id, file], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Flow`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Flow {
     /// 1 or more `System`.
     pub system: Vec<System>,
@@ -5712,58 +1508,13 @@ impl Flow {
     pub fn new(system: Vec<System>) -> Self {
         Self {
             system,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Flow {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::Flow)?;
-        let mut system = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "System") => {
-                    system.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if system.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "System"));
-        }
-        system.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { system, extra })
-    }
-}
-impl rt::ToXml for Flow {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.system {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "System")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(Flow, complex schema::Flow, [system], extra extra);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}FuzzyHash`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FuzzyHash {
     /// 1 or more `FuzzyHashValue`.
     pub fuzzy_hash_value: Vec<ExtensionType>,
@@ -5781,96 +1532,16 @@ impl FuzzyHash {
     pub fn new(fuzzy_hash_value: Vec<ExtensionType>) -> Self {
         Self {
             fuzzy_hash_value,
-            application: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for FuzzyHash {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::FuzzyHash)?;
-        let mut fuzzy_hash_value = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "FuzzyHashValue") => {
-                    fuzzy_hash_value.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if fuzzy_hash_value.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "FuzzyHashValue"));
-        }
-        fuzzy_hash_value.shrink_to_fit();
-        let application = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Application") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            fuzzy_hash_value,
-            application,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for FuzzyHash {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.fuzzy_hash_value {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "FuzzyHashValue")?;
-        }
-        if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    FuzzyHash, complex schema::FuzzyHash, [fuzzy_hash_value, application,
+    additional_data], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Hash`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Hash {
     /// Required `DigestMethod`.
     pub digest_method: super::xmldsig::DigestMethodType,
@@ -5894,140 +1565,16 @@ impl Hash {
         Self {
             digest_method,
             digest_value,
-            canonicalization_method: Default::default(),
-            application: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Hash {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::Hash)?;
-        let digest_method = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestMethod") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "DigestMethod",
-                        ),
-                );
-            }
-        };
-        let digest_value = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "DigestValue") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => {
-                return Err(
-                    r
-                        .missing_element(
-                            el,
-                            "http://www.w3.org/2000/09/xmldsig#",
-                            "DigestValue",
-                        ),
-                );
-            }
-        };
-        let canonicalization_method = match cur.take() {
-            Some(
-                c,
-            ) if r
-                .is(
-                    &c,
-                    "http://www.w3.org/2000/09/xmldsig#",
-                    "CanonicalizationMethod",
-                ) => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let application = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Application") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            digest_method,
-            digest_value,
-            canonicalization_method,
-            application,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Hash {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.digest_method;
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "DigestMethod",
-            )?;
-        }
-        {
-            let v = &self.digest_value;
-            rt::glue::write_simple(
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "DigestValue",
-                v,
-            )?;
-        }
-        if let Some(v) = &self.canonicalization_method {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "http://www.w3.org/2000/09/xmldsig#",
-                "CanonicalizationMethod",
-            )?;
-        }
-        if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Hash, complex schema::Hash, [digest_method, digest_value, canonicalization_method,
+    application], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}HashData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HashData {
     /// Attribute `scope` (with `ext-scope` carried by its `Ext` variant).
     pub scope: HashdataScopeType,
@@ -6050,117 +1597,19 @@ impl HashData {
     pub fn new(scope: HashdataScopeType) -> Self {
         Self {
             scope,
-            unpaired_ext: Vec::new(),
-            hash_target_id: Default::default(),
-            hash: Default::default(),
-            fuzzy_hash: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for HashData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut scope = None;
-        let mut ext_scope: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "scope" if attr.ns == 0 => scope = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-scope" if attr.ns == 0 => ext_scope = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let scope = rt::glue::pair_ext(scope, ext_scope, "ext-scope", &mut unpaired_ext);
-        let scope = match scope {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "scope")),
-        };
-        let mut cur = r.first_child(el, &schema::HashData)?;
-        let hash_target_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "HashTargetID") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut hash = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Hash") => {
-                    hash.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        hash.shrink_to_fit();
-        let mut fuzzy_hash = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "FuzzyHash") => {
-                    fuzzy_hash.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        fuzzy_hash.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            scope,
-            unpaired_ext,
-            hash_target_id,
-            hash,
-            fuzzy_hash,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for HashData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "scope", "ext-scope", &self.scope)?;
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.hash_target_id {
-            rt::glue::write_simple(w, NAMESPACE, "HashTargetID", v)?;
-        }
-        for v in &self.hash {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Hash")?;
-        }
-        for v in &self.fuzzy_hash {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "FuzzyHash")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    HashData, complex schema::HashData, [scope, hash_target_id, hash, fuzzy_hash],
+    unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}hashdata-scope-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum HashdataScopeType {
     /// `file-contents`
+    #[default]
     FileContents,
     /// `file-pe-section`
     FilePeSection,
@@ -6179,61 +1628,14 @@ pub enum HashdataScopeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl HashdataScopeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::FileContents => "file-contents",
-            Self::FilePeSection => "file-pe-section",
-            Self::FilePeIat => "file-pe-iat",
-            Self::FilePeResource => "file-pe-resource",
-            Self::FilePdfObject => "file-pdf-object",
-            Self::EmailHash => "email-hash",
-            Self::EmailHeadersHash => "email-headers-hash",
-            Self::EmailBodyHash => "email-body-hash",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for HashdataScopeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "file-contents" => Ok(Self::FileContents),
-            "file-pe-section" => Ok(Self::FilePeSection),
-            "file-pe-iat" => Ok(Self::FilePeIat),
-            "file-pe-resource" => Ok(Self::FilePeResource),
-            "file-pdf-object" => Ok(Self::FilePdfObject),
-            "email-hash" => Ok(Self::EmailHash),
-            "email-headers-hash" => Ok(Self::EmailHeadersHash),
-            "email-body-hash" => Ok(Self::EmailBodyHash),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "file-contents, file-pe-section, file-pe-iat, file-pe-resource, file-pdf-object, email-hash, email-headers-hash, email-body-hash, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for HashdataScopeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    HashdataScopeType, [FileContents = "file-contents", FilePeSection =
+    "file-pe-section", FilePeIat = "file-pe-iat", FilePeResource = "file-pe-resource",
+    FilePdfObject = "file-pdf-object", EmailHash = "email-hash", EmailHeadersHash =
+    "email-headers-hash", EmailBodyHash = "email-body-hash"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}History`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct History {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -6251,91 +1653,17 @@ impl History {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(history_item: Vec<HistoryItem>) -> Self {
         Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
             history_item,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for History {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::History)?;
-        let mut history_item = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "HistoryItem") => {
-                    history_item.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if history_item.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "HistoryItem"));
-        }
-        history_item.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            history_item,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for History {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.history_item {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "HistoryItem")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    History, complex schema::History, [restriction, history_item], unpaired unpaired_ext,
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}HistoryItem`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HistoryItem {
     /// Attribute `action` (with `ext-action` carried by its `Ext` variant).
     pub action: ActionType,
@@ -6368,208 +1696,18 @@ impl HistoryItem {
     pub fn new(action: ActionType, date_time: rt::DateTime) -> Self {
         Self {
             action,
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
             date_time,
-            incident_id: Default::default(),
-            contact: Default::default(),
-            description: Default::default(),
-            defined_coa: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for HistoryItem {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut action = None;
-        let mut ext_action: Option<String> = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "action" if attr.ns == 0 => {
-                    action = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-action" if attr.ns == 0 => {
-                    ext_action = Some(attr.value.into_owned());
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let action = rt::glue::pair_ext(
-            action,
-            ext_action,
-            "ext-action",
-            &mut unpaired_ext,
-        );
-        let action = match action {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "action")),
-        };
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::HistoryItem)?;
-        let date_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "DateTime")),
-        };
-        let incident_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let contact = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut defined_coa = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "DefinedCOA") => {
-                    defined_coa.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        defined_coa.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            action,
-            restriction,
-            observable_id,
-            unpaired_ext,
-            date_time,
-            incident_id,
-            contact,
-            description,
-            defined_coa,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for HistoryItem {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "action", "ext-action", &self.action)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.date_time;
-            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
-        }
-        if let Some(v) = &self.incident_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
-        }
-        if let Some(v) = &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.defined_coa {
-            rt::glue::write_simple(w, NAMESPACE, "DefinedCOA", v)?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    HistoryItem, complex schema::HistoryItem, [action, restriction, observable_id,
+    date_time, incident_id, contact, description, defined_coa, additional_data], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Incident`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Incident {
     /// Attribute `purpose` (with `ext-purpose` carried by its `Ext` variant).
     pub purpose: IncidentPurposeType,
@@ -6635,30 +1773,10 @@ impl Incident {
     ) -> Self {
         Self {
             purpose,
-            status: None,
-            lang: None,
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
             incident_id,
-            alternative_id: Default::default(),
-            related_activity: Default::default(),
-            detect_time: Default::default(),
-            start_time: Default::default(),
-            end_time: Default::default(),
-            recovery_time: Default::default(),
-            report_time: Default::default(),
             generation_time,
-            description: Default::default(),
-            discovery: Default::default(),
-            assessment: Default::default(),
-            method: Default::default(),
             contact,
-            event_data: Default::default(),
-            indicator_data: Default::default(),
-            history: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `restriction`, or its schema default `private` when absent.
@@ -6666,428 +1784,15 @@ impl Incident {
         self.restriction.clone().unwrap_or(RestrictionType::Private)
     }
 }
-impl<'a> rt::FromXml<'a> for Incident {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut purpose = None;
-        let mut ext_purpose: Option<String> = None;
-        let mut status = None;
-        let mut ext_status: Option<String> = None;
-        let mut lang = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "purpose" if attr.ns == 0 => {
-                    purpose = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-purpose" if attr.ns == 0 => {
-                    ext_purpose = Some(attr.value.into_owned());
-                }
-                "status" if attr.ns == 0 => {
-                    status = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-status" if attr.ns == 0 => {
-                    ext_status = Some(attr.value.into_owned());
-                }
-                "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::LanguageOrEmpty,
-                        )?,
-                    );
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let purpose = rt::glue::pair_ext(
-            purpose,
-            ext_purpose,
-            "ext-purpose",
-            &mut unpaired_ext,
-        );
-        let purpose = match purpose {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "purpose")),
-        };
-        let status = rt::glue::pair_ext(
-            status,
-            ext_status,
-            "ext-status",
-            &mut unpaired_ext,
-        );
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Incident)?;
-        let incident_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "IncidentID")),
-        };
-        let alternative_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "AlternativeID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut related_activity = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RelatedActivity") => {
-                    related_activity.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        related_activity.shrink_to_fit();
-        let detect_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DetectTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let start_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let end_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let recovery_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "RecoveryTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let report_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ReportTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let generation_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "GenerationTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "GenerationTime")),
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut discovery = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Discovery") => {
-                    discovery.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        discovery.shrink_to_fit();
-        let mut assessment = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Assessment") => {
-                    assessment.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        assessment.shrink_to_fit();
-        let mut method = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Method") => {
-                    method.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        method.shrink_to_fit();
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if contact.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Contact"));
-        }
-        contact.shrink_to_fit();
-        let mut event_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "EventData") => {
-                    event_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        event_data.shrink_to_fit();
-        let indicator_data = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IndicatorData") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let history = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "History") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            purpose,
-            status,
-            lang,
-            restriction,
-            observable_id,
-            unpaired_ext,
-            incident_id,
-            alternative_id,
-            related_activity,
-            detect_time,
-            start_time,
-            end_time,
-            recovery_time,
-            report_time,
-            generation_time,
-            description,
-            discovery,
-            assessment,
-            method,
-            contact,
-            event_data,
-            indicator_data,
-            history,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Incident {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "purpose", "ext-purpose", &self.purpose)?;
-        if let Some(v) = &self.status {
-            rt::glue::write_ext_attr(w, "status", "ext-status", v)?;
-        }
-        if let Some(v) = &self.lang {
-            w.attribute(
-                "http://www.w3.org/XML/1998/namespace",
-                "lang",
-                &rt::SimpleValue::to_xml(v),
-            )?;
-        }
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.incident_id;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
-        }
-        if let Some(v) = &self.alternative_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AlternativeID")?;
-        }
-        for v in &self.related_activity {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RelatedActivity")?;
-        }
-        if let Some(v) = &self.detect_time {
-            rt::glue::write_simple(w, NAMESPACE, "DetectTime", v)?;
-        }
-        if let Some(v) = &self.start_time {
-            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
-        }
-        if let Some(v) = &self.recovery_time {
-            rt::glue::write_simple(w, NAMESPACE, "RecoveryTime", v)?;
-        }
-        if let Some(v) = &self.report_time {
-            rt::glue::write_simple(w, NAMESPACE, "ReportTime", v)?;
-        }
-        {
-            let v = &self.generation_time;
-            rt::glue::write_simple(w, NAMESPACE, "GenerationTime", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.discovery {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Discovery")?;
-        }
-        for v in &self.assessment {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
-        }
-        for v in &self.method {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Method")?;
-        }
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        for v in &self.event_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
-        }
-        if let Some(v) = &self.indicator_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorData")?;
-        }
-        if let Some(v) = &self.history {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "History")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Incident, complex schema::Incident, [purpose, status, lang, restriction,
+    observable_id, incident_id, alternative_id, related_activity, detect_time,
+    start_time, end_time, recovery_time, report_time, generation_time, description,
+    discovery, assessment, method, contact, event_data, indicator_data, history,
+    additional_data], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}IncidentIDType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncidentIdType {
     /// Attribute `name`.
     pub name: String,
@@ -7110,88 +1815,20 @@ impl IncidentIdType {
     pub fn new(name: String, value: String) -> Self {
         Self {
             name,
-            instance: None,
-            restriction: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for IncidentIdType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut name = None;
-        let mut instance = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
-                "instance" if attr.ns == 0 => {
-                    instance = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let name = match name {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "name")),
-        };
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            name,
-            instance,
-            restriction,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IncidentIdType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
-        if let Some(v) = &self.instance {
-            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    IncidentIdType, complex schema::IncidentIdType, [name, instance, restriction, value],
+    unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}incident-purpose-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum IncidentPurposeType {
     /// `traceback`
+    #[default]
     Traceback,
     /// `mitigation`
     Mitigation,
@@ -7204,57 +1841,15 @@ pub enum IncidentPurposeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl IncidentPurposeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Traceback => "traceback",
-            Self::Mitigation => "mitigation",
-            Self::Reporting => "reporting",
-            Self::Watch => "watch",
-            Self::Other => "other",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for IncidentPurposeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "traceback" => Ok(Self::Traceback),
-            "mitigation" => Ok(Self::Mitigation),
-            "reporting" => Ok(Self::Reporting),
-            "watch" => Ok(Self::Watch),
-            "other" => Ok(Self::Other),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "traceback, mitigation, reporting, watch, other, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for IncidentPurposeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    IncidentPurposeType, [Traceback = "traceback", Mitigation = "mitigation", Reporting =
+    "reporting", Watch = "watch", Other = "other"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}incident-status-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum IncidentStatusType {
     /// `new`
+    #[default]
     New,
     /// `in-progress`
     InProgress,
@@ -7267,55 +1862,12 @@ pub enum IncidentStatusType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl IncidentStatusType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::InProgress => "in-progress",
-            Self::Forwarded => "forwarded",
-            Self::Resolved => "resolved",
-            Self::Future => "future",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for IncidentStatusType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "new" => Ok(Self::New),
-            "in-progress" => Ok(Self::InProgress),
-            "forwarded" => Ok(Self::Forwarded),
-            "resolved" => Ok(Self::Resolved),
-            "future" => Ok(Self::Future),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "new, in-progress, forwarded, resolved, future, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for IncidentStatusType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    IncidentStatusType, [New = "new", InProgress = "in-progress", Forwarded =
+    "forwarded", Resolved = "resolved", Future = "future"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Indicator`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Indicator {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -7355,274 +1907,18 @@ impl Indicator {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(indicator_id: IndicatorId, choice: IndicatorChoice) -> Self {
         Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
             indicator_id,
-            alternative_indicator_id: Default::default(),
-            description: Default::default(),
-            start_time: Default::default(),
-            end_time: Default::default(),
-            confidence: Default::default(),
-            contact: Default::default(),
             choice,
-            node_role: Default::default(),
-            attack_phase: Default::default(),
-            reference: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Indicator {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Indicator)?;
-        let indicator_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IndicatorID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "IndicatorID")),
-        };
-        let mut alternative_indicator_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AlternativeIndicatorID") => {
-                    alternative_indicator_id.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        alternative_indicator_id.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let start_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "StartTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let end_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EndTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let confidence = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        contact.shrink_to_fit();
-        let choice = match cur.take() {
-            Some(c) if IndicatorChoice::starts(r, &c) => {
-                IndicatorChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Observable")),
-        };
-        let mut node_role = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "NodeRole") => {
-                    node_role.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        node_role.shrink_to_fit();
-        let mut attack_phase = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AttackPhase") => {
-                    attack_phase.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        attack_phase.shrink_to_fit();
-        let mut reference = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Reference") => {
-                    reference.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        reference.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            indicator_id,
-            alternative_indicator_id,
-            description,
-            start_time,
-            end_time,
-            confidence,
-            contact,
-            choice,
-            node_role,
-            attack_phase,
-            reference,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Indicator {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.indicator_id;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorID")?;
-        }
-        for v in &self.alternative_indicator_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AlternativeIndicatorID")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        if let Some(v) = &self.start_time {
-            rt::glue::write_simple(w, NAMESPACE, "StartTime", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            rt::glue::write_simple(w, NAMESPACE, "EndTime", v)?;
-        }
-        if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
-        }
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Contact")?;
-        }
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        for v in &self.node_role {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "NodeRole")?;
-        }
-        for v in &self.attack_phase {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AttackPhase")?;
-        }
-        for v in &self.reference {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Indicator, complex schema::Indicator, [restriction, indicator_id,
+    alternative_indicator_id, description, start_time, end_time, confidence, contact,
+    choice, node_role, attack_phase, reference, additional_data], unpaired unpaired_ext,
+    extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}Indicator`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorChoice {
@@ -7635,66 +1931,12 @@ pub enum IndicatorChoice {
     /// Element `IndicatorReference`.
     IndicatorReference(Box<IndicatorReference>),
 }
-impl IndicatorChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "Observable") || r.is(c, NAMESPACE, "ObservableReference")
-            || r.is(c, NAMESPACE, "IndicatorExpression")
-            || r.is(c, NAMESPACE, "IndicatorReference")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "Observable") {
-            let v = Self::Observable(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "ObservableReference") {
-            let v = Self::ObservableReference(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "IndicatorExpression") {
-            let v = Self::IndicatorExpression(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "IndicatorReference") {
-            let v = Self::IndicatorReference(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Observable(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Observable")?;
-                Ok(())
-            }
-            Self::ObservableReference(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "ObservableReference")?;
-                Ok(())
-            }
-            Self::IndicatorExpression(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorExpression")?;
-                Ok(())
-            }
-            Self::IndicatorReference(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorReference")?;
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(
+    IndicatorChoice, schema::IndicatorChoice, [Observable, ObservableReference,
+    IndicatorExpression, IndicatorReference]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorData {
     /// 1 or more `Indicator`.
     pub indicator: Vec<Indicator>,
@@ -7708,58 +1950,13 @@ impl IndicatorData {
     pub fn new(indicator: Vec<Indicator>) -> Self {
         Self {
             indicator,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for IndicatorData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::IndicatorData)?;
-        let mut indicator = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Indicator") => {
-                    indicator.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if indicator.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Indicator"));
-        }
-        indicator.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { indicator, extra })
-    }
-}
-impl rt::ToXml for IndicatorData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.indicator {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Indicator")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(IndicatorData, complex schema::IndicatorData, [indicator], extra extra);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorExpression {
     /// Attribute `operator`.
     pub operator: Option<IndicatorexpressionOperatorType>,
@@ -7776,10 +1973,8 @@ impl IndicatorExpression {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(sequence: Vec<IndicatorExpressionChoice>) -> Self {
         Self {
-            operator: None,
-            ext_operator: None,
             sequence,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `operator`, or its schema default `and` when absent.
@@ -7787,119 +1982,19 @@ impl IndicatorExpression {
         self.operator.clone().unwrap_or(IndicatorexpressionOperatorType::And)
     }
 }
-impl<'a> rt::FromXml<'a> for IndicatorExpression {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut operator = None;
-        let mut ext_operator = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "operator" if attr.ns == 0 => {
-                    operator = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-operator" if attr.ns == 0 => {
-                    ext_operator = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::IndicatorExpression)?;
-        let mut sequence = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if IndicatorExpressionChoice::starts(r, &c) => {
-                    sequence.push(IndicatorExpressionChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if sequence.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "IndicatorExpression"));
-        }
-        sequence.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            operator,
-            ext_operator,
-            sequence,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IndicatorExpression {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.operator {
-            w.attribute("", "operator", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.ext_operator {
-            w.attribute("", "ext-operator", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.sequence {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    IndicatorExpression, complex schema::IndicatorExpression, [operator, ext_operator,
+    sequence], extra extra
+);
 /// XSD: repeated sequence in element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorExpressionChoice {
     /// A sequence of elements.
     Sequence(Box<IndicatorExpressionSequence>),
 }
-impl IndicatorExpressionChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "IndicatorExpression") || r.is(c, NAMESPACE, "Observable")
-            || r.is(c, NAMESPACE, "ObservableReference")
-            || r.is(c, NAMESPACE, "IndicatorReference")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let hit = {
-            let c = &c;
-            r.is(c, NAMESPACE, "IndicatorExpression") || r.is(c, NAMESPACE, "Observable")
-                || r.is(c, NAMESPACE, "ObservableReference")
-                || r.is(c, NAMESPACE, "IndicatorReference")
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::Sequence(
-                    Box::new(IndicatorExpressionSequence::read_seq(r, el, cur)?),
-                ),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Sequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(IndicatorExpressionChoice, schema::IndicatorExpressionChoice, [Sequence]);
 /// XSD: sequence in element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorExpressionSequence {
     /// Required choice of `IndicatorExpression` | `Observable` | `ObservableReference` | `IndicatorReference`.
     pub choice: IndicatorExpressionSequenceChoice,
@@ -7913,139 +2008,14 @@ impl IndicatorExpressionSequence {
     pub fn new(choice: IndicatorExpressionSequenceChoice) -> Self {
         Self {
             choice,
-            confidence: Default::default(),
-            additional_data: Default::default(),
+            ..Default::default()
         }
-    }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let choice = match cur.take() {
-            Some(c) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
-                IndicatorExpressionSequenceChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "IndicatorExpression")),
-        };
-        let confidence = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        *cursor = cur;
-        Ok(Self {
-            choice,
-            confidence,
-            additional_data,
-        })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        Ok(())
     }
 }
-impl<'a> rt::FromXml<'a> for IndicatorExpressionSequence {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let choice = match cur.take() {
-            Some(c) if IndicatorExpressionSequenceChoice::starts(r, &c) => {
-                IndicatorExpressionSequenceChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "IndicatorExpression")),
-        };
-        let confidence = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self {
-            choice,
-            confidence,
-            additional_data,
-        })
-    }
-}
-impl rt::ToXml for IndicatorExpressionSequence {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    IndicatorExpressionSequence, group schema::IndicatorExpressionSequence, [choice,
+    confidence, additional_data]
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorExpression`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorExpressionSequenceChoice {
@@ -8058,66 +2028,12 @@ pub enum IndicatorExpressionSequenceChoice {
     /// Element `IndicatorReference`.
     IndicatorReference(Box<IndicatorReference>),
 }
-impl IndicatorExpressionSequenceChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "IndicatorExpression") || r.is(c, NAMESPACE, "Observable")
-            || r.is(c, NAMESPACE, "ObservableReference")
-            || r.is(c, NAMESPACE, "IndicatorReference")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "IndicatorExpression") {
-            let v = Self::IndicatorExpression(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Observable") {
-            let v = Self::Observable(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "ObservableReference") {
-            let v = Self::ObservableReference(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "IndicatorReference") {
-            let v = Self::IndicatorReference(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::IndicatorExpression(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorExpression")?;
-                Ok(())
-            }
-            Self::Observable(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Observable")?;
-                Ok(())
-            }
-            Self::ObservableReference(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "ObservableReference")?;
-                Ok(())
-            }
-            Self::IndicatorReference(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorReference")?;
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(
+    IndicatorExpressionSequenceChoice, schema::IndicatorExpressionSequenceChoice,
+    [IndicatorExpression, Observable, ObservableReference, IndicatorReference]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorID`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorId {
     /// Attribute `name`.
     pub name: String,
@@ -8137,61 +2053,15 @@ impl IndicatorId {
             name,
             version,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for IndicatorId {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut name = None;
-        let mut version = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "name" if attr.ns == 0 => name = Some(rt::glue::parse_attr(r, &attr)?),
-                "version" if attr.ns == 0 => {
-                    version = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let name = match name {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "name")),
-        };
-        let version = match version {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "version")),
-        };
-        let value = rt::glue::read_text_lexical(r, el, rt::glue::Lexical::Id)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            name,
-            version,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IndicatorId {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "name", &rt::SimpleValue::to_xml(&self.name))?;
-        w.attribute("", "version", &rt::SimpleValue::to_xml(&self.version))?;
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    IndicatorId, complex schema::IndicatorId, [name, version, value], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorReference`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorReference {
     /// Attribute `uid-ref`.
     pub uid_ref: Option<String>,
@@ -8207,85 +2077,18 @@ pub struct IndicatorReference {
 impl IndicatorReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            uid_ref: None,
-            euid_ref: None,
-            version: None,
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for IndicatorReference {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for IndicatorReference {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut uid_ref = None;
-        let mut euid_ref = None;
-        let mut version = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "uid-ref" if attr.ns == 0 => {
-                    uid_ref = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::IdRef,
-                        )?,
-                    );
-                }
-                "euid-ref" if attr.ns == 0 => {
-                    euid_ref = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "version" if attr.ns == 0 => {
-                    version = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        if let Some(c) = r.first_child(el, &schema::IndicatorReference)? {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            uid_ref,
-            euid_ref,
-            version,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IndicatorReference {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.uid_ref {
-            w.attribute("", "uid-ref", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.euid_ref {
-            w.attribute("", "euid-ref", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.version {
-            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    IndicatorReference, complex schema::IndicatorReference, [uid_ref, euid_ref, version],
+    extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}indicatorexpression-operator-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum IndicatorexpressionOperatorType {
     /// `not`
+    #[default]
     Not,
     /// `and`
     And,
@@ -8294,33 +2097,11 @@ pub enum IndicatorexpressionOperatorType {
     /// `xor`
     Xor,
 }
-impl IndicatorexpressionOperatorType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Not => "not",
-            Self::And => "and",
-            Self::Or => "or",
-            Self::Xor => "xor",
-        }
-    }
-}
-impl rt::SimpleValue for IndicatorexpressionOperatorType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "not" => Ok(Self::Not),
-            "and" => Ok(Self::And),
-            "or" => Ok(Self::Or),
-            "xor" => Ok(Self::Xor),
-            other => Err(format!("{other:?} is not one of: {}", "not, and, or, xor")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    IndicatorexpressionOperatorType, [Not = "not", And = "and", Or = "or", Xor = "xor"]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IodefDocument {
     /// Attribute `version`.
     pub version: Option<String>,
@@ -8346,13 +2127,8 @@ impl IodefDocument {
     pub fn new(incident: Vec<Incident>) -> Self {
         Self {
             version: rt::SimpleValue::parse_xml("2.00").ok(),
-            lang: None,
-            format_id: None,
-            private_enum_name: None,
-            private_enum_id: None,
             incident,
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `version`, or its schema default `2.00` when absent.
@@ -8360,131 +2136,12 @@ impl IodefDocument {
         self.version.as_deref().unwrap_or("2.00")
     }
 }
-impl<'a> rt::FromXml<'a> for IodefDocument {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut version = None;
-        let mut lang = None;
-        let mut format_id = None;
-        let mut private_enum_name = None;
-        let mut private_enum_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "version" if attr.ns == 0 => {
-                    version = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::LanguageOrEmpty,
-                        )?,
-                    );
-                }
-                "format-id" if attr.ns == 0 => {
-                    format_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "private-enum-name" if attr.ns == 0 => {
-                    private_enum_name = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "private-enum-id" if attr.ns == 0 => {
-                    private_enum_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        rt::glue::check_fixed(r, el, "version", version.as_ref(), "2.00")?;
-        let mut cur = r.first_child(el, &schema::IodefDocument)?;
-        let mut incident = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Incident") => {
-                    incident.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if incident.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Incident"));
-        }
-        incident.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            version,
-            lang,
-            format_id,
-            private_enum_name,
-            private_enum_id,
-            incident,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IodefDocument {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.version {
-            w.attribute("", "version", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.lang {
-            w.attribute(
-                "http://www.w3.org/XML/1998/namespace",
-                "lang",
-                &rt::SimpleValue::to_xml(v),
-            )?;
-        }
-        if let Some(v) = &self.format_id {
-            w.attribute("", "format-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.private_enum_name {
-            w.attribute("", "private-enum-name", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.private_enum_id {
-            w.attribute("", "private-enum-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.incident {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Incident")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    IodefDocument, complex schema::IodefDocument, [version, lang, format_id,
+    private_enum_name, private_enum_id, incident, additional_data], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Key`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Key {
     /// Attribute `registryaction` (with `ext-registryaction` carried by its `Ext` variant).
     pub registryaction: Option<KeyRegistryactionType>,
@@ -8506,117 +2163,20 @@ impl Key {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(key_name: String) -> Self {
         Self {
-            registryaction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
             key_name,
-            value: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Key {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut registryaction = None;
-        let mut ext_registryaction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "registryaction" if attr.ns == 0 => {
-                    registryaction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-registryaction" if attr.ns == 0 => {
-                    ext_registryaction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let registryaction = rt::glue::pair_ext(
-            registryaction,
-            ext_registryaction,
-            "ext-registryaction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Key)?;
-        let key_name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "KeyName") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "KeyName")),
-        };
-        let value = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Value") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            registryaction,
-            observable_id,
-            unpaired_ext,
-            key_name,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Key {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.registryaction {
-            rt::glue::write_ext_attr(w, "registryaction", "ext-registryaction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.key_name;
-            rt::glue::write_simple(w, NAMESPACE, "KeyName", v)?;
-        }
-        if let Some(v) = &self.value {
-            rt::glue::write_simple(w, NAMESPACE, "Value", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Key, complex schema::Key, [registryaction, observable_id, key_name, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}key-registryaction-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum KeyRegistryactionType {
     /// `add-key`
+    #[default]
     AddKey,
     /// `add-value`
     AddValue,
@@ -8631,57 +2191,13 @@ pub enum KeyRegistryactionType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl KeyRegistryactionType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::AddKey => "add-key",
-            Self::AddValue => "add-value",
-            Self::DeleteKey => "delete-key",
-            Self::DeleteValue => "delete-value",
-            Self::ModifyKey => "modify-key",
-            Self::ModifyValue => "modify-value",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for KeyRegistryactionType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "add-key" => Ok(Self::AddKey),
-            "add-value" => Ok(Self::AddValue),
-            "delete-key" => Ok(Self::DeleteKey),
-            "delete-value" => Ok(Self::DeleteValue),
-            "modify-key" => Ok(Self::ModifyKey),
-            "modify-value" => Ok(Self::ModifyValue),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "add-key, add-value, delete-key, delete-value, modify-key, modify-value, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for KeyRegistryactionType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    KeyRegistryactionType, [AddKey = "add-key", AddValue = "add-value", DeleteKey =
+    "delete-key", DeleteValue = "delete-value", ModifyKey = "modify-key", ModifyValue =
+    "modify-value"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Method`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Method {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -8708,207 +2224,15 @@ pub struct Method {
 impl Method {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            reference: Default::default(),
-            description: Default::default(),
-            attack_pattern: Default::default(),
-            vulnerability: Default::default(),
-            weakness: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for Method {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Method {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Method)?;
-        let mut reference = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Reference") => {
-                    reference.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        reference.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut attack_pattern = Vec::new();
-        loop {
-            match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "AttackPattern") => {
-                    attack_pattern.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        attack_pattern.shrink_to_fit();
-        let mut vulnerability = Vec::new();
-        loop {
-            match cur.take() {
-                Some(
-                    c,
-                ) if r
-                    .is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Vulnerability") => {
-                    vulnerability.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        vulnerability.shrink_to_fit();
-        let mut weakness = Vec::new();
-        loop {
-            match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Weakness") => {
-                    weakness.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        weakness.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            reference,
-            description,
-            attack_pattern,
-            vulnerability,
-            weakness,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Method {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.reference {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.attack_pattern {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                "AttackPattern",
-            )?;
-        }
-        for v in &self.vulnerability {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                "Vulnerability",
-            )?;
-        }
-        for v in &self.weakness {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-sci-1.0", "Weakness")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Method, complex schema::Method, [restriction, reference, description, attack_pattern,
+    vulnerability, weakness, additional_data], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}MLStringType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MlStringType {
     /// Attribute `translation-id`.
     pub translation_id: Option<String>,
@@ -8925,73 +2249,17 @@ impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            translation_id: None,
-            lang: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for MlStringType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut translation_id = None;
-        let mut lang = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "translation-id" if attr.ns == 0 => {
-                    translation_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "lang" if r.ns_str(attr.ns) == "http://www.w3.org/XML/1998/namespace" => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::LanguageOrEmpty,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            translation_id,
-            lang,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for MlStringType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.translation_id {
-            w.attribute("", "translation-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.lang {
-            w.attribute(
-                "http://www.w3.org/XML/1998/namespace",
-                "lang",
-                &rt::SimpleValue::to_xml(v),
-            )?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    MlStringType, complex schema::MlStringType, [translation_id, lang, value], extra
+    extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}MonetaryImpact`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MonetaryImpact {
     /// Attribute `severity`.
     pub severity: Option<SeverityType>,
@@ -9008,62 +2276,17 @@ impl MonetaryImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: PositiveFloatType) -> Self {
         Self {
-            severity: None,
-            currency: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for MonetaryImpact {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut severity = None;
-        let mut currency = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "currency" if attr.ns == 0 => {
-                    currency = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            severity,
-            currency,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for MonetaryImpact {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.severity {
-            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.currency {
-            w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    MonetaryImpact, complex schema::MonetaryImpact, [severity, currency, value], extra
+    extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Nameservers`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Nameservers {
     /// Required `Server`.
     pub server: String,
@@ -9080,70 +2303,13 @@ impl Nameservers {
         Self {
             server,
             address,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Nameservers {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::Nameservers)?;
-        let server = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Server") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Server")),
-        };
-        let mut address = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Address") => {
-                    address.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if address.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Address"));
-        }
-        address.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { server, address, extra })
-    }
-}
-impl rt::ToXml for Nameservers {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.server;
-            rt::glue::write_simple(w, NAMESPACE, "Server", v)?;
-        }
-        for v in &self.address {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Address")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(Nameservers, complex schema::Nameservers, [server, address], extra extra);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Node`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// 0 or more choice of `DomainData` | `Address`.
     pub choice: Vec<NodeChoice>,
@@ -9161,116 +2327,12 @@ pub struct Node {
 impl Node {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            choice: Default::default(),
-            postal_address: Default::default(),
-            location: Default::default(),
-            counter: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for Node {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Node {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::Node)?;
-        let mut choice = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if NodeChoice::starts(r, &c) => {
-                    choice.push(NodeChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        choice.shrink_to_fit();
-        let postal_address = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut location = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Location") => {
-                    location.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        location.shrink_to_fit();
-        let mut counter = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
-                    counter.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        counter.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            choice,
-            postal_address,
-            location,
-            counter,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Node {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.choice {
-            v.write(w)?;
-        }
-        if let Some(v) = &self.postal_address {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
-        }
-        for v in &self.location {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Location")?;
-        }
-        for v in &self.counter {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Node, complex schema::Node, [choice, postal_address, location, counter], extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}Node`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeChoice {
@@ -9279,76 +2341,9 @@ pub enum NodeChoice {
     /// Consecutive `Address` elements.
     Address(Vec<Address>),
 }
-impl NodeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "DomainData") || r.is(c, NAMESPACE, "Address")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "DomainData") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "DomainData") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::DomainData(items));
-        }
-        if r.is(&c, NAMESPACE, "Address") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "Address") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::Address(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::DomainData(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "DomainData")?;
-                }
-                Ok(())
-            }
-            Self::Address(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "Address")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(NodeChoice, schema::NodeChoice, [DomainData, Address]);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}NodeRole`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeRole {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
     pub category: NoderoleCategoryType,
@@ -9367,91 +2362,19 @@ impl NodeRole {
     pub fn new(category: NoderoleCategoryType) -> Self {
         Self {
             category,
-            unpaired_ext: Vec::new(),
-            description: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for NodeRole {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut category = None;
-        let mut ext_category: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "category" if attr.ns == 0 => {
-                    category = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-category" if attr.ns == 0 => {
-                    ext_category = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let category = rt::glue::pair_ext(
-            category,
-            ext_category,
-            "ext-category",
-            &mut unpaired_ext,
-        );
-        let category = match category {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "category")),
-        };
-        let mut cur = r.first_child(el, &schema::NodeRole)?;
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            category,
-            unpaired_ext,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for NodeRole {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "category", "ext-category", &self.category)?;
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    NodeRole, complex schema::NodeRole, [category, description], unpaired unpaired_ext,
+    extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}noderole-category-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum NoderoleCategoryType {
     /// `client`
+    #[default]
     Client,
     /// `client-enterprise`
     ClientEnterprise,
@@ -9560,151 +2483,28 @@ pub enum NoderoleCategoryType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl NoderoleCategoryType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Client => "client",
-            Self::ClientEnterprise => "client-enterprise",
-            Self::ClientPartner => "client-partner",
-            Self::ClientRemote => "client-remote",
-            Self::ClientKiosk => "client-kiosk",
-            Self::ClientMobile => "client-mobile",
-            Self::ServerInternal => "server-internal",
-            Self::ServerPublic => "server-public",
-            Self::Www => "www",
-            Self::Mail => "mail",
-            Self::Webmail => "webmail",
-            Self::Messaging => "messaging",
-            Self::Streaming => "streaming",
-            Self::Voice => "voice",
-            Self::File => "file",
-            Self::Ftp => "ftp",
-            Self::P2p => "p2p",
-            Self::Name => "name",
-            Self::Directory => "directory",
-            Self::Credential => "credential",
-            Self::Print => "print",
-            Self::Application => "application",
-            Self::Database => "database",
-            Self::Backup => "backup",
-            Self::Dhcp => "dhcp",
-            Self::Assessment => "assessment",
-            Self::SourceControl => "source-control",
-            Self::ConfigManagement => "config-management",
-            Self::Monitoring => "monitoring",
-            Self::Infra => "infra",
-            Self::InfraFirewall => "infra-firewall",
-            Self::InfraRouter => "infra-router",
-            Self::InfraSwitch => "infra-switch",
-            Self::Camera => "camera",
-            Self::Proxy => "proxy",
-            Self::RemoteAccess => "remote-access",
-            Self::Log => "log",
-            Self::Virtualization => "virtualization",
-            Self::Pos => "pos",
-            Self::Scada => "scada",
-            Self::ScadaSupervisory => "scada-supervisory",
-            Self::Sinkhole => "sinkhole",
-            Self::Honeypot => "honeypot",
-            Self::Anonymization => "anonymization",
-            Self::C2Server => "c2-server",
-            Self::MalwareDistribution => "malware-distribution",
-            Self::DropServer => "drop-server",
-            Self::HopPoint => "hop-point",
-            Self::Reflector => "reflector",
-            Self::PhishingSite => "phishing-site",
-            Self::SpearPhishingSite => "spear-phishing-site",
-            Self::RecruitingSite => "recruiting-site",
-            Self::FraudulentSite => "fraudulent-site",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for NoderoleCategoryType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "client" => Ok(Self::Client),
-            "client-enterprise" => Ok(Self::ClientEnterprise),
-            "client-partner" => Ok(Self::ClientPartner),
-            "client-remote" => Ok(Self::ClientRemote),
-            "client-kiosk" => Ok(Self::ClientKiosk),
-            "client-mobile" => Ok(Self::ClientMobile),
-            "server-internal" => Ok(Self::ServerInternal),
-            "server-public" => Ok(Self::ServerPublic),
-            "www" => Ok(Self::Www),
-            "mail" => Ok(Self::Mail),
-            "webmail" => Ok(Self::Webmail),
-            "messaging" => Ok(Self::Messaging),
-            "streaming" => Ok(Self::Streaming),
-            "voice" => Ok(Self::Voice),
-            "file" => Ok(Self::File),
-            "ftp" => Ok(Self::Ftp),
-            "p2p" => Ok(Self::P2p),
-            "name" => Ok(Self::Name),
-            "directory" => Ok(Self::Directory),
-            "credential" => Ok(Self::Credential),
-            "print" => Ok(Self::Print),
-            "application" => Ok(Self::Application),
-            "database" => Ok(Self::Database),
-            "backup" => Ok(Self::Backup),
-            "dhcp" => Ok(Self::Dhcp),
-            "assessment" => Ok(Self::Assessment),
-            "source-control" => Ok(Self::SourceControl),
-            "config-management" => Ok(Self::ConfigManagement),
-            "monitoring" => Ok(Self::Monitoring),
-            "infra" => Ok(Self::Infra),
-            "infra-firewall" => Ok(Self::InfraFirewall),
-            "infra-router" => Ok(Self::InfraRouter),
-            "infra-switch" => Ok(Self::InfraSwitch),
-            "camera" => Ok(Self::Camera),
-            "proxy" => Ok(Self::Proxy),
-            "remote-access" => Ok(Self::RemoteAccess),
-            "log" => Ok(Self::Log),
-            "virtualization" => Ok(Self::Virtualization),
-            "pos" => Ok(Self::Pos),
-            "scada" => Ok(Self::Scada),
-            "scada-supervisory" => Ok(Self::ScadaSupervisory),
-            "sinkhole" => Ok(Self::Sinkhole),
-            "honeypot" => Ok(Self::Honeypot),
-            "anonymization" => Ok(Self::Anonymization),
-            "c2-server" => Ok(Self::C2Server),
-            "malware-distribution" => Ok(Self::MalwareDistribution),
-            "drop-server" => Ok(Self::DropServer),
-            "hop-point" => Ok(Self::HopPoint),
-            "reflector" => Ok(Self::Reflector),
-            "phishing-site" => Ok(Self::PhishingSite),
-            "spear-phishing-site" => Ok(Self::SpearPhishingSite),
-            "recruiting-site" => Ok(Self::RecruitingSite),
-            "fraudulent-site" => Ok(Self::FraudulentSite),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "client, client-enterprise, client-partner, client-remote, client-kiosk, client-mobile, server-internal, server-public, www, mail, webmail, messaging, streaming, voice, file, ftp, p2p, name, directory, credential, print, application, database, backup, dhcp, assessment, source-control, config-management, monitoring, infra, infra-firewall, infra-router, infra-switch, camera, proxy, remote-access, log, virtualization, pos, scada, scada-supervisory, sinkhole, honeypot, anonymization, c2-server, malware-distribution, drop-server, hop-point, reflector, phishing-site, spear-phishing-site, recruiting-site, fraudulent-site, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for NoderoleCategoryType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    NoderoleCategoryType, [Client = "client", ClientEnterprise = "client-enterprise",
+    ClientPartner = "client-partner", ClientRemote = "client-remote", ClientKiosk =
+    "client-kiosk", ClientMobile = "client-mobile", ServerInternal = "server-internal",
+    ServerPublic = "server-public", Www = "www", Mail = "mail", Webmail = "webmail",
+    Messaging = "messaging", Streaming = "streaming", Voice = "voice", File = "file", Ftp
+    = "ftp", P2p = "p2p", Name = "name", Directory = "directory", Credential =
+    "credential", Print = "print", Application = "application", Database = "database",
+    Backup = "backup", Dhcp = "dhcp", Assessment = "assessment", SourceControl =
+    "source-control", ConfigManagement = "config-management", Monitoring = "monitoring",
+    Infra = "infra", InfraFirewall = "infra-firewall", InfraRouter = "infra-router",
+    InfraSwitch = "infra-switch", Camera = "camera", Proxy = "proxy", RemoteAccess =
+    "remote-access", Log = "log", Virtualization = "virtualization", Pos = "pos", Scada =
+    "scada", ScadaSupervisory = "scada-supervisory", Sinkhole = "sinkhole", Honeypot =
+    "honeypot", Anonymization = "anonymization", C2Server = "c2-server",
+    MalwareDistribution = "malware-distribution", DropServer = "drop-server", HopPoint =
+    "hop-point", Reflector = "reflector", PhishingSite = "phishing-site",
+    SpearPhishingSite = "spear-phishing-site", RecruitingSite = "recruiting-site",
+    FraudulentSite = "fraudulent-site"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Observable`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Observable {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -9721,88 +2521,13 @@ pub struct Observable {
 impl Observable {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            choice: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for Observable {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Observable {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Observable)?;
-        let choice = match cur.take() {
-            Some(c) if ObservableChoice::starts(r, &c) => {
-                let v = ObservableChoice::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            choice,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Observable {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.choice {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Observable, complex schema::Observable, [restriction, choice], unpaired unpaired_ext,
+    extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-2.0}Observable`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObservableChoice {
@@ -9845,226 +2570,14 @@ pub enum ObservableChoice {
     /// Consecutive `AdditionalData` elements.
     AdditionalData(Vec<ExtensionType>),
 }
-impl ObservableChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "System") || r.is(c, NAMESPACE, "Address")
-            || r.is(c, NAMESPACE, "DomainData") || r.is(c, NAMESPACE, "Service")
-            || r.is(c, NAMESPACE, "EmailData")
-            || r.is(c, NAMESPACE, "WindowsRegistryKeysModified")
-            || r.is(c, NAMESPACE, "FileData") || r.is(c, NAMESPACE, "CertificateData")
-            || r.is(c, NAMESPACE, "RegistryHandle") || r.is(c, NAMESPACE, "RecordData")
-            || r.is(c, NAMESPACE, "EventData") || r.is(c, NAMESPACE, "Incident")
-            || r.is(c, NAMESPACE, "Expectation") || r.is(c, NAMESPACE, "Reference")
-            || r.is(c, NAMESPACE, "Assessment") || r.is(c, NAMESPACE, "DetectionPattern")
-            || r.is(c, NAMESPACE, "HistoryItem") || r.is(c, NAMESPACE, "BulkObservable")
-            || r.is(c, NAMESPACE, "AdditionalData")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "System") {
-            let v = Self::System(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Address") {
-            let v = Self::Address(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "DomainData") {
-            let v = Self::DomainData(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Service") {
-            let v = Self::Service(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "EmailData") {
-            let v = Self::EmailData(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "WindowsRegistryKeysModified") {
-            let v = Self::WindowsRegistryKeysModified(
-                Box::new(rt::FromXml::from_xml(r, &c)?),
-            );
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "FileData") {
-            let v = Self::FileData(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "CertificateData") {
-            let v = Self::CertificateData(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "RegistryHandle") {
-            let v = Self::RegistryHandle(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "RecordData") {
-            let v = Self::RecordData(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "EventData") {
-            let v = Self::EventData(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Incident") {
-            let v = Self::Incident(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Expectation") {
-            let v = Self::Expectation(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Reference") {
-            let v = Self::Reference(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Assessment") {
-            let v = Self::Assessment(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "DetectionPattern") {
-            let v = Self::DetectionPattern(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "HistoryItem") {
-            let v = Self::HistoryItem(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "BulkObservable") {
-            let v = Self::BulkObservable(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "AdditionalData") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "AdditionalData") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::AdditionalData(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::System(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "System")?;
-                Ok(())
-            }
-            Self::Address(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Address")?;
-                Ok(())
-            }
-            Self::DomainData(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "DomainData")?;
-                Ok(())
-            }
-            Self::Service(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Service")?;
-                Ok(())
-            }
-            Self::EmailData(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "EmailData")?;
-                Ok(())
-            }
-            Self::WindowsRegistryKeysModified(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "WindowsRegistryKeysModified")?;
-                Ok(())
-            }
-            Self::FileData(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "FileData")?;
-                Ok(())
-            }
-            Self::CertificateData(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "CertificateData")?;
-                Ok(())
-            }
-            Self::RegistryHandle(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "RegistryHandle")?;
-                Ok(())
-            }
-            Self::RecordData(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "RecordData")?;
-                Ok(())
-            }
-            Self::EventData(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "EventData")?;
-                Ok(())
-            }
-            Self::Incident(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Incident")?;
-                Ok(())
-            }
-            Self::Expectation(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Expectation")?;
-                Ok(())
-            }
-            Self::Reference(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
-                Ok(())
-            }
-            Self::Assessment(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Assessment")?;
-                Ok(())
-            }
-            Self::DetectionPattern(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "DetectionPattern")?;
-                Ok(())
-            }
-            Self::HistoryItem(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "HistoryItem")?;
-                Ok(())
-            }
-            Self::BulkObservable(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "BulkObservable")?;
-                Ok(())
-            }
-            Self::AdditionalData(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(
+    ObservableChoice, schema::ObservableChoice, [System, Address, DomainData, Service,
+    EmailData, WindowsRegistryKeysModified, FileData, CertificateData, RegistryHandle,
+    RecordData, EventData, Incident, Expectation, Reference, Assessment,
+    DetectionPattern, HistoryItem, BulkObservable, AdditionalData]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ObservableReference`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObservableReference {
     /// Attribute `uid-ref`.
     pub uid_ref: String,
@@ -10078,57 +2591,15 @@ impl ObservableReference {
     pub fn new(uid_ref: String) -> Self {
         Self {
             uid_ref,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ObservableReference {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut uid_ref = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "uid-ref" if attr.ns == 0 => {
-                    uid_ref = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::IdRef,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let uid_ref = match uid_ref {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "uid-ref")),
-        };
-        if let Some(c) = r.first_child(el, &schema::ObservableReference)? {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { uid_ref, extra })
-    }
-}
-impl rt::ToXml for ObservableReference {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "uid-ref", &rt::SimpleValue::to_xml(&self.uid_ref))?;
-        w.extra(&self.extra)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    ObservableReference, complex schema::ObservableReference, [uid_ref], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}PortlistType`, restricted: pattern `\d+(\-\d+)?(,\d+(\-\d+)?)*`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortlistType(pub String);
 impl rt::SimpleValue for PortlistType {
     fn parse_xml(text: &str) -> Result<Self, String> {
@@ -10153,6 +2624,7 @@ impl rt::SimpleValue for PortlistType {
         rt::SimpleValue::to_xml(&self.0)
     }
 }
+rt::simple!(PortlistType);
 impl PortlistType {
     /// Checks `value` against the facets.
     pub fn new(value: String) -> Result<Self, String> {
@@ -10160,7 +2632,7 @@ impl PortlistType {
     }
 }
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}PositiveFloatType`, restricted: > 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PositiveFloatType(pub f32);
 impl rt::SimpleValue for PositiveFloatType {
     fn parse_xml(text: &str) -> Result<Self, String> {
@@ -10185,6 +2657,7 @@ impl rt::SimpleValue for PositiveFloatType {
         rt::SimpleValue::to_xml(&self.0)
     }
 }
+rt::simple!(PositiveFloatType);
 impl PositiveFloatType {
     /// Checks `value` against the facets.
     pub fn new(value: f32) -> Result<Self, String> {
@@ -10192,7 +2665,7 @@ impl PositiveFloatType {
     }
 }
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}PostalAddress`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostalAddress {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<PostaladdressTypeType>,
@@ -10212,139 +2685,29 @@ impl PostalAddress {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(p_address: MlStringType) -> Self {
         Self {
-            type_: None,
-            unpaired_ext: Vec::new(),
             p_address,
-            description: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for PostalAddress {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.first_child(el, &schema::PostalAddress)?;
-        let p_address = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PAddress") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "PAddress")),
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            unpaired_ext,
-            p_address,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for PostalAddress {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.type_ {
-            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.p_address;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PAddress")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    PostalAddress, complex schema::PostalAddress, [type_, p_address, description],
+    unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}postaladdress-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum PostaladdressTypeType {
     /// `street`
+    #[default]
     Street,
     /// `mailing`
     Mailing,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl PostaladdressTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Street => "street",
-            Self::Mailing => "mailing",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for PostaladdressTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "street" => Ok(Self::Street),
-            "mailing" => Ok(Self::Mailing),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(format!("{other:?} is not one of: {}", "street, mailing, ext-value"))
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for PostaladdressTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(PostaladdressTypeType, [Street = "street", Mailing = "mailing"], Ext);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Record`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -10362,91 +2725,17 @@ impl Record {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(record_data: Vec<RecordData>) -> Self {
         Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
             record_data,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Record {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::Record)?;
-        let mut record_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RecordData") => {
-                    record_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if record_data.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "RecordData"));
-        }
-        record_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            record_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Record {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.record_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Record, complex schema::Record, [restriction, record_data], unpaired unpaired_ext,
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}RecordData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordData {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -10483,275 +2772,17 @@ pub struct RecordData {
 impl RecordData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
-            date_time: Default::default(),
-            description: Default::default(),
-            application: Default::default(),
-            record_pattern: Default::default(),
-            record_item: Default::default(),
-            url: Default::default(),
-            file_data: Default::default(),
-            windows_registry_keys_modified: Default::default(),
-            certificate_data: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for RecordData {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for RecordData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::RecordData)?;
-        let date_time = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DateTime") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let application = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Application") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut record_pattern = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RecordPattern") => {
-                    record_pattern.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        record_pattern.shrink_to_fit();
-        let mut record_item = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RecordItem") => {
-                    record_item.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        record_item.shrink_to_fit();
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        url.shrink_to_fit();
-        let mut file_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "FileData") => {
-                    file_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        file_data.shrink_to_fit();
-        let mut windows_registry_keys_modified = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "WindowsRegistryKeysModified") => {
-                    windows_registry_keys_modified.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        windows_registry_keys_modified.shrink_to_fit();
-        let mut certificate_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "CertificateData") => {
-                    certificate_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        certificate_data.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            observable_id,
-            unpaired_ext,
-            date_time,
-            description,
-            application,
-            record_pattern,
-            record_item,
-            url,
-            file_data,
-            windows_registry_keys_modified,
-            certificate_data,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RecordData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.date_time {
-            rt::glue::write_simple(w, NAMESPACE, "DateTime", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
-        }
-        for v in &self.record_pattern {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordPattern")?;
-        }
-        for v in &self.record_item {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RecordItem")?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.file_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "FileData")?;
-        }
-        for v in &self.windows_registry_keys_modified {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "WindowsRegistryKeysModified")?;
-        }
-        for v in &self.certificate_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "CertificateData")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    RecordData, complex schema::RecordData, [restriction, observable_id, date_time,
+    description, application, record_pattern, record_item, url, file_data,
+    windows_registry_keys_modified, certificate_data, additional_data], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}RecordPattern`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: RecordpatternTypeType,
@@ -10776,12 +2807,8 @@ impl RecordPattern {
     pub fn new(type_: RecordpatternTypeType, value: String) -> Self {
         Self {
             type_,
-            offset: None,
-            offsetunit: None,
-            instance: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `offsetunit`, or its schema default `line` when absent.
@@ -10789,135 +2816,27 @@ impl RecordPattern {
         self.offsetunit.clone().unwrap_or(RecordpatternOffsetunitType::Line)
     }
 }
-impl<'a> rt::FromXml<'a> for RecordPattern {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut offset = None;
-        let mut offsetunit = None;
-        let mut ext_offsetunit: Option<String> = None;
-        let mut instance = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                "offset" if attr.ns == 0 => {
-                    offset = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "offsetunit" if attr.ns == 0 => {
-                    offsetunit = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-offsetunit" if attr.ns == 0 => {
-                    ext_offsetunit = Some(attr.value.into_owned());
-                }
-                "instance" if attr.ns == 0 => {
-                    instance = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        let offsetunit = rt::glue::pair_ext(
-            offsetunit,
-            ext_offsetunit,
-            "ext-offsetunit",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            offset,
-            offsetunit,
-            instance,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RecordPattern {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        if let Some(v) = &self.offset {
-            w.attribute("", "offset", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.offsetunit {
-            rt::glue::write_ext_attr(w, "offsetunit", "ext-offsetunit", v)?;
-        }
-        if let Some(v) = &self.instance {
-            w.attribute("", "instance", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    RecordPattern, complex schema::RecordPattern, [type_, offset, offsetunit, instance,
+    value], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}recordpattern-offsetunit-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RecordpatternOffsetunitType {
     /// `line`
+    #[default]
     Line,
     /// `byte`
     Byte,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RecordpatternOffsetunitType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Line => "line",
-            Self::Byte => "byte",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RecordpatternOffsetunitType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "line" => Ok(Self::Line),
-            "byte" => Ok(Self::Byte),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => Err(format!("{other:?} is not one of: {}", "line, byte, ext-value")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RecordpatternOffsetunitType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(RecordpatternOffsetunitType, [Line = "line", Byte = "byte"], Ext);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}recordpattern-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RecordpatternTypeType {
     /// `regex`
+    #[default]
     Regex,
     /// `binary`
     Binary,
@@ -10926,50 +2845,11 @@ pub enum RecordpatternTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RecordpatternTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Regex => "regex",
-            Self::Binary => "binary",
-            Self::Xpath => "xpath",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RecordpatternTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "regex" => Ok(Self::Regex),
-            "binary" => Ok(Self::Binary),
-            "xpath" => Ok(Self::Xpath),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}", "regex, binary, xpath, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RecordpatternTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RecordpatternTypeType, [Regex = "regex", Binary = "binary", Xpath = "xpath"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Reference`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reference {
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
@@ -10987,127 +2867,15 @@ pub struct Reference {
 impl Reference {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            observable_id: None,
-            reference_name: Default::default(),
-            url: Default::default(),
-            description: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for Reference {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Reference {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut observable_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::Reference)?;
-        let reference_name = match cur.take() {
-            Some(
-                c,
-            ) if r.is(&c, "urn:ietf:params:xml:ns:iodef-enum-1.0", "ReferenceName") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        url.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            observable_id,
-            reference_name,
-            url,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Reference {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.reference_name {
-            rt::ToXml::to_xml(
-                v,
-                w,
-                "urn:ietf:params:xml:ns:iodef-enum-1.0",
-                "ReferenceName",
-            )?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Reference, complex schema::Reference, [observable_id, reference_name, url,
+    description], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}RegistryHandle`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryHandle {
     /// Attribute `registry` (with `ext-registry` carried by its `Ext` variant).
     pub registry: Option<RegistryhandleRegistryType>,
@@ -11125,71 +2893,20 @@ impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            registry: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for RegistryHandle {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut registry = None;
-        let mut ext_registry: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "registry" if attr.ns == 0 => {
-                    registry = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-registry" if attr.ns == 0 => {
-                    ext_registry = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let registry = rt::glue::pair_ext(
-            registry,
-            ext_registry,
-            "ext-registry",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            registry,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RegistryHandle {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.registry {
-            rt::glue::write_ext_attr(w, "registry", "ext-registry", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    RegistryHandle, complex schema::RegistryHandle, [registry, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}registryhandle-registry-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RegistryhandleRegistryType {
     /// `internic`
+    #[default]
     Internic,
     /// `apnic`
     Apnic,
@@ -11206,59 +2923,12 @@ pub enum RegistryhandleRegistryType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RegistryhandleRegistryType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Internic => "internic",
-            Self::Apnic => "apnic",
-            Self::Arin => "arin",
-            Self::Lacnic => "lacnic",
-            Self::Ripe => "ripe",
-            Self::Afrinic => "afrinic",
-            Self::Local => "local",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RegistryhandleRegistryType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "internic" => Ok(Self::Internic),
-            "apnic" => Ok(Self::Apnic),
-            "arin" => Ok(Self::Arin),
-            "lacnic" => Ok(Self::Lacnic),
-            "ripe" => Ok(Self::Ripe),
-            "afrinic" => Ok(Self::Afrinic),
-            "local" => Ok(Self::Local),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "internic, apnic, arin, lacnic, ripe, afrinic, local, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RegistryhandleRegistryType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RegistryhandleRegistryType, [Internic = "internic", Apnic = "apnic", Arin = "arin",
+    Lacnic = "lacnic", Ripe = "ripe", Afrinic = "afrinic", Local = "local"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}RelatedActivity`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RelatedActivity {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -11289,226 +2959,19 @@ pub struct RelatedActivity {
 impl RelatedActivity {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            incident_id: Default::default(),
-            url: Default::default(),
-            threat_actor: Default::default(),
-            campaign: Default::default(),
-            indicator_id: Default::default(),
-            confidence: Default::default(),
-            description: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for RelatedActivity {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for RelatedActivity {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::RelatedActivity)?;
-        let mut incident_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "IncidentID") => {
-                    incident_id.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        incident_id.shrink_to_fit();
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        url.shrink_to_fit();
-        let mut threat_actor = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "ThreatActor") => {
-                    threat_actor.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        threat_actor.shrink_to_fit();
-        let mut campaign = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Campaign") => {
-                    campaign.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        campaign.shrink_to_fit();
-        let mut indicator_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "IndicatorID") => {
-                    indicator_id.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        indicator_id.shrink_to_fit();
-        let confidence = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Confidence") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            incident_id,
-            url,
-            threat_actor,
-            campaign,
-            indicator_id,
-            confidence,
-            description,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RelatedActivity {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.incident_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentID")?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.threat_actor {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ThreatActor")?;
-        }
-        for v in &self.campaign {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Campaign")?;
-        }
-        for v in &self.indicator_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IndicatorID")?;
-        }
-        if let Some(v) = &self.confidence {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Confidence")?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    RelatedActivity, complex schema::RelatedActivity, [restriction, incident_id, url,
+    threat_actor, campaign, indicator_id, confidence, description, additional_data],
+    unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}restriction-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RestrictionType {
     /// `default`
+    #[default]
     Default,
     /// `public`
     Public,
@@ -11529,63 +2992,13 @@ pub enum RestrictionType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RestrictionType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Default => "default",
-            Self::Public => "public",
-            Self::Partner => "partner",
-            Self::NeedToKnow => "need-to-know",
-            Self::Private => "private",
-            Self::White => "white",
-            Self::Green => "green",
-            Self::Amber => "amber",
-            Self::Red => "red",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RestrictionType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "default" => Ok(Self::Default),
-            "public" => Ok(Self::Public),
-            "partner" => Ok(Self::Partner),
-            "need-to-know" => Ok(Self::NeedToKnow),
-            "private" => Ok(Self::Private),
-            "white" => Ok(Self::White),
-            "green" => Ok(Self::Green),
-            "amber" => Ok(Self::Amber),
-            "red" => Ok(Self::Red),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "default, public, partner, need-to-know, private, white, green, amber, red, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RestrictionType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RestrictionType, [Default = "default", Public = "public", Partner = "partner",
+    NeedToKnow = "need-to-know", Private = "private", White = "white", Green = "green",
+    Amber = "amber", Red = "red"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Service`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
     /// Attribute `ip-protocol`.
     pub ip_protocol: Option<rt::Integer>,
@@ -11617,219 +3030,16 @@ pub struct Service {
 impl Service {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            ip_protocol: None,
-            observable_id: None,
-            service_name: Default::default(),
-            port: Default::default(),
-            portlist: Default::default(),
-            proto_type: Default::default(),
-            proto_code: Default::default(),
-            proto_field: Default::default(),
-            application_header: Default::default(),
-            email_data: Default::default(),
-            application: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for Service {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for Service {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut ip_protocol = None;
-        let mut observable_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "ip-protocol" if attr.ns == 0 => {
-                    ip_protocol = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::Service)?;
-        let service_name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ServiceName") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let port = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Port") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let portlist = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Portlist") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let proto_type = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ProtoType") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let proto_code = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ProtoCode") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let proto_field = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ProtoField") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let application_header = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ApplicationHeader") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let email_data = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailData") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let application = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Application") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            ip_protocol,
-            observable_id,
-            service_name,
-            port,
-            portlist,
-            proto_type,
-            proto_code,
-            proto_field,
-            application_header,
-            email_data,
-            application,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Service {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.ip_protocol {
-            w.attribute("", "ip-protocol", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.service_name {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ServiceName")?;
-        }
-        if let Some(v) = &self.port {
-            rt::glue::write_simple(w, NAMESPACE, "Port", v)?;
-        }
-        if let Some(v) = &self.portlist {
-            rt::glue::write_simple(w, NAMESPACE, "Portlist", v)?;
-        }
-        if let Some(v) = &self.proto_type {
-            rt::glue::write_simple(w, NAMESPACE, "ProtoType", v)?;
-        }
-        if let Some(v) = &self.proto_code {
-            rt::glue::write_simple(w, NAMESPACE, "ProtoCode", v)?;
-        }
-        if let Some(v) = &self.proto_field {
-            rt::glue::write_simple(w, NAMESPACE, "ProtoField", v)?;
-        }
-        if let Some(v) = &self.application_header {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ApplicationHeader")?;
-        }
-        if let Some(v) = &self.email_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailData")?;
-        }
-        if let Some(v) = &self.application {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Application")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Service, complex schema::Service, [ip_protocol, observable_id, service_name, port,
+    portlist, proto_type, proto_code, proto_field, application_header, email_data,
+    application], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ServiceName`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceName {
     /// Optional `IANAService`.
     pub iana_service: Option<String>,
@@ -11845,133 +3055,27 @@ pub struct ServiceName {
 impl ServiceName {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            iana_service: Default::default(),
-            url: Default::default(),
-            description: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for ServiceName {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for ServiceName {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::ServiceName)?;
-        let iana_service = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IANAService") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        url.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            iana_service,
-            url,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ServiceName {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.iana_service {
-            rt::glue::write_simple(w, NAMESPACE, "IANAService", v)?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    ServiceName, complex schema::ServiceName, [iana_service, url, description], extra
+    extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}severity-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SeverityType {
     /// `low`
+    #[default]
     Low,
     /// `medium`
     Medium,
     /// `high`
     High,
 }
-impl SeverityType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-        }
-    }
-}
-impl rt::SimpleValue for SeverityType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "low" => Ok(Self::Low),
-            "medium" => Ok(Self::Medium),
-            "high" => Ok(Self::High),
-            other => Err(format!("{other:?} is not one of: {}", "low, medium, high")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(SeverityType, [Low = "low", Medium = "medium", High = "high"]);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}SignatureData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignatureData {
     /// 1 or more `Signature`.
     pub signature: Vec<super::xmldsig::SignatureType>,
@@ -11985,62 +3089,13 @@ impl SignatureData {
     pub fn new(signature: Vec<super::xmldsig::SignatureType>) -> Self {
         Self {
             signature,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SignatureData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::SignatureData)?;
-        let mut signature = Vec::new();
-        loop {
-            match cur.take() {
-                Some(
-                    c,
-                ) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Signature") => {
-                    signature.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if signature.is_empty() {
-            return Err(
-                r.missing_element(el, "http://www.w3.org/2000/09/xmldsig#", "Signature"),
-            );
-        }
-        signature.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { signature, extra })
-    }
-}
-impl rt::ToXml for SignatureData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.signature {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Signature")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(SignatureData, complex schema::SignatureData, [signature], extra extra);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}SoftwareReference`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareReference {
     /// Attribute `spec-name` (with `ext-spec-name` carried by its `Ext` variant).
     pub spec_name: SoftwarereferenceSpecNameType,
@@ -12061,99 +3116,16 @@ impl SoftwareReference {
     pub fn new(spec_name: SoftwarereferenceSpecNameType) -> Self {
         Self {
             spec_name,
-            dtype: None,
-            unpaired_ext: Vec::new(),
-            any: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SoftwareReference {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut spec_name = None;
-        let mut ext_spec_name: Option<String> = None;
-        let mut dtype = None;
-        let mut ext_dtype: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "spec-name" if attr.ns == 0 => {
-                    spec_name = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-spec-name" if attr.ns == 0 => {
-                    ext_spec_name = Some(attr.value.into_owned());
-                }
-                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-dtype" if attr.ns == 0 => ext_dtype = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let spec_name = rt::glue::pair_ext(
-            spec_name,
-            ext_spec_name,
-            "ext-spec-name",
-            &mut unpaired_ext,
-        );
-        let spec_name = match spec_name {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "spec-name")),
-        };
-        let dtype = rt::glue::pair_ext(dtype, ext_dtype, "ext-dtype", &mut unpaired_ext);
-        let mut cur = r.first_child(el, &schema::SoftwareReference)?;
-        let mut any = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
-                    any.push(r.read_any(&c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        any.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            spec_name,
-            dtype,
-            unpaired_ext,
-            any,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for SoftwareReference {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "spec-name", "ext-spec-name", &self.spec_name)?;
-        if let Some(v) = &self.dtype {
-            rt::glue::write_ext_attr(w, "dtype", "ext-dtype", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.any {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    SoftwareReference, complex schema::SoftwareReference, [spec_name, dtype, any],
+    unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}SoftwareType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareType {
     /// Optional `SoftwareReference`.
     pub software_reference: Option<SoftwareReference>,
@@ -12169,102 +3141,18 @@ pub struct SoftwareType {
 impl SoftwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            software_reference: Default::default(),
-            url: Default::default(),
-            description: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for SoftwareType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for SoftwareType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::SoftwareType)?;
-        let software_reference = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "SoftwareReference") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        url.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            software_reference,
-            url,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for SoftwareType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.software_reference {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "SoftwareReference")?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    SoftwareType, complex schema::SoftwareType, [software_reference, url, description],
+    extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}softwarereference-dtype-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SoftwarereferenceDtypeType {
     /// `bytes`
+    #[default]
     Bytes,
     /// `integer`
     Integer,
@@ -12277,57 +3165,15 @@ pub enum SoftwarereferenceDtypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl SoftwarereferenceDtypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Bytes => "bytes",
-            Self::Integer => "integer",
-            Self::Real => "real",
-            Self::String => "string",
-            Self::Xml => "xml",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for SoftwarereferenceDtypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "bytes" => Ok(Self::Bytes),
-            "integer" => Ok(Self::Integer),
-            "real" => Ok(Self::Real),
-            "string" => Ok(Self::String),
-            "xml" => Ok(Self::Xml),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "bytes, integer, real, string, xml, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for SoftwarereferenceDtypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    SoftwarereferenceDtypeType, [Bytes = "bytes", Integer = "integer", Real = "real",
+    String = "string", Xml = "xml"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}softwarereference-spec-name-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SoftwarereferenceSpecNameType {
     /// `custom`
+    #[default]
     Custom,
     /// `cpe`
     Cpe,
@@ -12336,50 +3182,11 @@ pub enum SoftwarereferenceSpecNameType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl SoftwarereferenceSpecNameType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Custom => "custom",
-            Self::Cpe => "cpe",
-            Self::Swid => "swid",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for SoftwarereferenceSpecNameType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "custom" => Ok(Self::Custom),
-            "cpe" => Ok(Self::Cpe),
-            "swid" => Ok(Self::Swid),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}", "custom, cpe, swid, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for SoftwarereferenceSpecNameType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    SoftwarereferenceSpecNameType, [Custom = "custom", Cpe = "cpe", Swid = "swid"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}System`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct System {
     /// Attribute `category` (with `ext-category` carried by its `Ext` variant).
     pub category: Option<SystemCategoryType>,
@@ -12422,25 +3229,7 @@ pub struct System {
 impl System {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(node: Node) -> Self {
-        Self {
-            category: None,
-            interface: None,
-            spoofed: None,
-            virtual_: None,
-            ownership: None,
-            restriction: None,
-            observable_id: None,
-            unpaired_ext: Vec::new(),
-            node,
-            node_role: Default::default(),
-            service: Default::default(),
-            operating_system: Default::default(),
-            counter: Default::default(),
-            asset_id: Default::default(),
-            description: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { node, ..Default::default() }
     }
     /// `spoofed`, or its schema default `unknown` when absent.
     pub fn spoofed(&self) -> YesNoUnknownType {
@@ -12451,279 +3240,16 @@ impl System {
         self.virtual_.clone().unwrap_or(YesNoUnknownType::Unknown)
     }
 }
-impl<'a> rt::FromXml<'a> for System {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut category = None;
-        let mut ext_category: Option<String> = None;
-        let mut interface = None;
-        let mut spoofed = None;
-        let mut virtual_ = None;
-        let mut ownership = None;
-        let mut ext_ownership: Option<String> = None;
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut observable_id = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "category" if attr.ns == 0 => {
-                    category = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-category" if attr.ns == 0 => {
-                    ext_category = Some(attr.value.into_owned());
-                }
-                "interface" if attr.ns == 0 => {
-                    interface = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "spoofed" if attr.ns == 0 => {
-                    spoofed = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "virtual" if attr.ns == 0 => {
-                    virtual_ = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ownership" if attr.ns == 0 => {
-                    ownership = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-ownership" if attr.ns == 0 => {
-                    ext_ownership = Some(attr.value.into_owned());
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let category = rt::glue::pair_ext(
-            category,
-            ext_category,
-            "ext-category",
-            &mut unpaired_ext,
-        );
-        let ownership = rt::glue::pair_ext(
-            ownership,
-            ext_ownership,
-            "ext-ownership",
-            &mut unpaired_ext,
-        );
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::System)?;
-        let node = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Node") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Node")),
-        };
-        let mut node_role = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "NodeRole") => {
-                    node_role.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        node_role.shrink_to_fit();
-        let mut service = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Service") => {
-                    service.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        service.shrink_to_fit();
-        let mut operating_system = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "OperatingSystem") => {
-                    operating_system.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        operating_system.shrink_to_fit();
-        let mut counter = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Counter") => {
-                    counter.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        counter.shrink_to_fit();
-        let mut asset_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AssetID") => {
-                    asset_id.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        asset_id.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            category,
-            interface,
-            spoofed,
-            virtual_,
-            ownership,
-            restriction,
-            observable_id,
-            unpaired_ext,
-            node,
-            node_role,
-            service,
-            operating_system,
-            counter,
-            asset_id,
-            description,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for System {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.category {
-            rt::glue::write_ext_attr(w, "category", "ext-category", v)?;
-        }
-        if let Some(v) = &self.interface {
-            w.attribute("", "interface", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.spoofed {
-            w.attribute("", "spoofed", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.virtual_ {
-            w.attribute("", "virtual", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.ownership {
-            rt::glue::write_ext_attr(w, "ownership", "ext-ownership", v)?;
-        }
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.node;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Node")?;
-        }
-        for v in &self.node_role {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "NodeRole")?;
-        }
-        for v in &self.service {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Service")?;
-        }
-        for v in &self.operating_system {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "OperatingSystem")?;
-        }
-        for v in &self.counter {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Counter")?;
-        }
-        for v in &self.asset_id {
-            rt::glue::write_simple(w, NAMESPACE, "AssetID", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    System, complex schema::System, [category, interface, spoofed, virtual_, ownership,
+    restriction, observable_id, node, node_role, service, operating_system, counter,
+    asset_id, description, additional_data], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}system-category-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SystemCategoryType {
     /// `source`
+    #[default]
     Source,
     /// `target`
     Target,
@@ -12736,55 +3262,12 @@ pub enum SystemCategoryType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl SystemCategoryType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Source => "source",
-            Self::Target => "target",
-            Self::Intermediate => "intermediate",
-            Self::Sensor => "sensor",
-            Self::Infrastructure => "infrastructure",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for SystemCategoryType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "source" => Ok(Self::Source),
-            "target" => Ok(Self::Target),
-            "intermediate" => Ok(Self::Intermediate),
-            "sensor" => Ok(Self::Sensor),
-            "infrastructure" => Ok(Self::Infrastructure),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "source, target, intermediate, sensor, infrastructure, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for SystemCategoryType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    SystemCategoryType, [Source = "source", Target = "target", Intermediate =
+    "intermediate", Sensor = "sensor", Infrastructure = "infrastructure"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}SystemImpact`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemImpact {
     /// Attribute `severity`.
     pub severity: Option<SeverityType>,
@@ -12805,109 +3288,22 @@ pub struct SystemImpact {
 impl SystemImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            severity: None,
-            completion: None,
-            type_: None,
-            unpaired_ext: Vec::new(),
-            description: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
     /// `type`, or its schema default `unknown` when absent.
     pub fn type_(&self) -> SystemimpactTypeType {
         self.type_.clone().unwrap_or(SystemimpactTypeType::Unknown)
     }
 }
-impl Default for SystemImpact {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for SystemImpact {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut severity = None;
-        let mut completion = None;
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "completion" if attr.ns == 0 => {
-                    completion = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.first_child(el, &schema::SystemImpact)?;
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            severity,
-            completion,
-            type_,
-            unpaired_ext,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for SystemImpact {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.severity {
-            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.completion {
-            w.attribute("", "completion", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.type_ {
-            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    SystemImpact, complex schema::SystemImpact, [severity, completion, type_,
+    description], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}system-ownership-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SystemOwnershipType {
     /// `organization`
+    #[default]
     Organization,
     /// `personal`
     Personal,
@@ -12922,88 +3318,28 @@ pub enum SystemOwnershipType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl SystemOwnershipType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Organization => "organization",
-            Self::Personal => "personal",
-            Self::Partner => "partner",
-            Self::Customer => "customer",
-            Self::NoRelationship => "no-relationship",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for SystemOwnershipType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "organization" => Ok(Self::Organization),
-            "personal" => Ok(Self::Personal),
-            "partner" => Ok(Self::Partner),
-            "customer" => Ok(Self::Customer),
-            "no-relationship" => Ok(Self::NoRelationship),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "organization, personal, partner, customer, no-relationship, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for SystemOwnershipType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    SystemOwnershipType, [Organization = "organization", Personal = "personal", Partner =
+    "partner", Customer = "customer", NoRelationship = "no-relationship", Unknown =
+    "unknown"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}systemimpact-completion-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SystemimpactCompletionType {
     /// `failed`
+    #[default]
     Failed,
     /// `succeeded`
     Succeeded,
 }
-impl SystemimpactCompletionType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Failed => "failed",
-            Self::Succeeded => "succeeded",
-        }
-    }
-}
-impl rt::SimpleValue for SystemimpactCompletionType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "failed" => Ok(Self::Failed),
-            "succeeded" => Ok(Self::Succeeded),
-            other => Err(format!("{other:?} is not one of: {}", "failed, succeeded")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    SystemimpactCompletionType, [Failed = "failed", Succeeded = "succeeded"]
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}systemimpact-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SystemimpactTypeType {
     /// `takeover-account`
+    #[default]
     TakeoverAccount,
     /// `takeover-service`
     TakeoverService,
@@ -13052,91 +3388,22 @@ pub enum SystemimpactTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl SystemimpactTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::TakeoverAccount => "takeover-account",
-            Self::TakeoverService => "takeover-service",
-            Self::TakeoverSystem => "takeover-system",
-            Self::CpsManipulation => "cps-manipulation",
-            Self::CpsDamage => "cps-damage",
-            Self::AvailabilityData => "availability-data",
-            Self::AvailabilityAccount => "availability-account",
-            Self::AvailabilityService => "availability-service",
-            Self::AvailabilitySystem => "availability-system",
-            Self::DamagedSystem => "damaged-system",
-            Self::DamagedData => "damaged-data",
-            Self::BreachProprietary => "breach-proprietary",
-            Self::BreachPrivacy => "breach-privacy",
-            Self::BreachCredential => "breach-credential",
-            Self::BreachConfiguration => "breach-configuration",
-            Self::IntegrityData => "integrity-data",
-            Self::IntegrityConfiguration => "integrity-configuration",
-            Self::IntegrityHardware => "integrity-hardware",
-            Self::TrafficRedirection => "traffic-redirection",
-            Self::MonitoringTraffic => "monitoring-traffic",
-            Self::MonitoringHost => "monitoring-host",
-            Self::Policy => "policy",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for SystemimpactTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "takeover-account" => Ok(Self::TakeoverAccount),
-            "takeover-service" => Ok(Self::TakeoverService),
-            "takeover-system" => Ok(Self::TakeoverSystem),
-            "cps-manipulation" => Ok(Self::CpsManipulation),
-            "cps-damage" => Ok(Self::CpsDamage),
-            "availability-data" => Ok(Self::AvailabilityData),
-            "availability-account" => Ok(Self::AvailabilityAccount),
-            "availability-service" => Ok(Self::AvailabilityService),
-            "availability-system" => Ok(Self::AvailabilitySystem),
-            "damaged-system" => Ok(Self::DamagedSystem),
-            "damaged-data" => Ok(Self::DamagedData),
-            "breach-proprietary" => Ok(Self::BreachProprietary),
-            "breach-privacy" => Ok(Self::BreachPrivacy),
-            "breach-credential" => Ok(Self::BreachCredential),
-            "breach-configuration" => Ok(Self::BreachConfiguration),
-            "integrity-data" => Ok(Self::IntegrityData),
-            "integrity-configuration" => Ok(Self::IntegrityConfiguration),
-            "integrity-hardware" => Ok(Self::IntegrityHardware),
-            "traffic-redirection" => Ok(Self::TrafficRedirection),
-            "monitoring-traffic" => Ok(Self::MonitoringTraffic),
-            "monitoring-host" => Ok(Self::MonitoringHost),
-            "policy" => Ok(Self::Policy),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "takeover-account, takeover-service, takeover-system, cps-manipulation, cps-damage, availability-data, availability-account, availability-service, availability-system, damaged-system, damaged-data, breach-proprietary, breach-privacy, breach-credential, breach-configuration, integrity-data, integrity-configuration, integrity-hardware, traffic-redirection, monitoring-traffic, monitoring-host, policy, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for SystemimpactTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    SystemimpactTypeType, [TakeoverAccount = "takeover-account", TakeoverService =
+    "takeover-service", TakeoverSystem = "takeover-system", CpsManipulation =
+    "cps-manipulation", CpsDamage = "cps-damage", AvailabilityData = "availability-data",
+    AvailabilityAccount = "availability-account", AvailabilityService =
+    "availability-service", AvailabilitySystem = "availability-system", DamagedSystem =
+    "damaged-system", DamagedData = "damaged-data", BreachProprietary =
+    "breach-proprietary", BreachPrivacy = "breach-privacy", BreachCredential =
+    "breach-credential", BreachConfiguration = "breach-configuration", IntegrityData =
+    "integrity-data", IntegrityConfiguration = "integrity-configuration",
+    IntegrityHardware = "integrity-hardware", TrafficRedirection = "traffic-redirection",
+    MonitoringTraffic = "monitoring-traffic", MonitoringHost = "monitoring-host", Policy
+    = "policy", Unknown = "unknown"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Telephone`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Telephone {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: Option<TelephoneTypeType>,
@@ -13156,95 +3423,20 @@ impl Telephone {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(telephone_number: String) -> Self {
         Self {
-            type_: None,
-            unpaired_ext: Vec::new(),
             telephone_number,
-            description: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Telephone {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let mut cur = r.first_child(el, &schema::Telephone)?;
-        let telephone_number = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "TelephoneNumber") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "TelephoneNumber")),
-        };
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            unpaired_ext,
-            telephone_number,
-            description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Telephone {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.type_ {
-            rt::glue::write_ext_attr(w, "type", "ext-type", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.telephone_number;
-            rt::glue::write_simple(w, NAMESPACE, "TelephoneNumber", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Telephone, complex schema::Telephone, [type_, telephone_number, description],
+    unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}telephone-type-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum TelephoneTypeType {
     /// `wired`
+    #[default]
     Wired,
     /// `mobile`
     Mobile,
@@ -13255,53 +3447,12 @@ pub enum TelephoneTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl TelephoneTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Wired => "wired",
-            Self::Mobile => "mobile",
-            Self::Fax => "fax",
-            Self::Hotline => "hotline",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for TelephoneTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "wired" => Ok(Self::Wired),
-            "mobile" => Ok(Self::Mobile),
-            "fax" => Ok(Self::Fax),
-            "hotline" => Ok(Self::Hotline),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "wired, mobile, fax, hotline, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for TelephoneTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    TelephoneTypeType, [Wired = "wired", Mobile = "mobile", Fax = "fax", Hotline =
+    "hotline"], Ext
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ThreatActor`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatActor {
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
@@ -13324,149 +3475,15 @@ pub struct ThreatActor {
 impl ThreatActor {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(url: Vec<String>) -> Self {
-        Self {
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            threat_actor_id: Default::default(),
-            url,
-            description: Default::default(),
-            additional_data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { url, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for ThreatActor {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        let mut ext_restriction: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-restriction" if attr.ns == 0 => {
-                    ext_restriction = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let restriction = rt::glue::pair_ext(
-            restriction,
-            ext_restriction,
-            "ext-restriction",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::ThreatActor)?;
-        let mut threat_actor_id = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "ThreatActorID") => {
-                    threat_actor_id.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        threat_actor_id.shrink_to_fit();
-        let mut url = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                    url.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if url.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "URL"));
-        }
-        url.shrink_to_fit();
-        let mut description = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Description") => {
-                    description.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        description.shrink_to_fit();
-        let mut additional_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "AdditionalData") => {
-                    additional_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        additional_data.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            unpaired_ext,
-            threat_actor_id,
-            url,
-            description,
-            additional_data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ThreatActor {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            rt::glue::write_ext_attr(w, "restriction", "ext-restriction", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.threat_actor_id {
-            rt::glue::write_simple(w, NAMESPACE, "ThreatActorID", v)?;
-        }
-        for v in &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Description")?;
-        }
-        for v in &self.additional_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AdditionalData")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    ThreatActor, complex schema::ThreatActor, [restriction, threat_actor_id, url,
+    description, additional_data], unpaired unpaired_ext, extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}TimeImpact`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeImpact {
     /// Attribute `severity`.
     pub severity: Option<SeverityType>,
@@ -13488,101 +3505,21 @@ impl TimeImpact {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(metric: TimeimpactMetricType, value: PositiveFloatType) -> Self {
         Self {
-            severity: None,
             metric,
-            duration: None,
-            unpaired_ext: Vec::new(),
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for TimeImpact {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut severity = None;
-        let mut metric = None;
-        let mut ext_metric: Option<String> = None;
-        let mut duration = None;
-        let mut ext_duration: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "severity" if attr.ns == 0 => {
-                    severity = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "metric" if attr.ns == 0 => {
-                    metric = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-metric" if attr.ns == 0 => {
-                    ext_metric = Some(attr.value.into_owned());
-                }
-                "duration" if attr.ns == 0 => {
-                    duration = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-duration" if attr.ns == 0 => {
-                    ext_duration = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let metric = rt::glue::pair_ext(
-            metric,
-            ext_metric,
-            "ext-metric",
-            &mut unpaired_ext,
-        );
-        let metric = match metric {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "metric")),
-        };
-        let duration = rt::glue::pair_ext(
-            duration,
-            ext_duration,
-            "ext-duration",
-            &mut unpaired_ext,
-        );
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            severity,
-            metric,
-            duration,
-            unpaired_ext,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for TimeImpact {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.severity {
-            w.attribute("", "severity", &rt::SimpleValue::to_xml(v))?;
-        }
-        rt::glue::write_ext_attr(w, "metric", "ext-metric", &self.metric)?;
-        if let Some(v) = &self.duration {
-            rt::glue::write_ext_attr(w, "duration", "ext-duration", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    TimeImpact, complex schema::TimeImpact, [severity, metric, duration, value], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}timeimpact-metric-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum TimeimpactMetricType {
     /// `labor`
+    #[default]
     Labor,
     /// `elapsed`
     Elapsed,
@@ -13591,51 +3528,12 @@ pub enum TimeimpactMetricType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl TimeimpactMetricType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Labor => "labor",
-            Self::Elapsed => "elapsed",
-            Self::Downtime => "downtime",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for TimeimpactMetricType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "labor" => Ok(Self::Labor),
-            "elapsed" => Ok(Self::Elapsed),
-            "downtime" => Ok(Self::Downtime),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "labor, elapsed, downtime, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for TimeimpactMetricType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    TimeimpactMetricType, [Labor = "labor", Elapsed = "elapsed", Downtime = "downtime"],
+    Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}TimezoneType`, restricted: pattern `Z|[\+\-](0[0-9]|1[0-4]):[0-5][0-9]`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimezoneType(pub String);
 impl rt::SimpleValue for TimezoneType {
     fn parse_xml(text: &str) -> Result<Self, String> {
@@ -13660,6 +3558,7 @@ impl rt::SimpleValue for TimezoneType {
         rt::SimpleValue::to_xml(&self.0)
     }
 }
+rt::simple!(TimezoneType);
 impl TimezoneType {
     /// Checks `value` against the facets.
     pub fn new(value: String) -> Result<Self, String> {
@@ -13667,7 +3566,7 @@ impl TimezoneType {
     }
 }
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}WindowsRegistryKeysModified`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsRegistryKeysModified {
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
@@ -13681,110 +3580,25 @@ pub struct WindowsRegistryKeysModified {
 impl WindowsRegistryKeysModified {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(key: Vec<Key>) -> Self {
-        Self {
-            observable_id: None,
-            key,
-            extra: rt::Extra::new(),
-        }
+        Self { key, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for WindowsRegistryKeysModified {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut observable_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "observable-id" if attr.ns == 0 => {
-                    observable_id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::WindowsRegistryKeysModified)?;
-        let mut key = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Key") => {
-                    key.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if key.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Key"));
-        }
-        key.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { observable_id, key, extra })
-    }
-}
-impl rt::ToXml for WindowsRegistryKeysModified {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.observable_id {
-            w.attribute("", "observable-id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.key {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Key")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    WindowsRegistryKeysModified, complex schema::WindowsRegistryKeysModified,
+    [observable_id, key], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}yes-no-unknown-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum YesNoUnknownType {
     /// `yes`
+    #[default]
     Yes,
     /// `no`
     No,
     /// `unknown`
     Unknown,
 }
-impl YesNoUnknownType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Yes => "yes",
-            Self::No => "no",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-impl rt::SimpleValue for YesNoUnknownType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "yes" => Ok(Self::Yes),
-            "no" => Ok(Self::No),
-            "unknown" => Ok(Self::Unknown),
-            other => Err(format!("{other:?} is not one of: {}", "yes, no, unknown")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(YesNoUnknownType, [Yes = "yes", No = "no", Unknown = "unknown"]);
 impl rt::RootElement for Address {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "Address";
@@ -15037,5320 +4851,1304 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static ActionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ActionType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Address: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "category",
-                    ty: &AddressCategoryType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-category",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "vlan-name",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "vlan-num",
-                    ty: &rt::schema::INTEGER,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static AddressCategoryType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::AddressCategoryType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static AlternativeId: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentID",
-                            ty: &IncidentIdType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static AlternativeIndicatorId: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IndicatorID",
-                            ty: &IndicatorId,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static ApplicationHeader: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ApplicationHeaderField",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Assessment: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "occurrence",
-                    ty: &AssessmentOccurrence,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentCategory",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&AssessmentChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Counter",
-                            ty: &Counter,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "MitigatingFactor",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Cause",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Confidence",
-                            ty: &Confidence,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static AssessmentChoice: rt::schema::Term = rt::schema::Term::Choice(
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static ActionType: TypeDef = simple::<super::ActionType>(IdRole::Plain);
+    pub static Address: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "SystemImpact",
-                    ty: &SystemImpact,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "BusinessImpact",
-                    ty: &BusinessImpactType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "TimeImpact",
-                    ty: &TimeImpact,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "MonetaryImpact",
-                    ty: &MonetaryImpact,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "IntendedImpact",
-                    ty: &BusinessImpactType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
+            attr("category", &AddressCategoryType).ext("ext-category"),
+            attr("vlan-name", &STRING),
+            attr("vlan-num", &INTEGER),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static AddressCategoryType: TypeDef = simple::<
+        super::AddressCategoryType,
+    >(IdRole::Plain);
+    pub static AlternativeId: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
+            &[element(NS, "IncidentID", &IncidentIdType, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static AlternativeIndicatorId: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
+            &[element(NS, "IndicatorID", &IndicatorId, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static ApplicationHeader: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[element(NS, "ApplicationHeaderField", &ExtensionType, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static Assessment: TypeDef = complex(
+        &[
+            attr("occurrence", &AssessmentOccurrence),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "IncidentCategory", &MlStringType, 0u32, UNBOUNDED),
+                group(&AssessmentChoice, 1u32, UNBOUNDED),
+                element(NS, "Counter", &Counter, 0u32, UNBOUNDED),
+                element(NS, "MitigatingFactor", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Cause", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Confidence", &Confidence, 0u32, 1u32),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static AssessmentChoice: Term = Term::Choice(
+        &[
+            element(NS, "SystemImpact", &SystemImpact, 1u32, 1u32),
+            element(NS, "BusinessImpact", &BusinessImpactType, 1u32, 1u32),
+            element(NS, "TimeImpact", &TimeImpact, 1u32, 1u32),
+            element(NS, "MonetaryImpact", &MonetaryImpact, 1u32, 1u32),
+            element(NS, "IntendedImpact", &BusinessImpactType, 1u32, 1u32),
         ],
     );
-    pub static AssessmentOccurrence: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::AssessmentOccurrence>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static AttackPhase: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AttackPhaseID",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static BulkObservable: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static AssessmentOccurrence: TypeDef = simple::<
+        super::AssessmentOccurrence,
+    >(IdRole::Plain);
+    pub static AttackPhase: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &BulkobservableTypeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "AttackPhaseID", &STRING, 0u32, UNBOUNDED),
+                element(NS, "URL", &STRING, 1u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "BulkObservableFormat",
-                            ty: &BulkObservableFormat,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "BulkObservableList",
-                            ty: &rt::schema::ANY_TYPE,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static BulkObservableFormat: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Hash",
-                            ty: &Hash,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static BulkobservableTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::BulkobservableTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static BusinessImpactType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static BulkObservable: TypeDef = complex(
+        &[attr("type", &BulkobservableTypeType).required(), attr("ext-type", &STRING)],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &BusinessimpactSeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-severity",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &BusinessimpactTypeType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "BulkObservableFormat", &BulkObservableFormat, 0u32, 1u32),
+                element(NS, "BulkObservableList", &ANY_TYPE, 1u32, 1u32),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static BusinessimpactSeverityType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::BusinessimpactSeverityType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static BusinessimpactTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::BusinessimpactTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Campaign: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static BulkObservableFormat: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "Hash", &Hash, 0u32, 1u32),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "CampaignID",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static Certificate: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
-                            name: "X509Data",
-                            ty: &super::super::xmldsig::schema::X509DataType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static CertificateData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Certificate",
-                            ty: &Certificate,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Confidence: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "rating",
-                    ty: &ConfidenceRatingType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-rating",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Empty,
-        ),
-    );
-    pub static ConfidenceRatingType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ConfidenceRatingType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Contact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "role",
-                    ty: &ContactRoleType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-role",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &ContactTypeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ContactName",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ContactTitle",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RegistryHandle",
-                            ty: &RegistryHandle,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PostalAddress",
-                            ty: &PostalAddress,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Email",
-                            ty: &Email,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Telephone",
-                            ty: &Telephone,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Timezone",
-                            ty: &TimezoneType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static ContactRoleType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ContactRoleType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static ContactTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ContactTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Counter: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &CounterTypeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "unit",
-                    ty: &CounterUnitType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-unit",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "meaning",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "duration",
-                    ty: &DurationType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-duration",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::FLOAT),
-        ),
-    );
-    pub static CounterTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::CounterTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static CounterUnitType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::CounterUnitType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DetectionPattern: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Application",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DetectionConfiguration",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Discovery: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "source",
-                    ty: &DiscoverySourceType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-source",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DetectionPattern",
-                            ty: &DetectionPattern,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static DiscoverySourceType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DiscoverySourceType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DomainContacts: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&DomainContactsChoice),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static DomainContactsChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static BulkobservableTypeType: TypeDef = simple::<
+        super::BulkobservableTypeType,
+    >(IdRole::Plain);
+    pub static BusinessImpactType: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "SameDomainContact",
-                    ty: &rt::schema::STRING,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Contact",
-                    ty: &Contact,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            attr("severity", &BusinessimpactSeverityType).ext("ext-severity"),
+            attr("type", &BusinessimpactTypeType).ext("ext-type"),
+        ],
+        ContentModel::Elements(
+            &[element(NS, "Description", &MlStringType, 0u32, UNBOUNDED)],
+        ),
+    );
+    pub static BusinessimpactSeverityType: TypeDef = simple::<
+        super::BusinessimpactSeverityType,
+    >(IdRole::Plain);
+    pub static BusinessimpactTypeType: TypeDef = simple::<
+        super::BusinessimpactTypeType,
+    >(IdRole::Plain);
+    pub static Campaign: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
+            &[
+                element(NS, "CampaignID", &STRING, 0u32, UNBOUNDED),
+                element(NS, "URL", &STRING, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Certificate: TypeDef = complex(
+        &[attr("observable-id", &ID)],
+        ContentModel::Elements(
+            &[
+                element(
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "X509Data",
+                    &super::super::xmldsig::schema::X509DataType,
+                    1u32,
+                    1u32,
+                ),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static CertificateData: TypeDef = complex(
+        &[
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[element(NS, "Certificate", &Certificate, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static Confidence: TypeDef = complex(
+        &[attr("rating", &ConfidenceRatingType).required().ext("ext-rating")],
+        ContentModel::Empty,
+    );
+    pub static ConfidenceRatingType: TypeDef = simple::<
+        super::ConfidenceRatingType,
+    >(IdRole::Plain);
+    pub static Contact: TypeDef = complex(
+        &[
+            attr("role", &ContactRoleType).required().ext("ext-role"),
+            attr("type", &ContactTypeType).required().ext("ext-type"),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "ContactName", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "ContactTitle", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "RegistryHandle", &RegistryHandle, 0u32, UNBOUNDED),
+                element(NS, "PostalAddress", &PostalAddress, 0u32, UNBOUNDED),
+                element(NS, "Email", &Email, 0u32, UNBOUNDED),
+                element(NS, "Telephone", &Telephone, 0u32, UNBOUNDED),
+                element(NS, "Timezone", &TimezoneType, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static ContactRoleType: TypeDef = simple::<
+        super::ContactRoleType,
+    >(IdRole::Plain);
+    pub static ContactTypeType: TypeDef = simple::<
+        super::ContactTypeType,
+    >(IdRole::Plain);
+    pub static Counter: TypeDef = complex(
+        &[
+            attr("type", &CounterTypeType).required().ext("ext-type"),
+            attr("unit", &CounterUnitType).required().ext("ext-unit"),
+            attr("meaning", &STRING),
+            attr("duration", &DurationType).ext("ext-duration"),
+        ],
+        ContentModel::Simple(&FLOAT),
+    );
+    pub static CounterTypeType: TypeDef = simple::<
+        super::CounterTypeType,
+    >(IdRole::Plain);
+    pub static CounterUnitType: TypeDef = simple::<
+        super::CounterUnitType,
+    >(IdRole::Plain);
+    pub static DetectionPattern: TypeDef = complex(
+        &[
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "Application", &SoftwareType, 1u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "DetectionConfiguration", &STRING, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Discovery: TypeDef = complex(
+        &[
+            attr("source", &DiscoverySourceType).ext("ext-source"),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Contact", &Contact, 0u32, UNBOUNDED),
+                element(NS, "DetectionPattern", &DetectionPattern, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static DiscoverySourceType: TypeDef = simple::<
+        super::DiscoverySourceType,
+    >(IdRole::Plain);
+    pub static DomainContacts: TypeDef = complex(
+        &[],
+        ContentModel::Elements(&[group(&DomainContactsChoice, 1u32, 1u32)]),
+    );
+    pub static DomainContactsChoice: Term = Term::Choice(
+        &[
+            element(NS, "SameDomainContact", &STRING, 1u32, 1u32),
+            element(NS, "Contact", &Contact, 1u32, UNBOUNDED),
         ],
     );
-    pub static DomainData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "system-status",
-                    ty: &DomaindataSystemStatusType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-system-status",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "domain-status",
-                    ty: &DomaindataDomainStatusType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-domain-status",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Name",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DateDomainWasChecked",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RegistrationDate",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ExpirationDate",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RelatedDNS",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Nameservers",
-                            ty: &Nameservers,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DomainContacts",
-                            ty: &DomainContacts,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static DomaindataDomainStatusType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DomaindataDomainStatusType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DomaindataSystemStatusType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DomaindataSystemStatusType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DtypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DtypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DurationType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DurationType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Email: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &EmailTypeType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailTo",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static EmailData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailTo",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailFrom",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailSubject",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailX-Mailer",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailHeaderField",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailHeaders",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailBody",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailMessage",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "HashData",
-                            ty: &HashData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "SignatureData",
-                            ty: &SignatureData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static EmailTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::EmailTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static EventData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DetectTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "StartTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EndTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RecoveryTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ReportTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Discovery",
-                            ty: &Discovery,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Assessment",
-                            ty: &Assessment,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Method",
-                            ty: &Method,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Flow",
-                            ty: &Flow,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Expectation",
-                            ty: &Expectation,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Record",
-                            ty: &Record,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EventData",
-                            ty: &EventData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Expectation: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "action",
-                    ty: &ActionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-action",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &SeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DefinedCOA",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "StartTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EndTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static ExtensionType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "name",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "dtype",
-                    ty: &DtypeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-dtype",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "meaning",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "formatid",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Any,
-                            process: rt::schema::Process::Lax,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static File: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FileName",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FileSize",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FileType",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "HashData",
-                            ty: &HashData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "SignatureData",
-                            ty: &SignatureData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AssociatedSoftware",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FileProperties",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static FileData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "File",
-                            ty: &File,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Flow: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "System",
-                            ty: &System,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static FuzzyHash: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FuzzyHashValue",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Application",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Hash: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
-                            name: "DigestMethod",
-                            ty: &super::super::xmldsig::schema::DigestMethodType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
-                            name: "DigestValue",
-                            ty: &rt::schema::BASE64_BINARY,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
-                            name: "CanonicalizationMethod",
-                            ty: &super::super::xmldsig::schema::CanonicalizationMethodType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Application",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static HashData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "scope",
-                    ty: &HashdataScopeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-scope",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "HashTargetID",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Hash",
-                            ty: &Hash,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FuzzyHash",
-                            ty: &FuzzyHash,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static HashdataScopeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::HashdataScopeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static History: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "HistoryItem",
-                            ty: &HistoryItem,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static HistoryItem: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "action",
-                    ty: &ActionType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-action",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DateTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentID",
-                            ty: &IncidentIdType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DefinedCOA",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Incident: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "purpose",
-                    ty: &IncidentPurposeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-purpose",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "status",
-                    ty: &IncidentStatusType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-status",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "http://www.w3.org/XML/1998/namespace",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE_OR_EMPTY,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentID",
-                            ty: &IncidentIdType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AlternativeID",
-                            ty: &AlternativeId,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RelatedActivity",
-                            ty: &RelatedActivity,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DetectTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "StartTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EndTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RecoveryTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ReportTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "GenerationTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Discovery",
-                            ty: &Discovery,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Assessment",
-                            ty: &Assessment,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Method",
-                            ty: &Method,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EventData",
-                            ty: &EventData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IndicatorData",
-                            ty: &IndicatorData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "History",
-                            ty: &History,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static IncidentIdType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "name",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "instance",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static IncidentPurposeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::IncidentPurposeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static IncidentStatusType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::IncidentStatusType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Indicator: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IndicatorID",
-                            ty: &IndicatorId,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AlternativeIndicatorID",
-                            ty: &AlternativeIndicatorId,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "StartTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EndTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Confidence",
-                            ty: &Confidence,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Contact",
-                            ty: &Contact,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&IndicatorChoice),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "NodeRole",
-                            ty: &NodeRole,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AttackPhase",
-                            ty: &AttackPhase,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Reference",
-                            ty: &Reference,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static IndicatorChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static DomainData: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Observable",
-                    ty: &Observable,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "ObservableReference",
-                    ty: &ObservableReference,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "IndicatorExpression",
-                    ty: &IndicatorExpression,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "IndicatorReference",
-                    ty: &IndicatorReference,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
+            attr("system-status", &DomaindataSystemStatusType).ext("ext-system-status"),
+            attr("domain-status", &DomaindataDomainStatusType).ext("ext-domain-status"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "Name", &STRING, 1u32, 1u32),
+                element(NS, "DateDomainWasChecked", &DATE_TIME, 0u32, 1u32),
+                element(NS, "RegistrationDate", &DATE_TIME, 0u32, 1u32),
+                element(NS, "ExpirationDate", &DATE_TIME, 0u32, 1u32),
+                element(NS, "RelatedDNS", &ExtensionType, 0u32, UNBOUNDED),
+                element(NS, "Nameservers", &Nameservers, 0u32, UNBOUNDED),
+                element(NS, "DomainContacts", &DomainContacts, 0u32, 1u32),
+            ],
+        ),
+    );
+    pub static DomaindataDomainStatusType: TypeDef = simple::<
+        super::DomaindataDomainStatusType,
+    >(IdRole::Plain);
+    pub static DomaindataSystemStatusType: TypeDef = simple::<
+        super::DomaindataSystemStatusType,
+    >(IdRole::Plain);
+    pub static DtypeType: TypeDef = simple::<super::DtypeType>(IdRole::Plain);
+    pub static DurationType: TypeDef = simple::<super::DurationType>(IdRole::Plain);
+    pub static Email: TypeDef = complex(
+        &[attr("type", &EmailTypeType).ext("ext-type")],
+        ContentModel::Elements(
+            &[
+                element(NS, "EmailTo", &STRING, 1u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static EmailData: TypeDef = complex(
+        &[attr("observable-id", &ID)],
+        ContentModel::Elements(
+            &[
+                element(NS, "EmailTo", &STRING, 0u32, UNBOUNDED),
+                element(NS, "EmailFrom", &STRING, 0u32, 1u32),
+                element(NS, "EmailSubject", &STRING, 0u32, 1u32),
+                element(NS, "EmailX-Mailer", &STRING, 0u32, 1u32),
+                element(NS, "EmailHeaderField", &ExtensionType, 0u32, UNBOUNDED),
+                element(NS, "EmailHeaders", &STRING, 0u32, 1u32),
+                element(NS, "EmailBody", &STRING, 0u32, 1u32),
+                element(NS, "EmailMessage", &STRING, 0u32, 1u32),
+                element(NS, "HashData", &HashData, 0u32, UNBOUNDED),
+                element(NS, "SignatureData", &SignatureData, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static EmailTypeType: TypeDef = simple::<super::EmailTypeType>(IdRole::Plain);
+    pub static EventData: TypeDef = complex(
+        &[
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "DetectTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "StartTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "EndTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "RecoveryTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "ReportTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, UNBOUNDED),
+                element(NS, "Discovery", &Discovery, 0u32, UNBOUNDED),
+                element(NS, "Assessment", &Assessment, 0u32, 1u32),
+                element(NS, "Method", &Method, 0u32, UNBOUNDED),
+                element(NS, "Flow", &Flow, 0u32, UNBOUNDED),
+                element(NS, "Expectation", &Expectation, 0u32, UNBOUNDED),
+                element(NS, "Record", &Record, 0u32, 1u32),
+                element(NS, "EventData", &EventData, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Expectation: TypeDef = complex(
+        &[
+            attr("action", &ActionType).ext("ext-action"),
+            attr("severity", &SeverityType),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "DefinedCOA", &STRING, 0u32, UNBOUNDED),
+                element(NS, "StartTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "EndTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, 1u32),
+            ],
+        ),
+    );
+    pub static ExtensionType: TypeDef = complex(
+        &[
+            attr("name", &STRING),
+            attr("dtype", &DtypeType).required().ext("ext-dtype"),
+            attr("meaning", &STRING),
+            attr("formatid", &STRING),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Mixed(&[any(rt::glue::AnyNs::Any, Process::Lax, 0u32, UNBOUNDED)]),
+    );
+    pub static File: TypeDef = complex(
+        &[attr("observable-id", &ID)],
+        ContentModel::Elements(
+            &[
+                element(NS, "FileName", &STRING, 0u32, 1u32),
+                element(NS, "FileSize", &INTEGER, 0u32, 1u32),
+                element(NS, "FileType", &STRING, 0u32, 1u32),
+                element(NS, "URL", &STRING, 0u32, UNBOUNDED),
+                element(NS, "HashData", &HashData, 0u32, 1u32),
+                element(NS, "SignatureData", &SignatureData, 0u32, 1u32),
+                element(NS, "AssociatedSoftware", &SoftwareType, 0u32, 1u32),
+                element(NS, "FileProperties", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static FileData: TypeDef = complex(
+        &[
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(&[element(NS, "File", &File, 1u32, UNBOUNDED)]),
+    );
+    pub static Flow: TypeDef = complex(
+        &[],
+        ContentModel::Elements(&[element(NS, "System", &System, 1u32, UNBOUNDED)]),
+    );
+    pub static FuzzyHash: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(NS, "FuzzyHashValue", &ExtensionType, 1u32, UNBOUNDED),
+                element(NS, "Application", &SoftwareType, 0u32, 1u32),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Hash: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "DigestMethod",
+                    &super::super::xmldsig::schema::DigestMethodType,
+                    1u32,
+                    1u32,
+                ),
+                element(
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "DigestValue",
+                    &BASE64_BINARY,
+                    1u32,
+                    1u32,
+                ),
+                element(
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "CanonicalizationMethod",
+                    &super::super::xmldsig::schema::CanonicalizationMethodType,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "Application", &SoftwareType, 0u32, 1u32),
+            ],
+        ),
+    );
+    pub static HashData: TypeDef = complex(
+        &[attr("scope", &HashdataScopeType).required().ext("ext-scope")],
+        ContentModel::Elements(
+            &[
+                element(NS, "HashTargetID", &STRING, 0u32, 1u32),
+                element(NS, "Hash", &Hash, 0u32, UNBOUNDED),
+                element(NS, "FuzzyHash", &FuzzyHash, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static HashdataScopeType: TypeDef = simple::<
+        super::HashdataScopeType,
+    >(IdRole::Plain);
+    pub static History: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
+            &[element(NS, "HistoryItem", &HistoryItem, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static HistoryItem: TypeDef = complex(
+        &[
+            attr("action", &ActionType).required().ext("ext-action"),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "DateTime", &DATE_TIME, 1u32, 1u32),
+                element(NS, "IncidentID", &IncidentIdType, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "DefinedCOA", &STRING, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Incident: TypeDef = complex(
+        &[
+            attr("purpose", &IncidentPurposeType).required().ext("ext-purpose"),
+            attr("status", &IncidentStatusType).ext("ext-status"),
+            attr("lang", &LANGUAGE_OR_EMPTY).ns(rt::XML_NS),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "IncidentID", &IncidentIdType, 1u32, 1u32),
+                element(NS, "AlternativeID", &AlternativeId, 0u32, 1u32),
+                element(NS, "RelatedActivity", &RelatedActivity, 0u32, UNBOUNDED),
+                element(NS, "DetectTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "StartTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "EndTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "RecoveryTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "ReportTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "GenerationTime", &DATE_TIME, 1u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Discovery", &Discovery, 0u32, UNBOUNDED),
+                element(NS, "Assessment", &Assessment, 0u32, UNBOUNDED),
+                element(NS, "Method", &Method, 0u32, UNBOUNDED),
+                element(NS, "Contact", &Contact, 1u32, UNBOUNDED),
+                element(NS, "EventData", &EventData, 0u32, UNBOUNDED),
+                element(NS, "IndicatorData", &IndicatorData, 0u32, 1u32),
+                element(NS, "History", &History, 0u32, 1u32),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static IncidentIdType: TypeDef = complex(
+        &[
+            attr("name", &STRING).required(),
+            attr("instance", &STRING),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static IncidentPurposeType: TypeDef = simple::<
+        super::IncidentPurposeType,
+    >(IdRole::Plain);
+    pub static IncidentStatusType: TypeDef = simple::<
+        super::IncidentStatusType,
+    >(IdRole::Plain);
+    pub static Indicator: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
+            &[
+                element(NS, "IndicatorID", &IndicatorId, 1u32, 1u32),
+                element(
+                    NS,
+                    "AlternativeIndicatorID",
+                    &AlternativeIndicatorId,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "StartTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "EndTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "Confidence", &Confidence, 0u32, 1u32),
+                element(NS, "Contact", &Contact, 0u32, UNBOUNDED),
+                group(&IndicatorChoice, 1u32, 1u32),
+                element(NS, "NodeRole", &NodeRole, 0u32, UNBOUNDED),
+                element(NS, "AttackPhase", &AttackPhase, 0u32, UNBOUNDED),
+                element(NS, "Reference", &Reference, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static IndicatorChoice: Term = Term::Choice(
+        &[
+            element(NS, "Observable", &Observable, 1u32, 1u32),
+            element(NS, "ObservableReference", &ObservableReference, 1u32, 1u32),
+            element(NS, "IndicatorExpression", &IndicatorExpression, 1u32, 1u32),
+            element(NS, "IndicatorReference", &IndicatorReference, 1u32, 1u32),
         ],
     );
-    pub static IndicatorData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Indicator",
-                            ty: &Indicator,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
+    pub static IndicatorData: TypeDef = complex(
+        &[],
+        ContentModel::Elements(&[element(NS, "Indicator", &Indicator, 1u32, UNBOUNDED)]),
     );
-    pub static IndicatorExpression: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "operator",
-                    ty: &IndicatorexpressionOperatorType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-operator",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&IndicatorExpressionChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static IndicatorExpressionChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static IndicatorExpression: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&IndicatorExpressionSequence),
-                min: 1u32,
-                max: 1u32,
-            },
+            attr("operator", &IndicatorexpressionOperatorType),
+            attr("ext-operator", &STRING),
+        ],
+        ContentModel::Elements(&[group(&IndicatorExpressionChoice, 1u32, UNBOUNDED)]),
+    );
+    pub static IndicatorExpressionChoice: Term = Term::Choice(
+        &[group(&IndicatorExpressionSequence, 1, 1)],
+    );
+    pub static IndicatorExpressionSequence: Term = Term::Sequence(
+        &[
+            group(&IndicatorExpressionSequenceChoice, 1u32, 1u32),
+            element(NS, "Confidence", &Confidence, 0u32, 1u32),
+            element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
         ],
     );
-    pub static IndicatorExpressionSequence: rt::schema::Term = rt::schema::Term::Sequence(
+    pub static IndicatorExpressionSequenceChoice: Term = Term::Choice(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&IndicatorExpressionSequenceChoice),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Confidence",
-                    ty: &Confidence,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "AdditionalData",
-                    ty: &ExtensionType,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            element(NS, "IndicatorExpression", &IndicatorExpression, 1u32, 1u32),
+            element(NS, "Observable", &Observable, 1u32, 1u32),
+            element(NS, "ObservableReference", &ObservableReference, 1u32, 1u32),
+            element(NS, "IndicatorReference", &IndicatorReference, 1u32, 1u32),
         ],
     );
-    pub static IndicatorExpressionSequenceChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static IndicatorId: TypeDef = complex(
+        &[attr("name", &STRING).required(), attr("version", &STRING).required()],
+        ContentModel::Simple(&ID),
+    );
+    pub static IndicatorReference: TypeDef = complex(
+        &[attr("uid-ref", &IDREF), attr("euid-ref", &STRING), attr("version", &STRING)],
+        ContentModel::Empty,
+    );
+    pub static IndicatorexpressionOperatorType: TypeDef = simple::<
+        super::IndicatorexpressionOperatorType,
+    >(IdRole::Plain);
+    pub static IodefDocument: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "IndicatorExpression",
-                    ty: &IndicatorExpression,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Observable",
-                    ty: &Observable,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "ObservableReference",
-                    ty: &ObservableReference,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "IndicatorReference",
-                    ty: &IndicatorReference,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
+            attr("version", &STRING).fixed("2.00"),
+            attr("lang", &LANGUAGE_OR_EMPTY).ns(rt::XML_NS),
+            attr("format-id", &STRING),
+            attr("private-enum-name", &STRING),
+            attr("private-enum-id", &STRING),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "Incident", &Incident, 1u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Key: TypeDef = complex(
+        &[
+            attr("registryaction", &KeyRegistryactionType).ext("ext-registryaction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "KeyName", &STRING, 1u32, 1u32),
+                element(NS, "Value", &STRING, 0u32, 1u32),
+            ],
+        ),
+    );
+    pub static KeyRegistryactionType: TypeDef = simple::<
+        super::KeyRegistryactionType,
+    >(IdRole::Plain);
+    pub static Method: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
+            &[
+                element(NS, "Reference", &Reference, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    "AttackPattern",
+                    &super::super::sci::schema::AttackPattern,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    "Vulnerability",
+                    &super::super::sci::schema::Vulnerability,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-sci-1.0",
+                    "Weakness",
+                    &super::super::sci::schema::Weakness,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static MlStringType: TypeDef = complex(
+        &[
+            attr("translation-id", &STRING),
+            attr("lang", &LANGUAGE_OR_EMPTY).ns(rt::XML_NS),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static MonetaryImpact: TypeDef = complex(
+        &[attr("severity", &SeverityType), attr("currency", &STRING)],
+        ContentModel::Simple(&PositiveFloatType),
+    );
+    pub static Nameservers: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(NS, "Server", &STRING, 1u32, 1u32),
+                element(NS, "Address", &Address, 1u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static Node: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                group(&NodeChoice, 0u32, UNBOUNDED),
+                element(NS, "PostalAddress", &PostalAddress, 0u32, 1u32),
+                element(NS, "Location", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Counter", &Counter, 0u32, UNBOUNDED),
+            ],
+        ),
+    );
+    pub static NodeChoice: Term = Term::Choice(
+        &[
+            element(NS, "DomainData", &DomainData, 0u32, UNBOUNDED),
+            element(NS, "Address", &Address, 0u32, UNBOUNDED),
         ],
     );
-    pub static IndicatorId: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "name",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "version",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::ID),
+    pub static NodeRole: TypeDef = complex(
+        &[attr("category", &NoderoleCategoryType).required().ext("ext-category")],
+        ContentModel::Elements(
+            &[element(NS, "Description", &MlStringType, 0u32, UNBOUNDED)],
         ),
     );
-    pub static IndicatorReference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "uid-ref",
-                    ty: &rt::schema::IDREF,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "euid-ref",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "version",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Empty,
-        ),
+    pub static NoderoleCategoryType: TypeDef = simple::<
+        super::NoderoleCategoryType,
+    >(IdRole::Plain);
+    pub static Observable: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(&[group(&ObservableChoice, 0u32, 1u32)]),
     );
-    pub static IndicatorexpressionOperatorType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::IndicatorexpressionOperatorType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static IodefDocument: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "version",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: Some("2.00"),
-                },
-                rt::schema::AttributeDecl {
-                    ns: "http://www.w3.org/XML/1998/namespace",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE_OR_EMPTY,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "format-id",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "private-enum-name",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "private-enum-id",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Incident",
-                            ty: &Incident,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Key: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "registryaction",
-                    ty: &KeyRegistryactionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-registryaction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "KeyName",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Value",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static KeyRegistryactionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::KeyRegistryactionType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Method: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Reference",
-                            ty: &Reference,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                            name: "AttackPattern",
-                            ty: &super::super::sci::schema::AttackPattern,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                            name: "Vulnerability",
-                            ty: &super::super::sci::schema::Vulnerability,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-sci-1.0",
-                            name: "Weakness",
-                            ty: &super::super::sci::schema::Weakness,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static MlStringType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "translation-id",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "http://www.w3.org/XML/1998/namespace",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE_OR_EMPTY,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static MonetaryImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &SeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "currency",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&PositiveFloatType),
-        ),
-    );
-    pub static Nameservers: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Server",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Address",
-                            ty: &Address,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static Node: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&NodeChoice),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PostalAddress",
-                            ty: &PostalAddress,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Location",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Counter",
-                            ty: &Counter,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static NodeChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static ObservableChoice: Term = Term::Choice(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "DomainData",
-                    ty: &DomainData,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Address",
-                    ty: &Address,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            element(NS, "System", &System, 0u32, 1u32),
+            element(NS, "Address", &Address, 0u32, 1u32),
+            element(NS, "DomainData", &DomainData, 0u32, 1u32),
+            element(NS, "Service", &Service, 0u32, 1u32),
+            element(NS, "EmailData", &EmailData, 0u32, 1u32),
+            element(
+                NS,
+                "WindowsRegistryKeysModified",
+                &WindowsRegistryKeysModified,
+                0u32,
+                1u32,
+            ),
+            element(NS, "FileData", &FileData, 0u32, 1u32),
+            element(NS, "CertificateData", &CertificateData, 0u32, 1u32),
+            element(NS, "RegistryHandle", &RegistryHandle, 0u32, 1u32),
+            element(NS, "RecordData", &RecordData, 0u32, 1u32),
+            element(NS, "EventData", &EventData, 0u32, 1u32),
+            element(NS, "Incident", &Incident, 0u32, 1u32),
+            element(NS, "Expectation", &Expectation, 0u32, 1u32),
+            element(NS, "Reference", &Reference, 0u32, 1u32),
+            element(NS, "Assessment", &Assessment, 0u32, 1u32),
+            element(NS, "DetectionPattern", &DetectionPattern, 0u32, 1u32),
+            element(NS, "HistoryItem", &HistoryItem, 0u32, 1u32),
+            element(NS, "BulkObservable", &BulkObservable, 0u32, 1u32),
+            element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
         ],
     );
-    pub static NodeRole: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static ObservableReference: TypeDef = complex(
+        &[attr("uid-ref", &IDREF).required()],
+        ContentModel::Empty,
+    );
+    pub static PortlistType: TypeDef = simple::<super::PortlistType>(IdRole::Plain);
+    pub static PositiveFloatType: TypeDef = simple::<
+        super::PositiveFloatType,
+    >(IdRole::Plain);
+    pub static PostalAddress: TypeDef = complex(
+        &[attr("type", &PostaladdressTypeType).ext("ext-type")],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "category",
-                    ty: &NoderoleCategoryType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-category",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "PAddress", &MlStringType, 1u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static NoderoleCategoryType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::NoderoleCategoryType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Observable: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&ObservableChoice),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
+    pub static PostaladdressTypeType: TypeDef = simple::<
+        super::PostaladdressTypeType,
+    >(IdRole::Plain);
+    pub static Record: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
+            &[element(NS, "RecordData", &RecordData, 1u32, UNBOUNDED)],
         ),
     );
-    pub static ObservableChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static RecordData: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "System",
-                    ty: &System,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Address",
-                    ty: &Address,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "DomainData",
-                    ty: &DomainData,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Service",
-                    ty: &Service,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "EmailData",
-                    ty: &EmailData,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "WindowsRegistryKeysModified",
-                    ty: &WindowsRegistryKeysModified,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "FileData",
-                    ty: &FileData,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "CertificateData",
-                    ty: &CertificateData,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "RegistryHandle",
-                    ty: &RegistryHandle,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "RecordData",
-                    ty: &RecordData,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "EventData",
-                    ty: &EventData,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Incident",
-                    ty: &Incident,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Expectation",
-                    ty: &Expectation,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Reference",
-                    ty: &Reference,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Assessment",
-                    ty: &Assessment,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "DetectionPattern",
-                    ty: &DetectionPattern,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "HistoryItem",
-                    ty: &HistoryItem,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "BulkObservable",
-                    ty: &BulkObservable,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "AdditionalData",
-                    ty: &ExtensionType,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
         ],
-    );
-    pub static ObservableReference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "uid-ref",
-                    ty: &rt::schema::IDREF,
-                    required: true,
-                    fixed: None,
-                },
+                element(NS, "DateTime", &DATE_TIME, 0u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "Application", &SoftwareType, 0u32, 1u32),
+                element(NS, "RecordPattern", &RecordPattern, 0u32, UNBOUNDED),
+                element(NS, "RecordItem", &ExtensionType, 0u32, UNBOUNDED),
+                element(NS, "URL", &STRING, 0u32, UNBOUNDED),
+                element(NS, "FileData", &FileData, 0u32, UNBOUNDED),
+                element(
+                    NS,
+                    "WindowsRegistryKeysModified",
+                    &WindowsRegistryKeysModified,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(NS, "CertificateData", &CertificateData, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Empty,
         ),
     );
-    pub static PortlistType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::PortlistType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static PositiveFloatType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::PositiveFloatType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static PostalAddress: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static RecordPattern: TypeDef = complex(
+        &[
+            attr("type", &RecordpatternTypeType).required().ext("ext-type"),
+            attr("offset", &INTEGER),
+            attr("offsetunit", &RecordpatternOffsetunitType).ext("ext-offsetunit"),
+            attr("instance", &INTEGER),
+        ],
+        ContentModel::Simple(&STRING),
+    );
+    pub static RecordpatternOffsetunitType: TypeDef = simple::<
+        super::RecordpatternOffsetunitType,
+    >(IdRole::Plain);
+    pub static RecordpatternTypeType: TypeDef = simple::<
+        super::RecordpatternTypeType,
+    >(IdRole::Plain);
+    pub static Reference: TypeDef = complex(
+        &[attr("observable-id", &ID)],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &PostaladdressTypeType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(
+                    "urn:ietf:params:xml:ns:iodef-enum-1.0",
+                    "ReferenceName",
+                    &super::super::iodef_enum::schema::ReferenceName,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "URL", &STRING, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PAddress",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static PostaladdressTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::PostaladdressTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Record: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static RegistryHandle: TypeDef = complex(
+        &[attr("registry", &RegistryhandleRegistryType).ext("ext-registry")],
+        ContentModel::Simple(&STRING),
+    );
+    pub static RegistryhandleRegistryType: TypeDef = simple::<
+        super::RegistryhandleRegistryType,
+    >(IdRole::Plain);
+    pub static RelatedActivity: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "IncidentID", &IncidentIdType, 0u32, UNBOUNDED),
+                element(NS, "URL", &STRING, 0u32, UNBOUNDED),
+                element(NS, "ThreatActor", &ThreatActor, 0u32, UNBOUNDED),
+                element(NS, "Campaign", &Campaign, 0u32, UNBOUNDED),
+                element(NS, "IndicatorID", &IndicatorId, 0u32, UNBOUNDED),
+                element(NS, "Confidence", &Confidence, 0u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RecordData",
-                            ty: &RecordData,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static RecordData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static RestrictionType: TypeDef = simple::<
+        super::RestrictionType,
+    >(IdRole::Plain);
+    pub static Service: TypeDef = complex(
+        &[attr("ip-protocol", &INTEGER), attr("observable-id", &ID)],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "ServiceName", &ServiceName, 0u32, 1u32),
+                element(NS, "Port", &INTEGER, 0u32, 1u32),
+                element(NS, "Portlist", &PortlistType, 0u32, 1u32),
+                element(NS, "ProtoType", &INTEGER, 0u32, 1u32),
+                element(NS, "ProtoCode", &INTEGER, 0u32, 1u32),
+                element(NS, "ProtoField", &INTEGER, 0u32, 1u32),
+                element(NS, "ApplicationHeader", &ApplicationHeader, 0u32, 1u32),
+                element(NS, "EmailData", &EmailData, 0u32, 1u32),
+                element(NS, "Application", &SoftwareType, 0u32, 1u32),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DateTime",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Application",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RecordPattern",
-                            ty: &RecordPattern,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RecordItem",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FileData",
-                            ty: &FileData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "WindowsRegistryKeysModified",
-                            ty: &WindowsRegistryKeysModified,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "CertificateData",
-                            ty: &CertificateData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static RecordPattern: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static ServiceName: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &RecordpatternTypeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "offset",
-                    ty: &rt::schema::INTEGER,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "offsetunit",
-                    ty: &RecordpatternOffsetunitType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-offsetunit",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "instance",
-                    ty: &rt::schema::INTEGER,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "IANAService", &STRING, 0u32, 1u32),
+                element(NS, "URL", &STRING, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
         ),
     );
-    pub static RecordpatternOffsetunitType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RecordpatternOffsetunitType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RecordpatternTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RecordpatternTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Reference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static SeverityType: TypeDef = simple::<super::SeverityType>(IdRole::Plain);
+    pub static SignatureData: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
+                element(
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "Signature",
+                    &super::super::xmldsig::schema::SignatureType,
+                    1u32,
+                    UNBOUNDED,
+                ),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-enum-1.0",
-                            name: "ReferenceName",
-                            ty: &super::super::iodef_enum::schema::ReferenceName,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static RegistryHandle: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static SoftwareReference: TypeDef = complex(
+        &[
+            attr("spec-name", &SoftwarereferenceSpecNameType)
+                .required()
+                .ext("ext-spec-name"),
+            attr("dtype", &SoftwarereferenceDtypeType).ext("ext-dtype"),
+        ],
+        ContentModel::Elements(
+            &[any(rt::glue::AnyNs::Any, Process::Lax, 0u32, UNBOUNDED)],
+        ),
+    );
+    pub static SoftwareType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "registry",
-                    ty: &RegistryhandleRegistryType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-registry",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "SoftwareReference", &SoftwareReference, 0u32, 1u32),
+                element(NS, "URL", &STRING, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
         ),
     );
-    pub static RegistryhandleRegistryType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RegistryhandleRegistryType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RelatedActivity: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static SoftwarereferenceDtypeType: TypeDef = simple::<
+        super::SoftwarereferenceDtypeType,
+    >(IdRole::Plain);
+    pub static SoftwarereferenceSpecNameType: TypeDef = simple::<
+        super::SoftwarereferenceSpecNameType,
+    >(IdRole::Plain);
+    pub static System: TypeDef = complex(
+        &[
+            attr("category", &SystemCategoryType).ext("ext-category"),
+            attr("interface", &STRING),
+            attr("spoofed", &YesNoUnknownType),
+            attr("virtual", &YesNoUnknownType),
+            attr("ownership", &SystemOwnershipType).ext("ext-ownership"),
+            attr("restriction", &RestrictionType).ext("ext-restriction"),
+            attr("observable-id", &ID),
+        ],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "Node", &Node, 1u32, 1u32),
+                element(NS, "NodeRole", &NodeRole, 0u32, UNBOUNDED),
+                element(NS, "Service", &Service, 0u32, UNBOUNDED),
+                element(NS, "OperatingSystem", &SoftwareType, 0u32, UNBOUNDED),
+                element(NS, "Counter", &Counter, 0u32, UNBOUNDED),
+                element(NS, "AssetID", &STRING, 0u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentID",
-                            ty: &IncidentIdType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ThreatActor",
-                            ty: &ThreatActor,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Campaign",
-                            ty: &Campaign,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IndicatorID",
-                            ty: &IndicatorId,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Confidence",
-                            ty: &Confidence,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static RestrictionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RestrictionType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Service: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static SystemCategoryType: TypeDef = simple::<
+        super::SystemCategoryType,
+    >(IdRole::Plain);
+    pub static SystemImpact: TypeDef = complex(
+        &[
+            attr("severity", &SeverityType),
+            attr("completion", &SystemimpactCompletionType),
+            attr("type", &SystemimpactTypeType).ext("ext-type"),
+        ],
+        ContentModel::Elements(
+            &[element(NS, "Description", &MlStringType, 0u32, UNBOUNDED)],
+        ),
+    );
+    pub static SystemOwnershipType: TypeDef = simple::<
+        super::SystemOwnershipType,
+    >(IdRole::Plain);
+    pub static SystemimpactCompletionType: TypeDef = simple::<
+        super::SystemimpactCompletionType,
+    >(IdRole::Plain);
+    pub static SystemimpactTypeType: TypeDef = simple::<
+        super::SystemimpactTypeType,
+    >(IdRole::Plain);
+    pub static Telephone: TypeDef = complex(
+        &[attr("type", &TelephoneTypeType).ext("ext-type")],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ip-protocol",
-                    ty: &rt::schema::INTEGER,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "TelephoneNumber", &STRING, 1u32, 1u32),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ServiceName",
-                            ty: &ServiceName,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Port",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Portlist",
-                            ty: &PortlistType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ProtoType",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ProtoCode",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ProtoField",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ApplicationHeader",
-                            ty: &ApplicationHeader,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailData",
-                            ty: &EmailData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Application",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
-    pub static ServiceName: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IANAService",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static SeverityType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SeverityType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static SignatureData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
-                            name: "Signature",
-                            ty: &super::super::xmldsig::schema::SignatureType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static SoftwareReference: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static TelephoneTypeType: TypeDef = simple::<
+        super::TelephoneTypeType,
+    >(IdRole::Plain);
+    pub static ThreatActor: TypeDef = complex(
+        &[attr("restriction", &RestrictionType).ext("ext-restriction")],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "spec-name",
-                    ty: &SoftwarereferenceSpecNameType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-spec-name",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "dtype",
-                    ty: &SoftwarereferenceDtypeType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-dtype",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "ThreatActorID", &STRING, 0u32, UNBOUNDED),
+                element(NS, "URL", &STRING, 1u32, UNBOUNDED),
+                element(NS, "Description", &MlStringType, 0u32, UNBOUNDED),
+                element(NS, "AdditionalData", &ExtensionType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Any,
-                            process: rt::schema::Process::Lax,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static SoftwareType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "SoftwareReference",
-                            ty: &SoftwareReference,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
+    pub static TimeImpact: TypeDef = complex(
+        &[
+            attr("severity", &SeverityType),
+            attr("metric", &TimeimpactMetricType).required().ext("ext-metric"),
+            attr("duration", &DurationType).ext("ext-duration"),
+        ],
+        ContentModel::Simple(&PositiveFloatType),
     );
-    pub static SoftwarereferenceDtypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SoftwarereferenceDtypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static SoftwarereferenceSpecNameType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SoftwarereferenceSpecNameType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static System: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "category",
-                    ty: &SystemCategoryType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-category",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "interface",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "spoofed",
-                    ty: &YesNoUnknownType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "virtual",
-                    ty: &YesNoUnknownType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ownership",
-                    ty: &SystemOwnershipType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-ownership",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Node",
-                            ty: &Node,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "NodeRole",
-                            ty: &NodeRole,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Service",
-                            ty: &Service,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "OperatingSystem",
-                            ty: &SoftwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Counter",
-                            ty: &Counter,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AssetID",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
+    pub static TimeimpactMetricType: TypeDef = simple::<
+        super::TimeimpactMetricType,
+    >(IdRole::Plain);
+    pub static TimezoneType: TypeDef = simple::<super::TimezoneType>(IdRole::Plain);
+    pub static WindowsRegistryKeysModified: TypeDef = complex(
+        &[attr("observable-id", &ID)],
+        ContentModel::Elements(&[element(NS, "Key", &Key, 1u32, UNBOUNDED)]),
     );
-    pub static SystemCategoryType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SystemCategoryType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static SystemImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &SeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "completion",
-                    ty: &SystemimpactCompletionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &SystemimpactTypeType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static SystemOwnershipType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SystemOwnershipType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static SystemimpactCompletionType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SystemimpactCompletionType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static SystemimpactTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::SystemimpactTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Telephone: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &TelephoneTypeType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "TelephoneNumber",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static TelephoneTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::TelephoneTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static ThreatActor: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-restriction",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ThreatActorID",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Description",
-                            ty: &MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AdditionalData",
-                            ty: &ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static TimeImpact: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "severity",
-                    ty: &SeverityType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "metric",
-                    ty: &TimeimpactMetricType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-metric",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "duration",
-                    ty: &DurationType,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-duration",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&PositiveFloatType),
-        ),
-    );
-    pub static TimeimpactMetricType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::TimeimpactMetricType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static TimezoneType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::TimezoneType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static WindowsRegistryKeysModified: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "observable-id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Key",
-                            ty: &Key,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static YesNoUnknownType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::YesNoUnknownType>,
-        role: rt::schema::IdRole::Plain,
-    });
+    pub static YesNoUnknownType: TypeDef = simple::<
+        super::YesNoUnknownType,
+    >(IdRole::Plain);
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AdditionalData",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Address",
-            ty: &Address,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AlternativeID",
-            ty: &AlternativeId,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AlternativeIndicatorID",
-            ty: &AlternativeIndicatorId,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Application",
-            ty: &SoftwareType,
-            type_name: Some((super::NAMESPACE, "SoftwareType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ApplicationHeader",
-            ty: &ApplicationHeader,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ApplicationHeaderField",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Assessment",
-            ty: &Assessment,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AssociatedSoftware",
-            ty: &SoftwareType,
-            type_name: Some((super::NAMESPACE, "SoftwareType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AttackPhase",
-            ty: &AttackPhase,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AttackPhaseID",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "BulkObservable",
-            ty: &BulkObservable,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "BulkObservableBulkObservableList",
-            ty: &rt::schema::ANY_TYPE,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "anyType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "BulkObservableFormat",
-            ty: &BulkObservableFormat,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "BulkObservableList",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "BusinessImpact",
-            ty: &BusinessImpactType,
-            type_name: Some((super::NAMESPACE, "BusinessImpactType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Campaign",
-            ty: &Campaign,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "CampaignID",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Cause",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Certificate",
-            ty: &Certificate,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "CertificateData",
-            ty: &CertificateData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Confidence",
-            ty: &Confidence,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Contact",
-            ty: &Contact,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ContactName",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ContactTitle",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Counter",
-            ty: &Counter,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DateDomainWasChecked",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DateTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DefinedCOA",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Description",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DetectTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DetectionPattern",
-            ty: &DetectionPattern,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Discovery",
-            ty: &Discovery,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DomainContacts",
-            ty: &DomainContacts,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DomainData",
-            ty: &DomainData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Email",
-            ty: &Email,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailBody",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailData",
-            ty: &EmailData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailFrom",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailHeaderField",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailHeaders",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailMessage",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailSubject",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailTo",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EmailX-Mailer",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EndTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EventData",
-            ty: &EventData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Expectation",
-            ty: &Expectation,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ExpirationDate",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "File",
-            ty: &File,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FileData",
-            ty: &FileData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FileName",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FileProperties",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FileSize",
-            ty: &rt::schema::INTEGER,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FileType",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Flow",
-            ty: &Flow,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FuzzyHash",
-            ty: &FuzzyHash,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FuzzyHashValue",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "GenerationTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Hash",
-            ty: &Hash,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "HashData",
-            ty: &HashData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "HashTargetID",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "History",
-            ty: &History,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "HistoryItem",
-            ty: &HistoryItem,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IANAService",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IODEF-Document",
-            ty: &IodefDocument,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Incident",
-            ty: &Incident,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IncidentCategory",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IncidentID",
-            ty: &IncidentIdType,
-            type_name: Some((super::NAMESPACE, "IncidentIDType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Indicator",
-            ty: &Indicator,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IndicatorData",
-            ty: &IndicatorData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IndicatorExpression",
-            ty: &IndicatorExpression,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IndicatorID",
-            ty: &IndicatorId,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IndicatorReference",
-            ty: &IndicatorReference,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IntendedImpact",
-            ty: &BusinessImpactType,
-            type_name: Some((super::NAMESPACE, "BusinessImpactType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Key",
-            ty: &Key,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "KeyName",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Location",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Method",
-            ty: &Method,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "MitigatingFactor",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "MonetaryImpact",
-            ty: &MonetaryImpact,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Name",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Nameservers",
-            ty: &Nameservers,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Node",
-            ty: &Node,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "NodeRole",
-            ty: &NodeRole,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Observable",
-            ty: &Observable,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ObservableReference",
-            ty: &ObservableReference,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "OperatingSystem",
-            ty: &SoftwareType,
-            type_name: Some((super::NAMESPACE, "SoftwareType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "PAddress",
-            ty: &MlStringType,
-            type_name: Some((super::NAMESPACE, "MLStringType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Port",
-            ty: &rt::schema::INTEGER,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Portlist",
-            ty: &PortlistType,
-            type_name: Some((super::NAMESPACE, "PortlistType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "PostalAddress",
-            ty: &PostalAddress,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ProtoCode",
-            ty: &rt::schema::INTEGER,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ProtoField",
-            ty: &rt::schema::INTEGER,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ProtoType",
-            ty: &rt::schema::INTEGER,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "integer")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Record",
-            ty: &Record,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RecordData",
-            ty: &RecordData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RecordItem",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RecordPattern",
-            ty: &RecordPattern,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RecoveryTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Reference",
-            ty: &Reference,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RegistrationDate",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RegistryHandle",
-            ty: &RegistryHandle,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RelatedActivity",
-            ty: &RelatedActivity,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RelatedDNS",
-            ty: &ExtensionType,
-            type_name: Some((super::NAMESPACE, "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ReportTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SameDomainContact",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Server",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Service",
-            ty: &Service,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ServiceName",
-            ty: &ServiceName,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SignatureData",
-            ty: &SignatureData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SoftwareReference",
-            ty: &SoftwareReference,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "StartTime",
-            ty: &rt::schema::DATE_TIME,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "System",
-            ty: &System,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SystemImpact",
-            ty: &SystemImpact,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Telephone",
-            ty: &Telephone,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "TelephoneNumber",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ThreatActor",
-            ty: &ThreatActor,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ThreatActorID",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "TimeImpact",
-            ty: &TimeImpact,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Timezone",
-            ty: &TimezoneType,
-            type_name: Some((super::NAMESPACE, "TimezoneType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "URL",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "anyURI")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Value",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "WindowsRegistryKeysModified",
-            ty: &WindowsRegistryKeysModified,
-            type_name: None,
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(NS, "AdditionalData", &ExtensionType, Some((NS, "ExtensionType"))),
+        global(NS, "Address", &Address, None),
+        global(NS, "AlternativeID", &AlternativeId, None),
+        global(NS, "AlternativeIndicatorID", &AlternativeIndicatorId, None),
+        global(NS, "Application", &SoftwareType, Some((NS, "SoftwareType"))),
+        global(NS, "ApplicationHeader", &ApplicationHeader, None),
+        global(
+            NS,
+            "ApplicationHeaderField",
+            &ExtensionType,
+            Some((NS, "ExtensionType")),
+        ),
+        global(NS, "Assessment", &Assessment, None),
+        global(NS, "AssociatedSoftware", &SoftwareType, Some((NS, "SoftwareType"))),
+        global(NS, "AttackPhase", &AttackPhase, None),
+        global(
+            NS,
+            "AttackPhaseID",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "BulkObservable", &BulkObservable, None),
+        global(
+            NS,
+            "BulkObservableBulkObservableList",
+            &ANY_TYPE,
+            Some(("http://www.w3.org/2001/XMLSchema", "anyType")),
+        ),
+        global(NS, "BulkObservableFormat", &BulkObservableFormat, None),
+        global(
+            NS,
+            "BulkObservableList",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(
+            NS,
+            "BusinessImpact",
+            &BusinessImpactType,
+            Some((NS, "BusinessImpactType")),
+        ),
+        global(NS, "Campaign", &Campaign, None),
+        global(
+            NS,
+            "CampaignID",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "Cause", &MlStringType, Some((NS, "MLStringType"))),
+        global(NS, "Certificate", &Certificate, None),
+        global(NS, "CertificateData", &CertificateData, None),
+        global(NS, "Confidence", &Confidence, None),
+        global(NS, "Contact", &Contact, None),
+        global(NS, "ContactName", &MlStringType, Some((NS, "MLStringType"))),
+        global(NS, "ContactTitle", &MlStringType, Some((NS, "MLStringType"))),
+        global(NS, "Counter", &Counter, None),
+        global(
+            NS,
+            "DateDomainWasChecked",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(
+            NS,
+            "DateTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(
+            NS,
+            "DefinedCOA",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "Description", &MlStringType, Some((NS, "MLStringType"))),
+        global(
+            NS,
+            "DetectTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "DetectionPattern", &DetectionPattern, None),
+        global(NS, "Discovery", &Discovery, None),
+        global(NS, "DomainContacts", &DomainContacts, None),
+        global(NS, "DomainData", &DomainData, None),
+        global(NS, "Email", &Email, None),
+        global(
+            NS,
+            "EmailBody",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "EmailData", &EmailData, None),
+        global(
+            NS,
+            "EmailFrom",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "EmailHeaderField", &ExtensionType, Some((NS, "ExtensionType"))),
+        global(
+            NS,
+            "EmailHeaders",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(
+            NS,
+            "EmailMessage",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(
+            NS,
+            "EmailSubject",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(
+            NS,
+            "EmailTo",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(
+            NS,
+            "EmailX-Mailer",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(
+            NS,
+            "EndTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "EventData", &EventData, None),
+        global(NS, "Expectation", &Expectation, None),
+        global(
+            NS,
+            "ExpirationDate",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "File", &File, None),
+        global(NS, "FileData", &FileData, None),
+        global(
+            NS,
+            "FileName",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "FileProperties", &ExtensionType, Some((NS, "ExtensionType"))),
+        global(
+            NS,
+            "FileSize",
+            &INTEGER,
+            Some(("http://www.w3.org/2001/XMLSchema", "integer")),
+        ),
+        global(
+            NS,
+            "FileType",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "Flow", &Flow, None),
+        global(NS, "FuzzyHash", &FuzzyHash, None),
+        global(NS, "FuzzyHashValue", &ExtensionType, Some((NS, "ExtensionType"))),
+        global(
+            NS,
+            "GenerationTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "Hash", &Hash, None),
+        global(NS, "HashData", &HashData, None),
+        global(
+            NS,
+            "HashTargetID",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "History", &History, None),
+        global(NS, "HistoryItem", &HistoryItem, None),
+        global(
+            NS,
+            "IANAService",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "IODEF-Document", &IodefDocument, None),
+        global(NS, "Incident", &Incident, None),
+        global(NS, "IncidentCategory", &MlStringType, Some((NS, "MLStringType"))),
+        global(NS, "IncidentID", &IncidentIdType, Some((NS, "IncidentIDType"))),
+        global(NS, "Indicator", &Indicator, None),
+        global(NS, "IndicatorData", &IndicatorData, None),
+        global(NS, "IndicatorExpression", &IndicatorExpression, None),
+        global(NS, "IndicatorID", &IndicatorId, None),
+        global(NS, "IndicatorReference", &IndicatorReference, None),
+        global(
+            NS,
+            "IntendedImpact",
+            &BusinessImpactType,
+            Some((NS, "BusinessImpactType")),
+        ),
+        global(NS, "Key", &Key, None),
+        global(
+            NS,
+            "KeyName",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "Location", &MlStringType, Some((NS, "MLStringType"))),
+        global(NS, "Method", &Method, None),
+        global(NS, "MitigatingFactor", &MlStringType, Some((NS, "MLStringType"))),
+        global(NS, "MonetaryImpact", &MonetaryImpact, None),
+        global(
+            NS,
+            "Name",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "Nameservers", &Nameservers, None),
+        global(NS, "Node", &Node, None),
+        global(NS, "NodeRole", &NodeRole, None),
+        global(NS, "Observable", &Observable, None),
+        global(NS, "ObservableReference", &ObservableReference, None),
+        global(NS, "OperatingSystem", &SoftwareType, Some((NS, "SoftwareType"))),
+        global(NS, "PAddress", &MlStringType, Some((NS, "MLStringType"))),
+        global(
+            NS,
+            "Port",
+            &INTEGER,
+            Some(("http://www.w3.org/2001/XMLSchema", "integer")),
+        ),
+        global(NS, "Portlist", &PortlistType, Some((NS, "PortlistType"))),
+        global(NS, "PostalAddress", &PostalAddress, None),
+        global(
+            NS,
+            "ProtoCode",
+            &INTEGER,
+            Some(("http://www.w3.org/2001/XMLSchema", "integer")),
+        ),
+        global(
+            NS,
+            "ProtoField",
+            &INTEGER,
+            Some(("http://www.w3.org/2001/XMLSchema", "integer")),
+        ),
+        global(
+            NS,
+            "ProtoType",
+            &INTEGER,
+            Some(("http://www.w3.org/2001/XMLSchema", "integer")),
+        ),
+        global(NS, "Record", &Record, None),
+        global(NS, "RecordData", &RecordData, None),
+        global(NS, "RecordItem", &ExtensionType, Some((NS, "ExtensionType"))),
+        global(NS, "RecordPattern", &RecordPattern, None),
+        global(
+            NS,
+            "RecoveryTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "Reference", &Reference, None),
+        global(
+            NS,
+            "RegistrationDate",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "RegistryHandle", &RegistryHandle, None),
+        global(NS, "RelatedActivity", &RelatedActivity, None),
+        global(NS, "RelatedDNS", &ExtensionType, Some((NS, "ExtensionType"))),
+        global(
+            NS,
+            "ReportTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(
+            NS,
+            "SameDomainContact",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(
+            NS,
+            "Server",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "Service", &Service, None),
+        global(NS, "ServiceName", &ServiceName, None),
+        global(NS, "SignatureData", &SignatureData, None),
+        global(NS, "SoftwareReference", &SoftwareReference, None),
+        global(
+            NS,
+            "StartTime",
+            &DATE_TIME,
+            Some(("http://www.w3.org/2001/XMLSchema", "dateTime")),
+        ),
+        global(NS, "System", &System, None),
+        global(NS, "SystemImpact", &SystemImpact, None),
+        global(NS, "Telephone", &Telephone, None),
+        global(
+            NS,
+            "TelephoneNumber",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "ThreatActor", &ThreatActor, None),
+        global(
+            NS,
+            "ThreatActorID",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "TimeImpact", &TimeImpact, None),
+        global(NS, "Timezone", &TimezoneType, Some((NS, "TimezoneType"))),
+        global(NS, "URL", &STRING, Some(("http://www.w3.org/2001/XMLSchema", "anyURI"))),
+        global(
+            NS,
+            "Value",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "WindowsRegistryKeysModified", &WindowsRegistryKeysModified, None),
     ];
 }

@@ -5,7 +5,7 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-enum-1.0";
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-enum-1.0}ReferenceName`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferenceName {
     /// Attribute `specIndex`.
     pub spec_index: rt::Integer,
@@ -22,61 +22,13 @@ impl ReferenceName {
         Self {
             spec_index,
             id,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ReferenceName {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut spec_index = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "specIndex" if attr.ns == 0 => {
-                    spec_index = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let spec_index = match spec_index {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "specIndex")),
-        };
-        let mut cur = r.first_child(el, &schema::ReferenceName)?;
-        let id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ID") => {
-                let v = rt::glue::read_simple_lexical(r, &c, rt::glue::Lexical::NcName)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "ID")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { spec_index, id, extra })
-    }
-}
-impl rt::ToXml for ReferenceName {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "specIndex", &rt::SimpleValue::to_xml(&self.spec_index))?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.id;
-            rt::glue::write_simple(w, NAMESPACE, "ID", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    ReferenceName, complex schema::ReferenceName, [spec_index, id], extra extra
+);
 impl rt::RootElement for ReferenceName {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "ReferenceName";
@@ -168,45 +120,20 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static ReferenceName: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "specIndex",
-                    ty: &rt::schema::INTEGER,
-                    required: true,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ID",
-                            ty: &rt::schema::NCNAME,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static ReferenceName: TypeDef = complex(
+        &[attr("specIndex", &INTEGER).required()],
+        ContentModel::Elements(&[element(NS, "ID", &NCNAME, 1u32, 1u32)]),
     );
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ReferenceName",
-            ty: &ReferenceName,
-            type_name: None,
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(NS, "ReferenceName", &ReferenceName, None),
     ];
 }

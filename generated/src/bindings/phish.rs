@@ -5,7 +5,7 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-phish-1.0";
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}ArchivedData.type`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArchivedDataType {
     /// Attribute `type`.
     pub type_: ArchivedDataTypeType,
@@ -25,102 +25,19 @@ impl ArchivedDataType {
     pub fn new(type_: ArchivedDataTypeType) -> Self {
         Self {
             type_,
-            url: Default::default(),
-            comments: Default::default(),
-            data: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ArchivedDataType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        let mut cur = r.first_child(el, &schema::ArchivedDataType)?;
-        let url = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let comments = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Comments") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let data = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Data") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            type_,
-            url,
-            comments,
-            data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ArchivedDataType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "type", &rt::SimpleValue::to_xml(&self.type_))?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        if let Some(v) = &self.comments {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Comments")?;
-        }
-        if let Some(v) = &self.data {
-            rt::glue::write_simple(w, NAMESPACE, "Data", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    ArchivedDataType, complex schema::ArchivedDataType, [type_, url, comments, data],
+    extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}ArchivedDataTypeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ArchivedDataTypeType {
     /// `collectionsite`
+    #[default]
     Collectionsite,
     /// `basecamp`
     Basecamp,
@@ -131,42 +48,13 @@ pub enum ArchivedDataTypeType {
     /// `unspecified`
     Unspecified,
 }
-impl ArchivedDataTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Collectionsite => "collectionsite",
-            Self::Basecamp => "basecamp",
-            Self::Sendersite => "sendersite",
-            Self::CredentialInfo => "credentialInfo",
-            Self::Unspecified => "unspecified",
-        }
-    }
-}
-impl rt::SimpleValue for ArchivedDataTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "collectionsite" => Ok(Self::Collectionsite),
-            "basecamp" => Ok(Self::Basecamp),
-            "sendersite" => Ok(Self::Sendersite),
-            "credentialInfo" => Ok(Self::CredentialInfo),
-            "unspecified" => Ok(Self::Unspecified),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "collectionsite, basecamp, sendersite, credentialInfo, unspecified"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    ArchivedDataTypeType, [Collectionsite = "collectionsite", Basecamp = "basecamp",
+    Sendersite = "sendersite", CredentialInfo = "credentialInfo", Unspecified =
+    "unspecified"]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}Confidence`, restricted: >= 0, <= 100.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Confidence(pub rt::NonNegativeInteger);
 impl rt::SimpleValue for Confidence {
     fn parse_xml(text: &str) -> Result<Self, String> {
@@ -191,6 +79,7 @@ impl rt::SimpleValue for Confidence {
         rt::SimpleValue::to_xml(&self.0)
     }
 }
+rt::simple!(Confidence);
 impl Confidence {
     /// Checks `value` against the facets.
     pub fn new(value: rt::NonNegativeInteger) -> Result<Self, String> {
@@ -198,7 +87,7 @@ impl Confidence {
     }
 }
 /// XSD: attribute `{urn:ietf:params:xml:ns:iodef-phish-1.0}confidence`, restricted: >= 0, <= 100.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfidenceType(pub rt::NonNegativeInteger);
 impl rt::SimpleValue for ConfidenceType {
     fn parse_xml(text: &str) -> Result<Self, String> {
@@ -223,6 +112,7 @@ impl rt::SimpleValue for ConfidenceType {
         rt::SimpleValue::to_xml(&self.0)
     }
 }
+rt::simple!(ConfidenceType);
 impl ConfidenceType {
     /// Checks `value` against the facets.
     pub fn new(value: rt::NonNegativeInteger) -> Result<Self, String> {
@@ -230,7 +120,7 @@ impl ConfidenceType {
     }
 }
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DCSite.type`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DcSiteType {
     /// Attribute `DCType`.
     pub dc_type: DcSiteTypeDcType,
@@ -253,114 +143,14 @@ impl DcSiteType {
         Self {
             dc_type,
             choice,
-            node: Default::default(),
-            domain_data: Default::default(),
-            assessment: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DcSiteType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut dc_type = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "DCType" if attr.ns == 0 => {
-                    dc_type = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let dc_type = match dc_type {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "DCType")),
-        };
-        let mut cur = r.first_child(el, &schema::DcSiteType)?;
-        let choice = match cur.take() {
-            Some(c) if DcSiteTypeChoice::starts(r, &c) => {
-                DcSiteTypeChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "SiteURL")),
-        };
-        let mut node = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
-                    node.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        node.shrink_to_fit();
-        let domain_data = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DomainData") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let assessment = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            dc_type,
-            choice,
-            node,
-            domain_data,
-            assessment,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DcSiteType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "DCType", &rt::SimpleValue::to_xml(&self.dc_type))?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        for v in &self.node {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
-        }
-        if let Some(v) = &self.domain_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "DomainData")?;
-        }
-        if let Some(v) = &self.assessment {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Assessment")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    DcSiteType, complex schema::DcSiteType, [dc_type, choice, node, domain_data,
+    assessment], extra extra
+);
 /// XSD: choice in type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DCSite.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DcSiteTypeChoice {
@@ -375,77 +165,15 @@ pub enum DcSiteTypeChoice {
     /// Element `Unknown`.
     Unknown(Box<DcSiteTypeUnknown>),
 }
-impl DcSiteTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "SiteURL") || r.is(c, NAMESPACE, "Domain")
-            || r.is(c, NAMESPACE, "EmailSite") || r.is(c, NAMESPACE, "System")
-            || r.is(c, NAMESPACE, "Unknown")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "SiteURL") {
-            let v = Self::SiteUrl(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Domain") {
-            let v = Self::Domain(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "EmailSite") {
-            let v = Self::EmailSite(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "System") {
-            let v = Self::System(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "Unknown") {
-            let v = Self::Unknown(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::SiteUrl(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "SiteURL")?;
-                Ok(())
-            }
-            Self::Domain(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Domain")?;
-                Ok(())
-            }
-            Self::EmailSite(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "EmailSite")?;
-                Ok(())
-            }
-            Self::System(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "System")?;
-                Ok(())
-            }
-            Self::Unknown(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "Unknown")?;
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(
+    DcSiteTypeChoice, schema::DcSiteTypeChoice, [SiteUrl, Domain, EmailSite, System,
+    Unknown]
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeDcType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DcSiteTypeDcType {
     /// `web`
+    #[default]
     Web,
     /// `email`
     Email,
@@ -456,42 +184,12 @@ pub enum DcSiteTypeDcType {
     /// `unspecified`
     Unspecified,
 }
-impl DcSiteTypeDcType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Web => "web",
-            Self::Email => "email",
-            Self::Keylogger => "keylogger",
-            Self::Automation => "automation",
-            Self::Unspecified => "unspecified",
-        }
-    }
-}
-impl rt::SimpleValue for DcSiteTypeDcType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "web" => Ok(Self::Web),
-            "email" => Ok(Self::Email),
-            "keylogger" => Ok(Self::Keylogger),
-            "automation" => Ok(Self::Automation),
-            "unspecified" => Ok(Self::Unspecified),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "web, email, keylogger, automation, unspecified"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    DcSiteTypeDcType, [Web = "web", Email = "email", Keylogger = "keylogger", Automation
+    = "automation", Unspecified = "unspecified"]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeDomain`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DcSiteTypeDomain {
     /// Attribute `lang`.
     pub lang: Option<String>,
@@ -508,69 +206,17 @@ impl DcSiteTypeDomain {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            lang: None,
-            confidence: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DcSiteTypeDomain {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        let mut confidence = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
-                    confidence = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            lang,
-            confidence,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DcSiteTypeDomain {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.confidence {
-            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    DcSiteTypeDomain, complex schema::DcSiteTypeDomain, [lang, confidence, value], extra
+    extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeEmailSite`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DcSiteTypeEmailSite {
     /// Attribute `lang`.
     pub lang: Option<String>,
@@ -587,69 +233,17 @@ impl DcSiteTypeEmailSite {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            lang: None,
-            confidence: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DcSiteTypeEmailSite {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        let mut confidence = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
-                    confidence = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            lang,
-            confidence,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DcSiteTypeEmailSite {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.confidence {
-            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    DcSiteTypeEmailSite, complex schema::DcSiteTypeEmailSite, [lang, confidence, value],
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeSiteUrl`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DcSiteTypeSiteUrl {
     /// Attribute `lang`.
     pub lang: Option<String>,
@@ -666,69 +260,17 @@ impl DcSiteTypeSiteUrl {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            lang: None,
-            confidence: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DcSiteTypeSiteUrl {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        let mut confidence = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
-                    confidence = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            lang,
-            confidence,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DcSiteTypeSiteUrl {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.confidence {
-            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    DcSiteTypeSiteUrl, complex schema::DcSiteTypeSiteUrl, [lang, confidence, value],
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeSystem`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DcSiteTypeSystem {
     /// Attribute `confidence`.
     pub confidence: Option<ConfidenceType>,
@@ -743,67 +285,17 @@ impl DcSiteTypeSystem {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(address: super::iodef1::Address) -> Self {
         Self {
-            confidence: None,
             address,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DcSiteTypeSystem {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut confidence = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
-                    confidence = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::DcSiteTypeSystem)?;
-        let address = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Address") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Address"),
-                );
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { confidence, address, extra })
-    }
-}
-impl rt::ToXml for DcSiteTypeSystem {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.confidence {
-            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.address;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Address")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    DcSiteTypeSystem, complex schema::DcSiteTypeSystem, [confidence, address], extra
+    extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DcSiteTypeUnknown`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DcSiteTypeUnknown {
     /// Attribute `lang`.
     pub lang: Option<String>,
@@ -820,69 +312,17 @@ impl DcSiteTypeUnknown {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: String) -> Self {
         Self {
-            lang: None,
-            confidence: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DcSiteTypeUnknown {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        let mut confidence = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                "confidence" if r.ns_str(attr.ns) == NAMESPACE => {
-                    confidence = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            lang,
-            confidence,
-            value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DcSiteTypeUnknown {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.lang {
-            w.attribute("", "lang", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.confidence {
-            w.attribute(NAMESPACE, "confidence", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    DcSiteTypeUnknown, complex schema::DcSiteTypeUnknown, [lang, confidence, value],
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainData {
     /// Attribute `SystemStatus`.
     pub system_status: Option<DomainDataSystemStatus>,
@@ -908,157 +348,14 @@ pub struct DomainData {
 impl DomainData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(name: super::iodef1::MlStringType) -> Self {
-        Self {
-            system_status: None,
-            domain_status: None,
-            name,
-            date_domain_was_checked: Default::default(),
-            registration_date: Default::default(),
-            expiration_date: Default::default(),
-            nameservers: Default::default(),
-            choice: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { name, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for DomainData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut system_status = None;
-        let mut domain_status = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "SystemStatus" if attr.ns == 0 => {
-                    system_status = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "DomainStatus" if attr.ns == 0 => {
-                    domain_status = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::DomainData)?;
-        let name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Name") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Name")),
-        };
-        let date_domain_was_checked = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DateDomainWasChecked") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let registration_date = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "RegistrationDate") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let expiration_date = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ExpirationDate") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut nameservers = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Nameservers") => {
-                    nameservers.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        nameservers.shrink_to_fit();
-        let choice = match cur.take() {
-            Some(c) if DomainDataChoice::starts(r, &c) => {
-                let v = DomainDataChoice::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            system_status,
-            domain_status,
-            name,
-            date_domain_was_checked,
-            registration_date,
-            expiration_date,
-            nameservers,
-            choice,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DomainData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.system_status {
-            w.attribute("", "SystemStatus", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.domain_status {
-            w.attribute("", "DomainStatus", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.name;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Name")?;
-        }
-        if let Some(v) = &self.date_domain_was_checked {
-            rt::glue::write_simple(w, NAMESPACE, "DateDomainWasChecked", v)?;
-        }
-        if let Some(v) = &self.registration_date {
-            rt::glue::write_simple(w, NAMESPACE, "RegistrationDate", v)?;
-        }
-        if let Some(v) = &self.expiration_date {
-            rt::glue::write_simple(w, NAMESPACE, "ExpirationDate", v)?;
-        }
-        for v in &self.nameservers {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Nameservers")?;
-        }
-        if let Some(v) = &self.choice {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    DomainData, complex schema::DomainData, [system_status, domain_status, name,
+    date_domain_was_checked, registration_date, expiration_date, nameservers, choice],
+    extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DomainDataChoice {
@@ -1067,49 +364,11 @@ pub enum DomainDataChoice {
     /// A sequence of elements.
     ContactSequence(Box<DomainDataChoice2>),
 }
-impl DomainDataChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "SameDomainContact")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "SameDomainContact") {
-            let v = Self::SameDomainContact(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        let hit = {
-            let c = &c;
-            r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::ContactSequence(Box::new(DomainDataChoice2::read_seq(r, el, cur)?)),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::SameDomainContact(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "SameDomainContact")?;
-                Ok(())
-            }
-            Self::ContactSequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(
+    DomainDataChoice, schema::DomainDataChoice, [SameDomainContact, ContactSequence]
+);
 /// XSD: choice alternative in element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainDataChoice2 {
     /// 1 or more `Contact`.
     pub contact: Vec<super::iodef1::Contact>,
@@ -1119,93 +378,13 @@ impl DomainDataChoice2 {
     pub fn new(contact: Vec<super::iodef1::Contact>) -> Self {
         Self { contact }
     }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if contact.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-            );
-        }
-        contact.shrink_to_fit();
-        *cursor = cur;
-        Ok(Self { contact })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
-        }
-        Ok(())
-    }
 }
-impl<'a> rt::FromXml<'a> for DomainDataChoice2 {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let mut contact = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Contact") => {
-                    contact.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if contact.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Contact"),
-            );
-        }
-        contact.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { contact })
-    }
-}
-impl rt::ToXml for DomainDataChoice2 {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        for v in &self.contact {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Contact")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(DomainDataChoice2, group schema::DomainDataChoice2, [contact]);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataDomainStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DomainDataDomainStatus {
     /// `reservedDelegation`
+    #[default]
     ReservedDelegation,
     /// `assignedAndActive`
     AssignedAndActive,
@@ -1226,52 +405,15 @@ pub enum DomainDataDomainStatus {
     /// `unknown`
     Unknown,
 }
-impl DomainDataDomainStatus {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ReservedDelegation => "reservedDelegation",
-            Self::AssignedAndActive => "assignedAndActive",
-            Self::AssignedAndInactive => "assignedAndInactive",
-            Self::AssignedAndOnHold => "assignedAndOnHold",
-            Self::Revoked => "revoked",
-            Self::TransferPending => "transferPending",
-            Self::RegistryLock => "registryLock",
-            Self::RegistrarLock => "registrarLock",
-            Self::Other => "other",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-impl rt::SimpleValue for DomainDataDomainStatus {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "reservedDelegation" => Ok(Self::ReservedDelegation),
-            "assignedAndActive" => Ok(Self::AssignedAndActive),
-            "assignedAndInactive" => Ok(Self::AssignedAndInactive),
-            "assignedAndOnHold" => Ok(Self::AssignedAndOnHold),
-            "revoked" => Ok(Self::Revoked),
-            "transferPending" => Ok(Self::TransferPending),
-            "registryLock" => Ok(Self::RegistryLock),
-            "registrarLock" => Ok(Self::RegistrarLock),
-            "other" => Ok(Self::Other),
-            "unknown" => Ok(Self::Unknown),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "reservedDelegation, assignedAndActive, assignedAndInactive, assignedAndOnHold, revoked, transferPending, registryLock, registrarLock, other, unknown"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    DomainDataDomainStatus, [ReservedDelegation = "reservedDelegation", AssignedAndActive
+    = "assignedAndActive", AssignedAndInactive = "assignedAndInactive", AssignedAndOnHold
+    = "assignedAndOnHold", Revoked = "revoked", TransferPending = "transferPending",
+    RegistryLock = "registryLock", RegistrarLock = "registrarLock", Other = "other",
+    Unknown = "unknown"]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataNameservers`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainDataNameservers {
     /// Required `Server`.
     pub server: super::iodef1::MlStringType,
@@ -1291,74 +433,19 @@ impl DomainDataNameservers {
         Self {
             server,
             address,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DomainDataNameservers {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::DomainDataNameservers)?;
-        let server = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Server") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Server")),
-        };
-        let mut address = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Address") => {
-                    address.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if address.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Address"),
-            );
-        }
-        address.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { server, address, extra })
-    }
-}
-impl rt::ToXml for DomainDataNameservers {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.server;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Server")?;
-        }
-        for v in &self.address {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Address")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    DomainDataNameservers, complex schema::DomainDataNameservers, [server, address],
+    extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}DomainDataSystemStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DomainDataSystemStatus {
     /// `spoofed`
+    #[default]
     Spoofed,
     /// `fraudulent`
     Fraudulent,
@@ -1369,42 +456,13 @@ pub enum DomainDataSystemStatus {
     /// `unknown`
     Unknown,
 }
-impl DomainDataSystemStatus {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Spoofed => "spoofed",
-            Self::Fraudulent => "fraudulent",
-            Self::InnocentHacked => "innocent-hacked",
-            Self::InnocentHijacked => "innocent-hijacked",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-impl rt::SimpleValue for DomainDataSystemStatus {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "spoofed" => Ok(Self::Spoofed),
-            "fraudulent" => Ok(Self::Fraudulent),
-            "innocent-hacked" => Ok(Self::InnocentHacked),
-            "innocent-hijacked" => Ok(Self::InnocentHijacked),
-            "unknown" => Ok(Self::Unknown),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "spoofed, fraudulent, innocent-hacked, innocent-hijacked, unknown"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    DomainDataSystemStatus, [Spoofed = "spoofed", Fraudulent = "fraudulent",
+    InnocentHacked = "innocent-hacked", InnocentHijacked = "innocent-hijacked", Unknown =
+    "unknown"]
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}EmailRecord.type`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailRecordType {
     /// Required `EmailCount`.
     pub email_count: rt::Integer,
@@ -1422,87 +480,19 @@ impl EmailRecordType {
     pub fn new(email_count: rt::Integer) -> Self {
         Self {
             email_count,
-            email_message: Default::default(),
-            email_comments: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for EmailRecordType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::EmailRecordType)?;
-        let email_count = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailCount") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "EmailCount")),
-        };
-        let email_message = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailMessage") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let email_comments = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailComments") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            email_count,
-            email_message,
-            email_comments,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for EmailRecordType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.email_count;
-            rt::glue::write_simple(w, NAMESPACE, "EmailCount", v)?;
-        }
-        if let Some(v) = &self.email_message {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailMessage")?;
-        }
-        if let Some(v) = &self.email_comments {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailComments")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    EmailRecordType, complex schema::EmailRecordType, [email_count, email_message,
+    email_comments], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}ext-role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ExtRole {
     /// `billingContacts`
+    #[default]
     BillingContacts,
     /// `technicalContacts`
     TechnicalContacts,
@@ -1521,52 +511,18 @@ pub enum ExtRole {
     /// `hostingProvider`
     HostingProvider,
 }
-impl ExtRole {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::BillingContacts => "billingContacts",
-            Self::TechnicalContacts => "technicalContacts",
-            Self::AdministrativeContacts => "administrativeContacts",
-            Self::LegalContacts => "legalContacts",
-            Self::ZoneContacts => "zoneContacts",
-            Self::AbuseContacts => "abuseContacts",
-            Self::SecurityContacts => "securityContacts",
-            Self::OtherContacts => "otherContacts",
-            Self::HostingProvider => "hostingProvider",
-        }
-    }
-}
-impl rt::SimpleValue for ExtRole {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "billingContacts" => Ok(Self::BillingContacts),
-            "technicalContacts" => Ok(Self::TechnicalContacts),
-            "administrativeContacts" => Ok(Self::AdministrativeContacts),
-            "legalContacts" => Ok(Self::LegalContacts),
-            "zoneContacts" => Ok(Self::ZoneContacts),
-            "abuseContacts" => Ok(Self::AbuseContacts),
-            "securityContacts" => Ok(Self::SecurityContacts),
-            "otherContacts" => Ok(Self::OtherContacts),
-            "hostingProvider" => Ok(Self::HostingProvider),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "billingContacts, technicalContacts, administrativeContacts, legalContacts, zoneContacts, abuseContacts, securityContacts, otherContacts, hostingProvider"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    ExtRole, [BillingContacts = "billingContacts", TechnicalContacts =
+    "technicalContacts", AdministrativeContacts = "administrativeContacts", LegalContacts
+    = "legalContacts", ZoneContacts = "zoneContacts", AbuseContacts = "abuseContacts",
+    SecurityContacts = "securityContacts", OtherContacts = "otherContacts",
+    HostingProvider = "hostingProvider"]
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}FraudType.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum FraudTypeType {
     /// `phishing`
+    #[default]
     Phishing,
     /// `recruiting`
     Recruiting,
@@ -1585,61 +541,13 @@ pub enum FraudTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl FraudTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Phishing => "phishing",
-            Self::Recruiting => "recruiting",
-            Self::MalwareDistribution => "malware distribution",
-            Self::FraudulentSite => "fraudulent site",
-            Self::Dnsspoof => "dnsspoof",
-            Self::Archive => "archive",
-            Self::Other => "other",
-            Self::Unknown => "unknown",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for FraudTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "phishing" => Ok(Self::Phishing),
-            "recruiting" => Ok(Self::Recruiting),
-            "malware distribution" => Ok(Self::MalwareDistribution),
-            "fraudulent site" => Ok(Self::FraudulentSite),
-            "dnsspoof" => Ok(Self::Dnsspoof),
-            "archive" => Ok(Self::Archive),
-            "other" => Ok(Self::Other),
-            "unknown" => Ok(Self::Unknown),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "phishing, recruiting, malware distribution, fraudulent site, dnsspoof, archive, other, unknown, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for FraudTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    FraudTypeType, [Phishing = "phishing", Recruiting = "recruiting", MalwareDistribution
+    = "malware distribution", FraudulentSite = "fraudulent site", Dnsspoof = "dnsspoof",
+    Archive = "archive", Other = "other", Unknown = "unknown"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}IncludedMalware.type`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncludedMalwareType {
     /// 1 or more `Name`.
     pub name: Vec<super::iodef1::MlStringType>,
@@ -1655,95 +563,15 @@ pub struct IncludedMalwareType {
 impl IncludedMalwareType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(name: Vec<super::iodef1::MlStringType>) -> Self {
-        Self {
-            name,
-            reference: Default::default(),
-            data: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { name, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for IncludedMalwareType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::IncludedMalwareType)?;
-        let mut name = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Name") => {
-                    name.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if name.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Name"));
-        }
-        name.shrink_to_fit();
-        let reference = match cur.take() {
-            Some(c) if r.is(&c, "http://www.w3.org/2000/09/xmldsig#", "Reference") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let data = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Data") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            name,
-            reference,
-            data,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IncludedMalwareType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.name {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Name")?;
-        }
-        if let Some(v) = &self.reference {
-            rt::ToXml::to_xml(v, w, "http://www.w3.org/2000/09/xmldsig#", "Reference")?;
-        }
-        if let Some(v) = &self.data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Data")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    IncludedMalwareType, complex schema::IncludedMalwareType, [name, reference, data],
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}IncludedMalwareTypeData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncludedMalwareTypeData {
     /// Attribute `XORPattern`.
     pub xor_pattern: Option<rt::HexBinary>,
@@ -1758,49 +586,17 @@ impl IncludedMalwareTypeData {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: rt::HexBinary) -> Self {
         Self {
-            xor_pattern: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for IncludedMalwareTypeData {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut xor_pattern = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "XORPattern" if attr.ns == 0 => {
-                    xor_pattern = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self { xor_pattern, value, extra })
-    }
-}
-impl rt::ToXml for IncludedMalwareTypeData {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.xor_pattern {
-            w.attribute("", "XORPattern", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    IncludedMalwareTypeData, complex schema::IncludedMalwareTypeData, [xor_pattern,
+    value], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSource.type`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LureSourceType {
     /// 1 or more `System`.
     pub system: Vec<super::iodef1::System>,
@@ -1824,130 +620,16 @@ impl LureSourceType {
     pub fn new(system: Vec<super::iodef1::System>) -> Self {
         Self {
             system,
-            domain_data: Default::default(),
-            included_malware: Default::default(),
-            files_downloaded: Default::default(),
-            windows_registry_keys_modified: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for LureSourceType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::LureSourceType)?;
-        let mut system = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "System") => {
-                    system.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if system.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "System"),
-            );
-        }
-        system.shrink_to_fit();
-        let mut domain_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "DomainData") => {
-                    domain_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        domain_data.shrink_to_fit();
-        let included_malware = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IncludedMalware") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let files_downloaded = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "FilesDownloaded") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let windows_registry_keys_modified = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "WindowsRegistryKeysModified") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            system,
-            domain_data,
-            included_malware,
-            files_downloaded,
-            windows_registry_keys_modified,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for LureSourceType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.system {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
-        }
-        for v in &self.domain_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "DomainData")?;
-        }
-        if let Some(v) = &self.included_malware {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncludedMalware")?;
-        }
-        if let Some(v) = &self.files_downloaded {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "FilesDownloaded")?;
-        }
-        if let Some(v) = &self.windows_registry_keys_modified {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "WindowsRegistryKeysModified")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    LureSourceType, complex schema::LureSourceType, [system, domain_data,
+    included_malware, files_downloaded, windows_registry_keys_modified], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeFilesDownloaded`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LureSourceTypeFilesDownloaded {
     /// Required `File`.
     pub file: super::iodef1::MlStringType,
@@ -1959,52 +641,15 @@ pub struct LureSourceTypeFilesDownloaded {
 impl LureSourceTypeFilesDownloaded {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(file: super::iodef1::MlStringType) -> Self {
-        Self {
-            file,
-            extra: rt::Extra::new(),
-        }
+        Self { file, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for LureSourceTypeFilesDownloaded {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::LureSourceTypeFilesDownloaded)?;
-        let file = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "File") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "File")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { file, extra })
-    }
-}
-impl rt::ToXml for LureSourceTypeFilesDownloaded {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.file;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "File")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    LureSourceTypeFilesDownloaded, complex schema::LureSourceTypeFilesDownloaded, [file],
+    extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeWindowsRegistryKeysModified`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LureSourceTypeWindowsRegistryKeysModified {
     /// 1 or more `Key`.
     pub key: Vec<LureSourceTypeWindowsRegistryKeysModifiedKey>,
@@ -2016,61 +661,15 @@ pub struct LureSourceTypeWindowsRegistryKeysModified {
 impl LureSourceTypeWindowsRegistryKeysModified {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(key: Vec<LureSourceTypeWindowsRegistryKeysModifiedKey>) -> Self {
-        Self {
-            key,
-            extra: rt::Extra::new(),
-        }
+        Self { key, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModified {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r
-            .first_child(el, &schema::LureSourceTypeWindowsRegistryKeysModified)?;
-        let mut key = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Key") => {
-                    key.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if key.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Key"));
-        }
-        key.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { key, extra })
-    }
-}
-impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModified {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.key {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Key")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    LureSourceTypeWindowsRegistryKeysModified, complex
+    schema::LureSourceTypeWindowsRegistryKeysModified, [key], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeWindowsRegistryKeysModifiedKey`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LureSourceTypeWindowsRegistryKeysModifiedKey {
     /// Required `Name`.
     pub name: String,
@@ -2087,63 +686,16 @@ impl LureSourceTypeWindowsRegistryKeysModifiedKey {
         Self {
             name,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for LureSourceTypeWindowsRegistryKeysModifiedKey {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r
-            .first_child(el, &schema::LureSourceTypeWindowsRegistryKeysModifiedKey)?;
-        let name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Name") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Name")),
-        };
-        let value = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Value") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Value")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { name, value, extra })
-    }
-}
-impl rt::ToXml for LureSourceTypeWindowsRegistryKeysModifiedKey {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.name;
-            rt::glue::write_simple(w, NAMESPACE, "Name", v)?;
-        }
-        {
-            let v = &self.value;
-            rt::glue::write_simple(w, NAMESPACE, "Value", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    LureSourceTypeWindowsRegistryKeysModifiedKey, complex
+    schema::LureSourceTypeWindowsRegistryKeysModifiedKey, [name, value], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}OriginatingSensor.type`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginatingSensorType {
     /// Attribute `OriginatingSensorType`.
     pub originating_sensor_type: OriginatingSensorTypeOriginatingSensorType,
@@ -2167,96 +719,19 @@ impl OriginatingSensorType {
             originating_sensor_type,
             date_first_seen,
             system,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for OriginatingSensorType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut originating_sensor_type = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "OriginatingSensorType" if attr.ns == 0 => {
-                    originating_sensor_type = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let originating_sensor_type = match originating_sensor_type {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "OriginatingSensorType")),
-        };
-        let mut cur = r.first_child(el, &schema::OriginatingSensorType)?;
-        let date_first_seen = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DateFirstSeen") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "DateFirstSeen")),
-        };
-        let mut system = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "System") => {
-                    system.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if system.is_empty() {
-            return Err(
-                r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "System"),
-            );
-        }
-        system.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            originating_sensor_type,
-            date_first_seen,
-            system,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for OriginatingSensorType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute(
-            "",
-            "OriginatingSensorType",
-            &rt::SimpleValue::to_xml(&self.originating_sensor_type),
-        )?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.date_first_seen;
-            rt::glue::write_simple(w, NAMESPACE, "DateFirstSeen", v)?;
-        }
-        for v in &self.system {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "System")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    OriginatingSensorType, complex schema::OriginatingSensorType,
+    [originating_sensor_type, date_first_seen, system], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}OriginatingSensorTypeOriginatingSensorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum OriginatingSensorTypeOriginatingSensorType {
     /// `web`
+    #[default]
     Web,
     /// `webgateway`
     Webgateway,
@@ -2273,48 +748,13 @@ pub enum OriginatingSensorTypeOriginatingSensorType {
     /// `other`
     Other,
 }
-impl OriginatingSensorTypeOriginatingSensorType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Web => "web",
-            Self::Webgateway => "webgateway",
-            Self::Mailgateway => "mailgateway",
-            Self::Browser => "browser",
-            Self::Ispsensor => "ispsensor",
-            Self::Human => "human",
-            Self::Honeypot => "honeypot",
-            Self::Other => "other",
-        }
-    }
-}
-impl rt::SimpleValue for OriginatingSensorTypeOriginatingSensorType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "web" => Ok(Self::Web),
-            "webgateway" => Ok(Self::Webgateway),
-            "mailgateway" => Ok(Self::Mailgateway),
-            "browser" => Ok(Self::Browser),
-            "ispsensor" => Ok(Self::Ispsensor),
-            "human" => Ok(Self::Human),
-            "honeypot" => Ok(Self::Honeypot),
-            "other" => Ok(Self::Other),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "web, webgateway, mailgateway, browser, ispsensor, human, honeypot, other"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(
+    OriginatingSensorTypeOriginatingSensorType, [Web = "web", Webgateway = "webgateway",
+    Mailgateway = "mailgateway", Browser = "browser", Ispsensor = "ispsensor", Human =
+    "human", Honeypot = "honeypot", Other = "other"]
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}PhraudReport`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhraudReport {
     /// Attribute `Version`.
     pub version: Option<String>,
@@ -2361,23 +801,10 @@ impl PhraudReport {
         originating_sensor: Vec<OriginatingSensorType>,
     ) -> Self {
         Self {
-            version: None,
             fraud_type,
-            ext_value: None,
-            phish_name_ref: Default::default(),
-            phish_name_local_ref: Default::default(),
-            fraud_parameter: Default::default(),
-            frauded_brand_name: Default::default(),
             lure_source,
             originating_sensor,
-            email_record: Default::default(),
-            dc_site: Default::default(),
-            take_down_info: Default::default(),
-            archived_data: Default::default(),
-            related_data: Default::default(),
-            correlation_data: Default::default(),
-            pr_comments: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
     /// `Version`, or its schema default `1.0` when absent.
@@ -2385,291 +812,14 @@ impl PhraudReport {
         self.version.as_deref().unwrap_or("1.0")
     }
 }
-impl<'a> rt::FromXml<'a> for PhraudReport {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut version = None;
-        let mut fraud_type = None;
-        let mut ext_value = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Version" if attr.ns == 0 => {
-                    version = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "FraudType" if attr.ns == 0 => {
-                    fraud_type = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-value" if attr.ns == 0 => {
-                    ext_value = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let fraud_type = match fraud_type {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "FraudType")),
-        };
-        let mut cur = r.first_child(el, &schema::PhraudReport)?;
-        let phish_name_ref = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PhishNameRef") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let phish_name_local_ref = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PhishNameLocalRef") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let fraud_parameter = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "FraudParameter") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut frauded_brand_name = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "FraudedBrandName") => {
-                    frauded_brand_name.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        frauded_brand_name.shrink_to_fit();
-        let mut lure_source = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "LureSource") => {
-                    lure_source.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if lure_source.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "LureSource"));
-        }
-        lure_source.shrink_to_fit();
-        let mut originating_sensor = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "OriginatingSensor") => {
-                    originating_sensor.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if originating_sensor.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "OriginatingSensor"));
-        }
-        originating_sensor.shrink_to_fit();
-        let email_record = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "EmailRecord") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut dc_site = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "DCSite") => {
-                    dc_site.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        dc_site.shrink_to_fit();
-        let mut take_down_info = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "TakeDownInfo") => {
-                    take_down_info.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        take_down_info.shrink_to_fit();
-        let mut archived_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "ArchivedData") => {
-                    archived_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        archived_data.shrink_to_fit();
-        let mut related_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "RelatedData") => {
-                    related_data.push(rt::glue::read_simple(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        related_data.shrink_to_fit();
-        let mut correlation_data = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "CorrelationData") => {
-                    correlation_data.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        correlation_data.shrink_to_fit();
-        let pr_comments = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PRComments") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            version,
-            fraud_type,
-            ext_value,
-            phish_name_ref,
-            phish_name_local_ref,
-            fraud_parameter,
-            frauded_brand_name,
-            lure_source,
-            originating_sensor,
-            email_record,
-            dc_site,
-            take_down_info,
-            archived_data,
-            related_data,
-            correlation_data,
-            pr_comments,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for PhraudReport {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.version {
-            w.attribute("", "Version", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.attribute("", "FraudType", &rt::SimpleValue::to_xml(&self.fraud_type))?;
-        if let Some(v) = &self.ext_value {
-            w.attribute("", "ext-value", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.phish_name_ref {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PhishNameRef")?;
-        }
-        if let Some(v) = &self.phish_name_local_ref {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PhishNameLocalRef")?;
-        }
-        if let Some(v) = &self.fraud_parameter {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "FraudParameter")?;
-        }
-        for v in &self.frauded_brand_name {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "FraudedBrandName")?;
-        }
-        for v in &self.lure_source {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "LureSource")?;
-        }
-        for v in &self.originating_sensor {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "OriginatingSensor")?;
-        }
-        if let Some(v) = &self.email_record {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "EmailRecord")?;
-        }
-        for v in &self.dc_site {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "DCSite")?;
-        }
-        for v in &self.take_down_info {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "TakeDownInfo")?;
-        }
-        for v in &self.archived_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ArchivedData")?;
-        }
-        for v in &self.related_data {
-            rt::glue::write_simple(w, NAMESPACE, "RelatedData", v)?;
-        }
-        for v in &self.correlation_data {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "CorrelationData")?;
-        }
-        if let Some(v) = &self.pr_comments {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PRComments")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    PhraudReport, complex schema::PhraudReport, [version, fraud_type, ext_value,
+    phish_name_ref, phish_name_local_ref, fraud_parameter, frauded_brand_name,
+    lure_source, originating_sensor, email_record, dc_site, take_down_info,
+    archived_data, related_data, correlation_data, pr_comments], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}TakeDownInfo.type`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TakeDownInfoType {
     /// Optional `TakeDownDate`.
     pub take_down_date: Option<rt::DateTime>,
@@ -2685,98 +835,13 @@ pub struct TakeDownInfoType {
 impl TakeDownInfoType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            take_down_date: Default::default(),
-            take_down_agency: Default::default(),
-            take_down_comments: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for TakeDownInfoType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for TakeDownInfoType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::TakeDownInfoType)?;
-        let take_down_date = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "TakeDownDate") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut take_down_agency = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "TakeDownAgency") => {
-                    take_down_agency.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        take_down_agency.shrink_to_fit();
-        let mut take_down_comments = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "TakeDownComments") => {
-                    take_down_comments.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        take_down_comments.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            take_down_date,
-            take_down_agency,
-            take_down_comments,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for TakeDownInfoType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.take_down_date {
-            rt::glue::write_simple(w, NAMESPACE, "TakeDownDate", v)?;
-        }
-        for v in &self.take_down_agency {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "TakeDownAgency")?;
-        }
-        for v in &self.take_down_comments {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "TakeDownComments")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    TakeDownInfoType, complex schema::TakeDownInfoType, [take_down_date,
+    take_down_agency, take_down_comments], extra extra
+);
 impl rt::RootElement for ArchivedDataType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "ArchivedData";
@@ -3079,998 +1144,429 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static ArchivedDataType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static ArchivedDataType: TypeDef = complex(
+        &[attr("type", &ArchivedDataTypeType).required()],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &ArchivedDataTypeType,
-                    required: true,
-                    fixed: None,
-                },
+                element(NS, "URL", &STRING, 0u32, 1u32),
+                element(
+                    NS,
+                    "Comments",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "Data", &BASE64_BINARY, 0u32, 1u32),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Comments",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Data",
-                            ty: &rt::schema::BASE64_BINARY,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
-    pub static ArchivedDataTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ArchivedDataTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Confidence: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::Confidence>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static ConfidenceType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ConfidenceType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DcSiteType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static ArchivedDataTypeType: TypeDef = simple::<
+        super::ArchivedDataTypeType,
+    >(IdRole::Plain);
+    pub static Confidence: TypeDef = simple::<super::Confidence>(IdRole::Plain);
+    pub static ConfidenceType: TypeDef = simple::<super::ConfidenceType>(IdRole::Plain);
+    pub static DcSiteType: TypeDef = complex(
+        &[attr("DCType", &DcSiteTypeDcType).required()],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "DCType",
-                    ty: &DcSiteTypeDcType,
-                    required: true,
-                    fixed: None,
-                },
+                group(&DcSiteTypeChoice, 1u32, 1u32),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Node",
+                    &super::super::iodef1::schema::Node,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(NS, "DomainData", &DomainData, 0u32, 1u32),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Assessment",
+                    &super::super::iodef1::schema::Assessment,
+                    0u32,
+                    1u32,
+                ),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&DcSiteTypeChoice),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "Node",
-                            ty: &super::super::iodef1::schema::Node,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DomainData",
-                            ty: &DomainData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "Assessment",
-                            ty: &super::super::iodef1::schema::Assessment,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
-    pub static DcSiteTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static DcSiteTypeChoice: Term = Term::Choice(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "SiteURL",
-                    ty: &DcSiteTypeSiteUrl,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Domain",
-                    ty: &DcSiteTypeDomain,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "EmailSite",
-                    ty: &DcSiteTypeEmailSite,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "System",
-                    ty: &DcSiteTypeSystem,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Unknown",
-                    ty: &DcSiteTypeUnknown,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
+            element(NS, "SiteURL", &DcSiteTypeSiteUrl, 1u32, 1u32),
+            element(NS, "Domain", &DcSiteTypeDomain, 1u32, 1u32),
+            element(NS, "EmailSite", &DcSiteTypeEmailSite, 1u32, 1u32),
+            element(NS, "System", &DcSiteTypeSystem, 1u32, 1u32),
+            element(NS, "Unknown", &DcSiteTypeUnknown, 1u32, 1u32),
         ],
     );
-    pub static DcSiteTypeDcType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DcSiteTypeDcType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DcSiteTypeDomain: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static DcSiteTypeDcType: TypeDef = simple::<
+        super::DcSiteTypeDcType,
+    >(IdRole::Plain);
+    pub static DcSiteTypeDomain: TypeDef = complex(
+        &[attr("lang", &LANGUAGE), attr("confidence", &ConfidenceType).ns(NS)],
+        ContentModel::Simple(&STRING),
+    );
+    pub static DcSiteTypeEmailSite: TypeDef = complex(
+        &[attr("lang", &LANGUAGE), attr("confidence", &ConfidenceType).ns(NS)],
+        ContentModel::Simple(&STRING),
+    );
+    pub static DcSiteTypeSiteUrl: TypeDef = complex(
+        &[attr("lang", &LANGUAGE), attr("confidence", &ConfidenceType).ns(NS)],
+        ContentModel::Simple(&STRING),
+    );
+    pub static DcSiteTypeSystem: TypeDef = complex(
+        &[attr("confidence", &ConfidenceType).ns(NS)],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: super::NAMESPACE,
-                    name: "confidence",
-                    ty: &ConfidenceType,
-                    required: false,
-                    fixed: None,
-                },
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Address",
+                    &super::super::iodef1::schema::Address,
+                    1u32,
+                    1u32,
+                ),
             ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
         ),
     );
-    pub static DcSiteTypeEmailSite: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: super::NAMESPACE,
-                    name: "confidence",
-                    ty: &ConfidenceType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
+    pub static DcSiteTypeUnknown: TypeDef = complex(
+        &[attr("lang", &LANGUAGE), attr("confidence", &ConfidenceType).ns(NS)],
+        ContentModel::Simple(&STRING),
     );
-    pub static DcSiteTypeSiteUrl: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: super::NAMESPACE,
-                    name: "confidence",
-                    ty: &ConfidenceType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static DcSiteTypeSystem: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: super::NAMESPACE,
-                    name: "confidence",
-                    ty: &ConfidenceType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "Address",
-                            ty: &super::super::iodef1::schema::Address,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static DcSiteTypeUnknown: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: super::NAMESPACE,
-                    name: "confidence",
-                    ty: &ConfidenceType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
-    );
-    pub static DomainData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "SystemStatus",
-                    ty: &DomainDataSystemStatus,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "DomainStatus",
-                    ty: &DomainDataDomainStatus,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Name",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DateDomainWasChecked",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RegistrationDate",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ExpirationDate",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Nameservers",
-                            ty: &DomainDataNameservers,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&DomainDataChoice),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static DomainDataChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static DomainData: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "SameDomainContact",
-                    ty: &super::super::iodef1::schema::MlStringType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&DomainDataChoice2),
-                min: 1u32,
-                max: 1u32,
-            },
+            attr("SystemStatus", &DomainDataSystemStatus),
+            attr("DomainStatus", &DomainDataDomainStatus),
+        ],
+        ContentModel::Elements(
+            &[
+                element(
+                    NS,
+                    "Name",
+                    &super::super::iodef1::schema::MlStringType,
+                    1u32,
+                    1u32,
+                ),
+                element(NS, "DateDomainWasChecked", &DATE_TIME, 0u32, 1u32),
+                element(NS, "RegistrationDate", &DATE_TIME, 0u32, 1u32),
+                element(NS, "ExpirationDate", &DATE_TIME, 0u32, 1u32),
+                element(NS, "Nameservers", &DomainDataNameservers, 0u32, UNBOUNDED),
+                group(&DomainDataChoice, 0u32, 1u32),
+            ],
+        ),
+    );
+    pub static DomainDataChoice: Term = Term::Choice(
+        &[
+            element(
+                NS,
+                "SameDomainContact",
+                &super::super::iodef1::schema::MlStringType,
+                1u32,
+                1u32,
+            ),
+            group(&DomainDataChoice2, 1, 1),
         ],
     );
-    pub static DomainDataChoice2: rt::schema::Term = rt::schema::Term::Sequence(
+    pub static DomainDataChoice2: Term = Term::Sequence(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                    name: "Contact",
-                    ty: &super::super::iodef1::schema::Contact,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            element(
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "Contact",
+                &super::super::iodef1::schema::Contact,
+                1u32,
+                UNBOUNDED,
+            ),
         ],
     );
-    pub static DomainDataDomainStatus: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DomainDataDomainStatus>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static DomainDataNameservers: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Server",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "Address",
-                            ty: &super::super::iodef1::schema::Address,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static DomainDataSystemStatus: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::DomainDataSystemStatus>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static EmailRecordType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailCount",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailMessage",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailComments",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static ExtRole: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ExtRole>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static FraudTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::FraudTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static IncludedMalwareType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Name",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "http://www.w3.org/2000/09/xmldsig#",
-                            name: "Reference",
-                            ty: &super::super::xmldsig::schema::ReferenceType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Data",
-                            ty: &IncludedMalwareTypeData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static IncludedMalwareTypeData: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static DomainDataDomainStatus: TypeDef = simple::<
+        super::DomainDataDomainStatus,
+    >(IdRole::Plain);
+    pub static DomainDataNameservers: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "XORPattern",
-                    ty: &rt::schema::HEX_BINARY,
-                    required: false,
-                    fixed: None,
-                },
+                element(
+                    NS,
+                    "Server",
+                    &super::super::iodef1::schema::MlStringType,
+                    1u32,
+                    1u32,
+                ),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Address",
+                    &super::super::iodef1::schema::Address,
+                    1u32,
+                    UNBOUNDED,
+                ),
             ],
-            rt::schema::ContentModel::Simple(&rt::schema::HEX_BINARY),
         ),
     );
-    pub static LureSourceType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "System",
-                            ty: &super::super::iodef1::schema::System,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DomainData",
-                            ty: &DomainData,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncludedMalware",
-                            ty: &IncludedMalwareType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FilesDownloaded",
-                            ty: &LureSourceTypeFilesDownloaded,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "WindowsRegistryKeysModified",
-                            ty: &LureSourceTypeWindowsRegistryKeysModified,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static LureSourceTypeFilesDownloaded: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "File",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static LureSourceTypeWindowsRegistryKeysModified: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Key",
-                            ty: &LureSourceTypeWindowsRegistryKeysModifiedKey,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static LureSourceTypeWindowsRegistryKeysModifiedKey: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Name",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Value",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static OriginatingSensorType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static DomainDataSystemStatus: TypeDef = simple::<
+        super::DomainDataSystemStatus,
+    >(IdRole::Plain);
+    pub static EmailRecordType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "OriginatingSensorType",
-                    ty: &OriginatingSensorTypeOriginatingSensorType,
-                    required: true,
-                    fixed: None,
-                },
+                element(NS, "EmailCount", &INTEGER, 1u32, 1u32),
+                element(
+                    NS,
+                    "EmailMessage",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(
+                    NS,
+                    "EmailComments",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DateFirstSeen",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "System",
-                            ty: &super::super::iodef1::schema::System,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static OriginatingSensorTypeOriginatingSensorType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::OriginatingSensorTypeOriginatingSensorType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static PhraudReport: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static ExtRole: TypeDef = simple::<super::ExtRole>(IdRole::Plain);
+    pub static FraudTypeType: TypeDef = simple::<super::FraudTypeType>(IdRole::Plain);
+    pub static IncludedMalwareType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Version",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "FraudType",
-                    ty: &FraudTypeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-value",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(
+                    NS,
+                    "Name",
+                    &super::super::iodef1::schema::MlStringType,
+                    1u32,
+                    UNBOUNDED,
+                ),
+                element(
+                    "http://www.w3.org/2000/09/xmldsig#",
+                    "Reference",
+                    &super::super::xmldsig::schema::ReferenceType,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "Data", &IncludedMalwareTypeData, 0u32, 1u32),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PhishNameRef",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PhishNameLocalRef",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FraudParameter",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "FraudedBrandName",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "LureSource",
-                            ty: &LureSourceType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "OriginatingSensor",
-                            ty: &OriginatingSensorType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "EmailRecord",
-                            ty: &EmailRecordType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DCSite",
-                            ty: &DcSiteType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "TakeDownInfo",
-                            ty: &TakeDownInfoType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ArchivedData",
-                            ty: &ArchivedDataType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RelatedData",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "CorrelationData",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PRComments",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
-    pub static TakeDownInfoType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "TakeDownDate",
-                            ty: &rt::schema::DATE_TIME,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "TakeDownAgency",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "TakeDownComments",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
+    pub static IncludedMalwareTypeData: TypeDef = complex(
+        &[attr("XORPattern", &HEX_BINARY)],
+        ContentModel::Simple(&HEX_BINARY),
+    );
+    pub static LureSourceType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "System",
+                    &super::super::iodef1::schema::System,
+                    1u32,
+                    UNBOUNDED,
+                ),
+                element(NS, "DomainData", &DomainData, 0u32, UNBOUNDED),
+                element(NS, "IncludedMalware", &IncludedMalwareType, 0u32, 1u32),
+                element(
+                    NS,
+                    "FilesDownloaded",
+                    &LureSourceTypeFilesDownloaded,
+                    0u32,
+                    1u32,
+                ),
+                element(
+                    NS,
+                    "WindowsRegistryKeysModified",
+                    &LureSourceTypeWindowsRegistryKeysModified,
+                    0u32,
+                    1u32,
+                ),
+            ],
+        ),
+    );
+    pub static LureSourceTypeFilesDownloaded: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(
+                    NS,
+                    "File",
+                    &super::super::iodef1::schema::MlStringType,
+                    1u32,
+                    1u32,
+                ),
+            ],
+        ),
+    );
+    pub static LureSourceTypeWindowsRegistryKeysModified: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(
+                    NS,
+                    "Key",
+                    &LureSourceTypeWindowsRegistryKeysModifiedKey,
+                    1u32,
+                    UNBOUNDED,
+                ),
+            ],
+        ),
+    );
+    pub static LureSourceTypeWindowsRegistryKeysModifiedKey: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(NS, "Name", &STRING, 1u32, 1u32),
+                element(NS, "Value", &STRING, 1u32, 1u32),
+            ],
+        ),
+    );
+    pub static OriginatingSensorType: TypeDef = complex(
+        &[
+            attr("OriginatingSensorType", &OriginatingSensorTypeOriginatingSensorType)
+                .required(),
+        ],
+        ContentModel::Elements(
+            &[
+                element(NS, "DateFirstSeen", &DATE_TIME, 1u32, 1u32),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "System",
+                    &super::super::iodef1::schema::System,
+                    1u32,
+                    UNBOUNDED,
+                ),
+            ],
+        ),
+    );
+    pub static OriginatingSensorTypeOriginatingSensorType: TypeDef = simple::<
+        super::OriginatingSensorTypeOriginatingSensorType,
+    >(IdRole::Plain);
+    pub static PhraudReport: TypeDef = complex(
+        &[
+            attr("Version", &STRING),
+            attr("FraudType", &FraudTypeType).required(),
+            attr("ext-value", &STRING),
+        ],
+        ContentModel::Elements(
+            &[
+                element(
+                    NS,
+                    "PhishNameRef",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(
+                    NS,
+                    "PhishNameLocalRef",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(
+                    NS,
+                    "FraudParameter",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(
+                    NS,
+                    "FraudedBrandName",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(NS, "LureSource", &LureSourceType, 1u32, UNBOUNDED),
+                element(
+                    NS,
+                    "OriginatingSensor",
+                    &OriginatingSensorType,
+                    1u32,
+                    UNBOUNDED,
+                ),
+                element(NS, "EmailRecord", &EmailRecordType, 0u32, 1u32),
+                element(NS, "DCSite", &DcSiteType, 0u32, UNBOUNDED),
+                element(NS, "TakeDownInfo", &TakeDownInfoType, 0u32, UNBOUNDED),
+                element(NS, "ArchivedData", &ArchivedDataType, 0u32, UNBOUNDED),
+                element(NS, "RelatedData", &STRING, 0u32, UNBOUNDED),
+                element(
+                    NS,
+                    "CorrelationData",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(
+                    NS,
+                    "PRComments",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+            ],
+        ),
+    );
+    pub static TakeDownInfoType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(NS, "TakeDownDate", &DATE_TIME, 0u32, 1u32),
+                element(
+                    NS,
+                    "TakeDownAgency",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    UNBOUNDED,
+                ),
+                element(
+                    NS,
+                    "TakeDownComments",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    UNBOUNDED,
+                ),
+            ],
         ),
     );
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ArchivedData",
-            ty: &ArchivedDataType,
-            type_name: Some((super::NAMESPACE, "ArchivedData.type")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Confidence",
-            ty: &Confidence,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DcSiteTypeDomain",
-            ty: &DcSiteTypeDomain,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DcSiteTypeEmailSite",
-            ty: &DcSiteTypeEmailSite,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DcSiteTypeSiteUrl",
-            ty: &DcSiteTypeSiteUrl,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DcSiteTypeSystem",
-            ty: &DcSiteTypeSystem,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DcSiteTypeUnknown",
-            ty: &DcSiteTypeUnknown,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DomainData",
-            ty: &DomainData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DomainDataNameservers",
-            ty: &DomainDataNameservers,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IncludedMalwareTypeData",
-            ty: &IncludedMalwareTypeData,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "LureSourceTypeFilesDownloaded",
-            ty: &LureSourceTypeFilesDownloaded,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "LureSourceTypeWindowsRegistryKeysModified",
-            ty: &LureSourceTypeWindowsRegistryKeysModified,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "LureSourceTypeWindowsRegistryKeysModifiedKey",
-            ty: &LureSourceTypeWindowsRegistryKeysModifiedKey,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "PhraudReport",
-            ty: &PhraudReport,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "TakeDownInfo",
-            ty: &TakeDownInfoType,
-            type_name: Some((super::NAMESPACE, "TakeDownInfo.type")),
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(NS, "ArchivedData", &ArchivedDataType, Some((NS, "ArchivedData.type"))),
+        global(NS, "Confidence", &Confidence, None),
+        global(NS, "DcSiteTypeDomain", &DcSiteTypeDomain, None),
+        global(NS, "DcSiteTypeEmailSite", &DcSiteTypeEmailSite, None),
+        global(NS, "DcSiteTypeSiteUrl", &DcSiteTypeSiteUrl, None),
+        global(NS, "DcSiteTypeSystem", &DcSiteTypeSystem, None),
+        global(NS, "DcSiteTypeUnknown", &DcSiteTypeUnknown, None),
+        global(NS, "DomainData", &DomainData, None),
+        global(NS, "DomainDataNameservers", &DomainDataNameservers, None),
+        global(NS, "IncludedMalwareTypeData", &IncludedMalwareTypeData, None),
+        global(
+            NS,
+            "LureSourceTypeFilesDownloaded",
+            &LureSourceTypeFilesDownloaded,
+            None,
+        ),
+        global(
+            NS,
+            "LureSourceTypeWindowsRegistryKeysModified",
+            &LureSourceTypeWindowsRegistryKeysModified,
+            None,
+        ),
+        global(
+            NS,
+            "LureSourceTypeWindowsRegistryKeysModifiedKey",
+            &LureSourceTypeWindowsRegistryKeysModifiedKey,
+            None,
+        ),
+        global(NS, "PhraudReport", &PhraudReport, None),
+        global(NS, "TakeDownInfo", &TakeDownInfoType, Some((NS, "TakeDownInfo.type"))),
     ];
 }

@@ -5,7 +5,7 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-rid-2.0";
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}IncidentSourceType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncidentSourceType {
     /// Attribute `restriction`.
     pub restriction: Option<super::iodef1::RestrictionType>,
@@ -22,86 +22,17 @@ impl IncidentSourceType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(source_found: bool) -> Self {
         Self {
-            restriction: None,
             source_found,
-            node: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for IncidentSourceType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::IncidentSourceType)?;
-        let source_found = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "SourceFound") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "SourceFound")),
-        };
-        let mut node = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
-                    node.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        node.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            restriction,
-            source_found,
-            node,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for IncidentSourceType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.source_found;
-            rt::glue::write_simple(w, NAMESPACE, "SourceFound", v)?;
-        }
-        for v in &self.node {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    IncidentSourceType, complex schema::IncidentSourceType, [restriction, source_found,
+    node], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-rid-2.0}PolicyRegion`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyRegion {
     /// Attribute `region` (with `ext-region` carried by its `Ext` variant).
     pub region: PolicyRegionRegion,
@@ -118,71 +49,19 @@ impl PolicyRegion {
     pub fn new(region: PolicyRegionRegion) -> Self {
         Self {
             region,
-            unpaired_ext: Vec::new(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for PolicyRegion {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut region = None;
-        let mut ext_region: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "region" if attr.ns == 0 => {
-                    region = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-region" if attr.ns == 0 => {
-                    ext_region = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let region = rt::glue::pair_ext(
-            region,
-            ext_region,
-            "ext-region",
-            &mut unpaired_ext,
-        );
-        let region = match region {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "region")),
-        };
-        if let Some(c) = r.first_child(el, &schema::PolicyRegion)? {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            region,
-            unpaired_ext,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for PolicyRegion {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "region", "ext-region", &self.region)?;
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    PolicyRegion, complex schema::PolicyRegion, [region], unpaired unpaired_ext, extra
+    extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}PolicyRegionRegion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum PolicyRegionRegion {
     /// `ClientToSP`
+    #[default]
     ClientToSp,
     /// `SPToClient`
     SpToClient,
@@ -195,55 +74,13 @@ pub enum PolicyRegionRegion {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl PolicyRegionRegion {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ClientToSp => "ClientToSP",
-            Self::SpToClient => "SPToClient",
-            Self::IntraConsortium => "IntraConsortium",
-            Self::PeerToPeer => "PeerToPeer",
-            Self::BetweenConsortiums => "BetweenConsortiums",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for PolicyRegionRegion {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "ClientToSP" => Ok(Self::ClientToSp),
-            "SPToClient" => Ok(Self::SpToClient),
-            "IntraConsortium" => Ok(Self::IntraConsortium),
-            "PeerToPeer" => Ok(Self::PeerToPeer),
-            "BetweenConsortiums" => Ok(Self::BetweenConsortiums),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "ClientToSP, SPToClient, IntraConsortium, PeerToPeer, BetweenConsortiums, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for PolicyRegionRegion {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    PolicyRegionRegion, [ClientToSp = "ClientToSP", SpToClient = "SPToClient",
+    IntraConsortium = "IntraConsortium", PeerToPeer = "PeerToPeer", BetweenConsortiums =
+    "BetweenConsortiums"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportSchemaType {
     /// Attribute `Version` (with `ext-Version` carried by its `Ext` variant).
     pub version: Option<ReportSchemaTypeVersion>,
@@ -267,224 +104,40 @@ impl ReportSchemaType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(xml_document: super::iodef1::ExtensionType) -> Self {
         Self {
-            version: None,
-            xml_schema_id: None,
-            unpaired_ext: Vec::new(),
             xml_document,
-            url: Default::default(),
-            signature: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ReportSchemaType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut version = None;
-        let mut ext_version: Option<String> = None;
-        let mut xml_schema_id = None;
-        let mut ext_xml_schema_id: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Version" if attr.ns == 0 => {
-                    version = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-Version" if attr.ns == 0 => {
-                    ext_version = Some(attr.value.into_owned());
-                }
-                "XMLSchemaID" if attr.ns == 0 => {
-                    xml_schema_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-XMLSchemaID" if attr.ns == 0 => {
-                    ext_xml_schema_id = Some(attr.value.into_owned());
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let version = rt::glue::pair_ext(
-            version,
-            ext_version,
-            "ext-Version",
-            &mut unpaired_ext,
-        );
-        let xml_schema_id = rt::glue::pair_ext(
-            xml_schema_id,
-            ext_xml_schema_id,
-            "ext-XMLSchemaID",
-            &mut unpaired_ext,
-        );
-        let mut cur = r.first_child(el, &schema::ReportSchemaType)?;
-        let xml_document = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "XMLDocument") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "XMLDocument")),
-        };
-        let url = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "URL") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut signature = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Signature") => {
-                    signature.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        signature.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            version,
-            xml_schema_id,
-            unpaired_ext,
-            xml_document,
-            url,
-            signature,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ReportSchemaType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.version {
-            rt::glue::write_ext_attr(w, "Version", "ext-Version", v)?;
-        }
-        if let Some(v) = &self.xml_schema_id {
-            rt::glue::write_ext_attr(w, "XMLSchemaID", "ext-XMLSchemaID", v)?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.xml_document;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "XMLDocument")?;
-        }
-        if let Some(v) = &self.url {
-            rt::glue::write_simple(w, NAMESPACE, "URL", v)?;
-        }
-        for v in &self.signature {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Signature")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    ReportSchemaType, complex schema::ReportSchemaType, [version, xml_schema_id,
+    xml_document, url, signature], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaTypeVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ReportSchemaTypeVersion {
     /// `1.0`
+    #[default]
     V1_0,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ReportSchemaTypeVersion {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::V1_0 => "1.0",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ReportSchemaTypeVersion {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "1.0" => Ok(Self::V1_0),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => Err(format!("{other:?} is not one of: {}", "1.0, ext-value")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ReportSchemaTypeVersion {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(ReportSchemaTypeVersion, [V1_0 = "1.0"], Ext);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}ReportSchemaTypeXmlSchemaId`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ReportSchemaTypeXmlSchemaId {
     /// `urn:ietf:params:xml:ns:iodef-1.0`
+    #[default]
     UrnIetfParamsXmlNsIodef1_0,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl ReportSchemaTypeXmlSchemaId {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::UrnIetfParamsXmlNsIodef1_0 => "urn:ietf:params:xml:ns:iodef-1.0",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for ReportSchemaTypeXmlSchemaId {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "urn:ietf:params:xml:ns:iodef-1.0" => Ok(Self::UrnIetfParamsXmlNsIodef1_0),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "urn:ietf:params:xml:ns:iodef-1.0, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for ReportSchemaTypeXmlSchemaId {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    ReportSchemaTypeXmlSchemaId, [UrnIetfParamsXmlNsIodef1_0 =
+    "urn:ietf:params:xml:ns:iodef-1.0"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestStatusType {
     /// Attribute `AuthorizationStatus` (with `ext-AuthorizationStatus` carried by its `Ext` variant).
     pub authorization_status: RequestStatusTypeAuthorizationStatus,
@@ -505,104 +158,19 @@ impl RequestStatusType {
     pub fn new(authorization_status: RequestStatusTypeAuthorizationStatus) -> Self {
         Self {
             authorization_status,
-            justification: None,
-            restriction: None,
-            unpaired_ext: Vec::new(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for RequestStatusType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut authorization_status = None;
-        let mut ext_authorization_status: Option<String> = None;
-        let mut justification = None;
-        let mut ext_justification: Option<String> = None;
-        let mut restriction = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "AuthorizationStatus" if attr.ns == 0 => {
-                    authorization_status = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-AuthorizationStatus" if attr.ns == 0 => {
-                    ext_authorization_status = Some(attr.value.into_owned());
-                }
-                "Justification" if attr.ns == 0 => {
-                    justification = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-Justification" if attr.ns == 0 => {
-                    ext_justification = Some(attr.value.into_owned());
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let authorization_status = rt::glue::pair_ext(
-            authorization_status,
-            ext_authorization_status,
-            "ext-AuthorizationStatus",
-            &mut unpaired_ext,
-        );
-        let authorization_status = match authorization_status {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "AuthorizationStatus")),
-        };
-        let justification = rt::glue::pair_ext(
-            justification,
-            ext_justification,
-            "ext-Justification",
-            &mut unpaired_ext,
-        );
-        if let Some(c) = r.first_child(el, &schema::RequestStatusType)? {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            authorization_status,
-            justification,
-            restriction,
-            unpaired_ext,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RequestStatusType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(
-            w,
-            "AuthorizationStatus",
-            "ext-AuthorizationStatus",
-            &self.authorization_status,
-        )?;
-        if let Some(v) = &self.justification {
-            rt::glue::write_ext_attr(w, "Justification", "ext-Justification", v)?;
-        }
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    RequestStatusType, complex schema::RequestStatusType, [authorization_status,
+    justification, restriction], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusTypeAuthorizationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RequestStatusTypeAuthorizationStatus {
     /// `Approved`
+    #[default]
     Approved,
     /// `Denied`
     Denied,
@@ -611,53 +179,15 @@ pub enum RequestStatusTypeAuthorizationStatus {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RequestStatusTypeAuthorizationStatus {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Approved => "Approved",
-            Self::Denied => "Denied",
-            Self::Pending => "Pending",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RequestStatusTypeAuthorizationStatus {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "Approved" => Ok(Self::Approved),
-            "Denied" => Ok(Self::Denied),
-            "Pending" => Ok(Self::Pending),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "Approved, Denied, Pending, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RequestStatusTypeAuthorizationStatus {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RequestStatusTypeAuthorizationStatus, [Approved = "Approved", Denied = "Denied",
+    Pending = "Pending"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RequestStatusTypeJustification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RequestStatusTypeJustification {
     /// `SystemResource`
+    #[default]
     SystemResource,
     /// `Authentication`
     Authentication,
@@ -674,59 +204,14 @@ pub enum RequestStatusTypeJustification {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RequestStatusTypeJustification {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::SystemResource => "SystemResource",
-            Self::Authentication => "Authentication",
-            Self::AuthenticationOrigin => "AuthenticationOrigin",
-            Self::Encryption => "Encryption",
-            Self::UnrecognizedFormat => "UnrecognizedFormat",
-            Self::CannotProcess => "CannotProcess",
-            Self::Other => "Other",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RequestStatusTypeJustification {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "SystemResource" => Ok(Self::SystemResource),
-            "Authentication" => Ok(Self::Authentication),
-            "AuthenticationOrigin" => Ok(Self::AuthenticationOrigin),
-            "Encryption" => Ok(Self::Encryption),
-            "UnrecognizedFormat" => Ok(Self::UnrecognizedFormat),
-            "CannotProcess" => Ok(Self::CannotProcess),
-            "Other" => Ok(Self::Other),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "SystemResource, Authentication, AuthenticationOrigin, Encryption, UnrecognizedFormat, CannotProcess, Other, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RequestStatusTypeJustification {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RequestStatusTypeJustification, [SystemResource = "SystemResource", Authentication =
+    "Authentication", AuthenticationOrigin = "AuthenticationOrigin", Encryption =
+    "Encryption", UnrecognizedFormat = "UnrecognizedFormat", CannotProcess =
+    "CannotProcess", Other = "Other"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RIDPolicyType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RidPolicyType {
     /// Attribute `MsgType` (with `ext-MsgType` carried by its `Ext` variant).
     pub msg_type: RidPolicyTypeMsgType,
@@ -764,251 +249,38 @@ impl RidPolicyType {
         Self {
             msg_type,
             msg_destination,
-            restriction: None,
-            unpaired_ext: Vec::new(),
             policy_region,
             node,
             traffic_type,
-            incident_id: Default::default(),
-            report_schema: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for RidPolicyType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut msg_type = None;
-        let mut ext_msg_type: Option<String> = None;
-        let mut msg_destination = None;
-        let mut ext_msg_destination: Option<String> = None;
-        let mut restriction = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "MsgType" if attr.ns == 0 => {
-                    msg_type = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-MsgType" if attr.ns == 0 => {
-                    ext_msg_type = Some(attr.value.into_owned());
-                }
-                "MsgDestination" if attr.ns == 0 => {
-                    msg_destination = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-MsgDestination" if attr.ns == 0 => {
-                    ext_msg_destination = Some(attr.value.into_owned());
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let msg_type = rt::glue::pair_ext(
-            msg_type,
-            ext_msg_type,
-            "ext-MsgType",
-            &mut unpaired_ext,
-        );
-        let msg_type = match msg_type {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "MsgType")),
-        };
-        let msg_destination = rt::glue::pair_ext(
-            msg_destination,
-            ext_msg_destination,
-            "ext-MsgDestination",
-            &mut unpaired_ext,
-        );
-        let msg_destination = match msg_destination {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "MsgDestination")),
-        };
-        let mut cur = r.first_child(el, &schema::RidPolicyType)?;
-        let mut policy_region = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "PolicyRegion") => {
-                    policy_region.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if policy_region.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "PolicyRegion"));
-        }
-        policy_region.shrink_to_fit();
-        let node = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Node") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Node"),
-                );
-            }
-        };
-        let mut traffic_type = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "TrafficType") => {
-                    traffic_type.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if traffic_type.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "TrafficType"));
-        }
-        traffic_type.shrink_to_fit();
-        let incident_id = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let report_schema = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "ReportSchema") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            msg_type,
-            msg_destination,
-            restriction,
-            unpaired_ext,
-            policy_region,
-            node,
-            traffic_type,
-            incident_id,
-            report_schema,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RidPolicyType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "MsgType", "ext-MsgType", &self.msg_type)?;
-        rt::glue::write_ext_attr(
-            w,
-            "MsgDestination",
-            "ext-MsgDestination",
-            &self.msg_destination,
-        )?;
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.policy_region {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PolicyRegion")?;
-        }
-        {
-            let v = &self.node;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Node")?;
-        }
-        for v in &self.traffic_type {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "TrafficType")?;
-        }
-        if let Some(v) = &self.incident_id {
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "IncidentID")?;
-        }
-        if let Some(v) = &self.report_schema {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "ReportSchema")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    RidPolicyType, complex schema::RidPolicyType, [msg_type, msg_destination,
+    restriction, policy_region, node, traffic_type, incident_id, report_schema], unpaired
+    unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RidPolicyTypeMsgDestination`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RidPolicyTypeMsgDestination {
     /// `RIDSystem`
+    #[default]
     RidSystem,
     /// `SourceOfIncident`
     SourceOfIncident,
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RidPolicyTypeMsgDestination {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::RidSystem => "RIDSystem",
-            Self::SourceOfIncident => "SourceOfIncident",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RidPolicyTypeMsgDestination {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "RIDSystem" => Ok(Self::RidSystem),
-            "SourceOfIncident" => Ok(Self::SourceOfIncident),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "RIDSystem, SourceOfIncident, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RidPolicyTypeMsgDestination {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RidPolicyTypeMsgDestination, [RidSystem = "RIDSystem", SourceOfIncident =
+    "SourceOfIncident"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RidPolicyTypeMsgType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum RidPolicyTypeMsgType {
     /// `TraceRequest`
+    #[default]
     TraceRequest,
     /// `Acknowledgement`
     Acknowledgement,
@@ -1023,57 +295,13 @@ pub enum RidPolicyTypeMsgType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl RidPolicyTypeMsgType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::TraceRequest => "TraceRequest",
-            Self::Acknowledgement => "Acknowledgement",
-            Self::Result => "Result",
-            Self::InvestigationRequest => "InvestigationRequest",
-            Self::Report => "Report",
-            Self::Query => "Query",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for RidPolicyTypeMsgType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "TraceRequest" => Ok(Self::TraceRequest),
-            "Acknowledgement" => Ok(Self::Acknowledgement),
-            "Result" => Ok(Self::Result),
-            "InvestigationRequest" => Ok(Self::InvestigationRequest),
-            "Report" => Ok(Self::Report),
-            "Query" => Ok(Self::Query),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "TraceRequest, Acknowledgement, Result, InvestigationRequest, Report, Query, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for RidPolicyTypeMsgType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    RidPolicyTypeMsgType, [TraceRequest = "TraceRequest", Acknowledgement =
+    "Acknowledgement", Result = "Result", InvestigationRequest = "InvestigationRequest",
+    Report = "Report", Query = "Query"], Ext
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}RIDType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RidType {
     /// Attribute `lang`.
     pub lang: String,
@@ -1091,111 +319,15 @@ pub struct RidType {
 impl RidType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(lang: String) -> Self {
-        Self {
-            lang,
-            rid_policy: Default::default(),
-            request_status: Default::default(),
-            incident_source: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { lang, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for RidType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut lang = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "lang" if attr.ns == 0 => {
-                    lang = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Language,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let lang = match lang {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "lang")),
-        };
-        let mut cur = r.first_child(el, &schema::RidType)?;
-        let rid_policy = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "RIDPolicy") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let request_status = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "RequestStatus") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let incident_source = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IncidentSource") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            lang,
-            rid_policy,
-            request_status,
-            incident_source,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RidType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "lang", &rt::SimpleValue::to_xml(&self.lang))?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.rid_policy {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RIDPolicy")?;
-        }
-        if let Some(v) = &self.request_status {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "RequestStatus")?;
-        }
-        if let Some(v) = &self.incident_source {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IncidentSource")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    RidType, complex schema::RidType, [lang, rid_policy, request_status,
+    incident_source], extra extra
+);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-rid-2.0}TrafficType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrafficType {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
     pub type_: TrafficTypeType,
@@ -1212,58 +344,18 @@ impl TrafficType {
     pub fn new(type_: TrafficTypeType) -> Self {
         Self {
             type_,
-            unpaired_ext: Vec::new(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for TrafficType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut type_ = None;
-        let mut ext_type_: Option<String> = None;
-        let mut unpaired_ext = Vec::new();
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                "ext-type" if attr.ns == 0 => ext_type_ = Some(attr.value.into_owned()),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let type_ = rt::glue::pair_ext(type_, ext_type_, "ext-type", &mut unpaired_ext);
-        let type_ = match type_ {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "type")),
-        };
-        if let Some(c) = r.first_child(el, &schema::TrafficType)? {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { type_, unpaired_ext, extra })
-    }
-}
-impl rt::ToXml for TrafficType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        rt::glue::write_ext_attr(w, "type", "ext-type", &self.type_)?;
-        for (name, value) in &self.unpaired_ext {
-            w.attribute("", name, value)?;
-        }
-        w.extra(&self.extra)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    TrafficType, complex schema::TrafficType, [type_], unpaired unpaired_ext, extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-2.0}TrafficTypeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum TrafficTypeType {
     /// `Attack`
+    #[default]
     Attack,
     /// `Network`
     Network,
@@ -1278,55 +370,11 @@ pub enum TrafficTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-impl TrafficTypeType {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Attack => "Attack",
-            Self::Network => "Network",
-            Self::Content => "Content",
-            Self::DataWithHandlingRequirements => "DataWithHandlingRequirements",
-            Self::AudienceRestriction => "AudienceRestriction",
-            Self::Other => "Other",
-            Self::Ext(_) => "ext-value",
-        }
-    }
-}
-impl rt::SimpleValue for TrafficTypeType {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "Attack" => Ok(Self::Attack),
-            "Network" => Ok(Self::Network),
-            "Content" => Ok(Self::Content),
-            "DataWithHandlingRequirements" => Ok(Self::DataWithHandlingRequirements),
-            "AudienceRestriction" => Ok(Self::AudienceRestriction),
-            "Other" => Ok(Self::Other),
-            "ext-value" => Ok(Self::Ext(String::new())),
-            other => {
-                Err(
-                    format!(
-                        "{other:?} is not one of: {}",
-                        "Attack, Network, Content, DataWithHandlingRequirements, AudienceRestriction, Other, ext-value"
-                    ),
-                )
-            }
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl rt::glue::ExtEnum for TrafficTypeType {
-    fn ext(&self) -> Option<&str> {
-        match self {
-            Self::Ext(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn from_ext(value: String) -> Self {
-        Self::Ext(value)
-    }
-}
+rt::enumeration!(
+    TrafficTypeType, [Attack = "Attack", Network = "Network", Content = "Content",
+    DataWithHandlingRequirements = "DataWithHandlingRequirements", AudienceRestriction =
+    "AudienceRestriction", Other = "Other"], Ext
+);
 impl rt::RootElement for IncidentSourceType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "IncidentSource";
@@ -1516,441 +564,169 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static IncidentSourceType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static IncidentSourceType: TypeDef = complex(
+        &[attr("restriction", &super::super::iodef1::schema::RestrictionType)],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &super::super::iodef1::schema::RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "SourceFound", &BOOLEAN, 1u32, 1u32),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Node",
+                    &super::super::iodef1::schema::Node,
+                    0u32,
+                    UNBOUNDED,
+                ),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "SourceFound",
-                            ty: &rt::schema::BOOLEAN,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "Node",
-                            ty: &super::super::iodef1::schema::Node,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static PolicyRegion: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static PolicyRegion: TypeDef = complex(
+        &[attr("region", &PolicyRegionRegion).required().ext("ext-region")],
+        ContentModel::Empty,
+    );
+    pub static PolicyRegionRegion: TypeDef = simple::<
+        super::PolicyRegionRegion,
+    >(IdRole::Plain);
+    pub static ReportSchemaType: TypeDef = complex(
+        &[
+            attr("Version", &ReportSchemaTypeVersion).ext("ext-Version"),
+            attr("XMLSchemaID", &ReportSchemaTypeXmlSchemaId).ext("ext-XMLSchemaID"),
+        ],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "region",
-                    ty: &PolicyRegionRegion,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-region",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(
+                    NS,
+                    "XMLDocument",
+                    &super::super::iodef1::schema::ExtensionType,
+                    1u32,
+                    1u32,
+                ),
+                element(NS, "URL", &STRING, 0u32, 1u32),
+                element(
+                    NS,
+                    "Signature",
+                    &super::super::iodef1::schema::ExtensionType,
+                    0u32,
+                    UNBOUNDED,
+                ),
             ],
-            rt::schema::ContentModel::Empty,
         ),
     );
-    pub static PolicyRegionRegion: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::PolicyRegionRegion>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static ReportSchemaType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static ReportSchemaTypeVersion: TypeDef = simple::<
+        super::ReportSchemaTypeVersion,
+    >(IdRole::Plain);
+    pub static ReportSchemaTypeXmlSchemaId: TypeDef = simple::<
+        super::ReportSchemaTypeXmlSchemaId,
+    >(IdRole::Plain);
+    pub static RequestStatusType: TypeDef = complex(
+        &[
+            attr("AuthorizationStatus", &RequestStatusTypeAuthorizationStatus)
+                .required()
+                .ext("ext-AuthorizationStatus"),
+            attr("Justification", &RequestStatusTypeJustification)
+                .ext("ext-Justification"),
+            attr("restriction", &super::super::iodef1::schema::RestrictionType),
+        ],
+        ContentModel::Empty,
+    );
+    pub static RequestStatusTypeAuthorizationStatus: TypeDef = simple::<
+        super::RequestStatusTypeAuthorizationStatus,
+    >(IdRole::Plain);
+    pub static RequestStatusTypeJustification: TypeDef = simple::<
+        super::RequestStatusTypeJustification,
+    >(IdRole::Plain);
+    pub static RidPolicyType: TypeDef = complex(
+        &[
+            attr("MsgType", &RidPolicyTypeMsgType).required().ext("ext-MsgType"),
+            attr("MsgDestination", &RidPolicyTypeMsgDestination)
+                .required()
+                .ext("ext-MsgDestination"),
+            attr("restriction", &super::super::iodef1::schema::RestrictionType),
+        ],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Version",
-                    ty: &ReportSchemaTypeVersion,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-Version",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "XMLSchemaID",
-                    ty: &ReportSchemaTypeXmlSchemaId,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-XMLSchemaID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "PolicyRegion", &PolicyRegion, 1u32, UNBOUNDED),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Node",
+                    &super::super::iodef1::schema::Node,
+                    1u32,
+                    1u32,
+                ),
+                element(NS, "TrafficType", &TrafficType, 1u32, UNBOUNDED),
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "IncidentID",
+                    &super::super::iodef1::schema::IncidentIdType,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "ReportSchema", &ReportSchemaType, 0u32, 1u32),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "XMLDocument",
-                            ty: &super::super::iodef1::schema::ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "URL",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Signature",
-                            ty: &super::super::iodef1::schema::ExtensionType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static ReportSchemaTypeVersion: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ReportSchemaTypeVersion>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static ReportSchemaTypeXmlSchemaId: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::ReportSchemaTypeXmlSchemaId>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RequestStatusType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static RidPolicyTypeMsgDestination: TypeDef = simple::<
+        super::RidPolicyTypeMsgDestination,
+    >(IdRole::Plain);
+    pub static RidPolicyTypeMsgType: TypeDef = simple::<
+        super::RidPolicyTypeMsgType,
+    >(IdRole::Plain);
+    pub static RidType: TypeDef = complex(
+        &[attr("lang", &LANGUAGE).required()],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "AuthorizationStatus",
-                    ty: &RequestStatusTypeAuthorizationStatus,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-AuthorizationStatus",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Justification",
-                    ty: &RequestStatusTypeJustification,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-Justification",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &super::super::iodef1::schema::RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "RIDPolicy", &RidPolicyType, 0u32, 1u32),
+                element(NS, "RequestStatus", &RequestStatusType, 0u32, 1u32),
+                element(NS, "IncidentSource", &IncidentSourceType, 0u32, 1u32),
             ],
-            rt::schema::ContentModel::Empty,
         ),
     );
-    pub static RequestStatusTypeAuthorizationStatus: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RequestStatusTypeAuthorizationStatus>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RequestStatusTypeJustification: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RequestStatusTypeJustification>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RidPolicyType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "MsgType",
-                    ty: &RidPolicyTypeMsgType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-MsgType",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "MsgDestination",
-                    ty: &RidPolicyTypeMsgDestination,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-MsgDestination",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &super::super::iodef1::schema::RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PolicyRegion",
-                            ty: &PolicyRegion,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "Node",
-                            ty: &super::super::iodef1::schema::Node,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "TrafficType",
-                            ty: &TrafficType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "IncidentID",
-                            ty: &super::super::iodef1::schema::IncidentIdType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "ReportSchema",
-                            ty: &ReportSchemaType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
+    pub static TrafficType: TypeDef = complex(
+        &[attr("type", &TrafficTypeType).required().ext("ext-type")],
+        ContentModel::Empty,
     );
-    pub static RidPolicyTypeMsgDestination: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RidPolicyTypeMsgDestination>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RidPolicyTypeMsgType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::RidPolicyTypeMsgType>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static RidType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "lang",
-                    ty: &rt::schema::LANGUAGE,
-                    required: true,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RIDPolicy",
-                            ty: &RidPolicyType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "RequestStatus",
-                            ty: &RequestStatusType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "IncidentSource",
-                            ty: &IncidentSourceType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static TrafficType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "type",
-                    ty: &TrafficTypeType,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Empty,
-        ),
-    );
-    pub static TrafficTypeType: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::TrafficTypeType>,
-        role: rt::schema::IdRole::Plain,
-    });
+    pub static TrafficTypeType: TypeDef = simple::<
+        super::TrafficTypeType,
+    >(IdRole::Plain);
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "IncidentSource",
-            ty: &IncidentSourceType,
-            type_name: Some((super::NAMESPACE, "IncidentSourceType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "PolicyRegion",
-            ty: &PolicyRegion,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RID",
-            ty: &RidType,
-            type_name: Some((super::NAMESPACE, "RIDType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RIDPolicy",
-            ty: &RidPolicyType,
-            type_name: Some((super::NAMESPACE, "RIDPolicyType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "ReportSchema",
-            ty: &ReportSchemaType,
-            type_name: Some((super::NAMESPACE, "ReportSchemaType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RequestStatus",
-            ty: &RequestStatusType,
-            type_name: Some((super::NAMESPACE, "RequestStatusType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Signature",
-            ty: &super::super::iodef1::schema::ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SourceFound",
-            ty: &rt::schema::BOOLEAN,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "boolean")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "TrafficType",
-            ty: &TrafficType,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "URL",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "anyURI")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "XMLDocument",
-            ty: &super::super::iodef1::schema::ExtensionType,
-            type_name: Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(
+            NS,
+            "IncidentSource",
+            &IncidentSourceType,
+            Some((NS, "IncidentSourceType")),
+        ),
+        global(NS, "PolicyRegion", &PolicyRegion, None),
+        global(NS, "RID", &RidType, Some((NS, "RIDType"))),
+        global(NS, "RIDPolicy", &RidPolicyType, Some((NS, "RIDPolicyType"))),
+        global(NS, "ReportSchema", &ReportSchemaType, Some((NS, "ReportSchemaType"))),
+        global(NS, "RequestStatus", &RequestStatusType, Some((NS, "RequestStatusType"))),
+        global(
+            NS,
+            "Signature",
+            &super::super::iodef1::schema::ExtensionType,
+            Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
+        ),
+        global(
+            NS,
+            "SourceFound",
+            &BOOLEAN,
+            Some(("http://www.w3.org/2001/XMLSchema", "boolean")),
+        ),
+        global(NS, "TrafficType", &TrafficType, None),
+        global(NS, "URL", &STRING, Some(("http://www.w3.org/2001/XMLSchema", "anyURI"))),
+        global(
+            NS,
+            "XMLDocument",
+            &super::super::iodef1::schema::ExtensionType,
+            Some(("urn:ietf:params:xml:ns:iodef-1.0", "ExtensionType")),
+        ),
     ];
 }

@@ -5,7 +5,7 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:iodef-sci-1.0";
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-sci-1.0}AttackPattern`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttackPattern {
     /// Attribute `SpecID`.
     pub spec_id: String,
@@ -27,104 +27,14 @@ impl AttackPattern {
     pub fn new(spec_id: String) -> Self {
         Self {
             spec_id,
-            ext_spec_id: None,
-            content_id: None,
-            choice: Default::default(),
-            platform: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for AttackPattern {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut spec_id = None;
-        let mut ext_spec_id = None;
-        let mut content_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "SpecID" if attr.ns == 0 => {
-                    spec_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-SpecID" if attr.ns == 0 => {
-                    ext_spec_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ContentID" if attr.ns == 0 => {
-                    content_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let spec_id = match spec_id {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "SpecID")),
-        };
-        let mut cur = r.first_child(el, &schema::AttackPattern)?;
-        let choice = match cur.take() {
-            Some(c) if AttackPatternChoice::starts(r, &c) => {
-                let v = AttackPatternChoice::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut platform = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Platform") => {
-                    platform.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        platform.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            spec_id,
-            ext_spec_id,
-            content_id,
-            choice,
-            platform,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for AttackPattern {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "SpecID", &rt::SimpleValue::to_xml(&self.spec_id))?;
-        if let Some(v) = &self.ext_spec_id {
-            w.attribute("", "ext-SpecID", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.content_id {
-            w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.choice {
-            v.write(w)?;
-        }
-        for v in &self.platform {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Platform")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    AttackPattern, complex schema::AttackPattern, [spec_id, ext_spec_id, content_id,
+    choice, platform], extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-sci-1.0}AttackPattern`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttackPatternChoice {
@@ -133,84 +43,9 @@ pub enum AttackPatternChoice {
     /// Consecutive `Reference` elements.
     Reference(Vec<super::iodef1::Reference>),
 }
-impl AttackPatternChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "RawData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "RawData") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "RawData") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::RawData(items));
-        }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::Reference(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::RawData(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "RawData")?;
-                }
-                Ok(())
-            }
-            Self::Reference(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-1.0",
-                        "Reference",
-                    )?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(AttackPatternChoice, schema::AttackPatternChoice, [RawData, Reference]);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-sci-1.0}BasicStructure`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BasicStructure {
     /// Attribute `SpecID`.
     pub spec_id: String,
@@ -230,85 +65,14 @@ impl BasicStructure {
     pub fn new(spec_id: String) -> Self {
         Self {
             spec_id,
-            ext_spec_id: None,
-            content_id: None,
-            choice: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for BasicStructure {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut spec_id = None;
-        let mut ext_spec_id = None;
-        let mut content_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "SpecID" if attr.ns == 0 => {
-                    spec_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-SpecID" if attr.ns == 0 => {
-                    ext_spec_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ContentID" if attr.ns == 0 => {
-                    content_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let spec_id = match spec_id {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "SpecID")),
-        };
-        let mut cur = r.first_child(el, &schema::BasicStructure)?;
-        let choice = match cur.take() {
-            Some(c) if BasicStructureChoice::starts(r, &c) => {
-                let v = BasicStructureChoice::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            spec_id,
-            ext_spec_id,
-            content_id,
-            choice,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for BasicStructure {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "SpecID", &rt::SimpleValue::to_xml(&self.spec_id))?;
-        if let Some(v) = &self.ext_spec_id {
-            w.attribute("", "ext-SpecID", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.content_id {
-            w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.choice {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    BasicStructure, complex schema::BasicStructure, [spec_id, ext_spec_id, content_id,
+    choice], extra extra
+);
 /// XSD: choice in type `{urn:ietf:params:xml:ns:iodef-sci-1.0}BasicStructure`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BasicStructureChoice {
@@ -317,84 +81,9 @@ pub enum BasicStructureChoice {
     /// Consecutive `Reference` elements.
     Reference(Vec<super::iodef1::Reference>),
 }
-impl BasicStructureChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "RawData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "RawData") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "RawData") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::RawData(items));
-        }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::Reference(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::RawData(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "RawData")?;
-                }
-                Ok(())
-            }
-            Self::Reference(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-1.0",
-                        "Reference",
-                    )?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(BasicStructureChoice, schema::BasicStructureChoice, [RawData, Reference]);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-sci-1.0}Vulnerability`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vulnerability {
     /// Attribute `SpecID`.
     pub spec_id: String,
@@ -418,123 +107,14 @@ impl Vulnerability {
     pub fn new(spec_id: String) -> Self {
         Self {
             spec_id,
-            ext_spec_id: None,
-            content_id: None,
-            choice: Default::default(),
-            platform: Default::default(),
-            scoring: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Vulnerability {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut spec_id = None;
-        let mut ext_spec_id = None;
-        let mut content_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "SpecID" if attr.ns == 0 => {
-                    spec_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-SpecID" if attr.ns == 0 => {
-                    ext_spec_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ContentID" if attr.ns == 0 => {
-                    content_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let spec_id = match spec_id {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "SpecID")),
-        };
-        let mut cur = r.first_child(el, &schema::Vulnerability)?;
-        let choice = match cur.take() {
-            Some(c) if VulnerabilityChoice::starts(r, &c) => {
-                let v = VulnerabilityChoice::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut platform = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Platform") => {
-                    platform.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        platform.shrink_to_fit();
-        let mut scoring = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Scoring") => {
-                    scoring.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        scoring.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            spec_id,
-            ext_spec_id,
-            content_id,
-            choice,
-            platform,
-            scoring,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Vulnerability {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "SpecID", &rt::SimpleValue::to_xml(&self.spec_id))?;
-        if let Some(v) = &self.ext_spec_id {
-            w.attribute("", "ext-SpecID", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.content_id {
-            w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.choice {
-            v.write(w)?;
-        }
-        for v in &self.platform {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Platform")?;
-        }
-        for v in &self.scoring {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Scoring")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Vulnerability, complex schema::Vulnerability, [spec_id, ext_spec_id, content_id,
+    choice, platform, scoring], extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-sci-1.0}Vulnerability`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum VulnerabilityChoice {
@@ -543,84 +123,9 @@ pub enum VulnerabilityChoice {
     /// Consecutive `Reference` elements.
     Reference(Vec<super::iodef1::Reference>),
 }
-impl VulnerabilityChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "RawData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "RawData") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "RawData") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::RawData(items));
-        }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::Reference(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::RawData(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "RawData")?;
-                }
-                Ok(())
-            }
-            Self::Reference(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-1.0",
-                        "Reference",
-                    )?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(VulnerabilityChoice, schema::VulnerabilityChoice, [RawData, Reference]);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-sci-1.0}Weakness`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Weakness {
     /// Attribute `SpecID`.
     pub spec_id: String,
@@ -644,123 +149,14 @@ impl Weakness {
     pub fn new(spec_id: String) -> Self {
         Self {
             spec_id,
-            ext_spec_id: None,
-            content_id: None,
-            choice: Default::default(),
-            platform: Default::default(),
-            scoring: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Weakness {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut spec_id = None;
-        let mut ext_spec_id = None;
-        let mut content_id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "SpecID" if attr.ns == 0 => {
-                    spec_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ext-SpecID" if attr.ns == 0 => {
-                    ext_spec_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "ContentID" if attr.ns == 0 => {
-                    content_id = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let spec_id = match spec_id {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "SpecID")),
-        };
-        let mut cur = r.first_child(el, &schema::Weakness)?;
-        let choice = match cur.take() {
-            Some(c) if WeaknessChoice::starts(r, &c) => {
-                let v = WeaknessChoice::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut platform = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Platform") => {
-                    platform.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        platform.shrink_to_fit();
-        let mut scoring = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Scoring") => {
-                    scoring.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        scoring.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            spec_id,
-            ext_spec_id,
-            content_id,
-            choice,
-            platform,
-            scoring,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Weakness {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "SpecID", &rt::SimpleValue::to_xml(&self.spec_id))?;
-        if let Some(v) = &self.ext_spec_id {
-            w.attribute("", "ext-SpecID", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.content_id {
-            w.attribute("", "ContentID", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.choice {
-            v.write(w)?;
-        }
-        for v in &self.platform {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Platform")?;
-        }
-        for v in &self.scoring {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Scoring")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Weakness, complex schema::Weakness, [spec_id, ext_spec_id, content_id, choice,
+    platform, scoring], extra extra
+);
 /// XSD: choice in element `{urn:ietf:params:xml:ns:iodef-sci-1.0}Weakness`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WeaknessChoice {
@@ -769,84 +165,9 @@ pub enum WeaknessChoice {
     /// Consecutive `Reference` elements.
     Reference(Vec<super::iodef1::Reference>),
 }
-impl WeaknessChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "RawData")
-            || r.is(c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "RawData") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(n) if r.is(&n, NAMESPACE, "RawData") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::RawData(items));
-        }
-        if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") {
-            let mut items = vec![rt::FromXml::from_xml(r, & c) ?];
-            *cur = r.next_child(el)?;
-            loop {
-                match cur.take() {
-                    Some(
-                        n,
-                    ) if r.is(&n, "urn:ietf:params:xml:ns:iodef-1.0", "Reference") => {
-                        items.push(rt::FromXml::from_xml(r, &n)?);
-                        *cur = r.next_child(el)?;
-                    }
-                    other => {
-                        *cur = other;
-                        break;
-                    }
-                }
-            }
-            items.shrink_to_fit();
-            return Ok(Self::Reference(items));
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::RawData(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(v, w, NAMESPACE, "RawData")?;
-                }
-                Ok(())
-            }
-            Self::Reference(items) => {
-                for v in items {
-                    rt::ToXml::to_xml(
-                        v,
-                        w,
-                        "urn:ietf:params:xml:ns:iodef-1.0",
-                        "Reference",
-                    )?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(WeaknessChoice, schema::WeaknessChoice, [RawData, Reference]);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-sci-1.0}XMLDATA`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Xmldata {
     /// Attribute `dtype`.
     pub dtype: super::iodef1::DtypeType,
@@ -868,97 +189,14 @@ impl Xmldata {
     pub fn new(dtype: super::iodef1::DtypeType) -> Self {
         Self {
             dtype,
-            meaning: None,
-            formatid: None,
-            restriction: None,
-            any: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for Xmldata {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut dtype = None;
-        let mut meaning = None;
-        let mut formatid = None;
-        let mut restriction = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "dtype" if attr.ns == 0 => dtype = Some(rt::glue::parse_attr(r, &attr)?),
-                "meaning" if attr.ns == 0 => {
-                    meaning = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "formatid" if attr.ns == 0 => {
-                    formatid = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "restriction" if attr.ns == 0 => {
-                    restriction = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        rt::glue::check_fixed(r, el, "dtype", dtype.as_ref(), "xml")?;
-        let dtype = match dtype {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "dtype")),
-        };
-        let mut cur = r.first_child(el, &schema::Xmldata)?;
-        let mut any = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
-                    any.push(r.read_any(&c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        any.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            dtype,
-            meaning,
-            formatid,
-            restriction,
-            any,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for Xmldata {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "dtype", &rt::SimpleValue::to_xml(&self.dtype))?;
-        if let Some(v) = &self.meaning {
-            w.attribute("", "meaning", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.formatid {
-            w.attribute("", "formatid", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.restriction {
-            w.attribute("", "restriction", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.any {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    Xmldata, complex schema::Xmldata, [dtype, meaning, formatid, restriction, any], extra
+    extra
+);
 impl rt::RootElement for AttackPattern {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "AttackPattern";
@@ -1103,396 +341,133 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static AttackPattern: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static AttackPattern: TypeDef = complex(
+        &[
+            attr("SpecID", &STRING).required(),
+            attr("ext-SpecID", &STRING),
+            attr("ContentID", &STRING),
+        ],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "SpecID",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-SpecID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ContentID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                group(&AttackPatternChoice, 0u32, 1u32),
+                element(NS, "Platform", &BasicStructure, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&AttackPatternChoice),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Platform",
-                            ty: &BasicStructure,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static AttackPatternChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static AttackPatternChoice: Term = Term::Choice(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "RawData",
-                    ty: &Xmldata,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                    name: "Reference",
-                    ty: &super::super::iodef1::schema::Reference,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            element(NS, "RawData", &Xmldata, 0u32, UNBOUNDED),
+            element(
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "Reference",
+                &super::super::iodef1::schema::Reference,
+                0u32,
+                UNBOUNDED,
+            ),
         ],
     );
-    pub static BasicStructure: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "SpecID",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-SpecID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ContentID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&BasicStructureChoice),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
+    pub static BasicStructure: TypeDef = complex(
+        &[
+            attr("SpecID", &STRING).required(),
+            attr("ext-SpecID", &STRING),
+            attr("ContentID", &STRING),
+        ],
+        ContentModel::Elements(&[group(&BasicStructureChoice, 0u32, 1u32)]),
+    );
+    pub static BasicStructureChoice: Term = Term::Choice(
+        &[
+            element(NS, "RawData", &Xmldata, 0u32, UNBOUNDED),
+            element(
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "Reference",
+                &super::super::iodef1::schema::Reference,
+                0u32,
+                UNBOUNDED,
             ),
+        ],
+    );
+    pub static Vulnerability: TypeDef = complex(
+        &[
+            attr("SpecID", &STRING).required(),
+            attr("ext-SpecID", &STRING),
+            attr("ContentID", &STRING),
+        ],
+        ContentModel::Elements(
+            &[
+                group(&VulnerabilityChoice, 0u32, 1u32),
+                element(NS, "Platform", &BasicStructure, 0u32, UNBOUNDED),
+                element(NS, "Scoring", &BasicStructure, 0u32, UNBOUNDED),
+            ],
         ),
     );
-    pub static BasicStructureChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static VulnerabilityChoice: Term = Term::Choice(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "RawData",
-                    ty: &Xmldata,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                    name: "Reference",
-                    ty: &super::super::iodef1::schema::Reference,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            element(NS, "RawData", &Xmldata, 0u32, UNBOUNDED),
+            element(
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "Reference",
+                &super::super::iodef1::schema::Reference,
+                0u32,
+                UNBOUNDED,
+            ),
         ],
     );
-    pub static Vulnerability: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static Weakness: TypeDef = complex(
+        &[
+            attr("SpecID", &STRING).required(),
+            attr("ext-SpecID", &STRING),
+            attr("ContentID", &STRING),
+        ],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "SpecID",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-SpecID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ContentID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                group(&WeaknessChoice, 0u32, 1u32),
+                element(NS, "Platform", &BasicStructure, 0u32, UNBOUNDED),
+                element(NS, "Scoring", &BasicStructure, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&VulnerabilityChoice),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Platform",
-                            ty: &BasicStructure,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Scoring",
-                            ty: &BasicStructure,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static VulnerabilityChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static WeaknessChoice: Term = Term::Choice(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "RawData",
-                    ty: &Xmldata,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                    name: "Reference",
-                    ty: &super::super::iodef1::schema::Reference,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            element(NS, "RawData", &Xmldata, 0u32, UNBOUNDED),
+            element(
+                "urn:ietf:params:xml:ns:iodef-1.0",
+                "Reference",
+                &super::super::iodef1::schema::Reference,
+                0u32,
+                UNBOUNDED,
+            ),
         ],
     );
-    pub static Weakness: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "SpecID",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ext-SpecID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "ContentID",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&WeaknessChoice),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Platform",
-                            ty: &BasicStructure,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Scoring",
-                            ty: &BasicStructure,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static WeaknessChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static Xmldata: TypeDef = complex(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "RawData",
-                    ty: &Xmldata,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                    name: "Reference",
-                    ty: &super::super::iodef1::schema::Reference,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
+            attr("dtype", &super::super::iodef1::schema::DtypeType)
+                .required()
+                .fixed("xml"),
+            attr("meaning", &STRING),
+            attr("formatid", &STRING),
+            attr("restriction", &super::super::iodef1::schema::RestrictionType),
         ],
-    );
-    pub static Xmldata: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "dtype",
-                    ty: &super::super::iodef1::schema::DtypeType,
-                    required: true,
-                    fixed: Some("xml"),
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "meaning",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "formatid",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "restriction",
-                    ty: &super::super::iodef1::schema::RestrictionType,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Any,
-                            process: rt::schema::Process::Lax,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
+        ContentModel::Elements(
+            &[any(rt::glue::AnyNs::Any, Process::Lax, 0u32, UNBOUNDED)],
         ),
     );
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "AttackPattern",
-            ty: &AttackPattern,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "EventReport",
-            ty: &BasicStructure,
-            type_name: Some((super::NAMESPACE, "BasicStructure")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Platform",
-            ty: &BasicStructure,
-            type_name: Some((super::NAMESPACE, "BasicStructure")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Remediation",
-            ty: &BasicStructure,
-            type_name: Some((super::NAMESPACE, "BasicStructure")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Scoring",
-            ty: &BasicStructure,
-            type_name: Some((super::NAMESPACE, "BasicStructure")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Verification",
-            ty: &BasicStructure,
-            type_name: Some((super::NAMESPACE, "BasicStructure")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Vulnerability",
-            ty: &Vulnerability,
-            type_name: None,
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Weakness",
-            ty: &Weakness,
-            type_name: None,
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(NS, "AttackPattern", &AttackPattern, None),
+        global(NS, "EventReport", &BasicStructure, Some((NS, "BasicStructure"))),
+        global(NS, "Platform", &BasicStructure, Some((NS, "BasicStructure"))),
+        global(NS, "Remediation", &BasicStructure, Some((NS, "BasicStructure"))),
+        global(NS, "Scoring", &BasicStructure, Some((NS, "BasicStructure"))),
+        global(NS, "Verification", &BasicStructure, Some((NS, "BasicStructure"))),
+        global(NS, "Vulnerability", &Vulnerability, None),
+        global(NS, "Weakness", &Weakness, None),
     ];
 }

@@ -5,7 +5,7 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:ietf:params:xml:ns:thraud-1.0";
 /// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}AmountType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AmountType {
     /// Attribute `currency`.
     pub currency: Option<String>,
@@ -20,49 +20,14 @@ impl AmountType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: rt::Decimal) -> Self {
         Self {
-            currency: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for AmountType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut currency = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "currency" if attr.ns == 0 => {
-                    currency = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self { currency, value, extra })
-    }
-}
-impl rt::ToXml for AmountType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.currency {
-            w.attribute("", "currency", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(AmountType, complex schema::AmountType, [currency, value], extra extra);
 /// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}BankIDType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BankIdType {
     /// Attribute `namespace`.
     pub namespace: String,
@@ -79,49 +44,13 @@ impl BankIdType {
         Self {
             namespace,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for BankIdType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut namespace = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "namespace" if attr.ns == 0 => {
-                    namespace = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let namespace = match namespace {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "namespace")),
-        };
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self { namespace, value, extra })
-    }
-}
-impl rt::ToXml for BankIdType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "namespace", &rt::SimpleValue::to_xml(&self.namespace))?;
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(BankIdType, complex schema::BankIdType, [namespace, value], extra extra);
 /// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudEventIdentityType {
     /// 1 or more choice of `IdentityComponent`.
     pub sequence: Vec<FraudEventIdentityTypeChoice>,
@@ -135,97 +64,25 @@ impl FraudEventIdentityType {
     pub fn new(sequence: Vec<FraudEventIdentityTypeChoice>) -> Self {
         Self {
             sequence,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for FraudEventIdentityType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::FraudEventIdentityType)?;
-        let mut sequence = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if FraudEventIdentityTypeChoice::starts(r, &c) => {
-                    sequence
-                        .push(FraudEventIdentityTypeChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if sequence.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "IdentityComponent"));
-        }
-        sequence.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { sequence, extra })
-    }
-}
-impl rt::ToXml for FraudEventIdentityType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.sequence {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    FraudEventIdentityType, complex schema::FraudEventIdentityType, [sequence], extra
+    extra
+);
 /// XSD: repeated sequence in type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FraudEventIdentityTypeChoice {
     /// A sequence of elements.
     Sequence(Box<FraudEventIdentityTypeSequence>),
 }
-impl FraudEventIdentityTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "IdentityComponent")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let hit = {
-            let c = &c;
-            r.is(c, NAMESPACE, "IdentityComponent")
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::Sequence(
-                    Box::new(FraudEventIdentityTypeSequence::read_seq(r, el, cur)?),
-                ),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Sequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(
+    FraudEventIdentityTypeChoice, schema::FraudEventIdentityTypeChoice, [Sequence]
+);
 /// XSD: sequence in type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudEventIdentityTypeSequence {
     /// Required `IdentityComponent`.
     pub identity_component: super::iodef1::ExtensionType,
@@ -235,71 +92,13 @@ impl FraudEventIdentityTypeSequence {
     pub fn new(identity_component: super::iodef1::ExtensionType) -> Self {
         Self { identity_component }
     }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let identity_component = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IdentityComponent") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "IdentityComponent")),
-        };
-        *cursor = cur;
-        Ok(Self { identity_component })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.identity_component;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IdentityComponent")?;
-        }
-        Ok(())
-    }
 }
-impl<'a> rt::FromXml<'a> for FraudEventIdentityTypeSequence {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let identity_component = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "IdentityComponent") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "IdentityComponent")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { identity_component })
-    }
-}
-impl rt::ToXml for FraudEventIdentityTypeSequence {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.identity_component;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "IdentityComponent")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    FraudEventIdentityTypeSequence, group schema::FraudEventIdentityTypeSequence,
+    [identity_component]
+);
 /// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventOtherType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudEventOtherType {
     /// Required `OtherEventType`.
     pub other_event_type: String,
@@ -327,165 +126,17 @@ impl FraudEventOtherType {
     pub fn new(other_event_type: String) -> Self {
         Self {
             other_event_type,
-            payee_name: Default::default(),
-            postal_address: Default::default(),
-            bank_id: Default::default(),
-            account_id: Default::default(),
-            account_type: Default::default(),
-            payee_amount: Default::default(),
-            other_event_description: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for FraudEventOtherType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::FraudEventOtherType)?;
-        let other_event_type = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "OtherEventType") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "OtherEventType")),
-        };
-        let payee_name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PayeeName") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let postal_address = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let bank_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "BankID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let account_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "AccountID") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let account_type = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "AccountType") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let payee_amount = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PayeeAmount") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let other_event_description = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "OtherEventDescription") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            other_event_type,
-            payee_name,
-            postal_address,
-            bank_id,
-            account_id,
-            account_type,
-            payee_amount,
-            other_event_description,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for FraudEventOtherType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.other_event_type;
-            rt::glue::write_simple(w, NAMESPACE, "OtherEventType", v)?;
-        }
-        if let Some(v) = &self.payee_name {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PayeeName")?;
-        }
-        if let Some(v) = &self.postal_address {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
-        }
-        if let Some(v) = &self.bank_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "BankID")?;
-        }
-        if let Some(v) = &self.account_id {
-            rt::glue::write_simple(w, NAMESPACE, "AccountID", v)?;
-        }
-        if let Some(v) = &self.account_type {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AccountType")?;
-        }
-        if let Some(v) = &self.payee_amount {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PayeeAmount")?;
-        }
-        if let Some(v) = &self.other_event_description {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "OtherEventDescription")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    FraudEventOtherType, complex schema::FraudEventOtherType, [other_event_type,
+    payee_name, postal_address, bank_id, account_id, account_type, payee_amount,
+    other_event_description], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventPaymentType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudEventPaymentType {
     /// Optional `PayeeName`.
     pub payee_name: Option<super::iodef1::MlStringType>,
@@ -501,94 +152,15 @@ pub struct FraudEventPaymentType {
 impl FraudEventPaymentType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            payee_name: Default::default(),
-            postal_address: Default::default(),
-            payee_amount: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for FraudEventPaymentType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for FraudEventPaymentType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::FraudEventPaymentType)?;
-        let payee_name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PayeeName") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let postal_address = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PostalAddress") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let payee_amount = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PayeeAmount") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            payee_name,
-            postal_address,
-            payee_amount,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for FraudEventPaymentType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.payee_name {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PayeeName")?;
-        }
-        if let Some(v) = &self.postal_address {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PostalAddress")?;
-        }
-        if let Some(v) = &self.payee_amount {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "PayeeAmount")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    FraudEventPaymentType, complex schema::FraudEventPaymentType, [payee_name,
+    postal_address, payee_amount], extra extra
+);
 /// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventTransferType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudEventTransferType {
     /// Optional `BankID`.
     pub bank_id: Option<BankIdType>,
@@ -606,108 +178,13 @@ pub struct FraudEventTransferType {
 impl FraudEventTransferType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            bank_id: Default::default(),
-            account_id: Default::default(),
-            account_type: Default::default(),
-            transfer_amount: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for FraudEventTransferType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for FraudEventTransferType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::FraudEventTransferType)?;
-        let bank_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "BankID") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let account_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "AccountID") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let account_type = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "AccountType") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let transfer_amount = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "TransferAmount") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            bank_id,
-            account_id,
-            account_type,
-            transfer_amount,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for FraudEventTransferType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.bank_id {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "BankID")?;
-        }
-        if let Some(v) = &self.account_id {
-            rt::glue::write_simple(w, NAMESPACE, "AccountID", v)?;
-        }
-        if let Some(v) = &self.account_type {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "AccountType")?;
-        }
-        if let Some(v) = &self.transfer_amount {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "TransferAmount")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    FraudEventTransferType, complex schema::FraudEventTransferType, [bank_id, account_id,
+    account_type, transfer_amount], extra extra
+);
 impl rt::RootElement for FraudEventIdentityType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "FraudEventIdentity";
@@ -848,284 +325,149 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static AmountType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "currency",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::DECIMAL),
-        ),
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static AmountType: TypeDef = complex(
+        &[attr("currency", &STRING)],
+        ContentModel::Simple(&DECIMAL),
     );
-    pub static BankIdType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "namespace",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::STRING),
-        ),
+    pub static BankIdType: TypeDef = complex(
+        &[attr("namespace", &STRING).required()],
+        ContentModel::Simple(&STRING),
     );
-    pub static FraudEventIdentityType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&FraudEventIdentityTypeChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
+    pub static FraudEventIdentityType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(&[group(&FraudEventIdentityTypeChoice, 1u32, UNBOUNDED)]),
     );
-    pub static FraudEventIdentityTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static FraudEventIdentityTypeChoice: Term = Term::Choice(
+        &[group(&FraudEventIdentityTypeSequence, 1, 1)],
+    );
+    pub static FraudEventIdentityTypeSequence: Term = Term::Sequence(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&FraudEventIdentityTypeSequence),
-                min: 1u32,
-                max: 1u32,
-            },
+            element(
+                NS,
+                "IdentityComponent",
+                &super::super::iodef1::schema::ExtensionType,
+                1u32,
+                1u32,
+            ),
         ],
     );
-    pub static FraudEventIdentityTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "IdentityComponent",
-                    ty: &super::super::iodef1::schema::ExtensionType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static FraudEventOtherType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "OtherEventType",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PayeeName",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PostalAddress",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "BankID",
-                            ty: &BankIdType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AccountID",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AccountType",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PayeeAmount",
-                            ty: &AmountType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "OtherEventDescription",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
+    pub static FraudEventOtherType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(NS, "OtherEventType", &STRING, 1u32, 1u32),
+                element(
+                    NS,
+                    "PayeeName",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(
+                    NS,
+                    "PostalAddress",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "BankID", &BankIdType, 0u32, 1u32),
+                element(NS, "AccountID", &STRING, 0u32, 1u32),
+                element(
+                    NS,
+                    "AccountType",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "PayeeAmount", &AmountType, 0u32, 1u32),
+                element(
+                    NS,
+                    "OtherEventDescription",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+            ],
         ),
     );
-    pub static FraudEventPaymentType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PayeeName",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PostalAddress",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "PayeeAmount",
-                            ty: &AmountType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
+    pub static FraudEventPaymentType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(
+                    NS,
+                    "PayeeName",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(
+                    NS,
+                    "PostalAddress",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "PayeeAmount", &AmountType, 0u32, 1u32),
+            ],
         ),
     );
-    pub static FraudEventTransferType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "BankID",
-                            ty: &BankIdType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AccountID",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "AccountType",
-                            ty: &super::super::iodef1::schema::MlStringType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "TransferAmount",
-                            ty: &AmountType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
+    pub static FraudEventTransferType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(NS, "BankID", &BankIdType, 0u32, 1u32),
+                element(NS, "AccountID", &STRING, 0u32, 1u32),
+                element(
+                    NS,
+                    "AccountType",
+                    &super::super::iodef1::schema::MlStringType,
+                    0u32,
+                    1u32,
+                ),
+                element(NS, "TransferAmount", &AmountType, 0u32, 1u32),
+            ],
         ),
     );
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FraudEventIdentity",
-            ty: &FraudEventIdentityType,
-            type_name: Some((super::NAMESPACE, "FraudEventIdentityType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FraudEventOther",
-            ty: &FraudEventOtherType,
-            type_name: Some((super::NAMESPACE, "FraudEventOtherType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FraudEventPayment",
-            ty: &FraudEventPaymentType,
-            type_name: Some((super::NAMESPACE, "FraudEventPaymentType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "FraudEventTransfer",
-            ty: &FraudEventTransferType,
-            type_name: Some((super::NAMESPACE, "FraudEventTransferType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "UserID",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(
+            NS,
+            "FraudEventIdentity",
+            &FraudEventIdentityType,
+            Some((NS, "FraudEventIdentityType")),
+        ),
+        global(
+            NS,
+            "FraudEventOther",
+            &FraudEventOtherType,
+            Some((NS, "FraudEventOtherType")),
+        ),
+        global(
+            NS,
+            "FraudEventPayment",
+            &FraudEventPaymentType,
+            Some((NS, "FraudEventPaymentType")),
+        ),
+        global(
+            NS,
+            "FraudEventTransfer",
+            &FraudEventTransferType,
+            Some((NS, "FraudEventTransferType")),
+        ),
+        global(
+            NS,
+            "UserID",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
     ];
 }

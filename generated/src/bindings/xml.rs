@@ -5,72 +5,32 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 /// XSD: type `{http://www.w3.org/XML/1998/namespace}Lang1`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Lang1 {
     /// ``
+    #[default]
     V,
 }
-impl Lang1 {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::V => "",
-        }
-    }
-}
-impl rt::SimpleValue for Lang1 {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "" => Ok(Self::V),
-            other => Err(format!("{other:?} is not one of: {}", "")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+rt::enumeration!(Lang1, [V = ""]);
 /// XSD: attribute `{http://www.w3.org/XML/1998/namespace}space`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Space {
     /// `default`
+    #[default]
     Default,
     /// `preserve`
     Preserve,
 }
-impl Space {
-    /// The value as written in XML.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Default => "default",
-            Self::Preserve => "preserve",
-        }
-    }
-}
-impl rt::SimpleValue for Space {
-    fn parse_xml(text: &str) -> Result<Self, String> {
-        match text.trim_matches(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            "default" => Ok(Self::Default),
-            "preserve" => Ok(Self::Preserve),
-            other => Err(format!("{other:?} is not one of: {}", "default, preserve")),
-        }
-    }
-    fn to_xml(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+rt::enumeration!(Space, [Default = "default", Preserve = "preserve"]);
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static Lang1: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::Lang1>,
-        role: rt::schema::IdRole::Plain,
-    });
-    pub static Space: rt::schema::TypeDef = rt::schema::TypeDef::Simple(rt::schema::SimpleType {
-        check: rt::schema::check::<super::Space>,
-        role: rt::schema::IdRole::Plain,
-    });
+    use rt::schema::*;
+    pub static Lang1: TypeDef = simple::<super::Lang1>(IdRole::Plain);
+    pub static Space: TypeDef = simple::<super::Space>(IdRole::Plain);
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[];
+    pub static ELEMENTS: &[ElementDecl] = &[];
 }

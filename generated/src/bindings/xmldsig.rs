@@ -5,7 +5,7 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "http://www.w3.org/2000/09/xmldsig#";
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethodType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanonicalizationMethodType {
     /// Attribute `Algorithm`.
     pub algorithm: String,
@@ -21,51 +21,16 @@ impl CanonicalizationMethodType {
     pub fn new(algorithm: String) -> Self {
         Self {
             algorithm,
-            content: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for CanonicalizationMethodType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut algorithm = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Algorithm" if attr.ns == 0 => {
-                    algorithm = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let algorithm = match algorithm {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "Algorithm")),
-        };
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::CanonicalizationMethodType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self { algorithm, content, extra })
-    }
-}
-impl rt::ToXml for CanonicalizationMethodType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    CanonicalizationMethodType, complex schema::CanonicalizationMethodType, [algorithm,
+    content], extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}DigestMethodType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DigestMethodType {
     /// Attribute `Algorithm`.
     pub algorithm: String,
@@ -81,51 +46,15 @@ impl DigestMethodType {
     pub fn new(algorithm: String) -> Self {
         Self {
             algorithm,
-            content: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for DigestMethodType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut algorithm = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Algorithm" if attr.ns == 0 => {
-                    algorithm = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let algorithm = match algorithm {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "Algorithm")),
-        };
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::DigestMethodType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self { algorithm, content, extra })
-    }
-}
-impl rt::ToXml for DigestMethodType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    DigestMethodType, complex schema::DigestMethodType, [algorithm, content], extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DsaKeyValueType {
     /// Optional choice of `P`.
     pub sequence: Option<DsaKeyValueTypeChoice>,
@@ -145,191 +74,29 @@ pub struct DsaKeyValueType {
 impl DsaKeyValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(y: rt::Base64Binary) -> Self {
-        Self {
-            sequence: Default::default(),
-            g: Default::default(),
-            y,
-            j: Default::default(),
-            sequence_: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { y, ..Default::default() }
     }
 }
-impl<'a> rt::FromXml<'a> for DsaKeyValueType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::DsaKeyValueType)?;
-        let sequence = match cur.take() {
-            Some(c) if DsaKeyValueTypeChoice::starts(r, &c) => {
-                let v = DsaKeyValueTypeChoice::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let g = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "G") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let y = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Y") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Y")),
-        };
-        let j = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "J") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let sequence_ = match cur.take() {
-            Some(c) if DsaKeyValueTypeChoice2::starts(r, &c) => {
-                let v = DsaKeyValueTypeChoice2::read(r, el, c, &mut cur)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            sequence,
-            g,
-            y,
-            j,
-            sequence_,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for DsaKeyValueType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.sequence {
-            v.write(w)?;
-        }
-        if let Some(v) = &self.g {
-            rt::glue::write_simple(w, NAMESPACE, "G", v)?;
-        }
-        {
-            let v = &self.y;
-            rt::glue::write_simple(w, NAMESPACE, "Y", v)?;
-        }
-        if let Some(v) = &self.j {
-            rt::glue::write_simple(w, NAMESPACE, "J", v)?;
-        }
-        if let Some(v) = &self.sequence_ {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    DsaKeyValueType, complex schema::DsaKeyValueType, [sequence, g, y, j, sequence_],
+    extra extra
+);
 /// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DsaKeyValueTypeChoice {
     /// A sequence of elements.
     Sequence(Box<DsaKeyValueTypeSequence>),
 }
-impl DsaKeyValueTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "P")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let hit = {
-            let c = &c;
-            r.is(c, NAMESPACE, "P")
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::Sequence(Box::new(DsaKeyValueTypeSequence::read_seq(r, el, cur)?)),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Sequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(DsaKeyValueTypeChoice, schema::DsaKeyValueTypeChoice, [Sequence]);
 /// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DsaKeyValueTypeChoice2 {
     /// A sequence of elements.
     Sequence(Box<DsaKeyValueTypeSequence2>),
 }
-impl DsaKeyValueTypeChoice2 {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "Seed")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let hit = {
-            let c = &c;
-            r.is(c, NAMESPACE, "Seed")
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::Sequence(Box::new(DsaKeyValueTypeSequence2::read_seq(r, el, cur)?)),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Sequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(DsaKeyValueTypeChoice2, schema::DsaKeyValueTypeChoice2, [Sequence]);
 /// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DsaKeyValueTypeSequence {
     /// Required `P`.
     pub p: rt::Base64Binary,
@@ -341,95 +108,10 @@ impl DsaKeyValueTypeSequence {
     pub fn new(p: rt::Base64Binary, q: rt::Base64Binary) -> Self {
         Self { p, q }
     }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let p = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "P") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "P")),
-        };
-        let q = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Q") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Q")),
-        };
-        *cursor = cur;
-        Ok(Self { p, q })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.p;
-            rt::glue::write_simple(w, NAMESPACE, "P", v)?;
-        }
-        {
-            let v = &self.q;
-            rt::glue::write_simple(w, NAMESPACE, "Q", v)?;
-        }
-        Ok(())
-    }
 }
-impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let p = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "P") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "P")),
-        };
-        let q = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Q") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Q")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { p, q })
-    }
-}
-impl rt::ToXml for DsaKeyValueTypeSequence {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.p;
-            rt::glue::write_simple(w, NAMESPACE, "P", v)?;
-        }
-        {
-            let v = &self.q;
-            rt::glue::write_simple(w, NAMESPACE, "Q", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(DsaKeyValueTypeSequence, group schema::DsaKeyValueTypeSequence, [p, q]);
 /// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DsaKeyValueTypeSequence2 {
     /// Required `Seed`.
     pub seed: rt::Base64Binary,
@@ -441,95 +123,13 @@ impl DsaKeyValueTypeSequence2 {
     pub fn new(seed: rt::Base64Binary, pgen_counter: rt::Base64Binary) -> Self {
         Self { seed, pgen_counter }
     }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let seed = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Seed") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Seed")),
-        };
-        let pgen_counter = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PgenCounter") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "PgenCounter")),
-        };
-        *cursor = cur;
-        Ok(Self { seed, pgen_counter })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.seed;
-            rt::glue::write_simple(w, NAMESPACE, "Seed", v)?;
-        }
-        {
-            let v = &self.pgen_counter;
-            rt::glue::write_simple(w, NAMESPACE, "PgenCounter", v)?;
-        }
-        Ok(())
-    }
 }
-impl<'a> rt::FromXml<'a> for DsaKeyValueTypeSequence2 {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let seed = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Seed") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Seed")),
-        };
-        let pgen_counter = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PgenCounter") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "PgenCounter")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { seed, pgen_counter })
-    }
-}
-impl rt::ToXml for DsaKeyValueTypeSequence2 {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.seed;
-            rt::glue::write_simple(w, NAMESPACE, "Seed", v)?;
-        }
-        {
-            let v = &self.pgen_counter;
-            rt::glue::write_simple(w, NAMESPACE, "PgenCounter", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    DsaKeyValueTypeSequence2, group schema::DsaKeyValueTypeSequence2, [seed,
+    pgen_counter]
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}KeyInfoType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyInfoType {
     /// Attribute `Id`.
     pub id: Option<String>,
@@ -543,61 +143,10 @@ pub struct KeyInfoType {
 impl KeyInfoType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            content: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for KeyInfoType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for KeyInfoType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::KeyInfoType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self { id, content, extra })
-    }
-}
-impl rt::ToXml for KeyInfoType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(KeyInfoType, complex schema::KeyInfoType, [id, content], extra extra);
 /// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}KeyInfoType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum KeyInfoTypeChoice {
@@ -618,101 +167,12 @@ pub enum KeyInfoTypeChoice {
     /// Any element allowed by the wildcard.
     Any(rt::AnyElement),
 }
-impl KeyInfoTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "KeyName") || r.is(c, NAMESPACE, "KeyValue")
-            || r.is(c, NAMESPACE, "RetrievalMethod") || r.is(c, NAMESPACE, "X509Data")
-            || r.is(c, NAMESPACE, "PGPData") || r.is(c, NAMESPACE, "SPKIData")
-            || r.is(c, NAMESPACE, "MgmtData")
-            || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "KeyName") {
-            let v = Self::KeyName(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "KeyValue") {
-            let v = Self::KeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "RetrievalMethod") {
-            let v = Self::RetrievalMethod(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "X509Data") {
-            let v = Self::X509Data(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "PGPData") {
-            let v = Self::PgpData(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "SPKIData") {
-            let v = Self::SpkiData(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "MgmtData") {
-            let v = Self::MgmtData(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
-            let v = Self::Any(r.read_any(&c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::KeyName(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "KeyName", v)?;
-                Ok(())
-            }
-            Self::KeyValue(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "KeyValue")?;
-                Ok(())
-            }
-            Self::RetrievalMethod(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "RetrievalMethod")?;
-                Ok(())
-            }
-            Self::X509Data(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "X509Data")?;
-                Ok(())
-            }
-            Self::PgpData(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "PGPData")?;
-                Ok(())
-            }
-            Self::SpkiData(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "SPKIData")?;
-                Ok(())
-            }
-            Self::MgmtData(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "MgmtData", v)?;
-                Ok(())
-            }
-            Self::Any(v) => v.write(w),
-        }
-    }
-}
+rt::choice!(
+    KeyInfoTypeChoice, schema::KeyInfoTypeChoice, [KeyName, KeyValue, RetrievalMethod,
+    X509Data, PgpData, SpkiData, MgmtData, Any]
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}KeyValueType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValueType {
     /// Mixed content: text and any XML, in document order.
     pub content: rt::Mixed,
@@ -724,42 +184,10 @@ pub struct KeyValueType {
 impl KeyValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            content: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for KeyValueType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for KeyValueType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::KeyValueType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self { content, extra })
-    }
-}
-impl rt::ToXml for KeyValueType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(KeyValueType, complex schema::KeyValueType, [content], extra extra);
 /// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}KeyValueType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum KeyValueTypeChoice {
@@ -770,53 +198,11 @@ pub enum KeyValueTypeChoice {
     /// Any element allowed by the wildcard.
     Any(rt::AnyElement),
 }
-impl KeyValueTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "DSAKeyValue") || r.is(c, NAMESPACE, "RSAKeyValue")
-            || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "DSAKeyValue") {
-            let v = Self::DsaKeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "RSAKeyValue") {
-            let v = Self::RsaKeyValue(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
-            let v = Self::Any(r.read_any(&c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::DsaKeyValue(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "DSAKeyValue")?;
-                Ok(())
-            }
-            Self::RsaKeyValue(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "RSAKeyValue")?;
-                Ok(())
-            }
-            Self::Any(v) => v.write(w),
-        }
-    }
-}
+rt::choice!(
+    KeyValueTypeChoice, schema::KeyValueTypeChoice, [DsaKeyValue, RsaKeyValue, Any]
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}ManifestType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManifestType {
     /// Attribute `Id`.
     pub id: Option<String>,
@@ -831,78 +217,14 @@ impl ManifestType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(reference: Vec<ReferenceType>) -> Self {
         Self {
-            id: None,
             reference,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ManifestType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::ManifestType)?;
-        let mut reference = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Reference") => {
-                    reference.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if reference.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Reference"));
-        }
-        reference.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { id, reference, extra })
-    }
-}
-impl rt::ToXml for ManifestType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.reference {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(ManifestType, complex schema::ManifestType, [id, reference], extra extra);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}ObjectType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectType {
     /// Attribute `Id`.
     pub id: Option<String>,
@@ -920,122 +242,22 @@ pub struct ObjectType {
 impl ObjectType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            mime_type: None,
-            encoding: None,
-            content: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for ObjectType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for ObjectType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut id = None;
-        let mut mime_type = None;
-        let mut encoding = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                "MimeType" if attr.ns == 0 => {
-                    mime_type = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "Encoding" if attr.ns == 0 => {
-                    encoding = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::ObjectType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self {
-            id,
-            mime_type,
-            encoding,
-            content,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ObjectType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.mime_type {
-            w.attribute("", "MimeType", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.encoding {
-            w.attribute("", "Encoding", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    ObjectType, complex schema::ObjectType, [id, mime_type, encoding, content], extra
+    extra
+);
 /// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}ObjectType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObjectTypeChoice {
     /// A sequence of elements.
     Sequence(Box<ObjectTypeSequence>),
 }
-impl ObjectTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        rt::glue::any_matches(r, c, &rt::glue::AnyNs::Any)
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let hit = {
-            let c = &c;
-            rt::glue::any_matches(r, c, &rt::glue::AnyNs::Any)
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::Sequence(Box::new(ObjectTypeSequence::read_seq(r, el, cur)?)),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Sequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(ObjectTypeChoice, schema::ObjectTypeChoice, [Sequence]);
 /// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}ObjectType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectTypeSequence {
     /// Required elements of other schemas (lossless).
     pub any: rt::AnyElement,
@@ -1045,71 +267,10 @@ impl ObjectTypeSequence {
     pub fn new(any: rt::AnyElement) -> Self {
         Self { any }
     }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let any = match cur.take() {
-            Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
-                let v = r.read_any(&c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, "", "(any element)")),
-        };
-        *cursor = cur;
-        Ok(Self { any })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.any;
-            v.write(w)?;
-        }
-        Ok(())
-    }
 }
-impl<'a> rt::FromXml<'a> for ObjectTypeSequence {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let any = match cur.take() {
-            Some(c) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Any) => {
-                let v = r.read_any(&c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, "", "(any element)")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { any })
-    }
-}
-impl rt::ToXml for ObjectTypeSequence {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.any;
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(ObjectTypeSequence, group schema::ObjectTypeSequence, [any]);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}PGPDataType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PgpDataType {
     /// Required choice of `PGPKeyID` | `PGPKeyPacket`.
     pub choice: PgpDataTypeChoice,
@@ -1123,46 +284,11 @@ impl PgpDataType {
     pub fn new(choice: PgpDataTypeChoice) -> Self {
         Self {
             choice,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for PgpDataType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::PgpDataType)?;
-        let choice = match cur.take() {
-            Some(c) if PgpDataTypeChoice::starts(r, &c) => {
-                PgpDataTypeChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyID")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { choice, extra })
-    }
-}
-impl rt::ToXml for PgpDataType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(PgpDataType, complex schema::PgpDataType, [choice], extra extra);
 /// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}PGPDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PgpDataTypeChoice {
@@ -1171,54 +297,12 @@ pub enum PgpDataTypeChoice {
     /// A sequence of elements.
     PgpKeyPacketSequence(Box<PgpDataTypeChoice2>),
 }
-impl PgpDataTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "PGPKeyID") || r.is(c, NAMESPACE, "PGPKeyPacket")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let hit = {
-            let c = &c;
-            r.is(c, NAMESPACE, "PGPKeyID")
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::PgpKeyIdSequence(
-                    Box::new(PgpDataTypeChoice1::read_seq(r, el, cur)?),
-                ),
-            );
-        }
-        let hit = {
-            let c = &c;
-            r.is(c, NAMESPACE, "PGPKeyPacket")
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::PgpKeyPacketSequence(
-                    Box::new(PgpDataTypeChoice2::read_seq(r, el, cur)?),
-                ),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::PgpKeyIdSequence(v) => v.write_seq(w),
-            Self::PgpKeyPacketSequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(
+    PgpDataTypeChoice, schema::PgpDataTypeChoice, [PgpKeyIdSequence,
+    PgpKeyPacketSequence]
+);
 /// XSD: choice alternative in type `{http://www.w3.org/2000/09/xmldsig#}PGPDataType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PgpDataTypeChoice1 {
     /// Required `PGPKeyID`.
     pub pgp_key_id: rt::Base64Binary,
@@ -1232,157 +316,16 @@ impl PgpDataTypeChoice1 {
     pub fn new(pgp_key_id: rt::Base64Binary) -> Self {
         Self {
             pgp_key_id,
-            pgp_key_packet: Default::default(),
-            any: Default::default(),
+            ..Default::default()
         }
-    }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let pgp_key_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PGPKeyID") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyID")),
-        };
-        let pgp_key_packet = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PGPKeyPacket") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut any = Vec::new();
-        loop {
-            match cur.take() {
-                Some(
-                    c,
-                ) if rt::glue::any_matches(
-                    r,
-                    &c,
-                    &rt::glue::AnyNs::Other(NAMESPACE),
-                ) => {
-                    any.push(r.read_any(&c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        any.shrink_to_fit();
-        *cursor = cur;
-        Ok(Self {
-            pgp_key_id,
-            pgp_key_packet,
-            any,
-        })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.pgp_key_id;
-            rt::glue::write_simple(w, NAMESPACE, "PGPKeyID", v)?;
-        }
-        if let Some(v) = &self.pgp_key_packet {
-            rt::glue::write_simple(w, NAMESPACE, "PGPKeyPacket", v)?;
-        }
-        for v in &self.any {
-            v.write(w)?;
-        }
-        Ok(())
     }
 }
-impl<'a> rt::FromXml<'a> for PgpDataTypeChoice1 {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let pgp_key_id = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PGPKeyID") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyID")),
-        };
-        let pgp_key_packet = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PGPKeyPacket") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut any = Vec::new();
-        loop {
-            match cur.take() {
-                Some(
-                    c,
-                ) if rt::glue::any_matches(
-                    r,
-                    &c,
-                    &rt::glue::AnyNs::Other(NAMESPACE),
-                ) => {
-                    any.push(r.read_any(&c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        any.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self {
-            pgp_key_id,
-            pgp_key_packet,
-            any,
-        })
-    }
-}
-impl rt::ToXml for PgpDataTypeChoice1 {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.pgp_key_id;
-            rt::glue::write_simple(w, NAMESPACE, "PGPKeyID", v)?;
-        }
-        if let Some(v) = &self.pgp_key_packet {
-            rt::glue::write_simple(w, NAMESPACE, "PGPKeyPacket", v)?;
-        }
-        for v in &self.any {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    PgpDataTypeChoice1, group schema::PgpDataTypeChoice1, [pgp_key_id, pgp_key_packet,
+    any]
+);
 /// XSD: choice alternative in type `{http://www.w3.org/2000/09/xmldsig#}PGPDataType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PgpDataTypeChoice2 {
     /// Required `PGPKeyPacket`.
     pub pgp_key_packet: rt::Base64Binary,
@@ -1394,120 +337,15 @@ impl PgpDataTypeChoice2 {
     pub fn new(pgp_key_packet: rt::Base64Binary) -> Self {
         Self {
             pgp_key_packet,
-            any: Default::default(),
+            ..Default::default()
         }
-    }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let pgp_key_packet = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PGPKeyPacket") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyPacket")),
-        };
-        let mut any = Vec::new();
-        loop {
-            match cur.take() {
-                Some(
-                    c,
-                ) if rt::glue::any_matches(
-                    r,
-                    &c,
-                    &rt::glue::AnyNs::Other(NAMESPACE),
-                ) => {
-                    any.push(r.read_any(&c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        any.shrink_to_fit();
-        *cursor = cur;
-        Ok(Self { pgp_key_packet, any })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.pgp_key_packet;
-            rt::glue::write_simple(w, NAMESPACE, "PGPKeyPacket", v)?;
-        }
-        for v in &self.any {
-            v.write(w)?;
-        }
-        Ok(())
     }
 }
-impl<'a> rt::FromXml<'a> for PgpDataTypeChoice2 {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let pgp_key_packet = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "PGPKeyPacket") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "PGPKeyPacket")),
-        };
-        let mut any = Vec::new();
-        loop {
-            match cur.take() {
-                Some(
-                    c,
-                ) if rt::glue::any_matches(
-                    r,
-                    &c,
-                    &rt::glue::AnyNs::Other(NAMESPACE),
-                ) => {
-                    any.push(r.read_any(&c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        any.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { pgp_key_packet, any })
-    }
-}
-impl rt::ToXml for PgpDataTypeChoice2 {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.pgp_key_packet;
-            rt::glue::write_simple(w, NAMESPACE, "PGPKeyPacket", v)?;
-        }
-        for v in &self.any {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    PgpDataTypeChoice2, group schema::PgpDataTypeChoice2, [pgp_key_packet, any]
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}ReferenceType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferenceType {
     /// Attribute `Id`.
     pub id: Option<String>,
@@ -1530,118 +368,18 @@ impl ReferenceType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(digest_method: DigestMethodType, digest_value: rt::Base64Binary) -> Self {
         Self {
-            id: None,
-            uri: None,
-            type_: None,
-            transforms: Default::default(),
             digest_method,
             digest_value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for ReferenceType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut id = None;
-        let mut uri = None;
-        let mut type_ = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                "URI" if attr.ns == 0 => uri = Some(rt::glue::parse_attr(r, &attr)?),
-                "Type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::ReferenceType)?;
-        let transforms = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Transforms") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let digest_method = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DigestMethod") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "DigestMethod")),
-        };
-        let digest_value = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "DigestValue") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "DigestValue")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            id,
-            uri,
-            type_,
-            transforms,
-            digest_method,
-            digest_value,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for ReferenceType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.uri {
-            w.attribute("", "URI", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.type_ {
-            w.attribute("", "Type", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.transforms {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Transforms")?;
-        }
-        {
-            let v = &self.digest_method;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "DigestMethod")?;
-        }
-        {
-            let v = &self.digest_value;
-            rt::glue::write_simple(w, NAMESPACE, "DigestValue", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    ReferenceType, complex schema::ReferenceType, [id, uri, type_, transforms,
+    digest_method, digest_value], extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}RetrievalMethodType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrievalMethodType {
     /// Attribute `URI`.
     pub uri: Option<String>,
@@ -1657,80 +395,15 @@ pub struct RetrievalMethodType {
 impl RetrievalMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new() -> Self {
-        Self {
-            uri: None,
-            type_: None,
-            transforms: Default::default(),
-            extra: rt::Extra::new(),
-        }
+        Self { ..Default::default() }
     }
 }
-impl Default for RetrievalMethodType {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl<'a> rt::FromXml<'a> for RetrievalMethodType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut uri = None;
-        let mut type_ = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "URI" if attr.ns == 0 => uri = Some(rt::glue::parse_attr(r, &attr)?),
-                "Type" if attr.ns == 0 => type_ = Some(rt::glue::parse_attr(r, &attr)?),
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::RetrievalMethodType)?;
-        let transforms = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Transforms") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            uri,
-            type_,
-            transforms,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for RetrievalMethodType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.uri {
-            w.attribute("", "URI", &rt::SimpleValue::to_xml(v))?;
-        }
-        if let Some(v) = &self.type_ {
-            w.attribute("", "Type", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        if let Some(v) = &self.transforms {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Transforms")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    RetrievalMethodType, complex schema::RetrievalMethodType, [uri, type_, transforms],
+    extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}RSAKeyValueType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RsaKeyValueType {
     /// Required `Modulus`.
     pub modulus: rt::Base64Binary,
@@ -1747,62 +420,15 @@ impl RsaKeyValueType {
         Self {
             modulus,
             exponent,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for RsaKeyValueType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::RsaKeyValueType)?;
-        let modulus = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Modulus") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Modulus")),
-        };
-        let exponent = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "Exponent") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "Exponent")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { modulus, exponent, extra })
-    }
-}
-impl rt::ToXml for RsaKeyValueType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.modulus;
-            rt::glue::write_simple(w, NAMESPACE, "Modulus", v)?;
-        }
-        {
-            let v = &self.exponent;
-            rt::glue::write_simple(w, NAMESPACE, "Exponent", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    RsaKeyValueType, complex schema::RsaKeyValueType, [modulus, exponent], extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignatureMethodType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignatureMethodType {
     /// Attribute `Algorithm`.
     pub algorithm: String,
@@ -1818,51 +444,16 @@ impl SignatureMethodType {
     pub fn new(algorithm: String) -> Self {
         Self {
             algorithm,
-            content: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SignatureMethodType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut algorithm = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Algorithm" if attr.ns == 0 => {
-                    algorithm = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let algorithm = match algorithm {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "Algorithm")),
-        };
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::SignatureMethodType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self { algorithm, content, extra })
-    }
-}
-impl rt::ToXml for SignatureMethodType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    SignatureMethodType, complex schema::SignatureMethodType, [algorithm, content], extra
+    extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignaturePropertiesType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignaturePropertiesType {
     /// Attribute `Id`.
     pub id: Option<String>,
@@ -1877,82 +468,17 @@ impl SignaturePropertiesType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(signature_property: Vec<SignaturePropertyType>) -> Self {
         Self {
-            id: None,
             signature_property,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SignaturePropertiesType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::SignaturePropertiesType)?;
-        let mut signature_property = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "SignatureProperty") => {
-                    signature_property.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if signature_property.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "SignatureProperty"));
-        }
-        signature_property.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            id,
-            signature_property,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for SignaturePropertiesType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        for v in &self.signature_property {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureProperty")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    SignaturePropertiesType, complex schema::SignaturePropertiesType, [id,
+    signature_property], extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignaturePropertyType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignaturePropertyType {
     /// Attribute `Target`.
     pub target: String,
@@ -1970,98 +496,23 @@ impl SignaturePropertyType {
     pub fn new(target: String) -> Self {
         Self {
             target,
-            id: None,
-            content: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SignaturePropertyType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut target = None;
-        let mut id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Target" if attr.ns == 0 => {
-                    target = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let target = match target {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "Target")),
-        };
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::SignaturePropertyType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self { target, id, content, extra })
-    }
-}
-impl rt::ToXml for SignaturePropertyType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "Target", &rt::SimpleValue::to_xml(&self.target))?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    SignaturePropertyType, complex schema::SignaturePropertyType, [target, id, content],
+    extra extra
+);
 /// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}SignaturePropertyType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SignaturePropertyTypeChoice {
     /// Any element allowed by the wildcard.
     Any(rt::AnyElement),
 }
-impl SignaturePropertyTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
-            let v = Self::Any(r.read_any(&c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Any(v) => v.write(w),
-        }
-    }
-}
+rt::choice!(SignaturePropertyTypeChoice, schema::SignaturePropertyTypeChoice, [Any]);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignatureType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignatureType {
     /// Attribute `Id`.
     pub id: Option<String>,
@@ -2085,123 +536,18 @@ impl SignatureType {
         signature_value: SignatureValueType,
     ) -> Self {
         Self {
-            id: None,
             signed_info,
             signature_value,
-            key_info: Default::default(),
-            object: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SignatureType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::SignatureType)?;
-        let signed_info = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "SignedInfo") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "SignedInfo")),
-        };
-        let signature_value = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "SignatureValue") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "SignatureValue")),
-        };
-        let key_info = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "KeyInfo") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        let mut object = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Object") => {
-                    object.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        object.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            id,
-            signed_info,
-            signature_value,
-            key_info,
-            object,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for SignatureType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.signed_info;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "SignedInfo")?;
-        }
-        {
-            let v = &self.signature_value;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureValue")?;
-        }
-        if let Some(v) = &self.key_info {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "KeyInfo")?;
-        }
-        for v in &self.object {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Object")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    SignatureType, complex schema::SignatureType, [id, signed_info, signature_value,
+    key_info, object], extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignatureValueType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignatureValueType {
     /// Attribute `Id`.
     pub id: Option<String>,
@@ -2216,56 +562,16 @@ impl SignatureValueType {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(value: rt::Base64Binary) -> Self {
         Self {
-            id: None,
             value,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SignatureValueType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let value = rt::glue::read_text_value(r, el)?;
-        let extra = r.take_extra(el);
-        Ok(Self { id, value, extra })
-    }
-}
-impl rt::ToXml for SignatureValueType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        w.text(&rt::SimpleValue::to_xml(&self.value))?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    SignatureValueType, complex schema::SignatureValueType, [id, value], extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SignedInfoType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignedInfoType {
     /// Attribute `Id`.
     pub id: Option<String>,
@@ -2288,110 +594,19 @@ impl SignedInfoType {
         reference: Vec<ReferenceType>,
     ) -> Self {
         Self {
-            id: None,
             canonicalization_method,
             signature_method,
             reference,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SignedInfoType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut id = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Id" if attr.ns == 0 => {
-                    id = Some(
-                        rt::glue::parse_attr_lexical(
-                            r,
-                            el,
-                            &attr,
-                            rt::glue::Lexical::Id,
-                        )?,
-                    );
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let mut cur = r.first_child(el, &schema::SignedInfoType)?;
-        let canonicalization_method = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "CanonicalizationMethod") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "CanonicalizationMethod")),
-        };
-        let signature_method = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "SignatureMethod") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "SignatureMethod")),
-        };
-        let mut reference = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Reference") => {
-                    reference.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if reference.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Reference"));
-        }
-        reference.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            id,
-            canonicalization_method,
-            signature_method,
-            reference,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for SignedInfoType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        if let Some(v) = &self.id {
-            w.attribute("", "Id", &rt::SimpleValue::to_xml(v))?;
-        }
-        w.extra(&self.extra)?;
-        {
-            let v = &self.canonicalization_method;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "CanonicalizationMethod")?;
-        }
-        {
-            let v = &self.signature_method;
-            rt::ToXml::to_xml(v, w, NAMESPACE, "SignatureMethod")?;
-        }
-        for v in &self.reference {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Reference")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    SignedInfoType, complex schema::SignedInfoType, [id, canonicalization_method,
+    signature_method, reference], extra extra
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}SPKIDataType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpkiDataType {
     /// 1 or more choice of `SPKISexp`.
     pub sequence: Vec<SpkiDataTypeChoice>,
@@ -2405,94 +620,20 @@ impl SpkiDataType {
     pub fn new(sequence: Vec<SpkiDataTypeChoice>) -> Self {
         Self {
             sequence,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for SpkiDataType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::SpkiDataType)?;
-        let mut sequence = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if SpkiDataTypeChoice::starts(r, &c) => {
-                    sequence.push(SpkiDataTypeChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if sequence.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "SPKISexp"));
-        }
-        sequence.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { sequence, extra })
-    }
-}
-impl rt::ToXml for SpkiDataType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.sequence {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(SpkiDataType, complex schema::SpkiDataType, [sequence], extra extra);
 /// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}SPKIDataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SpkiDataTypeChoice {
     /// A sequence of elements.
     Sequence(Box<SpkiDataTypeSequence>),
 }
-impl SpkiDataTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "SPKISexp")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let hit = {
-            let c = &c;
-            r.is(c, NAMESPACE, "SPKISexp")
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::Sequence(Box::new(SpkiDataTypeSequence::read_seq(r, el, cur)?)),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Sequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(SpkiDataTypeChoice, schema::SpkiDataTypeChoice, [Sequence]);
 /// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}SPKIDataType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpkiDataTypeSequence {
     /// Required `SPKISexp`.
     pub spki_sexp: rt::Base64Binary,
@@ -2504,106 +645,15 @@ impl SpkiDataTypeSequence {
     pub fn new(spki_sexp: rt::Base64Binary) -> Self {
         Self {
             spki_sexp,
-            any: Default::default(),
+            ..Default::default()
         }
-    }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let spki_sexp = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "SPKISexp") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "SPKISexp")),
-        };
-        let any = match cur.take() {
-            Some(
-                c,
-            ) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) => {
-                let v = r.read_any(&c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        *cursor = cur;
-        Ok(Self { spki_sexp, any })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.spki_sexp;
-            rt::glue::write_simple(w, NAMESPACE, "SPKISexp", v)?;
-        }
-        if let Some(v) = &self.any {
-            v.write(w)?;
-        }
-        Ok(())
     }
 }
-impl<'a> rt::FromXml<'a> for SpkiDataTypeSequence {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let spki_sexp = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "SPKISexp") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "SPKISexp")),
-        };
-        let any = match cur.take() {
-            Some(
-                c,
-            ) if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) => {
-                let v = r.read_any(&c)?;
-                cur = r.next_child(el)?;
-                Some(v)
-            }
-            other => {
-                cur = other;
-                None
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { spki_sexp, any })
-    }
-}
-impl rt::ToXml for SpkiDataTypeSequence {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.spki_sexp;
-            rt::glue::write_simple(w, NAMESPACE, "SPKISexp", v)?;
-        }
-        if let Some(v) = &self.any {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    SpkiDataTypeSequence, group schema::SpkiDataTypeSequence, [spki_sexp, any]
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}TransformType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransformType {
     /// Attribute `Algorithm`.
     pub algorithm: String,
@@ -2619,49 +669,13 @@ impl TransformType {
     pub fn new(algorithm: String) -> Self {
         Self {
             algorithm,
-            content: Default::default(),
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for TransformType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        let mut algorithm = None;
-        for attr in r.attributes(el)? {
-            match attr.local {
-                "Algorithm" if attr.ns == 0 => {
-                    algorithm = Some(rt::glue::parse_attr(r, &attr)?);
-                }
-                _ => r.unknown_attribute(el, attr)?,
-            }
-        }
-        let algorithm = match algorithm {
-            Some(v) => v,
-            None => return Err(r.missing_attribute(el, "Algorithm")),
-        };
-        let content = r.read_mixed(el)?;
-        rt::glue::check_mixed(r, el, &schema::TransformType, &content)?;
-        let extra = r.take_extra(el);
-        Ok(Self { algorithm, content, extra })
-    }
-}
-impl rt::ToXml for TransformType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.attribute("", "Algorithm", &rt::SimpleValue::to_xml(&self.algorithm))?;
-        w.extra(&self.extra)?;
-        self.content.write(w)?;
-        w.end_element()
-    }
-}
+rt::composite!(
+    TransformType, complex schema::TransformType, [algorithm, content], extra extra
+);
 /// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}TransformType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TransformTypeChoice {
@@ -2670,44 +684,9 @@ pub enum TransformTypeChoice {
     /// Element `XPath`.
     XPath(String),
 }
-impl TransformTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
-            || r.is(c, NAMESPACE, "XPath")
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
-            let v = Self::Any(r.read_any(&c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "XPath") {
-            let v = Self::XPath(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Any(v) => v.write(w),
-            Self::XPath(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "XPath", v)?;
-                Ok(())
-            }
-        }
-    }
-}
+rt::choice!(TransformTypeChoice, schema::TransformTypeChoice, [Any, XPath]);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}TransformsType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransformsType {
     /// 1 or more `Transform`.
     pub transform: Vec<TransformType>,
@@ -2721,58 +700,13 @@ impl TransformsType {
     pub fn new(transform: Vec<TransformType>) -> Self {
         Self {
             transform,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for TransformsType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::TransformsType)?;
-        let mut transform = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if r.is(&c, NAMESPACE, "Transform") => {
-                    transform.push(rt::FromXml::from_xml(r, &c)?);
-                    cur = r.next_child(el)?;
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if transform.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "Transform"));
-        }
-        transform.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { transform, extra })
-    }
-}
-impl rt::ToXml for TransformsType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.transform {
-            rt::ToXml::to_xml(v, w, NAMESPACE, "Transform")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(TransformsType, complex schema::TransformsType, [transform], extra extra);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}X509DataType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509DataType {
     /// 1 or more choice of `X509IssuerSerial` | `X509SKI` | `X509SubjectName` | `X509Certificate` | `X509CRL`.
     pub sequence: Vec<X509DataTypeChoice>,
@@ -2786,100 +720,20 @@ impl X509DataType {
     pub fn new(sequence: Vec<X509DataTypeChoice>) -> Self {
         Self {
             sequence,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for X509DataType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::X509DataType)?;
-        let mut sequence = Vec::new();
-        loop {
-            match cur.take() {
-                Some(c) if X509DataTypeChoice::starts(r, &c) => {
-                    sequence.push(X509DataTypeChoice::read(r, el, c, &mut cur)?);
-                }
-                other => {
-                    cur = other;
-                    break;
-                }
-            }
-        }
-        if sequence.is_empty() {
-            return Err(r.missing_element(el, NAMESPACE, "X509IssuerSerial"));
-        }
-        sequence.shrink_to_fit();
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { sequence, extra })
-    }
-}
-impl rt::ToXml for X509DataType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        for v in &self.sequence {
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(X509DataType, complex schema::X509DataType, [sequence], extra extra);
 /// XSD: repeated sequence in type `{http://www.w3.org/2000/09/xmldsig#}X509DataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum X509DataTypeChoice {
     /// A sequence of elements.
     Sequence(Box<X509DataTypeSequence>),
 }
-impl X509DataTypeChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "X509IssuerSerial") || r.is(c, NAMESPACE, "X509SKI")
-            || r.is(c, NAMESPACE, "X509SubjectName")
-            || r.is(c, NAMESPACE, "X509Certificate") || r.is(c, NAMESPACE, "X509CRL")
-            || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let hit = {
-            let c = &c;
-            r.is(c, NAMESPACE, "X509IssuerSerial") || r.is(c, NAMESPACE, "X509SKI")
-                || r.is(c, NAMESPACE, "X509SubjectName")
-                || r.is(c, NAMESPACE, "X509Certificate") || r.is(c, NAMESPACE, "X509CRL")
-                || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
-        };
-        if hit {
-            *cur = Some(c);
-            return Ok(
-                Self::Sequence(Box::new(X509DataTypeSequence::read_seq(r, el, cur)?)),
-            );
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::Sequence(v) => v.write_seq(w),
-        }
-    }
-}
+rt::choice!(X509DataTypeChoice, schema::X509DataTypeChoice, [Sequence]);
 /// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}X509DataType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509DataTypeSequence {
     /// Required choice of `X509IssuerSerial` | `X509SKI` | `X509SubjectName` | `X509Certificate` | `X509CRL`.
     pub choice: X509DataTypeSequenceChoice,
@@ -2889,65 +743,8 @@ impl X509DataTypeSequence {
     pub fn new(choice: X509DataTypeSequenceChoice) -> Self {
         Self { choice }
     }
-    #[doc(hidden)]
-    pub fn read_seq<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        cursor: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        let mut cur = cursor.take();
-        let choice = match cur.take() {
-            Some(c) if X509DataTypeSequenceChoice::starts(r, &c) => {
-                X509DataTypeSequenceChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "X509IssuerSerial")),
-        };
-        *cursor = cur;
-        Ok(Self { choice })
-    }
-    #[doc(hidden)]
-    pub fn write_seq(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        Ok(())
-    }
 }
-impl<'a> rt::FromXml<'a> for X509DataTypeSequence {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &rt::schema::ANY_TYPE)?;
-        let choice = match cur.take() {
-            Some(c) if X509DataTypeSequenceChoice::starts(r, &c) => {
-                X509DataTypeSequenceChoice::read(r, el, c, &mut cur)?
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "X509IssuerSerial")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        Ok(Self { choice })
-    }
-}
-impl rt::ToXml for X509DataTypeSequence {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        {
-            let v = &self.choice;
-            v.write(w)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(X509DataTypeSequence, group schema::X509DataTypeSequence, [choice]);
 /// XSD: choice in type `{http://www.w3.org/2000/09/xmldsig#}X509DataType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum X509DataTypeSequenceChoice {
@@ -2964,82 +761,12 @@ pub enum X509DataTypeSequenceChoice {
     /// Any element allowed by the wildcard.
     Any(rt::AnyElement),
 }
-impl X509DataTypeSequenceChoice {
-    #[doc(hidden)]
-    pub fn starts(r: &rt::XmlReader<'_>, c: &rt::Element<'_>) -> bool {
-        r.is(c, NAMESPACE, "X509IssuerSerial") || r.is(c, NAMESPACE, "X509SKI")
-            || r.is(c, NAMESPACE, "X509SubjectName")
-            || r.is(c, NAMESPACE, "X509Certificate") || r.is(c, NAMESPACE, "X509CRL")
-            || rt::glue::any_matches(r, c, &rt::glue::AnyNs::Other(NAMESPACE))
-    }
-    #[doc(hidden)]
-    pub fn read<'a>(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-        c: rt::Element<'a>,
-        cur: &mut Option<rt::Element<'a>>,
-    ) -> Result<Self, rt::Error> {
-        if r.is(&c, NAMESPACE, "X509IssuerSerial") {
-            let v = Self::X509IssuerSerial(Box::new(rt::FromXml::from_xml(r, &c)?));
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "X509SKI") {
-            let v = Self::X509Ski(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "X509SubjectName") {
-            let v = Self::X509SubjectName(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "X509Certificate") {
-            let v = Self::X509Certificate(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if r.is(&c, NAMESPACE, "X509CRL") {
-            let v = Self::X509Crl(rt::glue::read_simple(r, &c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        if rt::glue::any_matches(r, &c, &rt::glue::AnyNs::Other(NAMESPACE)) {
-            let v = Self::Any(r.read_any(&c)?);
-            *cur = r.next_child(el)?;
-            return Ok(v);
-        }
-        Err(r.unexpected_element(&c))
-    }
-    #[doc(hidden)]
-    pub fn write(&self, w: &mut rt::XmlWriter<'_>) -> ::std::io::Result<()> {
-        match self {
-            Self::X509IssuerSerial(v) => {
-                rt::ToXml::to_xml(v, w, NAMESPACE, "X509IssuerSerial")?;
-                Ok(())
-            }
-            Self::X509Ski(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "X509SKI", v)?;
-                Ok(())
-            }
-            Self::X509SubjectName(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "X509SubjectName", v)?;
-                Ok(())
-            }
-            Self::X509Certificate(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "X509Certificate", v)?;
-                Ok(())
-            }
-            Self::X509Crl(v) => {
-                rt::glue::write_simple(w, NAMESPACE, "X509CRL", v)?;
-                Ok(())
-            }
-            Self::Any(v) => v.write(w),
-        }
-    }
-}
+rt::choice!(
+    X509DataTypeSequenceChoice, schema::X509DataTypeSequenceChoice, [X509IssuerSerial,
+    X509Ski, X509SubjectName, X509Certificate, X509Crl, Any]
+);
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}X509IssuerSerialType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509IssuerSerialType {
     /// Required `X509IssuerName`.
     pub x509_issuer_name: String,
@@ -3056,64 +783,14 @@ impl X509IssuerSerialType {
         Self {
             x509_issuer_name,
             x509_serial_number,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for X509IssuerSerialType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::X509IssuerSerialType)?;
-        let x509_issuer_name = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "X509IssuerName") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "X509IssuerName")),
-        };
-        let x509_serial_number = match cur.take() {
-            Some(c) if r.is(&c, NAMESPACE, "X509SerialNumber") => {
-                let v = rt::glue::read_simple(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => return Err(r.missing_element(el, NAMESPACE, "X509SerialNumber")),
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self {
-            x509_issuer_name,
-            x509_serial_number,
-            extra,
-        })
-    }
-}
-impl rt::ToXml for X509IssuerSerialType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.x509_issuer_name;
-            rt::glue::write_simple(w, NAMESPACE, "X509IssuerName", v)?;
-        }
-        {
-            let v = &self.x509_serial_number;
-            rt::glue::write_simple(w, NAMESPACE, "X509SerialNumber", v)?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    X509IssuerSerialType, complex schema::X509IssuerSerialType, [x509_issuer_name,
+    x509_serial_number], extra extra
+);
 impl rt::RootElement for CanonicalizationMethodType {
     const NAMESPACE: &'static str = NAMESPACE;
     const NAME: &'static str = "CanonicalizationMethod";
@@ -3464,1213 +1141,330 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static CanonicalizationMethodType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static CanonicalizationMethodType: TypeDef = complex(
+        &[attr("Algorithm", &STRING).required()],
+        ContentModel::Mixed(
+            &[any(rt::glue::AnyNs::Any, Process::Strict, 0u32, UNBOUNDED)],
+        ),
+    );
+    pub static DigestMethodType: TypeDef = complex(
+        &[attr("Algorithm", &STRING).required()],
+        ContentModel::Mixed(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Algorithm",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
+                any(
+                    rt::glue::AnyNs::Other(super::NAMESPACE),
+                    Process::Lax,
+                    0u32,
+                    UNBOUNDED,
+                ),
             ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Any,
-                            process: rt::schema::Process::Strict,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static DigestMethodType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static DsaKeyValueType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Algorithm",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
+                group(&DsaKeyValueTypeChoice, 0u32, 1u32),
+                element(NS, "G", &BASE64_BINARY, 0u32, 1u32),
+                element(NS, "Y", &BASE64_BINARY, 1u32, 1u32),
+                element(NS, "J", &BASE64_BINARY, 0u32, 1u32),
+                group(&DsaKeyValueTypeChoice2, 0u32, 1u32),
             ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                            process: rt::schema::Process::Lax,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static DsaKeyValueType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&DsaKeyValueTypeChoice),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "G",
-                            ty: &rt::schema::BASE64_BINARY,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Y",
-                            ty: &rt::schema::BASE64_BINARY,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "J",
-                            ty: &rt::schema::BASE64_BINARY,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&DsaKeyValueTypeChoice2),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
+    pub static DsaKeyValueTypeChoice: Term = Term::Choice(
+        &[group(&DsaKeyValueTypeSequence, 1, 1)],
+    );
+    pub static DsaKeyValueTypeChoice2: Term = Term::Choice(
+        &[group(&DsaKeyValueTypeSequence2, 1, 1)],
+    );
+    pub static DsaKeyValueTypeSequence: Term = Term::Sequence(
+        &[
+            element(NS, "P", &BASE64_BINARY, 1u32, 1u32),
+            element(NS, "Q", &BASE64_BINARY, 1u32, 1u32),
+        ],
+    );
+    pub static DsaKeyValueTypeSequence2: Term = Term::Sequence(
+        &[
+            element(NS, "Seed", &BASE64_BINARY, 1u32, 1u32),
+            element(NS, "PgenCounter", &BASE64_BINARY, 1u32, 1u32),
+        ],
+    );
+    pub static KeyInfoType: TypeDef = complex(
+        &[attr("Id", &ID)],
+        ContentModel::Mixed(&[group(&KeyInfoTypeChoice, 1u32, UNBOUNDED)]),
+    );
+    pub static KeyInfoTypeChoice: Term = Term::Choice(
+        &[
+            element(NS, "KeyName", &STRING, 1u32, 1u32),
+            element(NS, "KeyValue", &KeyValueType, 1u32, 1u32),
+            element(NS, "RetrievalMethod", &RetrievalMethodType, 1u32, 1u32),
+            element(NS, "X509Data", &X509DataType, 1u32, 1u32),
+            element(NS, "PGPData", &PgpDataType, 1u32, 1u32),
+            element(NS, "SPKIData", &SpkiDataType, 1u32, 1u32),
+            element(NS, "MgmtData", &STRING, 1u32, 1u32),
+            any(rt::glue::AnyNs::Other(super::NAMESPACE), Process::Lax, 1u32, 1u32),
+        ],
+    );
+    pub static KeyValueType: TypeDef = complex(
+        &[],
+        ContentModel::Mixed(&[group(&KeyValueTypeChoice, 1u32, 1u32)]),
+    );
+    pub static KeyValueTypeChoice: Term = Term::Choice(
+        &[
+            element(NS, "DSAKeyValue", &DsaKeyValueType, 1u32, 1u32),
+            element(NS, "RSAKeyValue", &RsaKeyValueType, 1u32, 1u32),
+            any(rt::glue::AnyNs::Other(super::NAMESPACE), Process::Lax, 1u32, 1u32),
+        ],
+    );
+    pub static ManifestType: TypeDef = complex(
+        &[attr("Id", &ID)],
+        ContentModel::Elements(
+            &[element(NS, "Reference", &ReferenceType, 1u32, UNBOUNDED)],
         ),
     );
-    pub static DsaKeyValueTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static ObjectType: TypeDef = complex(
+        &[attr("Id", &ID), attr("MimeType", &STRING), attr("Encoding", &STRING)],
+        ContentModel::Mixed(&[group(&ObjectTypeChoice, 0u32, UNBOUNDED)]),
+    );
+    pub static ObjectTypeChoice: Term = Term::Choice(
+        &[group(&ObjectTypeSequence, 1, 1)],
+    );
+    pub static ObjectTypeSequence: Term = Term::Sequence(
+        &[any(rt::glue::AnyNs::Any, Process::Lax, 1u32, 1u32)],
+    );
+    pub static PgpDataType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(&[group(&PgpDataTypeChoice, 1u32, 1u32)]),
+    );
+    pub static PgpDataTypeChoice: Term = Term::Choice(
+        &[group(&PgpDataTypeChoice1, 1, 1), group(&PgpDataTypeChoice2, 1, 1)],
+    );
+    pub static PgpDataTypeChoice1: Term = Term::Sequence(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&DsaKeyValueTypeSequence),
-                min: 1u32,
-                max: 1u32,
-            },
+            element(NS, "PGPKeyID", &BASE64_BINARY, 1u32, 1u32),
+            element(NS, "PGPKeyPacket", &BASE64_BINARY, 0u32, 1u32),
+            any(rt::glue::AnyNs::Other(super::NAMESPACE), Process::Lax, 0u32, UNBOUNDED),
         ],
     );
-    pub static DsaKeyValueTypeChoice2: rt::schema::Term = rt::schema::Term::Choice(
+    pub static PgpDataTypeChoice2: Term = Term::Sequence(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&DsaKeyValueTypeSequence2),
-                min: 1u32,
-                max: 1u32,
-            },
+            element(NS, "PGPKeyPacket", &BASE64_BINARY, 1u32, 1u32),
+            any(rt::glue::AnyNs::Other(super::NAMESPACE), Process::Lax, 0u32, UNBOUNDED),
         ],
     );
-    pub static DsaKeyValueTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "P",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Q",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static DsaKeyValueTypeSequence2: rt::schema::Term = rt::schema::Term::Sequence(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "Seed",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "PgenCounter",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static KeyInfoType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static ReferenceType: TypeDef = complex(
+        &[attr("Id", &ID), attr("URI", &STRING), attr("Type", &STRING)],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "Transforms", &TransformsType, 0u32, 1u32),
+                element(NS, "DigestMethod", &DigestMethodType, 1u32, 1u32),
+                element(NS, "DigestValue", &BASE64_BINARY, 1u32, 1u32),
             ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&KeyInfoTypeChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static KeyInfoTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "KeyName",
-                    ty: &rt::schema::STRING,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "KeyValue",
-                    ty: &KeyValueType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "RetrievalMethod",
-                    ty: &RetrievalMethodType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "X509Data",
-                    ty: &X509DataType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "PGPData",
-                    ty: &PgpDataType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "SPKIData",
-                    ty: &SpkiDataType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "MgmtData",
-                    ty: &rt::schema::STRING,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
+    pub static RetrievalMethodType: TypeDef = complex(
+        &[attr("URI", &STRING), attr("Type", &STRING)],
+        ContentModel::Elements(&[element(NS, "Transforms", &TransformsType, 0u32, 1u32)]),
     );
-    pub static KeyValueType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&KeyValueTypeChoice),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static KeyValueTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "DSAKeyValue",
-                    ty: &DsaKeyValueType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "RSAKeyValue",
-                    ty: &RsaKeyValueType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static ManifestType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static RsaKeyValueType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "Modulus", &BASE64_BINARY, 1u32, 1u32),
+                element(NS, "Exponent", &BASE64_BINARY, 1u32, 1u32),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Reference",
-                            ty: &ReferenceType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static ObjectType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static SignatureMethodType: TypeDef = complex(
+        &[attr("Algorithm", &STRING).required()],
+        ContentModel::Mixed(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "MimeType",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Encoding",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "HMACOutputLength", &INTEGER, 0u32, 1u32),
+                any(
+                    rt::glue::AnyNs::Other(super::NAMESPACE),
+                    Process::Strict,
+                    0u32,
+                    UNBOUNDED,
+                ),
             ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&ObjectTypeChoice),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
         ),
     );
-    pub static ObjectTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&ObjectTypeSequence),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static ObjectTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Any,
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static PgpDataType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&PgpDataTypeChoice),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
+    pub static SignaturePropertiesType: TypeDef = complex(
+        &[attr("Id", &ID)],
+        ContentModel::Elements(
+            &[element(NS, "SignatureProperty", &SignaturePropertyType, 1u32, UNBOUNDED)],
         ),
     );
-    pub static PgpDataTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&PgpDataTypeChoice1),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&PgpDataTypeChoice2),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
+    pub static SignaturePropertyType: TypeDef = complex(
+        &[attr("Target", &STRING).required(), attr("Id", &ID)],
+        ContentModel::Mixed(&[group(&SignaturePropertyTypeChoice, 1u32, UNBOUNDED)]),
     );
-    pub static PgpDataTypeChoice1: rt::schema::Term = rt::schema::Term::Sequence(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "PGPKeyID",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "PGPKeyPacket",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
-        ],
+    pub static SignaturePropertyTypeChoice: Term = Term::Choice(
+        &[any(rt::glue::AnyNs::Other(super::NAMESPACE), Process::Lax, 1u32, 1u32)],
     );
-    pub static PgpDataTypeChoice2: rt::schema::Term = rt::schema::Term::Sequence(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "PGPKeyPacket",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 0u32,
-                max: rt::schema::UNBOUNDED,
-            },
-        ],
-    );
-    pub static ReferenceType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static SignatureType: TypeDef = complex(
+        &[attr("Id", &ID)],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "URI",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "SignedInfo", &SignedInfoType, 1u32, 1u32),
+                element(NS, "SignatureValue", &SignatureValueType, 1u32, 1u32),
+                element(NS, "KeyInfo", &KeyInfoType, 0u32, 1u32),
+                element(NS, "Object", &ObjectType, 0u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Transforms",
-                            ty: &TransformsType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DigestMethod",
-                            ty: &DigestMethodType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "DigestValue",
-                            ty: &rt::schema::BASE64_BINARY,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
-    pub static RetrievalMethodType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static SignatureValueType: TypeDef = complex(
+        &[attr("Id", &ID)],
+        ContentModel::Simple(&BASE64_BINARY),
+    );
+    pub static SignedInfoType: TypeDef = complex(
+        &[attr("Id", &ID)],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "URI",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Type",
-                    ty: &rt::schema::STRING,
-                    required: false,
-                    fixed: None,
-                },
+                element(
+                    NS,
+                    "CanonicalizationMethod",
+                    &CanonicalizationMethodType,
+                    1u32,
+                    1u32,
+                ),
+                element(NS, "SignatureMethod", &SignatureMethodType, 1u32, 1u32),
+                element(NS, "Reference", &ReferenceType, 1u32, UNBOUNDED),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Transforms",
-                            ty: &TransformsType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
-    pub static RsaKeyValueType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Modulus",
-                            ty: &rt::schema::BASE64_BINARY,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Exponent",
-                            ty: &rt::schema::BASE64_BINARY,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
-        ),
+    pub static SpkiDataType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(&[group(&SpkiDataTypeChoice, 1u32, UNBOUNDED)]),
     );
-    pub static SignatureMethodType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Algorithm",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "HMACOutputLength",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Any(rt::schema::Wildcard {
-                            ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                            process: rt::schema::Process::Strict,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
+    pub static SpkiDataTypeChoice: Term = Term::Choice(
+        &[group(&SpkiDataTypeSequence, 1, 1)],
     );
-    pub static SignaturePropertiesType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "SignatureProperty",
-                            ty: &SignaturePropertyType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static SignaturePropertyType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Target",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&SignaturePropertyTypeChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static SignaturePropertyTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
+    pub static SpkiDataTypeSequence: Term = Term::Sequence(
         &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
+            element(NS, "SPKISexp", &BASE64_BINARY, 1u32, 1u32),
+            any(rt::glue::AnyNs::Other(super::NAMESPACE), Process::Lax, 0u32, 1u32),
         ],
     );
-    pub static SignatureType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
+    pub static TransformType: TypeDef = complex(
+        &[attr("Algorithm", &STRING).required()],
+        ContentModel::Mixed(&[group(&TransformTypeChoice, 0u32, UNBOUNDED)]),
+    );
+    pub static TransformTypeChoice: Term = Term::Choice(
+        &[
+            any(rt::glue::AnyNs::Other(super::NAMESPACE), Process::Lax, 1u32, 1u32),
+            element(NS, "XPath", &STRING, 1u32, 1u32),
+        ],
+    );
+    pub static TransformsType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[element(NS, "Transform", &TransformType, 1u32, UNBOUNDED)],
+        ),
+    );
+    pub static X509DataType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(&[group(&X509DataTypeChoice, 1u32, UNBOUNDED)]),
+    );
+    pub static X509DataTypeChoice: Term = Term::Choice(
+        &[group(&X509DataTypeSequence, 1, 1)],
+    );
+    pub static X509DataTypeSequence: Term = Term::Sequence(
+        &[group(&X509DataTypeSequenceChoice, 1u32, 1u32)],
+    );
+    pub static X509DataTypeSequenceChoice: Term = Term::Choice(
+        &[
+            element(NS, "X509IssuerSerial", &X509IssuerSerialType, 1u32, 1u32),
+            element(NS, "X509SKI", &BASE64_BINARY, 1u32, 1u32),
+            element(NS, "X509SubjectName", &STRING, 1u32, 1u32),
+            element(NS, "X509Certificate", &BASE64_BINARY, 1u32, 1u32),
+            element(NS, "X509CRL", &BASE64_BINARY, 1u32, 1u32),
+            any(rt::glue::AnyNs::Other(super::NAMESPACE), Process::Lax, 1u32, 1u32),
+        ],
+    );
+    pub static X509IssuerSerialType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
             &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
+                element(NS, "X509IssuerName", &STRING, 1u32, 1u32),
+                element(NS, "X509SerialNumber", &INTEGER, 1u32, 1u32),
             ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "SignedInfo",
-                            ty: &SignedInfoType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "SignatureValue",
-                            ty: &SignatureValueType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "KeyInfo",
-                            ty: &KeyInfoType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Object",
-                            ty: &ObjectType,
-                            type_name: None,
-                        }),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static SignatureValueType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Simple(&rt::schema::BASE64_BINARY),
-        ),
-    );
-    pub static SignedInfoType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Id",
-                    ty: &rt::schema::ID,
-                    required: false,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "CanonicalizationMethod",
-                            ty: &CanonicalizationMethodType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "SignatureMethod",
-                            ty: &SignatureMethodType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Reference",
-                            ty: &ReferenceType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static SpkiDataType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&SpkiDataTypeChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static SpkiDataTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&SpkiDataTypeSequence),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static SpkiDataTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "SPKISexp",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 0u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static TransformType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[
-                rt::schema::AttributeDecl {
-                    ns: "",
-                    name: "Algorithm",
-                    ty: &rt::schema::STRING,
-                    required: true,
-                    fixed: None,
-                },
-            ],
-            rt::schema::ContentModel::Mixed(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&TransformTypeChoice),
-                        min: 0u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static TransformTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "XPath",
-                    ty: &rt::schema::STRING,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static TransformsType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "Transform",
-                            ty: &TransformType,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static X509DataType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Group(&X509DataTypeChoice),
-                        min: 1u32,
-                        max: rt::schema::UNBOUNDED,
-                    },
-                ],
-            ),
-        ),
-    );
-    pub static X509DataTypeChoice: rt::schema::Term = rt::schema::Term::Choice(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&X509DataTypeSequence),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static X509DataTypeSequence: rt::schema::Term = rt::schema::Term::Sequence(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Group(&X509DataTypeSequenceChoice),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static X509DataTypeSequenceChoice: rt::schema::Term = rt::schema::Term::Choice(
-        &[
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "X509IssuerSerial",
-                    ty: &X509IssuerSerialType,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "X509SKI",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "X509SubjectName",
-                    ty: &rt::schema::STRING,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "X509Certificate",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                    ns: super::NAMESPACE,
-                    name: "X509CRL",
-                    ty: &rt::schema::BASE64_BINARY,
-                    type_name: None,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-            rt::schema::Particle {
-                term: rt::schema::Term::Any(rt::schema::Wildcard {
-                    ns: rt::glue::AnyNs::Other(super::NAMESPACE),
-                    process: rt::schema::Process::Lax,
-                }),
-                min: 1u32,
-                max: 1u32,
-            },
-        ],
-    );
-    pub static X509IssuerSerialType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "X509IssuerName",
-                            ty: &rt::schema::STRING,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: super::NAMESPACE,
-                            name: "X509SerialNumber",
-                            ty: &rt::schema::INTEGER,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
         ),
     );
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "CanonicalizationMethod",
-            ty: &CanonicalizationMethodType,
-            type_name: Some((super::NAMESPACE, "CanonicalizationMethodType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DSAKeyValue",
-            ty: &DsaKeyValueType,
-            type_name: Some((super::NAMESPACE, "DSAKeyValueType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DigestMethod",
-            ty: &DigestMethodType,
-            type_name: Some((super::NAMESPACE, "DigestMethodType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "DigestValue",
-            ty: &rt::schema::BASE64_BINARY,
-            type_name: Some((super::NAMESPACE, "DigestValueType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "KeyInfo",
-            ty: &KeyInfoType,
-            type_name: Some((super::NAMESPACE, "KeyInfoType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "KeyName",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "KeyValue",
-            ty: &KeyValueType,
-            type_name: Some((super::NAMESPACE, "KeyValueType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Manifest",
-            ty: &ManifestType,
-            type_name: Some((super::NAMESPACE, "ManifestType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "MgmtData",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Object",
-            ty: &ObjectType,
-            type_name: Some((super::NAMESPACE, "ObjectType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "PGPData",
-            ty: &PgpDataType,
-            type_name: Some((super::NAMESPACE, "PGPDataType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RSAKeyValue",
-            ty: &RsaKeyValueType,
-            type_name: Some((super::NAMESPACE, "RSAKeyValueType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Reference",
-            ty: &ReferenceType,
-            type_name: Some((super::NAMESPACE, "ReferenceType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "RetrievalMethod",
-            ty: &RetrievalMethodType,
-            type_name: Some((super::NAMESPACE, "RetrievalMethodType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SPKIData",
-            ty: &SpkiDataType,
-            type_name: Some((super::NAMESPACE, "SPKIDataType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Signature",
-            ty: &SignatureType,
-            type_name: Some((super::NAMESPACE, "SignatureType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SignatureMethod",
-            ty: &SignatureMethodType,
-            type_name: Some((super::NAMESPACE, "SignatureMethodType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SignatureProperties",
-            ty: &SignaturePropertiesType,
-            type_name: Some((super::NAMESPACE, "SignaturePropertiesType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SignatureProperty",
-            ty: &SignaturePropertyType,
-            type_name: Some((super::NAMESPACE, "SignaturePropertyType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SignatureValue",
-            ty: &SignatureValueType,
-            type_name: Some((super::NAMESPACE, "SignatureValueType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "SignedInfo",
-            ty: &SignedInfoType,
-            type_name: Some((super::NAMESPACE, "SignedInfoType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Transform",
-            ty: &TransformType,
-            type_name: Some((super::NAMESPACE, "TransformType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "Transforms",
-            ty: &TransformsType,
-            type_name: Some((super::NAMESPACE, "TransformsType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "X509Data",
-            ty: &X509DataType,
-            type_name: Some((super::NAMESPACE, "X509DataType")),
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(
+            NS,
+            "CanonicalizationMethod",
+            &CanonicalizationMethodType,
+            Some((NS, "CanonicalizationMethodType")),
+        ),
+        global(NS, "DSAKeyValue", &DsaKeyValueType, Some((NS, "DSAKeyValueType"))),
+        global(NS, "DigestMethod", &DigestMethodType, Some((NS, "DigestMethodType"))),
+        global(NS, "DigestValue", &BASE64_BINARY, Some((NS, "DigestValueType"))),
+        global(NS, "KeyInfo", &KeyInfoType, Some((NS, "KeyInfoType"))),
+        global(
+            NS,
+            "KeyName",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "KeyValue", &KeyValueType, Some((NS, "KeyValueType"))),
+        global(NS, "Manifest", &ManifestType, Some((NS, "ManifestType"))),
+        global(
+            NS,
+            "MgmtData",
+            &STRING,
+            Some(("http://www.w3.org/2001/XMLSchema", "string")),
+        ),
+        global(NS, "Object", &ObjectType, Some((NS, "ObjectType"))),
+        global(NS, "PGPData", &PgpDataType, Some((NS, "PGPDataType"))),
+        global(NS, "RSAKeyValue", &RsaKeyValueType, Some((NS, "RSAKeyValueType"))),
+        global(NS, "Reference", &ReferenceType, Some((NS, "ReferenceType"))),
+        global(
+            NS,
+            "RetrievalMethod",
+            &RetrievalMethodType,
+            Some((NS, "RetrievalMethodType")),
+        ),
+        global(NS, "SPKIData", &SpkiDataType, Some((NS, "SPKIDataType"))),
+        global(NS, "Signature", &SignatureType, Some((NS, "SignatureType"))),
+        global(
+            NS,
+            "SignatureMethod",
+            &SignatureMethodType,
+            Some((NS, "SignatureMethodType")),
+        ),
+        global(
+            NS,
+            "SignatureProperties",
+            &SignaturePropertiesType,
+            Some((NS, "SignaturePropertiesType")),
+        ),
+        global(
+            NS,
+            "SignatureProperty",
+            &SignaturePropertyType,
+            Some((NS, "SignaturePropertyType")),
+        ),
+        global(
+            NS,
+            "SignatureValue",
+            &SignatureValueType,
+            Some((NS, "SignatureValueType")),
+        ),
+        global(NS, "SignedInfo", &SignedInfoType, Some((NS, "SignedInfoType"))),
+        global(NS, "Transform", &TransformType, Some((NS, "TransformType"))),
+        global(NS, "Transforms", &TransformsType, Some((NS, "TransformsType"))),
+        global(NS, "X509Data", &X509DataType, Some((NS, "X509DataType"))),
     ];
 }

@@ -5,7 +5,7 @@ use crate::rt;
 /// The namespace URI of this module.
 pub const NAMESPACE: &str = "urn:xmpp:incident:2";
 /// XSD: type `{urn:xmpp:incident:2}IODEFContainerType`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IodefContainerType {
     /// Required `Incident`.
     pub incident: super::iodef1::Incident,
@@ -19,52 +19,13 @@ impl IodefContainerType {
     pub fn new(incident: super::iodef1::Incident) -> Self {
         Self {
             incident,
-            extra: rt::Extra::new(),
+            ..Default::default()
         }
     }
 }
-impl<'a> rt::FromXml<'a> for IodefContainerType {
-    fn from_xml(
-        r: &mut rt::XmlReader<'a>,
-        el: &rt::Element<'a>,
-    ) -> Result<Self, rt::Error> {
-        rt::glue::no_attributes(r, el)?;
-        let mut cur = r.first_child(el, &schema::IodefContainerType)?;
-        let incident = match cur.take() {
-            Some(c) if r.is(&c, "urn:ietf:params:xml:ns:iodef-1.0", "Incident") => {
-                let v = rt::FromXml::from_xml(r, &c)?;
-                cur = r.next_child(el)?;
-                v
-            }
-            _ => {
-                return Err(
-                    r.missing_element(el, "urn:ietf:params:xml:ns:iodef-1.0", "Incident"),
-                );
-            }
-        };
-        if let Some(c) = cur {
-            return Err(r.unexpected_element(&c));
-        }
-        let extra = r.take_extra(el);
-        Ok(Self { incident, extra })
-    }
-}
-impl rt::ToXml for IodefContainerType {
-    fn to_xml(
-        &self,
-        w: &mut rt::XmlWriter<'_>,
-        ns: &str,
-        local: &str,
-    ) -> ::std::io::Result<()> {
-        w.start_element(ns, local)?;
-        w.extra(&self.extra)?;
-        {
-            let v = &self.incident;
-            rt::ToXml::to_xml(v, w, "urn:ietf:params:xml:ns:iodef-1.0", "Incident")?;
-        }
-        w.end_element()
-    }
-}
+rt::composite!(
+    IodefContainerType, complex schema::IodefContainerType, [incident], extra extra
+);
 /// A global element of this namespace (read by name, written back under its name).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Element {
@@ -164,55 +125,33 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
-    pub static IodefContainerType: rt::schema::TypeDef = rt::schema::TypeDef::Complex(
-        rt::schema::ComplexType::new(
-            &[],
-            rt::schema::ContentModel::Elements(
-                &[
-                    rt::schema::Particle {
-                        term: rt::schema::Term::Element(rt::schema::ElementDecl {
-                            ns: "urn:ietf:params:xml:ns:iodef-1.0",
-                            name: "Incident",
-                            ty: &super::super::iodef1::schema::Incident,
-                            type_name: None,
-                        }),
-                        min: 1u32,
-                        max: 1u32,
-                    },
-                ],
-            ),
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
+    pub static IodefContainerType: TypeDef = complex(
+        &[],
+        ContentModel::Elements(
+            &[
+                element(
+                    "urn:ietf:params:xml:ns:iodef-1.0",
+                    "Incident",
+                    &super::super::iodef1::schema::Incident,
+                    1u32,
+                    1u32,
+                ),
+            ],
         ),
     );
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "inquiry",
-            ty: &IodefContainerType,
-            type_name: Some((super::NAMESPACE, "IODEFContainerType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "report",
-            ty: &IodefContainerType,
-            type_name: Some((super::NAMESPACE, "IODEFContainerType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "request",
-            ty: &IodefContainerType,
-            type_name: Some((super::NAMESPACE, "IODEFContainerType")),
-        },
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "response",
-            ty: &IodefContainerType,
-            type_name: Some((super::NAMESPACE, "IODEFContainerType")),
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(NS, "inquiry", &IodefContainerType, Some((NS, "IODEFContainerType"))),
+        global(NS, "report", &IodefContainerType, Some((NS, "IODEFContainerType"))),
+        global(NS, "request", &IodefContainerType, Some((NS, "IODEFContainerType"))),
+        global(NS, "response", &IodefContainerType, Some((NS, "IODEFContainerType"))),
     ];
 }

@@ -88,18 +88,16 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
-/// Schema tables of this namespace for the validator (`rt::validate`): one static
-/// per type, named like it, and the global element declarations.
+/// The description of each type of this namespace (one static per type, named like
+/// it): what the codec (`rt::codec`) reads and writes and the validator
+/// (`rt::validate`) checks; and the global element declarations.
 #[allow(non_upper_case_globals)]
 pub mod schema {
     use super::rt;
+    use rt::schema::*;
+    const NS: &str = super::NAMESPACE;
     /// Global element declarations, sorted by name.
-    pub static ELEMENTS: &[rt::schema::ElementDecl] = &[
-        rt::schema::ElementDecl {
-            ns: super::NAMESPACE,
-            name: "jid",
-            ty: &rt::schema::STRING,
-            type_name: Some(("http://www.w3.org/2001/XMLSchema", "string")),
-        },
+    pub static ELEMENTS: &[ElementDecl] = &[
+        global(NS, "jid", &STRING, Some(("http://www.w3.org/2001/XMLSchema", "string"))),
     ];
 }

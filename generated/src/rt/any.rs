@@ -37,7 +37,7 @@ pub enum MixedNode {
 /// An element kept as it was read: names, prefixes, namespace declarations, attributes and
 /// content. Equality is infoset equality: prefixes and namespace declarations are writing hints
 /// (a writer drops a declaration already in scope), so they are not compared.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AnyElement {
     /// Namespace URI (`None` = no namespace).
     pub ns: Option<String>,

@@ -115,45 +115,6 @@ pub fn check_fixed<'a, T: SimpleValue>(
     }
 }
 
-/// An enumeration with an `ext-value` member whose real value travels in an `ext-*` attribute.
-pub trait ExtEnum: Sized {
-    /// The extension value when this is the `ext-value` member.
-    fn ext(&self) -> Option<&str>;
-    fn from_ext(value: String) -> Self;
-}
-
-/// Joins `foo` and `ext-foo` (RFC 7970 §5.1.1) into one value. An `ext-foo` whose partner is not
-/// `ext-value` violates §5.1.1 but not the schema: it is kept, losslessly, in `unpaired`.
-pub fn pair_ext<T: ExtEnum>(
-    value: Option<T>,
-    ext: Option<String>,
-    ext_name: &str,
-    unpaired: &mut Vec<(String, String)>,
-) -> Option<T> {
-    match (value, ext) {
-        (Some(v), Some(e)) if v.ext().is_some() => Some(T::from_ext(e)),
-        (v, None) => v,
-        (v, Some(e)) => {
-            unpaired.push((ext_name.to_owned(), e));
-            v
-        }
-    }
-}
-
-/// Writes `foo` and, for an extension value, `ext-foo`.
-pub fn write_ext_attr<T: ExtEnum + SimpleValue>(
-    w: &mut XmlWriter<'_>,
-    name: &str,
-    ext_name: &str,
-    value: &T,
-) -> io::Result<()> {
-    w.attribute("", name, &value.to_xml())?;
-    match value.ext() {
-        Some(ext) if !ext.is_empty() => w.attribute("", ext_name, ext),
-        _ => Ok(()),
-    }
-}
-
 impl<T: ToXml> ToXml for Box<T> {
     fn to_xml(&self, w: &mut XmlWriter<'_>, ns: &str, local: &str) -> io::Result<()> {
         (**self).to_xml(w, ns, local)
@@ -231,7 +192,7 @@ pub fn check_lexical(token: &str, lexical: Lexical) -> Result<(), String> {
 
 /// Applies `lexical` to a value of element `el` found at `offset` (`what` names it in errors),
 /// recording IDs and IDREFs.
-fn lexical_value<'a>(
+pub(crate) fn lexical_value<'a>(
     r: &mut XmlReader<'a>,
     el: &Element<'a>,
     offset: usize,

@@ -8,6 +8,9 @@
 //! decoded into [`TypedElement`]s through the [`Registry`].
 
 pub mod any;
+/// The generic XML codec over the generated descriptions (what generated code calls).
+#[doc(hidden)]
+pub mod codec;
 pub mod document;
 pub mod encoding;
 pub mod entities;
@@ -44,6 +47,9 @@ pub use values::{
     PositiveInteger, SimpleValue,
 };
 pub use writer::XmlWriter;
+
+// The macros generated code states its types with (`rt::composite!`, ...).
+pub use crate::{choice, composite, enumeration, simple};
 
 /// Reading a value from an element whose start tag has been read.
 pub trait FromXml<'a>: Sized {

@@ -58,6 +58,9 @@ pub struct SimpleType {
     pub check: fn(&str) -> Result<(), String>,
     /// ID bookkeeping.
     pub role: IdRole,
+    /// The lexical rule of a built-in type kept as a `String` (NCName, ID, language, ...): the
+    /// typed reader checks it (its `String` parse accepts anything) and notes IDs and IDREFs.
+    pub lexical: Option<Lexical>,
 }
 
 impl std::fmt::Debug for SimpleType {
@@ -130,6 +133,122 @@ pub struct AttributeDecl {
     pub required: bool,
     /// `fixed="..."`.
     pub fixed: Option<&'static str>,
+    /// The optional unqualified `ext-*` partner (an `xs:string`) whose value replaces the
+    /// `ext-value` member of this attribute's enumeration (RFC 7970 §5.1.1).
+    pub ext: Option<&'static str>,
+}
+
+impl AttributeDecl {
+    /// Whether an attribute `{ns}local` is the `ext-*` partner of this one.
+    pub fn is_ext(&self, ns: &str, local: &str) -> bool {
+        ns.is_empty() && self.ext == Some(local)
+    }
+
+    /// This attribute in namespace `ns` (e.g. `xml:lang`).
+    pub const fn ns(mut self, ns: &'static str) -> Self {
+        self.ns = ns;
+        self
+    }
+
+    /// This attribute, `use="required"`.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// This attribute, `fixed="value"`.
+    pub const fn fixed(mut self, value: &'static str) -> Self {
+        self.fixed = Some(value);
+        self
+    }
+
+    /// This attribute, with its `ext-*` partner `name`.
+    pub const fn ext(mut self, name: &'static str) -> Self {
+        self.ext = Some(name);
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constructors the generated tables use (one short line per declaration)
+
+/// An optional unqualified attribute `name` of type `ty`.
+pub const fn attr(name: &'static str, ty: &'static TypeDef) -> AttributeDecl {
+    AttributeDecl {
+        ns: "",
+        name,
+        ty,
+        required: false,
+        fixed: None,
+        ext: None,
+    }
+}
+
+/// The particle of a local element `{ns}name` of type `ty`, occurring `min..=max` times.
+pub const fn element(
+    ns: &'static str,
+    name: &'static str,
+    ty: &'static TypeDef,
+    min: u32,
+    max: u32,
+) -> Particle {
+    Particle {
+        term: Term::Element(ElementDecl {
+            ns,
+            name,
+            ty,
+            type_name: None,
+        }),
+        min,
+        max,
+    }
+}
+
+/// The particle of a wildcard.
+pub const fn any(ns: AnyNs, process: Process, min: u32, max: u32) -> Particle {
+    Particle {
+        term: Term::Any(Wildcard { ns, process }),
+        min,
+        max,
+    }
+}
+
+/// The particle of a named group (a generated choice or sequence).
+pub const fn group(term: &'static Term, min: u32, max: u32) -> Particle {
+    Particle {
+        term: Term::Group(term),
+        min,
+        max,
+    }
+}
+
+/// A complex type.
+pub const fn complex(attributes: &'static [AttributeDecl], content: ContentModel) -> TypeDef {
+    TypeDef::Complex(ComplexType::new(attributes, content))
+}
+
+/// The simple type of a generated (or runtime) value type `T`, checked by parsing it.
+pub const fn simple<T: SimpleValue>(role: IdRole) -> TypeDef {
+    TypeDef::Simple(SimpleType {
+        check: check::<T>,
+        role,
+        lexical: None,
+    })
+}
+
+/// A global element declaration `{ns}name`, of the named type `type_name` when it has one.
+pub const fn global(
+    ns: &'static str,
+    name: &'static str,
+    ty: &'static TypeDef,
+    type_name: Option<(&'static str, &'static str)>,
+) -> ElementDecl {
+    ElementDecl {
+        ns,
+        name,
+        ty,
+        type_name,
+    }
 }
 
 /// A particle: a term with its occurrence bounds.
@@ -208,12 +327,15 @@ fn lexical_check(text: &str, lexical: Lexical) -> Result<(), String> {
 }
 
 macro_rules! builtin {
-    ($($(#[$doc:meta])* $name:ident = $check:expr, $role:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident = $check:expr, $role:ident $(, $lexical:ident)?;)*) => {
         $($(#[$doc])* pub static $name: TypeDef = TypeDef::Simple(SimpleType {
             check: $check,
             role: IdRole::$role,
+            lexical: builtin!(@lexical $($lexical)?),
         });)*
     };
+    (@lexical) => { None };
+    (@lexical $lexical:ident) => { Some(Lexical::$lexical) };
 }
 
 builtin! {
@@ -260,17 +382,17 @@ builtin! {
     /// `xs:base64Binary`.
     BASE64_BINARY = check::<super::Base64Binary>, Plain;
     /// `xs:NCName`.
-    NCNAME = |t| lexical_check(t, Lexical::NcName), Plain;
+    NCNAME = |t| lexical_check(t, Lexical::NcName), Plain, NcName;
     /// `xs:NMTOKEN`.
-    NMTOKEN = |t| lexical_check(t, Lexical::Nmtoken), Plain;
+    NMTOKEN = |t| lexical_check(t, Lexical::Nmtoken), Plain, Nmtoken;
     /// `xs:language`.
-    LANGUAGE = |t| lexical_check(t, Lexical::Language), Plain;
+    LANGUAGE = |t| lexical_check(t, Lexical::Language), Plain, Language;
     /// The `xml:lang` union: `xs:language` or the empty string.
-    LANGUAGE_OR_EMPTY = |t| lexical_check(t, Lexical::LanguageOrEmpty), Plain;
+    LANGUAGE_OR_EMPTY = |t| lexical_check(t, Lexical::LanguageOrEmpty), Plain, LanguageOrEmpty;
     /// `xs:ID`.
-    ID = |t| lexical_check(t, Lexical::Id), Id;
+    ID = |t| lexical_check(t, Lexical::Id), Id, Id;
     /// `xs:IDREF`.
-    IDREF = |t| lexical_check(t, Lexical::IdRef), IdRef;
+    IDREF = |t| lexical_check(t, Lexical::IdRef), IdRef, IdRef;
 }
 
 /// `xs:anyType`.

@@ -571,6 +571,8 @@ impl<'r> Validator<'r> {
                             }
                         }
                     }
+                    // An `ext-*` partner: any string.
+                    None if declared.iter().any(|d| d.is_ext(ns, a.local)) => {}
                     None => {
                         let name = match a.prefix {
                             Some(p) => format!("{p}:{}", a.local),

@@ -17,6 +17,15 @@ pub trait SimpleValue: Sized {
     fn parse_xml(text: &str) -> Result<Self, String>;
     /// The lexical form to write.
     fn to_xml(&self) -> Cow<'_, str>;
+    /// For an enumeration listing `ext-value` (RFC 7970 §5.1.1): the extension value its
+    /// `Ext` member carries (from the paired `ext-*` attribute).
+    fn ext(&self) -> Option<&str> {
+        None
+    }
+    /// Gives an `Ext` member its extension value; `Err` hands `ext` back for any other value.
+    fn set_ext(&mut self, ext: String) -> Result<(), String> {
+        Err(ext)
+    }
 }
 
 /// The error of the `FromStr` implementations of the value types.
@@ -160,6 +169,13 @@ int_value!(i8 => "byte", false; i16 => "short", false; i32 => "int", false; i64 
 /// ```
 #[derive(Clone)]
 pub struct Integer(IntRepr);
+
+/// Zero.
+impl Default for Integer {
+    fn default() -> Self {
+        Integer::from(0i8)
+    }
+}
 
 #[derive(Clone)]
 enum IntRepr {
@@ -494,7 +510,14 @@ impl SimpleValue for Integer {
 
 /// The XSD integer types bounded on one side by zero, as checked newtypes over [`Integer`].
 macro_rules! integer_kind {
-    ($($(#[$doc:meta])* $name:ident = $xsd:literal, $rule:literal, |$s:ident| $holds:expr;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident = $xsd:literal, $rule:literal, |$s:ident| $holds:expr, default $default:literal;)*) => {$(
+        /// The value nearest to zero the type allows (a placeholder for a value being built).
+        impl Default for $name {
+            fn default() -> Self {
+                $name(Integer::from($default))
+            }
+        }
+
         $(#[$doc])*
         ///
         /// Dereferences to [`Integer`]; keeps the lexical form as read.
@@ -581,13 +604,13 @@ macro_rules! integer_kind {
 
 integer_kind! {
     /// `xs:nonNegativeInteger`: 0, 1, 2, ... (unbounded).
-    NonNegativeInteger = "nonNegativeInteger", "at least 0", |s| s >= 0;
+    NonNegativeInteger = "nonNegativeInteger", "at least 0", |s| s >= 0, default 0i8;
     /// `xs:positiveInteger`: 1, 2, ... (unbounded).
-    PositiveInteger = "positiveInteger", "at least 1", |s| s > 0;
+    PositiveInteger = "positiveInteger", "at least 1", |s| s > 0, default 1i8;
     /// `xs:nonPositiveInteger`: 0, -1, -2, ... (unbounded).
-    NonPositiveInteger = "nonPositiveInteger", "at most 0", |s| s <= 0;
+    NonPositiveInteger = "nonPositiveInteger", "at most 0", |s| s <= 0, default 0i8;
     /// `xs:negativeInteger`: -1, -2, ... (unbounded).
-    NegativeInteger = "negativeInteger", "at most -1", |s| s < 0;
+    NegativeInteger = "negativeInteger", "at most -1", |s| s < 0, default -1i8;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -675,6 +698,15 @@ float_value!(f32, f64);
 #[derive(Clone, Debug)]
 pub struct Decimal {
     lexical: Box<str>,
+}
+
+/// Zero.
+impl Default for Decimal {
+    fn default() -> Self {
+        Decimal {
+            lexical: "0".into(),
+        }
+    }
 }
 
 impl Decimal {
@@ -858,6 +890,23 @@ pub struct DateTime {
     /// Byte range of the fraction digits in `lexical` (empty when there is none).
     frac: (u32, u32),
     tz: Option<i16>,
+}
+
+/// `1970-01-01T00:00:00Z` (a placeholder for a value being built).
+impl Default for DateTime {
+    fn default() -> Self {
+        DateTime {
+            lexical: "1970-01-01T00:00:00Z".into(),
+            year: 1970,
+            month: 1,
+            day: 1,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            frac: (0, 0),
+            tz: Some(0),
+        }
+    }
 }
 
 fn is_leap(year: i64) -> bool {

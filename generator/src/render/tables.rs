@@ -12,7 +12,6 @@ use crate::ir::{
 
 impl Ctx {
     pub(super) fn schema_tables(&self, module: &Module) -> TokenStream {
-        let rt = &self.rt;
         let statics = module.items.iter().map(|item| match item {
             Item::Struct(s) if s.group => {
                 let name = format_ident!("{}", s.name);
@@ -22,7 +21,7 @@ impl Ctx {
                 };
                 let particles = self.particles(module, fields);
                 quote! {
-                    pub static #name: #rt::schema::Term = #rt::schema::Term::Sequence(&[#(#particles),*]);
+                    pub static #name: Term = Term::Sequence(&[#(#particles),*]);
                 }
             }
             Item::Struct(s) => self.complex_static(module, s),
@@ -37,96 +36,114 @@ impl Ctx {
                 self.simple_static(&d.name, role)
             }
         });
-        let elements = module.elements.iter().map(|e| {
-            let name = Literal::string(&e.xml_name);
-            let ty = self.table_ref(module, &e.ty);
-            let type_name = match &e.type_name {
-                Some((ns, local)) => quote!(::std::option::Option::Some((#ns, #local))),
-                None => quote!(::std::option::Option::None),
-            };
-            quote!(#rt::schema::ElementDecl { ns: super::NAMESPACE, name: #name, ty: #ty, type_name: #type_name })
-        });
+        let statics: Vec<TokenStream> = statics.collect();
+        let elements: Vec<TokenStream> = module
+            .elements
+            .iter()
+            .map(|e| {
+                let name = Literal::string(&e.xml_name);
+                let ty = self.table_ref(module, &e.ty);
+                let type_name = match &e.type_name {
+                    Some((ns, local)) => {
+                        let ns = self.ns_tokens(module, ns);
+                        quote!(::std::option::Option::Some((#ns, #local)))
+                    }
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(global(NS, #name, #ty, #type_name))
+            })
+            .collect();
+        let ns_used = statics
+            .iter()
+            .chain(&elements)
+            .any(|t| mentions(t.clone(), "NS"));
+        let ns = if ns_used {
+            quote!(
+                const NS: &str = super::NAMESPACE;
+            )
+        } else {
+            quote!()
+        };
         quote! {
-            /// Schema tables of this namespace for the validator (`rt::validate`): one static
-            /// per type, named like it, and the global element declarations.
+            /// The description of each type of this namespace (one static per type, named like
+            /// it): what the codec (`rt::codec`) reads and writes and the validator
+            /// (`rt::validate`) checks; and the global element declarations.
             #[allow(non_upper_case_globals)]
             pub mod schema {
                 use super::rt;
+                use rt::schema::*;
+                #ns
                 #(#statics)*
                 /// Global element declarations, sorted by name.
-                pub static ELEMENTS: &[rt::schema::ElementDecl] = &[#(#elements),*];
+                pub static ELEMENTS: &[ElementDecl] = &[#(#elements),*];
             }
+        }
+    }
+
+    /// The namespace `ns` in a table: `NS` for the module's own.
+    fn ns_tokens(&self, module: &Module, ns: &str) -> TokenStream {
+        if ns == module.namespace {
+            quote!(NS)
+        } else if ns == crate::ir::XML_NS {
+            let rt = &self.rt;
+            quote!(#rt::XML_NS)
+        } else {
+            quote!(#ns)
         }
     }
 
     fn simple_static(&self, name: &str, role: TokenStream) -> TokenStream {
-        let rt = &self.rt;
         let name = format_ident!("{}", name);
         quote! {
-            pub static #name: #rt::schema::TypeDef = #rt::schema::TypeDef::Simple(#rt::schema::SimpleType {
-                check: #rt::schema::check::<super::#name>,
-                role: #rt::schema::IdRole::#role,
-            });
+            pub static #name: TypeDef = simple::<super::#name>(IdRole::#role);
         }
     }
 
     fn complex_static(&self, module: &Module, s: &StructDef) -> TokenStream {
-        let rt = &self.rt;
         let name = format_ident!("{}", s.name);
-        let attributes = s
-            .attributes
-            .iter()
-            .flat_map(|a| self.attribute_decls(module, a));
+        let attributes = s.attributes.iter().map(|a| self.attribute_decl(module, a));
         let content = match &s.content {
-            Content::Empty => quote!(#rt::schema::ContentModel::Empty),
+            Content::Empty => quote!(ContentModel::Empty),
             Content::Simple(ty) => {
                 let ty = self.table_ref(module, ty);
-                quote!(#rt::schema::ContentModel::Simple(#ty))
+                quote!(ContentModel::Simple(#ty))
             }
             Content::Elements(fields) => {
                 let particles = self.particles(module, fields);
-                quote!(#rt::schema::ContentModel::Elements(&[#(#particles),*]))
+                quote!(ContentModel::Elements(&[#(#particles),*]))
             }
             Content::Mixed(fields) => {
                 let particles = self.particles(module, fields);
-                quote!(#rt::schema::ContentModel::Mixed(&[#(#particles),*]))
+                quote!(ContentModel::Mixed(&[#(#particles),*]))
             }
         };
         quote! {
-            pub static #name: #rt::schema::TypeDef = #rt::schema::TypeDef::Complex(
-                #rt::schema::ComplexType::new(&[#(#attributes),*], #content),
-            );
+            pub static #name: TypeDef = complex(&[#(#attributes),*], #content);
         }
     }
 
-    /// The declaration of an attribute, and of its `ext-*` partner (a string) when paired.
-    fn attribute_decls(&self, module: &Module, a: &AttrField) -> Vec<TokenStream> {
-        let rt = &self.rt;
-        let ns = Literal::string(a.ns.as_deref().unwrap_or(""));
+    /// The declaration of an attribute, with its `ext-*` partner when paired.
+    fn attribute_decl(&self, module: &Module, a: &AttrField) -> TokenStream {
         let name = Literal::string(&a.xml_name);
         let ty = self.table_ref(module, &a.ty);
-        let required = a.required;
-        let fixed = match &a.fixed {
-            Some(f) => {
-                let f = Literal::string(f);
-                quote!(::std::option::Option::Some(#f))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        let mut out = vec![quote! {
-            #rt::schema::AttributeDecl { ns: #ns, name: #name, ty: #ty, required: #required, fixed: #fixed }
-        }];
-        if let Some(ext) = &a.ext {
-            let ext = Literal::string(ext);
-            out.push(quote! {
-                #rt::schema::AttributeDecl { ns: "", name: #ext, ty: &#rt::schema::STRING, required: false, fixed: ::std::option::Option::None }
-            });
+        let mut decl = quote!(attr(#name, #ty));
+        if let Some(ns) = &a.ns {
+            let ns = self.ns_tokens(module, ns);
+            decl = quote!(#decl.ns(#ns));
         }
-        out
+        if a.required {
+            decl = quote!(#decl.required());
+        }
+        if let Some(fixed) = &a.fixed {
+            decl = quote!(#decl.fixed(#fixed));
+        }
+        if let Some(ext) = &a.ext {
+            decl = quote!(#decl.ext(#ext));
+        }
+        decl
     }
 
     fn choice_static(&self, module: &Module, c: &ChoiceDef) -> TokenStream {
-        let rt = &self.rt;
         let name = format_ident!("{}", c.name);
         let particles = c.variants.iter().map(|v| match &v.kind {
             VariantKind::Element {
@@ -142,16 +159,15 @@ impl Ctx {
             } => self.any_particle(ns, *process, *occurs),
             VariantKind::Sequence { ty, .. } => {
                 let group = self.table_ref(module, ty);
-                particle(rt, quote!(#rt::schema::Term::Group(#group)), Occurs::ONE)
+                quote!(group(#group, 1, 1))
             }
         });
         quote! {
-            pub static #name: #rt::schema::Term = #rt::schema::Term::Choice(&[#(#particles),*]);
+            pub static #name: Term = Term::Choice(&[#(#particles),*]);
         }
     }
 
     fn particles(&self, module: &Module, fields: &[Field]) -> Vec<TokenStream> {
-        let rt = &self.rt;
         fields
             .iter()
             .map(|f| match &f.term {
@@ -161,7 +177,8 @@ impl Ctx {
                 Term::Any { ns, process } => self.any_particle(ns, *process, f.occurs),
                 Term::Choice { ty, .. } => {
                     let group = self.table_ref(module, ty);
-                    particle(rt, quote!(#rt::schema::Term::Group(#group)), f.occurs)
+                    let (min, max) = bounds(f.occurs);
+                    quote!(group(#group, #min, #max))
                 }
             })
             .collect()
@@ -175,31 +192,26 @@ impl Ctx {
         ty: &TypeRef,
         occurs: Occurs,
     ) -> TokenStream {
-        let rt = &self.rt;
         let ty = self.table_ref(module, ty);
-        let term = quote! {
-            #rt::schema::Term::Element(#rt::schema::ElementDecl { ns: #ns, name: #name, ty: #ty, type_name: ::std::option::Option::None })
-        };
-        particle(rt, term, occurs)
+        let ns = self.ns_tokens(module, ns);
+        let (min, max) = bounds(occurs);
+        quote!(element(#ns, #name, #ty, #min, #max))
     }
 
     fn any_particle(&self, ns: &crate::ir::AnyNs, process: Process, occurs: Occurs) -> TokenStream {
         let rt = &self.rt;
         let ns = any_tokens(rt, ns);
         let process = match process {
-            Process::Strict => quote!(#rt::schema::Process::Strict),
-            Process::Lax => quote!(#rt::schema::Process::Lax),
-            Process::Skip => quote!(#rt::schema::Process::Skip),
+            Process::Strict => quote!(Process::Strict),
+            Process::Lax => quote!(Process::Lax),
+            Process::Skip => quote!(Process::Skip),
         };
-        let term = quote! {
-            #rt::schema::Term::Any(#rt::schema::Wildcard { ns: #ns, process: #process })
-        };
-        particle(rt, term, occurs)
+        let (min, max) = bounds(occurs);
+        quote!(any(#ns, #process, #min, #max))
     }
 
     /// `&STATIC` describing `ty`, seen from inside a module's `schema` submodule.
     fn table_ref(&self, module: &Module, ty: &TypeRef) -> TokenStream {
-        let rt = &self.rt;
         match ty {
             TypeRef::Builtin(b) => {
                 let name = format_ident!(
@@ -235,7 +247,7 @@ impl Ctx {
                         Builtin::AnyElement | Builtin::Mixed => "ANY_TYPE",
                     }
                 );
-                quote!(&#rt::schema::#name)
+                quote!(&#name)
             }
             TypeRef::Named {
                 module: m, name, ..
@@ -254,14 +266,24 @@ impl Ctx {
     }
 }
 
-fn particle(rt: &TokenStream, term: TokenStream, occurs: Occurs) -> TokenStream {
+/// `minOccurs` and `maxOccurs` as table literals.
+fn bounds(occurs: Occurs) -> (TokenStream, TokenStream) {
     let min = u32::try_from(occurs.min).unwrap_or(u32::MAX);
     let max = match occurs.max {
         Some(n) => {
             let n = u32::try_from(n).unwrap_or(u32::MAX);
             quote!(#n)
         }
-        None => quote!(#rt::schema::UNBOUNDED),
+        None => quote!(UNBOUNDED),
     };
-    quote!(#rt::schema::Particle { term: #term, min: #min, max: #max })
+    (quote!(#min), max)
+}
+
+/// Whether `tokens` use the identifier `name`.
+fn mentions(tokens: TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(g.stream(), name),
+        _ => false,
+    })
 }
