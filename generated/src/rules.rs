@@ -6,7 +6,7 @@
 //! One streaming pass over the XML: each open element keeps its attributes, the names of its
 //! children (and grandchildren), and, where a rule reads it, its text; rules run when an element
 //! opens (attribute rules) or closes (content rules). IODEF 2.0 elements cite RFC 7970, IODEF 1.0
-//! elements RFC 5070. Rules (see the README's "Prose rules checked" for the full table):
+//! elements RFC 5070. Rules (see `docs/prose-rules.md` for the full table):
 //!
 //! - §5.1.1 (RFC 5070 §5.1): `ext-foo` only with `foo="ext-value"`, and `foo="ext-value"` needs
 //!   its `ext-foo`.
