@@ -174,6 +174,17 @@ fn main() {
         ));
     }
 
+    // One entry point alone, for a profiler: `IODEF_BENCH_ONLY=parse|validate|write`.
+    if let Ok(only) = std::env::var("IODEF_BENCH_ONLY") {
+        let t = match only.as_str() {
+            "parse" => median_time(runs, || parse(black_box(xml))),
+            "validate" => median_time(runs, || iodef::rt::validate::validate(black_box(xml))),
+            "write" => median_time(runs, || write(black_box(&doc), out_size)),
+            other => fail(format!("IODEF_BENCH_ONLY={other}: expected parse, validate or write")),
+        };
+        println!("{only}: {:.1} MB/s ({:.1} ms)", mbps(size, t), ms(t));
+        return;
+    }
     let mut events = 0usize;
     let t_scan = median_time(runs, || events = ns_scan(black_box(xml)));
     let t_parse = median_time(runs, || parse(black_box(xml)));
