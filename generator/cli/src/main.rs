@@ -55,7 +55,7 @@ struct Common {
 }
 
 /// The repository root: the nearest ancestor of the current directory with schemas/catalog.toml,
-/// else the one this binary was built from.
+/// else the one this binary was built from (this package is `generator/cli`).
 fn repo_root() -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     for dir in cwd.ancestors() {
@@ -63,7 +63,7 @@ fn repo_root() -> PathBuf {
             return dir.to_owned();
         }
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..")
 }
 
 fn builder(c: &Common, root: &Path) -> Result<Builder, String> {
