@@ -138,6 +138,25 @@ fn outside_a_repository_it_uses_the_one_it_was_built_from() {
 }
 
 #[test]
+fn schema_dirs_are_searched_in_order() {
+    // The first directory has no schemas; every file is found in the second.
+    let empty = temp_dir("no-schemas-first");
+    let out = codegen()
+        .args(["check", "--schema-dir"])
+        .arg(&empty)
+        .arg("--schema-dir")
+        .arg(repo().join("..").join("shared").join("schemas"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let out = codegen().arg("frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
