@@ -25,7 +25,7 @@ fn checked_in_bindings_are_fresh() {
         .generate()
         .expect("generate");
     if let Some(diff) = output.check_against(common::bindings_dir()).expect("check") {
-        panic!("generated/src/bindings is stale; run `cargo run -p iodef-codegen -- generate`:\n{diff}");
+        panic!("generated/src/bindings is stale; run `cargo run -p iodef-codegen-cli -- generate`:\n{diff}");
     }
 }
 

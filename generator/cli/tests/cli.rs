@@ -1,18 +1,32 @@
 //! The real `iodef-codegen` binary: `check` passes on the repository and fails with a diff when a
 //! generated file is edited; `generate` writes only what changed.
 
-mod common;
-
+use std::path::PathBuf;
 use std::process::Command;
+
+/// This package is `generator/cli`.
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("..")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
 
 fn codegen() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_iodef-codegen"));
-    cmd.current_dir(common::repo());
+    cmd.current_dir(repo());
     cmd
 }
 
 fn copy_bindings(to: &std::path::Path) {
-    for entry in std::fs::read_dir(common::bindings_dir()).unwrap() {
+    let bindings = repo().join("generated").join("src").join("bindings");
+    for entry in std::fs::read_dir(bindings).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
@@ -31,7 +45,7 @@ fn check_passes_on_the_repository() {
 
 #[test]
 fn check_fails_with_a_diff_when_a_generated_file_is_edited() {
-    let dir = common::temp_dir("edited-bindings");
+    let dir = temp_dir("edited-bindings");
     copy_bindings(&dir);
     let file = dir.join("iodef2.rs");
     let text = std::fs::read_to_string(&file).unwrap().replacen(
@@ -56,7 +70,7 @@ fn check_fails_with_a_diff_when_a_generated_file_is_edited() {
 
 #[test]
 fn generate_rewrites_only_changed_files() {
-    let dir = common::temp_dir("regenerate");
+    let dir = temp_dir("regenerate");
     copy_bindings(&dir);
     std::fs::write(
         dir.join("xml.rs"),
@@ -90,7 +104,7 @@ fn generate_rewrites_only_changed_files() {
 
 #[test]
 fn bad_schema_dir_exits_2_with_the_file_name() {
-    let dir = common::temp_dir("no-schemas");
+    let dir = temp_dir("no-schemas");
     let out = codegen()
         .args(["check", "--schema-dir"])
         .arg(&dir)
@@ -101,6 +115,44 @@ fn bad_schema_dir_exits_2_with_the_file_name() {
     assert!(
         stderr.contains(".xsd") && stderr.contains("missing") && stderr.contains("expected sha256"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn outside_a_repository_it_uses_the_one_it_was_built_from() {
+    // The fallback root is this package's `../..`; a wrong depth would not find the catalog.
+    let out = codegen()
+        .current_dir(std::env::temp_dir())
+        .arg("check")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let expected = PathBuf::from("cli")
+        .join("..")
+        .join("..")
+        .join("generated")
+        .join("src")
+        .join("bindings");
+    assert!(stderr.contains(&expected.display().to_string()), "{stderr}");
+}
+
+#[test]
+fn schema_dirs_are_searched_in_order() {
+    // The first directory has no schemas; every file is found in the second.
+    let empty = temp_dir("no-schemas-first");
+    let out = codegen()
+        .args(["check", "--schema-dir"])
+        .arg(&empty)
+        .arg("--schema-dir")
+        .arg(repo().join("..").join("shared").join("schemas"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 

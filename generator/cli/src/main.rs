@@ -30,9 +30,10 @@ struct Common {
     /// The catalog (default: schemas/catalog.toml of the repository around the current directory).
     #[arg(long)]
     catalog: Option<PathBuf>,
-    /// Directory holding the XSD files (default: $IODEF_SCHEMA_DIR, then ../shared/schemas).
-    #[arg(long)]
-    schema_dir: Option<PathBuf>,
+    /// Directory holding the XSD files, searched in order (repeatable; default: $IODEF_SCHEMA_DIR,
+    /// then the first shared/schemas of an ancestor directory).
+    #[arg(long = "schema-dir", value_name = "DIR")]
+    schema_dirs: Vec<PathBuf>,
     /// Output directory (default: generated/src/bindings of the repository).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -55,7 +56,7 @@ struct Common {
 }
 
 /// The repository root: the nearest ancestor of the current directory with schemas/catalog.toml,
-/// else the one this binary was built from.
+/// else the one this binary was built from (this package is `generator/cli`).
 fn repo_root() -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     for dir in cwd.ancestors() {
@@ -63,7 +64,7 @@ fn repo_root() -> PathBuf {
             return dir.to_owned();
         }
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..")
 }
 
 fn builder(c: &Common, root: &Path) -> Result<Builder, String> {
@@ -76,7 +77,7 @@ fn builder(c: &Common, root: &Path) -> Result<Builder, String> {
     } else {
         Builder::from_catalog(catalog)
     };
-    if let Some(dir) = &c.schema_dir {
+    for dir in &c.schema_dirs {
         b = b.schema_dir(dir);
     }
     if let Some(path) = &c.runtime_path {
