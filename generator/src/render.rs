@@ -873,6 +873,7 @@ impl Ctx {
         let prefix = &module.prefix;
         let mut used = std::collections::BTreeSet::new();
         let (mut variants, mut reads, mut writes, mut locals) = (vec![], vec![], vec![], vec![]);
+        let mut variant_names = Vec::new();
         for e in &module.elements {
             let mut vn = crate::naming::type_name(&e.xml_name);
             while !used.insert(vn.clone()) {
@@ -911,6 +912,7 @@ impl Ctx {
                 _ => quote!(#rt::ToXml::to_xml(v, w, NAMESPACE, #xml)),
             };
             writes.push(quote!(Self::#vn(v) => #write,));
+            variant_names.push(vn.clone());
             locals.push(quote!(Self::#vn(_) => #xml,));
         }
         quote! {
@@ -946,7 +948,10 @@ impl Ctx {
                     other.as_any().downcast_ref::<Self>() == ::std::option::Option::Some(self)
                 }
                 fn as_any(&self) -> &dyn ::std::any::Any { self }
+                fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) { #rt::visit::Walk::walk(self, f) }
+                fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) { #rt::visit::Walk::walk_mut(self, f) }
             }
+            #rt::walk_variants!(#name, [#(#variant_names),*]);
             impl #rt::ReadRoot for #name {
                 const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
                 fn read_root<'a>(r: &mut #rt::XmlReader<'a>, el: &#rt::Element<'a>) -> ::std::result::Result<::std::option::Option<Self>, #rt::Error> {
@@ -1017,6 +1022,7 @@ impl Ctx {
                         match self { #(Self::#variants(e) => e.local_name(),)* }
                     }
                 }
+                #rt::walk_variants!(Root, [#(#variants),*]);
                 impl #rt::ReadRoot for Root {
                     const PREFIXES: &'static [(&'static str, &'static str)] = PREFIXES;
                     fn read_root<'a>(r: &mut #rt::XmlReader<'a>, el: &#rt::Element<'a>) -> ::std::result::Result<::std::option::Option<Self>, #rt::Error> {

@@ -2241,7 +2241,22 @@ impl rt::TypedElement for Element {
     fn as_any(&self) -> &dyn ::std::any::Any {
         self
     }
+    fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
+        rt::visit::Walk::walk(self, f)
+    }
+    fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) {
+        rt::visit::Walk::walk_mut(self, f)
+    }
 }
+rt::walk_variants!(
+    Element, [AdditionalData, Address, AlternativeId, Application, Assessment,
+    Confidence, Contact, ContactName, Counter, DateTime, Description, DetectTime, Email,
+    EndTime, EventData, Expectation, Fax, Flow, History, HistoryItem, IodefDocument,
+    Impact, Incident, IncidentId, Location, Method, MonetaryImpact, Node, NodeRole,
+    OperatingSystem, PostalAddress, Record, RecordData, RecordItem, RecordPattern,
+    Reference, RegistryHandle, RelatedActivity, ReportTime, Service, StartTime, System,
+    Telephone, TimeImpact, Timezone, Url]
+);
 impl rt::ReadRoot for Element {
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
     fn read_root<'a>(

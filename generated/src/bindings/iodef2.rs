@@ -4823,7 +4823,37 @@ impl rt::TypedElement for Element {
     fn as_any(&self) -> &dyn ::std::any::Any {
         self
     }
+    fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
+        rt::visit::Walk::walk(self, f)
+    }
+    fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) {
+        rt::visit::Walk::walk_mut(self, f)
+    }
 }
+rt::walk_variants!(
+    Element, [AdditionalData, Address, AlternativeId, AlternativeIndicatorId,
+    Application, ApplicationHeader, ApplicationHeaderField, Assessment,
+    AssociatedSoftware, AttackPhase, AttackPhaseId, BulkObservable,
+    BulkObservableBulkObservableList, BulkObservableFormat, BulkObservableList,
+    BusinessImpact, Campaign, CampaignId, Cause, Certificate, CertificateData,
+    Confidence, Contact, ContactName, ContactTitle, Counter, DateDomainWasChecked,
+    DateTime, DefinedCoa, Description, DetectTime, DetectionPattern, Discovery,
+    DomainContacts, DomainData, Email, EmailBody, EmailData, EmailFrom, EmailHeaderField,
+    EmailHeaders, EmailMessage, EmailSubject, EmailTo, EmailXMailer, EndTime, EventData,
+    Expectation, ExpirationDate, File, FileData, FileName, FileProperties, FileSize,
+    FileType, Flow, FuzzyHash, FuzzyHashValue, GenerationTime, Hash, HashData,
+    HashTargetId, History, HistoryItem, IanaService, IodefDocument, Incident,
+    IncidentCategory, IncidentId, Indicator, IndicatorData, IndicatorExpression,
+    IndicatorId, IndicatorReference, IntendedImpact, Key, KeyName, Location, Method,
+    MitigatingFactor, MonetaryImpact, Name, Nameservers, Node, NodeRole, Observable,
+    ObservableReference, OperatingSystem, PAddress, Port, Portlist, PostalAddress,
+    ProtoCode, ProtoField, ProtoType, Record, RecordData, RecordItem, RecordPattern,
+    RecoveryTime, Reference, RegistrationDate, RegistryHandle, RelatedActivity,
+    RelatedDns, ReportTime, SameDomainContact, Server, Service, ServiceName,
+    SignatureData, SoftwareReference, StartTime, System, SystemImpact, Telephone,
+    TelephoneNumber, ThreatActor, ThreatActorId, TimeImpact, Timezone, Url, Value,
+    WindowsRegistryKeysModified]
+);
 impl rt::ReadRoot for Element {
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
     fn read_root<'a>(

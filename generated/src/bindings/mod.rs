@@ -101,6 +101,10 @@ impl Root {
         }
     }
 }
+rt::walk_variants!(
+    Root, [Iodef1, Iodef2, IodefEnum, Phish, Rid1, Rid2, Sci, Thraud, Xmldsig,
+    XmppIncident, XmppJid]
+);
 impl rt::ReadRoot for Root {
     const PREFIXES: &'static [(&'static str, &'static str)] = PREFIXES;
     fn read_root<'a>(

@@ -536,7 +536,17 @@ impl rt::TypedElement for Element {
     fn as_any(&self) -> &dyn ::std::any::Any {
         self
     }
+    fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
+        rt::visit::Walk::walk(self, f)
+    }
+    fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) {
+        rt::visit::Walk::walk_mut(self, f)
+    }
 }
+rt::walk_variants!(
+    Element, [IncidentSource, PolicyRegion, Rid, RidPolicy, ReportSchema, RequestStatus,
+    Signature, SourceFound, TrafficType, Url, XmlDocument]
+);
 impl rt::ReadRoot for Element {
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
     fn read_root<'a>(

@@ -1113,7 +1113,19 @@ impl rt::TypedElement for Element {
     fn as_any(&self) -> &dyn ::std::any::Any {
         self
     }
+    fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
+        rt::visit::Walk::walk(self, f)
+    }
+    fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) {
+        rt::visit::Walk::walk_mut(self, f)
+    }
 }
+rt::walk_variants!(
+    Element, [CanonicalizationMethod, DsaKeyValue, DigestMethod, DigestValue, KeyInfo,
+    KeyName, KeyValue, Manifest, MgmtData, Object, PgpData, RsaKeyValue, Reference,
+    RetrievalMethod, SpkiData, Signature, SignatureMethod, SignatureProperties,
+    SignatureProperty, SignatureValue, SignedInfo, Transform, Transforms, X509Data]
+);
 impl rt::ReadRoot for Element {
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
     fn read_root<'a>(

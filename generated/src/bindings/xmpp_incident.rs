@@ -97,7 +97,14 @@ impl rt::TypedElement for Element {
     fn as_any(&self) -> &dyn ::std::any::Any {
         self
     }
+    fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
+        rt::visit::Walk::walk(self, f)
+    }
+    fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) {
+        rt::visit::Walk::walk_mut(self, f)
+    }
 }
+rt::walk_variants!(Element, [Inquiry, Report, Request, Response]);
 impl rt::ReadRoot for Element {
     const PREFIXES: &'static [(&'static str, &'static str)] = super::PREFIXES;
     fn read_root<'a>(

@@ -36,6 +36,8 @@ pub trait Fields {
     fn slot(&self, i: usize) -> Option<&dyn Slot>;
     /// The field in slot `i`, for filling; a choice first switches to alternative `i`.
     fn slot_mut(&mut self, i: usize) -> &mut dyn Slot;
+    /// The field in slot `i` as it is (a choice does not switch: `None` for another alternative).
+    fn field_mut(&mut self, i: usize) -> Option<&mut dyn Slot>;
     /// What the typed fields cannot hold (elements only).
     fn extra(&self) -> Option<&Extra> {
         None
@@ -89,6 +91,15 @@ pub trait Value: Sized + 'static {
     fn set_ext(&mut self, ext: String) -> Result<(), String> {
         Err(ext)
     }
+    /// Calls `f` on this value, then on every value it holds, in document order
+    /// ([`crate::rt::visit`]).
+    fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
+        f(self);
+    }
+    /// [`Value::walk`], mutably.
+    fn walk_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
+        f(self);
+    }
 }
 
 /// A field: one value, an optional one, or a list. Object safe (see [`Fields`]).
@@ -113,6 +124,10 @@ pub trait Slot {
     fn set_ext(&mut self, ext: String) -> Result<(), String>;
     /// Called when a particle has read all its occurrences.
     fn finish(&mut self) {}
+    /// [`Value::walk`] on every value held.
+    fn each<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any));
+    /// [`Value::walk_mut`] on every value held.
+    fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any));
     /// The field as `Any`, for the runtime's own field types (`Mixed`).
     fn as_any_mut(&mut self) -> &mut dyn Any;
     /// The field as `Any`.
@@ -145,6 +160,12 @@ impl<T: Value> Slot for T {
     }
     fn set_ext(&mut self, ext: String) -> Result<(), String> {
         Value::set_ext(self, ext)
+    }
+    fn each<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
+        self.walk(f);
+    }
+    fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
+        self.walk_mut(f);
     }
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
@@ -187,6 +208,16 @@ impl<T: Value> Slot for Option<T> {
             None => Err(ext),
         }
     }
+    fn each<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
+        if let Some(v) = self {
+            v.walk(f);
+        }
+    }
+    fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
+        if let Some(v) = self {
+            v.walk_mut(f);
+        }
+    }
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
@@ -224,6 +255,12 @@ impl<T: Value> Slot for Vec<T> {
     fn finish(&mut self) {
         // Growth slack would otherwise stay for the document's lifetime.
         self.shrink_to_fit();
+    }
+    fn each<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
+        self.iter().for_each(|v| v.walk(f));
+    }
+    fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
+        self.iter_mut().for_each(|v| v.walk_mut(f));
     }
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
@@ -346,6 +383,12 @@ impl<T: Value> Value for Box<T> {
     fn set_ext(&mut self, ext: String) -> Result<(), String> {
         (**self).set_ext(ext)
     }
+    fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
+        (**self).walk(f);
+    }
+    fn walk_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
+        (**self).walk_mut(f);
+    }
 }
 
 /// Reads the text of `el` as a `T` of the simple type `ty`: its lexical rule first when it has
@@ -382,6 +425,14 @@ impl Value for AnyElement {
     fn write(&self, w: &mut XmlWriter<'_>, _: &'static Term) -> io::Result<()> {
         AnyElement::write(self, w)
     }
+    fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
+        f(self);
+        self.children.walk(f);
+    }
+    fn walk_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
+        f(self);
+        self.children.walk_mut(f);
+    }
 }
 
 impl Value for Mixed {
@@ -402,6 +453,27 @@ impl Value for Mixed {
         Mixed::write(self, w)?;
         w.end_element()
     }
+    /// Elements inside (raw and typed, e.g. extension elements in `AdditionalData`).
+    fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
+        f(self);
+        for node in &self.0 {
+            match node {
+                super::MixedNode::Element(e) => e.walk(f),
+                super::MixedNode::Typed(t) => t.walk(f),
+                _ => {}
+            }
+        }
+    }
+    fn walk_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
+        f(self);
+        for node in &mut self.0 {
+            match node {
+                super::MixedNode::Element(e) => e.walk_mut(f),
+                super::MixedNode::Typed(t) => t.walk_mut(f),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Composite values: an element of their type, or a group inside the parent's element.
@@ -421,6 +493,50 @@ pub fn read_composite<'a, T: Composite>(
         Desc::Group(term) => read_group(r, el, cur, term, &mut v)?,
     }
     Ok(v)
+}
+
+/// [`Value::walk`] of a composite: the value, then its fields in slot (document) order.
+pub fn walk_composite<'a, T: Composite>(v: &'a T, f: &mut dyn FnMut(&'a dyn Any)) {
+    f(v);
+    for i in 0..slot_count(T::DESC) {
+        if let Some(slot) = v.slot(i) {
+            slot.each(f);
+        }
+    }
+}
+
+/// [`Value::walk_mut`] of a composite.
+pub fn walk_composite_mut<T: Composite>(v: &mut T, f: &mut dyn FnMut(&mut dyn Any)) {
+    f(v);
+    for i in 0..slot_count(T::DESC) {
+        if let Some(slot) = v.field_mut(i) {
+            slot.each_mut(f);
+        }
+    }
+}
+
+/// How many slots a description has.
+fn slot_count(desc: Desc) -> usize {
+    match desc {
+        Desc::Complex(TypeDef::Complex(ct)) => {
+            ct.attributes.len()
+                + match ct.content {
+                    ContentModel::Empty => 0,
+                    ContentModel::Simple(_) | ContentModel::Mixed(_) => 1,
+                    ContentModel::Elements(particles) => particles.len(),
+                }
+        }
+        Desc::Complex(_) => 0,
+        Desc::Group(term) => group_len(term),
+    }
+}
+
+fn group_len(term: &Term) -> usize {
+    match term {
+        Term::Sequence(ps) | Term::Choice(ps) => ps.len(),
+        Term::Group(inner) => group_len(inner),
+        Term::Element(_) | Term::Any(_) => 0,
+    }
 }
 
 /// Writes a composite value as one occurrence of `term` (an element, or a group).
@@ -830,7 +946,7 @@ macro_rules! composite {
     ($ty:ident, $kind:ident $desc:path, [$($field:ident),* $(,)?] $(, unpaired $unpaired:ident)? $(, extra $extra:ident)?) => {
         impl $crate::rt::codec::Fields for $ty {
             fn slot(&self, i: usize) -> ::std::option::Option<&dyn $crate::rt::codec::Slot> {
-                #[allow(non_camel_case_types, dead_code)]
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $($field),* }
                 match i {
                     $(i if i == Slots::$field as usize => ::std::option::Option::Some(&self.$field),)*
@@ -838,11 +954,19 @@ macro_rules! composite {
                 }
             }
             fn slot_mut(&mut self, i: usize) -> &mut dyn $crate::rt::codec::Slot {
-                #[allow(non_camel_case_types, dead_code)]
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $($field),* }
                 match i {
                     $(i if i == Slots::$field as usize => &mut self.$field,)*
                     _ => $crate::rt::codec::no_slot(i),
+                }
+            }
+            fn field_mut(&mut self, i: usize) -> ::std::option::Option<&mut dyn $crate::rt::codec::Slot> {
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
+                enum Slots { $($field),* }
+                match i {
+                    $(i if i == Slots::$field as usize => ::std::option::Option::Some(&mut self.$field),)*
+                    _ => ::std::option::Option::None,
                 }
             }
             $(
@@ -886,6 +1010,12 @@ macro_rules! composite {
             fn write(&self, w: &mut $crate::rt::XmlWriter<'_>, term: &'static $crate::rt::schema::Term) -> ::std::io::Result<()> {
                 $crate::rt::codec::write_composite(self, w, term)
             }
+            fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
+                $crate::rt::codec::walk_composite(self, f)
+            }
+            fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) {
+                $crate::rt::codec::walk_composite_mut(self, f)
+            }
         }
         impl<'a> $crate::rt::FromXml<'a> for $ty {
             fn from_xml(r: &mut $crate::rt::XmlReader<'a>, el: &$crate::rt::Element<'a>) -> ::std::result::Result<Self, $crate::rt::Error> {
@@ -913,7 +1043,16 @@ macro_rules! choice {
         }
         impl $crate::rt::codec::Fields for $ty {
             fn slot(&self, i: usize) -> ::std::option::Option<&dyn $crate::rt::codec::Slot> {
-                #[allow(non_camel_case_types, dead_code)]
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
+                enum Slots { $first $(, $variant)* }
+                match self {
+                    Self::$first(v) if i == Slots::$first as usize => ::std::option::Option::Some(v),
+                    $(Self::$variant(v) if i == Slots::$variant as usize => ::std::option::Option::Some(v),)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+            fn field_mut(&mut self, i: usize) -> ::std::option::Option<&mut dyn $crate::rt::codec::Slot> {
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $first $(, $variant)* }
                 match self {
                     Self::$first(v) if i == Slots::$first as usize => ::std::option::Option::Some(v),
@@ -922,7 +1061,7 @@ macro_rules! choice {
                 }
             }
             fn slot_mut(&mut self, i: usize) -> &mut dyn $crate::rt::codec::Slot {
-                #[allow(non_camel_case_types, dead_code)]
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $first $(, $variant)* }
                 if i == Slots::$first as usize && !matches!(self, Self::$first(_)) {
                     *self = Self::$first(::std::default::Default::default());

@@ -280,3 +280,16 @@ pub struct WriteOptions {
     /// The output encoding ([`Encoding::UTF_8`] by default).
     pub encoding: Encoding,
 }
+
+impl<T: super::visit::Walk> Document<T> {
+    /// Every `U` in the document, in document order: `doc.find_all::<iodef::v2::Address>()`
+    /// (extension content included; see [`super::visit`]).
+    pub fn find_all<U: std::any::Any>(&self) -> Vec<&U> {
+        super::visit::find_all(&self.root)
+    }
+
+    /// Calls `f` on every `U` in the document, in document order, mutably.
+    pub fn for_each_mut<U: std::any::Any>(&mut self, f: impl FnMut(&mut U)) {
+        super::visit::for_each_mut(&mut self.root, f)
+    }
+}

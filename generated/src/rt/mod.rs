@@ -25,6 +25,7 @@ pub mod schema;
 pub mod unknown;
 pub mod validate;
 pub mod values;
+pub mod visit;
 pub mod writer;
 
 #[cfg(test)]
@@ -49,7 +50,7 @@ pub use values::{
 pub use writer::XmlWriter;
 
 // The macros generated code states its types with (`rt::composite!`, ...).
-pub use crate::{choice, composite, enumeration, simple};
+pub use crate::{choice, composite, enumeration, simple, walk_variants};
 
 /// Reading a value from an element whose start tag has been read.
 pub trait FromXml<'a>: Sized {

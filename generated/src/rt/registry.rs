@@ -33,6 +33,15 @@ pub trait TypedElement: fmt::Debug + Send + Sync + 'static {
     fn eq_dyn(&self, other: &dyn TypedElement) -> bool;
     /// `self` as [`Any`], for downcasting.
     fn as_any(&self) -> &dyn Any;
+    /// Calls `f` on the element's value and every value inside it, in document order
+    /// ([`crate::rt::visit`]); by default on `self` only.
+    fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
+        f(self.as_any());
+    }
+    /// [`TypedElement::walk`], mutably; by default it visits nothing.
+    fn walk_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
+        let _ = f;
+    }
 }
 
 impl dyn TypedElement {
