@@ -227,9 +227,10 @@ pub fn read_file(file: &str) -> Result<(&str, Vec<u8>), FileReport> {
 /// Validates `input` as a document with any root element of the generated namespaces, with the
 /// reader limits of `options`; `name` is used in the findings.
 ///
-/// Schema validation ([`iodef::rt::validate`]) collects every error. A schema-valid document is
-/// then read with the typed reader ([`iodef::read`]'s engine, same limits) — so that "valid"
-/// always means "readable" — and checked against the RFC prose rules ([`iodef::rules`]).
+/// The typed reader ([`iodef::read`]'s engine, same limits) reads the document once: "valid"
+/// means "readable". A document it refuses is then validated by the collecting validator
+/// ([`iodef::rt::validate`]), which lists every error; a readable one is checked against the
+/// RFC prose rules ([`iodef::rules`]).
 pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport {
     // `--expand-entities`: the expanded document is what is read and checked.
     let entity_limits = options.expand_entities.as_ref();
@@ -238,42 +239,70 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
         Ok(expanded) => expanded,
         Err(e) => return FileReport::invalid(name, None, vec![Finding::from_error(name, e)]),
     };
-    // The three passes are independent: the typed reader and the prose rules run on other
-    // threads while the validator runs here (their results count only for a schema-valid
-    // document). Wall time is the longest pass, not their sum.
-    // Decoded once for the three passes (a non-UTF-8 document is transcoded once; UTF-8 is
+    // Decoded once for every pass (a non-UTF-8 document is transcoded once; UTF-8 is
     // borrowed).
     let decoded = match iodef::rt::decode(input) {
         Ok(decoded) => decoded,
         Err(e) => return FileReport::invalid(name, None, vec![Finding::from_error(name, &e)]),
     };
     let decoded = &decoded;
-    let (schema, typed, prose) = std::thread::scope(|scope| {
-        let typed = scope.spawn(|| {
-            let mut r = decoded.reader();
-            options.read.apply(&mut r);
-            // Only the root's name is kept; the tree is dropped on this thread too.
-            Document::<iodef::bindings::Root>::from_xml_reader(r)
-                .map(|doc| format!("{{{}}}{}", doc.root.namespace(), doc.root.local_name()))
-        });
-        let prose = (options.rules != RuleLevel::Off)
-            .then(|| scope.spawn(|| iodef::rules::check_decoded(decoded)));
-        let schema = iodef::rt::validate::validate_decoded(
+    let read_typed = || {
+        let mut r = decoded.reader();
+        options.read.apply(&mut r);
+        // Only the root's name is kept; the tree is dropped on this thread too.
+        Document::<iodef::bindings::Root>::from_xml_reader(r)
+            .map(|doc| format!("{{{}}}{}", doc.root.namespace(), doc.root.local_name()))
+    };
+    let check_rules =
+        || (options.rules != RuleLevel::Off).then(|| iodef::rules::check_decoded(decoded));
+    let validate = || {
+        iodef::rt::validate::validate_decoded(
             decoded,
             &iodef::rt::validate::Options {
                 read: options.read,
                 ..Default::default()
             },
-        );
-        // A panic on a helper thread is re-raised here, as if it had happened inline.
-        (
-            schema,
-            typed
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            prose.map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
         )
-    });
+    };
+    // Strict (the default): the typed reader decides validity in one pass — it accepts
+    // exactly what the collecting validator accepts (tests/tests/mutation.rs) — while the
+    // prose rules run on another thread. Only a document it refuses is read again, by the
+    // validator, to list every error rather than the first. Lenient reading reports unknown
+    // content as the validator's warnings, so the validator always runs there.
+    let (schema, typed, prose) = if options.read.policy == iodef::Policy::Strict {
+        let (typed, prose) = std::thread::scope(|scope| {
+            let prose = scope.spawn(check_rules);
+            let typed = read_typed();
+            // A panic on a helper thread is re-raised here, as if it had happened inline.
+            (
+                typed,
+                prose
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
+        let schema = match typed {
+            Ok(_) => iodef::rt::validate::Report::default(),
+            Err(_) => validate(),
+        };
+        (schema, typed, prose)
+    } else {
+        // The three passes are independent: wall time is the longest, not their sum.
+        std::thread::scope(|scope| {
+            let typed = scope.spawn(read_typed);
+            let prose = scope.spawn(check_rules);
+            let schema = validate();
+            (
+                schema,
+                typed
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                prose
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        })
+    };
     // Lenient: unknown content, kept aside by the reader, is a warning.
     let mut findings: Vec<Finding> = schema
         .warnings

@@ -47,7 +47,7 @@ pub struct Options {
 }
 
 /// The outcome of validating one document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// Every error found, in document order.
     pub errors: Vec<Error>,
