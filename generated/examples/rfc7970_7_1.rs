@@ -11,12 +11,14 @@ use iodef::Document;
 /// The document of RFC 7970 §7.1.
 pub fn rfc7970_7_1() -> Result<Document<IodefDocument>, Box<dyn std::error::Error>> {
     let mut contact = Contact::new(ContactRoleType::Creator, ContactTypeType::Organization);
-    contact
-        .email
-        .push(Email::new("contact@csirt.example.com".into()));
+    contact.email.push(Email::new("contact@csirt.example.com"));
     let incident = Incident::new(
         IncidentPurposeType::Reporting,
-        IncidentIdType::new("csirt.example.com".into(), "492382".into()),
+        IncidentIdType {
+            name: "csirt.example.com".into(),
+            value: "492382".into(),
+            ..Default::default()
+        },
         "2015-07-18T09:00:00-05:00".parse()?,
         vec![contact],
     );

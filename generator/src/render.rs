@@ -446,8 +446,9 @@ impl Ctx {
             };
             fields.push(quote! { #[doc = #d] pub #f: #ty });
             if a.required {
-                params.push(quote!(#f: #ty));
-                inits.push(quote!(#f));
+                let (param, init) = Self::param(&f, ty, &a.ty);
+                params.push(param);
+                inits.push(init);
             } else {
                 // A fixed attribute is set, so that built documents carry it.
                 if let Some(fixed) = &a.fixed {
@@ -464,12 +465,13 @@ impl Ctx {
         }
         match &s.content {
             Content::Empty => {}
-            Content::Simple(ty) => {
+            Content::Simple(ty_ref) => {
                 let f = Self::value_field(s);
-                let ty = self.type_tokens(module, ty);
+                let ty = self.type_tokens(module, ty_ref);
                 fields.push(quote! { #[doc = " Text content."] pub #f: #ty });
-                params.push(quote!(#f: #ty));
-                inits.push(quote!(#f));
+                let (param, init) = Self::param(&f, ty, ty_ref);
+                params.push(param);
+                inits.push(init);
             }
             Content::Mixed(_) => {
                 let f = Self::value_field(s);
@@ -483,12 +485,17 @@ impl Ctx {
                     fields.push(quote! { #[doc = #d] pub #f: #ty });
                     if fld.occurs.min > 0 && !fld.occurs.is_vec() {
                         let inner = self.term_type(module, &fld.term);
-                        params.push(quote!(#f: #inner));
-                        inits.push(if fld.boxed {
-                            quote!(#f: ::std::boxed::Box::new(#f))
+                        if fld.boxed {
+                            params.push(quote!(#f: #inner));
+                            inits.push(quote!(#f: ::std::boxed::Box::new(#f)));
+                        } else if let Term::Element { ty, .. } = &fld.term {
+                            let (param, init) = Self::param(&f, inner, ty);
+                            params.push(param);
+                            inits.push(init);
                         } else {
-                            quote!(#f)
-                        });
+                            params.push(quote!(#f: #inner));
+                            inits.push(quote!(#f));
+                        }
                     } else if fld.occurs.min > 0 {
                         params.push(quote!(#f: #ty));
                         inits.push(quote!(#f));
@@ -528,16 +535,87 @@ impl Ctx {
         } else {
             quote!()
         };
+        // Required parameters of one type could be swapped unnoticed in a positional
+        // constructor: such a type is built with named fields instead.
+        let param_types: Vec<String> = params
+            .iter()
+            .map(|p| {
+                let p = p.to_string();
+                p.split_once(':')
+                    .map_or(p.clone(), |(_, t)| t.trim().to_string())
+            })
+            .collect();
+        let shared_type = param_types
+            .iter()
+            .enumerate()
+            .any(|(i, t)| param_types[..i].contains(t));
+        let constructor = if shared_type {
+            let names: Vec<String> = params
+                .iter()
+                .filter_map(|p| {
+                    p.to_string()
+                        .split(':')
+                        .next()
+                        .map(|n| n.trim().to_string())
+                })
+                .collect();
+            doc.push(String::new());
+            doc.push(format!(
+                " Build it with named fields, `{name} {{ {}, ..Default::default() }}`: its required \
+                 {} share a type, which a positional constructor would let be swapped.",
+                names.join(", "),
+                {
+                    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                    match quoted.split_last() {
+                        Some((last, rest)) if !rest.is_empty() => {
+                            format!("{} and {last}", rest.join(", "))
+                        }
+                        _ => quoted.join(""),
+                    }
+                }
+            ));
+            quote!()
+        } else {
+            quote! {
+                /// Creates a value from its required attributes and children; everything optional is empty.
+                pub fn new(#(#params),*) -> Self { Self { #(#inits,)* #rest } }
+            }
+        };
         quote! {
             #(#[doc = #doc])*
             #[derive(Debug, Clone, PartialEq, Default)]
             pub struct #name { #(#fields,)* }
             impl #name {
-                /// Creates a value from its required attributes and children; everything optional is empty.
-                pub fn new(#(#params),*) -> Self { Self { #(#inits,)* #rest } }
+                #constructor
                 #(#accessors)*
             }
             #rt::composite!(#name, #kind schema::#name, [#(#slots),*] #unpaired #extra);
+        }
+    }
+
+    /// A constructor parameter `f` of type `ty` (`ty_ref` in the IR) and its initialiser: text
+    /// kept as a `String` is taken as `impl Into<String>` (`"csirt.example.com"` needs no
+    /// `.to_string()`).
+    fn param(f: &Ident, ty: TokenStream, ty_ref: &TypeRef) -> (TokenStream, TokenStream) {
+        let text = matches!(
+            ty_ref,
+            TypeRef::Builtin(
+                Builtin::String
+                    | Builtin::NcName
+                    | Builtin::Nmtoken
+                    | Builtin::Language
+                    | Builtin::LanguageOrEmpty
+                    | Builtin::Id
+                    | Builtin::IdRef
+            )
+        );
+        if text {
+            (
+                quote!(#f: impl ::std::convert::Into<::std::string::String>),
+                quote!(#f: #f.into()),
+            )
+        } else {
+            (quote!(#f: #ty), quote!(#f))
         }
     }
 

@@ -10,12 +10,14 @@ use iodef_tests::{corpus, infoset};
 
 fn minimal() -> Document<IodefDocument> {
     let mut contact = Contact::new(ContactRoleType::Creator, ContactTypeType::Organization);
-    contact
-        .email
-        .push(Email::new("contact@csirt.example.com".into()));
+    contact.email.push(Email::new("contact@csirt.example.com"));
     let mut incident = Incident::new(
         IncidentPurposeType::Reporting,
-        IncidentIdType::new("csirt.example.com".into(), "492382".into()),
+        IncidentIdType {
+            name: "csirt.example.com".into(),
+            value: "492382".into(),
+            ..Default::default()
+        },
         "2015-07-18T09:00:00-05:00".parse().expect("dateTime"),
         vec![contact],
     );

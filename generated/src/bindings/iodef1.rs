@@ -71,9 +71,9 @@ pub struct Address {
 }
 impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -212,10 +212,13 @@ pub struct Confidence {
 }
 impl Confidence {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(rating: ConfidenceRating, value: String) -> Self {
+    pub fn new(
+        rating: ConfidenceRating,
+        value: impl ::std::convert::Into<String>,
+    ) -> Self {
         Self {
             rating,
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -306,9 +309,9 @@ pub struct ContactMeansType {
 }
 impl ContactMeansType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -728,9 +731,9 @@ pub struct Impact {
 }
 impl Impact {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -863,6 +866,8 @@ rt::composite!(
     unpaired unpaired_ext, extra extra
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-1.0}IncidentIDType`.
+///
+/// Build it with named fields, `IncidentIdType { name, value, ..Default::default() }`: its required `name` and `value` share a type, which a positional constructor would let be swapped.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncidentIdType {
     /// Attribute `name`.
@@ -879,14 +884,6 @@ pub struct IncidentIdType {
     pub extra: rt::Extra,
 }
 impl IncidentIdType {
-    /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(name: String, value: String) -> Self {
-        Self {
-            name,
-            value,
-            ..Default::default()
-        }
-    }
     /// `restriction`, or its schema default `public` when absent.
     pub fn restriction(&self) -> RestrictionType {
         self.restriction.clone().unwrap_or(RestrictionType::Public)
@@ -933,10 +930,13 @@ pub struct IodefDocument {
 }
 impl IodefDocument {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(lang: String, incident: Vec<Incident>) -> Self {
+    pub fn new(
+        lang: impl ::std::convert::Into<String>,
+        incident: Vec<Incident>,
+    ) -> Self {
         Self {
             version: rt::SimpleValue::parse_xml("1.00").ok(),
-            lang,
+            lang: lang.into(),
             incident,
             ..Default::default()
         }
@@ -999,9 +999,9 @@ pub struct MlStringType {
 }
 impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -1090,10 +1090,13 @@ pub struct NodeRole {
 }
 impl NodeRole {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(category: NodeRoleCategory, value: String) -> Self {
+    pub fn new(
+        category: NodeRoleCategory,
+        value: impl ::std::convert::Into<String>,
+    ) -> Self {
         Self {
             category,
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -1237,9 +1240,9 @@ pub struct PostalAddress {
 }
 impl PostalAddress {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -1327,10 +1330,13 @@ pub struct RecordPattern {
 }
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(type_: RecordPatternType, value: String) -> Self {
+    pub fn new(
+        type_: RecordPatternType,
+        value: impl ::std::convert::Into<String>,
+    ) -> Self {
         Self {
             type_,
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -1414,9 +1420,9 @@ pub struct RegistryHandle {
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }

@@ -90,9 +90,9 @@ pub struct Address {
 }
 impl Address {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -1064,8 +1064,11 @@ pub struct DomainData {
 }
 impl DomainData {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(name: String) -> Self {
-        Self { name, ..Default::default() }
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Default::default()
+        }
     }
 }
 rt::composite!(
@@ -1227,9 +1230,9 @@ pub struct Email {
 }
 impl Email {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(email_to: String) -> Self {
+    pub fn new(email_to: impl ::std::convert::Into<String>) -> Self {
         Self {
-            email_to,
+            email_to: email_to.into(),
             ..Default::default()
         }
     }
@@ -1792,6 +1795,8 @@ rt::composite!(
     additional_data], unpaired unpaired_ext, extra extra
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}IncidentIDType`.
+///
+/// Build it with named fields, `IncidentIdType { name, value, ..Default::default() }`: its required `name` and `value` share a type, which a positional constructor would let be swapped.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncidentIdType {
     /// Attribute `name`.
@@ -1810,16 +1815,7 @@ pub struct IncidentIdType {
     /// parse kept (see `rt::Extra`).
     pub extra: rt::Extra,
 }
-impl IncidentIdType {
-    /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(name: String, value: String) -> Self {
-        Self {
-            name,
-            value,
-            ..Default::default()
-        }
-    }
-}
+impl IncidentIdType {}
 rt::composite!(
     IncidentIdType, complex schema::IncidentIdType, [name, instance, restriction, value],
     unpaired unpaired_ext, extra extra
@@ -2033,6 +2029,8 @@ rt::choice!(
     [IndicatorExpression, Observable, ObservableReference, IndicatorReference]
 );
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}IndicatorID`.
+///
+/// Build it with named fields, `IndicatorId { name, version, value, ..Default::default() }`: its required `name`, `version` and `value` share a type, which a positional constructor would let be swapped.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorId {
     /// Attribute `name`.
@@ -2046,17 +2044,7 @@ pub struct IndicatorId {
     /// parse kept (see `rt::Extra`).
     pub extra: rt::Extra,
 }
-impl IndicatorId {
-    /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(name: String, version: String, value: String) -> Self {
-        Self {
-            name,
-            version,
-            value,
-            ..Default::default()
-        }
-    }
-}
+impl IndicatorId {}
 rt::composite!(
     IndicatorId, complex schema::IndicatorId, [name, version, value], extra extra
 );
@@ -2161,9 +2149,9 @@ pub struct Key {
 }
 impl Key {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(key_name: String) -> Self {
+    pub fn new(key_name: impl ::std::convert::Into<String>) -> Self {
         Self {
-            key_name,
+            key_name: key_name.into(),
             ..Default::default()
         }
     }
@@ -2247,9 +2235,9 @@ pub struct MlStringType {
 }
 impl MlStringType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -2299,9 +2287,12 @@ pub struct Nameservers {
 }
 impl Nameservers {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(server: String, address: Vec<Address>) -> Self {
+    pub fn new(
+        server: impl ::std::convert::Into<String>,
+        address: Vec<Address>,
+    ) -> Self {
         Self {
-            server,
+            server: server.into(),
             address,
             ..Default::default()
         }
@@ -2588,9 +2579,9 @@ pub struct ObservableReference {
 }
 impl ObservableReference {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(uid_ref: String) -> Self {
+    pub fn new(uid_ref: impl ::std::convert::Into<String>) -> Self {
         Self {
-            uid_ref,
+            uid_ref: uid_ref.into(),
             ..Default::default()
         }
     }
@@ -2804,10 +2795,13 @@ pub struct RecordPattern {
 }
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(type_: RecordpatternTypeType, value: String) -> Self {
+    pub fn new(
+        type_: RecordpatternTypeType,
+        value: impl ::std::convert::Into<String>,
+    ) -> Self {
         Self {
             type_,
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -2891,9 +2885,9 @@ pub struct RegistryHandle {
 }
 impl RegistryHandle {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -3421,9 +3415,9 @@ pub struct Telephone {
 }
 impl Telephone {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(telephone_number: String) -> Self {
+    pub fn new(telephone_number: impl ::std::convert::Into<String>) -> Self {
         Self {
-            telephone_number,
+            telephone_number: telephone_number.into(),
             ..Default::default()
         }
     }

@@ -18,10 +18,10 @@ pub struct ReferenceName {
 }
 impl ReferenceName {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_index: rt::Integer, id: String) -> Self {
+    pub fn new(spec_index: rt::Integer, id: impl ::std::convert::Into<String>) -> Self {
         Self {
             spec_index,
-            id,
+            id: id.into(),
             ..Default::default()
         }
     }

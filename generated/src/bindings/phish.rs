@@ -204,9 +204,9 @@ pub struct DcSiteTypeDomain {
 }
 impl DcSiteTypeDomain {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -231,9 +231,9 @@ pub struct DcSiteTypeEmailSite {
 }
 impl DcSiteTypeEmailSite {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -258,9 +258,9 @@ pub struct DcSiteTypeSiteUrl {
 }
 impl DcSiteTypeSiteUrl {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -310,9 +310,9 @@ pub struct DcSiteTypeUnknown {
 }
 impl DcSiteTypeUnknown {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl ::std::convert::Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             ..Default::default()
         }
     }
@@ -669,6 +669,8 @@ rt::composite!(
     schema::LureSourceTypeWindowsRegistryKeysModified, [key], extra extra
 );
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-phish-1.0}LureSourceTypeWindowsRegistryKeysModifiedKey`.
+///
+/// Build it with named fields, `LureSourceTypeWindowsRegistryKeysModifiedKey { name, value, ..Default::default() }`: its required `name` and `value` share a type, which a positional constructor would let be swapped.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LureSourceTypeWindowsRegistryKeysModifiedKey {
     /// Required `Name`.
@@ -680,16 +682,7 @@ pub struct LureSourceTypeWindowsRegistryKeysModifiedKey {
     /// parse kept (see `rt::Extra`).
     pub extra: rt::Extra,
 }
-impl LureSourceTypeWindowsRegistryKeysModifiedKey {
-    /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(name: String, value: String) -> Self {
-        Self {
-            name,
-            value,
-            ..Default::default()
-        }
-    }
-}
+impl LureSourceTypeWindowsRegistryKeysModifiedKey {}
 rt::composite!(
     LureSourceTypeWindowsRegistryKeysModifiedKey, complex
     schema::LureSourceTypeWindowsRegistryKeysModifiedKey, [name, value], extra extra

@@ -318,8 +318,11 @@ pub struct RidType {
 }
 impl RidType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(lang: String) -> Self {
-        Self { lang, ..Default::default() }
+    pub fn new(lang: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            lang: lang.into(),
+            ..Default::default()
+        }
     }
 }
 rt::composite!(

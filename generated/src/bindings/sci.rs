@@ -24,9 +24,9 @@ pub struct AttackPattern {
 }
 impl AttackPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_id: String) -> Self {
+    pub fn new(spec_id: impl ::std::convert::Into<String>) -> Self {
         Self {
-            spec_id,
+            spec_id: spec_id.into(),
             ..Default::default()
         }
     }
@@ -62,9 +62,9 @@ pub struct BasicStructure {
 }
 impl BasicStructure {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_id: String) -> Self {
+    pub fn new(spec_id: impl ::std::convert::Into<String>) -> Self {
         Self {
-            spec_id,
+            spec_id: spec_id.into(),
             ..Default::default()
         }
     }
@@ -104,9 +104,9 @@ pub struct Vulnerability {
 }
 impl Vulnerability {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_id: String) -> Self {
+    pub fn new(spec_id: impl ::std::convert::Into<String>) -> Self {
         Self {
-            spec_id,
+            spec_id: spec_id.into(),
             ..Default::default()
         }
     }
@@ -146,9 +146,9 @@ pub struct Weakness {
 }
 impl Weakness {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(spec_id: String) -> Self {
+    pub fn new(spec_id: impl ::std::convert::Into<String>) -> Self {
         Self {
-            spec_id,
+            spec_id: spec_id.into(),
             ..Default::default()
         }
     }

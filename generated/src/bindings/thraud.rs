@@ -27,6 +27,8 @@ impl AmountType {
 }
 rt::composite!(AmountType, complex schema::AmountType, [currency, value], extra extra);
 /// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}BankIDType`.
+///
+/// Build it with named fields, `BankIdType { namespace, value, ..Default::default() }`: its required `namespace` and `value` share a type, which a positional constructor would let be swapped.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BankIdType {
     /// Attribute `namespace`.
@@ -38,16 +40,7 @@ pub struct BankIdType {
     /// parse kept (see `rt::Extra`).
     pub extra: rt::Extra,
 }
-impl BankIdType {
-    /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(namespace: String, value: String) -> Self {
-        Self {
-            namespace,
-            value,
-            ..Default::default()
-        }
-    }
-}
+impl BankIdType {}
 rt::composite!(BankIdType, complex schema::BankIdType, [namespace, value], extra extra);
 /// XSD: type `{urn:ietf:params:xml:ns:thraud-1.0}FraudEventIdentityType`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -123,9 +116,9 @@ pub struct FraudEventOtherType {
 }
 impl FraudEventOtherType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(other_event_type: String) -> Self {
+    pub fn new(other_event_type: impl ::std::convert::Into<String>) -> Self {
         Self {
-            other_event_type,
+            other_event_type: other_event_type.into(),
             ..Default::default()
         }
     }

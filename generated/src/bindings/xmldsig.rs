@@ -18,9 +18,9 @@ pub struct CanonicalizationMethodType {
 }
 impl CanonicalizationMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(algorithm: String) -> Self {
+    pub fn new(algorithm: impl ::std::convert::Into<String>) -> Self {
         Self {
-            algorithm,
+            algorithm: algorithm.into(),
             ..Default::default()
         }
     }
@@ -43,9 +43,9 @@ pub struct DigestMethodType {
 }
 impl DigestMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(algorithm: String) -> Self {
+    pub fn new(algorithm: impl ::std::convert::Into<String>) -> Self {
         Self {
-            algorithm,
+            algorithm: algorithm.into(),
             ..Default::default()
         }
     }
@@ -96,6 +96,8 @@ pub enum DsaKeyValueTypeChoice2 {
 }
 rt::choice!(DsaKeyValueTypeChoice2, schema::DsaKeyValueTypeChoice2, [Sequence]);
 /// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
+///
+/// Build it with named fields, `DsaKeyValueTypeSequence { p, q, ..Default::default() }`: its required `p` and `q` share a type, which a positional constructor would let be swapped.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DsaKeyValueTypeSequence {
     /// Required `P`.
@@ -103,14 +105,11 @@ pub struct DsaKeyValueTypeSequence {
     /// Required `Q`.
     pub q: rt::Base64Binary,
 }
-impl DsaKeyValueTypeSequence {
-    /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(p: rt::Base64Binary, q: rt::Base64Binary) -> Self {
-        Self { p, q }
-    }
-}
+impl DsaKeyValueTypeSequence {}
 rt::composite!(DsaKeyValueTypeSequence, group schema::DsaKeyValueTypeSequence, [p, q]);
 /// XSD: sequence in type `{http://www.w3.org/2000/09/xmldsig#}DSAKeyValueType`.
+///
+/// Build it with named fields, `DsaKeyValueTypeSequence2 { seed, pgen_counter, ..Default::default() }`: its required `seed` and `pgen_counter` share a type, which a positional constructor would let be swapped.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DsaKeyValueTypeSequence2 {
     /// Required `Seed`.
@@ -118,12 +117,7 @@ pub struct DsaKeyValueTypeSequence2 {
     /// Required `PgenCounter`.
     pub pgen_counter: rt::Base64Binary,
 }
-impl DsaKeyValueTypeSequence2 {
-    /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(seed: rt::Base64Binary, pgen_counter: rt::Base64Binary) -> Self {
-        Self { seed, pgen_counter }
-    }
-}
+impl DsaKeyValueTypeSequence2 {}
 rt::composite!(
     DsaKeyValueTypeSequence2, group schema::DsaKeyValueTypeSequence2, [seed,
     pgen_counter]
@@ -403,6 +397,8 @@ rt::composite!(
     extra extra
 );
 /// XSD: type `{http://www.w3.org/2000/09/xmldsig#}RSAKeyValueType`.
+///
+/// Build it with named fields, `RsaKeyValueType { modulus, exponent, ..Default::default() }`: its required `modulus` and `exponent` share a type, which a positional constructor would let be swapped.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RsaKeyValueType {
     /// Required `Modulus`.
@@ -414,16 +410,7 @@ pub struct RsaKeyValueType {
     /// parse kept (see `rt::Extra`).
     pub extra: rt::Extra,
 }
-impl RsaKeyValueType {
-    /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(modulus: rt::Base64Binary, exponent: rt::Base64Binary) -> Self {
-        Self {
-            modulus,
-            exponent,
-            ..Default::default()
-        }
-    }
-}
+impl RsaKeyValueType {}
 rt::composite!(
     RsaKeyValueType, complex schema::RsaKeyValueType, [modulus, exponent], extra extra
 );
@@ -441,9 +428,9 @@ pub struct SignatureMethodType {
 }
 impl SignatureMethodType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(algorithm: String) -> Self {
+    pub fn new(algorithm: impl ::std::convert::Into<String>) -> Self {
         Self {
-            algorithm,
+            algorithm: algorithm.into(),
             ..Default::default()
         }
     }
@@ -493,9 +480,9 @@ pub struct SignaturePropertyType {
 }
 impl SignaturePropertyType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(target: String) -> Self {
+    pub fn new(target: impl ::std::convert::Into<String>) -> Self {
         Self {
-            target,
+            target: target.into(),
             ..Default::default()
         }
     }
@@ -666,9 +653,9 @@ pub struct TransformType {
 }
 impl TransformType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(algorithm: String) -> Self {
+    pub fn new(algorithm: impl ::std::convert::Into<String>) -> Self {
         Self {
-            algorithm,
+            algorithm: algorithm.into(),
             ..Default::default()
         }
     }
@@ -779,9 +766,12 @@ pub struct X509IssuerSerialType {
 }
 impl X509IssuerSerialType {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(x509_issuer_name: String, x509_serial_number: rt::Integer) -> Self {
+    pub fn new(
+        x509_issuer_name: impl ::std::convert::Into<String>,
+        x509_serial_number: rt::Integer,
+    ) -> Self {
         Self {
-            x509_issuer_name,
+            x509_issuer_name: x509_issuer_name.into(),
             x509_serial_number,
             ..Default::default()
         }
