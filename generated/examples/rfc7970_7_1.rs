@@ -3,14 +3,14 @@
 // accepts the output (a test in cli/tests/doc_example.rs runs it).
 // `cargo run -p iodef --example rfc7970_7_1` prints it.
 use iodef::v2::{
-    Contact, ContactRoleType, ContactTypeType, Email, Incident, IncidentIdType,
-    IncidentPurposeType, IodefDocument,
+    Contact, ContactRoleType, ContactType, Email, Incident, IncidentIdType, IncidentPurposeType,
+    IodefDocument,
 };
 use iodef::Document;
 
 /// The document of RFC 7970 §7.1.
 pub fn rfc7970_7_1() -> Result<Document<IodefDocument>, Box<dyn std::error::Error>> {
-    let mut contact = Contact::new(ContactRoleType::Creator, ContactTypeType::Organization);
+    let mut contact = Contact::new(ContactRoleType::Creator, ContactType::Organization);
     contact.email.push(Email::new("contact@csirt.example.com"));
     let incident = Incident::new(
         IncidentPurposeType::Reporting,

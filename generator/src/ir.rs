@@ -526,7 +526,7 @@ impl<'a> Builder<'a> {
         });
         for (ident, kind) in candidates {
             let module = self.modules[&ident.ns].name.clone();
-            let base = type_name(ident.name.as_str());
+            let base = crate::naming::item_name(ident.name.as_str());
             let name = self.take_name(&module, &base, "Type");
             self.names.insert(ident.clone(), (name, kind));
         }

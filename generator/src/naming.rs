@@ -69,6 +69,21 @@ pub fn type_name(xml: &str) -> String {
     out
 }
 
+/// The Rust name of a schema type or element: [`type_name`] without the stutter of a repeated
+/// last word (`contact-type-type` -> `ContactType`, not `ContactTypeType`). The caller keeps
+/// the full name when the short one is taken.
+pub fn item_name(xml: &str) -> String {
+    let w = words(xml);
+    match w.as_slice() {
+        [rest @ .., a, b] if a.eq_ignore_ascii_case(b) => {
+            let mut kept = rest.to_vec();
+            kept.push(a.clone());
+            type_name(&kept.join("-"))
+        }
+        _ => type_name(xml),
+    }
+}
+
 /// Enum variant for an enumeration value: `ipv4-addr` -> `Ipv4Addr`, `1.0` -> `V1_0`.
 pub fn variant_name(xml: &str) -> String {
     type_name(xml)
@@ -110,6 +125,10 @@ mod tests {
         assert_eq!(type_name("EmailX-Mailer"), "EmailXMailer");
         assert_eq!(type_name("contact-role-type"), "ContactRoleType");
         assert_eq!(type_name("IncidentID"), "IncidentId");
+        assert_eq!(item_name("contact-type-type"), "ContactType");
+        assert_eq!(item_name("ArchivedDataType-type"), "ArchivedDataType");
+        assert_eq!(item_name("contact-role-type"), "ContactRoleType");
+        assert_eq!(item_name("IODEF-Document"), "IodefDocument");
         assert_eq!(variant_name("ipv4-addr"), "Ipv4Addr");
         assert_eq!(variant_name("1.0"), "V1_0");
         assert_eq!(variant_name("malware distribution"), "MalwareDistribution");

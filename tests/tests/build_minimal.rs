@@ -2,14 +2,14 @@
 //! document as an infoset; and the fixed `version` attribute is enforced when reading.
 
 use iodef::bindings::iodef2::{
-    Contact, ContactRoleType, ContactTypeType, Email, Incident, IncidentIdType,
-    IncidentPurposeType, IodefDocument, RestrictionType,
+    Contact, ContactRoleType, ContactType, Email, Incident, IncidentIdType, IncidentPurposeType,
+    IodefDocument, RestrictionType,
 };
 use iodef::{Document, ErrorKind};
 use iodef_tests::{corpus, infoset};
 
 fn minimal() -> Document<IodefDocument> {
-    let mut contact = Contact::new(ContactRoleType::Creator, ContactTypeType::Organization);
+    let mut contact = Contact::new(ContactRoleType::Creator, ContactType::Organization);
     contact.email.push(Email::new("contact@csirt.example.com"));
     let mut incident = Incident::new(
         IncidentPurposeType::Reporting,

@@ -114,7 +114,7 @@ fn rfc5901_b2_phraud_report_is_typed() {
         panic!("expected a PhraudReport, got {element:?}");
     };
 
-    assert_eq!(report.fraud_type, phish::FraudTypeType::Phishing);
+    assert_eq!(report.fraud_type, phish::FraudType::Phishing);
     assert_eq!(report.version, None);
     assert_eq!(
         report.fraud_parameter.as_ref().map(|p| p.value.trim()),

@@ -324,7 +324,7 @@ rt::composite!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkObservable {
     /// Attribute `type`.
-    pub type_: BulkobservableTypeType,
+    pub type_: BulkobservableType,
     /// Attribute `ext-type`.
     pub ext_type: Option<String>,
     /// Optional `BulkObservableFormat`.
@@ -340,10 +340,7 @@ pub struct BulkObservable {
 }
 impl BulkObservable {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(
-        type_: BulkobservableTypeType,
-        bulk_observable_list: rt::AnyElement,
-    ) -> Self {
+    pub fn new(type_: BulkobservableType, bulk_observable_list: rt::AnyElement) -> Self {
         Self {
             type_,
             bulk_observable_list,
@@ -379,7 +376,7 @@ rt::composite!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}bulkobservable-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum BulkobservableTypeType {
+pub enum BulkobservableType {
     /// `asn`
     #[default]
     Asn,
@@ -437,7 +434,7 @@ pub enum BulkobservableTypeType {
     UserName,
 }
 rt::enumeration!(
-    BulkobservableTypeType, [Asn = "asn", Atm = "atm", EMail = "e-mail", Ipv4Addr =
+    BulkobservableType, [Asn = "asn", Atm = "atm", EMail = "e-mail", Ipv4Addr =
     "ipv4-addr", Ipv4Net = "ipv4-net", Ipv4NetMask = "ipv4-net-mask", Ipv6Addr =
     "ipv6-addr", Ipv6Net = "ipv6-net", Ipv6NetMask = "ipv6-net-mask", Mac = "mac",
     SiteUri = "site-uri", DomainName = "domain-name", DomainToIpv4 = "domain-to-ipv4",
@@ -454,7 +451,7 @@ pub struct BusinessImpactType {
     /// Attribute `severity` (with `ext-severity` carried by its `Ext` variant).
     pub severity: Option<BusinessimpactSeverityType>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: Option<BusinessimpactTypeType>,
+    pub type_: Option<BusinessimpactType>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -471,8 +468,8 @@ impl BusinessImpactType {
         Self { ..Default::default() }
     }
     /// `type`, or its schema default `unknown` when absent.
-    pub fn type_(&self) -> BusinessimpactTypeType {
-        self.type_.clone().unwrap_or(BusinessimpactTypeType::Unknown)
+    pub fn type_(&self) -> BusinessimpactType {
+        self.type_.clone().unwrap_or(BusinessimpactType::Unknown)
     }
 }
 rt::composite!(
@@ -502,7 +499,7 @@ rt::enumeration!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}businessimpact-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum BusinessimpactTypeType {
+pub enum BusinessimpactType {
     /// `breach-proprietary`
     #[default]
     BreachProprietary,
@@ -534,7 +531,7 @@ pub enum BusinessimpactTypeType {
     Ext(String),
 }
 rt::enumeration!(
-    BusinessimpactTypeType, [BreachProprietary = "breach-proprietary", BreachPrivacy =
+    BusinessimpactType, [BreachProprietary = "breach-proprietary", BreachPrivacy =
     "breach-privacy", BreachCredential = "breach-credential", LossOfIntegrity =
     "loss-of-integrity", LossOfService = "loss-of-service", TheftFinancial =
     "theft-financial", TheftService = "theft-service", DegradedReputation =
@@ -682,7 +679,7 @@ pub struct Contact {
     /// Attribute `role` (with `ext-role` carried by its `Ext` variant).
     pub role: ContactRoleType,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: ContactTypeType,
+    pub type_: ContactType,
     /// Attribute `restriction` (with `ext-restriction` carried by its `Ext` variant).
     pub restriction: Option<RestrictionType>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
@@ -715,7 +712,7 @@ pub struct Contact {
 }
 impl Contact {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(role: ContactRoleType, type_: ContactTypeType) -> Self {
+    pub fn new(role: ContactRoleType, type_: ContactType) -> Self {
         Self {
             role,
             type_,
@@ -778,7 +775,7 @@ rt::enumeration!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}contact-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum ContactTypeType {
+pub enum ContactType {
     /// `person`
     #[default]
     Person,
@@ -787,14 +784,12 @@ pub enum ContactTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-rt::enumeration!(
-    ContactTypeType, [Person = "person", Organization = "organization"], Ext
-);
+rt::enumeration!(ContactType, [Person = "person", Organization = "organization"], Ext);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Counter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Counter {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: CounterTypeType,
+    pub type_: CounterType,
     /// Attribute `unit` (with `ext-unit` carried by its `Ext` variant).
     pub unit: CounterUnitType,
     /// Attribute `meaning`.
@@ -813,7 +808,7 @@ pub struct Counter {
 }
 impl Counter {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(type_: CounterTypeType, unit: CounterUnitType, value: f32) -> Self {
+    pub fn new(type_: CounterType, unit: CounterUnitType, value: f32) -> Self {
         Self {
             type_,
             unit,
@@ -828,7 +823,7 @@ rt::composite!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}counter-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum CounterTypeType {
+pub enum CounterType {
     /// `counter`
     #[default]
     Counter,
@@ -840,7 +835,7 @@ pub enum CounterTypeType {
     Ext(String),
 }
 rt::enumeration!(
-    CounterTypeType, [Counter = "counter", Rate = "rate", Average = "average"], Ext
+    CounterType, [Counter = "counter", Rate = "rate", Average = "average"], Ext
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}counter-unit-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -1215,7 +1210,7 @@ rt::enumeration!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Email {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: Option<EmailTypeType>,
+    pub type_: Option<EmailType>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -1284,7 +1279,7 @@ rt::composite!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}email-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum EmailTypeType {
+pub enum EmailType {
     /// `direct`
     #[default]
     Direct,
@@ -1293,7 +1288,7 @@ pub enum EmailTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-rt::enumeration!(EmailTypeType, [Direct = "direct", Hotline = "hotline"], Ext);
+rt::enumeration!(EmailType, [Direct = "direct", Hotline = "hotline"], Ext);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}EventData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventData {
@@ -2659,7 +2654,7 @@ impl PositiveFloatType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostalAddress {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: Option<PostaladdressTypeType>,
+    pub type_: Option<PostaladdressType>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -2687,7 +2682,7 @@ rt::composite!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}postaladdress-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum PostaladdressTypeType {
+pub enum PostaladdressType {
     /// `street`
     #[default]
     Street,
@@ -2696,7 +2691,7 @@ pub enum PostaladdressTypeType {
     /// `ext-value`: a value outside the enumeration, carried by the paired `ext-*` attribute.
     Ext(String),
 }
-rt::enumeration!(PostaladdressTypeType, [Street = "street", Mailing = "mailing"], Ext);
+rt::enumeration!(PostaladdressType, [Street = "street", Mailing = "mailing"], Ext);
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Record`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
@@ -2776,7 +2771,7 @@ rt::composite!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordPattern {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: RecordpatternTypeType,
+    pub type_: RecordpatternType,
     /// Attribute `offset`.
     pub offset: Option<rt::Integer>,
     /// Attribute `offsetunit` (with `ext-offsetunit` carried by its `Ext` variant).
@@ -2796,7 +2791,7 @@ pub struct RecordPattern {
 impl RecordPattern {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(
-        type_: RecordpatternTypeType,
+        type_: RecordpatternType,
         value: impl ::std::convert::Into<String>,
     ) -> Self {
         Self {
@@ -2828,7 +2823,7 @@ pub enum RecordpatternOffsetunitType {
 rt::enumeration!(RecordpatternOffsetunitType, [Line = "line", Byte = "byte"], Ext);
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}recordpattern-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum RecordpatternTypeType {
+pub enum RecordpatternType {
     /// `regex`
     #[default]
     Regex,
@@ -2840,7 +2835,7 @@ pub enum RecordpatternTypeType {
     Ext(String),
 }
 rt::enumeration!(
-    RecordpatternTypeType, [Regex = "regex", Binary = "binary", Xpath = "xpath"], Ext
+    RecordpatternType, [Regex = "regex", Binary = "binary", Xpath = "xpath"], Ext
 );
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}Reference`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3268,7 +3263,7 @@ pub struct SystemImpact {
     /// Attribute `completion`.
     pub completion: Option<SystemimpactCompletionType>,
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: Option<SystemimpactTypeType>,
+    pub type_: Option<SystemimpactType>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -3285,8 +3280,8 @@ impl SystemImpact {
         Self { ..Default::default() }
     }
     /// `type`, or its schema default `unknown` when absent.
-    pub fn type_(&self) -> SystemimpactTypeType {
-        self.type_.clone().unwrap_or(SystemimpactTypeType::Unknown)
+    pub fn type_(&self) -> SystemimpactType {
+        self.type_.clone().unwrap_or(SystemimpactType::Unknown)
     }
 }
 rt::composite!(
@@ -3331,7 +3326,7 @@ rt::enumeration!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}systemimpact-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum SystemimpactTypeType {
+pub enum SystemimpactType {
     /// `takeover-account`
     #[default]
     TakeoverAccount,
@@ -3383,7 +3378,7 @@ pub enum SystemimpactTypeType {
     Ext(String),
 }
 rt::enumeration!(
-    SystemimpactTypeType, [TakeoverAccount = "takeover-account", TakeoverService =
+    SystemimpactType, [TakeoverAccount = "takeover-account", TakeoverService =
     "takeover-service", TakeoverSystem = "takeover-system", CpsManipulation =
     "cps-manipulation", CpsDamage = "cps-damage", AvailabilityData = "availability-data",
     AvailabilityAccount = "availability-account", AvailabilityService =
@@ -3400,7 +3395,7 @@ rt::enumeration!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Telephone {
     /// Attribute `type` (with `ext-type` carried by its `Ext` variant).
-    pub type_: Option<TelephoneTypeType>,
+    pub type_: Option<TelephoneType>,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -3428,7 +3423,7 @@ rt::composite!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-2.0}telephone-type-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum TelephoneTypeType {
+pub enum TelephoneType {
     /// `wired`
     #[default]
     Wired,
@@ -3442,7 +3437,7 @@ pub enum TelephoneTypeType {
     Ext(String),
 }
 rt::enumeration!(
-    TelephoneTypeType, [Wired = "wired", Mobile = "mobile", Fax = "fax", Hotline =
+    TelephoneType, [Wired = "wired", Mobile = "mobile", Fax = "fax", Hotline =
     "hotline"], Ext
 );
 /// XSD: element `{urn:ietf:params:xml:ns:iodef-2.0}ThreatActor`.
@@ -4956,7 +4951,7 @@ pub mod schema {
         ),
     );
     pub static BulkObservable: TypeDef = complex(
-        &[attr("type", &BulkobservableTypeType).required(), attr("ext-type", &STRING)],
+        &[attr("type", &BulkobservableType).required(), attr("ext-type", &STRING)],
         ContentModel::Elements(
             &[
                 element(NS, "BulkObservableFormat", &BulkObservableFormat, 0u32, 1u32),
@@ -4974,13 +4969,13 @@ pub mod schema {
             ],
         ),
     );
-    pub static BulkobservableTypeType: TypeDef = simple::<
-        super::BulkobservableTypeType,
+    pub static BulkobservableType: TypeDef = simple::<
+        super::BulkobservableType,
     >(IdRole::Plain);
     pub static BusinessImpactType: TypeDef = complex(
         &[
             attr("severity", &BusinessimpactSeverityType).ext("ext-severity"),
-            attr("type", &BusinessimpactTypeType).ext("ext-type"),
+            attr("type", &BusinessimpactType).ext("ext-type"),
         ],
         ContentModel::Elements(
             &[element(NS, "Description", &MlStringType, 0u32, UNBOUNDED)],
@@ -4989,8 +4984,8 @@ pub mod schema {
     pub static BusinessimpactSeverityType: TypeDef = simple::<
         super::BusinessimpactSeverityType,
     >(IdRole::Plain);
-    pub static BusinessimpactTypeType: TypeDef = simple::<
-        super::BusinessimpactTypeType,
+    pub static BusinessimpactType: TypeDef = simple::<
+        super::BusinessimpactType,
     >(IdRole::Plain);
     pub static Campaign: TypeDef = complex(
         &[attr("restriction", &RestrictionType).ext("ext-restriction")],
@@ -5037,7 +5032,7 @@ pub mod schema {
     pub static Contact: TypeDef = complex(
         &[
             attr("role", &ContactRoleType).required().ext("ext-role"),
-            attr("type", &ContactTypeType).required().ext("ext-type"),
+            attr("type", &ContactType).required().ext("ext-type"),
             attr("restriction", &RestrictionType).ext("ext-restriction"),
         ],
         ContentModel::Elements(
@@ -5058,21 +5053,17 @@ pub mod schema {
     pub static ContactRoleType: TypeDef = simple::<
         super::ContactRoleType,
     >(IdRole::Plain);
-    pub static ContactTypeType: TypeDef = simple::<
-        super::ContactTypeType,
-    >(IdRole::Plain);
+    pub static ContactType: TypeDef = simple::<super::ContactType>(IdRole::Plain);
     pub static Counter: TypeDef = complex(
         &[
-            attr("type", &CounterTypeType).required().ext("ext-type"),
+            attr("type", &CounterType).required().ext("ext-type"),
             attr("unit", &CounterUnitType).required().ext("ext-unit"),
             attr("meaning", &STRING),
             attr("duration", &DurationType).ext("ext-duration"),
         ],
         ContentModel::Simple(&FLOAT),
     );
-    pub static CounterTypeType: TypeDef = simple::<
-        super::CounterTypeType,
-    >(IdRole::Plain);
+    pub static CounterType: TypeDef = simple::<super::CounterType>(IdRole::Plain);
     pub static CounterUnitType: TypeDef = simple::<
         super::CounterUnitType,
     >(IdRole::Plain);
@@ -5142,7 +5133,7 @@ pub mod schema {
     pub static DtypeType: TypeDef = simple::<super::DtypeType>(IdRole::Plain);
     pub static DurationType: TypeDef = simple::<super::DurationType>(IdRole::Plain);
     pub static Email: TypeDef = complex(
-        &[attr("type", &EmailTypeType).ext("ext-type")],
+        &[attr("type", &EmailType).ext("ext-type")],
         ContentModel::Elements(
             &[
                 element(NS, "EmailTo", &STRING, 1u32, 1u32),
@@ -5167,7 +5158,7 @@ pub mod schema {
             ],
         ),
     );
-    pub static EmailTypeType: TypeDef = simple::<super::EmailTypeType>(IdRole::Plain);
+    pub static EmailType: TypeDef = simple::<super::EmailType>(IdRole::Plain);
     pub static EventData: TypeDef = complex(
         &[
             attr("restriction", &RestrictionType).ext("ext-restriction"),
@@ -5589,7 +5580,7 @@ pub mod schema {
         super::PositiveFloatType,
     >(IdRole::Plain);
     pub static PostalAddress: TypeDef = complex(
-        &[attr("type", &PostaladdressTypeType).ext("ext-type")],
+        &[attr("type", &PostaladdressType).ext("ext-type")],
         ContentModel::Elements(
             &[
                 element(NS, "PAddress", &MlStringType, 1u32, 1u32),
@@ -5597,8 +5588,8 @@ pub mod schema {
             ],
         ),
     );
-    pub static PostaladdressTypeType: TypeDef = simple::<
-        super::PostaladdressTypeType,
+    pub static PostaladdressType: TypeDef = simple::<
+        super::PostaladdressType,
     >(IdRole::Plain);
     pub static Record: TypeDef = complex(
         &[attr("restriction", &RestrictionType).ext("ext-restriction")],
@@ -5634,7 +5625,7 @@ pub mod schema {
     );
     pub static RecordPattern: TypeDef = complex(
         &[
-            attr("type", &RecordpatternTypeType).required().ext("ext-type"),
+            attr("type", &RecordpatternType).required().ext("ext-type"),
             attr("offset", &INTEGER),
             attr("offsetunit", &RecordpatternOffsetunitType).ext("ext-offsetunit"),
             attr("instance", &INTEGER),
@@ -5644,8 +5635,8 @@ pub mod schema {
     pub static RecordpatternOffsetunitType: TypeDef = simple::<
         super::RecordpatternOffsetunitType,
     >(IdRole::Plain);
-    pub static RecordpatternTypeType: TypeDef = simple::<
-        super::RecordpatternTypeType,
+    pub static RecordpatternType: TypeDef = simple::<
+        super::RecordpatternType,
     >(IdRole::Plain);
     pub static Reference: TypeDef = complex(
         &[attr("observable-id", &ID)],
@@ -5786,7 +5777,7 @@ pub mod schema {
         &[
             attr("severity", &SeverityType),
             attr("completion", &SystemimpactCompletionType),
-            attr("type", &SystemimpactTypeType).ext("ext-type"),
+            attr("type", &SystemimpactType).ext("ext-type"),
         ],
         ContentModel::Elements(
             &[element(NS, "Description", &MlStringType, 0u32, UNBOUNDED)],
@@ -5798,11 +5789,11 @@ pub mod schema {
     pub static SystemimpactCompletionType: TypeDef = simple::<
         super::SystemimpactCompletionType,
     >(IdRole::Plain);
-    pub static SystemimpactTypeType: TypeDef = simple::<
-        super::SystemimpactTypeType,
+    pub static SystemimpactType: TypeDef = simple::<
+        super::SystemimpactType,
     >(IdRole::Plain);
     pub static Telephone: TypeDef = complex(
-        &[attr("type", &TelephoneTypeType).ext("ext-type")],
+        &[attr("type", &TelephoneType).ext("ext-type")],
         ContentModel::Elements(
             &[
                 element(NS, "TelephoneNumber", &STRING, 1u32, 1u32),
@@ -5810,9 +5801,7 @@ pub mod schema {
             ],
         ),
     );
-    pub static TelephoneTypeType: TypeDef = simple::<
-        super::TelephoneTypeType,
-    >(IdRole::Plain);
+    pub static TelephoneType: TypeDef = simple::<super::TelephoneType>(IdRole::Plain);
     pub static ThreatActor: TypeDef = complex(
         &[attr("restriction", &RestrictionType).ext("ext-restriction")],
         ContentModel::Elements(

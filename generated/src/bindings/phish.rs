@@ -520,7 +520,7 @@ rt::enumeration!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}FraudType.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum FraudTypeType {
+pub enum FraudType {
     /// `phishing`
     #[default]
     Phishing,
@@ -542,8 +542,8 @@ pub enum FraudTypeType {
     Ext(String),
 }
 rt::enumeration!(
-    FraudTypeType, [Phishing = "phishing", Recruiting = "recruiting", MalwareDistribution
-    = "malware distribution", FraudulentSite = "fraudulent site", Dnsspoof = "dnsspoof",
+    FraudType, [Phishing = "phishing", Recruiting = "recruiting", MalwareDistribution =
+    "malware distribution", FraudulentSite = "fraudulent site", Dnsspoof = "dnsspoof",
     Archive = "archive", Other = "other", Unknown = "unknown"], Ext
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-phish-1.0}IncludedMalware.type`.
@@ -752,7 +752,7 @@ pub struct PhraudReport {
     /// Attribute `Version`.
     pub version: Option<String>,
     /// Attribute `FraudType`.
-    pub fraud_type: FraudTypeType,
+    pub fraud_type: FraudType,
     /// Attribute `ext-value`.
     pub ext_value: Option<String>,
     /// Optional `PhishNameRef`.
@@ -789,7 +789,7 @@ pub struct PhraudReport {
 impl PhraudReport {
     /// Creates a value from its required attributes and children; everything optional is empty.
     pub fn new(
-        fraud_type: FraudTypeType,
+        fraud_type: FraudType,
         lure_source: Vec<LureSourceType>,
         originating_sensor: Vec<OriginatingSensorType>,
     ) -> Self {
@@ -1339,7 +1339,7 @@ pub mod schema {
         ),
     );
     pub static ExtRole: TypeDef = simple::<super::ExtRole>(IdRole::Plain);
-    pub static FraudTypeType: TypeDef = simple::<super::FraudTypeType>(IdRole::Plain);
+    pub static FraudType: TypeDef = simple::<super::FraudType>(IdRole::Plain);
     pub static IncludedMalwareType: TypeDef = complex(
         &[],
         ContentModel::Elements(
@@ -1457,7 +1457,7 @@ pub mod schema {
     pub static PhraudReport: TypeDef = complex(
         &[
             attr("Version", &STRING),
-            attr("FraudType", &FraudTypeType).required(),
+            attr("FraudType", &FraudType).required(),
             attr("ext-value", &STRING),
         ],
         ContentModel::Elements(

@@ -35,7 +35,7 @@ rt::composite!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyRegion {
     /// Attribute `region` (with `ext-region` carried by its `Ext` variant).
-    pub region: PolicyRegionRegion,
+    pub region: PolicyRegionType,
     /// `ext-*` attributes whose partner is not `ext-value`: an RFC 7970 §5.1.1
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
@@ -46,7 +46,7 @@ pub struct PolicyRegion {
 }
 impl PolicyRegion {
     /// Creates a value from its required attributes and children; everything optional is empty.
-    pub fn new(region: PolicyRegionRegion) -> Self {
+    pub fn new(region: PolicyRegionType) -> Self {
         Self {
             region,
             ..Default::default()
@@ -59,7 +59,7 @@ rt::composite!(
 );
 /// XSD: type `{urn:ietf:params:xml:ns:iodef-rid-1.0}PolicyRegionRegion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum PolicyRegionRegion {
+pub enum PolicyRegionType {
     /// `ClientToNP`
     #[default]
     ClientToNp,
@@ -77,7 +77,7 @@ pub enum PolicyRegionRegion {
     Ext(String),
 }
 rt::enumeration!(
-    PolicyRegionRegion, [ClientToNp = "ClientToNP", NpToClient = "NPToClient",
+    PolicyRegionType, [ClientToNp = "ClientToNP", NpToClient = "NPToClient",
     IntraConsortium = "IntraConsortium", PeerToPeer = "PeerToPeer", BetweenConsortiums =
     "BetweenConsortiums", AcrossNationalBoundaries = "AcrossNationalBoundaries"], Ext
 );
@@ -497,11 +497,11 @@ pub mod schema {
         ),
     );
     pub static PolicyRegion: TypeDef = complex(
-        &[attr("region", &PolicyRegionRegion).required().ext("ext-region")],
+        &[attr("region", &PolicyRegionType).required().ext("ext-region")],
         ContentModel::Empty,
     );
-    pub static PolicyRegionRegion: TypeDef = simple::<
-        super::PolicyRegionRegion,
+    pub static PolicyRegionType: TypeDef = simple::<
+        super::PolicyRegionType,
     >(IdRole::Plain);
     pub static RequestStatusType: TypeDef = complex(
         &[
