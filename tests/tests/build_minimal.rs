@@ -70,3 +70,32 @@ fn a_wrong_fixed_version_is_refused_with_its_position() {
     assert_eq!(err.path, "/IODEF-Document", "{err}");
     assert!(err.message.contains("2.00"), "{err}");
 }
+
+#[test]
+fn built_values_are_validated_before_writing() {
+    assert_eq!(minimal().validate().errors, Vec::new());
+    // Named fields with `..Default::default()`: what is left out keeps its placeholder, and
+    // `validate` names it.
+    let mut doc = minimal();
+    doc.root.incident[0].contact.clear();
+    doc.root.incident[0].incident_id = IncidentIdType {
+        value: "492382".into(),
+        ..Default::default()
+    };
+    let report = doc.validate();
+    let messages: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(report.errors.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].contains("/IODEF-Document/Incident[1]: missing required element")
+            && messages[0].contains("Contact"),
+        "{messages:#?}"
+    );
+    // An empty `name` is schema-valid; the prose rules (RFC 7970 §3.4: a domain name) say no.
+    let findings = iodef::rules::check(doc.to_xml_string().as_bytes());
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.path == "/IODEF-Document/Incident[1]/IncidentID[1]"),
+        "{findings:#?}"
+    );
+}

@@ -193,6 +193,20 @@ impl<T: ReadRoot> Document<T> {
         }
     }
 
+    /// Validates the document as it would be written — for a value built in code, whose
+    /// required fields may still hold their `Default` placeholders: every schema error, with
+    /// the element path and the line:column of the written text. Content XML cannot represent
+    /// is an error too.
+    pub fn validate(&self) -> super::validate::Report {
+        match self.try_to_xml_string() {
+            Ok(xml) => super::validate::validate(xml.as_bytes()),
+            Err(e) => super::validate::Report {
+                errors: vec![Error::io(&e)],
+                ..Default::default()
+            },
+        }
+    }
+
     /// Like [`Document::to_xml_string`], with an error for content XML cannot represent.
     pub fn try_to_xml_string(&self) -> io::Result<String> {
         let mut xw = XmlWriter::new(T::PREFIXES);
