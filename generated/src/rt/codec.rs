@@ -103,7 +103,7 @@ pub trait Value: Sized + 'static {
 }
 
 /// A field: one value, an optional one, or a list. Object safe (see [`Fields`]).
-pub trait Slot {
+pub trait Slot: AsAny {
     /// Reads one more occurrence of `term` into the field.
     fn read<'a>(
         &mut self,
@@ -128,10 +128,23 @@ pub trait Slot {
     fn each<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any));
     /// [`Value::walk_mut`] on every value held.
     fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any));
-    /// The field as `Any`, for the runtime's own field types (`Mixed`).
-    fn as_any_mut(&mut self) -> &mut dyn Any;
-    /// The field as `Any`.
+}
+
+/// A field as `Any`, for the runtime's own field types (`Mixed`).
+pub trait AsAny {
+    /// `self` as `Any`.
     fn as_any(&self) -> &dyn Any;
+    /// `self` as `Any`, mutably.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
 }
 
 impl<T: Value> Slot for T {
@@ -166,12 +179,6 @@ impl<T: Value> Slot for T {
     }
     fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
         self.walk_mut(f);
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -218,12 +225,6 @@ impl<T: Value> Slot for Option<T> {
             v.walk_mut(f);
         }
     }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 impl<T: Value> Slot for Vec<T> {
@@ -261,12 +262,6 @@ impl<T: Value> Slot for Vec<T> {
     }
     fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
         self.iter_mut().for_each(|v| v.walk_mut(f));
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -683,8 +678,9 @@ fn read_attributes<'a>(
     if decls.is_empty() {
         return no_attributes(r, el);
     }
-    // Types declare a handful of attributes: a bit per declaration.
+    // Types declare a handful of attributes: a bit per declaration, a vector beyond 128.
     let mut seen: u128 = 0;
+    let mut seen_more = vec![false; decls.len().saturating_sub(128)];
     let mut ext_values: Vec<(usize, String)> = Vec::new();
     for attr in r.attributes(el)? {
         let ns = r.ns_str(attr.ns);
@@ -707,7 +703,10 @@ fn read_attributes<'a>(
                     &reason,
                 )
             })?;
-            seen |= 1u128.checked_shl(i as u32).unwrap_or(0);
+            match seen_more.get_mut(i.wrapping_sub(128)) {
+                Some(more) if i >= 128 => *more = true,
+                _ => seen |= 1u128 << i,
+            }
         } else if let Some(i) = decls.iter().position(|d| d.is_ext(ns, attr.local)) {
             ext_values.push((i, attr.value.into_owned()));
         } else {
@@ -725,7 +724,10 @@ fn read_attributes<'a>(
         }
     }
     for (i, d) in decls.iter().enumerate() {
-        let present = i >= 128 || seen & (1u128 << i) != 0;
+        let present = match i.checked_sub(128) {
+            Some(more) => seen_more[more],
+            None => seen & (1u128 << i) != 0,
+        };
         if let (Some(fixed), true) = (d.fixed, present) {
             if let Some(text) = v.slot(i).and_then(Slot::text) {
                 if text != fixed {
