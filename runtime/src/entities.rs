@@ -1350,7 +1350,7 @@ mod tests {
 
     #[test]
     fn output_reads_like_the_spec_says() {
-        use crate::rt::XmlReader;
+        use crate::XmlReader;
         let input = r#"<!DOCTYPE a [<!ENTITY x "1 &#38;#38; 2 &#38;lt; 3 &#34;&#39; 4&#38;#10;5 6&#13;7">]><a t="&x;">&x;</a>"#;
         let out = expand(input).unwrap();
         let mut r = XmlReader::new(out.as_bytes());
