@@ -1,7 +1,7 @@
 //! Opt-in expansion of internal general entities declared in a DOCTYPE, under strict
 //! amplification limits, before a document is given to the reader.
 //!
-//! The reader ([`XmlReader`](super::XmlReader), [`crate::read`], [`Document`](super::Document))
+//! The reader ([`XmlReader`](super::XmlReader), `iodef::read`, [`Document`](super::Document))
 //! refuses every DOCTYPE ([`ErrorKind::Doctype`]). A caller that has to accept documents with a
 //! small internal subset (`<!ENTITY org "Example CSIRT">`) runs [`expand_internal_entities`]
 //! first and reads its output:

@@ -15,7 +15,7 @@
 //! decoded into [`TypedElement`]s through the [`Registry`].
 
 pub mod any;
-/// The generic XML codec over the generated descriptions (what generated code calls).
+// The generic XML codec over the generated descriptions (what generated code calls).
 #[doc(hidden)]
 pub mod codec;
 pub mod document;

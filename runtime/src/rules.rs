@@ -419,7 +419,7 @@ impl Findings {
     }
 }
 
-/// Checks the prose rules on `input`, a well-formed document (read it with [`crate::read`]
+/// Checks the prose rules on `input`, a well-formed document (read it with `iodef::read`
 /// first: malformed input yields no findings here). Findings are in document order.
 pub fn check(input: &[u8]) -> Vec<Finding> {
     // Any encoding XML allows; the declaration keeps its encoding name (§4.1 reads it).
