@@ -19,7 +19,7 @@ pub const STDIN_NAME: &str = "<stdin>";
 
 /// How documents are read: the reading options (limits, nesting depth, and the policy:
 /// `--lenient` makes unknown content a warning of kind `unknown_content`), and entity expansion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Options {
     /// What a broken RFC prose rule counts for (`--rules`).
     pub rules: RuleLevel,
@@ -259,7 +259,7 @@ pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport
         iodef::rt::validate::validate_decoded(
             decoded,
             &iodef::rt::validate::Options {
-                read: options.read,
+                read: options.read.clone(),
                 ..Default::default()
             },
         )

@@ -1,26 +1,34 @@
-//! IODEF (RFC 7970 and the schemas it imports) documents as Rust types, with XML readers and
-//! writers generated from the XSDs by `iodef-codegen`.
+//! IODEF (RFC 7970 and the schemas it imports) documents as Rust types, generated from the
+//! XSDs by `iodef-codegen`, read and written by the runtime crate `iodef-runtime` (re-exported
+//! as [`rt`]).
 //!
-//! - [`Document::from_str`], [`Document::from_slice`], [`Document::from_reader`] parse; errors
-//!   name the line:column and the element path, and a DOCTYPE is refused (untrusted input;
-//!   [`rt::entities`] expands internal entities first, on request). Bytes may be in any
-//!   encoding XML allows: UTF-8 (with or without byte-order mark), UTF-16, or the encoding the
-//!   XML declaration names ([`rt::encoding::decode`], the one decoding step of every entry
-//!   point; errors are at the document's line and character column).
+//! - Read: [`read`] accepts any root (IODEF-Document 1.0 or 2.0, RID 1.0/2.0 messages,
+//!   XEP-0268 carriers, every other global element) and returns a [`Document`] of a [`Root`]
+//!   (`doc.root.as_iodef2()` or `Root::Iodef2(..)` for the common case);
+//!   [`Document::from_str`] / [`Document::from_slice`] read one root type, e.g.
+//!   `Document::<v2::IodefDocument>`. Errors ([`Error`]) print `LINE:COL: PATH: message`; a
+//!   DOCTYPE is refused (untrusted input; [`rt::entities`] expands internal entities first, on
+//!   request). Bytes may be in any encoding XML allows ([`rt::encoding::decode`]).
 //! - [`read_with`] / [`Document::from_slice_with`] take [`ReadOptions`]: the parse [`Policy`]
 //!   (strict by default; lenient keeps unknown content aside in [`Document::unknown`] as
-//!   warnings and goes on) and resource limits.
-//! - [`Document::to_xml_string`] and [`Document::write_to`] write; the output is the same
+//!   warnings and goes on), resource limits, and the [`rt::Registry`] of typed extension
+//!   namespaces.
+//! - Validate: [`validate`] collects every schema error of a document (the validator of
+//!   `iodef validate`); [`rules`] checks the RFC prose rules the XSD cannot express.
+//! - Write: [`Document::to_xml_string`] and [`Document::write_to`]; the output is the same
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent. The output is UTF-8;
 //!   [`Document::write_to_with`] writes UTF-16, ISO-8859-1, windows-1252, ... instead.
-//! - [`bindings`] holds one module per namespace; [`v2`] is IODEF 2.0. [`read`] accepts any
-//!   root (IODEF-Document 1.0 or 2.0, RID 1.0/2.0 messages, XEP-0268 carriers, and every other
-//!   global element) and returns a [`bindings::Root`].
-//! - Elements of the generated namespaces inside extension content (`AdditionalData`, RID
-//!   `XMLDocument`, ...) are read as typed values ([`MixedNode::Typed`]); other foreign XML
-//!   stays raw ([`AnyElement`]). Extension crates add their namespaces with
-//!   [`rt::register`]; [`include_bindings!`] includes bindings generated from a `build.rs`.
+//! - Types: [`v2`] is IODEF 2.0 (RFC 7970), [`v1`] IODEF 1.0 (RFC 5070); [`bindings`] holds
+//!   one module per namespace (RID, SCI, phishing, ...). XSD value types ([`rt::DateTime`],
+//!   [`rt::Decimal`], ...) and foreign XML ([`rt::AnyElement`], [`rt::Mixed`]) are in [`rt`]
+//!   (also reachable at the crate root, e.g. `iodef::DateTime`).
+//! - Extensions: elements of the generated namespaces inside extension content
+//!   (`AdditionalData`, RID `XMLDocument`, ...) are read as typed values
+//!   ([`rt::MixedNode::Typed`]); other foreign XML stays raw ([`rt::AnyElement`]). Extension
+//!   crates add their namespaces with [`rt::register`] (process-wide) or a [`rt::Registry`] in
+//!   [`ReadOptions::registry`]; [`include_bindings!`] includes bindings generated from a
+//!   `build.rs`.
 //!
 //! ```
 //! use iodef::v2::IodefDocument;
@@ -49,14 +57,56 @@
 #![doc = include_str!("../examples/rfc7970_7_1.rs")]
 //! ```
 
-pub mod rt;
-pub mod rules;
+use std::sync::{Arc, OnceLock};
+
+/// The runtime (crate `iodef-runtime`): reader, writer, value types, foreign XML, the
+/// validator, the extension registry. Generated code (this crate's and extension crates')
+/// calls it as `rt`.
+pub use iodef_runtime as rt;
+/// RFC prose rules the XSD cannot express (`iodef validate --rules`).
+pub use rt::rules;
 /// Generated types, one module per namespace (see `iodef-codegen`).
 #[rustfmt::skip]
 pub mod bindings;
 
+/// IODEF 1.0 (RFC 5070), `urn:ietf:params:xml:ns:iodef-1.0`.
+pub use bindings::iodef1 as v1;
 /// IODEF 2.0 (RFC 7970), `urn:ietf:params:xml:ns:iodef-2.0`.
 pub use bindings::iodef2 as v2;
+pub use bindings::Root;
+
+pub use rt::{Document, Error, Policy, ReadOptions};
+// The rest of the runtime's public types, at the root as before; documented in `rt`.
+#[doc(hidden)]
+pub use rt::{
+    AnyAttribute, AnyElement, Base64Binary, Comments, DateTime, Decimal, ErrorKind, Extra,
+    HexBinary, Integer, IntegerRangeError, Misc, Mixed, MixedNode, NegativeInteger,
+    NonNegativeInteger, NonPositiveInteger, PositiveInteger, ReadRoot, TypedElement,
+    UnknownContent, UnknownNode, XsiAttributes,
+};
+
+// Every process-wide registry (what a read without `ReadOptions::registry` uses) starts with
+// the generated namespaces, however the program reads: `iodef::read`, `Document::from_str`,
+// `rt::validate::validate`, ...
+rt::default_namespaces!("iodef", bindings::register);
+
+/// A registry of every generated namespace (built once), without what [`rt::register`] added
+/// process-wide: pass it (or a copy with more namespaces) in [`ReadOptions::registry`] or the
+/// validator's options to read independently of process-wide state.
+///
+/// ```
+/// let registry = iodef::registry();
+/// assert!(registry.get(iodef::v2::NAMESPACE).is_some());
+/// assert!(registry.get(iodef::bindings::phish::NAMESPACE).is_some());
+/// ```
+pub fn registry() -> Arc<rt::Registry> {
+    static REGISTRY: OnceLock<Arc<rt::Registry>> = OnceLock::new();
+    Arc::clone(REGISTRY.get_or_init(|| {
+        let mut registry = rt::Registry::new();
+        bindings::register(&mut registry);
+        Arc::new(registry)
+    }))
+}
 
 /// Reads a document whatever its root: the root element is matched by namespace and local name
 /// against every generated namespace (`IODEF-Document` 1.0 or 2.0, RID, XEP-0268, ...).
@@ -69,7 +119,8 @@ pub use bindings::iodef2 as v2;
 ///   <Contact role="creator" type="organization"><ContactName>CSIRT</ContactName></Contact>
 ///   </Incident></IODEF-Document>"#)?;
 /// assert_eq!(doc.root.namespace(), "urn:ietf:params:xml:ns:iodef-1.0");
-/// assert!(matches!(doc.root, iodef::bindings::Root::Iodef1(_)));
+/// assert!(matches!(doc.root, iodef::Root::Iodef1(_)));
+/// assert!(doc.root.as_iodef1().is_some());
 /// # Ok::<(), iodef::Error>(())
 /// ```
 pub fn read(input: &[u8]) -> Result<Document<bindings::Root>, Error> {
@@ -77,8 +128,9 @@ pub fn read(input: &[u8]) -> Result<Document<bindings::Root>, Error> {
 }
 
 /// [`read`] with options: the parse policy (strict by default: unknown content is an error,
-/// RFC 7970 §5.2; lenient: it is kept aside in [`Document::unknown`] and reading goes on) and
-/// resource limits.
+/// RFC 7970 §5.2; lenient: it is kept aside in [`Document::unknown`] and reading goes on),
+/// resource limits, and the registry of typed extension namespaces ([`ReadOptions::registry`];
+/// by default the process-wide one: every generated namespace and what [`rt::register`] added).
 ///
 /// ```
 /// use iodef::{Policy, ReadOptions};
@@ -106,12 +158,53 @@ pub fn read_with(input: &[u8], options: &ReadOptions) -> Result<Document<binding
     Document::from_slice_with(input, options)
 }
 
-pub use rt::{
-    AnyAttribute, AnyElement, Base64Binary, Comments, DateTime, Decimal, Document, Error,
-    ErrorKind, Extra, HexBinary, Integer, IntegerRangeError, Misc, Mixed, MixedNode,
-    NegativeInteger, NonNegativeInteger, NonPositiveInteger, Policy, PositiveInteger, ReadOptions,
-    ReadRoot, TypedElement, UnknownContent, UnknownNode, XsiAttributes,
-};
+/// Validates `input` (any encoding XML allows) against the schemas of every generated
+/// namespace and those [`rt::register`] added, collecting every error (in document order, up
+/// to [`rt::validate::DEFAULT_MAX_ERRORS`]) with its line:column and element path. Options
+/// (lenient policy, limits, another registry): [`rt::validate::validate_with`].
+///
+/// ```
+/// let report = iodef::validate(br#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00">
+///   <Incident purpose="nonsense"><IncidentID name="csirt.example.com">1</IncidentID></Incident>
+/// </IODEF-Document>"#);
+/// // Both problems are reported: the bad enumeration value and the missing children.
+/// assert!(!report.is_valid());
+/// assert_eq!(report.errors.len(), 2);
+/// assert_eq!(report.errors[0].path, "/IODEF-Document/Incident[1]");
+/// assert!(report.errors[0].to_string().starts_with("2:13: /IODEF-Document/Incident[1]: invalid value"));
+/// ```
+pub fn validate(input: &[u8]) -> rt::validate::Report {
+    rt::validate::validate_with(input, &rt::validate::Options::default())
+}
+
+impl bindings::Root {
+    /// The IODEF 2.0 document, when the root is an `IODEF-Document` of RFC 7970.
+    ///
+    /// ```
+    /// let doc = iodef::read(br#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00">
+    ///   <Incident purpose="reporting"><IncidentID name="csirt.example.com">1</IncidentID>
+    ///   <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+    ///   <Contact type="organization" role="creator"/></Incident></IODEF-Document>"#)?;
+    /// let iodef = doc.root.as_iodef2().expect("an IODEF 2.0 document");
+    /// assert_eq!(iodef.incident[0].incident_id.value, "1");
+    /// assert!(doc.root.as_iodef1().is_none());
+    /// # Ok::<(), iodef::Error>(())
+    /// ```
+    pub fn as_iodef2(&self) -> Option<&v2::IodefDocument> {
+        match self {
+            bindings::Root::Iodef2(v2::Element::IodefDocument(doc)) => Some(doc),
+            _ => None,
+        }
+    }
+
+    /// The IODEF 1.0 document, when the root is an `IODEF-Document` of RFC 5070.
+    pub fn as_iodef1(&self) -> Option<&v1::IodefDocument> {
+        match self {
+            bindings::Root::Iodef1(v1::Element::IodefDocument(doc)) => Some(doc),
+            _ => None,
+        }
+    }
+}
 
 /// Includes bindings generated at build time: the file that `iodef_codegen::build` writes into
 /// `OUT_DIR` from a `build.rs` (`iodef_bindings.rs` unless another name was given).
@@ -128,7 +221,8 @@ pub use rt::{
 ///
 /// The included file uses the runtime as `::iodef::rt` and has a
 /// `register(&mut iodef::rt::Registry)` function; pass it to [`rt::register`] once, before
-/// parsing, so that the extension's elements are decoded inside `AdditionalData` and the like.
+/// parsing (or add it to a [`rt::Registry`] given in [`ReadOptions::registry`]), so that the
+/// extension's elements are decoded inside `AdditionalData` and the like.
 #[macro_export]
 macro_rules! include_bindings {
     () => {

@@ -67,23 +67,23 @@ pub fn for_each_mut<U: Any>(root: &mut (impl Walk + ?Sized), mut f: impl FnMut(&
     });
 }
 
-/// Implements [`Walk`] (and the walk of [`crate::rt::TypedElement`]) for an enum whose every
+/// Implements [`Walk`] (and the walk of [`crate::TypedElement`]) for an enum whose every
 /// variant holds one walkable value: a namespace's `Element` enum, the crate-wide `Root`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! walk_variants {
     ($ty:ident, [$($variant:ident),* $(,)?]) => {
-        impl $crate::rt::visit::Walk for $ty {
+        impl $crate::visit::Walk for $ty {
             fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
                 f(self);
                 match self {
-                    $(Self::$variant(v) => $crate::rt::visit::Walk::walk(v, f),)*
+                    $(Self::$variant(v) => $crate::visit::Walk::walk(v, f),)*
                 }
             }
             fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) {
                 f(self);
                 match self {
-                    $(Self::$variant(v) => $crate::rt::visit::Walk::walk_mut(v, f),)*
+                    $(Self::$variant(v) => $crate::visit::Walk::walk_mut(v, f),)*
                 }
             }
         }

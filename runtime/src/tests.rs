@@ -2113,33 +2113,13 @@ fn malformed_processing_instruction_targets_are_errors() {
         assert_eq!(err.kind, ErrorKind::Syntax, "{input}: {err}");
         assert!(err.message.starts_with("invalid processing-instruction target"), "{err}");
     }
-    // Names with dots, hyphens and colons are targets.
-    let ok = "<?a.b-c:d x?><IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"><?x-y?></IODEF-Document>";
-    let report = crate::rt::validate::validate(ok.as_bytes());
-    assert!(
-        report
-            .errors
-            .iter()
-            .all(|e| !e.message.contains("processing-instruction")),
-        "{:?}",
-        report.errors
+    // Names with dots, hyphens and colons are targets (the validator's side, which needs the
+    // IODEF schemas: `generated/tests/runtime.rs`).
+    let ok = format!(
+        "<?a.b-c:d x?>{}",
+        MINIMAL.replace("</IODEF-Document>", "<?x-y?></IODEF-Document>")
     );
-    // The validator refuses the broken ones too.
-    let report = crate::rt::validate::validate(b"<?x00</a>?><IODEF-Document/>");
-    assert!(report.errors[0]
-        .message
-        .starts_with("invalid processing-instruction target"));
-    // `xml` in any case is reserved, after the root too.
-    let report = crate::rt::validate::validate(
-        b"<IODEF-Document xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" version=\"2.00\"/><?XmL v?>",
-    );
-    assert!(
-        report.errors.iter().any(|e| e
-            .message
-            .starts_with("invalid processing-instruction target")),
-        "{:?}",
-        report.errors
-    );
+    assert!(parse(&ok).is_ok(), "{:?}", parse(&ok));
 }
 
 #[test]
@@ -2147,9 +2127,9 @@ fn extra_is_one_pointer() {
     // The field every generated element struct carries costs one pointer and no allocation
     // when there is nothing extra.
     assert_eq!(
-        std::mem::size_of::<crate::rt::Extra>(),
+        std::mem::size_of::<crate::Extra>(),
         std::mem::size_of::<usize>()
     );
-    assert!(crate::rt::Extra::new().is_empty());
-    assert!(crate::rt::Extra::from_data(Default::default()).is_empty());
+    assert!(crate::Extra::new().is_empty());
+    assert!(crate::Extra::from_data(Default::default()).is_empty());
 }

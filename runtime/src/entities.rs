@@ -1,7 +1,7 @@
 //! Opt-in expansion of internal general entities declared in a DOCTYPE, under strict
 //! amplification limits, before a document is given to the reader.
 //!
-//! The reader ([`XmlReader`](super::XmlReader), [`crate::read`], [`Document`](super::Document))
+//! The reader ([`XmlReader`](super::XmlReader), `iodef::read`, [`Document`](super::Document))
 //! refuses every DOCTYPE ([`ErrorKind::Doctype`]). A caller that has to accept documents with a
 //! small internal subset (`<!ENTITY org "Example CSIRT">`) runs [`expand_internal_entities`]
 //! first and reads its output:
@@ -1350,7 +1350,7 @@ mod tests {
 
     #[test]
     fn output_reads_like_the_spec_says() {
-        use crate::rt::XmlReader;
+        use crate::XmlReader;
         let input = r#"<!DOCTYPE a [<!ENTITY x "1 &#38;#38; 2 &#38;lt; 3 &#34;&#39; 4&#38;#10;5 6&#13;7">]><a t="&x;">&x;</a>"#;
         let out = expand(input).unwrap();
         let mut r = XmlReader::new(out.as_bytes());

@@ -1,10 +1,15 @@
 //! Typed extension elements: decoders per namespace, used by [`XmlReader::read_mixed`] to turn
 //! elements of known namespaces inside mixed content (IODEF `AdditionalData`, RID `XMLDocument`,
-//! ...) into typed values instead of raw [`AnyElement`](super::AnyElement)s.
+//! ...) into typed values instead of raw [`AnyElement`](crate::AnyElement)s.
 //!
-//! The process-wide registry ([`global`]) holds the crate's own bindings; extension crates add
-//! theirs with [`register`]. A reader takes a snapshot of it when it is created
-//! ([`XmlReader::new`]), or is given one ([`XmlReader::with_registry`]).
+//! A [`Registry`] is a plain value: pass one in [`ReadOptions::registry`](crate::ReadOptions)
+//! (or [`XmlReader::with_registry`]) to choose exactly which namespaces are decoded. When none
+//! is given, the process-wide registry ([`global`]) is used: it starts with the namespaces
+//! that linked crates declared with [`default_namespaces!`](crate::default_namespaces) (the
+//! `iodef` crate declares all of its generated bindings), and extension crates add theirs with
+//! [`register`]. A reader takes a snapshot of it when it is created.
+//!
+//! The runtime itself knows no bindings: it never imports them, the bindings import it.
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -12,12 +17,12 @@ use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
-use super::error::Error;
-use super::reader::{Element, XmlReader};
-use super::schema::ElementDecl;
-use super::writer::XmlWriter;
+use crate::error::Error;
+use crate::reader::{Element, XmlReader};
+use crate::schema::ElementDecl;
+use crate::writer::XmlWriter;
 
-/// A decoded element of a registered namespace, kept in [`MixedNode::Typed`](super::MixedNode::Typed).
+/// A decoded element of a registered namespace, kept in [`MixedNode::Typed`](crate::MixedNode::Typed).
 ///
 /// Get the concrete value back with [`downcast_ref`](trait.TypedElement.html#method.downcast_ref).
 pub trait TypedElement: fmt::Debug + Send + Sync + 'static {
@@ -34,7 +39,7 @@ pub trait TypedElement: fmt::Debug + Send + Sync + 'static {
     /// `self` as [`Any`], for downcasting.
     fn as_any(&self) -> &dyn Any;
     /// Calls `f` on the element's value and every value inside it, in document order
-    /// ([`crate::rt::visit`]); by default on `self` only.
+    /// ([`crate::visit`]); by default on `self` only.
     fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
         f(self.as_any());
     }
@@ -117,7 +122,7 @@ impl Registry {
     }
 
     /// Sets the global element declarations of `namespace` (sorted by name), used by the
-    /// validator ([`crate::rt::validate`]) for root elements and wildcards.
+    /// validator ([`crate::validate`]) for root elements and wildcards.
     pub fn add_schema(&mut self, namespace: &'static str, elements: &'static [ElementDecl]) {
         self.schemas.insert(namespace, elements);
     }
@@ -150,17 +155,40 @@ impl fmt::Debug for Registry {
     }
 }
 
+/// Namespaces every process-wide registry starts with, declared by a crate of bindings with
+/// [`default_namespaces!`](crate::default_namespaces) (the `iodef` crate declares its
+/// generated namespaces). Collected at link time, so that the runtime need not import the
+/// bindings and a process gets the same default whatever it calls first.
+#[doc(hidden)]
+pub struct DefaultNamespaces {
+    /// Who declared them (the crate's name): the order in which declarations are applied.
+    pub name: &'static str,
+    /// Adds the namespaces to a registry (a generated `register` function).
+    pub register: fn(&mut Registry),
+}
+
+inventory::collect!(DefaultNamespaces);
+
+/// A registry holding the namespaces of every [`default_namespaces!`](crate::default_namespaces)
+/// declaration linked into the program, applied in the order of their names (so that the
+/// outcome does not depend on link order), and nothing registered at run time.
+pub fn defaults() -> Registry {
+    let mut declared: Vec<&DefaultNamespaces> = inventory::iter::<DefaultNamespaces>().collect();
+    declared.sort_by_key(|d| d.name);
+    let mut registry = Registry::new();
+    for d in declared {
+        (d.register)(&mut registry);
+    }
+    registry
+}
+
 /// The current process-wide registry; replaced (never mutated) by [`register`].
 static GLOBAL: OnceLock<RwLock<Arc<Registry>>> = OnceLock::new();
 /// Serialises [`register`] calls so that none is lost.
 static REGISTERING: Mutex<()> = Mutex::new(());
 
 fn global_cell() -> &'static RwLock<Arc<Registry>> {
-    GLOBAL.get_or_init(|| {
-        let mut registry = Registry::new();
-        crate::bindings::register(&mut registry);
-        RwLock::new(Arc::new(registry))
-    })
+    GLOBAL.get_or_init(|| RwLock::new(Arc::new(defaults())))
 }
 
 /// Adds an extension's decoders to the process-wide registry (extension crates call this once,
@@ -177,8 +205,8 @@ pub fn register(f: impl FnOnce(&mut Registry)) {
         .unwrap_or_else(PoisonError::into_inner) = Arc::new(next);
 }
 
-/// A snapshot of the process-wide registry: initialised on first use with the crate's own
-/// bindings (`crate::bindings::register`), then whatever [`register`] added.
+/// A snapshot of the process-wide registry: initialised on first use with the linked
+/// [`defaults`], then whatever [`register`] added.
 pub fn global() -> Arc<Registry> {
     Arc::clone(&global_cell().read().unwrap_or_else(PoisonError::into_inner))
 }

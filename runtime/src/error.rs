@@ -58,7 +58,11 @@ impl fmt::Display for ErrorKind {
 /// its 1-based index among same-named siblings: `/IODEF-Document/Incident[2]/Assessment[1]/Impact[1]`.
 /// `line` and `column` are 1-based; the column counts characters. Both are 0 for errors that have
 /// no position in the input (I/O errors).
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+///
+/// `Display` and `Debug` both print `LINE:COL: PATH: message`, so that `?` in a
+/// `fn main() -> Result<(), iodef::Error>` (which prints the `Debug` form) shows the readable
+/// line; the alternate form (`{:#?}`) prints the fields, kind included.
+#[derive(Clone, thiserror::Error, PartialEq, Eq)]
 #[error("{line}:{column}: {path}: {message}")]
 pub struct Error {
     /// The kind of problem.
@@ -71,6 +75,22 @@ pub struct Error {
     pub line: u64,
     /// 1-based column, in characters.
     pub column: u64,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            f.debug_struct("Error")
+                .field("kind", &self.kind)
+                .field("message", &self.message)
+                .field("path", &self.path)
+                .field("line", &self.line)
+                .field("column", &self.column)
+                .finish()
+        } else {
+            fmt::Display::fmt(self, f)
+        }
+    }
 }
 
 impl Error {

@@ -49,8 +49,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use crate::rt::reader::{Positions, SiblingCounts};
-use crate::rt::values::{Base64Binary, DateTime, Decimal, HexBinary};
+use crate::reader::{Positions, SiblingCounts};
+use crate::values::{Base64Binary, DateTime, Decimal, HexBinary};
 
 /// How serious a finding is: a MUST violation is an error, a SHOULD one a warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,24 +419,24 @@ impl Findings {
     }
 }
 
-/// Checks the prose rules on `input`, a well-formed document (read it with [`crate::read`]
+/// Checks the prose rules on `input`, a well-formed document (read it with `iodef::read`
 /// first: malformed input yields no findings here). Findings are in document order.
 pub fn check(input: &[u8]) -> Vec<Finding> {
     // Any encoding XML allows; the declaration keeps its encoding name (§4.1 reads it).
-    match crate::rt::encoding::decode(input) {
+    match crate::encoding::decode(input) {
         Ok(decoded) => check_counting(&decoded).0,
         Err(_) => Vec::new(),
     }
 }
 
 /// [`check`] on a document already decoded (one decoding for several passes).
-pub fn check_decoded(decoded: &crate::rt::encoding::Decoded<'_>) -> Vec<Finding> {
+pub fn check_decoded(decoded: &crate::encoding::Decoded<'_>) -> Vec<Finding> {
     check_counting(decoded).0
 }
 
 /// [`check`], plus the bytes scanned to compute positions (at most the input's length: the
 /// linearity test holds it to that).
-fn check_counting(decoded: &crate::rt::encoding::Decoded<'_>) -> (Vec<Finding>, usize) {
+fn check_counting(decoded: &crate::encoding::Decoded<'_>) -> (Vec<Finding>, usize) {
     let input = decoded.as_bytes();
     let encoding = decoded.encoding();
     let mut findings = Findings {
@@ -630,7 +630,7 @@ fn open_frame<'a>(
 fn check_declaration(
     root: &Frame,
     declaration: Option<&Option<String>>,
-    encoding: crate::rt::Encoding,
+    encoding: crate::Encoding,
     findings: &mut Findings,
 ) {
     let Some(version) = root.version.filter(|_| root.local == "IODEF-Document") else {
@@ -1328,7 +1328,7 @@ mod tests {
   {}</IODEF-Document>"#,
                 incident.repeat(copies)
             );
-            let decoded = crate::rt::encoding::decode(doc.as_bytes()).unwrap();
+            let decoded = crate::encoding::decode(doc.as_bytes()).unwrap();
             let (findings, scanned) = check_counting(&decoded);
             assert!(!findings.is_empty(), "the document breaks §4.2 and §6");
             assert!(

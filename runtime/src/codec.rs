@@ -92,7 +92,7 @@ pub trait Value: Sized + 'static {
         Err(ext)
     }
     /// Calls `f` on this value, then on every value it holds, in document order
-    /// ([`crate::rt::visit`]).
+    /// ([`crate::visit`]).
     fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
         f(self);
     }
@@ -300,29 +300,29 @@ pub fn write_simple<T: SimpleValue>(
 #[doc(hidden)]
 macro_rules! simple {
     ($($ty:ty),* $(,)?) => {$(
-        impl $crate::rt::codec::Value for $ty {
+        impl $crate::codec::Value for $ty {
             fn read<'a>(
-                r: &mut $crate::rt::XmlReader<'a>,
-                el: &$crate::rt::Element<'a>,
-                cur: &mut ::std::option::Option<$crate::rt::Element<'a>>,
-                term: &'static $crate::rt::schema::Term,
-            ) -> ::std::result::Result<Self, $crate::rt::Error> {
-                $crate::rt::codec::read_simple(r, el, cur, term)
+                r: &mut $crate::XmlReader<'a>,
+                el: &$crate::Element<'a>,
+                cur: &mut ::std::option::Option<$crate::Element<'a>>,
+                term: &'static $crate::schema::Term,
+            ) -> ::std::result::Result<Self, $crate::Error> {
+                $crate::codec::read_simple(r, el, cur, term)
             }
-            fn write(&self, w: &mut $crate::rt::XmlWriter<'_>, term: &'static $crate::rt::schema::Term) -> ::std::io::Result<()> {
-                $crate::rt::codec::write_simple(self, w, term)
+            fn write(&self, w: &mut $crate::XmlWriter<'_>, term: &'static $crate::schema::Term) -> ::std::io::Result<()> {
+                $crate::codec::write_simple(self, w, term)
             }
             fn parse_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                $crate::rt::SimpleValue::parse_xml(text)
+                $crate::SimpleValue::parse_xml(text)
             }
             fn text(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
-                ::std::option::Option::Some($crate::rt::SimpleValue::to_xml(self))
+                ::std::option::Option::Some($crate::SimpleValue::to_xml(self))
             }
             fn ext(&self) -> ::std::option::Option<&str> {
-                $crate::rt::SimpleValue::ext(self)
+                $crate::SimpleValue::ext(self)
             }
             fn set_ext(&mut self, ext: ::std::string::String) -> ::std::result::Result<(), ::std::string::String> {
-                $crate::rt::SimpleValue::set_ext(self, ext)
+                $crate::SimpleValue::set_ext(self, ext)
             }
         }
     )*};
@@ -946,8 +946,8 @@ fn write_group(w: &mut XmlWriter<'_>, term: &'static Term, v: &dyn Fields) -> io
 #[doc(hidden)]
 macro_rules! composite {
     ($ty:ident, $kind:ident $desc:path, [$($field:ident),* $(,)?] $(, unpaired $unpaired:ident)? $(, extra $extra:ident)?) => {
-        impl $crate::rt::codec::Fields for $ty {
-            fn slot(&self, i: usize) -> ::std::option::Option<&dyn $crate::rt::codec::Slot> {
+        impl $crate::codec::Fields for $ty {
+            fn slot(&self, i: usize) -> ::std::option::Option<&dyn $crate::codec::Slot> {
                 #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $($field),* }
                 match i {
@@ -955,15 +955,15 @@ macro_rules! composite {
                     _ => ::std::option::Option::None,
                 }
             }
-            fn slot_mut(&mut self, i: usize) -> &mut dyn $crate::rt::codec::Slot {
+            fn slot_mut(&mut self, i: usize) -> &mut dyn $crate::codec::Slot {
                 #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $($field),* }
                 match i {
                     $(i if i == Slots::$field as usize => &mut self.$field,)*
-                    _ => $crate::rt::codec::no_slot(i),
+                    _ => $crate::codec::no_slot(i),
                 }
             }
-            fn field_mut(&mut self, i: usize) -> ::std::option::Option<&mut dyn $crate::rt::codec::Slot> {
+            fn field_mut(&mut self, i: usize) -> ::std::option::Option<&mut dyn $crate::codec::Slot> {
                 #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $($field),* }
                 match i {
@@ -980,10 +980,10 @@ macro_rules! composite {
                 }
             )?
             $(
-                fn extra(&self) -> ::std::option::Option<&$crate::rt::Extra> {
+                fn extra(&self) -> ::std::option::Option<&$crate::Extra> {
                     ::std::option::Option::Some(&self.$extra)
                 }
-                fn extra_mut(&mut self) -> ::std::option::Option<&mut $crate::rt::Extra> {
+                fn extra_mut(&mut self) -> ::std::option::Option<&mut $crate::Extra> {
                     ::std::option::Option::Some(&mut self.$extra)
                 }
             )?
@@ -991,42 +991,42 @@ macro_rules! composite {
         $crate::composite!(@desc $ty, $kind $desc);
     };
     (@desc $ty:ident, complex $desc:path) => {
-        $crate::composite!(@impl $ty, $crate::rt::codec::Desc::Complex(&$desc));
+        $crate::composite!(@impl $ty, $crate::codec::Desc::Complex(&$desc));
     };
     (@desc $ty:ident, group $desc:path) => {
-        $crate::composite!(@impl $ty, $crate::rt::codec::Desc::Group(&$desc));
+        $crate::composite!(@impl $ty, $crate::codec::Desc::Group(&$desc));
     };
     (@impl $ty:ident, $desc:expr) => {
-        impl $crate::rt::codec::Composite for $ty {
-            const DESC: $crate::rt::codec::Desc = $desc;
+        impl $crate::codec::Composite for $ty {
+            const DESC: $crate::codec::Desc = $desc;
         }
-        impl $crate::rt::codec::Value for $ty {
+        impl $crate::codec::Value for $ty {
             fn read<'a>(
-                r: &mut $crate::rt::XmlReader<'a>,
-                el: &$crate::rt::Element<'a>,
-                cur: &mut ::std::option::Option<$crate::rt::Element<'a>>,
-                term: &'static $crate::rt::schema::Term,
-            ) -> ::std::result::Result<Self, $crate::rt::Error> {
-                $crate::rt::codec::read_composite(r, el, cur, term)
+                r: &mut $crate::XmlReader<'a>,
+                el: &$crate::Element<'a>,
+                cur: &mut ::std::option::Option<$crate::Element<'a>>,
+                term: &'static $crate::schema::Term,
+            ) -> ::std::result::Result<Self, $crate::Error> {
+                $crate::codec::read_composite(r, el, cur, term)
             }
-            fn write(&self, w: &mut $crate::rt::XmlWriter<'_>, term: &'static $crate::rt::schema::Term) -> ::std::io::Result<()> {
-                $crate::rt::codec::write_composite(self, w, term)
+            fn write(&self, w: &mut $crate::XmlWriter<'_>, term: &'static $crate::schema::Term) -> ::std::io::Result<()> {
+                $crate::codec::write_composite(self, w, term)
             }
             fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
-                $crate::rt::codec::walk_composite(self, f)
+                $crate::codec::walk_composite(self, f)
             }
             fn walk_mut(&mut self, f: &mut dyn ::std::ops::FnMut(&mut dyn ::std::any::Any)) {
-                $crate::rt::codec::walk_composite_mut(self, f)
+                $crate::codec::walk_composite_mut(self, f)
             }
         }
-        impl<'a> $crate::rt::FromXml<'a> for $ty {
-            fn from_xml(r: &mut $crate::rt::XmlReader<'a>, el: &$crate::rt::Element<'a>) -> ::std::result::Result<Self, $crate::rt::Error> {
-                $crate::rt::codec::read_element(r, el)
+        impl<'a> $crate::FromXml<'a> for $ty {
+            fn from_xml(r: &mut $crate::XmlReader<'a>, el: &$crate::Element<'a>) -> ::std::result::Result<Self, $crate::Error> {
+                $crate::codec::read_element(r, el)
             }
         }
-        impl $crate::rt::ToXml for $ty {
-            fn to_xml(&self, w: &mut $crate::rt::XmlWriter<'_>, ns: &str, local: &str) -> ::std::io::Result<()> {
-                $crate::rt::codec::write_named(self, w, ns, local)
+        impl $crate::ToXml for $ty {
+            fn to_xml(&self, w: &mut $crate::XmlWriter<'_>, ns: &str, local: &str) -> ::std::io::Result<()> {
+                $crate::codec::write_named(self, w, ns, local)
             }
         }
     };
@@ -1043,8 +1043,8 @@ macro_rules! choice {
                 Self::$first(::std::default::Default::default())
             }
         }
-        impl $crate::rt::codec::Fields for $ty {
-            fn slot(&self, i: usize) -> ::std::option::Option<&dyn $crate::rt::codec::Slot> {
+        impl $crate::codec::Fields for $ty {
+            fn slot(&self, i: usize) -> ::std::option::Option<&dyn $crate::codec::Slot> {
                 #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $first $(, $variant)* }
                 match self {
@@ -1053,7 +1053,7 @@ macro_rules! choice {
                     _ => ::std::option::Option::None,
                 }
             }
-            fn field_mut(&mut self, i: usize) -> ::std::option::Option<&mut dyn $crate::rt::codec::Slot> {
+            fn field_mut(&mut self, i: usize) -> ::std::option::Option<&mut dyn $crate::codec::Slot> {
                 #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $first $(, $variant)* }
                 match self {
@@ -1062,7 +1062,7 @@ macro_rules! choice {
                     _ => ::std::option::Option::None,
                 }
             }
-            fn slot_mut(&mut self, i: usize) -> &mut dyn $crate::rt::codec::Slot {
+            fn slot_mut(&mut self, i: usize) -> &mut dyn $crate::codec::Slot {
                 #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $first $(, $variant)* }
                 if i == Slots::$first as usize && !matches!(self, Self::$first(_)) {
@@ -1077,7 +1077,7 @@ macro_rules! choice {
                 }
             }
         }
-        $crate::composite!(@impl $ty, $crate::rt::codec::Desc::Group(&$desc));
+        $crate::composite!(@impl $ty, $crate::codec::Desc::Group(&$desc));
     };
 }
 
@@ -1096,12 +1096,12 @@ macro_rules! enumeration {
                 }
             }
         }
-        impl $crate::rt::SimpleValue for $ty {
+        impl $crate::SimpleValue for $ty {
             fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                match $crate::rt::trim_ws(text) {
+                match $crate::trim_ws(text) {
                     $($xml => ::std::result::Result::Ok(Self::$variant),)*
                     $("ext-value" => ::std::result::Result::Ok(Self::$ext(::std::string::String::new())),)?
-                    other => ::std::result::Result::Err($crate::rt::codec::not_one_of(
+                    other => ::std::result::Result::Err($crate::codec::not_one_of(
                         other,
                         &[$($xml,)* $($crate::enumeration!(@ext_value $ext))?],
                     )),

@@ -30,7 +30,7 @@ pub enum MixedNode {
     ProcessingInstruction(super::extra::Pi),
     /// An element kept as raw XML.
     Element(AnyElement),
-    /// An element of a registered namespace, decoded (see [`crate::rt::registry`]).
+    /// An element of a registered namespace, decoded (see [`crate::registry`]).
     Typed(Box<dyn TypedElement>),
 }
 

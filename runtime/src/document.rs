@@ -1,25 +1,27 @@
 //! A whole document: the root element and the xsi attributes of the root.
 
 use std::io::{self, BufRead, Write};
+use std::sync::Arc;
 
 use super::encoding::{self, Encoder, Encoding};
 use super::error::{Error, ErrorKind};
 use super::extra::{Extra, Misc};
 use super::reader::{clark, Limits, XmlReader, XsiAttributes, DEFAULT_MAX_DEPTH};
+use super::registry::{self, Registry};
 use super::unknown::{Policy, UnknownContent};
 use super::writer::XmlWriter;
 use super::ReadRoot;
 
-/// How to read a document: parse policy and resource limits (see [`Document::from_slice_with`],
-/// `iodef::read_with`). The default is what [`Document::from_slice`] does: strict, default
-/// limits.
+/// How to read a document: parse policy, resource limits and the registry of typed extension
+/// namespaces (see [`Document::from_slice_with`], `iodef::read_with`). The default is what
+/// [`Document::from_slice`] does: strict, default limits, the process-wide registry.
 ///
 /// ```
 /// use iodef::rt::{Policy, ReadOptions};
 /// let options = ReadOptions { policy: Policy::Lenient, ..ReadOptions::default() };
 /// # let _ = options;
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Unknown content: an error ([`Policy::Strict`], the default) or kept aside and reported
     /// in [`Document::unknown`] ([`Policy::Lenient`]).
@@ -31,7 +33,32 @@ pub struct ReadOptions {
     /// Comments and processing instructions: kept and written back ([`Comments::Keep`], the
     /// default) or dropped.
     pub comments: Comments,
+    /// Which namespaces' elements inside mixed content (`AdditionalData`, ...) are decoded
+    /// into typed values: `None` (the default) uses the process-wide registry
+    /// ([`registry::global`]: every generated namespace of the linked bindings, plus what
+    /// [`register`](crate::register) added); `Some` uses exactly that registry (an empty one
+    /// keeps all mixed content raw). The collecting validator takes its registry from its own
+    /// options (`validate::Options::registry`).
+    pub registry: Option<Arc<Registry>>,
 }
+
+/// Options are equal when they read alike: same fields, and the same registry (the same
+/// `Arc`, or both the process-wide one).
+impl PartialEq for ReadOptions {
+    fn eq(&self, other: &Self) -> bool {
+        self.policy == other.policy
+            && self.limits == other.limits
+            && self.max_depth == other.max_depth
+            && self.comments == other.comments
+            && match (&self.registry, &other.registry) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for ReadOptions {}
 
 /// What a parse does with comments and processing instructions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -51,6 +78,7 @@ impl Default for ReadOptions {
             limits: Limits::default(),
             max_depth: DEFAULT_MAX_DEPTH,
             comments: Comments::Keep,
+            registry: None,
         }
     }
 }
@@ -64,7 +92,14 @@ impl ReadOptions {
         }
     }
 
-    /// Applies the options to a reader that has read nothing yet.
+    /// The registry these options read with: [`ReadOptions::registry`], or the process-wide
+    /// one.
+    pub fn registry(&self) -> Arc<Registry> {
+        self.registry.clone().unwrap_or_else(registry::global)
+    }
+
+    /// Applies the options to a reader that has read nothing yet (all but the registry, which
+    /// a reader is created with: [`XmlReader::with_registry`]).
     pub fn apply(&self, r: &mut XmlReader<'_>) {
         r.set_policy(self.policy);
         r.set_limits(self.limits);
@@ -127,18 +162,18 @@ impl<T: ReadRoot> Document<T> {
     /// Parses a document from its bytes, in any encoding XML allows (UTF-8 with or without
     /// byte-order mark, UTF-16, or the encoding its declaration names: see
     /// [`encoding::decode`]); extension elements in mixed content are
-    /// decoded with the process-wide registry (see [`Document::from_xml_reader`] for other
+    /// decoded with the process-wide registry (see [`ReadOptions::registry`] for other
     /// choices).
     pub fn from_slice(b: &[u8]) -> Result<Self, Error> {
         Self::from_slice_with(b, &ReadOptions::default())
     }
 
     /// Parses a document from its bytes (any encoding, as [`Document::from_slice`]) with
-    /// `options` (policy, limits); lenient parses report what they kept aside in
+    /// `options` (policy, limits, registry); lenient parses report what they kept aside in
     /// [`Document::unknown`].
     pub fn from_slice_with(b: &[u8], options: &ReadOptions) -> Result<Self, Error> {
         let decoded = encoding::decode(b)?;
-        let mut r = decoded.reader();
+        let mut r = decoded.reader_with_registry(Some(options.registry()));
         options.apply(&mut r);
         Self::from_xml_reader(r)
     }

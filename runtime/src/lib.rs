@@ -1,6 +1,13 @@
-//! Hand-written runtime support for the generated bindings: a borrowing pull reader
-//! ([`XmlReader`]), a namespace-aware writer ([`XmlWriter`]), simple XSD value types, lossless
-//! foreign XML ([`AnyElement`], [`Mixed`]) and [`Document`].
+//! The hand-written runtime of the `iodef` bindings (the `iodef` crate re-exports it as
+//! `iodef::rt`): a borrowing pull reader ([`XmlReader`]), a namespace-aware writer
+//! ([`XmlWriter`]), simple XSD value types, lossless foreign XML ([`AnyElement`], [`Mixed`]),
+//! [`Document`], the collecting [`validate`] over the generated descriptions, and the RFC prose
+//! [`rules`].
+//!
+//! Generated code depends on this crate; this crate depends on no generated code. The
+//! description format ([`schema`]) and the generic codec that reads and writes every type from
+//! it (`codec`, `glue` and the `composite!`/`choice!`/`enumeration!`/`simple!` macros) are what
+//! generated code calls; they are hidden from these docs.
 //!
 //! Generated types implement [`FromXml`] and [`ToXml`]; global elements also implement
 //! [`RootElement`]. A [`Document`] root is any [`ReadRoot`]: one global element, or a generated
@@ -8,7 +15,7 @@
 //! decoded into [`TypedElement`]s through the [`Registry`].
 
 pub mod any;
-/// The generic XML codec over the generated descriptions (what generated code calls).
+// The generic XML codec over the generated descriptions (what generated code calls).
 #[doc(hidden)]
 pub mod codec;
 pub mod document;
@@ -21,6 +28,7 @@ pub mod extra;
 pub mod glue;
 pub mod reader;
 pub mod registry;
+pub mod rules;
 pub mod schema;
 pub mod unknown;
 pub mod validate;
@@ -41,6 +49,9 @@ pub use error::{Error, ErrorKind};
 pub use extra::{Anchored, Extra, ExtraData, ExtraNode, Misc, Pi};
 pub use reader::{Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
 pub use registry::{register, DecodeFn, Registry, TypedElement};
+// For `default_namespaces!` expansions in crates that do not depend on `inventory` themselves.
+#[doc(hidden)]
+pub use inventory as __inventory;
 pub use unknown::{Policy, UnknownContent, UnknownNode};
 pub use values::{
     collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, Integer,
@@ -49,8 +60,20 @@ pub use values::{
 };
 pub use writer::XmlWriter;
 
-// The macros generated code states its types with (`rt::composite!`, ...).
-pub use crate::{choice, composite, enumeration, simple, walk_variants};
+/// Declares namespaces that every process-wide registry ([`registry::global`]) starts with:
+/// `default_namespaces!("crate-name", path::to::register)`, where `register` is a generated
+/// `fn(&mut Registry)`. The `iodef` crate declares its generated bindings this way, so that
+/// extension elements of those namespaces are typed whatever the program calls first, and
+/// without this crate importing the bindings. Declarations are applied in the order of their
+/// names.
+#[macro_export]
+macro_rules! default_namespaces {
+    ($name:expr, $register:path) => {
+        $crate::__inventory::submit! {
+            $crate::registry::DefaultNamespaces { name: $name, register: $register }
+        }
+    };
+}
 
 /// Reading a value from an element whose start tag has been read.
 pub trait FromXml<'a>: Sized {
