@@ -15,6 +15,11 @@
 //!   namespaces.
 //! - Validate: [`validate`] collects every schema error of a document (the validator of
 //!   `iodef validate`); [`rules`] checks the RFC prose rules the XSD cannot express.
+//! - Find: [`Document::find_all`] gives every value of a type in the document, in document
+//!   order (`doc.find_all::<v2::Address>()`, every `v2::Indicator`, every typed extension
+//!   element); [`Document::for_each_mut`] changes them; [`visit`] walks every value.
+//! - Build: the generated `new` constructors, or named fields with `..Default::default()`;
+//!   [`Document::validate`] checks a built value before it is written.
 //! - Write: [`Document::to_xml_string`] and [`Document::write_to`]; the output is the same
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent. The output is UTF-8;
@@ -76,6 +81,8 @@ pub use bindings::iodef2 as v2;
 pub use bindings::Root;
 
 pub use rt::{Document, Error, Policy, ReadOptions};
+/// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
+pub use rt::visit;
 // The rest of the runtime's public types, at the root as before; documented in `rt`.
 #[doc(hidden)]
 pub use rt::{
