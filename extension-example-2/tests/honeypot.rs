@@ -411,6 +411,13 @@ fn invalid_extension_content_is_refused_with_path_and_position() {
 }
 
 #[test]
+fn the_fixture_keeps_the_rfc_prose_rules() {
+    // xml:lang and xsi:schemaLocation on IODEF-Document (RFC 7970 §6, §4.2), ...: no finding.
+    let findings = iodef::rules::check(FIXTURE.as_bytes());
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+#[test]
 fn the_collecting_validator_checks_extension_content() {
     iodef_honeypot_example::init();
     assert!(iodef::rt::validate::validate(FIXTURE.as_bytes()).is_valid());
