@@ -72,6 +72,8 @@ fn extension_content_is_typed() {
     assert_eq!(typed[0].namespace(), honeypot::NAMESPACE);
     assert_eq!(typed[0].local_name(), "HoneypotObservation");
     assert!(typed[0].downcast_ref::<honeypot::Element>().is_some());
+    // The node holds the module's Element enum, not the struct it boxes.
+    assert!(typed[0].downcast_ref::<HoneypotObservation>().is_none());
     assert!(data
         .content
         .0
@@ -319,6 +321,22 @@ fn a_built_observation_is_written_and_read_back() {
     )));
     let report = doc.validate();
     assert!(report.is_valid(), "{:?}", report.errors);
+    // Document::validate checks the extension content as written, against our schema: an
+    // attribute it does not declare (smuggled through `unpaired_ext`) is an error there.
+    let mut bad = doc.clone();
+    bad.for_each_mut::<HoneypotObservation>(|o| {
+        if o.sensor_id == "web-trap-1" {
+            o.unpaired_ext.push(("ext-colour".into(), "red".into()));
+        }
+    });
+    let report = bad.validate();
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    let err = &report.errors[0];
+    assert_eq!(
+        err.path,
+        "/IODEF-Document/Incident[1]/AdditionalData[1]/HoneypotObservation[2]"
+    );
+    assert!(err.message.contains("ext-colour"), "{err}");
     let reread = read(&doc.to_xml_string()).unwrap();
     let found = reread.find_all::<HoneypotObservation>();
     assert_eq!(found.len(), 3);
