@@ -80,9 +80,9 @@ pub use bindings::iodef1 as v1;
 pub use bindings::iodef2 as v2;
 pub use bindings::Root;
 
-pub use rt::{Document, Error, Policy, ReadOptions};
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
 pub use rt::visit;
+pub use rt::{Document, Error, Policy, ReadOptions};
 // The rest of the runtime's public types, at the root as before; documented in `rt`.
 #[doc(hidden)]
 pub use rt::{

@@ -780,8 +780,7 @@ fn read_particle<'a>(
     }
     slot.finish();
     if n < p.min {
-        let (ns, local) = first_name(&p.term);
-        return Err(r.missing_element(el, ns, local));
+        return Err(missing(r, el, &p.term));
     }
     Ok(())
 }
@@ -804,10 +803,7 @@ fn read_group<'a>(
             match (chosen, cur.as_ref()) {
                 (Some(i), _) => read_particle(r, el, cur, &alternatives[i], v.slot_mut(i)),
                 (None, Some(c)) => Err(r.unexpected_element(c)),
-                (None, None) => {
-                    let (ns, local) = first_name(term);
-                    Err(r.missing_element(el, ns, local))
-                }
+                (None, None) => Err(missing(r, el, term)),
             }
         }
         Term::Group(inner) => read_group(r, el, cur, inner, v),
@@ -832,6 +828,41 @@ fn starts(r: &XmlReader<'_>, c: &Element<'_>, term: &Term) -> bool {
                 }
             }
             false
+        }
+    }
+}
+
+/// `term` is missing in `el`: the error names what could have started it (`Session or Payload`
+/// for a choice).
+fn missing(r: &XmlReader<'_>, el: &Element<'_>, term: &Term) -> Error {
+    let mut names = Vec::new();
+    first_names(term, &mut names);
+    let (ns, first) = first_name(term);
+    if names.len() <= 1 {
+        return r.missing_element(el, ns, first);
+    }
+    let listed: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    r.missing_element(el, ns, &super::schema::one_of(&listed))
+}
+
+/// The local names of the elements that can start `term`, in table order, without repeats.
+fn first_names(term: &Term, out: &mut Vec<&'static str>) {
+    match term {
+        Term::Element(d) => {
+            if !out.contains(&d.name) {
+                out.push(d.name);
+            }
+        }
+        Term::Any(_) => out.push("(any element)"),
+        Term::Group(inner) => first_names(inner, out),
+        Term::Choice(ps) => ps.iter().for_each(|p| first_names(&p.term, out)),
+        Term::Sequence(ps) => {
+            for p in ps.iter() {
+                first_names(&p.term, out);
+                if p.min > 0 {
+                    break;
+                }
+            }
         }
     }
 }
