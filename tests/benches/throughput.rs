@@ -180,7 +180,9 @@ fn main() {
             "parse" => median_time(runs, || parse(black_box(xml))),
             "validate" => median_time(runs, || iodef::rt::validate::validate(black_box(xml))),
             "write" => median_time(runs, || write(black_box(&doc), out_size)),
-            other => fail(format!("IODEF_BENCH_ONLY={other}: expected parse, validate or write")),
+            other => fail(format!(
+                "IODEF_BENCH_ONLY={other}: expected parse, validate or write"
+            )),
         };
         println!("{only}: {:.1} MB/s ({:.1} ms)", mbps(size, t), ms(t));
         return;

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::io;
 
 use super::glue::{lexical_value, no_attributes};
+use super::reader::same_str;
 use super::schema::{ContentModel, Particle, Term, TypeDef};
 use super::{AnyElement, Element, Error, Extra, Mixed, SimpleValue, XmlReader, XmlWriter};
 
@@ -203,7 +204,13 @@ impl<T: Value> Slot for Vec<T> {
         cur: &mut Option<Element<'a>>,
         term: &'static Term,
     ) -> Result<(), Error> {
-        self.push(T::read(r, el, cur, term)?);
+        let v = T::read(r, el, cur, term)?;
+        // Most lists of a document hold one item: room for exactly one, not the four of the
+        // first growth step (which `finish` would have to give back, moving the items).
+        if self.capacity() == 0 {
+            self.reserve_exact(1);
+        }
+        self.push(v);
         Ok(())
     }
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()> {
@@ -358,8 +365,7 @@ fn simple_content<'a, T: SimpleValue>(
     let text: Cow<'a, str> = r.read_text(el)?;
     if let Some(TypeDef::Simple(st)) = ty {
         if let Some(lexical) = st.lexical {
-            let what = format!("element {}", el.local);
-            lexical_value(r, el, el.offset, &what, &text, lexical)?;
+            lexical_value(r, el, el.offset, ("element", el.local), &text, lexical)?;
         }
     }
     T::parse_xml(&text).map_err(|reason| {
@@ -526,8 +532,7 @@ fn read_element_into<'a>(
             let text: Cow<'a, str> = r.read_text(el)?;
             if let TypeDef::Simple(st) = simple {
                 if let Some(lexical) = st.lexical {
-                    let what = format!("element {}", el.local);
-                    lexical_value(r, el, el.offset, &what, &text, lexical)?;
+                    lexical_value(r, el, el.offset, ("element", el.local), &text, lexical)?;
                 }
             }
             v.slot_mut(content).set_text(&text).map_err(|reason| {
@@ -570,17 +575,18 @@ fn read_attributes<'a>(
     // Types declare a handful of attributes: a bit per declaration.
     let mut seen: u128 = 0;
     let mut ext_values: Vec<(usize, String)> = Vec::new();
-    for attr in r.attributes(el)? {
-        let ns = r.ns_str(attr.ns);
+    // The reader's spare vector: no allocation per element.
+    let mut attrs = r.attributes_buffered(el, false)?;
+    for attr in attrs.drain(..) {
         if let Some(i) = decls
             .iter()
-            .position(|d| d.name == attr.local && d.ns == ns)
+            .position(|d| same_str(d.name, attr.local) && r.ns_is(attr.ns, d.ns))
         {
             let d = &decls[i];
             if let TypeDef::Simple(st) = d.ty {
                 if let Some(lexical) = st.lexical {
-                    let what = format!("attribute {}", attr.local);
-                    lexical_value(r, el, attr.offset, &what, &attr.value, lexical)?;
+                    let what = ("attribute", attr.local);
+                    lexical_value(r, el, attr.offset, what, &attr.value, lexical)?;
                 }
             }
             v.slot_mut(i).set_text(&attr.value).map_err(|reason| {
@@ -592,12 +598,16 @@ fn read_attributes<'a>(
                 )
             })?;
             seen |= 1u128.checked_shl(i as u32).unwrap_or(0);
-        } else if let Some(i) = decls.iter().position(|d| d.is_ext(ns, attr.local)) {
+        } else if let Some(i) = decls
+            .iter()
+            .position(|d| d.is_ext(r.ns_str(attr.ns), attr.local))
+        {
             ext_values.push((i, attr.value.into_owned()));
         } else {
             r.unknown_attribute(el, attr)?;
         }
     }
+    r.recycle_attributes(attrs);
     // `foo` and `ext-foo` (RFC 7970 §5.1.1) make one value. An `ext-foo` whose partner is not
     // `ext-value` violates §5.1.1 but not the schema: it is kept, losslessly, aside.
     for (i, ext) in ext_values {
@@ -700,7 +710,7 @@ fn read_group<'a>(
 /// Whether the child `c` can start `term`.
 fn starts(r: &XmlReader<'_>, c: &Element<'_>, term: &Term) -> bool {
     match term {
-        Term::Element(d) => d.name == c.local && d.ns == r.ns_str(c.ns),
+        Term::Element(d) => same_str(d.name, c.local) && r.ns_is(c.ns, d.ns),
         Term::Any(w) => w.allows(r.ns_str(c.ns)),
         Term::Group(inner) => starts(r, c, inner),
         Term::Choice(ps) => ps.iter().any(|p| starts(r, c, &p.term)),

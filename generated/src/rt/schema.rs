@@ -569,7 +569,11 @@ impl Automaton {
             for &s in states {
                 for &(symbol, to) in &self.edges[s as usize] {
                     let hit = match symbol {
-                        Symbol::Element(d) => pass_elements && d.name == name && d.ns == ns,
+                        Symbol::Element(d) => {
+                            pass_elements
+                                && super::reader::same_str(d.name, name)
+                                && super::reader::same_str(d.ns, ns)
+                        }
                         Symbol::Any(w) => !pass_elements && w.allows(ns),
                     };
                     if hit {

@@ -14,11 +14,13 @@
 //! values (enumerations, patterns, ranges, lengths, built-in types, whitespace), text in
 //! element-only content, `xs:ID` uniqueness and `xs:IDREF` resolution.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::reader::{
-    clark, element_paths, format_path, line_columns, shown_value, snippet, Node, SiblingCounts,
+    append, clark, element_paths, format_path, line_columns, same_str, shown_value, snippet, Node,
+    SiblingCounts,
 };
 use super::registry::{self, Registry};
 use super::schema::{
@@ -111,7 +113,7 @@ pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Option
             0 => DEFAULT_MAX_ERRORS,
             n => n,
         },
-        ids: HashSet::new(),
+        ids: HashSet::default(),
         idrefs: Vec::new(),
         stack: Vec::new(),
         next: States::new(),
@@ -180,8 +182,8 @@ struct Frame<'a> {
     local: &'a str,
     index: u32,
     mode: Mode,
-    /// Text of simple content.
-    text: String,
+    /// Text of simple content (borrowed from the input while it is one piece).
+    text: Option<Cow<'a, str>>,
     /// Children seen per local name (for the `[n]` of paths).
     children: SiblingCounts<'a>,
     /// Unexpected text already reported in this element.
@@ -198,7 +200,8 @@ struct Validator<'r> {
     /// Lenient warnings (listed up to `max_errors`).
     warning_count: usize,
     max_errors: usize,
-    ids: HashSet<String>,
+    /// `xs:ID` values: from untrusted input, so a keyed (randomly seeded) hasher.
+    ids: HashSet<String, foldhash::fast::RandomState>,
     /// `xs:IDREF` values and where they are (paths computed for the dangling ones only).
     idrefs: Vec<(String, usize)>,
     stack: Vec<Frame<'r>>,
@@ -343,7 +346,7 @@ impl<'r> Validator<'r> {
             };
             match node {
                 None => self.close(r.last_tag_offset())?,
-                Some(Node::Text { text, offset }) => self.text(&text, offset)?,
+                Some(Node::Text { text, offset }) => self.text(text, offset)?,
                 Some(Node::Element(child)) => self.child(r, child)?,
             }
         }
@@ -370,13 +373,13 @@ impl<'r> Validator<'r> {
 
     /// A child element of the innermost open element.
     fn child(&mut self, r: &mut XmlReader<'r>, child: Element<'r>) -> Result<(), Stop> {
-        let ns = r.ns_str(child.ns).to_string();
+        let ns = r.ns_str(child.ns);
         let registry = self.registry;
         let depth = self.stack.len();
         let parent = &mut self.stack[depth - 1];
         let index = parent.children.next(child.local.as_bytes());
         let parent_ns = r.ns_str(parent.el.ns);
-        let name = || clark(&ns, child.local);
+        let name = || clark(ns, child.local);
         // What the child is checked against (`None`: its content is skipped), and why it is
         // not allowed, if it is not.
         // The declared type of the child (for `xsi:type`), when its parent's content model
@@ -394,7 +397,7 @@ impl<'r> Validator<'r> {
                     true,
                 )),
             ),
-            Mode::Lax => (Some(lax_mode(registry, &ns, child.local)), None),
+            Mode::Lax => (Some(lax_mode(registry, ns, child.local)), None),
             Mode::Complex { ty, states } => match ty.automaton() {
                 None => (
                     None,
@@ -407,7 +410,7 @@ impl<'r> Validator<'r> {
                         true,
                     )),
                 ),
-                Some(automaton) => match automaton.step(states, &ns, child.local, &mut self.next) {
+                Some(automaton) => match automaton.step(states, ns, child.local, &mut self.next) {
                     Some(symbol) => {
                         std::mem::swap(states, &mut self.next);
                         match symbol {
@@ -417,8 +420,8 @@ impl<'r> Validator<'r> {
                             }
                             Symbol::Any(w) => match w.process {
                                 Process::Skip => (None, None),
-                                Process::Lax => (Some(lax_mode(registry, &ns, child.local)), None),
-                                Process::Strict => match registry.element_decl(&ns, child.local) {
+                                Process::Lax => (Some(lax_mode(registry, ns, child.local)), None),
+                                Process::Strict => match registry.element_decl(ns, child.local) {
                                     Some(decl) => (Some(mode_of(decl.ty)), None),
                                     None => (
                                         None,
@@ -442,7 +445,7 @@ impl<'r> Validator<'r> {
                             format!("expected {}", one_of(&expected))
                         };
                         // Unknown: its name is allowed nowhere in the content model.
-                        let unknown = !automaton.mentions(&ns, child.local);
+                        let unknown = !automaton.mentions(ns, child.local);
                         (
                             None,
                             Some((format!("unexpected element {}; {hint}", name()), unknown)),
@@ -493,11 +496,28 @@ impl<'r> Validator<'r> {
     ) -> Result<(), Stop> {
         let top = self.stack.len() - 1;
         let el = self.stack[top].el.clone();
-        let attrs = match r.all_attributes(&el) {
+        // The reader's spare vector: no allocation per element.
+        let attrs = match r.attributes_buffered(&el, true) {
             Ok(a) => a,
             Err(e) => return Err(self.fatal(e)),
         };
-        let declared = match &mode {
+        let checked = self.check_attributes(r, &el, &mode, declared_ty, &attrs);
+        r.recycle_attributes(attrs);
+        checked?;
+        self.stack[top].mode = mode;
+        Ok(())
+    }
+
+    /// Checks the attributes `attrs` of `el` against what `mode` declares.
+    fn check_attributes(
+        &mut self,
+        r: &XmlReader<'r>,
+        el: &Element<'r>,
+        mode: &Mode,
+        declared_ty: Option<&'static TypeDef>,
+        attrs: &[super::reader::Attr<'r>],
+    ) -> Result<(), Stop> {
+        let declared = match mode {
             Mode::Complex { ty, .. } => Some(ty.attributes),
             Mode::Simple(_) => Some(&[][..]),
             Mode::Lax => None,
@@ -506,9 +526,8 @@ impl<'r> Validator<'r> {
             // Declared attributes seen: a bit set (types declare a handful), a vector beyond.
             let mut seen_bits: u128 = 0;
             let mut seen_more = vec![false; declared.len().saturating_sub(128)];
-            for a in &attrs {
-                let ns = r.ns_str(a.ns);
-                if ns == XSI_NS {
+            for a in attrs {
+                if r.ns_is(a.ns, XSI_NS) {
                     // The same verdict as the typed reader's.
                     match super::reader::xsi_verdict(a.local, &a.value, el.local) {
                         Ok(()) if a.local == "type" => {
@@ -546,7 +565,7 @@ impl<'r> Validator<'r> {
                 }
                 match declared
                     .iter()
-                    .position(|d| d.name == a.local && d.ns == ns)
+                    .position(|d| same_str(d.name, a.local) && r.ns_is(a.ns, d.ns))
                 {
                     Some(i) => {
                         if i < 128 {
@@ -572,7 +591,7 @@ impl<'r> Validator<'r> {
                         }
                     }
                     // An `ext-*` partner: any string.
-                    None if declared.iter().any(|d| d.is_ext(ns, a.local)) => {}
+                    None if declared.iter().any(|d| d.is_ext(r.ns_str(a.ns), a.local)) => {}
                     None => {
                         let name = match a.prefix {
                             Some(p) => format!("{p}:{}", a.local),
@@ -603,12 +622,11 @@ impl<'r> Validator<'r> {
                 }
             }
         }
-        self.stack[top].mode = mode;
         Ok(())
     }
 
     /// Character data in the innermost open element.
-    fn text(&mut self, text: &str, offset: usize) -> Result<(), Stop> {
+    fn text(&mut self, text: Cow<'r, str>, offset: usize) -> Result<(), Stop> {
         let top = self.stack.len() - 1;
         let f = &mut self.stack[top];
         let text_only = match &f.mode {
@@ -621,7 +639,7 @@ impl<'r> Validator<'r> {
             Mode::Lax => return Ok(()),
         };
         if text_only {
-            f.text.push_str(text);
+            append(&mut f.text, text);
             return Ok(());
         }
         let Some(at) = text.find(|c: char| !matches!(c, ' ' | '\t' | '\n' | '\r')) else {
@@ -633,7 +651,7 @@ impl<'r> Validator<'r> {
         f.text_reported = true;
         let message = format!(
             "unexpected text \"{}\" in element-only content of {}",
-            snippet(text),
+            snippet(&text),
             f.local
         );
         let path = self.path();
@@ -644,7 +662,7 @@ impl<'r> Validator<'r> {
     fn close(&mut self, end_offset: usize) -> Result<(), Stop> {
         let top = self.stack.len() - 1;
         let mode = std::mem::replace(&mut self.stack[top].mode, Mode::Lax);
-        let text = std::mem::take(&mut self.stack[top].text);
+        let text = self.stack[top].text.take().unwrap_or_default();
         let (local, offset) = (self.stack[top].local, self.stack[top].el.offset);
         let what = ("element", local);
         let result = match mode {
@@ -694,15 +712,15 @@ impl<'r> Validator<'r> {
         match st.role {
             IdRole::Plain => Ok(()),
             IdRole::Id => {
-                let token = super::collapse_ws(value).into_owned();
-                if self.ids.contains(&token) {
+                let token = super::collapse_ws(value);
+                if self.ids.contains(&*token) {
                     return self.report(
                         ErrorKind::InvalidValue,
                         offset,
                         format!("duplicate xs:ID {token:?}"),
                     );
                 }
-                self.ids.insert(token);
+                self.ids.insert(token.into_owned());
                 Ok(())
             }
             IdRole::IdRef => {
@@ -727,7 +745,7 @@ fn frame(el: Element<'_>, index: u32, mode: Mode) -> Frame<'_> {
         el,
         index,
         mode,
-        text: String::new(),
+        text: None,
         children: SiblingCounts::default(),
         text_reported: false,
     }
