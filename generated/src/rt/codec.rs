@@ -649,6 +649,10 @@ fn read_particles<'a>(
     base: usize,
 ) -> Result<(), Error> {
     for (i, p) in particles.iter().enumerate() {
+        // An optional particle the cursor does not start leaves its field as it is: no slot.
+        if p.min == 0 && !cur.as_ref().is_some_and(|c| starts(r, c, &p.term)) {
+            continue;
+        }
         read_particle(r, el, cur, p, v.slot_mut(base + i))?;
     }
     Ok(())
