@@ -183,6 +183,8 @@ pub struct XmlReader<'a> {
     /// Spare attribute vector, reused from element to element (see
     /// [`XmlReader::attributes_buffered`]).
     attr_buf: Vec<Attr<'a>>,
+    /// Spare vector of attribute names, for the duplicate check.
+    attr_keys: Vec<&'a str>,
     root_read: bool,
     /// Offset of the last start, empty or end tag read.
     last_offset: usize,
@@ -483,6 +485,7 @@ impl<'a> XmlReader<'a> {
             ids: IdMap::default(),
             idrefs: Vec::new(),
             attr_buf: Vec::new(),
+            attr_keys: Vec::new(),
             root_read: false,
             last_offset: 0,
             event_start: 0,
@@ -1646,10 +1649,31 @@ impl<'a> XmlReader<'a> {
         keep_xsi: bool,
         out: &mut Vec<Attr<'a>>,
     ) -> Result<(), Error> {
-        for a in el.start.attributes() {
+        let mut keys = std::mem::take(&mut self.attr_keys);
+        keys.clear();
+        let result = self.resolve_attributes_with(el, keep_xsi, out, &mut keys);
+        self.attr_keys = keys;
+        result
+    }
+
+    /// [`XmlReader::resolve_attributes`]; `keys` holds the names seen so far.
+    fn resolve_attributes_with(
+        &mut self,
+        el: &Element<'a>,
+        keep_xsi: bool,
+        out: &mut Vec<Attr<'a>>,
+        keys: &mut Vec<&'a str>,
+    ) -> Result<(), Error> {
+        // quick-xml's duplicate check allocates a vector per element: done here instead,
+        // against the names seen (at most `Limits::max_attributes` of them).
+        for a in el.start.attributes().with_checks(false) {
             let a = a.map_err(|e| self.attr_error(el, e))?;
             let key = self.input_str(a.key.as_ref())?;
             let offset = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
+            if keys.iter().any(|k| same_str(k, key)) {
+                return Err(self.error(ErrorKind::Syntax, offset, "duplicate attribute"));
+            }
+            keys.push(key);
             let (prefix, local) = split_qname(key);
             let ns = match prefix {
                 None if key == "xmlns" => continue,
