@@ -117,6 +117,7 @@ pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Option
         idrefs: Vec::new(),
         stack: Vec::new(),
         next: States::new(),
+        spare: Vec::new(),
     };
     let root = v.run(&mut reader);
     let mut pending = v.errors;
@@ -207,6 +208,8 @@ struct Validator<'r> {
     stack: Vec<Frame<'r>>,
     /// Scratch state set for automaton steps (swapped with the parent's).
     next: States,
+    /// State vectors of closed elements, for the next ones (no allocation per element).
+    spare: Vec<States>,
 }
 
 /// Stops the walk: a well-formedness error, a limit, or too many errors.
@@ -504,6 +507,13 @@ impl<'r> Validator<'r> {
         let checked = self.check_attributes(r, &el, &mode, declared_ty, &attrs);
         r.recycle_attributes(attrs);
         checked?;
+        let mut mode = mode;
+        if let Mode::Complex { ty, states } = &mut mode {
+            if let Some(automaton) = ty.automaton() {
+                *states = self.spare.pop().unwrap_or_default();
+                automaton.initial_into(states);
+            }
+        }
         self.stack[top].mode = mode;
         Ok(())
     }
@@ -670,7 +680,7 @@ impl<'r> Validator<'r> {
             Mode::Complex { ty, states } => match ty.content {
                 ContentModel::Simple(TypeDef::Simple(st)) => self.value(st, &text, offset, what),
                 ContentModel::Elements(particles) | ContentModel::Mixed(particles) => {
-                    match ty.automaton() {
+                    let result = match ty.automaton() {
                         Some(automaton) if !automaton.accepts(&states) => {
                             let expected = automaton.expected(&states, first_ns(particles));
                             let message = format!(
@@ -682,7 +692,9 @@ impl<'r> Validator<'r> {
                             self.report(ErrorKind::MissingElement, at, message)
                         }
                         _ => Ok(()),
-                    }
+                    };
+                    self.spare.push(states);
+                    result
                 }
                 _ => Ok(()),
             },
@@ -751,12 +763,14 @@ fn frame(el: Element<'_>, index: u32, mode: Mode) -> Frame<'_> {
     }
 }
 
+/// The mode of an element of type `ty`; the states of a complex type are set by
+/// [`Validator::start`] (from its pool of state vectors).
 fn mode_of(ty: &'static TypeDef) -> Mode {
     match ty {
         TypeDef::Simple(st) => Mode::Simple(st),
         TypeDef::Complex(ct) => Mode::Complex {
             ty: ct,
-            states: ct.automaton().map(|a| a.initial()).unwrap_or_default(),
+            states: States::new(),
         },
         TypeDef::Any => Mode::Lax,
     }
