@@ -19,8 +19,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::reader::{
-    append, clark, element_paths, format_path, line_columns, same_str, shown_value, snippet, Node,
-    SiblingCounts,
+    append, clark, element_paths, line_columns, same_str, shown_value, snippet, Node,
 };
 use super::registry::{self, Registry};
 use super::schema::{
@@ -122,6 +121,18 @@ pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Option
     let root = v.run(&mut reader);
     let mut pending = v.errors;
     pending.sort_by_key(|e| e.offset);
+    // Element paths of all errors in one pass over the input (not kept per open element while
+    // validating: a valid document needs none).
+    let mut by_path: Vec<(usize, usize)> = pending
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.path_at.map(|at| (at, i)))
+        .collect();
+    by_path.sort_unstable();
+    let path_offsets: Vec<usize> = by_path.iter().map(|&(at, _)| at).collect();
+    for ((_, i), path) in by_path.into_iter().zip(element_paths(input, &path_offsets)) {
+        pending[i].path = path;
+    }
     let offsets: Vec<usize> = pending
         .iter()
         .filter(|e| e.position.is_none())
@@ -155,7 +166,10 @@ pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Option
 struct Pending {
     kind: ErrorKind,
     message: String,
+    /// The element path, once known.
     path: String,
+    /// Offset of the element (or of a place inside its start tag) whose path is the error's.
+    path_at: Option<usize>,
     /// Byte offset (`usize::MAX` for the reader's fatal error, which comes last).
     offset: usize,
     /// Line and column when already known.
@@ -181,12 +195,9 @@ enum Mode {
 struct Frame<'a> {
     el: Element<'a>,
     local: &'a str,
-    index: u32,
     mode: Mode,
     /// Text of simple content (borrowed from the input while it is one piece).
     text: Option<Cow<'a, str>>,
-    /// Children seen per local name (for the `[n]` of paths).
-    children: SiblingCounts<'a>,
     /// Unexpected text already reported in this element.
     text_reported: bool,
 }
@@ -216,20 +227,21 @@ struct Validator<'r> {
 struct Stop;
 
 impl<'r> Validator<'r> {
-    fn path(&self) -> String {
-        format_path(self.stack.iter().map(|f| (f.local, f.index)))
+    /// Where the path of an error in the innermost open element is found.
+    fn path_at(&self) -> usize {
+        self.stack.last().map_or(0, |f| f.el.offset)
     }
 
     fn report(&mut self, kind: ErrorKind, offset: usize, message: String) -> Result<(), Stop> {
-        let path = self.path();
-        self.report_at(kind, offset, path, message)
+        let path_at = self.path_at();
+        self.report_at(kind, offset, path_at, message)
     }
 
     fn report_at(
         &mut self,
         kind: ErrorKind,
         offset: usize,
-        path: String,
+        path_at: usize,
         message: String,
     ) -> Result<(), Stop> {
         self.error_count += 1;
@@ -242,7 +254,7 @@ impl<'r> Validator<'r> {
         } else {
             message
         };
-        self.record(kind, offset, path, message, false);
+        self.record(kind, offset, path_at, message, false);
         if last {
             Err(Stop)
         } else {
@@ -255,11 +267,11 @@ impl<'r> Validator<'r> {
         &mut self,
         kind: ErrorKind,
         offset: usize,
-        path: String,
+        path_at: usize,
         message: String,
     ) -> Result<(), Stop> {
         if !self.lenient {
-            return self.report_at(kind, offset, path, message);
+            return self.report_at(kind, offset, path_at, message);
         }
         // Warnings are bounded like errors; past the bound, the last one says so.
         self.warning_count += 1;
@@ -267,14 +279,14 @@ impl<'r> Validator<'r> {
             self.record(
                 kind,
                 offset,
-                path,
+                path_at,
                 format!("{message} (kept aside: lenient)"),
                 true,
             );
         } else if self.warning_count == self.max_errors {
             let message =
                 format!("{message} (kept aside: lenient; further unknown content is not listed)");
-            self.record(kind, offset, path, message, true);
+            self.record(kind, offset, path_at, message, true);
         }
         Ok(())
     }
@@ -283,14 +295,15 @@ impl<'r> Validator<'r> {
         &mut self,
         kind: ErrorKind,
         offset: usize,
-        path: String,
+        path_at: usize,
         message: String,
         warning: bool,
     ) {
         self.errors.push(Pending {
             kind,
             message,
-            path,
+            path: String::new(),
+            path_at: Some(path_at),
             offset,
             position: None,
             warning,
@@ -303,6 +316,7 @@ impl<'r> Validator<'r> {
             kind: e.kind,
             message: e.message,
             path: e.path,
+            path_at: None,
             offset: usize::MAX,
             position: Some((e.line, e.column)),
             warning: false,
@@ -334,7 +348,7 @@ impl<'r> Validator<'r> {
                     clark(&ns, root.local),
                     known.join(", ")
                 );
-                self.stack.push(frame(root, 1, Mode::Lax));
+                self.stack.push(frame(root, Mode::Lax));
                 let offset = self.stack[0].el.offset;
                 self.report(ErrorKind::UnexpectedElement, offset, message)?;
                 self.stack.pop();
@@ -361,13 +375,12 @@ impl<'r> Validator<'r> {
             .filter(|(value, _)| !self.ids.contains(value))
             .collect();
         dangling.sort_by_key(|&(_, offset)| offset);
-        let offsets: Vec<usize> = dangling.iter().map(|&(_, offset)| offset).collect();
-        let paths = element_paths(r.input(), &offsets);
-        for ((value, offset), path) in dangling.into_iter().zip(paths) {
+        for (value, offset) in dangling {
+            // The offset is in the start tag of the element: its path.
             self.report_at(
                 ErrorKind::InvalidValue,
                 offset,
-                path,
+                offset,
                 format!("xs:IDREF {value:?} names no xs:ID of the document"),
             )?;
         }
@@ -380,7 +393,6 @@ impl<'r> Validator<'r> {
         let registry = self.registry;
         let depth = self.stack.len();
         let parent = &mut self.stack[depth - 1];
-        let index = parent.children.next(child.local.as_bytes());
         let parent_ns = r.ns_str(parent.el.ns);
         let name = || clark(ns, child.local);
         // What the child is checked against (`None`: its content is skipped), and why it is
@@ -458,11 +470,8 @@ impl<'r> Validator<'r> {
             },
         };
         if let Some((message, unknown)) = problem {
-            let path = format!(
-                "{}/{}[{index}]",
-                self.path().trim_end_matches('/'),
-                child.local
-            );
+            // The child's own path.
+            let path = child.offset;
             let kind = ErrorKind::UnexpectedElement;
             if unknown {
                 self.unknown(kind, child.offset, path, message)?;
@@ -473,7 +482,7 @@ impl<'r> Validator<'r> {
         match target {
             None => r.skip(&child).map_err(|e| self.fatal(e)),
             Some(mode) => {
-                self.stack.push(frame(child, index, Mode::Lax));
+                self.stack.push(frame(child, Mode::Lax));
                 self.start(r, mode, declared)
             }
         }
@@ -486,7 +495,7 @@ impl<'r> Validator<'r> {
         el: Element<'r>,
         ty: &'static TypeDef,
     ) -> Result<(), Stop> {
-        self.stack.push(frame(el, 1, Mode::Lax));
+        self.stack.push(frame(el, Mode::Lax));
         self.start(r, mode_of(ty), Some(ty))
     }
 
@@ -562,7 +571,7 @@ impl<'r> Validator<'r> {
                             self.report(ErrorKind::UnexpectedAttribute, a.offset, reason)?
                         }
                         Err(None) => {
-                            let path = self.path();
+                            let path = self.path_at();
                             self.unknown(
                                 ErrorKind::UnexpectedAttribute,
                                 a.offset,
@@ -607,7 +616,7 @@ impl<'r> Validator<'r> {
                             Some(p) => format!("{p}:{}", a.local),
                             None => a.local.to_string(),
                         };
-                        let path = self.path();
+                        let path = self.path_at();
                         self.unknown(
                             ErrorKind::UnexpectedAttribute,
                             a.offset,
@@ -664,7 +673,7 @@ impl<'r> Validator<'r> {
             snippet(&text),
             f.local
         );
-        let path = self.path();
+        let path = self.path_at();
         self.unknown(ErrorKind::UnexpectedText, offset + at, path, message)
     }
 
@@ -751,14 +760,12 @@ fn lax_mode(registry: &Registry, ns: &str, local: &str) -> Mode {
     }
 }
 
-fn frame(el: Element<'_>, index: u32, mode: Mode) -> Frame<'_> {
+fn frame(el: Element<'_>, mode: Mode) -> Frame<'_> {
     Frame {
         local: el.local,
         el,
-        index,
         mode,
         text: None,
-        children: SiblingCounts::default(),
         text_reported: false,
     }
 }
