@@ -844,7 +844,7 @@ macro_rules! composite {
     ($ty:ident, $kind:ident $desc:path, [$($field:ident),* $(,)?] $(, unpaired $unpaired:ident)? $(, extra $extra:ident)?) => {
         impl $crate::rt::codec::Fields for $ty {
             fn slot(&self, i: usize) -> ::std::option::Option<&dyn $crate::rt::codec::Slot> {
-                #[allow(non_camel_case_types, dead_code)]
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $($field),* }
                 match i {
                     $(i if i == Slots::$field as usize => ::std::option::Option::Some(&self.$field),)*
@@ -852,7 +852,7 @@ macro_rules! composite {
                 }
             }
             fn slot_mut(&mut self, i: usize) -> &mut dyn $crate::rt::codec::Slot {
-                #[allow(non_camel_case_types, dead_code)]
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $($field),* }
                 match i {
                     $(i if i == Slots::$field as usize => &mut self.$field,)*
@@ -927,7 +927,7 @@ macro_rules! choice {
         }
         impl $crate::rt::codec::Fields for $ty {
             fn slot(&self, i: usize) -> ::std::option::Option<&dyn $crate::rt::codec::Slot> {
-                #[allow(non_camel_case_types, dead_code)]
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $first $(, $variant)* }
                 match self {
                     Self::$first(v) if i == Slots::$first as usize => ::std::option::Option::Some(v),
@@ -936,7 +936,7 @@ macro_rules! choice {
                 }
             }
             fn slot_mut(&mut self, i: usize) -> &mut dyn $crate::rt::codec::Slot {
-                #[allow(non_camel_case_types, dead_code)]
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
                 enum Slots { $first $(, $variant)* }
                 if i == Slots::$first as usize && !matches!(self, Self::$first(_)) {
                     *self = Self::$first(::std::default::Default::default());

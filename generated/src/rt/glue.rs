@@ -190,8 +190,10 @@ pub fn check_lexical(token: &str, lexical: Lexical) -> Result<(), String> {
     }
 }
 
-/// Applies `lexical` to a value of element `el` found at `offset` (`what` names it in errors),
-/// recording IDs and IDREFs.
+/// Applies `lexical` to a value of element `el` found at `offset` (`what`: the kind and name
+/// errors give it), recording IDs and IDREFs.
+// `raw` is a `Cow` so that an `xs:ID` borrowed from the input is recorded without a copy.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn lexical_value<'a>(
     r: &mut XmlReader<'a>,
     el: &Element<'a>,
