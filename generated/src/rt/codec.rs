@@ -72,6 +72,39 @@ pub trait Value: Sized + 'static {
     ) -> Result<Self, Error>;
     /// Writes the value as one occurrence of `term`.
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()>;
+    /// [`Value::read`] into `self`, a default value (composites read in place: no move of a
+    /// large struct).
+    fn read_into<'a>(
+        &mut self,
+        r: &mut XmlReader<'a>,
+        el: &Element<'a>,
+        cur: &mut Option<Element<'a>>,
+        term: &'static Term,
+    ) -> Result<(), Error> {
+        *self = Self::read(r, el, cur, term)?;
+        Ok(())
+    }
+    /// [`Value::read`] onto the end of `list` (composites in place).
+    fn read_push<'a>(
+        list: &mut Vec<Self>,
+        r: &mut XmlReader<'a>,
+        el: &Element<'a>,
+        cur: &mut Option<Element<'a>>,
+        term: &'static Term,
+    ) -> Result<(), Error> {
+        let v = Self::read(r, el, cur, term)?;
+        list.push(v);
+        Ok(())
+    }
+    /// [`Value::read`] into a box (composites in place).
+    fn read_boxed<'a>(
+        r: &mut XmlReader<'a>,
+        el: &Element<'a>,
+        cur: &mut Option<Element<'a>>,
+        term: &'static Term,
+    ) -> Result<Box<Self>, Error> {
+        Self::read(r, el, cur, term).map(Box::new)
+    }
     /// Parses an attribute value or simple content (simple types only).
     fn parse_text(text: &str) -> Result<Self, String> {
         let _ = text;
@@ -128,8 +161,8 @@ impl<T: Value> Slot for T {
         cur: &mut Option<Element<'a>>,
         term: &'static Term,
     ) -> Result<(), Error> {
-        *self = T::read(r, el, cur, term)?;
-        Ok(())
+        // A single field is read once, into its default value.
+        self.read_into(r, el, cur, term)
     }
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()> {
         Value::write(self, w, term)
@@ -204,14 +237,12 @@ impl<T: Value> Slot for Vec<T> {
         cur: &mut Option<Element<'a>>,
         term: &'static Term,
     ) -> Result<(), Error> {
-        let v = T::read(r, el, cur, term)?;
         // Most lists of a document hold one item: room for exactly one, not the four of the
         // first growth step (which `finish` would have to give back, moving the items).
         if self.capacity() == 0 {
             self.reserve_exact(1);
         }
-        self.push(v);
-        Ok(())
+        T::read_push(self, r, el, cur, term)
     }
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()> {
         self.iter().try_for_each(|v| v.write(w, term))
@@ -336,7 +367,7 @@ impl<T: Value> Value for Box<T> {
         cur: &mut Option<Element<'a>>,
         term: &'static Term,
     ) -> Result<Self, Error> {
-        T::read(r, el, cur, term).map(Box::new)
+        T::read_boxed(r, el, cur, term)
     }
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()> {
         (**self).write(w, term)
@@ -418,14 +449,55 @@ pub fn read_composite<'a, T: Composite>(
     term: &'static Term,
 ) -> Result<T, Error> {
     let mut v = T::default();
+    read_composite_into(r, el, cur, term, &mut v)?;
+    Ok(v)
+}
+
+/// Reads one occurrence of `term` into `v` (a default value), in place.
+pub fn read_composite_into<'a, T: Composite>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    cur: &mut Option<Element<'a>>,
+    term: &'static Term,
+    v: &mut T,
+) -> Result<(), Error> {
     match T::DESC {
         Desc::Complex(ty) => {
             let c = take(r, el, cur, term)?;
-            read_element_into(r, &c, ty, &mut v)?;
+            read_element_into(r, &c, ty, v)?;
             *cur = r.next_child(el)?;
         }
-        Desc::Group(term) => read_group(r, el, cur, term, &mut v)?,
+        Desc::Group(term) => read_group(r, el, cur, term, v)?,
     }
+    Ok(())
+}
+
+/// [`Value::read_push`] of composites: the new item is read where it stays in `list`.
+pub fn read_composite_push<'a, T: Composite>(
+    list: &mut Vec<T>,
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    cur: &mut Option<Element<'a>>,
+    term: &'static Term,
+) -> Result<(), Error> {
+    list.push(T::default());
+    let v = list.last_mut().expect("an item was just pushed");
+    if let Err(e) = read_composite_into(r, el, cur, term, v) {
+        list.pop();
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// [`Value::read_boxed`] of composites: read in the box.
+pub fn read_composite_boxed<'a, T: Composite>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    cur: &mut Option<Element<'a>>,
+    term: &'static Term,
+) -> Result<Box<T>, Error> {
+    let mut v = Box::<T>::default();
+    read_composite_into(r, el, cur, term, &mut *v)?;
     Ok(v)
 }
 
@@ -896,6 +968,32 @@ macro_rules! composite {
                 term: &'static $crate::rt::schema::Term,
             ) -> ::std::result::Result<Self, $crate::rt::Error> {
                 $crate::rt::codec::read_composite(r, el, cur, term)
+            }
+            fn read_into<'a>(
+                &mut self,
+                r: &mut $crate::rt::XmlReader<'a>,
+                el: &$crate::rt::Element<'a>,
+                cur: &mut ::std::option::Option<$crate::rt::Element<'a>>,
+                term: &'static $crate::rt::schema::Term,
+            ) -> ::std::result::Result<(), $crate::rt::Error> {
+                $crate::rt::codec::read_composite_into(r, el, cur, term, self)
+            }
+            fn read_push<'a>(
+                list: &mut ::std::vec::Vec<Self>,
+                r: &mut $crate::rt::XmlReader<'a>,
+                el: &$crate::rt::Element<'a>,
+                cur: &mut ::std::option::Option<$crate::rt::Element<'a>>,
+                term: &'static $crate::rt::schema::Term,
+            ) -> ::std::result::Result<(), $crate::rt::Error> {
+                $crate::rt::codec::read_composite_push(list, r, el, cur, term)
+            }
+            fn read_boxed<'a>(
+                r: &mut $crate::rt::XmlReader<'a>,
+                el: &$crate::rt::Element<'a>,
+                cur: &mut ::std::option::Option<$crate::rt::Element<'a>>,
+                term: &'static $crate::rt::schema::Term,
+            ) -> ::std::result::Result<::std::boxed::Box<Self>, $crate::rt::Error> {
+                $crate::rt::codec::read_composite_boxed(r, el, cur, term)
             }
             fn write(&self, w: &mut $crate::rt::XmlWriter<'_>, term: &'static $crate::rt::schema::Term) -> ::std::io::Result<()> {
                 $crate::rt::codec::write_composite(self, w, term)

@@ -1803,6 +1803,10 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::End(_) => return Ok(None),
                 Event::Text(t) => {
+                    // Indentation, nearly every text between elements: nothing to keep.
+                    if self.policy == Policy::Strict && t.iter().all(|&b| is_ws(b)) {
+                        continue;
+                    }
                     let s = self.input_str(&t)?;
                     let start = self.offset_in_input(t.as_ref()).unwrap_or(0);
                     if !all_ws(s) {
