@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::io;
 
 use super::glue::{lexical_value, no_attributes};
+use super::reader::same_str;
 use super::schema::{ContentModel, Particle, Term, TypeDef};
 use super::{AnyElement, Element, Error, Extra, Mixed, SimpleValue, XmlReader, XmlWriter};
 
@@ -73,6 +74,39 @@ pub trait Value: Sized + 'static {
     ) -> Result<Self, Error>;
     /// Writes the value as one occurrence of `term`.
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()>;
+    /// [`Value::read`] into `self`, a default value (composites read in place: no move of a
+    /// large struct).
+    fn read_into<'a>(
+        &mut self,
+        r: &mut XmlReader<'a>,
+        el: &Element<'a>,
+        cur: &mut Option<Element<'a>>,
+        term: &'static Term,
+    ) -> Result<(), Error> {
+        *self = Self::read(r, el, cur, term)?;
+        Ok(())
+    }
+    /// [`Value::read`] onto the end of `list` (composites in place).
+    fn read_push<'a>(
+        list: &mut Vec<Self>,
+        r: &mut XmlReader<'a>,
+        el: &Element<'a>,
+        cur: &mut Option<Element<'a>>,
+        term: &'static Term,
+    ) -> Result<(), Error> {
+        let v = Self::read(r, el, cur, term)?;
+        list.push(v);
+        Ok(())
+    }
+    /// [`Value::read`] into a box (composites in place).
+    fn read_boxed<'a>(
+        r: &mut XmlReader<'a>,
+        el: &Element<'a>,
+        cur: &mut Option<Element<'a>>,
+        term: &'static Term,
+    ) -> Result<Box<Self>, Error> {
+        Self::read(r, el, cur, term).map(Box::new)
+    }
     /// Parses an attribute value or simple content (simple types only).
     fn parse_text(text: &str) -> Result<Self, String> {
         let _ = text;
@@ -155,8 +189,8 @@ impl<T: Value> Slot for T {
         cur: &mut Option<Element<'a>>,
         term: &'static Term,
     ) -> Result<(), Error> {
-        *self = T::read(r, el, cur, term)?;
-        Ok(())
+        // A single field is read once, into its default value.
+        self.read_into(r, el, cur, term)
     }
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()> {
         Value::write(self, w, term)
@@ -235,8 +269,12 @@ impl<T: Value> Slot for Vec<T> {
         cur: &mut Option<Element<'a>>,
         term: &'static Term,
     ) -> Result<(), Error> {
-        self.push(T::read(r, el, cur, term)?);
-        Ok(())
+        // Most lists of a document hold one item: room for exactly one, not the four of the
+        // first growth step (which `finish` would have to give back, moving the items).
+        if self.capacity() == 0 {
+            self.reserve_exact(1);
+        }
+        T::read_push(self, r, el, cur, term)
     }
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()> {
         self.iter().try_for_each(|v| v.write(w, term))
@@ -361,7 +399,7 @@ impl<T: Value> Value for Box<T> {
         cur: &mut Option<Element<'a>>,
         term: &'static Term,
     ) -> Result<Self, Error> {
-        T::read(r, el, cur, term).map(Box::new)
+        T::read_boxed(r, el, cur, term)
     }
     fn write(&self, w: &mut XmlWriter<'_>, term: &'static Term) -> io::Result<()> {
         (**self).write(w, term)
@@ -396,8 +434,7 @@ fn simple_content<'a, T: SimpleValue>(
     let text: Cow<'a, str> = r.read_text(el)?;
     if let Some(TypeDef::Simple(st)) = ty {
         if let Some(lexical) = st.lexical {
-            let what = format!("element {}", el.local);
-            lexical_value(r, el, el.offset, &what, &text, lexical)?;
+            lexical_value(r, el, el.offset, ("element", el.local), &text, lexical)?;
         }
     }
     T::parse_xml(&text).map_err(|reason| {
@@ -479,14 +516,55 @@ pub fn read_composite<'a, T: Composite>(
     term: &'static Term,
 ) -> Result<T, Error> {
     let mut v = T::default();
+    read_composite_into(r, el, cur, term, &mut v)?;
+    Ok(v)
+}
+
+/// Reads one occurrence of `term` into `v` (a default value), in place.
+pub fn read_composite_into<'a, T: Composite>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    cur: &mut Option<Element<'a>>,
+    term: &'static Term,
+    v: &mut T,
+) -> Result<(), Error> {
     match T::DESC {
         Desc::Complex(ty) => {
             let c = take(r, el, cur, term)?;
-            read_element_into(r, &c, ty, &mut v)?;
+            read_element_into(r, &c, ty, v)?;
             *cur = r.next_child(el)?;
         }
-        Desc::Group(term) => read_group(r, el, cur, term, &mut v)?,
+        Desc::Group(term) => read_group(r, el, cur, term, v)?,
     }
+    Ok(())
+}
+
+/// [`Value::read_push`] of composites: the new item is read where it stays in `list`.
+pub fn read_composite_push<'a, T: Composite>(
+    list: &mut Vec<T>,
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    cur: &mut Option<Element<'a>>,
+    term: &'static Term,
+) -> Result<(), Error> {
+    list.push(T::default());
+    let v = list.last_mut().expect("an item was just pushed");
+    if let Err(e) = read_composite_into(r, el, cur, term, v) {
+        list.pop();
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// [`Value::read_boxed`] of composites: read in the box.
+pub fn read_composite_boxed<'a, T: Composite>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    cur: &mut Option<Element<'a>>,
+    term: &'static Term,
+) -> Result<Box<T>, Error> {
+    let mut v = Box::<T>::default();
+    read_composite_into(r, el, cur, term, &mut *v)?;
     Ok(v)
 }
 
@@ -637,8 +715,7 @@ fn read_element_into<'a>(
             let text: Cow<'a, str> = r.read_text(el)?;
             if let TypeDef::Simple(st) = simple {
                 if let Some(lexical) = st.lexical {
-                    let what = format!("element {}", el.local);
-                    lexical_value(r, el, el.offset, &what, &text, lexical)?;
+                    lexical_value(r, el, el.offset, ("element", el.local), &text, lexical)?;
                 }
             }
             v.slot_mut(content).set_text(&text).map_err(|reason| {
@@ -682,17 +759,18 @@ fn read_attributes<'a>(
     let mut seen: u128 = 0;
     let mut seen_more = vec![false; decls.len().saturating_sub(128)];
     let mut ext_values: Vec<(usize, String)> = Vec::new();
-    for attr in r.attributes(el)? {
-        let ns = r.ns_str(attr.ns);
+    // The reader's spare vector: no allocation per element.
+    let mut attrs = r.attributes_buffered(el, false)?;
+    for attr in attrs.drain(..) {
         if let Some(i) = decls
             .iter()
-            .position(|d| d.name == attr.local && d.ns == ns)
+            .position(|d| same_str(d.name, attr.local) && r.ns_is(attr.ns, d.ns))
         {
             let d = &decls[i];
             if let TypeDef::Simple(st) = d.ty {
                 if let Some(lexical) = st.lexical {
-                    let what = format!("attribute {}", attr.local);
-                    lexical_value(r, el, attr.offset, &what, &attr.value, lexical)?;
+                    let what = ("attribute", attr.local);
+                    lexical_value(r, el, attr.offset, what, &attr.value, lexical)?;
                 }
             }
             v.slot_mut(i).set_text(&attr.value).map_err(|reason| {
@@ -707,12 +785,16 @@ fn read_attributes<'a>(
                 Some(more) if i >= 128 => *more = true,
                 _ => seen |= 1u128 << i,
             }
-        } else if let Some(i) = decls.iter().position(|d| d.is_ext(ns, attr.local)) {
+        } else if let Some(i) = decls
+            .iter()
+            .position(|d| d.is_ext(r.ns_str(attr.ns), attr.local))
+        {
             ext_values.push((i, attr.value.into_owned()));
         } else {
             r.unknown_attribute(el, attr)?;
         }
     }
+    r.recycle_attributes(attrs);
     // `foo` and `ext-foo` (RFC 7970 §5.1.1) make one value. An `ext-foo` whose partner is not
     // `ext-value` violates §5.1.1 but not the schema: it is kept, losslessly, aside.
     for (i, ext) in ext_values {
@@ -757,6 +839,10 @@ fn read_particles<'a>(
     base: usize,
 ) -> Result<(), Error> {
     for (i, p) in particles.iter().enumerate() {
+        // An optional particle the cursor does not start leaves its field as it is: no slot.
+        if p.min == 0 && !cur.as_ref().is_some_and(|c| starts(r, c, &p.term)) {
+            continue;
+        }
         read_particle(r, el, cur, p, v.slot_mut(base + i))?;
     }
     Ok(())
@@ -814,7 +900,7 @@ fn read_group<'a>(
 /// Whether the child `c` can start `term`.
 fn starts(r: &XmlReader<'_>, c: &Element<'_>, term: &Term) -> bool {
     match term {
-        Term::Element(d) => d.name == c.local && d.ns == r.ns_str(c.ns),
+        Term::Element(d) => same_str(d.name, c.local) && r.ns_is(c.ns, d.ns),
         Term::Any(w) => w.allows(r.ns_str(c.ns)),
         Term::Group(inner) => starts(r, c, inner),
         Term::Choice(ps) => ps.iter().any(|p| starts(r, c, &p.term)),
@@ -1039,6 +1125,32 @@ macro_rules! composite {
                 term: &'static $crate::schema::Term,
             ) -> ::std::result::Result<Self, $crate::Error> {
                 $crate::codec::read_composite(r, el, cur, term)
+            }
+            fn read_into<'a>(
+                &mut self,
+                r: &mut $crate::XmlReader<'a>,
+                el: &$crate::Element<'a>,
+                cur: &mut ::std::option::Option<$crate::Element<'a>>,
+                term: &'static $crate::schema::Term,
+            ) -> ::std::result::Result<(), $crate::Error> {
+                $crate::codec::read_composite_into(r, el, cur, term, self)
+            }
+            fn read_push<'a>(
+                list: &mut ::std::vec::Vec<Self>,
+                r: &mut $crate::XmlReader<'a>,
+                el: &$crate::Element<'a>,
+                cur: &mut ::std::option::Option<$crate::Element<'a>>,
+                term: &'static $crate::schema::Term,
+            ) -> ::std::result::Result<(), $crate::Error> {
+                $crate::codec::read_composite_push(list, r, el, cur, term)
+            }
+            fn read_boxed<'a>(
+                r: &mut $crate::XmlReader<'a>,
+                el: &$crate::Element<'a>,
+                cur: &mut ::std::option::Option<$crate::Element<'a>>,
+                term: &'static $crate::schema::Term,
+            ) -> ::std::result::Result<::std::boxed::Box<Self>, $crate::Error> {
+                $crate::codec::read_composite_boxed(r, el, cur, term)
             }
             fn write(&self, w: &mut $crate::XmlWriter<'_>, term: &'static $crate::schema::Term) -> ::std::io::Result<()> {
                 $crate::codec::write_composite(self, w, term)

@@ -190,25 +190,34 @@ pub fn check_lexical(token: &str, lexical: Lexical) -> Result<(), String> {
     }
 }
 
-/// Applies `lexical` to a value of element `el` found at `offset` (`what` names it in errors),
-/// recording IDs and IDREFs.
+/// Applies `lexical` to a value of element `el` found at `offset` (`what`: the kind and name
+/// errors give it), recording IDs and IDREFs.
+// `raw` is a `Cow` so that an `xs:ID` borrowed from the input is recorded without a copy.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn lexical_value<'a>(
     r: &mut XmlReader<'a>,
     el: &Element<'a>,
     offset: usize,
-    what: &str,
-    raw: &str,
+    (kind, name): (&str, &str),
+    raw: &Cow<'a, str>,
     lexical: Lexical,
 ) -> Result<(), Error> {
     let token = super::collapse_ws(raw);
-    check_lexical(&token, lexical).map_err(|reason| r.invalid_value(offset, what, raw, &reason))?;
-    match lexical {
-        Lexical::Id => r.note_id(&token, el.offset),
-        Lexical::IdRef => {
-            r.note_idref(&token, el.offset);
-            Ok(())
-        }
-        _ => Ok(()),
+    check_lexical(&token, lexical)
+        .map_err(|reason| r.invalid_value(offset, &format!("{kind} {name}"), raw, &reason))?;
+    if !matches!(lexical, Lexical::Id | Lexical::IdRef) {
+        return Ok(());
+    }
+    // Kept borrowed from the input when the value is.
+    let token: Cow<'a, str> = match raw {
+        Cow::Borrowed(s) => super::collapse_ws(s),
+        Cow::Owned(_) => Cow::Owned(token.into_owned()),
+    };
+    if lexical == Lexical::Id {
+        r.note_id_cow(token, el.offset)
+    } else {
+        r.note_idref_cow(token, el.offset);
+        Ok(())
     }
 }
 
@@ -219,8 +228,14 @@ pub fn parse_attr_lexical<'a>(
     attr: &Attr<'a>,
     lexical: Lexical,
 ) -> Result<String, Error> {
-    let what = format!("attribute {}", attr.local);
-    lexical_value(r, el, attr.offset, &what, &attr.value, lexical)?;
+    lexical_value(
+        r,
+        el,
+        attr.offset,
+        ("attribute", attr.local),
+        &attr.value,
+        lexical,
+    )?;
     Ok(attr.value.clone().into_owned())
 }
 
@@ -241,10 +256,9 @@ pub fn read_text_lexical<'a>(
     el: &Element<'a>,
     lexical: Lexical,
 ) -> Result<String, Error> {
-    let text = r.read_text(el)?.into_owned();
-    let what = format!("element {}", el.local);
-    lexical_value(r, el, el.offset, &what, &text, lexical)?;
-    Ok(text)
+    let text = r.read_text(el)?;
+    lexical_value(r, el, el.offset, ("element", el.local), &text, lexical)?;
+    Ok(text.into_owned())
 }
 
 /// Facets of a restricted simple type (XSD Part 2 §4.3), checked on the value's lexical form

@@ -151,7 +151,12 @@ struct NsEntry {
     uri: Box<str>,
     /// The decoder of the namespace in the reader's registry.
     decode: Option<DecodeFn>,
+    /// Address of the last table string found equal to `uri` (see [`XmlReader::ns_is`]).
+    hit: std::cell::Cell<usize>,
 }
+
+/// `xs:ID` values and the offsets of their elements.
+type IdMap<'a> = std::collections::HashMap<Cow<'a, str>, usize, foldhash::fast::RandomState>;
 
 /// The pull reader. See the module documentation.
 pub struct XmlReader<'a> {
@@ -169,10 +174,17 @@ pub struct XmlReader<'a> {
     limits: Limits,
     /// Elements read so far (for `Limits::max_elements`).
     elements: u64,
-    /// `xs:ID` values seen, with the offset of their element (uniqueness per document).
-    ids: std::collections::HashMap<String, usize>,
+    /// `xs:ID` values seen, with the offset of their element (uniqueness per document);
+    /// borrowed from the input when the value is. Keys come from untrusted input: a keyed
+    /// (randomly seeded) hasher, faster than SipHash.
+    ids: IdMap<'a>,
     /// `xs:IDREF` values seen, with their element's offset (resolved by `finish`).
-    idrefs: Vec<(String, usize)>,
+    idrefs: Vec<(Cow<'a, str>, usize)>,
+    /// Spare attribute vector, reused from element to element (see
+    /// [`XmlReader::attributes_buffered`]).
+    attr_buf: Vec<Attr<'a>>,
+    /// Spare vector of attribute names, for the duplicate check.
+    attr_keys: Vec<&'a str>,
     root_read: bool,
     /// Offset of the last start, empty or end tag read.
     last_offset: usize,
@@ -329,6 +341,15 @@ fn is_pi_target(target: &[u8]) -> bool {
         && !t.eq_ignore_ascii_case("xml")
 }
 
+/// `a == b`, without a `memcmp` call for the common cases (lengths or first bytes differ,
+/// empty strings): names of the tables against names read.
+#[inline]
+pub(crate) fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len()
+        && (a.is_empty() || (a[0] == b[0] && a[a.len() - 1] == b[b.len() - 1] && a == b))
+}
+
 fn split_qname(qname: &str) -> (Option<&str>, &str) {
     match qname.find(':') {
         Some(i) => (Some(&qname[..i]), &qname[i + 1..]),
@@ -369,7 +390,8 @@ pub(crate) fn snippet(s: &str) -> String {
     }
 }
 
-fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+/// Appends `piece` to the text `acc`, which stays borrowed while it is one piece.
+pub(crate) fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
     if piece.is_empty() {
         return;
     }
@@ -453,14 +475,17 @@ impl<'a> XmlReader<'a> {
                 raw: Box::default(),
                 uri: Box::default(),
                 decode: None,
+                hit: std::cell::Cell::new(0),
             }],
             xsi: XsiAttributes::default(),
             depth: 0,
             max_depth: DEFAULT_MAX_DEPTH,
             limits: Limits::default(),
             elements: 0,
-            ids: std::collections::HashMap::new(),
+            ids: IdMap::default(),
             idrefs: Vec::new(),
+            attr_buf: Vec::new(),
+            attr_keys: Vec::new(),
             root_read: false,
             last_offset: 0,
             event_start: 0,
@@ -900,22 +925,35 @@ impl<'a> XmlReader<'a> {
     /// Records an `xs:ID` value of the element at `offset`; a value seen before is an error
     /// (XSD: ID values are unique within a document).
     pub fn note_id(&mut self, value: &str, offset: usize) -> Result<(), Error> {
-        if let Some(&first) = self.ids.get(value) {
-            let (line, column) = line_column(self.input, first);
-            return Err(self.error(
-                ErrorKind::InvalidValue,
-                offset,
-                format!("duplicate xs:ID {value:?} (first used at {line}:{column})"),
-            ));
-        }
-        self.ids.insert(value.to_owned(), offset);
-        Ok(())
+        self.note_id_cow(Cow::Owned(value.to_owned()), offset)
+    }
+
+    /// [`XmlReader::note_id`] of a value that may borrow from the input (one hash, no copy).
+    pub(crate) fn note_id_cow(&mut self, value: Cow<'a, str>, offset: usize) -> Result<(), Error> {
+        let (first, value) = match self.ids.entry(value) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(offset);
+                return Ok(());
+            }
+            std::collections::hash_map::Entry::Occupied(o) => (*o.get(), o.key().to_string()),
+        };
+        let (line, column) = line_column(self.input, first);
+        Err(self.error(
+            ErrorKind::InvalidValue,
+            offset,
+            format!("duplicate xs:ID {value:?} (first used at {line}:{column})"),
+        ))
     }
 
     /// Records an `xs:IDREF` value of the element at `offset`; `finish` checks that some
     /// element of the document carries it as its `xs:ID`.
     pub fn note_idref(&mut self, value: &str, offset: usize) {
-        self.idrefs.push((value.to_owned(), offset));
+        self.idrefs.push((Cow::Owned(value.to_owned()), offset));
+    }
+
+    /// [`XmlReader::note_idref`] of a value that may borrow from the input.
+    pub(crate) fn note_idref_cow(&mut self, value: Cow<'a, str>, offset: usize) {
+        self.idrefs.push((value, offset));
     }
 
     /// The first `xs:IDREF` that matches no `xs:ID` of the document.
@@ -1117,6 +1155,7 @@ impl<'a> XmlReader<'a> {
             raw: raw.into(),
             uri: uri.into_boxed_str(),
             decode,
+            hit: std::cell::Cell::new(0),
         });
         Ok((table.len() - 1) as NsId)
     }
@@ -1518,6 +1557,28 @@ impl<'a> XmlReader<'a> {
         self.ns.get(id as usize).map_or("", |e| &e.uri)
     }
 
+    /// Whether namespace `id` is `uri`, a string of the schema tables. The address of the last
+    /// table string found equal is remembered: the tables name each namespace once per module,
+    /// so the usual case compares no bytes.
+    #[inline]
+    pub fn ns_is(&self, id: NsId, uri: &'static str) -> bool {
+        let Some(e) = self.ns.get(id as usize) else {
+            return uri.is_empty();
+        };
+        if e.uri.len() != uri.len() {
+            return false;
+        }
+        let addr = uri.as_ptr() as usize;
+        if uri.is_empty() || e.hit.get() == addr {
+            return true;
+        }
+        let equal = *e.uri == *uri;
+        if equal {
+            e.hit.set(addr);
+        }
+        equal
+    }
+
     /// The id of a namespace URI seen so far (lookup only).
     pub fn ns_id(&self, uri: &str) -> Option<NsId> {
         if uri.is_empty() {
@@ -1549,25 +1610,70 @@ impl<'a> XmlReader<'a> {
     ///
     /// Must be called before the element's content is read.
     pub fn attributes(&mut self, el: &Element<'a>) -> Result<Vec<Attr<'a>>, Error> {
-        self.resolve_attributes(el, false)
+        let mut out = Vec::new();
+        self.resolve_attributes(el, false, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`XmlReader::attributes`] (`keep_xsi`: [`XmlReader::all_attributes`]) into the reader's
+    /// spare vector: no allocation per element. Give it back with
+    /// [`XmlReader::recycle_attributes`].
+    pub(crate) fn attributes_buffered(
+        &mut self,
+        el: &Element<'a>,
+        keep_xsi: bool,
+    ) -> Result<Vec<Attr<'a>>, Error> {
+        let mut out = std::mem::take(&mut self.attr_buf);
+        self.resolve_attributes(el, keep_xsi, &mut out)?;
+        Ok(out)
+    }
+
+    /// Returns the vector of [`XmlReader::attributes_buffered`] for the next element.
+    pub(crate) fn recycle_attributes(&mut self, mut attrs: Vec<Attr<'a>>) {
+        attrs.clear();
+        self.attr_buf = attrs;
     }
 
     /// All attributes of `el` like [`XmlReader::attributes`], `xsi:` ones included (the
     /// validator decides about them). Errors are well-formedness errors only.
     pub fn all_attributes(&mut self, el: &Element<'a>) -> Result<Vec<Attr<'a>>, Error> {
-        self.resolve_attributes(el, true)
+        let mut out = Vec::new();
+        self.resolve_attributes(el, true, &mut out)?;
+        Ok(out)
     }
 
+    /// Appends the attributes of `el` to `out` (empty on entry).
     fn resolve_attributes(
         &mut self,
         el: &Element<'a>,
         keep_xsi: bool,
-    ) -> Result<Vec<Attr<'a>>, Error> {
-        let mut out: Vec<Attr<'a>> = Vec::new();
-        for a in el.start.attributes() {
+        out: &mut Vec<Attr<'a>>,
+    ) -> Result<(), Error> {
+        let mut keys = std::mem::take(&mut self.attr_keys);
+        keys.clear();
+        let result = self.resolve_attributes_with(el, keep_xsi, out, &mut keys);
+        self.attr_keys = keys;
+        result
+    }
+
+    /// [`XmlReader::resolve_attributes`]; `keys` holds the names seen so far.
+    fn resolve_attributes_with(
+        &mut self,
+        el: &Element<'a>,
+        keep_xsi: bool,
+        out: &mut Vec<Attr<'a>>,
+        keys: &mut Vec<&'a str>,
+    ) -> Result<(), Error> {
+        // quick-xml's duplicate check allocates a vector per element: done here instead,
+        // against the names seen (at most `Limits::max_attributes` of them).
+        for a in el.start.attributes().with_checks(false) {
             let a = a.map_err(|e| self.attr_error(el, e))?;
             let key = self.input_str(a.key.as_ref())?;
             let offset = self.offset_in_input(key.as_bytes()).unwrap_or(el.offset);
+            if keys.iter().any(|k| same_str(k, key)) {
+                return Err(self.error(ErrorKind::Syntax, offset, "duplicate attribute"));
+            }
+            keys.push(key);
             let (prefix, local) = split_qname(key);
             let ns = match prefix {
                 None if key == "xmlns" => continue,
@@ -1644,7 +1750,7 @@ impl<'a> XmlReader<'a> {
                 offset,
             });
         }
-        Ok(out)
+        Ok(())
     }
 
     // ----------------------------------------------------------------------------------------
@@ -1697,6 +1803,10 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::End(_) => return Ok(None),
                 Event::Text(t) => {
+                    // Indentation, nearly every text between elements: nothing to keep.
+                    if self.policy == Policy::Strict && t.iter().all(|&b| is_ws(b)) {
+                        continue;
+                    }
                     let s = self.input_str(&t)?;
                     let start = self.offset_in_input(t.as_ref()).unwrap_or(0);
                     if !all_ws(s) {

@@ -14,11 +14,12 @@
 //! values (enumerations, patterns, ranges, lengths, built-in types, whitespace), text in
 //! element-only content, `xs:ID` uniqueness and `xs:IDREF` resolution.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::reader::{
-    clark, element_paths, format_path, line_columns, shown_value, snippet, Node, SiblingCounts,
+    append, clark, element_paths, line_columns, same_str, shown_value, snippet, Node,
 };
 use super::registry::{self, Registry};
 use super::schema::{
@@ -111,14 +112,27 @@ pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Option
             0 => DEFAULT_MAX_ERRORS,
             n => n,
         },
-        ids: HashSet::new(),
+        ids: HashSet::default(),
         idrefs: Vec::new(),
         stack: Vec::new(),
         next: States::new(),
+        spare: Vec::new(),
     };
     let root = v.run(&mut reader);
     let mut pending = v.errors;
     pending.sort_by_key(|e| e.offset);
+    // Element paths of all errors in one pass over the input (not kept per open element while
+    // validating: a valid document needs none).
+    let mut by_path: Vec<(usize, usize)> = pending
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.path_at.map(|at| (at, i)))
+        .collect();
+    by_path.sort_unstable();
+    let path_offsets: Vec<usize> = by_path.iter().map(|&(at, _)| at).collect();
+    for ((_, i), path) in by_path.into_iter().zip(element_paths(input, &path_offsets)) {
+        pending[i].path = path;
+    }
     let offsets: Vec<usize> = pending
         .iter()
         .filter(|e| e.position.is_none())
@@ -152,7 +166,10 @@ pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Option
 struct Pending {
     kind: ErrorKind,
     message: String,
+    /// The element path, once known.
     path: String,
+    /// Offset of the element (or of a place inside its start tag) whose path is the error's.
+    path_at: Option<usize>,
     /// Byte offset (`usize::MAX` for the reader's fatal error, which comes last).
     offset: usize,
     /// Line and column when already known.
@@ -178,12 +195,9 @@ enum Mode {
 struct Frame<'a> {
     el: Element<'a>,
     local: &'a str,
-    index: u32,
     mode: Mode,
-    /// Text of simple content.
-    text: String,
-    /// Children seen per local name (for the `[n]` of paths).
-    children: SiblingCounts<'a>,
+    /// Text of simple content (borrowed from the input while it is one piece).
+    text: Option<Cow<'a, str>>,
     /// Unexpected text already reported in this element.
     text_reported: bool,
 }
@@ -198,32 +212,36 @@ struct Validator<'r> {
     /// Lenient warnings (listed up to `max_errors`).
     warning_count: usize,
     max_errors: usize,
-    ids: HashSet<String>,
+    /// `xs:ID` values: from untrusted input, so a keyed (randomly seeded) hasher.
+    ids: HashSet<String, foldhash::fast::RandomState>,
     /// `xs:IDREF` values and where they are (paths computed for the dangling ones only).
     idrefs: Vec<(String, usize)>,
     stack: Vec<Frame<'r>>,
     /// Scratch state set for automaton steps (swapped with the parent's).
     next: States,
+    /// State vectors of closed elements, for the next ones (no allocation per element).
+    spare: Vec<States>,
 }
 
 /// Stops the walk: a well-formedness error, a limit, or too many errors.
 struct Stop;
 
 impl<'r> Validator<'r> {
-    fn path(&self) -> String {
-        format_path(self.stack.iter().map(|f| (f.local, f.index)))
+    /// Where the path of an error in the innermost open element is found.
+    fn path_at(&self) -> usize {
+        self.stack.last().map_or(0, |f| f.el.offset)
     }
 
     fn report(&mut self, kind: ErrorKind, offset: usize, message: String) -> Result<(), Stop> {
-        let path = self.path();
-        self.report_at(kind, offset, path, message)
+        let path_at = self.path_at();
+        self.report_at(kind, offset, path_at, message)
     }
 
     fn report_at(
         &mut self,
         kind: ErrorKind,
         offset: usize,
-        path: String,
+        path_at: usize,
         message: String,
     ) -> Result<(), Stop> {
         self.error_count += 1;
@@ -236,7 +254,7 @@ impl<'r> Validator<'r> {
         } else {
             message
         };
-        self.record(kind, offset, path, message, false);
+        self.record(kind, offset, path_at, message, false);
         if last {
             Err(Stop)
         } else {
@@ -249,11 +267,11 @@ impl<'r> Validator<'r> {
         &mut self,
         kind: ErrorKind,
         offset: usize,
-        path: String,
+        path_at: usize,
         message: String,
     ) -> Result<(), Stop> {
         if !self.lenient {
-            return self.report_at(kind, offset, path, message);
+            return self.report_at(kind, offset, path_at, message);
         }
         // Warnings are bounded like errors; past the bound, the last one says so.
         self.warning_count += 1;
@@ -261,14 +279,14 @@ impl<'r> Validator<'r> {
             self.record(
                 kind,
                 offset,
-                path,
+                path_at,
                 format!("{message} (kept aside: lenient)"),
                 true,
             );
         } else if self.warning_count == self.max_errors {
             let message =
                 format!("{message} (kept aside: lenient; further unknown content is not listed)");
-            self.record(kind, offset, path, message, true);
+            self.record(kind, offset, path_at, message, true);
         }
         Ok(())
     }
@@ -277,14 +295,15 @@ impl<'r> Validator<'r> {
         &mut self,
         kind: ErrorKind,
         offset: usize,
-        path: String,
+        path_at: usize,
         message: String,
         warning: bool,
     ) {
         self.errors.push(Pending {
             kind,
             message,
-            path,
+            path: String::new(),
+            path_at: Some(path_at),
             offset,
             position: None,
             warning,
@@ -297,6 +316,7 @@ impl<'r> Validator<'r> {
             kind: e.kind,
             message: e.message,
             path: e.path,
+            path_at: None,
             offset: usize::MAX,
             position: Some((e.line, e.column)),
             warning: false,
@@ -328,7 +348,7 @@ impl<'r> Validator<'r> {
                     clark(&ns, root.local),
                     known.join(", ")
                 );
-                self.stack.push(frame(root, 1, Mode::Lax));
+                self.stack.push(frame(root, Mode::Lax));
                 let offset = self.stack[0].el.offset;
                 self.report(ErrorKind::UnexpectedElement, offset, message)?;
                 self.stack.pop();
@@ -343,7 +363,7 @@ impl<'r> Validator<'r> {
             };
             match node {
                 None => self.close(r.last_tag_offset())?,
-                Some(Node::Text { text, offset }) => self.text(&text, offset)?,
+                Some(Node::Text { text, offset }) => self.text(text, offset)?,
                 Some(Node::Element(child)) => self.child(r, child)?,
             }
         }
@@ -355,13 +375,12 @@ impl<'r> Validator<'r> {
             .filter(|(value, _)| !self.ids.contains(value))
             .collect();
         dangling.sort_by_key(|&(_, offset)| offset);
-        let offsets: Vec<usize> = dangling.iter().map(|&(_, offset)| offset).collect();
-        let paths = element_paths(r.input(), &offsets);
-        for ((value, offset), path) in dangling.into_iter().zip(paths) {
+        for (value, offset) in dangling {
+            // The offset is in the start tag of the element: its path.
             self.report_at(
                 ErrorKind::InvalidValue,
                 offset,
-                path,
+                offset,
                 format!("xs:IDREF {value:?} names no xs:ID of the document"),
             )?;
         }
@@ -370,13 +389,12 @@ impl<'r> Validator<'r> {
 
     /// A child element of the innermost open element.
     fn child(&mut self, r: &mut XmlReader<'r>, child: Element<'r>) -> Result<(), Stop> {
-        let ns = r.ns_str(child.ns).to_string();
+        let ns = r.ns_str(child.ns);
         let registry = self.registry;
         let depth = self.stack.len();
         let parent = &mut self.stack[depth - 1];
-        let index = parent.children.next(child.local.as_bytes());
         let parent_ns = r.ns_str(parent.el.ns);
-        let name = || clark(&ns, child.local);
+        let name = || clark(ns, child.local);
         // What the child is checked against (`None`: its content is skipped), and why it is
         // not allowed, if it is not.
         // The declared type of the child (for `xsi:type`), when its parent's content model
@@ -394,7 +412,7 @@ impl<'r> Validator<'r> {
                     true,
                 )),
             ),
-            Mode::Lax => (Some(lax_mode(registry, &ns, child.local)), None),
+            Mode::Lax => (Some(lax_mode(registry, ns, child.local)), None),
             Mode::Complex { ty, states } => match ty.automaton() {
                 None => (
                     None,
@@ -407,7 +425,7 @@ impl<'r> Validator<'r> {
                         true,
                     )),
                 ),
-                Some(automaton) => match automaton.step(states, &ns, child.local, &mut self.next) {
+                Some(automaton) => match automaton.step(states, ns, child.local, &mut self.next) {
                     Some(symbol) => {
                         std::mem::swap(states, &mut self.next);
                         match symbol {
@@ -417,8 +435,8 @@ impl<'r> Validator<'r> {
                             }
                             Symbol::Any(w) => match w.process {
                                 Process::Skip => (None, None),
-                                Process::Lax => (Some(lax_mode(registry, &ns, child.local)), None),
-                                Process::Strict => match registry.element_decl(&ns, child.local) {
+                                Process::Lax => (Some(lax_mode(registry, ns, child.local)), None),
+                                Process::Strict => match registry.element_decl(ns, child.local) {
                                     Some(decl) => (Some(mode_of(decl.ty)), None),
                                     None => (
                                         None,
@@ -442,7 +460,7 @@ impl<'r> Validator<'r> {
                             format!("expected {}", one_of(&expected))
                         };
                         // Unknown: its name is allowed nowhere in the content model.
-                        let unknown = !automaton.mentions(&ns, child.local);
+                        let unknown = !automaton.mentions(ns, child.local);
                         (
                             None,
                             Some((format!("unexpected element {}; {hint}", name()), unknown)),
@@ -452,11 +470,8 @@ impl<'r> Validator<'r> {
             },
         };
         if let Some((message, unknown)) = problem {
-            let path = format!(
-                "{}/{}[{index}]",
-                self.path().trim_end_matches('/'),
-                child.local
-            );
+            // The child's own path.
+            let path = child.offset;
             let kind = ErrorKind::UnexpectedElement;
             if unknown {
                 self.unknown(kind, child.offset, path, message)?;
@@ -467,7 +482,7 @@ impl<'r> Validator<'r> {
         match target {
             None => r.skip(&child).map_err(|e| self.fatal(e)),
             Some(mode) => {
-                self.stack.push(frame(child, index, Mode::Lax));
+                self.stack.push(frame(child, Mode::Lax));
                 self.start(r, mode, declared)
             }
         }
@@ -480,7 +495,7 @@ impl<'r> Validator<'r> {
         el: Element<'r>,
         ty: &'static TypeDef,
     ) -> Result<(), Stop> {
-        self.stack.push(frame(el, 1, Mode::Lax));
+        self.stack.push(frame(el, Mode::Lax));
         self.start(r, mode_of(ty), Some(ty))
     }
 
@@ -493,11 +508,35 @@ impl<'r> Validator<'r> {
     ) -> Result<(), Stop> {
         let top = self.stack.len() - 1;
         let el = self.stack[top].el.clone();
-        let attrs = match r.all_attributes(&el) {
+        // The reader's spare vector: no allocation per element.
+        let attrs = match r.attributes_buffered(&el, true) {
             Ok(a) => a,
             Err(e) => return Err(self.fatal(e)),
         };
-        let declared = match &mode {
+        let checked = self.check_attributes(r, &el, &mode, declared_ty, &attrs);
+        r.recycle_attributes(attrs);
+        checked?;
+        let mut mode = mode;
+        if let Mode::Complex { ty, states } = &mut mode {
+            if let Some(automaton) = ty.automaton() {
+                *states = self.spare.pop().unwrap_or_default();
+                automaton.initial_into(states);
+            }
+        }
+        self.stack[top].mode = mode;
+        Ok(())
+    }
+
+    /// Checks the attributes `attrs` of `el` against what `mode` declares.
+    fn check_attributes(
+        &mut self,
+        r: &XmlReader<'r>,
+        el: &Element<'r>,
+        mode: &Mode,
+        declared_ty: Option<&'static TypeDef>,
+        attrs: &[super::reader::Attr<'r>],
+    ) -> Result<(), Stop> {
+        let declared = match mode {
             Mode::Complex { ty, .. } => Some(ty.attributes),
             Mode::Simple(_) => Some(&[][..]),
             Mode::Lax => None,
@@ -506,9 +545,8 @@ impl<'r> Validator<'r> {
             // Declared attributes seen: a bit set (types declare a handful), a vector beyond.
             let mut seen_bits: u128 = 0;
             let mut seen_more = vec![false; declared.len().saturating_sub(128)];
-            for a in &attrs {
-                let ns = r.ns_str(a.ns);
-                if ns == XSI_NS {
+            for a in attrs {
+                if r.ns_is(a.ns, XSI_NS) {
                     // The same verdict as the typed reader's.
                     match super::reader::xsi_verdict(a.local, &a.value, el.local) {
                         Ok(()) if a.local == "type" => {
@@ -533,7 +571,7 @@ impl<'r> Validator<'r> {
                             self.report(ErrorKind::UnexpectedAttribute, a.offset, reason)?
                         }
                         Err(None) => {
-                            let path = self.path();
+                            let path = self.path_at();
                             self.unknown(
                                 ErrorKind::UnexpectedAttribute,
                                 a.offset,
@@ -546,7 +584,7 @@ impl<'r> Validator<'r> {
                 }
                 match declared
                     .iter()
-                    .position(|d| d.name == a.local && d.ns == ns)
+                    .position(|d| same_str(d.name, a.local) && r.ns_is(a.ns, d.ns))
                 {
                     Some(i) => {
                         if i < 128 {
@@ -572,13 +610,13 @@ impl<'r> Validator<'r> {
                         }
                     }
                     // An `ext-*` partner: any string.
-                    None if declared.iter().any(|d| d.is_ext(ns, a.local)) => {}
+                    None if declared.iter().any(|d| d.is_ext(r.ns_str(a.ns), a.local)) => {}
                     None => {
                         let name = match a.prefix {
                             Some(p) => format!("{p}:{}", a.local),
                             None => a.local.to_string(),
                         };
-                        let path = self.path();
+                        let path = self.path_at();
                         self.unknown(
                             ErrorKind::UnexpectedAttribute,
                             a.offset,
@@ -603,12 +641,11 @@ impl<'r> Validator<'r> {
                 }
             }
         }
-        self.stack[top].mode = mode;
         Ok(())
     }
 
     /// Character data in the innermost open element.
-    fn text(&mut self, text: &str, offset: usize) -> Result<(), Stop> {
+    fn text(&mut self, text: Cow<'r, str>, offset: usize) -> Result<(), Stop> {
         let top = self.stack.len() - 1;
         let f = &mut self.stack[top];
         let text_only = match &f.mode {
@@ -621,7 +658,7 @@ impl<'r> Validator<'r> {
             Mode::Lax => return Ok(()),
         };
         if text_only {
-            f.text.push_str(text);
+            append(&mut f.text, text);
             return Ok(());
         }
         let Some(at) = text.find(|c: char| !matches!(c, ' ' | '\t' | '\n' | '\r')) else {
@@ -633,10 +670,10 @@ impl<'r> Validator<'r> {
         f.text_reported = true;
         let message = format!(
             "unexpected text \"{}\" in element-only content of {}",
-            snippet(text),
+            snippet(&text),
             f.local
         );
-        let path = self.path();
+        let path = self.path_at();
         self.unknown(ErrorKind::UnexpectedText, offset + at, path, message)
     }
 
@@ -644,7 +681,7 @@ impl<'r> Validator<'r> {
     fn close(&mut self, end_offset: usize) -> Result<(), Stop> {
         let top = self.stack.len() - 1;
         let mode = std::mem::replace(&mut self.stack[top].mode, Mode::Lax);
-        let text = std::mem::take(&mut self.stack[top].text);
+        let text = self.stack[top].text.take().unwrap_or_default();
         let (local, offset) = (self.stack[top].local, self.stack[top].el.offset);
         let what = ("element", local);
         let result = match mode {
@@ -652,7 +689,7 @@ impl<'r> Validator<'r> {
             Mode::Complex { ty, states } => match ty.content {
                 ContentModel::Simple(TypeDef::Simple(st)) => self.value(st, &text, offset, what),
                 ContentModel::Elements(particles) | ContentModel::Mixed(particles) => {
-                    match ty.automaton() {
+                    let result = match ty.automaton() {
                         Some(automaton) if !automaton.accepts(&states) => {
                             let expected = automaton.expected(&states, first_ns(particles));
                             let message = format!(
@@ -664,7 +701,9 @@ impl<'r> Validator<'r> {
                             self.report(ErrorKind::MissingElement, at, message)
                         }
                         _ => Ok(()),
-                    }
+                    };
+                    self.spare.push(states);
+                    result
                 }
                 _ => Ok(()),
             },
@@ -694,15 +733,15 @@ impl<'r> Validator<'r> {
         match st.role {
             IdRole::Plain => Ok(()),
             IdRole::Id => {
-                let token = super::collapse_ws(value).into_owned();
-                if self.ids.contains(&token) {
+                let token = super::collapse_ws(value);
+                if self.ids.contains(&*token) {
                     return self.report(
                         ErrorKind::InvalidValue,
                         offset,
                         format!("duplicate xs:ID {token:?}"),
                     );
                 }
-                self.ids.insert(token);
+                self.ids.insert(token.into_owned());
                 Ok(())
             }
             IdRole::IdRef => {
@@ -721,24 +760,24 @@ fn lax_mode(registry: &Registry, ns: &str, local: &str) -> Mode {
     }
 }
 
-fn frame(el: Element<'_>, index: u32, mode: Mode) -> Frame<'_> {
+fn frame(el: Element<'_>, mode: Mode) -> Frame<'_> {
     Frame {
         local: el.local,
         el,
-        index,
         mode,
-        text: String::new(),
-        children: SiblingCounts::default(),
+        text: None,
         text_reported: false,
     }
 }
 
+/// The mode of an element of type `ty`; the states of a complex type are set by
+/// [`Validator::start`] (from its pool of state vectors).
 fn mode_of(ty: &'static TypeDef) -> Mode {
     match ty {
         TypeDef::Simple(st) => Mode::Simple(st),
         TypeDef::Complex(ct) => Mode::Complex {
             ty: ct,
-            states: ct.automaton().map(|a| a.initial()).unwrap_or_default(),
+            states: States::new(),
         },
         TypeDef::Any => Mode::Lax,
     }

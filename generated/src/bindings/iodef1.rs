@@ -154,7 +154,7 @@ pub struct Assessment {
     /// 0 or more `Counter`.
     pub counter: Vec<Counter>,
     /// Optional `Confidence`.
-    pub confidence: Option<Confidence>,
+    pub confidence: Option<Box<Confidence>>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
@@ -256,19 +256,19 @@ pub struct Contact {
     /// violation the schema allows, kept so that nothing is lost (name, value).
     pub unpaired_ext: Vec<(String, String)>,
     /// Optional `ContactName`.
-    pub contact_name: Option<MlStringType>,
+    pub contact_name: Option<Box<MlStringType>>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// 0 or more `RegistryHandle`.
     pub registry_handle: Vec<RegistryHandle>,
     /// Optional `PostalAddress`.
-    pub postal_address: Option<PostalAddress>,
+    pub postal_address: Option<Box<PostalAddress>>,
     /// 0 or more `Email`.
     pub email: Vec<ContactMeansType>,
     /// 0 or more `Telephone`.
     pub telephone: Vec<ContactMeansType>,
     /// Optional `Fax`.
-    pub fax: Option<ContactMeansType>,
+    pub fax: Option<Box<ContactMeansType>>,
     /// Optional `Timezone`.
     pub timezone: Option<TimezoneType>,
     /// 0 or more `Contact`.
@@ -510,7 +510,7 @@ pub struct EventData {
     /// 0 or more `Contact`.
     pub contact: Vec<Contact>,
     /// Optional `Assessment`.
-    pub assessment: Option<Assessment>,
+    pub assessment: Option<Box<Assessment>>,
     /// 0 or more `Method`.
     pub method: Vec<Method>,
     /// 0 or more `Flow`.
@@ -518,7 +518,7 @@ pub struct EventData {
     /// 0 or more `Expectation`.
     pub expectation: Vec<Expectation>,
     /// Optional `Record`.
-    pub record: Option<Record>,
+    pub record: Option<Box<Record>>,
     /// 0 or more `EventData`.
     pub event_data: Vec<EventData>,
     /// 0 or more `AdditionalData`.
@@ -562,7 +562,7 @@ pub struct Expectation {
     /// Optional `EndTime`.
     pub end_time: Option<rt::DateTime>,
     /// Optional `Contact`.
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -681,9 +681,9 @@ pub struct HistoryItem {
     /// Required `DateTime`.
     pub date_time: rt::DateTime,
     /// Optional `IncidentID`.
-    pub incident_id: Option<IncidentIdType>,
+    pub incident_id: Option<Box<IncidentIdType>>,
     /// Optional `Contact`.
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
@@ -806,9 +806,9 @@ pub struct Incident {
     /// Required `IncidentID`.
     pub incident_id: IncidentIdType,
     /// Optional `AlternativeID`.
-    pub alternative_id: Option<AlternativeId>,
+    pub alternative_id: Option<Box<AlternativeId>>,
     /// Optional `RelatedActivity`.
-    pub related_activity: Option<RelatedActivity>,
+    pub related_activity: Option<Box<RelatedActivity>>,
     /// Optional `DetectTime`.
     pub detect_time: Option<rt::DateTime>,
     /// Optional `StartTime`.
@@ -828,7 +828,7 @@ pub struct Incident {
     /// 0 or more `EventData`.
     pub event_data: Vec<EventData>,
     /// Optional `History`.
-    pub history: Option<History>,
+    pub history: Option<Box<History>>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
@@ -1040,7 +1040,7 @@ pub struct Node {
     /// 0 or more choice of `NodeName` | `Address`.
     pub choice: Vec<NodeChoice>,
     /// Optional `Location`.
-    pub location: Option<MlStringType>,
+    pub location: Option<Box<MlStringType>>,
     /// Optional `DateTime`.
     pub date_time: Option<rt::DateTime>,
     /// 0 or more `NodeRole`.
@@ -1282,7 +1282,7 @@ pub struct RecordData {
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// Optional `Application`.
-    pub application: Option<SoftwareType>,
+    pub application: Option<Box<SoftwareType>>,
     /// 0 or more `RecordPattern`.
     pub record_pattern: Vec<RecordPattern>,
     /// 1 or more `RecordItem`.
@@ -1520,7 +1520,7 @@ pub struct Service {
     /// Optional `ProtoField`.
     pub proto_field: Option<rt::Integer>,
     /// Optional `Application`.
-    pub application: Option<SoftwareType>,
+    pub application: Option<Box<SoftwareType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).

@@ -244,7 +244,7 @@ pub struct Assessment {
     /// 0 or more `Cause`.
     pub cause: Vec<MlStringType>,
     /// Optional `Confidence`.
-    pub confidence: Option<Confidence>,
+    pub confidence: Option<Box<Confidence>>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
@@ -328,7 +328,7 @@ pub struct BulkObservable {
     /// Attribute `ext-type`.
     pub ext_type: Option<String>,
     /// Optional `BulkObservableFormat`.
-    pub bulk_observable_format: Option<BulkObservableFormat>,
+    pub bulk_observable_format: Option<Box<BulkObservableFormat>>,
     /// Required `BulkObservableList`.
     pub bulk_observable_list: rt::AnyElement,
     /// 0 or more `AdditionalData`.
@@ -356,7 +356,7 @@ rt::composite!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkObservableFormat {
     /// Optional `Hash`.
-    pub hash: Option<Hash>,
+    pub hash: Option<Box<Hash>>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
@@ -1051,7 +1051,7 @@ pub struct DomainData {
     /// 0 or more `Nameservers`.
     pub nameservers: Vec<Nameservers>,
     /// Optional `DomainContacts`.
-    pub domain_contacts: Option<DomainContacts>,
+    pub domain_contacts: Option<Box<DomainContacts>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -1316,7 +1316,7 @@ pub struct EventData {
     /// 0 or more `Discovery`.
     pub discovery: Vec<Discovery>,
     /// Optional `Assessment`.
-    pub assessment: Option<Assessment>,
+    pub assessment: Option<Box<Assessment>>,
     /// 0 or more `Method`.
     pub method: Vec<Method>,
     /// 0 or more `Flow`.
@@ -1324,7 +1324,7 @@ pub struct EventData {
     /// 0 or more `Expectation`.
     pub expectation: Vec<Expectation>,
     /// Optional `Record`.
-    pub record: Option<Record>,
+    pub record: Option<Box<Record>>,
     /// 0 or more `EventData`.
     pub event_data: Vec<EventData>,
     /// 0 or more `AdditionalData`.
@@ -1369,7 +1369,7 @@ pub struct Expectation {
     /// Optional `EndTime`.
     pub end_time: Option<rt::DateTime>,
     /// Optional `Contact`.
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -1442,11 +1442,11 @@ pub struct File {
     /// 0 or more `URL`.
     pub url: Vec<String>,
     /// Optional `HashData`.
-    pub hash_data: Option<HashData>,
+    pub hash_data: Option<Box<HashData>>,
     /// Optional `SignatureData`.
-    pub signature_data: Option<SignatureData>,
+    pub signature_data: Option<Box<SignatureData>>,
     /// Optional `AssociatedSoftware`.
-    pub associated_software: Option<SoftwareType>,
+    pub associated_software: Option<Box<SoftwareType>>,
     /// 0 or more `FileProperties`.
     pub file_properties: Vec<ExtensionType>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
@@ -1517,7 +1517,7 @@ pub struct FuzzyHash {
     /// 1 or more `FuzzyHashValue`.
     pub fuzzy_hash_value: Vec<ExtensionType>,
     /// Optional `Application`.
-    pub application: Option<SoftwareType>,
+    pub application: Option<Box<SoftwareType>>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
@@ -1546,9 +1546,9 @@ pub struct Hash {
     /// Required `DigestValue`.
     pub digest_value: rt::Base64Binary,
     /// Optional `CanonicalizationMethod`.
-    pub canonicalization_method: Option<super::xmldsig::CanonicalizationMethodType>,
+    pub canonicalization_method: Option<Box<super::xmldsig::CanonicalizationMethodType>>,
     /// Optional `Application`.
-    pub application: Option<SoftwareType>,
+    pub application: Option<Box<SoftwareType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -1675,9 +1675,9 @@ pub struct HistoryItem {
     /// Required `DateTime`.
     pub date_time: rt::DateTime,
     /// Optional `IncidentID`.
-    pub incident_id: Option<IncidentIdType>,
+    pub incident_id: Option<Box<IncidentIdType>>,
     /// Optional `Contact`.
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// 0 or more `DefinedCOA`.
@@ -1723,7 +1723,7 @@ pub struct Incident {
     /// Required `IncidentID`.
     pub incident_id: IncidentIdType,
     /// Optional `AlternativeID`.
-    pub alternative_id: Option<AlternativeId>,
+    pub alternative_id: Option<Box<AlternativeId>>,
     /// 0 or more `RelatedActivity`.
     pub related_activity: Vec<RelatedActivity>,
     /// Optional `DetectTime`.
@@ -1751,9 +1751,9 @@ pub struct Incident {
     /// 0 or more `EventData`.
     pub event_data: Vec<EventData>,
     /// Optional `IndicatorData`.
-    pub indicator_data: Option<IndicatorData>,
+    pub indicator_data: Option<Box<IndicatorData>>,
     /// Optional `History`.
-    pub history: Option<History>,
+    pub history: Option<Box<History>>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
@@ -1876,7 +1876,7 @@ pub struct Indicator {
     /// Optional `EndTime`.
     pub end_time: Option<rt::DateTime>,
     /// Optional `Confidence`.
-    pub confidence: Option<Confidence>,
+    pub confidence: Option<Box<Confidence>>,
     /// 0 or more `Contact`.
     pub contact: Vec<Contact>,
     /// Required choice of `Observable` | `ObservableReference` | `IndicatorExpression` | `IndicatorReference`.
@@ -1990,7 +1990,7 @@ pub struct IndicatorExpressionSequence {
     /// Required choice of `IndicatorExpression` | `Observable` | `ObservableReference` | `IndicatorReference`.
     pub choice: IndicatorExpressionSequenceChoice,
     /// Optional `Confidence`.
-    pub confidence: Option<Confidence>,
+    pub confidence: Option<Box<Confidence>>,
     /// 0 or more `AdditionalData`.
     pub additional_data: Vec<ExtensionType>,
 }
@@ -2300,7 +2300,7 @@ pub struct Node {
     /// 0 or more choice of `DomainData` | `Address`.
     pub choice: Vec<NodeChoice>,
     /// Optional `PostalAddress`.
-    pub postal_address: Option<PostalAddress>,
+    pub postal_address: Option<Box<PostalAddress>>,
     /// 0 or more `Location`.
     pub location: Vec<MlStringType>,
     /// 0 or more `Counter`.
@@ -2735,7 +2735,7 @@ pub struct RecordData {
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// Optional `Application`.
-    pub application: Option<SoftwareType>,
+    pub application: Option<Box<SoftwareType>>,
     /// 0 or more `RecordPattern`.
     pub record_pattern: Vec<RecordPattern>,
     /// 0 or more `RecordItem`.
@@ -2843,7 +2843,7 @@ pub struct Reference {
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
     /// Optional `ReferenceName`.
-    pub reference_name: Option<super::iodef_enum::ReferenceName>,
+    pub reference_name: Option<Box<super::iodef_enum::ReferenceName>>,
     /// 0 or more `URL`.
     pub url: Vec<String>,
     /// 0 or more `Description`.
@@ -2935,7 +2935,7 @@ pub struct RelatedActivity {
     /// 0 or more `IndicatorID`.
     pub indicator_id: Vec<IndicatorId>,
     /// Optional `Confidence`.
-    pub confidence: Option<Confidence>,
+    pub confidence: Option<Box<Confidence>>,
     /// 0 or more `Description`.
     pub description: Vec<MlStringType>,
     /// 0 or more `AdditionalData`.
@@ -2994,7 +2994,7 @@ pub struct Service {
     /// Attribute `observable-id`.
     pub observable_id: Option<String>,
     /// Optional `ServiceName`.
-    pub service_name: Option<ServiceName>,
+    pub service_name: Option<Box<ServiceName>>,
     /// Optional `Port`.
     pub port: Option<rt::Integer>,
     /// Optional `Portlist`.
@@ -3006,11 +3006,11 @@ pub struct Service {
     /// Optional `ProtoField`.
     pub proto_field: Option<rt::Integer>,
     /// Optional `ApplicationHeader`.
-    pub application_header: Option<ApplicationHeader>,
+    pub application_header: Option<Box<ApplicationHeader>>,
     /// Optional `EmailData`.
-    pub email_data: Option<EmailData>,
+    pub email_data: Option<Box<EmailData>>,
     /// Optional `Application`.
-    pub application: Option<SoftwareType>,
+    pub application: Option<Box<SoftwareType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -3117,7 +3117,7 @@ rt::composite!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareType {
     /// Optional `SoftwareReference`.
-    pub software_reference: Option<SoftwareReference>,
+    pub software_reference: Option<Box<SoftwareReference>>,
     /// 0 or more `URL`.
     pub url: Vec<String>,
     /// 0 or more `Description`.

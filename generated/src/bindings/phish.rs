@@ -12,7 +12,7 @@ pub struct ArchivedDataType {
     /// Optional `URL`.
     pub url: Option<String>,
     /// Optional `Comments`.
-    pub comments: Option<super::iodef1::MlStringType>,
+    pub comments: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `Data`.
     pub data: Option<rt::Base64Binary>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
@@ -129,9 +129,9 @@ pub struct DcSiteType {
     /// 0 or more `Node`.
     pub node: Vec<super::iodef1::Node>,
     /// Optional `DomainData`.
-    pub domain_data: Option<DomainData>,
+    pub domain_data: Option<Box<DomainData>>,
     /// Optional `Assessment`.
-    pub assessment: Option<super::iodef1::Assessment>,
+    pub assessment: Option<Box<super::iodef1::Assessment>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -467,9 +467,9 @@ pub struct EmailRecordType {
     /// Required `EmailCount`.
     pub email_count: rt::Integer,
     /// Optional `EmailMessage`.
-    pub email_message: Option<super::iodef1::MlStringType>,
+    pub email_message: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `EmailComments`.
-    pub email_comments: Option<super::iodef1::MlStringType>,
+    pub email_comments: Option<Box<super::iodef1::MlStringType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -552,9 +552,9 @@ pub struct IncludedMalwareType {
     /// 1 or more `Name`.
     pub name: Vec<super::iodef1::MlStringType>,
     /// Optional `Reference`.
-    pub reference: Option<super::xmldsig::ReferenceType>,
+    pub reference: Option<Box<super::xmldsig::ReferenceType>>,
     /// Optional `Data`.
-    pub data: Option<IncludedMalwareTypeData>,
+    pub data: Option<Box<IncludedMalwareTypeData>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -603,12 +603,12 @@ pub struct LureSourceType {
     /// 0 or more `DomainData`.
     pub domain_data: Vec<DomainData>,
     /// Optional `IncludedMalware`.
-    pub included_malware: Option<IncludedMalwareType>,
+    pub included_malware: Option<Box<IncludedMalwareType>>,
     /// Optional `FilesDownloaded`.
-    pub files_downloaded: Option<LureSourceTypeFilesDownloaded>,
+    pub files_downloaded: Option<Box<LureSourceTypeFilesDownloaded>>,
     /// Optional `WindowsRegistryKeysModified`.
     pub windows_registry_keys_modified: Option<
-        LureSourceTypeWindowsRegistryKeysModified,
+        Box<LureSourceTypeWindowsRegistryKeysModified>,
     >,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
@@ -756,11 +756,11 @@ pub struct PhraudReport {
     /// Attribute `ext-value`.
     pub ext_value: Option<String>,
     /// Optional `PhishNameRef`.
-    pub phish_name_ref: Option<super::iodef1::MlStringType>,
+    pub phish_name_ref: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `PhishNameLocalRef`.
-    pub phish_name_local_ref: Option<super::iodef1::MlStringType>,
+    pub phish_name_local_ref: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `FraudParameter`.
-    pub fraud_parameter: Option<super::iodef1::MlStringType>,
+    pub fraud_parameter: Option<Box<super::iodef1::MlStringType>>,
     /// 0 or more `FraudedBrandName`.
     pub frauded_brand_name: Vec<super::iodef1::MlStringType>,
     /// 1 or more `LureSource`.
@@ -768,7 +768,7 @@ pub struct PhraudReport {
     /// 1 or more `OriginatingSensor`.
     pub originating_sensor: Vec<OriginatingSensorType>,
     /// Optional `EmailRecord`.
-    pub email_record: Option<EmailRecordType>,
+    pub email_record: Option<Box<EmailRecordType>>,
     /// 0 or more `DCSite`.
     pub dc_site: Vec<DcSiteType>,
     /// 0 or more `TakeDownInfo`.
@@ -780,7 +780,7 @@ pub struct PhraudReport {
     /// 0 or more `CorrelationData`.
     pub correlation_data: Vec<super::iodef1::MlStringType>,
     /// Optional `PRComments`.
-    pub pr_comments: Option<super::iodef1::MlStringType>,
+    pub pr_comments: Option<Box<super::iodef1::MlStringType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).

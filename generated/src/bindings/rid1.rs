@@ -167,7 +167,7 @@ pub struct RidPolicyType {
     /// 1 or more `TrafficType`.
     pub traffic_type: Vec<TrafficType>,
     /// Optional `IncidentID`.
-    pub incident_id: Option<super::iodef1::IncidentIdType>,
+    pub incident_id: Option<Box<super::iodef1::IncidentIdType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -239,11 +239,11 @@ rt::enumeration!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RidType {
     /// Optional `RIDPolicy`.
-    pub rid_policy: Option<RidPolicyType>,
+    pub rid_policy: Option<Box<RidPolicyType>>,
     /// Optional `RequestStatus`.
-    pub request_status: Option<RequestStatusType>,
+    pub request_status: Option<Box<RequestStatusType>>,
     /// Optional `IncidentSource`.
-    pub incident_source: Option<IncidentSourceType>,
+    pub incident_source: Option<Box<IncidentSourceType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).

@@ -229,9 +229,9 @@ pub struct RidPolicyType {
     /// 1 or more `TrafficType`.
     pub traffic_type: Vec<TrafficType>,
     /// Optional `IncidentID`.
-    pub incident_id: Option<super::iodef1::IncidentIdType>,
+    pub incident_id: Option<Box<super::iodef1::IncidentIdType>>,
     /// Optional `ReportSchema`.
-    pub report_schema: Option<ReportSchemaType>,
+    pub report_schema: Option<Box<ReportSchemaType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -306,11 +306,11 @@ pub struct RidType {
     /// Attribute `lang`.
     pub lang: String,
     /// Optional `RIDPolicy`.
-    pub rid_policy: Option<RidPolicyType>,
+    pub rid_policy: Option<Box<RidPolicyType>>,
     /// Optional `RequestStatus`.
-    pub request_status: Option<RequestStatusType>,
+    pub request_status: Option<Box<RequestStatusType>>,
     /// Optional `IncidentSource`.
-    pub incident_source: Option<IncidentSourceType>,
+    pub incident_source: Option<Box<IncidentSourceType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).

@@ -96,19 +96,19 @@ pub struct FraudEventOtherType {
     /// Required `OtherEventType`.
     pub other_event_type: String,
     /// Optional `PayeeName`.
-    pub payee_name: Option<super::iodef1::MlStringType>,
+    pub payee_name: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `PostalAddress`.
-    pub postal_address: Option<super::iodef1::MlStringType>,
+    pub postal_address: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `BankID`.
-    pub bank_id: Option<BankIdType>,
+    pub bank_id: Option<Box<BankIdType>>,
     /// Optional `AccountID`.
     pub account_id: Option<String>,
     /// Optional `AccountType`.
-    pub account_type: Option<super::iodef1::MlStringType>,
+    pub account_type: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `PayeeAmount`.
-    pub payee_amount: Option<AmountType>,
+    pub payee_amount: Option<Box<AmountType>>,
     /// Optional `OtherEventDescription`.
-    pub other_event_description: Option<super::iodef1::MlStringType>,
+    pub other_event_description: Option<Box<super::iodef1::MlStringType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -132,11 +132,11 @@ rt::composite!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudEventPaymentType {
     /// Optional `PayeeName`.
-    pub payee_name: Option<super::iodef1::MlStringType>,
+    pub payee_name: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `PostalAddress`.
-    pub postal_address: Option<super::iodef1::MlStringType>,
+    pub postal_address: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `PayeeAmount`.
-    pub payee_amount: Option<AmountType>,
+    pub payee_amount: Option<Box<AmountType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -156,13 +156,13 @@ rt::composite!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudEventTransferType {
     /// Optional `BankID`.
-    pub bank_id: Option<BankIdType>,
+    pub bank_id: Option<Box<BankIdType>>,
     /// Optional `AccountID`.
     pub account_id: Option<String>,
     /// Optional `AccountType`.
-    pub account_type: Option<super::iodef1::MlStringType>,
+    pub account_type: Option<Box<super::iodef1::MlStringType>>,
     /// Optional `TransferAmount`.
-    pub transfer_amount: Option<AmountType>,
+    pub transfer_amount: Option<Box<AmountType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).

@@ -348,7 +348,7 @@ pub struct ReferenceType {
     /// Attribute `Type`.
     pub type_: Option<String>,
     /// Optional `Transforms`.
-    pub transforms: Option<TransformsType>,
+    pub transforms: Option<Box<TransformsType>>,
     /// Required `DigestMethod`.
     pub digest_method: DigestMethodType,
     /// Required `DigestValue`.
@@ -380,7 +380,7 @@ pub struct RetrievalMethodType {
     /// Attribute `Type`.
     pub type_: Option<String>,
     /// Optional `Transforms`.
-    pub transforms: Option<TransformsType>,
+    pub transforms: Option<Box<TransformsType>>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
     /// comments and processing instructions, and the unknown content a lenient
     /// parse kept (see `rt::Extra`).
@@ -508,7 +508,7 @@ pub struct SignatureType {
     /// Required `SignatureValue`.
     pub signature_value: SignatureValueType,
     /// Optional `KeyInfo`.
-    pub key_info: Option<KeyInfoType>,
+    pub key_info: Option<Box<KeyInfoType>>,
     /// 0 or more `Object`.
     pub object: Vec<ObjectType>,
     /// What the typed fields cannot hold, written back in place: `xsi:*` attributes,
