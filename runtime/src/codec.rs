@@ -17,7 +17,7 @@ use std::io;
 
 use super::glue::{lexical_value, no_attributes};
 use super::reader::same_str;
-use super::schema::{ContentModel, Particle, Term, TypeDef};
+use super::schema::{ContentModel, Particle, SimpleType, Term, TypeDef};
 use super::{AnyElement, Element, Error, Extra, Mixed, SimpleValue, XmlReader, XmlWriter};
 
 /// Which table describes a composite type.
@@ -431,15 +431,31 @@ fn simple_content<'a, T: SimpleValue>(
     el: &Element<'a>,
     ty: Option<&'static TypeDef>,
 ) -> Result<T, Error> {
+    let text = lexical_text(r, el, ty)?;
+    T::parse_xml(&text).map_err(|reason| invalid_content(r, el, &text, &reason))
+}
+
+/// The text of `el`, checked against the lexical rule of its simple type `ty` when it has one
+/// (recording IDs and IDREFs).
+fn lexical_text<'a>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    ty: Option<&'static TypeDef>,
+) -> Result<Cow<'a, str>, Error> {
     let text: Cow<'a, str> = r.read_text(el)?;
-    if let Some(TypeDef::Simple(st)) = ty {
-        if let Some(lexical) = st.lexical {
-            lexical_value(r, el, el.offset, ("element", el.local), &text, lexical)?;
-        }
+    if let Some(TypeDef::Simple(SimpleType {
+        lexical: Some(lexical),
+        ..
+    })) = ty
+    {
+        lexical_value(r, el, el.offset, ("element", el.local), &text, *lexical)?;
     }
-    T::parse_xml(&text).map_err(|reason| {
-        r.invalid_value(el.offset, &format!("element {}", el.local), &text, &reason)
-    })
+    Ok(text)
+}
+
+/// The text of `el` does not parse as its type.
+fn invalid_content(r: &XmlReader<'_>, el: &Element<'_>, text: &str, reason: &str) -> Error {
+    r.invalid_value(el.offset, &format!("element {}", el.local), text, reason)
 }
 
 impl Value for AnyElement {
@@ -712,15 +728,10 @@ fn read_element_into<'a>(
             }
         }
         ContentModel::Simple(simple) => {
-            let text: Cow<'a, str> = r.read_text(el)?;
-            if let TypeDef::Simple(st) = simple {
-                if let Some(lexical) = st.lexical {
-                    lexical_value(r, el, el.offset, ("element", el.local), &text, lexical)?;
-                }
-            }
-            v.slot_mut(content).set_text(&text).map_err(|reason| {
-                r.invalid_value(el.offset, &format!("element {}", el.local), &text, &reason)
-            })?;
+            let text = lexical_text(r, el, Some(simple))?;
+            v.slot_mut(content)
+                .set_text(&text)
+                .map_err(|reason| invalid_content(r, el, &text, &reason))?;
         }
         ContentModel::Mixed(_) => {
             let mixed = r.read_mixed(el)?;

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io;
 
-use super::{Attr, Element, Error, SimpleValue, ToXml, TypedElement, XmlReader, XmlWriter};
+use super::{Element, Error, SimpleValue, ToXml, TypedElement, XmlReader, XmlWriter};
 
 /// Namespace constraint of an `xs:any` wildcard.
 #[derive(Debug, Clone, Copy)]
@@ -26,23 +26,6 @@ impl AnyNs {
             AnyNs::List(list) => list.iter().any(|allowed| allowed.unwrap_or("") == ns),
         }
     }
-}
-
-/// Whether the element `c` is allowed by the wildcard `any`.
-pub fn any_matches(r: &XmlReader<'_>, c: &Element<'_>, any: &AnyNs) -> bool {
-    any.allows(r.ns_str(c.ns))
-}
-
-/// Parses an attribute value, naming the attribute and its position on failure.
-pub fn parse_attr<'a, T: SimpleValue>(r: &XmlReader<'a>, attr: &Attr<'a>) -> Result<T, Error> {
-    T::parse_xml(&attr.value).map_err(|reason| {
-        r.invalid_value(
-            attr.offset,
-            &format!("attribute {}", attr.local),
-            &attr.value,
-            &reason,
-        )
-    })
 }
 
 /// Fails on the first attribute of an element whose type declares none (lenient mode: keeps
@@ -94,25 +77,6 @@ pub fn write_simple<T: SimpleValue>(
     w.start_element(ns, local)?;
     w.text(&value.to_xml())?;
     w.end_element()
-}
-
-/// An attribute declared `fixed="..."` must carry exactly that value when present.
-pub fn check_fixed<'a, T: SimpleValue>(
-    r: &XmlReader<'a>,
-    el: &Element<'a>,
-    name: &str,
-    value: Option<&T>,
-    fixed: &str,
-) -> Result<(), Error> {
-    match value {
-        Some(v) if v.to_xml() != fixed => Err(r.invalid_value(
-            el.offset,
-            &format!("attribute {name}"),
-            &v.to_xml(),
-            &format!("the schema fixes it to {fixed:?}"),
-        )),
-        _ => Ok(()),
-    }
 }
 
 impl<T: ToXml> ToXml for Box<T> {
@@ -219,24 +183,6 @@ pub(crate) fn lexical_value<'a>(
         r.note_idref_cow(token, el.offset);
         Ok(())
     }
-}
-
-/// `parse_attr` for a `String` attribute with a built-in lexical rule (NCName, ID, ...).
-pub fn parse_attr_lexical<'a>(
-    r: &mut XmlReader<'a>,
-    el: &Element<'a>,
-    attr: &Attr<'a>,
-    lexical: Lexical,
-) -> Result<String, Error> {
-    lexical_value(
-        r,
-        el,
-        attr.offset,
-        ("attribute", attr.local),
-        &attr.value,
-        lexical,
-    )?;
-    Ok(attr.value.clone().into_owned())
 }
 
 /// `read_simple` for a `String` element with a built-in lexical rule.
