@@ -67,9 +67,12 @@ enum Command {
     /// `iodef validate` (`FILE:LINE:COL: error: PATH: message`). Exit status: 0 written, 1 not
     /// a valid document, 2 file unreadable, usage error or output not writable.
     Convert {
-        /// Output format.
+        /// Output format: XML, or RFC 8727 JSON or CBOR (IODEF 2.0 `IODEF-Document` only).
         #[arg(long, value_enum, value_name = "FORMAT")]
         to: Format,
+        /// Input format; detected from the content by default (`{` JSON, a CBOR map, else XML).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        from: Option<Format>,
         /// Input document, or `-` for standard input.
         #[arg(value_name = "FILE")]
         file: String,
@@ -90,6 +93,17 @@ enum Command {
         /// default); how many were dropped is reported on standard error.
         #[arg(long)]
         drop_comments: bool,
+        /// JSON output: indented by two spaces.
+        #[arg(long)]
+        pretty: bool,
+        /// JSON/CBOR output: also write what the format cannot carry to FILE, as JSON
+        /// (`{"file","to","losses":[{"path","what"}]}`). Each loss is a warning on standard
+        /// error either way.
+        #[arg(long, value_name = "FILE")]
+        loss_report: Option<String>,
+        /// JSON/CBOR output: exit 1 (writing nothing) when anything would be lost.
+        #[arg(long)]
+        fail_on_loss: bool,
     },
     /// Check documents (any root element of the IODEF schemas) against the schemas (every
     /// error of a file), then, for a schema-valid file, against the RFC 7970 / RFC 5070 prose
@@ -109,6 +123,10 @@ enum Command {
 enum Format {
     /// XML, with the same root element and namespace as the input.
     Xml,
+    /// RFC 8727 JSON.
+    Json,
+    /// RFC 8727 CBOR (binary).
+    Cbor,
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +217,11 @@ enum Failure {
     Unwritable(io::Error),
     /// Writing the output failed.
     Io(io::Error),
+    /// An RFC 8727 JSON or CBOR input that does not map to IODEF.
+    Decode(iodef::rfc8727::DecodeError),
+    /// The document cannot be written in the format asked for (a root RFC 8727 cannot hold,
+    /// or a loss under `--fail-on-loss`).
+    Unconvertible(String),
 }
 
 fn main() -> ExitCode {
@@ -218,17 +241,28 @@ fn run() -> ExitCode {
     match cli.command {
         Command::Convert {
             to,
+            from,
             file,
             entities,
             lenient,
             encoding,
             drop_comments,
+            pretty,
+            loss_report,
+            fail_on_loss,
         } => convert(
-            to,
+            &ConvertArgs {
+                to,
+                from,
+                entity_limits: entities.limits(),
+                lenient,
+                drop_comments,
+                encoding,
+                pretty,
+                loss_report,
+                fail_on_loss,
+            },
             &file,
-            entities.limits(),
-            (lenient, drop_comments),
-            encoding,
         ),
         Command::Validate(args) => validate_command(&args),
     }
@@ -298,13 +332,34 @@ fn parse_encoding(label: &str) -> Result<iodef::rt::Encoding, String> {
     iodef::rt::Encoding::for_label(label)
 }
 
-fn convert(
+/// What `convert` was asked for.
+struct ConvertArgs {
     to: Format,
-    file: &str,
+    from: Option<Format>,
     entity_limits: Option<iodef::rt::EntityLimits>,
-    (lenient, drop_comments): (bool, bool),
+    lenient: bool,
+    drop_comments: bool,
     encoding: iodef::rt::Encoding,
-) -> ExitCode {
+    pretty: bool,
+    loss_report: Option<String>,
+    fail_on_loss: bool,
+}
+
+/// The input format by content: JSON starts with `{`, CBOR with a map head (or the
+/// self-described CBOR tag), anything else is read as XML.
+fn detect(input: &[u8]) -> Format {
+    match input.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::Json,
+        _ if matches!(input.first(), Some(0xa0..=0xbb | 0xbf))
+            || input.starts_with(&[0xd9, 0xd9, 0xf7]) =>
+        {
+            Format::Cbor
+        }
+        _ => Format::Xml,
+    }
+}
+
+fn convert(args: &ConvertArgs, file: &str) -> ExitCode {
     let (name, input) = match validate::read_file(file) {
         Ok(read) => read,
         Err(report) => {
@@ -312,19 +367,18 @@ fn convert(
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    let doc = match args.from.unwrap_or_else(|| detect(&input)) {
+        Format::Xml => read_xml(&input, name, args),
+        from => read_data_model(&input, from).map_err(Failure::Decode),
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = match to {
-        Format::Xml => to_xml(
-            &input,
-            name,
-            entity_limits.as_ref(),
-            (lenient, drop_comments),
-            encoding,
-            &mut out,
-        ),
-    }
-    .and_then(|()| out.flush().map_err(Failure::Io));
+    let result = doc
+        .and_then(|doc| match args.to {
+            Format::Xml => write_xml(&doc, args.encoding, &mut out),
+            to => write_data_model(&doc, to, name, args, &mut out),
+        })
+        .and_then(|()| out.flush().map_err(Failure::Io));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Invalid(e)) => {
@@ -333,14 +387,14 @@ fn convert(
             let options = validate::Options {
                 rules: validate::RuleLevel::Off,
                 read: iodef::ReadOptions {
-                    policy: if lenient {
+                    policy: if args.lenient {
                         iodef::Policy::Lenient
                     } else {
                         iodef::Policy::Strict
                     },
                     ..iodef::ReadOptions::default()
                 },
-                expand_entities: entity_limits,
+                expand_entities: args.entity_limits,
             };
             let report = validate::validate_bytes(name, &input, &options);
             if report.is_valid() {
@@ -353,17 +407,102 @@ fn convert(
             }
             ExitCode::from(EXIT_INVALID)
         }
+        Err(Failure::Decode(e)) => {
+            eprintln!("{name}: error: {e}");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(Failure::Unconvertible(message)) => {
+            eprintln!("{name}: error: {message}");
+            ExitCode::from(EXIT_INVALID)
+        }
         Err(Failure::Unwritable(e)) => {
-            eprintln!("{name}: error: cannot write it in {}: {e}", encoding.name());
+            eprintln!(
+                "{name}: error: cannot write it in {}: {e}",
+                args.encoding.name()
+            );
             ExitCode::from(EXIT_INVALID)
         }
         // The reader went away (e.g. `| head`): nothing more to say.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Io(e)) => {
-            eprintln!("iodef: cannot write to standard output: {e}");
+            eprintln!("iodef: cannot write: {e}");
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// An RFC 8727 JSON or CBOR document.
+fn read_data_model(
+    input: &[u8],
+    from: Format,
+) -> Result<iodef::Document<iodef::Root>, iodef::rfc8727::DecodeError> {
+    match from {
+        Format::Cbor => iodef::rfc8727::from_cbor(input),
+        _ => {
+            let text = std::str::from_utf8(input).map_err(|e| iodef::rfc8727::DecodeError {
+                pointer: String::new(),
+                message: format!("JSON must be UTF-8: {e}"),
+            })?;
+            iodef::rfc8727::from_json(text)
+        }
+    }
+}
+
+/// Writes `doc` as RFC 8727 JSON or CBOR; what the format cannot carry is a warning on
+/// standard error (and in `--loss-report`), or an error with `--fail-on-loss`.
+fn write_data_model(
+    doc: &iodef::Document<iodef::Root>,
+    to: Format,
+    name: &str,
+    args: &ConvertArgs,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let unconvertible = |e: iodef::rfc8727::NotIodef2| Failure::Unconvertible(e.to_string());
+    let (bytes, losses) = match to {
+        Format::Cbor => iodef::rfc8727::to_cbor(doc).map_err(unconvertible)?,
+        _ => {
+            let (mut json, losses) =
+                iodef::rfc8727::to_json(doc, args.pretty).map_err(unconvertible)?;
+            json.push('\n');
+            (json.into_bytes(), losses)
+        }
+    };
+    let format = if to == Format::Cbor { "CBOR" } else { "JSON" };
+    {
+        let stderr = io::stderr();
+        let mut err = stderr.lock();
+        for loss in &losses {
+            let severity = if args.fail_on_loss {
+                "error"
+            } else {
+                "warning"
+            };
+            // Nothing to do when standard error is gone.
+            let _ = writeln!(
+                err,
+                "{name}: {severity}: {}: not carried by {format}: {}",
+                loss.path, loss.what
+            );
+        }
+    }
+    if let Some(path) = &args.loss_report {
+        let report = serde_json::json!({
+            "file": name,
+            "to": format.to_ascii_lowercase(),
+            "losses": losses
+                .iter()
+                .map(|l| serde_json::json!({ "path": l.path, "what": l.what }))
+                .collect::<Vec<_>>(),
+        });
+        std::fs::write(path, format!("{report}\n")).map_err(Failure::Io)?;
+    }
+    if args.fail_on_loss && !losses.is_empty() {
+        return Err(Failure::Unconvertible(format!(
+            "{} item(s) would be lost in {format} (--fail-on-loss): nothing written",
+            losses.len()
+        )));
+    }
+    out.write_all(&bytes).map_err(Failure::Io)
 }
 
 /// Why `convert` failed, on standard error, in `validate`'s text lines (errors only).
@@ -382,26 +521,23 @@ fn report_failure(report: &validate::FileReport) {
 }
 
 /// Parses `input` (named `name` in messages) as a document whose root is any global element
-/// of the generated namespaces (after expanding internal entities when `entity_limits` is
-/// given) and writes it as XML. Lenient: what the parse kept aside is reported on standard
-/// error.
-fn to_xml(
+/// of the generated namespaces (after expanding internal entities when `--expand-entities` is
+/// given). Lenient: what the parse kept aside is reported on standard error.
+fn read_xml(
     input: &[u8],
     name: &str,
-    entity_limits: Option<&iodef::rt::EntityLimits>,
-    (lenient, drop_comments): (bool, bool),
-    encoding: iodef::rt::Encoding,
-    out: &mut impl Write,
-) -> Result<(), Failure> {
+    args: &ConvertArgs,
+) -> Result<iodef::Document<iodef::Root>, Failure> {
+    let entity_limits = args.entity_limits.as_ref();
     let invalid = |e| Failure::Invalid(entities::hint(e, entity_limits));
     let input = entities::expand(input, entity_limits).map_err(invalid)?;
     let options = iodef::ReadOptions {
-        policy: if lenient {
+        policy: if args.lenient {
             iodef::Policy::Lenient
         } else {
             iodef::Policy::Strict
         },
-        comments: if drop_comments {
+        comments: if args.drop_comments {
             iodef::Comments::Drop
         } else {
             iodef::Comments::Keep
@@ -432,6 +568,15 @@ fn to_xml(
             );
         }
     }
+    Ok(doc)
+}
+
+/// Writes `doc` as XML in `encoding`.
+fn write_xml(
+    doc: &iodef::Document<iodef::Root>,
+    encoding: iodef::rt::Encoding,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
     let options = iodef::rt::WriteOptions { encoding };
     // A character the output encoding cannot hold where XML allows no reference.
     let unwritable = |e: io::Error| match e.kind() {
@@ -487,7 +632,7 @@ mod tests {
             cli.command,
             Command::Convert { lenient: true, .. }
         ));
-        assert!(Cli::try_parse_from(["iodef", "convert", "--to", "json", "x"]).is_err());
+        assert!(Cli::try_parse_from(["iodef", "convert", "--to", "yaml", "x"]).is_err());
         assert!(Cli::try_parse_from(["iodef", "convert", "x"]).is_err());
         for (label, expected) in [
             ("utf-16", iodef::rt::Encoding::UTF_16LE),

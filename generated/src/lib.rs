@@ -80,6 +80,10 @@ pub use bindings::iodef1 as v1;
 pub use bindings::iodef2 as v2;
 pub use bindings::Root;
 
+/// RFC 8727: IODEF 2.0 in JSON and CBOR, with a report of what they cannot carry.
+#[cfg(feature = "serde")]
+pub mod rfc8727;
+
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
 pub use rt::visit;
 pub use rt::{Document, Error, Policy, ReadOptions};

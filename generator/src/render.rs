@@ -890,6 +890,7 @@ impl Ctx {
             #[derive(Debug, Clone, PartialEq, Default)]
             pub struct #name(pub #base);
             impl #rt::SimpleValue for #name {
+                const SCALAR: #rt::Scalar = <#base as #rt::SimpleValue>::SCALAR;
                 fn parse_xml(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
                     const FACETS: #rt::glue::Facets = #rt::glue::Facets {
                         patterns: &[#(#patterns),*],

@@ -18,7 +18,7 @@ use std::io;
 use super::glue::{lexical_value, no_attributes};
 use super::reader::same_str;
 use super::schema::{ContentModel, Particle, SimpleType, Term, TypeDef};
-use super::{AnyElement, Element, Error, Extra, Mixed, SimpleValue, XmlReader, XmlWriter};
+use super::{AnyElement, Element, Error, Extra, Mixed, Scalar, SimpleValue, XmlReader, XmlWriter};
 
 /// Which table describes a composite type.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +64,7 @@ pub trait Composite: Fields + Default + 'static {
 }
 
 /// One occurrence of a value in a content model or an attribute.
-pub trait Value: Sized + 'static {
+pub trait Value: Sized + Default + 'static {
     /// Reads one occurrence of `term` from the child cursor `cur` of `el` (which can start it).
     fn read<'a>(
         r: &mut XmlReader<'a>,
@@ -125,6 +125,10 @@ pub trait Value: Sized + 'static {
     fn set_ext(&mut self, ext: String) -> Result<(), String> {
         Err(ext)
     }
+    /// This value as the data-model codecs ([`crate::rfc8727`]) see it.
+    fn node(&self) -> Node<'_>;
+    /// [`Value::node`], for filling.
+    fn node_mut(&mut self) -> NodeMut<'_>;
     /// Calls `f` on this value, then on every value it holds, in document order
     /// ([`crate::visit`]).
     fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
@@ -158,10 +162,48 @@ pub trait Slot: AsAny {
     fn set_ext(&mut self, ext: String) -> Result<(), String>;
     /// Called when a particle has read all its occurrences.
     fn finish(&mut self) {}
+    /// How many values the field holds (0 or 1, or a list's length).
+    fn count(&self) -> usize;
+    /// Value `i` of the field (`i < count()`).
+    fn node(&self, i: usize) -> Option<Node<'_>>;
+    /// A new default value at the end of the field (a list grows, an optional field is set, a
+    /// single one is reset), for filling.
+    fn add(&mut self) -> NodeMut<'_>;
     /// [`Value::walk`] on every value held.
     fn each<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any));
     /// [`Value::walk_mut`] on every value held.
     fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any));
+}
+
+/// A value as the data-model codecs see it: what the description alone does not say.
+pub enum Node<'a> {
+    /// A simple value: its kind, lexical form, and the `ext-*` value of an `ext-value` member.
+    Scalar {
+        /// What the lexical form stands for.
+        kind: Scalar,
+        /// The lexical form.
+        text: Cow<'a, str>,
+        /// See [`Value::ext`].
+        ext: Option<&'a str>,
+    },
+    /// A generated struct or choice enum, with its description.
+    Fields(&'a dyn Fields, Desc),
+    /// Mixed content.
+    Mixed(&'a Mixed),
+    /// An element matched by a wildcard.
+    Any(&'a AnyElement),
+}
+
+/// [`Node`], for filling a default value.
+pub enum NodeMut<'a> {
+    /// A simple value: set it with [`Slot::set_text`] / [`Slot::set_ext`].
+    Scalar(Scalar, &'a mut dyn Slot),
+    /// A generated struct or choice enum, with its description.
+    Fields(&'a mut dyn Fields, Desc),
+    /// Mixed content.
+    Mixed(&'a mut Mixed),
+    /// An element matched by a wildcard.
+    Any(&'a mut AnyElement),
 }
 
 /// A field as `Any`, for the runtime's own field types (`Mixed`).
@@ -214,6 +256,16 @@ impl<T: Value> Slot for T {
     fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
         self.walk_mut(f);
     }
+    fn count(&self) -> usize {
+        1
+    }
+    fn node(&self, i: usize) -> Option<Node<'_>> {
+        (i == 0).then(|| Value::node(self))
+    }
+    fn add(&mut self) -> NodeMut<'_> {
+        *self = T::default();
+        self.node_mut()
+    }
 }
 
 impl<T: Value> Slot for Option<T> {
@@ -259,6 +311,15 @@ impl<T: Value> Slot for Option<T> {
             v.walk_mut(f);
         }
     }
+    fn count(&self) -> usize {
+        usize::from(self.is_some())
+    }
+    fn node(&self, i: usize) -> Option<Node<'_>> {
+        self.as_ref().filter(|_| i == 0).map(Value::node)
+    }
+    fn add(&mut self) -> NodeMut<'_> {
+        self.insert(T::default()).node_mut()
+    }
 }
 
 impl<T: Value> Slot for Vec<T> {
@@ -300,6 +361,16 @@ impl<T: Value> Slot for Vec<T> {
     }
     fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn Any)) {
         self.iter_mut().for_each(|v| v.walk_mut(f));
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn node(&self, i: usize) -> Option<Node<'_>> {
+        self.get(i).map(Value::node)
+    }
+    fn add(&mut self) -> NodeMut<'_> {
+        self.push(T::default());
+        self.last_mut().expect("an item was just pushed").node_mut()
     }
 }
 
@@ -362,6 +433,16 @@ macro_rules! simple {
             fn set_ext(&mut self, ext: ::std::string::String) -> ::std::result::Result<(), ::std::string::String> {
                 $crate::SimpleValue::set_ext(self, ext)
             }
+            fn node(&self) -> $crate::codec::Node<'_> {
+                $crate::codec::Node::Scalar {
+                    kind: <Self as $crate::SimpleValue>::SCALAR,
+                    text: $crate::SimpleValue::to_xml(self),
+                    ext: $crate::SimpleValue::ext(self),
+                }
+            }
+            fn node_mut(&mut self) -> $crate::codec::NodeMut<'_> {
+                $crate::codec::NodeMut::Scalar(<Self as $crate::SimpleValue>::SCALAR, self)
+            }
         }
     )*};
 }
@@ -415,6 +496,12 @@ impl<T: Value> Value for Box<T> {
     }
     fn set_ext(&mut self, ext: String) -> Result<(), String> {
         (**self).set_ext(ext)
+    }
+    fn node(&self) -> Node<'_> {
+        (**self).node()
+    }
+    fn node_mut(&mut self) -> NodeMut<'_> {
+        (**self).node_mut()
     }
     fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
         (**self).walk(f);
@@ -473,6 +560,12 @@ impl Value for AnyElement {
     fn write(&self, w: &mut XmlWriter<'_>, _: &'static Term) -> io::Result<()> {
         AnyElement::write(self, w)
     }
+    fn node(&self) -> Node<'_> {
+        Node::Any(self)
+    }
+    fn node_mut(&mut self) -> NodeMut<'_> {
+        NodeMut::Any(self)
+    }
     fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
         f(self);
         self.children.walk(f);
@@ -500,6 +593,12 @@ impl Value for Mixed {
         w.start_element(ns, local)?;
         Mixed::write(self, w)?;
         w.end_element()
+    }
+    fn node(&self) -> Node<'_> {
+        Node::Mixed(self)
+    }
+    fn node_mut(&mut self) -> NodeMut<'_> {
+        NodeMut::Mixed(self)
     }
     /// Elements inside (raw and typed, e.g. extension elements in `AdditionalData`).
     fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a dyn Any)) {
@@ -708,6 +807,16 @@ fn element_name(term: &'static Term) -> (&'static str, &'static str) {
 
 // ---------------------------------------------------------------------------------------------
 // Reading
+
+/// Reads the element `el`, of the complex type `ty`, into `v` (for codecs that embed XML).
+pub fn read_fields<'a>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    ty: &'static TypeDef,
+    v: &mut dyn Fields,
+) -> Result<(), Error> {
+    read_element_into(r, el, ty, v)
+}
 
 /// Reads attributes and content of `el`, whose type is `ty`, into `v`.
 fn read_element_into<'a>(
@@ -980,6 +1089,18 @@ fn first_name(term: &Term) -> (&'static str, &'static str) {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+/// Writes `v`, a value of the complex type `ty`, as the element `{ns}local` (for codecs that
+/// embed XML, such as RFC 8727's XML Signature bytes).
+pub fn write_fields(
+    w: &mut XmlWriter<'_>,
+    ns: &str,
+    local: &str,
+    ty: &'static TypeDef,
+    v: &dyn Fields,
+) -> io::Result<()> {
+    write_element(w, ns, local, ty, v)
+}
+
 fn write_element(
     w: &mut XmlWriter<'_>,
     ns: &str,
@@ -1165,6 +1286,12 @@ macro_rules! composite {
             }
             fn write(&self, w: &mut $crate::XmlWriter<'_>, term: &'static $crate::schema::Term) -> ::std::io::Result<()> {
                 $crate::codec::write_composite(self, w, term)
+            }
+            fn node(&self) -> $crate::codec::Node<'_> {
+                $crate::codec::Node::Fields(self, <Self as $crate::codec::Composite>::DESC)
+            }
+            fn node_mut(&mut self) -> $crate::codec::NodeMut<'_> {
+                $crate::codec::NodeMut::Fields(self, <Self as $crate::codec::Composite>::DESC)
             }
             fn walk<'v>(&'v self, f: &mut dyn ::std::ops::FnMut(&'v dyn ::std::any::Any)) {
                 $crate::codec::walk_composite(self, f)

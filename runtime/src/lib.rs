@@ -28,6 +28,8 @@ pub mod extra;
 pub mod glue;
 pub mod reader;
 pub mod registry;
+#[cfg(feature = "serde")]
+pub mod rfc8727;
 pub mod rules;
 pub mod schema;
 pub mod unknown;
@@ -56,7 +58,7 @@ pub use unknown::{Policy, UnknownContent, UnknownNode};
 pub use values::{
     collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, Integer,
     IntegerRangeError, NegativeInteger, NonNegativeInteger, NonPositiveInteger, ParseValueError,
-    PositiveInteger, SimpleValue,
+    PositiveInteger, Scalar, SimpleValue,
 };
 pub use writer::XmlWriter;
 

@@ -11,6 +11,8 @@ use base64::Engine as _;
 
 /// A simple XSD value that can be read from and written to element or attribute text.
 pub trait SimpleValue: Sized {
+    /// The kind of data-model value (RFC 8727 JSON/CBOR) the lexical form stands for.
+    const SCALAR: Scalar = Scalar::Text;
     /// Parses the (unescaped) text. Each implementation applies its XSD `whiteSpace` facet:
     /// `String` keeps the text as is, every other type trims / collapses whitespace.
     /// The error is a plain-language reason.
@@ -26,6 +28,29 @@ pub trait SimpleValue: Sized {
     fn set_ext(&mut self, ext: String) -> Result<(), String> {
         Err(ext)
     }
+}
+
+/// What kind of value a simple type holds, for the data-model codecs (RFC 8727 JSON and CBOR):
+/// the XML codec only needs the lexical form, JSON and CBOR need numbers as numbers and binary
+/// data as bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// A string (also enumerations, URIs, dates: see the codec for those).
+    Text,
+    /// An integer.
+    Integer,
+    /// `xs:float`.
+    Float,
+    /// `xs:double` or `xs:decimal`.
+    Double,
+    /// `true` / `false`.
+    Boolean,
+    /// `xs:dateTime`.
+    DateTime,
+    /// `xs:base64Binary`: bytes.
+    Base64,
+    /// `xs:hexBinary`: bytes.
+    Hex,
 }
 
 /// The error of the `FromStr` implementations of the value types.
@@ -92,6 +117,7 @@ impl SimpleValue for String {
 }
 
 impl SimpleValue for bool {
+    const SCALAR: Scalar = Scalar::Boolean;
     fn parse_xml(text: &str) -> Result<Self, String> {
         match trim_ws(text) {
             "true" | "1" => Ok(true),
@@ -135,6 +161,7 @@ where
 macro_rules! int_value {
     ($($t:ty => $xsd:literal, $unsigned:expr);* $(;)?) => {$(
         impl SimpleValue for $t {
+            const SCALAR: Scalar = Scalar::Integer;
             fn parse_xml(text: &str) -> Result<Self, String> {
                 parse_int::<$t>(text, $xsd, <$t>::MIN, <$t>::MAX, $unsigned)
             }
@@ -500,6 +527,7 @@ impl TryFrom<Integer> for u128 {
 }
 
 impl SimpleValue for Integer {
+    const SCALAR: Scalar = Scalar::Integer;
     fn parse_xml(text: &str) -> Result<Self, String> {
         Integer::parse(text)
     }
@@ -592,6 +620,7 @@ macro_rules! integer_kind {
         }
 
         impl SimpleValue for $name {
+            const SCALAR: Scalar = Scalar::Integer;
             fn parse_xml(text: &str) -> Result<Self, String> {
                 Self::new(Integer::parse(text)?)
             }
@@ -659,8 +688,9 @@ fn check_float_lexical(t: &str) -> Result<(), String> {
 }
 
 macro_rules! float_value {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $kind:ident),*) => {$(
         impl SimpleValue for $t {
+            const SCALAR: Scalar = Scalar::$kind;
             fn parse_xml(text: &str) -> Result<Self, String> {
                 let t = trim_ws(text);
                 match t {
@@ -688,7 +718,7 @@ macro_rules! float_value {
     )*};
 }
 
-float_value!(f32, f64);
+float_value!(f32 => Float, f64 => Double);
 
 // ------------------------------------------------------------------------------------------------
 // Decimal
@@ -863,6 +893,7 @@ impl From<u64> for Decimal {
 }
 
 impl SimpleValue for Decimal {
+    const SCALAR: Scalar = Scalar::Double;
     fn parse_xml(text: &str) -> Result<Self, String> {
         Decimal::parse(text)
     }
@@ -1193,6 +1224,7 @@ impl Hash for DateTime {
 }
 
 impl SimpleValue for DateTime {
+    const SCALAR: Scalar = Scalar::DateTime;
     fn parse_xml(text: &str) -> Result<Self, String> {
         DateTime::parse(text)
     }
@@ -1240,6 +1272,7 @@ impl HexBinary {
 }
 
 impl SimpleValue for HexBinary {
+    const SCALAR: Scalar = Scalar::Hex;
     fn parse_xml(text: &str) -> Result<Self, String> {
         HexBinary::parse(text)
     }
@@ -1277,6 +1310,7 @@ impl Base64Binary {
 }
 
 impl SimpleValue for Base64Binary {
+    const SCALAR: Scalar = Scalar::Base64;
     fn parse_xml(text: &str) -> Result<Self, String> {
         Base64Binary::parse(text)
     }

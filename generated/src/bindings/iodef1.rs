@@ -1162,6 +1162,7 @@ rt::enumeration!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortlistType(pub String);
 impl rt::SimpleValue for PortlistType {
+    const SCALAR: rt::Scalar = <String as rt::SimpleValue>::SCALAR;
     fn parse_xml(text: &str) -> Result<Self, String> {
         const FACETS: rt::glue::Facets = rt::glue::Facets {
             patterns: &["^(?:\\d+(\\-\\d+)?(,\\d+(\\-\\d+)?)*)$"],
@@ -1195,6 +1196,7 @@ impl PortlistType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PositiveFloatType(pub f32);
 impl rt::SimpleValue for PositiveFloatType {
+    const SCALAR: rt::Scalar = <f32 as rt::SimpleValue>::SCALAR;
     fn parse_xml(text: &str) -> Result<Self, String> {
         const FACETS: rt::glue::Facets = rt::glue::Facets {
             patterns: &[],
@@ -1734,6 +1736,7 @@ rt::enumeration!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimezoneType(pub String);
 impl rt::SimpleValue for TimezoneType {
+    const SCALAR: rt::Scalar = <String as rt::SimpleValue>::SCALAR;
     fn parse_xml(text: &str) -> Result<Self, String> {
         const FACETS: rt::glue::Facets = rt::glue::Facets {
             patterns: &["^(?:Z|[\\+\\-](0[0-9]|1[0-4]):[0-5][0-9])$"],

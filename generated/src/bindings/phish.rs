@@ -57,6 +57,7 @@ rt::enumeration!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Confidence(pub rt::NonNegativeInteger);
 impl rt::SimpleValue for Confidence {
+    const SCALAR: rt::Scalar = <rt::NonNegativeInteger as rt::SimpleValue>::SCALAR;
     fn parse_xml(text: &str) -> Result<Self, String> {
         const FACETS: rt::glue::Facets = rt::glue::Facets {
             patterns: &[],
@@ -90,6 +91,7 @@ impl Confidence {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfidenceType(pub rt::NonNegativeInteger);
 impl rt::SimpleValue for ConfidenceType {
+    const SCALAR: rt::Scalar = <rt::NonNegativeInteger as rt::SimpleValue>::SCALAR;
     fn parse_xml(text: &str) -> Result<Self, String> {
         const FACETS: rt::glue::Facets = rt::glue::Facets {
             patterns: &[],

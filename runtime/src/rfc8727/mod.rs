@@ -1,0 +1,156 @@
+//! RFC 8727: IODEF 2.0 in JSON and CBOR, one more codec over the generated descriptions.
+//!
+//! The typed value is mapped to a [`Tree`] (the RFC's data model) by walking the same schema
+//! tables the XML codec reads and writes with; JSON and CBOR are two renderings of that tree.
+//! The mapping is the one of RFC 8727 Section 3 and its CDDL (Section 6): member names as in
+//! XML, repeatable children as arrays, text content as `value` (`id` for IncidentID and
+//! IndicatorID), ML_STRING as a plain string when it has no `lang` / `translation-id`. Where
+//! the RFC restructures RFC 7970, the differences are data ([`RULES`]), not code: the wrappers
+//! it deletes, the members it renames, the Assessment impacts it wraps in `Impact`.
+//!
+//! What the data model cannot carry is reported as a [`Loss`] with its XML path, never dropped
+//! in silence: comments and processing instructions, `xsi:*` attributes, XML content flattened
+//! to a string, the order of children the model sorts into separate arrays, lexical forms.
+
+mod decode;
+mod encode;
+mod keys;
+mod tree;
+
+pub use decode::decode;
+pub use encode::{encode, Target};
+pub use tree::Tree;
+
+/// The IODEF 2.0 namespace: only its elements are subject to the mapping rules.
+pub const IODEF2_NS: &str = "urn:ietf:params:xml:ns:iodef-2.0";
+
+/// Something the RFC 8727 data model cannot carry, found while converting from XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loss {
+    /// The XML element path, e.g. `/IODEF-Document/Incident[1]/EventData[2]`.
+    pub path: String,
+    /// What is lost, in plain words.
+    pub what: String,
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.what)
+    }
+}
+
+/// A JSON or CBOR document that does not map to IODEF: where (a JSON pointer) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// JSON pointer of the offending value (`""` for the whole document).
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl DecodeError {
+    pub(crate) fn at(pointer: &str, message: &str) -> Self {
+        DecodeError {
+            pointer: pointer.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{at}: {}", self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// How RFC 8727 departs from a plain rendering of the RFC 7970 schema (IODEF 2.0 elements).
+pub(crate) struct Rules {
+    /// Wrapper elements the data model deletes: their one child particle becomes a member of
+    /// the parent (RFC 8727 Section 6: EventData has `System`, not `Flow`; Service has
+    /// `ApplicationHeaderField`; EmailData and File have `Signature`; Incident has
+    /// `Indicator`; EventData has `RecordData`).
+    pub unwrap: &'static [&'static str],
+    /// Elements replaced by the value of one of their attributes (`ObservableReference` →
+    /// `uid-ref`).
+    pub by_attribute: &'static [(&'static str, &'static str)],
+    /// Members named differently from the XML element (parent, XML name, member).
+    pub rename: &'static [(&'static str, &'static str, &'static str)],
+    /// Repeated choices kept in order as an array of one-member maps under this member: the
+    /// choice is recognised by its first alternative (Assessment's impacts → `Impact`).
+    pub ordered_choice: &'static [(&'static str, &'static str)],
+    /// Elements whose text content is the member `id` rather than `value`.
+    pub id_content: &'static [&'static str],
+    /// Elements of type URLtype (CBOR tag 32).
+    pub uri: &'static [&'static str],
+}
+
+/// The rules of RFC 8727 (Section 6, Figure 5).
+pub(crate) static RULES: Rules = Rules {
+    unwrap: &[
+        "Flow",
+        "ApplicationHeader",
+        "SignatureData",
+        "IndicatorData",
+        "Record",
+    ],
+    by_attribute: &[("ObservableReference", "uid-ref")],
+    rename: &[
+        ("DomainData", "Nameservers", "NameServers"),
+        ("Key", "Value", "KeyValue"),
+    ],
+    ordered_choice: &[("SystemImpact", "Impact")],
+    id_content: &["IncidentID", "IndicatorID"],
+    uri: &["URL"],
+};
+
+impl Rules {
+    pub(crate) fn unwraps(&self, ns: &str, name: &str) -> bool {
+        ns == IODEF2_NS && self.unwrap.contains(&name)
+    }
+
+    pub(crate) fn attribute_for(&self, ns: &str, name: &str) -> Option<&'static str> {
+        (ns == IODEF2_NS)
+            .then(|| self.by_attribute.iter().find(|(e, _)| *e == name))
+            .flatten()
+            .map(|(_, a)| *a)
+    }
+
+    /// The member name of the child element `{ns}name` of `parent`.
+    pub(crate) fn member(&self, parent: &str, ns: &str, name: &'static str) -> &'static str {
+        if ns == IODEF2_NS {
+            if let Some((_, _, member)) = self
+                .rename
+                .iter()
+                .find(|(p, n, _)| *p == parent && *n == name)
+            {
+                return member;
+            }
+        }
+        name
+    }
+
+    pub(crate) fn content_member(&self, element: &str) -> &'static str {
+        if self.id_content.contains(&element) {
+            "id"
+        } else {
+            "value"
+        }
+    }
+}
+
+/// Whether `name` is an RFC 8727 member name (Table 4).
+pub fn is_member(name: &str) -> bool {
+    keys::intern(name).is_some()
+}
+
+/// The CBOR map key of a member name (Table 4).
+pub fn cbor_key(name: &str) -> Option<i32> {
+    keys::cbor_key(name)
+}
