@@ -415,6 +415,16 @@ impl Decoder {
             (Content::Value(v), NodeMut::Fields(f, Desc::Complex(TypeDef::Complex(ct)))) => {
                 self.complex(v, ct, f, d.name)
             }
+            (Content::Value(v), NodeMut::Any(a)) => {
+                // An element of `xs:anyType` (BulkObservableList): text content.
+                *a = AnyElement {
+                    ns: Some(d.ns.to_string()).filter(|ns| !ns.is_empty()),
+                    local: d.name.to_string(),
+                    children: self.mixed(v, false)?,
+                    ..AnyElement::default()
+                };
+                Ok(())
+            }
             (Content::Wrapper(kids), NodeMut::Fields(w, Desc::Complex(TypeDef::Complex(ct)))) => {
                 let ContentModel::Elements(particles) = ct.content else {
                     return Err(self.error("a wrapper without element content"));

@@ -332,7 +332,14 @@ impl Encoder {
             Node::Fields(f, Desc::Complex(TypeDef::Complex(ct))) => {
                 Some(self.complex(f, ct, d.name))
             }
-            Node::Fields(..) | Node::Mixed(_) | Node::Any(_) => {
+            // An element of `xs:anyType` (BulkObservableList): its content as a string.
+            Node::Any(a) => {
+                if !a.attributes.is_empty() {
+                    self.lose(&format!("the attributes of {}", d.name));
+                }
+                Some(Tree::Text(self.mixed_text(&a.children)))
+            }
+            Node::Fields(..) | Node::Mixed(_) => {
                 self.lose("a value of unexpected shape");
                 None
             }

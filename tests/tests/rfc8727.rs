@@ -1,0 +1,282 @@
+//! RFC 8727 (IODEF 2.0 in JSON and CBOR) against the RFC's own figures and the corpus:
+//! the mapkey table, Figure 1 (JSON) and Figure 2 (CBOR) from the RFC 7970 §7.1 XML, JSON →
+//! XML → JSON identity for the schema-valid corpus JSON, and XML → JSON/CBOR → XML for every
+//! schema-valid IODEF 2.0 corpus document, where the loss report is empty exactly when the
+//! round trip is infoset-equal.
+
+use iodef::rfc8727::{self, Loss};
+use iodef::{Comments, ReadOptions};
+use iodef_tests::{corpus, infoset};
+
+fn shared(path: &str) -> std::path::PathBuf {
+    corpus::shared_dir().join(path)
+}
+
+fn json_value(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON: {e}\n{text}"))
+}
+
+#[test]
+fn mapkeys_are_rfc8727_table_4() {
+    let table =
+        std::fs::read_to_string(shared("schemas/rfc8727/mapkeys.tsv")).expect("mapkeys.tsv");
+    let mut rows = 0;
+    for line in table.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (key, name) = (cols[1].parse::<i32>().expect("a key"), cols[2]);
+        assert_eq!(rfc8727::cbor_key(name), Some(key), "{name}");
+        rows += 1;
+    }
+    assert_eq!(rows, 207);
+    assert_eq!(
+        rfc8727::cbor_key("Nameservers"),
+        None,
+        "RFC 8727 renames it NameServers"
+    );
+}
+
+/// RFC 8727 Figure 1 is RFC 7970 §7.1 in JSON. Normalisation: the figure's `"version": "2.0"`
+/// is the schema's fixed `2.00` (README, "RFC 8727 decisions").
+#[test]
+fn figure_1_from_rfc7970_7_1() {
+    let xml = std::fs::read(shared("corpus/rfc7970/rfc7970-7.1-minimal.xml")).expect("7.1");
+    let doc = iodef::read(&xml).expect("valid");
+    let (json, losses) = rfc8727::to_json(&doc, false).expect("IODEF 2.0");
+    let mut figure = json_value(
+        &std::fs::read_to_string(shared("corpus/rfc7970/rfc7970-7.1-minimal.json"))
+            .expect("figure"),
+    );
+    figure["version"] = "2.00".into();
+    assert_eq!(json_value(&json), figure);
+    let what: Vec<&str> = losses.iter().map(|l| l.what.as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "a comment outside the root element",
+            "attribute xsi:schemaLocation",
+            "a comment"
+        ]
+    );
+    // Figure 1 read back is the same document as the XML (comments and xsi aside).
+    let back = rfc8727::from_json(
+        &std::fs::read_to_string(shared("corpus/rfc7970/rfc7970-7.1-minimal.json")).unwrap(),
+    )
+    .expect("figure 1 reads");
+    assert_eq!(back.root, without_losses(&xml).root);
+}
+
+/// A CBOR value with tags removed and maps sorted: what is compared with the RFC figures.
+fn canonical(v: ciborium::Value) -> ciborium::Value {
+    use ciborium::Value as C;
+    match v {
+        C::Tag(_, inner) => canonical(*inner),
+        C::Array(items) => C::Array(items.into_iter().map(canonical).collect()),
+        C::Map(members) => {
+            let mut members: Vec<(C, C)> = members
+                .into_iter()
+                .map(|(k, v)| (canonical(k), canonical(v)))
+                .collect();
+            members.sort_by(|a, b| format!("{:?}", a.0).cmp(&format!("{:?}", b.0)));
+            C::Map(members)
+        }
+        other => other,
+    }
+}
+
+fn cbor(bytes: &[u8]) -> ciborium::Value {
+    ciborium::from_reader(bytes).expect("CBOR")
+}
+
+/// RFC 8727 Figure 2 is §7.1 in CBOR. Our bytes differ from the figure's in three ways, each an
+/// RFC defect or freedom: `version` "2.00" (the schema's fixed value) for "2.0"; GenerationTime
+/// tagged 0 as Table 2 and the CDDL require (the figure leaves it untagged); Contact's `role`
+/// before `type` (schema order; the figure follows the XML's attribute order, which CBOR maps
+/// do not carry). As CBOR values without tags and member order, and with the version fixed,
+/// they are equal.
+#[test]
+fn figure_2_from_rfc7970_7_1() {
+    let xml = std::fs::read(shared("corpus/rfc7970/rfc7970-7.1-minimal.xml")).expect("7.1");
+    let (bytes, _) = rfc8727::to_cbor(&iodef::read(&xml).expect("valid")).expect("IODEF 2.0");
+    let figure = std::fs::read(shared("corpus/rfc8727/rfc8727-4.1-minimal.cbor")).expect("figure");
+    let mut expected = canonical(cbor(&figure));
+    if let ciborium::Value::Map(members) = &mut expected {
+        for (k, v) in members.iter_mut() {
+            if *k == ciborium::Value::Integer((-24).into()) {
+                *v = ciborium::Value::Text("2.00".into());
+            }
+        }
+    }
+    assert_eq!(canonical(cbor(&bytes)), expected);
+    // The date is tagged 0 in ours.
+    assert!(
+        bytes.windows(2).any(|w| w == [0xc0, 0x78]),
+        "tag 0 before the date text"
+    );
+    // The figure reads back (untagged dates accepted) as the XML's document.
+    let back = rfc8727::from_cbor(&figure).expect("figure 2 reads");
+    assert_eq!(back.root, without_losses(&xml).root);
+}
+
+/// Figure 4 (§7.2 in CBOR) reads, and is Figure 3 (JSON, its wrapped string joined) as a
+/// document.
+#[test]
+fn figure_4_is_figure_3() {
+    let figure4 = std::fs::read(shared(
+        "corpus/rfc8727/rfc8727-4.2-campaign-indicators.cbor",
+    ))
+    .unwrap();
+    let figure3 = std::fs::read_to_string(shared(
+        "corpus/rfc7970/rfc7970-7.2-campaign-indicators.json",
+    ))
+    .unwrap();
+    // The RFC wraps one string over three lines (not JSON as printed): joined by spaces.
+    let joined = figure3
+        .split('\n')
+        .map(str::to_string)
+        .reduce(|a, b| {
+            if a.matches('"').count() % 2 == 1 {
+                format!("{a} {}", b.trim_start())
+            } else {
+                format!("{a}\n{b}")
+            }
+        })
+        .unwrap();
+    // Both figures (like the RFC 7970 §7.2 XML they come from) leave out ThreatActor's URL,
+    // which the RFC 7970 schema requires: read strictly, both are refused at the same place.
+    let from_cbor = rfc8727::from_cbor(&figure4).expect_err("ThreatActor without URL");
+    let from_json = rfc8727::from_json(&joined).expect_err("ThreatActor without URL");
+    assert_eq!(from_cbor, from_json);
+    assert_eq!(
+        from_cbor.to_string(),
+        "/Incident/0/RelatedActivity/0/ThreatActor/0: ThreatActor: member URL is missing"
+    );
+    // With the URL the schema wants, both read as the same document.
+    let fixed = joined.replace(
+        r#""ThreatActorID": ["TA-12-AGGRESSIVE-BUTTERFLY"],"#,
+        r#""ThreatActorID": ["TA-12-AGGRESSIVE-BUTTERFLY"], "URL": ["https://example.com/ta"],"#,
+    );
+    let doc = rfc8727::from_json(&fixed).expect("figure 3 with a URL reads");
+    let iodef = doc.root.as_iodef2().unwrap();
+    assert_eq!(iodef.incident[0].incident_id.value, "897923");
+    let (bytes, _) = rfc8727::to_cbor(&doc).unwrap();
+    assert_eq!(rfc8727::from_cbor(&bytes).unwrap().root, doc.root);
+}
+
+/// The document as the data model sees it: no comments, no xsi attributes.
+fn without_losses(xml: &[u8]) -> iodef::Document<iodef::Root> {
+    let options = ReadOptions {
+        comments: Comments::Drop,
+        ..ReadOptions::default()
+    };
+    let mut doc = iodef::read_with(xml, &options).expect("valid");
+    doc.xsi = Default::default();
+    doc
+}
+
+/// Losses the data model has by design at the document level (comments, xsi attributes):
+/// [`without_losses`] removes them from the expected document.
+fn structural(losses: &[Loss]) -> Vec<&Loss> {
+    losses
+        .iter()
+        .filter(|l| {
+            !(l.what.contains("comment")
+                || l.what.contains("not byte-exact")
+                || l.what.contains("processing instruction")
+                || l.what.starts_with("attribute xsi:"))
+        })
+        .collect()
+}
+
+/// Every schema-valid IODEF 2.0 corpus document: XML → JSON → XML and XML → CBOR → XML give
+/// the document back (infoset-equal, comments and xsi aside) exactly when the loss report has
+/// nothing else; otherwise the report is right that something differs.
+#[test]
+fn corpus_xml_round_trips_or_reports() {
+    let mut checked = 0;
+    let mut with_loss = Vec::new();
+    for entry in corpus::entries() {
+        if !entry.is_iodef2() || !entry.xmlschema_valid || !entry.path.ends_with(".xml") {
+            continue;
+        }
+        let xml = std::fs::read(&entry.file).expect("readable");
+        let Ok(doc) = iodef::read(&xml) else { continue };
+        if doc.root.as_iodef2().is_none() {
+            continue;
+        }
+        let expected = without_losses(&xml).to_xml_string();
+        for target in ["json", "cbor"] {
+            let (back, losses) = if target == "json" {
+                let (json, losses) = rfc8727::to_json(&doc, false).unwrap();
+                let back = rfc8727::from_json(&json).unwrap_or_else(|e| {
+                    panic!("{} as JSON does not read back: {e}\n{json}", entry.path)
+                });
+                (back, losses)
+            } else {
+                let (bytes, losses) = rfc8727::to_cbor(&doc).unwrap();
+                let back = rfc8727::from_cbor(&bytes)
+                    .unwrap_or_else(|e| panic!("{} as CBOR does not read back: {e}", entry.path));
+                (back, losses)
+            };
+            let compared =
+                infoset::compare_xml(expected.as_bytes(), back.to_xml_string().as_bytes());
+            let remaining = structural(&losses);
+            match (remaining.is_empty(), compared) {
+                (true, Ok(())) => {}
+                (true, Err(diff)) => panic!(
+                    "{} via {target}: no loss reported, but the document differs: {diff}",
+                    entry.path
+                ),
+                (false, Err(_)) => {
+                    with_loss.push(format!("{} ({target}): {}", entry.path, remaining[0]))
+                }
+                (false, Ok(())) => panic!(
+                    "{} via {target}: reported {:?} but nothing differs",
+                    entry.path, remaining
+                ),
+            }
+        }
+        checked += 1;
+    }
+    println!("{checked} documents; with loss: {with_loss:#?}");
+    assert!(checked >= 10, "only {checked} IODEF 2.0 documents checked");
+}
+
+/// The schema-valid corpus JSON (SOURCES.md, Draft 4 with jsonschema): those the RFC 7970
+/// schema accepts read and are written back as the same JSON value (version normalised to
+/// "2.00"); the others are refused where the RFC 7970 schema and RFC 8727 disagree.
+#[test]
+fn corpus_json_identity() {
+    let url = "/Incident/0/RelatedActivity/0/ThreatActor/0: ThreatActor: member URL is missing";
+    for (path, refused) in [
+        ("rfc7970/rfc7970-7.1-minimal.json", None),
+        ("milewg-jsoniodef/example_Section7_1.json", None),
+        ("milewg-iodef-converter/infiles/iodef-2.0-minimal.json", None),
+        // RFC 7970's schema requires ThreatActor/URL; RFC 8727 and these files do not.
+        ("milewg-iodef-converter/infiles/iodef-2.0.json", Some(url)),
+        ("milewg-iodef-converter/infiles/ExampleRecursive.json", Some(url)),
+        ("milewg-iodef-converter/infiles/LongExample_forVerification.json", Some(url)),
+        // RFC 8727's Confidence has a value (RFC 7970 erratum 5543); the RFC 7970 schema's
+        // Confidence is empty.
+        (
+            "milewg-iodef-converter/infiles/LongLongExample.json",
+            Some("/Incident/0/RelatedActivity/0/Confidence: member \"value\" is not allowed in Confidence"),
+        ),
+    ] {
+        let text = std::fs::read_to_string(corpus::corpus_dir().join(path)).expect("readable");
+        match (rfc8727::from_json(&text), refused) {
+            (Ok(doc), None) => {
+                let (json, losses) = rfc8727::to_json(&doc, false).unwrap();
+                assert!(losses.is_empty(), "{path}: {losses:?}");
+                let mut original = json_value(&text);
+                original["version"] = "2.00".into();
+                assert_eq!(json_value(&json), original, "{path}");
+                // The XML is schema-valid for the independent validator too.
+                let xml = doc.to_xml_string();
+                assert!(iodef::validate(xml.as_bytes()).is_valid(), "{path}");
+            }
+            (Err(e), Some(expected)) => assert_eq!(e.to_string(), expected, "{path}"),
+            (Ok(_), Some(expected)) => panic!("{path}: read, expected {expected}"),
+            (Err(e), None) => panic!("{path}: {e}"),
+        }
+    }
+}
