@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! iodef convert --to xml [--lenient] [--drop-comments] [--encoding ENC] FILE   # `-`: standard input
+//! iodef convert --to json|cbor [--from xml|json|cbor] [--pretty] [--loss-report FILE] [--fail-on-loss] FILE
 //! iodef validate [--format text|json] [--rules error|warn|off] FILE...   # `-` at most once
 //! ```
 //!
@@ -60,7 +61,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Read a document (IODEF 2.0 or 1.0, RID, phishing, XEP-0268, ... any root element of
-    /// the IODEF schemas) and write it in another format (XML today).
+    /// the IODEF schemas, or an RFC 8727 JSON/CBOR IODEF 2.0 document) and write it as XML, or
+    /// as RFC 8727 JSON or CBOR (IODEF 2.0 `IODEF-Document` only; what they cannot carry is
+    /// reported on standard error, see `--loss-report` and `--fail-on-loss`).
     ///
     /// The document must be schema-valid (the RFC prose rules are not checked: see
     /// `validate`); otherwise each schema error is printed on standard error in the words of

@@ -1,0 +1,106 @@
+//! `iodef convert` between XML and RFC 8727 JSON/CBOR with the real binary: each direction,
+//! input detection, `--from`, the loss report, `--fail-on-loss`, decode errors.
+
+mod common;
+
+use common::{code, run, run_with_stdin, stderr, stdout};
+
+fn minimal() -> String {
+    iodef_tests::corpus::corpus_dir()
+        .join("rfc7970/rfc7970-7.1-minimal.xml")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn xml_to_json_reports_losses_on_stderr_and_in_a_file() {
+    let report = std::env::temp_dir().join(format!("iodef-loss-{}.json", std::process::id()));
+    let out = run(&[
+        "convert",
+        "--to",
+        "json",
+        "--loss-report",
+        report.to_str().unwrap(),
+        &minimal(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON on stdout");
+    assert_eq!(json["Incident"][0]["IncidentID"]["id"], "492382");
+    assert!(stdout(&out).ends_with("}\n"));
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err.lines().collect();
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(warnings[1]
+        .ends_with("warning: /IODEF-Document: not carried by JSON: attribute xsi:schemaLocation"));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["to"], "json");
+    assert_eq!(report["losses"].as_array().unwrap().len(), 3);
+    assert_eq!(report["losses"][2]["path"], "/IODEF-Document/Incident[1]");
+}
+
+#[test]
+fn fail_on_loss_writes_nothing() {
+    let out = run(&["convert", "--to", "cbor", "--fail-on-loss", &minimal()]);
+    assert_eq!(code(&out), 1);
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("3 item(s) would be lost in CBOR (--fail-on-loss): nothing written")
+    );
+}
+
+#[test]
+fn cbor_and_json_detected_on_standard_input() {
+    let cbor = run(&["convert", "--to", "cbor", &minimal()]).stdout;
+    assert_eq!(cbor[0], 0xa3, "a map of three members");
+    let xml = run_with_stdin(&["convert", "--to", "xml", "-"], &cbor);
+    assert_eq!(code(&xml), 0, "{}", stderr(&xml));
+    assert!(stdout(&xml).contains("<IncidentID name=\"csirt.example.com\">492382</IncidentID>"));
+    let json = run_with_stdin(&["convert", "--to", "json", "--pretty", "-"], &cbor);
+    assert_eq!(code(&json), 0, "{}", stderr(&json));
+    assert!(stdout(&json).starts_with("{\n  \"version\": \"2.00\","));
+    // JSON → CBOR gives the same bytes.
+    let again = run_with_stdin(&["convert", "--to", "cbor", "-"], stdout(&json).as_bytes());
+    assert_eq!(again.stdout, cbor);
+}
+
+#[test]
+fn bad_json_names_the_member() {
+    let out = run_with_stdin(
+        &["convert", "--to", "xml", "-"],
+        br#"{"version": "2.00", "Incident": [{"purpose": "bogus"}]}"#,
+    );
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        stderr(&out).trim(),
+        "<stdin>: error: /Incident/0/purpose: \"bogus\" is not one of: traceback, mitigation, reporting, watch, other, ext-value"
+    );
+    let out = run_with_stdin(&["convert", "--to", "xml", "-"], br#"{"Incidents": []}"#);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("\"Incidents\" is not an RFC 8727 member name"),
+        "{}",
+        stderr(&out)
+    );
+    // Forcing JSON on XML input.
+    let out = run(&["convert", "--from", "json", "--to", "xml", &minimal()]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("error: /: not JSON"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn other_roots_are_refused() {
+    let v1 = iodef_tests::corpus::corpus_dir().join("rfc5070/rfc5070-7.1-worm.xml");
+    let v1 = v1.to_string_lossy();
+    let out = run(&["convert", "--to", "json", &v1]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("RFC 8727 carries IODEF 2.0 IODEF-Document only; the root is {urn:ietf:params:xml:ns:iodef-1.0}IODEF-Document"),
+        "{}",
+        stderr(&out)
+    );
+}
