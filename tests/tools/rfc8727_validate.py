@@ -98,7 +98,7 @@ PYCDDL_WORKAROUNDS = (
         # `"a" / "b" .default "b"`, refuse "b"): every enumeration with a default
         # (`restriction .default "private"`, ...) would accept any value. `.default` only
         # names the value an absent optional member stands for; it does not change the values
-        # T matches (RFC 8610 Section 3.8.4), so it is removed.
+        # T matches (RFC 8610 Section 3.8.6), so it is removed.
         "`.default \"...\"` removed",
         r'\s*\.default\s+"[^"]*"',
         "",
