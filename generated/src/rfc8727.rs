@@ -15,7 +15,7 @@
 //! ```
 
 use crate::bindings::Root;
-pub use crate::rt::rfc8727::{cbor_key, is_member, DecodeError, Loss, Target, Tree};
+pub use crate::rt::rfc8727::{cbor_key, is_member, DecodeError, Loss, LossKind, Target, Tree};
 use crate::{v2, Document};
 
 /// Why a document cannot be converted to RFC 8727 at all.

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::tree::Tree;
-use super::{keys, Loss, IODEF2_NS, RULES};
+use super::{keys, Loss, LossKind, IODEF2_NS, RULES};
 use crate::codec::{Composite, Desc, Fields, Node, Slot};
 use crate::extra::{Extra, ExtraNode};
 use crate::schema::{ComplexType, ContentModel, ElementDecl, Particle, Term, TypeDef};
@@ -28,10 +28,15 @@ pub fn encode<T: Composite, R>(doc: &Document<R>, root: &T, target: Target) -> (
         target,
     };
     for misc in doc.prolog.iter().chain(&doc.epilog) {
-        e.lose(match misc {
-            Misc::Comment(_) => "a comment outside the root element",
-            Misc::ProcessingInstruction(_) => "a processing instruction outside the root element",
-        });
+        e.lose(
+            LossKind::Dropped,
+            match misc {
+                Misc::Comment(_) => "a comment outside the root element",
+                Misc::ProcessingInstruction(_) => {
+                    "a processing instruction outside the root element"
+                }
+            },
+        );
     }
     for (name, value) in [
         ("xsi:schemaLocation", &doc.xsi.schema_location),
@@ -41,7 +46,7 @@ pub fn encode<T: Composite, R>(doc: &Document<R>, root: &T, target: Target) -> (
         ),
     ] {
         if value.is_some() {
-            e.lose(&format!("attribute {name}"));
+            e.lose(LossKind::Dropped, &format!("attribute {name}"));
         }
     }
     let tree = match T::DESC {
@@ -68,9 +73,10 @@ struct Members {
 }
 
 impl Encoder {
-    fn lose(&mut self, what: &str) {
+    fn lose(&mut self, kind: LossKind, what: &str) {
         self.losses.push(Loss {
             path: self.path.clone(),
+            kind,
             what: what.to_string(),
         });
     }
@@ -86,7 +92,10 @@ impl Encoder {
 
     fn push(&mut self, map: &mut Members, name: &'static str, value: Tree, repeated: bool) {
         if keys::intern(name).is_none() {
-            self.lose(&format!("{name}: RFC 8727 has no member of this name"));
+            self.lose(
+                LossKind::Dropped,
+                &format!("{name}: RFC 8727 has no member of this name"),
+            );
             return;
         }
         let existing = map.list.iter_mut().find(|(k, _)| *k == name);
@@ -94,15 +103,21 @@ impl Encoder {
             (Some((_, Tree::Array(items))), true) => {
                 items.push(value);
                 if map.last != Some(name) {
-                    self.lose(&format!(
+                    self.lose(
+                        LossKind::Order,
+                        &format!(
                         "{name}: the order of these children relative to the others is not kept \
                          (the data model lists each kind separately)"
-                    ));
+                    ),
+                    );
                 }
             }
-            (Some(_), _) => self.lose(&format!(
+            (Some(_), _) => self.lose(
+                LossKind::Dropped,
+                &format!(
                 "{name}: a second value, which the data model does not allow (only one is kept)"
-            )),
+            ),
+            ),
             (None, true) => map.list.push((name, Tree::Array(vec![value]))),
             (None, false) => map.list.push((name, value)),
         }
@@ -114,9 +129,9 @@ impl Encoder {
         let mut map = Members::default();
         let base = ct.attributes.len();
         // Text content first (`"id"` before `"name"`, as the RFC's figures have it).
-        if let ContentModel::Simple(_) = ct.content {
+        if let ContentModel::Simple(ty) = ct.content {
             if let Some(Node::Scalar { kind, text, .. }) = f.slot(base).and_then(|s| s.node(0)) {
-                let value = self.scalar(kind, &text, false);
+                let value = self.scalar(kind, &collapsed(ty, &text), false);
                 self.push(&mut map, RULES.content_member(name), value, false);
             }
         }
@@ -124,7 +139,7 @@ impl Encoder {
             let Some(Node::Scalar { kind, text, ext }) = f.slot(i).and_then(|s| s.node(0)) else {
                 continue;
             };
-            let value = self.scalar(kind, &text, false);
+            let value = self.scalar(kind, &collapsed(d.ty, &text), false);
             self.push(&mut map, d.name, value, false);
             if let (Some(partner), Some(ext)) = (d.ext, ext.filter(|e| !e.is_empty())) {
                 self.push(&mut map, partner, Tree::Text(ext.to_string()), false);
@@ -134,7 +149,7 @@ impl Encoder {
             for (attr, value) in unpaired {
                 match keys::intern(attr) {
                     Some(member) => self.push(&mut map, member, Tree::Text(value.clone()), false),
-                    None => self.lose(&format!("attribute {attr}")),
+                    None => self.lose(LossKind::Dropped, &format!("attribute {attr}")),
                 }
             }
         }
@@ -159,6 +174,18 @@ impl Encoder {
             }
             ContentModel::Elements(particles) => {
                 self.particles(name, particles, f, base, &mut map, false)
+            }
+        }
+        for (_, any_of) in RULES.requires.iter().filter(|(class, _)| *class == name) {
+            if !map.list.iter().any(|(k, _)| any_of.contains(k)) {
+                self.lose(
+                    LossKind::Invalid,
+                    &format!(
+                        "RFC 8727 requires {} in {name}, which RFC 7970's schema does not: the \
+                         output is not valid RFC 8727 here",
+                        any_of.join(" or ")
+                    ),
+                );
             }
         }
         Tree::Map(map.list)
@@ -203,6 +230,7 @@ impl Encoder {
                 }
                 if !xml.is_empty() {
                     self.lose(
+                        LossKind::Form,
                         "XML content written as a string (its namespace prefixes are not kept)",
                     );
                     self.push(map, "value", Tree::Text(xml), false);
@@ -261,7 +289,7 @@ impl Encoder {
         let count = slot.count();
         if RULES.unwraps(d.ns, d.name) {
             if count > 1 {
-                self.lose(&format!(
+                self.lose(LossKind::Order, &format!(
                     "{count} {} elements: their children are listed together, the grouping is not kept",
                     d.name
                 ));
@@ -314,19 +342,25 @@ impl Encoder {
         match node {
             Node::Scalar { kind, text, .. } => {
                 let uri = d.ns == IODEF2_NS && RULES.uri.contains(&d.name);
-                Some(self.scalar(kind, &text, uri))
+                Some(self.scalar(kind, &collapsed(d.ty, &text), uri))
             }
             Node::Fields(f, Desc::Complex(ty)) if d.ns != IODEF2_NS => {
                 // xmldsig elements: BYTE holding their XML (RFC 8727 Section 3.3).
                 let mut w = XmlWriter::new(&[]);
                 if crate::codec::write_fields(&mut w, d.ns, d.name, ty, f).is_err() {
-                    self.lose("an XML Signature element that cannot be written");
+                    self.lose(
+                        LossKind::Dropped,
+                        "an XML Signature element that cannot be written",
+                    );
                     return None;
                 }
-                self.lose(&format!(
-                    "{}: written as the bytes of its XML (not byte-exact to the input)",
-                    d.name
-                ));
+                self.lose(
+                    LossKind::Form,
+                    &format!(
+                        "{}: written as the bytes of its XML (not byte-exact to the input)",
+                        d.name
+                    ),
+                );
                 Some(Tree::Bytes(w.into_bytes()))
             }
             Node::Fields(f, Desc::Complex(TypeDef::Complex(ct))) => {
@@ -335,12 +369,12 @@ impl Encoder {
             // An element of `xs:anyType` (BulkObservableList): its content as a string.
             Node::Any(a) => {
                 if !a.attributes.is_empty() {
-                    self.lose(&format!("the attributes of {}", d.name));
+                    self.lose(LossKind::Dropped, &format!("the attributes of {}", d.name));
                 }
                 Some(Tree::Text(self.mixed_text(&a.children)))
             }
             Node::Fields(..) | Node::Mixed(_) => {
-                self.lose("a value of unexpected shape");
+                self.lose(LossKind::Dropped, "a value of unexpected shape");
                 None
             }
         }
@@ -356,28 +390,31 @@ impl Encoder {
             Scalar::Boolean => {
                 let b = t == "true" || t == "1";
                 if t != "true" && t != "false" {
-                    self.lose(&format!("boolean {t:?} written as {b}"));
+                    self.lose(LossKind::Form, &format!("boolean {t:?} written as {b}"));
                 }
                 Tree::Bool(b)
             }
             Scalar::Integer => match t.parse::<i128>() {
                 Ok(i) => {
                     if i.to_string() != t {
-                        self.lose(&format!(
-                            "the lexical form {t:?} of an integer (written as {i})"
-                        ));
+                        self.lose(
+                            LossKind::Form,
+                            &format!("the lexical form {t:?} of an integer (written as {i})"),
+                        );
                     }
                     if self.target == Target::Json && i.unsigned_abs() > 1 << 53 {
-                        self.lose(&format!(
-                            "integer {i} is beyond 2^53: many JSON readers round it"
-                        ));
+                        self.lose(
+                            LossKind::Form,
+                            &format!("integer {i} is beyond 2^53: many JSON readers round it"),
+                        );
                     }
                     Tree::Int(i)
                 }
                 Err(_) => {
-                    self.lose(&format!(
-                        "integer {t} is beyond 128 bits: written as a string"
-                    ));
+                    self.lose(
+                        LossKind::Form,
+                        &format!("integer {t} is beyond 128 bits: written as a string"),
+                    );
                     Tree::Text(t.to_string())
                 }
             },
@@ -389,7 +426,10 @@ impl Encoder {
                     _ => t.parse::<f64>().unwrap_or(f64::NAN),
                 };
                 if !value.is_finite() && self.target == Target::Json {
-                    self.lose(&format!("{t} is not a JSON number: written as a string"));
+                    self.lose(
+                        LossKind::Form,
+                        &format!("{t} is not a JSON number: written as a string"),
+                    );
                     return Tree::Text(t.to_string());
                 }
                 let tree = if kind == Scalar::Float {
@@ -399,16 +439,20 @@ impl Encoder {
                 };
                 let written = tree.to_json_string(false);
                 if value.is_finite() && written != t {
-                    self.lose(&format!(
-                        "the lexical form {t:?} of a number (written as {written})"
-                    ));
+                    self.lose(
+                        LossKind::Form,
+                        &format!("the lexical form {t:?} of a number (written as {written})"),
+                    );
                 }
                 tree
             }
             Scalar::Base64 => match crate::Base64Binary::parse(t) {
                 Ok(b) => {
                     if crate::SimpleValue::to_xml(&b) != t {
-                        self.lose("the line breaks or spacing of a base64 value");
+                        self.lose(
+                            LossKind::Form,
+                            "the line breaks or spacing of a base64 value",
+                        );
                     }
                     Tree::Bytes(b.0)
                 }
@@ -434,10 +478,13 @@ impl Encoder {
                 })
                 .collect();
         }
-        self.lose("XML content written as a string (its namespace prefixes are not kept)");
+        self.lose(
+            LossKind::Form,
+            "XML content written as a string (its namespace prefixes are not kept)",
+        );
         let mut w = XmlWriter::new(&[]);
         if mixed.write(&mut w).is_err() {
-            self.lose("XML content that cannot be written");
+            self.lose(LossKind::Dropped, "XML content that cannot be written");
         }
         w.into_string()
     }
@@ -450,20 +497,34 @@ impl Encoder {
                 Some(p) => format!("{p}:{}", a.local),
                 None => a.local.clone(),
             };
-            self.lose(&format!("attribute {name}"));
+            self.lose(LossKind::Dropped, &format!("attribute {name}"));
         }
         for n in &data.nodes {
             match &n.node {
-                ExtraNode::Comment(_) => self.lose("a comment"),
-                ExtraNode::ProcessingInstruction(_) => self.lose("a processing instruction"),
-                ExtraNode::Text(_) => self.lose("text the schema does not allow here"),
-                ExtraNode::Element(e) => self.lose(&format!(
-                    "element {} the schema does not allow here",
-                    e.local
-                )),
+                ExtraNode::Comment(_) => self.lose(LossKind::Dropped, "a comment"),
+                ExtraNode::ProcessingInstruction(_) => {
+                    self.lose(LossKind::Dropped, "a processing instruction")
+                }
+                ExtraNode::Text(_) => {
+                    self.lose(LossKind::Dropped, "text the schema does not allow here")
+                }
+                ExtraNode::Element(e) => self.lose(
+                    LossKind::Dropped,
+                    &format!("element {} the schema does not allow here", e.local),
+                ),
                 ExtraNode::Child(inner) => self.extra(inner),
             }
         }
+    }
+}
+
+/// The value of `text` for its simple type: the built-in types with a lexical rule (ID,
+/// IDREF, NCName, NMTOKEN, language) collapse whitespace (XSD `whiteSpace="collapse"`), so
+/// `<IndicatorID> G1 </IndicatorID>` has the value `G1`.
+fn collapsed<'t>(ty: &TypeDef, text: &'t str) -> std::borrow::Cow<'t, str> {
+    match ty {
+        TypeDef::Simple(st) if st.lexical.is_some() => crate::collapse_ws(text),
+        _ => std::borrow::Cow::Borrowed(text),
     }
 }
 

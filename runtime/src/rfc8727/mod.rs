@@ -19,6 +19,7 @@ mod tree;
 
 pub use decode::decode;
 pub use encode::{encode, Target};
+
 pub use tree::Tree;
 
 /// The IODEF 2.0 namespace: only its elements are subject to the mapping rules.
@@ -29,6 +30,8 @@ pub const IODEF2_NS: &str = "urn:ietf:params:xml:ns:iodef-2.0";
 pub struct Loss {
     /// The XML element path, e.g. `/IODEF-Document/Incident[1]/EventData[2]`.
     pub path: String,
+    /// What kind of loss.
+    pub kind: LossKind,
     /// What is lost, in plain words.
     pub what: String,
 }
@@ -36,6 +39,34 @@ pub struct Loss {
 impl std::fmt::Display for Loss {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.path, self.what)
+    }
+}
+
+/// What kind of loss a [`Loss`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LossKind {
+    /// Not carried at all: comments, processing instructions, `xsi:` attributes, unknown
+    /// content, a value the data model has no member for.
+    Dropped,
+    /// Carried, but not its order or grouping among its siblings.
+    Order,
+    /// Carried as its value, not its form: lexical forms of numbers, booleans and base64, XML
+    /// content flattened to a string, XML Signature elements as bytes (not byte-exact).
+    Form,
+    /// Carried, but RFC 8727 requires something here that RFC 7970's schema does not: the
+    /// output is not valid RFC 8727 (its JSON Schema and CDDL refuse it).
+    Invalid,
+}
+
+impl LossKind {
+    /// The kind's name in loss reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LossKind::Dropped => "dropped",
+            LossKind::Order => "order",
+            LossKind::Form => "form",
+            LossKind::Invalid => "invalid",
+        }
     }
 }
 
@@ -85,8 +116,11 @@ pub(crate) struct Rules {
     /// Repeated choices kept in order as an array of one-member maps under this member: the
     /// choice is recognised by its first alternative (Assessment's impacts → `Impact`).
     pub ordered_choice: &'static [(&'static str, &'static str)],
-    /// Elements whose text content is the member `id` rather than `value`.
-    pub id_content: &'static [&'static str],
+    /// Elements whose text content is not the member `value` (element, member).
+    pub content: &'static [(&'static str, &'static str)],
+    /// Members RFC 8727 requires where RFC 7970's schema does not (class, one of these
+    /// members): Confidence's value is RFC 7970 erratum 5543; the others are the CDDL's.
+    pub requires: &'static [(&'static str, &'static [&'static str])],
     /// Elements of type URLtype (CBOR tag 32).
     pub uri: &'static [&'static str],
 }
@@ -106,7 +140,18 @@ pub(crate) static RULES: Rules = Rules {
         ("Key", "Value", "KeyValue"),
     ],
     ordered_choice: &[("SystemImpact", "Impact")],
-    id_content: &["IncidentID", "IndicatorID"],
+    content: &[
+        ("IncidentID", "id"),
+        ("IndicatorID", "id"),
+        ("RegistryHandle", "handle"),
+    ],
+    requires: &[
+        ("Confidence", &["value"]),
+        ("DomainData", &["system-status"]),
+        ("DomainData", &["domain-status"]),
+        ("RegistryHandle", &["registry"]),
+        ("Node", &["DomainData", "Address"]),
+    ],
     uri: &["URL"],
 };
 
@@ -137,11 +182,10 @@ impl Rules {
     }
 
     pub(crate) fn content_member(&self, element: &str) -> &'static str {
-        if self.id_content.contains(&element) {
-            "id"
-        } else {
-            "value"
-        }
+        self.content
+            .iter()
+            .find(|(e, _)| *e == element)
+            .map_or("value", |(_, member)| member)
     }
 }
 
