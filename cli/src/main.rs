@@ -100,8 +100,8 @@ enum Command {
         #[arg(long)]
         pretty: bool,
         /// JSON/CBOR output: also write what the format cannot carry to FILE, as JSON
-        /// (`{"file","to","losses":[{"path","what"}]}`). Each loss is a warning on standard
-        /// error either way.
+        /// (`{"file","to","losses":[{"path","kind","what"}]}`, kind `dropped`, `order`, `form` or
+        /// `invalid`). Each loss is a warning on standard error either way.
         #[arg(long, value_name = "FILE")]
         loss_report: Option<String>,
         /// JSON/CBOR output: exit 1 (writing nothing) when anything would be lost.
@@ -480,10 +480,14 @@ fn write_data_model(
             } else {
                 "warning"
             };
+            let what = match loss.kind {
+                iodef::rfc8727::LossKind::Invalid => String::new(),
+                _ => format!("not carried by {format}: "),
+            };
             // Nothing to do when standard error is gone.
             let _ = writeln!(
                 err,
-                "{name}: {severity}: {}: not carried by {format}: {}",
+                "{name}: {severity}: {}: {what}{}",
                 loss.path, loss.what
             );
         }
@@ -494,7 +498,7 @@ fn write_data_model(
             "to": format.to_ascii_lowercase(),
             "losses": losses
                 .iter()
-                .map(|l| serde_json::json!({ "path": l.path, "what": l.what }))
+                .map(|l| serde_json::json!({ "path": l.path, "kind": l.kind.as_str(), "what": l.what }))
                 .collect::<Vec<_>>(),
         });
         std::fs::write(path, format!("{report}\n")).map_err(Failure::Io)?;

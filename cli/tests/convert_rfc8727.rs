@@ -37,6 +37,7 @@ fn xml_to_json_reports_losses_on_stderr_and_in_a_file() {
     assert_eq!(report["to"], "json");
     assert_eq!(report["losses"].as_array().unwrap().len(), 3);
     assert_eq!(report["losses"][2]["path"], "/IODEF-Document/Incident[1]");
+    assert_eq!(report["losses"][2]["kind"], "dropped");
 }
 
 #[test]
