@@ -87,7 +87,18 @@ fn bad_json_names_the_member() {
     let out = run(&["convert", "--from", "json", "--to", "xml", &minimal()]);
     assert_eq!(code(&out), 1);
     assert!(
-        stderr(&out).contains("error: /: not JSON"),
+        stderr(&out).contains("error: not RFC 8727 JSON: expected value at line 1 column 1"),
+        "{}",
+        stderr(&out)
+    );
+    // A member given twice is an error, not a silent choice of one.
+    let out = run_with_stdin(
+        &["convert", "--to", "xml", "-"],
+        br#"{"version": "2.00", "version": "2.00", "Incident": []}"#,
+    );
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("duplicate member \"version\" at line 1"),
         "{}",
         stderr(&out)
     );

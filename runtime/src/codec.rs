@@ -1249,6 +1249,7 @@ macro_rules! composite {
         impl $crate::codec::Composite for $ty {
             const DESC: $crate::codec::Desc = $desc;
         }
+        $crate::__rfc8727_serde!($ty);
         impl $crate::codec::Value for $ty {
             fn read<'a>(
                 r: &mut $crate::XmlReader<'a>,
@@ -1414,6 +1415,14 @@ macro_rules! enumeration {
     (@ext_value $ext:ident) => {
         "ext-value"
     };
+}
+
+/// Without the runtime's `serde` feature the generated types get no serde impls.
+#[cfg(not(feature = "serde"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __rfc8727_serde {
+    ($ty:ident) => {};
 }
 
 /// The error of [`SimpleValue::parse_xml`] for a value outside an enumeration.

@@ -54,6 +54,9 @@ pub use registry::{register, DecodeFn, Registry, TypedElement};
 // For `default_namespaces!` expansions in crates that do not depend on `inventory` themselves.
 #[doc(hidden)]
 pub use inventory as __inventory;
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use serde as __serde;
 pub use unknown::{Policy, UnknownContent, UnknownNode};
 pub use values::{
     collapse_ws, replace_ws, trim_ws, Base64Binary, DateTime, Decimal, HexBinary, Integer,

@@ -136,6 +136,19 @@ impl Registry {
             .map(|i| &elements[i])
     }
 
+    /// The global element declaration of `namespace` whose type is `ty` (the first by name,
+    /// when several share it).
+    pub fn element_of_type(
+        &self,
+        namespace: &str,
+        ty: &'static crate::schema::TypeDef,
+    ) -> Option<&'static ElementDecl> {
+        self.schemas
+            .get(namespace)?
+            .iter()
+            .find(|d| std::ptr::eq(d.ty, ty))
+    }
+
     /// The namespaces that have schema tables, in order.
     pub fn schema_namespaces(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.schemas.keys().copied()

@@ -285,3 +285,255 @@ fn corpus_json_identity() {
         }
     }
 }
+
+/// A document authored to exercise every special rule of the mapping at once.
+const AUTHORED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<IODEF-Document version="2.00" xml:lang="en" xmlns="urn:ietf:params:xml:ns:iodef-2.0"
+    xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
+  <Incident purpose="ext-value" ext-purpose="hunting">
+    <IncidentID name="csirt.example.com"> 42 </IncidentID>
+    <GenerationTime>2026-12-07T10:00:00Z</GenerationTime>
+    <Description xml:lang="de">Ein Vorfall</Description>
+    <Description>plain</Description>
+    <Assessment>
+      <SystemImpact type="breach-privacy"/>
+      <BusinessImpact type="asset-damage"/>
+      <SystemImpact type="unknown"/>
+      <Counter type="average" unit="host">1.50</Counter>
+    </Assessment>
+    <Contact role="creator" type="organization"/>
+    <EventData>
+      <Flow>
+        <System category="source">
+          <Node><Address category="ipv4-addr" vlan-num="1152921504606846976">192.0.2.1</Address></Node>
+          <Service ip-protocol="6"><Port>80</Port>
+            <ApplicationHeader><ApplicationHeaderField dtype="string">Host: x</ApplicationHeaderField></ApplicationHeader>
+          </Service>
+        </System>
+      </Flow>
+      <Record>
+        <RecordData>
+          <RecordItem dtype="xml"><x:Note xmlns:x="urn:example:note">see <x:b>this</x:b></x:Note></RecordItem>
+          <FileData><File>
+            <HashData scope="file-contents"><Hash>
+              <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>
+              <ds:DigestValue>q83v</ds:DigestValue>
+            </Hash></HashData>
+          </File></FileData>
+        </RecordData>
+      </Record>
+    </EventData>
+    <IndicatorData>
+      <Indicator>
+        <IndicatorID name="csirt.example.com" version="1">ind-1</IndicatorID>
+        <IndicatorExpression operator="or">
+          <Observable><Address category="ipv4-addr" observable-id="obs-1">198.51.100.7</Address></Observable>
+          <ObservableReference uid-ref="obs-1"/>
+        </IndicatorExpression>
+      </Indicator>
+    </IndicatorData>
+  </Incident>
+</IODEF-Document>
+"#;
+
+#[test]
+fn authored_document_maps_every_rule() {
+    let doc = iodef::read(AUTHORED.as_bytes()).expect("the authored document is valid");
+    let (json, losses) = rfc8727::to_json(&doc, false).unwrap();
+    let v = json_value(&json);
+    let incident = &v["Incident"][0];
+    // ext-value with its partner; ID-typed? no: IncidentID's text is a string, kept as is.
+    assert_eq!(incident["purpose"], "ext-value");
+    assert_eq!(incident["ext-purpose"], "hunting");
+    assert_eq!(incident["IncidentID"]["id"], " 42 ");
+    // ML_STRING: an object with lang, a plain string without.
+    assert_eq!(
+        incident["Description"],
+        serde_json::json!([{"value": "Ein Vorfall", "lang": "de"}, "plain"])
+    );
+    // Impacts in order, each a one-member map.
+    assert_eq!(
+        incident["Assessment"][0]["Impact"],
+        serde_json::json!([
+            {"SystemImpact": {"type": "breach-privacy"}},
+            {"BusinessImpact": {"type": "asset-damage"}},
+            {"SystemImpact": {"type": "unknown"}}
+        ])
+    );
+    assert_eq!(incident["Assessment"][0]["Counter"][0]["value"], 1.5);
+    // Deleted wrappers: Flow, ApplicationHeader, Record, IndicatorData.
+    let system = &incident["EventData"][0]["System"][0];
+    assert_eq!(system["Node"]["Address"][0]["value"], "192.0.2.1");
+    assert_eq!(
+        system["Node"]["Address"][0]["vlan-num"],
+        1152921504606846976_i64
+    );
+    assert_eq!(
+        system["Service"][0]["ApplicationHeaderField"][0]["value"],
+        "Host: x"
+    );
+    let record = &incident["EventData"][0]["RecordData"][0];
+    let hash = &record["FileData"][0]["File"][0]["HashData"]["Hash"][0];
+    assert_eq!(hash["DigestValue"], "q83v", "base64 of the digest bytes");
+    let method = base64_decode(hash["DigestMethod"].as_str().unwrap());
+    assert!(method.starts_with(b"<DigestMethod xmlns=\"http://www.w3.org/2000/09/xmldsig#\""));
+    assert_eq!(
+        record["RecordItem"][0]["value"],
+        r#"<x:Note xmlns:x="urn:example:note">see <x:b>this</x:b></x:Note>"#
+    );
+    let expression = &incident["Indicator"][0]["IndicatorExpression"];
+    assert_eq!(expression["operator"], "or");
+    assert_eq!(
+        expression["Observable"][0]["Address"]["value"],
+        "198.51.100.7"
+    );
+    assert_eq!(expression["uid-ref"], serde_json::json!(["obs-1"]));
+    // Exactly these losses.
+    let report: Vec<(String, LossKind, String)> = losses
+        .iter()
+        .map(|l| (l.path.clone(), l.kind, l.what.clone()))
+        .collect();
+    let address = "/IODEF-Document/Incident[1]/EventData[1]/Flow[1]/System[1]/Node[1]/Address[1]";
+    let hash_path = "/IODEF-Document/Incident[1]/EventData[1]/Record[1]/RecordData[1]/FileData[1]/File[1]/HashData[1]/Hash[1]/DigestMethod[1]";
+    let item = "/IODEF-Document/Incident[1]/EventData[1]/Record[1]/RecordData[1]/RecordItem[1]";
+    assert_eq!(
+        report,
+        [
+            (
+                address.into(),
+                LossKind::Form,
+                "integer 1152921504606846976 is beyond 2^53: many JSON readers round it".into()
+            ),
+            (
+                item.into(),
+                LossKind::Form,
+                "XML content written as a string (its namespace prefixes are not kept)".into()
+            ),
+            (
+                hash_path.into(),
+                LossKind::Form,
+                "DigestMethod: written as the bytes of its XML (not byte-exact to the input)"
+                    .into()
+            ),
+        ]
+    );
+    // Back to XML: the same document, but for the number's lexical form, which the typed value
+    // does not keep (XML → XML writes 1.5 too): not a loss of the JSON.
+    let back = rfc8727::from_json(&json).unwrap();
+    let expected = AUTHORED.replace(">1.50<", ">1.5<");
+    infoset::compare_xml(expected.as_bytes(), back.to_xml_string().as_bytes()).unwrap();
+    // CBOR: no 2^53 loss; the same document back.
+    let (cbor, cbor_losses) = rfc8727::to_cbor(&doc).unwrap();
+    assert_eq!(cbor_losses.len(), 2, "{cbor_losses:?}");
+    let back = rfc8727::from_cbor(&cbor).unwrap();
+    infoset::compare_xml(expected.as_bytes(), back.to_xml_string().as_bytes()).unwrap();
+}
+
+/// RFC 7970 values RFC 8727 replaced, and members RFC 8727 requires where RFC 7970 does not:
+/// converted, and reported as making the output invalid RFC 8727.
+#[test]
+fn rfc8727_divergences_are_reported_invalid() {
+    let xml = AUTHORED
+        .replace(r#"<Counter type="average""#, r#"<Counter type="counter""#)
+        .replace(
+            r#"<Contact role="creator""#,
+            r#"<Contact role="vendor-services""#,
+        );
+    let doc = iodef::read(xml.as_bytes()).unwrap();
+    let (_, losses) = rfc8727::to_json(&doc, false).unwrap();
+    let invalid: Vec<(&str, &str)> = losses
+        .iter()
+        .filter(|l| l.kind == LossKind::Invalid)
+        .map(|l| (l.path.as_str(), l.what.as_str()))
+        .collect();
+    assert_eq!(
+        invalid,
+        [
+            (
+                "/IODEF-Document/Incident[1]/Assessment[1]/Counter[1]",
+                "type \"counter\" of RFC 7970 is not an RFC 8727 value: the output is not valid RFC 8727 here"
+            ),
+            (
+                "/IODEF-Document/Incident[1]/Contact[1]",
+                "role \"vendor-services\" of RFC 7970 is not an RFC 8727 value: the output is not valid RFC 8727 here"
+            ),
+        ]
+    );
+}
+
+/// Children of different kinds interleaved where the model lists each kind apart: reported,
+/// and read back in the model's order.
+#[test]
+fn interleaving_is_reported() {
+    let xml = AUTHORED.replace(
+        r#"<Node><Address category="ipv4-addr" vlan-num="1152921504606846976">192.0.2.1</Address></Node>"#,
+        r#"<Node><Address>2001:db8::1</Address><DomainData system-status="spoofed" domain-status="other"><Name>example.com</Name></DomainData><Address>2001:db8::2</Address></Node>"#,
+    );
+    let doc = iodef::read(xml.as_bytes()).unwrap();
+    let (_, losses) = rfc8727::to_json(&doc, false).unwrap();
+    let order: Vec<&Loss> = losses
+        .iter()
+        .filter(|l| l.kind == LossKind::Order)
+        .collect();
+    assert_eq!(order.len(), 1, "{losses:?}");
+    assert_eq!(
+        order[0].path,
+        "/IODEF-Document/Incident[1]/EventData[1]/Flow[1]/System[1]/Node[1]"
+    );
+    assert!(order[0]
+        .what
+        .starts_with("Address: the order of these children"));
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    iodef::Base64Binary::parse(s).expect("base64").0
+}
+
+/// The generated types are serde types whose form is RFC 8727's.
+#[test]
+fn serde_impls_follow_the_mapping() {
+    use iodef::v2;
+    let id = v2::IncidentIdType {
+        value: "492382".into(),
+        name: "csirt.example.com".into(),
+        ..Default::default()
+    };
+    let json = serde_json::to_value(&id).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"id": "492382", "name": "csirt.example.com"})
+    );
+    assert_eq!(
+        serde_json::from_value::<v2::IncidentIdType>(json).unwrap(),
+        id
+    );
+    // Key's Value is KeyValue in RFC 8727.
+    let key: v2::Key =
+        serde_json::from_str(r#"{"KeyName": "HKLM\\Run", "KeyValue": "x.exe"}"#).unwrap();
+    assert_eq!(key.value.as_deref(), Some("x.exe"));
+    assert_eq!(
+        serde_json::to_string(&key).unwrap(),
+        r#"{"KeyName":"HKLM\\Run","KeyValue":"x.exe"}"#
+    );
+    // A whole document through ciborium is the codec's CBOR.
+    let doc = iodef::read(AUTHORED.as_bytes()).unwrap();
+    let root = doc.root.as_iodef2().unwrap();
+    let mut bytes = Vec::new();
+    ciborium::into_writer(root, &mut bytes).unwrap();
+    let back: v2::IodefDocument = ciborium::from_reader(bytes.as_slice()).unwrap();
+    assert_eq!(&back, root);
+    // Unknown members and duplicates are errors.
+    assert!(serde_json::from_str::<v2::Key>(r#"{"KeyName": "a", "Bogus": 1}"#).is_err());
+    let dup = serde_json::from_str::<v2::Key>(r#"{"KeyName": "a", "KeyName": "b"}"#).unwrap_err();
+    assert!(
+        dup.to_string().contains("duplicate member \"KeyName\""),
+        "{dup}"
+    );
+    // What RFC 8727 cannot carry makes Serialize fail instead of dropping it.
+    let commented = iodef::read(
+        br#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00"><Incident purpose="reporting"><IncidentID name="a">1</IncidentID><GenerationTime>2026-01-01T00:00:00Z</GenerationTime><Contact role="creator" type="organization"><!-- who --></Contact></Incident></IODEF-Document>"#,
+    )
+    .unwrap();
+    let err = serde_json::to_string(commented.root.as_iodef2().unwrap()).unwrap_err();
+    assert!(err.to_string().contains("a comment"), "{err}");
+}

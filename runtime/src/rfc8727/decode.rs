@@ -14,14 +14,53 @@ use crate::{AnyElement, Mixed, MixedNode, Scalar, XmlReader};
 
 /// Reads the typed root value of an RFC 8727 document (an IODEF 2.0 `IODEF-Document`).
 pub fn decode<T: Composite>(tree: &Tree) -> Result<T, DecodeError> {
+    decode_named(tree, "IODEF-Document")
+}
+
+/// Reads one value of a generated type (its serde `Deserialize`). The rules that depend on the
+/// element's name use the IODEF 2.0 global element of its type, if there is one.
+pub(crate) fn decode_value<T: Composite>(tree: &Tree) -> Result<T, DecodeError> {
+    decode_named(tree, super::element_name(T::DESC))
+}
+
+fn decode_named<T: Composite>(tree: &Tree, name: &'static str) -> Result<T, DecodeError> {
     let mut v = T::default();
-    let Desc::Complex(TypeDef::Complex(ct)) = T::DESC else {
-        return Err(DecodeError::at("", "the root type is not an element type"));
-    };
     let mut d = Decoder {
         pointer: String::new(),
     };
-    d.complex(tree, ct, &mut v, "IODEF-Document")?;
+    match T::DESC {
+        Desc::Complex(TypeDef::Complex(ct)) => d.complex(tree, ct, &mut v, name)?,
+        Desc::Complex(_) => return Err(DecodeError::at("", "a type without a description")),
+        Desc::Group(term) => {
+            let Tree::Map(list) = tree else {
+                return Err(DecodeError::at(
+                    "",
+                    &format!("expected an object, found {}", tree.kind()),
+                ));
+            };
+            let mut m = Members {
+                list: list.iter().map(|(k, v)| (*k, v, false)).collect(),
+            };
+            let mut places = Vec::new();
+            layout_term(name, term, false, &mut places);
+            let mut children = Vec::new();
+            d.children(&places, &mut m, &mut children)?;
+            let mut pos = 0;
+            d.group(name, term, &mut v, &children, &mut pos)?;
+            if let Some(c) = children.get(pos) {
+                return Err(DecodeError {
+                    pointer: c.pointer.clone(),
+                    message: format!("{} is not allowed here", c.decl.name),
+                });
+            }
+            if let Some((k, _, _)) = m.list.iter().find(|(_, _, used)| !used) {
+                return Err(DecodeError::at(
+                    "",
+                    &format!("member {k:?} is not allowed here"),
+                ));
+            }
+        }
+    }
     Ok(v)
 }
 
@@ -332,6 +371,31 @@ impl Decoder {
             )));
         }
         Ok(())
+    }
+
+    /// A group value (a generated sequence struct or choice enum) itself.
+    fn group(
+        &mut self,
+        parent: &str,
+        term: &'static Term,
+        g: &mut dyn Fields,
+        kids: &[Child<'_>],
+        pos: &mut usize,
+    ) -> Result<(), DecodeError> {
+        match term {
+            Term::Sequence(particles) => self.particles(parent, particles, g, 0, kids, pos),
+            Term::Choice(alternatives) => {
+                let Some(i) = kids
+                    .get(*pos)
+                    .and_then(|c| alternatives.iter().position(|p| starts(&p.term, c)))
+                else {
+                    return Err(self.error(format!("{parent}: a required choice is missing")));
+                };
+                self.particle(parent, &alternatives[i], g.slot_mut(i), kids, pos)
+            }
+            Term::Group(inner) => self.group(parent, inner, g, kids, pos),
+            Term::Element(_) | Term::Any(_) => Ok(()),
+        }
     }
 
     fn term(

@@ -56,6 +56,27 @@ pub fn encode<T: Composite, R>(doc: &Document<R>, root: &T, target: Target) -> (
     (tree, e.losses)
 }
 
+/// Maps one value of a generated type (its serde `Serialize`). The rules that depend on the
+/// element's name use the IODEF 2.0 global element of its type, if there is one.
+pub(crate) fn encode_value<T: Composite>(v: &T, target: Target) -> (Tree, Vec<Loss>) {
+    let name = super::element_name(T::DESC);
+    let mut e = Encoder {
+        losses: Vec::new(),
+        path: format!("/{name}"),
+        target,
+    };
+    let tree = match T::DESC {
+        Desc::Complex(TypeDef::Complex(ct)) => e.complex(v, ct, name),
+        Desc::Complex(_) => Tree::Map(Vec::new()),
+        Desc::Group(term) => {
+            let mut map = Members::default();
+            e.group(name, term, v, &mut map);
+            Tree::Map(map.list)
+        }
+    };
+    (tree, e.losses)
+}
+
 struct Encoder {
     losses: Vec<Loss>,
     /// XML path of the element being mapped.
@@ -176,6 +197,23 @@ impl Encoder {
                 self.particles(name, particles, f, base, &mut map, false)
             }
         }
+        for (_, member, value) in RULES
+            .values_gone
+            .iter()
+            .filter(|(class, ..)| *class == name)
+        {
+            if let Some((_, Tree::Text(v))) = map.list.iter().find(|(k, _)| k == member) {
+                if v == value {
+                    self.lose(
+                        LossKind::Invalid,
+                        &format!(
+                            "{member} {value:?} of RFC 7970 is not an RFC 8727 value: the output \
+                             is not valid RFC 8727 here"
+                        ),
+                    );
+                }
+            }
+        }
         for (_, any_of) in RULES.requires.iter().filter(|(class, _)| *class == name) {
             if !map.list.iter().any(|(k, _)| any_of.contains(k)) {
                 self.lose(
@@ -204,6 +242,29 @@ impl Encoder {
             if let Some(slot) = f.slot(base + i) {
                 self.term(parent, &p.term, slot, map, repeated || p.max > 1);
             }
+        }
+    }
+
+    /// The members of a group value (a generated sequence struct or choice enum) itself.
+    fn group(
+        &mut self,
+        parent: &'static str,
+        term: &'static Term,
+        g: &dyn Fields,
+        map: &mut Members,
+    ) {
+        match term {
+            Term::Sequence(particles) => self.particles(parent, particles, g, 0, map, false),
+            Term::Choice(alternatives) => {
+                if let Some((i, held)) =
+                    (0..alternatives.len()).find_map(|i| g.slot(i).map(|s| (i, s)))
+                {
+                    let p = &alternatives[i];
+                    self.term(parent, &p.term, held, map, p.max > 1);
+                }
+            }
+            Term::Group(inner) => self.group(parent, inner, g, map),
+            Term::Element(_) | Term::Any(_) => {}
         }
     }
 

@@ -15,10 +15,12 @@
 mod decode;
 mod encode;
 mod keys;
+mod serde_impl;
 mod tree;
 
 pub use decode::decode;
 pub use encode::{encode, Target};
+pub use serde_impl::{deserialize, serialize};
 
 pub use tree::Tree;
 
@@ -90,12 +92,11 @@ impl DecodeError {
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at = if self.pointer.is_empty() {
-            "/"
+        if self.pointer.is_empty() {
+            f.write_str(&self.message)
         } else {
-            &self.pointer
-        };
-        write!(f, "{at}: {}", self.message)
+            write!(f, "{}: {}", self.pointer, self.message)
+        }
     }
 }
 
@@ -121,6 +122,9 @@ pub(crate) struct Rules {
     /// Members RFC 8727 requires where RFC 7970's schema does not (class, one of these
     /// members): Confidence's value is RFC 7970 erratum 5543; the others are the CDDL's.
     pub requires: &'static [(&'static str, &'static [&'static str])],
+    /// Enumeration values of RFC 7970 that RFC 8727 replaced (class, member, value): its
+    /// Counter types are `count`/`peak`, its Contact role `vendor-support`.
+    pub values_gone: &'static [(&'static str, &'static str, &'static str)],
     /// Elements of type URLtype (CBOR tag 32).
     pub uri: &'static [&'static str],
 }
@@ -151,6 +155,11 @@ pub(crate) static RULES: Rules = Rules {
         ("DomainData", &["domain-status"]),
         ("RegistryHandle", &["registry"]),
         ("Node", &["DomainData", "Address"]),
+    ],
+    values_gone: &[
+        ("Counter", "type", "counter"),
+        ("Counter", "type", "rate"),
+        ("Contact", "role", "vendor-services"),
     ],
     uri: &["URL"],
 };
@@ -186,6 +195,17 @@ impl Rules {
             .iter()
             .find(|(e, _)| *e == element)
             .map_or("value", |(_, member)| member)
+    }
+}
+
+/// The name of the IODEF 2.0 global element whose type is `desc` (`""` for none): the name
+/// the mapping rules know a type by when a value of it is converted on its own (serde).
+pub(crate) fn element_name(desc: crate::codec::Desc) -> &'static str {
+    match desc {
+        crate::codec::Desc::Complex(ty) => crate::registry::global()
+            .element_of_type(IODEF2_NS, ty)
+            .map_or("", |d| d.name),
+        crate::codec::Desc::Group(_) => "",
     }
 }
 

@@ -114,52 +114,13 @@ impl Tree {
         }
     }
 
-    /// Reads a JSON text. Member names must be RFC 8727 names; numbers keep their kind
-    /// (integer or not); strings stay strings (the decoder converts them where the target
-    /// is a date, URI or bytes).
+    /// Reads a JSON text. Member names must be RFC 8727 names, once per object; numbers keep
+    /// their kind (integer or not); strings stay strings (the decoder converts them where the
+    /// target is a date, URI or bytes). Errors carry serde_json's line and column.
     pub fn from_json_str(text: &str) -> Result<Tree, DecodeError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| DecodeError {
+        serde_json::from_str(text).map_err(|e| DecodeError {
             pointer: String::new(),
-            message: format!("not JSON: {e}"),
-        })?;
-        let mut pointer = String::new();
-        Tree::from_json(&value, &mut pointer)
-    }
-
-    fn from_json(value: &serde_json::Value, pointer: &mut String) -> Result<Tree, DecodeError> {
-        use serde_json::Value as J;
-        Ok(match value {
-            J::Null => return Err(DecodeError::at(pointer, "null is not an IODEF value")),
-            J::Bool(b) => Tree::Bool(*b),
-            J::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => Tree::Int(i128::from(i)),
-                (_, Some(u)) => Tree::Int(i128::from(u)),
-                _ => Tree::Float(n.as_f64().unwrap_or(f64::NAN)),
-            },
-            J::String(s) => Tree::Text(s.clone()),
-            J::Array(items) => Tree::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        with_step(pointer, &i.to_string(), |p| Tree::from_json(item, p))
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-            J::Object(members) => Tree::Map(
-                members
-                    .iter()
-                    .map(|(name, v)| {
-                        let key = keys::intern(name).ok_or_else(|| {
-                            DecodeError::at(
-                                pointer,
-                                &format!("{name:?} is not an RFC 8727 member name"),
-                            )
-                        })?;
-                        Ok((key, with_step(pointer, name, |p| Tree::from_json(v, p))?))
-                    })
-                    .collect::<Result<_, DecodeError>>()?,
-            ),
+            message: format!("not RFC 8727 JSON: {e}"),
         })
     }
 
@@ -282,7 +243,22 @@ impl Tree {
             C::Map(members) => Tree::Map(
                 members
                     .into_iter()
-                    .map(|(k, v)| {
+                    .enumerate()
+                    .map(|(i, (k, v))| (i, k, v))
+                    .scan(Vec::new(), |seen: &mut Vec<String>, (_, k, v)| {
+                        // Duplicate keys (a map has at most 207 distinct ones).
+                        let key = format!("{k:?}");
+                        let dup = seen.contains(&key);
+                        seen.push(key);
+                        Some((k, v, dup))
+                    })
+                    .map(|(k, v, dup)| {
+                        if dup {
+                            return Err(DecodeError::at(
+                                pointer,
+                                &format!("duplicate map key {k:?}"),
+                            ));
+                        }
                         let name = match &k {
                             C::Integer(i) => i32::try_from(i128::from(*i))
                                 .ok()
