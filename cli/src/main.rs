@@ -40,6 +40,7 @@ mod validate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, Write};
 use std::process::ExitCode;
+use validate::{detect, read_data_model, Format};
 
 /// The input is not a valid IODEF document.
 const EXIT_INVALID: u8 = 1;
@@ -120,16 +121,6 @@ enum Command {
     /// status: 0 when every file is valid (warnings allowed), 1 when any file is invalid, 2
     /// when any file cannot be read, or for usage errors.
     Validate(ValidateArgs),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// XML, with the same root element and namespace as the input.
-    Xml,
-    /// RFC 8727 JSON.
-    Json,
-    /// RFC 8727 CBOR (binary).
-    Cbor,
 }
 
 #[derive(Debug, Args)]
@@ -348,20 +339,6 @@ struct ConvertArgs {
     fail_on_loss: bool,
 }
 
-/// The input format by content: JSON starts with `{`, CBOR with a map head (or the
-/// self-described CBOR tag), anything else is read as XML.
-fn detect(input: &[u8]) -> Format {
-    match input.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Format::Json,
-        _ if matches!(input.first(), Some(0xa0..=0xbb | 0xbf))
-            || input.starts_with(&[0xd9, 0xd9, 0xf7]) =>
-        {
-            Format::Cbor
-        }
-        _ => Format::Xml,
-    }
-}
-
 fn convert(args: &ConvertArgs, file: &str) -> ExitCode {
     let (name, input) = match validate::read_file(file) {
         Ok(read) => read,
@@ -430,23 +407,6 @@ fn convert(args: &ConvertArgs, file: &str) -> ExitCode {
         Err(Failure::Io(e)) => {
             eprintln!("iodef: cannot write: {e}");
             ExitCode::from(EXIT_USAGE)
-        }
-    }
-}
-
-/// An RFC 8727 JSON or CBOR document.
-fn read_data_model(
-    input: &[u8],
-    from: Format,
-) -> Result<iodef::Document<iodef::Root>, iodef::rfc8727::DecodeError> {
-    match from {
-        Format::Cbor => iodef::rfc8727::from_cbor(input),
-        _ => {
-            let text = std::str::from_utf8(input).map_err(|e| iodef::rfc8727::DecodeError {
-                pointer: String::new(),
-                message: format!("JSON must be UTF-8: {e}"),
-            })?;
-            iodef::rfc8727::from_json(text)
         }
     }
 }

@@ -14,6 +14,47 @@ use std::io::{self, Read, Write};
 use iodef::{Document, Error, ErrorKind};
 use serde::Serialize;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// XML, with the same root element and namespace as the input.
+    Xml,
+    /// RFC 8727 JSON.
+    Json,
+    /// RFC 8727 CBOR (binary).
+    Cbor,
+}
+
+/// The input format by content: JSON starts with `{`, CBOR with a map head (or the
+/// self-described CBOR tag), anything else is read as XML.
+pub fn detect(input: &[u8]) -> Format {
+    match input.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::Json,
+        _ if matches!(input.first(), Some(0xa0..=0xbb | 0xbf))
+            || input.starts_with(&[0xd9, 0xd9, 0xf7]) =>
+        {
+            Format::Cbor
+        }
+        _ => Format::Xml,
+    }
+}
+
+/// An RFC 8727 JSON or CBOR document.
+pub fn read_data_model(
+    input: &[u8],
+    from: Format,
+) -> Result<iodef::Document<iodef::Root>, iodef::rfc8727::DecodeError> {
+    match from {
+        Format::Cbor => iodef::rfc8727::from_cbor(input),
+        _ => {
+            let text = std::str::from_utf8(input).map_err(|e| iodef::rfc8727::DecodeError {
+                pointer: String::new(),
+                message: format!("JSON must be UTF-8: {e}"),
+            })?;
+            iodef::rfc8727::from_json(text)
+        }
+    }
+}
+
 /// Name used for standard input in findings.
 pub const STDIN_NAME: &str = "<stdin>";
 
@@ -232,6 +273,58 @@ pub fn read_file(file: &str) -> Result<(&str, Vec<u8>), FileReport> {
 /// ([`iodef::rt::validate`]), which lists every error; a readable one is checked against the
 /// RFC prose rules ([`iodef::rules`]).
 pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport {
+    match detect(input) {
+        Format::Xml => validate_xml(name, input, options),
+        format => validate_data_model(name, input, format, options),
+    }
+}
+
+/// The prose rules about the XML encoding itself (the declaration, `xsi:schemaLocation`): they
+/// do not apply to a JSON or CBOR document.
+const XML_ENCODING_RULES: &[&str] = &["RFC 7970 §4.1", "RFC 7970 §4.2"];
+
+/// An RFC 8727 JSON or CBOR document: read through the model (what does not map is an error
+/// at its JSON pointer, kind `rfc8727`), then checked as its XML form is — schema and prose
+/// rules, less those about the XML encoding. Findings name element paths; they have no
+/// line:column (the positions would be those of the XML form).
+fn validate_data_model(name: &str, input: &[u8], format: Format, options: &Options) -> FileReport {
+    let doc = match read_data_model(input, format) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let finding = Finding {
+                file: name.to_string(),
+                line: 0,
+                column: 0,
+                severity: Severity::Error,
+                rule: "RFC 8727".to_string(),
+                path: e.pointer,
+                kind: "rfc8727".to_string(),
+                message: e.message,
+            };
+            return FileReport::invalid(name, None, vec![finding]);
+        }
+    };
+    let xml = doc.to_xml_string();
+    let mut report = validate_xml(name, xml.as_bytes(), options);
+    report
+        .findings
+        .retain(|f| !XML_ENCODING_RULES.contains(&f.rule.as_str()));
+    for f in &mut report.findings {
+        (f.line, f.column) = (0, 0);
+    }
+    if report.rules_valid.is_some() {
+        report.rules_valid = Some(
+            !report
+                .findings
+                .iter()
+                .any(|f| f.rule != SCHEMA_RULE && f.severity == Severity::Error),
+        );
+    }
+    report
+}
+
+/// [`validate_bytes`] of an XML document.
+fn validate_xml(name: &str, input: &[u8], options: &Options) -> FileReport {
     // `--expand-entities`: the expanded document is what is read and checked.
     let entity_limits = options.expand_entities.as_ref();
     let expanded = crate::entities::expand(input, entity_limits);

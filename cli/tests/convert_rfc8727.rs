@@ -116,3 +116,46 @@ fn other_roots_are_refused() {
         stderr(&out)
     );
 }
+
+/// `iodef validate` takes RFC 8727 JSON and CBOR: read through the model, then the schema and
+/// the prose rules (those about the XML encoding aside), findings by path without line:column.
+#[test]
+fn validate_reads_json_and_cbor() {
+    let corpus = iodef_tests::corpus::corpus_dir();
+    let file = |rel: &str| corpus.join(rel).to_string_lossy().into_owned();
+    let out = run(&[
+        "validate",
+        "-v",
+        &file("rfc7970/rfc7970-7.1-minimal.json"),
+        &file("rfc8727/rfc8727-4.1-minimal.cbor"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with("2 files: 2 valid, 0 invalid (0 errors, 0 warnings)\n"),
+        "{}",
+        stdout(&out)
+    );
+    // What does not map is an error at its JSON pointer.
+    let cbor = file("rfc8727/rfc8727-4.2-campaign-indicators.cbor");
+    let out = run(&["validate", &cbor]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        stdout(&out).lines().next().unwrap(),
+        format!("{cbor}: error: /Incident/0/RelatedActivity/0/ThreatActor/0: ThreatActor: member URL is missing (RFC 8727)")
+    );
+    // A prose rule broken in JSON: reported by element path.
+    let json = br#"{"version": "2.00", "Incident": [{"purpose": "reporting", "IncidentID": {"id": "1", "name": "csirt.example.com"},
+        "GenerationTime": "2026-01-01T00:00:00Z", "Contact": [{"role": "creator", "type": "organization"}]}]}"#;
+    let out = run_with_stdin(&["validate", "--format", "json", "-"], json);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rules: Vec<&str> = lines.iter().filter_map(|l| l["rule"].as_str()).collect();
+    // No xml:lang (§6) and a Contact with no class (§3.9); not §4.1/§4.2, which are about XML.
+    assert_eq!(rules, ["RFC 7970 §6", "RFC 7970 §3.9"], "{lines:?}");
+    assert!(lines
+        .iter()
+        .all(|l| l["line"] == 0 || l.get("line").is_none()));
+}
