@@ -3,7 +3,7 @@
 #
 #   bash fuzz/run.sh [SECONDS] [TARGET...]     (default: 60 s, every fuzz_targets/*.rs)
 #
-# Seeds: every *.xml under $IODEF_FUZZ_SEEDS (default: ../shared/corpus beside the repo) is
+# Seeds: every *.xml (and *.json, *.cbor) under $IODEF_FUZZ_SEEDS (default: ../shared/corpus beside the repo) is
 # copied into a temporary directory, and a UTF-16 copy of it when iconv is there; new inputs go to another temporary directory; both are
 # removed at exit, so nothing lands in the repo but fuzz/artifacts/ (git-ignored).
 # Toolchain: `cargo +nightly fuzz` (AddressSanitizer) when rustup has a nightly, else the stable
@@ -68,6 +68,11 @@ if [ -d "$seeds_from" ]; then
         >"$tmp/seeds/utf16__${rel//\//__}" 2>/dev/null || rm -f "$tmp/seeds/utf16__${rel//\//__}"
     fi
   done < <(find "$seeds_from" -name '*.xml' -type f -print0)
+  # RFC 8727 JSON and CBOR documents (the rfc8727 target; the others see them as bad XML).
+  while IFS= read -r -d '' f; do
+    rel=${f#"$seeds_from"/}
+    cp "$f" "$tmp/seeds/${rel//\//__}"
+  done < <(find "$seeds_from" \( -name '*.json' -o -name '*.cbor' \) -type f -print0)
 else
   echo "fuzz: warning: no seed corpus at $seeds_from; starting from nothing"
 fi

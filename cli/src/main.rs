@@ -349,7 +349,20 @@ fn convert(args: &ConvertArgs, file: &str) -> ExitCode {
     };
     let doc = match args.from.unwrap_or_else(|| detect(&input)) {
         Format::Xml => read_xml(&input, name, args),
-        from => read_data_model(&input, from).map_err(Failure::Decode),
+        from => {
+            // As for XML input, only a schema-valid document is converted: the decoder checks
+            // what maps and each value, the validator of its XML form the rest (IDs, IDREFs).
+            let options = validate::Options {
+                rules: validate::RuleLevel::Off,
+                ..validate::Options::default()
+            };
+            let report = validate::validate_as(name, &input, from, &options);
+            if !report.is_valid() {
+                report_failure(&report);
+                return ExitCode::from(EXIT_INVALID);
+            }
+            read_data_model(&input, from).map_err(Failure::Decode)
+        }
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

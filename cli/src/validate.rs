@@ -273,7 +273,12 @@ pub fn read_file(file: &str) -> Result<(&str, Vec<u8>), FileReport> {
 /// ([`iodef::rt::validate`]), which lists every error; a readable one is checked against the
 /// RFC prose rules ([`iodef::rules`]).
 pub fn validate_bytes(name: &str, input: &[u8], options: &Options) -> FileReport {
-    match detect(input) {
+    validate_as(name, input, detect(input), options)
+}
+
+/// [`validate_bytes`] of a document of a known format.
+pub fn validate_as(name: &str, input: &[u8], format: Format, options: &Options) -> FileReport {
+    match format {
         Format::Xml => validate_xml(name, input, options),
         format => validate_data_model(name, input, format, options),
     }

@@ -74,8 +74,18 @@ fn bad_json_names_the_member() {
     assert_eq!(code(&out), 1);
     assert_eq!(
         stderr(&out).trim(),
-        "<stdin>: error: /Incident/0/purpose: \"bogus\" is not one of: traceback, mitigation, reporting, watch, other, ext-value"
+        "<stdin>: error: /Incident/0/purpose: \"bogus\" is not one of: traceback, mitigation, reporting, watch, other, ext-value (RFC 8727)"
     );
+    // What only the whole document can show (an xs:IDREF naming no xs:ID) is checked too.
+    let json = br#"{"version": "2.00", "lang": "en", "Incident": [{"purpose": "reporting",
+        "IncidentID": {"id": "1", "name": "csirt.example.com"}, "GenerationTime": "2026-01-01T00:00:00Z",
+        "Contact": [{"role": "creator", "type": "organization", "Email": [{"EmailTo": "a@b.c"}]}],
+        "Indicator": [{"IndicatorID": {"id": "i1", "name": "csirt.example.com", "version": "1"},
+                       "uid-ref": "nowhere"}]}]}"#;
+    let out = run_with_stdin(&["convert", "--to", "xml", "-"], json);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(stderr(&out).contains("nowhere"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
     let out = run_with_stdin(&["convert", "--to", "xml", "-"], br#"{"Incidents": []}"#);
     assert_eq!(code(&out), 1);
     assert!(

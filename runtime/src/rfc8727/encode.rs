@@ -24,7 +24,7 @@ pub enum Target {
 pub fn encode<T: Composite, R>(doc: &Document<R>, root: &T, target: Target) -> (Tree, Vec<Loss>) {
     let mut e = Encoder {
         losses: Vec::new(),
-        path: String::from("/IODEF-Document"),
+        path: vec![("IODEF-Document", 0)],
         target,
     };
     for misc in doc.prolog.iter().chain(&doc.epilog) {
@@ -62,7 +62,7 @@ pub(crate) fn encode_value<T: Composite>(v: &T, target: Target) -> (Tree, Vec<Lo
     let name = super::element_name(T::DESC);
     let mut e = Encoder {
         losses: Vec::new(),
-        path: format!("/{name}"),
+        path: vec![(name, 0)],
         target,
     };
     let tree = match T::DESC {
@@ -79,8 +79,9 @@ pub(crate) fn encode_value<T: Composite>(v: &T, target: Target) -> (Tree, Vec<Lo
 
 struct Encoder {
     losses: Vec<Loss>,
-    /// XML path of the element being mapped.
-    path: String,
+    /// XML path of the element being mapped: (name, 0-based index among its field's values),
+    /// made text only for a loss.
+    path: Vec<(&'static str, usize)>,
     target: Target,
 }
 
@@ -95,19 +96,25 @@ struct Members {
 
 impl Encoder {
     fn lose(&mut self, kind: LossKind, what: &str) {
+        let mut path = String::new();
+        for (i, (name, index)) in self.path.iter().enumerate() {
+            let _ = match i {
+                0 => write!(path, "/{name}"),
+                _ => write!(path, "/{name}[{}]", index + 1),
+            };
+        }
         self.losses.push(Loss {
-            path: self.path.clone(),
+            path,
             kind,
             what: what.to_string(),
         });
     }
 
     /// Runs `f` with the path of child `name` (`index` 0-based among the values of its field).
-    fn at<T>(&mut self, name: &str, index: usize, f: impl FnOnce(&mut Self) -> T) -> T {
-        let len = self.path.len();
-        let _ = write!(self.path, "/{name}[{}]", index + 1);
+    fn at<T>(&mut self, name: &'static str, index: usize, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.path.push((name, index));
         let out = f(self);
-        self.path.truncate(len);
+        self.path.pop();
         out
     }
 

@@ -182,107 +182,17 @@ impl Tree {
     /// untagged), byte strings with or without tag 22.
     pub fn from_cbor_slice(bytes: &[u8]) -> Result<Tree, DecodeError> {
         let mut reader = bytes;
-        let value: ciborium::Value =
-            ciborium::from_reader(&mut reader).map_err(|e| DecodeError {
-                pointer: String::new(),
-                message: format!("not CBOR: {e}"),
-            })?;
+        let tree: Tree = ciborium::from_reader(&mut reader).map_err(|e| DecodeError {
+            pointer: String::new(),
+            message: format!("not RFC 8727 CBOR: {e}"),
+        })?;
         if !reader.is_empty() {
             return Err(DecodeError {
                 pointer: String::new(),
                 message: format!("{} bytes after the CBOR data item", reader.len()),
             });
         }
-        let mut pointer = String::new();
-        Tree::from_cbor(value, &mut pointer)
-    }
-
-    fn from_cbor(value: ciborium::Value, pointer: &mut String) -> Result<Tree, DecodeError> {
-        use ciborium::Value as C;
-        Ok(match value {
-            C::Integer(i) => Tree::Int(i128::from(i)),
-            C::Bytes(b) => Tree::Bytes(b),
-            C::Float(f) => {
-                let single = f as f32;
-                if f64::from(single).to_bits() == f.to_bits() {
-                    Tree::Float32(single)
-                } else {
-                    Tree::Float(f)
-                }
-            }
-            C::Text(s) => Tree::Text(s),
-            C::Bool(b) => Tree::Bool(b),
-            C::Null => return Err(DecodeError::at(pointer, "null is not an IODEF value")),
-            C::Tag(0, inner) => match *inner {
-                C::Text(s) => Tree::Date(s),
-                _ => return Err(DecodeError::at(pointer, "tag 0 must hold a text string")),
-            },
-            C::Tag(32, inner) => match *inner {
-                C::Text(s) => Tree::Uri(s),
-                _ => return Err(DecodeError::at(pointer, "tag 32 must hold a text string")),
-            },
-            C::Tag(22, inner) => match *inner {
-                C::Bytes(b) => Tree::Bytes(b),
-                _ => return Err(DecodeError::at(pointer, "tag 22 must hold a byte string")),
-            },
-            C::Tag(tag, _) => {
-                return Err(DecodeError::at(
-                    pointer,
-                    &format!("unexpected CBOR tag {tag}"),
-                ))
-            }
-            C::Array(items) => Tree::Array(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        with_step(pointer, &i.to_string(), |p| Tree::from_cbor(item, p))
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-            C::Map(members) => Tree::Map(
-                members
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (k, v))| (i, k, v))
-                    .scan(Vec::new(), |seen: &mut Vec<String>, (_, k, v)| {
-                        // Duplicate keys (a map has at most 207 distinct ones).
-                        let key = format!("{k:?}");
-                        let dup = seen.contains(&key);
-                        seen.push(key);
-                        Some((k, v, dup))
-                    })
-                    .map(|(k, v, dup)| {
-                        if dup {
-                            return Err(DecodeError::at(
-                                pointer,
-                                &format!("duplicate map key {k:?}"),
-                            ));
-                        }
-                        let name = match &k {
-                            C::Integer(i) => i32::try_from(i128::from(*i))
-                                .ok()
-                                .and_then(keys::member_name),
-                            C::Text(s) => keys::intern(s),
-                            _ => None,
-                        }
-                        .ok_or_else(|| {
-                            DecodeError::at(
-                                pointer,
-                                &format!("map key {k:?} is not an RFC 8727 mapkey"),
-                            )
-                        })?;
-                        Ok((name, with_step(pointer, name, |p| Tree::from_cbor(v, p))?))
-                    })
-                    .collect::<Result<_, DecodeError>>()?,
-            ),
-            other => {
-                return Err(DecodeError::at(
-                    pointer,
-                    &format!("unexpected CBOR value {other:?}"),
-                ))
-            }
-        })
+        Ok(tree)
     }
 }
 
@@ -315,19 +225,27 @@ fn newline(out: &mut String, indent: Option<usize>) {
 
 fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of characters that need no escape are copied at once.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
         }
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
