@@ -1,5 +1,6 @@
 //! Scaling benchmark: every library entry point and every CLI command on bulk IODEF 2.0
-//! documents of about 1, 10 and 100 MB, with MB/s per size and the ratio between the largest and
+//! documents of about 1, 10 and 100 MB (RFC 8727 rows: MB/s of the XML document's size, so
+//! that rows compare), with MB/s per size and the ratio between the largest and
 //! the smallest size (1.00 = perfectly linear; a quadratic path falls with size), beside a bare
 //! quick-xml `NsReader` scan of the same bytes and `xmllint --noout --schema` on the same files
 //! when xmllint is installed.
@@ -61,6 +62,25 @@ fn cli(args: &'static [&'static str]) -> Run {
         }
         t
     })
+}
+
+/// Runs `iodef ARGS FILE.json`, FILE.json being the RFC 8727 JSON of the document (written
+/// untimed beside it).
+fn cli_on_json(args: &'static [&'static str]) -> Run {
+    Box::new(move |bytes, file| {
+        let json = file.with_extension("json");
+        let (text, _) =
+            iodef::rfc8727::to_json(&typed_root(bytes), false).unwrap_or_else(|e| fail(e));
+        std::fs::write(&json, text).unwrap_or_else(|e| fail(e));
+        let t = cli(args)(bytes, &json);
+        let _ = std::fs::remove_file(&json);
+        t
+    })
+}
+
+/// The document read with any root (what `iodef::rfc8727` converts).
+fn typed_root(bytes: &[u8]) -> Document<iodef::Root> {
+    iodef::read(bytes).unwrap_or_else(|e| fail(e))
 }
 
 /// Times `f` once on the bytes.
@@ -140,8 +160,62 @@ fn entries(xmllint: bool) -> Vec<Entry> {
             }),
         },
         Entry {
+            name: "rfc8727::to_json",
+            run: Box::new(|bytes, _| {
+                let doc = typed_root(bytes);
+                median_time(1, || {
+                    iodef::rfc8727::to_json(&doc, false).unwrap_or_else(|e| fail(e))
+                })
+            }),
+        },
+        Entry {
+            name: "rfc8727::from_json",
+            run: Box::new(|bytes, _| {
+                let (json, _) =
+                    iodef::rfc8727::to_json(&typed_root(bytes), false).unwrap_or_else(|e| fail(e));
+                median_time(1, || {
+                    iodef::rfc8727::from_json(&json).unwrap_or_else(|e| fail(e))
+                })
+            }),
+        },
+        Entry {
+            name: "rfc8727::to_cbor",
+            run: Box::new(|bytes, _| {
+                let doc = typed_root(bytes);
+                median_time(1, || {
+                    iodef::rfc8727::to_cbor(&doc).unwrap_or_else(|e| fail(e))
+                })
+            }),
+        },
+        Entry {
+            name: "rfc8727::from_cbor",
+            run: Box::new(|bytes, _| {
+                let (cbor, _) =
+                    iodef::rfc8727::to_cbor(&typed_root(bytes)).unwrap_or_else(|e| fail(e));
+                median_time(1, || {
+                    iodef::rfc8727::from_cbor(&cbor).unwrap_or_else(|e| fail(e))
+                })
+            }),
+        },
+        Entry {
             name: "iodef convert --to xml",
             run: cli(&["convert", "--to", "xml"]),
+        },
+        Entry {
+            name: "iodef convert --to json",
+            run: cli(&["convert", "--to", "json"]),
+        },
+        Entry {
+            name: "iodef convert --to cbor",
+            run: cli(&["convert", "--to", "cbor"]),
+        },
+        Entry {
+            name: "iodef convert --to xml (JSON input)",
+            run: cli_on_json(&["convert", "--to", "xml"]),
+        },
+        Entry {
+            name: "iodef validate (JSON input)",
+            run: cli_on_json(&["validate"]),
         },
         Entry {
             name: "iodef convert --lenient --to xml",

@@ -169,3 +169,37 @@ fn validate_reads_json_and_cbor() {
         .iter()
         .all(|l| l["line"] == 0 || l.get("line").is_none()));
 }
+
+/// Hostile input: nesting far beyond any document's is refused with a message (serde_json's
+/// and ciborium's recursion limits), never a stack overflow; so is a number beyond 128 bits.
+#[test]
+fn hostile_json_and_cbor() {
+    let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let out = run_with_stdin(
+        &["convert", "--from", "json", "--to", "xml", "-"],
+        deep_json.as_bytes(),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("recursion limit exceeded"),
+        "{}",
+        stderr(&out)
+    );
+    let mut deep_cbor = vec![0xa1, 0x32];
+    deep_cbor.extend(std::iter::repeat_n(0x81, 100_000));
+    deep_cbor.push(0x01);
+    let out = run_with_stdin(&["convert", "--to", "xml", "-"], &deep_cbor);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not RFC 8727 CBOR"),
+        "{}",
+        stderr(&out)
+    );
+    let big = format!(
+        r#"{{"version": "2.00", "Incident": [], "private-enum-id": 1{}}}"#,
+        "0".repeat(60)
+    );
+    let out = run_with_stdin(&["convert", "--to", "xml", "-"], big.as_bytes());
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+}

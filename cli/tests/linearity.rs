@@ -124,6 +124,21 @@ fn bulk(bytes: usize) -> Vec<u8> {
     iodef_tests::bulk::build(bytes).expect("bulk document").xml
 }
 
+/// The bulk document in RFC 8727 JSON.
+fn bulk_json(bytes: usize) -> Vec<u8> {
+    let doc = iodef::read(&bulk(bytes)).expect("bulk document");
+    iodef::rfc8727::to_json(&doc, false)
+        .expect("IODEF 2.0")
+        .0
+        .into_bytes()
+}
+
+/// The bulk document in RFC 8727 CBOR.
+fn bulk_cbor(bytes: usize) -> Vec<u8> {
+    let doc = iodef::read(&bulk(bytes)).expect("bulk document");
+    iodef::rfc8727::to_cbor(&doc).expect("IODEF 2.0").0
+}
+
 const IODEF2_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <IODEF-Document version="2.00" xml:lang="en" xmlns="urn:ietf:params:xml:ns:iodef-2.0"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -200,6 +215,8 @@ fn bulk_documents() {
             (&["convert", "--lenient", "--to", "xml"], 0),
             (&["validate"], 0),
             (&["validate", "--format", "json"], 0),
+            (&["convert", "--to", "json"], 0),
+            (&["convert", "--to", "cbor"], 0),
         ],
     );
 }
@@ -233,5 +250,23 @@ fn an_error_in_every_incident() {
         "many-errors",
         many_errors,
         &[(&["validate"], 1), (&["validate", "--format", "json"], 1)],
+    );
+}
+
+#[test]
+fn bulk_json_documents() {
+    check_linear(
+        "bulk-json",
+        bulk_json,
+        &[
+            (&["convert", "--to", "xml"], 0),
+            (&["convert", "--to", "cbor"], 0),
+            (&["validate"], 0),
+        ],
+    );
+    check_linear(
+        "bulk-cbor",
+        bulk_cbor,
+        &[(&["convert", "--to", "json"], 0), (&["validate"], 0)],
     );
 }
