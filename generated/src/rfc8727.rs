@@ -10,7 +10,8 @@
 //! // The comments and xsi:schemaLocation of the XML have no place in JSON: reported.
 //! assert_eq!(losses.len(), 3);
 //! let back = iodef::rfc8727::from_json(&json)?;
-//! assert_eq!(back.root, doc.root);
+//! let incident = &back.root.as_iodef2().expect("IODEF 2.0").incident[0];
+//! assert_eq!(incident.incident_id.value, "492382");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -221,6 +221,18 @@ impl Encoder {
                 }
             }
         }
+        for (_, members) in RULES.exclusive.iter().filter(|(class, _)| *class == name) {
+            if members.iter().all(|m| map.list.iter().any(|(k, _)| k == m)) {
+                self.lose(
+                    LossKind::Invalid,
+                    &format!(
+                        "RFC 8727 allows {} in {name}, not both (RFC 7970's schema does): the \
+                         output is not valid RFC 8727 here",
+                        members.join(" or ")
+                    ),
+                );
+            }
+        }
         for (_, any_of) in RULES.requires.iter().filter(|(class, _)| *class == name) {
             if !map.list.iter().any(|(k, _)| any_of.contains(k)) {
                 self.lose(

@@ -122,6 +122,8 @@ pub(crate) struct Rules {
     /// Members RFC 8727 requires where RFC 7970's schema does not (class, one of these
     /// members): Confidence's value is RFC 7970 erratum 5543; the others are the CDDL's.
     pub requires: &'static [(&'static str, &'static [&'static str])],
+    /// Members RFC 8727 makes exclusive where RFC 7970's schema does not (class, members).
+    pub exclusive: &'static [(&'static str, &'static [&'static str])],
     /// Enumeration values of RFC 7970 that RFC 8727 replaced (class, member, value): its
     /// Counter types are `count`/`peak`, its Contact role `vendor-support`.
     pub values_gone: &'static [(&'static str, &'static str, &'static str)],
@@ -156,6 +158,7 @@ pub(crate) static RULES: Rules = Rules {
         ("RegistryHandle", &["registry"]),
         ("Node", &["DomainData", "Address"]),
     ],
+    exclusive: &[("Node", &["DomainData", "Address"])],
     values_gone: &[
         ("Counter", "type", "counter"),
         ("Counter", "type", "rate"),
