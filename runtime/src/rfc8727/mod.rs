@@ -5,7 +5,7 @@
 //! The mapping is the one of RFC 8727 Section 3 and its CDDL (Section 6): member names as in
 //! XML, repeatable children as arrays, text content as `value` (`id` for IncidentID and
 //! IndicatorID), ML_STRING as a plain string when it has no `lang` / `translation-id`. Where
-//! the RFC restructures RFC 7970, the differences are data ([`RULES`]), not code: the wrappers
+//! the RFC restructures RFC 7970, the differences are data (`RULES` in this module), not code: the wrappers
 //! it deletes, the members it renames, the Assessment impacts it wraps in `Impact`.
 //!
 //! What the data model cannot carry is reported as a [`Loss`] with its XML path, never dropped
