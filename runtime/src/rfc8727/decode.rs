@@ -7,7 +7,7 @@
 
 use super::encode::{is_ml_string, ordered_choice};
 use super::tree::{with_step, Tree};
-use super::{DecodeError, IODEF2_NS, RULES};
+use super::{DecodeError, RULES};
 use crate::codec::{Composite, Desc, Fields, NodeMut, Slot};
 use crate::schema::{ComplexType, ContentModel, ElementDecl, Particle, Term, TypeDef};
 use crate::{AnyElement, Mixed, MixedNode, Scalar, XmlReader};
@@ -462,7 +462,22 @@ impl Decoder {
                 let text = self.lexical(v, kind)?;
                 slot.set_text(&text).map_err(|e| self.error(e))
             }
-            (Content::Value(v), NodeMut::Fields(f, Desc::Complex(ty))) if d.ns != IODEF2_NS => {
+            (Content::Value(v), NodeMut::Fields(f, Desc::Complex(TypeDef::Complex(ct))))
+                if RULES.content_bytes.contains(&(d.ns, d.name)) =>
+            {
+                for (i, a) in ct.attributes.iter().enumerate() {
+                    if let Some(fixed) = a.fixed {
+                        f.slot_mut(i).set_text(fixed).map_err(|e| self.error(e))?;
+                    }
+                }
+                let bytes = self.bytes(v)?;
+                let xml = String::from_utf8(bytes)
+                    .map_err(|_| self.error(format!("{}: the bytes are not UTF-8 XML", d.name)))?;
+                self.any_elements(&xml, f.slot_mut(ct.attributes.len()))
+            }
+            (Content::Value(v), NodeMut::Fields(f, Desc::Complex(ty)))
+                if RULES.xml_bytes.contains(&d.ns) =>
+            {
                 // xmldsig: BYTE holding the element's XML.
                 let bytes = self.bytes(v)?;
                 let mut r = XmlReader::new(&bytes);

@@ -424,7 +424,37 @@ impl Encoder {
                 let uri = d.ns == IODEF2_NS && RULES.uri.contains(&d.name);
                 Some(self.scalar(kind, &collapsed(d.ty, &text), uri))
             }
-            Node::Fields(f, Desc::Complex(ty)) if d.ns != IODEF2_NS => {
+            Node::Fields(f, Desc::Complex(TypeDef::Complex(ct)))
+                if RULES.content_bytes.contains(&(d.ns, d.name)) =>
+            {
+                for (i, a) in ct.attributes.iter().enumerate() {
+                    if a.fixed.is_none() && f.slot(i).and_then(Slot::text).is_some() {
+                        self.lose(
+                            LossKind::Dropped,
+                            &format!("attribute {} of {}", a.name, d.name),
+                        );
+                    }
+                }
+                let mut w = XmlWriter::new(&[]);
+                if let Some(slot) = f.slot(ct.attributes.len()) {
+                    for k in 0..slot.count() {
+                        if let Some(Node::Any(a)) = slot.node(k) {
+                            if a.write(&mut w).is_err() {
+                                self.lose(LossKind::Dropped, "XML content that cannot be written");
+                            }
+                        }
+                    }
+                }
+                self.lose(
+                    LossKind::Form,
+                    &format!(
+                        "{}: its XML content written as bytes (namespace prefixes not kept)",
+                        d.name
+                    ),
+                );
+                Some(Tree::Bytes(w.into_bytes()))
+            }
+            Node::Fields(f, Desc::Complex(ty)) if RULES.xml_bytes.contains(&d.ns) => {
                 // xmldsig elements: BYTE holding their XML (RFC 8727 Section 3.3).
                 let mut w = XmlWriter::new(&[]);
                 if crate::codec::write_fields(&mut w, d.ns, d.name, ty, f).is_err() {

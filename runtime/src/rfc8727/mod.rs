@@ -26,6 +26,10 @@ pub use tree::Tree;
 
 /// The IODEF 2.0 namespace: only its elements are subject to the mapping rules.
 pub const IODEF2_NS: &str = "urn:ietf:params:xml:ns:iodef-2.0";
+/// XML Signature (RFC 7970 imports it for signatures, hashes and certificates).
+pub const XMLDSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
+/// RFC 7203 (SCI), whose AttackPattern, Vulnerability and Weakness RFC 7970's Method uses.
+pub const SCI_NS: &str = "urn:ietf:params:xml:ns:iodef-sci-1.0";
 
 /// Something the RFC 8727 data model cannot carry, found while converting from XML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +133,12 @@ pub(crate) struct Rules {
     pub values_gone: &'static [(&'static str, &'static str, &'static str)],
     /// Elements of type URLtype (CBOR tag 32).
     pub uri: &'static [&'static str],
+    /// Namespaces whose elements are BYTE holding their XML (RFC 8727 Section 3.3: the XML
+    /// Signature elements).
+    pub xml_bytes: &'static [&'static str],
+    /// Elements whose XML content is BYTE (SCI's RawData, of type XMLDATA: STRUCTUREDINFO's
+    /// `RawData => [+ BYTE]`); attributes with a fixed value are implied, others not carried.
+    pub content_bytes: &'static [(&'static str, &'static str)],
 }
 
 /// The rules of RFC 8727 (Section 6, Figure 5).
@@ -165,6 +175,8 @@ pub(crate) static RULES: Rules = Rules {
         ("Contact", "role", "vendor-services"),
     ],
     uri: &["URL"],
+    xml_bytes: &[XMLDSIG_NS],
+    content_bytes: &[(SCI_NS, "RawData")],
 };
 
 impl Rules {
