@@ -646,7 +646,7 @@ pub fn read_composite_into<'a, T: Composite>(
     match T::DESC {
         Desc::Complex(ty) => {
             let c = take(r, el, cur, term)?;
-            read_element_into(r, &c, ty, v)?;
+            read_fields(r, &c, ty, v)?;
             *cur = r.next_child(el)?;
         }
         Desc::Group(term) => read_group(r, el, cur, term, v)?,
@@ -736,7 +736,7 @@ pub fn write_composite<T: Composite>(
     match T::DESC {
         Desc::Complex(ty) => {
             let (ns, local) = element_name(term);
-            write_element(w, ns, local, ty, v)
+            write_fields(w, ns, local, ty, v)
         }
         Desc::Group(group) => write_group(w, group, v),
     }
@@ -746,7 +746,7 @@ pub fn write_composite<T: Composite>(
 pub fn read_element<'a, T: Composite>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<T, Error> {
     let mut v = T::default();
     match T::DESC {
-        Desc::Complex(ty) => read_element_into(r, el, ty, &mut v)?,
+        Desc::Complex(ty) => read_fields(r, el, ty, &mut v)?,
         // A group as an element of its own (never generated): its content, nothing unknown.
         Desc::Group(term) => {
             let mut cur = r.first_child(el, &super::schema::ANY_TYPE)?;
@@ -767,7 +767,7 @@ pub fn write_named<T: Composite>(
     local: &str,
 ) -> io::Result<()> {
     match T::DESC {
-        Desc::Complex(ty) => write_element(w, ns, local, ty, v),
+        Desc::Complex(ty) => write_fields(w, ns, local, ty, v),
         Desc::Group(group) => {
             w.start_element(ns, local)?;
             write_group(w, group, v)?;
@@ -808,18 +808,9 @@ fn element_name(term: &'static Term) -> (&'static str, &'static str) {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/// Reads the element `el`, of the complex type `ty`, into `v` (for codecs that embed XML).
+/// Reads attributes and content of `el`, whose type is `ty`, into `v` (also for codecs that
+/// embed XML, such as RFC 8727's XML Signature bytes).
 pub fn read_fields<'a>(
-    r: &mut XmlReader<'a>,
-    el: &Element<'a>,
-    ty: &'static TypeDef,
-    v: &mut dyn Fields,
-) -> Result<(), Error> {
-    read_element_into(r, el, ty, v)
-}
-
-/// Reads attributes and content of `el`, whose type is `ty`, into `v`.
-fn read_element_into<'a>(
     r: &mut XmlReader<'a>,
     el: &Element<'a>,
     ty: &'static TypeDef,
@@ -1052,7 +1043,7 @@ fn missing(r: &XmlReader<'_>, el: &Element<'_>, term: &Term) -> Error {
 }
 
 /// The local names of the elements that can start `term`, in table order, without repeats.
-fn first_names(term: &Term, out: &mut Vec<&'static str>) {
+pub(crate) fn first_names(term: &Term, out: &mut Vec<&'static str>) {
     match term {
         Term::Element(d) => {
             if !out.contains(&d.name) {
@@ -1089,19 +1080,9 @@ fn first_name(term: &Term) -> (&'static str, &'static str) {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/// Writes `v`, a value of the complex type `ty`, as the element `{ns}local` (for codecs that
-/// embed XML, such as RFC 8727's XML Signature bytes).
+/// Writes `v`, a value of the complex type `ty`, as the element `{ns}local` (also for codecs
+/// that embed XML, such as RFC 8727's XML Signature bytes).
 pub fn write_fields(
-    w: &mut XmlWriter<'_>,
-    ns: &str,
-    local: &str,
-    ty: &'static TypeDef,
-    v: &dyn Fields,
-) -> io::Result<()> {
-    write_element(w, ns, local, ty, v)
-}
-
-fn write_element(
     w: &mut XmlWriter<'_>,
     ns: &str,
     local: &str,

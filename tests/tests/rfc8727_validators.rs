@@ -1179,9 +1179,15 @@ fn codec_output_is_valid_rfc8727() {
     // The authored document exercising every special rule of the mapping.
     let authored = iodef::read(include_bytes!("../data/rfc8727-authored.xml")).unwrap();
     let (json, losses) = iodef::rfc8727::to_json(&authored, false).unwrap();
-    assert!(losses.iter().all(|l| l.kind != iodef::rfc8727::LossKind::Invalid));
+    assert!(losses
+        .iter()
+        .all(|l| l.kind != iodef::rfc8727::LossKind::Invalid));
     write("authored.json".to_string(), json.into_bytes(), false);
-    write("authored.cbor".to_string(), iodef::rfc8727::to_cbor(&authored).unwrap().0, false);
+    write(
+        "authored.cbor".to_string(),
+        iodef::rfc8727::to_cbor(&authored).unwrap().0,
+        false,
+    );
     for path in SCHEMA_VALID_JSON {
         let text = std::fs::read_to_string(corpus_dir().join(path)).unwrap();
         if let Ok(doc) = iodef::rfc8727::from_json(&text) {

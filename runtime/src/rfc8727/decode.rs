@@ -8,7 +8,7 @@
 use super::encode::{is_ml_string, ordered_choice};
 use super::tree::{with_step, Tree};
 use super::{DecodeError, RULES};
-use crate::codec::{Composite, Desc, Fields, NodeMut, Slot};
+use crate::codec::{first_names, Composite, Desc, Fields, NodeMut, Slot};
 use crate::schema::{ComplexType, ContentModel, ElementDecl, Particle, Term, TypeDef};
 use crate::{AnyElement, Mixed, MixedNode, Scalar, XmlReader};
 
@@ -430,23 +430,11 @@ impl Decoder {
                 out
             }
             Term::Group(inner) => self.term(parent, inner, slot, kids, pos),
-            Term::Choice(alternatives) => {
+            Term::Choice(_) | Term::Sequence(_) => {
                 let NodeMut::Fields(g, _) = slot.add() else {
-                    return Err(self.error("a choice of unexpected shape"));
+                    return Err(self.error("a group of unexpected shape"));
                 };
-                let Some(i) = kids
-                    .get(*pos)
-                    .and_then(|c| alternatives.iter().position(|p| starts(&p.term, c)))
-                else {
-                    return Err(self.error(format!("{parent}: a required choice is missing")));
-                };
-                self.particle(parent, &alternatives[i], g.slot_mut(i), kids, pos)
-            }
-            Term::Sequence(particles) => {
-                let NodeMut::Fields(g, _) = slot.add() else {
-                    return Err(self.error("a sequence of unexpected shape"));
-                };
-                self.particles(parent, particles, g, 0, kids, pos)
+                self.group(parent, term, g, kids, pos)
             }
         }
     }
@@ -711,23 +699,6 @@ fn starts(term: &Term, c: &Child<'_>) -> bool {
                 }
             }
             false
-        }
-    }
-}
-
-fn first_names(term: &Term, out: &mut Vec<&'static str>) {
-    match term {
-        Term::Element(d) => out.push(d.name),
-        Term::Any(_) => out.push("value"),
-        Term::Group(inner) => first_names(inner, out),
-        Term::Choice(ps) => ps.iter().for_each(|p| first_names(&p.term, out)),
-        Term::Sequence(ps) => {
-            for p in ps.iter() {
-                first_names(&p.term, out);
-                if p.min > 0 {
-                    break;
-                }
-            }
         }
     }
 }
