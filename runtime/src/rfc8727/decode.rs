@@ -5,6 +5,8 @@
 //! by the same recursive descent over the particles as the XML codec: one content model, and
 //! the occurrence checks come with it.
 
+use std::fmt::Write as _;
+
 use super::encode::{is_ml_string, ordered_choice};
 use super::tree::{with_step, Tree};
 use super::{DecodeError, RULES};
@@ -48,10 +50,7 @@ fn decode_named<T: Composite>(tree: &Tree, name: &'static str) -> Result<T, Deco
             let mut pos = 0;
             d.group(name, term, &mut v, &children, &mut pos)?;
             if let Some(c) = children.get(pos) {
-                return Err(DecodeError {
-                    pointer: c.pointer.clone(),
-                    message: format!("{} is not allowed here", c.decl.name),
-                });
+                return Err(d.error_at(c.at, format!("{} is not allowed here", c.decl.name)));
             }
             if let Some((k, _, _)) = m.list.iter().find(|(_, _, used)| !used) {
                 return Err(DecodeError::at(
@@ -68,11 +67,35 @@ struct Decoder {
     pointer: String,
 }
 
-/// A child element rebuilt from the members, and the JSON pointer of its value.
+/// A child element rebuilt from the members, and where its value is (relative to the parent's
+/// JSON pointer; `None` for a deleted wrapper, which is not in the JSON).
 struct Child<'t> {
     decl: &'static ElementDecl,
     content: Content<'t>,
-    pointer: String,
+    at: Option<At>,
+}
+
+/// A value's place in its parent's object: member, index in the member's array, and the key of
+/// a one-member map (Impact).
+#[derive(Clone, Copy)]
+struct At {
+    member: &'static str,
+    index: Option<usize>,
+    alt: Option<&'static str>,
+}
+
+impl At {
+    fn push_to(self, pointer: &mut String) {
+        pointer.push('/');
+        pointer.push_str(self.member);
+        if let Some(i) = self.index {
+            let _ = write!(pointer, "/{i}");
+        }
+        if let Some(alt) = self.alt {
+            pointer.push('/');
+            pointer.push_str(alt);
+        }
+    }
 }
 
 enum Content<'t> {
@@ -113,10 +136,30 @@ impl<'t> Members<'t> {
 
 impl Decoder {
     fn error(&self, message: impl Into<String>) -> DecodeError {
+        self.error_at(None, message)
+    }
+
+    /// An error at a child's place (`None`: here).
+    fn error_at(&self, at: Option<At>, message: impl Into<String>) -> DecodeError {
+        let mut pointer = self.pointer.clone();
+        if let Some(at) = at {
+            at.push_to(&mut pointer);
+        }
         DecodeError {
-            pointer: self.pointer.clone(),
+            pointer,
             message: message.into(),
         }
+    }
+
+    /// Runs `f` at the place of the child `at` (relative to the current pointer).
+    fn in_child<T>(&mut self, at: Option<At>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let len = self.pointer.len();
+        if let Some(at) = at {
+            at.push_to(&mut self.pointer);
+        }
+        let out = f(self);
+        self.pointer.truncate(len);
+        out
     }
 
     fn at<T>(&mut self, step: &str, f: impl FnOnce(&mut Self) -> T) -> T {
@@ -224,10 +267,10 @@ impl Decoder {
                 let mut pos = 0;
                 self.particles(name, particles, f, base, &children, &mut pos)?;
                 if let Some(c) = children.get(pos) {
-                    return Err(DecodeError {
-                        pointer: c.pointer.clone(),
-                        message: format!("{} is not allowed here in {name}", c.decl.name),
-                    });
+                    return Err(self.error_at(
+                        c.at,
+                        format!("{} is not allowed here in {name}", c.decl.name),
+                    ));
                 }
             }
         }
@@ -252,17 +295,17 @@ impl Decoder {
                     out.push(Child {
                         decl,
                         content: Content::Wrapper(kids),
-                        pointer: self.pointer.clone(),
+                        at: None,
                     });
                 }
                 continue;
             }
             let Some(v) = m.take(member) else { continue };
-            let items: Vec<(String, &Tree)> = match (v, *repeated) {
+            let items: Vec<(Option<usize>, &Tree)> = match (v, *repeated) {
                 (Tree::Array(items), true) => items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| (format!("{}/{member}/{i}", self.pointer), item))
+                    .map(|(i, item)| (Some(i), item))
                     .collect(),
                 (_, true) => {
                     return Err(self.at(member, |s| s.error(format!("{member}: expected an array"))))
@@ -272,52 +315,58 @@ impl Decoder {
                         s.error(format!("{member}: expected a single value, not an array"))
                     }))
                 }
-                (v, false) => vec![(format!("{}/{member}", self.pointer), v)],
+                (v, false) => vec![(None, v)],
             };
-            for (pointer, item) in items {
+            for (index, item) in items {
+                let at = At {
+                    member,
+                    index,
+                    alt: None,
+                };
                 let child = match place {
                     Place::Element(decl) => Child {
                         decl,
                         content: Content::Value(item),
-                        pointer,
+                        at: Some(at),
                     },
                     Place::Attribute(decl, attr) => Child {
                         decl,
                         content: Content::Attribute(attr, item),
-                        pointer,
+                        at: Some(at),
                     },
                     Place::Any => Child {
                         decl: &ANY_DECL,
                         content: Content::Xml(item),
-                        pointer,
+                        at: Some(at),
                     },
                     Place::Ordered(alternatives) => {
-                        let Tree::Map(one) = item else {
-                            return Err(DecodeError {
-                                pointer,
-                                message: format!("{member}: expected an object with one member"),
-                            });
+                        let one = match item {
+                            Tree::Map(one) => one.as_slice(),
+                            _ => &[],
                         };
-                        let [(alt, value)] = one.as_slice() else {
-                            return Err(DecodeError {
-                                pointer,
-                                message: format!("{member}: expected an object with one member"),
-                            });
+                        let [(alt, value)] = one else {
+                            return Err(self.error_at(
+                                Some(at),
+                                format!("{member}: expected an object with one member"),
+                            ));
                         };
                         let decl = alternatives.iter().find_map(|p| match &p.term {
                             Term::Element(d) if d.name == *alt => Some(d),
                             _ => None,
                         });
                         let Some(decl) = decl else {
-                            return Err(DecodeError {
-                                pointer,
-                                message: format!("{alt:?} is not one of the {member} kinds"),
-                            });
+                            return Err(self.error_at(
+                                Some(at),
+                                format!("{alt:?} is not one of the {member} kinds"),
+                            ));
                         };
                         Child {
                             decl,
                             content: Content::Value(value),
-                            pointer: format!("{pointer}/{alt}"),
+                            at: Some(At {
+                                alt: Some(alt),
+                                ..at
+                            }),
                         }
                     }
                     Place::Wrapper(..) => unreachable!("handled above"),
@@ -410,24 +459,15 @@ impl Decoder {
             Term::Element(d) => {
                 let kid = &kids[*pos];
                 *pos += 1;
-                let saved = std::mem::replace(&mut self.pointer, kid.pointer.clone());
-                let out = self.element(d, kid, slot.add());
-                self.pointer = saved;
-                out
+                self.in_child(kid.at, |s| s.element(d, kid, slot.add()))
             }
             Term::Any(_) => {
                 let kid = &kids[*pos];
                 *pos += 1;
                 let Content::Xml(Tree::Text(xml)) = &kid.content else {
-                    return Err(DecodeError {
-                        pointer: kid.pointer.clone(),
-                        message: "expected XML content as a string".to_string(),
-                    });
+                    return Err(self.error_at(kid.at, "expected XML content as a string"));
                 };
-                let saved = std::mem::replace(&mut self.pointer, kid.pointer.clone());
-                let out = self.any_elements(xml, slot);
-                self.pointer = saved;
-                out
+                self.in_child(kid.at, |s| s.any_elements(xml, slot))
             }
             Term::Group(inner) => self.term(parent, inner, slot, kids, pos),
             Term::Choice(_) | Term::Sequence(_) => {
@@ -499,10 +539,9 @@ impl Decoder {
                 let mut pos = 0;
                 self.particles(d.name, particles, w, ct.attributes.len(), kids, &mut pos)?;
                 match kids.get(pos) {
-                    Some(c) => Err(DecodeError {
-                        pointer: c.pointer.clone(),
-                        message: format!("{} is not allowed here", c.decl.name),
-                    }),
+                    Some(c) => {
+                        Err(self.error_at(c.at, format!("{} is not allowed here", c.decl.name)))
+                    }
                     None => Ok(()),
                 }
             }
