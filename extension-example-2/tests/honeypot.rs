@@ -214,6 +214,38 @@ fn the_visitor_finds_extension_values() {
     assert_eq!(sensors, ["ssh-trap-7-renamed", "smb-trap-2-renamed"]);
 }
 
+/// The extension crate's own generated `Visit` trait (syn-style): its visitor sees the
+/// extension's types inside an IODEF document, as `find_all` does; IODEF's trait, run over the
+/// same document, sees the IODEF Address inside the extension content.
+#[test]
+fn the_generated_visitor_traits_reach_extension_types() {
+    struct Commands<'ast>(Vec<&'ast str>);
+    impl<'ast> iodef_honeypot_example::honeypot::Visit<'ast> for Commands<'ast> {
+        fn visit_command_type(&mut self, node: &'ast CommandType) {
+            self.0.push(&node.value);
+        }
+    }
+    struct Addresses(usize);
+    impl<'ast> iodef::v2::Visit<'ast> for Addresses {
+        fn visit_address(&mut self, _: &'ast iodef::v2::Address) {
+            self.0 += 1;
+        }
+    }
+    let doc = read(FIXTURE).unwrap();
+    let mut commands = Commands(Vec::new());
+    iodef_honeypot_example::honeypot::visit(&doc.root, &mut commands);
+    let expected: Vec<&str> = doc
+        .find_all::<CommandType>()
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert_eq!(commands.0, expected);
+    assert_eq!(commands.0.len(), 3);
+    let mut addresses = Addresses(0);
+    iodef::v2::visit(&doc.root, &mut addresses);
+    assert_eq!(addresses.0, 2);
+}
+
 #[test]
 fn writing_back_keeps_the_infoset() {
     let doc = read(FIXTURE).unwrap();

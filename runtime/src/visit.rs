@@ -89,3 +89,98 @@ macro_rules! walk_variants {
         }
     };
 }
+
+/// Generates a namespace's visitor traits, in the manner of `syn::visit`: `Visit` and
+/// `VisitMut` with one `visit_*` method per generated type (doing nothing by default), and
+/// `visit` / `visit_mut`, which walk a root ([`Walk`]) and call the method of each value's type,
+/// in document order, typed extension content included. The generator lists the types:
+/// `visitor!([Type visit_type visit_type_mut, ...])`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! visitor {
+    ([$($ty:ident $visit:ident $visit_mut:ident),* $(,)?]) => {
+        /// A visitor of this namespace's types: override the `visit_*` methods of the types of
+        /// interest; [`visit`] calls them for every value of those types under a root, in
+        /// document order (typed extension content included).
+        pub trait Visit<'ast> {
+            $(
+                #[doc = concat!("Called for every `", stringify!($ty), "`.")]
+                fn $visit(&mut self, node: &'ast $ty) {
+                    let _ = node;
+                }
+            )*
+        }
+
+        /// [`Visit`], with mutable access ([`visit_mut`]).
+        pub trait VisitMut {
+            $(
+                #[doc = concat!("Called for every `", stringify!($ty), "`.")]
+                fn $visit_mut(&mut self, node: &mut $ty) {
+                    let _ = node;
+                }
+            )*
+        }
+
+        /// Calls `visitor`'s method for every value of this namespace's types under `root`
+        /// (`root` included), in document order.
+        pub fn visit<'ast, V: Visit<'ast> + ?Sized>(
+            root: &'ast (impl $crate::visit::Walk + ?Sized),
+            visitor: &mut V,
+        ) {
+            root.walk(&mut |node: &'ast dyn ::std::any::Any| {
+                match visitor_kinds::kind(node) {
+                    $(::std::option::Option::Some(visitor_kinds::Kind::$ty) => {
+                        if let ::std::option::Option::Some(v) = node.downcast_ref::<$ty>() {
+                            visitor.$visit(v);
+                        }
+                    })*
+                    ::std::option::Option::None => {}
+                }
+            });
+        }
+
+        /// Calls `visitor`'s method for every value of this namespace's types under `root`
+        /// (`root` included), in document order, mutably.
+        pub fn visit_mut<V: VisitMut + ?Sized>(
+            root: &mut (impl $crate::visit::Walk + ?Sized),
+            visitor: &mut V,
+        ) {
+            root.walk_mut(&mut |node: &mut dyn ::std::any::Any| {
+                match visitor_kinds::kind(node) {
+                    $(::std::option::Option::Some(visitor_kinds::Kind::$ty) => {
+                        if let ::std::option::Option::Some(v) = node.downcast_mut::<$ty>() {
+                            visitor.$visit_mut(v);
+                        }
+                    })*
+                    ::std::option::Option::None => {}
+                }
+            });
+        }
+
+        /// Which of this namespace's types a value is: one table lookup, not a test per type.
+        mod visitor_kinds {
+            #[allow(non_camel_case_types, clippy::enum_variant_names)]
+            #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+            pub(super) enum Kind {
+                $($ty),*
+            }
+
+            pub(super) fn kind(node: &dyn ::std::any::Any) -> ::std::option::Option<Kind> {
+                static TABLE: ::std::sync::OnceLock<::std::vec::Vec<(::std::any::TypeId, Kind)>> =
+                    ::std::sync::OnceLock::new();
+                let table = TABLE.get_or_init(|| {
+                    let mut table = ::std::vec![
+                        $((::std::any::TypeId::of::<super::$ty>(), Kind::$ty)),*
+                    ];
+                    table.sort_unstable();
+                    table
+                });
+                let id = node.type_id();
+                table
+                    .binary_search_by(|(t, _)| t.cmp(&id))
+                    .ok()
+                    .map(|i| table[i].1)
+            }
+        }
+    };
+}

@@ -2293,6 +2293,56 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
+rt::visitor!(
+    [ActionType visit_action_type visit_action_type_mut, Address visit_address
+    visit_address_mut, AddressCategory visit_address_category visit_address_category_mut,
+    AlternativeId visit_alternative_id visit_alternative_id_mut, Assessment
+    visit_assessment visit_assessment_mut, AssessmentChoice visit_assessment_choice
+    visit_assessment_choice_mut, AssessmentOccurrence visit_assessment_occurrence
+    visit_assessment_occurrence_mut, Confidence visit_confidence visit_confidence_mut,
+    ConfidenceRating visit_confidence_rating visit_confidence_rating_mut, Contact
+    visit_contact visit_contact_mut, ContactMeansType visit_contact_means_type
+    visit_contact_means_type_mut, ContactRole visit_contact_role visit_contact_role_mut,
+    ContactType visit_contact_type visit_contact_type_mut, Counter visit_counter
+    visit_counter_mut, CounterType visit_counter_type visit_counter_type_mut, DtypeType
+    visit_dtype_type visit_dtype_type_mut, DurationType visit_duration_type
+    visit_duration_type_mut, EventData visit_event_data visit_event_data_mut, Expectation
+    visit_expectation visit_expectation_mut, ExtensionType visit_extension_type
+    visit_extension_type_mut, Flow visit_flow visit_flow_mut, History visit_history
+    visit_history_mut, HistoryItem visit_history_item visit_history_item_mut, Impact
+    visit_impact visit_impact_mut, ImpactCompletion visit_impact_completion
+    visit_impact_completion_mut, ImpactType visit_impact_type visit_impact_type_mut,
+    Incident visit_incident visit_incident_mut, IncidentIdType visit_incident_id_type
+    visit_incident_id_type_mut, IncidentPurpose visit_incident_purpose
+    visit_incident_purpose_mut, IodefDocument visit_iodef_document
+    visit_iodef_document_mut, Method visit_method visit_method_mut, MethodChoice
+    visit_method_choice visit_method_choice_mut, MlStringType visit_ml_string_type
+    visit_ml_string_type_mut, MonetaryImpact visit_monetary_impact
+    visit_monetary_impact_mut, Node visit_node visit_node_mut, NodeChoice
+    visit_node_choice visit_node_choice_mut, NodeRole visit_node_role
+    visit_node_role_mut, NodeRoleCategory visit_node_role_category
+    visit_node_role_category_mut, PortlistType visit_portlist_type
+    visit_portlist_type_mut, PositiveFloatType visit_positive_float_type
+    visit_positive_float_type_mut, PostalAddress visit_postal_address
+    visit_postal_address_mut, Record visit_record visit_record_mut, RecordData
+    visit_record_data visit_record_data_mut, RecordPattern visit_record_pattern
+    visit_record_pattern_mut, RecordPatternOffsetunit visit_record_pattern_offsetunit
+    visit_record_pattern_offsetunit_mut, RecordPatternType visit_record_pattern_type
+    visit_record_pattern_type_mut, Reference visit_reference visit_reference_mut,
+    RegistryHandle visit_registry_handle visit_registry_handle_mut,
+    RegistryHandleRegistry visit_registry_handle_registry
+    visit_registry_handle_registry_mut, RelatedActivity visit_related_activity
+    visit_related_activity_mut, RelatedActivityChoice visit_related_activity_choice
+    visit_related_activity_choice_mut, RestrictionType visit_restriction_type
+    visit_restriction_type_mut, Service visit_service visit_service_mut, ServiceChoice
+    visit_service_choice visit_service_choice_mut, SeverityType visit_severity_type
+    visit_severity_type_mut, SoftwareType visit_software_type visit_software_type_mut,
+    System visit_system visit_system_mut, SystemCategory visit_system_category
+    visit_system_category_mut, SystemSpoofed visit_system_spoofed
+    visit_system_spoofed_mut, TimeImpact visit_time_impact visit_time_impact_mut,
+    TimeImpactMetric visit_time_impact_metric visit_time_impact_metric_mut, TimezoneType
+    visit_timezone_type visit_timezone_type_mut]
+);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.

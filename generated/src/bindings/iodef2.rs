@@ -4873,6 +4873,110 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
+rt::visitor!(
+    [ActionType visit_action_type visit_action_type_mut, Address visit_address
+    visit_address_mut, AddressCategoryType visit_address_category_type
+    visit_address_category_type_mut, AlternativeId visit_alternative_id
+    visit_alternative_id_mut, AlternativeIndicatorId visit_alternative_indicator_id
+    visit_alternative_indicator_id_mut, ApplicationHeader visit_application_header
+    visit_application_header_mut, Assessment visit_assessment visit_assessment_mut,
+    AssessmentChoice visit_assessment_choice visit_assessment_choice_mut,
+    AssessmentOccurrence visit_assessment_occurrence visit_assessment_occurrence_mut,
+    AttackPhase visit_attack_phase visit_attack_phase_mut, BulkObservable
+    visit_bulk_observable visit_bulk_observable_mut, BulkObservableFormat
+    visit_bulk_observable_format visit_bulk_observable_format_mut, BulkobservableType
+    visit_bulkobservable_type visit_bulkobservable_type_mut, BusinessImpactType
+    visit_business_impact_type visit_business_impact_type_mut, BusinessimpactSeverityType
+    visit_businessimpact_severity_type visit_businessimpact_severity_type_mut,
+    BusinessimpactType visit_businessimpact_type visit_businessimpact_type_mut, Campaign
+    visit_campaign visit_campaign_mut, Certificate visit_certificate
+    visit_certificate_mut, CertificateData visit_certificate_data
+    visit_certificate_data_mut, Confidence visit_confidence visit_confidence_mut,
+    ConfidenceRatingType visit_confidence_rating_type visit_confidence_rating_type_mut,
+    Contact visit_contact visit_contact_mut, ContactRoleType visit_contact_role_type
+    visit_contact_role_type_mut, ContactType visit_contact_type visit_contact_type_mut,
+    Counter visit_counter visit_counter_mut, CounterType visit_counter_type
+    visit_counter_type_mut, CounterUnitType visit_counter_unit_type
+    visit_counter_unit_type_mut, DetectionPattern visit_detection_pattern
+    visit_detection_pattern_mut, Discovery visit_discovery visit_discovery_mut,
+    DiscoverySourceType visit_discovery_source_type visit_discovery_source_type_mut,
+    DomainContacts visit_domain_contacts visit_domain_contacts_mut, DomainContactsChoice
+    visit_domain_contacts_choice visit_domain_contacts_choice_mut, DomainData
+    visit_domain_data visit_domain_data_mut, DomaindataDomainStatusType
+    visit_domaindata_domain_status_type visit_domaindata_domain_status_type_mut,
+    DomaindataSystemStatusType visit_domaindata_system_status_type
+    visit_domaindata_system_status_type_mut, DtypeType visit_dtype_type
+    visit_dtype_type_mut, DurationType visit_duration_type visit_duration_type_mut, Email
+    visit_email visit_email_mut, EmailData visit_email_data visit_email_data_mut,
+    EmailType visit_email_type visit_email_type_mut, EventData visit_event_data
+    visit_event_data_mut, Expectation visit_expectation visit_expectation_mut,
+    ExtensionType visit_extension_type visit_extension_type_mut, File visit_file
+    visit_file_mut, FileData visit_file_data visit_file_data_mut, Flow visit_flow
+    visit_flow_mut, FuzzyHash visit_fuzzy_hash visit_fuzzy_hash_mut, Hash visit_hash
+    visit_hash_mut, HashData visit_hash_data visit_hash_data_mut, HashdataScopeType
+    visit_hashdata_scope_type visit_hashdata_scope_type_mut, History visit_history
+    visit_history_mut, HistoryItem visit_history_item visit_history_item_mut, Incident
+    visit_incident visit_incident_mut, IncidentIdType visit_incident_id_type
+    visit_incident_id_type_mut, IncidentPurposeType visit_incident_purpose_type
+    visit_incident_purpose_type_mut, IncidentStatusType visit_incident_status_type
+    visit_incident_status_type_mut, Indicator visit_indicator visit_indicator_mut,
+    IndicatorChoice visit_indicator_choice visit_indicator_choice_mut, IndicatorData
+    visit_indicator_data visit_indicator_data_mut, IndicatorExpression
+    visit_indicator_expression visit_indicator_expression_mut, IndicatorExpressionChoice
+    visit_indicator_expression_choice visit_indicator_expression_choice_mut,
+    IndicatorExpressionSequence visit_indicator_expression_sequence
+    visit_indicator_expression_sequence_mut, IndicatorExpressionSequenceChoice
+    visit_indicator_expression_sequence_choice
+    visit_indicator_expression_sequence_choice_mut, IndicatorId visit_indicator_id
+    visit_indicator_id_mut, IndicatorReference visit_indicator_reference
+    visit_indicator_reference_mut, IndicatorexpressionOperatorType
+    visit_indicatorexpression_operator_type visit_indicatorexpression_operator_type_mut,
+    IodefDocument visit_iodef_document visit_iodef_document_mut, Key visit_key
+    visit_key_mut, KeyRegistryactionType visit_key_registryaction_type
+    visit_key_registryaction_type_mut, Method visit_method visit_method_mut, MlStringType
+    visit_ml_string_type visit_ml_string_type_mut, MonetaryImpact visit_monetary_impact
+    visit_monetary_impact_mut, Nameservers visit_nameservers visit_nameservers_mut, Node
+    visit_node visit_node_mut, NodeChoice visit_node_choice visit_node_choice_mut,
+    NodeRole visit_node_role visit_node_role_mut, NoderoleCategoryType
+    visit_noderole_category_type visit_noderole_category_type_mut, Observable
+    visit_observable visit_observable_mut, ObservableChoice visit_observable_choice
+    visit_observable_choice_mut, ObservableReference visit_observable_reference
+    visit_observable_reference_mut, PortlistType visit_portlist_type
+    visit_portlist_type_mut, PositiveFloatType visit_positive_float_type
+    visit_positive_float_type_mut, PostalAddress visit_postal_address
+    visit_postal_address_mut, PostaladdressType visit_postaladdress_type
+    visit_postaladdress_type_mut, Record visit_record visit_record_mut, RecordData
+    visit_record_data visit_record_data_mut, RecordPattern visit_record_pattern
+    visit_record_pattern_mut, RecordpatternOffsetunitType
+    visit_recordpattern_offsetunit_type visit_recordpattern_offsetunit_type_mut,
+    RecordpatternType visit_recordpattern_type visit_recordpattern_type_mut, Reference
+    visit_reference visit_reference_mut, RegistryHandle visit_registry_handle
+    visit_registry_handle_mut, RegistryhandleRegistryType
+    visit_registryhandle_registry_type visit_registryhandle_registry_type_mut,
+    RelatedActivity visit_related_activity visit_related_activity_mut, RestrictionType
+    visit_restriction_type visit_restriction_type_mut, Service visit_service
+    visit_service_mut, ServiceName visit_service_name visit_service_name_mut,
+    SeverityType visit_severity_type visit_severity_type_mut, SignatureData
+    visit_signature_data visit_signature_data_mut, SoftwareReference
+    visit_software_reference visit_software_reference_mut, SoftwareType
+    visit_software_type visit_software_type_mut, SoftwarereferenceDtypeType
+    visit_softwarereference_dtype_type visit_softwarereference_dtype_type_mut,
+    SoftwarereferenceSpecNameType visit_softwarereference_spec_name_type
+    visit_softwarereference_spec_name_type_mut, System visit_system visit_system_mut,
+    SystemCategoryType visit_system_category_type visit_system_category_type_mut,
+    SystemImpact visit_system_impact visit_system_impact_mut, SystemOwnershipType
+    visit_system_ownership_type visit_system_ownership_type_mut,
+    SystemimpactCompletionType visit_systemimpact_completion_type
+    visit_systemimpact_completion_type_mut, SystemimpactType visit_systemimpact_type
+    visit_systemimpact_type_mut, Telephone visit_telephone visit_telephone_mut,
+    TelephoneType visit_telephone_type visit_telephone_type_mut, ThreatActor
+    visit_threat_actor visit_threat_actor_mut, TimeImpact visit_time_impact
+    visit_time_impact_mut, TimeimpactMetricType visit_timeimpact_metric_type
+    visit_timeimpact_metric_type_mut, TimezoneType visit_timezone_type
+    visit_timezone_type_mut, WindowsRegistryKeysModified
+    visit_windows_registry_keys_modified visit_windows_registry_keys_modified_mut,
+    YesNoUnknownType visit_yes_no_unknown_type visit_yes_no_unknown_type_mut]
+);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.

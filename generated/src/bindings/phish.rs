@@ -1152,6 +1152,45 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
+rt::visitor!(
+    [ArchivedDataType visit_archived_data_type visit_archived_data_type_mut,
+    ArchivedDataTypeType visit_archived_data_type_type visit_archived_data_type_type_mut,
+    Confidence visit_confidence visit_confidence_mut, ConfidenceType
+    visit_confidence_type visit_confidence_type_mut, DcSiteType visit_dc_site_type
+    visit_dc_site_type_mut, DcSiteTypeChoice visit_dc_site_type_choice
+    visit_dc_site_type_choice_mut, DcSiteTypeDcType visit_dc_site_type_dc_type
+    visit_dc_site_type_dc_type_mut, DcSiteTypeDomain visit_dc_site_type_domain
+    visit_dc_site_type_domain_mut, DcSiteTypeEmailSite visit_dc_site_type_email_site
+    visit_dc_site_type_email_site_mut, DcSiteTypeSiteUrl visit_dc_site_type_site_url
+    visit_dc_site_type_site_url_mut, DcSiteTypeSystem visit_dc_site_type_system
+    visit_dc_site_type_system_mut, DcSiteTypeUnknown visit_dc_site_type_unknown
+    visit_dc_site_type_unknown_mut, DomainData visit_domain_data visit_domain_data_mut,
+    DomainDataChoice visit_domain_data_choice visit_domain_data_choice_mut,
+    DomainDataChoice2 visit_domain_data_choice2 visit_domain_data_choice2_mut,
+    DomainDataDomainStatus visit_domain_data_domain_status
+    visit_domain_data_domain_status_mut, DomainDataNameservers
+    visit_domain_data_nameservers visit_domain_data_nameservers_mut,
+    DomainDataSystemStatus visit_domain_data_system_status
+    visit_domain_data_system_status_mut, EmailRecordType visit_email_record_type
+    visit_email_record_type_mut, ExtRole visit_ext_role visit_ext_role_mut, FraudType
+    visit_fraud_type visit_fraud_type_mut, IncludedMalwareType
+    visit_included_malware_type visit_included_malware_type_mut, IncludedMalwareTypeData
+    visit_included_malware_type_data visit_included_malware_type_data_mut, LureSourceType
+    visit_lure_source_type visit_lure_source_type_mut, LureSourceTypeFilesDownloaded
+    visit_lure_source_type_files_downloaded visit_lure_source_type_files_downloaded_mut,
+    LureSourceTypeWindowsRegistryKeysModified
+    visit_lure_source_type_windows_registry_keys_modified
+    visit_lure_source_type_windows_registry_keys_modified_mut,
+    LureSourceTypeWindowsRegistryKeysModifiedKey
+    visit_lure_source_type_windows_registry_keys_modified_key
+    visit_lure_source_type_windows_registry_keys_modified_key_mut, OriginatingSensorType
+    visit_originating_sensor_type visit_originating_sensor_type_mut,
+    OriginatingSensorTypeOriginatingSensorType
+    visit_originating_sensor_type_originating_sensor_type
+    visit_originating_sensor_type_originating_sensor_type_mut, PhraudReport
+    visit_phraud_report visit_phraud_report_mut, TakeDownInfoType
+    visit_take_down_info_type visit_take_down_info_type_mut]
+);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.

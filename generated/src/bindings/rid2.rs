@@ -577,6 +577,26 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
+rt::visitor!(
+    [IncidentSourceType visit_incident_source_type visit_incident_source_type_mut,
+    PolicyRegion visit_policy_region visit_policy_region_mut, PolicyRegionType
+    visit_policy_region_type visit_policy_region_type_mut, ReportSchemaType
+    visit_report_schema_type visit_report_schema_type_mut, ReportSchemaTypeVersion
+    visit_report_schema_type_version visit_report_schema_type_version_mut,
+    ReportSchemaTypeXmlSchemaId visit_report_schema_type_xml_schema_id
+    visit_report_schema_type_xml_schema_id_mut, RequestStatusType
+    visit_request_status_type visit_request_status_type_mut,
+    RequestStatusTypeAuthorizationStatus visit_request_status_type_authorization_status
+    visit_request_status_type_authorization_status_mut, RequestStatusTypeJustification
+    visit_request_status_type_justification visit_request_status_type_justification_mut,
+    RidPolicyType visit_rid_policy_type visit_rid_policy_type_mut,
+    RidPolicyTypeMsgDestination visit_rid_policy_type_msg_destination
+    visit_rid_policy_type_msg_destination_mut, RidPolicyTypeMsgType
+    visit_rid_policy_type_msg_type visit_rid_policy_type_msg_type_mut, RidType
+    visit_rid_type visit_rid_type_mut, TrafficType visit_traffic_type
+    visit_traffic_type_mut, TrafficTypeType visit_traffic_type_type
+    visit_traffic_type_type_mut]
+);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.

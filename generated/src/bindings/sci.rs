@@ -351,6 +351,16 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
+rt::visitor!(
+    [AttackPattern visit_attack_pattern visit_attack_pattern_mut, AttackPatternChoice
+    visit_attack_pattern_choice visit_attack_pattern_choice_mut, BasicStructure
+    visit_basic_structure visit_basic_structure_mut, BasicStructureChoice
+    visit_basic_structure_choice visit_basic_structure_choice_mut, Vulnerability
+    visit_vulnerability visit_vulnerability_mut, VulnerabilityChoice
+    visit_vulnerability_choice visit_vulnerability_choice_mut, Weakness visit_weakness
+    visit_weakness_mut, WeaknessChoice visit_weakness_choice visit_weakness_choice_mut,
+    Xmldata visit_xmldata visit_xmldata_mut]
+);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.

@@ -328,6 +328,18 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
+rt::visitor!(
+    [AmountType visit_amount_type visit_amount_type_mut, BankIdType visit_bank_id_type
+    visit_bank_id_type_mut, FraudEventIdentityType visit_fraud_event_identity_type
+    visit_fraud_event_identity_type_mut, FraudEventIdentityTypeChoice
+    visit_fraud_event_identity_type_choice visit_fraud_event_identity_type_choice_mut,
+    FraudEventIdentityTypeSequence visit_fraud_event_identity_type_sequence
+    visit_fraud_event_identity_type_sequence_mut, FraudEventOtherType
+    visit_fraud_event_other_type visit_fraud_event_other_type_mut, FraudEventPaymentType
+    visit_fraud_event_payment_type visit_fraud_event_payment_type_mut,
+    FraudEventTransferType visit_fraud_event_transfer_type
+    visit_fraud_event_transfer_type_mut]
+);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.

@@ -22,6 +22,7 @@ pub enum Space {
     Preserve,
 }
 rt::enumeration!(Space, [Default = "default", Preserve = "preserve"]);
+rt::visitor!([Lang1 visit_lang1 visit_lang1_mut, Space visit_space visit_space_mut]);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.

@@ -1143,6 +1143,51 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
+rt::visitor!(
+    [CanonicalizationMethodType visit_canonicalization_method_type
+    visit_canonicalization_method_type_mut, DigestMethodType visit_digest_method_type
+    visit_digest_method_type_mut, DsaKeyValueType visit_dsa_key_value_type
+    visit_dsa_key_value_type_mut, DsaKeyValueTypeChoice visit_dsa_key_value_type_choice
+    visit_dsa_key_value_type_choice_mut, DsaKeyValueTypeChoice2
+    visit_dsa_key_value_type_choice2 visit_dsa_key_value_type_choice2_mut,
+    DsaKeyValueTypeSequence visit_dsa_key_value_type_sequence
+    visit_dsa_key_value_type_sequence_mut, DsaKeyValueTypeSequence2
+    visit_dsa_key_value_type_sequence2 visit_dsa_key_value_type_sequence2_mut,
+    KeyInfoType visit_key_info_type visit_key_info_type_mut, KeyInfoTypeChoice
+    visit_key_info_type_choice visit_key_info_type_choice_mut, KeyValueType
+    visit_key_value_type visit_key_value_type_mut, KeyValueTypeChoice
+    visit_key_value_type_choice visit_key_value_type_choice_mut, ManifestType
+    visit_manifest_type visit_manifest_type_mut, ObjectType visit_object_type
+    visit_object_type_mut, ObjectTypeChoice visit_object_type_choice
+    visit_object_type_choice_mut, ObjectTypeSequence visit_object_type_sequence
+    visit_object_type_sequence_mut, PgpDataType visit_pgp_data_type
+    visit_pgp_data_type_mut, PgpDataTypeChoice visit_pgp_data_type_choice
+    visit_pgp_data_type_choice_mut, PgpDataTypeChoice1 visit_pgp_data_type_choice1
+    visit_pgp_data_type_choice1_mut, PgpDataTypeChoice2 visit_pgp_data_type_choice2
+    visit_pgp_data_type_choice2_mut, ReferenceType visit_reference_type
+    visit_reference_type_mut, RetrievalMethodType visit_retrieval_method_type
+    visit_retrieval_method_type_mut, RsaKeyValueType visit_rsa_key_value_type
+    visit_rsa_key_value_type_mut, SignatureMethodType visit_signature_method_type
+    visit_signature_method_type_mut, SignaturePropertiesType
+    visit_signature_properties_type visit_signature_properties_type_mut,
+    SignaturePropertyType visit_signature_property_type
+    visit_signature_property_type_mut, SignaturePropertyTypeChoice
+    visit_signature_property_type_choice visit_signature_property_type_choice_mut,
+    SignatureType visit_signature_type visit_signature_type_mut, SignatureValueType
+    visit_signature_value_type visit_signature_value_type_mut, SignedInfoType
+    visit_signed_info_type visit_signed_info_type_mut, SpkiDataType visit_spki_data_type
+    visit_spki_data_type_mut, SpkiDataTypeChoice visit_spki_data_type_choice
+    visit_spki_data_type_choice_mut, SpkiDataTypeSequence visit_spki_data_type_sequence
+    visit_spki_data_type_sequence_mut, TransformType visit_transform_type
+    visit_transform_type_mut, TransformTypeChoice visit_transform_type_choice
+    visit_transform_type_choice_mut, TransformsType visit_transforms_type
+    visit_transforms_type_mut, X509DataType visit_x509_data_type
+    visit_x509_data_type_mut, X509DataTypeChoice visit_x509_data_type_choice
+    visit_x509_data_type_choice_mut, X509DataTypeSequence visit_x509_data_type_sequence
+    visit_x509_data_type_sequence_mut, X509DataTypeSequenceChoice
+    visit_x509_data_type_sequence_choice visit_x509_data_type_sequence_choice_mut,
+    X509IssuerSerialType visit_x509_issuer_serial_type visit_x509_issuer_serial_type_mut]
+);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.

@@ -95,6 +95,7 @@ fn decode<'a>(
 ) -> Result<Option<Box<dyn rt::TypedElement>>, rt::Error> {
     Ok(Element::read(r, el)?.map(|e| Box::new(e) as Box<dyn rt::TypedElement>))
 }
+rt::visitor!([]);
 /// The description of each type of this namespace (one static per type, named like
 /// it): what the codec (`rt::codec`) reads and writes and the validator
 /// (`rt::validate`) checks; and the global element declarations.
