@@ -35,6 +35,8 @@
 //! per file).
 
 mod entities;
+mod info;
+mod inputs;
 mod validate;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -121,6 +123,29 @@ enum Command {
     /// status: 0 when every file is valid (warnings allowed), 1 when any file is invalid, 2
     /// when any file cannot be read, or for usage errors.
     Validate(ValidateArgs),
+    /// Summarise documents (XML, RFC 8727 JSON or CBOR), one line each: root element, IODEF
+    /// version, how many Incidents, Indicators and Observables, and the extension namespaces
+    /// used. Exit status: 0 when every file was read, 1 when one is not a valid document, 2 when
+    /// one cannot be read.
+    Info {
+        /// Documents; `-` reads standard input; a directory with `-r`.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<String>,
+        /// Read the documents in directories (`.xml`, `.json`, `.cbor`), recursively.
+        #[arg(short, long)]
+        recursive: bool,
+        /// `text` (one line per file) or `json` (one object per line).
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Print a completion script for a shell (`iodef completions bash > /etc/bash_completion.d/iodef`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff: `iodef man | man -l -`).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -137,9 +162,18 @@ struct ValidateArgs {
     /// `xsi:schemaLocation` (RFC 7970 §4.2) and `xml:lang` (§6) that RFC 7970 requires.
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = validate::RuleLevel::Error)]
     rules: validate::RuleLevel,
-    /// Documents to check; `-` reads standard input (at most once).
+    /// Documents to check (XML, or RFC 8727 JSON or CBOR); `-` reads standard input (at most
+    /// once); a directory with `-r`.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<String>,
+    /// Check the documents in directories (`.xml`, `.json`, `.cbor`), recursively, in path
+    /// order.
+    #[arg(short, long)]
+    recursive: bool,
+    /// How many files are checked at once (default: one per CPU). Results are printed in input
+    /// order whatever the number.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     /// Unknown content (elements the schema allows nowhere at their place, undeclared
     /// attributes, text in element-only content) is a warning, not an error (RFC 7970 §5.2
     /// makes it an error: strict is the default).
@@ -259,11 +293,98 @@ fn run() -> ExitCode {
             &file,
         ),
         Command::Validate(args) => validate_command(&args),
+        Command::Info {
+            files,
+            recursive,
+            format,
+        } => info_command(&files, recursive, format),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "iodef", &mut io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            match clap_mangen::Man::new(Cli::command()).render(&mut io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("iodef: cannot write the manual page: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
     }
 }
 
+fn info_command(files: &[String], recursive: bool, format: ReportFormat) -> ExitCode {
+    let files = match inputs::expand(files, recursive) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("iodef: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut status = ExitCode::SUCCESS;
+    for file in &files {
+        let (name, input) = match validate::read_file(file) {
+            Ok(read) => read,
+            Err(report) => {
+                report_failure(&report);
+                status = ExitCode::from(EXIT_USAGE);
+                continue;
+            }
+        };
+        let doc = match detect(&input) {
+            Format::Xml => iodef::read(&input).map_err(|e| {
+                format!(
+                    "{name}:{}:{}: error: {}: {}",
+                    e.line, e.column, e.path, e.message
+                )
+            }),
+            from => read_data_model(&input, from).map_err(|e| format!("{name}: error: {e}")),
+        };
+        let written = match doc {
+            Ok(doc) => {
+                let info = info::Info::of(name, &doc);
+                match format {
+                    ReportFormat::Text => info.write_text(&mut out),
+                    ReportFormat::Json => serde_json::to_writer(&mut out, &info)
+                        .map_err(io::Error::from)
+                        .and_then(|()| out.write_all(b"\n")),
+                }
+            }
+            Err(message) => {
+                eprintln!("{message}");
+                if status == ExitCode::SUCCESS {
+                    status = ExitCode::from(EXIT_INVALID);
+                }
+                Ok(())
+            }
+        };
+        match written.and_then(|()| out.flush()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return status,
+            Err(e) => {
+                eprintln!("iodef: cannot write to standard output: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    status
+}
+
 fn validate_command(args: &ValidateArgs) -> ExitCode {
-    if args.files.iter().filter(|f| *f == "-").count() > 1 {
+    let files = match inputs::expand(&args.files, args.recursive) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("iodef: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if files.iter().filter(|f| *f == "-").count() > 1 {
         use clap::CommandFactory;
         let mut cli = Cli::command();
         cli.build();
@@ -288,16 +409,37 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     let mut summary = validate::Summary::default();
     let mut unreadable = false;
     let mut written = Ok(());
-    for file in &args.files {
-        let report = validate::validate_file(file, &options);
-        summary.add(&report);
-        unreadable |= report.unreadable;
-        if written.is_ok() {
-            written = match args.format {
-                ReportFormat::Text => validate::write_text(&mut out, &report, args.verbose),
-                ReportFormat::Json => validate::write_json(&mut out, &report),
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("iodef: cannot start {jobs} worker threads: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    // Batches of a few files per worker, checked in parallel, printed in input order as each
+    // batch completes.
+    for batch in files.chunks(jobs * 4) {
+        let reports: Vec<validate::FileReport> = pool.install(|| {
+            use rayon::prelude::*;
+            batch
+                .par_iter()
+                .map(|file| validate::validate_file(file, &options))
+                .collect()
+        });
+        for report in reports {
+            summary.add(&report);
+            unreadable |= report.unreadable;
+            if written.is_ok() {
+                written = match args.format {
+                    ReportFormat::Text => validate::write_text(&mut out, &report, args.verbose),
+                    ReportFormat::Json => validate::write_json(&mut out, &report),
+                }
+                .and_then(|()| out.flush());
             }
-            .and_then(|()| out.flush());
         }
     }
     if written.is_ok() && args.format == ReportFormat::Text {

@@ -1,0 +1,106 @@
+//! `iodef info`: what a document holds, in one line per file (or one JSON object): its root,
+//! IODEF version, how many Incidents, Indicators and Observables, and the extension namespaces
+//! it uses.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use iodef::bindings::Root;
+use iodef::{v1, v2, AnyElement, Document, Mixed, MixedNode};
+use serde::Serialize;
+
+/// What `iodef info` says of one document.
+#[derive(Debug, Serialize)]
+pub struct Info {
+    /// The file as named (`<stdin>` for `-`).
+    pub file: String,
+    /// The root element, `{namespace}local`.
+    pub root: String,
+    /// The `version` attribute of an `IODEF-Document`.
+    pub version: Option<String>,
+    /// Incidents of the IODEF documents in it (the root's children; those a RID message carries).
+    pub incidents: usize,
+    /// Indicators, anywhere.
+    pub indicators: usize,
+    /// Observables, anywhere.
+    pub observables: usize,
+    /// Namespaces of the elements inside extension content (typed or kept as XML), other than
+    /// the root's, sorted.
+    pub extensions: Vec<String>,
+}
+
+impl Info {
+    /// The facts of `doc`, read from `file`.
+    pub fn of(file: &str, doc: &Document<Root>) -> Info {
+        let root_ns = doc.root.namespace();
+        let version = match (doc.root.as_iodef2(), doc.root.as_iodef1()) {
+            (Some(d), _) => d.version.clone(),
+            (_, Some(d)) => d.version.clone(),
+            _ => None,
+        };
+        // The Incidents of every IODEF document in it: the root's, or those a RID message
+        // carries (not the Incidents an Observable describes).
+        let incidents = doc
+            .find_all::<v2::IodefDocument>()
+            .iter()
+            .map(|d| d.incident.len())
+            .sum::<usize>()
+            + doc
+                .find_all::<v1::IodefDocument>()
+                .iter()
+                .map(|d| d.incident.len())
+                .sum::<usize>();
+        let mut extensions = BTreeSet::new();
+        for mixed in doc.find_all::<Mixed>() {
+            for node in &mixed.0 {
+                match node {
+                    MixedNode::Typed(t) => {
+                        extensions.insert(t.namespace().to_string());
+                    }
+                    MixedNode::Element(e) => {
+                        extensions.insert(namespace_name(e));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for e in doc.find_all::<AnyElement>() {
+            extensions.insert(namespace_name(e));
+        }
+        extensions.remove(root_ns);
+        Info {
+            file: file.to_string(),
+            root: format!("{{{root_ns}}}{}", doc.root.local_name()),
+            version,
+            incidents,
+            indicators: doc.find_all::<v2::Indicator>().len(),
+            observables: doc.find_all::<v2::Observable>().len(),
+            extensions: extensions.into_iter().collect(),
+        }
+    }
+
+    /// `FILE: ROOT version V: N Incidents, N Indicators, N Observables; extensions: NS, NS`.
+    pub fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        write!(out, "{}: {}", self.file, self.root)?;
+        if let Some(v) = &self.version {
+            write!(out, " version {v}")?;
+        }
+        write!(
+            out,
+            ": {}, {}, {}",
+            plural(self.incidents, "Incident"),
+            plural(self.indicators, "Indicator"),
+            plural(self.observables, "Observable")
+        )?;
+        if !self.extensions.is_empty() {
+            write!(out, "; extensions: {}", self.extensions.join(", "))?;
+        }
+        writeln!(out)
+    }
+}
+
+/// An element's namespace URI, or `(no namespace)`.
+fn namespace_name(e: &AnyElement) -> String {
+    e.ns.clone().unwrap_or_else(|| "(no namespace)".to_string())
+}

@@ -1,0 +1,136 @@
+//! Many inputs with the real binary: `validate` over files and directories (`-r`), in parallel
+//! (`-j`) with results in input order; `info`; shell completions and the manual page.
+
+mod common;
+
+use common::{code, run, stderr, stdout};
+
+fn corpus() -> String {
+    iodef_tests::corpus::corpus_dir()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn validate_a_directory_in_parallel_prints_in_input_order() {
+    let dir = corpus();
+    let out = run(&["validate", &dir]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("is a directory (use -r to read the documents in it)"));
+    let one = run(&["validate", "-r", "-j", "1", "--format", "json", &dir]);
+    let two = run(&["validate", "-r", "-j", "2", "--format", "json", &dir]);
+    assert_eq!(
+        stdout(&one),
+        stdout(&two),
+        "the same output whatever the number of jobs"
+    );
+    assert_eq!(code(&one), code(&two));
+    // One record per document, in path order; .xml, .json and .cbor files, nothing else.
+    let files: Vec<String> = stdout(&one)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v.get("schema_valid").is_some())
+        .map(|v| v["file"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+    assert!(files
+        .iter()
+        .all(|f| [".xml", ".json", ".cbor"].iter().any(|e| f.ends_with(e))));
+    let manifest = iodef_tests::corpus::entries();
+    assert!(
+        files.len() >= manifest.len(),
+        "{} files, {} in the manifest",
+        files.len(),
+        manifest.len()
+    );
+    // The text summary counts them all.
+    let text = run(&["validate", "-r", "--rules", "off", &dir]);
+    let last = stdout(&text).lines().last().unwrap().to_string();
+    assert!(
+        last.starts_with(&format!("{} files: ", files.len())),
+        "{last}"
+    );
+}
+
+#[test]
+fn info_says_what_a_document_holds() {
+    let dir = corpus();
+    let file = |rel: &str| format!("{dir}/{rel}");
+    let out = run(&[
+        "info",
+        &file("rfc7970/rfc7970-7.1-minimal.xml"),
+        &file("rfc8727/rfc8727-4.1-minimal.cbor"),
+        &file("rfc5901/rfc5901-C.2-phishing-report.xml"),
+        &file("milewg-iodef-converter/infiles/malware1.xml"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let iodef2 = "{urn:ietf:params:xml:ns:iodef-2.0}IODEF-Document version 2.00";
+    assert_eq!(
+        lines[0],
+        format!(
+            "{}: {iodef2}: 1 Incident, 0 Indicators, 0 Observables",
+            file("rfc7970/rfc7970-7.1-minimal.xml")
+        )
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "{}: {iodef2}: 1 Incident, 0 Indicators, 0 Observables",
+            file("rfc8727/rfc8727-4.1-minimal.cbor")
+        )
+    );
+    assert!(
+        lines[2].ends_with("; extensions: urn:ietf:params:xml:ns:iodef-phish-1.0"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].ends_with(": 1 Incident, 1 Indicator, 6 Observables"),
+        "{}",
+        lines[3]
+    );
+    let json = run(&[
+        "info",
+        "--format",
+        "json",
+        &file("rfc7970/rfc7970-7.1-minimal.xml"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
+    assert_eq!(v["incidents"], 1);
+    assert_eq!(v["version"], "2.00");
+    // An invalid document: its first error, exit 1; the others are still listed.
+    let bad = file("milewg-iodef-converter/infiles/iodef-2.0.xml");
+    let out = run(&["info", &bad, &file("rfc7970/rfc7970-7.1-minimal.xml")]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).starts_with(&format!("{bad}:13:17: error: ")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
+
+#[test]
+fn completions_and_manual_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("validate") && stdout(&out).contains("convert"),
+            "{shell}"
+        );
+    }
+    let out = run(&["completions", "tcsh"]);
+    assert_eq!(code(&out), 2);
+    let man = run(&["man"]);
+    assert_eq!(code(&man), 0);
+    let page = stdout(&man);
+    assert!(page.contains(".TH iodef 1"), "{page}");
+    for command in ["convert", "validate", "info", "completions"] {
+        assert!(page.contains(command), "the manual names {command}");
+    }
+}
