@@ -62,7 +62,10 @@ fn main() {
             .output()
             .unwrap_or_else(|e| fail(format!("cannot run iodef: {e}")));
         if !out.status.success() {
-            fail(format!("iodef validate -j {jobs} failed: {}", String::from_utf8_lossy(&out.stderr)));
+            fail(format!(
+                "iodef validate -j {jobs} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
     };
     let one = time(runs, || validate("1"));
@@ -74,8 +77,16 @@ fn main() {
         bench::load_average()
     );
     println!("-j 1: {:.2} s", one.as_secs_f64());
-    println!("-j 2: {:.2} s ({:.2}x -j 1)", two.as_secs_f64(), one.as_secs_f64() / two.as_secs_f64());
-    let xmllint = Command::new("xmllint").arg("--version").stderr(Stdio::null()).status().is_ok();
+    println!(
+        "-j 2: {:.2} s ({:.2}x -j 1)",
+        two.as_secs_f64(),
+        one.as_secs_f64() / two.as_secs_f64()
+    );
+    let xmllint = Command::new("xmllint")
+        .arg("--version")
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
     if xmllint {
         let schema = iodef_tests::validator::schema();
         let t = time(runs, || {

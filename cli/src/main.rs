@@ -174,6 +174,10 @@ struct ValidateArgs {
     /// order whatever the number.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// No progress bar (there is one on a terminal when several files are checked in text
+    /// format).
+    #[arg(short, long)]
+    quiet: bool,
     /// Unknown content (elements the schema allows nowhere at their place, undeclared
     /// attributes, text in element-only content) is a warning, not an error (RFC 7970 §5.2
     /// makes it an error: strict is the default).
@@ -420,6 +424,7 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    let progress = progress_bar(args, files.len());
     // Batches of a few files per worker, checked in parallel, printed in input order as each
     // batch completes.
     for batch in files.chunks(jobs * 4) {
@@ -434,14 +439,19 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
             summary.add(&report);
             unreadable |= report.unreadable;
             if written.is_ok() {
-                written = match args.format {
-                    ReportFormat::Text => validate::write_text(&mut out, &report, args.verbose),
-                    ReportFormat::Json => validate::write_json(&mut out, &report),
-                }
-                .and_then(|()| out.flush());
+                // The bar is hidden while a finding is printed (stdout may be the same terminal).
+                written = progress.suspend(|| {
+                    match args.format {
+                        ReportFormat::Text => validate::write_text(&mut out, &report, args.verbose),
+                        ReportFormat::Json => validate::write_json(&mut out, &report),
+                    }
+                    .and_then(|()| out.flush())
+                });
             }
+            progress.inc(1);
         }
     }
+    progress.finish_and_clear();
     if written.is_ok() && args.format == ReportFormat::Text {
         written = validate::write_summary(&mut out, &summary).and_then(|()| out.flush());
     }
@@ -461,6 +471,25 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     } else {
         ExitCode::from(EXIT_INVALID)
     }
+}
+
+/// A progress bar on standard error for `validate`: only on a terminal, for several files, in
+/// text format, without `--quiet`; plain (no colour) when `NO_COLOR` is set.
+fn progress_bar(args: &ValidateArgs, files: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if args.quiet || args.format != ReportFormat::Text || files < 2 || !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let template = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        "{wide_bar} {pos}/{len} files {elapsed}"
+    } else {
+        "{wide_bar:.cyan/blue} {pos}/{len} files {elapsed}"
+    };
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// `--encoding`: an encoding label ([`iodef::rt::Encoding::for_label`]).

@@ -134,3 +134,52 @@ fn completions_and_manual_page() {
         assert!(page.contains(command), "the manual names {command}");
     }
 }
+
+/// On a terminal (a pseudo-terminal from util-linux `script`), several files get a progress
+/// bar on standard error; `--quiet` has none; `NO_COLOR` gives one without colour. Not on a
+/// terminal (every other test): no bar.
+#[test]
+fn progress_bar_on_a_terminal_only() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI: util-linux `script` is needed"
+        );
+        eprintln!("skipping: no `script` command for a pseudo-terminal");
+        return;
+    }
+    let dir = format!("{}/rfc7970", corpus());
+    let on_tty = |flags: &str, env: &[(&str, &str)]| {
+        let line = format!(
+            "{} validate -r --rules off {flags} {dir}",
+            env!("CARGO_BIN_EXE_iodef")
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_remove("NO_COLOR")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let with_bar = on_tty("", &[]);
+    assert!(with_bar.contains("/4 files"), "{with_bar}");
+    assert!(with_bar.contains("\u{1b}[36m"), "coloured");
+    assert!(with_bar
+        .trim_end()
+        .ends_with("4 files: 2 valid, 2 invalid (4 errors, 0 warnings)"));
+    let quiet = on_tty("-q", &[]);
+    assert!(!quiet.contains("/4 files"), "{quiet}");
+    let plain = on_tty("", &[("NO_COLOR", "1")]);
+    assert!(
+        plain.contains("/4 files") && !plain.contains("\u{1b}[36m"),
+        "{plain}"
+    );
+    // Not a terminal: no bar.
+    let out = run(&["validate", "-r", "--rules", "off", &dir]);
+    assert!(!stderr(&out).contains("files"), "{}", stderr(&out));
+}
