@@ -79,9 +79,21 @@ enum Command {
         /// Input format; detected from the content by default (`{` JSON, a CBOR map, else XML).
         #[arg(long, value_enum, value_name = "FORMAT")]
         from: Option<Format>,
-        /// Input document, or `-` for standard input.
-        #[arg(value_name = "FILE")]
-        file: String,
+        /// Input documents; `-` reads standard input; a directory with `-r`. Several need
+        /// `--out-dir`.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<String>,
+        /// Convert the documents in directories (`.xml`, `.json`, `.cbor`), recursively.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Write the output to FILE instead of standard output (one input only; nothing is
+        /// written when the conversion fails).
+        #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
+        output: Option<String>,
+        /// Write each output to DIR, named after its input with the format's extension
+        /// (`report.xml` → `DIR/report.json`); two inputs with the same name are an error.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<String>,
         #[command(flatten)]
         entities: entities::EntityArgs,
         /// Unknown content (elements or attributes the schema does not allow at their place,
@@ -274,7 +286,10 @@ fn run() -> ExitCode {
         Command::Convert {
             to,
             from,
-            file,
+            files,
+            recursive,
+            output,
+            out_dir,
             entities,
             lenient,
             encoding,
@@ -282,7 +297,7 @@ fn run() -> ExitCode {
             pretty,
             loss_report,
             fail_on_loss,
-        } => convert(
+        } => convert_command(
             &ConvertArgs {
                 to,
                 from,
@@ -294,7 +309,9 @@ fn run() -> ExitCode {
                 loss_report,
                 fail_on_loss,
             },
-            &file,
+            &files,
+            recursive,
+            (output, out_dir),
         ),
         Command::Validate(args) => validate_command(&args),
         Command::Info {
@@ -510,12 +527,100 @@ struct ConvertArgs {
     fail_on_loss: bool,
 }
 
-fn convert(args: &ConvertArgs, file: &str) -> ExitCode {
+/// Where a converted document goes.
+enum Destination {
+    Stdout,
+    /// A file, written only when the conversion succeeds.
+    File(std::path::PathBuf),
+}
+
+/// The extension of an output file in `format`.
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Xml => "xml",
+        Format::Json => "json",
+        Format::Cbor => "cbor",
+    }
+}
+
+/// `iodef convert` over every input: one to standard output or `-o FILE`, several into
+/// `--out-dir`, in input order. The exit status is the worst of the inputs' (2 > 1 > 0).
+fn convert_command(
+    args: &ConvertArgs,
+    files: &[String],
+    recursive: bool,
+    (output, out_dir): (Option<String>, Option<String>),
+) -> ExitCode {
+    let usage = |message: String| {
+        eprintln!("iodef: {message}");
+        ExitCode::from(EXIT_USAGE)
+    };
+    let files = match inputs::expand(files, recursive) {
+        Ok(files) => files,
+        Err(e) => return usage(e),
+    };
+    if files.iter().filter(|f| *f == "-").count() > 1 {
+        return usage("standard input (`-`) may be given at most once".into());
+    }
+    let destinations: Vec<Destination> = match (&output, &out_dir) {
+        (Some(path), _) if files.len() == 1 => vec![Destination::File(path.into())],
+        (Some(_), _) => return usage("-o takes one input; use --out-dir for several".into()),
+        (None, Some(dir)) => {
+            let mut seen = std::collections::BTreeMap::new();
+            let mut out = Vec::new();
+            for file in &files {
+                let stem = if file == "-" {
+                    "stdin".to_string()
+                } else {
+                    std::path::Path::new(file)
+                        .file_stem()
+                        .map_or_else(|| "out".into(), |s| s.to_string_lossy().into_owned())
+                };
+                let path = std::path::Path::new(dir).join(format!("{stem}.{}", extension(args.to)));
+                if let Some(other) = seen.insert(path.clone(), file) {
+                    return usage(format!(
+                        "{other} and {file} would both be written to {}",
+                        path.display()
+                    ));
+                }
+                out.push(Destination::File(path));
+            }
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                return usage(format!("{dir}: cannot create the directory: {e}"));
+            }
+            out
+        }
+        (None, None) if files.len() == 1 => vec![Destination::Stdout],
+        (None, None) => return usage("several inputs need --out-dir".into()),
+    };
+    let mut reports = Vec::new();
+    let mut worst = 0u8;
+    for (file, destination) in files.iter().zip(&destinations) {
+        let (code, report) = convert(args, file, destination);
+        worst = worst.max(code);
+        reports.extend(report);
+    }
+    if let Some(path) = &args.loss_report {
+        let text: String = reports.iter().map(|r| format!("{r}\n")).collect();
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("iodef: cannot write {path}: {e}");
+            worst = worst.max(EXIT_USAGE);
+        }
+    }
+    ExitCode::from(worst)
+}
+
+/// Converts one input; the exit code and, for JSON/CBOR output, its loss report.
+fn convert(
+    args: &ConvertArgs,
+    file: &str,
+    destination: &Destination,
+) -> (u8, Option<serde_json::Value>) {
     let (name, input) = match validate::read_file(file) {
         Ok(read) => read,
         Err(report) => {
             report_failure(&report);
-            return ExitCode::from(EXIT_USAGE);
+            return (EXIT_USAGE, None);
         }
     };
     let doc = match args.from.unwrap_or_else(|| detect(&input)) {
@@ -530,21 +635,37 @@ fn convert(args: &ConvertArgs, file: &str) -> ExitCode {
             let report = validate::validate_as(name, &input, from, &options);
             if !report.is_valid() {
                 report_failure(&report);
-                return ExitCode::from(EXIT_INVALID);
+                return (EXIT_INVALID, None);
             }
             read_data_model(&input, from).map_err(Failure::Decode)
         }
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let result = doc
-        .and_then(|doc| match args.to {
-            Format::Xml => write_xml(&doc, args.encoding, &mut out),
-            to => write_data_model(&doc, to, name, args, &mut out),
-        })
-        .and_then(|()| out.flush().map_err(Failure::Io));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    let mut loss_report = None;
+    let result = doc.and_then(|doc| {
+        let mut write = |out: &mut dyn Write| match args.to {
+            Format::Xml => write_xml(&doc, args.encoding, out),
+            to => write_data_model(&doc, to, name, args, out).map(|report| {
+                loss_report = Some(report);
+            }),
+        };
+        match destination {
+            Destination::Stdout => {
+                let stdout = io::stdout();
+                let mut out = io::BufWriter::new(stdout.lock());
+                write(&mut out).and_then(|()| out.flush().map_err(Failure::Io))
+            }
+            Destination::File(path) => {
+                // In memory first: a failed conversion leaves no file behind.
+                let mut bytes = Vec::new();
+                write(&mut bytes)?;
+                std::fs::write(path, bytes).map_err(|e| {
+                    Failure::Io(io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+                })
+            }
+        }
+    });
+    let code: u8 = match result {
+        Ok(()) => 0,
         Err(Failure::Invalid(e)) => {
             // The schema errors in `validate`'s words (same engine); should the validator
             // accept what the typed reader refused, the reader's error.
@@ -569,30 +690,31 @@ fn convert(args: &ConvertArgs, file: &str) -> ExitCode {
             } else {
                 report_failure(&report);
             }
-            ExitCode::from(EXIT_INVALID)
+            EXIT_INVALID
         }
         Err(Failure::Decode(e)) => {
             eprintln!("{name}: error: {e}");
-            ExitCode::from(EXIT_INVALID)
+            EXIT_INVALID
         }
         Err(Failure::Unconvertible(message)) => {
             eprintln!("{name}: error: {message}");
-            ExitCode::from(EXIT_INVALID)
+            EXIT_INVALID
         }
         Err(Failure::Unwritable(e)) => {
             eprintln!(
                 "{name}: error: cannot write it in {}: {e}",
                 args.encoding.name()
             );
-            ExitCode::from(EXIT_INVALID)
+            EXIT_INVALID
         }
         // The reader went away (e.g. `| head`): nothing more to say.
-        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(Failure::Io(e)) => {
             eprintln!("iodef: cannot write: {e}");
-            ExitCode::from(EXIT_USAGE)
+            EXIT_USAGE
         }
-    }
+    };
+    (code, loss_report)
 }
 
 /// Writes `doc` as RFC 8727 JSON or CBOR; what the format cannot carry is a warning on
@@ -602,8 +724,8 @@ fn write_data_model(
     to: Format,
     name: &str,
     args: &ConvertArgs,
-    out: &mut impl Write,
-) -> Result<(), Failure> {
+    out: &mut dyn Write,
+) -> Result<serde_json::Value, Failure> {
     let unconvertible = |e: iodef::rfc8727::NotIodef2| Failure::Unconvertible(e.to_string());
     let (bytes, losses) = match to {
         Format::Cbor => iodef::rfc8727::to_cbor(doc).map_err(unconvertible)?,
@@ -636,24 +758,22 @@ fn write_data_model(
             );
         }
     }
-    if let Some(path) = &args.loss_report {
-        let report = serde_json::json!({
-            "file": name,
-            "to": format.to_ascii_lowercase(),
-            "losses": losses
-                .iter()
-                .map(|l| serde_json::json!({ "path": l.path, "kind": l.kind.as_str(), "what": l.what }))
-                .collect::<Vec<_>>(),
-        });
-        std::fs::write(path, format!("{report}\n")).map_err(Failure::Io)?;
-    }
+    let report = serde_json::json!({
+        "file": name,
+        "to": format.to_ascii_lowercase(),
+        "losses": losses
+            .iter()
+            .map(|l| serde_json::json!({ "path": l.path, "kind": l.kind.as_str(), "what": l.what }))
+            .collect::<Vec<_>>(),
+    });
     if args.fail_on_loss && !losses.is_empty() {
         return Err(Failure::Unconvertible(format!(
             "{} item(s) would be lost in {format} (--fail-on-loss): nothing written",
             losses.len()
         )));
     }
-    out.write_all(&bytes).map_err(Failure::Io)
+    out.write_all(&bytes).map_err(Failure::Io)?;
+    Ok(report)
 }
 
 /// Why `convert` failed, on standard error, in `validate`'s text lines (errors only).
@@ -726,7 +846,7 @@ fn read_xml(
 fn write_xml(
     doc: &iodef::Document<iodef::Root>,
     encoding: iodef::rt::Encoding,
-    out: &mut impl Write,
+    out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let options = iodef::rt::WriteOptions { encoding };
     // A character the output encoding cannot hold where XML allows no reference.
@@ -758,7 +878,7 @@ mod tests {
         let cli = Cli::try_parse_from(["iodef", "convert", "--to", "xml", "-"]).unwrap();
         let Command::Convert {
             to,
-            file,
+            files,
             entities,
             lenient,
             encoding,
@@ -767,7 +887,22 @@ mod tests {
         else {
             panic!("not convert: {:?}", cli.command);
         };
-        assert_eq!((to, file.as_str(), lenient), (Format::Xml, "-", false));
+        assert_eq!(
+            (to, files.as_slice(), lenient),
+            (Format::Xml, &["-".to_string()][..], false)
+        );
+        assert!(Cli::try_parse_from([
+            "iodef",
+            "convert",
+            "--to",
+            "xml",
+            "-o",
+            "a",
+            "--out-dir",
+            "d",
+            "x"
+        ])
+        .is_err());
         assert_eq!(encoding, iodef::rt::Encoding::UTF_8);
         assert_eq!(entities.limits(), None);
         let cli =

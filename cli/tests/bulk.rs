@@ -183,3 +183,76 @@ fn progress_bar_on_a_terminal_only() {
     let out = run(&["validate", "-r", "--rules", "off", &dir]);
     assert!(!stderr(&out).contains("files"), "{}", stderr(&out));
 }
+
+/// `convert` of many inputs: `--out-dir` (named after the inputs, with the format's
+/// extension), `-o` for one, one loss report line per input, refusals of ambiguous requests.
+#[test]
+fn convert_many_inputs_to_files() {
+    let dir = corpus();
+    let out_dir = std::env::temp_dir().join(format!("iodef-convert-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out_dir = out_dir.to_string_lossy().into_owned();
+    let report = format!("{out_dir}.losses.json");
+    let minimal = format!("{dir}/rfc7970/rfc7970-7.1-minimal.xml");
+    let malware = format!("{dir}/milewg-iodef-converter/infiles/malware1.xml");
+    let out = run(&[
+        "convert",
+        "--to",
+        "json",
+        "--out-dir",
+        &out_dir,
+        "--loss-report",
+        &report,
+        &minimal,
+        &malware,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    for name in ["rfc7970-7.1-minimal.json", "malware1.json"] {
+        let text = std::fs::read_to_string(format!("{out_dir}/{name}")).unwrap();
+        let doc = iodef::rfc8727::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(doc.root.as_iodef2().is_some());
+        assert!(text.ends_with("}\n"));
+    }
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&report)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["file"], malware.as_str());
+    // -o: one file, written only on success.
+    let target = format!("{out_dir}/single.cbor");
+    let out = run(&["convert", "--to", "cbor", "-o", &target, &minimal]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read(&target).unwrap()[0], 0xa3);
+    let bad = format!("{dir}/milewg-iodef-converter/infiles/iodef-2.0.xml");
+    let failed = format!("{out_dir}/failed.json");
+    let out = run(&["convert", "--to", "json", "-o", &failed, &bad]);
+    assert_eq!(code(&out), 1);
+    assert!(!std::path::Path::new(&failed).exists());
+    // Several inputs need --out-dir; -o takes one; two inputs of one name are refused.
+    let out = run(&["convert", "--to", "json", &minimal, &malware]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("several inputs need --out-dir"));
+    let out = run(&["convert", "--to", "json", "-o", &failed, &minimal, &malware]);
+    assert_eq!(code(&out), 2);
+    let twin = format!("{dir}/milewg-iodef-converter/outfiles/malware1-xml2xml.xml");
+    let out = run(&[
+        "convert",
+        "--to",
+        "xml",
+        "--out-dir",
+        &out_dir,
+        &twin,
+        &twin,
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("would both be written to"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_file(&report);
+}

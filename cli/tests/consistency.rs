@@ -33,17 +33,10 @@ const VALID: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 type Row = (&'static str, String, u8);
 
 fn rows() -> Vec<Row> {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("consistency-dir");
-    std::fs::create_dir_all(&dir).unwrap();
     vec![
         (
             "missing file",
             "no/such/dir/missing-iodef-document.xml".to_string(),
-            2,
-        ),
-        (
-            "unreadable file (a directory)",
-            dir.to_str().unwrap().to_string(),
             2,
         ),
         (
@@ -125,6 +118,21 @@ fn convert_and_validate_say_the_same_for_each_condition() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A directory without `-r` is a usage error for both, in the same words.
+#[test]
+fn a_directory_without_recursive_is_the_same_usage_error() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("consistency-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir = dir.to_str().unwrap();
+    let converted = run(&["convert", "--to", "xml", dir]);
+    let validated = run(&["validate", dir]);
+    assert_eq!((code(&converted), code(&validated)), (2, 2));
+    let expected = format!("iodef: {dir}: is a directory (use -r to read the documents in it)\n");
+    assert_eq!(stderr(&converted), expected);
+    assert_eq!(stderr(&validated), expected);
+    assert!(converted.stdout.is_empty() && validated.stdout.is_empty());
 }
 
 /// The same through standard input (named `<stdin>` by both).

@@ -306,12 +306,13 @@ fn standard_input() {
 /// An unreadable file is a finding (and a record) and exit 2, as for `convert`.
 #[test]
 fn unreadable_files_are_findings_and_exit_2() {
-    let dir = env!("CARGO_MANIFEST_DIR");
+    // (A directory is a usage error instead: see `-r`, cli/tests/bulk.rs.)
+    let missing = concat!(env!("CARGO_MANIFEST_DIR"), "/no-such-document.xml");
     for format in ["text", "json"] {
-        let out = run(&["validate", "--format", format, dir]);
+        let out = run(&["validate", "--format", format, missing]);
         assert_eq!(code(&out), 2, "{format}: stderr: {}", stderr(&out));
         assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
-        assert!(stdout(&out).contains(dir), "{}", stdout(&out));
+        assert!(stdout(&out).contains(missing), "{}", stdout(&out));
     }
 }
 
