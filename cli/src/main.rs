@@ -37,6 +37,7 @@
 mod entities;
 mod info;
 mod inputs;
+mod split_merge;
 mod validate;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -149,6 +150,33 @@ enum Command {
         /// `text` (one line per file) or `json` (one object per line).
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+    },
+    /// Split an IODEF-Document (2.0 or 1.0; XML, JSON or CBOR) into one XML document per
+    /// Incident, each with the whole header (root attributes, document-level AdditionalData,
+    /// xsi attributes, comments), written to DIR/NAME-N.xml. Every part is validated first: an
+    /// Incident that refers to an ID in another one cannot stand alone (exit 1, nothing
+    /// written).
+    Split {
+        /// The document; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// Where the parts go (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out_dir: String,
+    },
+    /// Merge IODEF-Documents with the same header into one XML document whose Incidents are
+    /// theirs in input order (the reverse of `split`); documents whose headers differ are
+    /// refused, naming what differs, and so is a result that is not valid (clashing IDs).
+    Merge {
+        /// The documents (XML, JSON or CBOR); a directory with `-r`.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<String>,
+        /// Read the documents in directories, recursively, in path order.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Write to FILE instead of standard output (only when the merge succeeds).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<String>,
     },
     /// Print a completion script for a shell (`iodef completions bash > /etc/bash_completion.d/iodef`).
     Completions {
@@ -319,6 +347,12 @@ fn run() -> ExitCode {
             recursive,
             format,
         } => info_command(&files, recursive, format),
+        Command::Split { file, out_dir } => split_command(&file, &out_dir),
+        Command::Merge {
+            files,
+            recursive,
+            output,
+        } => merge_command(&files, recursive, output.as_deref()),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "iodef", &mut io::stdout());
@@ -335,6 +369,142 @@ fn run() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Reads a document of any format for `split`, `merge` and `info`: the error line on failure.
+fn read_any(file: &str) -> Result<(String, iodef::Document<iodef::Root>), (u8, String)> {
+    let (name, input) = match validate::read_file(file) {
+        Ok(read) => read,
+        Err(report) => {
+            let message = report
+                .findings
+                .first()
+                .map_or_else(String::new, |f| f.message.clone());
+            return Err((EXIT_USAGE, format!("{}: error: {message}", report.file)));
+        }
+    };
+    let doc = match detect(&input) {
+        Format::Xml => iodef::read(&input).map_err(|e| {
+            format!(
+                "{name}:{}:{}: error: {}: {}",
+                e.line, e.column, e.path, e.message
+            )
+        }),
+        from => read_data_model(&input, from).map_err(|e| format!("{name}: error: {e}")),
+    };
+    doc.map(|doc| (name.to_string(), doc))
+        .map_err(|message| (EXIT_INVALID, message))
+}
+
+/// The first schema error of a built document, if any, as `PATH: message`.
+fn first_schema_error(doc: &iodef::Document<iodef::Root>) -> Option<String> {
+    let report = doc.validate();
+    report
+        .errors
+        .first()
+        .map(|e| format!("{}: {}", e.path, e.message))
+}
+
+fn split_command(file: &str, out_dir: &str) -> ExitCode {
+    let fail = |code: u8, message: String| {
+        eprintln!("{message}");
+        ExitCode::from(code)
+    };
+    let (name, doc) = match read_any(file) {
+        Ok(read) => read,
+        Err((code, message)) => return fail(code, message),
+    };
+    let parts = match split_merge::Parts::of(&doc) {
+        Ok(parts) => parts,
+        Err(e) => return fail(EXIT_INVALID, format!("{name}: error: {e}")),
+    };
+    let count = parts.len();
+    let width = count.to_string().len();
+    let stem = if file == "-" {
+        "stdin".to_string()
+    } else {
+        std::path::Path::new(file)
+            .file_stem()
+            .map_or_else(|| "part".into(), |s| s.to_string_lossy().into_owned())
+    };
+    // Every part is built and checked before any is written.
+    let mut outputs = Vec::with_capacity(count);
+    for n in 0..count {
+        let part = parts.document(n..n + 1, &doc);
+        if let Some(e) = first_schema_error(&part) {
+            return fail(
+                EXIT_INVALID,
+                format!("{name}: error: Incident {} cannot stand alone: {e}", n + 1),
+            );
+        }
+        let path = std::path::Path::new(out_dir).join(format!("{stem}-{:0width$}.xml", n + 1));
+        outputs.push((path, part.to_xml_string()));
+    }
+    if let Err(e) = std::fs::create_dir_all(out_dir) {
+        return fail(
+            EXIT_USAGE,
+            format!("iodef: {out_dir}: cannot create the directory: {e}"),
+        );
+    }
+    for (path, xml) in outputs {
+        if let Err(e) = std::fs::write(&path, xml) {
+            return fail(
+                EXIT_USAGE,
+                format!("iodef: cannot write {}: {e}", path.display()),
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn merge_command(files: &[String], recursive: bool, output: Option<&str>) -> ExitCode {
+    let fail = |code: u8, message: String| {
+        eprintln!("{message}");
+        ExitCode::from(code)
+    };
+    let files = match inputs::expand(files, recursive) {
+        Ok(files) => files,
+        Err(e) => return fail(EXIT_USAGE, format!("iodef: {e}")),
+    };
+    let mut merged: Option<(iodef::Document<iodef::Root>, split_merge::Parts)> = None;
+    for file in &files {
+        let (name, doc) = match read_any(file) {
+            Ok(read) => read,
+            Err((code, message)) => return fail(code, message),
+        };
+        let parts = match split_merge::Parts::of(&doc) {
+            Ok(parts) => parts,
+            Err(e) => return fail(EXIT_INVALID, format!("{name}: error: {e}")),
+        };
+        match &mut merged {
+            None => merged = Some((doc, parts)),
+            Some((_, all)) => {
+                if let Err(e) = all.absorb(parts) {
+                    return fail(EXIT_INVALID, format!("{name}: error: cannot merge: {e}"));
+                }
+            }
+        }
+    }
+    let Some((first, all)) = merged else {
+        return fail(EXIT_USAGE, "iodef: no document to merge".into());
+    };
+    let doc = all.document(0..all.len(), &first);
+    if let Some(e) = first_schema_error(&doc) {
+        return fail(
+            EXIT_INVALID,
+            format!("iodef: error: the merged document is not valid: {e}"),
+        );
+    }
+    let xml = doc.to_xml_string();
+    let written = match output {
+        Some(path) => std::fs::write(path, xml),
+        None => io::stdout().lock().write_all(xml.as_bytes()),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(EXIT_USAGE, format!("iodef: cannot write: {e}")),
     }
 }
 

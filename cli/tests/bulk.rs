@@ -256,3 +256,85 @@ fn convert_many_inputs_to_files() {
     let _ = std::fs::remove_dir_all(&out_dir);
     let _ = std::fs::remove_file(&report);
 }
+
+/// `split` then `merge` gives the document back (infoset-equal), for IODEF 1.0 and 2.0;
+/// headers that differ and Incidents that cannot stand alone are refused.
+#[test]
+fn split_and_merge_round_trip() {
+    let tmp = std::env::temp_dir().join(format!("iodef-split-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let bulk = tmp.join("bulk.xml");
+    std::fs::write(&bulk, iodef_tests::bulk::build(60_000).unwrap().xml).unwrap();
+    let v1 = format!("{}/iodeflib/iodef.xml", corpus());
+    for (source, parts) in [(v1.clone(), 4), (bulk.to_string_lossy().into_owned(), 0)] {
+        let dir = tmp.join(format!("parts-{parts}"));
+        let dir = dir.to_string_lossy().into_owned();
+        let out = run(&["split", "--out-dir", &dir, &source]);
+        assert_eq!(code(&out), 0, "{source}: {}", stderr(&out));
+        let mut written: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+            .collect();
+        written.sort();
+        if parts > 0 {
+            assert_eq!(written.len(), parts);
+        }
+        assert!(written.len() > 1, "{source}: {written:?}");
+        let mut args = vec!["merge".to_string()];
+        args.extend(written);
+        let merged = run(&args);
+        assert_eq!(code(&merged), 0, "{}", stderr(&merged));
+        let original = std::fs::read(&source).unwrap();
+        iodef_tests::infoset::compare_xml(&original, &merged.stdout)
+            .unwrap_or_else(|e| panic!("{source}: split + merge differs: {e}"));
+    }
+    // Different headers: refused, naming what differs.
+    let minimal = format!("{}/rfc7970/rfc7970-7.1-minimal.xml", corpus());
+    let other_lang = tmp.join("fr.xml");
+    std::fs::write(
+        &other_lang,
+        std::fs::read_to_string(&minimal)
+            .unwrap()
+            .replace(r#"xml:lang="en""#, r#"xml:lang="fr""#),
+    )
+    .unwrap();
+    let out = run(&["merge", &minimal, other_lang.to_str().unwrap()]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out)
+            .ends_with("cannot merge: its header differs from the first document's: xml:lang\n"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["merge", &minimal, &v1]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("IODEF 1.0 and 2.0 documents cannot be merged"));
+    // An Incident whose IDREF names an ID in another Incident cannot stand alone.
+    let linked = tmp.join("linked.xml");
+    let doc = std::fs::read_to_string(&minimal).unwrap().replace(
+        "</Incident>",
+        r#"<EventData><Flow><System><Node><Address observable-id="a1">192.0.2.1</Address></Node></System></Flow></EventData></Incident>
+  <Incident purpose="reporting"><IncidentID name="csirt.example.com">2</IncidentID>
+    <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+    <Contact type="organization" role="creator"><Email><EmailTo>c@csirt.example.com</EmailTo></Email></Contact>
+    <IndicatorData><Indicator><IndicatorID name="csirt.example.com" version="1">i1</IndicatorID><ObservableReference uid-ref="a1"/></Indicator></IndicatorData>
+  </Incident>"#,
+    );
+    std::fs::write(&linked, doc).unwrap();
+    let dir = tmp.join("linked-parts");
+    let out = run(&[
+        "split",
+        "--out-dir",
+        dir.to_str().unwrap(),
+        linked.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Incident 2 cannot stand alone"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.exists(), "nothing written");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
