@@ -37,6 +37,7 @@
 mod entities;
 mod info;
 mod inputs;
+mod snippet;
 mod split_merge;
 mod validate;
 
@@ -612,6 +613,12 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
         }
     };
     let progress = progress_bar(args, files.len());
+    // On a terminal, findings come with their source line and a caret.
+    let snippets = {
+        use std::io::IsTerminal;
+        args.format == ReportFormat::Text && io::stdout().is_terminal()
+    };
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Batches of a few files per worker, checked in parallel, printed in input order as each
     // batch completes.
     for batch in files.chunks(jobs * 4) {
@@ -629,6 +636,9 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
                 // The bar is hidden while a finding is printed (stdout may be the same terminal).
                 written = progress.suspend(|| {
                     match args.format {
+                        ReportFormat::Text if snippets => {
+                            snippet::write_report(&mut out, &report, args.verbose, color)
+                        }
                         ReportFormat::Text => validate::write_text(&mut out, &report, args.verbose),
                         ReportFormat::Json => validate::write_json(&mut out, &report),
                     }

@@ -338,3 +338,38 @@ fn split_and_merge_round_trip() {
     assert!(!dir.exists(), "nothing written");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// On a terminal, findings show the source line with a caret (rustc-style); plain lines
+/// otherwise (every other test reads a pipe).
+#[test]
+fn findings_show_the_source_line_on_a_terminal() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI: util-linux `script` is needed"
+        );
+        return;
+    }
+    let file = format!("{}/rfc7970/rfc7970-7.2-campaign-indicators.xml", corpus());
+    let line = format!("{} validate {file}", env!("CARGO_BIN_EXE_iodef"));
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(text.contains(&format!("--> {file}:16:11\n")), "{text}");
+    assert!(
+        text.contains("16 |           <Description>Aggressive Butterfly</Description>\n"),
+        "{text}"
+    );
+    assert!(text.contains("   |           ^^^^^^^^^^^^^\n"), "{text}");
+    assert!(!text.contains('\u{1b}'), "NO_COLOR: no escapes");
+    // Through a pipe: the plain line.
+    let piped = run(&["validate", &file]);
+    assert!(stdout(&piped).starts_with(&format!("{file}:16:11: error: ")));
+}
