@@ -42,7 +42,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
@@ -590,9 +589,10 @@ struct Declaration {
 /// keeps the open elements' frames and runs each rule when its element starts or ends.
 struct Engine {
     findings: Findings,
-    stack: Vec<Frame>,
-    /// Closed frames, for reuse.
-    spare: Vec<Frame>,
+    /// The frames of the open elements, `frames[..depth]`; those beyond are closed frames kept
+    /// for reuse (frames stay in place: none is moved per element).
+    frames: Vec<Frame>,
+    depth: usize,
     seen: Seen,
     /// Elements started so far.
     elements: usize,
@@ -610,8 +610,8 @@ impl Engine {
                 list: Vec::new(),
                 path: String::new(),
             },
-            stack: Vec::new(),
-            spare: Vec::new(),
+            frames: Vec::new(),
+            depth: 0,
             seen: Seen::default(),
             elements: 0,
             declaration,
@@ -625,7 +625,12 @@ impl Engine {
     fn start(&mut self, ns: &str, local: &str, (line, column): (u64, u64)) {
         self.opened();
         let version = Version::of(ns.as_bytes());
-        let mut frame = self.spare.pop().unwrap_or_default();
+        if self.depth == self.frames.len() {
+            self.frames.push(Frame::default());
+        }
+        let (open, rest) = self.frames.split_at_mut(self.depth);
+        let (frame, mut parent) = (&mut rest[0], open.last_mut());
+        self.depth += 1;
         self.elements += 1;
         frame.ordinal = self.elements;
         frame.version = version;
@@ -634,10 +639,8 @@ impl Engine {
         let path = &mut self.findings.path;
         path.push('/');
         path.push_str(local);
-        if let Some(parent) = self.stack.last_mut() {
-            let n = parent.add_child(local, !ns.is_empty());
-            // (Writing to a String cannot fail.)
-            let _ = write!(path, "[{n}]");
+        if let Some(parent) = parent.as_mut() {
+            push_index(path, parent.add_child(local, !ns.is_empty()));
         }
         frame.path_len = path.len();
         frame.wants_text = version.is_some_and(|v| {
@@ -646,7 +649,7 @@ impl Engine {
                 "Address" | "Portlist" | "Confidence" | "IncidentID" | "IndicatorID"
             ) || is_extension(v, local)
         });
-        frame.document = match self.stack.last() {
+        frame.document = match parent {
             _ if local == "IODEF-Document" && version.is_some() => {
                 self.seen.documents += 1;
                 self.seen.documents
@@ -654,8 +657,12 @@ impl Engine {
             Some(parent) => parent.document,
             None => 0,
         };
-        self.stack.push(frame);
         self.pending = true;
+    }
+
+    /// The frame of the innermost open element.
+    fn innermost(&mut self) -> Option<&mut Frame> {
+        self.depth.checked_sub(1).map(|i| &mut self.frames[i])
     }
 
     /// An attribute of the element that just started (namespace declarations are not given).
@@ -663,7 +670,7 @@ impl Engine {
         if !self.pending {
             return;
         }
-        if let Some(frame) = self.stack.last_mut() {
+        if let Some(frame) = self.innermost() {
             frame.push_attr(AttrNs::of(ns), local, value);
         }
     }
@@ -673,7 +680,7 @@ impl Engine {
         if !std::mem::take(&mut self.pending) {
             return;
         }
-        let Some((frame, ancestors)) = self.stack.split_last() else {
+        let Some((frame, ancestors)) = self.frames[..self.depth].split_last() else {
             return;
         };
         if self.elements == 1 {
@@ -687,7 +694,7 @@ impl Engine {
     /// A piece of the innermost element's character data.
     fn text(&mut self, piece: &str) {
         self.opened();
-        if let Some(frame) = self.stack.last_mut().filter(|f| f.wants_text) {
+        if let Some(frame) = self.innermost().filter(|f| f.wants_text) {
             frame.text.push_str(piece);
         }
     }
@@ -695,19 +702,16 @@ impl Engine {
     /// The innermost element ends: its content rules run.
     fn end(&mut self) {
         self.opened();
-        let Some(mut frame) = self.stack.pop() else {
+        let Some(depth) = self.depth.checked_sub(1) else {
             return;
         };
-        let parent_path = self.stack.last().map_or(0, |p| p.path_len);
-        close(
-            &mut frame,
-            self.stack.last_mut(),
-            &mut self.seen,
-            &mut self.findings,
-        );
+        self.depth = depth;
+        let (open, rest) = self.frames.split_at_mut(depth);
+        let (frame, parent) = (&mut rest[0], open.last_mut());
+        let parent_path = parent.as_ref().map_or(0, |p| p.path_len);
+        close(frame, parent, &mut self.seen, &mut self.findings);
         self.findings.path.truncate(parent_path);
         frame.clear();
-        self.spare.push(frame);
     }
 
     /// The findings, in the order they were found.
@@ -845,6 +849,24 @@ fn declared_encoding(d: &quick_xml::events::BytesDecl<'_>) -> Option<String> {
     d.encoding()
         .and_then(Result::ok)
         .map(|e| String::from_utf8_lossy(&e).into_owned())
+}
+
+/// Appends `[n]`, the index of a path step (without the formatting machinery: once per element).
+fn push_index(path: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    path.extend(digits[i..].iter().map(|&d| char::from(d)));
+    path.push(']');
 }
 
 /// An attribute value as the typed reader reads it: attribute-value normalisation (XML 1.0
@@ -993,8 +1015,7 @@ fn locate(found: &mut [Found], input: &[u8]) {
         path.push('/');
         path.push_str(local);
         if let Some((_, counts)) = stack.last_mut() {
-            let n = counts.next(local.as_bytes());
-            let _ = write!(path, "[{n}]");
+            push_index(&mut path, counts.next(local.as_bytes()));
         }
         if let Some(indices) = wanted.remove(path.as_str()) {
             let (line, column) = positions.at(offset);
