@@ -1,11 +1,23 @@
-//! RFC prose rules that XSD cannot express, checked on the document's XML after it has been
-//! read: every violation is reported (not only the first), each citing its section. A MUST
-//! violation is an [`Severity::Error`]; a SHOULD-level finding, or a value that does not have the
-//! format its RFC definition gives, is a [`Severity::Warning`].
+//! RFC prose rules that XSD cannot express, checked on a document after it has been read: every
+//! violation is reported (not only the first), each citing its section. A MUST violation is an
+//! [`Severity::Error`]; a SHOULD-level finding, or a value that does not have the format its RFC
+//! definition gives, is a [`Severity::Warning`].
 //!
-//! One streaming pass over the XML: each open element keeps its attributes, the names of its
-//! children (and grandchildren), and, where a rule reads it, its text; rules run when an element
-//! opens (attribute rules) or closes (content rules). IODEF 2.0 elements cite RFC 7970, IODEF 1.0
+//! One engine, fed elements (namespace, local name), their attributes and their text in
+//! document order: each open element keeps its attributes, the names of its children (and
+//! grandchildren), and, where a rule reads it, its text; rules run when an element opens
+//! (attribute rules) or closes (content rules). Two sources feed it:
+//!
+//! - a typed value, through the writer's event mode ([`Document::write_events`]): the XML the
+//!   value stands for, without a pass over any text. [`check_typed`] checks a document as it
+//!   would be written; [`check_read`] checks the document as it was read from its input — §4.1
+//!   from the input's XML declaration, line:column from one scan of the input when there are
+//!   findings — and gives what [`check_decoded`] gives (`iodef validate` uses it);
+//! - a streaming pass over the XML text ([`check`], [`check_decoded`]), with the positions as
+//!   it goes, for documents the typed reader does not read (lenient validation runs it).
+//!
+//! Both see attribute values and text as the typed reader reads them (attribute-value
+//! normalisation, end-of-lines as line feeds). IODEF 2.0 elements cite RFC 7970, IODEF 1.0
 //! elements RFC 5070. Rules (see `docs/prose-rules.md` for the full table):
 //!
 //! - §5.1.1 (RFC 5070 §5.1): `ext-foo` only with `foo="ext-value"`, and `foo="ext-value"` needs
