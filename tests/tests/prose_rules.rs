@@ -266,8 +266,8 @@ fn prose_rule_findings_on_the_corpus_are_exactly_the_known_ones() {
 /// input's declaration, positions from one scan when there are findings) report exactly what
 /// the pass over the XML text (`rules::check_decoded`) reports — rule, message, path, line,
 /// column, severity and order — on every corpus document the typed reader accepts, whatever
-/// its root, IODEF 1.0 and 2.0 alike; and on three variants of each: CR LF end-of-lines,
-/// without its XML declaration, and as written back in UTF-16.
+/// its root, IODEF 1.0 and 2.0 alike; and on four variants of each: CR LF end-of-lines,
+/// without its XML declaration, after a UTF-8 byte-order mark, and as written back in UTF-16.
 #[test]
 fn rules_over_the_typed_value_find_what_the_pass_over_the_text_finds() {
     let (mut compared, mut with_findings, mut variants) = (0, 0, 0);
@@ -291,6 +291,7 @@ fn rules_over_the_typed_value_find_what_the_pass_over_the_text_finds() {
             bytes.clone(),
             text.replace('\n', "\r\n").into_bytes(),
             without_declaration.into_bytes(),
+            [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
             utf16,
         ];
         for (i, input) in inputs.iter().enumerate() {
