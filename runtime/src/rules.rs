@@ -422,20 +422,71 @@ struct Frame {
     /// The `IODEF-Document` this element belongs to (a serial number: a RID message can carry
     /// several documents, each with its own identifiers).
     document: usize,
-    /// Incident / Indicator: the identifier its IncidentID / IndicatorID child gives it.
-    ident: Option<Ident>,
+    /// Incident / Indicator: the identifier its IncidentID / IndicatorID child gives it (name,
+    /// instance or version, value), ranges of `ident_text`.
+    ident: Option<[Range<usize>; 3]>,
+    ident_text: String,
 }
 
-/// The parts of an IncidentID (name, instance, value) or IndicatorID (name, version, value).
-type Ident = [String; 3];
-
-/// Identifiers seen so far, per document: the path of the first element that used each, so
-/// that a repeat is found with one hash lookup.
+/// Identifiers seen so far, per document, with the path of the first element that used each,
+/// so that a repeat is found with one hash lookup. Everything is kept in a few growing buffers,
+/// not in allocations per identifier.
 #[derive(Default)]
 struct Seen {
     documents: usize,
-    incidents: HashMap<(usize, Ident), String>,
-    indicators: HashMap<(usize, Ident), String>,
+    /// The parts and first paths of the identifiers kept, concatenated.
+    text: String,
+    entries: Vec<SeenEntry>,
+    /// (kind, document, hash of the parts) → the last entry with that key; entries whose keys
+    /// collide are chained.
+    index: HashMap<(u8, usize, u64), u32>,
+    /// Hashes the parts (random keys, as the map's own).
+    hasher: std::collections::hash_map::RandomState,
+}
+
+/// An identifier kept by [`Seen`]: its parts and the path of its first element (ranges of
+/// `Seen::text`), and the previous entry with the same key.
+struct SeenEntry {
+    parts: [Range<usize>; 3],
+    path: Range<usize>,
+    previous: Option<u32>,
+}
+
+impl Seen {
+    /// The path of the first element of `document` whose identifier of `kind` is `parts`, if
+    /// any; otherwise records `path` as that element.
+    fn first(&mut self, kind: u8, document: usize, parts: [&str; 3], path: &str) -> Option<&str> {
+        use std::hash::BuildHasher as _;
+        let key = (kind, document, self.hasher.hash_one(parts));
+        let last = self.index.get(&key).copied();
+        let mut at = last;
+        while let Some(i) = at {
+            let entry = &self.entries[i as usize];
+            if entry
+                .parts
+                .iter()
+                .zip(parts)
+                .all(|(range, part)| self.text[range.clone()] == *part)
+            {
+                return Some(&self.text[self.entries[i as usize].path.clone()]);
+            }
+            at = entry.previous;
+        }
+        let mut keep = |s: &str| {
+            let start = self.text.len();
+            self.text.push_str(s);
+            start..self.text.len()
+        };
+        let entry = SeenEntry {
+            parts: parts.map(&mut keep),
+            path: keep(path),
+            previous: last,
+        };
+        let index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        self.entries.push(entry);
+        self.index.insert(key, index);
+        None
+    }
 }
 
 impl Frame {
@@ -528,6 +579,7 @@ impl Frame {
         self.systems.clear();
         self.document = 0;
         self.ident = None;
+        self.ident_text.clear();
     }
 }
 
@@ -1272,14 +1324,20 @@ fn check_required_attrs(frame: &Frame, version: Version, findings: &mut Findings
     }
 }
 
-/// The identifier an IncidentID (`other` = `instance`) or IndicatorID (`other` = `version`)
-/// gives: its name, that attribute and its content.
-fn ident(frame: &Frame, other: &str) -> Ident {
-    [
-        frame.attr("name").unwrap_or_default().to_string(),
-        frame.attr(other).unwrap_or_default().to_string(),
-        frame.text().to_string(),
-    ]
+/// Gives `parent` the identifier its IncidentID (`other` = `instance`) or IndicatorID (`other`
+/// = `version`) child `frame` makes: its name, that attribute and its content.
+fn set_ident(parent: &mut Frame, frame: &Frame, other: &str) {
+    let parts = [
+        frame.attr("name").unwrap_or_default(),
+        frame.attr(other).unwrap_or_default(),
+        frame.text(),
+    ];
+    parent.ident_text.clear();
+    parent.ident = Some(parts.map(|part| {
+        let start = parent.ident_text.len();
+        parent.ident_text.push_str(part);
+        start..parent.ident_text.len()
+    }));
 }
 
 /// RFC 7970 §3.4 (RFC 5070 §3.3): IncidentID name + content is a globally unique identifier of
@@ -1290,32 +1348,25 @@ fn check_unique_ident(frame: &Frame, parent: &Frame, seen: &mut Seen, findings: 
     let (Some(version), Some(ident)) = (frame.version, &frame.ident) else {
         return;
     };
-    let (map, rule, what) = match frame.local.as_str() {
+    let (kind, rule, what) = match frame.local.as_str() {
         "Incident" if parent.is(version, "IODEF-Document") => (
-            &mut seen.incidents,
+            0,
             version.pick("RFC 7970 §3.4", "RFC 5070 §3.3"),
             "IncidentID",
         ),
-        "Indicator" if version == Version::V2 => {
-            (&mut seen.indicators, "RFC 7970 §3.29.1", "IndicatorID")
-        }
+        "Indicator" if version == Version::V2 => (1, "RFC 7970 §3.29.1", "IndicatorID"),
         _ => return,
     };
-    match map.entry((frame.document, ident.clone())) {
-        std::collections::hash_map::Entry::Occupied(first) => findings.error(
-            frame,
-            rule,
-            format!(
-                "{} {what} {:?} (name {:?}) is already the identifier of {}: it MUST be unique",
-                frame.local,
-                shorten(&ident[2]),
-                shorten(&ident[0]),
-                first.get()
-            ),
-        ),
-        std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(findings.path_of(frame).to_string());
-        }
+    let parts = ident.clone().map(|range| &frame.ident_text[range]);
+    let path = findings.path_of(frame);
+    if let Some(first) = seen.first(kind, frame.document, parts, path) {
+        let message = format!(
+            "{} {what} {:?} (name {:?}) is already the identifier of {first}: it MUST be unique",
+            frame.local,
+            shorten(parts[2]),
+            shorten(parts[0]),
+        );
+        findings.error(frame, rule, message);
     }
 }
 
@@ -1389,10 +1440,10 @@ fn close(frame: &mut Frame, parent: Option<&mut Frame>, seen: &mut Seen, finding
     };
     match frame.local.as_str() {
         "IncidentID" if parent.is(version, "Incident") => {
-            parent.ident = Some(ident(frame, "instance"));
+            set_ident(parent, frame, "instance");
         }
         "IndicatorID" if parent.is(version, "Indicator") => {
-            parent.ident = Some(ident(frame, "version"));
+            set_ident(parent, frame, "version");
         }
         "Portlist" => parent.portlist_ports = portlist_count(frame.text()),
         "Service" => parent.service_ports = parent.service_ports.or(frame.portlist_ports),
@@ -1755,6 +1806,28 @@ mod tests {
         assert_eq!(findings[1].path, "/IODEF-Document/Incident[1]/Contact[2]");
         assert!(findings[1].message.contains("ext-type is only allowed"));
         assert_eq!(findings[1].rule, "RFC 7970 §5.1.1");
+    }
+
+    /// `Seen` finds a repeated identifier (all three parts equal, same kind and document) and
+    /// nothing else, with the path of its first element.
+    #[test]
+    fn seen_identifiers() {
+        let mut seen = Seen::default();
+        for i in 0..1000 {
+            let value = i.to_string();
+            let path = format!("/d/Incident[{i}]");
+            assert_eq!(seen.first(0, 1, ["a", "", &value], &path), None);
+        }
+        assert_eq!(
+            seen.first(0, 1, ["a", "", "7"], "/x"),
+            Some("/d/Incident[7]")
+        );
+        // Another kind, another document, another part: not a repeat.
+        assert_eq!(seen.first(1, 1, ["a", "", "7"], "/y"), None);
+        assert_eq!(seen.first(0, 2, ["a", "", "7"], "/z"), None);
+        assert_eq!(seen.first(0, 1, ["a", "i", "7"], "/w"), None);
+        assert_eq!(seen.first(0, 1, ["", "a", "7"], "/v"), None);
+        assert_eq!(seen.first(1, 1, ["a", "", "7"], "/u"), Some("/y"));
     }
 
     /// Positions are computed incrementally: the bytes scanned for them never exceed the input,
