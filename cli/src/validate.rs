@@ -347,12 +347,12 @@ fn validate_xml(name: &str, input: &[u8], options: &Options) -> FileReport {
     let read_typed = || {
         let mut r = decoded.reader();
         options.read.apply(&mut r);
-        // Only the root's name is kept; the tree is dropped on this thread too.
         Document::<iodef::bindings::Root>::from_xml_reader(r)
-            .map(|doc| format!("{{{}}}{}", doc.root.namespace(), doc.root.local_name()))
     };
-    let check_rules =
-        || (options.rules != RuleLevel::Off).then(|| iodef::rules::check_decoded(decoded));
+    let root_name = |doc: &Document<iodef::bindings::Root>| {
+        format!("{{{}}}{}", doc.root.namespace(), doc.root.local_name())
+    };
+    let rules_on = options.rules != RuleLevel::Off;
     let validate = || {
         iodef::rt::validate::validate_decoded(
             decoded,
@@ -362,30 +362,28 @@ fn validate_xml(name: &str, input: &[u8], options: &Options) -> FileReport {
             },
         )
     };
-    // Strict (the default): the typed reader decides validity in one pass — it accepts
-    // exactly what the collecting validator accepts (tests/tests/mutation.rs) — while the
-    // prose rules run on another thread. Only a document it refuses is read again, by the
-    // validator, to list every error rather than the first. Lenient reading reports unknown
-    // content as the validator's warnings, so the validator always runs there.
+    // Strict (the default): the typed reader decides validity in one pass over the text — it
+    // accepts exactly what the collecting validator accepts (tests/tests/mutation.rs) — and the
+    // prose rules then run over the typed value it built (no second pass over the XML; their
+    // line:column come from one scan of the input, only when there are findings). Only a
+    // document it refuses is read again, by the validator, to list every error rather than the
+    // first. Lenient reading reports unknown content as the validator's warnings, so the
+    // validator always runs there.
     let (schema, typed, prose) = if options.read.policy == iodef::Policy::Strict {
-        let (typed, prose) = std::thread::scope(|scope| {
-            let prose = scope.spawn(check_rules);
-            let typed = read_typed();
-            // A panic on a helper thread is re-raised here, as if it had happened inline.
-            (
-                typed,
-                prose
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            )
-        });
-        let schema = match typed {
-            Ok(_) => iodef::rt::validate::Report::default(),
-            Err(_) => validate(),
-        };
-        (schema, typed, prose)
+        match read_typed() {
+            Ok(doc) => {
+                let prose = rules_on.then(|| iodef::rules::check_read(&doc, decoded));
+                let root = root_name(&doc);
+                // (The tree is dropped before the report is put together.)
+                drop(doc);
+                (iodef::rt::validate::Report::default(), Ok(root), prose)
+            }
+            Err(e) => (validate(), Err(e), None),
+        }
     } else {
         // The three passes are independent: wall time is the longest, not their sum.
+        let read_typed = || read_typed().map(|doc| root_name(&doc));
+        let check_rules = || rules_on.then(|| iodef::rules::check_decoded(decoded));
         std::thread::scope(|scope| {
             let typed = scope.spawn(read_typed);
             let prose = scope.spawn(check_rules);

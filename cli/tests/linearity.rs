@@ -205,6 +205,38 @@ fn many_errors(bytes: usize) -> Vec<u8> {
     doc.into_bytes()
 }
 
+/// Schema-valid, but every Incident breaks a prose rule (an empty Contact, RFC 7970 §3.9): the
+/// rules run over the typed value, then one scan of the input locates every finding.
+fn a_rule_finding_everywhere(bytes: usize) -> Vec<u8> {
+    let mut doc = String::from(IODEF2_HEAD);
+    let mut i = 0;
+    while doc.len() < bytes {
+        doc.push_str(&format!(
+            r#"<Incident purpose="reporting"><IncidentID name="csirt.example.com">{i}</IncidentID>
+<GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime><Description>{}</Description>
+<Contact role="creator" type="organization"/></Incident>
+"#,
+            "padding ".repeat(240)
+        ));
+        i += 1;
+    }
+    doc.push_str("</IODEF-Document>\n");
+    doc.into_bytes()
+}
+
+#[test]
+fn a_rule_finding_in_every_incident() {
+    check_linear(
+        "rule-findings",
+        a_rule_finding_everywhere,
+        &[
+            (&["validate"], 1),
+            (&["validate", "--rules", "warn", "--format", "json"], 0),
+            (&["validate", "--lenient"], 1),
+        ],
+    );
+}
+
 #[test]
 fn bulk_documents() {
     check_linear(

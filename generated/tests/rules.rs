@@ -17,8 +17,15 @@ fn v1(body: &str) -> String {
     format!("{DECL}\n{V1_ROOT}\n{body}\n</IODEF-Document>")
 }
 
+/// The findings of the pass over the XML text; when the typed reader accepts the document,
+/// checked to be exactly those of the rules over the typed value (`check_read`).
 fn findings(doc: &str) -> Vec<Finding> {
-    check(doc.as_bytes())
+    let found = check(doc.as_bytes());
+    let decoded = iodef::rt::decode(doc.as_bytes()).unwrap();
+    if let Ok(typed) = iodef::Document::<iodef::Root>::from_xml_reader(decoded.reader()) {
+        assert_eq!(iodef::rules::check_read(&typed, &decoded), found, "{doc}");
+    }
+    found
 }
 
 /// `doc` has exactly one finding, of `rule` and `severity`, whose message contains `needle`.
@@ -777,4 +784,113 @@ fn indicator_ids_are_unique_in_a_document() {
         indicator("2", "ind-1"),
         indicator("1", "ind-2")
     )));
+}
+
+/// A schema-valid document that breaks many rules at once, written to tell the rules over the
+/// typed value (`check_read`) from the pass over the text (`check`) wherever they could
+/// differ: attributes out of schema order (several §5.1.1 findings on one element), an empty
+/// `ext-*` value (which a typed value cannot tell from a missing one), end-of-lines as CR LF
+/// and whitespace in attribute values (normalised), comments, CDATA and references in text,
+/// extension content, Flows, duplicate identifiers. `findings` checks both give the same.
+#[test]
+fn typed_value_and_text_give_the_same_findings() {
+    let doc = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- prolog -->
+<IODEF-Document version="2.00" xml:lang="en" xmlns="urn:ietf:params:xml:ns:iodef-2.0"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:schemaLocation="urn:ietf:params:xml:ns:iodef-2.0
+      iodef-2.0.xsd">
+  <Incident ext-status="x" purpose="ext-value" ext-restriction="r" status="new">
+    <IncidentID name="csirt.example.com">1</IncidentID>
+    <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+    <Contact ext-type="robot" role="ext-value" ext-role="" type="person"><?pi data?>
+      <Email><EmailTo>a@example.com</EmailTo></Email>
+    </Contact>
+    <EventData>
+      <Flow>
+        <System category="source">
+          <Node><Address category="ipv4-addr">192.0.2.<!-- c -->999</Address></Node>
+          <Service ip-protocol="6"><Portlist>1,2</Portlist></Service>
+        </System>
+        <System category="target">
+          <Node><Location>here</Location></Node>
+          <Service><Port>80</Port></Service>
+          <Service ip-protocol="6"><Portlist>3</Portlist></Service>
+        </System>
+      </Flow>
+      <Expectation action="defined-coa"/>
+    </EventData>
+    <History><HistoryItem action="defined-coa"><DateTime>2015-07-18T09:00:00-05:00</DateTime></HistoryItem></History>
+    <AdditionalData dtype="xml"><foo xmlns="">bar</foo></AdditionalData>
+    <AdditionalData dtype="integer"> 12<![CDATA[a]]>&#x20;</AdditionalData>
+    <AdditionalData dtype="string"><x:y xmlns:x="urn:example"/></AdditionalData>
+  </Incident>
+  <Incident purpose="reporting">
+    <IncidentID name="bad	name
+ here" instance="&#10;i">
+      1
+    </IncidentID>
+    <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+    <Contact role="creator" type="organization">
+      <Email><EmailTo>a@example.com</EmailTo></Email>
+    </Contact>
+    <EventData><Flow><System><Node><Address category="ipv4-addr">192.0.2.1
+x</Address></Node></System></Flow></EventData>
+  </Incident>
+  <Incident purpose="reporting">
+    <IncidentID name="csirt.example.com"> 1 </IncidentID>
+    <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+    <Contact role="creator" type="organization"><ContactName>x</ContactName></Contact>
+  </Incident>
+</IODEF-Document>
+<!-- epilog -->
+"#;
+    for doc in [doc.to_string(), doc.replace('\n', "\r\n")] {
+        iodef::read(doc.as_bytes()).expect("schema-valid");
+        let found = findings(&doc);
+        let rules: Vec<&str> = found.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                "RFC 7970 §5.1.1",
+                "RFC 7970 §5.1.1",
+                "RFC 7970 §5.1.1",
+                "RFC 7970 §5.1.1",
+                "RFC 7970 §5.1.1",
+                "RFC 7970 §3.20",
+                "RFC 7970 §3.18.1",
+                "RFC 7970 §3.18",
+                "RFC 7970 §3.20",
+                "RFC 7970 §3.15",
+                "RFC 7970 §3.13.1",
+                "RFC 7970 §5.2",
+                "RFC 7970 §5.2",
+                "RFC 7970 §5.2",
+                "RFC 7970 §3.4",
+                "RFC 7970 §3.18.1",
+                "RFC 7970 §3.4",
+            ],
+            "{found:#?}"
+        );
+        // In the order of the attributes in the text, not of the schema.
+        assert!(found[0].message.starts_with("attribute ext-status"));
+        assert!(found[1].message.starts_with("purpose=\"ext-value\""));
+        assert!(found[2].message.starts_with("attribute ext-restriction"));
+        // Contact: ext-type (type="person"), then role="ext-value" with an empty ext-role.
+        assert!(found[3].message.starts_with("attribute ext-type"));
+        assert!(found[4].message.starts_with("role=\"ext-value\""));
+        // Normalised as the typed reader reads them: whitespace in an attribute value is a
+        // space, a character reference stays what it is, CR LF in text is LF.
+        assert!(
+            found[14].message.contains(r#""bad name  here""#),
+            "{}",
+            found[14].message
+        );
+        assert!(
+            found[15].message.contains(r#""192.0.2.1\nx""#),
+            "{}",
+            found[15].message
+        );
+        assert_eq!(found[16].path, "/IODEF-Document/Incident[3]");
+    }
 }

@@ -9,7 +9,7 @@ use super::extra::{Extra, Misc};
 use super::reader::{clark, Limits, XmlReader, XsiAttributes, DEFAULT_MAX_DEPTH};
 use super::registry::{self, Registry};
 use super::unknown::{Policy, UnknownContent};
-use super::writer::XmlWriter;
+use super::writer::{XmlEvents, XmlWriter};
 use super::ReadRoot;
 
 /// How to read a document: parse policy, resource limits and the registry of typed extension
@@ -298,6 +298,15 @@ impl<T: ReadRoot> Document<T> {
             self.write(&mut xw)?;
         }
         encoder.finish()
+    }
+
+    /// Reports the document to `events` as [`Document::write_to`] would write it — the root
+    /// element with its xsi attributes and extra content, prolog and epilog comments — without
+    /// producing bytes ([`XmlWriter::with_events`]). The RFC prose rules read typed documents
+    /// this way ([`rules::check_typed`](super::rules::check_typed)).
+    pub fn write_events(&self, events: &mut dyn XmlEvents) -> io::Result<()> {
+        let mut xw = XmlWriter::with_events(events);
+        self.write(&mut xw)
     }
 
     /// Declaration, xsi attributes and root element; then [`XmlWriter::finish`].

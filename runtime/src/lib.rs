@@ -63,7 +63,7 @@ pub use values::{
     IntegerRangeError, NegativeInteger, NonNegativeInteger, NonPositiveInteger, ParseValueError,
     PositiveInteger, Scalar, SimpleValue,
 };
-pub use writer::XmlWriter;
+pub use writer::{XmlEvents, XmlWriter};
 
 /// Declares namespaces that every process-wide registry ([`registry::global`]) starts with:
 /// `default_namespaces!("crate-name", path::to::register)`, where `register` is a generated

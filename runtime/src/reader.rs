@@ -304,7 +304,7 @@ fn all_ws(s: &str) -> bool {
 }
 
 /// XML 1.0 end-of-line handling: CR LF and lone CR become LF.
-fn normalize_eol(s: &str) -> Cow<'_, str> {
+pub(crate) fn normalize_eol(s: &str) -> Cow<'_, str> {
     if !s.contains('\r') {
         return Cow::Borrowed(s);
     }

@@ -1,11 +1,23 @@
-//! RFC prose rules that XSD cannot express, checked on the document's XML after it has been
-//! read: every violation is reported (not only the first), each citing its section. A MUST
-//! violation is an [`Severity::Error`]; a SHOULD-level finding, or a value that does not have the
-//! format its RFC definition gives, is a [`Severity::Warning`].
+//! RFC prose rules that XSD cannot express, checked on a document after it has been read: every
+//! violation is reported (not only the first), each citing its section. A MUST violation is an
+//! [`Severity::Error`]; a SHOULD-level finding, or a value that does not have the format its RFC
+//! definition gives, is a [`Severity::Warning`].
 //!
-//! One streaming pass over the XML: each open element keeps its attributes, the names of its
-//! children (and grandchildren), and, where a rule reads it, its text; rules run when an element
-//! opens (attribute rules) or closes (content rules). IODEF 2.0 elements cite RFC 7970, IODEF 1.0
+//! One engine, fed elements (namespace, local name), their attributes and their text in
+//! document order: each open element keeps its attributes, the names of its children (and
+//! grandchildren), and, where a rule reads it, its text; rules run when an element opens
+//! (attribute rules) or closes (content rules). Two sources feed it:
+//!
+//! - a typed value, through the writer's event mode ([`Document::write_events`]): the XML the
+//!   value stands for, without a pass over any text. [`check_typed`] checks a document as it
+//!   would be written; [`check_read`] checks the document as it was read from its input — §4.1
+//!   from the input's XML declaration, line:column from one scan of the input when there are
+//!   findings — and gives what [`check_decoded`] gives (`iodef validate` uses it);
+//! - a streaming pass over the XML text ([`check`], [`check_decoded`]), with the positions as
+//!   it goes, for documents the typed reader does not read (lenient validation runs it).
+//!
+//! Both see attribute values and text as the typed reader reads them (attribute-value
+//! normalisation, end-of-lines as line feeds). IODEF 2.0 elements cite RFC 7970, IODEF 1.0
 //! elements RFC 5070. Rules (see `docs/prose-rules.md` for the full table):
 //!
 //! - §5.1.1 (RFC 5070 §5.1): `ext-foo` only with `foo="ext-value"`, and `foo="ext-value"` needs
@@ -42,15 +54,19 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use crate::reader::{Positions, SiblingCounts};
+use crate::encoding::Decoded;
+use crate::reader::{normalize_eol, Positions};
 use crate::values::{Base64Binary, DateTime, Decimal, HexBinary};
+use crate::writer::XmlEvents;
+use crate::{Document, ReadRoot};
 
 /// How serious a finding is: a MUST violation is an error, a SHOULD one a warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,18 +305,40 @@ fn is_extension(version: Version, local: &str) -> bool {
     }
 }
 
-/// An attribute: namespace URI (empty when unprefixed), local name, unescaped value.
-/// Names and values borrow the input: nothing is allocated per element but what a rule keeps.
-struct Attr<'a> {
-    ns: Vec<u8>,
-    local: &'a str,
-    value: Cow<'a, str>,
+/// The namespace of an attribute, as far as the rules tell namespaces apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AttrNs {
+    /// Unprefixed.
+    None,
+    Xsi,
+    Xml,
+    Other,
 }
 
-/// A child element: whether it is in a namespace, and its local name.
-struct Child<'a> {
+impl AttrNs {
+    fn of(ns: &str) -> AttrNs {
+        match ns.as_bytes() {
+            b"" => AttrNs::None,
+            NS_XSI => AttrNs::Xsi,
+            NS_XML => AttrNs::Xml,
+            _ => AttrNs::Other,
+        }
+    }
+}
+
+/// An attribute of an open element: its local name and value are ranges of the frame's
+/// `attr_text` (one buffer per frame, reused: nothing is allocated per attribute).
+struct Attr {
+    ns: AttrNs,
+    local: Range<usize>,
+    value: Range<usize>,
+}
+
+/// A child element: whether it is in a namespace, and its local name (a range of the frame's
+/// `child_names`).
+struct Child {
     in_namespace: bool,
-    local: &'a str,
+    local: Range<usize>,
 }
 
 /// A System of a Flow, with the number of ports its (first) Service's Portlist lists.
@@ -310,22 +348,71 @@ struct FlowSystem {
     path: String,
 }
 
-/// One open element and what its rules need once it closes.
-struct Frame<'a> {
+/// Children so far per local name (for the `[n]` of paths): a few names in a vector (ranges of
+/// the frame's `child_names`), then a map.
+#[derive(Default)]
+struct SiblingCounts {
+    few: Vec<(Range<usize>, u32)>,
+    many: HashMap<Box<str>, u32>,
+}
+
+impl SiblingCounts {
+    const FEW: usize = 8;
+
+    /// Counts one more child named `names[name]`; returns its 1-based index among its
+    /// namesakes.
+    fn next(&mut self, names: &str, name: Range<usize>) -> u32 {
+        let local = &names[name.clone()];
+        if let Some(entry) = self
+            .few
+            .iter_mut()
+            .find(|(n, _)| &names[n.clone()] == local)
+        {
+            entry.1 += 1;
+            return entry.1;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push((name, 1));
+            return 1;
+        }
+        if let Some(count) = self.many.get_mut(local) {
+            *count += 1;
+            return *count;
+        }
+        self.many.insert(local.into(), 1);
+        1
+    }
+
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many.clear();
+    }
+}
+
+/// One open element and what its rules need once it closes. Frames are reused (their buffers
+/// keep their capacity): a pass allocates per nesting level, not per element.
+#[derive(Default)]
+struct Frame {
     version: Option<Version>,
-    local: &'a str,
+    local: String,
     /// Its path is `Findings::path[..path_len]` while it is open (0: the document, `/`).
     path_len: usize,
+    /// Its number in document order (elements are counted as they start).
+    ordinal: usize,
+    /// Where its start tag is, when the source knows (0 otherwise).
     line: u64,
     column: u64,
-    attrs: Vec<Attr<'a>>,
-    /// Children so far per local name (for the `[n]` of paths).
-    counts: SiblingCounts<'a>,
-    children: Vec<Child<'a>>,
+    attrs: Vec<Attr>,
+    attr_text: String,
+    /// Children so far per local name.
+    counts: SiblingCounts,
+    children: Vec<Child>,
+    child_names: String,
     /// `(child, grandchild)` local names, kept for the elements whose rules read them.
-    grandchildren: Vec<(&'a str, &'a str)>,
-    /// The text content, kept only for elements whose rules read it.
-    text: Option<String>,
+    grandchildren: Vec<(String, String)>,
+    /// Whether its rules read its text content (kept in `text`).
+    wants_text: bool,
+    text: String,
     /// Service: the number of ports of its Portlist.
     portlist_ports: Option<u64>,
     /// System: the ports of its first Service with a Portlist.
@@ -335,37 +422,126 @@ struct Frame<'a> {
     /// The `IODEF-Document` this element belongs to (a serial number: a RID message can carry
     /// several documents, each with its own identifiers).
     document: usize,
-    /// Incident / Indicator: the identifier its IncidentID / IndicatorID child gives it.
-    ident: Option<Ident>,
+    /// Incident / Indicator: the identifier its IncidentID / IndicatorID child gives it (name,
+    /// instance or version, value), ranges of `ident_text`.
+    ident: Option<[Range<usize>; 3]>,
+    ident_text: String,
 }
 
-/// The parts of an IncidentID (name, instance, value) or IndicatorID (name, version, value).
-type Ident = [String; 3];
-
-/// Identifiers seen so far, per document: the path of the first element that used each, so
-/// that a repeat is found with one hash lookup.
+/// Identifiers seen so far, per document, with the path of the first element that used each,
+/// so that a repeat is found with one hash lookup. Everything is kept in a few growing buffers,
+/// not in allocations per identifier.
 #[derive(Default)]
 struct Seen {
     documents: usize,
-    incidents: HashMap<(usize, Ident), String>,
-    indicators: HashMap<(usize, Ident), String>,
+    /// The parts and first paths of the identifiers kept, concatenated.
+    text: String,
+    entries: Vec<SeenEntry>,
+    /// (kind, document, hash of the parts) → the last entry with that key; entries whose keys
+    /// collide are chained.
+    index: HashMap<(u8, usize, u64), u32>,
+    /// Hashes the parts (random keys, as the map's own).
+    hasher: std::collections::hash_map::RandomState,
 }
 
-impl Frame<'_> {
+/// An identifier kept by [`Seen`]: its parts and the path of its first element (ranges of
+/// `Seen::text`), and the previous entry with the same key.
+struct SeenEntry {
+    parts: [Range<usize>; 3],
+    path: Range<usize>,
+    previous: Option<u32>,
+}
+
+impl Seen {
+    /// The path of the first element of `document` whose identifier of `kind` is `parts`, if
+    /// any; otherwise records `path` as that element.
+    fn first(&mut self, kind: u8, document: usize, parts: [&str; 3], path: &str) -> Option<&str> {
+        use std::hash::BuildHasher as _;
+        let key = (kind, document, self.hasher.hash_one(parts));
+        let last = self.index.get(&key).copied();
+        let mut at = last;
+        while let Some(i) = at {
+            let entry = &self.entries[i as usize];
+            if entry
+                .parts
+                .iter()
+                .zip(parts)
+                .all(|(range, part)| self.text[range.clone()] == *part)
+            {
+                return Some(&self.text[self.entries[i as usize].path.clone()]);
+            }
+            at = entry.previous;
+        }
+        let mut keep = |s: &str| {
+            let start = self.text.len();
+            self.text.push_str(s);
+            start..self.text.len()
+        };
+        let entry = SeenEntry {
+            parts: parts.map(&mut keep),
+            path: keep(path),
+            previous: last,
+        };
+        let index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        self.entries.push(entry);
+        self.index.insert(key, index);
+        None
+    }
+}
+
+impl Frame {
     /// An unprefixed attribute's value, trimmed.
     fn attr(&self, local: &str) -> Option<&str> {
-        self.attr_ns(b"", local)
+        self.attr_ns(AttrNs::None, local)
     }
 
-    fn attr_ns(&self, ns: &[u8], local: &str) -> Option<&str> {
+    fn attr_ns(&self, ns: AttrNs, local: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|a| a.ns == ns && a.local == local)
-            .map(|a| a.value.trim())
+            .find(|a| a.ns == ns && self.attr_text[a.local.clone()] == *local)
+            .map(|a| self.attr_text[a.value.clone()].trim())
+    }
+
+    /// The unprefixed attributes: local name and value (untrimmed), in the order they came.
+    fn unprefixed_attrs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.attrs.iter().filter(|a| a.ns == AttrNs::None).map(|a| {
+            (
+                &self.attr_text[a.local.clone()],
+                &self.attr_text[a.value.clone()],
+            )
+        })
+    }
+
+    fn push_attr(&mut self, ns: AttrNs, local: &str, value: &str) {
+        let start = self.attr_text.len();
+        self.attr_text.push_str(local);
+        let middle = self.attr_text.len();
+        self.attr_text.push_str(value);
+        self.attrs.push(Attr {
+            ns,
+            local: start..middle,
+            value: middle..self.attr_text.len(),
+        });
+    }
+
+    fn child_name(&self, child: &Child) -> &str {
+        &self.child_names[child.local.clone()]
     }
 
     fn has_child(&self, local: &str) -> bool {
-        self.children.iter().any(|c| c.local == local)
+        self.children.iter().any(|c| self.child_name(c) == local)
+    }
+
+    /// Registers a child element; returns its 1-based index among its namesakes.
+    fn add_child(&mut self, local: &str, in_namespace: bool) -> u32 {
+        let start = self.child_names.len();
+        self.child_names.push_str(local);
+        let name = start..self.child_names.len();
+        self.children.push(Child {
+            in_namespace,
+            local: name.clone(),
+        });
+        self.counts.next(&self.child_names, name)
     }
 
     fn is(&self, version: Version, local: &str) -> bool {
@@ -374,18 +550,51 @@ impl Frame<'_> {
 
     /// Whether its rules read `(child, grandchild)` names.
     fn wants_grandchildren(&self) -> bool {
-        self.version == Some(Version::V2) && matches!(self.local, "BulkObservable" | "HashData")
+        self.version == Some(Version::V2)
+            && matches!(self.local.as_str(), "BulkObservable" | "HashData")
     }
 
     fn text(&self) -> &str {
-        self.text.as_deref().map_or("", str::trim)
+        self.text.trim()
     }
+
+    /// Empties the frame for reuse, keeping its buffers.
+    fn clear(&mut self) {
+        self.version = None;
+        self.local.clear();
+        self.path_len = 0;
+        self.ordinal = 0;
+        self.line = 0;
+        self.column = 0;
+        self.attrs.clear();
+        self.attr_text.clear();
+        self.counts.clear();
+        self.children.clear();
+        self.child_names.clear();
+        self.grandchildren.clear();
+        self.wants_text = false;
+        self.text.clear();
+        self.portlist_ports = None;
+        self.service_ports = None;
+        self.systems.clear();
+        self.document = 0;
+        self.ident = None;
+        self.ident_text.clear();
+    }
+}
+
+/// A finding as the engine records it: the number of its element in document order, and for
+/// a finding about one attribute (§5.1.1), that attribute's name.
+struct Found {
+    ordinal: usize,
+    attr: Option<String>,
+    finding: Finding,
 }
 
 /// Collects findings, each located at an element; holds the path of the open elements (each
 /// frame knows how much of it is its own path), so that no path is built per element.
 struct Findings {
-    list: Vec<Finding>,
+    list: Vec<Found>,
     path: String,
 }
 
@@ -398,24 +607,201 @@ impl Findings {
         }
     }
 
-    fn push(&mut self, at: &Frame, severity: Severity, rule: &'static str, message: String) {
+    fn push_about(
+        &mut self,
+        at: &Frame,
+        attr: Option<&str>,
+        severity: Severity,
+        rule: &'static str,
+        message: String,
+    ) {
         let path = self.path_of(at).to_string();
-        self.list.push(Finding {
-            severity,
-            rule,
-            message,
-            path,
-            line: at.line,
-            column: at.column,
+        self.list.push(Found {
+            ordinal: at.ordinal,
+            attr: attr.map(str::to_string),
+            finding: Finding {
+                severity,
+                rule,
+                message,
+                path,
+                line: at.line,
+                column: at.column,
+            },
         });
     }
 
     fn error(&mut self, at: &Frame, rule: &'static str, message: String) {
-        self.push(at, Severity::Error, rule, message);
+        self.push_about(at, None, Severity::Error, rule, message);
     }
 
     fn warning(&mut self, at: &Frame, rule: &'static str, message: String) {
-        self.push(at, Severity::Warning, rule, message);
+        self.push_about(at, None, Severity::Warning, rule, message);
+    }
+}
+
+/// What §4.1 reads, which a typed value does not hold: the XML declaration (`Some` with its
+/// encoding name, if it names one; `None`: no declaration) and the encoding the document is
+/// in.
+struct Declaration {
+    declared: Option<Option<String>>,
+    encoding: crate::Encoding,
+}
+
+/// The rules engine: fed elements (namespace URI, local name, position when known), their
+/// attributes and their text in document order, by either source — a pass over the XML text
+/// ([`check_decoded`]) or the events of a typed value ([`check_typed`], [`check_read`]) — it
+/// keeps the open elements' frames and runs each rule when its element starts or ends.
+struct Engine {
+    findings: Findings,
+    /// The frames of the open elements, `frames[..depth]`; those beyond are closed frames kept
+    /// for reuse (frames stay in place: none is moved per element).
+    frames: Vec<Frame>,
+    depth: usize,
+    seen: Seen,
+    /// Elements started so far.
+    elements: usize,
+    /// For §4.1 at the root element; `None`: not checked.
+    declaration: Option<Declaration>,
+    /// The innermost element has started and its start rules have not run: attributes may
+    /// still come.
+    pending: bool,
+}
+
+impl Engine {
+    fn new(declaration: Option<Declaration>) -> Self {
+        Engine {
+            findings: Findings {
+                list: Vec::new(),
+                path: String::new(),
+            },
+            frames: Vec::new(),
+            depth: 0,
+            seen: Seen::default(),
+            elements: 0,
+            declaration,
+            pending: false,
+        }
+    }
+
+    /// An element starts: `ns` is its namespace URI ("" for none); its attributes follow
+    /// ([`Engine::attribute`]). Registers it as a child of its parent and appends its step to
+    /// the path of the open elements.
+    fn start(&mut self, ns: &str, local: &str, (line, column): (u64, u64)) {
+        self.opened();
+        let version = Version::of(ns.as_bytes());
+        if self.depth == self.frames.len() {
+            self.frames.push(Frame::default());
+        }
+        let (open, rest) = self.frames.split_at_mut(self.depth);
+        let (frame, mut parent) = (&mut rest[0], open.last_mut());
+        self.depth += 1;
+        self.elements += 1;
+        frame.ordinal = self.elements;
+        frame.version = version;
+        frame.local.push_str(local);
+        (frame.line, frame.column) = (line, column);
+        let path = &mut self.findings.path;
+        path.push('/');
+        path.push_str(local);
+        if let Some(parent) = parent.as_mut() {
+            push_index(path, parent.add_child(local, !ns.is_empty()));
+        }
+        frame.path_len = path.len();
+        frame.wants_text = version.is_some_and(|v| {
+            matches!(
+                local,
+                "Address" | "Portlist" | "Confidence" | "IncidentID" | "IndicatorID"
+            ) || is_extension(v, local)
+        });
+        frame.document = match parent {
+            _ if local == "IODEF-Document" && version.is_some() => {
+                self.seen.documents += 1;
+                self.seen.documents
+            }
+            Some(parent) => parent.document,
+            None => 0,
+        };
+        self.pending = true;
+    }
+
+    /// The frame of the innermost open element.
+    fn innermost(&mut self) -> Option<&mut Frame> {
+        self.depth.checked_sub(1).map(|i| &mut self.frames[i])
+    }
+
+    /// An attribute of the element that just started (namespace declarations are not given).
+    fn attribute(&mut self, ns: &str, local: &str, value: &str) {
+        if !self.pending {
+            return;
+        }
+        if let Some(frame) = self.innermost() {
+            frame.push_attr(AttrNs::of(ns), local, value);
+        }
+    }
+
+    /// Runs the start rules of the element that started last, once its attributes are known.
+    fn opened(&mut self) {
+        if !std::mem::take(&mut self.pending) {
+            return;
+        }
+        let Some((frame, ancestors)) = self.frames[..self.depth].split_last() else {
+            return;
+        };
+        if self.elements == 1 {
+            if let Some(declaration) = &self.declaration {
+                check_declaration(frame, declaration, &mut self.findings);
+            }
+        }
+        on_open(frame, ancestors.last(), &mut self.findings);
+    }
+
+    /// A piece of the innermost element's character data.
+    fn text(&mut self, piece: &str) {
+        self.opened();
+        if let Some(frame) = self.innermost().filter(|f| f.wants_text) {
+            frame.text.push_str(piece);
+        }
+    }
+
+    /// The innermost element ends: its content rules run.
+    fn end(&mut self) {
+        self.opened();
+        let Some(depth) = self.depth.checked_sub(1) else {
+            return;
+        };
+        self.depth = depth;
+        let (open, rest) = self.frames.split_at_mut(depth);
+        let (frame, parent) = (&mut rest[0], open.last_mut());
+        let parent_path = parent.as_ref().map_or(0, |p| p.path_len);
+        close(frame, parent, &mut self.seen, &mut self.findings);
+        self.findings.path.truncate(parent_path);
+        frame.clear();
+    }
+
+    /// The findings, in the order they were found.
+    fn finish(mut self) -> Vec<Found> {
+        self.opened();
+        self.findings.list
+    }
+}
+
+/// A typed value's writer events feed the engine ([`check_typed`]).
+impl XmlEvents for Engine {
+    fn start_element(&mut self, ns: &str, local: &str) -> io::Result<()> {
+        self.start(ns, local, (0, 0));
+        Ok(())
+    }
+    fn attribute(&mut self, ns: &str, local: &str, value: &str) -> io::Result<()> {
+        Engine::attribute(self, ns, local, value);
+        Ok(())
+    }
+    fn text(&mut self, text: &str) -> io::Result<()> {
+        Engine::text(self, text);
+        Ok(())
+    }
+    fn end_element(&mut self) -> io::Result<()> {
+        self.end();
+        Ok(())
     }
 }
 
@@ -430,62 +816,42 @@ pub fn check(input: &[u8]) -> Vec<Finding> {
 }
 
 /// [`check`] on a document already decoded (one decoding for several passes).
-pub fn check_decoded(decoded: &crate::encoding::Decoded<'_>) -> Vec<Finding> {
+pub fn check_decoded(decoded: &Decoded<'_>) -> Vec<Finding> {
     check_counting(decoded).0
 }
 
 /// [`check`], plus the bytes scanned to compute positions (at most the input's length: the
 /// linearity test holds it to that).
-fn check_counting(decoded: &crate::encoding::Decoded<'_>) -> (Vec<Finding>, usize) {
+fn check_counting(decoded: &Decoded<'_>) -> (Vec<Finding>, usize) {
     let input = decoded.as_bytes();
-    let encoding = decoded.encoding();
-    let mut findings = Findings {
-        list: Vec::new(),
-        path: String::new(),
-    };
     let mut positions = Positions::new(input);
     let mut reader = NsReader::from_reader(input);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut seen = Seen::default();
+    let mut engine = Engine::new(None);
     // The XML declaration's encoding (`Some(None)`: a declaration without one).
-    let mut declaration: Option<Option<String>> = None;
-    let mut root_seen = false;
+    let mut declared: Option<Option<String>> = None;
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let (resolved, event) = match reader.read_resolved_event() {
             Ok(ok) => ok,
             Err(_) => break,
         };
-        // The element's IODEF version, and whether it is in a namespace at all.
-        let (version, in_namespace) = match &resolved {
-            ResolveResult::Bound(ns) => (Version::of(ns.as_ref()), !ns.as_ref().is_empty()),
-            _ => (None, false),
-        };
         let (start, empty) = match event {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(_) => {
-                if let Some(frame) = stack.pop() {
-                    let parent_path = stack.last().map_or(0, |p| p.path_len);
-                    close(frame, stack.last_mut(), &mut seen, &mut findings);
-                    findings.path.truncate(parent_path);
-                }
+                engine.end();
                 continue;
             }
-            Event::Decl(d) if !root_seen => {
-                let encoding = d
-                    .encoding()
-                    .and_then(Result::ok)
-                    .map(|e| String::from_utf8_lossy(&e).into_owned());
-                declaration = Some(encoding);
+            Event::Decl(d) if engine.elements == 0 => {
+                declared = Some(declared_encoding(&d));
                 continue;
             }
             Event::Text(t) => {
-                append_text(&mut stack, &String::from_utf8_lossy(&t));
+                engine.text(&normalize_eol(&String::from_utf8_lossy(&t)));
                 continue;
             }
             Event::CData(t) => {
-                append_text(&mut stack, &String::from_utf8_lossy(&t));
+                engine.text(&normalize_eol(&String::from_utf8_lossy(&t)));
                 continue;
             }
             Event::GeneralRef(r) => {
@@ -496,51 +862,107 @@ fn check_counting(decoded: &crate::encoding::Decoded<'_>) -> (Vec<Finding>, usiz
                         .unwrap_or_default()
                         .to_string(),
                 };
-                append_text(&mut stack, &resolved);
+                engine.text(&resolved);
                 continue;
             }
             Event::Eof => break,
             _ => continue,
         };
-        let (line, column) = positions.at(offset);
-        let mut frame = open_frame(
-            input,
-            &reader,
-            &start,
-            (version, in_namespace),
-            stack.last_mut(),
-            &mut findings.path,
-        );
-        (frame.line, frame.column) = (line, column);
-        frame.document = match stack.last() {
-            _ if frame.local == "IODEF-Document" && frame.version.is_some() => {
-                seen.documents += 1;
-                seen.documents
-            }
-            Some(parent) => parent.document,
-            None => 0,
-        };
-        if !root_seen {
-            root_seen = true;
-            check_declaration(&frame, declaration.as_ref(), encoding, &mut findings);
+        if engine.elements == 0 {
+            engine.declaration = Some(Declaration {
+                declared: declared.take(),
+                encoding: decoded.encoding(),
+            });
         }
-        on_open(&frame, stack.last(), &mut findings);
+        // The element's namespace ("" when it has none, or its prefix is unbound).
+        let ns = match &resolved {
+            ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.as_ref()),
+            _ => Cow::Borrowed(""),
+        };
+        let local = in_input(input, start.local_name().into_inner());
+        engine.start(&ns, local, positions.at(offset));
+        for a in start
+            .attributes()
+            .flatten()
+            .filter(|a| a.key.as_namespace_binding().is_none())
+        {
+            let (resolved, attr_local) = reader.resolve_attribute(a.key);
+            let ns = match resolved {
+                ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.into_inner()),
+                // `xml:` is bound without a declaration.
+                _ if a.key.prefix().is_some_and(|p| p.as_ref() == b"xml") => {
+                    Cow::Borrowed(std::str::from_utf8(NS_XML).unwrap_or_default())
+                }
+                _ => Cow::Borrowed(""),
+            };
+            let value = attribute_value(in_input(input, &a.value));
+            engine.attribute(&ns, in_input(input, attr_local.into_inner()), &value);
+        }
+        engine.opened();
         if empty {
-            let parent_path = stack.last().map_or(0, |p| p.path_len);
-            close(frame, stack.last_mut(), &mut seen, &mut findings);
-            findings.path.truncate(parent_path);
-        } else {
-            stack.push(frame);
+            engine.end();
         }
     }
-    let mut findings = findings.list;
+    let mut findings: Vec<Finding> = engine.finish().into_iter().map(|f| f.finding).collect();
     findings.sort_by_key(|f| (f.line, f.column));
     (findings, positions.scanned())
 }
 
-fn append_text(stack: &mut [Frame], piece: &str) {
-    if let Some(text) = stack.last_mut().and_then(|f| f.text.as_mut()) {
-        text.push_str(piece);
+/// The encoding an XML declaration names, if any.
+fn declared_encoding(d: &quick_xml::events::BytesDecl<'_>) -> Option<String> {
+    d.encoding()
+        .and_then(Result::ok)
+        .map(|e| String::from_utf8_lossy(&e).into_owned())
+}
+
+/// Appends `[n]`, the index of a path step (without the formatting machinery: once per element).
+fn push_index(path: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    path.extend(digits[i..].iter().map(|&d| char::from(d)));
+    path.push(']');
+}
+
+/// An attribute value as the typed reader reads it: attribute-value normalisation (XML 1.0
+/// §3.3.3: a literal tab, line feed or end of line is a space), then references expanded.
+fn attribute_value(raw: &str) -> Cow<'_, str> {
+    let normalized: Cow<'_, str> = if raw.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\r' => {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    out.push(' ');
+                }
+                '\t' | '\n' => out.push(' '),
+                c => out.push(c),
+            }
+        }
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(raw)
+    };
+    if !normalized.contains('&') {
+        return normalized;
+    }
+    // (Attribute::unescape_value is compiled out when another crate of the build enables
+    // quick-xml's `encoding` feature.)
+    match quick_xml::escape::unescape(&normalized) {
+        Ok(unescaped) => Cow::Owned(unescaped.into_owned()),
+        Err(_) => normalized,
     }
 }
 
@@ -554,96 +976,184 @@ fn in_input<'a>(input: &'a [u8], part: &[u8]) -> &'a str {
         .unwrap_or("")
 }
 
-/// The frame of a starting element; registers it as a child of `parent` and appends its step
-/// to `path` (the open elements' path).
-fn open_frame<'a>(
-    input: &'a [u8],
-    reader: &NsReader<&'a [u8]>,
-    start: &BytesStart<'a>,
-    (version, in_namespace): (Option<Version>, bool),
-    parent: Option<&mut Frame<'a>>,
-    path: &mut String,
-) -> Frame<'a> {
-    let local = in_input(input, start.local_name().into_inner());
-    path.push('/');
-    path.push_str(local);
-    if let Some(parent) = parent {
-        let n = parent.counts.next(local.as_bytes());
-        // (Writing to a String cannot fail.)
-        let _ = write!(path, "[{n}]");
-        parent.children.push(Child {
-            in_namespace,
-            local,
-        });
+/// Checks the prose rules on a typed document as it would be written: the rules read the XML
+/// the value stands for from the writer's events ([`Document::write_events`]), with no XML
+/// text. Findings have element paths but no position (line and column 0), in document order.
+/// The XML declaration (§4.1) is not checked: the writer always writes one, naming the
+/// encoding.
+///
+/// ```
+/// let doc = iodef::Document::<iodef::v2::IodefDocument>::from_str(
+///     r#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-2.0" version="2.00">
+///   <Incident purpose="reporting"><IncidentID name="csirt.example.com">1</IncidentID>
+///   <GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime>
+///   <Contact type="organization" role="creator"/></Incident></IODEF-Document>"#,
+/// )?;
+/// let rules: Vec<&str> = iodef::rules::check_typed(&doc).iter().map(|f| f.rule).collect();
+/// // No xsi:schemaLocation, no xml:lang, and a Contact without children.
+/// assert_eq!(rules, ["RFC 7970 §4.2", "RFC 7970 §6", "RFC 7970 §3.9"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_typed<T: ReadRoot>(doc: &Document<T>) -> Vec<Finding> {
+    typed(doc, None).into_iter().map(|f| f.finding).collect()
+}
+
+/// The prose rules on `doc`, a document read from `decoded`: the findings [`check_decoded`]
+/// gives on that input — same rules, messages, paths, positions and order — without a second
+/// pass over the XML: the rules run over the typed value ([`check_typed`]), §4.1 reads the XML
+/// declaration at the start of the input, and, only when there are findings, one scan of the
+/// input gives their line:column (it stops at the last element with a finding).
+pub fn check_read<T: ReadRoot>(doc: &Document<T>, decoded: &Decoded<'_>) -> Vec<Finding> {
+    let declaration = Declaration {
+        declared: xml_declaration(decoded.as_bytes()),
+        encoding: decoded.encoding(),
+    };
+    let mut found = typed(doc, Some(declaration));
+    if found.is_empty() {
+        return Vec::new();
     }
-    let attrs = start
+    locate(&mut found, decoded.as_bytes());
+    let mut findings: Vec<Finding> = found.into_iter().map(|f| f.finding).collect();
+    findings.sort_by_key(|f| (f.line, f.column));
+    findings
+}
+
+/// The findings of the engine fed by `doc`'s writer events, in document order.
+fn typed<T: ReadRoot>(doc: &Document<T>, declaration: Option<Declaration>) -> Vec<Found> {
+    let mut engine = Engine::new(declaration);
+    // The engine never fails; the writer fails only on a value no document could hold (a
+    // second root), and then the findings so far are what there is.
+    let _ = doc.write_events(&mut engine);
+    let mut found = engine.finish();
+    found.sort_by_key(|f| f.ordinal);
+    found
+}
+
+/// The XML declaration of `input` (decoded): `Some` with the encoding it names, if any, or
+/// `None` when the document has none. Reads the prolog only.
+fn xml_declaration(input: &[u8]) -> Option<Option<String>> {
+    let mut reader = quick_xml::Reader::from_reader(input);
+    let mut declared = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Decl(d)) => declared = Some(declared_encoding(&d)),
+            Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return declared,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Gives each finding without a position the line:column of its element's start tag, found by
+/// its path in one scan of `input` (element paths built as the engine builds them), which ends
+/// at the last element with a finding. Findings about one attribute of the same element
+/// (§5.1.1) are put in the order of those attributes in the input (a typed value writes its
+/// attributes in schema order).
+fn locate(found: &mut [Found], input: &[u8]) {
+    let mut wanted: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, f) in found.iter().enumerate() {
+        if f.finding.line == 0 {
+            wanted.entry(f.finding.path.clone()).or_default().push(i);
+        }
+    }
+    let mut positions = Positions::new(input);
+    let mut reader = quick_xml::Reader::from_reader(input);
+    // Per open element: the path length before it, and its children so far per name.
+    let mut stack: Vec<(usize, crate::reader::SiblingCounts<'_>)> = Vec::new();
+    let mut path = String::new();
+    while !wanted.is_empty() {
+        let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let (start, empty) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(_)) => {
+                if let Some((len, _)) = stack.pop() {
+                    path.truncate(len);
+                }
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
+        };
+        let local = in_input(input, start.local_name().into_inner());
+        let before = path.len();
+        path.push('/');
+        path.push_str(local);
+        if let Some((_, counts)) = stack.last_mut() {
+            push_index(&mut path, counts.next(local.as_bytes()));
+        }
+        if let Some(indices) = wanted.remove(path.as_str()) {
+            let (line, column) = positions.at(offset);
+            for &i in &indices {
+                (found[i].finding.line, found[i].finding.column) = (line, column);
+            }
+            order_by_attributes(found, &indices, &start, input);
+        }
+        if empty {
+            path.truncate(before);
+        } else {
+            stack.push((before, Default::default()));
+        }
+    }
+}
+
+/// Puts the findings `indices` of one element that are about an attribute in the order of
+/// their attributes in `start`, its start tag.
+fn order_by_attributes(
+    found: &mut [Found],
+    indices: &[usize],
+    start: &BytesStart<'_>,
+    input: &[u8],
+) {
+    let slots: Vec<usize> = indices
+        .iter()
+        .copied()
+        .filter(|&i| found[i].attr.is_some())
+        .collect();
+    if slots.len() < 2 {
+        return;
+    }
+    let names: Vec<&str> = start
         .attributes()
         .flatten()
-        .filter(|a| a.key.as_namespace_binding().is_none())
-        .map(|a| {
-            let (resolved, attr_local) = reader.resolve_attribute(a.key);
-            let ns = match resolved {
-                ResolveResult::Bound(ns) => ns.as_ref().to_vec(),
-                // `xml:` is bound without a declaration.
-                _ if a.key.prefix().is_some_and(|p| p.as_ref() == b"xml") => NS_XML.to_vec(),
-                _ => Vec::new(),
-            };
-            // (Attribute::unescape_value is compiled out when another crate of the build
-            // enables quick-xml's `encoding` feature.)
-            let raw = in_input(input, &a.value);
-            let value = quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw));
-            Attr {
-                ns,
-                local: in_input(input, attr_local.into_inner()),
-                value,
-            }
-        })
+        .filter(|a| a.key.prefix().is_none())
+        .map(|a| in_input(input, a.key.local_name().into_inner()))
         .collect();
-    let wants_text = version.is_some_and(|v| {
-        matches!(
-            local,
-            "Address" | "Portlist" | "Confidence" | "IncidentID" | "IndicatorID"
-        ) || is_extension(v, local)
-    });
-    Frame {
-        version,
-        local,
-        path_len: path.len(),
-        line: 0,
-        column: 0,
-        attrs,
-        counts: SiblingCounts::default(),
-        children: Vec::new(),
-        grandchildren: Vec::new(),
-        text: wants_text.then(String::new),
-        portlist_ports: None,
-        service_ports: None,
-        systems: Vec::new(),
-        document: 0,
-        ident: None,
+    let rank = |i: &usize| {
+        let attr = found[*i].attr.as_deref();
+        names
+            .iter()
+            .position(|n| Some(*n) == attr)
+            .unwrap_or(usize::MAX)
+    };
+    let mut ordered = slots.clone();
+    ordered.sort_by_key(rank);
+    let moved: Vec<(Option<String>, Finding)> = ordered
+        .iter()
+        .map(|&i| (found[i].attr.clone(), found[i].finding.clone()))
+        .collect();
+    for (&slot, (attr, finding)) in slots.iter().zip(moved) {
+        found[slot].attr = attr;
+        found[slot].finding = finding;
     }
 }
 
 /// RFC 7970 §4.1 / RFC 5070 §4.1 on a document whose root is `IODEF-Document`.
-/// `encoding` is the one the document is in (a byte-order mark or UTF-16's `<?` tells UTF-16 from
-/// UTF-8 when the declaration names none).
-fn check_declaration(
-    root: &Frame,
-    declaration: Option<&Option<String>>,
-    encoding: crate::Encoding,
-    findings: &mut Findings,
-) {
+/// The declaration's encoding is checked against the one the document is in (a byte-order
+/// mark or UTF-16's `<?` tells UTF-16 from UTF-8 when the declaration names none).
+fn check_declaration(root: &Frame, declaration: &Declaration, findings: &mut Findings) {
     let Some(version) = root.version.filter(|_| root.local == "IODEF-Document") else {
         return;
     };
     let rule = version.pick("RFC 7970 §4.1", "RFC 5070 §4.1");
     let at = Frame {
         path_len: 0,
+        ordinal: root.ordinal,
         line: 1,
         column: 1,
-        ..empty_frame()
+        ..Frame::default()
     };
-    match (declaration, version) {
+    let encoding = declaration.encoding;
+    match (&declaration.declared, version) {
         (None, _) => findings.error(
             &at,
             rule,
@@ -678,26 +1188,6 @@ fn check_declaration(
     }
 }
 
-fn empty_frame() -> Frame<'static> {
-    Frame {
-        version: None,
-        local: "",
-        path_len: 0,
-        line: 0,
-        column: 0,
-        attrs: Vec::new(),
-        counts: SiblingCounts::default(),
-        children: Vec::new(),
-        grandchildren: Vec::new(),
-        text: None,
-        portlist_ports: None,
-        service_ports: None,
-        systems: Vec::new(),
-        document: 0,
-        ident: None,
-    }
-}
-
 /// Rules on an element's attributes (and its parent), run when it starts.
 fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
     let Some(version) = frame.version else {
@@ -705,9 +1195,9 @@ fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
     };
     check_ext_value(frame, version, findings);
     check_required_attrs(frame, version, findings);
-    match (version, frame.local) {
+    match (version, frame.local.as_str()) {
         (_, "IODEF-Document") => {
-            if frame.attr_ns(NS_XSI, "schemaLocation").is_none() {
+            if frame.attr_ns(AttrNs::Xsi, "schemaLocation").is_none() {
                 let message =
                     "IODEF-Document has no xsi:schemaLocation referencing the IODEF schema";
                 match version {
@@ -720,7 +1210,7 @@ fn on_open(frame: &Frame, parent: Option<&Frame>, findings: &mut Findings) {
                 }
             }
             if version == Version::V2 {
-                if frame.attr_ns(NS_XML, "lang").is_none() {
+                if frame.attr_ns(AttrNs::Xml, "lang").is_none() {
                     findings.error(
                         frame,
                         "RFC 7970 §6",
@@ -834,14 +1324,20 @@ fn check_required_attrs(frame: &Frame, version: Version, findings: &mut Findings
     }
 }
 
-/// The identifier an IncidentID (`other` = `instance`) or IndicatorID (`other` = `version`)
-/// gives: its name, that attribute and its content.
-fn ident(frame: &Frame, other: &str) -> Ident {
-    [
-        frame.attr("name").unwrap_or_default().to_string(),
-        frame.attr(other).unwrap_or_default().to_string(),
-        frame.text().to_string(),
-    ]
+/// Gives `parent` the identifier its IncidentID (`other` = `instance`) or IndicatorID (`other`
+/// = `version`) child `frame` makes: its name, that attribute and its content.
+fn set_ident(parent: &mut Frame, frame: &Frame, other: &str) {
+    let parts = [
+        frame.attr("name").unwrap_or_default(),
+        frame.attr(other).unwrap_or_default(),
+        frame.text(),
+    ];
+    parent.ident_text.clear();
+    parent.ident = Some(parts.map(|part| {
+        let start = parent.ident_text.len();
+        parent.ident_text.push_str(part);
+        start..parent.ident_text.len()
+    }));
 }
 
 /// RFC 7970 §3.4 (RFC 5070 §3.3): IncidentID name + content is a globally unique identifier of
@@ -852,51 +1348,51 @@ fn check_unique_ident(frame: &Frame, parent: &Frame, seen: &mut Seen, findings: 
     let (Some(version), Some(ident)) = (frame.version, &frame.ident) else {
         return;
     };
-    let (map, rule, what) = match frame.local {
+    let (kind, rule, what) = match frame.local.as_str() {
         "Incident" if parent.is(version, "IODEF-Document") => (
-            &mut seen.incidents,
+            0,
             version.pick("RFC 7970 §3.4", "RFC 5070 §3.3"),
             "IncidentID",
         ),
-        "Indicator" if version == Version::V2 => {
-            (&mut seen.indicators, "RFC 7970 §3.29.1", "IndicatorID")
-        }
+        "Indicator" if version == Version::V2 => (1, "RFC 7970 §3.29.1", "IndicatorID"),
         _ => return,
     };
-    match map.entry((frame.document, ident.clone())) {
-        std::collections::hash_map::Entry::Occupied(first) => findings.error(
-            frame,
-            rule,
-            format!(
-                "{} {what} {:?} (name {:?}) is already the identifier of {}: it MUST be unique",
-                frame.local,
-                shorten(&ident[2]),
-                shorten(&ident[0]),
-                first.get()
-            ),
-        ),
-        std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(findings.path_of(frame).to_string());
-        }
+    let parts = ident.clone().map(|range| &frame.ident_text[range]);
+    let path = findings.path_of(frame);
+    if let Some(first) = seen.first(kind, frame.document, parts, path) {
+        let message = format!(
+            "{} {what} {:?} (name {:?}) is already the identifier of {first}: it MUST be unique",
+            frame.local,
+            shorten(parts[2]),
+            shorten(parts[0]),
+        );
+        findings.error(frame, rule, message);
     }
 }
 
-/// RFC 7970 §5.1.1 / RFC 5070 §5.1: `ext-foo` only with `foo="ext-value"`, and back.
+/// RFC 7970 §5.1.1 / RFC 5070 §5.1: `ext-foo` only with `foo="ext-value"`, and back. An empty
+/// `ext-foo` gives no extension value: it counts as missing (a typed value cannot tell it from
+/// a missing one, and writes neither).
 fn check_ext_value(frame: &Frame, version: Version, findings: &mut Findings) {
     let rule = version.pick("RFC 7970 §5.1.1", "RFC 5070 §5.1");
-    for attr in frame.attrs.iter().filter(|a| a.ns.is_empty()) {
-        let name = &attr.local;
+    for (name, value) in frame.unprefixed_attrs() {
         if let Some(base) = name.strip_prefix("ext-") {
             if frame.attr(base) != Some("ext-value") {
-                findings.error(
+                findings.push_about(
                     frame,
+                    Some(name),
+                    Severity::Error,
                     rule,
                     format!("attribute {name} is only allowed when {base}=\"ext-value\""),
                 );
             }
-        } else if attr.value.trim() == "ext-value" && frame.attr(&format!("ext-{name}")).is_none() {
-            findings.error(
+        } else if value.trim() == "ext-value"
+            && frame.attr(&format!("ext-{name}")).is_none_or(str::is_empty)
+        {
+            findings.push_about(
                 frame,
+                Some(name),
+                Severity::Error,
                 rule,
                 format!("{name}=\"ext-value\" needs the attribute ext-{name}"),
             );
@@ -923,40 +1419,38 @@ fn check_fqdn(frame: &Frame, what: &str, name: &str, rule: &'static str, finding
 
 /// Rules on an element's content, run when it ends; then hands what its parent's rules need
 /// over to the parent.
-fn close<'a>(
-    frame: Frame<'a>,
-    parent: Option<&mut Frame<'a>>,
-    seen: &mut Seen,
-    findings: &mut Findings,
-) {
+fn close(frame: &mut Frame, parent: Option<&mut Frame>, seen: &mut Seen, findings: &mut Findings) {
     if let Some(version) = frame.version {
-        on_close(&frame, version, findings);
+        on_close(frame, version, findings);
     }
     let Some(parent) = parent else {
         return;
     };
-    check_unique_ident(&frame, parent, seen, findings);
+    check_unique_ident(frame, parent, seen, findings);
     if parent.wants_grandchildren() {
-        parent
-            .grandchildren
-            .extend(frame.children.iter().map(|c| (frame.local, c.local)));
+        parent.grandchildren.extend(
+            frame
+                .children
+                .iter()
+                .map(|c| (frame.local.clone(), frame.child_name(c).to_string())),
+        );
     }
     let Some(version) = frame.version.filter(|v| parent.version == Some(*v)) else {
         return;
     };
-    match frame.local {
+    match frame.local.as_str() {
         "IncidentID" if parent.is(version, "Incident") => {
-            parent.ident = Some(ident(&frame, "instance"));
+            set_ident(parent, frame, "instance");
         }
         "IndicatorID" if parent.is(version, "Indicator") => {
-            parent.ident = Some(ident(&frame, "version"));
+            set_ident(parent, frame, "version");
         }
         "Portlist" => parent.portlist_ports = portlist_count(frame.text()),
         "Service" => parent.service_ports = parent.service_ports.or(frame.portlist_ports),
         "System" if parent.is(version, "Flow") => parent.systems.push(FlowSystem {
             category: frame.attr("category").map(str::to_string),
             ports: frame.service_ports,
-            path: findings.path_of(&frame).to_string(),
+            path: findings.path_of(frame).to_string(),
         }),
         _ => {}
     }
@@ -985,10 +1479,10 @@ fn on_close(frame: &Frame, version: Version, findings: &mut Findings) {
             );
         }
     }
-    if is_extension(version, frame.local) {
+    if is_extension(version, &frame.local) {
         check_extension(frame, version, findings);
     }
-    match (version, frame.local) {
+    match (version, frame.local.as_str()) {
         (Version::V2, element @ ("HistoryItem" | "Expectation")) => {
             let action = frame.attr("action");
             if action == Some("defined-coa") && !frame.has_child("DefinedCOA") {
@@ -1021,7 +1515,7 @@ fn on_close(frame: &Frame, version: Version, findings: &mut Findings) {
             let has_hash = frame
                 .grandchildren
                 .iter()
-                .any(|&(c, g)| c == "BulkObservableFormat" && g == "Hash");
+                .any(|(c, g)| c == "BulkObservableFormat" && g == "Hash");
             if frame.attr("type") == Some("file-hash") && !has_hash {
                 findings.error(
                     frame,
@@ -1058,7 +1552,7 @@ fn check_hash_data(frame: &Frame, findings: &mut Findings) {
             if !frame
                 .grandchildren
                 .iter()
-                .any(|&(c, g)| (c == "Hash" || c == "FuzzyHash") && g == "Application") =>
+                .any(|(c, g)| (c == "Hash" || c == "FuzzyHash") && g == "Application") =>
         {
             "HashData scope=\"file-pe-iat\": the Application of the Hash or FuzzyHash MUST name the tool used".to_string()
         }
@@ -1079,7 +1573,7 @@ fn check_extension(frame: &Frame, version: Version, findings: &mut Findings) {
             findings.error(
                 frame,
                 rule,
-                format!("{element} extension element <{}> has no namespace: an XML extension MUST declare its own namespace", child.local),
+                format!("{element} extension element <{}> has no namespace: an XML extension MUST declare its own namespace", frame.child_name(child)),
             );
         }
         return;
@@ -1090,7 +1584,7 @@ fn check_extension(frame: &Frame, version: Version, findings: &mut Findings) {
             rule,
             format!(
                 "{element} contains the element <{}>, so its dtype MUST be \"xml\", not {dtype:?}",
-                child.local
+                frame.child_name(child)
             ),
         );
         return;
@@ -1312,6 +1806,28 @@ mod tests {
         assert_eq!(findings[1].path, "/IODEF-Document/Incident[1]/Contact[2]");
         assert!(findings[1].message.contains("ext-type is only allowed"));
         assert_eq!(findings[1].rule, "RFC 7970 §5.1.1");
+    }
+
+    /// `Seen` finds a repeated identifier (all three parts equal, same kind and document) and
+    /// nothing else, with the path of its first element.
+    #[test]
+    fn seen_identifiers() {
+        let mut seen = Seen::default();
+        for i in 0..1000 {
+            let value = i.to_string();
+            let path = format!("/d/Incident[{i}]");
+            assert_eq!(seen.first(0, 1, ["a", "", &value], &path), None);
+        }
+        assert_eq!(
+            seen.first(0, 1, ["a", "", "7"], "/x"),
+            Some("/d/Incident[7]")
+        );
+        // Another kind, another document, another part: not a repeat.
+        assert_eq!(seen.first(1, 1, ["a", "", "7"], "/y"), None);
+        assert_eq!(seen.first(0, 2, ["a", "", "7"], "/z"), None);
+        assert_eq!(seen.first(0, 1, ["a", "i", "7"], "/w"), None);
+        assert_eq!(seen.first(0, 1, ["", "a", "7"], "/v"), None);
+        assert_eq!(seen.first(1, 1, ["a", "", "7"], "/u"), Some("/y"));
     }
 
     /// Positions are computed incrementally: the bytes scanned for them never exceed the input,

@@ -32,6 +32,40 @@ struct Frame {
     text_written: bool,
 }
 
+/// What an [`XmlWriter`] in event mode ([`XmlWriter::with_events`]) reports instead of writing
+/// bytes: the document's elements, attributes and text, by namespace URI and local name (no
+/// prefixes, no namespace declarations, values not escaped), in the order they would be written.
+///
+/// Every writer of a typed value (the codec, [`AnyElement`](super::AnyElement),
+/// [`Mixed`](super::Mixed), [`Extra`] nodes, [`Document`](super::Document)) goes through the
+/// writer, so one implementation of this trait sees any typed value as the XML it stands for:
+/// the RFC prose rules ([`rules`](super::rules)) run over typed documents this way. The XML
+/// declaration is not reported; comments and processing instructions are, with default methods
+/// that ignore them. An error returned by a method ends the writing with that error.
+pub trait XmlEvents {
+    /// A start tag: the element's namespace URI ("" for none) and local name. Its attributes
+    /// follow ([`XmlEvents::attribute`]), then its content, then [`XmlEvents::end_element`].
+    fn start_element(&mut self, ns: &str, local: &str) -> io::Result<()>;
+    /// An attribute of the element just started: namespace URI ("" for none), local name,
+    /// value (namespace declarations are not attributes here).
+    fn attribute(&mut self, ns: &str, local: &str, value: &str) -> io::Result<()>;
+    /// A piece of character data of the innermost open element (never empty; consecutive
+    /// pieces belong to the same text).
+    fn text(&mut self, text: &str) -> io::Result<()>;
+    /// The end of the innermost open element.
+    fn end_element(&mut self) -> io::Result<()>;
+    /// A comment (ignored by default).
+    fn comment(&mut self, text: &str) -> io::Result<()> {
+        let _ = text;
+        Ok(())
+    }
+    /// A processing instruction (ignored by default).
+    fn processing_instruction(&mut self, pi: &Pi) -> io::Result<()> {
+        let _ = pi;
+        Ok(())
+    }
+}
+
 /// The buffer is handed to the sink once it holds more than this many bytes.
 const SPILL_AT: usize = 64 * 1024;
 
@@ -42,10 +76,15 @@ const SPILL_AT: usize = 64 * 1024;
 /// [`XmlWriter::with_sink`] hands the buffer to its sink whenever it grows past 64 KiB and on
 /// [`XmlWriter::finish`] / [`XmlWriter::flush`], so the sink needs no `BufWriter`.
 ///
+/// A writer made by [`XmlWriter::with_events`] writes no bytes: it reports what it would write
+/// to an [`XmlEvents`] consumer.
+///
 /// The writer is not generic: every `ToXml` implementation is compiled once.
 pub struct XmlWriter<'w> {
     out: Vec<u8>,
     sink: Option<&'w mut dyn Write>,
+    /// Event mode: every call is reported here, nothing is written to `out`.
+    events: Option<&'w mut dyn XmlEvents>,
     prefixes: &'static [(&'static str, &'static str)],
     bindings: Vec<Binding>,
     stack: Vec<Frame>,
@@ -169,6 +208,16 @@ impl<'w> XmlWriter<'w> {
         )
     }
 
+    /// A writer that writes no bytes and reports each element, attribute and text piece to
+    /// `events` instead ([`XmlEvents`]), in the order it would write them: the typed value as
+    /// the XML it stands for, without prefix choice, escaping or encoding work.
+    pub fn with_events(events: &'w mut dyn XmlEvents) -> Self {
+        XmlWriter {
+            events: Some(events),
+            ..XmlWriter::make(Vec::new(), None, &[])
+        }
+    }
+
     fn make(
         out: Vec<u8>,
         sink: Option<&'w mut dyn Write>,
@@ -177,6 +226,7 @@ impl<'w> XmlWriter<'w> {
         XmlWriter {
             out,
             sink,
+            events: None,
             prefixes,
             bindings: Vec::new(),
             stack: Vec::new(),
@@ -212,7 +262,8 @@ impl<'w> XmlWriter<'w> {
     fn apply_extra(&mut self, data: &Arc<ExtraData>) -> io::Result<()> {
         for a in &data.attributes {
             let ns = a.ns.as_deref().unwrap_or("");
-            let value = if ns == XSI_NS && a.local == "type" {
+            // (Event mode reports the value as read: no prefix to bring into scope.)
+            let value = if ns == XSI_NS && a.local == "type" && self.events.is_none() {
                 self.qname_in_scope(&a.value, &data.qname_bindings)?
             } else {
                 None
@@ -322,8 +373,13 @@ impl<'w> XmlWriter<'w> {
                 ExtraNode::ProcessingInstruction(p) => self.processing_instruction(p)?,
                 ExtraNode::Text(t) => {
                     if !t.is_empty() {
-                        self.close_open_tag()?;
-                        write_escaped(&mut self.out, t, false)?;
+                        if let Some(events) = self.events.as_mut() {
+                            self.open_tag = false;
+                            events.text(t)?;
+                        } else {
+                            self.close_open_tag()?;
+                            write_escaped(&mut self.out, t, false)?;
+                        }
                     }
                 }
                 ExtraNode::Element(e) => {
@@ -359,6 +415,12 @@ impl<'w> XmlWriter<'w> {
 
     /// A comment or processing instruction outside the root element, on a line of its own.
     pub fn misc(&mut self, misc: &Misc) -> io::Result<()> {
+        if let Some(events) = self.events.as_mut() {
+            return match misc {
+                Misc::Comment(c) => events.comment(c),
+                Misc::ProcessingInstruction(p) => events.processing_instruction(p),
+            };
+        }
         if self.root_started && self.stack.is_empty() {
             self.out.push(b'\n');
         }
@@ -375,6 +437,10 @@ impl<'w> XmlWriter<'w> {
     /// A processing instruction `<?target data?>`: the target is a name other than `xml`, the
     /// data holds no `?>`.
     pub fn processing_instruction(&mut self, pi: &Pi) -> io::Result<()> {
+        if let Some(events) = self.events.as_mut() {
+            self.open_tag = false;
+            return events.processing_instruction(pi);
+        }
         let t = &pi.target;
         if t.is_empty()
             || t.eq_ignore_ascii_case("xml")
@@ -422,6 +488,9 @@ impl<'w> XmlWriter<'w> {
     /// `<?xml version="1.0" encoding="UTF-8"?>` (or the encoding set by
     /// [`XmlWriter::set_encoding`]) and a newline.
     pub fn declaration(&mut self) -> io::Result<()> {
+        if self.events.is_some() {
+            return Ok(());
+        }
         self.out
             .extend_from_slice(b"<?xml version=\"1.0\" encoding=\"");
         self.out
@@ -609,6 +678,9 @@ impl<'w> XmlWriter<'w> {
         prefix_hint: Option<&str>,
         decls: &[(Option<P>, U)],
     ) -> io::Result<()> {
+        if self.events.is_some() {
+            return self.start_element_event(ns, local);
+        }
         if self.root_started && self.stack.is_empty() {
             return Err(invalid("a second root element cannot be written"));
         }
@@ -686,6 +758,34 @@ impl<'w> XmlWriter<'w> {
             text_written: false,
         });
         self.open_tag = true;
+        self.after_start(own_extra)
+    }
+
+    /// [`XmlWriter::start_element_full`] in event mode: the same bookkeeping of extra content
+    /// (the nodes anchored before this child, its own extra attributes), no names.
+    fn start_element_event(&mut self, ns: &str, local: &str) -> io::Result<()> {
+        if self.root_started && self.stack.is_empty() {
+            return Err(invalid("a second root element cannot be written"));
+        }
+        let own_extra = self.before_child()?;
+        self.open_tag = false;
+        if let Some(events) = self.events.as_mut() {
+            events.start_element(ns, local)?;
+        }
+        self.stack.push(Frame {
+            name_start: 0,
+            bindings_start: 0,
+            extra: None,
+            cursor: 0,
+            children: 0,
+            text_written: false,
+        });
+        self.open_tag = true;
+        self.after_start(own_extra)
+    }
+
+    /// After a start tag's name: the root's xsi attributes, then the element's extra content.
+    fn after_start(&mut self, own_extra: Option<Extra>) -> io::Result<()> {
         if !self.root_started {
             self.root_started = true;
             if let Some(xsi) = self.root_xsi.take() {
@@ -729,6 +829,9 @@ impl<'w> XmlWriter<'w> {
             return Err(invalid(format!(
                 "attribute {local} written outside a start tag"
             )));
+        }
+        if let Some(events) = self.events.as_mut() {
+            return events.attribute(ns, local, value);
         }
         self.out.extend_from_slice(b" ");
         if ns.is_empty() {
@@ -785,6 +888,10 @@ impl<'w> XmlWriter<'w> {
                 self.flush_extra(Some(0), false)?;
             }
         }
+        if let Some(events) = self.events.as_mut() {
+            self.open_tag = false;
+            return events.text(text);
+        }
         self.close_open_tag()?;
         self.escaped(text, false)?;
         self.spill()
@@ -792,6 +899,10 @@ impl<'w> XmlWriter<'w> {
 
     /// A comment `<!--text-->`; `text` must not contain `--` nor end with `-`.
     pub fn comment(&mut self, text: &str) -> io::Result<()> {
+        if let Some(events) = self.events.as_mut() {
+            self.open_tag = false;
+            return events.comment(text);
+        }
         if text.contains("--") || text.ends_with('-') {
             return Err(invalid("a comment cannot contain \"--\" or end with \"-\""));
         }
@@ -812,6 +923,10 @@ impl<'w> XmlWriter<'w> {
             .stack
             .pop()
             .ok_or_else(|| invalid("end_element without an open element"))?;
+        if let Some(events) = self.events.as_mut() {
+            self.open_tag = false;
+            return events.end_element();
+        }
         if self.open_tag {
             self.open_tag = false;
             self.out.extend_from_slice(b"/>");

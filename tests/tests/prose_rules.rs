@@ -261,3 +261,79 @@ fn prose_rule_findings_on_the_corpus_are_exactly_the_known_ones() {
         .collect();
     assert_eq!(found, expected);
 }
+
+/// The rules over the typed value (`rules::check_read`: the writer's events, §4.1 from the
+/// input's declaration, positions from one scan when there are findings) report exactly what
+/// the pass over the XML text (`rules::check_decoded`) reports — rule, message, path, line,
+/// column, severity and order — on every corpus document the typed reader accepts, whatever
+/// its root, IODEF 1.0 and 2.0 alike; and on four variants of each: CR LF end-of-lines,
+/// without its XML declaration, after a UTF-8 byte-order mark, and as written back in UTF-16.
+#[test]
+fn rules_over_the_typed_value_find_what_the_pass_over_the_text_finds() {
+    let (mut compared, mut with_findings, mut variants) = (0, 0, 0);
+    let mut versions = std::collections::BTreeSet::new();
+    for entry in corpus::entries() {
+        let bytes = std::fs::read(corpus::corpus_dir().join(&entry.path)).unwrap();
+        let Ok(doc) = iodef::read(&bytes) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+        let without_declaration = match text.strip_prefix("<?xml") {
+            Some(rest) => rest[rest.find("?>").unwrap() + 2..].to_string(),
+            None => text.clone(),
+        };
+        let utf16 = doc
+            .to_xml_bytes_with(&iodef::rt::WriteOptions {
+                encoding: iodef::rt::Encoding::UTF_16LE,
+            })
+            .unwrap();
+        let inputs = [
+            bytes.clone(),
+            text.replace('\n', "\r\n").into_bytes(),
+            without_declaration.into_bytes(),
+            [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+            utf16,
+        ];
+        for (i, input) in inputs.iter().enumerate() {
+            let decoded = iodef::rt::decode(input).unwrap();
+            let doc = iodef::Document::<iodef::Root>::from_xml_reader(decoded.reader())
+                .unwrap_or_else(|e| panic!("{} (variant {i}): {e}", entry.path));
+            let expected = rules::check_decoded(&decoded);
+            let typed = rules::check_read(&doc, &decoded);
+            assert_eq!(typed, expected, "{} (variant {i})", entry.path);
+            if i == 0 {
+                // Without positions: the same findings, but for their line:column and §4.1.
+                let mut unlocated = rules::check_typed(&doc);
+                let mut no_declaration: Vec<_> = expected
+                    .iter()
+                    .filter(|f| !f.rule.ends_with("§4.1"))
+                    .map(|f| rules::Finding {
+                        line: 0,
+                        column: 0,
+                        ..f.clone()
+                    })
+                    .collect();
+                let key = |f: &rules::Finding| (f.path.clone(), f.rule, f.message.clone());
+                unlocated.sort_by_key(key);
+                no_declaration.sort_by_key(key);
+                assert_eq!(unlocated, no_declaration, "{}", entry.path);
+                compared += 1;
+                with_findings += usize::from(!expected.is_empty());
+                versions.insert(entry.version.clone());
+            } else {
+                variants += 1;
+            }
+        }
+    }
+    println!(
+        "{compared} documents compared ({with_findings} with findings; versions {versions:?}), \
+         and {variants} variants"
+    );
+    // The typed reader accepts every schema-valid document of the corpus (44 today).
+    assert_eq!(compared, corpus::valid().len());
+    assert!(with_findings > 0);
+    assert!(
+        versions.contains("1.0") && versions.contains("2.0"),
+        "{versions:?}"
+    );
+}
