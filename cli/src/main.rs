@@ -519,28 +519,12 @@ fn info_command(files: &[String], recursive: bool, format: ReportFormat) -> Exit
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut status = ExitCode::SUCCESS;
+    let mut worst = 0u8;
     for file in &files {
-        let (name, input) = match validate::read_file(file) {
-            Ok(read) => read,
-            Err(report) => {
-                report_failure(&report);
-                status = ExitCode::from(EXIT_USAGE);
-                continue;
-            }
-        };
-        let doc = match detect(&input) {
-            Format::Xml => iodef::read(&input).map_err(|e| {
-                format!(
-                    "{name}:{}:{}: error: {}: {}",
-                    e.line, e.column, e.path, e.message
-                )
-            }),
-            from => read_data_model(&input, from).map_err(|e| format!("{name}: error: {e}")),
-        };
+        let doc = read_any(file);
         let written = match doc {
-            Ok(doc) => {
-                let info = info::Info::of(name, &doc);
+            Ok((name, doc)) => {
+                let info = info::Info::of(&name, &doc);
                 match format {
                     ReportFormat::Text => info.write_text(&mut out),
                     ReportFormat::Json => serde_json::to_writer(&mut out, &info)
@@ -548,24 +532,22 @@ fn info_command(files: &[String], recursive: bool, format: ReportFormat) -> Exit
                         .and_then(|()| out.write_all(b"\n")),
                 }
             }
-            Err(message) => {
+            Err((code, message)) => {
                 eprintln!("{message}");
-                if status == ExitCode::SUCCESS {
-                    status = ExitCode::from(EXIT_INVALID);
-                }
+                worst = worst.max(code);
                 Ok(())
             }
         };
         match written.and_then(|()| out.flush()) {
             Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return status,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::from(worst),
             Err(e) => {
                 eprintln!("iodef: cannot write to standard output: {e}");
                 return ExitCode::from(EXIT_USAGE);
             }
         }
     }
-    status
+    ExitCode::from(worst)
 }
 
 fn validate_command(args: &ValidateArgs) -> ExitCode {

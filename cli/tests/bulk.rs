@@ -140,11 +140,7 @@ fn completions_and_manual_page() {
 /// terminal (every other test): no bar.
 #[test]
 fn progress_bar_on_a_terminal_only() {
-    let has_script = std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_script {
+    if !pty_available() {
         assert!(
             std::env::var("CI").is_err(),
             "CI: util-linux `script` is needed"
@@ -343,11 +339,7 @@ fn split_and_merge_round_trip() {
 /// otherwise (every other test reads a pipe).
 #[test]
 fn findings_show_the_source_line_on_a_terminal() {
-    let has_script = std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_script {
+    if !pty_available() {
         assert!(
             std::env::var("CI").is_err(),
             "CI: util-linux `script` is needed"
@@ -372,4 +364,12 @@ fn findings_show_the_source_line_on_a_terminal() {
     // Through a pipe: the plain line.
     let piped = run(&["validate", &file]);
     assert!(stdout(&piped).starts_with(&format!("{file}:16:11: error: ")));
+}
+
+/// Whether util-linux `script` can give a command a pseudo-terminal.
+fn pty_available() -> bool {
+    std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
