@@ -757,10 +757,28 @@ fn convert_command(
     };
     let mut reports = Vec::new();
     let mut worst = 0u8;
-    for (file, destination) in files.iter().zip(&destinations) {
-        let (code, report) = convert(args, file, destination);
-        worst = worst.max(code);
-        reports.extend(report);
+    // Files are converted in parallel, a batch at a time; what each says is printed in input
+    // order. (Standard output takes one input only.)
+    let jobs = std::thread::available_parallelism().map_or(1, usize::from);
+    let pairs: Vec<(&String, &Destination)> = files.iter().zip(&destinations).collect();
+    for batch in pairs.chunks(jobs * 4) {
+        let results: Vec<(u8, Option<serde_json::Value>, Vec<u8>)> = {
+            use rayon::prelude::*;
+            batch
+                .par_iter()
+                .map(|(file, destination)| {
+                    let mut err = Vec::new();
+                    let (code, report) = convert(args, file, destination, &mut err);
+                    (code, report, err)
+                })
+                .collect()
+        };
+        for (code, report, err) in results {
+            worst = worst.max(code);
+            reports.extend(report);
+            // Nothing to do when standard error is gone.
+            let _ = io::stderr().write_all(&err);
+        }
     }
     if let Some(path) = &args.loss_report {
         let text: String = reports.iter().map(|r| format!("{r}\n")).collect();
@@ -772,21 +790,24 @@ fn convert_command(
     ExitCode::from(worst)
 }
 
-/// Converts one input; the exit code and, for JSON/CBOR output, its loss report.
+/// Converts one input; the exit code and, for JSON/CBOR output, its loss report. What it has
+/// to say goes to `err` (standard error, in input order, once every conversion of a batch is
+/// done).
 fn convert(
     args: &ConvertArgs,
     file: &str,
     destination: &Destination,
+    err: &mut Vec<u8>,
 ) -> (u8, Option<serde_json::Value>) {
     let (name, input) = match validate::read_file(file) {
         Ok(read) => read,
         Err(report) => {
-            report_failure(&report);
+            report_failure(err, &report);
             return (EXIT_USAGE, None);
         }
     };
     let doc = match args.from.unwrap_or_else(|| detect(&input)) {
-        Format::Xml => read_xml(&input, name, args),
+        Format::Xml => read_xml(&input, name, args, err),
         from => {
             // As for XML input, only a schema-valid document is converted: the decoder checks
             // what maps and each value, the validator of its XML form the rest (IDs, IDREFs).
@@ -796,7 +817,7 @@ fn convert(
             };
             let report = validate::validate_as(name, &input, from, &options);
             if !report.is_valid() {
-                report_failure(&report);
+                report_failure(err, &report);
                 return (EXIT_INVALID, None);
             }
             read_data_model(&input, from).map_err(Failure::Decode)
@@ -806,7 +827,7 @@ fn convert(
     let result = doc.and_then(|doc| {
         let mut write = |out: &mut dyn Write| match args.to {
             Format::Xml => write_xml(&doc, args.encoding, out),
-            to => write_data_model(&doc, to, name, args, out).map(|report| {
+            to => write_data_model(&doc, to, name, args, out, &mut *err).map(|report| {
                 loss_report = Some(report);
             }),
         };
@@ -845,25 +866,27 @@ fn convert(
             };
             let report = validate::validate_bytes(name, &input, &options);
             if report.is_valid() {
-                eprintln!(
+                let _ = writeln!(
+                    err,
                     "{name}:{}:{}: error: {}: {}",
                     e.line, e.column, e.path, e.message
                 );
             } else {
-                report_failure(&report);
+                report_failure(err, &report);
             }
             EXIT_INVALID
         }
         Err(Failure::Decode(e)) => {
-            eprintln!("{name}: error: {e}");
+            let _ = writeln!(err, "{name}: error: {e}");
             EXIT_INVALID
         }
         Err(Failure::Unconvertible(message)) => {
-            eprintln!("{name}: error: {message}");
+            let _ = writeln!(err, "{name}: error: {message}");
             EXIT_INVALID
         }
         Err(Failure::Unwritable(e)) => {
-            eprintln!(
+            let _ = writeln!(
+                err,
                 "{name}: error: cannot write it in {}: {e}",
                 args.encoding.name()
             );
@@ -872,7 +895,7 @@ fn convert(
         // The reader went away (e.g. `| head`): nothing more to say.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(Failure::Io(e)) => {
-            eprintln!("iodef: cannot write: {e}");
+            let _ = writeln!(err, "iodef: cannot write: {e}");
             EXIT_USAGE
         }
     };
@@ -887,6 +910,7 @@ fn write_data_model(
     name: &str,
     args: &ConvertArgs,
     out: &mut dyn Write,
+    err: &mut Vec<u8>,
 ) -> Result<serde_json::Value, Failure> {
     let unconvertible = |e: iodef::rfc8727::NotIodef2| Failure::Unconvertible(e.to_string());
     let (bytes, losses) = match to {
@@ -900,8 +924,6 @@ fn write_data_model(
     };
     let format = if to == Format::Cbor { "CBOR" } else { "JSON" };
     {
-        let stderr = io::stderr();
-        let mut err = stderr.lock();
         for loss in &losses {
             let severity = if args.fail_on_loss {
                 "error"
@@ -938,8 +960,8 @@ fn write_data_model(
     Ok(report)
 }
 
-/// Why `convert` failed, on standard error, in `validate`'s text lines (errors only).
-fn report_failure(report: &validate::FileReport) {
+/// Why `convert` failed, in `validate`'s text lines (errors only), into `err`.
+fn report_failure(err: &mut Vec<u8>, report: &validate::FileReport) {
     let errors = validate::FileReport {
         findings: report
             .findings
@@ -949,8 +971,8 @@ fn report_failure(report: &validate::FileReport) {
             .collect(),
         ..report.clone()
     };
-    // Nothing to do when standard error is gone.
-    let _ = validate::write_text(&mut io::stderr().lock(), &errors, false);
+    // Writing into memory cannot fail.
+    let _ = validate::write_text(err, &errors, false);
 }
 
 /// Parses `input` (named `name` in messages) as a document whose root is any global element
@@ -960,6 +982,7 @@ fn read_xml(
     input: &[u8],
     name: &str,
     args: &ConvertArgs,
+    err: &mut Vec<u8>,
 ) -> Result<iodef::Document<iodef::Root>, Failure> {
     let entity_limits = args.entity_limits.as_ref();
     let invalid = |e| Failure::Invalid(entities::hint(e, entity_limits));
@@ -981,14 +1004,12 @@ fn read_xml(
     if doc.comments_dropped > 0 {
         // Nothing to do when standard error is gone.
         let _ = writeln!(
-            io::stderr(),
+            err,
             "{name}: note: {} comment(s) and processing instruction(s) dropped (--drop-comments)",
             doc.comments_dropped
         );
     }
     if !doc.unknown.is_empty() {
-        let stderr = io::stderr();
-        let mut err = stderr.lock();
         for u in &doc.unknown {
             // Nothing to do when standard error is gone.
             let _ = writeln!(
