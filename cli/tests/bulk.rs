@@ -204,6 +204,21 @@ fn convert_many_inputs_to_files() {
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(out.stdout.is_empty());
+    // Converted in parallel; what each says comes in input order.
+    let said: Vec<bool> = stderr(&out)
+        .lines()
+        .map(|l| l.starts_with(&format!("{minimal}:")))
+        .collect();
+    assert!(
+        said.first() == Some(&true) && said.last() == Some(&false),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        said.windows(2).all(|w| w[0] || !w[1]),
+        "input order: {}",
+        stderr(&out)
+    );
     for name in ["rfc7970-7.1-minimal.json", "malware1.json"] {
         let text = std::fs::read_to_string(format!("{out_dir}/{name}")).unwrap();
         let doc = iodef::rfc8727::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
