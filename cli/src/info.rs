@@ -38,43 +38,38 @@ impl Info {
             (_, Some(d)) => d.version.clone(),
             _ => None,
         };
-        // The Incidents of every IODEF document in it: the root's, or those a RID message
-        // carries (not the Incidents an Observable describes).
-        let incidents = doc
-            .find_all::<v2::IodefDocument>()
-            .iter()
-            .map(|d| d.incident.len())
-            .sum::<usize>()
-            + doc
-                .find_all::<v1::IodefDocument>()
-                .iter()
-                .map(|d| d.incident.len())
-                .sum::<usize>();
+        // One walk over every value. The Incidents are those of every IODEF document in it
+        // (the root's, or those a RID message carries; not those an Observable describes).
+        let (mut incidents, mut indicators, mut observables) = (0, 0, 0);
         let mut extensions = BTreeSet::new();
-        for mixed in doc.find_all::<Mixed>() {
-            for node in &mixed.0 {
-                match node {
-                    MixedNode::Typed(t) => {
+        iodef::visit::Walk::walk(&doc.root, &mut |v: &dyn std::any::Any| {
+            if let Some(d) = v.downcast_ref::<v2::IodefDocument>() {
+                incidents += d.incident.len();
+            } else if let Some(d) = v.downcast_ref::<v1::IodefDocument>() {
+                incidents += d.incident.len();
+            } else if v.is::<v2::Indicator>() {
+                indicators += 1;
+            } else if v.is::<v2::Observable>() {
+                observables += 1;
+            } else if let Some(mixed) = v.downcast_ref::<Mixed>() {
+                // Typed extension elements (raw ones are walked as `AnyElement`s).
+                for node in &mixed.0 {
+                    if let MixedNode::Typed(t) = node {
                         extensions.insert(t.namespace().to_string());
                     }
-                    MixedNode::Element(e) => {
-                        extensions.insert(namespace_name(e));
-                    }
-                    _ => {}
                 }
+            } else if let Some(e) = v.downcast_ref::<AnyElement>() {
+                extensions.insert(namespace_name(e));
             }
-        }
-        for e in doc.find_all::<AnyElement>() {
-            extensions.insert(namespace_name(e));
-        }
+        });
         extensions.remove(root_ns);
         Info {
             file: file.to_string(),
             root: format!("{{{root_ns}}}{}", doc.root.local_name()),
             version,
             incidents,
-            indicators: doc.find_all::<v2::Indicator>().len(),
-            observables: doc.find_all::<v2::Observable>().len(),
+            indicators,
+            observables,
             extensions: extensions.into_iter().collect(),
         }
     }

@@ -290,8 +290,6 @@ enum Failure {
     Unwritable(io::Error),
     /// Writing the output failed.
     Io(io::Error),
-    /// An RFC 8727 JSON or CBOR input that does not map to IODEF.
-    Decode(iodef::rfc8727::DecodeError),
     /// The document cannot be written in the format asked for (a root RFC 8727 cannot hold,
     /// or a loss under `--fail-on-loss`).
     Unconvertible(String),
@@ -398,20 +396,33 @@ fn read_any(file: &str) -> Result<(String, iodef::Document<iodef::Root>), (u8, S
         .map_err(|message| (EXIT_INVALID, message))
 }
 
-/// The first schema error of a built document, if any, as `PATH: message`.
-fn first_schema_error(doc: &iodef::Document<iodef::Root>) -> Option<String> {
-    let report = doc.validate();
-    report
-        .errors
-        .first()
-        .map(|e| format!("{}: {}", e.path, e.message))
+/// A built document as XML, after checking it: the XML, or its first schema error as
+/// `PATH: message` (one serialisation for both).
+fn checked_xml(doc: &iodef::Document<iodef::Root>) -> Result<String, String> {
+    let xml = doc.try_to_xml_string().map_err(|e| e.to_string())?;
+    match iodef::validate(xml.as_bytes()).errors.first() {
+        Some(e) => Err(format!("{}: {}", e.path, e.message)),
+        None => Ok(xml),
+    }
+}
+
+/// The name of an output made from `file` (`stdin` for `-`), without extension.
+fn output_stem(file: &str) -> String {
+    if file == "-" {
+        return "stdin".to_string();
+    }
+    std::path::Path::new(file)
+        .file_stem()
+        .map_or_else(|| "out".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Prints `message` on standard error and gives the exit status `code`.
+fn fail(code: u8, message: String) -> ExitCode {
+    eprintln!("{message}");
+    ExitCode::from(code)
 }
 
 fn split_command(file: &str, out_dir: &str) -> ExitCode {
-    let fail = |code: u8, message: String| {
-        eprintln!("{message}");
-        ExitCode::from(code)
-    };
     let (name, doc) = match read_any(file) {
         Ok(read) => read,
         Err((code, message)) => return fail(code, message),
@@ -422,25 +433,19 @@ fn split_command(file: &str, out_dir: &str) -> ExitCode {
     };
     let count = parts.len();
     let width = count.to_string().len();
-    let stem = if file == "-" {
-        "stdin".to_string()
-    } else {
-        std::path::Path::new(file)
-            .file_stem()
-            .map_or_else(|| "part".into(), |s| s.to_string_lossy().into_owned())
-    };
+    let stem = output_stem(file);
     // Every part is built and checked before any is written.
     let mut outputs = Vec::with_capacity(count);
     for n in 0..count {
-        let part = parts.document(n..n + 1, &doc);
-        if let Some(e) = first_schema_error(&part) {
-            return fail(
-                EXIT_INVALID,
-                format!("{name}: error: Incident {} cannot stand alone: {e}", n + 1),
-            );
-        }
+        let xml = match checked_xml(&parts.document(n..n + 1, &doc)) {
+            Ok(xml) => xml,
+            Err(e) => {
+                let message = format!("{name}: error: Incident {} cannot stand alone: {e}", n + 1);
+                return fail(EXIT_INVALID, message);
+            }
+        };
         let path = std::path::Path::new(out_dir).join(format!("{stem}-{:0width$}.xml", n + 1));
-        outputs.push((path, part.to_xml_string()));
+        outputs.push((path, xml));
     }
     if let Err(e) = std::fs::create_dir_all(out_dir) {
         return fail(
@@ -460,10 +465,6 @@ fn split_command(file: &str, out_dir: &str) -> ExitCode {
 }
 
 fn merge_command(files: &[String], recursive: bool, output: Option<&str>) -> ExitCode {
-    let fail = |code: u8, message: String| {
-        eprintln!("{message}");
-        ExitCode::from(code)
-    };
     let files = match inputs::expand(files, recursive) {
         Ok(files) => files,
         Err(e) => return fail(EXIT_USAGE, format!("iodef: {e}")),
@@ -490,14 +491,13 @@ fn merge_command(files: &[String], recursive: bool, output: Option<&str>) -> Exi
     let Some((first, all)) = merged else {
         return fail(EXIT_USAGE, "iodef: no document to merge".into());
     };
-    let doc = all.document(0..all.len(), &first);
-    if let Some(e) = first_schema_error(&doc) {
-        return fail(
-            EXIT_INVALID,
-            format!("iodef: error: the merged document is not valid: {e}"),
-        );
-    }
-    let xml = doc.to_xml_string();
+    let xml = match checked_xml(&all.document(0..all.len(), &first)) {
+        Ok(xml) => xml,
+        Err(e) => {
+            let message = format!("iodef: error: the merged document is not valid: {e}");
+            return fail(EXIT_INVALID, message);
+        }
+    };
     let written = match output {
         Some(path) => std::fs::write(path, xml),
         None => io::stdout().lock().write_all(xml.as_bytes()),
@@ -731,13 +731,7 @@ fn convert_command(
             let mut seen = std::collections::BTreeMap::new();
             let mut out = Vec::new();
             for file in &files {
-                let stem = if file == "-" {
-                    "stdin".to_string()
-                } else {
-                    std::path::Path::new(file)
-                        .file_stem()
-                        .map_or_else(|| "out".into(), |s| s.to_string_lossy().into_owned())
-                };
+                let stem = output_stem(file);
                 let path = std::path::Path::new(dir).join(format!("{stem}.{}", extension(args.to)));
                 if let Some(other) = seen.insert(path.clone(), file) {
                     return usage(format!(
@@ -815,12 +809,21 @@ fn convert(
                 rules: validate::RuleLevel::Off,
                 ..validate::Options::default()
             };
-            let report = validate::validate_as(name, &input, from, &options);
-            if !report.is_valid() {
-                report_failure(err, &report);
-                return (EXIT_INVALID, None);
+            let checked = validate::read_model(name, &input, from).and_then(|doc| {
+                let report = validate::check_model(name, &doc, &options);
+                if report.is_valid() {
+                    Ok(doc)
+                } else {
+                    Err(report)
+                }
+            });
+            match checked {
+                Ok(doc) => Ok(doc),
+                Err(report) => {
+                    report_failure(err, &report);
+                    return (EXIT_INVALID, None);
+                }
             }
-            read_data_model(&input, from).map_err(Failure::Decode)
         }
     };
     let mut loss_report = None;
@@ -874,10 +877,6 @@ fn convert(
             } else {
                 report_failure(err, &report);
             }
-            EXIT_INVALID
-        }
-        Err(Failure::Decode(e)) => {
-            let _ = writeln!(err, "{name}: error: {e}");
             EXIT_INVALID
         }
         Err(Failure::Unconvertible(message)) => {

@@ -293,23 +293,48 @@ const XML_ENCODING_RULES: &[&str] = &["RFC 7970 §4.1", "RFC 7970 §4.2"];
 /// rules, less those about the XML encoding. Findings name element paths; they have no
 /// line:column (the positions would be those of the XML form).
 fn validate_data_model(name: &str, input: &[u8], format: Format, options: &Options) -> FileReport {
-    let doc = match read_data_model(input, format) {
-        Ok(doc) => doc,
+    match read_model(name, input, format) {
+        Ok(doc) => check_model(name, &doc, options),
+        Err(report) => report,
+    }
+}
+
+/// An RFC 8727 JSON or CBOR document read through the model; what does not map is the
+/// report's finding (at its JSON pointer, rule `RFC 8727`, kind `rfc8727`).
+pub fn read_model(
+    name: &str,
+    input: &[u8],
+    format: Format,
+) -> Result<Document<iodef::bindings::Root>, FileReport> {
+    read_data_model(input, format).map_err(|e| {
+        let finding = Finding {
+            file: name.to_string(),
+            line: 0,
+            column: 0,
+            severity: Severity::Error,
+            rule: "RFC 8727".to_string(),
+            path: e.pointer,
+            kind: "rfc8727".to_string(),
+            message: e.message,
+        };
+        FileReport::invalid(name, None, vec![finding])
+    })
+}
+
+/// A document read from JSON or CBOR, checked as its XML form is (schema and prose rules, less
+/// those about the XML encoding), findings without line:column.
+pub fn check_model(
+    name: &str,
+    doc: &Document<iodef::bindings::Root>,
+    options: &Options,
+) -> FileReport {
+    let xml = match doc.try_to_xml_string() {
+        Ok(xml) => xml,
         Err(e) => {
-            let finding = Finding {
-                file: name.to_string(),
-                line: 0,
-                column: 0,
-                severity: Severity::Error,
-                rule: "RFC 8727".to_string(),
-                path: e.pointer,
-                kind: "rfc8727".to_string(),
-                message: e.message,
-            };
-            return FileReport::invalid(name, None, vec![finding]);
+            let error = Error::io(&e);
+            return FileReport::invalid(name, None, vec![Finding::from_error(name, &error)]);
         }
     };
-    let xml = doc.to_xml_string();
     let mut report = validate_xml(name, xml.as_bytes(), options);
     report
         .findings

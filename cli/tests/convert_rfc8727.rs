@@ -195,6 +195,21 @@ fn hostile_json_and_cbor() {
         "{}",
         stderr(&out)
     );
+    // A character JSON can hold and XML 1.0 cannot: refused at its pointer, no panic.
+    let control = br#"{"version": "2.00", "lang": "en", "Incident": [{"purpose": "reporting",
+        "IncidentID": {"id": "1", "name": "csirt.example.com"}, "GenerationTime": "2026-01-01T00:00:00Z",
+        "Contact": [{"role": "creator", "type": "organization", "Email": [{"EmailTo": "a\u0001b"}]}]}]}"#;
+    for args in [&["convert", "--to", "xml", "-"][..], &["validate", "-"][..]] {
+        let out = run_with_stdin(args, control);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            said.contains(
+                "/Incident/0/Contact/0/Email/0/EmailTo: U+0001 cannot be carried by IODEF"
+            ),
+            "{said}"
+        );
+    }
     let big = format!(
         r#"{{"version": "2.00", "Incident": [], "private-enum-id": 1{}}}"#,
         "0".repeat(60)

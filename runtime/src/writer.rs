@@ -749,16 +749,7 @@ impl<'w> XmlWriter<'w> {
             write_ns_value(&mut self.out, &b.uri)?;
             self.out.extend_from_slice(b"\"");
         }
-        self.stack.push(Frame {
-            name_start,
-            bindings_start,
-            extra: None,
-            cursor: 0,
-            children: 0,
-            text_written: false,
-        });
-        self.open_tag = true;
-        self.after_start(own_extra)
+        self.opened(name_start, bindings_start, own_extra)
     }
 
     /// [`XmlWriter::start_element_full`] in event mode: the same bookkeeping of extra content
@@ -772,9 +763,19 @@ impl<'w> XmlWriter<'w> {
         if let Some(events) = self.events.as_mut() {
             events.start_element(ns, local)?;
         }
+        self.opened(0, 0, own_extra)
+    }
+
+    /// The element whose start tag was just begun: its frame, then its extra content.
+    fn opened(
+        &mut self,
+        name_start: usize,
+        bindings_start: usize,
+        own_extra: Option<Extra>,
+    ) -> io::Result<()> {
         self.stack.push(Frame {
-            name_start: 0,
-            bindings_start: 0,
+            name_start,
+            bindings_start,
             extra: None,
             cursor: 0,
             children: 0,

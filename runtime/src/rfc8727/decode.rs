@@ -183,6 +183,7 @@ impl Decoder {
     ) -> Result<(), DecodeError> {
         let base = ct.attributes.len();
         if let (Tree::Text(s), true) = (tree, is_ml_string(ct)) {
+            self.xml_chars(s)?;
             return f.slot_mut(base).set_text(s).map_err(|e| self.error(e));
         }
         let Tree::Map(list) = tree else {
@@ -222,6 +223,7 @@ impl Decoder {
                 if !*used && k.starts_with("ext-") {
                     if let Tree::Text(s) = v {
                         *used = true;
+                        self.xml_chars(s)?;
                         if let Some(unpaired) = f.unpaired_mut() {
                             unpaired.push((k.to_string(), s.clone()));
                         }
@@ -562,6 +564,28 @@ impl Decoder {
 
     /// The lexical form of a simple value of kind `kind`.
     fn lexical(&self, v: &Tree, kind: Scalar) -> Result<String, DecodeError> {
+        let text = self.lexical_any(v, kind)?;
+        self.xml_chars(&text)?;
+        Ok(text)
+    }
+
+    /// A string XML 1.0 can carry (JSON and CBOR strings can hold any code point; an IODEF
+    /// document cannot, so such a value is refused here rather than lost when written).
+    fn xml_chars(&self, text: &str) -> Result<(), DecodeError> {
+        let allowed = |c: char| {
+            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+                || c >= '\u{10000}'
+        };
+        match text.chars().find(|c| !allowed(*c)) {
+            None => Ok(()),
+            Some(c) => Err(self.error(format!(
+                "U+{:04X} cannot be carried by IODEF (XML 1.0 has no such character)",
+                c as u32
+            ))),
+        }
+    }
+
+    fn lexical_any(&self, v: &Tree, kind: Scalar) -> Result<String, DecodeError> {
         let wrong = || self.error(format!("expected {}, found {}", expected(kind), v.kind()));
         Ok(match (kind, v) {
             (Scalar::Integer, Tree::Int(i)) => i.to_string(),
