@@ -587,12 +587,17 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
         || std::thread::available_parallelism().map_or(1, usize::from),
         usize::from,
     );
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("iodef: cannot start {jobs} worker threads: {e}");
-            return ExitCode::from(EXIT_USAGE);
+    // Worker threads only when there is something to overlap.
+    let pool = if files.len() > 1 && jobs > 1 {
+        match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+            Ok(pool) => Some(pool),
+            Err(e) => {
+                eprintln!("iodef: cannot start {jobs} worker threads: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
         }
+    } else {
+        None
     };
     let progress = progress_bar(args, files.len());
     // On a terminal, findings come with their source line and a caret.
@@ -604,13 +609,19 @@ fn validate_command(args: &ValidateArgs) -> ExitCode {
     // Batches of a few files per worker, checked in parallel, printed in input order as each
     // batch completes.
     for batch in files.chunks(jobs * 4) {
-        let reports: Vec<validate::FileReport> = pool.install(|| {
-            use rayon::prelude::*;
-            batch
-                .par_iter()
+        let reports: Vec<validate::FileReport> = match &pool {
+            Some(pool) if batch.len() > 1 => pool.install(|| {
+                use rayon::prelude::*;
+                batch
+                    .par_iter()
+                    .map(|file| validate::validate_file(file, &options))
+                    .collect()
+            }),
+            _ => batch
+                .iter()
                 .map(|file| validate::validate_file(file, &options))
-                .collect()
-        });
+                .collect(),
+        };
         for report in reports {
             summary.add(&report);
             unreadable |= report.unreadable;
@@ -756,16 +767,17 @@ fn convert_command(
     let jobs = std::thread::available_parallelism().map_or(1, usize::from);
     let pairs: Vec<(&String, &Destination)> = files.iter().zip(&destinations).collect();
     for batch in pairs.chunks(jobs * 4) {
-        let results: Vec<(u8, Option<serde_json::Value>, Vec<u8>)> = {
+        let one = |(file, destination): &(&String, &Destination)| {
+            let mut err = Vec::new();
+            let (code, report) = convert(args, file, destination, &mut err);
+            (code, report, err)
+        };
+        // One input: on this thread (no worker threads started).
+        let results: Vec<(u8, Option<serde_json::Value>, Vec<u8>)> = if batch.len() == 1 {
+            batch.iter().map(one).collect()
+        } else {
             use rayon::prelude::*;
-            batch
-                .par_iter()
-                .map(|(file, destination)| {
-                    let mut err = Vec::new();
-                    let (code, report) = convert(args, file, destination, &mut err);
-                    (code, report, err)
-                })
-                .collect()
+            batch.par_iter().map(one).collect()
         };
         for (code, report, err) in results {
             worst = worst.max(code);
