@@ -83,6 +83,7 @@ pub use bindings::Root;
 /// RFC 8727: IODEF 2.0 in JSON and CBOR, with a report of what they cannot carry.
 #[cfg(feature = "serde")]
 pub mod rfc8727;
+pub mod stream;
 
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
 pub use rt::visit;
