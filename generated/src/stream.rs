@@ -19,7 +19,7 @@
 use std::collections::VecDeque;
 use std::io::BufRead;
 
-pub use crate::rt::stream::{StreamReader, StreamWriter, PART_BYTES};
+pub use crate::rt::stream::{validate, StreamReader, StreamWriter, Validation, PART_BYTES};
 use crate::{v2, Document, Error};
 
 /// The `Incident`s of an IODEF 2.0 document, read in parts ([`incidents`]).

@@ -1183,6 +1183,14 @@ fn write_start(
     Ok(Some(ct))
 }
 
+/// The element type a composite describes ([`TypeDef::Any`] for a group).
+pub(crate) fn type_of<T: Composite>() -> &'static TypeDef {
+    match T::DESC {
+        Desc::Complex(ty) => ty,
+        Desc::Group(_) => &super::schema::ANY_TYPE,
+    }
+}
+
 /// Streaming: starts the root element `{ns}local` of type `ty` with `header`'s attributes
 /// (its children come in parts: [`write_root_part`]).
 pub(crate) fn write_root_start(

@@ -982,11 +982,6 @@ impl<'a> XmlReader<'a> {
         (ids, idrefs)
     }
 
-    /// Start and empty tags read so far.
-    pub(crate) fn elements_read(&self) -> u64 {
-        self.elements
-    }
-
     /// The first `xs:IDREF` that matches no `xs:ID` of the document.
     fn check_idrefs(&self) -> Result<(), Error> {
         if self.defer_idrefs {

@@ -291,6 +291,11 @@ pub struct StreamReader<R: BufRead, T> {
     /// The root element has ended (the epilog is read).
     done: bool,
     last_part: Option<(u64, u64)>,
+    /// Where the root start tag is.
+    root_position: (u64, u64),
+    /// Collecting mode ([`validate`]): errors that span parts are gathered here and reading
+    /// goes on, instead of ending the stream.
+    collected: Option<Vec<Error>>,
     _root: std::marker::PhantomData<fn(R) -> T>,
 }
 
@@ -360,6 +365,8 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
             forward: Vec::new(),
             done: false,
             last_part: None,
+            root_position: (1, 1),
+            collected: None,
             _root: std::marker::PhantomData,
         };
         stream.read_header()?;
@@ -474,12 +481,14 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
     fn read_header(&mut self) -> Result<(), Error> {
         loop {
             self.buf.clear();
+            let before = self.src.buffer_position();
             let event = match self.src.read_event_into(&mut self.buf) {
                 Ok(e) => e.into_owned(),
                 Err(_) => return Err(self.whole_document_error()),
             };
             match event {
                 Event::Start(start) => {
+                    self.root_position = self.position_of(before);
                     self.root_start(&start);
                     break;
                 }
@@ -514,7 +523,8 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
         let mut root = T::default();
         read_root_part(&mut r, &el, self.ty, &mut root, true)?;
         r.finish()?;
-        self.note_ids(&mut r, &input, None)?;
+        let (ids, idrefs) = r.take_ids();
+        self.note_ids(ids, idrefs, &input, None)?;
         self.header = Document {
             root,
             xsi: r.xsi_attributes().clone(),
@@ -733,7 +743,7 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
             format!("expected {}", one_of(&expected))
         };
         let (line, column) = self.position_of(offset);
-        Err(Error {
+        self.fail(Error {
             kind: ErrorKind::UnexpectedElement,
             message: format!("unexpected element {}; {hint}", clark(ns, local)),
             path: format!("/{}/{local}[{index}]", self.root_local),
@@ -750,7 +760,7 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
             if let Some(automaton) = ct.automaton() {
                 if !automaton.accepts(&self.states) {
                     let expected = automaton.expected(&self.states, T::NAMESPACE);
-                    return Err(Error {
+                    self.fail(Error {
                         kind: ErrorKind::MissingElement,
                         message: format!(
                             "missing required element in {}: expected {}",
@@ -760,7 +770,7 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
                         path: format!("/{}", self.root_local),
                         line,
                         column,
-                    });
+                    })?;
                 }
             }
         }
@@ -801,22 +811,23 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
         });
         result.map_err(|e| raw.map.error(e))?;
         self.header.comments_dropped += r.comments_dropped();
-        self.note_ids(&mut r, &raw.input, Some(&raw.map))?;
+        let (ids, idrefs) = r.take_ids();
+        self.note_ids(ids, idrefs, &raw.input, Some(&raw.map))?;
         if self.done {
             self.check_forward()?;
         }
         Ok(value)
     }
 
-    /// Adds a part's `xs:ID`s to the document's (a repeated one is an error) and keeps its
-    /// `xs:IDREF`s that name none yet.
+    /// Adds a part's `xs:ID`s to the document's (a repeated one is an error, and then none
+    /// is added unless collecting) and keeps its `xs:IDREF`s that name none yet.
     fn note_ids(
         &mut self,
-        r: &mut XmlReader<'_>,
+        ids: Vec<(String, usize)>,
+        idrefs: Vec<(String, usize)>,
         input: &[u8],
         map: Option<&PartMap>,
     ) -> Result<(), Error> {
-        let (ids, idrefs) = r.take_ids();
         if ids.is_empty() && idrefs.is_empty() {
             return Ok(());
         }
@@ -826,29 +837,41 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
         offsets.sort_unstable();
         let positions = line_columns(input, &offsets);
         let at = |o: usize| positions[offsets.binary_search(&o).unwrap_or(0)];
-        for (value, offset) in ids {
-            let here = position(at(offset));
-            if let Some(&(line, column)) = self.ids.get(&value) {
-                return Err(Error {
+        for (value, offset) in &ids {
+            if let Some(&(line, column)) = self.ids.get(value) {
+                let here = position(at(*offset));
+                // In the words of the reader, or of the collecting validator.
+                let message = match self.collected {
+                    None => format!("duplicate xs:ID {value:?} (first used at {line}:{column})"),
+                    Some(_) => format!("duplicate xs:ID {value:?}"),
+                };
+                self.fail(Error {
                     kind: ErrorKind::InvalidValue,
-                    message: format!("duplicate xs:ID {value:?} (first used at {line}:{column})"),
-                    path: path(element_path(input, offset)),
+                    message,
+                    path: path(element_path(input, *offset)),
                     line: here.0,
                     column: here.1,
-                });
+                })?;
             }
-            self.ids.insert(value, here);
+        }
+        for (value, offset) in ids {
+            let here = position(at(offset));
+            self.ids.entry(value).or_insert(here);
         }
         for (value, offset) in idrefs {
             if self.ids.contains_key(&value) {
                 continue;
             }
             let (line, column) = position(line_columns(input, &[offset])[0]);
+            let message = match self.collected {
+                None => format!("xs:IDREF {value:?} matches no xs:ID in the document"),
+                Some(_) => format!("xs:IDREF {value:?} names no xs:ID of the document"),
+            };
             self.forward.push((
                 value.clone(),
                 Error {
                     kind: ErrorKind::InvalidValue,
-                    message: format!("xs:IDREF {value:?} matches no xs:ID in the document"),
+                    message,
                     path: path(element_path(input, offset)),
                     line,
                     column,
@@ -858,16 +881,25 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
         Ok(())
     }
 
+    /// An error that spans parts: the stream's error, or one more when collecting.
+    fn fail(&mut self, e: Error) -> Result<(), Error> {
+        match &mut self.collected {
+            Some(list) => {
+                list.push(e);
+                Ok(())
+            }
+            None => Err(e),
+        }
+    }
+
     /// At the end: the first forward `xs:IDREF` that no later part resolved.
     fn check_forward(&mut self) -> Result<(), Error> {
-        let ids = &self.ids;
-        match std::mem::take(&mut self.forward)
-            .into_iter()
-            .find(|(value, _)| !ids.contains_key(value))
-        {
-            Some((_, e)) => Err(e),
-            None => Ok(()),
+        for (value, e) in std::mem::take(&mut self.forward) {
+            if !self.ids.contains_key(&value) {
+                self.fail(e)?;
+            }
         }
+        Ok(())
     }
 }
 
@@ -970,4 +1002,126 @@ impl<'w, T: RootElement + Composite> StreamWriter<'w, T> {
         }
         self.w.finish()
     }
+}
+
+/// What [`validate`] found in a streamed document.
+#[derive(Debug, Clone, Default)]
+pub struct Validation {
+    /// Schema errors, in document order: every one when a part is invalid (parts are then
+    /// checked by the collecting validator, [`crate::validate`]), the first one when reading
+    /// cannot go on (malformed XML, a limit, an error before the root's content).
+    pub errors: Vec<Error>,
+    /// The RFC prose-rule findings of a schema-valid document (`None`: not checked).
+    pub findings: Option<Vec<crate::rules::Finding>>,
+    /// The error came before the root's content (the prolog or the root start tag): reading
+    /// the document whole lists every error there.
+    pub header_failed: bool,
+    /// Parts read.
+    pub parts: usize,
+}
+
+/// Validates the document of `input`, whose root is a `T`, in parts: schema (every error,
+/// as [`crate::validate::validate_with`] gives them) and, when it is schema-valid and `rules`
+/// is set, the RFC prose rules (as [`crate::rules::check_read`] gives them). Memory is
+/// bounded as for [`StreamReader`]. [`crate::Policy::Lenient`] is not supported (read such
+/// documents whole).
+pub fn validate<R: BufRead, T: RootElement + Composite + Default>(
+    input: R,
+    options: &crate::validate::Options,
+    rules: bool,
+) -> Validation {
+    let mut report = Validation::default();
+    let max_errors = match options.max_errors {
+        0 => crate::validate::DEFAULT_MAX_ERRORS,
+        n => n,
+    };
+    let mut stream = match StreamReader::<R, T>::with_options(input, &options.read) {
+        Ok(stream) => stream,
+        Err(e) => {
+            report.errors.push(e);
+            report.header_failed = true;
+            return report;
+        }
+    };
+    let (declared, encoding) = stream.declaration();
+    let position = stream.root_position;
+    let mut prose = match rules
+        .then(|| crate::rules::StreamRules::new(stream.header(), declared, encoding, position))
+        .transpose()
+    {
+        Ok(prose) => prose,
+        Err(e) => {
+            report.errors.push(Error::io(&e));
+            return report;
+        }
+    };
+    let mut findings: Vec<crate::rules::Finding> = Vec::new();
+    if let Some(prose) = &mut prose {
+        findings.extend(prose.header_findings());
+    }
+    loop {
+        let raw = match stream.next_raw() {
+            Ok(Some(raw)) => raw,
+            Ok(None) => break,
+            Err(e) => {
+                report.errors.push(e);
+                break;
+            }
+        };
+        report.parts += 1;
+        if stream.collected.is_none() {
+            match stream.read_part(&raw) {
+                Ok(part) => {
+                    if let Some(prose) = &mut prose {
+                        match prose.part(&part, &raw) {
+                            Ok(found) => findings.extend(found),
+                            Err(e) => {
+                                report.errors.push(Error::io(&e));
+                                break;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                // From here on every part goes through the collecting validator.
+                Err(_) => stream.collected = Some(Vec::new()),
+            }
+        }
+        let (part_report, ids, idrefs) = crate::validate::validate_part(&raw.input, options);
+        report
+            .errors
+            .extend(part_report.errors.into_iter().map(|e| raw.map_error(e)));
+        if let Err(e) = stream.note_ids(ids, idrefs, &raw.input, Some(&raw.map)) {
+            report.errors.push(e);
+        }
+        let collected = stream.collected.as_ref().map_or(0, Vec::len);
+        if report.errors.len() + collected >= max_errors {
+            break;
+        }
+    }
+    if let Some(collected) = stream.collected.take() {
+        report.errors.extend(collected);
+        stream.collected = Some(Vec::new());
+        let _ = stream.check_forward();
+        report
+            .errors
+            .extend(stream.collected.take().unwrap_or_default());
+        report.errors.sort_by_key(|e| (e.line, e.column));
+        if report.errors.len() >= max_errors {
+            report.errors.truncate(max_errors);
+            if let Some(last) = report.errors.last_mut() {
+                last.message = format!(
+                    "{} (and validation stopped: {max_errors} errors)",
+                    last.message
+                );
+            }
+        }
+    }
+    if report.errors.is_empty() {
+        if let Some(prose) = prose {
+            findings.extend(prose.finish());
+            report.findings = Some(findings);
+        }
+    }
+    report
 }
