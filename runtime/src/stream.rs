@@ -797,6 +797,7 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
         });
         result.map_err(|e| epilog_map.error(e))?;
         self.header.epilog = r.take_epilog();
+        self.header.comments_dropped += r.comments_dropped();
         self.done = true;
         Ok(part)
     }
@@ -960,6 +961,19 @@ impl<'w, T: RootElement + Composite> StreamWriter<'w, T> {
     /// Writes the declaration, the prolog and the root start tag of `header` to `sink`.
     pub fn new(sink: &'w mut dyn Write, header: &Document<T>) -> io::Result<Self> {
         Self::start(XmlWriter::with_sink(sink, T::PREFIXES), header)
+    }
+
+    /// [`StreamWriter::new`] for output in `encoding`: the declaration names it, characters
+    /// it cannot hold are character references; `sink` encodes (an
+    /// [`Encoder`](crate::encoding::Encoder) for an encoding other than UTF-8).
+    pub fn with_encoding(
+        sink: &'w mut dyn Write,
+        header: &Document<T>,
+        encoding: Encoding,
+    ) -> io::Result<Self> {
+        let mut w = XmlWriter::with_sink(sink, T::PREFIXES);
+        w.set_encoding(encoding);
+        Self::start(w, header)
     }
 
     /// Reports the document to `events` instead ([`XmlWriter::with_events`]).
