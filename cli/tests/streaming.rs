@@ -40,6 +40,7 @@ fn replace_at(xml: &str, from: &str, to: &str, share: f64) -> String {
 fn a_300_mb_document_validates_under_a_memory_limit() {
     let bulk = iodef_tests::bulk::build(300_000_000).unwrap();
     let file = temp_file("300mb.xml", &bulk.xml);
+    let built = bulk.incidents;
     drop(bulk);
     // 256 MiB of address space: less than the document itself.
     let limited = |whole: bool| {
@@ -62,7 +63,70 @@ fn a_300_mb_document_validates_under_a_memory_limit() {
     );
     // The limit is real: reading the document whole does not fit in it.
     assert!(!limited(true).status.success());
+    // Converting it too (written as it is read): every Incident, a valid document.
+    let out = file.with_extension("out.xml");
+    let converted = Command::new("bash")
+        .arg("-c")
+        .arg(r#"ulimit -v 262144 && exec "$0" convert --to xml -o "$2" "$1""#)
+        .arg(env!("CARGO_BIN_EXE_iodef"))
+        .arg(&file)
+        .arg(&out)
+        .output()
+        .expect("run bash");
+    assert_eq!(
+        converted.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let written = std::fs::read(&out).unwrap();
+    // (The writer puts IODEF in the default namespace.)
+    let incidents = written.windows(11).filter(|w| w == b"</Incident>").count();
+    assert_eq!(incidents, built);
+    drop(written);
+    assert_eq!(code(&validate(&out, false)), 0, "the output is valid");
+    std::fs::remove_file(&out).unwrap();
     std::fs::remove_file(&file).unwrap();
+}
+
+#[test]
+fn streamed_conversion_writes_what_whole_conversion_writes() {
+    let bulk = iodef_tests::bulk::build(5 << 20).unwrap();
+    let with_comments = String::from_utf8(bulk.xml)
+        .unwrap()
+        .replacen("<Incident ", "<!-- first --><Incident ", 1)
+        .replace("</IODEF-Document>", "<!-- last --></IODEF-Document>\n<!-- epilog -->");
+    let xml = replace_at(&with_comments, "</Incident>", "</Incident><?pi in the middle?>", 0.5);
+    let file = temp_file("convert.xml", xml.as_bytes());
+    for args in [&["--to", "xml"][..], &["--to", "xml", "--encoding", "UTF-16"], &["--to", "xml", "--drop-comments"]] {
+        let run = |whole: bool| {
+            let mut cmd = common::iodef();
+            cmd.arg("convert").args(args).arg(&file);
+            if whole {
+                cmd.env("IODEF_WHOLE", "1");
+            }
+            cmd.output().expect("run iodef")
+        };
+        let (streamed, whole) = (run(false), run(true));
+        assert_eq!(code(&streamed), 0, "{}", common::stderr(&streamed));
+        assert!(streamed.stdout == whole.stdout, "{args:?}: outputs differ");
+        assert_eq!(streamed.stderr, whole.stderr, "{args:?}");
+    }
+    // Standard input; an invalid document: every error, in validate's words, nothing written.
+    let bad = replace_at(&xml, "purpose=\"", "purpose=\"x", 0.3);
+    let bad = replace_at(&bad, "purpose=\"", "purpose=\"y", 0.9);
+    let out = common::run_with_stdin(&["convert", "--to", "xml", "-"], bad.as_bytes());
+    assert_eq!(code(&out), 1);
+    assert!(out.stdout.is_empty());
+    assert_eq!(common::stderr(&out).lines().count(), 2, "{}", common::stderr(&out));
+    assert!(common::stderr(&out).starts_with("<stdin>:"), "{}", common::stderr(&out));
+    let target = file.with_extension("bad.xml");
+    let bad_file = temp_file("bad-input.xml", bad.as_bytes());
+    let out = common::run(&["convert".as_ref(), "--to".as_ref(), "xml".as_ref(), "-o".as_ref(), target.as_os_str(), bad_file.as_os_str()]);
+    assert_eq!(code(&out), 1);
+    assert!(!target.exists(), "no output file for an invalid document");
+    std::fs::remove_file(&file).unwrap();
+    std::fs::remove_file(&bad_file).unwrap();
 }
 
 #[test]
