@@ -95,10 +95,22 @@ fn streamed_conversion_writes_what_whole_conversion_writes() {
     let with_comments = String::from_utf8(bulk.xml)
         .unwrap()
         .replacen("<Incident ", "<!-- first --><Incident ", 1)
-        .replace("</IODEF-Document>", "<!-- last --></IODEF-Document>\n<!-- epilog -->");
-    let xml = replace_at(&with_comments, "</Incident>", "</Incident><?pi in the middle?>", 0.5);
+        .replace(
+            "</IODEF-Document>",
+            "<!-- last --></IODEF-Document>\n<!-- epilog -->",
+        );
+    let xml = replace_at(
+        &with_comments,
+        "</Incident>",
+        "</Incident><?pi in the middle?>",
+        0.5,
+    );
     let file = temp_file("convert.xml", xml.as_bytes());
-    for args in [&["--to", "xml"][..], &["--to", "xml", "--encoding", "UTF-16"], &["--to", "xml", "--drop-comments"]] {
+    for args in [
+        &["--to", "xml"][..],
+        &["--to", "xml", "--encoding", "UTF-16"],
+        &["--to", "xml", "--drop-comments"],
+    ] {
         let run = |whole: bool| {
             let mut cmd = common::iodef();
             cmd.arg("convert").args(args).arg(&file);
@@ -118,11 +130,27 @@ fn streamed_conversion_writes_what_whole_conversion_writes() {
     let out = common::run_with_stdin(&["convert", "--to", "xml", "-"], bad.as_bytes());
     assert_eq!(code(&out), 1);
     assert!(out.stdout.is_empty());
-    assert_eq!(common::stderr(&out).lines().count(), 2, "{}", common::stderr(&out));
-    assert!(common::stderr(&out).starts_with("<stdin>:"), "{}", common::stderr(&out));
+    assert_eq!(
+        common::stderr(&out).lines().count(),
+        2,
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(
+        common::stderr(&out).starts_with("<stdin>:"),
+        "{}",
+        common::stderr(&out)
+    );
     let target = file.with_extension("bad.xml");
     let bad_file = temp_file("bad-input.xml", bad.as_bytes());
-    let out = common::run(&["convert".as_ref(), "--to".as_ref(), "xml".as_ref(), "-o".as_ref(), target.as_os_str(), bad_file.as_os_str()]);
+    let out = common::run(&[
+        "convert".as_ref(),
+        "--to".as_ref(),
+        "xml".as_ref(),
+        "-o".as_ref(),
+        target.as_os_str(),
+        bad_file.as_os_str(),
+    ]);
     assert_eq!(code(&out), 1);
     assert!(!target.exists(), "no output file for an invalid document");
     std::fs::remove_file(&file).unwrap();
