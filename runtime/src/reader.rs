@@ -972,7 +972,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The `xs:ID` and `xs:IDREF` values seen, with their elements' offsets.
-    pub(crate) fn take_ids(&mut self) -> (Vec<(String, usize)>, Vec<(String, usize)>) {
+    pub(crate) fn take_ids(&mut self) -> (super::validate::IdValues, super::validate::IdValues) {
         let ids = self.ids.drain().map(|(v, o)| (v.into_owned(), o)).collect();
         let idrefs = self
             .idrefs

@@ -170,6 +170,12 @@ impl PartMap {
 
     /// `/Root/Name[i]/...` of the part → `/Root/Name[i + before]/...`.
     fn path(&self, path: &str) -> String {
+        self.renumber(path, true)
+    }
+
+    /// The first step below the root renumbered: from the part's numbering to the document's
+    /// (`to_document`), or back.
+    fn renumber(&self, path: &str, to_document: bool) -> String {
         let Some(rest) = path
             .strip_prefix('/')
             .and_then(|p| p.strip_prefix(self.root_local.as_str()))
@@ -191,12 +197,12 @@ impl PartMap {
             .iter()
             .find(|(n, _)| n == name)
             .map_or(0, |(_, c)| *c);
-        format!(
-            "/{}/{name}[{}]{}",
-            self.root_local,
-            index + before,
-            &rest[step_end..]
-        )
+        let index = if to_document {
+            index + before
+        } else {
+            index.saturating_sub(before)
+        };
+        format!("/{}/{name}[{index}]{}", self.root_local, &rest[step_end..])
     }
 
     fn error(&self, mut e: Error) -> Error {
@@ -224,34 +230,7 @@ impl RawPart {
     }
     /// A document path of this part's children as the part's own reading numbers them.
     pub(crate) fn local_path(&self, path: &str) -> String {
-        let Some(rest) = path
-            .strip_prefix('/')
-            .and_then(|p| p.strip_prefix(self.map.root_local.as_str()))
-            .and_then(|p| p.strip_prefix('/'))
-        else {
-            return path.to_string();
-        };
-        let step_end = rest.find('/').unwrap_or(rest.len());
-        let step = &rest[..step_end];
-        let (Some(open), true) = (step.find('['), step.ends_with(']')) else {
-            return path.to_string();
-        };
-        let name = &step[..open];
-        let Ok(index) = step[open + 1..step.len() - 1].parse::<u32>() else {
-            return path.to_string();
-        };
-        let before = self
-            .map
-            .before
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or(0, |(_, c)| *c);
-        format!(
-            "/{}/{name}[{}]{}",
-            self.map.root_local,
-            index.saturating_sub(before),
-            &rest[step_end..]
-        )
+        self.map.renumber(path, false)
     }
 }
 
@@ -824,8 +803,8 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
     /// is added unless collecting) and keeps its `xs:IDREF`s that name none yet.
     fn note_ids(
         &mut self,
-        ids: Vec<(String, usize)>,
-        idrefs: Vec<(String, usize)>,
+        ids: crate::validate::IdValues,
+        idrefs: crate::validate::IdValues,
         input: &[u8],
         map: Option<&PartMap>,
     ) -> Result<(), Error> {
