@@ -269,7 +269,7 @@ impl Run<'_> {
                 self.write_out(result);
             }
             Outcome::Error(e) => {
-                let message = format!("{} part: {}", describe(), e.message);
+                let message = format!("{} (part {})", e.message, describe());
                 self.report_error(path, message, Some(e));
             }
             Outcome::Document(doc) => {

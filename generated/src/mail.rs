@@ -190,9 +190,19 @@ pub fn is_mbox(input: &[u8]) -> bool {
 }
 
 fn extract_numbered(message: &[u8], number: Option<usize>) -> Result<Vec<Found>, NotAMessage> {
+    // The parser is lenient enough to find "header fields" in any text (an XML document
+    // included): a message must start with one (RFC 5322 §2.2: a name of printable ASCII
+    // characters, then a colon).
+    let name_len = message
+        .iter()
+        .position(|&b| !(b'!'..=b'~').contains(&b) || b == b':')
+        .unwrap_or(0);
+    if name_len == 0 || message.get(name_len) != Some(&b':') {
+        return Err(NotAMessage);
+    }
     let parsed = MessageParser::default()
         .parse(message)
-        .filter(|m| !m.parts.is_empty())
+        .filter(|m| m.parts.first().is_some_and(|p| !p.headers.is_empty()))
         .ok_or(NotAMessage)?;
     let mut found = Vec::new();
     let mut walk = Walk {
