@@ -374,7 +374,10 @@ pub fn mail_command(args: &MailArgs) -> ExitCode {
         Err(iodef::mail::ComposeError::Document(e)) => {
             return fail(
                 EXIT_INVALID,
-                format!("{name}:{}:{}: error: {}: {}", e.line, e.column, e.path, e.message),
+                format!(
+                    "{name}:{}:{}: error: {}: {}",
+                    e.line, e.column, e.path, e.message
+                ),
             )
         }
         Err(e) => return fail(EXIT_USAGE, format!("iodef: {e}")),

@@ -175,12 +175,21 @@ pub fn extract_mbox(
         .map(|(i, message)| (i + 1, extract_numbered(&message, Some(i + 1))))
 }
 
-/// The messages of an mbox file (text before the first `From ` line is not part of any).
+/// The messages of an mbox file (text before the first `From ` line is not part of any; the
+/// empty line that ends each message is the separator mbox writers add, not content).
 pub fn mbox_messages(mbox: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
     // Reading from a slice cannot fail: `flatten` drops no message.
     mail_parser::mailbox::mbox::MessageIterator::new(mbox)
         .flatten()
-        .map(|m| m.contents().to_vec())
+        .map(|m| {
+            let mut contents = m.contents().to_vec();
+            if contents.ends_with(b"\r\n\r\n") {
+                contents.truncate(contents.len() - 2);
+            } else if contents.ends_with(b"\n\n") {
+                contents.truncate(contents.len() - 1);
+            }
+            contents
+        })
 }
 
 /// Whether `input` is an mbox file rather than one message: it starts with a `From ` line (a
@@ -367,11 +376,7 @@ fn classify(raw: &[u8], charset: Option<&str>, claims: bool, content_type: &str)
     let (ns, local) = &root;
     let clark = format!("{{{ns}}}{local}");
     if !iodef_namespaces().any(|n| n == ns) {
-        let what = if ns.is_empty() {
-            local.clone()
-        } else {
-            clark
-        };
+        let what = if ns.is_empty() { local.clone() } else { clark };
         return if claims {
             Outcome::Error(plain_error(format!(
                 "the part claims to be IODEF ({content_type}) but its root element {what} is \
@@ -579,8 +584,10 @@ pub fn compose(
         },
         str::to_string,
     );
+    // Short lines: the body stays 7bit, readable as it is.
     let mut body = format!(
-        "This message carries an IODEF document ({}, {}) as the attachment \"{filename}\".\r\n\
+        "This message carries an IODEF document as the attachment\r\n\
+         \"{filename}\": {} of {}.\r\n\
          Please process the attachment, not this text.\r\n",
         doc.root.local_name(),
         doc.root.namespace()
