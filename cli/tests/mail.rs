@@ -666,3 +666,36 @@ fn mail_message_headers_body_and_default_subject() {
         format!("<stdin>[2]: {IODEF1} in application/xml \"iodef.xml\"\n")
     );
 }
+
+/// Hostile nesting (multiparts, forwarded messages inside forwarded messages): no stack
+/// overflow, the parts past the limit are an error naming where the search stopped.
+#[test]
+fn deeply_nested_parts_are_an_error_not_a_crash() {
+    for (what, level) in [
+        ("multipart", "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"),
+        (
+            "message",
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n\
+             Content-Type: message/rfc822\r\n\r\nFrom: x@example.net\r\n",
+        ),
+    ] {
+        let depth = 200_000;
+        let mut message = String::from("From: a@example.net\r\nSubject: deep\r\nMIME-Version: 1.0\r\n");
+        for i in 0..depth {
+            message.push_str(&level.replace("{i}", &i.to_string()));
+        }
+        message.push_str("Content-Type: application/xml\r\n\r\n");
+        message.push_str(&String::from_utf8(doc("incident-2.0.xml")).unwrap());
+        for i in (0..depth).rev() {
+            message.push_str(&format!("\r\n--b{i}--\r\n"));
+        }
+        let out = run_with_stdin(&["extract", "-"], message.as_bytes());
+        assert_eq!(code(&out), 1, "{what}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("]: error: MIME parts nested more than 100 levels deep: not searched"),
+            "{what}: {}",
+            &err[err.len().saturating_sub(300)..]
+        );
+    }
+}

@@ -218,9 +218,27 @@ fn extract_numbered(message: &[u8], number: Option<usize>) -> Result<Vec<Found>,
         number,
         found: &mut found,
     };
-    walk.message(&parsed, "");
+    walk.message(&parsed, "", 0);
+    drop_iteratively(parsed);
     Ok(found)
 }
+
+/// Drops a parsed message without recursion: forwarded messages nest as values, and dropping
+/// a hostile chain of thousands of them would overflow the stack.
+fn drop_iteratively(message: Message<'_>) {
+    let mut pending = vec![message];
+    while let Some(mut message) = pending.pop() {
+        for part in &mut message.parts {
+            if let PartType::Message(nested) = &mut part.body {
+                pending.push(std::mem::take(nested));
+            }
+        }
+    }
+}
+
+/// How deep multiparts and forwarded messages may nest; deeper parts are an error, not
+/// searched (real messages nest a few levels).
+pub const MAX_NESTING: usize = 100;
 
 struct Walk<'f> {
     number: Option<usize>,
@@ -229,7 +247,7 @@ struct Walk<'f> {
 
 impl Walk<'_> {
     /// The parts of `message`, whose section numbers start with `prefix` (`""` at the top).
-    fn message(&mut self, message: &Message<'_>, prefix: &str) {
+    fn message(&mut self, message: &Message<'_>, prefix: &str, depth: usize) {
         let join = |n: usize| {
             if prefix.is_empty() {
                 n.to_string()
@@ -241,37 +259,49 @@ impl Walk<'_> {
             // The children of the top multipart are the message's sections 1, 2, ...
             PartType::Multipart(children) => {
                 for (i, &child) in children.iter().enumerate() {
-                    self.part(message, child as usize, &join(i + 1));
+                    self.part(message, child as usize, &join(i + 1), depth + 1);
                 }
             }
             // A single-part message: its body is section 1.
-            _ => self.part(message, 0, &join(1)),
+            _ => self.part(message, 0, &join(1), depth + 1),
         }
     }
 
-    fn part(&mut self, message: &Message<'_>, id: usize, section: &str) {
+    fn part(&mut self, message: &Message<'_>, id: usize, section: &str, depth: usize) {
         let Some(part) = message.parts.get(id) else {
             return;
         };
+        // Hostile nesting: bounded recursion, and section paths of bounded length.
+        if depth > MAX_NESTING {
+            self.found.push(Found {
+                path: PartPath {
+                    message: self.number,
+                    section: section.to_string(),
+                },
+                content_type: media_type(part),
+                filename: None,
+                outcome: Outcome::Error(plain_error(format!(
+                    "MIME parts nested more than {MAX_NESTING} levels deep: not searched"
+                ))),
+            });
+            return;
+        }
         match &part.body {
             PartType::Multipart(children) => {
                 for (i, &child) in children.iter().enumerate() {
-                    self.part(message, child as usize, &format!("{section}.{}", i + 1));
+                    let child_section = format!("{section}.{}", i + 1);
+                    self.part(message, child as usize, &child_section, depth + 1);
                 }
             }
-            PartType::Message(nested) if !nested.parts.is_empty() => self.message(nested, section),
+            PartType::Message(nested) if !nested.parts.is_empty() => {
+                self.message(nested, section, depth)
+            }
             _ => self.leaf(message, part, section),
         }
     }
 
     fn leaf(&mut self, message: &Message<'_>, part: &MessagePart<'_>, section: &str) {
-        let content_type = part.content_type().map_or_else(
-            || "text/plain".to_string(),
-            |ct| match ct.subtype() {
-                Some(sub) => format!("{}/{sub}", ct.ctype()).to_ascii_lowercase(),
-                None => ct.ctype().to_ascii_lowercase(),
-            },
-        );
+        let content_type = media_type(part);
         let charset = part
             .content_type()
             .and_then(|ct| ct.attribute("charset"))
@@ -304,6 +334,17 @@ impl Walk<'_> {
         }
         found(classify(&raw, charset.as_deref(), claims, &content_type));
     }
+}
+
+/// The part's media type, lower case, `text/plain` when it has none (RFC 2045 §5.2).
+fn media_type(part: &MessagePart<'_>) -> String {
+    part.content_type().map_or_else(
+        || "text/plain".to_string(),
+        |ct| match ct.subtype() {
+            Some(sub) => format!("{}/{sub}", ct.ctype()).to_ascii_lowercase(),
+            None => ct.ctype().to_ascii_lowercase(),
+        },
+    )
 }
 
 /// The part's bytes after transfer decoding, before any charset decoding (the parser decodes
