@@ -4,6 +4,8 @@
 //! iodef convert --to xml [--lenient] [--drop-comments] [--encoding ENC] FILE   # `-`: standard input
 //! iodef convert --to json|cbor [--from xml|json|cbor] [--pretty] [--loss-report FILE] [--fail-on-loss] FILE
 //! iodef validate [--format text|json] [--rules error|warn|off] FILE...   # `-` at most once
+//! iodef extract [--out-dir DIR] [--validate] [-v] [--format text|json] FILE.eml|FILE.mbox|-
+//! iodef mail --from ADDRESS --to ADDRESS [--subject TEXT] FILE   # a message, to stdout
 //! ```
 //!
 //! Both refuse a DOCTYPE unless `--expand-entities` is given: then internal entities declared

@@ -672,7 +672,10 @@ fn mail_message_headers_body_and_default_subject() {
 #[test]
 fn deeply_nested_parts_are_an_error_not_a_crash() {
     for (what, level) in [
-        ("multipart", "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"),
+        (
+            "multipart",
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n",
+        ),
         (
             "message",
             "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n\
@@ -680,7 +683,8 @@ fn deeply_nested_parts_are_an_error_not_a_crash() {
         ),
     ] {
         let depth = 200_000;
-        let mut message = String::from("From: a@example.net\r\nSubject: deep\r\nMIME-Version: 1.0\r\n");
+        let mut message =
+            String::from("From: a@example.net\r\nSubject: deep\r\nMIME-Version: 1.0\r\n");
         for i in 0..depth {
             message.push_str(&level.replace("{i}", &i.to_string()));
         }
