@@ -703,3 +703,20 @@ fn deeply_nested_parts_are_an_error_not_a_crash() {
         );
     }
 }
+
+#[test]
+fn an_xml_attachment_with_broken_base64_is_an_error_not_ignored() {
+    let message = "From: a@example.net\r\nMIME-Version: 1.0\r\n\
+                   Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n\
+                   --x\r\nContent-Type: text/plain\r\n\r\nReport attached.\r\n\
+                   --x\r\nContent-Type: application/xml; name=\"r.xml\"\r\n\
+                   Content-Transfer-Encoding: base64\r\n\r\nPD94bW!!!!wg*&^\r\n--x--\r\n";
+    let out = run_with_stdin(&["extract", "-"], message.as_bytes());
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        stderr(&out),
+        "<stdin>[2]: error: the part's transfer encoding cannot be decoded (broken base64 or \
+         quoted-printable): its content was not searched (part application/xml \"r.xml\")\n\
+         <stdin>: error: no IODEF document in the message\n"
+    );
+}

@@ -24,8 +24,8 @@
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent. The output is UTF-8;
 //!   [`Document::write_to_with`] writes UTF-16, ISO-8859-1, windows-1252, ... instead.
-//! - E-mail (feature `mail`): [`mail::extract`] finds every document in a message (any
-//!   transfer encoding and charset, forwarded messages, mbox files); [`mail::compose`] writes
+//! - E-mail (feature `mail`): `mail::extract` finds every document in a message (any
+//!   transfer encoding and charset, forwarded messages, mbox files); `mail::compose` writes
 //!   a message with a document attached.
 //! - Types: [`v2`] is IODEF 2.0 (RFC 7970), [`v1`] IODEF 1.0 (RFC 5070); [`bindings`] holds
 //!   one module per namespace (RID, SCI, phishing, ...). XSD value types ([`rt::DateTime`],
@@ -87,8 +87,7 @@ pub use bindings::Root;
 #[cfg(feature = "serde")]
 pub mod rfc8727;
 
-/// IODEF documents in e-mail: [`mail::extract`] every document of a message or mbox file,
-/// [`mail::compose`] a message carrying one.
+// IODEF documents in e-mail (documented in the module: links resolve there).
 #[cfg(feature = "mail")]
 pub mod mail;
 

@@ -327,6 +327,17 @@ impl Walk<'_> {
             )));
             return;
         }
+        let xml_named = content_type.contains("xml")
+            || filename
+                .as_deref()
+                .is_some_and(|f| f.to_ascii_lowercase().ends_with(".xml"));
+        if part.is_encoding_problem && (claims || xml_named) {
+            found(Outcome::Error(plain_error(
+                "the part's transfer encoding cannot be decoded (broken base64 or \
+                 quoted-printable): its content was not searched",
+            )));
+            return;
+        }
         let raw = transfer_decoded(message, part);
         let looks_xml = looks_like_xml(&raw);
         if !looks_xml && !claims {
@@ -713,4 +724,109 @@ fn address<'a>(value: &'a str, what: &str) -> Result<(Option<&'a str>, &'a str),
         )));
     }
     Ok((name, email))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"<IODEF-Document version="2.00" xmlns="urn:ietf:params:xml:ns:iodef-2.0"><Incident purpose="reporting"><IncidentID name="csirt.example.net">é</IncidentID><GenerationTime>2015-07-18T09:00:00-05:00</GenerationTime><Contact type="organization" role="creator"/></Incident></IODEF-Document>"#;
+
+    fn outcome(bytes: &[u8], charset: Option<&str>) -> Outcome {
+        classify(bytes, charset, false, "application/xml")
+    }
+
+    fn incident_id(outcome: &Outcome) -> String {
+        let Outcome::Document(doc) = outcome else {
+            panic!("not a document: {outcome:?}");
+        };
+        let doc = doc.document.as_ref().expect("valid");
+        doc.root.as_iodef2().unwrap().incident[0]
+            .incident_id
+            .value
+            .clone()
+    }
+
+    #[test]
+    fn declaration_encoding_is_rewritten_in_either_quote() {
+        assert_eq!(
+            declare_utf8(r#"<?xml version="1.0" encoding="UTF-16"?><a/>"#.into()),
+            r#"<?xml version="1.0" encoding="UTF-8"?><a/>"#
+        );
+        assert_eq!(
+            declare_utf8("<?xml version='1.0' encoding='latin1' standalone='yes'?><a/>".into()),
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes'?><a/>"
+        );
+        assert_eq!(
+            declare_utf8("<?xml version='1.0'?><a/>".into()),
+            "<?xml version='1.0'?><a/>"
+        );
+        assert_eq!(
+            declare_utf8("<a encoding='x'/>".into()),
+            "<a encoding='x'/>"
+        );
+    }
+
+    #[test]
+    fn charset_decides_only_when_the_bytes_do_not() {
+        // UTF-16BE without byte-order mark or declaration, labelled `utf-16`.
+        let be: Vec<u8> = DOC.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(incident_id(&outcome(&be, Some("utf-16"))), "é");
+        // Latin-1 bytes, declared UTF-8 by nobody: the charset says ISO-8859-1.
+        let latin1: Vec<u8> = DOC.chars().map(|c| c as u8).collect();
+        assert_eq!(incident_id(&outcome(&latin1, Some("ISO-8859-1"))), "é");
+        // A wrong label (UTF-8 bytes called us-ascii, or a declaration the bytes follow):
+        // the document's own encoding.
+        assert_eq!(incident_id(&outcome(DOC.as_bytes(), Some("us-ascii"))), "é");
+        let declared = format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{DOC}");
+        let declared: Vec<u8> = declared.chars().map(|c| c as u8).collect();
+        assert_eq!(incident_id(&outcome(&declared, Some("iso-8859-1"))), "é");
+        assert_eq!(incident_id(&outcome(&declared, None)), "é");
+        // A byte-order mark wins over the label.
+        let mut bom = vec![0xFF, 0xFE];
+        bom.extend(DOC.encode_utf16().flat_map(u16::to_le_bytes));
+        let Outcome::Document(doc) = outcome(&bom, Some("iso-8859-1")) else {
+            panic!()
+        };
+        assert_eq!(doc.xml, bom);
+        assert_eq!(doc.transcoded_from, None);
+    }
+
+    #[test]
+    fn not_iodef_skipped_claimed_is_an_error() {
+        assert!(
+            matches!(outcome(b"<a/>", None), Outcome::Skipped(r) if r == "root element a is not IODEF")
+        );
+        assert!(matches!(
+            classify(b"<a/>", None, true, "application/iodef+xml"),
+            Outcome::Error(e) if e.message.contains("claims to be IODEF")
+        ));
+        assert!(matches!(
+            classify(b"%PDF", None, true, "application/iodef+xml"),
+            Outcome::Error(_)
+        ));
+        // A detached XML signature is not a report.
+        let sig = br#"<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/>"#;
+        assert!(matches!(outcome(sig, None), Outcome::Skipped(_)));
+        // Well-formed, schema-invalid: still a document; broken: an error with a position.
+        let invalid = DOC.replace("reporting", "nonsense");
+        let Outcome::Document(doc) = outcome(invalid.as_bytes(), None) else {
+            panic!()
+        };
+        assert!(doc.document.is_err());
+        let broken = invalid.replace("</IODEF-Document>", "");
+        assert!(
+            matches!(outcome(broken.as_bytes(), None), Outcome::Error(e) if e.line == 1 && e.column > 1)
+        );
+    }
+
+    #[test]
+    fn part_paths_display_imap_sections() {
+        let path = |message, section: &str| PartPath {
+            message,
+            section: section.to_string(),
+        };
+        assert_eq!(path(None, "1.2").to_string(), "1.2");
+        assert_eq!(path(Some(3), "1.2").to_string(), "3/1.2");
+    }
 }
