@@ -34,7 +34,8 @@ pub struct ExtractArgs {
     #[arg(short, long)]
     verbose: bool,
     /// `text` (one line per document) or `json` (one object per line).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text,
+          hide_possible_values = true)]
     format: ReportFormat,
 }
 
