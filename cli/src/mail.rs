@@ -73,6 +73,7 @@ struct Record<'a> {
     output: Option<String>,
     line: Option<u64>,
     column: Option<u64>,
+    path: Option<String>,
     message: Option<String>,
 }
 
@@ -90,6 +91,7 @@ impl<'a> Record<'a> {
             output: None,
             line: None,
             column: None,
+            path: None,
             message: None,
         }
     }
@@ -190,6 +192,7 @@ impl Run<'_> {
             let mut record = Record::new(self.name, part, "error");
             if let Some(e) = at.filter(|e| e.line > 0) {
                 (record.line, record.column) = (Some(e.line), Some(e.column));
+                record.path = Some(e.path.clone()).filter(|p| !p.is_empty());
             }
             record.message = Some(message);
             let result = json_line(&mut self.out, &record);

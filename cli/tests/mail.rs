@@ -357,6 +357,10 @@ fn json_lines_and_standard_input() {
     assert_eq!(records[0]["file"], "<stdin>");
     assert_eq!(records[0]["part"], "1");
     assert!(records[0]["line"].as_u64().unwrap() > 1);
+    assert!(records[0]["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("/IODEF-Document/Incident[1]"));
     assert_eq!(records[1]["status"], "document");
     assert_eq!(records[1]["part"], "2");
     assert_eq!(records[1]["root"], IODEF1);
