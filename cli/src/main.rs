@@ -4,6 +4,8 @@
 //! iodef convert --to xml [--lenient] [--drop-comments] [--encoding ENC] FILE   # `-`: standard input
 //! iodef convert --to json|cbor [--from xml|json|cbor] [--pretty] [--loss-report FILE] [--fail-on-loss] FILE
 //! iodef validate [--format text|json] [--rules error|warn|off] FILE...   # `-` at most once
+//! iodef extract [--out-dir DIR] [--validate] [-v] [--format text|json] FILE.eml|FILE.mbox|-
+//! iodef mail --from ADDRESS --to ADDRESS [--subject TEXT] FILE   # a message, to stdout
 //! ```
 //!
 //! Both refuse a DOCTYPE unless `--expand-entities` is given: then internal entities declared
@@ -37,6 +39,7 @@
 mod entities;
 mod info;
 mod inputs;
+mod mail;
 mod snippet;
 mod split_merge;
 mod streaming;
@@ -180,6 +183,20 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<String>,
     },
+    /// Find every IODEF document (any root of the IODEF schemas) in an e-mail message or an
+    /// mbox file: attachments in any transfer encoding and charset, a body that is a document,
+    /// every branch of multipart/alternative, forwarded message/rfc822 parts. Each is printed
+    /// with its MIME part path (IMAP section number, `FILE[1.2]`; `FILE[3/1.2]` for message 3
+    /// of an mbox file). A part that is or claims to be IODEF but cannot be read is an error
+    /// naming the part. Exit status: 0 when documents were found (and, with `--validate`, all
+    /// are valid); 1 when there is none, a part cannot be read or a document is invalid; 2
+    /// when the file cannot be read or an output cannot be written.
+    Extract(mail::ExtractArgs),
+    /// Write an RFC 5322 message to standard output with the document attached
+    /// (application/xml, base64) and a short text body saying what it is, for
+    /// `| sendmail -t`. Exit status: 0 written, 1 the document is not a valid IODEF document,
+    /// 2 bad address or header (line breaks are refused), unreadable file.
+    Mail(mail::MailArgs),
     /// Print a completion script for a shell (`iodef completions bash > /etc/bash_completion.d/iodef`).
     Completions {
         /// The shell.
@@ -353,6 +370,8 @@ fn run() -> ExitCode {
             recursive,
             output,
         } => merge_command(&files, recursive, output.as_deref()),
+        Command::Extract(args) => mail::extract_command(&args),
+        Command::Mail(args) => mail::mail_command(&args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "iodef", &mut io::stdout());
