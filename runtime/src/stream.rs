@@ -40,11 +40,18 @@ use super::{
 /// reaches this size): amortises the per-part set-up over small children.
 pub const PART_BYTES: usize = 64 << 10;
 
+/// Bytes of one part beyond which reading stops with a limit error ([`ErrorKind::Limit`]):
+/// streaming holds a part in memory, so one child of the root (one Incident) larger than this
+/// is refused rather than buffered without bound.
+pub const MAX_PART_BYTES: usize = 256 << 20;
+
 /// A [`BufRead`] that keeps a copy of every byte consumed from it (the scan's input, kept
-/// until the part it belongs to is read).
+/// until the part it belongs to is read), up to [`MAX_PART_BYTES`].
 struct Recorder<R> {
     inner: R,
     record: Vec<u8>,
+    /// The record reached [`MAX_PART_BYTES`]: reading was refused.
+    full: bool,
 }
 
 impl<R: BufRead> Read for Recorder<R> {
@@ -92,6 +99,10 @@ impl<R: BufRead> BufRead for Input<R> {
 
 impl<R: BufRead> BufRead for Recorder<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.record.len() > MAX_PART_BYTES {
+            self.full = true;
+            return Err(io::Error::other("part too large"));
+        }
         self.inner.fill_buf()
     }
     fn consume(&mut self, n: usize) {
@@ -314,6 +325,7 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
         let mut src = quick_xml::Reader::from_reader(Recorder {
             inner: input,
             record: Vec::new(),
+            full: false,
         });
         src.config_mut().check_end_names = true;
         let mut stream = StreamReader {
@@ -669,6 +681,20 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
     /// The error of a part that could not be scanned: the typed reader's on what was
     /// consumed (its message and path), else a syntax error at `offset`.
     fn part_error(&mut self, map: &PartMap, offset: u64) -> Error {
+        if self.src.get_ref().full {
+            let (line, column) = (map.line, map.column);
+            return Error {
+                kind: ErrorKind::Limit,
+                message: format!(
+                    "a part of more than {MAX_PART_BYTES} bytes (one child of {} this large \
+                     cannot be streamed: rt::stream::MAX_PART_BYTES)",
+                    self.root_local
+                ),
+                path: format!("/{}", self.root_local),
+                line,
+                column,
+            };
+        }
         let bytes = self.src.get_ref().record.clone();
         let mut input = self.root_open.clone();
         input.extend_from_slice(&bytes);

@@ -243,3 +243,22 @@ fn a_root_of_another_type_is_refused() {
     assert!(e.message.contains("unexpected root element"), "{e}");
     assert_eq!((e.line > 0, e.column > 0), (true, true));
 }
+
+#[test]
+fn a_part_larger_than_the_bound_is_refused_not_buffered() {
+    let description = format!("<Description>{}</Description>\n", "x".repeat(1000));
+    let count = iodef::rt::stream::MAX_PART_BYTES / description.len() + 10;
+    let mut xml = String::from(
+        r#"<IODEF-Document version="2.00" xmlns="urn:ietf:params:xml:ns:iodef-2.0">
+<Incident purpose="reporting"><IncidentID name="csirt.example.com">1</IncidentID>
+"#,
+    );
+    xml.reserve(count * description.len() + 256);
+    for _ in 0..count {
+        xml.push_str(&description);
+    }
+    xml.push_str("<GenerationTime>2015-07-18T09:00:00Z</GenerationTime><Contact role=\"creator\" type=\"organization\"/></Incident></IODEF-Document>");
+    let e = stream::<v2::IodefDocument>(xml.as_bytes()).unwrap_err();
+    assert_eq!(e.kind, iodef::rt::ErrorKind::Limit, "{e}");
+    assert_eq!((e.line, e.column, e.path.as_str()), (1, 73, "/IODEF-Document"), "{e}");
+}
