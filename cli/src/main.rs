@@ -37,6 +37,7 @@
 mod entities;
 mod info;
 mod inputs;
+mod n6;
 mod snippet;
 mod split_merge;
 mod validate;
@@ -179,6 +180,12 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<String>,
     },
+    /// Map n6 events (CERT Polska; a JSON array or JSON lines) to one IODEF 2.0 document:
+    /// one Incident per n6 `id`, one EventData per event, every field at its IODEF home or in
+    /// AdditionalData (`meaning="n6:FIELD"`). The output is schema-valid and clean under the
+    /// prose rules. Exit status: 0 written, 1 not n6 events (the event and field named, nothing
+    /// written), 2 file unreadable or output not writable.
+    FromN6(n6::FromN6Args),
     /// Print a completion script for a shell (`iodef completions bash > /etc/bash_completion.d/iodef`).
     Completions {
         /// The shell.
@@ -352,6 +359,7 @@ fn run() -> ExitCode {
             recursive,
             output,
         } => merge_command(&files, recursive, output.as_deref()),
+        Command::FromN6(args) => n6::run(&args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "iodef", &mut io::stdout());
