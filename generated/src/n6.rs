@@ -330,10 +330,18 @@ pub struct Event {
 /// between objects). A UTF-8 byte-order mark is skipped.
 pub fn parse(input: &[u8]) -> Result<Vec<Event>, Error> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let json_error = |e: serde_json::Error| Error::Json {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
+    let json_error = |e: serde_json::Error| {
+        // serde_json's message ends with the position, which the error gives apart.
+        let message = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        Error::Json {
+            line: e.line(),
+            column: e.column().max(1),
+            message: message
+                .strip_suffix(&position)
+                .unwrap_or(&message)
+                .to_string(),
+        }
     };
     let start = input.iter().position(|b| !b.is_ascii_whitespace());
     let events = match start.map(|i| input[i]) {
