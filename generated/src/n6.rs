@@ -557,7 +557,7 @@ enum Side {
 }
 
 /// What an n6 category says about the event's hosts: their side, `System@category`,
-/// `NodeRole@category` and `SystemImpact@type` (RFC 7970 §3.17, §3.19.2, §3.12.2). Only what
+/// `NodeRole@category` and `SystemImpact@type` (RFC 7970 §3.17, §3.18.2, §3.12.1). Only what
 /// n6's definition of the category states; the rest is left out (no category, no role,
 /// impact `unknown`).
 fn profile(
@@ -1093,7 +1093,7 @@ impl EventCx<'_> {
     }
 
     /// `md5`, `sha1`, `sha256` (hex digests of the file the event concerns) and `filename`
-    /// → Record/RecordData/FileData/File with HashData (RFC 7970 §3.22, §3.24–§3.26).
+    /// → Record/RecordData/FileData/File with HashData (RFC 7970 §3.22, §3.25, §3.26).
     fn record(&mut self) -> Result<Option<Record>, Error> {
         let mut hashes = Vec::new();
         for (field, algorithm, length) in HASHES {
@@ -1136,7 +1136,7 @@ impl EventCx<'_> {
         Ok(Some(Record::new(vec![record_data])))
     }
 
-    /// Every field not mapped above → AdditionalData `meaning="n6:FIELD"` (RFC 7970 §3.7,
+    /// Every field not mapped above → AdditionalData `meaning="n6:FIELD"` (RFC 7970 §3.14,
     /// §2.16), in field-name order; a field n6 does not define is noted.
     fn carried(&mut self) -> Result<Vec<crate::v2::ExtensionType>, Error> {
         let fields = std::mem::take(&mut self.fields);
