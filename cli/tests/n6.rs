@@ -796,11 +796,18 @@ fn bad_input_is_an_error_naming_event_and_field() {
         stderr(&out)
     );
     // An option that would make the document break a rule is refused, with the rule.
+    let out = run_with_stdin(&["from-n6", "-", "--lang", ""], ok.as_bytes());
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "iodef: error: the options make an invalid document: /IODEF-Document@xml:lang: empty; \
+         RFC 7970 §6 requires the document's language\n"
+    );
     let out = run_with_stdin(&["from-n6", "-", "--name", "not a domain"], ok.as_bytes());
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 2);
     assert!(
         stderr(&out).contains(
-            "error: the document would not be valid: /IODEF-Document/Incident[1]/IncidentID[1]"
+            "iodef: error: the options make an invalid document: /IODEF-Document/Incident[1]/IncidentID[1]"
         ),
         "{}",
         stderr(&out)

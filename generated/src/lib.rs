@@ -87,7 +87,7 @@ pub use bindings::Root;
 pub mod rfc8727;
 
 pub mod incident_id;
-/// n6 (CERT Polska) events to one IODEF 2.0 document (feature `n6`).
+// n6 (CERT Polska) events to one IODEF 2.0 document (feature `n6`); documented in the module.
 #[cfg(feature = "n6")]
 pub mod n6;
 

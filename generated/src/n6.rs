@@ -280,6 +280,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The options make a document that breaks a rule (e.g. a `name` that is not a domain
+    /// name, RFC 7970 §3.4): the path and the finding.
+    Options(String),
     /// The system random number generator failed while making an ID.
     Random(RandomError),
 }
@@ -303,6 +306,9 @@ impl std::fmt::Display for Error {
                 field,
                 message,
             } => write!(f, "{position}: {field}: {message}"),
+            Error::Options(problem) => {
+                write!(f, "the options make an invalid document: {problem}")
+            }
             Error::Random(e) => e.fmt(f),
         }
     }
@@ -329,6 +335,56 @@ pub struct Event {
 /// another (JSON lines as the REST API's `.sjson` and the Stream API emit them; any whitespace
 /// between objects). A UTF-8 byte-order mark is skipped.
 pub fn parse(input: &[u8]) -> Result<Vec<Event>, Error> {
+    let mut events = Vec::new();
+    for_each_event(input, |event| {
+        events.push(event);
+        Ok(())
+    })?;
+    if events.is_empty() {
+        return Err(Error::Empty);
+    }
+    Ok(events)
+}
+
+/// [`parse`] then [`events_to_iodef`], one event at a time (JSON lines are never all in
+/// memory as JSON values): positions in errors and notes have the line of each event for
+/// JSON lines.
+pub fn from_json(
+    input: &[u8],
+    options: &Options,
+) -> Result<(Document<IodefDocument>, Vec<Note>), Error> {
+    let mut mapper = Mapper::new(options)?;
+    for_each_event(input, |event| mapper.add(&event))?;
+    mapper.finish()
+}
+
+/// Maps n6 events (JSON objects) to one IODEF 2.0 document (see the module documentation for
+/// the grouping and `docs/n6.md` for each field), with the [`Note`]s on what the mapping
+/// decided. An event that is not an object, lacks a required field (`source`, `restriction`,
+/// `confidence`, `category`, `time`) or has a field of the wrong type or value (an invalid IP
+/// address, port, hash, time, ...) is an [`Error::Event`] naming it and the field; options
+/// the document cannot carry (a `name` that is not a domain name, RFC 7970 §3.4) are an
+/// [`Error::Options`].
+pub fn events_to_iodef(
+    events: &[Value],
+    options: &Options,
+) -> Result<(Document<IodefDocument>, Vec<Note>), Error> {
+    let mut mapper = Mapper::new(options)?;
+    for value in events {
+        mapper.add(&Event {
+            value: value.clone(),
+            line: None,
+        })?;
+    }
+    mapper.finish()
+}
+
+/// Calls `f` on each event of `input` (see [`parse`]), in order; an event that is not a JSON
+/// object is an error.
+fn for_each_event(
+    input: &[u8],
+    mut f: impl FnMut(Event) -> Result<(), Error>,
+) -> Result<(), Error> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let json_error = |e: serde_json::Error| {
         // serde_json's message ends with the position, which the error gives apart.
@@ -343,24 +399,37 @@ pub fn parse(input: &[u8]) -> Result<Vec<Event>, Error> {
                 .to_string(),
         }
     };
+    let mut checked = |index: usize, event: Event| {
+        if event.value.is_object() {
+            return f(event);
+        }
+        let position = Position {
+            event: index + 1,
+            line: event.line,
+        };
+        Err(not_an_object(position, &event.value))
+    };
     let start = input.iter().position(|b| !b.is_ascii_whitespace());
-    let events = match start.map(|i| input[i]) {
-        None => return Err(Error::Empty),
+    match start.map(|i| input[i]) {
+        None => Ok(()),
         Some(b'[') => match serde_json::from_slice::<Value>(input).map_err(json_error)? {
-            Value::Array(values) => values
-                .into_iter()
-                .map(|value| Event { value, line: None })
-                .collect(),
+            Value::Array(values) => {
+                for (i, value) in values.into_iter().enumerate() {
+                    checked(i, Event { value, line: None })?;
+                }
+                Ok(())
+            }
             _ => unreachable!("a JSON text starting with `[` is an array"),
         },
         Some(b'{') => {
-            let mut events = Vec::new();
             let mut stream = serde_json::Deserializer::from_slice(input).into_iter::<Value>();
             // Lines counted once over the input, up to each object's first byte.
-            let (mut counted, mut line) = (0usize, 1u64);
+            let (mut counted, mut line, mut index) = (0usize, 1u64, 0usize);
             loop {
                 let before = stream.byte_offset();
-                let Some(value) = stream.next() else { break };
+                let Some(value) = stream.next() else {
+                    return Ok(());
+                };
                 let value = value.map_err(json_error)?;
                 let begin = before
                     + input[before..]
@@ -372,108 +441,124 @@ pub fn parse(input: &[u8]) -> Result<Vec<Event>, Error> {
                     .filter(|&&b| b == b'\n')
                     .count() as u64;
                 counted = begin;
-                events.push(Event {
-                    value,
-                    line: Some(line),
-                });
+                checked(
+                    index,
+                    Event {
+                        value,
+                        line: Some(line),
+                    },
+                )?;
+                index += 1;
             }
-            events
         }
         Some(_) => {
             let line = 1 + input[..start.unwrap_or(0)]
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count();
-            return Err(Error::Json {
+            Err(Error::Json {
                 line,
                 column: 1,
                 message: "expected a JSON array of n6 events (`[`) or JSON objects, one per \
                           line (`{`)"
                     .into(),
-            });
-        }
-    };
-    for (i, event) in events.iter().enumerate() {
-        if !event.value.is_object() {
-            return Err(Error::Event {
-                position: Position {
-                    event: i + 1,
-                    line: event.line,
-                },
-                field: String::new(),
-                message: format!(
-                    "an n6 event is a JSON object, not {}",
-                    json_kind(&event.value)
-                ),
-            });
+            })
         }
     }
-    if events.is_empty() {
-        return Err(Error::Empty);
-    }
-    Ok(events)
 }
 
-/// [`parse`] then [`events_to_iodef`]: positions in errors and notes have the line of each
-/// event for JSON lines.
-pub fn from_json(
-    input: &[u8],
-    options: &Options,
-) -> Result<(Document<IodefDocument>, Vec<Note>), Error> {
-    map(&parse(input)?, options)
+/// The document being built: one Incident per n6 id.
+struct Mapper<'o> {
+    options: &'o Options,
+    generation_time: DateTime,
+    events: usize,
+    notes: Vec<Note>,
+    incidents: Vec<Incident>,
+    /// n6 id → index in `incidents`.
+    by_id: HashMap<String, usize>,
+    /// The IDs each Incident's RelatedActivity already lists.
+    related: Vec<HashSet<String>>,
 }
 
-/// Maps n6 events (JSON objects) to one IODEF 2.0 document (see the module documentation for
-/// the grouping and `docs/n6.md` for each field), with the [`Note`]s on what the mapping
-/// decided. An event that is not an object, lacks a required field (`source`, `restriction`,
-/// `confidence`, `category`, `time`) or has a field of the wrong type or value (an invalid IP
-/// address, port, hash, time, ...) is an [`Error::Event`] naming it and the field.
-pub fn events_to_iodef(
-    events: &[Value],
-    options: &Options,
-) -> Result<(Document<IodefDocument>, Vec<Note>), Error> {
-    let events: Vec<Event> = events
-        .iter()
-        .map(|value| Event {
-            value: value.clone(),
-            line: None,
+impl<'o> Mapper<'o> {
+    /// Checks what the options put in every Incident (once, on a probe document, rather than
+    /// the whole output at the end): the events' values are checked as they are mapped.
+    fn new(options: &'o Options) -> Result<Self, Error> {
+        let generation_time = match &options.generation_time {
+            Some(time) => time.clone(),
+            None => now(),
+        };
+        let mut probe = Mapper {
+            options,
+            generation_time,
+            events: 0,
+            notes: Vec::new(),
+            incidents: Vec::new(),
+            by_id: HashMap::new(),
+            related: Vec::new(),
+        };
+        probe.incident("probe".into(), RestrictionType::Public);
+        let doc = probe.document();
+        // `xml:lang=""` is schema-valid ("no language"), but RFC 7970 §6 wants one.
+        if options.lang.trim().is_empty() {
+            return Err(Error::Options(
+                "/IODEF-Document@xml:lang: empty; RFC 7970 §6 requires the document's language"
+                    .into(),
+            ));
+        }
+        let problem = match doc.validate().errors.first() {
+            Some(e) => Some(format!("{}: {}", e.path, e.message)),
+            None => crate::rules::check_typed(&doc)
+                .first()
+                .map(|f| format!("{}: {} ({})", f.path, f.message, f.rule)),
+        };
+        if let Some(problem) = problem {
+            return Err(Error::Options(problem));
+        }
+        Ok(Mapper {
+            incidents: Vec::new(),
+            by_id: HashMap::new(),
+            related: Vec::new(),
+            ..probe
         })
-        .collect();
-    map(&events, options)
-}
-
-fn map(events: &[Event], options: &Options) -> Result<(Document<IodefDocument>, Vec<Note>), Error> {
-    if events.is_empty() {
-        return Err(Error::Empty);
     }
-    let generation_time = match &options.generation_time {
-        Some(time) => time.clone(),
-        None => now(),
-    };
-    let mut notes = Vec::new();
-    let mut incidents: Vec<Incident> = Vec::new();
-    // n6 id → index in `incidents`, and the IDs each Incident already refers to.
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut related: Vec<HashSet<String>> = Vec::new();
-    for (i, event) in events.iter().enumerate() {
+
+    /// A new Incident for n6 id `id`: its index.
+    fn incident(&mut self, id: String, restriction: RestrictionType) -> usize {
+        let name = &self.options.name;
+        let incident_id = IncidentIdType {
+            name: name.clone(),
+            value: id.clone(),
+            ..Default::default()
+        };
+        let mut creator = Contact::new(ContactRoleType::Creator, ContactType::Organization);
+        creator.contact_name.push(MlStringType::new(name.clone()));
+        let mut incident = Incident::new(
+            self.options.purpose.clone(),
+            incident_id,
+            self.generation_time.clone(),
+            vec![creator],
+        );
+        incident.restriction = Some(restriction);
+        self.incidents.push(incident);
+        self.related.push(HashSet::new());
+        self.by_id.insert(id, self.incidents.len() - 1);
+        self.incidents.len() - 1
+    }
+
+    fn add(&mut self, event: &Event) -> Result<(), Error> {
+        self.events += 1;
         let position = Position {
-            event: i + 1,
+            event: self.events,
             line: event.line,
         };
         let Value::Object(object) = &event.value else {
-            return Err(Error::Event {
-                position,
-                field: String::new(),
-                message: format!(
-                    "an n6 event is a JSON object, not {}",
-                    json_kind(&event.value)
-                ),
-            });
+            return Err(not_an_object(position, &event.value));
         };
         let mut cx = EventCx {
             position,
             fields: object.clone(),
-            notes: &mut notes,
+            notes: &mut self.notes,
         };
         let mapped = cx.map()?;
         let id = match mapped.id {
@@ -487,53 +572,49 @@ fn map(events: &[Event], options: &Options) -> Result<(Document<IodefDocument>, 
                 id
             }
         };
-        let index = *by_id.entry(id.clone()).or_insert_with(|| {
-            let incident_id = IncidentIdType {
-                name: options.name.clone(),
-                value: id.clone(),
-                ..Default::default()
-            };
-            let mut creator = Contact::new(ContactRoleType::Creator, ContactType::Organization);
-            creator
-                .contact_name
-                .push(MlStringType::new(options.name.clone()));
-            let mut incident = Incident::new(
-                options.purpose.clone(),
-                incident_id,
-                generation_time.clone(),
-                vec![creator],
-            );
-            incident.restriction = Some(mapped.restriction.clone());
-            incidents.push(incident);
-            related.push(HashSet::new());
-            incidents.len() - 1
-        });
-        let incident = &mut incidents[index];
+        let index = match self.by_id.get(&id) {
+            Some(&index) => index,
+            None => self.incident(id, mapped.restriction.clone()),
+        };
+        let incident = &mut self.incidents[index];
         // The Incident is as restricted as its most restricted event.
         if strictness(&mapped.restriction) > strictness(&incident.restriction()) {
-            incident.restriction = Some(mapped.restriction.clone());
+            incident.restriction = Some(mapped.restriction);
         }
         if let Some(replaced) = mapped.replaces {
-            if replaced != incident.incident_id.value && related[index].insert(replaced.clone()) {
+            if replaced != incident.incident_id.value
+                && self.related[index].insert(replaced.clone())
+            {
                 if incident.related_activity.is_empty() {
                     incident.related_activity.push(RelatedActivity::new());
                 }
                 incident.related_activity[0]
                     .incident_id
                     .push(IncidentIdType {
-                        name: options.name.clone(),
+                        name: self.options.name.clone(),
                         value: replaced,
                         ..Default::default()
                     });
             }
         }
         incident.event_data.push(mapped.event_data);
+        Ok(())
     }
-    let mut root = IodefDocument::new(incidents);
-    root.lang = Some(options.lang.clone());
-    let mut doc = Document::new(root);
-    doc.xsi.schema_location = Some(SCHEMA_LOCATION.into());
-    Ok((doc, notes))
+
+    fn document(&mut self) -> Document<IodefDocument> {
+        let mut root = IodefDocument::new(std::mem::take(&mut self.incidents));
+        root.lang = Some(self.options.lang.clone());
+        let mut doc = Document::new(root);
+        doc.xsi.schema_location = Some(SCHEMA_LOCATION.into());
+        doc
+    }
+
+    fn finish(mut self) -> Result<(Document<IodefDocument>, Vec<Note>), Error> {
+        if self.incidents.is_empty() {
+            return Err(Error::Empty);
+        }
+        Ok((self.document(), self.notes))
+    }
 }
 
 /// What one event gives its Incident.
@@ -1324,6 +1405,14 @@ fn xml_text(text: &str) -> Result<(), String> {
             "U+{:04X} cannot be carried by IODEF (XML 1.0 has no such character)",
             c as u32
         )),
+    }
+}
+
+fn not_an_object(position: Position, value: &Value) -> Error {
+    Error::Event {
+        position,
+        field: String::new(),
+        message: format!("an n6 event is a JSON object, not {}", json_kind(value)),
     }
 }
 
