@@ -184,7 +184,8 @@ enum Command {
     /// one Incident per n6 `id`, one EventData per event, every field at its IODEF home or in
     /// AdditionalData (`meaning="n6:FIELD"`). The output is schema-valid and clean under the
     /// prose rules. Exit status: 0 written, 1 not n6 events (the event and field named, nothing
-    /// written), 2 file unreadable or output not writable.
+    /// written), 2 file unreadable, output not writable, or options that would make an invalid
+    /// document.
     FromN6(n6::FromN6Args),
     /// Print a completion script for a shell (`iodef completions bash > /etc/bash_completion.d/iodef`).
     Completions {

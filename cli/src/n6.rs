@@ -41,7 +41,7 @@ fn parse_time(text: &str) -> Result<iodef::DateTime, String> {
 }
 
 /// Runs `iodef from-n6`: exit 0 written, 1 input not n6 events (nothing written), 2 file
-/// unreadable or output not writable.
+/// unreadable, output not writable, or options that make an invalid document.
 pub fn run(args: &FromN6Args) -> ExitCode {
     let (name, input) = match validate::read_file(&args.file) {
         Ok(read) => read,
