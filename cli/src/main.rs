@@ -40,6 +40,7 @@ mod entities;
 mod info;
 mod inputs;
 mod mail;
+mod n6;
 mod snippet;
 mod split_merge;
 mod streaming;
@@ -197,6 +198,13 @@ enum Command {
     /// `| sendmail -t`. Exit status: 0 written, 1 the document is not a valid IODEF document,
     /// 2 bad address or header (line breaks are refused), unreadable file.
     Mail(mail::MailArgs),
+    /// Map n6 events (CERT Polska; a JSON array or JSON lines) to one IODEF 2.0 document:
+    /// one Incident per n6 `id`, one EventData per event, every field at its IODEF home or in
+    /// AdditionalData (`meaning="n6:FIELD"`). The output is schema-valid and clean under the
+    /// prose rules. Exit status: 0 written, 1 not n6 events (the event and field named, nothing
+    /// written), 2 file unreadable, output not writable, or options that would make an invalid
+    /// document.
+    FromN6(n6::FromN6Args),
     /// Print a completion script for a shell (`iodef completions bash > /etc/bash_completion.d/iodef`).
     Completions {
         /// The shell.
@@ -372,6 +380,7 @@ fn run() -> ExitCode {
         } => merge_command(&files, recursive, output.as_deref()),
         Command::Extract(args) => mail::extract_command(&args),
         Command::Mail(args) => mail::mail_command(&args),
+        Command::FromN6(args) => n6::run(&args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "iodef", &mut io::stdout());

@@ -1,4 +1,4 @@
-// RFC 7970 §7.1, the minimal IODEF document, built with the generated constructors, with the
+// RFC 7970 §7.1, the minimal IODEF document (with a random IncidentID), built with the generated constructors, with the
 // `xml:lang` (RFC 7970 §6) and `xsi:schemaLocation` (§4.2) the RFC requires: `iodef validate`
 // accepts the output (a test in cli/tests/doc_example.rs runs it).
 // `cargo run -p iodef --example rfc7970_7_1` prints it.
@@ -14,11 +14,9 @@ pub fn rfc7970_7_1() -> Result<Document<IodefDocument>, Box<dyn std::error::Erro
     contact.email.push(Email::new("contact@csirt.example.com"));
     let incident = Incident::new(
         IncidentPurposeType::Reporting,
-        IncidentIdType {
-            name: "csirt.example.com".into(),
-            value: "492382".into(),
-            ..Default::default()
-        },
+        // RFC 8134 §7.4: a random ID (the RFC's `492382` is a sequence number, which tells
+        // every recipient how many incidents the CSIRT handled).
+        IncidentIdType::random("csirt.example.com")?,
         "2015-07-18T09:00:00-05:00".parse()?,
         vec![contact],
     );

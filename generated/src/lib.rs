@@ -19,7 +19,9 @@
 //!   order (`doc.find_all::<v2::Address>()`, every `v2::Indicator`, every typed extension
 //!   element); [`Document::for_each_mut`] changes them; [`visit`] walks every value.
 //! - Build: the generated `new` constructors, or named fields with `..Default::default()`;
-//!   [`Document::validate`] checks a built value before it is written.
+//!   [`Document::validate`] checks a built value before it is written;
+//!   `IncidentIdType::random(name)` ([`incident_id`]) makes an ID that leaks no sequence
+//!   (RFC 8134 §7.4); `n6` (feature `n6`) maps n6 events to IODEF 2.0.
 //! - Write: [`Document::to_xml_string`] and [`Document::write_to`]; the output is the same
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent. The output is UTF-8;
@@ -91,6 +93,11 @@ pub mod stream;
 // IODEF documents in e-mail (documented in the module: links resolve there).
 #[cfg(feature = "mail")]
 pub mod mail;
+
+pub mod incident_id;
+// n6 (CERT Polska) events to one IODEF 2.0 document (feature `n6`); documented in the module.
+#[cfg(feature = "n6")]
+pub mod n6;
 
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
 pub use rt::visit;
