@@ -24,6 +24,8 @@
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent. The output is UTF-8;
 //!   [`Document::write_to_with`] writes UTF-16, ISO-8859-1, windows-1252, ... instead.
+//! - Upgrade: [`upgrade::document_to_v2`] converts an IODEF 1.0 document to IODEF 2.0 and
+//!   reports, with paths and RFC sections, what 2.0 cannot hold as it was.
 //! - Types: [`v2`] is IODEF 2.0 (RFC 7970), [`v1`] IODEF 1.0 (RFC 5070); [`bindings`] holds
 //!   one module per namespace (RID, SCI, phishing, ...). XSD value types ([`rt::DateTime`],
 //!   [`rt::Decimal`], ...) and foreign XML ([`rt::AnyElement`], [`rt::Mixed`]) are in [`rt`]
@@ -84,6 +86,9 @@ pub use bindings::Root;
 #[cfg(feature = "serde")]
 pub mod rfc8727;
 pub mod stream;
+
+/// IODEF 1.0 → 2.0 (RFC 7970 §1.4), with a report of what does not carry over.
+pub mod upgrade;
 
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
 pub use rt::visit;
