@@ -316,8 +316,8 @@ fn fail_on_loss_writes_nothing_and_notes_do_not_count() {
         c.stderr
     );
     // Only notes (inferred values): converted.
-    let sci = corpus::corpus_dir().join("rfc7203/rfc7203-5.1-sci-mmdef.xml");
-    let c = convert(&sci, "notes-only", &["--fail-on-loss"]);
+    let notes_only = corpus::corpus_dir().join("xmpp-ftw-item-parser/readme-iodef-example.xml");
+    let c = convert(&notes_only, "notes-only", &["--fail-on-loss"]);
     assert_eq!(c.code, 0, "{}", c.stderr);
     assert!(c.stderr.lines().all(|l| l.contains(": note: ")), "{}", c.stderr);
 }
