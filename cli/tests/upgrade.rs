@@ -373,3 +373,31 @@ fn usage_errors() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("--to <FORMAT>"), "{}", stderr(&out));
 }
+
+/// `--lenient`: content unknown to the 1.0 schema, kept by the parse, is reported as dropped
+/// (a 2.0 document has no place for it) and the output stays schema-valid.
+#[test]
+fn lenient_unknown_content_is_reported_dropped() {
+    let text = std::fs::read_to_string(authored()).unwrap().replace(
+        "<Description>Incident desk</Description>",
+        "<Description>Incident desk</Description><Pager>555</Pager>",
+    );
+    let input = scratch("lenient-v1.xml");
+    std::fs::write(&input, text).unwrap();
+    let strict = convert(&input, "strict", &[]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    let c = convert(&input, "lenient", &["--lenient"]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let losses = c.report.expect("report")["losses"].clone();
+    assert!(
+        losses.as_array().unwrap().iter().any(|l| l["path"]
+            == "/IODEF-Document/Incident[1]/Contact[1]"
+            && l["kind"] == "dropped"
+            && l["what"]
+                .as_str()
+                .unwrap()
+                .starts_with("1 item(s) of content unknown to the IODEF 1.0 schema")),
+        "{losses}"
+    );
+    assert_schema_valid(std::slice::from_ref(&c.out_path));
+}

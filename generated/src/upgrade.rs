@@ -1238,3 +1238,83 @@ impl Upgrade {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every value of a 1.0 enumeration (read from its parse error, which lists them all).
+    fn values<A: SimpleValue>() -> Vec<String> {
+        let message = A::parse_xml("\u{1}").err().expect("not a value");
+        let list = message.split_once("is not one of: ").expect("the list").1;
+        list.split(", ").map(str::to_owned).collect()
+    }
+
+    /// `listed` never fails: each 1.0 value of the enumerations it converts is a 2.0 value.
+    fn all_listed<A: SimpleValue, B: SimpleValue>() {
+        for value in values::<A>() {
+            let mut a = A::parse_xml(&value).expect("a 1.0 value");
+            if value == "ext-value" {
+                a.set_ext("x-test".into()).expect("ext");
+            }
+            let b: B = same_value(&a).unwrap_or_else(|| panic!("{value} is not a 2.0 value"));
+            assert_eq!(b.to_xml(), value);
+            assert_eq!(b.ext(), a.ext());
+        }
+    }
+
+    #[test]
+    fn every_listed_enumeration_value_is_a_2_0_value() {
+        all_listed::<v1::RestrictionType, v2::RestrictionType>();
+        all_listed::<v1::IncidentPurpose, v2::IncidentPurposeType>();
+        all_listed::<v1::DtypeType, v2::DtypeType>();
+        all_listed::<v1::SeverityType, v2::SeverityType>();
+        all_listed::<v1::SeverityType, v2::BusinessimpactSeverityType>();
+        all_listed::<v1::ImpactCompletion, v2::SystemimpactCompletionType>();
+        all_listed::<v1::TimeImpactMetric, v2::TimeimpactMetricType>();
+        all_listed::<v1::DurationType, v2::DurationType>();
+        all_listed::<v1::CounterType, v2::CounterUnitType>();
+        all_listed::<v1::ConfidenceRating, v2::ConfidenceRatingType>();
+        all_listed::<v1::AssessmentOccurrence, v2::AssessmentOccurrence>();
+        all_listed::<v1::ContactRole, v2::ContactRoleType>();
+        all_listed::<v1::ContactType, v2::ContactType>();
+        all_listed::<v1::RegistryHandleRegistry, v2::RegistryhandleRegistryType>();
+        all_listed::<v1::SystemCategory, v2::SystemCategoryType>();
+        all_listed::<v1::SystemSpoofed, v2::YesNoUnknownType>();
+        all_listed::<v1::ActionType, v2::ActionType>();
+        all_listed::<v1::RecordPatternType, v2::RecordpatternType>();
+        all_listed::<v1::RecordPatternOffsetunit, v2::RecordpatternOffsetunitType>();
+        // Not `listed`, but every value but one is kept as it is.
+        all_listed::<v1::NodeRoleCategory, v2::NoderoleCategoryType>();
+        let address: Vec<String> = values::<v1::AddressCategory>()
+            .into_iter()
+            .filter(|v| {
+                let a = v1::AddressCategory::parse_xml(v).unwrap();
+                same_value::<_, v2::AddressCategoryType>(&a).is_none()
+            })
+            .collect();
+        assert_eq!(address, ["ipv6-net-mask"]);
+    }
+
+    #[test]
+    fn implicit_restrictions_are_written_explicitly() {
+        let id = v1::IncidentIdType {
+            name: "example.com".into(),
+            value: "1".into(),
+            ..Default::default()
+        };
+        let (incident_id, _) = {
+            let mut up = Upgrade::default();
+            (up.incident_id("/x", &id), up.losses)
+        };
+        assert_eq!(incident_id.restriction, Some(v2::RestrictionType::Public));
+        let mut up = Upgrade::default();
+        let event = up.event_data("/x", &v1::EventData::default());
+        assert_eq!(event.restriction, Some(v2::RestrictionType::Default));
+        let history = up.history("/x", &v1::History::default());
+        assert_eq!(history.restriction, Some(v2::RestrictionType::Default));
+        let expectation = up.expectation("/x", &v1::Expectation::default());
+        assert_eq!(expectation.restriction, Some(v2::RestrictionType::Default));
+        assert!(up.losses.is_empty());
+    }
+}
