@@ -78,8 +78,14 @@ enum Command {
     Convert {
         /// Output format: XML, or RFC 8727 JSON or CBOR (IODEF 2.0 `IODEF-Document` only).
         /// XML by default with `--to-version`.
-        #[arg(long, value_enum, value_name = "FORMAT", required = false, required_unless_present = "to_version",
-              default_value_if("to_version", clap::builder::ArgPredicate::IsPresent, "xml"))]
+        #[arg(
+            long,
+            value_enum,
+            value_name = "FORMAT",
+            required = false,
+            required_unless_present = "to_version",
+            default_value_if("to_version", clap::builder::ArgPredicate::IsPresent, "xml")
+        )]
         to: Format,
         /// Convert an IODEF 1.0 (RFC 5070) document to IODEF 2.0 (RFC 7970) first; what 2.0
         /// cannot hold as it was is a warning (see `--loss-report`, `--fail-on-loss` and

@@ -193,7 +193,10 @@ fn every_iodef1_corpus_document() {
         .into_iter()
         .filter(|e| e.version.starts_with("1.0"))
         .collect();
-    assert!(entries.len() >= 30, "the corpus has its IODEF 1.0 documents");
+    assert!(
+        entries.len() >= 30,
+        "the corpus has its IODEF 1.0 documents"
+    );
     let mut outputs = Vec::new();
     let mut failures = Vec::new();
     for entry in &entries {
@@ -227,6 +230,11 @@ fn every_iodef1_corpus_document() {
                 );
             }
             let output = c.output.expect("the output file");
+            // A document clean under RFC 5070's prose rules gives one clean under RFC 7970's.
+            if code(&run(&["validate", &name])) == 0 {
+                let again = run(&["validate", c.out_path.to_str().unwrap()]);
+                assert_eq!(code(&again), 0, "{}: {}", entry.path, stdout(&again));
+            }
             if let Err(e) = check_golden(&stem, &table(&output, &report)) {
                 failures.push(e);
             }
@@ -311,7 +319,7 @@ fn fail_on_loss_writes_nothing_and_notes_do_not_count() {
     assert_eq!(c.code, 1);
     assert!(c.output.is_none());
     assert!(
-        c.stderr.contains(": error: 17 item(s) would be lost or changed in IODEF 2.0 (--fail-on-loss): nothing written"),
+        c.stderr.contains(": error: 18 item(s) would be lost or changed in IODEF 2.0 (--fail-on-loss): nothing written"),
         "{}",
         c.stderr
     );
@@ -319,7 +327,11 @@ fn fail_on_loss_writes_nothing_and_notes_do_not_count() {
     let notes_only = corpus::corpus_dir().join("xmpp-ftw-item-parser/readme-iodef-example.xml");
     let c = convert(&notes_only, "notes-only", &["--fail-on-loss"]);
     assert_eq!(c.code, 0, "{}", c.stderr);
-    assert!(c.stderr.lines().all(|l| l.contains(": note: ")), "{}", c.stderr);
+    assert!(
+        c.stderr.lines().all(|l| l.contains(": note: ")),
+        "{}",
+        c.stderr
+    );
 }
 
 /// IODEF 2.0 in, IODEF 2.0 out (unchanged, with a note), so that a mixed archive converts.
@@ -360,14 +372,21 @@ fn to_json_merges_the_loss_reports() {
         .iter()
         .map(|l| l["kind"].as_str().unwrap())
         .collect();
-    assert!(kinds.contains(&"inferred") && kinds.contains(&"changed"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"inferred") && kinds.contains(&"changed"),
+        "{kinds:?}"
+    );
 }
 
 #[test]
 fn usage_errors() {
     let out = run(&["convert", "--to-version", "3", authored().to_str().unwrap()]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("3 is not in 2..=2"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("3 is not in 2..=2"),
+        "{}",
+        stderr(&out)
+    );
     // Without --to-version, --to is still required.
     let out = run(&["convert", authored().to_str().unwrap()]);
     assert_eq!(code(&out), 2);

@@ -113,11 +113,7 @@ pub fn document_to_v2(doc: &Document<Root>) -> Result<(Document<Root>, Vec<Loss>
     })?;
     let mut up = Upgrade::default();
     // The root's attributes first: the losses are in document order.
-    let schema_location = doc
-        .xsi
-        .schema_location
-        .as_deref()
-        .map(|pairs| up.schema_location(pairs));
+    let schema_location = up.schema_location(doc.xsi.schema_location.as_deref());
     if let Some(location) = &doc.xsi.no_namespace_schema_location {
         up.lose(
             "/IODEF-Document/@xsi:noNamespaceSchemaLocation",
@@ -132,7 +128,7 @@ pub fn document_to_v2(doc: &Document<Root>) -> Result<(Document<Root>, Vec<Loss>
     let mut out = Document::new(Root::Iodef2(v2::Element::IodefDocument(Box::new(root))));
     out.prolog = doc.prolog.clone();
     out.epilog = doc.epilog.clone();
-    out.xsi.schema_location = schema_location;
+    out.xsi.schema_location = Some(schema_location);
     Ok((out, up.losses))
 }
 
@@ -293,7 +289,12 @@ impl Upgrade {
         ml(s)
     }
 
-    fn ml_list(&mut self, path: &str, name: &str, list: &[v1::MlStringType]) -> Vec<v2::MlStringType> {
+    fn ml_list(
+        &mut self,
+        path: &str,
+        name: &str,
+        list: &[v1::MlStringType],
+    ) -> Vec<v2::MlStringType> {
         list.iter()
             .enumerate()
             .map(|(i, s)| self.ml(&nth(path, name, i), s))
@@ -319,24 +320,25 @@ impl Upgrade {
         }
     }
 
-    /// The pairs of `xsi:schemaLocation`, the IODEF 1.0 one pointed at the 2.0 schema. A
-    /// value that is not pairs (RFC 5070's examples give one URN) is replaced by the 2.0 pair.
-    fn schema_location(&mut self, pairs: &str) -> String {
+    /// `xsi:schemaLocation`, which RFC 7970 §4.2 requires: the IODEF 1.0 pair pointed at the
+    /// 2.0 schema, other pairs kept, the 2.0 pair added when missing. A value that is not
+    /// pairs (RFC 5070's examples give one URN) is replaced by the 2.0 pair.
+    fn schema_location(&mut self, pairs: Option<&str>) -> String {
         let path = "/IODEF-Document/@xsi:schemaLocation";
         let v2_pair = format!("{} {SCHEMA_LOCATION_V2}", v2::NAMESPACE);
-        let words: Vec<&str> = pairs.split_ascii_whitespace().collect();
+        let words: Vec<&str> = pairs.unwrap_or("").split_ascii_whitespace().collect();
         if words.len() % 2 == 1 {
             self.lose(
                 path,
                 LossKind::Changed,
                 format!(
-                    "{pairs:?} is not namespace/location pairs: replaced by {v2_pair:?} \
-                     (RFC 7970 §4.2)"
+                    "{:?} is not namespace/location pairs: replaced by {v2_pair:?} (RFC 7970 §4.2)",
+                    pairs.unwrap_or("")
                 ),
             );
             return v2_pair;
         }
-        let mut out = Vec::with_capacity(words.len() / 2);
+        let mut out = Vec::with_capacity(words.len() / 2 + 1);
         for pair in words.chunks(2) {
             if pair[0] == v1::NAMESPACE {
                 self.lose(
@@ -352,6 +354,17 @@ impl Upgrade {
             } else {
                 out.push(pair.join(" "));
             }
+        }
+        if !out.contains(&v2_pair) {
+            self.lose(
+                path,
+                LossKind::Inferred,
+                format!(
+                    "RFC 7970 §4.2 requires xsi:schemaLocation to name the IODEF 2.0 schema: \
+                     {v2_pair:?} is written"
+                ),
+            );
+            out.push(v2_pair);
         }
         out.join(" ")
     }
@@ -441,7 +454,11 @@ impl Upgrade {
                 .history
                 .as_ref()
                 .map(|h| Box::new(self.history(&format!("{path}/History"), h))),
-            additional_data: self.additional_data(path, "AdditionalData", &incident.additional_data),
+            additional_data: self.additional_data(
+                path,
+                "AdditionalData",
+                &incident.additional_data,
+            ),
             ..Default::default()
         }
     }
@@ -581,9 +598,9 @@ impl Upgrade {
         }
         let (type_, conflict) = match &impact.type_ {
             None => (None, None),
-            Some(t @ (v1::ImpactType::Policy | v1::ImpactType::Unknown | v1::ImpactType::Ext(_))) => {
-                (Some(listed(t)), None)
-            }
+            Some(
+                t @ (v1::ImpactType::Policy | v1::ImpactType::Unknown | v1::ImpactType::Ext(_)),
+            ) => (Some(listed(t)), None),
             Some(t) => {
                 self.lose(
                     path,
@@ -638,7 +655,11 @@ impl Upgrade {
                     .unpaired(&p, &c.unpaired_ext, None)
                     .into_iter()
                     .map(|(name, v)| {
-                        let name = if name == "ext-type" { "ext-unit".into() } else { name };
+                        let name = if name == "ext-type" {
+                            "ext-unit".into()
+                        } else {
+                            name
+                        };
                         (name, v)
                     })
                     .collect();
@@ -891,7 +912,7 @@ impl Upgrade {
                 .operating_system
                 .iter()
                 .enumerate()
-                .map(|(i, o)| self.software(&nth(path, "OperatingSystem", i), o))
+                .filter_map(|(i, o)| self.software(&nth(path, "OperatingSystem", i), o))
                 .collect(),
             counter: self.counters(path, &s.counter),
             description: self.ml_list(path, "Description", &s.description),
@@ -1078,7 +1099,9 @@ impl Upgrade {
         self.extra(path, &s.extra);
         let (port, portlist) = match &s.choice {
             Some(v1::ServiceChoice::Port(port)) => (Some(port.clone()), None),
-            Some(v1::ServiceChoice::Portlist(list)) => (None, Some(v2::PortlistType(list.0.clone()))),
+            Some(v1::ServiceChoice::Portlist(list)) => {
+                (None, Some(v2::PortlistType(list.0.clone())))
+            }
             None => (None, None),
         };
         v2::Service {
@@ -1091,7 +1114,8 @@ impl Upgrade {
             application: s
                 .application
                 .as_ref()
-                .map(|a| Box::new(self.software(&format!("{path}/Application"), a))),
+                .and_then(|a| self.software(&format!("{path}/Application"), a))
+                .map(Box::new),
             ..Default::default()
         }
     }
@@ -1099,7 +1123,7 @@ impl Upgrade {
     /// RFC 7970 §1.4, §2.15: SoftwareType is rewritten: URL stays; the 1.0 attributes
     /// (swid, configid, vendor, family, name, version, patch) have no 2.0 attributes and
     /// SoftwareReference takes elements only, so they become a Description, reported.
-    fn software(&mut self, path: &str, s: &v1::SoftwareType) -> v2::SoftwareType {
+    fn software(&mut self, path: &str, s: &v1::SoftwareType) -> Option<v2::SoftwareType> {
         self.extra(path, &s.extra);
         let attributes: Vec<String> = [
             ("swid", &s.swid),
@@ -1126,11 +1150,21 @@ impl Upgrade {
             );
             description.push(text(&words));
         }
-        v2::SoftwareType {
+        if description.is_empty() && s.url.is_none() {
+            // RFC 7970 §2.15: a SoftwareType MUST have a child; this one says nothing.
+            self.lose(
+                path,
+                LossKind::Dropped,
+                "an empty software description (no attribute, no URL) is left out: an IODEF 2.0 \
+                 SoftwareType needs SoftwareReference, URL or Description (RFC 7970 §2.15)",
+            );
+            return None;
+        }
+        Some(v2::SoftwareType {
             url: s.url.iter().cloned().collect(),
             description,
             ..Default::default()
-        }
+        })
     }
 
     fn expectation(&mut self, path: &str, x: &v1::Expectation) -> v2::Expectation {
@@ -1175,7 +1209,8 @@ impl Upgrade {
             application: d
                 .application
                 .as_ref()
-                .map(|a| Box::new(self.software(&format!("{path}/Application"), a))),
+                .and_then(|a| self.software(&format!("{path}/Application"), a))
+                .map(Box::new),
             record_pattern: d
                 .record_pattern
                 .iter()
@@ -1217,9 +1252,10 @@ impl Upgrade {
                         restriction: restriction(&item.restriction),
                         unpaired_ext: self.unpaired(&p, &item.unpaired_ext, None),
                         date_time: item.date_time.clone(),
-                        incident_id: item.incident_id.as_ref().map(|id| {
-                            Box::new(self.incident_id(&format!("{p}/IncidentID"), id))
-                        }),
+                        incident_id: item
+                            .incident_id
+                            .as_ref()
+                            .map(|id| Box::new(self.incident_id(&format!("{p}/IncidentID"), id))),
                         contact: item
                             .contact
                             .as_ref()
