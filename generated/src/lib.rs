@@ -87,7 +87,6 @@ pub use bindings::Root;
 pub mod rfc8727;
 pub mod stream;
 
-/// IODEF 1.0 → 2.0 (RFC 7970 §1.4), with a report of what does not carry over.
 pub mod upgrade;
 
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
