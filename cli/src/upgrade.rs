@@ -23,6 +23,8 @@ pub fn to_v2(
         return Ok((doc, report(name, &[])));
     }
     let (converted, losses) = upgrade::document_to_v2(&doc).map_err(|e| e.to_string())?;
+    // The 1.0 values are no longer needed: free them before the output is checked.
+    drop(doc);
     for loss in &losses {
         let severity = match loss.kind {
             LossKind::Inferred => "note",
