@@ -284,6 +284,20 @@ impl Upgrade {
         out
     }
 
+    /// Converts each item of a repeatable 1.0 element (`name`, under `path`) with `convert`.
+    fn each<A, B>(
+        &mut self,
+        path: &str,
+        name: &str,
+        list: &[A],
+        convert: impl Fn(&mut Self, &str, &A) -> B,
+    ) -> Vec<B> {
+        list.iter()
+            .enumerate()
+            .map(|(i, item)| convert(self, &nth(path, name, i), item))
+            .collect()
+    }
+
     fn ml(&mut self, path: &str, s: &v1::MlStringType) -> v2::MlStringType {
         self.extra(path, &s.extra);
         ml(s)
@@ -295,10 +309,7 @@ impl Upgrade {
         name: &str,
         list: &[v1::MlStringType],
     ) -> Vec<v2::MlStringType> {
-        list.iter()
-            .enumerate()
-            .map(|(i, s)| self.ml(&nth(path, name, i), s))
-            .collect()
+        self.each(path, name, list, Self::ml)
     }
 
     fn document(&mut self, doc: &v1::IodefDocument) -> v2::IodefDocument {
@@ -310,12 +321,7 @@ impl Upgrade {
             lang: Some(doc.lang.clone()),
             // RFC 7970 §3.1: `formatid` is spelled `format-id`.
             format_id: doc.formatid.clone(),
-            incident: doc
-                .incident
-                .iter()
-                .enumerate()
-                .map(|(i, incident)| self.incident(&nth(path, "Incident", i), incident))
-                .collect(),
+            incident: self.each(path, "Incident", &doc.incident, Self::incident),
             ..Default::default()
         }
     }
@@ -383,10 +389,7 @@ impl Upgrade {
     }
 
     fn incident_ids(&mut self, path: &str, ids: &[v1::IncidentIdType]) -> Vec<v2::IncidentIdType> {
-        ids.iter()
-            .enumerate()
-            .map(|(i, id)| self.incident_id(&nth(path, "IncidentID", i), id))
-            .collect()
+        self.each(path, "IncidentID", &ids, Self::incident_id)
     }
 
     fn incident(&mut self, path: &str, incident: &v1::Incident) -> v2::Incident {
@@ -441,12 +444,7 @@ impl Upgrade {
             report_time: Some(incident.report_time.clone()),
             generation_time: incident.report_time.clone(),
             description: self.ml_list(path, "Description", &incident.description),
-            assessment: incident
-                .assessment
-                .iter()
-                .enumerate()
-                .map(|(i, a)| self.assessment(&nth(path, "Assessment", i), a))
-                .collect(),
+            assessment: self.each(path, "Assessment", &incident.assessment, Self::assessment),
             method: self.methods(path, &incident.method),
             contact: self.contacts(path, &incident.contact),
             event_data: self.event_data_list(path, &incident.event_data),
@@ -681,10 +679,7 @@ impl Upgrade {
     }
 
     fn methods(&mut self, path: &str, list: &[v1::Method]) -> Vec<v2::Method> {
-        list.iter()
-            .enumerate()
-            .map(|(i, m)| self.method(&nth(path, "Method", i), m))
-            .collect()
+        self.each(path, "Method", &list, Self::method)
     }
 
     fn method(&mut self, path: &str, m: &v1::Method) -> v2::Method {
@@ -737,10 +732,7 @@ impl Upgrade {
     }
 
     fn contacts(&mut self, path: &str, list: &[v1::Contact]) -> Vec<v2::Contact> {
-        list.iter()
-            .enumerate()
-            .map(|(i, c)| self.contact(&nth(path, "Contact", i), c))
-            .collect()
+        self.each(path, "Contact", &list, Self::contact)
     }
 
     /// RFC 7970 §3.9: PostalAddress, Email and Telephone are classes; the 1.0 `meaning`
@@ -836,10 +828,7 @@ impl Upgrade {
     }
 
     fn event_data_list(&mut self, path: &str, list: &[v1::EventData]) -> Vec<v2::EventData> {
-        list.iter()
-            .enumerate()
-            .map(|(i, e)| self.event_data(&nth(path, "EventData", i), e))
-            .collect()
+        self.each(path, "EventData", &list, Self::event_data)
     }
 
     fn event_data(&mut self, path: &str, e: &v1::EventData) -> v2::EventData {
@@ -865,22 +854,12 @@ impl Upgrade {
                     let p = nth(path, "Flow", i);
                     self.extra(&p, &f.extra);
                     v2::Flow {
-                        system: f
-                            .system
-                            .iter()
-                            .enumerate()
-                            .map(|(j, s)| self.system(&nth(&p, "System", j), s))
-                            .collect(),
+                        system: self.each(&p, "System", &f.system, Self::system),
                         ..Default::default()
                     }
                 })
                 .collect(),
-            expectation: e
-                .expectation
-                .iter()
-                .enumerate()
-                .map(|(i, x)| self.expectation(&nth(path, "Expectation", i), x))
-                .collect(),
+            expectation: self.each(path, "Expectation", &e.expectation, Self::expectation),
             record: e
                 .record
                 .as_ref()
@@ -902,17 +881,11 @@ impl Upgrade {
             unpaired_ext: self.unpaired(path, &s.unpaired_ext, None),
             node,
             node_role,
-            service: s
-                .service
-                .iter()
-                .enumerate()
-                .map(|(i, v)| self.service(&nth(path, "Service", i), v))
-                .collect(),
-            operating_system: s
-                .operating_system
-                .iter()
-                .enumerate()
-                .filter_map(|(i, o)| self.software(&nth(path, "OperatingSystem", i), o))
+            service: self.each(path, "Service", &s.service, Self::service),
+            operating_system: self
+                .each(path, "OperatingSystem", &s.operating_system, Self::software)
+                .into_iter()
+                .flatten()
                 .collect(),
             counter: self.counters(path, &s.counter),
             description: self.ml_list(path, "Description", &s.description),
@@ -996,12 +969,7 @@ impl Upgrade {
                 ),
             }
         }
-        let node_role = n
-            .node_role
-            .iter()
-            .enumerate()
-            .map(|(i, r)| self.node_role(&nth(path, "NodeRole", i), r))
-            .collect();
+        let node_role = self.each(path, "NodeRole", &n.node_role, Self::node_role);
         let node = v2::Node {
             choice,
             location: n
@@ -1190,12 +1158,7 @@ impl Upgrade {
         self.extra(path, &r.extra);
         v2::Record {
             restriction: restriction(&r.restriction),
-            record_data: r
-                .record_data
-                .iter()
-                .enumerate()
-                .map(|(i, d)| self.record_data(&nth(path, "RecordData", i), d))
-                .collect(),
+            record_data: self.each(path, "RecordData", &r.record_data, Self::record_data),
             ..Default::default()
         }
     }
