@@ -389,7 +389,7 @@ impl Upgrade {
     }
 
     fn incident_ids(&mut self, path: &str, ids: &[v1::IncidentIdType]) -> Vec<v2::IncidentIdType> {
-        self.each(path, "IncidentID", &ids, Self::incident_id)
+        self.each(path, "IncidentID", ids, Self::incident_id)
     }
 
     fn incident(&mut self, path: &str, incident: &v1::Incident) -> v2::Incident {
@@ -679,7 +679,7 @@ impl Upgrade {
     }
 
     fn methods(&mut self, path: &str, list: &[v1::Method]) -> Vec<v2::Method> {
-        self.each(path, "Method", &list, Self::method)
+        self.each(path, "Method", list, Self::method)
     }
 
     fn method(&mut self, path: &str, m: &v1::Method) -> v2::Method {
@@ -732,7 +732,7 @@ impl Upgrade {
     }
 
     fn contacts(&mut self, path: &str, list: &[v1::Contact]) -> Vec<v2::Contact> {
-        self.each(path, "Contact", &list, Self::contact)
+        self.each(path, "Contact", list, Self::contact)
     }
 
     /// RFC 7970 §3.9: PostalAddress, Email and Telephone are classes; the 1.0 `meaning`
@@ -828,7 +828,7 @@ impl Upgrade {
     }
 
     fn event_data_list(&mut self, path: &str, list: &[v1::EventData]) -> Vec<v2::EventData> {
-        self.each(path, "EventData", &list, Self::event_data)
+        self.each(path, "EventData", list, Self::event_data)
     }
 
     fn event_data(&mut self, path: &str, e: &v1::EventData) -> v2::EventData {
