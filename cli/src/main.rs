@@ -44,6 +44,7 @@ mod n6;
 mod snippet;
 mod split_merge;
 mod streaming;
+mod upgrade;
 mod validate;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -81,8 +82,21 @@ enum Command {
     /// a valid document, 2 file unreadable, usage error or output not writable.
     Convert {
         /// Output format: XML, or RFC 8727 JSON or CBOR (IODEF 2.0 `IODEF-Document` only).
-        #[arg(long, value_enum, value_name = "FORMAT")]
+        /// XML by default with `--to-version`.
+        #[arg(
+            long,
+            value_enum,
+            value_name = "FORMAT",
+            required = false,
+            required_unless_present = "to_version",
+            default_value_if("to_version", clap::builder::ArgPredicate::IsPresent, "xml")
+        )]
         to: Format,
+        /// Convert an IODEF 1.0 (RFC 5070) document to IODEF 2.0 (RFC 7970) first; what 2.0
+        /// cannot hold as it was is a warning (see `--loss-report`, `--fail-on-loss` and
+        /// docs/upgrade.md). An IODEF 2.0 document is written unchanged; other roots are an error.
+        #[arg(long, value_name = "VERSION", value_parser = clap::value_parser!(u8).range(2..=2))]
+        to_version: Option<u8>,
         /// Input format; detected from the content by default (`{` JSON, a CBOR map, else XML).
         #[arg(long, value_enum, value_name = "FORMAT")]
         from: Option<Format>,
@@ -121,12 +135,15 @@ enum Command {
         /// JSON output: indented by two spaces.
         #[arg(long)]
         pretty: bool,
-        /// JSON/CBOR output: also write what the format cannot carry to FILE, as JSON
+        /// JSON/CBOR output or `--to-version`: also write what the format (or IODEF 2.0) cannot
+        /// carry to FILE, as JSON
         /// (`{"file","to","losses":[{"path","kind","what"}]}`, kind `dropped`, `order`, `form` or
-        /// `invalid`). Each loss is a warning on standard error either way.
+        /// `invalid`; `--to-version`: `dropped`, `changed` or `inferred`, a note). Each loss is
+        /// a warning on standard error either way.
         #[arg(long, value_name = "FILE")]
         loss_report: Option<String>,
-        /// JSON/CBOR output: exit 1 (writing nothing) when anything would be lost.
+        /// JSON/CBOR output or `--to-version`: exit 1 (writing nothing) when anything would be
+        /// lost.
         #[arg(long)]
         fail_on_loss: bool,
     },
@@ -338,6 +355,7 @@ fn run() -> ExitCode {
     match cli.command {
         Command::Convert {
             to,
+            to_version,
             from,
             files,
             recursive,
@@ -353,6 +371,7 @@ fn run() -> ExitCode {
         } => convert_command(
             &ConvertArgs {
                 to,
+                to_version,
                 from,
                 entity_limits: entities.limits(),
                 lenient,
@@ -719,6 +738,7 @@ fn parse_encoding(label: &str) -> Result<iodef::rt::Encoding, String> {
 /// What `convert` was asked for.
 struct ConvertArgs {
     to: Format,
+    to_version: Option<u8>,
     from: Option<Format>,
     entity_limits: Option<iodef::rt::EntityLimits>,
     lenient: bool,
@@ -849,6 +869,7 @@ fn convert(
     let streamable = args.to == Format::Xml
         && matches!(args.from, None | Some(Format::Xml))
         && !args.lenient
+        && args.to_version.is_none()
         && std::env::var_os("IODEF_WHOLE").is_none_or(|v| v != "1");
     let version = match source.fill_buf() {
         Ok(head) if streamable => validate::streamable_root(head),
@@ -910,6 +931,16 @@ fn convert(
             }
         }
     };
+    let mut upgrade_report = None;
+    let doc = match args.to_version {
+        Some(_) => doc.and_then(|doc| {
+            let (doc, report) = upgrade::to_v2(doc, name, args.fail_on_loss, err)
+                .map_err(Failure::Unconvertible)?;
+            upgrade_report = Some(report);
+            Ok(doc)
+        }),
+        None => doc,
+    };
     let mut loss_report = None;
     let result = doc.and_then(|doc| {
         let mut write = |out: &mut dyn Write| match args.to {
@@ -941,7 +972,7 @@ fn convert(
         Ok(()) => 0,
         Err(failure) => conversion_failed(failure, Source::Bytes(&input), name, args, err),
     };
-    (code, loss_report)
+    (code, upgrade::merge_reports(upgrade_report, loss_report))
 }
 
 /// Where a converted document can be read again (to list its errors).

@@ -29,6 +29,8 @@
 //! - E-mail (feature `mail`): `mail::extract` finds every document in a message (any
 //!   transfer encoding and charset, forwarded messages, mbox files); `mail::compose` writes
 //!   a message with a document attached.
+//! - Upgrade: [`upgrade::document_to_v2`] converts an IODEF 1.0 document to IODEF 2.0 and
+//!   reports, with paths and RFC sections, what 2.0 cannot hold as it was.
 //! - Types: [`v2`] is IODEF 2.0 (RFC 7970), [`v1`] IODEF 1.0 (RFC 5070); [`bindings`] holds
 //!   one module per namespace (RID, SCI, phishing, ...). XSD value types ([`rt::DateTime`],
 //!   [`rt::Decimal`], ...) and foreign XML ([`rt::AnyElement`], [`rt::Mixed`]) are in [`rt`]
@@ -98,6 +100,7 @@ pub mod incident_id;
 // n6 (CERT Polska) events to one IODEF 2.0 document (feature `n6`); documented in the module.
 #[cfg(feature = "n6")]
 pub mod n6;
+pub mod upgrade;
 
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
 pub use rt::visit;
