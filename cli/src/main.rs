@@ -35,6 +35,7 @@
 //! per file).
 
 mod entities;
+mod indicators;
 mod info;
 mod inputs;
 mod snippet;
@@ -179,6 +180,12 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<String>,
     },
+    /// Export the indicators IODEF 2.0 documents share (what IndicatorData holds, never victims
+    /// or contacts) as a block list, CSV, JSON lines, Suricata or Snort rules, or a STIX 2.1
+    /// bundle (see docs/indicators.md). What is not exported is a warning on standard error.
+    /// Exit status: 0 when indicators were found, 1 when an input is not a valid document or
+    /// none has an indicator, 2 when an input cannot be read or for usage errors.
+    Indicators(indicators::Args),
     /// Print a completion script for a shell (`iodef completions bash > /etc/bash_completion.d/iodef`).
     Completions {
         /// The shell.
@@ -352,6 +359,7 @@ fn run() -> ExitCode {
             recursive,
             output,
         } => merge_command(&files, recursive, output.as_deref()),
+        Command::Indicators(args) => indicators::run(&args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "iodef", &mut io::stdout());

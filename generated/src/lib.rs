@@ -28,6 +28,10 @@
 //!   one module per namespace (RID, SCI, phishing, ...). XSD value types ([`rt::DateTime`],
 //!   [`rt::Decimal`], ...) and foreign XML ([`rt::AnyElement`], [`rt::Mixed`]) are in [`rt`]
 //!   (also reachable at the crate root, e.g. `iodef::DateTime`).
+//! - Indicators (feature `indicators`): [`indicators::extract`] gives the values an IODEF 2.0
+//!   document's `IndicatorData` shares (addresses, networks, domains, URLs, e-mail addresses,
+//!   ASNs, file hashes) with their paths, never victims or contacts; renderers for block lists,
+//!   CSV, JSON, Suricata/Snort rules and STIX 2.1 bundles.
 //! - Extensions: elements of the generated namespaces inside extension content
 //!   (`AdditionalData`, RID `XMLDocument`, ...) are read as typed values
 //!   ([`rt::MixedNode::Typed`]); other foreign XML stays raw ([`rt::AnyElement`]). Extension
@@ -83,6 +87,11 @@ pub use bindings::Root;
 /// RFC 8727: IODEF 2.0 in JSON and CBOR, with a report of what they cannot carry.
 #[cfg(feature = "serde")]
 pub mod rfc8727;
+
+/// Indicator export (feature `indicators`): the values `IndicatorData` shares, as plain lists,
+/// CSV, JSON, Suricata/Snort rules and STIX 2.1 (`iodef indicators`).
+#[cfg(feature = "indicators")]
+pub mod indicators;
 
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
 pub use rt::visit;
