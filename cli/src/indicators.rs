@@ -177,7 +177,8 @@ fn write_rules(out: &mut Vec<u8>, all: &[(&str, &IndicatorValue)], args: &Args) 
         }
     }
     for (reason, n) in skipped {
-        eprintln!("iodef: warning: {n} indicators without a {engine} rule: {reason}");
+        let plural = if n == 1 { "" } else { "s" };
+        eprintln!("iodef: warning: {n} indicator{plural} without a {engine} rule: {reason}");
     }
     Ok(())
 }

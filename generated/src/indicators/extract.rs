@@ -157,6 +157,12 @@ impl<'d> Extractor<'d> {
     }
 
     fn document(&mut self, d: &'d v2::IodefDocument) {
+        if d.incident.iter().all(|i| i.indicator_data.is_none()) {
+            self.warn(
+                "/IODEF-Document".into(),
+                "no Incident has IndicatorData: nothing to export (EventData, victims and contacts are not indicators)".into(),
+            );
+        }
         for (i, incident) in d.incident.iter().enumerate() {
             let incident_path = format!("/IODEF-Document/Incident[{}]", i + 1);
             let Some(data) = &incident.indicator_data else {
@@ -201,9 +207,21 @@ impl<'d> Extractor<'d> {
         }
     }
 
-    /// Every operand, whatever the operator: a block list cannot express `and`/`not`, and each
-    /// operand is an indicator of the activity (see docs/indicators.md).
+    /// Every operand of an `and`, `or` or `xor` (the default is `and`): a block list cannot
+    /// express the combination, and each operand is an indicator of the activity. The operands
+    /// of a `not` are what the activity is *not*: never exported.
     fn expression(&mut self, e: &'d v2::IndicatorExpression, path: &str) {
+        use v2::IndicatorexpressionOperatorType as Operator;
+        match &e.operator {
+            None | Some(Operator::And | Operator::Or | Operator::Xor) => {}
+            Some(Operator::Not) => {
+                return self.warn(
+                    path.to_string(),
+                    "the operands of a \"not\" IndicatorExpression are exclusions: not exported"
+                        .into(),
+                )
+            }
+        }
         let mut counts = Counts::default();
         for v2::IndicatorExpressionChoice::Sequence(item) in &e.sequence {
             match &item.choice {
@@ -451,11 +469,7 @@ impl<'d> Extractor<'d> {
         for (n, hash) in h.hash.iter().enumerate() {
             let hash_path = format!("{path}/Hash[{}]", n + 1);
             let algorithm = hash.digest_method.algorithm.trim();
-            let Some(kind) = normalize::hash_kind(algorithm) else {
-                self.warn(
-                    hash_path,
-                    format!("DigestMethod Algorithm {algorithm:?} is not MD5, SHA-1, SHA-256 or SHA-512: not exported"),
-                );
+            let Some(kind) = self.algorithm(algorithm, &hash_path) else {
                 continue;
             };
             let value_path = format!("{hash_path}/DigestValue[1]");
@@ -486,6 +500,28 @@ impl<'d> Extractor<'d> {
                 format!("{path}/FuzzyHash[1]"),
                 "fuzzy hashes have no exported kind: not exported".into(),
             );
+        }
+    }
+
+    /// The hash kind of a DigestMethod Algorithm, with a warning when the URI is not the W3C's
+    /// for it, or not one of a kind exported.
+    fn algorithm(&mut self, algorithm: &str, path: &str) -> Option<Kind> {
+        match normalize::hash_kind(algorithm) {
+            Some((kind, true)) => Some(kind),
+            Some((kind, false)) => {
+                self.warn(
+                    path.to_string(),
+                    format!("DigestMethod Algorithm {algorithm:?} is not the XML Signature URI of {kind}, but names it: read as {kind}"),
+                );
+                Some(kind)
+            }
+            None => {
+                self.warn(
+                    path.to_string(),
+                    format!("DigestMethod Algorithm {algorithm:?} is not MD5, SHA-1, SHA-256 or SHA-512: not exported"),
+                );
+                None
+            }
         }
     }
 
@@ -541,14 +577,9 @@ impl<'d> Extractor<'d> {
                     .as_ref()
                     .and_then(|f| f.hash.as_ref())
                     .map(|h| h.digest_method.algorithm.as_str());
-                match algorithm.map(|a| (a, normalize::hash_kind(a))) {
-                    Some((_, Some(kind))) => Some(kind),
-                    Some((a, None)) => {
-                        return self.warn(
-                            list_path,
-                            format!("file-hash list: DigestMethod Algorithm {:?} is not MD5, SHA-1, SHA-256 or SHA-512: not exported", a.trim()),
-                        )
-                    }
+                match algorithm.map(|a| self.algorithm(a.trim(), &list_path)) {
+                    Some(Some(kind)) => Some(kind),
+                    Some(None) => return,
                     None => {
                         return self.warn(
                             list_path,

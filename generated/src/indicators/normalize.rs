@@ -146,15 +146,33 @@ pub(super) fn asn(value: &str) -> Result<String, String> {
         .ok_or_else(|| "not an autonomous system number (asplain or asdot)".into())
 }
 
-/// The hash kind of an XML Signature `DigestMethod@Algorithm` URI.
-pub(super) fn hash_kind(algorithm: &str) -> Option<Kind> {
-    match algorithm.trim() {
+/// The hash kind of an XML Signature `DigestMethod@Algorithm` URI, and whether the URI is the
+/// one the W3C defines for it: a W3C URI with another namespace but a plain fragment
+/// (`http://www.w3.org/2001/04/xmlenc#md5`, seen in published examples) is recognised too.
+pub(super) fn hash_kind(algorithm: &str) -> Option<(Kind, bool)> {
+    let algorithm = algorithm.trim();
+    let canonical = match algorithm {
         "http://www.w3.org/2001/04/xmldsig-more#md5" => Some(Kind::Md5),
         "http://www.w3.org/2000/09/xmldsig#sha1" => Some(Kind::Sha1),
         "http://www.w3.org/2001/04/xmlenc#sha256" => Some(Kind::Sha256),
         "http://www.w3.org/2001/04/xmlenc#sha512" => Some(Kind::Sha512),
         _ => None,
+    };
+    if let Some(kind) = canonical {
+        return Some((kind, true));
     }
+    let (base, fragment) = algorithm.split_once('#')?;
+    if !base.starts_with("http://www.w3.org/") {
+        return None;
+    }
+    let kind = match fragment.to_ascii_lowercase().as_str() {
+        "md5" => Kind::Md5,
+        "sha1" => Kind::Sha1,
+        "sha256" => Kind::Sha256,
+        "sha512" => Kind::Sha512,
+        _ => return None,
+    };
+    Some((kind, false))
 }
 
 /// The digest length in bytes of a hash kind.
