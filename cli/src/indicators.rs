@@ -47,6 +47,11 @@ pub struct Args {
     /// the current time by default. The same documents and timestamp give the same bundle.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     timestamp: Option<time::OffsetDateTime>,
+    /// STIX: identifiers derived from each Incident's ID and the indicator (UUIDv5), so that
+    /// exporting a report again gives the same objects; random UUIDv4 (what STIX 2.1
+    /// recommends) by default.
+    #[arg(long)]
+    stable_ids: bool,
     /// Also print notes: content deliberately not exported (recipients, Contacts, target
     /// Systems, ...), and each indicator a rule format skips.
     #[arg(short, long)]
@@ -109,9 +114,17 @@ pub fn run(args: &Args) -> ExitCode {
             }
         }
         OutputFormat::Stix => {
-            let options = indicators::StixOptions { created };
+            let options = indicators::StixOptions {
+                created,
+                stable_ids: args.stable_ids,
+            };
             let (bundle, problems) =
-                indicators::stix_bundle(all.iter().map(|(_, i)| *i), &options);
+                match indicators::stix_bundle(all.iter().map(|(_, i)| *i), &options) {
+                    Ok(made) => made,
+                    Err(e) => {
+                        return fail(EXIT_USAGE, format!("iodef: no random identifiers: {e}"))
+                    }
+                };
             for p in problems {
                 eprintln!("iodef: warning: {}: {}", p.path, p.message);
             }

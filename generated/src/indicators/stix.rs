@@ -16,6 +16,9 @@ pub struct StixOptions {
     /// `created` and `modified` of every object: a STIX timestamp
     /// (`2026-01-01T00:00:00.000Z`; [`stix_timestamp`] makes one).
     pub created: String,
+    /// Deterministic identifiers (UUIDv5, see [`stix_bundle`]) instead of the random UUIDv4
+    /// STIX 2.1 recommends for SDOs.
+    pub stable_ids: bool,
 }
 
 /// A STIX timestamp (UTC, `Z`, milliseconds) of a point in time; `None` when its year is not
@@ -41,15 +44,25 @@ fn timestamp(value: &DateTime) -> Option<String> {
 /// A bundle of one `indicator` object per value (`[ipv4-addr:value = '192.0.2.1']`, ...),
 /// and a warning for each value that could not be carried (a time outside STIX's range).
 ///
-/// Identifiers are UUIDv5 (not the UUIDv4 STIX suggests for SDOs) of the Incident's
-/// `IncidentID@name` and value and the indicator's kind and value: exporting the same report
-/// again gives the same objects, so a consumer updates rather than duplicates them; the same
-/// value from another report is another object. `valid_from` is the Indicator's StartTime, or
-/// the Incident's GenerationTime; `valid_until` its EndTime when that is later.
+/// Identifiers are random UUIDv4, as STIX 2.1 recommends for SDOs; with
+/// [`StixOptions::stable_ids`] they are UUIDv5 of the Incident's `IncidentID@name` and value and
+/// the indicator's kind and value: exporting the same report again gives the same objects, so a
+/// consumer updates rather than duplicates them, and the same value from another report is
+/// another object. `valid_from` is the Indicator's StartTime, or the Incident's GenerationTime;
+/// `valid_until` its EndTime when that is later. The error is the system's random number
+/// generator failing.
 pub fn stix_bundle<'a>(
     indicators: impl IntoIterator<Item = &'a IndicatorValue>,
     options: &StixOptions,
-) -> (Value, Vec<Diagnostic>) {
+) -> Result<(Value, Vec<Diagnostic>), getrandom::Error> {
+    let new_id = |name: &str| -> Result<uuid::Uuid, getrandom::Error> {
+        if options.stable_ids {
+            return Ok(uuid::Uuid::new_v5(&ID_NAMESPACE, name.as_bytes()));
+        }
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)?;
+        Ok(uuid::Builder::from_random_bytes(bytes).into_uuid())
+    };
     let mut objects = Vec::new();
     let mut problems = Vec::new();
     let mut names = String::new();
@@ -73,10 +86,7 @@ pub fn stix_bundle<'a>(
             "{}\0{}\0{}\0{}",
             origin.incident_name, origin.incident_id, i.kind, i.value
         );
-        let id = format!(
-            "indicator--{}",
-            uuid::Uuid::new_v5(&ID_NAMESPACE, name.as_bytes())
-        );
+        let id = format!("indicator--{}", new_id(&name)?);
         names.push_str(&id);
         let mut object = json!({
             "type": "indicator",
@@ -106,10 +116,10 @@ pub fn stix_bundle<'a>(
     }
     let bundle = json!({
         "type": "bundle",
-        "id": format!("bundle--{}", uuid::Uuid::new_v5(&ID_NAMESPACE, names.as_bytes())),
+        "id": format!("bundle--{}", new_id(&names)?),
         "objects": objects,
     });
-    (bundle, problems)
+    Ok((bundle, problems))
 }
 
 /// The STIX pattern matching `value` as `kind`.
