@@ -73,7 +73,10 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let now = args.timestamp.unwrap_or_else(time::OffsetDateTime::now_utc);
     let Some(created) = indicators::stix_timestamp(now) else {
-        return fail(EXIT_USAGE, "iodef: --timestamp: the year must be 0000-9999".into());
+        return fail(
+            EXIT_USAGE,
+            "iodef: --timestamp: the year must be 0000-9999".into(),
+        );
     };
     let mut worst = 0u8;
     let mut found: Vec<(String, Extraction)> = Vec::new();
@@ -107,12 +110,10 @@ pub fn run(args: &Args) -> ExitCode {
         OutputFormat::Plain => indicators::write_plain(&mut out, all.iter().map(|(_, i)| *i)),
         OutputFormat::Csv => indicators::write_csv(&mut out, all.iter().copied()),
         OutputFormat::Json => indicators::write_json(&mut out, all.iter().copied()),
-        OutputFormat::Suricata | OutputFormat::Snort => {
-            match write_rules(&mut out, &all, args) {
-                Ok(()) => Ok(()),
-                Err(code) => return ExitCode::from(code),
-            }
-        }
+        OutputFormat::Suricata | OutputFormat::Snort => match write_rules(&mut out, &all, args) {
+            Ok(()) => Ok(()),
+            Err(code) => return ExitCode::from(code),
+        },
         OutputFormat::Stix => {
             let options = indicators::StixOptions {
                 created,
@@ -176,14 +177,21 @@ fn write_rules(out: &mut Vec<u8>, all: &[(&str, &IndicatorValue)], args: &Args) 
                 sid = match sid.checked_add(1) {
                     Some(next) => next,
                     None => {
-                        eprintln!("iodef: --sid-base {}: the sids run past {}", args.sid_base, u32::MAX);
+                        eprintln!(
+                            "iodef: --sid-base {}: the sids run past {}",
+                            args.sid_base,
+                            u32::MAX
+                        );
                         return Err(EXIT_USAGE);
                     }
                 };
             }
             Err(skip) => {
                 if args.verbose {
-                    eprintln!("{file}: note: {}: no {engine} rule for {} {}: {skip}", i.path, i.kind, i.value);
+                    eprintln!(
+                        "{file}: note: {}: no {engine} rule for {} {}: {skip}",
+                        i.path, i.kind, i.value
+                    );
                 }
                 *skipped.entry(skip.to_string()).or_default() += 1;
             }

@@ -29,8 +29,7 @@ pub fn extract(doc: &Document<Root>) -> Extraction {
         }
         Root::Iodef1(crate::v1::Element::IodefDocument(_)) => x.warn(
             "/IODEF-Document".into(),
-            "an IODEF 1.0 (RFC 5070) document has no IndicatorData: no indicator to export"
-                .into(),
+            "an IODEF 1.0 (RFC 5070) document has no IndicatorData: no indicator to export".into(),
         ),
         other => x.warn(
             format!("/{}", other.local_name()),
@@ -131,13 +130,21 @@ impl<'d> Extractor<'d> {
     fn index_references(&mut self, doc: &'d Document<Root>) {
         crate::visit::Walk::walk(&doc.root, &mut |v: &'d dyn std::any::Any| {
             let found = if let Some(a) = v.downcast_ref::<v2::Address>() {
-                a.observable_id.as_deref().map(|id| (id, Target::Address(a)))
+                a.observable_id
+                    .as_deref()
+                    .map(|id| (id, Target::Address(a)))
             } else if let Some(d) = v.downcast_ref::<v2::DomainData>() {
-                d.observable_id.as_deref().map(|id| (id, Target::DomainData(d)))
+                d.observable_id
+                    .as_deref()
+                    .map(|id| (id, Target::DomainData(d)))
             } else if let Some(e) = v.downcast_ref::<v2::EmailData>() {
-                e.observable_id.as_deref().map(|id| (id, Target::EmailData(e)))
+                e.observable_id
+                    .as_deref()
+                    .map(|id| (id, Target::EmailData(e)))
             } else if let Some(f) = v.downcast_ref::<v2::FileData>() {
-                f.observable_id.as_deref().map(|id| (id, Target::FileData(f)))
+                f.observable_id
+                    .as_deref()
+                    .map(|id| (id, Target::FileData(f)))
             } else if let Some(f) = v.downcast_ref::<v2::File>() {
                 f.observable_id.as_deref().map(|id| (id, Target::File(f)))
             } else if let Some(s) = v.downcast_ref::<v2::System>() {
@@ -491,7 +498,11 @@ impl<'d> Extractor<'d> {
             } else {
                 self.warn(
                     value_path,
-                    format!("DigestValue decodes to {} bytes, not the {} of {kind}: not exported", bytes.len(), normalize::digest_len(kind)),
+                    format!(
+                        "DigestValue decodes to {} bytes, not the {} of {kind}: not exported",
+                        bytes.len(),
+                        normalize::digest_len(kind)
+                    ),
                 );
             }
         }

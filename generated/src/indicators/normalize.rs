@@ -116,7 +116,8 @@ pub(super) fn email(value: &str) -> Result<String, String> {
     if local.is_empty() || local.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("not an e-mail address (local@domain)".into());
     }
-    let host = domain(host).map_err(|_| "not an e-mail address: its domain is not a domain name")?;
+    let host =
+        domain(host).map_err(|_| "not an e-mail address: its domain is not a domain name")?;
     Ok(format!("{local}@{host}"))
 }
 
@@ -207,9 +208,18 @@ mod tests {
 
     #[test]
     fn networks_are_canonical() {
-        assert_eq!(network("10.1.2.3/8", false).unwrap(), ("10.0.0.0/8".into(), true));
-        assert_eq!(network("10.0.0.0/8", false).unwrap(), ("10.0.0.0/8".into(), false));
-        assert_eq!(network("0.0.0.0/0", false).unwrap(), ("0.0.0.0/0".into(), false));
+        assert_eq!(
+            network("10.1.2.3/8", false).unwrap(),
+            ("10.0.0.0/8".into(), true)
+        );
+        assert_eq!(
+            network("10.0.0.0/8", false).unwrap(),
+            ("10.0.0.0/8".into(), false)
+        );
+        assert_eq!(
+            network("0.0.0.0/0", false).unwrap(),
+            ("0.0.0.0/0".into(), false)
+        );
         assert!(network("10.0.0.0/33", false).is_err());
         assert!(network("10.0.0.0/+8", false).is_err());
         assert_eq!(

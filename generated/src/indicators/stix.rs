@@ -68,7 +68,10 @@ pub fn stix_bundle<'a>(
     let mut names = String::new();
     for i in indicators {
         let origin = &i.origin;
-        let from = origin.start_time.as_ref().unwrap_or(&origin.generation_time);
+        let from = origin
+            .start_time
+            .as_ref()
+            .unwrap_or(&origin.generation_time);
         let Some(valid_from) = timestamp(from) else {
             problems.push(Diagnostic {
                 severity: Severity::Warning,
@@ -150,16 +153,13 @@ mod tests {
             pattern(Kind::Url, r"http://bad.example/a'b\c"),
             r"[url:value = 'http://bad.example/a\'b\\c']"
         );
-        assert_eq!(
-            pattern(Kind::Sha1, "ab"),
-            "[file:hashes.'SHA-1' = 'ab']"
-        );
+        assert_eq!(pattern(Kind::Sha1, "ab"), "[file:hashes.'SHA-1' = 'ab']");
     }
 
     #[test]
     fn timestamps_are_utc_with_milliseconds() {
-        let t: DateTime = crate::rt::values::SimpleValue::parse_xml("2015-07-18T09:00:00-05:00")
-            .unwrap();
+        let t: DateTime =
+            crate::rt::values::SimpleValue::parse_xml("2015-07-18T09:00:00-05:00").unwrap();
         assert_eq!(timestamp(&t).unwrap(), "2015-07-18T14:00:00.000Z");
     }
 }
