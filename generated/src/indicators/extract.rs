@@ -285,7 +285,7 @@ impl<'d> Extractor<'d> {
         let target_path = located.path.clone();
         if let Some(why) = &located.excluded {
             let message = format!(
-                "ObservableReference uid-ref {uid:?} points to {target_path}, inside {why}: not exported (never a victim's or a contact's data)"
+                "ObservableReference uid-ref {uid:?} points to {target_path}, inside {why}: not exported"
             );
             self.warn(path, message);
             return;
@@ -720,8 +720,8 @@ impl Counts {
 }
 
 /// Finds the path of every element with an `observable-id`, and whether it sits inside a
-/// Contact or inside a System of category `target`, `sensor`, `infrastructure` or an extension
-/// category, from the document's events.
+/// Contact, a System of category `target`, `sensor`, `infrastructure` or an extension category,
+/// or a `not` IndicatorExpression, from the document's events.
 #[derive(Default)]
 struct Locator {
     /// The open elements: path length before each, namesake counts of its children, why its
@@ -784,6 +784,13 @@ impl XmlEvents for Locator {
                     && !matches!(value.trim(), "source" | "intermediate") =>
             {
                 open.excluded = Some(format!("a System of category {:?}", value.trim()));
+            }
+            "operator"
+                if open.local == "IndicatorExpression"
+                    && open.excluded.is_none()
+                    && value.trim() == "not" =>
+            {
+                open.excluded = Some("a \"not\" IndicatorExpression".to_string());
             }
             _ => {}
         }
