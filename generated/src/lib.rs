@@ -28,7 +28,7 @@
 //!   one module per namespace (RID, SCI, phishing, ...). XSD value types ([`rt::DateTime`],
 //!   [`rt::Decimal`], ...) and foreign XML ([`rt::AnyElement`], [`rt::Mixed`]) are in [`rt`]
 //!   (also reachable at the crate root, e.g. `iodef::DateTime`).
-//! - Indicators (feature `indicators`): [`indicators::extract`] gives the values an IODEF 2.0
+//! - Indicators (feature `indicators`): `indicators::extract` gives the values an IODEF 2.0
 //!   document's `IndicatorData` shares (addresses, networks, domains, URLs, e-mail addresses,
 //!   ASNs, file hashes) with their paths, never victims or contacts; renderers for block lists,
 //!   CSV, JSON, Suricata/Snort rules and STIX 2.1 bundles.
@@ -88,8 +88,7 @@ pub use bindings::Root;
 #[cfg(feature = "serde")]
 pub mod rfc8727;
 
-/// Indicator export (feature `indicators`): the values `IndicatorData` shares, as plain lists,
-/// CSV, JSON, Suricata/Snort rules and STIX 2.1 (`iodef indicators`).
+// Indicator export (feature `indicators`; documented in the module).
 #[cfg(feature = "indicators")]
 pub mod indicators;
 

@@ -808,3 +808,189 @@ impl XmlEvents for Locator {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The extraction of a document whose one Incident has `indicators` in IndicatorData.
+    fn run(indicators: &str) -> Extraction {
+        let xml = format!(
+            r#"<IODEF-Document version="2.00" xmlns="urn:ietf:params:xml:ns:iodef-2.0"
+                xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
+              <Incident purpose="reporting">
+                <IncidentID name="csirt.example.com">1</IncidentID>
+                <GenerationTime>2026-01-01T00:00:00Z</GenerationTime>
+                <Contact type="organization" role="creator"/>
+                <IndicatorData>{indicators}</IndicatorData>
+              </Incident>
+            </IODEF-Document>"#
+        );
+        extract(&crate::read(xml.as_bytes()).expect("a valid document"))
+    }
+
+    /// One Indicator with `observable` as its Observable's content.
+    fn observable(observable: &str) -> Extraction {
+        run(&format!(
+            r#"<Indicator><IndicatorID name="x" version="1">i1</IndicatorID>
+               <Observable>{observable}</Observable></Indicator>"#
+        ))
+    }
+
+    fn values(x: &Extraction) -> Vec<String> {
+        x.indicators
+            .iter()
+            .map(|i| format!("{} {}", i.kind, i.value))
+            .collect()
+    }
+
+    fn warnings(x: &Extraction) -> Vec<&str> {
+        x.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn default_category_is_ipv6_and_an_ipv4_value_is_a_warning() {
+        let x = observable("<Address>2001:DB8::0:1</Address>");
+        assert_eq!(values(&x), ["ipv6-addr 2001:db8::1"]);
+        assert!(warnings(&x).is_empty());
+        let x = observable("<Address>192.0.2.1</Address>");
+        assert_eq!(values(&x), ["ipv4-addr 192.0.2.1"]);
+        assert!(warnings(&x)[0].contains("schema default is ipv6-addr"));
+        let x = observable("<Address>host.example</Address>");
+        assert!(values(&x).is_empty());
+        assert!(warnings(&x)[0].contains("not an IPv6 address"));
+    }
+
+    #[test]
+    fn networks_masks_and_sanitized_addresses() {
+        let x =
+            observable(r#"<Address category="ipv4-net-mask">192.0.2.0/255.255.255.0</Address>"#);
+        assert_eq!(values(&x), ["ipv4-net 192.0.2.0/24"]);
+        let x = observable(r#"<Address category="ipv4-net-mask">192.0.2.0/255.0.255.0</Address>"#);
+        assert!(values(&x).is_empty());
+        assert!(warnings(&x)[0].contains("not contiguous"));
+        let x = observable(r#"<Address category="ipv4-net">192.0.2.7/24</Address>"#);
+        assert_eq!(values(&x), ["ipv4-net 192.0.2.0/24"]);
+        assert!(warnings(&x)[0].contains("host bits"));
+        let x = observable(r#"<Address category="ipv4-net-masked">192.0.2.x/24</Address>"#);
+        assert!(values(&x).is_empty());
+        assert!(warnings(&x)[0].contains("sanitized"));
+        let x = observable(r#"<Address category="mac">00:00:5e:00:53:01</Address>"#);
+        assert!(values(&x).is_empty() && warnings(&x)[0].contains("no exported kind"));
+    }
+
+    fn hash(scope: &str, algorithm: &str, value: &str) -> Extraction {
+        observable(&format!(
+            r#"<FileData><File><HashData scope="{scope}"><Hash>
+                 <ds:DigestMethod Algorithm="{algorithm}"/><ds:DigestValue>{value}</ds:DigestValue>
+               </Hash></HashData></File></FileData>"#
+        ))
+    }
+
+    #[test]
+    fn hashes_by_algorithm_scope_and_length() {
+        const MD5: &str = "http://www.w3.org/2001/04/xmldsig-more#md5";
+        let x = hash("file-contents", MD5, "/F31waW/XlP41fHKobldag==");
+        assert_eq!(values(&x), ["md5 fc5df5c1a5bf5e53f8d5f1caa1b95d6a"]);
+        assert!(warnings(&x).is_empty());
+        // Hex where base64 belongs (RFC 8274 B.4 does this): taken, with a warning.
+        let x = hash("file-contents", MD5, "FC5DF5C1A5BF5E53F8D5F1CAA1B95D6A");
+        assert_eq!(values(&x), ["md5 fc5df5c1a5bf5e53f8d5f1caa1b95d6a"]);
+        assert!(warnings(&x)[0].contains("hex, not base64"));
+        let x = hash("file-contents", MD5, "AAAA");
+        assert!(values(&x).is_empty() && warnings(&x)[0].contains("3 bytes"));
+        let x = hash("file-pe-section", MD5, "/F31waW/XlP41fHKobldag==");
+        assert!(values(&x).is_empty() && warnings(&x)[0].contains("not a hash of a whole file"));
+        let x = hash(
+            "file-contents",
+            "http://www.w3.org/2001/04/xmlenc#md5",
+            "/F31waW/XlP41fHKobldag==",
+        );
+        assert_eq!(values(&x).len(), 1);
+        assert!(warnings(&x)[0].contains("not the XML Signature URI"));
+        let x = hash("file-contents", "urn:example:crc32", "AAAA");
+        assert!(values(&x).is_empty() && warnings(&x)[0].contains("not MD5, SHA-1"));
+    }
+
+    fn bulk(kind: &str, format: &str, list: &str) -> Extraction {
+        observable(&format!(
+            r#"<BulkObservable type="{kind}">{format}<BulkObservableList>{list}</BulkObservableList></BulkObservable>"#
+        ))
+    }
+
+    #[test]
+    fn bulk_lists_of_every_kind() {
+        let x = bulk("ipv6-net-mask", "", "2001:db8::/ffff:ffff::\n");
+        assert_eq!(values(&x), ["ipv6-net 2001:db8::/32"]);
+        let x = bulk(
+            "domain-to-ipv6-timestamp",
+            "",
+            "a.example, 2001:db8::3, 2015-06-11T00:38:31-06:00",
+        );
+        assert_eq!(values(&x), ["domain a.example", "ipv6-addr 2001:db8::3"]);
+        let x = bulk("ipv4-port", "", "192.0.2.1, 80, TCP\n192.0.2.1, 443, TCP");
+        assert_eq!(values(&x), ["ipv4-addr 192.0.2.1"]);
+        assert!(x.diagnostics.iter().any(|d| d.message.contains("ports")));
+        let x = bulk("mutex", "", "Global\\a\nGlobal\\b\n");
+        assert!(values(&x).is_empty());
+        assert!(warnings(&x)[0].contains("2 values not exported"));
+        let x = bulk("file-hash", "", "00");
+        assert!(values(&x).is_empty() && warnings(&x)[0].contains("BulkObservableFormat/Hash"));
+        let x = bulk("asn", "", "AS64496\r\n1.10\r\n");
+        assert_eq!(values(&x), ["asn 64496", "asn 65546"]);
+        assert_eq!(x.indicators[1].path.rsplit_once(':').unwrap().1, "2");
+    }
+
+    #[test]
+    fn systems_expressions_and_references() {
+        let x = observable(
+            r#"<System category="intermediate"><Node><Address category="ipv4-addr">192.0.2.1</Address>
+               <DomainData><Name>relay.example</Name></DomainData></Node></System>"#,
+        );
+        assert_eq!(values(&x), ["ipv4-addr 192.0.2.1", "domain relay.example"]);
+        let x = observable(
+            r#"<System category="sensor"><Node><Address category="ipv4-addr">192.0.2.1</Address></Node></System>"#,
+        );
+        assert!(values(&x).is_empty() && warnings(&x)[0].contains("\"sensor\""));
+        let x = run(
+            r#"<Indicator><IndicatorID name="x" version="1">i1</IndicatorID>
+            <IndicatorReference euid-ref="urn:example:other"/></Indicator>"#,
+        );
+        assert!(values(&x).is_empty() && warnings(&x)[0].contains("external Indicator"));
+        // A referenced value keeps the path of its element and says where the reference is.
+        let x = run(
+            r#"<Indicator><IndicatorID name="x" version="1">i1</IndicatorID>
+              <Observable><DomainData observable-id="d1"><Name>b.example</Name></DomainData></Observable></Indicator>
+            <Indicator><IndicatorID name="x" version="1">i2</IndicatorID>
+              <IndicatorExpression><ObservableReference uid-ref="d1"/>
+                <Observable><Address category="e-mail">x@b.example</Address></Observable>
+              </IndicatorExpression></Indicator>"#,
+        );
+        assert_eq!(values(&x), ["domain b.example", "email x@b.example"]);
+        assert_eq!(x.indicators[1].origin.indicator_id, "i2");
+        assert_eq!(
+            x.indicators[1].path,
+            "/IODEF-Document/Incident[1]/IndicatorData[1]/Indicator[2]/IndicatorExpression[1]/Observable[1]/Address[1]"
+        );
+    }
+
+    #[test]
+    fn iodef1_has_no_indicators() {
+        let doc = crate::read(
+            br#"<IODEF-Document xmlns="urn:ietf:params:xml:ns:iodef-1.0" version="1.00" lang="en">
+              <Incident purpose="reporting"><IncidentID name="csirt.example.com">1</IncidentID>
+              <ReportTime>2006-08-01T00:00:00Z</ReportTime>
+              <Assessment><Impact type="recon"/></Assessment>
+              <Contact role="creator" type="organization"><ContactName>CSIRT</ContactName></Contact>
+              </Incident></IODEF-Document>"#,
+        )
+        .unwrap();
+        let x = extract(&doc);
+        assert!(x.indicators.is_empty());
+        assert!(warnings(&x)[0].contains("IODEF 1.0"));
+    }
+}
