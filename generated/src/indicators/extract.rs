@@ -82,9 +82,6 @@ struct Extractor<'d> {
     origin: Option<Arc<Origin>>,
     /// The path of the ObservableReference being followed.
     via: Option<String>,
-    /// Guards against following references into each other forever (a referenced element
-    /// holds no ObservableReference in the schema, but extension content may).
-    following: HashSet<&'d str>,
 }
 
 impl<'d> Extractor<'d> {
@@ -298,15 +295,8 @@ impl<'d> Extractor<'d> {
             self.warn(path, message);
             return;
         };
-        let key = self
-            .targets
-            .get_key_value(uid)
-            .map(|(k, _)| *k)
-            .unwrap_or_default();
-        if !self.following.insert(key) {
-            return;
-        }
-        let outer = self.via.replace(self.via.clone().unwrap_or(path));
+        // A referenced element holds no ObservableReference itself: no reference chains.
+        let outer = self.via.replace(path);
         match target {
             Target::Address(a) => self.address(a, target_path),
             Target::DomainData(d) => self.domain_data(d, &target_path),
@@ -316,7 +306,6 @@ impl<'d> Extractor<'d> {
             Target::System(s) => self.system(s, &target_path),
         }
         self.via = outer;
-        self.following.remove(key);
     }
 
     fn observable(&mut self, o: &'d v2::Observable, path: &str) {
