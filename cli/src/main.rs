@@ -4,6 +4,8 @@
 //! iodef convert --to xml [--lenient] [--drop-comments] [--encoding ENC] FILE   # `-`: standard input
 //! iodef convert --to json|cbor [--from xml|json|cbor] [--pretty] [--loss-report FILE] [--fail-on-loss] FILE
 //! iodef validate [--format text|json] [--rules error|warn|off] FILE...   # `-` at most once
+//! iodef extract [--out-dir DIR] [--validate] [-v] [--format text|json] FILE.eml|FILE.mbox|-
+//! iodef mail --from ADDRESS --to ADDRESS [--subject TEXT] FILE   # a message, to stdout
 //! ```
 //!
 //! Both refuse a DOCTYPE unless `--expand-entities` is given: then internal entities declared
@@ -38,8 +40,10 @@ mod entities;
 mod indicators;
 mod info;
 mod inputs;
+mod mail;
 mod snippet;
 mod split_merge;
+mod streaming;
 mod validate;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -186,6 +190,20 @@ enum Command {
     /// Exit status: 0 when indicators were found, 1 when an input is not a valid document or
     /// none has an indicator, 2 when an input cannot be read or for usage errors.
     Indicators(indicators::Args),
+    /// Find every IODEF document (any root of the IODEF schemas) in an e-mail message or an
+    /// mbox file: attachments in any transfer encoding and charset, a body that is a document,
+    /// every branch of multipart/alternative, forwarded message/rfc822 parts. Each is printed
+    /// with its MIME part path (IMAP section number, `FILE[1.2]`; `FILE[3/1.2]` for message 3
+    /// of an mbox file). A part that is or claims to be IODEF but cannot be read is an error
+    /// naming the part. Exit status: 0 when documents were found (and, with `--validate`, all
+    /// are valid); 1 when there is none, a part cannot be read or a document is invalid; 2
+    /// when the file cannot be read or an output cannot be written.
+    Extract(mail::ExtractArgs),
+    /// Write an RFC 5322 message to standard output with the document attached
+    /// (application/xml, base64) and a short text body saying what it is, for
+    /// `| sendmail -t`. Exit status: 0 written, 1 the document is not a valid IODEF document,
+    /// 2 bad address or header (line breaks are refused), unreadable file.
+    Mail(mail::MailArgs),
     /// Print a completion script for a shell (`iodef completions bash > /etc/bash_completion.d/iodef`).
     Completions {
         /// The shell.
@@ -360,6 +378,8 @@ fn run() -> ExitCode {
             output,
         } => merge_command(&files, recursive, output.as_deref()),
         Command::Indicators(args) => indicators::run(&args),
+        Command::Extract(args) => mail::extract_command(&args),
+        Command::Mail(args) => mail::mail_command(&args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "iodef", &mut io::stdout());
@@ -813,13 +833,56 @@ fn convert(
     destination: &Destination,
     err: &mut Vec<u8>,
 ) -> (u8, Option<serde_json::Value>) {
-    let (name, input) = match validate::read_file(file) {
-        Ok(read) => read,
+    let (name, mut source) = match validate::open_input(file) {
+        Ok(opened) => opened,
         Err(report) => {
             report_failure(err, &report);
             return (EXIT_USAGE, None);
         }
     };
+    let unreadable = |err: &mut Vec<u8>, e: io::Error| {
+        let _ = writeln!(err, "{name}: error: cannot read: {e}");
+        (EXIT_USAGE, None)
+    };
+    // An XML IODEF-Document to XML: in parts (memory bounded by the largest Incident).
+    let streamable = args.to == Format::Xml
+        && matches!(args.from, None | Some(Format::Xml))
+        && !args.lenient
+        && std::env::var_os("IODEF_WHOLE").is_none_or(|v| v != "1");
+    let version = match source.fill_buf() {
+        Ok(head) if streamable => validate::streamable_root(head),
+        Ok(_) => None,
+        Err(e) => return unreadable(err, e),
+    };
+    if let Some(version) = version {
+        // Standard input goes to a temporary file first: an invalid document's errors are
+        // then listed from it, as they are from a file.
+        let spooled = match (file == "-").then(|| streaming::spool(&mut source)) {
+            Some(Ok((spooled, reopened))) => {
+                source = reopened;
+                Some(spooled)
+            }
+            Some(Err(e)) => return unreadable(err, e),
+            None => None,
+        };
+        let again = spooled
+            .as_ref()
+            .map_or(std::path::Path::new(file), |s| s.path());
+        return match streaming::convert_xml(version, source, args, destination) {
+            Ok(dropped) => {
+                note_dropped(err, name, dropped);
+                (0, None)
+            }
+            Err(failure) => (
+                conversion_failed(failure, Source::File(again), name, args, err),
+                None,
+            ),
+        };
+    }
+    let mut input = Vec::new();
+    if let Err(e) = source.read_to_end(&mut input) {
+        return unreadable(err, e);
+    }
     let doc = match args.from.unwrap_or_else(|| detect(&input)) {
         Format::Xml => read_xml(&input, name, args, err),
         from => {
@@ -849,7 +912,10 @@ fn convert(
     let mut loss_report = None;
     let result = doc.and_then(|doc| {
         let mut write = |out: &mut dyn Write| match args.to {
-            Format::Xml => write_xml(&doc, args.encoding, out),
+            Format::Xml => write_xml(&doc, args.encoding, out).and_then(|()| {
+                out.write_all(streaming::newline(args.encoding))
+                    .map_err(Failure::Io)
+            }),
             to => write_data_model(&doc, to, name, args, out, &mut *err).map(|report| {
                 loss_report = Some(report);
             }),
@@ -870,9 +936,31 @@ fn convert(
             }
         }
     });
-    let code: u8 = match result {
+    let code = match result {
         Ok(()) => 0,
-        Err(Failure::Invalid(e)) => {
+        Err(failure) => conversion_failed(failure, Source::Bytes(&input), name, args, err),
+    };
+    (code, loss_report)
+}
+
+/// Where a converted document can be read again (to list its errors).
+enum Source<'s> {
+    Bytes(&'s [u8]),
+    File(&'s std::path::Path),
+}
+
+/// What a failed conversion says (into `err`) and its exit status. An invalid document's
+/// errors are given in `validate`'s words, from its bytes or, when it was streamed, from its
+/// file.
+fn conversion_failed(
+    failure: Failure,
+    input: Source<'_>,
+    name: &str,
+    args: &ConvertArgs,
+    err: &mut Vec<u8>,
+) -> u8 {
+    match failure {
+        Failure::Invalid(e) => {
             // The schema errors in `validate`'s words (same engine); should the validator
             // accept what the typed reader refused, the reader's error.
             let options = validate::Options {
@@ -887,23 +975,35 @@ fn convert(
                 },
                 expand_entities: args.entity_limits,
             };
-            let report = validate::validate_bytes(name, &input, &options);
-            if report.is_valid() {
-                let _ = writeln!(
-                    err,
-                    "{name}:{}:{}: error: {}: {}",
-                    e.line, e.column, e.path, e.message
-                );
-            } else {
-                report_failure(err, &report);
+            let report = match input {
+                Source::Bytes(input) => validate::validate_bytes(name, input, &options),
+                // Streamed again (a spooled standard input is named as such).
+                Source::File(path) => {
+                    let mut report = validate::validate_file(&path.to_string_lossy(), &options);
+                    report.file = name.to_string();
+                    for f in &mut report.findings {
+                        f.file = name.to_string();
+                    }
+                    report
+                }
+            };
+            match Some(report).filter(|r| !r.is_valid()) {
+                Some(report) => report_failure(err, &report),
+                None => {
+                    let _ = writeln!(
+                        err,
+                        "{name}:{}:{}: error: {}: {}",
+                        e.line, e.column, e.path, e.message
+                    );
+                }
             }
             EXIT_INVALID
         }
-        Err(Failure::Unconvertible(message)) => {
+        Failure::Unconvertible(message) => {
             let _ = writeln!(err, "{name}: error: {message}");
             EXIT_INVALID
         }
-        Err(Failure::Unwritable(e)) => {
+        Failure::Unwritable(e) => {
             let _ = writeln!(
                 err,
                 "{name}: error: cannot write it in {}: {e}",
@@ -912,13 +1012,12 @@ fn convert(
             EXIT_INVALID
         }
         // The reader went away (e.g. `| head`): nothing more to say.
-        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
-        Err(Failure::Io(e)) => {
+        Failure::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Failure::Io(e) => {
             let _ = writeln!(err, "iodef: cannot write: {e}");
             EXIT_USAGE
         }
-    };
-    (code, loss_report)
+    }
 }
 
 /// Writes `doc` as RFC 8727 JSON or CBOR; what the format cannot carry is a warning on
@@ -1020,14 +1119,7 @@ fn read_xml(
         ..iodef::ReadOptions::default()
     };
     let doc = iodef::read_with(&input, &options).map_err(invalid)?;
-    if doc.comments_dropped > 0 {
-        // Nothing to do when standard error is gone.
-        let _ = writeln!(
-            err,
-            "{name}: note: {} comment(s) and processing instruction(s) dropped (--drop-comments)",
-            doc.comments_dropped
-        );
-    }
+    note_dropped(err, name, doc.comments_dropped);
     if !doc.unknown.is_empty() {
         for u in &doc.unknown {
             // Nothing to do when standard error is gone.
@@ -1042,6 +1134,17 @@ fn read_xml(
         }
     }
     Ok(doc)
+}
+
+/// `--drop-comments`: how many were dropped, as a note.
+fn note_dropped(err: &mut Vec<u8>, name: &str, dropped: u64) {
+    if dropped > 0 {
+        // Nothing to do when standard error is gone.
+        let _ = writeln!(
+            err,
+            "{name}: note: {dropped} comment(s) and processing instruction(s) dropped (--drop-comments)"
+        );
+    }
 }
 
 /// Writes `doc` as XML in `encoding`.

@@ -242,10 +242,188 @@ fn prose_finding(file: &str, f: iodef::rules::Finding, level: RuleLevel) -> Find
 
 /// Reads and validates `file` (`-`: standard input). A file that cannot be read is reported
 /// as a finding of kind `io`, like any other reason the file is not a valid document.
+///
+/// An XML `IODEF-Document` (1.0 or 2.0) is validated in parts as it is read
+/// ([`iodef::stream::validate`]: memory bounded by the largest Incident, the same findings);
+/// any other document (other roots, JSON, CBOR, `--lenient`, a DOCTYPE) is read whole.
 pub fn validate_file(file: &str, options: &Options) -> FileReport {
-    match read_file(file) {
-        Ok((name, bytes)) => validate_bytes(name, &bytes, options),
-        Err(report) => report,
+    let (name, mut input) = match open_input(file) {
+        Ok(opened) => opened,
+        Err(report) => return report,
+    };
+    let unreadable = |e: io::Error| FileReport {
+        unreadable: true,
+        ..FileReport::invalid(name, None, vec![Finding::unreadable(name, &e)])
+    };
+    // `IODEF_WHOLE=1` reads every document whole (to compare the two ways in tests and
+    // benchmarks).
+    let stream = options.read.policy == iodef::Policy::Strict
+        && std::env::var_os("IODEF_WHOLE").is_none_or(|v| v != "1");
+    let version = match input.fill_buf() {
+        Ok(head) if stream => streamable_root(head),
+        Ok(_) => None,
+        Err(e) => return unreadable(e),
+    };
+    match version {
+        Some(version) => {
+            let report = validate_streamed(name, input, version, options);
+            if report.header_failed && file != "-" {
+                // Every error of the prolog or root start tag: read whole.
+                return match read_file(file) {
+                    Ok((name, bytes)) => validate_bytes(name, &bytes, options),
+                    Err(report) => report,
+                };
+            }
+            report.report
+        }
+        None => {
+            let mut bytes = Vec::new();
+            match input.read_to_end(&mut bytes) {
+                Ok(_) => validate_bytes(name, &bytes, options),
+                Err(e) => unreadable(e),
+            }
+        }
+    }
+}
+
+/// The reading buffer of an input: the prolog and root start tag of nearly every document
+/// fit in it ([`streamable_root`] looks there).
+const HEAD_BYTES: usize = 64 << 10;
+
+/// `file` (`-`: standard input) opened for reading, with the name to use in messages.
+pub fn open_input(file: &str) -> Result<(&str, Box<dyn io::BufRead + Send>), FileReport> {
+    if file == "-" {
+        return Ok((
+            STDIN_NAME,
+            Box::new(io::BufReader::with_capacity(HEAD_BYTES, io::stdin())),
+        ));
+    }
+    std::fs::File::open(file)
+        .map(|f| {
+            let input: Box<dyn io::BufRead + Send> =
+                Box::new(io::BufReader::with_capacity(HEAD_BYTES, f));
+            (file, input)
+        })
+        .map_err(|e| FileReport {
+            unreadable: true,
+            ..FileReport::invalid(file, None, vec![Finding::unreadable(file, &e)])
+        })
+}
+
+/// Which IODEF version's `IODEF-Document` the XML document starting with `head` has as its
+/// root, if it has one and the root start tag is in `head` (no DOCTYPE before it).
+pub fn streamable_root(head: &[u8]) -> Option<IodefVersion> {
+    if detect(head) != Format::Xml {
+        return None;
+    }
+    let mut reader = quick_xml::Reader::from_reader(head);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(start)) => {
+                let name = start.name();
+                if name.local_name().as_ref() != b"IODEF-Document" {
+                    return None;
+                }
+                let declaring: Vec<u8> = match name.prefix() {
+                    Some(p) => [b"xmlns:".as_slice(), p.as_ref()].concat(),
+                    None => b"xmlns".to_vec(),
+                };
+                let ns = start
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == declaring.as_slice())?;
+                return match ns.value.as_ref() {
+                    b"urn:ietf:params:xml:ns:iodef-2.0" => Some(IodefVersion::V2),
+                    b"urn:ietf:params:xml:ns:iodef-1.0" => Some(IodefVersion::V1),
+                    _ => None,
+                };
+            }
+            Ok(quick_xml::events::Event::Decl(_) | quick_xml::events::Event::Comment(_))
+            | Ok(quick_xml::events::Event::PI(_) | quick_xml::events::Event::Text(_)) => {}
+            _ => return None,
+        }
+    }
+}
+
+/// The IODEF version of an `IODEF-Document`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IodefVersion {
+    /// RFC 5070.
+    V1,
+    /// RFC 7970.
+    V2,
+}
+
+/// A streamed validation's report, and whether the error came before the root's content.
+struct Streamed {
+    report: FileReport,
+    header_failed: bool,
+}
+
+/// Validates an `IODEF-Document` in parts ([`iodef::stream::validate`]).
+fn validate_streamed(
+    name: &str,
+    input: Box<dyn io::BufRead + Send>,
+    version: IodefVersion,
+    options: &Options,
+) -> Streamed {
+    let validator_options = iodef::rt::validate::Options {
+        read: options.read.clone(),
+        ..Default::default()
+    };
+    let rules_on = options.rules != RuleLevel::Off;
+    let (validation, ns) = match version {
+        IodefVersion::V2 => (
+            iodef::stream::validate::<_, iodef::v2::IodefDocument>(
+                input,
+                &validator_options,
+                rules_on,
+            ),
+            "urn:ietf:params:xml:ns:iodef-2.0",
+        ),
+        IodefVersion::V1 => (
+            iodef::stream::validate::<_, iodef::v1::IodefDocument>(
+                input,
+                &validator_options,
+                rules_on,
+            ),
+            "urn:ietf:params:xml:ns:iodef-1.0",
+        ),
+    };
+    let root = Some(format!("{{{ns}}}IODEF-Document"));
+    let header_failed = validation.header_failed;
+    if !validation.errors.is_empty() {
+        let findings = validation
+            .errors
+            .iter()
+            .map(|e| Finding::from_error(name, e))
+            .collect();
+        return Streamed {
+            report: FileReport::invalid(name, root, findings),
+            header_failed,
+        };
+    }
+    let prose = validation.findings;
+    let rules_valid = prose.as_ref().map(|prose| {
+        prose
+            .iter()
+            .all(|f| f.severity != iodef::rules::Severity::Error)
+    });
+    let findings = prose
+        .into_iter()
+        .flatten()
+        .map(|f| prose_finding(name, f, options.rules))
+        .collect();
+    Streamed {
+        report: FileReport {
+            file: name.to_string(),
+            root,
+            schema_valid: true,
+            rules_valid,
+            unreadable: false,
+            findings,
+        },
+        header_failed,
     }
 }
 

@@ -302,3 +302,54 @@ fn bulk_json_documents() {
         &[(&["convert", "--to", "json"], 0), (&["validate"], 0)],
     );
 }
+
+/// Small Incidents under a root start tag of 200 namespace declarations (about 16 KB): each
+/// part of a streamed document is read under that start tag, so parts must grow with it.
+fn tiny_incidents_under_a_large_root_tag(bytes: usize) -> Vec<u8> {
+    let decls: String = (0..200)
+        .map(|i| format!(" xmlns:p{i}=\"urn:example:namespace:{i:0>50}\""))
+        .collect();
+    let mut doc = IODEF2_HEAD.replace("<IODEF-Document ", &format!("<IODEF-Document{decls} "));
+    let mut i = 0;
+    while doc.len() < bytes {
+        doc.push_str(&format!(
+            r#"<Incident purpose="reporting"><IncidentID name="csirt.example.com">{i}</IncidentID><GenerationTime>2015-07-18T09:00:00Z</GenerationTime><Contact role="creator" type="organization"><Email><EmailTo>a@b.example</EmailTo></Email></Contact></Incident>
+"#
+        ));
+        i += 1;
+    }
+    doc.push_str("</IODEF-Document>\n");
+    doc.into_bytes()
+}
+
+#[test]
+fn tiny_incidents_streamed_under_a_large_root_tag() {
+    check_linear(
+        "tiny-incidents",
+        tiny_incidents_under_a_large_root_tag,
+        &[(&["validate"], 0), (&["convert", "--to", "xml"], 0)],
+    );
+}
+
+/// An mbox file of many messages, each with a small IODEF attachment (base64).
+fn mbox_of_reports(bytes: usize) -> Vec<u8> {
+    use base64::Engine as _;
+    let report = r#"<?xml version="1.0" encoding="UTF-8"?>
+<IODEF-Document version="2.00" xml:lang="en" xmlns="urn:ietf:params:xml:ns:iodef-2.0"><Incident purpose="reporting"><IncidentID name="csirt.example.com">1</IncidentID><GenerationTime>2015-07-18T09:00:00Z</GenerationTime><Contact role="creator" type="organization"><Email><EmailTo>a@b.example</EmailTo></Email></Contact></Incident></IODEF-Document>
+"#;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(report);
+    let mut mbox = String::new();
+    let mut i = 0;
+    while mbox.len() < bytes {
+        mbox.push_str(&format!(
+            "From sender@example.com Mon Dec  7 12:00:00 2026\r\nFrom: sender@example.com\r\nTo: csirt@example.com\r\nSubject: report {i}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--b{i}\r\nContent-Type: application/xml\r\nContent-Disposition: attachment; filename=\"report.xml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n--b{i}--\r\n\r\n"
+        ));
+        i += 1;
+    }
+    mbox.into_bytes()
+}
+
+#[test]
+fn an_mbox_of_many_messages() {
+    check_linear("mbox", mbox_of_reports, &[(&["extract"], 0)]);
+}

@@ -24,6 +24,9 @@
 //!   infoset as the input: foreign XML in `AdditionalData`, `xml:lang` and `xsi:schemaLocation`
 //!   included, absent optional attributes left absent. The output is UTF-8;
 //!   [`Document::write_to_with`] writes UTF-16, ISO-8859-1, windows-1252, ... instead.
+//! - E-mail (feature `mail`): `mail::extract` finds every document in a message (any
+//!   transfer encoding and charset, forwarded messages, mbox files); `mail::compose` writes
+//!   a message with a document attached.
 //! - Types: [`v2`] is IODEF 2.0 (RFC 7970), [`v1`] IODEF 1.0 (RFC 5070); [`bindings`] holds
 //!   one module per namespace (RID, SCI, phishing, ...). XSD value types ([`rt::DateTime`],
 //!   [`rt::Decimal`], ...) and foreign XML ([`rt::AnyElement`], [`rt::Mixed`]) are in [`rt`]
@@ -87,6 +90,11 @@ pub use bindings::Root;
 /// RFC 8727: IODEF 2.0 in JSON and CBOR, with a report of what they cannot carry.
 #[cfg(feature = "serde")]
 pub mod rfc8727;
+pub mod stream;
+
+// IODEF documents in e-mail (documented in the module: links resolve there).
+#[cfg(feature = "mail")]
+pub mod mail;
 
 // Indicator export (feature `indicators`; documented in the module).
 #[cfg(feature = "indicators")]

@@ -856,6 +856,41 @@ pub fn read_fields<'a>(
     Ok(())
 }
 
+/// Reads a part of a streamed root element `el` of type `ty` into `v` (see `rt::stream`):
+/// its attributes when `attributes` is set (the header), then each child into the slot of the
+/// first content particle that can start it. Order and occurrence counts across parts are the
+/// stream's to check; an element no particle starts is an error.
+pub(crate) fn read_root_part<'a>(
+    r: &mut XmlReader<'a>,
+    el: &Element<'a>,
+    ty: &'static TypeDef,
+    v: &mut dyn Fields,
+    attributes: bool,
+) -> Result<(), Error> {
+    let TypeDef::Complex(ct) = ty else {
+        return Err(r.unexpected_element(el));
+    };
+    if attributes {
+        read_attributes(r, el, ct.attributes, v)?;
+    }
+    let ContentModel::Elements(particles) = ct.content else {
+        return Err(r.unexpected_element(el));
+    };
+    let base = ct.attributes.len();
+    let mut cur = r.first_child(el, ty)?;
+    while let Some(c) = &cur {
+        let Some(i) = particles.iter().position(|p| starts(r, c, &p.term)) else {
+            return Err(r.unexpected_element(c));
+        };
+        v.slot_mut(base + i)
+            .read(r, el, &mut cur, &particles[i].term)?;
+    }
+    if let Some(extra) = v.extra_mut() {
+        *extra = r.take_extra(el);
+    }
+    Ok(())
+}
+
 /// Reads the attributes of `el` declared in `decls` into slots `0..decls.len()`.
 fn read_attributes<'a>(
     r: &mut XmlReader<'a>,
@@ -1089,9 +1124,42 @@ pub fn write_fields(
     ty: &'static TypeDef,
     v: &dyn Fields,
 ) -> io::Result<()> {
+    let Some(ct) = write_start(w, ns, local, ty, v)? else {
+        return w.end_element();
+    };
+    let content = ct.attributes.len();
+    match ct.content {
+        ContentModel::Empty => {}
+        ContentModel::Simple(_) => {
+            if let Some(text) = v.slot(content).and_then(Slot::text) {
+                w.text(&text)?;
+            }
+        }
+        ContentModel::Mixed(_) => {
+            if let Some(mixed) = v
+                .slot(content)
+                .and_then(|s| s.as_any().downcast_ref::<Mixed>())
+            {
+                mixed.write(w)?;
+            }
+        }
+        ContentModel::Elements(particles) => write_particles(w, particles, v, content)?,
+    }
+    w.end_element()
+}
+
+/// Starts the element `{ns}local` of type `ty` with `v`'s attributes and extra content; its
+/// complex type, if it has one.
+fn write_start(
+    w: &mut XmlWriter<'_>,
+    ns: &str,
+    local: &str,
+    ty: &'static TypeDef,
+    v: &dyn Fields,
+) -> io::Result<Option<&'static super::schema::ComplexType>> {
     w.start_element(ns, local)?;
     let TypeDef::Complex(ct) = ty else {
-        return w.end_element();
+        return Ok(None);
     };
     for (i, d) in ct.attributes.iter().enumerate() {
         let Some(slot) = v.slot(i) else { continue };
@@ -1112,25 +1180,48 @@ pub fn write_fields(
     if let Some(extra) = v.extra() {
         w.extra(extra)?;
     }
-    let content = ct.attributes.len();
-    match ct.content {
-        ContentModel::Empty => {}
-        ContentModel::Simple(_) => {
-            if let Some(text) = v.slot(content).and_then(Slot::text) {
-                w.text(&text)?;
-            }
-        }
-        ContentModel::Mixed(_) => {
-            if let Some(mixed) = v
-                .slot(content)
-                .and_then(|s| s.as_any().downcast_ref::<Mixed>())
-            {
-                mixed.write(w)?;
-            }
-        }
-        ContentModel::Elements(particles) => write_particles(w, particles, v, content)?,
+    Ok(Some(ct))
+}
+
+/// The element type a composite describes ([`TypeDef::Any`] for a group).
+pub(crate) fn type_of<T: Composite>() -> &'static TypeDef {
+    match T::DESC {
+        Desc::Complex(ty) => ty,
+        Desc::Group(_) => &super::schema::ANY_TYPE,
     }
-    w.end_element()
+}
+
+/// Streaming: starts the root element `{ns}local` of type `ty` with `header`'s attributes
+/// (its children come in parts: [`write_root_part`]).
+pub(crate) fn write_root_start(
+    w: &mut XmlWriter<'_>,
+    ns: &str,
+    local: &str,
+    ty: &'static TypeDef,
+    header: &dyn Fields,
+) -> io::Result<()> {
+    write_start(w, ns, local, ty, header).map(|_| ())
+}
+
+/// Streaming: writes the children (and extra content) `part` holds, inside the open root
+/// element of type `ty`.
+pub(crate) fn write_root_part(
+    w: &mut XmlWriter<'_>,
+    ty: &'static TypeDef,
+    part: &dyn Fields,
+) -> io::Result<()> {
+    let TypeDef::Complex(ct) = ty else {
+        return Ok(());
+    };
+    if let Some(extra) = part.extra() {
+        w.begin_part(extra)?;
+    }
+    match ct.content {
+        ContentModel::Elements(particles) => {
+            write_particles(w, particles, part, ct.attributes.len())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn write_particles(

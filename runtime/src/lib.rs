@@ -32,6 +32,7 @@ pub mod registry;
 pub mod rfc8727;
 pub mod rules;
 pub mod schema;
+pub mod stream;
 pub mod unknown;
 pub mod validate;
 pub mod values;

@@ -180,6 +180,9 @@ pub struct XmlReader<'a> {
     ids: IdMap<'a>,
     /// `xs:IDREF` values seen, with their element's offset (resolved by `finish`).
     idrefs: Vec<(Cow<'a, str>, usize)>,
+    /// `finish` leaves `xs:IDREF` resolution to the caller (a part of a streamed document,
+    /// whose IDs may be in other parts: [`XmlReader::take_ids`]).
+    defer_idrefs: bool,
     /// Spare attribute vector, reused from element to element (see
     /// [`XmlReader::attributes_buffered`]).
     attr_buf: Vec<Attr<'a>>,
@@ -484,6 +487,7 @@ impl<'a> XmlReader<'a> {
             elements: 0,
             ids: IdMap::default(),
             idrefs: Vec::new(),
+            defer_idrefs: false,
             attr_buf: Vec::new(),
             attr_keys: Vec::new(),
             root_read: false,
@@ -956,8 +960,33 @@ impl<'a> XmlReader<'a> {
         self.idrefs.push((value, offset));
     }
 
+    /// Leaves `xs:IDREF` resolution to the caller: `finish` does not check them, and
+    /// [`XmlReader::take_ids`] hands over what was seen (streaming reads a document in parts).
+    pub(crate) fn defer_idrefs(&mut self) {
+        self.defer_idrefs = true;
+    }
+
+    /// Undoes [`XmlReader::defer_idrefs`].
+    pub(crate) fn set_defer_idrefs_off(&mut self) {
+        self.defer_idrefs = false;
+    }
+
+    /// The `xs:ID` and `xs:IDREF` values seen, with their elements' offsets.
+    pub(crate) fn take_ids(&mut self) -> (super::validate::IdValues, super::validate::IdValues) {
+        let ids = self.ids.drain().map(|(v, o)| (v.into_owned(), o)).collect();
+        let idrefs = self
+            .idrefs
+            .drain(..)
+            .map(|(v, o)| (v.into_owned(), o))
+            .collect();
+        (ids, idrefs)
+    }
+
     /// The first `xs:IDREF` that matches no `xs:ID` of the document.
     fn check_idrefs(&self) -> Result<(), Error> {
+        if self.defer_idrefs {
+            return Ok(());
+        }
         match self.idrefs.iter().find(|(v, _)| !self.ids.contains_key(v)) {
             Some((value, offset)) => Err(self.error(
                 ErrorKind::InvalidValue,

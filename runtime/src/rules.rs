@@ -1029,6 +1029,105 @@ fn typed<T: ReadRoot>(doc: &Document<T>, declaration: Option<Declaration>) -> Ve
     found
 }
 
+/// The prose rules over a document read in parts ([`crate::stream`]): one engine, fed the
+/// header's root start tag, each part's children as they come, then the root's end, so that
+/// the rules spanning the document (IncidentID reuse) see all of it. Findings inside a part
+/// are located in that part's input; those about the root element at its start tag.
+pub(crate) struct StreamRules {
+    engine: Engine,
+    root_position: (u64, u64),
+}
+
+impl StreamRules {
+    pub(crate) fn new<T: crate::RootElement + crate::codec::Composite>(
+        header: &Document<T>,
+        declared: Option<Option<String>>,
+        encoding: crate::Encoding,
+        root_position: (u64, u64),
+    ) -> io::Result<Self> {
+        let declaration = Declaration { declared, encoding };
+        let mut rules = StreamRules {
+            engine: Engine::new(Some(declaration)),
+            root_position,
+        };
+        {
+            let mut w = crate::XmlWriter::with_events(&mut rules.engine);
+            w.set_root_xsi(&header.xsi);
+            crate::codec::write_root_start(
+                &mut w,
+                T::NAMESPACE,
+                T::NAME,
+                crate::codec::type_of::<T>(),
+                &header.root,
+            )?;
+        }
+        rules.engine.opened();
+        Ok(rules)
+    }
+
+    /// The findings so far of the root element itself.
+    pub(crate) fn header_findings(&mut self) -> Vec<Finding> {
+        self.take(None)
+    }
+
+    /// Feeds a part's children; returns the findings inside them.
+    pub(crate) fn part<T: crate::codec::Composite>(
+        &mut self,
+        part: &T,
+        raw: &crate::stream::RawPart,
+    ) -> io::Result<Vec<Finding>> {
+        {
+            let mut w = crate::XmlWriter::with_events(&mut self.engine);
+            w.continue_inside_element();
+            crate::codec::write_root_part(&mut w, crate::codec::type_of::<T>(), part)?;
+        }
+        Ok(self.take(Some(raw)))
+    }
+
+    /// The root element ends: the findings of its content rules.
+    pub(crate) fn finish(mut self) -> Vec<Finding> {
+        self.engine.end();
+        self.take(None)
+    }
+
+    fn take(&mut self, raw: Option<&crate::stream::RawPart>) -> Vec<Finding> {
+        let mut found = std::mem::take(&mut self.engine.findings.list);
+        found.sort_by_key(|f| f.ordinal);
+        let (line, column) = self.root_position;
+        let Some(raw) = raw else {
+            return found
+                .into_iter()
+                .map(|f| Finding {
+                    line,
+                    column,
+                    ..f.finding
+                })
+                .collect();
+        };
+        // Located by their paths as the part's own input numbers its children.
+        let paths: Vec<String> = found.iter().map(|f| f.finding.path.clone()).collect();
+        for f in &mut found {
+            f.finding.path = raw.local_path(&f.finding.path);
+        }
+        locate(&mut found, &raw.input);
+        let mut findings: Vec<Finding> = found
+            .into_iter()
+            .zip(paths)
+            .map(|(f, path)| {
+                let (line, column) = raw.map_position((f.finding.line, f.finding.column));
+                Finding {
+                    path,
+                    line,
+                    column,
+                    ..f.finding
+                }
+            })
+            .collect();
+        findings.sort_by_key(|f| (f.line, f.column));
+        findings
+    }
+}
+
 /// The XML declaration of `input` (decoded): `Some` with the encoding it names, if any, or
 /// `None` when the document has none. Reads the prolog only.
 fn xml_declaration(input: &[u8]) -> Option<Option<String>> {

@@ -98,12 +98,36 @@ pub fn validate_with(input: &[u8], options: &Options) -> Report {
 /// [`validate_with`] on a document already decoded (one decoding for several passes).
 pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Options) -> Report {
     let registry = options.registry.clone().unwrap_or_else(registry::global);
-    let input = decoded.as_bytes();
-    let mut reader = decoded.reader_with_registry(None);
+    let reader = decoded.reader_with_registry(None);
+    run(decoded.as_bytes(), reader, options, &registry, false).0
+}
+
+/// `xs:ID` or `xs:IDREF` values with the offsets of their elements.
+pub(crate) type IdValues = Vec<(String, usize)>;
+
+/// Validates a part of a streamed document (see [`super::stream`]): `input` (UTF-8) is the
+/// root's start tag with its namespace declarations, some of its children, its end tag. The
+/// root's attributes and content model are the stream's to check: the root is lax (each child
+/// is checked against its global declaration), and the part's `xs:ID`s and (unresolved)
+/// `xs:IDREF`s are handed back.
+pub(crate) fn validate_part(input: &[u8], options: &Options) -> (Report, IdValues, IdValues) {
+    let registry = options.registry.clone().unwrap_or_else(registry::global);
+    let mut reader = XmlReader::with_registry(input, None);
+    reader.set_decoded();
+    run(input, reader, options, &registry, true)
+}
+
+fn run<'r>(
+    input: &'r [u8],
+    mut reader: XmlReader<'r>,
+    options: &Options,
+    registry: &'r Registry,
+    part: bool,
+) -> (Report, IdValues, IdValues) {
     reader.set_limits(options.read.limits);
     reader.set_max_depth(options.read.max_depth);
     let mut v = Validator {
-        registry: &registry,
+        registry,
         lenient: options.read.policy == Policy::Lenient,
         errors: Vec::new(),
         error_count: 0,
@@ -114,12 +138,13 @@ pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Option
         },
         ids: HashSet::default(),
         idrefs: Vec::new(),
+        part: part.then(Vec::new),
         stack: Vec::new(),
         next: States::new(),
         spare: Vec::new(),
     };
     let root = v.run(&mut reader);
-    let mut pending = v.errors;
+    let mut pending = std::mem::take(&mut v.errors);
     pending.sort_by_key(|e| e.offset);
     // Element paths of all errors in one pass over the input (not kept per open element while
     // validating: a valid document needs none).
@@ -155,11 +180,13 @@ pub fn validate_decoded(decoded: &super::encoding::Decoded<'_>, options: &Option
             errors.push(error);
         }
     }
-    Report {
+    let ids = v.part.unwrap_or_default();
+    let report = Report {
         errors,
         warnings,
         root,
-    }
+    };
+    (report, ids, v.idrefs)
 }
 
 /// An error before its line:column is known (computed for all errors in one pass at the end).
@@ -216,6 +243,9 @@ struct Validator<'r> {
     ids: HashSet<String, foldhash::fast::RandomState>,
     /// `xs:IDREF` values and where they are (paths computed for the dangling ones only).
     idrefs: Vec<(String, usize)>,
+    /// Validating a part of a streamed document ([`validate_part`]): its `xs:ID`s, with
+    /// their offsets.
+    part: Option<IdValues>,
     stack: Vec<Frame<'r>>,
     /// Scratch state set for automaton steps (swapped with the parent's).
     next: States,
@@ -339,6 +369,10 @@ impl<'r> Validator<'r> {
 
     fn walk(&mut self, r: &mut XmlReader<'r>, root: Element<'r>) -> Result<(), Stop> {
         let ns = r.ns_str(root.ns).to_string();
+        if self.part.is_some() {
+            self.stack.push(frame(root, Mode::Lax));
+            return self.content(r);
+        }
         match self.registry.element_decl(&ns, root.local) {
             Some(decl) => self.open(r, root, decl.ty)?,
             None => {
@@ -355,6 +389,12 @@ impl<'r> Validator<'r> {
                 return Err(Stop);
             }
         }
+        self.content(r)
+    }
+
+    /// Reads the open root element's content to its end, then the document's end; resolves
+    /// the `xs:IDREF`s (not in a part).
+    fn content(&mut self, r: &mut XmlReader<'r>) -> Result<(), Stop> {
         while !self.stack.is_empty() {
             let parent = &self.stack[self.stack.len() - 1].el;
             let node = match r.next_node(parent) {
@@ -369,6 +409,9 @@ impl<'r> Validator<'r> {
         }
         if let Err(e) = r.finish() {
             return Err(self.fatal(e));
+        }
+        if self.part.is_some() {
+            return Ok(());
         }
         let mut dangling: Vec<(String, usize)> = std::mem::take(&mut self.idrefs)
             .into_iter()
@@ -740,6 +783,9 @@ impl<'r> Validator<'r> {
                         offset,
                         format!("duplicate xs:ID {token:?}"),
                     );
+                }
+                if let Some(ids) = &mut self.part {
+                    ids.push((token.to_string(), offset));
                 }
                 self.ids.insert(token.into_owned());
                 Ok(())

@@ -979,6 +979,35 @@ impl<'w> XmlWriter<'w> {
         }
     }
 
+    /// Event mode, streaming: the events that follow are the content of an element reported
+    /// to the same events earlier (by another writer), still open.
+    pub(crate) fn continue_inside_element(&mut self) {
+        self.root_started = true;
+        self.stack.push(Frame {
+            name_start: self.names.len(),
+            bindings_start: self.bindings.len(),
+            extra: None,
+            cursor: 0,
+            children: 0,
+            text_written: false,
+        });
+    }
+
+    /// Streaming ([`super::stream::StreamWriter`]): the extra content that came before the
+    /// innermost open element's next part — what is left of the previous part's extra content
+    /// is written first; `extra`'s anchors count the part's children only.
+    pub(crate) fn begin_part(&mut self, extra: &Extra) -> io::Result<()> {
+        if self.stack.last().is_some_and(|f| f.extra.is_some()) {
+            self.flush_extra(None, false)?;
+        }
+        if let Some(frame) = self.stack.last_mut() {
+            frame.extra = extra.shared().cloned();
+            frame.cursor = 0;
+            frame.children = 0;
+        }
+        Ok(())
+    }
+
     /// Ends writing: like [`XmlWriter::flush`]. Elements still open are not closed.
     pub fn finish(&mut self) -> io::Result<()> {
         self.flush()
