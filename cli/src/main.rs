@@ -37,6 +37,7 @@
 //! per file).
 
 mod entities;
+mod indicators;
 mod info;
 mod inputs;
 mod mail;
@@ -201,6 +202,12 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<String>,
     },
+    /// Export the indicators IODEF 2.0 documents share (what IndicatorData holds, never victims
+    /// or contacts) as a block list, CSV, JSON lines, Suricata or Snort rules, or a STIX 2.1
+    /// bundle (see docs/indicators.md). What is not exported is a warning on standard error.
+    /// Exit status: 0 when indicators were found, 1 when an input is not a valid document or
+    /// none has an indicator, 2 when an input cannot be read or for usage errors.
+    Indicators(indicators::Args),
     /// Find every IODEF document (any root of the IODEF schemas) in an e-mail message or an
     /// mbox file: attachments in any transfer encoding and charset, a body that is a document,
     /// every branch of multipart/alternative, forwarded message/rfc822 parts. Each is printed
@@ -397,6 +404,7 @@ fn run() -> ExitCode {
             recursive,
             output,
         } => merge_command(&files, recursive, output.as_deref()),
+        Command::Indicators(args) => indicators::run(&args),
         Command::Extract(args) => mail::extract_command(&args),
         Command::Mail(args) => mail::mail_command(&args),
         Command::FromN6(args) => n6::run(&args),

@@ -35,6 +35,10 @@
 //!   one module per namespace (RID, SCI, phishing, ...). XSD value types ([`rt::DateTime`],
 //!   [`rt::Decimal`], ...) and foreign XML ([`rt::AnyElement`], [`rt::Mixed`]) are in [`rt`]
 //!   (also reachable at the crate root, e.g. `iodef::DateTime`).
+//! - Indicators (feature `indicators`): `indicators::extract` gives the values an IODEF 2.0
+//!   document's `IndicatorData` shares (addresses, networks, domains, URLs, e-mail addresses,
+//!   ASNs, file hashes) with their paths, never victims or contacts; renderers for block lists,
+//!   CSV, JSON, Suricata/Snort rules and STIX 2.1 bundles.
 //! - Extensions: elements of the generated namespaces inside extension content
 //!   (`AdditionalData`, RID `XMLDocument`, ...) are read as typed values
 //!   ([`rt::MixedNode::Typed`]); other foreign XML stays raw ([`rt::AnyElement`]). Extension
@@ -101,6 +105,9 @@ pub mod incident_id;
 #[cfg(feature = "n6")]
 pub mod n6;
 pub mod upgrade;
+// Indicator export (feature `indicators`; documented in the module).
+#[cfg(feature = "indicators")]
+pub mod indicators;
 
 /// Walking typed values: [`visit::find_all`], [`visit::for_each_mut`], [`visit::Walk`].
 pub use rt::visit;
