@@ -260,5 +260,9 @@ fn a_part_larger_than_the_bound_is_refused_not_buffered() {
     xml.push_str("<GenerationTime>2015-07-18T09:00:00Z</GenerationTime><Contact role=\"creator\" type=\"organization\"/></Incident></IODEF-Document>");
     let e = stream::<v2::IodefDocument>(xml.as_bytes()).unwrap_err();
     assert_eq!(e.kind, iodef::rt::ErrorKind::Limit, "{e}");
-    assert_eq!((e.line, e.column, e.path.as_str()), (1, 73, "/IODEF-Document"), "{e}");
+    assert_eq!(
+        (e.line, e.column, e.path.as_str()),
+        (1, 73, "/IODEF-Document"),
+        "{e}"
+    );
 }
