@@ -111,15 +111,9 @@ struct Run<'a> {
 }
 
 pub fn extract_command(args: &ExtractArgs) -> ExitCode {
-    let (name, input) = match validate::read_file(&args.file) {
+    let (name, input) = match crate::read_input(&args.file) {
         Ok(read) => read,
-        Err(report) => {
-            let message = report
-                .findings
-                .first()
-                .map_or_else(String::new, |f| f.message.clone());
-            return fail(EXIT_USAGE, format!("{}: error: {message}", report.file));
-        }
+        Err(message) => return fail(EXIT_USAGE, message),
     };
     if let Some(dir) = &args.out_dir {
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -348,15 +342,9 @@ fn json_line(out: &mut impl Write, record: &Record<'_>) -> io::Result<()> {
 }
 
 pub fn mail_command(args: &MailArgs) -> ExitCode {
-    let (name, document) = match validate::read_file(&args.file) {
+    let (name, document) = match crate::read_input(&args.file) {
         Ok(read) => read,
-        Err(report) => {
-            let message = report
-                .findings
-                .first()
-                .map_or_else(String::new, |f| f.message.clone());
-            return fail(EXIT_USAGE, format!("{}: error: {message}", report.file));
-        }
+        Err(message) => return fail(EXIT_USAGE, message),
     };
     let filename = args.filename.clone().unwrap_or_else(|| {
         if args.file == "-" {

@@ -427,18 +427,21 @@ fn run() -> ExitCode {
     }
 }
 
+/// Reads `file` (`-`: standard input): the name to use in messages and the bytes, or the
+/// error line (`FILE: error: cannot read: reason`, `validate`'s words).
+fn read_input(file: &str) -> Result<(&str, Vec<u8>), String> {
+    validate::read_file(file).map_err(|report| {
+        let message = report
+            .findings
+            .first()
+            .map_or_else(String::new, |f| f.message.clone());
+        format!("{}: error: {message}", report.file)
+    })
+}
+
 /// Reads a document of any format for `split`, `merge` and `info`: the error line on failure.
 fn read_any(file: &str) -> Result<(String, iodef::Document<iodef::Root>), (u8, String)> {
-    let (name, input) = match validate::read_file(file) {
-        Ok(read) => read,
-        Err(report) => {
-            let message = report
-                .findings
-                .first()
-                .map_or_else(String::new, |f| f.message.clone());
-            return Err((EXIT_USAGE, format!("{}: error: {message}", report.file)));
-        }
-    };
+    let (name, input) = read_input(file).map_err(|message| (EXIT_USAGE, message))?;
     let doc = match detect(&input) {
         Format::Xml => iodef::read(&input).map_err(|e| {
             format!(

@@ -1,7 +1,7 @@
 //! `iodef from-n6`: n6 events (a JSON array or JSON lines) to one IODEF 2.0 document
 //! ([`iodef::n6`]).
 
-use crate::{validate, EXIT_INVALID, EXIT_USAGE};
+use crate::{EXIT_INVALID, EXIT_USAGE};
 use iodef::rt::SimpleValue as _;
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -43,15 +43,9 @@ fn parse_time(text: &str) -> Result<iodef::DateTime, String> {
 /// Runs `iodef from-n6`: exit 0 written, 1 input not n6 events (nothing written), 2 file
 /// unreadable, output not writable, or options that make an invalid document.
 pub fn run(args: &FromN6Args) -> ExitCode {
-    let (name, input) = match validate::read_file(&args.file) {
+    let (name, input) = match crate::read_input(&args.file) {
         Ok(read) => read,
-        Err(report) => {
-            let message = report
-                .findings
-                .first()
-                .map_or_else(String::new, |f| f.message.clone());
-            return fail(EXIT_USAGE, format!("{}: error: {message}", report.file));
-        }
+        Err(message) => return fail(EXIT_USAGE, message),
     };
     let options = iodef::n6::Options {
         name: args.name.clone(),

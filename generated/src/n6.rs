@@ -1395,11 +1395,7 @@ fn now() -> DateTime {
 
 /// A string XML 1.0 can carry (JSON strings can hold any code point).
 fn xml_text(text: &str) -> Result<(), String> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-            || c >= '\u{10000}'
-    };
-    match text.chars().find(|c| !allowed(*c)) {
+    match text.chars().find(|c| !crate::rt::is_xml_char(*c)) {
         None => Ok(()),
         Some(c) => Err(format!(
             "U+{:04X} cannot be carried by IODEF (XML 1.0 has no such character)",

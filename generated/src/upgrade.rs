@@ -33,23 +33,11 @@ use crate::bindings::Root;
 use crate::rt::{self, SimpleValue};
 use crate::{v1, v2, Document};
 
-/// Something of the 1.0 document that IODEF 2.0 does not hold as it was.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loss {
-    /// The 1.0 element (or `…/@attribute`) path, e.g.
-    /// `/IODEF-Document/Incident[1]/EventData[2]/Flow[1]/System[1]/Node/NodeName`.
-    pub path: String,
-    /// What happened to it.
-    pub kind: LossKind,
-    /// What, in plain words, with the RFC section.
-    pub what: String,
-}
-
-impl std::fmt::Display for Loss {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.what)
-    }
-}
+/// Something of the 1.0 document that IODEF 2.0 does not hold as it was (path: the 1.0 element
+/// or `…/@attribute` path, e.g.
+/// `/IODEF-Document/Incident[1]/EventData[2]/Flow[1]/System[1]/Node/NodeName`; what: in plain
+/// words, with the RFC section).
+pub type Loss = rt::Loss<LossKind>;
 
 /// What kind of [`Loss`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -89,6 +89,7 @@
 //! reference in the document whose expansion exceeded it. The expansion never recurses on the
 //! call stack, so no input can overflow it.
 
+use crate::reader::is_xml_char;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -257,10 +258,6 @@ fn name_len(bytes: &[u8]) -> usize {
 }
 
 const PREDEFINED: [&str; 5] = ["lt", "gt", "amp", "quot", "apos"];
-
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
-}
 
 /// Parses the character reference at the start of `bytes` (`&#65;`, `&#x41;`): its character
 /// and length. `Err` is the message.

@@ -50,7 +50,9 @@ pub use encoding::{decode, Decoded, Encoding};
 pub use entities::{expand_internal_entities, EntityLimits};
 pub use error::{Error, ErrorKind};
 pub use extra::{Anchored, Extra, ExtraData, ExtraNode, Misc, Pi};
-pub use reader::{Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS};
+pub use reader::{
+    is_xml_char, Attr, Element, Limits, Node, NsId, XmlReader, XsiAttributes, XML_NS, XSI_NS,
+};
 pub use registry::{register, DecodeFn, Registry, TypedElement};
 // For `default_namespaces!` expansions in crates that do not depend on `inventory` themselves.
 #[doc(hidden)]
@@ -101,6 +103,25 @@ pub trait RootElement: for<'a> FromXml<'a> + ToXml {
     const NAME: &'static str;
     /// Preferred prefix per namespace URI, used when a namespace has to be declared.
     const PREFIXES: &'static [(&'static str, &'static str)];
+}
+
+/// Something a conversion could not carry as it was, at its XML path: what RFC 8727's JSON and
+/// CBOR cannot hold ([`rfc8727::Loss`](crate::rfc8727) with its kinds), what IODEF 2.0 cannot
+/// hold of a 1.0 document (`iodef::upgrade::Loss`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loss<K> {
+    /// The element (or attribute) path, e.g. `/IODEF-Document/Incident[1]/EventData[2]`.
+    pub path: String,
+    /// What kind of loss.
+    pub kind: K,
+    /// What is lost, in plain words.
+    pub what: String,
+}
+
+impl<K> std::fmt::Display for Loss<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.what)
+    }
 }
 
 /// A value that can be a document root: a single global element (every [`RootElement`]), or a

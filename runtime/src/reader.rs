@@ -292,7 +292,8 @@ fn resolve_reference(name: &str) -> Result<Reference, String> {
     }))
 }
 
-fn is_xml_char(c: char) -> bool {
+/// Whether XML 1.0 can carry `c` (the `Char` production, XML 1.0 §2.2).
+pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 

@@ -572,11 +572,7 @@ impl Decoder {
     /// A string XML 1.0 can carry (JSON and CBOR strings can hold any code point; an IODEF
     /// document cannot, so such a value is refused here rather than lost when written).
     fn xml_chars(&self, text: &str) -> Result<(), DecodeError> {
-        let allowed = |c: char| {
-            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-                || c >= '\u{10000}'
-        };
-        match text.chars().find(|c| !allowed(*c)) {
+        match text.chars().find(|c| !crate::is_xml_char(*c)) {
             None => Ok(()),
             Some(c) => Err(self.error(format!(
                 "U+{:04X} cannot be carried by IODEF (XML 1.0 has no such character)",

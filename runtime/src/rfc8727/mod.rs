@@ -31,22 +31,9 @@ pub const XMLDSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 /// RFC 7203 (SCI), whose AttackPattern, Vulnerability and Weakness RFC 7970's Method uses.
 pub const SCI_NS: &str = "urn:ietf:params:xml:ns:iodef-sci-1.0";
 
-/// Something the RFC 8727 data model cannot carry, found while converting from XML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loss {
-    /// The XML element path, e.g. `/IODEF-Document/Incident[1]/EventData[2]`.
-    pub path: String,
-    /// What kind of loss.
-    pub kind: LossKind,
-    /// What is lost, in plain words.
-    pub what: String,
-}
-
-impl std::fmt::Display for Loss {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.what)
-    }
-}
+/// Something the RFC 8727 data model cannot carry, found while converting from XML (path: the
+/// XML element path, e.g. `/IODEF-Document/Incident[1]/EventData[2]`).
+pub type Loss = crate::Loss<LossKind>;
 
 /// What kind of loss a [`Loss`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
