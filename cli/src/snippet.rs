@@ -16,21 +16,23 @@ pub fn write_report(
     verbose: bool,
     color: bool,
 ) -> io::Result<()> {
-    let source = (report.file != validate::STDIN_NAME
-        && report.findings.iter().any(|f| f.line > 0))
-    .then(|| std::fs::read(&report.file).ok())
-    .flatten()
-    .and_then(|bytes| String::from_utf8(bytes).ok());
+    let wanted: std::collections::BTreeSet<u64> = report
+        .findings
+        .iter()
+        .map(|f| f.line)
+        .filter(|&line| line > 0)
+        .collect();
+    let source = match report.file != validate::STDIN_NAME && !wanted.is_empty() {
+        true => source_lines(&report.file, &wanted).unwrap_or_default(),
+        false => Default::default(),
+    };
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
     for f in &report.findings {
-        let line = source
-            .as_deref()
-            .filter(|_| f.line > 0)
-            .and_then(|s| s.lines().nth(usize::try_from(f.line - 1).ok()?));
+        let line = source.get(&f.line).map(String::as_str);
         let Some(line) = line else {
             let one = FileReport {
                 findings: vec![f.clone()],
@@ -66,6 +68,63 @@ pub fn write_report(
     Ok(())
 }
 
+/// Longest source line shown (a longer one, e.g. a minified document on one line, gets the
+/// plain finding line).
+const MAX_SHOWN_LINE: usize = 1000;
+
+/// The lines numbered `wanted` (1-based, as `str::lines` splits) of `file`, in one buffered
+/// pass that keeps only them (and none longer than [`MAX_SHOWN_LINE`] bytes): linear in the
+/// file whatever the number of findings, memory bounded by what is shown.
+fn source_lines(
+    file: &str,
+    wanted: &std::collections::BTreeSet<u64>,
+) -> io::Result<std::collections::HashMap<u64, String>> {
+    use std::io::BufRead;
+    let mut input = io::BufReader::with_capacity(64 << 10, std::fs::File::open(file)?);
+    let last = wanted.iter().next_back().copied().unwrap_or(0);
+    let (mut lines, mut number, mut current) = (std::collections::HashMap::new(), 1u64, Vec::new());
+    let mut keep = wanted.contains(&1);
+    while number <= last {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let (piece, ends_line) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (&chunk[..i], true),
+            None => (chunk, false),
+        };
+        if keep {
+            if current.len() + piece.len() <= MAX_SHOWN_LINE {
+                current.extend_from_slice(piece);
+            } else {
+                keep = false;
+                current.clear();
+            }
+        }
+        let used = piece.len() + usize::from(ends_line);
+        input.consume(used);
+        if ends_line {
+            if keep {
+                if current.last() == Some(&b'\r') {
+                    current.pop();
+                }
+                if let Ok(text) = String::from_utf8(std::mem::take(&mut current)) {
+                    lines.insert(number, text);
+                }
+            }
+            number += 1;
+            keep = wanted.contains(&number);
+            current.clear();
+        }
+    }
+    if keep && !current.is_empty() {
+        if let Ok(text) = String::from_utf8(current) {
+            lines.insert(number, text);
+        }
+    }
+    Ok(lines)
+}
+
 /// The byte range of the token at 1-based character `column` of `line` (a tag or a value: up
 /// to the next space or `>`), at least one character, within the line.
 fn token_at(line: &str, column: usize) -> std::ops::Range<usize> {
@@ -87,7 +146,28 @@ fn token_at(line: &str, column: usize) -> std::ops::Range<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::token_at;
+    use super::{source_lines, token_at, MAX_SHOWN_LINE};
+
+    #[test]
+    fn only_the_lines_asked_for_are_kept() {
+        let path = std::env::temp_dir().join(format!("iodef-snippet-{}.xml", std::process::id()));
+        let long = "x".repeat(MAX_SHOWN_LINE + 1);
+        std::fs::write(&path, format!("one\r\ntwo\n{long}\nfour\nlast")).unwrap();
+        let wanted = [2, 3, 4, 5, 9].into_iter().collect();
+        let lines = source_lines(&path.to_string_lossy(), &wanted).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let mut got: Vec<(u64, String)> = lines.into_iter().collect();
+        got.sort();
+        // Line 3 is too long to show; line 9 does not exist; CR LF ends a line as LF does.
+        assert_eq!(
+            got,
+            [
+                (2, "two".to_string()),
+                (4, "four".to_string()),
+                (5, "last".to_string())
+            ]
+        );
+    }
 
     #[test]
     fn the_token_under_the_caret() {
