@@ -5,6 +5,7 @@
 
 mod common;
 
+use iodef_tests::mutate::replace_at;
 use std::path::Path;
 use std::process::Command;
 
@@ -25,15 +26,6 @@ fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-/// `xml` with `from` replaced by `to` at its occurrence `share` of the way through.
-fn replace_at(xml: &str, from: &str, to: &str, share: f64) -> String {
-    let count = xml.matches(from).count();
-    assert!(count > 0, "{from}");
-    let nth = ((count as f64 * share) as usize).min(count - 1);
-    let (at, _) = xml.match_indices(from).nth(nth).unwrap();
-    format!("{}{to}{}", &xml[..at], &xml[at + from.len()..])
 }
 
 #[test]

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event};
 
 use super::codec::{read_root_part, write_root_part, write_root_start, Composite, Desc};
-use super::reader::{clark, element_path, line_columns};
+use super::reader::{clark, element_paths, line_columns};
 use super::registry::Registry;
 use super::schema::{one_of, States, TypeDef};
 use super::{
@@ -838,14 +838,38 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
             return Ok(());
         }
         let position = |p: (u64, u64)| map.map_or(p, |m| m.position(p));
-        let path = |p: String| map.map_or(p.clone(), |m| m.path(&p));
+        // The IDREFs that name no ID yet, and the IDs seen before: their paths are needed.
+        let here: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+            ids.iter().map(|(v, _)| v.as_str()).collect();
+        let dangling: Vec<(String, usize)> = idrefs
+            .into_iter()
+            .filter(|(value, _)| !self.ids.contains_key(value) && !here.contains(value.as_str()))
+            .collect();
+        drop(here);
+        let repeated: Vec<usize> = ids
+            .iter()
+            .filter(|(value, _)| self.ids.contains_key(value))
+            .map(|(_, o)| *o)
+            .collect();
+        // Positions and paths in one pass over the part each (never a scan per value).
         let mut offsets: Vec<usize> = ids.iter().map(|(_, o)| *o).collect();
+        offsets.extend(dangling.iter().map(|(_, o)| *o));
         offsets.sort_unstable();
+        offsets.dedup();
         let positions = line_columns(input, &offsets);
-        let at = |o: usize| positions[offsets.binary_search(&o).unwrap_or(0)];
+        let at = |o: usize| position(positions[offsets.binary_search(&o).unwrap_or(0)]);
+        let mut path_offsets: Vec<usize> = repeated;
+        path_offsets.extend(dangling.iter().map(|(_, o)| *o));
+        path_offsets.sort_unstable();
+        path_offsets.dedup();
+        let paths = element_paths(input, &path_offsets);
+        let path_of = |o: usize| {
+            let p = paths[path_offsets.binary_search(&o).unwrap_or(0)].clone();
+            map.map_or(p.clone(), |m| m.path(&p))
+        };
         for (value, offset) in &ids {
             if let Some(&(line, column)) = self.ids.get(value) {
-                let here = position(at(*offset));
+                let here = at(*offset);
                 // In the words of the reader, or of the collecting validator.
                 let message = match self.collected {
                     None => format!("duplicate xs:ID {value:?} (first used at {line}:{column})"),
@@ -854,31 +878,28 @@ impl<R: BufRead, T: RootElement + Composite + Default> StreamReader<R, T> {
                 self.fail(Error {
                     kind: ErrorKind::InvalidValue,
                     message,
-                    path: path(element_path(input, *offset)),
+                    path: path_of(*offset),
                     line: here.0,
                     column: here.1,
                 })?;
             }
         }
         for (value, offset) in ids {
-            let here = position(at(offset));
+            let here = at(offset);
             self.ids.entry(value).or_insert(here);
         }
-        for (value, offset) in idrefs {
-            if self.ids.contains_key(&value) {
-                continue;
-            }
-            let (line, column) = position(line_columns(input, &[offset])[0]);
+        for (value, offset) in dangling {
+            let (line, column) = at(offset);
             let message = match self.collected {
                 None => format!("xs:IDREF {value:?} matches no xs:ID in the document"),
                 Some(_) => format!("xs:IDREF {value:?} names no xs:ID of the document"),
             };
             self.forward.push((
-                value.clone(),
+                value,
                 Error {
                     kind: ErrorKind::InvalidValue,
                     message,
-                    path: path(element_path(input, offset)),
+                    path: path_of(offset),
                     line,
                     column,
                 },

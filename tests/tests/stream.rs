@@ -3,6 +3,7 @@
 //! (1.0 and 2.0) and on bulk documents of many parts; the same error (message, path,
 //! line:column) on invalid ones, wherever the problem is; IDs across parts.
 
+use iodef_tests::mutate::replace_at;
 use std::io::Cursor;
 
 use iodef::rt::stream::{StreamReader, StreamWriter};
@@ -31,6 +32,22 @@ fn written<T: RootElement + Composite>(header: &Document<T>, parts: &[T]) -> Vec
     }
     w.finish(&header.epilog).unwrap();
     out
+}
+
+/// The stream writer writes what whole-document writing writes.
+fn same_bytes<T: RootElement + Composite>(
+    whole: &Document<T>,
+    header: &Document<T>,
+    parts: &[T],
+    name: &str,
+) {
+    let mut expected = Vec::new();
+    whole.write_to(&mut expected).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&written(header, parts)),
+        String::from_utf8_lossy(&expected),
+        "{name}"
+    );
 }
 
 macro_rules! assemble {
@@ -67,28 +84,14 @@ fn corpus_documents_stream_as_they_read_whole() {
                 "{}",
                 entry.path
             );
-            let mut expected = Vec::new();
-            whole.write_to(&mut expected).unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&written(&header, &parts)),
-                String::from_utf8_lossy(&expected),
-                "{}",
-                entry.path
-            );
+            same_bytes(&whole, &header, &parts, &entry.path);
             tried.0 += 1;
         } else if let Ok(whole) = Document::<v1::IodefDocument>::from_slice(&xml) {
             let (header, parts) =
                 stream::<v1::IodefDocument>(&xml).unwrap_or_else(|e| panic!("{}: {e}", entry.path));
             let root = assemble!(header, &parts, whole);
             assert_eq!(root, whole.root, "{}", entry.path);
-            let mut expected = Vec::new();
-            whole.write_to(&mut expected).unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&written(&header, &parts)),
-                String::from_utf8_lossy(&expected),
-                "{}",
-                entry.path
-            );
+            same_bytes(&whole, &header, &parts, &entry.path);
             tried.1 += 1;
         }
     }
@@ -128,15 +131,6 @@ fn a_bulk_document_streams_in_many_parts_with_identical_output() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(incidents, whole.root.incident);
-}
-
-/// `xml` with `from` replaced by `to` at its occurrence `share` of the way through.
-fn replace_at(xml: &str, from: &str, to: &str, share: f64) -> String {
-    let count = xml.matches(from).count();
-    assert!(count > 0, "{from}");
-    let nth = ((count as f64 * share) as usize).min(count - 1);
-    let (at, _) = xml.match_indices(from).nth(nth).unwrap();
-    format!("{}{to}{}", &xml[..at], &xml[at + from.len()..])
 }
 
 #[test]
