@@ -911,6 +911,16 @@ pub fn sample(
     out
 }
 
+/// `xml` with `from` replaced by `to` at its occurrence `share` of the way through (0.0: the
+/// first, 1.0: the last).
+pub fn replace_at(xml: &str, from: &str, to: &str, share: f64) -> String {
+    let count = xml.matches(from).count();
+    assert!(count > 0, "{from}");
+    let nth = ((count as f64 * share) as usize).min(count - 1);
+    let (at, _) = xml.match_indices(from).nth(nth).unwrap();
+    format!("{}{to}{}", &xml[..at], &xml[at + from.len()..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1071,14 +1081,4 @@ mod tests {
             .collect();
         assert_eq!(drops, [0, 1, 0]);
     }
-}
-
-/// `xml` with `from` replaced by `to` at its occurrence `share` of the way through (0.0: the
-/// first, 1.0: the last).
-pub fn replace_at(xml: &str, from: &str, to: &str, share: f64) -> String {
-    let count = xml.matches(from).count();
-    assert!(count > 0, "{from}");
-    let nth = ((count as f64 * share) as usize).min(count - 1);
-    let (at, _) = xml.match_indices(from).nth(nth).unwrap();
-    format!("{}{to}{}", &xml[..at], &xml[at + from.len()..])
 }
